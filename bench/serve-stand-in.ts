@@ -1,0 +1,9 @@
+// Runs the stand-in cloud in its own process, so benchmarks measure the gateway's CPU alone.
+import { startStandInCloud } from '../test/helpers/stand-in-cloud.js';
+
+const cloud = await startStandInCloud();
+cloud.setDefault({ kind: 'reply', text: 'The quick brown fox jumps over the lazy dog.' });
+// Keep the record from growing without bound during long runs.
+setInterval(() => cloud.requests.splice(0), 1000).unref();
+process.stdout.write(`listening on ${cloud.url}\n`);
+process.on('SIGTERM', () => void cloud.close().then(() => process.exit(0)));

@@ -1,0 +1,35 @@
+import type { Finish, ChatResult, Usage } from '../../providers/spec.js';
+
+/** Our finish reason → OpenAI's. `other` keeps the upstream's raw value when it had one. */
+export function wireFinish(finish: Finish): string {
+  switch (finish.reason) {
+    case 'stop': return 'stop';
+    case 'length': return 'length';
+    case 'tool-calls': return 'tool_calls';
+    case 'filtered': return 'content_filter';
+    case 'other': return finish.raw ?? 'stop';
+  }
+}
+
+/** OpenAI usage, always filled; `estimated: true` (our extension) when we counted ourselves. */
+export function wireUsage(usage: Usage): Record<string, unknown> {
+  const prompt = usage.inputTokens ?? 0;
+  const completion = usage.outputTokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, ...(usage.estimated ? { estimated: true } : {}) };
+}
+
+export function chatCompletionBody(id: string, created: number, model: string, result: ChatResult): Record<string, unknown> {
+  const message: Record<string, unknown> = { role: 'assistant', content: result.text, refusal: null };
+  if (result.toolCalls.length > 0) {
+    message.tool_calls = result.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+  }
+  return {
+    id,
+    object: 'chat.completion',
+    created,
+    model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: wireFinish(result.finish) }],
+    usage: wireUsage(result.usage),
+    system_fingerprint: null,
+  };
+}

@@ -1,0 +1,68 @@
+import type { ServerResponse } from 'node:http';
+import type { ChatEvent, Usage } from '../../providers/spec.js';
+import { wireFinish, wireUsage } from './chat-completion-response.js';
+
+/**
+ * Writes OpenAI `chat.completion.chunk` events. The prefix of every chunk is serialised once;
+ * each event then costs one small JSON.stringify of its delta.
+ */
+export class ChatSseWriter {
+  readonly #res: ServerResponse;
+  readonly #head: string;
+  readonly #includeUsage: boolean;
+  #usage: Usage | undefined;
+
+  constructor(res: ServerResponse, id: string, created: number, model: string, includeUsage: boolean) {
+    this.#res = res;
+    this.#head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":`;
+    this.#includeUsage = includeUsage;
+  }
+
+  static headers(extra: Record<string, string>): Record<string, string> {
+    return { ...extra, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+  }
+
+  /** Returns false when the socket buffer is full; the caller waits for 'drain'. */
+  start(): boolean {
+    return this.#choice('{"role":"assistant","content":"","refusal":null}', 'null');
+  }
+
+  write(event: ChatEvent): boolean {
+    switch (event.type) {
+      case 'stream-start':
+        return true;
+      case 'text-delta':
+        return event.text === '' ? true : this.#choice(`{"content":${JSON.stringify(event.text)}}`, 'null');
+      case 'tool-call-delta': {
+        const call: Record<string, unknown> = { index: event.index };
+        if (event.id !== undefined) {
+          call.id = event.id;
+          call.type = 'function';
+        }
+        const fn: Record<string, string> = { arguments: event.argsDelta };
+        if (event.name !== undefined) fn.name = event.name;
+        call.function = fn;
+        return this.#choice(`{"tool_calls":[${JSON.stringify(call)}]}`, 'null');
+      }
+      case 'stream-end':
+        this.#usage = event.usage;
+        return this.#choice('{}', JSON.stringify(wireFinish(event.finish)));
+    }
+  }
+
+  /** Usage chunk (when asked for) and `[DONE]`. */
+  end(): void {
+    let tail = '';
+    if (this.#includeUsage && this.#usage !== undefined) tail += `${this.#head}[],"usage":${JSON.stringify(wireUsage(this.#usage))}}\n\n`;
+    this.#res.end(`${tail}data: [DONE]\n\n`);
+  }
+
+  /** One error event, then close: how a failure after the first byte reaches OpenAI clients. */
+  fail(body: unknown): void {
+    this.#res.end(`data: ${JSON.stringify(body)}\n\n`);
+  }
+
+  #choice(delta: string, finish: string): boolean {
+    return this.#res.write(`${this.#head}[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]}\n\n`);
+  }
+}

@@ -1,0 +1,40 @@
+import type { IncomingMessage } from 'node:http';
+import { FlambeauError } from '../../errors/index.js';
+
+/**
+ * Reads a JSON request body up to `limit` bytes. Oversized bodies are refused from their
+ * Content-Length when declared (no read at all) or as soon as the limit is crossed.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) {
+    req.resume();
+    throw tooLarge(limit);
+  }
+  const type = req.headers['content-type'];
+  if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+    req.resume();
+    throw new FlambeauError('unsupported_media_type', `Content-Type must be application/json, got ${type.slice(0, 100)}.`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new FlambeauError('invalid_request', 'The request body is empty; a JSON object is required.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FlambeauError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(limit: number): FlambeauError {
+  return new FlambeauError('payload_too_large', `The request body is larger than the limit of ${limit} bytes (server.body_limit_bytes).`, { details: { limitBytes: limit } });
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ChatTarget } from '../../gateway/chat.js';
+import type { Usage } from '../../providers/spec.js';
+
+/** What one request did, filled in as it goes; written to the request log when it ends. */
+export interface RequestContext {
+  id: string;
+  startedAt: number;
+  t0: number;
+  endpoint: string;
+  model: string | null;
+  target: ChatTarget | null;
+  usage: Usage | null;
+  status: number;
+  errorCode: string | null;
+  ttftMs: number | null;
+  streamed: boolean;
+}
+
+const VALID_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** Keeps the caller's `x-request-id` when it is sane (printable, ≤128 chars), else makes one. */
+export function requestIdFor(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && VALID_ID.test(given)) return given;
+  return `req_${randomBytes(12).toString('base64url')}`;
+}
+
+export function newContext(req: IncomingMessage, endpoint: string): RequestContext {
+  return {
+    id: requestIdFor(req),
+    startedAt: Date.now(),
+    t0: performance.now(),
+    endpoint,
+    model: null,
+    target: null,
+    usage: null,
+    status: 0,
+    errorCode: null,
+    ttftMs: null,
+    streamed: false,
+  };
+}
+
+export function targetHeaders(ctx: RequestContext): Record<string, string> {
+  const headers: Record<string, string> = { 'x-request-id': ctx.id };
+  if (ctx.target !== null) {
+    headers['x-flambeau-provider'] = ctx.target.provider;
+    headers['x-flambeau-model'] = ctx.target.model;
+    headers['x-flambeau-locality'] = ctx.target.locality;
+  }
+  return headers;
+}

@@ -1,0 +1,35 @@
+import type { ServerResponse } from 'node:http';
+import { CODES, type FlambeauError } from '../../errors/index.js';
+
+/** Writes a JSON body with the given status; `headers` adds to those already set. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The OpenAI error envelope: SDK clients parse it; our clients branch on `code`. */
+export function errorBody(error: FlambeauError): { error: { message: string; type: string; param: string | null; code: string; details?: Record<string, unknown> } } {
+  const details = error.details;
+  return {
+    error: {
+      message: error.message,
+      type: CODES[error.code].type,
+      param: error.param,
+      code: error.code,
+      ...(Object.keys(details).length === 0 ? {} : { details: { ...details } }),
+    },
+  };
+}
+
+export function sendError(res: ServerResponse, error: FlambeauError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string> = {};
+  const retryAfter = error.details.retryAfter;
+  if (typeof retryAfter === 'string' || typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  // 499 is ours (nginx's "client closed"); nobody is left to read it.
+  sendJson(res, error.status, errorBody(error), headers);
+}

@@ -1,0 +1,55 @@
+import { request } from 'undici';
+import { parseSse } from '../providers/http/sse-parser.js';
+import type { ClientSettings } from '../config/client-settings.js';
+import { CliExit, EXIT } from './exit-codes.js';
+
+/** A small typed client of our own HTTP API, for CLI commands. */
+export class GatewayClient {
+  constructor(private readonly settings: ClientSettings) {}
+
+  async getJson<T>(path: string): Promise<T> {
+    const response = await this.#send('GET', path);
+    return (await response.body.json()) as T;
+  }
+
+  /** POSTs a streaming chat and yields each `data:` payload (parsed) until `[DONE]`. */
+  async *streamJson(path: string, body: unknown, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+    const response = await this.#send('POST', path, body, signal);
+    for await (const event of parseSse(response.body)) {
+      if (event.data === '[DONE]') return;
+      const payload = JSON.parse(event.data) as Record<string, unknown>;
+      if (payload.error !== undefined) throw new CliExit(EXIT.requestFailed, `error: ${describeError(payload)}`);
+      yield payload;
+    }
+  }
+
+  async #send(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.settings.key !== undefined) headers.authorization = `Bearer ${this.settings.key}`;
+    let response;
+    try {
+      response = await request(`${this.settings.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(signal === undefined ? {} : { signal }) });
+    } catch (error) {
+      throw new CliExit(EXIT.unreachable, `cannot reach flambeau at ${this.settings.url} (${(error as { code?: string }).code ?? (error as Error).message}); is \`flambeau serve\` running? Set --url or FLAMBEAU_URL.`);
+    }
+    if (response.statusCode >= 400) {
+      const text = await response.body.text();
+      let payload: Record<string, unknown> = {};
+      try {
+        payload = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        payload = { error: { message: text.slice(0, 300) } };
+      }
+      const code = response.statusCode === 401 ? EXIT.unauthenticated : EXIT.requestFailed;
+      const hint = response.statusCode === 401 ? ' (set FLAMBEAU_MASTER_KEY or --key)' : '';
+      throw new CliExit(code, `error: HTTP ${response.statusCode}: ${describeError(payload)}${hint}`);
+    }
+    return response;
+  }
+}
+
+function describeError(payload: Record<string, unknown>): string {
+  const error = payload.error as { message?: unknown; code?: unknown } | undefined;
+  const message = typeof error?.message === 'string' ? error.message : 'unknown error';
+  return typeof error?.code === 'string' ? `${message} [${error.code}]` : message;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { asFlambeauError } from '../errors/index.js';
+import { registerChat } from './commands/chat.js';
+import { registerConfig } from './commands/config-check.js';
+import { registerModels } from './commands/models.js';
+import { registerServe } from './commands/serve.js';
+import { CliExit, EXIT } from './exit-codes.js';
+
+const program = new Command('flambeau')
+  .description('A local-first, sovereign AI gateway: one OpenAI-compatible endpoint for your own models and, where a rule allows, the cloud.')
+  .version('0.1.0')
+  .exitOverride()
+  .showHelpAfterError();
+
+registerServe(program);
+registerModels(program);
+registerChat(program);
+registerConfig(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (thrown) {
+  process.exitCode = exitCodeFor(thrown);
+}
+
+function exitCodeFor(thrown: unknown): number {
+  if (thrown instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    return thrown.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (thrown instanceof CliExit) {
+    process.stderr.write(`${thrown.message}\n`);
+    return thrown.exitCode;
+  }
+  const error = asFlambeauError(thrown);
+  if (error.code === 'config_invalid') {
+    process.stderr.write(`config error: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`error: ${error.code === 'internal' ? (thrown as Error).message ?? String(thrown) : error.message}\n`);
+  return EXIT.requestFailed;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** The YAML config file, snake_case as users write it. Unknown keys are errors (typos must not pass silently). */
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'letters, digits and . _ : / - only');
+const positiveInt = z.number().int().positive();
+const locality = z.enum(['device', 'lan', 'cloud']);
+
+export const providerFileSchema = z.strictObject({
+  id,
+  type: z.enum(['openai-compatible', 'anthropic', 'llamacpp']),
+  base_url: z.url().optional(),
+  api_key: z.string().min(1).optional(),
+  locality: locality.optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  max_connections: positiveInt.optional(),
+  anthropic_version: z.string().optional(),
+  timeouts: z
+    .strictObject({
+      connect_ms: positiveInt.optional(),
+      first_byte_ms: positiveInt.optional(),
+      idle_ms: positiveInt.optional(),
+      total_ms: positiveInt.optional(),
+    })
+    .optional(),
+});
+
+export const modelFileSchema = z.strictObject({
+  name: id,
+  provider: id,
+  model: z.string().min(1).optional(),
+  path: z.string().min(1).optional(),
+  context: positiveInt.optional(),
+  threads: positiveInt.optional(),
+  parallel: positiveInt.optional(),
+  chat_template: z.string().min(1).optional(),
+  max_tokens: positiveInt.optional(),
+});
+
+export const configFileSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+      body_limit_bytes: positiveInt.optional(),
+    })
+    .optional(),
+  auth: z.strictObject({ master_key: z.string().min(1).optional() }).optional(),
+  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).optional(), include_content: z.boolean().optional() }).optional(),
+  engine: z
+    .strictObject({
+      idle_timeout_ms: positiveInt.optional(),
+      gpu: z.union([z.literal('auto'), z.literal(false)]).optional(),
+      max_queue: positiveInt.optional(),
+      threads: positiveInt.optional(),
+    })
+    .optional(),
+  providers: z.array(providerFileSchema).optional(),
+  models: z.array(modelFileSchema).optional(),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ProviderFile = z.infer<typeof providerFileSchema>;
+export type ModelFile = z.infer<typeof modelFileSchema>;

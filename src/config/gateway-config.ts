@@ -1,0 +1,39 @@
+import type { Secret } from './secret.js';
+import type { Locality, ModelBinding } from '../providers/spec.js';
+import type { UpstreamTimeouts } from '../providers/http/upstream-timeouts.js';
+
+export type SettingSource = 'default' | 'file' | 'env' | 'flag' | 'generated';
+
+export interface ProviderConfig {
+  id: string;
+  type: 'openai-compatible' | 'anthropic' | 'llamacpp';
+  locality: Locality;
+  baseUrl?: string;
+  apiKey?: Secret;
+  headers: Record<string, string>;
+  timeouts: Partial<UpstreamTimeouts>;
+  maxConnections?: number;
+  anthropicVersion?: string;
+  /** Where this provider was declared: the config file, or implied by a model file. */
+  origin: 'file' | 'implicit';
+}
+
+export interface ModelConfig extends ModelBinding {
+  provider: string;
+  origin: 'file' | 'home' | 'flag';
+}
+
+/** The frozen, validated configuration the gateway runs with. */
+export interface GatewayConfig {
+  configPath: string | null;
+  home: string;
+  server: { host: string; port: number; bodyLimitBytes: number };
+  auth: { masterKey: Secret | null };
+  log: { level: 'debug' | 'info' | 'warn' | 'error'; includeContent: boolean };
+  engine: { idleTimeoutMs: number; gpu: 'auto' | false; maxQueue: number; threads: number | null };
+  providers: ProviderConfig[];
+  models: ModelConfig[];
+  /** Every scalar setting with its source, for `flambeau config check` (secrets masked there). */
+  explain: { key: string; value: unknown; source: SettingSource; secret: boolean; doc: string }[];
+  warnings: string[];
+}

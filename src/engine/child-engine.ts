@@ -1,0 +1,319 @@
+import { FlambeauError } from '../errors/index.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import type { Engine, EngineChatEvent, EngineChatJob, EngineEmbedResult, EngineModelSpec, EngineOptions, EngineStatus, EngineUsage } from './engine.js';
+import { modelKey, type FromWorker, type ResolvedModelSpec, type ToWorker } from './engine-protocol.js';
+import { EventChannel } from './event-channel.js';
+import { ModelLane, type RequestKind } from './model-lane.js';
+import { fromWireError } from './wire-error.js';
+import { WorkerProcess, type WorkerExit } from './worker-process.js';
+
+const DEFAULT_MAX_QUEUE = 64;
+/** How long `shutdown()` lets the engine process exit on SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 2_000;
+
+/** A request that runs in the engine process: its lane slot is held until the engine says it is over. */
+interface Running {
+  lane: ModelLane;
+  kind: RequestKind;
+  /** Hands engine output to the caller (several times for a chat stream). */
+  deliver(outcome: Outcome): void;
+  /** Called once when the request is over, whatever the reason. */
+  cleanup(): void;
+  /** The caller is gone (abort or early exit): it already got its error; only the slot remains. */
+  abandoned: boolean;
+}
+
+interface Outcome {
+  events?: EngineChatEvent[];
+  embedded?: EngineEmbedResult;
+  error?: FlambeauError;
+}
+
+/**
+ * Runs llama.cpp in a child process (`engine-worker`) so that a native crash fails the requests
+ * in flight with `engine_unavailable` and leaves the gateway up; the next request starts a new
+ * child. Measured and decided in docs/decisions/0001-engine-out-of-process.md.
+ */
+export function createEngine(options: EngineOptions): Engine {
+  return new ChildEngine(options);
+}
+
+class ChildEngine implements Engine {
+  readonly #options: EngineOptions;
+  readonly #logger: Logger;
+  readonly #lanes = new Map<string, ModelLane>();
+  readonly #running = new Map<number, Running>();
+  #worker: WorkerProcess | null = null;
+  #lastFatal: string | null = null;
+  #nextId = 1;
+  #starts = 0;
+  #closed = false;
+  readonly #onProcessExit = () => this.#worker?.killNow();
+
+  constructor(options: EngineOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
+  }
+
+  async *chat(model: EngineModelSpec, job: EngineChatJob, signal: AbortSignal): AsyncGenerator<EngineChatEvent> {
+    const lane = this.#lane(model);
+    await this.#admit(lane, 'chat', signal);
+    const channel = new EventChannel<EngineChatEvent>();
+    const { id, running } = this.#start(lane, 'chat', signal, channel, (outcome) => {
+      if (outcome.error) channel.fail(outcome.error);
+      for (const event of outcome.events ?? []) channel.push(event);
+      if (outcome.events?.some((e) => e.type === 'end')) channel.close();
+    });
+    this.#send({ t: 'chat', id, key: lane.key, spec: lane.spec, job });
+    try {
+      for (;;) {
+        const next = await channel.next();
+        if (next.done) return;
+        yield next.value;
+        if (next.value.type === 'end') return;
+      }
+    } finally {
+      // Leaving early (break, abort, a throw downstream) stops the generation in the engine.
+      this.#abandon(id, running);
+    }
+  }
+
+  async embed(model: EngineModelSpec, input: string[], signal: AbortSignal): Promise<EngineEmbedResult> {
+    const lane = this.#lane(model);
+    await this.#admit(lane, 'embed', signal);
+    const result = new EventChannel<EngineEmbedResult>();
+    const { id, running } = this.#start(lane, 'embed', signal, result, (outcome) => {
+      if (outcome.error) result.fail(outcome.error);
+      if (outcome.embedded) result.push(outcome.embedded);
+    });
+    this.#send({ t: 'embed', id, key: lane.key, spec: lane.spec, input });
+    try {
+      const next = await result.next();
+      if (next.done) throw new FlambeauError('internal', 'The engine ended an embedding request without a result.');
+      return next.value;
+    } finally {
+      this.#abandon(id, running);
+    }
+  }
+
+  isLoaded(model: EngineModelSpec): boolean {
+    return this.#lanes.get(modelKey(this.#resolve(model)))?.loaded ?? false;
+  }
+
+  status(): EngineStatus {
+    return {
+      pid: this.#worker?.pid ?? null,
+      starts: this.#starts,
+      models: [...this.#lanes.values()].map((lane) => lane.status()),
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new FlambeauError('engine_unavailable', 'The llama.cpp engine is shutting down.');
+    for (const lane of this.#lanes.values()) {
+      lane.stopIdleTimer();
+      lane.failWaiters(error);
+    }
+    this.#failRunning(error);
+    process.off('exit', this.#onProcessExit);
+    const worker = this.#worker;
+    this.#worker = null;
+    await worker?.stop(STOP_GRACE_MS);
+  }
+
+  #resolve(model: EngineModelSpec): ResolvedModelSpec {
+    const threads = model.threads ?? this.#options.threads ?? undefined;
+    return { ...model, parallel: Math.max(1, model.parallel ?? 1), ...(threads === undefined ? {} : { threads }) };
+  }
+
+  #lane(model: EngineModelSpec): ModelLane {
+    const spec = this.#resolve(model);
+    const key = modelKey(spec);
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      lane = new ModelLane(key, spec);
+      this.#lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  /**
+   * Takes a slot or a place in the queue synchronously (callers rely on that ordering), then
+   * waits for the slot. A full queue, a closed engine or an abort throw.
+   */
+  #admit(lane: ModelLane, kind: RequestKind, signal: AbortSignal): Promise<void> {
+    if (this.#closed) throw new FlambeauError('engine_unavailable', 'The llama.cpp engine is shut down.');
+    if (signal.aborted) throw clientClosed();
+    if (lane.tryTake(kind)) return Promise.resolve();
+    const maxQueue = this.#options.maxQueue ?? DEFAULT_MAX_QUEUE;
+    const queued = [...this.#lanes.values()].reduce((sum, l) => sum + l.queued, 0);
+    if (queued >= maxQueue) {
+      throw new FlambeauError('engine_unavailable', `The llama.cpp engine queue is full (${maxQueue} requests waiting); retry later.`, {
+        details: { model: lane.spec.name, maxQueue },
+      });
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        leave();
+        reject(clientClosed());
+        this.#updateBusy();
+      };
+      const leave = lane.enqueue(
+        kind,
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#updateBusy();
+    });
+  }
+
+  /** Registers a request that holds a slot; an abort fails it at once and tells the engine to stop. */
+  #start(
+    lane: ModelLane,
+    kind: RequestKind,
+    signal: AbortSignal,
+    sink: { failNow(error: unknown): void },
+    deliver: (outcome: Outcome) => void,
+  ): { id: number; running: Running } {
+    const id = this.#nextId++;
+    const onAbort = () => {
+      sink.failNow(clientClosed());
+      this.#abandon(id, running);
+    };
+    const running: Running = {
+      lane,
+      kind,
+      abandoned: false,
+      deliver,
+      cleanup: () => signal.removeEventListener('abort', onAbort),
+    };
+    this.#running.set(id, running);
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#updateBusy();
+    return { id, running };
+  }
+
+  #abandon(id: number, running: Running): void {
+    if (running.abandoned || this.#running.get(id) !== running) return;
+    running.abandoned = true;
+    this.#send({ t: 'abort', id });
+  }
+
+  /** The engine says the request is over: free its slot, count its tokens, deliver the outcome. */
+  #finish(id: number, usage: EngineUsage | null, outcome: Outcome): void {
+    const running = this.#running.get(id);
+    if (!running) return;
+    this.#running.delete(id);
+    running.cleanup();
+    running.lane.release(running.kind, usage);
+    if (!running.abandoned) running.deliver(outcome);
+    this.#armIdle(running.lane);
+    this.#updateBusy();
+  }
+
+  #deliver(id: number, outcome: Outcome): void {
+    const running = this.#running.get(id);
+    if (running && !running.abandoned) running.deliver(outcome);
+  }
+
+  #send(message: ToWorker): void {
+    if (message.t === 'abort' || message.t === 'unload') {
+      this.#worker?.send(message);
+      return;
+    }
+    this.#ensureWorker().send(message);
+  }
+
+  #ensureWorker(): WorkerProcess {
+    if (this.#worker?.alive) return this.#worker;
+    this.#starts++;
+    this.#lastFatal = null;
+    const worker = new WorkerProcess(
+      { gpu: this.#options.gpu, logLevel: this.#options.logLevel ?? 'warn' },
+      (message) => this.#onMessage(worker, message),
+      (exit) => this.#onExit(worker, exit),
+    );
+    this.#worker = worker;
+    if (this.#starts === 1) process.on('exit', this.#onProcessExit);
+    this.#updateBusy();
+    return worker;
+  }
+
+  #onMessage(worker: WorkerProcess, message: FromWorker): void {
+    if (worker !== this.#worker) return;
+    switch (message.t) {
+      case 'ready':
+        this.#logger.debug('engine started', { pid: message.pid });
+        return;
+      case 'fatal':
+        this.#lastFatal = message.error.message;
+        this.#logger.error('engine could not start', { reason: message.error.message });
+        return;
+      case 'log':
+        this.#logger[message.level]('llama.cpp', { message: message.message });
+        return;
+      case 'loaded':
+      case 'unloaded': {
+        const lane = this.#lanes.get(message.key);
+        if (lane) lane.loaded = message.t === 'loaded';
+        return;
+      }
+      case 'events': {
+        const end = message.events.find((e) => e.type === 'end');
+        if (end) this.#finish(message.id, end.usage, { events: message.events });
+        else this.#deliver(message.id, { events: message.events });
+        return;
+      }
+      case 'embedded':
+        this.#finish(message.id, { inputTokens: message.inputTokens, outputTokens: 0 }, { embedded: { vectors: message.vectors, inputTokens: message.inputTokens } });
+        return;
+      case 'failed':
+        this.#finish(message.id, message.usage, { error: fromWireError(message.error) });
+        return;
+    }
+  }
+
+  /** The engine process is gone: its requests fail, its models are unloaded, waiters go to the next one. */
+  #onExit(worker: WorkerProcess, exit: WorkerExit): void {
+    if (worker !== this.#worker) return;
+    this.#worker = null;
+    for (const lane of this.#lanes.values()) lane.loaded = false;
+    if (this.#closed) return;
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const why = this.#lastFatal ? `could not start: ${this.#lastFatal}` : `${how} while running this request`;
+    if (this.#running.size > 0 || !this.#lastFatal) this.#logger.warn('engine process ended', { code: exit.code, signal: exit.signal });
+    this.#failRunning(
+      new FlambeauError('engine_unavailable', `The llama.cpp engine ${why}; retry (a new engine starts on the next request).`, {
+        details: { exitCode: exit.code, signal: exit.signal },
+      }),
+    );
+  }
+
+  #failRunning(error: FlambeauError): void {
+    for (const id of [...this.#running.keys()]) this.#finish(id, null, { error });
+  }
+
+  #armIdle(lane: ModelLane): void {
+    if (this.#closed) return;
+    lane.armIdleTimer(this.#options.idleTimeoutMs, () => this.#send({ t: 'unload', key: lane.key }));
+  }
+
+  /** Keep the gateway's event loop alive only while requests run or wait. */
+  #updateBusy(): void {
+    const waiting = [...this.#lanes.values()].some((lane) => lane.queued > 0);
+    this.#worker?.setBusy(this.#running.size > 0 || waiting);
+  }
+}
+
+function clientClosed(): FlambeauError {
+  return new FlambeauError('client_closed', 'The request was cancelled.');
+}

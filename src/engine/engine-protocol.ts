@@ -1,0 +1,49 @@
+import type { ErrorCode } from '../errors/index.js';
+import type { EngineChatEvent, EngineChatJob, EngineModelSpec, EngineUsage } from './engine.js';
+import type { LogLevel } from '../log/logger.js';
+
+/**
+ * Messages between the gateway and the engine process (IPC, `serialization: 'advanced'`, so
+ * typed arrays cross as they are). Requests carry an `id` chosen by the gateway.
+ */
+export type ToWorker =
+  | { t: 'init'; settings: WorkerSettings }
+  | { t: 'chat'; id: number; key: string; spec: ResolvedModelSpec; job: EngineChatJob }
+  | { t: 'embed'; id: number; key: string; spec: ResolvedModelSpec; input: string[] }
+  | { t: 'abort'; id: number }
+  | { t: 'unload'; key: string };
+
+export type FromWorker =
+  | { t: 'ready'; pid: number }
+  | { t: 'fatal'; error: WireError }
+  | { t: 'log'; level: LogLevel; message: string }
+  | { t: 'loaded'; key: string }
+  | { t: 'unloaded'; key: string }
+  /** Chat events in order; several per message when they pile up faster than IPC drains. */
+  | { t: 'events'; id: number; events: EngineChatEvent[] }
+  | { t: 'embedded'; id: number; vectors: Float32Array[]; inputTokens: number }
+  /** The request is over in the engine (its sequence is free); `usage` as far as it got. An `end` event means the same. */
+  | { t: 'failed'; id: number; error: WireError; usage: EngineUsage | null };
+
+/** The worker's start-up settings: the first message it receives. */
+export interface WorkerSettings {
+  gpu: 'auto' | false;
+  logLevel: LogLevel;
+}
+
+/** A model spec with defaults applied; `key` identifies one loaded instance. */
+export interface ResolvedModelSpec extends EngineModelSpec {
+  parallel: number;
+}
+
+/** A FlambeauError as plain data. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  param?: string | null;
+}
+
+export function modelKey(spec: ResolvedModelSpec): string {
+  return JSON.stringify([spec.path, spec.contextSize ?? null, spec.parallel, spec.threads ?? null]);
+}

@@ -1,0 +1,148 @@
+/**
+ * Entry of the engine process (forked by worker-process.ts). It alone loads node-llama-cpp and
+ * the native llama.cpp binary, so a native crash ends this process, not the gateway. It runs
+ * what the gateway sends; the gateway owns queueing, idle timers and restarts.
+ */
+import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import { FlambeauError } from '../errors/index.js';
+import type { LogLevel } from '../log/logger.js';
+import type { EngineChatEvent } from './engine.js';
+import type { FromWorker, ToWorker, WorkerSettings } from './engine-protocol.js';
+import { LlamaChatJob } from './llama-chat-job.js';
+import { runEmbedJob } from './llama-embed-job.js';
+import { LlamaRuntime } from './llama-runtime.js';
+import { scrubbed, toWireError } from './wire-error.js';
+
+const controllers = new Map<number, AbortController>();
+let runtime: LlamaRuntime | null = null;
+
+function send(message: FromWorker): void {
+  if (process.connected) process.send?.(message);
+}
+
+// The gateway is gone (exit, crash, SIGKILL): never outlive it.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (raw) => {
+  const message = raw as ToWorker;
+  switch (message.t) {
+    case 'init':
+      runtime = start(message.settings);
+      return;
+    case 'chat':
+      void runChat(message);
+      return;
+    case 'embed':
+      void runEmbed(message);
+      return;
+    case 'abort':
+      controllers.get(message.id)?.abort();
+      return;
+    case 'unload':
+      void runtime?.unload(message.key).catch((thrown) => send({ t: 'log', level: 'warn', message: `unload failed: ${scrubbed(thrown)}` }));
+      return;
+  }
+});
+
+function start(settings: WorkerSettings): LlamaRuntime {
+  const llama: Promise<Llama> = getLlama({
+    build: 'never',
+    gpu: settings.gpu,
+    logLevel: toLlamaLevel(settings.logLevel),
+    logger: (level, message) => send({ t: 'log', level: fromLlamaLevel(level), message: message.trimEnd() }),
+  });
+  llama.then(
+    () => send({ t: 'ready', pid: process.pid }),
+    (thrown) => {
+      send({ t: 'fatal', error: { code: 'engine_unavailable', message: scrubbed(thrown) } });
+      // Let the message leave before exiting: the gateway reports it to the waiting requests.
+      setTimeout(() => process.exit(1), 50);
+    },
+  );
+  return new LlamaRuntime(llama, (key, loaded) => send({ t: loaded ? 'loaded' : 'unloaded', key }));
+}
+
+async function runChat(message: Extract<ToWorker, { t: 'chat' }>): Promise<void> {
+  const controller = track(message.id);
+  const outbox = new Outbox(message.id);
+  let job: LlamaChatJob | null = null;
+  try {
+    const loaded = await requireRuntime().model(message.key, message.spec);
+    const grammar = message.job.grammar ? await requireRuntime().grammar(message.job.grammar) : undefined;
+    if (controller.signal.aborted) throw new FlambeauError('client_closed', 'The request was cancelled.');
+    job = new LlamaChatJob(loaded, message.job, message.spec.chatTemplate, (event) => outbox.push(event));
+    await job.run(grammar, controller.signal);
+    outbox.flush();
+  } catch (thrown) {
+    outbox.flush();
+    send({ t: 'failed', id: message.id, error: toWireError(thrown), usage: job?.usage() ?? null });
+  } finally {
+    controllers.delete(message.id);
+  }
+}
+
+async function runEmbed(message: Extract<ToWorker, { t: 'embed' }>): Promise<void> {
+  const controller = track(message.id);
+  try {
+    const loaded = await requireRuntime().model(message.key, message.spec);
+    const result = await runEmbedJob(loaded, message.spec.name, message.input, controller.signal);
+    send({ t: 'embedded', id: message.id, ...result });
+  } catch (thrown) {
+    send({ t: 'failed', id: message.id, error: toWireError(thrown), usage: null });
+  } finally {
+    controllers.delete(message.id);
+  }
+}
+
+function track(id: number): AbortController {
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  return controller;
+}
+
+function requireRuntime(): LlamaRuntime {
+  if (!runtime) throw new FlambeauError('engine_unavailable', 'The llama.cpp engine was not initialised.');
+  return runtime;
+}
+
+/**
+ * Chat events leave in batches: everything produced before the event loop turns goes in one
+ * IPC message (no timer, no added latency); `end` flushes at once.
+ */
+class Outbox {
+  readonly #id: number;
+  #events: EngineChatEvent[] = [];
+  #scheduled = false;
+
+  constructor(id: number) {
+    this.#id = id;
+  }
+
+  push(event: EngineChatEvent): void {
+    this.#events.push(event);
+    if (event.type === 'end') this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#events.length === 0) return;
+    const events = this.#events;
+    this.#events = [];
+    send({ t: 'events', id: this.#id, events });
+  }
+}
+
+function toLlamaLevel(level: LogLevel): LlamaLogLevel {
+  return { error: LlamaLogLevel.error, warn: LlamaLogLevel.warn, info: LlamaLogLevel.info, debug: LlamaLogLevel.debug }[level];
+}
+
+function fromLlamaLevel(level: LlamaLogLevel): LogLevel {
+  if (level === LlamaLogLevel.debug) return 'debug';
+  if (level === LlamaLogLevel.info || level === LlamaLogLevel.log) return 'info';
+  if (level === LlamaLogLevel.warn) return 'warn';
+  return 'error';
+}

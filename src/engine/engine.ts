@@ -1,0 +1,125 @@
+import type { ChatHistoryItem, ChatModelFunctions, GbnfJsonSchema } from 'node-llama-cpp';
+import type { Logger, LogLevel } from '../log/logger.js';
+
+/**
+ * The embedded llama.cpp engine. One engine serves every `llamacpp` provider of a gateway; it
+ * hides where llama.cpp runs (a child process, see docs/decisions/0001-engine-out-of-process.md).
+ * Models load on first use, stay loaded while used, and unload after `idleTimeoutMs` idle.
+ */
+export interface Engine {
+  /**
+   * Runs one chat generation. The request is admitted when iteration starts (no await before):
+   * it runs on a free sequence of the model, waits in the queue, or throws `engine_unavailable`
+   * when the queue is full. Yields `start` first and `end` last. Aborting `signal` (or leaving
+   * the loop early) stops generation in the engine and frees the sequence.
+   */
+  chat(model: EngineModelSpec, job: EngineChatJob, signal: AbortSignal): AsyncIterable<EngineChatEvent>;
+  /** One vector per input, in order, from the model's embedding context (loaded lazily). */
+  embed(model: EngineModelSpec, input: string[], signal: AbortSignal): Promise<EngineEmbedResult>;
+  /** True while the model (chat or embedding context) is loaded in the engine. */
+  isLoaded(model: EngineModelSpec): boolean;
+  status(): EngineStatus;
+  /** Fails queued and running requests with `engine_unavailable` and stops the engine process. */
+  shutdown(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** Unload a model after this many milliseconds without requests. */
+  idleTimeoutMs: number;
+  /** `'auto'`: use a GPU when llama.cpp finds one; `false`: CPU only. */
+  gpu: 'auto' | false;
+  /** Requests that may wait for a sequence, over all models; more get `engine_unavailable`. Default 64. */
+  maxQueue?: number;
+  /** CPU threads for a model whose spec sets none; unset: llama.cpp decides. */
+  threads?: number | null;
+  /** Level of llama.cpp's own log lines forwarded to `logger`. Default 'warn'. */
+  logLevel?: LogLevel;
+  /** Receives engine log lines (never prompt or answer text). Default: JSON lines on stderr. */
+  logger?: Logger;
+}
+
+/** How to load one model. Two specs with the same path but other settings load separately. */
+export interface EngineModelSpec {
+  /** The name clients use, for messages only. */
+  name: string;
+  /** Absolute path to the GGUF file. */
+  path: string;
+  /** Context size per sequence, in tokens. Default: up to 4096, as memory allows. */
+  contextSize?: number;
+  /** CPU threads for this model. */
+  threads?: number;
+  /** Parallel sequences (concurrent requests). Default 1. */
+  parallel?: number;
+  /** A node-llama-cpp chat wrapper name (`llama3.1`, `chatML`...) or Jinja template text; 'auto' or unset: from the GGUF. */
+  chatTemplate?: string;
+}
+
+/** A chat request in node-llama-cpp's terms: plain data, so it can cross to the engine process. */
+export interface EngineChatJob {
+  history: ChatHistoryItem[];
+  functions?: ChatModelFunctions;
+  /** 1 forbids parallel function calls. */
+  maxParallelFunctionCalls?: number;
+  /** Grammar-enforced output; never together with `functions`. */
+  grammar?: { type: 'json' } | { type: 'json-schema'; schema: GbnfJsonSchema };
+  sampling: EngineSampling;
+}
+
+export interface EngineSampling {
+  /** Upper bound; the engine also caps it so prompt + answer fit the context. */
+  maxTokens?: number;
+  /** 0 = greedy. */
+  temperature: number;
+  topP?: number;
+  topK?: number;
+  minP?: number;
+  seed?: number;
+  stop?: string[];
+  /** OpenAI-style penalties over the tokens generated so far (llama.cpp's penalties sampler). */
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+}
+
+/**
+ * `start`: the model is loaded and the prompt fits; `promptTokens` counts the whole rendered
+ * prompt (template and tool documentation included). `end.usage` is exact: `outputTokens` counts
+ * the tokens the model sampled, the end-of-generation token included.
+ */
+export type EngineChatEvent =
+  | { type: 'start'; promptTokens: number; contextSize: number }
+  | { type: 'text'; text: string }
+  | { type: 'tool-call'; index: number; name: string; argsDelta: string }
+  | { type: 'end'; stopReason: EngineStopReason; usage: EngineUsage };
+
+export type EngineStopReason = 'eogToken' | 'stopGenerationTrigger' | 'customStopTrigger' | 'maxTokens' | 'functionCalls' | 'abort';
+
+export interface EngineUsage { inputTokens: number; outputTokens: number }
+
+export interface EngineEmbedResult {
+  vectors: Float32Array[];
+  /** Tokens evaluated, BOS/EOS included, summed over inputs. */
+  inputTokens: number;
+}
+
+export interface EngineStatus {
+  /** Pid of the engine process while it runs. */
+  pid: number | null;
+  /** Engine processes started so far (a crash and a restart count two). */
+  starts: number;
+  models: EngineModelStatus[];
+}
+
+export interface EngineModelStatus {
+  name: string;
+  path: string;
+  loaded: boolean;
+  /** Requests running in the engine. */
+  active: number;
+  /** Requests waiting for a sequence. */
+  queued: number;
+  parallel: number;
+  /** Totals since the gateway started, aborted requests included. */
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+}

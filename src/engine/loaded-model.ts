@@ -1,0 +1,114 @@
+import {
+  JinjaTemplateChatWrapper,
+  resolveChatWrapper,
+  specializedChatWrapperTypeNames,
+  type SpecializedChatWrapperTypeName,
+  type ChatWrapper,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaEmbeddingContext,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
+import { FlambeauError } from '../errors/index.js';
+import type { ResolvedModelSpec } from './engine-protocol.js';
+import { scrubbed } from './wire-error.js';
+
+/**
+ * One loaded model in the engine process: its chat context with `parallel` sequences, an
+ * embedding context made on first use, and the chat wrappers resolved so far.
+ */
+export class LoadedModel {
+  readonly model: LlamaModel;
+  readonly context: LlamaContext;
+  readonly #spec: ResolvedModelSpec;
+  readonly #free: LlamaContextSequence[] = [];
+  readonly #wrappers = new Map<string, ChatWrapper>();
+  #embedding: Promise<LlamaEmbeddingContext> | null = null;
+
+  constructor(model: LlamaModel, context: LlamaContext, spec: ResolvedModelSpec) {
+    this.model = model;
+    this.context = context;
+    this.#spec = spec;
+    for (let i = 0; i < context.totalSequences; i++) this.#free.push(context.getSequence());
+  }
+
+  /**
+   * A free sequence, preferring the one whose cached tokens share the longest prefix with the
+   * prompt (a follow-up turn then re-evaluates only the new messages). The gateway admits at
+   * most `parallel` chats per model, so one is always free.
+   */
+  takeSequence(promptTokens: Token[]): LlamaContextSequence {
+    let best = -1;
+    let bestShared = -1;
+    this.#free.forEach((sequence, index) => {
+      const shared = sequence.compareContextTokens(promptTokens).firstDifferentIndex;
+      if (shared > bestShared) [best, bestShared] = [index, shared];
+    });
+    const [sequence] = best < 0 ? [] : this.#free.splice(best, 1);
+    if (!sequence) throw new FlambeauError('engine_unavailable', `No free sequence for '${this.#spec.name}'; retry.`);
+    return sequence;
+  }
+
+  releaseSequence(sequence: LlamaContextSequence): void {
+    if (!sequence.disposed) this.#free.push(sequence);
+  }
+
+  /** 'auto'/unset: the GGUF's template (node-llama-cpp's resolution); a wrapper name; or Jinja text. */
+  chatWrapper(template: string | undefined): ChatWrapper {
+    const key = template ?? 'auto';
+    let wrapper = this.#wrappers.get(key);
+    if (!wrapper) {
+      wrapper = this.#resolveWrapper(key);
+      this.#wrappers.set(key, wrapper);
+    }
+    return wrapper;
+  }
+
+  embeddingContext(): Promise<LlamaEmbeddingContext> {
+    if (!this.#embedding) {
+      const contextSize = this.context.contextSize;
+      this.#embedding = this.model.createEmbeddingContext({
+        contextSize,
+        // A non-causal (pooled) embedding needs the whole input in one batch; llama.cpp aborts otherwise.
+        batchSize: contextSize,
+        ...(this.#spec.threads === undefined ? {} : { threads: this.#spec.threads }),
+      });
+      this.#embedding.catch(() => {
+        this.#embedding = null;
+      });
+    }
+    return this.#embedding;
+  }
+
+  async dispose(): Promise<void> {
+    const embedding = this.#embedding;
+    this.#embedding = null;
+    await (await embedding?.catch(() => null))?.dispose();
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+
+  #resolveWrapper(template: string): ChatWrapper {
+    if (template === 'auto') return resolveChatWrapper(this.model);
+    if (/\{\{|\{%/.test(template)) {
+      try {
+        return new JinjaTemplateChatWrapper({ template, tokenizer: this.model.tokenizer });
+      } catch (thrown) {
+        throw new FlambeauError('invalid_request', `The chat template of '${this.#spec.name}' is not a usable Jinja template.`, {
+          details: { model: this.#spec.name, reason: scrubbed(thrown) },
+        });
+      }
+    }
+    if (isWrapperName(template)) return resolveChatWrapper(this.model, { type: template });
+    throw new FlambeauError(
+      'invalid_request',
+      `Unknown chat template '${template}' for '${this.#spec.name}': use a node-llama-cpp wrapper name (e.g. llama3.1, chatML, llama2Chat, gemma), Jinja template text, or 'auto'.`,
+      { details: { model: this.#spec.name } },
+    );
+  }
+}
+
+function isWrapperName(name: string): name is SpecializedChatWrapperTypeName {
+  return (specializedChatWrapperTypeNames as readonly string[]).includes(name);
+}

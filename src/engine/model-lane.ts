@@ -1,0 +1,116 @@
+import type { ResolvedModelSpec } from './engine-protocol.js';
+import type { EngineModelStatus, EngineUsage } from './engine.js';
+
+export type RequestKind = 'chat' | 'embed';
+
+interface Waiter {
+  kind: RequestKind;
+  grant: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The gateway-side book-keeping of one model: how many requests run in the engine (at most
+ * `parallel` chats, one embedding batch), who waits, whether it is loaded, and the idle timer.
+ * The queue lives here rather than in the engine process so that waiting requests survive an
+ * engine crash and `status()` needs no round trip.
+ */
+export class ModelLane {
+  readonly key: string;
+  readonly spec: ResolvedModelSpec;
+  loaded = false;
+  readonly #active: Record<RequestKind, number> = { chat: 0, embed: 0 };
+  readonly #waiting: Waiter[] = [];
+  readonly #totals = { requests: 0, inputTokens: 0, outputTokens: 0 };
+  #idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(key: string, spec: ResolvedModelSpec) {
+    this.key = key;
+    this.spec = spec;
+  }
+
+  get queued(): number {
+    return this.#waiting.length;
+  }
+
+  /** Something runs or waits: the model must stay loaded. */
+  get busy(): boolean {
+    return this.#active.chat + this.#active.embed + this.#waiting.length > 0;
+  }
+
+  /** Takes a slot if one is free; otherwise the caller queues. */
+  tryTake(kind: RequestKind): boolean {
+    if (this.#active[kind] >= this.#capacity(kind)) return false;
+    this.#active[kind]++;
+    this.#stopIdleTimer();
+    return true;
+  }
+
+  /** Queues a request; `grant` runs once a slot is taken for it. Returns a function that leaves the queue. */
+  enqueue(kind: RequestKind, grant: () => void, reject: (error: unknown) => void): () => void {
+    const waiter: Waiter = { kind, grant, reject };
+    this.#waiting.push(waiter);
+    this.#stopIdleTimer();
+    return () => {
+      const index = this.#waiting.indexOf(waiter);
+      if (index >= 0) this.#waiting.splice(index, 1);
+    };
+  }
+
+  /** Frees a slot and hands it to the first waiter of that kind (FIFO per kind). */
+  release(kind: RequestKind, usage: EngineUsage | null): void {
+    this.#active[kind] = Math.max(0, this.#active[kind] - 1);
+    this.#totals.requests++;
+    if (usage) {
+      this.#totals.inputTokens += usage.inputTokens;
+      this.#totals.outputTokens += usage.outputTokens;
+    }
+    const index = this.#waiting.findIndex((w) => w.kind === kind);
+    if (index < 0) return;
+    const [waiter] = this.#waiting.splice(index, 1);
+    this.#active[kind]++;
+    waiter?.grant();
+  }
+
+  /** Fails every waiter, e.g. at shutdown. */
+  failWaiters(error: unknown): void {
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
+  }
+
+  /** Arms the idle timer when nothing runs or waits; `onIdle` fires once after `ms`. */
+  armIdleTimer(ms: number, onIdle: () => void): void {
+    this.#stopIdleTimer();
+    if (this.busy) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      if (!this.busy) onIdle();
+    }, ms);
+    // An idle model must not keep the gateway process alive.
+    this.#idleTimer.unref();
+  }
+
+  stopIdleTimer(): void {
+    this.#stopIdleTimer();
+  }
+
+  status(): EngineModelStatus {
+    return {
+      name: this.spec.name,
+      path: this.spec.path,
+      loaded: this.loaded,
+      active: this.#active.chat + this.#active.embed,
+      queued: this.#waiting.length,
+      parallel: this.spec.parallel,
+      ...this.#totals,
+    };
+  }
+
+  #capacity(kind: RequestKind): number {
+    return kind === 'chat' ? this.spec.parallel : 1;
+  }
+
+  #stopIdleTimer(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+  }
+}

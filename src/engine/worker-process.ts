@@ -1,0 +1,114 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FromWorker, ToWorker, WorkerSettings } from './engine-protocol.js';
+
+/** Node flags that must not reach the engine process: test runner, debugger, watch, eval. */
+const DROPPED_FLAG = /^--(test|experimental-test|inspect|debug|watch|eval|print|check|interactive)|^-[epci]$/;
+
+export interface WorkerExit { code: number | null; signal: NodeJS.Signals | null }
+
+/**
+ * The engine process as seen from the gateway: one `fork` of `engine-worker`, talking over IPC
+ * with the advanced serialization. `onExit` fires once, however the process ended.
+ */
+export class WorkerProcess {
+  readonly #child: ChildProcess;
+  #exited = false;
+  #busy = false;
+
+  constructor(settings: WorkerSettings, onMessage: (message: FromWorker) => void, onExit: (exit: WorkerExit) => void) {
+    const { path, execArgv } = workerEntry();
+    this.#child = fork(path, [], {
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.#child.on('message', (message) => onMessage(message as FromWorker));
+    // 'error' comes when the fork itself fails (no 'exit' then), 'exit' otherwise.
+    this.#child.once('error', () => this.#ended({ code: null, signal: null }, onExit));
+    this.#child.once('exit', (code, signal) => this.#ended({ code, signal }, onExit));
+    this.send({ t: 'init', settings });
+    this.setBusy(false);
+  }
+
+  get pid(): number | null {
+    return this.#exited ? null : (this.#child.pid ?? null);
+  }
+
+  get alive(): boolean {
+    return !this.#exited;
+  }
+
+  send(message: ToWorker): void {
+    if (this.#exited || !this.#child.connected) return;
+    this.#child.send(message);
+  }
+
+  /**
+   * While idle the process and its IPC channel do not keep the gateway's event loop alive, so a
+   * CLI run or a test that forgets `shutdown()` still ends (the worker exits on disconnect).
+   */
+  setBusy(busy: boolean): void {
+    if (this.#busy === busy && busy) return;
+    this.#busy = busy;
+    const channel = this.#child.channel as { ref?: () => void; unref?: () => void } | undefined;
+    if (busy) {
+      this.#child.ref();
+      channel?.ref?.();
+    } else {
+      this.#child.unref();
+      channel?.unref?.();
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.#exited) return;
+    const gone = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  /** Synchronous last resort, for the gateway's own `exit` event. */
+  killNow(): void {
+    if (!this.#exited) this.#child.kill('SIGKILL');
+  }
+
+  #ended(exit: WorkerExit, onExit: (exit: WorkerExit) => void): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    onExit(exit);
+  }
+}
+
+/**
+ * The worker file sits next to this one: `engine-worker.ts` under tsx (tests, dev) or
+ * `engine-worker.js` in dist/. The parent's flags carry `--import tsx` when it runs TypeScript;
+ * if they do not (e.g. tsx started via its own CLI), add it so the `.ts` worker can load.
+ */
+export function workerEntry(): { path: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const ext = extname(here);
+  const path = fileURLToPath(new URL(`./engine-worker${ext}`, import.meta.url));
+  const execArgv = keptFlags(process.execArgv);
+  if (ext === '.ts' && !execArgv.some((flag) => flag.includes('tsx'))) execArgv.unshift('--import', 'tsx');
+  return { path, execArgv };
+}
+
+function keptFlags(flags: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i] ?? '';
+    if (DROPPED_FLAG.test(flag)) {
+      // A value given as the next element (`--test-reporter spec`, `-e code`) goes too; execArgv
+      // never holds the script, so a following element without a dash is that value.
+      if (!flag.includes('=') && !(flags[i + 1] ?? '-').startsWith('-')) i++;
+      continue;
+    }
+    kept.push(flag);
+  }
+  return kept;
+}

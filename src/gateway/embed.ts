@@ -1,0 +1,34 @@
+import { FlambeauError } from '../errors/index.js';
+import type { CatalogEntry, ModelCatalog } from '../models/model-catalog.js';
+import type { EmbedResult } from '../providers/spec.js';
+import { estimateTokens } from './usage-estimate.js';
+
+export interface EmbedCall {
+  requestId: string;
+  model: string;
+  input: string[];
+  dimensions?: number;
+  user?: string;
+  signal: AbortSignal;
+}
+
+export function resolveEmbeddingTarget(call: EmbedCall, catalog: ModelCatalog): CatalogEntry {
+  const entry = catalog.get(call.model);
+  if (entry.embedding === undefined) {
+    throw new FlambeauError('unsupported_parameter', `The model \`${call.model}\` does not provide embeddings.`, { param: 'model' });
+  }
+  return entry;
+}
+
+export async function embed(call: EmbedCall, entry: CatalogEntry): Promise<EmbedResult> {
+  const model = entry.embedding;
+  if (model === undefined) throw new FlambeauError('unsupported_parameter', `The model \`${call.model}\` does not provide embeddings.`, { param: 'model' });
+  const result = await model.embed(
+    { model: model.model, input: call.input, ...(call.dimensions === undefined ? {} : { dimensions: call.dimensions }), ...(call.user === undefined ? {} : { user: call.user }) },
+    call.signal,
+  );
+  if (result.usage.inputTokens !== null) return result;
+  let tokens = 0;
+  for (const text of call.input) tokens += estimateTokens(text);
+  return { ...result, usage: { inputTokens: tokens, outputTokens: 0, estimated: true } };
+}

@@ -1,0 +1,118 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createMasterKeyCheck } from './api/http/master-key-auth.js';
+import { createRequestHandler } from './api/http/app.js';
+import { ensureMasterKey } from './auth/master-key.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+import type { Secret } from './config/secret.js';
+import { createEngine } from './engine/child-engine.js';
+import type { Engine } from './engine/engine.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js';
+import { createProvider } from './providers/registry.js';
+import type { Provider } from './providers/spec.js';
+import { openStore, type Store } from './store/store.js';
+import { createRequestLog, type RequestLog } from './usage/request-log.js';
+
+export interface GatewayHandle {
+  url: string;
+  host: string;
+  port: number;
+  masterKey: Secret;
+  /** True when this start generated the master key (the CLI prints it once). */
+  masterKeyGenerated: boolean;
+  masterKeyPath: string | null;
+  config: GatewayConfig;
+  catalog: ModelCatalog;
+  store: Store;
+  requestLog: RequestLog;
+  /** The embedded engine, when a llamacpp model is configured. */
+  engine(): Engine | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Milliseconds that in-flight requests get to finish on close. */
+  drainMs?: number;
+}
+
+/** The composition root: the only place that wires real parts together. */
+export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<GatewayHandle> {
+  const logger = options.logger ?? createLogger(config.log.level);
+  const store = openStore(join(config.home, 'flambeau.db'));
+  const { key: masterKey, generated, path: masterKeyPath } = ensureMasterKey(config.auth.masterKey, config.home);
+  let engine: Engine | undefined;
+  const getEngine = (): Engine =>
+    (engine ??= createEngine({ idleTimeoutMs: config.engine.idleTimeoutMs, gpu: config.engine.gpu, maxQueue: config.engine.maxQueue, threads: config.engine.threads, logger }));
+  const providers = new Map<string, Provider>();
+  let ready = false;
+  let server: Server | undefined;
+  try {
+    for (const provider of config.providers) providers.set(provider.id, createProvider(provider, { engine: getEngine }));
+    const catalog = createModelCatalog(config.models, providers);
+    const requestLog = createRequestLog(store.db);
+    const startedAt = Date.now();
+    const handler = createRequestHandler({
+      catalog,
+      requestLog,
+      authenticate: createMasterKeyCheck(masterKey),
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      isReady: () => ready,
+      logger,
+      startedAt,
+    });
+    server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000 }, handler);
+    server.on('clientError', (error, socket) => {
+      // Malformed HTTP never reaches the handler: answer it in the same envelope, then close.
+      if (!socket.writable) return;
+      const body = JSON.stringify({ error: { message: `Malformed HTTP request (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, type: 'invalid_request_error', param: null, code: 'invalid_request' } });
+      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    });
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(config.server.port, config.server.host, () => {
+        listening.off('error', reject);
+        resolve();
+      });
+    });
+    const address = listening.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    ready = true;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${address.port}`,
+      host: address.address,
+      port: address.port,
+      masterKey,
+      masterKeyGenerated: generated,
+      masterKeyPath,
+      config,
+      catalog,
+      store,
+      requestLog,
+      engine: () => engine,
+      close: () => (closing ??= shutdown(listening, options.drainMs ?? 10_000)),
+    };
+  } catch (error) {
+    await Promise.allSettled([...providers.values()].map((p) => p.close()));
+    await engine?.shutdown().catch(() => undefined);
+    server?.close();
+    store.close();
+    throw error;
+  }
+
+  async function shutdown(listening: Server, drainMs: number): Promise<void> {
+    ready = false;
+    const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+    listening.closeIdleConnections();
+    const timer = setTimeout(() => listening.closeAllConnections(), drainMs);
+    await closed;
+    clearTimeout(timer);
+    await Promise.allSettled([...providers.values()].map((p) => p.close()));
+    await engine?.shutdown().catch(() => undefined);
+    store.close();
+  }
+}

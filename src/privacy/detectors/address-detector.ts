@@ -1,0 +1,78 @@
+import type { Detector, Span } from '../pii-types.js';
+
+/** `Rue|rue|RUE`: street words are capitalised at the start of an address line, not elsewhere. */
+function anyCase(words: string[]): string {
+  return words
+    .map((w) => {
+      const first = w[0]!;
+      const rest = w.slice(1).replace(/\./g, '\\.');
+      return `(?:[${first.toLowerCase()}${first.toUpperCase()}]${rest}|${w.toUpperCase().replace(/\./g, '\\.')})`;
+    })
+    .join('|');
+}
+
+const FR_STREET = anyCase([
+  'rue', 'avenue', 'av.', 'boulevard', 'bd', 'bld', 'place', 'pl.', 'allée', 'allee', 'chemin', 'impasse', 'quai',
+  'route', 'rte', 'cours', 'square', 'passage', 'voie', 'faubourg', 'fbg', 'rond-point', 'esplanade', 'promenade',
+  'parvis', 'sentier', 'hameau', 'lotissement', 'résidence', 'cité', 'villa', 'mail', 'montée', 'traverse', 'ruelle',
+  'lieu-dit', 'avenue du', 'domaine', 'clos',
+]);
+const UPPER = 'A-ZÀ-ÖØ-Þ';
+const WORD = `[${UPPER}0-9][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*`;
+const LINK = "(?:de la|de l'|de l’|d'|d’|du|des|de|la|le|les|l'|l’|aux|au|et|sur|en|sous|lès|lez)";
+/** The name of a French street: capitalised words, joined by articles and prepositions. */
+const FR_NAME = `(?:${LINK}\\s?)?${WORD}(?:[ \\u00a0](?:${LINK}[ \\u00a0]?)?${WORD}){0,5}`;
+const FR_POSTCODE_CITY = `(?:,?[ \\u00a0]*(?:\\n[ \\t]*)?(?:BP[ \\u00a0]\\d{1,5},?[ \\u00a0])?(?:\\d{5}|\\d{2}[ \\u00a0]\\d{3})[ \\u00a0]+[${UPPER}][A-Za-zÀ-ÖØ-öø-ÿ'’-]*(?:[ \\u00a0-](?:sur|sous|en|lès|le|la|les|de|du|d'|[${UPPER}][A-Za-zÀ-ÖØ-öø-ÿ'’-]*)){0,4}(?:[ \\u00a0]Cedex(?:[ \\u00a0]\\d{1,2})?)?)?`;
+const FR_NUMBER = `\\b\\d{1,4}(?:[ \\u00a0]?(?:bis|ter|quater|[A-Da-d])\\b)?,?[ \\u00a0]`;
+
+const EN_SUFFIX = [
+  'Street', 'St\\.?', 'Avenue', 'Ave\\.?', 'Road', 'Rd\\.?', 'Boulevard', 'Blvd\\.?', 'Lane', 'Ln\\.?', 'Drive', 'Dr\\.?',
+  'Court', 'Ct\\.?', 'Place', 'Pl\\.?', 'Square', 'Sq\\.?', 'Terrace', 'Way', 'Close', 'Crescent', 'Parkway', 'Pkwy\\.?',
+  'Highway', 'Hwy\\.?', 'Circle', 'Cir\\.?', 'Row', 'Gardens', 'Mews', 'Hill', 'Grove', 'Walk', 'Trail', 'Plaza', 'Alley',
+].join('|');
+const EN_UNIT = `(?:,?[ \\u00a0](?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Floor|#)[ \\u00a0]?[\\w-]{1,6})?`;
+const US_TAIL = `(?:,[ \\u00a0]*[A-Z][a-z]+(?:[ \\u00a0][A-Z][a-z]+){0,2},?[ \\u00a0]+[A-Z]{2}[ \\u00a0]+\\d{5}(?:-\\d{4})?)`;
+const UK_TAIL = `(?:,[ \\u00a0]*(?:[A-Z][a-z]+(?:[ \\u00a0][A-Z][a-z]+){0,2},?[ \\u00a0]+)?[A-Z]{1,2}\\d[A-Z\\d]?[ \\u00a0]?\\d[A-Z]{2}\\b)`;
+/** Just a city, when the sentence or line ends right after it: "14 Grafton Street, Dublin." */
+const CITY_TAIL = `(?:,[ \\u00a0]*[A-Z][a-z]+(?:[ \\u00a0][A-Z][a-z]+)?(?=[ \\t]*(?:$|\\n|[.;)])))`;
+const EN_NAME = `(?:[NSEW]\\.?[ \\u00a0])?(?:[A-Z][A-Za-z'’-]+\\.?[ \\u00a0]){1,4}`;
+
+/**
+ * Numbered addresses, French and English, in one regex anchored on the house number:
+ * "12 rue des Lilas[, 69003 Lyon]", "12 bis, avenue Jean-Jaurès", "221B Baker Street[, London NW1 6XE]",
+ * "1600 Pennsylvania Ave NW, Washington, DC 20500".
+ */
+const NUMBERED = new RegExp(
+  `\\b\\d{1,5}(?:(?:[ \\u00a0]?(?:bis|ter|quater|[A-Da-d])\\b)?,?[ \\u00a0](?:${FR_STREET})[ \\u00a0]+${FR_NAME}${FR_POSTCODE_CITY}`
+    + `|[A-Za-z]?[ \\u00a0]${EN_NAME}(?:${EN_SUFFIX})(?![\\w])(?:[ \\u00a0](?:NW|NE|SW|SE|N|S|E|W)\\b)?${EN_UNIT}(?:${US_TAIL}|${UK_TAIL}|${CITY_TAIL})?)`,
+  'g',
+);
+/** A French postcode and city: the anchor for addresses written without a house number. */
+const POSTCODE_CITY = new RegExp(`\\b(?:\\d{5}|\\d{2}[ \\u00a0]\\d{3})[ \\u00a0]+[${UPPER}][A-Za-zÀ-ÖØ-öø-ÿ'’-]+`, 'g');
+/** "rue des Lilas, " right before a postcode (tested on the few characters before it). */
+const STREET_BEFORE = new RegExp(`(?<![\\wÀ-ÿ])(?:${FR_STREET})[ \\u00a0]+${FR_NAME},?[ \\u00a0]+$`);
+const LOOK_BACK = 80;
+
+/** French and English street addresses: number, street word, name, then postcode and city when present. */
+export const addressDetector: Detector = {
+  name: 'address',
+  type: 'ADDRESS',
+  detect(text) {
+    const spans: Span[] = [];
+    for (const m of text.matchAll(NUMBERED)) {
+      const value = m[0].replace(/[\s,.]+$/, (tail) => (tail.startsWith('.') && /\b(?:St|Ave|Rd|Blvd|Dr|Ln|Ct|Pl|Sq|Pkwy|Hwy|Cir|av|pl)$/.test(m[0].slice(0, -tail.length)) ? '.' : ''));
+      spans.push({ type: 'ADDRESS', start: m.index, end: m.index + value.length, detector: 'address' });
+    }
+    // Without a number, a street is an address only when a postcode and city follow it.
+    const numbered = spans.length;
+    let k = 0; // both lists are in text order: one pointer keeps this linear
+    for (const m of text.matchAll(POSTCODE_CITY)) {
+      while (k < numbered && spans[k]!.end <= m.index) k++;
+      if (k < numbered && spans[k]!.start <= m.index) continue; // already inside a numbered address
+      const from = Math.max(0, m.index - LOOK_BACK);
+      const street = STREET_BEFORE.exec(text.slice(from, m.index));
+      if (street !== null) spans.push({ type: 'ADDRESS', start: from + street.index, end: m.index + m[0].length, detector: 'address' });
+    }
+    return spans.sort((a, b) => a.start - b.start);
+  },
+};

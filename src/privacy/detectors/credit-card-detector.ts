@@ -1,0 +1,39 @@
+import type { Detector, Span } from '../pii-types.js';
+import { hasCardIssuerPrefix, isLuhnValid } from '../validators/luhn.js';
+
+/** 12 to 19 digits, optionally in groups separated by one space or dash, not inside a longer number. */
+const CANDIDATE = /(?<![\d.,-])\d(?:[ \u00a0-]?\d){11,22}(?![\d])/g;
+
+/** Payment card numbers: issuer prefix and length of a known network, then Luhn. */
+export const creditCardDetector: Detector = {
+  name: 'credit-card',
+  type: 'CREDIT_CARD',
+  detect(text) {
+    const spans: Span[] = [];
+    for (const m of text.matchAll(CANDIDATE)) {
+      const end = bestCard(m[0]);
+      if (end > 0) spans.push({ type: 'CREDIT_CARD', start: m.index, end: m.index + end, detector: 'credit-card' });
+    }
+    return spans;
+  },
+};
+
+/** Length of the longest valid card number prefix of `raw` cut at a group boundary, or 0. */
+function bestCard(raw: string): number {
+  const digits: string[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c >= '0' && c <= '9') {
+      digits.push(c);
+      ends.push(i + 1);
+    }
+  }
+  for (let n = Math.min(digits.length, 19); n >= 12; n--) {
+    const next = raw[ends[n - 1]!];
+    if (next !== undefined && next >= '0' && next <= '9') continue;
+    const compact = digits.slice(0, n).join('');
+    if (hasCardIssuerPrefix(compact) && isLuhnValid(compact)) return ends[n - 1]!;
+  }
+  return 0;
+}

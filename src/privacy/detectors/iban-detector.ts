@@ -1,0 +1,41 @@
+import type { Detector, Span } from '../pii-types.js';
+import { isValidIban } from '../validators/iban-checksum.js';
+
+/**
+ * Country code, check digits, then alphanumerics in groups (spaces or none). The candidate may run
+ * into the next upper-case word ("... 189 BIC ..."): `bestIban` then tries each shorter cut.
+ */
+const CANDIDATE = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \u00a0-]?[A-Z0-9]){10,32}/g;
+
+/** IBANs validated with ISO 7064 mod 97-10 and the country's length. */
+export const ibanDetector: Detector = {
+  name: 'iban',
+  type: 'IBAN',
+  detect(text) {
+    const spans: Span[] = [];
+    for (const m of text.matchAll(CANDIDATE)) {
+      const end = bestIban(m[0]);
+      if (end > 0) spans.push({ type: 'IBAN', start: m.index, end: m.index + end, detector: 'iban' });
+    }
+    return spans;
+  },
+};
+
+/** Length of the longest valid IBAN prefix of `raw` ending on an alphanumeric, or 0. */
+function bestIban(raw: string): number {
+  let compact = '';
+  const ends: number[] = []; // ends[k] = offset in raw just after the (k+1)-th alphanumeric
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === ' ' || c === '\u00a0' || c === '-') continue;
+    compact += c;
+    ends.push(i + 1);
+  }
+  for (let n = Math.min(compact.length, 34); n >= 15; n--) {
+    const next = raw[ends[n - 1]!] ?? ' ';
+    // Cut only at a group boundary: the next raw character must be a separator or the end.
+    if (n < compact.length && next !== ' ' && next !== '\u00a0' && next !== '-') continue;
+    if (isValidIban(compact.slice(0, n))) return ends[n - 1]!;
+  }
+  return 0;
+}

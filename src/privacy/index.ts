@@ -1,0 +1,14 @@
+export { createPrivacyGuard } from './privacy-guard.js';
+export type { ChatInspection, PreparedChat, PreparedEmbed, PrivacyCheckedRequest, PrivacyGuard, PrivacyTarget } from './privacy-guard.js';
+export { privacyConfigSchema } from './privacy-config.js';
+export type { CustomDetectorConfig, PrivacyConfig, PrivacyConfigInput } from './privacy-config.js';
+export { actionFor, decide, policyDeniedError } from './policy.js';
+export type { DeniedVerdict, PolicyVerdict } from './policy.js';
+export { createScanner, detectorsFor, resolveOverlaps } from './scanner.js';
+export type { Scanner, ScannerOptions } from './scanner.js';
+export { BUILTIN_PII_TYPES, countFindings } from './pii-types.js';
+export type { BuiltinPiiType, Detector, DetectorFailure, Findings, PiiType, PrivacyAction, ScanResult, Span } from './pii-types.js';
+export { PlaceholderVault } from './vault.js';
+export { PlaceholderRestorer, restoreText } from './restore-text.js';
+export type { RestoreMode } from './restore-text.js';
+export { restoreChatResult, restoreChatStream } from './restore-stream.js';

@@ -1,0 +1,70 @@
+/**
+ * The vocabulary of the privacy domain: what a detector finds and how the scanner reports it.
+ * Values found are never part of these shapes except `Span` offsets into the caller's own text,
+ * so findings and scan reports are safe to log.
+ */
+
+/** The built-in detectable types. Custom detectors add their own upper-case names. */
+export const BUILTIN_PII_TYPES = [
+  'EMAIL',
+  'PHONE',
+  'IBAN',
+  'CREDIT_CARD',
+  'FR_NIR',
+  'US_SSN',
+  'IP_ADDRESS',
+  'SECRET',
+  'ADDRESS',
+  'PERSON',
+] as const;
+
+export type BuiltinPiiType = (typeof BUILTIN_PII_TYPES)[number];
+
+/** A built-in type or a custom one from the config (upper-case letters, digits and `_`). */
+export type PiiType = BuiltinPiiType | (string & {});
+
+/** One finding: `text.slice(start, end)` is the sensitive value. Offsets are UTF-16 indexes. */
+export interface Span {
+  type: PiiType;
+  start: number;
+  end: number;
+  /** 0..1; detectors without a notion of confidence leave it out (meaning 1). */
+  score?: number;
+  /** Name of the detector that produced the span. */
+  detector: string;
+}
+
+/**
+ * A detector is a small pure module: given a text, the spans of one type. It must run in linear
+ * time in the text length (the scanner runs it on up to megabytes in the request path).
+ */
+export interface Detector {
+  readonly name: string;
+  readonly type: PiiType;
+  detect(text: string): Span[];
+}
+
+/** Count of occurrences per type. Safe to log: no values. */
+export type Findings = Record<string, number>;
+
+/** A detector that threw. Only names are kept: an error message could quote the text. */
+export interface DetectorFailure {
+  detector: string;
+  type: PiiType;
+  errorName: string;
+}
+
+export interface ScanResult {
+  /** Non-overlapping, sorted by start. */
+  spans: Span[];
+  failures: DetectorFailure[];
+}
+
+/** What to do with a finding, per locality of the model that will read the text. */
+export type PrivacyAction = 'pseudonymize' | 'redact' | 'block' | 'allow';
+
+/** Adds the spans' counts to `into` and returns it. */
+export function countFindings(spans: readonly Span[], into: Findings = {}): Findings {
+  for (const span of spans) into[span.type] = (into[span.type] ?? 0) + 1;
+  return into;
+}

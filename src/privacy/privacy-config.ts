@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { BUILTIN_PII_TYPES } from './pii-types.js';
+
+const ACTION = z.enum(['pseudonymize', 'redact', 'block', 'allow']);
+/** Custom type names become placeholders (`<CLIENT_1>`): upper-case, no brackets or spaces. */
+const TYPE_NAME = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'an upper-case name such as CLIENT or PROJECT_CODE');
+
+const CUSTOM_REGEX = z.strictObject({
+  type: TYPE_NAME,
+  pattern: z.string().min(1),
+  flags: z.string().regex(/^[imsu]*$/, 'flags among i, m, s, u').optional(),
+}).superRefine((spec, ctx) => {
+  try {
+    new RegExp(spec.pattern, `${spec.flags ?? ''}g`);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a valid JavaScript regular expression', path: ['pattern'] });
+  }
+});
+
+const CUSTOM_WORDS = z.strictObject({
+  type: TYPE_NAME,
+  words: z.array(z.string().min(1)).min(1),
+  case_sensitive: z.boolean().optional(),
+});
+
+/**
+ * The `privacy:` section of flambeau.yaml.
+ *
+ * ```yaml
+ * privacy:
+ *   detect: [PERSON, EMAIL, PHONE, IBAN]   # default: every built-in type
+ *   cloud: pseudonymize                    # pseudonymize | redact | block | allow
+ *   lan: allow
+ *   device: allow
+ *   on_detector_error: block               # block | allow (go on with the other detectors)
+ *   custom:
+ *     - { type: CLIENT, words: [Acme, Globex] }
+ *     - { type: ORDER_REF, pattern: 'CMD-\d{6}', flags: i }
+ * ```
+ * Custom detectors are always on; `detect` lists built-in types (custom names are accepted too).
+ */
+export const privacyConfigSchema = z.strictObject({
+  detect: z.array(TYPE_NAME).default([...BUILTIN_PII_TYPES]),
+  cloud: ACTION.default('pseudonymize'),
+  lan: ACTION.default('allow'),
+  device: ACTION.default('allow'),
+  on_detector_error: z.enum(['block', 'allow']).default('block'),
+  custom: z.array(z.union([CUSTOM_REGEX, CUSTOM_WORDS])).default([]),
+}).superRefine((config, ctx) => {
+  const known = new Set<string>([...BUILTIN_PII_TYPES, ...config.custom.map((c) => c.type)]);
+  config.detect.forEach((type, i) => {
+    if (!known.has(type)) ctx.addIssue({ code: 'custom', message: `unknown type ${type}`, path: ['detect', i] });
+  });
+});
+
+/** The checked config, defaults applied. */
+export type PrivacyConfig = z.output<typeof privacyConfigSchema>;
+/** What a user writes (every key optional). */
+export type PrivacyConfigInput = z.input<typeof privacyConfigSchema>;
+export type CustomDetectorConfig = PrivacyConfig['custom'][number];

@@ -1,0 +1,66 @@
+import { FlambeauError } from '../../errors/index.js';
+import type { UpstreamClient } from '../http/upstream-client.js';
+import { readLimited } from '../http/upstream-client.js';
+import type { ChatEvent, ChatModel, ChatRequest, ChatResult, Locality } from '../spec.js';
+import { translateOpenAiStream } from './openai-stream.js';
+import { fromOpenAiFinish, fromOpenAiUsage, parseOpenAiCompletion, toOpenAiBody } from './openai-wire.js';
+
+const MAX_COMPLETION_BYTES = 64 * 1024 * 1024;
+
+export class OpenAiChatModel implements ChatModel {
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    readonly locality: Locality,
+    private readonly client: UpstreamClient,
+    private readonly headers: () => Record<string, string>,
+  ) {}
+
+  async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
+    const response = await this.client.request({
+      method: 'POST',
+      path: '/chat/completions',
+      headers: this.headers(),
+      body: JSON.stringify(toOpenAiBody({ ...request, model: this.model }, false)),
+      signal,
+    });
+    let text: string;
+    try {
+      text = await readLimited(response.body, MAX_COMPLETION_BYTES);
+    } catch (error) {
+      throw this.client.transportError(error, signal);
+    }
+    let parsed: ReturnType<typeof parseOpenAiCompletion>;
+    try {
+      parsed = parseOpenAiCompletion(text);
+    } catch {
+      throw new FlambeauError('upstream_failed', `${this.provider} returned a completion that is not valid JSON.`, { details: { provider: this.provider } });
+    }
+    return {
+      text: parsed.text,
+      toolCalls: parsed.toolCalls,
+      finish: fromOpenAiFinish(parsed.finish),
+      usage: fromOpenAiUsage(parsed.usage),
+      warnings: [],
+    };
+  }
+
+  async *stream(request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+    const response = await this.client.request({
+      method: 'POST',
+      path: '/chat/completions',
+      headers: { ...this.headers(), accept: 'text/event-stream' },
+      body: JSON.stringify(toOpenAiBody({ ...request, model: this.model }, true)),
+      signal,
+    });
+    try {
+      yield* translateOpenAiStream(response.body, this.provider);
+    } catch (error) {
+      throw this.client.transportError(error, signal);
+    } finally {
+      // The consumer may stop early (client gone): close the upstream stream. A body read to
+      // its end keeps its connection for reuse.
+      if (!response.body.readableEnded && !response.body.destroyed) response.body.destroy();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { FlambeauError } from '../../errors/index.js';
+import type { UpstreamClient } from '../http/upstream-client.js';
+import { readLimited } from '../http/upstream-client.js';
+import type { EmbeddingModel, EmbedRequest, EmbedResult, Locality } from '../spec.js';
+import { fromOpenAiUsage, parseOpenAiEmbeddings } from './openai-wire.js';
+
+export class OpenAiEmbeddingModel implements EmbeddingModel {
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    readonly locality: Locality,
+    private readonly client: UpstreamClient,
+    private readonly headers: () => Record<string, string>,
+  ) {}
+
+  async embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResult> {
+    const body: Record<string, unknown> = { model: this.model, input: request.input, encoding_format: 'float' };
+    if (request.dimensions !== undefined) body.dimensions = request.dimensions;
+    if (request.user !== undefined) body.user = request.user;
+    const response = await this.client.request({ method: 'POST', path: '/embeddings', headers: this.headers(), body: JSON.stringify(body), signal });
+    let text: string;
+    try {
+      text = await readLimited(response.body, 256 * 1024 * 1024);
+    } catch (error) {
+      throw this.client.transportError(error, signal);
+    }
+    try {
+      const parsed = parseOpenAiEmbeddings(text);
+      if (parsed.vectors.length !== request.input.length) throw new SyntaxError('wrong number of embeddings');
+      return { vectors: parsed.vectors, usage: fromOpenAiUsage(parsed.usage) };
+    } catch {
+      throw new FlambeauError('upstream_failed', `${this.provider} returned embeddings that could not be read.`, { details: { provider: this.provider } });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * 32-bit hashing for the feature-hashing trick. Stable across runs, platforms and Node versions:
+ * shipped weights are indexed by these values, so changing either function invalidates them
+ * (bump `FEATURIZER_VERSION` in featurize.ts when you do).
+ */
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over UTF-16 code units of `text[start, end)`, seeded so namespaces do not collide. */
+export function hashRange(text: string, start: number, end: number, seed = 0): number {
+  let h = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = start; i < end; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
+export function hashString(text: string, seed = 0): number {
+  return hashRange(text, 0, text.length, seed);
+}
+
+/**
+ * Combines two hashes (murmur3's finaliser on a mix of both). FNV alone spreads its low bits
+ * poorly, and bucket indices are taken from the low bits.
+ */
+export function mixHash(a: number, b: number): number {
+  let h = (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

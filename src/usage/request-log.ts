@@ -1,0 +1,57 @@
+import type { Db } from '../store/store.js';
+
+/** One finished request. Never holds prompt or answer text. */
+export interface RequestRecord {
+  id: string;
+  startedAt: number;
+  endpoint: string;
+  model: string | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  locality: string | null;
+  status: number;
+  errorCode: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  tokensEstimated: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  streamed: boolean;
+}
+
+export interface RequestLog {
+  append(record: RequestRecord): void;
+  recent(limit: number): RequestRecord[];
+}
+
+export function createRequestLog(db: Db): RequestLog {
+  const insert = db.prepare(`INSERT INTO request_log
+    (id, started_at, endpoint, model, provider, upstream_model, locality, status, error_code, input_tokens, output_tokens, tokens_estimated, latency_ms, ttft_ms, streamed)
+    VALUES (@id, @startedAt, @endpoint, @model, @provider, @upstreamModel, @locality, @status, @errorCode, @inputTokens, @outputTokens, @tokensEstimated, @latencyMs, @ttftMs, @streamed)
+    ON CONFLICT (id) DO NOTHING`);
+  const select = db.prepare('SELECT * FROM request_log ORDER BY started_at DESC, rowid DESC LIMIT ?');
+  return {
+    append(record) {
+      insert.run({ ...record, tokensEstimated: record.tokensEstimated ? 1 : 0, streamed: record.streamed ? 1 : 0 });
+    },
+    recent(limit) {
+      return (select.all(limit) as Record<string, unknown>[]).map((row) => ({
+        id: row.id as string,
+        startedAt: row.started_at as number,
+        endpoint: row.endpoint as string,
+        model: row.model as string | null,
+        provider: row.provider as string | null,
+        upstreamModel: row.upstream_model as string | null,
+        locality: row.locality as string | null,
+        status: row.status as number,
+        errorCode: row.error_code as string | null,
+        inputTokens: row.input_tokens as number | null,
+        outputTokens: row.output_tokens as number | null,
+        tokensEstimated: row.tokens_estimated === 1,
+        latencyMs: row.latency_ms as number,
+        ttftMs: row.ttft_ms as number | null,
+        streamed: row.streamed === 1,
+      }));
+    },
+  };
+}
