@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js';
 import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
+import { createPrivacyGuard, type Detector } from './privacy/index.js';
 import { openStore, type Store } from './store/store.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
@@ -36,6 +37,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Milliseconds that in-flight requests get to finish on close. */
   drainMs?: number;
+  /** Replaces the privacy detectors built from the config (tests inject failing ones). */
+  privacyDetectors?: Detector[];
 }
 
 /** The composition root: the only place that wires real parts together. */
@@ -54,8 +57,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const catalog = createModelCatalog(config.models, providers);
     const requestLog = createRequestLog(store.db);
     const startedAt = Date.now();
+    const privacy = createPrivacyGuard(config.privacy, options.privacyDetectors === undefined ? {} : { detectors: options.privacyDetectors });
     const handler = createRequestHandler({
       catalog,
+      privacy,
       requestLog,
       authenticate: createMasterKeyCheck(masterKey),
       bodyLimitBytes: config.server.bodyLimitBytes,

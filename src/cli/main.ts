@@ -4,6 +4,7 @@ import { asFlambeauError } from '../errors/index.js';
 import { registerChat } from './commands/chat.js';
 import { registerConfig } from './commands/config-check.js';
 import { registerModels } from './commands/models.js';
+import { registerScan } from './commands/scan.js';
 import { registerServe } from './commands/serve.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
@@ -17,6 +18,7 @@ registerServe(program);
 registerModels(program);
 registerChat(program);
 registerConfig(program);
+registerScan(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { privacyConfigSchema } from '../privacy/privacy-config.js';
 
 /** The YAML config file, snake_case as users write it. Unknown keys are errors (typos must not pass silently). */
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'letters, digits and . _ : / - only');
@@ -56,6 +57,7 @@ export const configFileSchema = z.strictObject({
     .optional(),
   providers: z.array(providerFileSchema).optional(),
   models: z.array(modelFileSchema).optional(),
+  privacy: privacyConfigSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

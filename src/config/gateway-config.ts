@@ -1,5 +1,6 @@
 import type { Secret } from './secret.js';
 import type { Locality, ModelBinding } from '../providers/spec.js';
+import type { PrivacyConfig } from '../privacy/privacy-config.js';
 import type { UpstreamTimeouts } from '../providers/http/upstream-timeouts.js';
 
 export type SettingSource = 'default' | 'file' | 'env' | 'flag' | 'generated';
@@ -33,6 +34,8 @@ export interface GatewayConfig {
   engine: { idleTimeoutMs: number; gpu: 'auto' | false; maxQueue: number; threads: number | null };
   providers: ProviderConfig[];
   models: ModelConfig[];
+  /** The `privacy:` section, defaults applied (every built-in detector; cloud: pseudonymize). */
+  privacy: PrivacyConfig;
   /** Every scalar setting with its source, for `flambeau config check` (secrets masked there). */
   explain: { key: string; value: unknown; source: SettingSource; secret: boolean; doc: string }[];
   warnings: string[];

@@ -7,6 +7,7 @@ import { configFileSchema, type ConfigFile, type ModelFile, type ProviderFile } 
 import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from './gateway-config.js';
 import { resolveSecretRef, Secret } from './secret.js';
 import { SETTINGS } from './settings.js';
+import { privacyConfigSchema } from '../privacy/privacy-config.js';
 
 export interface ConfigInputs {
   /** `--config`; when absent, FLAMBEAU_CONFIG, then ./flambeau.yaml if it exists. */
@@ -93,6 +94,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     },
     providers,
     models,
+    privacy: file.privacy ?? privacyConfigSchema.parse({}),
     explain,
     warnings,
   });

@@ -1,5 +1,6 @@
 import { FlambeauError } from '../errors/index.js';
 import type { CatalogEntry, ModelCatalog } from '../models/model-catalog.js';
+import { policyDeniedError, type Findings, type PrivacyAction, type PrivacyGuard } from '../privacy/index.js';
 import type { EmbedResult } from '../providers/spec.js';
 import { estimateTokens } from './usage-estimate.js';
 
@@ -20,11 +21,24 @@ export function resolveEmbeddingTarget(call: EmbedCall, catalog: ModelCatalog): 
   return entry;
 }
 
-export async function embed(call: EmbedCall, entry: CatalogEntry): Promise<EmbedResult> {
+/**
+ * Embeds under the privacy policy of the model's locality: inputs to a cloud model are
+ * pseudonymised (vectors carry no placeholder to restore) or refused, as for chat.
+ */
+export async function embed(
+  call: EmbedCall,
+  entry: CatalogEntry,
+  privacy: PrivacyGuard,
+  observe: (facts: { action: PrivacyAction; findings: Findings }) => void = () => {},
+): Promise<EmbedResult> {
   const model = entry.embedding;
   if (model === undefined) throw new FlambeauError('unsupported_parameter', `The model \`${call.model}\` does not provide embeddings.`, { param: 'model' });
+  const action = privacy.actionFor(entry.locality);
+  const prepared = privacy.prepareEmbed(call.input, action);
+  observe({ action, findings: prepared.findings });
+  if (!prepared.allowed) throw policyDeniedError(prepared.verdict);
   const result = await model.embed(
-    { model: model.model, input: call.input, ...(call.dimensions === undefined ? {} : { dimensions: call.dimensions }), ...(call.user === undefined ? {} : { user: call.user }) },
+    { model: model.model, input: prepared.inputs, ...(call.dimensions === undefined ? {} : { dimensions: call.dimensions }), ...(call.user === undefined ? {} : { user: call.user }) },
     call.signal,
   );
   if (result.usage.inputTokens !== null) return result;

@@ -29,4 +29,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX request_log_started_at ON request_log (started_at);
     `,
   },
+  {
+    id: 2,
+    name: 'request-log-privacy',
+    sql: `
+      ALTER TABLE request_log ADD COLUMN privacy_action TEXT;
+      ALTER TABLE request_log ADD COLUMN privacy_findings TEXT;   -- JSON {TYPE: count}; never values
+    `,
+  },
 ];

@@ -17,6 +17,9 @@ export interface RequestRecord {
   latencyMs: number;
   ttftMs: number | null;
   streamed: boolean;
+  privacyAction: string | null;
+  /** Types and counts of personal data found. */
+  privacyFindings: Record<string, number> | null;
 }
 
 export interface RequestLog {
@@ -26,13 +29,18 @@ export interface RequestLog {
 
 export function createRequestLog(db: Db): RequestLog {
   const insert = db.prepare(`INSERT INTO request_log
-    (id, started_at, endpoint, model, provider, upstream_model, locality, status, error_code, input_tokens, output_tokens, tokens_estimated, latency_ms, ttft_ms, streamed)
-    VALUES (@id, @startedAt, @endpoint, @model, @provider, @upstreamModel, @locality, @status, @errorCode, @inputTokens, @outputTokens, @tokensEstimated, @latencyMs, @ttftMs, @streamed)
+    (id, started_at, endpoint, model, provider, upstream_model, locality, status, error_code, input_tokens, output_tokens, tokens_estimated, latency_ms, ttft_ms, streamed, privacy_action, privacy_findings)
+    VALUES (@id, @startedAt, @endpoint, @model, @provider, @upstreamModel, @locality, @status, @errorCode, @inputTokens, @outputTokens, @tokensEstimated, @latencyMs, @ttftMs, @streamed, @privacyAction, @privacyFindings)
     ON CONFLICT (id) DO NOTHING`);
   const select = db.prepare('SELECT * FROM request_log ORDER BY started_at DESC, rowid DESC LIMIT ?');
   return {
     append(record) {
-      insert.run({ ...record, tokensEstimated: record.tokensEstimated ? 1 : 0, streamed: record.streamed ? 1 : 0 });
+      insert.run({
+        ...record,
+        tokensEstimated: record.tokensEstimated ? 1 : 0,
+        streamed: record.streamed ? 1 : 0,
+        privacyFindings: record.privacyFindings === null || Object.keys(record.privacyFindings).length === 0 ? null : JSON.stringify(record.privacyFindings),
+      });
     },
     recent(limit) {
       return (select.all(limit) as Record<string, unknown>[]).map((row) => ({
@@ -51,6 +59,8 @@ export function createRequestLog(db: Db): RequestLog {
         latencyMs: row.latency_ms as number,
         ttftMs: row.ttft_ms as number | null,
         streamed: row.streamed === 1,
+        privacyAction: row.privacy_action as string | null,
+        privacyFindings: typeof row.privacy_findings === 'string' ? (JSON.parse(row.privacy_findings) as Record<string, number>) : null,
       }));
     },
   };

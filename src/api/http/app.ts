@@ -2,15 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { ModelCatalog } from '../../models/model-catalog.js';
+import type { PrivacyGuard } from '../../privacy/index.js';
 import type { RequestLog } from '../../usage/request-log.js';
 import { handleChatCompletions } from './chat-completions-route.js';
 import { handleEmbeddings } from './embeddings-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
+import { handlePrivacyScan } from './privacy-scan-route.js';
 import { newContext, targetHeaders, type RequestContext } from './request-context.js';
 import { sendError, sendJson } from './send.js';
 
 export interface AppDeps {
   catalog: ModelCatalog;
+  privacy: PrivacyGuard;
   requestLog: RequestLog;
   authenticate: (req: IncomingMessage) => void;
   bodyLimitBytes: number;
@@ -27,6 +30,7 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
   const routes = new Map<string, Map<string, { handler: Handler; logged: boolean }>>([
     ['/v1/chat/completions', new Map([['POST', { handler: (req, res, ctx) => handleChatCompletions(req, res, ctx, deps), logged: true }]])],
     ['/v1/embeddings', new Map([['POST', { handler: (req, res, ctx) => handleEmbeddings(req, res, ctx, deps), logged: true }]])],
+    ['/v1/privacy/scan', new Map([['POST', { handler: (req, res, ctx) => handlePrivacyScan(req, res, ctx, deps), logged: false }]])],
     ['/v1/models', new Map([['GET', { handler: (_req, res, ctx) => handleListModels(res, ctx, deps.catalog, deps.startedAt), logged: false }]])],
   ]);
 
@@ -99,6 +103,8 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
         latencyMs: performance.now() - ctx.t0,
         ttftMs: ctx.ttftMs,
         streamed: ctx.streamed,
+        privacyAction: ctx.privacyAction,
+        privacyFindings: ctx.privacyFindings,
       });
     } catch (error) {
       deps.logger.error('request log write failed', { requestId: ctx.id, error: describe(error) });

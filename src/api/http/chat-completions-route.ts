@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { asFlambeauError } from '../../errors/index.js';
-import { completeChat, openChatStream, resolveChatTarget, type ChatDeps } from '../../gateway/chat.js';
+import { completeChat, openChatStream, planChat, type ChatDeps } from '../../gateway/chat.js';
 import type { Warning } from '../../providers/spec.js';
 import { chatCompletionBody } from './chat-completion-response.js';
 import { parseChatBody } from './chat-completions-wire.js';
@@ -19,14 +19,17 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
   const parsed = parseChatBody(await readJsonBody(req, deps.bodyLimitBytes));
   ctx.model = parsed.request.model;
   const signal = abortOnClose(res);
-  const call = { requestId: ctx.id, request: parsed.request, signal };
-  const { entry, target } = resolveChatTarget(call, deps);
-  ctx.target = target;
+  const plan = planChat({ requestId: ctx.id, request: parsed.request, signal }, deps, (target, privacy) => {
+    ctx.target = target;
+    ctx.privacyAction = privacy.action;
+    ctx.privacyFindings = privacy.findings;
+  });
+  const entry = plan.entry;
   const id = `chatcmpl-${ctx.id}`;
   const created = Math.floor(ctx.startedAt / 1000);
 
   if (!parsed.stream) {
-    const result = await completeChat(call, entry);
+    const result = await completeChat(plan, signal, deps);
     ctx.usage = result.usage;
     ctx.status = 200;
     sendJson(res, 200, chatCompletionBody(id, created, entry.name, result), { ...targetHeaders(ctx), ...warningHeader(result.warnings) });
@@ -34,7 +37,7 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
   }
 
   ctx.streamed = true;
-  const { first, rest } = await openChatStream(call, entry);
+  const { first, rest } = await openChatStream(plan, signal, deps);
   const warnings = first.type === 'stream-start' ? first.warnings : [];
   ctx.status = 200;
   res.writeHead(200, ChatSseWriter.headers({ ...targetHeaders(ctx), ...warningHeader(warnings) }));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
 import { embed, resolveEmbeddingTarget } from '../../gateway/embed.js';
 import type { ModelCatalog } from '../../models/model-catalog.js';
+import type { PrivacyGuard } from '../../privacy/index.js';
 import { abortOnClose } from './abort-on-close.js';
 import { readJsonBody } from './read-json-body.js';
 import { targetHeaders, type RequestContext } from './request-context.js';
@@ -21,6 +22,7 @@ const embeddingsBody = z.looseObject({
 
 export interface EmbeddingsRouteDeps {
   catalog: ModelCatalog;
+  privacy: PrivacyGuard;
   bodyLimitBytes: number;
 }
 
@@ -37,7 +39,10 @@ export async function handleEmbeddings(req: IncomingMessage, res: ServerResponse
   const call = { requestId: ctx.id, model: body.model, input, signal: abortOnClose(res), ...(body.dimensions === undefined ? {} : { dimensions: body.dimensions }), ...(body.user === undefined ? {} : { user: body.user }) };
   const entry = resolveEmbeddingTarget(call, deps.catalog);
   ctx.target = { name: entry.name, provider: entry.provider.id, model: entry.embedding?.model ?? entry.config.model, locality: entry.locality };
-  const result = await embed(call, entry);
+  const result = await embed(call, entry, deps.privacy, (facts) => {
+    ctx.privacyAction = facts.action;
+    ctx.privacyFindings = facts.findings;
+  });
   ctx.usage = result.usage;
   ctx.status = 200;
   const base64 = body.encoding_format === 'base64';

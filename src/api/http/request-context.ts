@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ChatTarget } from '../../gateway/chat.js';
 import type { Usage } from '../../providers/spec.js';
+import type { Findings, PrivacyAction } from '../../privacy/index.js';
 
 /** What one request did, filled in as it goes; written to the request log when it ends. */
 export interface RequestContext {
@@ -16,6 +17,9 @@ export interface RequestContext {
   errorCode: string | null;
   ttftMs: number | null;
   streamed: boolean;
+  /** Types and counts of personal data found; never the values. */
+  privacyFindings: Findings | null;
+  privacyAction: PrivacyAction | null;
 }
 
 const VALID_ID = /^[\x21-\x7e]{1,128}$/;
@@ -40,6 +44,8 @@ export function newContext(req: IncomingMessage, endpoint: string): RequestConte
     errorCode: null,
     ttftMs: null,
     streamed: false,
+    privacyFindings: null,
+    privacyAction: null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { hashRange, hashString, mixHash } from './feature-hash.js';
-import { textCues } from './text-cues.js';
+import { textCues, type PromptKind } from './text-cues.js';
 
 /** Bump when tokenisation or hashing changes: shipped weights record the version they expect. */
 export const FEATURIZER_VERSION = 1;
@@ -34,9 +34,14 @@ export interface SparseVector {
   values: Float32Array;
 }
 
+/** A prompt's features and its kind (models may keep one part per kind). */
+export interface Features extends SparseVector {
+  kind: PromptKind;
+}
+
 export interface Featurizer {
   readonly options: Readonly<FeaturizerOptions>;
-  featurize(text: string): SparseVector;
+  featurize(text: string): Features;
 }
 
 const SEED_STEM = 0x51;
@@ -124,7 +129,7 @@ class HashingFeaturizer implements Featurizer {
     this.#found.push(index);
   }
 
-  featurize(text: string): SparseVector {
+  featurize(text: string): Features {
     this.#generation = (this.#generation + 1) >>> 0 || 1;
     if (this.#generation === 1) this.#stamp.fill(0);
     this.#found = [];
@@ -139,7 +144,7 @@ class HashingFeaturizer implements Featurizer {
     // n-grams are scaled to unit norm so long prompts do not shout; cue bins stay at 1.
     values.fill(1 / Math.sqrt(Math.max(1, textCount)), 0, textCount);
     values.fill(1, textCount);
-    return { indices, values };
+    return { indices, values, kind: cues.kind };
   }
 
   #emit(hash: number, kindSeed: number): void {

@@ -106,31 +106,33 @@ export function fitLinear(rows: readonly SparseVector[], loss: LinearLoss, optio
   for (let r = 0; r < rows.length; r++) totalWeight += weightOf(r);
   const z = new Float64Array(heads);
   const dz = new Float64Array(heads);
+  const { offsets, columns, values } = data;
+  const rowWeights = Float64Array.from(rows, (_, r) => weightOf(r) / totalWeight);
   const objective = (x: Float64Array, gradient: Float64Array): number => {
     gradient.fill(0);
     let value = 0;
     for (let r = 0; r < rows.length; r++) {
-      const start = data.offsets[r] ?? 0;
-      const end = data.offsets[r + 1] ?? 0;
-      for (let k = 0; k < heads; k++) z[k] = x[size + k] ?? 0;
+      const start = offsets[r] as number;
+      const end = offsets[r + 1] as number;
+      for (let k = 0; k < heads; k++) z[k] = x[size + k] as number;
       for (let j = start; j < end; j++) {
-        const base = (data.columns[j] ?? 0) * heads;
-        const v = data.values[j] ?? 0;
-        for (let k = 0; k < heads; k++) z[k] = (z[k] ?? 0) + v * (x[base + k] ?? 0);
+        const base = (columns[j] as number) * heads;
+        const v = values[j] as number;
+        for (let k = 0; k < heads; k++) z[k] = (z[k] as number) + v * (x[base + k] as number);
       }
-      const w = weightOf(r) / totalWeight;
+      const w = rowWeights[r] as number;
       value += w * rowLoss(loss, r, z, dz);
-      for (let k = 0; k < heads; k++) gradient[size + k] = (gradient[size + k] ?? 0) + w * (dz[k] ?? 0);
+      for (let k = 0; k < heads; k++) gradient[size + k] = (gradient[size + k] as number) + w * (dz[k] as number);
       for (let j = start; j < end; j++) {
-        const base = (data.columns[j] ?? 0) * heads;
-        const v = w * (data.values[j] ?? 0);
-        for (let k = 0; k < heads; k++) gradient[base + k] = (gradient[base + k] ?? 0) + v * (dz[k] ?? 0);
+        const base = (columns[j] as number) * heads;
+        const v = w * (values[j] as number);
+        for (let k = 0; k < heads; k++) gradient[base + k] = (gradient[base + k] as number) + v * (dz[k] as number);
       }
     }
     for (let i = 0; i < size; i++) {
-      const xi = x[i] ?? 0;
+      const xi = x[i] as number;
       value += 0.5 * options.l2 * xi * xi;
-      gradient[i] = (gradient[i] ?? 0) + options.l2 * xi;
+      gradient[i] = (gradient[i] as number) + options.l2 * xi;
     }
     return value;
   };

@@ -23,7 +23,7 @@ export interface LbfgsResult {
 
 function dot(a: Float64Array, b: Float64Array): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] ?? 0) * (b[i] ?? 0);
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
   return sum;
 }
 
@@ -36,19 +36,19 @@ function direction(gradient: Float64Array, steps: Float64Array[], changes: Float
     const y = changes[k] as Float64Array;
     const alpha = dot(s, q) / dot(y, s);
     alphas[k] = alpha;
-    for (let i = 0; i < q.length; i++) q[i] = (q[i] ?? 0) - alpha * (y[i] ?? 0);
+    for (let i = 0; i < q.length; i++) q[i] = (q[i] as number) - alpha * (y[i] as number);
   }
   const last = steps.length - 1;
   const gamma = last >= 0 ? dot(steps[last] as Float64Array, changes[last] as Float64Array) / dot(changes[last] as Float64Array, changes[last] as Float64Array) : 1;
-  for (let i = 0; i < q.length; i++) q[i] = (q[i] ?? 0) * gamma;
+  for (let i = 0; i < q.length; i++) q[i] = (q[i] as number) * gamma;
   for (let k = 0; k < steps.length; k++) {
     const s = steps[k] as Float64Array;
     const y = changes[k] as Float64Array;
     const beta = dot(y, q) / dot(y, s);
     const coefficient = (alphas[k] ?? 0) - beta;
-    for (let i = 0; i < q.length; i++) q[i] = (q[i] ?? 0) + coefficient * (s[i] ?? 0);
+    for (let i = 0; i < q.length; i++) q[i] = (q[i] as number) + coefficient * (s[i] as number);
   }
-  for (let i = 0; i < q.length; i++) q[i] = -(q[i] ?? 0);
+  for (let i = 0; i < q.length; i++) q[i] = -(q[i] as number);
   return q;
 }
 
@@ -76,7 +76,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     let step = steps.length === 0 ? 1 / Math.max(1e-12, Math.sqrt(dot(gradient, gradient))) : 1;
     let nextValue = Number.POSITIVE_INFINITY;
     for (let tries = 0; tries < 40; tries++) {
-      for (let i = 0; i < x.length; i++) nextX[i] = (x[i] ?? 0) + step * (d[i] ?? 0);
+      for (let i = 0; i < x.length; i++) nextX[i] = (x[i] as number) + step * (d[i] as number);
       nextValue = objective(nextX, nextGradient);
       if (nextValue <= value + 1e-4 * step * slope) break;
       step /= 2;
@@ -85,8 +85,8 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     const s = new Float64Array(x.length);
     const y = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
-      s[i] = (nextX[i] ?? 0) - (x[i] ?? 0);
-      y[i] = (nextGradient[i] ?? 0) - (gradient[i] ?? 0);
+      s[i] = (nextX[i] as number) - (x[i] as number);
+      y[i] = (nextGradient[i] as number) - (gradient[i] as number);
     }
     if (dot(s, y) > 1e-12) {
       steps.push(s);

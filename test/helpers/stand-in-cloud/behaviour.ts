@@ -29,7 +29,7 @@ function unwrapSlow(behaviour: Behaviour, fallback: Behaviour): { delayMs: numbe
 
 function contentOf(core: Answering, route: Route, body: unknown): ReplyContent {
   if (core.kind === 'echo') {
-    return { text: route.texts(body).join('\n'), toolCalls: [], usage: true, chunkSize: undefined, finishReason: undefined };
+    return { text: route.texts(body).join('\n'), toolCalls: [], usage: true, chunkSize: core.chunkSize, finishReason: undefined };
   }
   const toolCalls = (core.toolCalls ?? []).map((c) => ({ name: c.name, arguments: c.arguments, id: c.id }));
   return {

@@ -74,7 +74,7 @@ export type Behaviour =
       finishReason?: string;
     }
   /** Answers with the text of every message (and Anthropic `system`) joined with '\n'. */
-  | { kind: 'echo' }
+  | { kind: 'echo'; /** Characters per streamed delta; default one word. */ chunkSize?: number }
   /** The protocol's real error envelope with this status; `retry-after` header when given. */
   | { kind: 'fail'; status: number; message?: string; retryAfterSeconds?: number }
   /** Destroys the socket (TCP reset) before any response byte. */
