@@ -5,27 +5,29 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper, type ChatHistoryItem } from 'node-llama-cpp';
-import type { Engine, EngineOptions } from '../src/engine/engine.js';
+import { loadCreateEngine } from './engine-under-test.js';
 import { fmt, percentile, processCpuSeconds, table } from './stats.js';
 
 const MODEL = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));
 const CONTEXT = 2048;
 const HISTORY: ChatHistoryItem[] = [{ type: 'user', text: 'Once upon a time, there was a little girl named Lily.' }];
 
-interface Sample { tokens: number; ms: number; firstTextMs: number; cpuMs: number }
+interface Sample { tokens: number; ms: number; firstTextMs: number; cpuMs: number; ownCpuMs: number }
 
-/** CPU of this process (llama.cpp's threads included when it runs here) plus, if given, another process. */
-async function cpuMs(otherPid: number | null): Promise<number> {
+/** CPU ms of this process (llama.cpp's threads included when it runs here) and of another one. */
+async function cpuMs(otherPid: number | null): Promise<{ own: number; other: number }> {
   const own = process.cpuUsage();
-  const other = otherPid === null ? 0 : await processCpuSeconds(otherPid);
-  return (own.user + own.system) / 1000 + other * 1000;
+  return { own: (own.user + own.system) / 1000, other: otherPid === null ? 0 : (await processCpuSeconds(otherPid)) * 1000 };
 }
 
-/** The compiled engine when built (as users run it), else the TypeScript source through tsx. */
-async function loadCreateEngine(): Promise<{ createEngine: (o: EngineOptions) => Engine; from: string }> {
-  const compiled = new URL('../dist/engine/child-engine.js', import.meta.url);
-  if (existsSync(compiled)) return { ...(await import(compiled.href)), from: 'dist/ (compiled)' };
-  return { ...(await import('../src/engine/child-engine.js')), from: 'src/ (tsx)' };
+function cpuSince(before: { own: number; other: number }, after: { own: number; other: number }): { cpuMs: number; ownCpuMs: number } {
+  const own = after.own - before.own;
+  return { cpuMs: own + after.other - before.other, ownCpuMs: own };
+}
+
+async function rssKb(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  return Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN);
 }
 
 export async function run(rounds = 10, maxTokens = 400): Promise<void> {
@@ -54,7 +56,7 @@ export async function run(rounds = 10, maxTokens = 400): Promise<void> {
       },
     });
     const ms = performance.now() - t0;
-    return { tokens: sequence.tokenMeter.diff(before).usedOutputTokens, ms, firstTextMs, cpuMs: (await cpuMs(null)) - cpu0 };
+    return { tokens: sequence.tokenMeter.diff(before).usedOutputTokens, ms, firstTextMs, ...cpuSince(cpu0, await cpuMs(null)) };
   };
 
   const { createEngine, from } = await loadCreateEngine();
@@ -75,7 +77,7 @@ export async function run(rounds = 10, maxTokens = 400): Promise<void> {
       if (event.type === 'end') tokens = event.usage.outputTokens;
     }
     const ms = performance.now() - t0;
-    return { tokens, ms, firstTextMs, cpuMs: (await cpuMs(pid)) - cpu0 };
+    return { tokens, ms, firstTextMs, ...cpuSince(cpu0, await cpuMs(pid)) };
   };
 
   try {
@@ -95,7 +97,7 @@ export async function run(rounds = 10, maxTokens = 400): Promise<void> {
     const engineRate = median(samples.engine.map(rate));
     console.log(`model stories260K, context ${CONTEXT}, 1 thread, greedy, ${maxTokens} max tokens, ${rounds} interleaved rounds; engine from ${from}`);
     table(
-      ['path', 'tokens/request', 'tok/s median', 'tok/s min', 'tok/s max', 'first text ms', 'CPU ms/100 tok'],
+      ['path', 'tokens/request', 'tok/s median', 'tok/s min', 'tok/s max', 'first text ms', 'CPU ms/100 tok', 'of which gateway'],
       (['direct', 'engine'] as const).map((k) => [
         k,
         fmt(median(samples[k].map((s) => s.tokens)), 0),
@@ -104,11 +106,14 @@ export async function run(rounds = 10, maxTokens = 400): Promise<void> {
         fmt(Math.max(...samples[k].map(rate)), 1),
         fmt(median(samples[k].map((s) => s.firstTextMs)), 2),
         fmt(median(samples[k].map((s) => (s.cpuMs / s.tokens) * 100)), 1),
+        k === 'engine' ? fmt(median(samples[k].map((s) => (s.ownCpuMs / s.tokens) * 100)), 1) : '-',
       ]),
     );
     console.log(`engine / direct tokens/s: ratio of medians ${fmt(engineRate / directRate, 3)}, median of paired ratios ${fmt(median(samples.ratios), 3)} (target >= 0.95)`);
     console.log(`engine CPU counts both processes (gateway + engine); direct counts this process, llama.cpp threads included`);
     console.log(`text events per request through IPC: ${fmt(textEvents / rounds, 1)} (batched per event-loop turn)`);
+    const pid = engine.status().pid;
+    if (pid !== null) console.log(`engine process RSS with the model loaded: ${fmt((await rssKb(pid)) / 1024, 1)} MiB`);
   } finally {
     await engine.shutdown();
     chat.dispose();

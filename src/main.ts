@@ -13,6 +13,10 @@ import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js
 import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
 import { createPrivacyGuard, type Detector } from './privacy/index.js';
+import { loadComplexityScorer } from './router/complexity/load-complexity-scorer.js';
+import { compileRoutes } from './router/compile-routes.js';
+import { startHealthMonitor } from './router/health-monitor.js';
+import { createRouter, type ComplexityScorer, type Router } from './router/router.js';
 import { openStore, type Store } from './store/store.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
@@ -28,6 +32,7 @@ export interface GatewayHandle {
   catalog: ModelCatalog;
   store: Store;
   requestLog: RequestLog;
+  router: Router;
   /** The embedded engine, when a llamacpp model is configured. */
   engine(): Engine | undefined;
   close(): Promise<void>;
@@ -39,6 +44,17 @@ export interface StartOptions {
   drainMs?: number;
   /** Replaces the privacy detectors built from the config (tests inject failing ones). */
   privacyDetectors?: Detector[];
+  /** Replaces the shipped complexity scorer. */
+  scorer?: ComplexityScorer;
+  /** Clock for circuit breakers (tests). */
+  now?: () => number;
+}
+
+/** The shipped scorer, loaded on first use: configs whose rules never test complexity never pay for it. */
+function lazyScorer(): ComplexityScorer {
+  let loaded: ComplexityScorer | undefined;
+  const get = (): ComplexityScorer => (loaded ??= loadComplexityScorer());
+  return { score: (text) => get().score(text), thresholdForCloudShare: (share) => get().thresholdForCloudShare(share) };
 }
 
 /** The composition root: the only place that wires real parts together. */
@@ -51,6 +67,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     (engine ??= createEngine({ idleTimeoutMs: config.engine.idleTimeoutMs, gpu: config.engine.gpu, maxQueue: config.engine.maxQueue, threads: config.engine.threads, logger }));
   const providers = new Map<string, Provider>();
   let ready = false;
+  let health: { stop(): void } | undefined;
   let server: Server | undefined;
   try {
     for (const provider of config.providers) providers.set(provider.id, createProvider(provider, { engine: getEngine }));
@@ -58,9 +75,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const requestLog = createRequestLog(store.db);
     const startedAt = Date.now();
     const privacy = createPrivacyGuard(config.privacy, options.privacyDetectors === undefined ? {} : { detectors: options.privacyDetectors });
+    const scorer = options.scorer ?? lazyScorer();
+    const routes = compileRoutes(config.routes, new Set(config.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
+    const router = createRouter({ routes, settings: config.routing, catalog, scorer, ...(options.now === undefined ? {} : { now: options.now }) });
+    health = startHealthMonitor({ providers: [...providers.values()], breakers: router.breakers, intervalMs: config.routing.health_interval_ms, logger });
     const handler = createRequestHandler({
       catalog,
       privacy,
+      router,
       requestLog,
       authenticate: createMasterKeyCheck(masterKey),
       bodyLimitBytes: config.server.bodyLimitBytes,
@@ -98,10 +120,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       catalog,
       store,
       requestLog,
+      router,
       engine: () => engine,
       close: () => (closing ??= shutdown(listening, options.drainMs ?? 10_000)),
     };
   } catch (error) {
+    health?.stop();
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     server?.close();
@@ -116,6 +140,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const timer = setTimeout(() => listening.closeAllConnections(), drainMs);
     await closed;
     clearTimeout(timer);
+    health?.stop();
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     store.close();

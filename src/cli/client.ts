@@ -12,6 +12,18 @@ export class GatewayClient {
     return (await response.body.json()) as T;
   }
 
+  /** POSTs (or DELETEs) JSON and parses the JSON answer; errors become CliExit like getJson's. */
+  async sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const response = await this.#send(method, path, body);
+    return (await response.body.json()) as T;
+  }
+
+  /** GETs a body to stream (e.g. JSON lines), without buffering it. */
+  async getStream(path: string): Promise<AsyncIterable<Buffer>> {
+    const response = await this.#send('GET', path);
+    return response.body as AsyncIterable<Buffer>;
+  }
+
   /** POSTs a streaming chat and yields each `data:` payload (parsed) until `[DONE]`. */
   async *streamJson(path: string, body: unknown, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>> {
     const response = await this.#send('POST', path, body, signal);
@@ -23,7 +35,7 @@ export class GatewayClient {
     }
   }
 
-  async #send(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal) {
+  async #send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.settings.key !== undefined) headers.authorization = `Bearer ${this.settings.key}`;
     let response;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { privacyConfigSchema } from '../privacy/privacy-config.js';
+import { routingFileSchema } from '../router/route-config.js';
 
 /** The YAML config file, snake_case as users write it. Unknown keys are errors (typos must not pass silently). */
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'letters, digits and . _ : / - only');
@@ -58,6 +59,9 @@ export const configFileSchema = z.strictObject({
   providers: z.array(providerFileSchema).optional(),
   models: z.array(modelFileSchema).optional(),
   privacy: privacyConfigSchema.optional(),
+  /** Checked rule by rule by the router (messages name the rule), hence unknown here. */
+  routes: z.array(z.unknown()).optional(),
+  routing: routingFileSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

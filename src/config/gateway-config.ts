@@ -1,6 +1,7 @@
 import type { Secret } from './secret.js';
 import type { Locality, ModelBinding } from '../providers/spec.js';
 import type { PrivacyConfig } from '../privacy/privacy-config.js';
+import type { RoutingFile } from '../router/route-config.js';
 import type { UpstreamTimeouts } from '../providers/http/upstream-timeouts.js';
 
 export type SettingSource = 'default' | 'file' | 'env' | 'flag' | 'generated';
@@ -36,6 +37,9 @@ export interface GatewayConfig {
   models: ModelConfig[];
   /** The `privacy:` section, defaults applied (every built-in detector; cloud: pseudonymize). */
   privacy: PrivacyConfig;
+  /** The `routes:` rules as written (validated at load, compiled at start with the catalog). */
+  routes: unknown[];
+  routing: RoutingFile;
   /** Every scalar setting with its source, for `flambeau config check` (secrets masked there). */
   explain: { key: string; value: unknown; source: SettingSource; secret: boolean; doc: string }[];
   warnings: string[];

@@ -8,6 +8,8 @@ import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from '
 import { resolveSecretRef, Secret } from './secret.js';
 import { SETTINGS } from './settings.js';
 import { privacyConfigSchema } from '../privacy/privacy-config.js';
+import { compileRoutes } from '../router/compile-routes.js';
+import { routingFileSchema } from '../router/route-config.js';
 
 export interface ConfigInputs {
   /** `--config`; when absent, FLAMBEAU_CONFIG, then ./flambeau.yaml if it exists. */
@@ -80,6 +82,9 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     names.add(model.name);
   }
 
+  // Rules are checked here so that `config check` reports them; thresholds need the scorer, at start.
+  compileRoutes(file.routes, names, () => 0.5);
+
   return Object.freeze({
     configPath,
     home,
@@ -95,6 +100,8 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     providers,
     models,
     privacy: file.privacy ?? privacyConfigSchema.parse({}),
+    routes: file.routes ?? [],
+    routing: file.routing ?? routingFileSchema.parse({}),
     explain,
     warnings,
   });

@@ -57,14 +57,14 @@ class ChildEngine implements Engine {
 
   async *chat(model: EngineModelSpec, job: EngineChatJob, signal: AbortSignal): AsyncGenerator<EngineChatEvent> {
     const lane = this.#lane(model);
-    await this.#admit(lane, 'chat', signal);
+    await this.#claim(lane, 'chat', signal);
     const channel = new EventChannel<EngineChatEvent>();
     const { id, running } = this.#start(lane, 'chat', signal, channel, (outcome) => {
       if (outcome.error) channel.fail(outcome.error);
       for (const event of outcome.events ?? []) channel.push(event);
       if (outcome.events?.some((e) => e.type === 'end')) channel.close();
     });
-    this.#send({ t: 'chat', id, key: lane.key, spec: lane.spec, job });
+    this.#dispatch({ t: 'chat', id, key: lane.key, spec: lane.spec, template: model.chatTemplate, job });
     try {
       for (;;) {
         const next = await channel.next();
@@ -80,13 +80,13 @@ class ChildEngine implements Engine {
 
   async embed(model: EngineModelSpec, input: string[], signal: AbortSignal): Promise<EngineEmbedResult> {
     const lane = this.#lane(model);
-    await this.#admit(lane, 'embed', signal);
+    await this.#claim(lane, 'embed', signal);
     const result = new EventChannel<EngineEmbedResult>();
     const { id, running } = this.#start(lane, 'embed', signal, result, (outcome) => {
       if (outcome.error) result.fail(outcome.error);
       if (outcome.embedded) result.push(outcome.embedded);
     });
-    this.#send({ t: 'embed', id, key: lane.key, spec: lane.spec, input });
+    this.#dispatch({ t: 'embed', id, key: lane.key, spec: lane.spec, input });
     try {
       const next = await result.next();
       if (next.done) throw new FlambeauError('internal', 'The engine ended an embedding request without a result.');
@@ -139,6 +139,14 @@ class ChildEngine implements Engine {
     return lane;
   }
 
+  /** Admission, then a last check: a slot granted to a request aborted meanwhile, or after shutdown, goes back. */
+  async #claim(lane: ModelLane, kind: RequestKind, signal: AbortSignal): Promise<void> {
+    await this.#admit(lane, kind, signal);
+    if (!this.#closed && !signal.aborted) return;
+    lane.giveBack(kind);
+    throw this.#closed ? new FlambeauError('engine_unavailable', 'The llama.cpp engine is shut down.') : clientClosed();
+  }
+
   /**
    * Takes a slot or a place in the queue synchronously (callers rely on that ordering), then
    * waits for the slot. A full queue, a closed engine or an abort throw.
@@ -154,26 +162,9 @@ class ChildEngine implements Engine {
         details: { model: lane.spec.name, maxQueue },
       });
     }
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        leave();
-        reject(clientClosed());
-        this.#updateBusy();
-      };
-      const leave = lane.enqueue(
-        kind,
-        () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        (error) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#updateBusy();
-    });
+    const waiting = lane.wait(kind, signal, () => this.#updateBusy());
+    this.#updateBusy();
+    return waiting;
   }
 
   /** Registers a request that holds a slot; an abort fails it at once and tells the engine to stop. */
@@ -225,12 +216,19 @@ class ChildEngine implements Engine {
     if (running && !running.abandoned) running.deliver(outcome);
   }
 
-  #send(message: ToWorker): void {
-    if (message.t === 'abort' || message.t === 'unload') {
-      this.#worker?.send(message);
-      return;
+  /** Sends a request to the engine process, starting one if none runs. */
+  #dispatch(message: Extract<ToWorker, { t: 'chat' | 'embed' }>): void {
+    try {
+      this.#ensureWorker().send(message);
+    } catch (thrown) {
+      this.#logger.error('engine process could not be started', { reason: thrown instanceof Error ? thrown.message : String(thrown) });
+      this.#finish(message.id, null, { error: new FlambeauError('engine_unavailable', 'The llama.cpp engine process could not be started.') });
     }
-    this.#ensureWorker().send(message);
+  }
+
+  /** Control messages only go to a running engine process. */
+  #send(message: Extract<ToWorker, { t: 'abort' | 'unload' }>): void {
+    this.#worker?.send(message);
   }
 
   #ensureWorker(): WorkerProcess {

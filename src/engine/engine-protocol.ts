@@ -8,7 +8,8 @@ import type { LogLevel } from '../log/logger.js';
  */
 export type ToWorker =
   | { t: 'init'; settings: WorkerSettings }
-  | { t: 'chat'; id: number; key: string; spec: ResolvedModelSpec; job: EngineChatJob }
+  /** `template`: the request's chat template (one loaded model serves bindings with different ones). */
+  | { t: 'chat'; id: number; key: string; spec: ResolvedModelSpec; template: string | undefined; job: EngineChatJob }
   | { t: 'embed'; id: number; key: string; spec: ResolvedModelSpec; input: string[] }
   | { t: 'abort'; id: number }
   | { t: 'unload'; key: string };
@@ -44,6 +45,7 @@ export interface WireError {
   param?: string | null;
 }
 
+/** `chatTemplate` is left out: it is applied per request, on the same loaded model. */
 export function modelKey(spec: ResolvedModelSpec): string {
   return JSON.stringify([spec.path, spec.contextSize ?? null, spec.parallel, spec.threads ?? null]);
 }

@@ -41,29 +41,14 @@ export class LlamaChatJob {
   }
 
   async run(grammar: LlamaGrammar | undefined, signal: AbortSignal): Promise<void> {
-    const wrapper = this.#loaded.chatWrapper(this.#template);
-    const functions = this.#job.functions && Object.keys(this.#job.functions).length > 0 ? this.#job.functions : undefined;
-    const prompt = wrapper
-      .generateContextState({ chatHistory: withModelTurn(this.#job.history), ...(functions ? { availableFunctions: functions } : {}) })
-      .contextText.tokenize(this.#loaded.model.tokenizer);
-    const contextSize = this.#loaded.context.contextSize;
-    // LlamaChat needs prompt + 1 free cell, else it silently drops history (context shift).
-    if (prompt.length + 2 > contextSize) {
-      throw new FlambeauError('invalid_request', `The prompt is ${prompt.length} tokens; this model's context holds ${contextSize} (prompt and answer).`, {
-        param: 'messages',
-        details: { promptTokens: prompt.length, contextSize },
-      });
-    }
-    // Capped so generation ends before the context is full (a context shift would rewrite history).
-    const maxTokens = Math.min(this.#job.sampling.maxTokens ?? Number.POSITIVE_INFINITY, contextSize - prompt.length - 1);
-    this.#promptTokens = prompt.length;
+    const { wrapper, functions, prompt, maxTokens } = this.#prepare();
     const sequence = this.#loaded.takeSequence(prompt);
     this.#sequence = sequence;
     this.#meterBefore = sequence.tokenMeter.getState();
-    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: wrapper });
-    let failed = false;
+    let chat: LlamaChat | null = null;
     try {
-      this.#emit({ type: 'start', promptTokens: prompt.length, contextSize });
+      chat = new LlamaChat({ contextSequence: sequence, chatWrapper: wrapper });
+      this.#emit({ type: 'start', promptTokens: prompt.length, contextSize: this.#loaded.context.contextSize });
       const response = await chat.generateResponse(this.#job.history, {
         ...this.#samplingOptions(maxTokens),
         signal,
@@ -78,6 +63,7 @@ export class LlamaChatJob {
             ? { grammar }
             : {}),
       });
+      // Text held back by stop-trigger detection and released only in the final response.
       if (response.response.length > this.#text.length && response.response.startsWith(this.#text)) {
         this.#onText(response.response.slice(this.#text.length));
       }
@@ -88,24 +74,41 @@ export class LlamaChatJob {
       this.#loaded.releaseSequence(sequence);
       this.#emit({ type: 'end', stopReason, usage });
     } catch (thrown) {
-      failed = true;
+      chat?.dispose();
+      // An aborted generation leaves a usable state (the next prompt is aligned to it); after an
+      // error, start the sequence afresh.
+      if (!signal.aborted) await sequence.clearHistory().catch(() => undefined);
+      this.#loaded.releaseSequence(sequence);
       throw signal.aborted ? new FlambeauError('client_closed', 'The request was cancelled.') : thrown;
-    } finally {
-      if (failed) {
-        chat.dispose();
-        // An aborted generation leaves a usable state (the next prompt is aligned to it); after
-        // an error, start the sequence afresh.
-        if (!signal.aborted) await sequence.clearHistory().catch(() => undefined);
-        this.#loaded.releaseSequence(sequence);
-      }
     }
+  }
+
+  /** Renders and tokenizes the prompt as LlamaChat will, and bounds the answer to the context. */
+  #prepare() {
+    const wrapper = this.#loaded.chatWrapper(this.#template);
+    const functions = this.#job.functions && Object.keys(this.#job.functions).length > 0 ? this.#job.functions : undefined;
+    const prompt = wrapper
+      .generateContextState({ chatHistory: withModelTurn(this.#job.history), ...(functions ? { availableFunctions: functions } : {}) })
+      .contextText.tokenize(this.#loaded.model.tokenizer);
+    const contextSize = this.#loaded.context.contextSize;
+    // LlamaChat needs prompt + 1 free cell, else it silently drops history (context shift).
+    if (prompt.length + 2 > contextSize) {
+      throw new FlambeauError('invalid_request', `The prompt is ${prompt.length} tokens; this model's context holds ${contextSize} (prompt and answer).`, {
+        param: 'messages',
+        details: { promptTokens: prompt.length, contextSize },
+      });
+    }
+    // Capped so generation ends before the context is full (a context shift would rewrite history).
+    const maxTokens = Math.max(1, Math.min(this.#job.sampling.maxTokens ?? Number.POSITIVE_INFINITY, contextSize - prompt.length - 1));
+    this.#promptTokens = prompt.length;
+    return { wrapper, functions, prompt, maxTokens };
   }
 
   #samplingOptions(maxTokens: number) {
     const s = this.#job.sampling;
     const penalize = (s.presencePenalty ?? 0) !== 0 || (s.frequencyPenalty ?? 0) !== 0;
     return {
-      ...(Number.isFinite(maxTokens) ? { maxTokens } : {}),
+      maxTokens,
       temperature: s.temperature,
       ...(s.topP === undefined ? {} : { topP: s.topP }),
       ...(s.topK === undefined ? {} : { topK: s.topK }),
@@ -117,7 +120,7 @@ export class LlamaChatJob {
       repeatPenalty: penalize
         ? {
             penalty: 1,
-            lastTokens: Number.isFinite(maxTokens) ? maxTokens : this.#loaded.context.contextSize,
+            lastTokens: maxTokens,
             penalizeNewLine: true,
             presencePenalty: s.presencePenalty ?? 0,
             frequencyPenalty: s.frequencyPenalty ?? 0,

@@ -58,7 +58,7 @@ export class LlamaRuntime {
   }
 
   async grammar(spec: NonNullable<EngineChatJob['grammar']>): Promise<LlamaGrammar> {
-    const llama = await this.#llama;
+    const llama = await this.#started();
     const cacheKey = spec.type === 'json' ? 'json' : JSON.stringify(spec.schema);
     let grammar = this.#grammars.get(cacheKey);
     if (!grammar) {
@@ -79,6 +79,14 @@ export class LlamaRuntime {
     }
   }
 
+  async #started(): Promise<Llama> {
+    try {
+      return await this.#llama;
+    } catch (thrown) {
+      throw new FlambeauError('engine_unavailable', 'The llama.cpp engine could not start.', { details: { reason: scrubbed(thrown) } });
+    }
+  }
+
   #slot(key: string): Slot {
     let slot = this.#slots.get(key);
     if (!slot) {
@@ -96,7 +104,7 @@ export class LlamaRuntime {
         details: { model: spec.name },
       });
     }
-    const llama = await this.#llama;
+    const llama = await this.#started();
     try {
       const model = await llama.loadModel({ modelPath: spec.path });
       try {

@@ -1,3 +1,4 @@
+import { FlambeauError } from '../errors/index.js';
 import type { ResolvedModelSpec } from './engine-protocol.js';
 import type { EngineModelStatus, EngineUsage } from './engine.js';
 
@@ -46,25 +47,48 @@ export class ModelLane {
     return true;
   }
 
-  /** Queues a request; `grant` runs once a slot is taken for it. Returns a function that leaves the queue. */
-  enqueue(kind: RequestKind, grant: () => void, reject: (error: unknown) => void): () => void {
-    const waiter: Waiter = { kind, grant, reject };
-    this.#waiting.push(waiter);
-    this.#stopIdleTimer();
-    return () => {
-      const index = this.#waiting.indexOf(waiter);
-      if (index >= 0) this.#waiting.splice(index, 1);
-    };
+  /**
+   * Waits in the queue until a slot is taken for this request. An abort leaves the queue and
+   * rejects with `client_closed`; `onLeave` runs then (the caller's book-keeping).
+   */
+  wait(kind: RequestKind, signal: AbortSignal, onLeave: () => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        kind,
+        grant: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      const onAbort = () => {
+        const index = this.#waiting.indexOf(waiter);
+        if (index >= 0) this.#waiting.splice(index, 1);
+        reject(new FlambeauError('client_closed', 'The request was cancelled.'));
+        onLeave();
+      };
+      this.#waiting.push(waiter);
+      this.#stopIdleTimer();
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
-  /** Frees a slot and hands it to the first waiter of that kind (FIFO per kind). */
+  /** Frees a slot after a request ran (counting its tokens) and hands it to the next waiter. */
   release(kind: RequestKind, usage: EngineUsage | null): void {
-    this.#active[kind] = Math.max(0, this.#active[kind] - 1);
     this.#totals.requests++;
     if (usage) {
       this.#totals.inputTokens += usage.inputTokens;
       this.#totals.outputTokens += usage.outputTokens;
     }
+    this.giveBack(kind);
+  }
+
+  /** Frees a slot that was taken but not used; hands it to the first waiter of that kind (FIFO per kind). */
+  giveBack(kind: RequestKind): void {
+    this.#active[kind] = Math.max(0, this.#active[kind] - 1);
     const index = this.#waiting.findIndex((w) => w.kind === kind);
     if (index < 0) return;
     const [waiter] = this.#waiting.splice(index, 1);

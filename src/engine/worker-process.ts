@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FromWorker, ToWorker, WorkerSettings } from './engine-protocol.js';
 
 /** Node flags that must not reach the engine process: test runner, debugger, watch, eval. */
-const DROPPED_FLAG = /^--(test|experimental-test|inspect|debug|watch|eval|print|check|interactive)|^-[epci]$/;
+const DROPPED_FLAG = /^--(test|experimental-test|inspect|debug|watch|eval|print|check|interactive|input-type)|^-[epci]$/;
 
 export interface WorkerExit { code: number | null; signal: NodeJS.Signals | null }
 
@@ -29,6 +29,7 @@ export class WorkerProcess {
     this.#child.once('error', () => this.#ended({ code: null, signal: null }, onExit));
     this.#child.once('exit', (code, signal) => this.#ended({ code, signal }, onExit));
     this.send({ t: 'init', settings });
+    this.#busy = true;
     this.setBusy(false);
   }
 
@@ -50,7 +51,7 @@ export class WorkerProcess {
    * CLI run or a test that forgets `shutdown()` still ends (the worker exits on disconnect).
    */
   setBusy(busy: boolean): void {
-    if (this.#busy === busy && busy) return;
+    if (this.#busy === busy) return;
     this.#busy = busy;
     const channel = this.#child.channel as { ref?: () => void; unref?: () => void } | undefined;
     if (busy) {
@@ -92,13 +93,11 @@ export class WorkerProcess {
 export function workerEntry(): { path: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ext = extname(here);
-  const path = fileURLToPath(new URL(`./engine-worker${ext}`, import.meta.url));
-  const execArgv = keptFlags(process.execArgv);
-  if (ext === '.ts' && !execArgv.some((flag) => flag.includes('tsx'))) execArgv.unshift('--import', 'tsx');
-  return { path, execArgv };
+  return { path: fileURLToPath(new URL(`./engine-worker${ext}`, import.meta.url)), execArgv: workerExecArgv(process.execArgv, ext) };
 }
 
-function keptFlags(flags: readonly string[]): string[] {
+/** The parent's node flags minus those that must not reach the engine, plus tsx for a `.ts` worker. */
+export function workerExecArgv(flags: readonly string[], workerExt: string): string[] {
   const kept: string[] = [];
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i] ?? '';
@@ -110,5 +109,6 @@ function keptFlags(flags: readonly string[]): string[] {
     }
     kept.push(flag);
   }
+  if (workerExt === '.ts' && !kept.some((flag) => flag.includes('tsx'))) kept.unshift('--import', 'tsx');
   return kept;
 }

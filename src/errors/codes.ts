@@ -7,6 +7,7 @@ export const CODES = {
   invalid_request: { status: 400, type: 'invalid_request_error', retryable: false },
   unsupported_parameter: { status: 400, type: 'invalid_request_error', retryable: false },
   unauthenticated: { status: 401, type: 'authentication_error', retryable: false },
+  budget_exhausted: { status: 402, type: 'insufficient_quota', retryable: false },
   forbidden: { status: 403, type: 'permission_error', retryable: false },
   policy_denied: { status: 403, type: 'permission_error', retryable: false },
   model_not_found: { status: 404, type: 'invalid_request_error', retryable: false },
@@ -20,6 +21,8 @@ export const CODES = {
   config_invalid: { status: 500, type: 'server_error', retryable: false },
   upstream_failed: { status: 502, type: 'server_error', retryable: true },
   engine_unavailable: { status: 503, type: 'server_error', retryable: true },
+  no_target_available: { status: 503, type: 'server_error', retryable: true },
+  store_unavailable: { status: 503, type: 'server_error', retryable: true },
   upstream_timeout: { status: 504, type: 'server_error', retryable: true },
 } as const satisfies Record<string, { status: number; type: string; retryable: boolean }>;
 

@@ -129,6 +129,8 @@ export interface Provider {
   /** Undefined when the provider has no embeddings endpoint. */
   embeddingModel?(model: ModelBinding): EmbeddingModel;
   status?(model: ModelBinding): ModelStatus;
+  /** A cheap reachability check of a remote provider (e.g. its models list); throws when down. */
+  probe?(signal: AbortSignal): Promise<void>;
   /** Releases pools, child processes. */
   close(): Promise<void>;
 }

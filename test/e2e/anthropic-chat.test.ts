@@ -15,6 +15,7 @@ describe('chat through an anthropic provider (Messages API), translated both way
       {
         providers: [{ id: 'claude', type: 'anthropic', base_url: cloud.anthropicBaseUrl, api_key: 'env:ANTHROPIC_API_KEY', locality: 'cloud' }],
         models: [{ name: 'claude', provider: 'claude', model: 'claude-test-1', max_tokens: 512 }],
+        routing: { retries: 0 },
       },
       { env: { ANTHROPIC_API_KEY: 'sk-ant-test' } },
     );

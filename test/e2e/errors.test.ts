@@ -17,6 +17,8 @@ describe('errors: the OpenAI envelope with a code from the closed table', () => 
     cloud = await startStandInCloud();
     gw = await startTestGateway({
       server: { body_limit_bytes: 2048 },
+      // One upstream call per request, breaker out of the way: both are tested in routing.test.ts.
+      routing: { retries: 0, breaker_failures: 1000 },
       providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, locality: 'cloud', timeouts: { first_byte_ms: 800, idle_ms: 800 } }],
       models: [{ name: 'cloud-small', provider: 'cloud', model: 'upstream-small' }],
     });

@@ -8,12 +8,15 @@ import { handleChatCompletions } from './chat-completions-route.js';
 import { handleEmbeddings } from './embeddings-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
+import { handleRouteExplain } from './route-explain-route.js';
+import type { Router } from '../../router/router.js';
 import { newContext, targetHeaders, type RequestContext } from './request-context.js';
 import { sendError, sendJson } from './send.js';
 
 export interface AppDeps {
   catalog: ModelCatalog;
   privacy: PrivacyGuard;
+  router: Router;
   requestLog: RequestLog;
   authenticate: (req: IncomingMessage) => void;
   bodyLimitBytes: number;
@@ -30,8 +33,9 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
   const routes = new Map<string, Map<string, { handler: Handler; logged: boolean }>>([
     ['/v1/chat/completions', new Map([['POST', { handler: (req, res, ctx) => handleChatCompletions(req, res, ctx, deps), logged: true }]])],
     ['/v1/embeddings', new Map([['POST', { handler: (req, res, ctx) => handleEmbeddings(req, res, ctx, deps), logged: true }]])],
+    ['/v1/route/explain', new Map([['POST', { handler: (req, res, ctx) => handleRouteExplain(req, res, ctx, deps), logged: false }]])],
     ['/v1/privacy/scan', new Map([['POST', { handler: (req, res, ctx) => handlePrivacyScan(req, res, ctx, deps), logged: false }]])],
-    ['/v1/models', new Map([['GET', { handler: (_req, res, ctx) => handleListModels(res, ctx, deps.catalog, deps.startedAt), logged: false }]])],
+    ['/v1/models', new Map([['GET', { handler: (_req, res, ctx) => handleListModels(res, ctx, deps.catalog, deps.router.virtualModels, deps.startedAt), logged: false }]])],
   ]);
 
   return (req, res) => {
@@ -70,7 +74,7 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
     let route = methods?.get(req.method ?? 'GET');
     if (route === undefined && path.startsWith('/v1/models/') && req.method === 'GET') {
       const name = decodeURIComponent(path.slice('/v1/models/'.length));
-      route = { handler: (_req, r, c) => handleGetModel(r, c, deps.catalog, name, deps.startedAt), logged: false };
+      route = { handler: (_req, r, c) => handleGetModel(r, c, deps.catalog, deps.router.virtualModels, name, deps.startedAt), logged: false };
     }
     if (route === undefined) {
       if (methods !== undefined) {

@@ -4,6 +4,7 @@ import { FlambeauError } from '../../errors/index.js';
 import { embed, resolveEmbeddingTarget } from '../../gateway/embed.js';
 import type { ModelCatalog } from '../../models/model-catalog.js';
 import type { PrivacyGuard } from '../../privacy/index.js';
+import type { Router } from '../../router/router.js';
 import { abortOnClose } from './abort-on-close.js';
 import { readJsonBody } from './read-json-body.js';
 import { targetHeaders, type RequestContext } from './request-context.js';
@@ -23,6 +24,7 @@ const embeddingsBody = z.looseObject({
 export interface EmbeddingsRouteDeps {
   catalog: ModelCatalog;
   privacy: PrivacyGuard;
+  router: Router;
   bodyLimitBytes: number;
 }
 
@@ -38,6 +40,8 @@ export async function handleEmbeddings(req: IncomingMessage, res: ServerResponse
   ctx.model = body.model;
   const call = { requestId: ctx.id, model: body.model, input, signal: abortOnClose(res), ...(body.dimensions === undefined ? {} : { dimensions: body.dimensions }), ...(body.user === undefined ? {} : { user: body.user }) };
   const entry = resolveEmbeddingTarget(call, deps.catalog);
+  const skip = deps.router.skipReason(entry.name);
+  if (skip !== null) throw new FlambeauError('no_target_available', `The model \`${entry.name}\` cannot be used now: ${skip}.`, { details: { reasons: [{ model: entry.name, reason: skip }] } });
   ctx.target = { name: entry.name, provider: entry.provider.id, model: entry.embedding?.model ?? entry.config.model, locality: entry.locality };
   const result = await embed(call, entry, deps.privacy, (facts) => {
     ctx.privacyAction = facts.action;

@@ -21,11 +21,18 @@ function modelObject(entry: CatalogEntry, created: number): Record<string, unkno
   };
 }
 
-export function handleListModels(res: ServerResponse, ctx: RequestContext, catalog: ModelCatalog, startedAt: number): void {
-  const created = Math.floor(startedAt / 1000);
-  sendJson(res, 200, { object: 'list', data: catalog.list().map((e) => modelObject(e, created)) }, { 'x-request-id': ctx.id });
+/** `auto` and exposed route names: models a client may send that the router resolves. */
+function routeObject(name: string, created: number): Record<string, unknown> {
+  return { id: name, object: 'model', created, owned_by: 'flambeau', flambeau: { routed: true } };
 }
 
-export function handleGetModel(res: ServerResponse, ctx: RequestContext, catalog: ModelCatalog, name: string, startedAt: number): void {
-  sendJson(res, 200, modelObject(catalog.get(name), Math.floor(startedAt / 1000)), { 'x-request-id': ctx.id });
+export function handleListModels(res: ServerResponse, ctx: RequestContext, catalog: ModelCatalog, virtualModels: readonly string[], startedAt: number): void {
+  const created = Math.floor(startedAt / 1000);
+  const data = [...catalog.list().map((e) => modelObject(e, created)), ...virtualModels.map((name) => routeObject(name, created))];
+  sendJson(res, 200, { object: 'list', data }, { 'x-request-id': ctx.id });
+}
+
+export function handleGetModel(res: ServerResponse, ctx: RequestContext, catalog: ModelCatalog, virtualModels: readonly string[], name: string, startedAt: number): void {
+  const created = Math.floor(startedAt / 1000);
+  sendJson(res, 200, virtualModels.includes(name) ? routeObject(name, created) : modelObject(catalog.get(name), created), { 'x-request-id': ctx.id });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { ChatTarget } from '../../gateway/chat.js';
+import type { Caller, ChatTarget } from '../../gateway/chat.js';
 import type { Usage } from '../../providers/spec.js';
 import type { Findings, PrivacyAction } from '../../privacy/index.js';
 
@@ -20,6 +20,12 @@ export interface RequestContext {
   /** Types and counts of personal data found; never the values. */
   privacyFindings: Findings | null;
   privacyAction: PrivacyAction | null;
+  /** The routing rule that chose the target (`explicit` for a named model). */
+  route: string | null;
+  /** Why a cascade escalated to its second model, when it did. */
+  escalation: string | null;
+  /** Who calls: the master key until per-user keys authenticate. */
+  caller: Caller;
 }
 
 const VALID_ID = /^[\x21-\x7e]{1,128}$/;
@@ -46,11 +52,16 @@ export function newContext(req: IncomingMessage, endpoint: string): RequestConte
     streamed: false,
     privacyFindings: null,
     privacyAction: null,
+    route: null,
+    escalation: null,
+    caller: { keyId: null, keyName: null, team: null },
   };
 }
 
 export function targetHeaders(ctx: RequestContext): Record<string, string> {
   const headers: Record<string, string> = { 'x-request-id': ctx.id };
+  if (ctx.route !== null) headers['x-flambeau-route'] = ctx.route;
+  if (ctx.escalation !== null) headers['x-flambeau-cascade'] = `escalated:${ctx.escalation}`;
   if (ctx.target !== null) {
     headers['x-flambeau-provider'] = ctx.target.provider;
     headers['x-flambeau-model'] = ctx.target.model;

@@ -20,19 +20,19 @@ export const creditCardDetector: Detector = {
 
 /** Length of the longest valid card number prefix of `raw` cut at a group boundary, or 0. */
 function bestCard(raw: string): number {
-  const digits: string[] = [];
-  const ends: number[] = [];
+  let digits = '';
+  const ends: number[] = []; // ends[k]: offset in raw just after the (k+1)-th digit
   for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c >= '0' && c <= '9') {
-      digits.push(c);
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits += raw[i];
       ends.push(i + 1);
     }
   }
   for (let n = Math.min(digits.length, 19); n >= 12; n--) {
-    const next = raw[ends[n - 1]!];
-    if (next !== undefined && next >= '0' && next <= '9') continue;
-    const compact = digits.slice(0, n).join('');
+    const next = raw.charCodeAt(ends[n - 1]!);
+    if (next >= 48 && next <= 57) continue; // a cut inside a group of digits
+    const compact = n === digits.length ? digits : digits.slice(0, n);
     if (hasCardIssuerPrefix(compact) && isLuhnValid(compact)) return ends[n - 1]!;
   }
   return 0;

@@ -63,6 +63,31 @@ Problème Solution Résumé Summary Conclusion Introduction Contexte Context Des
 Article Section Chapitre Chapter Annexe Appendix Figure Table Tableau Page Ligne Line Point Points Étape Step Option
 DOB MRN SSN NIR IBAN BIC RIB TTC HT TVA VAT CEO CTO CFO DRH RH HR IT PO ID Ref Tel Tél Fax Mob Cedex
 Jeanne d'Arc Dieu God Lord Seigneur Notre-Dame Vatican Bible Coran
+Confrère Confrères Consœur Consœurs Consoeur Consoeurs Collègue Collègues Collaborateur Collaboratrice Collaborateurs
+Partenaire Partenaires Adhérent Adhérente Adhérents Abonné Abonnée Abonnés Membre Membres Lecteur Lectrice Lecteurs
+Utilisateur Utilisatrice Utilisateurs Voisin Voisine Voisins Famille Colleague Colleagues Friend Friends Member Members
+Partner Partners Reader Readers User Users Madam Sirs Valued
+`;
+
+/**
+ * Lower-case words right before a name that make it the name of a place, a room or an award
+ * ("salle Victor Hugo", "lycée Jean Moulin", "prix Albert Londres"), not a person of the text.
+ */
+export const PLACE_NOUNS_BEFORE = `
+salle salles amphi amphithéâtre auditorium hall rue avenue boulevard place quai allée impasse square cours chemin
+lycée collège école groupe campus faculté université institut fondation hôpital clinique centre maison résidence
+bâtiment stade gymnase piscine médiathèque bibliothèque musée théâtre cinéma gare station métro aéroport pont parc
+jardin espace prix promotion
+`;
+
+/**
+ * Capitalised words right after a name that make it the name of a place or an institution
+ * ("Johns Hopkins Hospital", "Jean Moulin Lycée"). Only words that are not surnames too.
+ */
+export const PLACE_NOUNS_AFTER = `
+Hospital Hôpital School College University Université Lycée Collège Airport Aéroport Station Stadium Stade Museum
+Musée Library Cathedral Cathédrale Church Église Institute Institut Foundation Fondation Clinic Clinique Memorial
+Center Centre Prize Award Avenue Street Boulevard Road
 `;
 
 /**

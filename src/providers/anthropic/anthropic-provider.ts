@@ -46,6 +46,7 @@ export function createAnthropicProvider(settings: AnthropicSettings): Provider {
     locality: settings.locality,
     chatModel: (binding: ModelBinding) =>
       new AnthropicChatModel(settings.id, binding.model, settings.locality, client, headers, binding.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS),
+    probe: (signal: AbortSignal) => client.probe('/v1/models', headers(), signal),
     close: () => client.close(),
   };
 }

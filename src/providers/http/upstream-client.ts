@@ -97,6 +97,12 @@ export class UpstreamClient {
     });
   }
 
+  /** GET `path` and discard the body: a reachability check that costs the upstream nothing. */
+  async probe(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
+    const response = await this.request({ method: 'GET', path, headers, signal });
+    await response.body.dump();
+  }
+
   async close(): Promise<void> {
     await this.#pool.close().catch(() => this.#pool.destroy());
   }

@@ -16,7 +16,8 @@ export function createLlamaCppProvider(settings: { id: string; locality: Localit
     locality,
     chatModel: (binding: ModelBinding) => new LlamaCppChatModel(id, locality, binding, toModelSpec(binding), engine),
     embeddingModel: (binding: ModelBinding) => new LlamaCppEmbeddingModel(id, locality, binding, toModelSpec(binding), engine),
-    status: (binding: ModelBinding): ModelStatus => ({ loaded: engine.isLoaded(toModelSpec(binding)) }),
+    status: (binding: ModelBinding): ModelStatus =>
+      binding.path === undefined ? { loaded: false, detail: 'no GGUF file path' } : { loaded: engine.isLoaded(toModelSpec(binding)) },
     close: async () => {},
   };
 }

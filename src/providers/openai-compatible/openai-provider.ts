@@ -33,6 +33,7 @@ export function createOpenAiCompatibleProvider(settings: OpenAiCompatibleSetting
     locality: settings.locality,
     chatModel: (binding: ModelBinding) => new OpenAiChatModel(settings.id, binding.model, settings.locality, client, headers),
     embeddingModel: (binding: ModelBinding) => new OpenAiEmbeddingModel(settings.id, binding.model, settings.locality, client, headers),
+    probe: (signal: AbortSignal) => client.probe('/models', headers(), signal),
     close: () => client.close(),
   };
 }

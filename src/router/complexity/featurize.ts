@@ -17,6 +17,11 @@ export interface FeaturizerOptions {
   kindNgrams: boolean;
   /** Character trigrams of words (robust to inflections and rare words). */
   charTrigrams: boolean;
+  /**
+   * Numbers up to 12 also count by value, larger ones as round or not: n-grams see only a
+   * number's shape, yet word problems with small round numbers are the easy ones.
+   */
+  numberValues: boolean;
 }
 
 export const DEFAULT_FEATURIZER_OPTIONS: Readonly<FeaturizerOptions> = Object.freeze({
@@ -26,6 +31,7 @@ export const DEFAULT_FEATURIZER_OPTIONS: Readonly<FeaturizerOptions> = Object.fr
   choiceNamespace: true,
   kindNgrams: false,
   charTrigrams: false,
+  numberValues: true,
 });
 
 /** Sparse feature vector: bucket indices (distinct) and their values. */
@@ -49,6 +55,8 @@ const SEED_CHOICE = 0x7c3;
 const SEED_BIGRAM = 0x2b9;
 const SEED_CUE = 0x1f3d;
 const SEED_TRIGRAM = 0x3a1;
+const SEED_NUMBER = 0x4e7;
+const NUMBER_VALUE = /\b\d+(?:\.\d+)?\b/g;
 const MAX_TOKENS = 1024;
 
 /** Keeps the head and the tail: MMLU-style prompts put the question and choices at the end. */
@@ -137,6 +145,7 @@ class HashingFeaturizer implements Featurizer {
     const cues = textCues(capped, text.length);
     const kindSeed = cues.kind === 'choice' ? 0x11 : 0x22;
     this.#ngrams(capped.toLowerCase(), cues.choiceStart, kindSeed);
+    if (this.options.numberValues) this.#numberValues(capped);
     const textCount = this.#found.length;
     for (const name of cues.names) this.#add(hashString(`${cues.kind}:${name}`, SEED_CUE));
     const indices = Int32Array.from(this.#found);
@@ -163,6 +172,15 @@ class HashingFeaturizer implements Featurizer {
       previous = token;
     }
     if (this.options.charTrigrams) this.#trigrams(lower);
+  }
+
+  #numberValues(text: string): void {
+    NUMBER_VALUE.lastIndex = 0;
+    for (let m = NUMBER_VALUE.exec(text); m !== null; m = NUMBER_VALUE.exec(text)) {
+      const value = Number(m[0]);
+      const name = value <= 12 ? m[0] : value % 10 === 0 ? 'round' : 'other';
+      this.#add(hashString(name, SEED_NUMBER));
+    }
   }
 
   #trigrams(lower: string): void {

@@ -3,8 +3,8 @@ import { minimizeLbfgs } from './lbfgs.js';
 
 /** What the linear heads are fitted to. */
 export type LinearLoss =
-  /** One softmax over `classes` heads; `labels[i]` is row i's class. */
-  | { kind: 'softmax'; classes: number; labels: Int32Array }
+  /** One softmax over the heads; `targets[k][i]` is row i's probability of class k (rows sum to 1). */
+  | { kind: 'softmax'; targets: Float32Array[] }
   /** Independent logistic heads; `targets[k][i]` in [0, 1] is head k's target for row i. */
   | { kind: 'sigmoid'; targets: Float32Array[] }
   /** One least-squares head. */
@@ -61,9 +61,7 @@ function compact(rows: readonly SparseVector[], minDocumentFrequency: number): C
 }
 
 function headCount(loss: LinearLoss): number {
-  if (loss.kind === 'softmax') return loss.classes;
-  if (loss.kind === 'sigmoid') return loss.targets.length;
-  return 1;
+  return loss.kind === 'squared' ? 1 : loss.targets.length;
 }
 
 /** Writes d(loss)/d(logit) for row `r` into `dz` and returns the row's loss. */
@@ -73,9 +71,14 @@ function rowLoss(loss: LinearLoss, r: number, z: Float64Array, dz: Float64Array)
     for (const v of z) max = Math.max(max, v);
     let total = 0;
     for (let k = 0; k < z.length; k++) total += Math.exp((z[k] ?? 0) - max);
-    const label = loss.labels[r] ?? 0;
-    for (let k = 0; k < z.length; k++) dz[k] = Math.exp((z[k] ?? 0) - max) / total - (k === label ? 1 : 0);
-    return Math.log(total) + max - (z[label] ?? 0);
+    // Cross-entropy with soft targets: sum_k t_k (log total + max - z_k), as sum_k t_k = 1.
+    let value = Math.log(total) + max;
+    for (let k = 0; k < z.length; k++) {
+      const t = loss.targets[k]?.[r] ?? 0;
+      dz[k] = Math.exp((z[k] ?? 0) - max) / total - t;
+      value -= t * (z[k] ?? 0);
+    }
+    return value;
   }
   if (loss.kind === 'sigmoid') {
     let sum = 0;

@@ -1,0 +1,189 @@
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminAction, AuditEvent } from '../../audit/audit-event.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { BudgetLedger } from '../../auth/budget-ledger.js';
+import { parseSince } from '../../auth/key-options.js';
+import type { KeyStore } from '../../auth/key-store.js';
+import { actorOf, type KeyPrincipal } from '../../auth/principal.js';
+import type { TeamStore } from '../../auth/team-store.js';
+import { FlambeauError } from '../../errors/index.js';
+import { USAGE_GROUPINGS, type UsageGrouping, type UsageLog } from '../../usage/usage-log.js';
+import { keyJson, parseNewKeyBody, parseTeamBody, teamJson, usageJson } from './admin-wire.js';
+import { readJsonBody } from './read-json-body.js';
+import { sendJson } from './send.js';
+
+export interface AdminDeps {
+  keys: KeyStore;
+  teams: TeamStore;
+  ledger: BudgetLedger;
+  usage: UsageLog;
+  audit: AuditLog;
+  bodyLimitBytes: number;
+  clock?: () => number;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, call: AdminCall) => Promise<void> | void;
+
+interface AdminCall {
+  id: string;
+  master: KeyPrincipal;
+  params: string[];
+  query: URLSearchParams;
+  deps: AdminDeps;
+  now: number;
+}
+
+const ROUTES: { pattern: RegExp; methods: Record<string, Route> }[] = [
+  { pattern: /^\/admin\/keys$/, methods: { GET: listKeys, POST: createKey } },
+  { pattern: /^\/admin\/keys\/([^/]+)$/, methods: { GET: showKey, DELETE: revokeKey } },
+  { pattern: /^\/admin\/teams$/, methods: { GET: listTeams, POST: saveTeam } },
+  { pattern: /^\/admin\/teams\/([^/]+)$/, methods: { GET: showTeam } },
+  { pattern: /^\/admin\/usage$/, methods: { GET: showUsage } },
+  { pattern: /^\/admin\/audit\/verify$/, methods: { GET: verifyAudit } },
+  { pattern: /^\/admin\/audit\/export$/, methods: { GET: exportAudit } },
+];
+
+/**
+ * The admin API under `/admin/`: keys, teams, usage and the audit log. Only the master key may
+ * call it (another valid key gets 403 `forbidden`); every change appends an audit record in the
+ * same transaction as the change itself.
+ */
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, ctx: { id: string }, deps: AdminDeps): Promise<void> {
+  const principal = deps.keys.authenticate(req.headers.authorization);
+  if (principal.kind !== 'master') throw new FlambeauError('forbidden', 'The admin API needs the master key.', { details: { denied: 'endpoint', endpoint: 'admin' } });
+  const url = new URL(req.url ?? '/', 'http://admin.invalid');
+  const path = url.pathname.replace(/\/+$/, '');
+  const method = req.method ?? 'GET';
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(path);
+    if (match === null) continue;
+    const handler = route.methods[method];
+    if (handler === undefined) {
+      const allowed = Object.keys(route.methods).join(', ');
+      res.setHeader('allow', allowed);
+      throw new FlambeauError('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed}.`);
+    }
+    const params = match.slice(1).map((p) => decodeURIComponent(p));
+    await handler(req, res, { id: ctx.id, master: principal, params, query: url.searchParams, deps, now: (deps.clock ?? Date.now)() });
+    return;
+  }
+  throw new FlambeauError('not_found', `No admin route for ${method} ${path}.`);
+}
+
+function send(res: ServerResponse, call: AdminCall, status: number, body: unknown): void {
+  sendJson(res, status, body, { 'x-request-id': call.id, 'cache-control': 'no-store' });
+}
+
+function adminEvent(call: AdminCall, action: AdminAction, target: { keyId?: string; team?: string }, details: Record<string, unknown>): AuditEvent {
+  return { type: 'admin', actor: actorOf(call.master), action, target, details, requestId: call.id };
+}
+
+async function createKey(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+  const input = parseNewKeyBody(await readJsonBody(req, call.deps.bodyLimitBytes), call.now);
+  const { keys, audit } = call.deps;
+  const created = audit.atomically(() => {
+    const made = keys.create(input);
+    const r = made.record;
+    audit.append(adminEvent(call, 'key.created', { keyId: r.id, ...(r.team === null ? {} : { team: r.team }) }, { name: r.name, scopes: r.scopes, budget: r.budget, rpm: r.limits.rpm, tpm: r.limits.tpm, expiresAt: r.expiresAt }));
+    return made;
+  });
+  // The only time the key is ever shown.
+  send(res, call, 201, { ...keyJson(created.record, call.now), key: created.token });
+}
+
+function listKeys(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+  send(res, call, 200, { object: 'list', data: call.deps.keys.list().map((k) => keyJson(k, call.now)) });
+}
+
+function showKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+  const key = call.deps.keys.get(call.params[0] as string);
+  send(res, call, 200, keyJson(key, call.now, call.deps.ledger.use({ keyId: key.id }, key.budget?.period ?? 'month')));
+}
+
+function revokeKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+  const { keys, audit } = call.deps;
+  const id = call.params[0] as string;
+  const { record, changed } = audit.atomically(() => {
+    const result = keys.revoke(id);
+    audit.append(adminEvent(call, 'key.revoked', { keyId: id, ...(result.record.team === null ? {} : { team: result.record.team }) }, { name: result.record.name, alreadyRevoked: !result.changed }));
+    return result;
+  });
+  send(res, call, 200, { ...keyJson(record, call.now), revoked: changed });
+}
+
+async function saveTeam(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+  const change = parseTeamBody(await readJsonBody(req, call.deps.bodyLimitBytes));
+  const { teams, audit, keys } = call.deps;
+  const { team, created } = audit.atomically(() => {
+    const result = teams.upsert(change);
+    const t = result.team;
+    audit.append(adminEvent(call, result.created ? 'team.created' : 'team.updated', { team: t.id }, { budget: t.budget, rpm: t.limits.rpm, tpm: t.limits.tpm }));
+    return result;
+  });
+  keys.invalidate(); // cached principals carry their team's limits
+  send(res, call, created ? 201 : 200, teamJson(team));
+}
+
+function listTeams(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+  send(res, call, 200, { object: 'list', data: call.deps.teams.list().map((t) => teamJson(t)) });
+}
+
+function showTeam(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+  const id = call.params[0] as string;
+  const team = call.deps.teams.get(id);
+  if (team === null) throw new FlambeauError('not_found', `No team named '${id.slice(0, 64)}'.`);
+  send(res, call, 200, teamJson(team, call.deps.ledger.use({ team: team.id }, team.budget?.period ?? 'month')));
+}
+
+function showUsage(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+  const by = call.query.get('by') ?? 'key';
+  if (!(USAGE_GROUPINGS as readonly string[]).includes(by)) throw new FlambeauError('invalid_request', `Invalid 'by': use ${USAGE_GROUPINGS.join(', ')}.`, { param: 'by' });
+  const since = optionalSince(call);
+  send(res, call, 200, usageJson(call.deps.usage.summarize({ by: by as UsageGrouping, ...(since === undefined ? {} : { since }) })));
+}
+
+async function verifyAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+  const seq = call.query.get('anchor_seq');
+  const hash = call.query.get('anchor_hash');
+  if ((seq === null) !== (hash === null) || (seq !== null && !/^[1-9]\d*$/.test(seq)) || (hash !== null && !/^[0-9a-f]{64}$/.test(hash))) {
+    throw new FlambeauError('invalid_request', 'An anchor needs both anchor_seq (a record number) and anchor_hash (64 hex digits).', { param: 'anchor_seq' });
+  }
+  const result = await call.deps.audit.verify(seq === null || hash === null ? {} : { anchor: { seq: Number(seq), hash } });
+  send(res, call, 200, result.ok ? { ok: true, count: result.count, head: result.head } : { ok: false, count: result.count, first_broken: result.firstBroken, reason: result.reason });
+}
+
+async function exportAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+  const since = optionalSince(call);
+  // Reading the trail is itself worth a record: who took a copy, from when.
+  call.deps.audit.append(adminEvent(call, 'audit.exported', {}, { since: since === undefined ? null : new Date(since).toISOString() }));
+  const lines = call.deps.audit.exportLines(since === undefined ? {} : { since })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'x-request-id': call.id, 'cache-control': 'no-store' });
+  try {
+    for (let next = first; next.done !== true; next = await lines.next()) {
+      if (!res.write(next.value) && !(await drained(res))) return;
+    }
+    res.end();
+  } catch (error) {
+    // Headers are sent: a truncated body must not look complete.
+    res.destroy(error as Error);
+  }
+}
+
+/** Waits for room in the socket; false when the client went away instead. */
+async function drained(res: ServerResponse): Promise<boolean> {
+  if (res.destroyed) return false;
+  const stop = new AbortController();
+  const wait = (event: string) => once(res, event, { signal: stop.signal }).then(() => event, () => event);
+  try {
+    return (await Promise.race([wait('drain'), wait('close')])) === 'drain';
+  } finally {
+    stop.abort(); // removes the listener that did not fire
+  }
+}
+
+function optionalSince(call: AdminCall): number | undefined {
+  const text = call.query.get('since');
+  return text === null || text === '' ? undefined : parseSince(text, call.now);
+}

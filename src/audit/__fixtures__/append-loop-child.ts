@@ -1,0 +1,35 @@
+// The kill -9 test's worker: records request outcomes (usage + audit, one transaction each) in a
+// loop against a shared SQLite file, printing each request id once recordRequestOutcome returned,
+// i.e. once the request would have been acknowledged. argv: dbPath, worker name.
+import { openStore } from '../../store/store.js';
+import { MASTER_PRINCIPAL } from '../../auth/principal.js';
+import { createUsageLog } from '../../usage/usage-log.js';
+import { createAuditLog } from '../audit-log.js';
+import { createRequestRecorder } from '../request-outcome.js';
+
+const [dbPath, worker] = process.argv.slice(2) as [string, string];
+const store = openStore(dbPath);
+const recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit: createAuditLog({ db: store.db }) });
+process.stdout.write('ready\n');
+for (let i = 0; ; i++) {
+  const requestId = `${worker}-${i}`;
+  recorder.recordRequestOutcome({
+    requestId,
+    startedAt: Date.now(),
+    principal: MASTER_PRINCIPAL,
+    endpoint: 'chat',
+    model: 'gpt-small',
+    route: null,
+    provider: 'cloud',
+    upstreamModel: 'gpt-4.1-mini',
+    locality: 'cloud',
+    privacy: { action: 'pseudonymize', findings: { EMAIL: 1 } },
+    status: 200,
+    errorCode: null,
+    usage: { inputTokens: 10, outputTokens: 5, estimated: false },
+    costUsd: 0.000015,
+    latencyMs: 1.5,
+  });
+  process.stdout.write(`${requestId}\n`);
+  if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+
+/** The `prev_hash` of the first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** One row of the audit_log table. */
+export interface AuditRow {
+  seq: number;
+  at: number;
+  type: string;
+  /** Canonical JSON of {seq, at, event}. */
+  body: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** hash = sha256(prev_hash + body), hex. */
+export function chainHash(prevHash: string, body: string): string {
+  return createHash('sha256').update(prevHash).update(body).digest('hex');
+}

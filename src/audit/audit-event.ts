@@ -1,0 +1,51 @@
+import type { Actor } from '../auth/principal.js';
+
+/**
+ * What the audit log records. Facts only: never a key, never prompt or answer text unless the
+ * operator opted in (`audit.include_content: true`), and privacy findings as types and counts.
+ */
+export type AuditEvent = RequestAuditEvent | AdminAuditEvent;
+
+export interface RequestAuditEvent {
+  type: 'request';
+  requestId: string;
+  actor: Actor;
+  /** `chat`, `embeddings`, ... */
+  endpoint: string;
+  /** The model name the client asked for (`auto` included). */
+  model: string | null;
+  /** The routing rule that chose the target, when a router did. */
+  route: string | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  locality: string | null;
+  privacy: { action: string | null; findings: Record<string, number> } | null;
+  outcome: { status: number; code: string | null };
+  costUsd: number;
+  tokens: { input: number | null; output: number | null; estimated: boolean } | null;
+  latencyMs: number;
+  /** Kept only when the audit log was created with `includeContent`. */
+  content?: { request?: unknown; answer?: unknown };
+}
+
+export type AdminAction = 'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported';
+
+export interface AdminAuditEvent {
+  type: 'admin';
+  actor: Actor;
+  action: AdminAction;
+  target: { keyId?: string; team?: string };
+  /** Name, team, scopes, budget, limits, expiry: what changed, never the key or its hash. */
+  details: Record<string, unknown>;
+  requestId?: string;
+}
+
+/** One stored link of the chain. */
+export interface AuditRecord {
+  seq: number;
+  /** ISO 8601 UTC. */
+  at: string;
+  event: AuditEvent;
+  prevHash: string;
+  hash: string;
+}

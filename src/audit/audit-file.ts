@@ -1,0 +1,26 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { FlambeauError } from '../errors/index.js';
+import { createAuditLog, type AuditLog } from './audit-log.js';
+
+/**
+ * Opens a home folder's database READ-ONLY for `flambeau audit verify|export`: an integrity check
+ * must not write to what it checks, nor trust the running server (it works with the server down,
+ * or while it runs: WAL readers do not block it). No migration is applied.
+ */
+export function openAuditFile(path: string): { audit: AuditLog; close(): void } {
+  if (!existsSync(path)) throw new FlambeauError('not_found', `No flambeau database at ${path} (use --home, or start \`flambeau serve\` once).`);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new FlambeauError('store_unavailable', `Cannot open ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").get();
+  if (table === undefined) {
+    db.close();
+    throw new FlambeauError('not_found', `${path} has no audit log yet: a flambeau with keys and audit must start on it once.`);
+  }
+  return { audit: createAuditLog({ db }), close: () => db.close() };
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createBudgetLedger } from '../auth/budget-ledger.js';
+import { MASTER_PRINCIPAL, type KeyPrincipal } from '../auth/principal.js';
+import { FlambeauError } from '../errors/index.js';
+import { openStore, type Store } from '../store/store.js';
+import { createUsageLog } from '../usage/usage-log.js';
+import { createAuditLog } from './audit-log.js';
+import { createRequestRecorder, type RequestOutcome } from './request-outcome.js';
+
+const key: KeyPrincipal = { ...MASTER_PRINCIPAL, kind: 'key', keyId: 'aaaaaaaaaaaa', name: 'k', budget: { usd: 1, period: 'month' }, team: { id: 'research', budget: null, limits: { rpm: null, tpm: null } } };
+
+function outcome(requestId: string, extra: Partial<RequestOutcome> = {}): RequestOutcome {
+  return {
+    requestId,
+    startedAt: Date.UTC(2026, 10, 15, 12),
+    principal: key,
+    endpoint: 'chat',
+    model: 'gpt-small',
+    route: null,
+    provider: 'cloud',
+    upstreamModel: 'gpt-4.1-mini',
+    locality: 'cloud',
+    privacy: null,
+    status: 200,
+    errorCode: null,
+    usage: { inputTokens: 100, outputTokens: 20, estimated: false },
+    costUsd: 0.0003,
+    latencyMs: 12.25,
+    ...extra,
+  };
+}
+
+describe('recordRequestOutcome', () => {
+  let dir: string;
+  let store: Store;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flambeau-outcome-'));
+    store = openStore(join(dir, 'flambeau.db'));
+  });
+  afterEach(() => {
+    if (store.db.open) store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the usage row, the audit record and the budget settlement together', async () => {
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db });
+    const ledger = createBudgetLedger({ db: store.db });
+    const recorder = createRequestRecorder({ usage, audit, ledger });
+    const reservation = ledger.reserve(key, { maxCostUsd: 0.5 });
+    const record = recorder.recordRequestOutcome(outcome('r1'), { reservation });
+    assert.equal(record.event.type, 'request');
+    assert.deepEqual(usage.forRequest('r1').map((u) => [u.keyId, u.team, u.inputTokens, u.outputTokens, u.costUsd]), [['aaaaaaaaaaaa', 'research', 100, 20, 0.0003]]);
+    assert.deepEqual(ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month'), { ...ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month'), spentUsd: 0.0003, reservedUsd: 0 });
+    assert.deepEqual(await audit.verify(), { ok: true, count: 1, head: audit.head() });
+  });
+
+  it('writes neither row when the transaction fails', () => {
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db });
+    const recorder = createRequestRecorder({ usage, audit });
+    // The reservation cannot be settled without a ledger: the usage row already inserted rolls back.
+    assert.throws(() => recorder.recordRequestOutcome(outcome('r2'), { reservation: { id: null, keyId: null, team: null, amountUsd: 0 } }), FlambeauError);
+    assert.deepEqual(usage.forRequest('r2'), []);
+    assert.equal(audit.head(), null);
+  });
+
+  it('audits an unauthenticated request as anonymous, with no usage row', async () => {
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db });
+    const record = createRequestRecorder({ usage, audit }).recordRequestOutcome(outcome('anon', { principal: null, claimedKeyId: 'bbbbbbbbbbbb', status: 401, errorCode: 'unauthenticated', usage: null, costUsd: 0, model: null, provider: null, upstreamModel: null, locality: null }));
+    assert.deepEqual(record.event.type === 'request' && record.event.actor, { kind: 'anonymous', keyId: 'bbbbbbbbbbbb', team: null });
+    assert.deepEqual(usage.forRequest('anon'), []);
+    assert.equal((await audit.verify()).ok, true);
+  });
+
+  it('fails with 503 store_unavailable when the store is gone', () => {
+    const recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit: createAuditLog({ db: store.db }) });
+    store.close();
+    assert.throws(() => recorder.recordRequestOutcome(outcome('r3')), (error: unknown) => error instanceof FlambeauError && error.code === 'store_unavailable' && error.status === 503);
+  });
+});
+
+describe('durability', () => {
+  it('loses no acknowledged record when writers are killed -9 under load, and the chain verifies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-kill-'));
+    const path = join(dir, 'flambeau.db');
+    openStore(path).close(); // migrate once, before the writers race
+    const worker = fileURLToPath(new URL('./__fixtures__/append-loop-child.ts', import.meta.url));
+    const acked = new Set<string>();
+    const children: ChildProcess[] = [];
+    try {
+      const started = ['w1', 'w2'].map((name) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', worker, path, name], { stdio: ['ignore', 'pipe', 'inherit'] });
+        children.push(child);
+        let partial = '';
+        return new Promise<void>((resolve) => {
+          child.stdout?.on('data', (chunk: Buffer) => {
+            const lines = (partial + chunk.toString()).split('\n');
+            partial = lines.pop() ?? '';
+            for (const line of lines) if (line === 'ready') resolve();
+            else if (line !== '') acked.add(line);
+          });
+        });
+      });
+      await Promise.all(started);
+      // Let both write concurrently for a while (counted in acknowledgements, not time), then kill -9.
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          const perWriter = (name: string) => [...acked].filter((id) => id.startsWith(name)).length;
+          // Each writer must be well into its loop: one can start long after the other on a busy machine.
+          if (acked.size >= 400 && perWriter('w1') >= 100 && perWriter('w2') >= 100) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 5);
+      });
+      const exits = children.map((c) => new Promise((resolve) => c.once('exit', resolve)));
+      for (const child of children) child.kill('SIGKILL');
+      await Promise.all(exits);
+
+      const store = openStore(path);
+      try {
+        const audit = createAuditLog({ db: store.db });
+        const result = await audit.verify();
+        assert.equal(result.ok, true, JSON.stringify(result));
+        const inAudit = new Set(store.db.prepare("SELECT json_extract(body, '$.event.requestId') FROM audit_log").pluck().all() as string[]);
+        const inUsage = new Set(store.db.prepare('SELECT request_id FROM usage_log').pluck().all() as string[]);
+        const missing = [...acked].filter((id) => !inAudit.has(id) || !inUsage.has(id));
+        assert.deepEqual(missing, []);
+        assert.equal(inAudit.size, inUsage.size, 'usage and audit hold the same requests');
+        assert.ok([...acked].some((id) => id.startsWith('w1')) && [...acked].some((id) => id.startsWith('w2')), 'both writers ran');
+      } finally {
+        store.close();
+      }
+    } finally {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

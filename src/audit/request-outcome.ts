@@ -1,0 +1,103 @@
+import type { BudgetLedger, Reservation } from '../auth/budget-ledger.js';
+import { actorOf, type KeyPrincipal } from '../auth/principal.js';
+import { FlambeauError } from '../errors/index.js';
+import type { Usage } from '../providers/spec.js';
+import type { UsageLog } from '../usage/usage-log.js';
+import type { AuditLog } from './audit-log.js';
+import type { AuditRecord } from './audit-event.js';
+
+/** Everything known about a finished (or refused) request; no text unless `content` is opted in. */
+export interface RequestOutcome {
+  requestId: string;
+  /** Unix ms the request started. */
+  startedAt: number;
+  /** Null when the request did not authenticate: then only the audit record is written (nothing was used). */
+  principal: KeyPrincipal | null;
+  /** For an unauthenticated request: the key id its token claimed (`keyIdOf(token)`), if well-formed. */
+  claimedKeyId?: string | null;
+  endpoint: string;
+  /** The model name the client asked for. */
+  model: string | null;
+  /** The routing rule that picked the target, if any. */
+  route: string | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  locality: string | null;
+  privacy: { action: string | null; findings: Record<string, number> } | null;
+  status: number;
+  errorCode: string | null;
+  /** Completed usage (estimated counts when the upstream gave none); null when no model ran. */
+  usage: Usage | null;
+  costUsd: number;
+  latencyMs: number;
+  /** Request and answer text: dropped by the audit log unless `audit.include_content` is on. */
+  content?: { request?: unknown; answer?: unknown };
+}
+
+export interface RequestRecorder {
+  /**
+   * Writes the request's usage row and its audit record in ONE `BEGIN IMMEDIATE` transaction
+   * (and settles its budget reservation in it, when given): on return both are committed, and
+   * with WAL + synchronous=NORMAL survive a kill -9. Call it before the response's last byte, so
+   * that no acknowledged request is unrecorded. Throws `store_unavailable` (503): then do not
+   * acknowledge the request.
+   */
+  recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): AuditRecord;
+}
+
+export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; ledger?: BudgetLedger; clock?: () => number }): RequestRecorder {
+  return {
+    recordRequestOutcome(outcome, settle) {
+      if (!Number.isFinite(outcome.costUsd) || !Number.isFinite(outcome.latencyMs)) {
+        throw new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${outcome.costUsd}, ${outcome.latencyMs}).`);
+      }
+      const actor = actorOf(outcome.principal, outcome.claimedKeyId ?? null);
+      const tokens = outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
+      return deps.audit.atomically(() => {
+        if (outcome.principal !== null) deps.usage.append({
+          requestId: outcome.requestId,
+          at: outcome.startedAt,
+          keyId: actor.keyId,
+          team: actor.team,
+          endpoint: outcome.endpoint,
+          model: outcome.model,
+          provider: outcome.provider,
+          upstreamModel: outcome.upstreamModel,
+          locality: outcome.locality,
+          inputTokens: tokens?.input ?? null,
+          outputTokens: tokens?.output ?? null,
+          tokensEstimated: tokens?.estimated ?? false,
+          costUsd: outcome.costUsd,
+          latencyMs: outcome.latencyMs,
+          status: outcome.status,
+          errorCode: outcome.errorCode,
+        });
+        const record = deps.audit.append(
+          {
+            type: 'request',
+            requestId: outcome.requestId,
+            actor,
+            endpoint: outcome.endpoint,
+            model: outcome.model,
+            route: outcome.route,
+            provider: outcome.provider,
+            upstreamModel: outcome.upstreamModel,
+            locality: outcome.locality,
+            privacy: outcome.privacy,
+            outcome: { status: outcome.status, code: outcome.errorCode },
+            costUsd: outcome.costUsd,
+            tokens,
+            latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
+            ...(outcome.content === undefined ? {} : { content: outcome.content }),
+          },
+          deps.clock?.(),
+        );
+        if (settle !== undefined) {
+          if (deps.ledger === undefined) throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
+          deps.ledger.settle(settle.reservation, outcome.costUsd);
+        }
+        return record;
+      });
+    },
+  };
+}

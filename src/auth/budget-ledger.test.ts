@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { FlambeauError } from '../errors/index.js';
+import { openStore, type Store } from '../store/store.js';
+import { createBudgetLedger, type BudgetLedger, type Reservation } from './budget-ledger.js';
+import { periodBounds } from './budget-period.js';
+import { costUsd, worstCaseCostUsd } from './price.js';
+import { MASTER_PRINCIPAL, type Budget, type KeyPrincipal } from './principal.js';
+
+function principal(keyId: string, budget: Budget | null, team?: { id: string; budget: Budget | null }): KeyPrincipal {
+  return { ...MASTER_PRINCIPAL, kind: 'key', keyId, name: keyId, budget, team: team === undefined ? null : { ...team, limits: { rpm: null, tpm: null } } };
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    assert.ok(error instanceof FlambeauError, String(error));
+    return error.code;
+  }
+}
+
+describe('prices', () => {
+  it('prices usage per million tokens; no price is free', () => {
+    const price = { inputPerMTok: 2, outputPerMTok: 8 };
+    assert.equal(costUsd(price, { inputTokens: 1_000_000, outputTokens: 500_000 }), 6);
+    assert.equal(costUsd(price, { inputTokens: 1000, outputTokens: null }), 0.002);
+    assert.equal(costUsd(null, { inputTokens: 1e9, outputTokens: 1e9 }), 0);
+    assert.equal(worstCaseCostUsd(price, 1000, 4096), (1000 * 2 + 4096 * 8) / 1e6);
+  });
+
+  it('rolls periods over by calendar (UTC)', () => {
+    const at = Date.UTC(2026, 10, 19, 15, 30); // a Thursday
+    assert.deepEqual(periodBounds('day', at), { start: Date.UTC(2026, 10, 19), end: Date.UTC(2026, 10, 20) });
+    assert.deepEqual(periodBounds('week', at), { start: Date.UTC(2026, 10, 16), end: Date.UTC(2026, 10, 23) });
+    assert.deepEqual(periodBounds('month', Date.UTC(2026, 11, 31, 23)), { start: Date.UTC(2026, 11, 1), end: Date.UTC(2027, 0, 1) });
+    assert.deepEqual(periodBounds('total', at), { start: 0, end: null });
+  });
+});
+
+describe('budget ledger', () => {
+  let dir: string;
+  let store: Store;
+  let now: number;
+  let ledger: BudgetLedger;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flambeau-budget-'));
+    store = openStore(join(dir, 'flambeau.db'));
+    now = Date.UTC(2026, 10, 15, 12);
+    ledger = createBudgetLedger({ db: store.db, clock: () => now, reservationTtlMs: 60_000 });
+  });
+  afterEach(() => {
+    if (store.db.open) store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('grants exactly 10 of 50 concurrent calls against a budget for 10, and never overspends', async () => {
+    const key = principal('key-a', { usd: 1, period: 'month' });
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        await sleep(i % 3); // interleave the calls
+        let reservation: Reservation;
+        try {
+          reservation = ledger.reserve(key, { maxCostUsd: 0.1 });
+        } catch (error) {
+          assert.ok(error instanceof FlambeauError);
+          assert.equal(error.code, 'budget_exhausted');
+          assert.equal(error.status, 402);
+          return 'refused';
+        }
+        await sleep(5); // the upstream call
+        ledger.settle(reservation, 0.1);
+        return 'granted';
+      }),
+    );
+    assert.equal(outcomes.filter((o) => o === 'granted').length, 10);
+    assert.equal(ledger.use({ keyId: 'key-a' }, 'month').spentUsd, 1);
+    assert.equal(ledger.use({ keyId: 'key-a' }, 'month').reservedUsd, 0);
+    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.000001 })), 'budget_exhausted');
+  });
+
+  it('grants exactly 10 of 50 across two processes sharing the file', async () => {
+    const key = principal('key-x', { usd: 1, period: 'day' });
+    const child = fileURLToPath(new URL('./__fixtures__/reserve-child.ts', import.meta.url));
+    const procs = [0, 1].map(() => spawn(process.execPath, ['--import', 'tsx', child, join(dir, 'flambeau.db'), JSON.stringify(key), '25', '0.1'], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const outputs = procs.map((p) => {
+      let text = '';
+      p.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      const ready = new Promise<void>((resolve) => {
+        const poll = () => (text.includes('ready\n') ? resolve() : p.stdout.once('data', poll));
+        poll();
+      });
+      const done = new Promise<string>((resolve, reject) => p.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`)))));
+      return { ready, done };
+    });
+    await Promise.all(outputs.map((o) => o.ready));
+    for (const p of procs) p.stdin.end('go\n');
+    const results = (await Promise.all(outputs.map((o) => o.done))).map((text) => JSON.parse(text.trim().split('\n').at(-1) as string) as { granted: number; refused: number });
+    assert.equal(results.reduce((sum, r) => sum + r.granted, 0), 10);
+    assert.equal(results.reduce((sum, r) => sum + r.refused, 0), 40);
+    const held = new Database(join(dir, 'flambeau.db')).prepare('SELECT SUM(amount_nusd) AS n FROM budget_reservations').get() as { n: number };
+    assert.equal(held.n, 1e9);
+  });
+
+  it('applies the team budget across its keys, and the key budget on its own', () => {
+    const team = { id: 'research', budget: { usd: 1, period: 'month' } as Budget };
+    const a = principal('a', null, team);
+    const b = principal('b', { usd: 0.3, period: 'month' }, team);
+    ledger.settle(ledger.reserve(a, { maxCostUsd: 0.5 }), 0.5);
+    assert.equal(codeOf(() => ledger.reserve(b, { maxCostUsd: 0.4 })), 'budget_exhausted'); // key: 0.4 > 0.3
+    ledger.settle(ledger.reserve(b, { maxCostUsd: 0.3 }), 0.3);
+    let refusal: FlambeauError | undefined;
+    try {
+      ledger.reserve(a, { maxCostUsd: 0.3 }); // team: 0.8 spent + 0.3 > 1
+    } catch (error) {
+      refusal = error as FlambeauError;
+    }
+    assert.equal(refusal?.code, 'budget_exhausted');
+    assert.equal(refusal?.details.scope, 'team');
+    assert.equal(refusal?.details.spentUsd, 0.8);
+    assert.equal(refusal?.details.resetsAt, '2026-12-01T00:00:00.000Z');
+    assert.equal(ledger.use({ team: 'research' }, 'month').spentUsd, 0.8);
+  });
+
+  it('never blocks a free (device-local) call, even with the budget spent', () => {
+    const key = principal('k', { usd: 0.1, period: 'day' });
+    ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), 0.1);
+    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted');
+    const free = ledger.reserve(key, { maxCostUsd: 0 });
+    assert.equal(free.id, null);
+    ledger.settle(free, 0);
+    assert.equal(ledger.use({ keyId: 'k' }, 'day').spentUsd, 0.1);
+  });
+
+  it('starts afresh when the calendar period rolls over', () => {
+    const key = principal('k', { usd: 1, period: 'month' });
+    ledger.settle(ledger.reserve(key, { maxCostUsd: 1 }), 1);
+    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'budget_exhausted');
+    now = Date.UTC(2026, 11, 1, 0, 0, 1);
+    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok');
+  });
+
+  it('expires holds left by a crashed process after the TTL', () => {
+    const key = principal('k', { usd: 1, period: 'month' });
+    ledger.reserve(key, { maxCostUsd: 1 }); // never settled: its process "crashed"
+    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'budget_exhausted');
+    now += 60_001;
+    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'ok');
+  });
+
+  it('settles the real cost, releases failed calls, and ignores a second settle', () => {
+    const key = principal('k', { usd: 1, period: 'month' });
+    const r1 = ledger.reserve(key, { maxCostUsd: 0.6 });
+    ledger.settle(r1, 0.05);
+    ledger.settle(r1, 0.05);
+    const r2 = ledger.reserve(key, { maxCostUsd: 0.9 });
+    ledger.release(r2);
+    ledger.settle(r2, 0.9);
+    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: Number.NaN })), 'internal');
+    ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), Number.NaN); // unknown cost: charged as held
+    ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), -0.1);
+    assert.deepEqual(ledger.use({ keyId: 'k' }, 'month'), { period: 'month', periodStart: Date.UTC(2026, 10, 1), resetsAt: Date.UTC(2026, 11, 1), spentUsd: 0.15, reservedUsd: 0 });
+  });
+
+  it('records spend for keys without a budget and never touches the store for the master key', () => {
+    const key = principal('free-spender', null);
+    ledger.settle(ledger.reserve(key, { maxCostUsd: 5 }), 2.5);
+    assert.equal(ledger.use({ keyId: 'free-spender' }, 'total').spentUsd, 2.5);
+    store.close();
+    ledger.settle(ledger.reserve(MASTER_PRINCIPAL, { maxCostUsd: 5 }), 2.5);
+    assert.equal(codeOf(() => ledger.reserve(principal('k', { usd: 9, period: 'day' }), { maxCostUsd: 1 })), 'store_unavailable');
+  });
+});

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { FlambeauError } from '../errors/index.js';
+import type { Db } from '../store/store.js';
+import { fromNano, toNano } from './budget-columns.js';
+import { dayStart, periodBounds } from './budget-period.js';
+import type { Budget, KeyPrincipal } from './principal.js';
+import { guardStore } from './store-guard.js';
+
+/** A worst-case cost held against the key's and the team's budgets while a call runs. */
+export interface Reservation {
+  /** Null when nothing was held: a free call, or no budget applies. Settling still records spend. */
+  readonly id: string | null;
+  readonly keyId: string | null;
+  readonly team: string | null;
+  readonly amountUsd: number;
+}
+
+export interface BudgetUse {
+  period: Budget['period'];
+  periodStart: number;
+  /** Null for `total`. */
+  resetsAt: number | null;
+  spentUsd: number;
+  /** Held by calls in flight (unexpired reservations). */
+  reservedUsd: number;
+}
+
+export interface BudgetLedger {
+  /**
+   * Holds `maxCostUsd` against the key's budget and its team's, in one `BEGIN IMMEDIATE`
+   * transaction that checks spent + reserved + this ≤ limit for each: concurrent calls, in this
+   * process or another sharing the file, can never together overspend. A free call (0, e.g. a
+   * device-local model) is never refused and touches no table. Throws `budget_exhausted` (402)
+   * naming the budget, or `store_unavailable` (503).
+   */
+  reserve(principal: KeyPrincipal, request: { maxCostUsd: number }): Reservation;
+  /** Replaces the hold by the real cost (charged even beyond the hold: it was spent). Idempotent. */
+  settle(reservation: Reservation, actualCostUsd: number): void;
+  /** Drops the hold without charging (the call failed before any cost). Idempotent. */
+  release(reservation: Reservation): void;
+  /** What a key or team has spent and holds in the current period of `period`. */
+  use(scope: { keyId: string } | { team: string }, period: Budget['period']): BudgetUse;
+}
+
+export interface BudgetLedgerOptions {
+  db: Db;
+  clock?: () => number;
+  /**
+   * How long a hold counts if never settled or released (its process crashed). Must exceed the
+   * longest call (providers' `timeouts.total_ms`, 10 minutes by default): default 15 minutes.
+   */
+  reservationTtlMs?: number;
+}
+
+export const DEFAULT_RESERVATION_TTL_MS = 15 * 60_000;
+
+export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
+  const { db } = options;
+  const clock = options.clock ?? Date.now;
+  const ttl = options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
+  const finished = new WeakSet<Reservation>();
+  const purge = db.prepare('DELETE FROM budget_reservations WHERE expires_at <= ?');
+  const spentSince = db.prepare<[string, number], number>('SELECT COALESCE(SUM(spent_nusd), 0) FROM budget_spend WHERE scope = ? AND day >= ?').pluck();
+  const heldByKey = db.prepare<[string, number], number>('SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE key_id = ? AND expires_at > ?').pluck();
+  const heldByTeam = db.prepare<[string, number], number>('SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE team = ? AND expires_at > ?').pluck();
+  const hold = db.prepare('INSERT INTO budget_reservations (id, key_id, team, amount_nusd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const drop = db.prepare('DELETE FROM budget_reservations WHERE id = ?');
+  const charge = db.prepare('INSERT INTO budget_spend (scope, day, spent_nusd) VALUES (?, ?, ?) ON CONFLICT (scope, day) DO UPDATE SET spent_nusd = spent_nusd + excluded.spent_nusd');
+
+  function measure(scope: { keyId: string } | { team: string }, period: Budget['period'], now: number): { use: BudgetUse; spent: number; held: number } {
+    const bounds = periodBounds(period, now);
+    const spent = spentSince.get('keyId' in scope ? `key:${scope.keyId}` : `team:${scope.team}`, bounds.start) as number;
+    const held = ('keyId' in scope ? heldByKey.get(scope.keyId, now) : heldByTeam.get(scope.team, now)) as number;
+    return { spent, held, use: { period, periodStart: bounds.start, resetsAt: bounds.end, spentUsd: fromNano(spent), reservedUsd: fromNano(held) } };
+  }
+
+  const reserveTx = db.transaction((principal: KeyPrincipal, amount: number, now: number): string => {
+    purge.run(now);
+    const checks: { scope: 'key' | 'team'; id: string; budget: Budget }[] = [];
+    if (principal.budget !== null && principal.keyId !== null) checks.push({ scope: 'key', id: principal.keyId, budget: principal.budget });
+    if (principal.team?.budget != null) checks.push({ scope: 'team', id: principal.team.id, budget: principal.team.budget });
+    for (const check of checks) {
+      const { spent, held, use } = measure(check.scope === 'key' ? { keyId: check.id } : { team: check.id }, check.budget.period, now);
+      if (spent + held + amount > toNano(check.budget.usd)) throw exhausted(check, use, amount);
+    }
+    const id = `rsv_${randomBytes(12).toString('base64url')}`;
+    hold.run(id, principal.keyId, principal.team?.id ?? null, amount, now, now + ttl);
+    return id;
+  });
+
+  const settleTx = db.transaction((reservation: Reservation, cost: number, now: number) => {
+    if (reservation.id !== null) drop.run(reservation.id);
+    if (cost <= 0) return;
+    const day = dayStart(now);
+    if (reservation.keyId !== null) charge.run(`key:${reservation.keyId}`, day, cost);
+    if (reservation.team !== null) charge.run(`team:${reservation.team}`, day, cost);
+  });
+
+  return {
+    reserve(principal, request) {
+      if (!Number.isFinite(request.maxCostUsd)) throw new FlambeauError('internal', `A budget reservation needs a finite cost, got ${request.maxCostUsd}.`);
+      const amount = Math.max(0, toNano(request.maxCostUsd));
+      const base = { keyId: principal.keyId, team: principal.team?.id ?? null, amountUsd: fromNano(amount) };
+      const budgeted = (principal.budget !== null && principal.keyId !== null) || principal.team?.budget != null;
+      if (amount === 0 || !budgeted) return { id: null, ...base };
+      const id = guardStore(db, 'reserving budget', () => reserveTx.immediate(principal, amount, clock()));
+      return { id, ...base };
+    },
+    settle(reservation, actualCostUsd) {
+      if (finished.has(reservation)) return;
+      // A cost that cannot be computed is charged as the hold: never less than was reserved.
+      const cost = Number.isFinite(actualCostUsd) ? Math.max(0, toNano(actualCostUsd)) : toNano(reservation.amountUsd);
+      if (reservation.id !== null || (cost > 0 && (reservation.keyId !== null || reservation.team !== null))) {
+        guardStore(db, 'settling budget', () => settleTx.immediate(reservation, cost, clock()));
+      }
+      finished.add(reservation);
+    },
+    release(reservation) {
+      if (finished.has(reservation)) return;
+      if (reservation.id !== null) guardStore(db, 'releasing budget', () => drop.run(reservation.id));
+      finished.add(reservation);
+    },
+    use(scope, period) {
+      return guardStore(db, 'reading budget use', () => measure(scope, period, clock()).use);
+    },
+  };
+}
+
+function exhausted(check: { scope: 'key' | 'team'; id: string; budget: Budget }, use: BudgetUse, amount: number): FlambeauError {
+  const owner = check.scope === 'key' ? `API key ${check.id}` : `team ${check.id}`;
+  const per = ADJECTIVE[check.budget.period];
+  const left = Math.max(0, check.budget.usd - use.spentUsd - use.reservedUsd);
+  const resets = use.resetsAt === null ? 'it does not reset' : `it resets on ${new Date(use.resetsAt).toISOString()}`;
+  const message = use.spentUsd + use.reservedUsd >= check.budget.usd
+    ? `The ${per} budget of ${owner} is exhausted: ${usd(use.spentUsd)} spent and ${usd(use.reservedUsd)} held by calls in flight, of ${usd(check.budget.usd)}; ${resets}.`
+    : `This request could cost up to ${usd(fromNano(amount))}, more than the ${usd(left)} left in the ${per} budget of ${owner} (${usd(check.budget.usd)}); lower max_tokens, or wait: ${resets}.`;
+  return new FlambeauError('budget_exhausted', message, {
+    details: {
+      scope: check.scope,
+      [check.scope === 'key' ? 'keyId' : 'team']: check.id,
+      limitUsd: check.budget.usd,
+      period: check.budget.period,
+      spentUsd: use.spentUsd,
+      reservedUsd: use.reservedUsd,
+      requestMaxCostUsd: fromNano(amount),
+      resetsAt: use.resetsAt === null ? null : new Date(use.resetsAt).toISOString(),
+    },
+  });
+}
+
+const ADJECTIVE: Record<Budget['period'], string> = { day: 'daily', week: 'weekly', month: 'monthly', total: 'total' };
+
+function usd(value: number): string {
+  return `$${value < 0.01 && value > 0 ? value.toPrecision(2) : value.toFixed(2)}`;
+}

@@ -1,0 +1,101 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { FlambeauError } from '../errors/index.js';
+import type { Db } from '../store/store.js';
+import { hashToken, keyIdOf, sameHash } from './key-token.js';
+import { MASTER_PRINCIPAL, type KeyPrincipal } from './principal.js';
+import { budgetFromRow } from './budget-columns.js';
+import { guardStore } from './store-guard.js';
+import type { KeyRow } from './key-store.js';
+
+export interface KeyAuthenticator {
+  authenticate(authorization: string | undefined): KeyPrincipal;
+  invalidate(id?: string): void;
+}
+
+interface AuthRow extends KeyRow {
+  team_budget_nusd: number | null;
+  team_budget_period: string | null;
+  team_rpm: number | null;
+  team_tpm: number | null;
+}
+
+interface CacheEntry {
+  principal: KeyPrincipal;
+  secretHash: string;
+  revokedAt: number | null;
+  until: number;
+  lastUsedWritten: number;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Verifies bearer tokens with a short in-memory cache, so that the hot path costs one sha256 and
+ * a Map lookup. Unknown ids are not cached (a flood of random keys cannot grow memory); each costs
+ * one indexed read.
+ */
+export function createKeyAuthenticator(options: { db: Db; masterKey: { reveal(): string } | null; clock: () => number; cacheTtlMs: number; lastUsedResolutionMs: number }): KeyAuthenticator {
+  const { db, clock } = options;
+  const masterDigest = options.masterKey === null ? null : createHash('sha256').update(options.masterKey.reveal()).digest();
+  const select = db.prepare<[string], AuthRow>(`SELECT k.*, t.budget_nusd AS team_budget_nusd, t.budget_period AS team_budget_period, t.rpm AS team_rpm, t.tpm AS team_tpm
+    FROM api_keys k LEFT JOIN teams t ON t.id = k.team WHERE k.id = ?`);
+  const touch = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+  const cache = new Map<string, CacheEntry>();
+
+  function load(id: string, now: number): CacheEntry | null {
+    const cached = cache.get(id);
+    if (cached !== undefined && cached.until > now) return cached;
+    const row = guardStore(db, 'checking an API key', () => select.get(id));
+    if (row === undefined) {
+      cache.delete(id);
+      return null;
+    }
+    const entry: CacheEntry = { principal: principalOf(row), secretHash: row.secret_hash, revokedAt: row.revoked_at, until: now + options.cacheTtlMs, lastUsedWritten: cached?.lastUsedWritten ?? row.last_used_at ?? 0 };
+    cache.set(id, entry);
+    return entry;
+  }
+
+  return {
+    authenticate(authorization) {
+      if (authorization === undefined || authorization === '') throw unauthenticated('missing', 'Missing API key: send it as "Authorization: Bearer KEY".');
+      const token = BEARER.exec(authorization)?.[1];
+      if (token === undefined) throw unauthenticated('malformed', 'Incorrect API key provided: expected "Authorization: Bearer KEY".');
+      if (masterDigest !== null && timingSafeEqual(createHash('sha256').update(token).digest(), masterDigest)) return MASTER_PRINCIPAL;
+      const id = keyIdOf(token);
+      if (id === null) throw unauthenticated('invalid', 'Incorrect API key provided.');
+      const now = clock();
+      const entry = load(id, now);
+      if (entry === null || !sameHash(hashToken(token), entry.secretHash)) throw unauthenticated('invalid', 'Incorrect API key provided.');
+      // Only the holder of the right secret learns that the key was revoked or expired.
+      if (entry.revokedAt !== null) throw unauthenticated('revoked', `API key ${id} was revoked on ${new Date(entry.revokedAt).toISOString()}.`, id);
+      const expiresAt = entry.principal.expiresAt;
+      if (expiresAt !== null && expiresAt <= now) throw unauthenticated('expired', `API key ${id} expired on ${new Date(expiresAt).toISOString()}.`, id);
+      if (now - entry.lastUsedWritten >= options.lastUsedResolutionMs) {
+        guardStore(db, 'recording key use', () => touch.run(now, id));
+        entry.lastUsedWritten = now;
+      }
+      return entry.principal;
+    },
+    invalidate(id) {
+      if (id === undefined) cache.clear();
+      else cache.delete(id);
+    },
+  };
+}
+
+function unauthenticated(reason: 'missing' | 'malformed' | 'invalid' | 'revoked' | 'expired', message: string, keyId?: string): FlambeauError {
+  return new FlambeauError('unauthenticated', message, { details: keyId === undefined ? { reason } : { reason, keyId } });
+}
+
+function principalOf(row: AuthRow): KeyPrincipal {
+  return Object.freeze({
+    kind: 'key',
+    keyId: row.id,
+    name: row.name,
+    team: row.team === null ? null : { id: row.team, budget: budgetFromRow(row.team_budget_nusd, row.team_budget_period), limits: { rpm: row.team_rpm, tpm: row.team_tpm } },
+    scopes: { models: JSON.parse(row.models) as string[], endpoints: JSON.parse(row.endpoints) as string[], collections: JSON.parse(row.collections) as string[] },
+    budget: budgetFromRow(row.budget_nusd, row.budget_period),
+    limits: { rpm: row.rpm, tpm: row.tpm },
+    expiresAt: row.expires_at,
+  }) as KeyPrincipal;
+}

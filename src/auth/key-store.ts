@@ -1,0 +1,178 @@
+import { FlambeauError } from '../errors/index.js';
+import type { Db } from '../store/store.js';
+import { budgetFromRow, budgetToRow } from './budget-columns.js';
+import { createKeyAuthenticator, type KeyAuthenticator } from './key-authenticator.js';
+import { newKeyToken } from './key-token.js';
+import { ALL_SCOPES, ENDPOINTS, type Budget, type KeyPrincipal, type Limits, type Scopes } from './principal.js';
+import { guardStore } from './store-guard.js';
+import { checkTeamId, type TeamStore } from './team-store.js';
+
+/** A key as listed and shown: never the token, never its hash. */
+export interface KeyRecord {
+  id: string;
+  name: string;
+  team: string | null;
+  scopes: Scopes;
+  budget: Budget | null;
+  limits: Limits;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface NewKey {
+  name: string;
+  team?: string | null;
+  /** Omitted lists default to `['*']`. */
+  scopes?: Partial<Scopes>;
+  budget?: Budget | null;
+  rpm?: number | null;
+  tpm?: number | null;
+  /** Unix ms; must be in the future. */
+  expiresAt?: number | null;
+}
+
+export interface KeyStore {
+  /** Creates a key. `token` is the only time the secret exists outside the caller's hands: show it once. */
+  create(input: NewKey): { token: string; record: KeyRecord };
+  list(): KeyRecord[];
+  /** Throws `not_found`. */
+  get(id: string): KeyRecord;
+  /** Revokes at once for this process (see `authenticate`); `changed` is false if it was already revoked. */
+  revoke(id: string): { record: KeyRecord; changed: boolean };
+  /**
+   * The principal behind an `Authorization` header value (`Bearer …`): the master key or an API
+   * key. Throws `unauthenticated` (401) for a missing, malformed or unknown key, a wrong secret,
+   * a revoked or an expired key (distinct messages and `details.reason`), and `store_unavailable`
+   * (503) when the store cannot answer, never a 401 for that.
+   */
+  authenticate(authorization: string | undefined): KeyPrincipal;
+  /** Drops cached verifications (one key, or all: after a team's limits change). */
+  invalidate(id?: string): void;
+}
+
+export interface KeyStoreOptions {
+  db: Db;
+  teams: TeamStore;
+  /** The master key's value; null when there is none. */
+  masterKey: { reveal(): string } | null;
+  clock?: () => number;
+  /**
+   * How long a verified key is trusted from memory. A revocation made through this process's
+   * store takes effect at once; one made by another process sharing the file, within this bound.
+   */
+  cacheTtlMs?: number;
+  /** `last_used_at` is written at most once per key per this many ms (a write per request would cost more than the lookup it follows). */
+  lastUsedResolutionMs?: number;
+}
+
+export const DEFAULT_KEY_CACHE_TTL_MS = 10_000;
+
+export interface KeyRow {
+  id: string;
+  name: string;
+  team: string | null;
+  secret_hash: string;
+  models: string;
+  endpoints: string;
+  collections: string;
+  budget_nusd: number | null;
+  budget_period: string | null;
+  rpm: number | null;
+  tpm: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export function keyFromRow(row: KeyRow): KeyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    team: row.team,
+    scopes: { models: JSON.parse(row.models) as string[], endpoints: JSON.parse(row.endpoints) as string[], collections: JSON.parse(row.collections) as string[] },
+    budget: budgetFromRow(row.budget_nusd, row.budget_period),
+    limits: { rpm: row.rpm, tpm: row.tpm },
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+export function createKeyStore(options: KeyStoreOptions): KeyStore {
+  const { db, teams } = options;
+  const clock = options.clock ?? Date.now;
+  const insert = db.prepare(`INSERT INTO api_keys (id, name, team, secret_hash, models, endpoints, collections, budget_nusd, budget_period, rpm, tpm, expires_at, created_at)
+    VALUES (@id, @name, @team, @secret_hash, @models, @endpoints, @collections, @budget_nusd, @budget_period, @rpm, @tpm, @expires_at, @created_at)`);
+  const select = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE id = ?');
+  const selectAll = db.prepare<[], KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id');
+  const revokeRow = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const auth: KeyAuthenticator = createKeyAuthenticator({ db, masterKey: options.masterKey, clock, cacheTtlMs: options.cacheTtlMs ?? DEFAULT_KEY_CACHE_TTL_MS, lastUsedResolutionMs: options.lastUsedResolutionMs ?? 60_000 });
+
+  const createTx = db.transaction((input: NewKey, scopes: Scopes) => {
+    if (input.team != null) teams.ensure(input.team);
+    // Ids are 48 random bits: a collision is rare but possible over many keys, so retry.
+    for (let attempt = 0; ; attempt++) {
+      const made = newKeyToken();
+      if (select.get(made.id) !== undefined && attempt < 5) continue;
+      insert.run({
+        id: made.id,
+        name: input.name,
+        team: input.team ?? null,
+        secret_hash: made.hash,
+        models: JSON.stringify(scopes.models),
+        endpoints: JSON.stringify(scopes.endpoints),
+        collections: JSON.stringify(scopes.collections),
+        ...budgetToRow(input.budget ?? null),
+        rpm: input.rpm ?? null,
+        tpm: input.tpm ?? null,
+        expires_at: input.expiresAt ?? null,
+        created_at: clock(),
+      });
+      return { token: made.token, record: keyFromRow(select.get(made.id) as KeyRow) };
+    }
+  });
+
+  function get(id: string): KeyRecord {
+    const row = guardStore(db, 'reading a key', () => select.get(id));
+    if (row === undefined) throw new FlambeauError('not_found', `No API key with id '${id.slice(0, 40)}'.`, { details: { keyId: id.slice(0, 40) } });
+    return keyFromRow(row);
+  }
+
+  return {
+    create(input) {
+      const scopes = checkNewKey(input, clock());
+      return guardStore(db, 'creating a key', () => createTx.immediate(input, scopes));
+    },
+    list: () => guardStore(db, 'listing keys', () => selectAll.all()).map(keyFromRow),
+    get,
+    revoke(id) {
+      const changed = guardStore(db, 'revoking a key', () => revokeRow.run(clock(), id).changes === 1);
+      auth.invalidate(id);
+      return { record: get(id), changed };
+    },
+    authenticate: (authorization) => auth.authenticate(authorization),
+    invalidate: (id) => auth.invalidate(id),
+  };
+}
+
+function checkNewKey(input: NewKey, now: number): Scopes {
+  const invalid = (param: string, message: string) => new FlambeauError('invalid_request', message, { param });
+  if (input.name.trim() === '' || input.name.length > 200) throw invalid('name', 'A key needs a name of 1-200 characters.');
+  if (input.team != null) checkTeamId(input.team);
+  for (const [param, value] of [['rpm', input.rpm], ['tpm', input.tpm]] as const) {
+    if (value != null && (!Number.isSafeInteger(value) || value <= 0)) throw invalid(param, `'${param}' must be a positive integer.`);
+  }
+  if (input.budget != null && !(Number.isFinite(input.budget.usd) && input.budget.usd >= 0)) throw invalid('budget', 'A budget must be a non-negative number of USD.');
+  if (input.expiresAt != null && input.expiresAt <= now) throw invalid('expires_at', 'The expiry must be in the future.');
+  const scopes: Scopes = { models: input.scopes?.models ?? ALL_SCOPES.models, endpoints: input.scopes?.endpoints ?? ALL_SCOPES.endpoints, collections: input.scopes?.collections ?? ALL_SCOPES.collections };
+  for (const [param, list] of Object.entries(scopes) as [string, string[]][]) {
+    if (list.some((name) => name.trim() === '' || name.length > 200)) throw invalid(param, `'${param}' holds an empty or overlong name.`);
+  }
+  const unknown = scopes.endpoints.filter((e) => e !== '*' && !(ENDPOINTS as readonly string[]).includes(e));
+  if (unknown.length > 0) throw invalid('endpoints', `Unknown endpoint ${unknown.map((e) => `'${e}'`).join(', ')}: use ${ENDPOINTS.join(', ')} or *.`);
+  return scopes;
+}

@@ -1,0 +1,79 @@
+/** Endpoints a key's scope can name; `*` allows all of them. */
+export const ENDPOINTS = ['chat', 'embeddings', 'models', 'knowledge', 'privacy'] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+
+export type BudgetPeriod = 'day' | 'week' | 'month' | 'total';
+export const BUDGET_PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month', 'total'];
+
+/** A spending limit in USD for a calendar period (UTC). */
+export interface Budget {
+  usd: number;
+  period: BudgetPeriod;
+}
+
+/** Requests and tokens per minute; null means no limit on that dimension. */
+export interface Limits {
+  rpm: number | null;
+  tpm: number | null;
+}
+
+/**
+ * What a key may touch. Each list holds exact names, prefix patterns ending in `*` (`gpt-*`), or
+ * `*` alone for everything. Models include route names such as `auto`.
+ */
+export interface Scopes {
+  models: string[];
+  endpoints: string[];
+  collections: string[];
+}
+
+export const ALL_SCOPES: Scopes = Object.freeze({ models: ['*'], endpoints: ['*'], collections: ['*'] }) as Scopes;
+
+/** The team a key belongs to, with its own budget and limits as they were when the key was verified. */
+export interface TeamInfo {
+  id: string;
+  budget: Budget | null;
+  limits: Limits;
+}
+
+/**
+ * Who is calling, as established by authentication. The master key is a principal with full
+ * scope and no budget or limits (`kind: 'master'`, `keyId: null`).
+ */
+export interface KeyPrincipal {
+  kind: 'master' | 'key';
+  keyId: string | null;
+  name: string;
+  team: TeamInfo | null;
+  scopes: Scopes;
+  budget: Budget | null;
+  limits: Limits;
+  /** Unix ms, or null for a key that never expires. */
+  expiresAt: number | null;
+}
+
+export const MASTER_PRINCIPAL: KeyPrincipal = Object.freeze({
+  kind: 'master',
+  keyId: null,
+  name: 'master',
+  team: null,
+  scopes: ALL_SCOPES,
+  budget: null,
+  limits: Object.freeze({ rpm: null, tpm: null }),
+  expiresAt: null,
+}) as KeyPrincipal;
+
+/**
+ * The `who` of usage rows and audit records. `anonymous`: the request did not authenticate;
+ * `keyId` is then the id it claimed (from a well-formed token), if any.
+ */
+export interface Actor {
+  kind: 'master' | 'key' | 'anonymous';
+  keyId: string | null;
+  team: string | null;
+}
+
+export function actorOf(principal: KeyPrincipal | null, claimedKeyId: string | null = null): Actor {
+  if (principal === null) return { kind: 'anonymous', keyId: claimedKeyId, team: null };
+  return { kind: principal.kind, keyId: principal.keyId, team: principal.team?.id ?? null };
+}

@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { asFlambeauError, FlambeauError } from '../errors/index.js';
+import { policyDeniedError, type DeniedVerdict, type PrivacyAction } from '../privacy/index.js';
+import { backoffMs, classifyFailure } from '../router/retry-policy.js';
+import type { ChatDeps, ChatObserver, PreparedTarget, RoutedChat } from './chat.js';
+import { prepareTarget } from './chat.js';
+
+export interface AttemptDeps {
+  /** Waits between retries; tests inject a recorder. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal });
+
+/**
+ * Tries the candidates in order. Each gets its privacy policy applied (a refusal skips it), the
+ * breaker's permission, and retries with backoff on retryable failures; any other failure moves
+ * on to the next candidate. With a single candidate its own error is returned as it is; with
+ * several, 503 `no_target_available` lists what happened to each.
+ */
+export async function attemptTargets<T>(
+  routed: RoutedChat,
+  models: readonly string[],
+  deps: ChatDeps,
+  observe: ChatObserver,
+  run: (plan: PreparedTarget, signal: AbortSignal) => Promise<T>,
+  actionOverride?: PrivacyAction,
+): Promise<T> {
+  const { signal } = routed.call;
+  const breakers = deps.router.breakers;
+  const settings = deps.router.settings;
+  // The decision's own skips (air-gapped, breaker open) are part of the story when trying its candidates.
+  const all = models === routed.decision.candidates;
+  const reasons = routed.decision.skipped.filter((s) => all || models.includes(s.model)).map((s) => ({ ...s }));
+  let denied: DeniedVerdict | undefined;
+  let lastError: unknown;
+  let attempted = 0;
+  for (const model of models) {
+    const plan = prepareTarget(routed, model, deps, actionOverride);
+    if (!('entry' in plan)) {
+      denied ??= plan;
+      reasons.push({ model, reason: `privacy policy: ${plan.reasons.join('; ')}` });
+      continue;
+    }
+    const provider = plan.entry.provider.id;
+    observe.target?.(plan.target, plan.action);
+    for (let attempt = 0; ; attempt++) {
+      if (!breakers.tryAcquire(provider)) {
+        reasons.push({ model, reason: `provider ${provider} is failing (circuit breaker open)` });
+        break;
+      }
+      attempted += attempt === 0 ? 1 : 0;
+      try {
+        const out = await run(plan, signal);
+        breakers.onSuccess(provider);
+        return out;
+      } catch (error) {
+        if (signal.aborted) {
+          breakers.release(provider);
+          throw error;
+        }
+        const kind = classifyFailure(error);
+        if (kind === 'final') {
+          breakers.release(provider);
+          throw error;
+        }
+        breakers.onFailure(provider);
+        lastError = error;
+        const delay = kind === 'retry' && attempt < settings.retries
+          ? backoffMs(attempt, settings.retry_base_delay_ms, settings.retry_max_delay_ms, (error as FlambeauError).details?.retryAfter, deps.random)
+          : null;
+        if (delay === null) {
+          reasons.push({ model, reason: asFlambeauError(error).message });
+          break;
+        }
+        await (deps.sleep ?? defaultSleep)(delay, signal);
+      }
+    }
+  }
+  const total = routed.decision.candidates.length + routed.decision.skipped.length;
+  if (attempted === 1 && total === 1 && lastError !== undefined) throw lastError;
+  if (denied !== undefined && attempted === 0 && reasons.every((r) => r.reason.startsWith('privacy policy'))) throw policyDeniedError(denied);
+  const summary = reasons.length === 0 ? 'no candidate' : reasons.map((r) => `${r.model}: ${r.reason}`).join('; ');
+  throw new FlambeauError('no_target_available', `No target could serve this request (route ${routed.decision.route}): ${summary}.`, {
+    details: { route: routed.decision.route, reasons },
+  });
+}

@@ -1,0 +1,131 @@
+import { fromNano, toNano } from '../auth/budget-columns.js';
+import { guardStore } from '../auth/store-guard.js';
+import type { Db } from '../store/store.js';
+
+/** One request's usage: who, what, how much. Never prompt or answer text. */
+export interface UsageRecord {
+  requestId: string;
+  /** Unix ms the request started. */
+  at: number;
+  /** Null for the master key. */
+  keyId: string | null;
+  team: string | null;
+  endpoint: string;
+  /** The name the client asked for. */
+  model: string | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  locality: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** True when flambeau estimated the counts (the upstream reported none). */
+  tokensEstimated: boolean;
+  costUsd: number;
+  latencyMs: number;
+  status: number;
+  errorCode: string | null;
+}
+
+export type UsageGrouping = 'key' | 'team' | 'model' | 'day';
+export const USAGE_GROUPINGS: readonly UsageGrouping[] = ['key', 'team', 'model', 'day'];
+
+export interface UsageTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Requests whose counts were estimated. */
+  estimated: number;
+  costUsd: number;
+}
+
+export interface UsageSummaryRow extends UsageTotals {
+  /** The key id (`master` for the master key), team (`-` for none), model, or UTC day `2026-11-15`. */
+  group: string;
+  /** The key's name, when grouping by key. */
+  label: string | null;
+}
+
+export interface UsageSummary {
+  by: UsageGrouping;
+  since: number | null;
+  rows: UsageSummaryRow[];
+  total: UsageTotals;
+}
+
+export interface UsageLog {
+  /** Inserts one row; runs inside the caller's transaction when there is one (see recordRequestOutcome). */
+  append(record: UsageRecord): void;
+  summarize(options: { by: UsageGrouping; since?: number }): UsageSummary;
+  /** The rows of one request id (clients may reuse an id, hence several). */
+  forRequest(requestId: string): UsageRecord[];
+}
+
+const GROUP_SQL: Record<UsageGrouping, string> = {
+  key: "COALESCE(u.key_id, 'master')",
+  team: "COALESCE(u.team, '-')",
+  model: "COALESCE(u.model, '-')",
+  day: "strftime('%Y-%m-%d', u.at / 1000, 'unixepoch')",
+};
+
+const TOTALS_SQL = `COUNT(*) AS requests, COALESCE(SUM(u.status >= 400), 0) AS errors, COALESCE(SUM(u.input_tokens), 0) AS input_tokens,
+  COALESCE(SUM(u.output_tokens), 0) AS output_tokens, COALESCE(SUM(u.tokens_estimated), 0) AS estimated, COALESCE(SUM(u.cost_nusd), 0) AS cost_nusd`;
+
+interface TotalsRow { requests: number; errors: number; input_tokens: number; output_tokens: number; estimated: number; cost_nusd: number }
+
+export function createUsageLog(db: Db): UsageLog {
+  const insert = db.prepare(`INSERT INTO usage_log (request_id, at, key_id, team, endpoint, model, provider, upstream_model, locality, input_tokens, output_tokens, tokens_estimated, cost_nusd, latency_ms, status, error_code)
+    VALUES (@requestId, @at, @keyId, @team, @endpoint, @model, @provider, @upstreamModel, @locality, @inputTokens, @outputTokens, @tokensEstimated, @costNusd, @latencyMs, @status, @errorCode)`);
+  const byRequest = db.prepare<[string], Record<string, unknown>>('SELECT * FROM usage_log WHERE request_id = ? ORDER BY id');
+  const grouped = new Map(
+    USAGE_GROUPINGS.map((by) => [
+      by,
+      db.prepare<[number], TotalsRow & { grp: string; label: string | null }>(`SELECT ${GROUP_SQL[by]} AS grp, ${by === 'key' ? 'MAX(k.name)' : 'NULL'} AS label, ${TOTALS_SQL}
+        FROM usage_log u ${by === 'key' ? 'LEFT JOIN api_keys k ON k.id = u.key_id' : ''} WHERE u.at >= ? GROUP BY grp ORDER BY ${by === 'day' ? 'grp' : 'cost_nusd DESC, requests DESC, grp'}`),
+    ]),
+  );
+  const totals = db.prepare<[number], TotalsRow>(`SELECT ${TOTALS_SQL} FROM usage_log u WHERE u.at >= ?`);
+
+  return {
+    append(record) {
+      insert.run({ ...record, tokensEstimated: record.tokensEstimated ? 1 : 0, costNusd: toNano(record.costUsd) });
+    },
+    summarize({ by, since }) {
+      const from = since ?? 0;
+      return guardStore(db, 'summarising usage', () => ({
+        by,
+        since: since ?? null,
+        rows: (grouped.get(by)?.all(from) ?? []).map((row) => ({ group: row.grp, label: row.label, ...totalsOf(row) })),
+        total: totalsOf(totals.get(from) as TotalsRow),
+      }));
+    },
+    forRequest(requestId) {
+      return guardStore(db, 'reading usage', () => byRequest.all(requestId)).map(recordOf);
+    },
+  };
+}
+
+function totalsOf(row: TotalsRow): UsageTotals {
+  return { requests: row.requests, errors: row.errors, inputTokens: row.input_tokens, outputTokens: row.output_tokens, estimated: row.estimated, costUsd: fromNano(row.cost_nusd) };
+}
+
+function recordOf(row: Record<string, unknown>): UsageRecord {
+  return {
+    requestId: row.request_id as string,
+    at: row.at as number,
+    keyId: row.key_id as string | null,
+    team: row.team as string | null,
+    endpoint: row.endpoint as string,
+    model: row.model as string | null,
+    provider: row.provider as string | null,
+    upstreamModel: row.upstream_model as string | null,
+    locality: row.locality as string | null,
+    inputTokens: row.input_tokens as number | null,
+    outputTokens: row.output_tokens as number | null,
+    tokensEstimated: row.tokens_estimated === 1,
+    costUsd: fromNano(row.cost_nusd as number),
+    latencyMs: row.latency_ms as number,
+    status: row.status as number,
+    errorCode: row.error_code as string | null,
+  };
+}
