@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createMasterKeyCheck } from './api/http/master-key-auth.js';
 import { createRequestHandler } from './api/http/app.js';
 import { ensureMasterKey } from './auth/master-key.js';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -18,6 +17,9 @@ import { compileRoutes } from './router/compile-routes.js';
 import { startHealthMonitor } from './router/health-monitor.js';
 import { createRouter, type ComplexityScorer, type Router } from './router/router.js';
 import { openStore, type Store } from './store/store.js';
+import { createAuditLog, createRequestRecorder } from './audit/index.js';
+import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
+import { createUsageLog } from './usage/usage-log.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
 export interface GatewayHandle {
@@ -68,6 +70,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const providers = new Map<string, Provider>();
   let ready = false;
   let health: { stop(): void } | undefined;
+  let limiter: RateLimiter | undefined;
   let server: Server | undefined;
   try {
     for (const provider of config.providers) providers.set(provider.id, createProvider(provider, { engine: getEngine }));
@@ -79,12 +82,26 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const routes = compileRoutes(config.routes, new Set(config.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
     const router = createRouter({ routes, settings: config.routing, catalog, scorer, ...(options.now === undefined ? {} : { now: options.now }) });
     health = startHealthMonitor({ providers: [...providers.values()], breakers: router.breakers, intervalMs: config.routing.health_interval_ms, logger });
+    const teams = createTeamStore(store.db);
+    const keys = createKeyStore({ db: store.db, teams, masterKey });
+    const ledger = createBudgetLedger({ db: store.db });
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db, includeContent: config.audit.includeContent });
+    const recorder = createRequestRecorder({ usage, audit, ledger });
+    limiter = config.rateLimit.redisUrl === null
+      ? createMemoryRateLimiter()
+      : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
     const handler = createRequestHandler({
       catalog,
       privacy,
       router,
       requestLog,
-      authenticate: createMasterKeyCheck(masterKey),
+      keys,
+      ledger,
+      limiter,
+      recorder,
+      admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
+      defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
       bodyLimitBytes: config.server.bodyLimitBytes,
       isReady: () => ready,
       logger,
@@ -126,6 +143,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     };
   } catch (error) {
     health?.stop();
+    await limiter?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     server?.close();
@@ -141,6 +159,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await closed;
     clearTimeout(timer);
     health?.stop();
+    await limiter?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     store.close();

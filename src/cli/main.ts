@@ -4,7 +4,11 @@ import { asFlambeauError } from '../errors/index.js';
 import { registerChat } from './commands/chat.js';
 import { registerConfig } from './commands/config-check.js';
 import { registerModels } from './commands/models.js';
+import { registerAudit } from './commands/audit.js';
+import { registerKeys } from './commands/keys.js';
 import { registerScan } from './commands/scan.js';
+import { registerTeams } from './commands/teams.js';
+import { registerUsage } from './commands/usage.js';
 import { registerServe } from './commands/serve.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
@@ -19,6 +23,10 @@ registerModels(program);
 registerChat(program);
 registerConfig(program);
 registerScan(program);
+registerKeys(program);
+registerTeams(program);
+registerUsage(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -36,6 +36,8 @@ export const modelFileSchema = z.strictObject({
   parallel: positiveInt.optional(),
   chat_template: z.string().min(1).optional(),
   max_tokens: positiveInt.optional(),
+  /** USD per million tokens; models without a price cost 0 (device-local ones always do). */
+  price: z.strictObject({ input_per_mtok: z.number().nonnegative(), output_per_mtok: z.number().nonnegative() }).optional(),
 });
 
 export const configFileSchema = z.strictObject({
@@ -62,6 +64,9 @@ export const configFileSchema = z.strictObject({
   /** Checked rule by rule by the router (messages name the rule), hence unknown here. */
   routes: z.array(z.unknown()).optional(),
   routing: routingFileSchema.optional(),
+  audit: z.strictObject({ include_content: z.boolean().optional() }).optional(),
+  rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
+  budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

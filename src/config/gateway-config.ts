@@ -22,6 +22,8 @@ export interface ProviderConfig {
 
 export interface ModelConfig extends ModelBinding {
   provider: string;
+  /** USD per million tokens; null: free (always for device-local models). */
+  price: { inputPerMTok: number; outputPerMTok: number } | null;
   origin: 'file' | 'home' | 'flag';
 }
 
@@ -40,6 +42,11 @@ export interface GatewayConfig {
   /** The `routes:` rules as written (validated at load, compiled at start with the catalog). */
   routes: unknown[];
   routing: RoutingFile;
+  audit: { includeContent: boolean };
+  /** Rate-limit counters: in memory (one instance) or in Redis (shared by several instances). */
+  rateLimit: { redisUrl: Secret | null };
+  /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */
+  budget: { defaultMaxOutputTokens: number };
   /** Every scalar setting with its source, for `flambeau config check` (secrets masked there). */
   explain: { key: string; value: unknown; source: SettingSource; secret: boolean; doc: string }[];
   warnings: string[];

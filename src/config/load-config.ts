@@ -102,6 +102,9 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     privacy: file.privacy ?? privacyConfigSchema.parse({}),
     routes: file.routes ?? [],
     routing: file.routing ?? routingFileSchema.parse({}),
+    audit: { includeContent: file.audit?.include_content ?? false },
+    rateLimit: { redisUrl: file.rate_limit?.redis_url === undefined ? null : resolveSecretRef(file.rate_limit.redis_url, env, baseDir, 'rate_limit.redis_url').secret },
+    budget: { defaultMaxOutputTokens: file.budget?.default_max_output_tokens ?? 4096 },
     explain,
     warnings,
   });
@@ -183,7 +186,8 @@ function toModelConfig(m: ModelFile, index: number, providers: ProviderConfig[],
   const where = `models[${index}] (${m.name})`;
   const provider = providers.find((p) => p.id === m.provider);
   if (provider === undefined) throw fail(`${where}: provider "${m.provider}" is not declared under providers.`, `models[${index}].provider`);
-  const config: ModelConfig = { name: m.name, provider: m.provider, model: m.model ?? m.name, origin: 'file' };
+  const price = m.price === undefined || provider.locality === 'device' ? null : { inputPerMTok: m.price.input_per_mtok, outputPerMTok: m.price.output_per_mtok };
+  const config: ModelConfig = { name: m.name, provider: m.provider, model: m.model ?? m.name, origin: 'file', price };
   if (provider.type === 'llamacpp') {
     if (m.path === undefined) throw fail(`${where}: path to a .gguf file is required for a llamacpp model.`, `models[${index}].path`);
     const path = expandHome(m.path, baseDir);
@@ -228,7 +232,7 @@ function addImplicitLocalModels(models: ModelConfig[], providers: ProviderConfig
       if (!models.some((m) => m.path === path)) warnings.push(`model file ${path} is skipped: the name "${stem}" is already configured.`);
       continue;
     }
-    models.push({ name: stem, provider: local.id, model: stem, path, origin });
+    models.push({ name: stem, provider: local.id, model: stem, path, origin, price: null });
   }
 }
 

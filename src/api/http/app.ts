@@ -1,25 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Endpoint } from '../../auth/principal.js';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { ModelCatalog } from '../../models/model-catalog.js';
 import type { PrivacyGuard } from '../../privacy/index.js';
+import type { Router } from '../../router/router.js';
 import type { RequestLog } from '../../usage/request-log.js';
+import { handleAdmin, type AdminDeps } from './admin-routes.js';
 import { handleChatCompletions } from './chat-completions-route.js';
 import { handleEmbeddings } from './embeddings-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
-import { handleRouteExplain } from './route-explain-route.js';
-import type { Router } from '../../router/router.js';
+import { authenticateRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
 import { newContext, targetHeaders, type RequestContext } from './request-context.js';
+import { handleRouteExplain } from './route-explain-route.js';
 import { sendError, sendJson } from './send.js';
 
-export interface AppDeps {
+export interface AppDeps extends AccountingDeps {
   catalog: ModelCatalog;
   privacy: PrivacyGuard;
   router: Router;
   requestLog: RequestLog;
-  authenticate: (req: IncomingMessage) => void;
+  admin: AdminDeps;
   bodyLimitBytes: number;
+  /** Output tokens assumed for a budget hold when neither request nor model sets max_tokens. */
+  defaultMaxOutputTokens: number;
   /** False while starting or draining: /readyz answers 503. */
   isReady: () => boolean;
   logger: Logger;
@@ -27,15 +32,16 @@ export interface AppDeps {
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void> | void;
+interface Route { handler: Handler; endpoint: Endpoint; logged: boolean }
 
 /** The gateway's HTTP surface on plain node:http (no framework on the hot path). */
 export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const routes = new Map<string, Map<string, { handler: Handler; logged: boolean }>>([
-    ['/v1/chat/completions', new Map([['POST', { handler: (req, res, ctx) => handleChatCompletions(req, res, ctx, deps), logged: true }]])],
-    ['/v1/embeddings', new Map([['POST', { handler: (req, res, ctx) => handleEmbeddings(req, res, ctx, deps), logged: true }]])],
-    ['/v1/route/explain', new Map([['POST', { handler: (req, res, ctx) => handleRouteExplain(req, res, ctx, deps), logged: false }]])],
-    ['/v1/privacy/scan', new Map([['POST', { handler: (req, res, ctx) => handlePrivacyScan(req, res, ctx, deps), logged: false }]])],
-    ['/v1/models', new Map([['GET', { handler: (_req, res, ctx) => handleListModels(res, ctx, deps.catalog, deps.router.virtualModels, deps.startedAt), logged: false }]])],
+  const routes = new Map<string, Map<string, Route>>([
+    ['/v1/chat/completions', new Map([['POST', { handler: (req, res, ctx) => handleChatCompletions(req, res, ctx, deps), endpoint: 'chat', logged: true }]])],
+    ['/v1/embeddings', new Map([['POST', { handler: (req, res, ctx) => handleEmbeddings(req, res, ctx, deps), endpoint: 'embeddings', logged: true }]])],
+    ['/v1/route/explain', new Map([['POST', { handler: (req, res, ctx) => handleRouteExplain(req, res, ctx, deps), endpoint: 'chat', logged: false }]])],
+    ['/v1/privacy/scan', new Map([['POST', { handler: (req, res, ctx) => handlePrivacyScan(req, res, ctx, deps), endpoint: 'privacy', logged: false }]])],
+    ['/v1/models', new Map([['GET', { handler: (_req, res, ctx) => handleListModels(res, ctx, deps.catalog, deps.router.virtualModels, deps.startedAt), endpoint: 'models', logged: false }]])],
   ]);
 
   return (req, res) => {
@@ -66,16 +72,20 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', models: deps.catalog.list().length });
       return;
     }
-    if (!path.startsWith('/v1/') && path !== '/v1') {
-      throw new FlambeauError('not_found', `No route for ${req.method ?? 'GET'} ${path}.`);
+    if (path === '/admin' || path.startsWith('/admin/')) {
+      await handleAdmin(req, res, ctx, deps.admin);
+      return;
     }
-    deps.authenticate(req);
+    if (!path.startsWith('/v1/')) throw new FlambeauError('not_found', `No route for ${req.method ?? 'GET'} ${path}.`);
     const methods = routes.get(path);
     let route = methods?.get(req.method ?? 'GET');
     if (route === undefined && path.startsWith('/v1/models/') && req.method === 'GET') {
       const name = decodeURIComponent(path.slice('/v1/models/'.length));
-      route = { handler: (_req, r, c) => handleGetModel(r, c, deps.catalog, deps.router.virtualModels, name, deps.startedAt), logged: false };
+      route = { handler: (_req, r, c) => handleGetModel(r, c, deps.catalog, deps.router.virtualModels, name, deps.startedAt), endpoint: 'models', logged: false };
     }
+    // Every /v1 call is accounted for (usage, audit), refused ones included.
+    res.once('close', () => finish(ctx, res, route?.logged === true));
+    authenticateRequest(req, ctx, deps, route?.endpoint ?? null);
     if (route === undefined) {
       if (methods !== undefined) {
         res.setHeader('allow', [...methods.keys()].join(', '));
@@ -83,13 +93,18 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
       }
       throw new FlambeauError('not_found', `No route for ${req.method ?? 'GET'} ${path}.`);
     }
-    if (route.logged) res.once('close', () => logRequest(ctx, res));
     await route.handler(req, res, ctx);
   }
 
-  function logRequest(ctx: RequestContext, res: ServerResponse): void {
+  function finish(ctx: RequestContext, res: ServerResponse, logged: boolean): void {
     if (ctx.status === 0) ctx.status = res.headersSent ? res.statusCode : 499;
     if (!res.writableFinished && ctx.errorCode === null) ctx.errorCode = 'client_closed';
+    try {
+      recordRequest(ctx, deps);
+    } catch (error) {
+      deps.logger.error('usage and audit write failed', { requestId: ctx.id, error: describe(error) });
+    }
+    if (!logged) return;
     try {
       deps.requestLog.append({
         id: ctx.id,

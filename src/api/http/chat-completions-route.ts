@@ -11,9 +11,14 @@ import { ChatSseWriter } from './chat-sse-writer.js';
 import { readJsonBody } from './read-json-body.js';
 import { targetHeaders, type RequestContext } from './request-context.js';
 import { errorBody, sendJson } from './send.js';
+import { admitRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
+import { checkScope } from '../../auth/scope.js';
+import { actualCost, worstCaseChatCost } from '../../gateway/budget-hold.js';
+import { estimateInputTokens } from '../../gateway/usage-estimate.js';
 
-export interface ChatRouteDeps extends ChatDeps {
+export interface ChatRouteDeps extends ChatDeps, AccountingDeps {
   bodyLimitBytes: number;
+  defaultMaxOutputTokens: number;
 }
 
 /** Fills the request context (log, headers) as the gateway learns route, target and privacy facts. */
@@ -36,9 +41,16 @@ export function observerFor(ctx: RequestContext): ChatObserver {
 export async function handleChatCompletions(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, deps: ChatRouteDeps): Promise<void> {
   const parsed = parseChatBody(await readJsonBody(req, deps.bodyLimitBytes));
   ctx.model = parsed.request.model;
+  const principal = ctx.principal;
+  if (principal !== null) checkScope(principal, { endpoint: 'chat', model: parsed.request.model });
+  await admitRequest(res, ctx, deps, estimateInputTokens(parsed.request) + (parsed.request.maxTokens ?? 0));
   const signal = abortOnClose(res);
   const observer = observerFor(ctx);
   const routed = routeChat({ requestId: ctx.id, request: parsed.request, caller: ctx.caller, tags: parseTags(req.headers['x-flambeau-tags']), signal }, deps, observer);
+  if (principal !== null) {
+    // Hold the worst case over every candidate (fallbacks, cascade) before any call.
+    ctx.reservation = deps.ledger.reserve(principal, { maxCostUsd: worstCaseChatCost(deps.catalog, parsed.request, [...routed.decision.candidates], deps.defaultMaxOutputTokens) });
+  }
   const id = `chatcmpl-${ctx.id}`;
   const created = Math.floor(ctx.startedAt / 1000);
   const name = parsed.request.model;
@@ -47,6 +59,7 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
     const result = await completeChat(routed, deps, observer);
     ctx.usage = result.usage;
     ctx.status = 200;
+    settle(ctx, deps);
     sendJson(res, 200, chatCompletionBody(id, created, name, result), { ...targetHeaders(ctx), ...warningHeader(result.warnings) });
     return;
   }
@@ -66,6 +79,7 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
       if (event.type === 'stream-end') ctx.usage = event.usage;
       if (!writer.write(event)) await drain(res, signal);
     }
+    settle(ctx, deps);
     writer.end();
   } catch (thrown) {
     const error = asFlambeauError(thrown);
@@ -73,6 +87,12 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
     if (!signal.aborted) writer.fail(errorBody(error));
     await events.return?.().catch(() => undefined);
   }
+}
+
+/** Prices the answer and writes usage + audit before the last byte: an acknowledged request is on disk. */
+function settle(ctx: RequestContext, deps: ChatRouteDeps): void {
+  if (ctx.target !== null && ctx.usage !== null) ctx.costUsd = actualCost(deps.catalog, ctx.target.name, ctx.usage);
+  recordRequest(ctx, deps);
 }
 
 /** Settings the model could not honour, e.g. `unsupported:seed, approximated:tool_choice`. */

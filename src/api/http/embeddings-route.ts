@@ -10,6 +10,11 @@ import { readJsonBody } from './read-json-body.js';
 import { targetHeaders, type RequestContext } from './request-context.js';
 import { sendJson } from './send.js';
 import { invalidRequestFrom } from './zod-issue.js';
+import { admitRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
+import { checkScope } from '../../auth/scope.js';
+import { worstCaseCostUsd } from '../../auth/price.js';
+import { actualCost, priceOf } from '../../gateway/budget-hold.js';
+import { estimateTokens } from '../../gateway/usage-estimate.js';
 
 const embeddingsBody = z.looseObject({
   model: z.string().min(1),
@@ -21,7 +26,7 @@ const embeddingsBody = z.looseObject({
   user: z.string().optional(),
 });
 
-export interface EmbeddingsRouteDeps {
+export interface EmbeddingsRouteDeps extends AccountingDeps {
   catalog: ModelCatalog;
   privacy: PrivacyGuard;
   router: Router;
@@ -38,17 +43,24 @@ export async function handleEmbeddings(req: IncomingMessage, res: ServerResponse
   const empty = input.findIndex((text) => text === '');
   if (empty !== -1) throw new FlambeauError('invalid_request', `Invalid value for 'input${typeof body.input === 'string' ? '' : `[${empty}]`}': must not be empty.`, { param: 'input' });
   ctx.model = body.model;
+  if (ctx.principal !== null) checkScope(ctx.principal, { endpoint: 'embeddings', model: body.model });
+  let estimate = 0;
+  for (const text of input) estimate += estimateTokens(text);
+  await admitRequest(res, ctx, deps, estimate);
   const call = { requestId: ctx.id, model: body.model, input, signal: abortOnClose(res), ...(body.dimensions === undefined ? {} : { dimensions: body.dimensions }), ...(body.user === undefined ? {} : { user: body.user }) };
   const entry = resolveEmbeddingTarget(call, deps.catalog);
   const skip = deps.router.skipReason(entry.name);
   if (skip !== null) throw new FlambeauError('no_target_available', `The model \`${entry.name}\` cannot be used now: ${skip}.`, { details: { reasons: [{ model: entry.name, reason: skip }] } });
   ctx.target = { name: entry.name, provider: entry.provider.id, model: entry.embedding?.model ?? entry.config.model, locality: entry.locality };
+  if (ctx.principal !== null) ctx.reservation = deps.ledger.reserve(ctx.principal, { maxCostUsd: worstCaseCostUsd(priceOf(deps.catalog, entry.name), estimate, 0) });
   const result = await embed(call, entry, deps.privacy, (facts) => {
     ctx.privacyAction = facts.action;
     ctx.privacyFindings = facts.findings;
   });
   ctx.usage = result.usage;
   ctx.status = 200;
+  ctx.costUsd = actualCost(deps.catalog, entry.name, result.usage);
+  recordRequest(ctx, deps);
   const base64 = body.encoding_format === 'base64';
   const prompt = result.usage.inputTokens ?? 0;
   sendJson(

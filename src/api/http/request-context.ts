@@ -3,6 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Caller, ChatTarget } from '../../gateway/chat.js';
 import type { Usage } from '../../providers/spec.js';
 import type { Findings, PrivacyAction } from '../../privacy/index.js';
+import type { Reservation } from '../../auth/budget-ledger.js';
+import type { KeyPrincipal } from '../../auth/principal.js';
+import type { RateLimitGrant } from '../../auth/rate-limiter.js';
 
 /** What one request did, filled in as it goes; written to the request log when it ends. */
 export interface RequestContext {
@@ -24,8 +27,16 @@ export interface RequestContext {
   route: string | null;
   /** Why a cascade escalated to its second model, when it did. */
   escalation: string | null;
-  /** Who calls: the master key until per-user keys authenticate. */
+  /** Who calls, once authenticated (router facts use `caller`). */
+  principal: KeyPrincipal | null;
   caller: Caller;
+  /** For a request that failed to authenticate: the key id its token claimed. */
+  claimedKeyId: string | null;
+  grant: RateLimitGrant | null;
+  reservation: Reservation | null;
+  costUsd: number;
+  /** Usage and audit are written once, before the last byte of a success or when the response closes. */
+  recorded: boolean;
 }
 
 const VALID_ID = /^[\x21-\x7e]{1,128}$/;
@@ -54,7 +65,13 @@ export function newContext(req: IncomingMessage, endpoint: string): RequestConte
     privacyAction: null,
     route: null,
     escalation: null,
+    principal: null,
     caller: { keyId: null, keyName: null, team: null },
+    claimedKeyId: null,
+    grant: null,
+    reservation: null,
+    costUsd: 0,
+    recorded: false,
   };
 }
 

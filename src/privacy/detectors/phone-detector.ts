@@ -9,13 +9,13 @@ import { isValidPhoneNumber } from '../validators/phone-validity.js';
  *  1. international: `+` or `00`, then digits with the usual separators (incl. a `(0)` trunk);
  *  2. French national: 0 then nine digits in pairs (`06 12 34 56 78`, `06.12.34.56.78`, `0612345678`);
  *  3. North American: `(415) 555-0132`, `415-555-0132`, `415.555.0132`, optional leading `1-`; or
- *     (group 1) UK national: 0, an area code of 3 to 5 digits, then 6 or 7 digits (`01603 555 218`,
- *     `020 7946 0958`, `07700 900461`). The two never match at the same place (3 digits then a
- *     separator, or 4 digits at least), so they share a pass.
+ *     (group 1) UK national: 0 and an area code of 3 to 6 digits, then two groups of 3 or 4
+ *     (`020 7946 0958`, `0113 496 0123`, `01603 555 218`, `07700 900461`). They share a pass: where
+ *     both fit (`012 345 6789`), the North American reading is the one tried.
  */
 const INTERNATIONAL = /(?:\+|\b00)[1-9]\d{0,2}(?:[ \u00a0.\-/]?(?:\(0\)|\(\d{1,4}\)|\d)){6,16}/g;
 const FRENCH = /\b0[1-9](?:[ \u00a0.\-]?\d{2}){4}/g;
-const NANP_OR_UK = /(?:\b1[ .-]?)?(?:\(\d{3}\)[ \u00a0]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}|(\b0[1-9]\d{2,4}[ \u00a0]?\d{3}[ \u00a0]?\d{3,4})/g;
+const NANP_OR_UK = /(?:\b1[ .-]?)?(?:\(\d{3}\)[ \u00a0]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}|(\b0[1-9]\d{1,4}[ \u00a0]?\d{3,4}[ \u00a0]?\d{3,4})/g;
 
 /** Glued to a word, a decimal, a date or a longer number: not a phone number. */
 const BAD_BEFORE = /[\w.,/+-]/;

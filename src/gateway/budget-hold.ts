@@ -1,0 +1,30 @@
+import type { Price } from '../auth/price.js';
+import { costUsd, worstCaseCostUsd } from '../auth/price.js';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import type { ChatRequest, Usage } from '../providers/spec.js';
+import { estimateInputTokens } from './usage-estimate.js';
+
+/** A model's price, or null when it is free: unpriced, or device-local (never held by a cloud budget). */
+export function priceOf(catalog: ModelCatalog, model: string): Price | null {
+  const entry = catalog.get(model);
+  return entry.locality === 'device' ? null : entry.config.price;
+}
+
+/**
+ * The most this request can cost over every candidate it may reach (fallbacks, cascade): what
+ * the budget holds before the first call. Output is bounded by the request's max_tokens, else
+ * the model's, else `defaultMaxOutputTokens`.
+ */
+export function worstCaseChatCost(catalog: ModelCatalog, request: ChatRequest, candidates: readonly string[], defaultMaxOutputTokens: number): number {
+  const input = estimateInputTokens(request);
+  let worst = 0;
+  for (const model of candidates) {
+    const maxOutput = request.maxTokens ?? catalog.get(model).config.maxTokens ?? defaultMaxOutputTokens;
+    worst = Math.max(worst, worstCaseCostUsd(priceOf(catalog, model), input, maxOutput));
+  }
+  return worst;
+}
+
+export function actualCost(catalog: ModelCatalog, model: string, usage: Usage): number {
+  return costUsd(priceOf(catalog, model), usage);
+}
