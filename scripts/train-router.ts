@@ -7,7 +7,7 @@
  * - Reads the RouteLLM-derived rows (default ../shared/data/routing/train.jsonl.gz).
  * - Splits them (hash of id, 20% per bench) into a training and a validation part.
  * - Fits on the training part with DEFAULT_TRAIN_OPTIONS (chosen by 5-fold cross-validation on
- *   the training part; `--tune` reruns that search, which takes a long while).
+ *   the training part; `--tune` reruns a search over that grid: about 45 minutes on 2 cores).
  * - Writes src/router/complexity/complexity-weights.json and prints the validation table.
  *
  * `--all` fits on every row instead; the validation table is then no longer a fair estimate.
@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { encodeComplexityModel } from '../src/router/complexity/complexity-weights-wire.js';
+import { decodeComplexityModel, encodeComplexityModel } from '../src/router/complexity/complexity-weights-wire.js';
 import { evaluateScores } from '../src/router/complexity/evaluate-scores.js';
 import { createComplexityScorer, SHIPPED_WEIGHTS_PATH } from '../src/router/complexity/load-complexity-scorer.js';
 import { loadRoutingRows } from '../src/router/complexity/load-routing-rows.js';
@@ -24,7 +24,7 @@ import { formatRouterEvaluation } from '../src/router/complexity/router-eval-rep
 import type { RoutingRow } from '../src/router/complexity/routing-rows-wire.js';
 import { splitRows } from '../src/router/complexity/split-rows.js';
 import { trainComplexityModel, type TrainComplexityOptions } from '../src/router/complexity/train-complexity-model.js';
-import { tuneComplexityOptions } from '../src/router/complexity/tune-complexity-options.js';
+import { tuneComplexityOptions, type TuneGrid } from '../src/router/complexity/tune-complexity-options.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -54,8 +54,8 @@ async function main(): Promise<void> {
   console.log(`rows ${rows.length}: training part ${train.length}, validation part ${validation.length}`);
   let options: Partial<TrainComplexityOptions> = {};
   if (values.tune) {
-    const grid = { objectives: ['joint', 'gain'] as const, l2: [3e-5, 1e-4, 3e-4, 1e-3, 3e-3], subjectSmoothing: [0, 0.5] };
-    const tuned = tuneComplexityOptions(train, { ...grid, objectives: [...grid.objectives] }, 5, {}, (t) =>
+    const grid: TuneGrid = { objectives: ['joint', 'gain'], l2: [1e-4, 3e-4, 1e-3, 3e-3], subjectSmoothing: [0, 0.5] };
+    const tuned = tuneComplexityOptions(train, grid, 5, {}, (t) =>
       console.log(`cv ${t.kind} ${JSON.stringify(t.part)} apgr ${t.apgr.toFixed(4)} ${JSON.stringify(t.perBench)}`),
     );
     options = { choice: tuned.options.choice, open: tuned.options.open };
@@ -69,7 +69,6 @@ async function main(): Promise<void> {
   console.log(`wrote ${values.out} (${(text.length / 1024).toFixed(0)} KiB)`);
 
   // Score with the weights as written (quantised), exactly as `loadComplexityScorer` will.
-  const { decodeComplexityModel } = await import('../src/router/complexity/complexity-weights-wire.js');
   const scorer = createComplexityScorer(decodeComplexityModel(text));
   const scores = validation.map((r) => scorer.score(r.prompt));
   printEvaluation('validation part', validation, scores);

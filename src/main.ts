@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createRequestHandler } from './api/http/app.js';
 import { ensureMasterKey } from './auth/master-key.js';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -53,9 +53,9 @@ export interface StartOptions {
 }
 
 /** The shipped scorer, loaded on first use: configs whose rules never test complexity never pay for it. */
-function lazyScorer(): ComplexityScorer {
+function lazyScorer(weightsPath?: string): ComplexityScorer {
   let loaded: ComplexityScorer | undefined;
-  const get = (): ComplexityScorer => (loaded ??= loadComplexityScorer());
+  const get = (): ComplexityScorer => (loaded ??= loadComplexityScorer(weightsPath));
   return { score: (text) => get().score(text), thresholdForCloudShare: (share) => get().thresholdForCloudShare(share) };
 }
 
@@ -71,14 +71,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let ready = false;
   let health: { stop(): void } | undefined;
   let limiter: RateLimiter | undefined;
+  let requestLogRef: RequestLog | undefined;
   let server: Server | undefined;
   try {
     for (const provider of config.providers) providers.set(provider.id, createProvider(provider, { engine: getEngine }));
     const catalog = createModelCatalog(config.models, providers);
-    const requestLog = createRequestLog(store.db);
+    const requestLog = createRequestLog(store.db, { onError: (error) => logger.error('request log write failed', { error: String(error) }) });
+    requestLogRef = requestLog;
     const startedAt = Date.now();
     const privacy = createPrivacyGuard(config.privacy, options.privacyDetectors === undefined ? {} : { detectors: options.privacyDetectors });
-    const scorer = options.scorer ?? lazyScorer();
+    const scorer = options.scorer ?? lazyScorer(config.routing.complexity_weights === undefined ? undefined : resolve(config.configPath === null ? process.cwd() : dirname(config.configPath), config.routing.complexity_weights));
     const routes = compileRoutes(config.routes, new Set(config.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
     const router = createRouter({ routes, settings: config.routing, catalog, scorer, ...(options.now === undefined ? {} : { now: options.now }) });
     health = startHealthMonitor({ providers: [...providers.values()], breakers: router.breakers, intervalMs: config.routing.health_interval_ms, logger });
@@ -87,7 +89,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const ledger = createBudgetLedger({ db: store.db });
     const usage = createUsageLog(store.db);
     const audit = createAuditLog({ db: store.db, includeContent: config.audit.includeContent });
-    const recorder = createRequestRecorder({ usage, audit, ledger });
+    const recorder = config.audit.enabled ? createRequestRecorder({ usage, audit, ledger }) : null;
     limiter = config.rateLimit.redisUrl === null
       ? createMemoryRateLimiter()
       : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
@@ -162,6 +164,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await limiter?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
+    requestLogRef?.flush();
     store.close();
   }
 }

@@ -6,6 +6,7 @@ import { registerConfig } from './commands/config-check.js';
 import { registerModels } from './commands/models.js';
 import { registerAudit } from './commands/audit.js';
 import { registerKeys } from './commands/keys.js';
+import { registerRouter } from './commands/router.js';
 import { registerScan } from './commands/scan.js';
 import { registerTeams } from './commands/teams.js';
 import { registerUsage } from './commands/usage.js';
@@ -27,6 +28,7 @@ registerKeys(program);
 registerTeams(program);
 registerUsage(program);
 registerAudit(program);
+registerRouter(program);
 
 try {
   await program.parseAsync(process.argv);

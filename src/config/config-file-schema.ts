@@ -64,7 +64,7 @@ export const configFileSchema = z.strictObject({
   /** Checked rule by rule by the router (messages name the rule), hence unknown here. */
   routes: z.array(z.unknown()).optional(),
   routing: routingFileSchema.optional(),
-  audit: z.strictObject({ include_content: z.boolean().optional() }).optional(),
+  audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
 });

@@ -42,7 +42,8 @@ export interface GatewayConfig {
   /** The `routes:` rules as written (validated at load, compiled at start with the catalog). */
   routes: unknown[];
   routing: RoutingFile;
-  audit: { includeContent: boolean };
+  /** `enabled: false` writes no usage rows or audit records (budgets still apply). */
+  audit: { enabled: boolean; includeContent: boolean };
   /** Rate-limit counters: in memory (one instance) or in Redis (shared by several instances). */
   rateLimit: { redisUrl: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */

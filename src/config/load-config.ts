@@ -102,7 +102,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     privacy: file.privacy ?? privacyConfigSchema.parse({}),
     routes: file.routes ?? [],
     routing: file.routing ?? routingFileSchema.parse({}),
-    audit: { includeContent: file.audit?.include_content ?? false },
+    audit: { enabled: file.audit?.enabled ?? true, includeContent: file.audit?.include_content ?? false },
     rateLimit: { redisUrl: file.rate_limit?.redis_url === undefined ? null : resolveSecretRef(file.rate_limit.redis_url, env, baseDir, 'rate_limit.redis_url').secret },
     budget: { defaultMaxOutputTokens: file.budget?.default_max_output_tokens ?? 4096 },
     explain,

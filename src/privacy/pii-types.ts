@@ -37,6 +37,12 @@ export interface Span {
 /**
  * A detector is a small pure module: given a text, the spans of one type. It must run in linear
  * time in the text length (the scanner runs it on up to megabytes in the request path).
+ *
+ * Built-in detectors keep their global regexes as module constants, reset `lastIndex` to 0 and
+ * loop on `exec`: `String#matchAll` copies the regex on every call, which for a large pattern costs
+ * more than scanning a short text. This is safe because `detect` is synchronous: nothing else can
+ * iterate the same regex before it returns. (Patterns that can match the empty string need the
+ * care matchAll takes; custom detectors keep matchAll.)
  */
 export interface Detector {
   readonly name: string;

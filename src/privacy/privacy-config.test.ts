@@ -26,10 +26,23 @@ describe('privacyConfigSchema', () => {
       { custom: [{ type: 'X', pattern: '(' }] },
       { custom: [{ type: 'X', pattern: 'a', flags: 'g' }] },
       { custom: [{ type: 'X', words: [] }] },
+      { custom: [{ type: 'X', pattern: '(a+)+$' }] },
       { on_detector_error: 'pseudonymize' },
       { clowd: 'block' },
     ]) {
       assert.equal(privacyConfigSchema.safeParse(bad).success, false, JSON.stringify(bad));
+    }
+  });
+
+  it('refuses custom patterns that backtrack catastrophically, saying why, and keeps ordinary ones', () => {
+    for (const pattern of ['(\\w+\\s?)+:', '(a|a)*b', '\\w+@\\w+', '.*secret']) {
+      const result = privacyConfigSchema.safeParse({ custom: [{ type: 'X', pattern }] });
+      assert.equal(result.success, false, pattern);
+      assert.match(result.error!.issues[0]!.message, /backtrack/, pattern);
+      assert.deepEqual(result.error!.issues[0]!.path, ['custom', 0, 'pattern']);
+    }
+    for (const pattern of ['CMD-\\d{6}', 'badge (\\d{5})', '\\b[A-Z]{2}-\\d{4,8}\\b', '(?<=ref:)\\d{6}', '[A-Z]{1,20}-\\d{4}']) {
+      assert.equal(privacyConfigSchema.safeParse({ custom: [{ type: 'X', pattern }] }).success, true, pattern);
     }
   });
 });

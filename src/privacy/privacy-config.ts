@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { catastrophicBacktracking } from './custom-regex-probe.js';
 import { BUILTIN_PII_TYPES } from './pii-types.js';
 
 const ACTION = z.enum(['pseudonymize', 'redact', 'block', 'allow']);
@@ -14,7 +15,11 @@ const CUSTOM_REGEX = z.strictObject({
     new RegExp(spec.pattern, `${spec.flags ?? ''}g`);
   } catch {
     ctx.addIssue({ code: 'custom', message: 'not a valid JavaScript regular expression', path: ['pattern'] });
+    return;
   }
+  // Scanned on every request, up to megabytes: a pattern that backtracks badly is refused here.
+  const slow = catastrophicBacktracking(spec.pattern, spec.flags ?? '');
+  if (slow !== null) ctx.addIssue({ code: 'custom', message: `pattern ${slow}`, path: ['pattern'] });
 });
 
 const CUSTOM_WORDS = z.strictObject({

@@ -73,6 +73,8 @@ export const routingFileSchema = z.strictObject({
   breaker_failures: z.number().int().min(1).default(5),
   /** How long an open breaker waits before letting one probe through. */
   breaker_cooldown_ms: z.number().int().min(1).default(30_000),
+  /** Weights of the complexity score (from `flambeau router train`); default: the shipped ones. */
+  complexity_weights: z.string().min(1).optional(),
   /** Background health checks of remote providers; 0 turns them off. */
   health_interval_ms: z.number().int().min(0).default(30_000),
 });

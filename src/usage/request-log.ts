@@ -23,26 +23,66 @@ export interface RequestRecord {
 }
 
 export interface RequestLog {
+  /** Queues the row; rows are written together within `flushMs` (one transaction, not one per request). */
   append(record: RequestRecord): void;
+  /** Writes the queued rows now (on shutdown, before reading). */
+  flush(): void;
   recent(limit: number): RequestRecord[];
 }
 
-export function createRequestLog(db: Db): RequestLog {
+/**
+ * The operational request log (latency, time to first token, tokens). Rows are batched: a write
+ * per request costs a syscall each on the hot path, and this log is for operators, not for
+ * accounting. Usage and audit records, which must survive a kill -9 once acknowledged, are
+ * written before the response by `audit/` instead.
+ */
+export function createRequestLog(db: Db, options: { flushMs?: number; onError?: (error: unknown) => void } = {}): RequestLog {
+  const flushMs = options.flushMs ?? 100;
+  let queue: RequestRecord[] = [];
+  let timer: NodeJS.Timeout | undefined;
   const insert = db.prepare(`INSERT INTO request_log
     (id, started_at, endpoint, model, provider, upstream_model, locality, status, error_code, input_tokens, output_tokens, tokens_estimated, latency_ms, ttft_ms, streamed, privacy_action, privacy_findings)
     VALUES (@id, @startedAt, @endpoint, @model, @provider, @upstreamModel, @locality, @status, @errorCode, @inputTokens, @outputTokens, @tokensEstimated, @latencyMs, @ttftMs, @streamed, @privacyAction, @privacyFindings)
     ON CONFLICT (id) DO NOTHING`);
   const select = db.prepare('SELECT * FROM request_log ORDER BY started_at DESC, rowid DESC LIMIT ?');
-  return {
-    append(record) {
+  const writeAll = db.transaction((rows: RequestRecord[]) => {
+    for (const record of rows) write(record);
+  });
+  function write(record: RequestRecord): void {
       insert.run({
         ...record,
         tokensEstimated: record.tokensEstimated ? 1 : 0,
         streamed: record.streamed ? 1 : 0,
         privacyFindings: record.privacyFindings === null || Object.keys(record.privacyFindings).length === 0 ? null : JSON.stringify(record.privacyFindings),
       });
+  }
+  function flush(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (queue.length === 0) return;
+    const rows = queue;
+    queue = [];
+    writeAll(rows);
+  }
+  return {
+    append(record) {
+      queue.push(record);
+      if (queue.length >= 512) flush();
+      else if (timer === undefined) {
+        // A failed background write must not crash the gateway: report it (the rows are lost).
+        timer = setTimeout(() => {
+          try {
+            flush();
+          } catch (error) {
+            options.onError?.(error);
+          }
+        }, flushMs);
+        timer.unref();
+      }
     },
+    flush,
     recent(limit) {
+      flush();
       return (select.all(limit) as Record<string, unknown>[]).map((row) => ({
         id: row.id as string,
         startedAt: row.started_at as number,

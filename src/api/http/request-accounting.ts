@@ -13,7 +13,8 @@ export interface AccountingDeps {
   keys: KeyStore;
   ledger: BudgetLedger;
   limiter: RateLimiter;
-  recorder: RequestRecorder;
+  /** Null when `audit.enabled` is false: holds are then settled directly, nothing is written. */
+  recorder: RequestRecorder | null;
 }
 
 /**
@@ -58,7 +59,9 @@ export function recordRequest(ctx: RequestContext, deps: AccountingDeps): void {
   const success = ctx.status >= 200 && ctx.status < 300 && ctx.errorCode === null;
   if (ctx.reservation !== null && !success && ctx.usage === null) deps.ledger.release(ctx.reservation);
   const settle = ctx.reservation !== null && (success || ctx.usage !== null) ? { reservation: ctx.reservation } : undefined;
-  deps.recorder.recordRequestOutcome(
+  if (deps.recorder === null) {
+    if (settle !== undefined) deps.ledger.settle(settle.reservation, ctx.costUsd);
+  } else deps.recorder.recordRequestOutcome(
     {
       requestId: ctx.id,
       startedAt: ctx.startedAt,

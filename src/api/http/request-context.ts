@@ -42,10 +42,15 @@ export interface RequestContext {
 const VALID_ID = /^[\x21-\x7e]{1,128}$/;
 
 /** Keeps the caller's `x-request-id` when it is sane (printable, ≤128 chars), else makes one. */
+// Unique, not secret: a random per-process prefix and a counter (no random bytes per request).
+const ID_PREFIX = `req_${randomBytes(6).toString('base64url')}`;
+let idCounter = 0;
+
 export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   if (typeof given === 'string' && VALID_ID.test(given)) return given;
-  return `req_${randomBytes(12).toString('base64url')}`;
+  idCounter += 1;
+  return `${ID_PREFIX}${idCounter.toString(36).padStart(6, '0')}`;
 }
 
 export function newContext(req: IncomingMessage, endpoint: string): RequestContext {

@@ -62,7 +62,8 @@ export const addressDetector: Detector = {
   type: 'ADDRESS',
   detect(text) {
     const spans: Span[] = [];
-    for (const m of text.matchAll(ADDRESS)) {
+    ADDRESS.lastIndex = 0; // a module regex, reset then run with exec (see Detector)
+    for (let m = ADDRESS.exec(text); m !== null; m = ADDRESS.exec(text)) {
       if (m[1] === undefined) {
         spans.push({ type: 'ADDRESS', start: m.index, end: m.index + trimmedLength(m[0]), detector: 'address' });
         continue;

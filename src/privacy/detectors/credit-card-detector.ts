@@ -10,7 +10,8 @@ export const creditCardDetector: Detector = {
   type: 'CREDIT_CARD',
   detect(text) {
     const spans: Span[] = [];
-    for (const m of text.matchAll(CANDIDATE)) {
+    CANDIDATE.lastIndex = 0;
+    for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       const end = bestCard(m[0]);
       if (end > 0) spans.push({ type: 'CREDIT_CARD', start: m.index, end: m.index + end, detector: 'credit-card' });
     }

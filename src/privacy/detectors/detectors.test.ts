@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import type { Detector } from '../pii-types.js';
 import { addressDetector } from './address-detector.js';
 import { creditCardDetector } from './credit-card-detector.js';
-import { createCustomRegexDetector } from './custom-regex-detector.js';
+import { FlambeauError } from '../../errors/index.js';
+import { privacyConfigSchema } from '../privacy-config.js';
+import { createScanner } from '../scanner.js';
+import { createCustomRegexDetector, customRegexBudgetMs } from './custom-regex-detector.js';
 import { emailDetector } from './email-detector.js';
 import { frNirDetector } from './fr-nir-detector.js';
 import { ibanDetector } from './iban-detector.js';
@@ -52,6 +55,11 @@ const CASES: [Detector, string, string[]][] = [
   [personDetector, 'Salarié : DUPONT Jean-Marc. Plus tard, Dupont a signé.', ['DUPONT Jean-Marc', 'Dupont']],
   [personDetector, 'Bonjour Maëlle, Hello Kwabena!', ['Maëlle', 'Kwabena']],
   [personDetector, 'Le Lundi 4 mars à Paris, la Société Générale et Orange. Will the team finish by June? Grace under pressure. Madame, Monsieur,', []],
+  // Places and companies named after people: after "St."/"salle"/"lycée", before "Hospital"/"LLC".
+  [personDetector, "Cher Confrère, rendez-vous salle Victor Hugo puis au lycée Jean Moulin. Admitted to St. Mary's, then Sainte-Catherine.", []],
+  [personDetector, 'Invoices from Stone Creek Supplies LLC and Warren Mills Consulting Ltd go to Martin Conseil SARL.', []],
+  [personDetector, "Dr Mary Stone (St. Mary's Hospital) met Jean St. Clair and MARIE-CLAIRE Dubois; later Stone called.", ['Mary Stone', 'Jean St. Clair', 'MARIE-CLAIRE Dubois', 'Stone']],
+  [phoneDetector, 'UK: 020 7946 0321, 0113 496 0123, 01914980127 and 07911 123456', ['020 7946 0321', '0113 496 0123', '01914980127', '07911 123456']],
 ];
 
 describe('detectors', () => {
@@ -83,6 +91,19 @@ describe('custom detectors', () => {
     const strict = createWordListDetector({ type: 'CLIENT', words: ['Acme'], caseSensitive: true });
     assert.deepEqual(found(strict, 'Acme, ACME, acme'), ['Acme']);
     assert.deepEqual(found(createWordListDetector({ type: 'CLIENT', words: [' '] }), 'anything'), []);
+  });
+
+  it('fail when a regex exceeds its time budget on a text, so that on_detector_error applies', () => {
+    let clock = 0;
+    const slow = createCustomRegexDetector({ type: 'REF', pattern: 'R\\d' }, { now: () => (clock += 1000) });
+    assert.throws(() => slow.detect('R1 R2 R3'), (error: unknown) => error instanceof FlambeauError && error.code === 'internal');
+    const text = 'R1 '.repeat(1000);
+    const scanner = createScanner(privacyConfigSchema.parse({ detect: ['EMAIL'] }), { detectors: [slow, emailDetector] });
+    assert.deepEqual(scanner.scan(`${text} a@b.fr`).failures, [{ detector: 'custom-regex:REF', type: 'REF', errorName: 'FlambeauError' }]);
+    let steady = 0;
+    const fast = createCustomRegexDetector({ type: 'REF', pattern: 'R\\d' }, { now: () => steady });
+    assert.equal(fast.detect(text).length, 1000);
+    assert.ok(customRegexBudgetMs(1_048_576) > customRegexBudgetMs(1024));
   });
 
   it('find a word whose start is inside a rejected match', () => {

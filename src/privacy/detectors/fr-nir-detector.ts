@@ -14,7 +14,8 @@ export const frNirDetector: Detector = {
   type: 'FR_NIR',
   detect(text) {
     const spans: Span[] = [];
-    for (const m of text.matchAll(CANDIDATE)) {
+    CANDIDATE.lastIndex = 0;
+    for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       const compact = m[0].replace(/[ .\u00a0-]/g, '').toUpperCase();
       if (isValidNir(compact)) spans.push({ type: 'FR_NIR', start: m.index, end: m.index + m[0].length, detector: 'fr-nir' });
     }

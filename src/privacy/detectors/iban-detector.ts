@@ -13,7 +13,8 @@ export const ibanDetector: Detector = {
   type: 'IBAN',
   detect(text) {
     const spans: Span[] = [];
-    for (const m of text.matchAll(CANDIDATE)) {
+    CANDIDATE.lastIndex = 0;
+    for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       const end = bestIban(m[0]);
       if (end > 0) spans.push({ type: 'IBAN', start: m.index, end: m.index + end, detector: 'iban' });
     }

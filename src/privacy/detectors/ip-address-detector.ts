@@ -13,7 +13,8 @@ export const ipAddressDetector: Detector = {
   type: 'IP_ADDRESS',
   detect(text) {
     const spans: Span[] = [];
-    for (const m of text.matchAll(IPV4)) {
+    IPV4.lastIndex = 0;
+    for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
       const start = m.index;
       if (VERSION_CUE.test(text.slice(Math.max(0, start - 10), start))) continue;
       spans.push({ type: 'IP_ADDRESS', start, end: start + m[0].length, detector: 'ip-address' });

@@ -188,11 +188,12 @@ function nameRun(s: PersonScan, i: number, max: number): number {
   while (last - i < max - 1) {
     const next = last + 1;
     if (next >= s.count) break;
-    const initial = isInitial(s, last);
     const after = s.text.charCodeAt(s.end(last));
-    if (!initial && after === 46 /* . */ && (s.written(last) & ABBREVIATION) === 0) break;
+    // A dot ends the name, except after an initial ("John F. Kennedy") or "St." ("Jean St. Clair").
+    const dotted = after === 46 /* . */ && (isInitial(s, last) || (s.written(last) & ABBREVIATION) !== 0);
+    if (after === 46 && !dotted) break;
     if (after === 39 || after === 0x2019) break; // possessive
-    if (!isNameGap(s.text, initial ? s.end(last) + 1 : s.end(last), s.start(next))) break;
+    if (!isNameGap(s.text, dotted ? s.end(last) + 1 : s.end(last), s.start(next))) break;
     if (last + 2 - i < max && (s.written(next) & PARTICLE) !== 0) {
       // "Le Goff": the particle belongs to the name only when a surname follows it.
       const surname = next + 1;

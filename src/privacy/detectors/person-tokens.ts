@@ -56,7 +56,8 @@ function isQuoteOrHyphen(c: number): boolean {
 export function tokenize(text: string, lex: PersonLexicon): Tokens {
   let data = new Int32Array(FIELDS * 256);
   let count = 0;
-  const re = new RegExp(CAPITALISED); // own lastIndex: detect() may run concurrently on other texts
+  const re = CAPITALISED;
+  re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const start = m.index;
     if (start > 0 && gluesWord(text.charCodeAt(start - 1))) continue;

@@ -28,7 +28,7 @@ export const phoneDetector: Detector = {
   detect(text) {
     const spans: Span[] = [];
     const verdicts = new Map<string, boolean>(); // per call only: values are not kept across requests
-    const add = (m: RegExpMatchArray & { index: number }, country: CountryCode | undefined) => {
+    const add = (m: RegExpExecArray, country: CountryCode | undefined) => {
       const raw = m[0];
       // A digit right after means a longer number (an IBAN, a card): not a phone.
       if (FOLLOWED_BY_DIGIT.test(text[m.index + raw.length] ?? '')) return;
@@ -36,9 +36,10 @@ export const phoneDetector: Detector = {
       const length = validLength(raw, country, verdicts);
       if (length > 0) spans.push({ type: 'PHONE', start: m.index, end: m.index + length, detector: 'phone' });
     };
-    for (const m of text.matchAll(INTERNATIONAL)) add(m, undefined);
-    for (const m of text.matchAll(FRENCH)) add(m, 'FR');
-    for (const m of text.matchAll(NANP_OR_UK)) add(m, m[1] === undefined ? 'US' : 'GB');
+    for (const re of [INTERNATIONAL, FRENCH, NANP_OR_UK]) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) add(m, re === INTERNATIONAL ? undefined : re === FRENCH ? 'FR' : m[1] === undefined ? 'US' : 'GB');
+    }
     // The shapes may overlap ("+1 415-555-0132" is also a NANP shape): keep the first, longest.
     spans.sort((a, b) => a.start - b.start || b.end - a.end);
     return spans.filter((span, i) => i === 0 || span.start >= spans[i - 1]!.end);

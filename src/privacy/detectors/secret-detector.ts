@@ -25,7 +25,8 @@ export const secretDetector: Detector = {
   detect(text) {
     const spans = providerTokens(text);
     spans.push(...urlCredentials(text));
-    for (const m of text.matchAll(KEYWORD_VALUE)) {
+    KEYWORD_VALUE.lastIndex = 0;
+    for (let m = KEYWORD_VALUE.exec(text); m !== null; m = KEYWORD_VALUE.exec(text)) {
       const value = trimValue(m[2]!);
       if (!isSecretValue(value, PASSWORD_WORDS.test(m[1]!))) continue;
       const start = m.index + m[0].length - m[2]!.length;

@@ -50,7 +50,8 @@ export function tokenStarts(text: string): number[] {
     }
   }
   for (let at = text.indexOf('://'); at !== -1; at = text.indexOf('://', at + 3)) if (at >= 5) starts.push(at - 5);
-  for (const m of text.matchAll(LITERAL_STARTS)) starts.push(m.index);
+  LITERAL_STARTS.lastIndex = 0;
+  for (let m = LITERAL_STARTS.exec(text); m !== null; m = LITERAL_STARTS.exec(text)) starts.push(m.index);
   return starts.sort((a, b) => a - b);
 }
 

@@ -12,10 +12,12 @@ export const usSsnDetector: Detector = {
   type: 'US_SSN',
   detect(text) {
     const spans: Span[] = [];
-    for (const m of text.matchAll(DASHED)) {
+    DASHED.lastIndex = 0;
+    for (let m = DASHED.exec(text); m !== null; m = DASHED.exec(text)) {
       if (isValidSsn(m[0].replaceAll('-', ''))) spans.push({ type: 'US_SSN', start: m.index, end: m.index + 11, detector: 'us-ssn' });
     }
-    for (const m of text.matchAll(CUED)) {
+    CUED.lastIndex = 0;
+    for (let m = CUED.exec(text); m !== null; m = CUED.exec(text)) {
       const value = m[1]!;
       const start = m.index + m[0].length - value.length;
       if (isValidSsn(value.replaceAll(' ', ''))) spans.push({ type: 'US_SSN', start, end: start + value.length, detector: 'us-ssn' });

@@ -52,7 +52,18 @@ export class UpstreamClient {
    * `upstream_failed` carrying the upstream status and a trimmed error message.
    */
   async request(call: UpstreamCall): Promise<UpstreamResponse> {
-    const signal = AbortSignal.any([call.signal, AbortSignal.timeout(this.#timeouts.totalTimeoutMs)]);
+    // One controller fed by the caller's signal and the total timeout: AbortSignal.any() and
+    // AbortSignal.timeout() cost several times more per request on Node 20's hot path.
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(call.signal.reason);
+    if (call.signal.aborted) onAbort();
+    else call.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(new TotalTimeoutError()), this.#timeouts.totalTimeoutMs);
+    timer.unref();
+    const release = (): void => {
+      clearTimeout(timer);
+      call.signal.removeEventListener('abort', onAbort);
+    };
     let response: Dispatcher.ResponseData;
     try {
       response = await this.#pool.request({
@@ -60,11 +71,13 @@ export class UpstreamClient {
         path: this.#basePath + call.path,
         headers: call.headers,
         body: call.body,
-        signal,
+        signal: controller.signal,
       });
     } catch (error) {
+      release();
       throw this.transportError(error, call.signal);
     }
+    response.body.once('close', release);
     if (response.statusCode >= 200 && response.statusCode < 300) {
       return { status: response.statusCode, headers: response.headers, body: response.body };
     }
@@ -106,6 +119,11 @@ export class UpstreamClient {
   async close(): Promise<void> {
     await this.#pool.close().catch(() => this.#pool.destroy());
   }
+}
+
+/** The reason a call's total timeout aborts it with (mapped to `upstream_timeout`). */
+class TotalTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
 }
 
 /** Reads at most `limit` bytes of a body as UTF-8, then discards the rest. */

@@ -1,4 +1,4 @@
-import type { Features, FeaturizerOptions } from './featurize.js';
+import type { Features, FeaturizerOptions, SparseVector } from './featurize.js';
 import type { PromptKind } from './text-cues.js';
 
 /**
@@ -51,12 +51,8 @@ export function gainFromLogits(objective: ComplexityObjective, z: ArrayLike<numb
   return (Math.exp((z[JOINT_STRONG_ONLY] ?? 0) - max) - Math.exp((z[JOINT_WEAK_ONLY] ?? 0) - max)) / total;
 }
 
-/**
- * Scores featurized text: 0..1, higher = more to gain from the strong model. The map from the
- * expected gain g is (g + 1) / 2, so 0.5 means "no difference expected".
- */
-export function scoreFeatures(model: ComplexityModel, features: Features): number {
-  const part = model.parts[features.kind];
+/** A part's score of a feature vector: (expected gain + 1) / 2, in [0, 1]. */
+export function scoreWithPart(part: ComplexityPart, features: SparseVector): number {
   const heads = part.bias.length;
   const z = part.bias.slice();
   const { indices, values } = features;
@@ -66,6 +62,14 @@ export function scoreFeatures(model: ComplexityModel, features: Features): numbe
     for (let k = 0; k < heads; k++) z[k] = (z[k] as number) + v * (part.weights[base + k] as number);
   }
   return (gainFromLogits(part.objective, z) + 1) / 2;
+}
+
+/**
+ * Scores featurized text with the part of its kind: 0..1, higher = more to gain from the strong
+ * model. The map from the expected gain g is (g + 1) / 2, so 0.5 means "no difference expected".
+ */
+export function scoreFeatures(model: ComplexityModel, features: Features): number {
+  return scoreWithPart(model.parts[features.kind], features);
 }
 
 /**

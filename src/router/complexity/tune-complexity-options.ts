@@ -1,5 +1,4 @@
-import type { ComplexityObjective } from './complexity-model.js';
-import { scoreFeatures } from './complexity-model.js';
+import { scoreWithPart, type ComplexityObjective } from './complexity-model.js';
 import { createFeaturizer, type Features } from './featurize.js';
 import { routerMetrics } from './metrics.js';
 import type { RoutingRow } from './routing-rows-wire.js';
@@ -42,10 +41,9 @@ function crossValidate(
     const fitRows = parts.flatMap((p, g) => (g === f ? [] : p));
     const fitFeatures = fitRows.map((r) => features[position.get(r) ?? 0] as Features);
     const fitted = fitPart(fitFeatures, fitRows, part, options, hashBits);
-    const model = { featurizer: options.featurizer as never, parts: { choice: fitted, open: fitted }, scoreQuantiles: [], provenance: {} };
     for (const r of held) {
       const i = position.get(r) ?? 0;
-      scores[i] = scoreFeatures(model, features[i] as Features);
+      scores[i] = scoreWithPart(fitted, features[i] as Features);
     }
   });
   const perBench: Record<string, number> = {};

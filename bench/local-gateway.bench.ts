@@ -1,0 +1,99 @@
+// Local generation through the whole gateway (HTTP + SSE + engine child process) vs node-llama-cpp
+// called directly in this process: same model (../shared/models/stories260K.gguf), one thread,
+// greedy, interleaved rounds, medians of decode tokens/s (first token to last). Skips without the model.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from 'node-llama-cpp';
+import { Pool } from 'undici';
+import { parseSse } from '../src/providers/http/sse-parser.js';
+import { startChild } from './child-server.js';
+import { fmt, percentile, table } from './stats.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const MODEL = join(root, '../shared/models/stories260K.gguf');
+const PROMPT = 'Once upon a time, there was a little girl named Lily.';
+const KEY = 'flm-bench-local-key-0123456789';
+
+interface Sample { tokens: number; decodeMs: number; ttftMs: number }
+const rate = (s: Sample) => ((s.tokens - 1) / s.decodeMs) * 1000;
+
+export async function run(rounds = 8, maxTokens = 300): Promise<void> {
+  console.log('\n## Local tokens/s: through the gateway (HTTP, SSE, engine process) vs node-llama-cpp directly\n');
+  if (!existsSync(MODEL)) {
+    console.log(`skipped: ${MODEL} not found`);
+    return;
+  }
+  const llama = await getLlama({ build: 'never', gpu: false, logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath: MODEL });
+  const context = await model.createContext({ contextSize: 2048, threads: 1 });
+  const sequence = context.getSequence();
+  const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: resolveChatWrapper(model) });
+  const direct = async (): Promise<Sample> => {
+    const before = sequence.tokenMeter.getState();
+    const t0 = performance.now();
+    let first = Number.NaN;
+    let last = 0;
+    await chat.generateResponse([{ type: 'user', text: PROMPT }], {
+      maxTokens,
+      temperature: 0,
+      repeatPenalty: false,
+      onTextChunk: () => {
+        last = performance.now();
+        if (Number.isNaN(first)) first = last;
+      },
+    });
+    return { tokens: sequence.tokenMeter.diff(before).usedOutputTokens, decodeMs: last - first, ttftMs: first - t0 };
+  };
+
+  const home = mkdtempSync(join(tmpdir(), 'flambeau-bench-local-'));
+  const config = join(home, 'flambeau.yaml');
+  writeFileSync(config, `providers:\n  - id: local\n    type: llamacpp\nmodels:\n  - name: stories\n    provider: local\n    path: ${MODEL}\n    context: 2048\n    threads: 1\nengine:\n  gpu: false\n`);
+  const gateway = await startChild([join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--home', home, '--port', '0'], { FLAMBEAU_MASTER_KEY: KEY, FLAMBEAU_LOG_LEVEL: 'error' });
+  const pool = new Pool(gateway.url);
+  const body = JSON.stringify({ model: 'stories', stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: maxTokens, messages: [{ role: 'user', content: PROMPT }] });
+  const through = async (): Promise<Sample> => {
+    const t0 = performance.now();
+    const res = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body });
+    let first = Number.NaN;
+    let last = 0;
+    let tokens = 0;
+    for await (const event of parseSse(res.body)) {
+      if (event.data === '[DONE]') continue;
+      const chunk = JSON.parse(event.data) as { choices: { delta?: { content?: string } }[]; usage?: { completion_tokens: number } };
+      if (chunk.choices[0]?.delta?.content) {
+        last = performance.now();
+        if (Number.isNaN(first)) first = last;
+      }
+      if (chunk.usage) tokens = chunk.usage.completion_tokens;
+    }
+    return { tokens, decodeMs: last - first, ttftMs: first - t0 };
+  };
+  try {
+    await direct();
+    await through(); // warm-up: model load in the engine
+    const d: Sample[] = [];
+    const g: Sample[] = [];
+    for (let i = 0; i < rounds; i++) {
+      if (i % 2 === 0) { d.push(await direct()); g.push(await through()); } else { g.push(await through()); d.push(await direct()); }
+    }
+    const dr = d.map(rate);
+    const gr = g.map(rate);
+    const ratios = gr.map((v, i) => v / (dr[i] as number));
+    table(['measure', 'direct', 'gateway', 'ratio'], [
+      ['decode tokens/s (median)', fmt(percentile(dr, 50), 0), fmt(percentile(gr, 50), 0), fmt(percentile(ratios, 50), 2)],
+      ['time to first token p50 (ms)', fmt(percentile(d.map((s) => s.ttftMs), 50), 2), fmt(percentile(g.map((s) => s.ttftMs), 50), 2), ''],
+      ['tokens per run', String(d[0]?.tokens), String(g[0]?.tokens), ''],
+    ]);
+    console.log(`ratio per round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
+  } finally {
+    await pool.close();
+    await gateway.stop();
+    await context.dispose();
+    await model.dispose();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
