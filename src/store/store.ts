@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FlambeauError } from '../errors/index.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
@@ -21,8 +21,11 @@ export interface Store {
 export function openStore(path: string, migrations: readonly Migration[] = MIGRATIONS): Store {
   let db: Db;
   try {
+    const fresh = path !== ':memory:' && !existsSync(path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    // Key hashes, usage and the audit trail: readable by the gateway's user only.
+    if (fresh) chmodSync(path, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');

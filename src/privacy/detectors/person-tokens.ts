@@ -1,8 +1,28 @@
 import { foldCode } from './folded-word-table.js';
 import { SHAPE_HYPHEN, SHAPE_LOWER, type PersonLexicon } from './person-lexicon.js';
 
-/** A capitalised word. Words glued to a previous letter ("l'Hôpital", "iPhone") are dropped below. */
-const CAPITALISED = /[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*/g;
+/**
+ * Where a capitalised word starts. The word then runs over letters (Latin-1), apostrophes and
+ * hyphens: read by character codes, which costs less than a regex match object and its string per
+ * word. Words glued to a previous letter ("l'Hôpital", "iPhone") are dropped.
+ */
+const CAPITAL = /[A-ZÀ-ÖØ-Þ]/g;
+
+/** Character classes of Latin-1, by code: part of a word, lower-case letter, glues a following capital. */
+const IN_WORD = 1;
+const LOWER = 2;
+const GLUES = 4;
+const CLASSES = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7);
+  if (letter || c === 39 || c === 45) CLASSES[c]! |= IN_WORD;
+  if ((c >= 97 && c <= 122) || (c >= 0xdf && c <= 0xff && c !== 0xf7)) CLASSES[c]! |= LOWER;
+  if (letter || (c >= 48 && c <= 57) || c === 95 || c === 39 || c === 45) CLASSES[c]! |= GLUES;
+}
+
+function classOf(c: number): number {
+  return c < 256 ? CLASSES[c]! : c === 0x2019 /* ’ */ ? IN_WORD | GLUES : 0;
+}
 
 /**
  * The capitalised words of a text: start, end, lexicon flags and case-blind hash of each, packed
@@ -39,42 +59,35 @@ export function lengthOf(t: Tokens, i: number): number {
   return t.data[FIELDS * i + 1]! - t.data[FIELDS * i]!;
 }
 
-/** Letters, digits, `_`, apostrophes and hyphens: a capital after one of these is inside a word. */
-function gluesWord(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 39 || c === 0x2019 || c === 45
-    || (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7);
-}
-
 function isQuote(c: number): boolean {
   return c === 39 || c === 0x2019;
-}
-
-function isQuoteOrHyphen(c: number): boolean {
-  return c === 39 || c === 0x2019 || c === 45;
 }
 
 export function tokenize(text: string, lex: PersonLexicon): Tokens {
   let data = new Int32Array(FIELDS * 256);
   let count = 0;
-  const re = CAPITALISED;
+  const re = CAPITAL;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const start = m.index;
-    if (start > 0 && gluesWord(text.charCodeAt(start - 1))) continue;
-    let end = start + m[0].length;
+  while (re.test(text)) {
+    const start = re.lastIndex - 1;
+    let end = start + 1;
+    while (end < text.length && (classOf(text.charCodeAt(end)) & IN_WORD) !== 0) end++;
+    re.lastIndex = end;
+    if (start > 0 && (classOf(text.charCodeAt(start - 1)) & GLUES) !== 0) continue;
+    // A possessive "'s" and trailing apostrophes or hyphens are not part of the name.
     if (text.charCodeAt(end - 1) === 115 /* s */ && end - start > 2 && isQuote(text.charCodeAt(end - 2))) end -= 2;
-    while (end > start && isQuoteOrHyphen(text.charCodeAt(end - 1))) end--;
+    while (end > start && (isQuote(text.charCodeAt(end - 1)) || text.charCodeAt(end - 1) === 45)) end--;
     if (end === start) continue;
-    // One pass over the word: its case-blind hash (see foldedHash) and its shape.
+    // One more pass over the word: its case-blind hash (as foldedHash) and its shape.
     let hash = 0x811c9dc5;
     let shape = 0;
     for (let k = start; k < end; k++) {
       const c = text.charCodeAt(k);
       hash = Math.imul(hash ^ foldCode(c), 0x01000193);
       if (c === 45) shape |= SHAPE_HYPHEN;
-      else if ((c >= 97 && c <= 122) || (c >= 0xdf && c <= 0xff && c !== 0xf7)) shape |= SHAPE_LOWER;
+      else if ((classOf(c) & LOWER) !== 0) shape |= SHAPE_LOWER;
     }
-    hash = (hash & 0x3fffffff) | 1; // as foldedHash
+    hash = (hash & 0x3fffffff) | 1;
     if (FIELDS * count + FIELDS > data.length) {
       const grown = new Int32Array(data.length * 2);
       grown.set(data);

@@ -26,7 +26,8 @@ export function createWordListDetector(spec: WordListSpec): Detector {
     type: spec.type,
     detect(text) {
       const spans: Span[] = [];
-      const re = new RegExp(regex); // own lastIndex: detect() may run concurrently on other texts
+      const re = regex; // reset, not copied: a list of many words makes a large regex (see Detector)
+      re.lastIndex = 0;
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         const end = m.index + m[0].length;
         if (LETTER_OR_DIGIT.test(text[m.index - 1] ?? '') || LETTER_OR_DIGIT.test(text[end] ?? '')) {

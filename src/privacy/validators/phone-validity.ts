@@ -37,7 +37,6 @@ interface PlanApi {
   nationalNumberPattern(): string;
   possibleLengths(): number[] | undefined;
   nationalPrefixForParsing(): string | undefined;
-  nationalPrefixTransformRule(): string | undefined;
   leadingDigits(): string | undefined;
   hasTypes(): boolean;
   type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
@@ -54,30 +53,29 @@ interface Plan {
   idd: RegExp;
   national: RegExp;
   lengths: readonly number[] | undefined;
-  /** `^(?:national_prefix_for_parsing)`, or undefined. */
+  /** `^(?:national_prefix_for_parsing)`, or undefined. Its rewrite rule, if any, is only used with capture groups. */
   prefix: RegExp | undefined;
-  hasTransformRule: boolean;
   leadingDigits: RegExp | undefined;
   hasTypes: boolean;
   types: { pattern: RegExp; lengths: readonly number[] | undefined }[];
 }
 
-// Compiled numbering plans, keyed by country or calling code: derived from the library's static
-// metadata only, never from scanned text.
+// Compiled numbering plans, keyed by country or calling code, built on first use: derived from the
+// library's static metadata only, never from scanned text.
 const plans = new Map<string, Plan>();
 let metadata: MetadataApi | undefined;
 
 /** The metadata that `libphonenumber-js/max` validates with (the same JSON). */
-function newMetadata(): MetadataApi {
-  return new Metadata(maxMetadata) as unknown as MetadataApi;
+function meta(): MetadataApi {
+  return (metadata ??= new Metadata(maxMetadata) as unknown as MetadataApi);
 }
 
 function planFor(key: string): Plan {
   let plan = plans.get(key);
   if (plan !== undefined) return plan;
-  metadata ??= newMetadata();
-  metadata.selectNumberingPlan(key);
-  const p = metadata.numberingPlan;
+  const m = meta();
+  m.selectNumberingPlan(key);
+  const p = m.numberingPlan;
   const prefix = p.nationalPrefixForParsing();
   const leading = p.leadingDigits();
   plan = {
@@ -86,7 +84,6 @@ function planFor(key: string): Plan {
     national: whole(p.nationalNumberPattern()),
     lengths: p.possibleLengths(),
     prefix: prefix ? new RegExp(`^(?:${prefix})`) : undefined,
-    hasTransformRule: Boolean(p.nationalPrefixTransformRule()),
     leadingDigits: leading ? new RegExp(`^(?:${leading})`) : undefined,
     hasTypes: p.hasTypes(),
     types: [],
@@ -121,7 +118,7 @@ function validFor(plan: Plan, nsn: string): boolean {
 
 /** getCountryByCallingCode: the only country, else the first whose leading digits or types match. */
 function countryFor(callingCode: string, nsn: string): string | undefined {
-  const countries = metadata!.getCountryCodesForCallingCode(callingCode);
+  const countries = meta().getCountryCodesForCallingCode(callingCode);
   if (countries === undefined) return undefined;
   if (countries.length === 1) return countries[0];
   for (const country of countries) {
@@ -172,13 +169,12 @@ function verdict(callingCode: string, planKey: string, number: string): boolean 
 /** "+<digits>": the calling code is the shortest known prefix (calling codes are prefix-free). */
 function fastInternational(input: string): boolean | undefined {
   if (input.charCodeAt(1) === 48 /* 0 */) return false;
-  metadata ??= newMetadata();
   for (let end = 2; end <= 4 && end <= input.length; end++) {
     const callingCode = input.slice(1, end);
-    if (metadata.getCountryCodesForCallingCode(callingCode) !== undefined) {
+    if (meta().getCountryCodesForCallingCode(callingCode) !== undefined) {
       return end < input.length ? verdict(callingCode, callingCode, input.slice(end)) : false;
     }
-    if (metadata.hasCallingCode(callingCode)) return undefined; // non-geographic (+800...): library path
+    if (meta().hasCallingCode(callingCode)) return undefined; // non-geographic (+800...): library path
   }
   return false; // no such calling code
 }
