@@ -77,6 +77,12 @@ describe('keys, scopes, budgets, rate limits, usage and audit through the real s
     const made = await newKey({ name: 'scoped', models: ['cloud-free'], endpoints: ['chat'] });
     const c = clientFor(made.key);
     await c.chat.completions.create({ model: 'cloud-free', messages: user('hi') });
+    const listed = await request(`${gw.baseURL}/models`, { headers: { authorization: `Bearer ${made.key}` } });
+    assert.equal(listed.statusCode, 403, 'the models endpoint is outside this key\'s endpoints');
+    await listed.body.dump();
+    const wide = await newKey({ name: 'lister', models: ['cloud-free'] });
+    const seen = await clientFor(wide.key).models.list();
+    assert.deepEqual(seen.data.map((m) => m.id), ['cloud-free'], 'a scoped key sees only its models');
     await assert.rejects(c.chat.completions.create({ model: 'cloud-small', messages: user('hi') }), (e: unknown) => e instanceof OpenAI.PermissionDeniedError && e.code === 'forbidden' && /cloud-small/.test(e.message));
     await assert.rejects(c.embeddings.create({ model: 'cloud-free', input: 'x' }), (e: unknown) => e instanceof OpenAI.PermissionDeniedError && /embeddings/.test(e.message));
   });
