@@ -46,6 +46,8 @@ const CASES: [Detector, string, string[]][] = [
   [secretDetector, 'password: Soleil2024! et mot de passe : Chamonix#2023.', ['Soleil2024!', 'Chamonix#2023']],
   [secretDetector, 'MISTRAL_API_KEY=Qp8sV2mX7nL4kR9tY6wB3cZ1fH5jD0gA', ['Qp8sV2mX7nL4kR9tY6wB3cZ1fH5jD0gA']],
   [secretDetector, 'postgres://app:S3cr3tPassw0rd@db:5432/prod', ['S3cr3tPassw0rd']],
+  // A keyword glued to a word is not one, but the next keyword inside the same words is.
+  [secretDetector, 'mytoken: Qp8sV2mX7nL4kR9tY6wB3cZ1fH5jD0gA; xtoken=password: Soleil2024!', ['Soleil2024!']],
   [secretDetector, 'token: string; password = process.env.DB_PASSWORD; apiKey = getKey(); the token is expired; password: ********', []],
   [addressDetector, 'Domicile : 12 rue des Lilas, 69003 Lyon. Bureau : 8 bis avenue Jean-Jaurès, 31000 Toulouse', ['12 rue des Lilas, 69003 Lyon', '8 bis avenue Jean-Jaurès, 31000 Toulouse']],
   [addressDetector, 'Ship to 1842 Maple Avenue, Springfield, IL 62704 or 221B Baker Street, London NW1 6XE', ['1842 Maple Avenue, Springfield, IL 62704', '221B Baker Street, London NW1 6XE']],

@@ -2,6 +2,10 @@ import type { Detector, Span } from '../pii-types.js';
 import { PROVIDER_TOKEN_AT, tokenStarts } from './secret-token-formats.js';
 import { shannonEntropy } from './shannon-entropy.js';
 
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 /** A letter, digit or `_` right before: the match is the tail of a longer word. */
 function gluedBefore(text: string, at: number): boolean {
   const c = text.charCodeAt(at - 1);
@@ -10,9 +14,12 @@ function gluedBefore(text: string, at: number): boolean {
 
 /**
  * A keyword naming a secret, then `:` `=` `is` `est` (quotes allowed), then the value.
- * Group 1: the keyword; group 2: the value.
+ * Group 1: the keyword; group 2: the value. The keywords are factored by first letter
+ * (`a(?:pi…|ccess…|uth…)`, `p(?:rivate…|ass…|wd)`): V8 tries fewer alternatives at each letter
+ * of the text. A keyword glued to a preceding letter or digit ("xtoken") is not one: checked by
+ * hand in detect(), a leading lookbehind costing a quarter of the pass.
  */
-const KEYWORD_VALUE = /(?<![A-Za-z0-9])(api[_ -]?key|apikey|secret(?:[_ -]?key)?|client[_ -]?secret|access[_ -]?(?:key|token)|auth[_ -]?token|token|private[_ -]?key|passwd|password|pwd|pass|mot de passe|mdp|clé(?: d'API| API| secrète| privée)?|cle api)\b["']?\s{0,3}(?:[:=]|=>|\bis\b|\best\b|:=)\s{0,3}["'`]?([^\s"'`,;<>]{6,200})/gi;
+const KEYWORD_VALUE = /(a(?:pi[_ -]?key|pikey|ccess[_ -]?(?:key|token)|uth[_ -]?token)|secret(?:[_ -]?key)?|client[_ -]?secret|token|p(?:rivate[_ -]?key|ass(?:wd|word)?|wd)|m(?:ot de passe|dp)|cl(?:é(?: d'API| API| secrète| privée)?|e api))\b["']?\s{0,3}(?:[:=]|=>|\bis\b|\best\b|:=)\s{0,3}["'`]?([^\s"'`,;<>]{6,200})/gi;
 
 /** Looks like code or a reference rather than a value: `getToken()`, `process.env.X`, `${X}`, `string`. */
 const NOT_A_VALUE = /^(?:[A-Za-z_$][\w$]*(?:\.[\w$]+)*\(|process\.env|os\.environ|env\.|\$\{|\$[A-Z_]|\{\{|<|%|string\b|str\b|number\b|boolean\b|null\b|undefined\b|none\b|true\b|false\b|required\b|optional\b|z\.|\*{3,}|x{4,}|\.{3})/i;
@@ -27,6 +34,10 @@ export const secretDetector: Detector = {
     spans.push(...urlCredentials(text));
     KEYWORD_VALUE.lastIndex = 0;
     for (let m = KEYWORD_VALUE.exec(text); m !== null; m = KEYWORD_VALUE.exec(text)) {
+      if (isAlnum(text.charCodeAt(m.index - 1))) {
+        KEYWORD_VALUE.lastIndex = m.index + 1; // as a lookbehind would: try again from the next character
+        continue;
+      }
       const value = trimValue(m[2]!);
       if (!isSecretValue(value, PASSWORD_WORDS.test(m[1]!))) continue;
       const start = m.index + m[0].length - m[2]!.length;

@@ -39,7 +39,7 @@ export const PROVIDER_TOKEN_AT = new RegExp(PROVIDER_TOKENS.map((re) => re.sourc
  *    npm_, gsk_, r8_, dop_v1_, sk-, glpat-, xoxb-, pplx-, -----BEGIN, AccountKey=, https://hooks;
  *  - a short literal regex (V8 skips through the text for those): AKIA..., AIza, Twilio's
  *    AC/SK + hex, SG., eyJ, Bearer.
- * secret-detector.test.ts checks that an example of every format is found.
+ * secret-token-formats.test.ts checks that an example of every format is found there.
  */
 export function tokenStarts(text: string): number[] {
   const starts: number[] = [];
