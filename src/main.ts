@@ -9,6 +9,10 @@ import { createEngine } from './engine/child-engine.js';
 import type { Engine } from './engine/engine.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js';
+import { checkServedLicences, enforceLicences } from './models/licence/check-served-licences.js';
+import { createVersionSource, withRegisteredModels } from './models/served-models.js';
+import { createModelStore } from './models/store/model-store.js';
+import { createVersionRegistry } from './models/versions/version-registry.js';
 import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
 import { createPrivacyGuard, type Detector } from './privacy/index.js';
@@ -74,14 +78,22 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let requestLogRef: RequestLog | undefined;
   let server: Server | undefined;
   try {
-    for (const provider of config.providers) providers.set(provider.id, createProvider(provider, { engine: getEngine }));
-    const catalog = createModelCatalog(config.models, providers);
+    // Models pulled or imported into HOME/models are served by name; their version pointers are read per request.
+    const modelStore = createModelStore(config.home);
+    const versions = createVersionRegistry(store.db);
+    const served = withRegisteredModels(config.models, config.providers, versions, modelStore);
+    for (const provider of served.providers) providers.set(provider.id, createProvider(provider, { engine: getEngine }));
+    if (config.deployment !== null) {
+      const report = await checkServedLicences(served.models, modelStore, config.deployment);
+      for (const line of enforceLicences(report, config.deployment)) logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });
+    }
+    const catalog = createModelCatalog(served.models, providers, { versions: createVersionSource(versions, modelStore) });
     const requestLog = createRequestLog(store.db, { onError: (error) => logger.error('request log write failed', { error: String(error) }) });
     requestLogRef = requestLog;
     const startedAt = Date.now();
     const privacy = createPrivacyGuard(config.privacy, options.privacyDetectors === undefined ? {} : { detectors: options.privacyDetectors });
     const scorer = options.scorer ?? lazyScorer(config.routing.complexity_weights === undefined ? undefined : resolve(config.configPath === null ? process.cwd() : dirname(config.configPath), config.routing.complexity_weights));
-    const routes = compileRoutes(config.routes, new Set(config.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
+    const routes = compileRoutes(config.routes, new Set(served.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
     const router = createRouter({ routes, settings: config.routing, catalog, scorer, ...(options.now === undefined ? {} : { now: options.now }) });
     health = startHealthMonitor({ providers: [...providers.values()], breakers: router.breakers, intervalMs: config.routing.health_interval_ms, logger });
     const teams = createTeamStore(store.db);

@@ -6,6 +6,7 @@ import { registerConfig } from './commands/config-check.js';
 import { registerModels } from './commands/models.js';
 import { registerAudit } from './commands/audit.js';
 import { registerKeys } from './commands/keys.js';
+import { registerPull } from './commands/pull.js';
 import { registerRouter } from './commands/router.js';
 import { registerScan } from './commands/scan.js';
 import { registerTeams } from './commands/teams.js';
@@ -29,6 +30,7 @@ registerTeams(program);
 registerUsage(program);
 registerAudit(program);
 registerRouter(program);
+registerPull(program);
 
 try {
   await program.parseAsync(process.argv);

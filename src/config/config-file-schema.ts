@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { privacyConfigSchema } from '../privacy/privacy-config.js';
 import { routingFileSchema } from '../router/route-config.js';
+import { deploymentFileSchema } from '../models/licence/deployment-config.js';
 
 /** The YAML config file, snake_case as users write it. Unknown keys are errors (typos must not pass silently). */
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'letters, digits and . _ : / - only');
@@ -67,6 +68,8 @@ export const configFileSchema = z.strictObject({
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
+  /** How the models are used; start-up checks each local model's licence against it (models/licence/). */
+  deployment: deploymentFileSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

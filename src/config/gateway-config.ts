@@ -3,6 +3,7 @@ import type { Locality, ModelBinding } from '../providers/spec.js';
 import type { PrivacyConfig } from '../privacy/privacy-config.js';
 import type { RoutingFile } from '../router/route-config.js';
 import type { UpstreamTimeouts } from '../providers/http/upstream-timeouts.js';
+import type { Deployment } from '../models/licence/licence-policy.js';
 
 export type SettingSource = 'default' | 'file' | 'env' | 'flag' | 'generated';
 
@@ -48,6 +49,8 @@ export interface GatewayConfig {
   rateLimit: { redisUrl: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */
   budget: { defaultMaxOutputTokens: number };
+  /** `deployment:`; null: no licence check at start-up. */
+  deployment: Deployment | null;
   /** Every scalar setting with its source, for `flambeau config check` (secrets masked there). */
   explain: { key: string; value: unknown; source: SettingSource; secret: boolean; doc: string }[];
   warnings: string[];

@@ -10,6 +10,7 @@ import { SETTINGS } from './settings.js';
 import { privacyConfigSchema } from '../privacy/privacy-config.js';
 import { compileRoutes } from '../router/compile-routes.js';
 import { routingFileSchema } from '../router/route-config.js';
+import { toDeployment } from '../models/licence/deployment-config.js';
 
 export interface ConfigInputs {
   /** `--config`; when absent, FLAMBEAU_CONFIG, then ./flambeau.yaml if it exists. */
@@ -105,6 +106,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     audit: { enabled: file.audit?.enabled ?? true, includeContent: file.audit?.include_content ?? false },
     rateLimit: { redisUrl: file.rate_limit?.redis_url === undefined ? null : resolveSecretRef(file.rate_limit.redis_url, env, baseDir, 'rate_limit.redis_url').secret },
     budget: { defaultMaxOutputTokens: file.budget?.default_max_output_tokens ?? 4096 },
+    deployment: toDeployment(file.deployment),
     explain,
     warnings,
   });

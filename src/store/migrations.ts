@@ -138,4 +138,97 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    id: 6,
+    name: 'knowledge',
+    sql: `
+      -- Private knowledge (src/knowledge/db.ts). Vectors live in sqlite-vec tables made at run time
+      -- (knowledge_vec_<space>): their width depends on the embedding model, and vec0 needs the
+      -- extension loaded, which plain migrations do not do.
+      CREATE TABLE knowledge_collections (
+        name TEXT PRIMARY KEY,
+        shareable INTEGER NOT NULL DEFAULT 0,   -- 1: may reach non-device models (privacy guard still runs)
+        created_at INTEGER NOT NULL,            -- unix ms
+        last_ingest_at INTEGER
+      ) STRICT;
+      -- One row per source file; a file's chunks are replaced in one transaction with its row, so
+      -- a killed run leaves each file either fully indexed (same hash: skipped next time) or not.
+      CREATE TABLE knowledge_files (
+        id INTEGER PRIMARY KEY,
+        collection TEXT NOT NULL REFERENCES knowledge_collections (name) ON DELETE CASCADE,
+        path TEXT NOT NULL,                     -- absolute
+        hash TEXT NOT NULL,                     -- hex sha256 of the bytes
+        size INTEGER NOT NULL,
+        mtime INTEGER NOT NULL,                 -- unix ms
+        embed_space TEXT,                       -- vector space the chunks were embedded in; NULL: none
+        documents INTEGER NOT NULL,
+        ingested_at INTEGER NOT NULL,
+        UNIQUE (collection, path)
+      ) STRICT;
+      CREATE TABLE knowledge_chunks (
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES knowledge_files (id) ON DELETE CASCADE,
+        collection TEXT NOT NULL,
+        path TEXT NOT NULL,
+        doc_index INTEGER NOT NULL,             -- document within the file (message of a mailbox)
+        seq INTEGER NOT NULL,                   -- chunk within the document
+        title TEXT,
+        heading TEXT,                           -- heading path, e.g. "Budget > 2026"
+        page INTEGER,                           -- 1-based, PDF only
+        start_offset INTEGER NOT NULL,          -- character offsets in the document's extracted text
+        end_offset INTEGER NOT NULL,
+        doc_date INTEGER NOT NULL,              -- unix ms: the message's date, else the file's mtime
+        sender TEXT,
+        subject TEXT,
+        text TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX knowledge_chunks_file ON knowledge_chunks (file_id);
+      CREATE INDEX knowledge_chunks_collection ON knowledge_chunks (collection, path);
+      -- Case and accent folding: "reunion" finds "Réunion".
+      CREATE VIRTUAL TABLE knowledge_fts USING fts5 (
+        text, heading, title,
+        content = 'knowledge_chunks', content_rowid = 'id',
+        tokenize = "unicode61 remove_diacritics 2"
+      );
+      CREATE TRIGGER knowledge_chunks_ai AFTER INSERT ON knowledge_chunks BEGIN
+        INSERT INTO knowledge_fts (rowid, text, heading, title) VALUES (new.id, new.text, new.heading, new.title);
+      END;
+      CREATE TRIGGER knowledge_chunks_ad AFTER DELETE ON knowledge_chunks BEGIN
+        INSERT INTO knowledge_fts (knowledge_fts, rowid, text, heading, title) VALUES ('delete', old.id, old.text, old.heading, old.title);
+      END;
+      -- Vector spaces: one sqlite-vec table per embedding model and width.
+      CREATE TABLE knowledge_vector_spaces (
+        id TEXT PRIMARY KEY,                    -- table suffix
+        model TEXT NOT NULL,
+        dimensions INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (model, dimensions)
+      ) STRICT;
+    `,
+  },
+  {
+    id: 7,
+    name: 'model-versions',
+    sql: `
+      -- A served model name points at versions: a blob of HOME/models/blobs and its settings.
+      CREATE TABLE model_versions (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,             -- 1, 2, 3... per name
+        sha256 TEXT NOT NULL,                 -- HOME/models/blobs/sha256-<hex>
+        settings TEXT NOT NULL,               -- JSON {context, threads, parallel, chat_template, max_tokens}
+        created_at INTEGER NOT NULL,          -- unix ms
+        PRIMARY KEY (name, version)
+      ) STRICT;
+      CREATE INDEX model_versions_sha256 ON model_versions (sha256);
+      -- Which version answers now; read at request time, so a change needs no restart.
+      CREATE TABLE model_pointers (
+        name TEXT PRIMARY KEY,
+        current INTEGER NOT NULL,
+        previous INTEGER,                     -- what rollback returns to
+        canary INTEGER,                       -- a version getting canary_percent of the requests
+        canary_percent INTEGER CHECK (canary_percent BETWEEN 1 AND 99),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

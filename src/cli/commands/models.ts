@@ -1,36 +1,212 @@
 import type { Command } from 'commander';
 import { resolveClientSettings } from '../../config/client-settings.js';
+import { formatBytes } from '../../models/download/progress-reporter.js';
+import { importModel } from '../../models/import-model.js';
+import { KNOWN_MODELS } from '../../models/known-models.js';
+import { LICENCES } from '../../models/licence/licence-terms.js';
+import { openModelHome, type ModelHome } from '../../models/model-home.js';
+import type { LocalModel } from '../../models/store/local-model.js';
 import { GatewayClient } from '../client.js';
+import { CliExit, EXIT } from '../exit-codes.js';
 import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
 import { printTable } from '../table.js';
+import { printAdded } from './pull.js';
 
 interface ModelRow { id: string; owned_by: string; flambeau?: { locality?: string; upstream_model?: string; provider_type?: string; loaded?: boolean; embeddings?: boolean } }
 
+const HOME_HELP = 'home folder (default FLAMBEAU_HOME or ~/.flambeau)';
+
+/**
+ * `flambeau models`: with no subcommand (or `list`), the running server's models, as before.
+ * `list --local`, `show`, `import`, `rm`, `promote`, `rollback`, `known` work on the home folder
+ * directly (no server needed); a running server sees promote/rollback on its next request.
+ */
 export function registerModels(program: Command): void {
-  program
+  const models = program
     .command('models')
-    .description('List the models the running gateway serves, and whether local ones are loaded.')
+    .description('Models: what the server serves (default), and the model files you own in HOME/models.')
     .option('--url <url>', URL_HELP)
     .option('--key <key>', KEY_HELP)
     .option('--home <dir>', 'home folder holding master.key')
     .option('--json', 'print JSON')
-    .action(async (opts: ServerFlags & { json?: boolean }) => {
-      const client = new GatewayClient(resolveClientSettings(opts));
-      const list = await client.getJson<{ data: ModelRow[] }>('/v1/models');
-      if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(list.data, null, 2)}\n`);
-        return;
-      }
-      printTable(
-        ['MODEL', 'PROVIDER', 'TYPE', 'LOCALITY', 'UPSTREAM', 'LOADED'],
-        list.data.map((m) => [
-          m.id,
-          m.owned_by,
-          m.flambeau?.provider_type ?? '',
-          m.flambeau?.locality ?? '',
-          m.flambeau?.upstream_model ?? '',
-          m.flambeau?.loaded === undefined ? '-' : m.flambeau.loaded ? 'yes' : 'no',
-        ]),
-      );
+    .addHelpText('after', [
+      '',
+      'Files you own (no server needed):',
+      '  flambeau pull qwen2.5-0.5b-instruct          download a known model (or hf:..., ollama:..., https://... --sha256)',
+      '  flambeau models import ./my.gguf --name mine  add a local file (no network)',
+      '  flambeau models list --local                  served names, versions, files',
+      '  flambeau models show NAME                     architecture, parameters, quantisation, context, template, licence, source',
+      '  flambeau models promote NAME 2 [--canary 10]  switch NAME to version 2 (or send it 10% of requests first), no restart',
+      '  flambeau models rollback NAME                 drop the canary, or return to the previous version',
+      '  flambeau models rm NAME                       forget NAME and delete its files no other name uses',
+      '  flambeau models known                         the built-in list, with licences',
+    ].join('\n'))
+    .action(async (opts: ServerFlags & { json?: boolean }) => listServer(opts));
+
+  models
+    .command('list')
+    .description('List the running server\'s models, or with --local the served names and files of the home folder.')
+    .option('--local', 'the home folder\'s served names, versions and files (no server)')
+    .option('--url <url>', URL_HELP)
+    .option('--key <key>', KEY_HELP)
+    .option('--home <dir>', HOME_HELP)
+    .option('--json', 'print JSON')
+    .action(async (opts: ServerFlags & { json?: boolean; local?: boolean }) => (opts.local === true ? withHome(opts.home, (h) => listLocal(h, opts.json === true)) : listServer(opts)));
+
+  models
+    .command('show')
+    .description('Describe a served name (or a sha256): architecture, parameters, quantisation, context, chat template, licence, source, versions.')
+    .argument('<name>')
+    .option('--home <dir>', HOME_HELP)
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { home?: string; json?: boolean }) => withHome(opts.home, (h) => show(h, name, opts.json === true)));
+
+  models
+    .command('import')
+    .description('Add a local .gguf file (no network): copied (or hard-linked) into HOME/models, hashed, its metadata read.')
+    .argument('<path>', 'the .gguf file')
+    .option('--name <name>', 'served name (default: the file stem); an existing name gets a new version')
+    .option('--link', 'hard-link instead of copying (same file system only; falls back to a copy)')
+    .option('--home <dir>', HOME_HELP)
+    .action(async (path: string, opts: { name?: string; link?: boolean; home?: string }) =>
+      withHome(opts.home, async (h) => printAdded(await importModel(path, { ...(opts.name === undefined ? {} : { name: opts.name }), link: opts.link === true }, h))));
+
+  models
+    .command('promote')
+    .description('Point NAME at VERSION (the next request uses it; no restart). With --canary, send it only PERCENT of requests first.')
+    .argument('<name>')
+    .argument('<version>', 'a version number (2 or v2)')
+    .option('--canary <percent>', 'share of requests for VERSION, 1-99; promote again without --canary to finish')
+    .option('--home <dir>', HOME_HELP)
+    .action(async (name: string, version: string, opts: { canary?: string; home?: string }) =>
+      withHome(opts.home, (h) => {
+        const number = Number(version.replace(/^v/i, ''));
+        if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
+        const canary = opts.canary === undefined ? undefined : Number(opts.canary);
+        const p = h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
+        process.stdout.write(p.canary !== null ? `${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n` : `${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`);
+      }));
+
+  models
+    .command('rollback')
+    .description('Drop NAME\'s canary, or return NAME to its previous version (no restart).')
+    .argument('<name>')
+    .option('--home <dir>', HOME_HELP)
+    .action(async (name: string, opts: { home?: string }) =>
+      withHome(opts.home, (h) => {
+        const p = h.registry.rollback(name);
+        process.stdout.write(`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
+      }));
+
+  models
+    .command('rm')
+    .description('Forget a served name and delete its files that no other name uses (or delete one file by sha256).')
+    .argument('<name>')
+    .option('--home <dir>', HOME_HELP)
+    .action(async (name: string, opts: { home?: string }) => withHome(opts.home, (h) => remove(h, name)));
+
+  models
+    .command('known')
+    .description('The built-in list of well-known open-weight models `flambeau pull NAME` accepts, with their licences.')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      if (opts.json === true) return void process.stdout.write(`${JSON.stringify(KNOWN_MODELS, null, 2)}\n`);
+      printTable(['NAME', 'SIZE', 'QUANT', 'LICENCE', 'COMMERCIAL', 'SOURCE'], KNOWN_MODELS.map((m) => [
+        m.name, `~${formatBytes(m.approxSizeMb * 1e6)}`, m.quantisation, [m.licence, ...m.alsoLicensedUnder].join(' + '),
+        [m.licence, ...m.alsoLicensedUnder].every((id) => LICENCES[id]?.commercial === true) ? 'yes' : 'no', m.ref,
+      ]));
     });
+}
+
+async function listServer(opts: ServerFlags & { json?: boolean }): Promise<void> {
+  const client = new GatewayClient(resolveClientSettings(opts));
+  const list = await client.getJson<{ data: ModelRow[] }>('/v1/models');
+  if (opts.json === true) return void process.stdout.write(`${JSON.stringify(list.data, null, 2)}\n`);
+  printTable(
+    ['MODEL', 'PROVIDER', 'TYPE', 'LOCALITY', 'UPSTREAM', 'LOADED'],
+    list.data.map((m) => [m.id, m.owned_by, m.flambeau?.provider_type ?? '', m.flambeau?.locality ?? '', m.flambeau?.upstream_model ?? '', m.flambeau?.loaded === undefined ? '-' : m.flambeau.loaded ? 'yes' : 'no']),
+  );
+}
+
+async function withHome<T>(home: string | undefined, run: (h: ModelHome) => T | Promise<T>): Promise<T> {
+  const h = openModelHome(home ?? (process.env.FLAMBEAU_HOME || undefined));
+  try {
+    return await run(h);
+  } finally {
+    h.close();
+  }
+}
+
+async function listLocal(h: ModelHome, json: boolean): Promise<void> {
+  const files = await h.store.list();
+  const rows = h.registry.names().map((name) => {
+    const p = h.registry.pointer(name);
+    const current = h.registry.versions(name).find((v) => v.version === p?.current);
+    const file = files.find((f) => f.sha256 === current?.sha256);
+    return { name, current: p?.current ?? null, canary: p?.canary ?? null, canaryPercent: p?.canaryPercent ?? null, versions: h.registry.versions(name).length, sha256: current?.sha256 ?? null, size: file?.size ?? null, quantisation: file?.gguf.quantisation ?? null, licence: file?.licence.id ?? null };
+  });
+  if (json) return void process.stdout.write(`${JSON.stringify({ served: rows, files }, null, 2)}\n`);
+  printTable(['NAME', 'VERSION', 'CANARY', 'SIZE', 'QUANT', 'LICENCE', 'SHA256'], rows.map((r) => [
+    r.name, `v${r.current} of ${r.versions}`, r.canary === null ? '-' : `v${r.canary} ${r.canaryPercent}%`, r.size === null ? '?' : formatBytes(r.size), r.quantisation ?? '?', r.licence ?? 'unknown', (r.sha256 ?? '').slice(0, 12),
+  ]));
+}
+
+async function show(h: ModelHome, name: string, json: boolean): Promise<void> {
+  const pointer = h.registry.pointer(name);
+  const versions = h.registry.versions(name);
+  const sha = pointer === undefined ? name : versions.find((v) => v.version === pointer.current)?.sha256;
+  const model = sha === undefined || !/^[0-9a-f]{64}$/.test(sha) ? null : await h.store.readManifest(sha);
+  if (model === null) throw new CliExit(EXIT.requestFailed, `error: no served name or file "${name}" in ${h.home} (see \`flambeau models list --local\`).`);
+  if (json) return void process.stdout.write(`${JSON.stringify({ name, pointer: pointer ?? null, versions, model }, null, 2)}\n`);
+  const out: string[] = [];
+  const add = (k: string, v: string) => out.push(`${k.padEnd(14)}${v}`);
+  const g = model.gguf;
+  add('name', name);
+  add('architecture', g.architecture ?? 'unknown');
+  add('parameters', [g.parameters === null ? null : g.parameters.toLocaleString('en'), g.sizeLabel].filter((x) => x !== null).join(' / ') || 'unknown');
+  add('quantisation', g.quantisation ?? 'unknown');
+  add('context', g.contextLength === null ? 'unknown' : `${g.contextLength} tokens (trained)`);
+  add('chat template', g.hasChatTemplate ? 'yes (in the GGUF)' : 'no (set chat_template in the config)');
+  add('licence', licenceSummary(model));
+  add('source', `${model.source.ref}${model.source.verified ? ' (sha256 verified)' : ''}`);
+  add('file', `${h.store.blobPath(model.sha256)} (${formatBytes(model.size)})`);
+  add('sha256', model.sha256);
+  if (pointer !== undefined) {
+    add('versions', versions.map((v) => `v${v.version}${v.version === pointer.current ? ' (current)' : ''}${v.version === pointer.canary ? ` (canary ${pointer.canaryPercent}%)` : ''} ${v.sha256.slice(0, 12)}`).join(', '));
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function licenceSummary(model: LocalModel): string {
+  const ids = [model.licence.id, ...model.licence.also].filter((x): x is string => x !== null);
+  if (ids.length === 0) return `unknown${model.gguf.license === null ? '' : ` (general.license: ${model.gguf.license})`}; check its terms before serving others`;
+  return ids.map((id) => {
+    const t = LICENCES[id];
+    if (t === undefined) return `${id} (not in flambeau's list)`;
+    const users = t.maxMonthlyUsers === null ? '' : `, up to ${t.maxMonthlyUsers.toLocaleString('en')} monthly users`;
+    return `${t.title}: ${t.commercial ? 'commercial use allowed' : 'non-commercial only'}${users}${t.attribution === null ? '' : `; ${t.attribution}`} [${t.source}]`;
+  }).join(' + ') + ` (from ${model.licence.from})`;
+}
+
+async function remove(h: ModelHome, name: string): Promise<void> {
+  const versions = h.registry.versions(name);
+  if (versions.length > 0) {
+    h.registry.removeName(name);
+    const deleted: string[] = [];
+    for (const sha of new Set(versions.map((v) => v.sha256))) {
+      if (h.registry.usersOf(sha).length > 0) continue;
+      await h.store.remove(sha);
+      deleted.push(sha.slice(0, 12));
+    }
+    process.stdout.write(`${name} removed${deleted.length === 0 ? '' : `; deleted ${deleted.join(', ')}`}.\n`);
+    return;
+  }
+  if (/^[0-9a-f]{64}$/.test(name) && (await h.store.readManifest(name)) !== null) {
+    const users = h.registry.usersOf(name);
+    if (users.length > 0) throw new CliExit(EXIT.requestFailed, `error: ${name.slice(0, 12)} is used by ${users.join(', ')}; remove those names first.`);
+    await h.store.remove(name);
+    process.stdout.write(`deleted ${name.slice(0, 12)}.\n`);
+    return;
+  }
+  throw new CliExit(EXIT.requestFailed, `error: no served name or file "${name}" in ${h.home}.`);
 }

@@ -1,0 +1,205 @@
+/**
+ * Knowledge benchmark: ingest rate (documents/s and MB/s, with embedding excluded and included),
+ * hybrid search latency p50/p99 at 10k and 100k chunks, and retrieval quality (nDCG@10,
+ * recall@100) of BM25, vector and hybrid search on a BEIR-layout folder (corpus.jsonl,
+ * queries.jsonl, qrels/test.tsv): bench/data/knowledge-beir-mini (built for this bench) and any
+ * folders named in FLAMBEAU_BENCH_BEIR (colon-separated).
+ * Run alone: `node --import tsx bench/knowledge.bench.ts`, or through `npm run bench`.
+ *
+ * Embeddings "included" use the repo's tiny test GGUF on the real llama.cpp engine (one thread):
+ * it measures the pipeline, not a production embedding model. Search latency uses 384-dimension
+ * vectors (the width of common small embedding models) and excludes embedding the query.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeTestModels, TEST_MODEL_VOCABULARY } from '../test/fixtures/test-models.js';
+import { createEngine } from '../src/engine/child-engine.js';
+import { createKnowledge, embedderOf, KnowledgeDb, type Embedder, type SearchMode } from '../src/knowledge/index.js';
+import { createLlamaCppProvider } from '../src/providers/llamacpp/llamacpp-provider.js';
+import { openStore } from '../src/store/store.js';
+import { fmt, percentile, table } from './stats.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Zipf-ish words: a few frequent, many rare, as in real text. */
+function sentenceMaker(seed: number): (words: number) => string {
+  const random = rng(seed);
+  const vocabulary = [...TEST_MODEL_VOCABULARY, ...Array.from({ length: 3000 }, (_, i) => `term${i.toString(36)}`)];
+  return (n) => Array.from({ length: n }, () => vocabulary[Math.floor(vocabulary.length * random() ** 2.5)]).join(' ');
+}
+
+async function ingestRate(embedder: Embedder | null, label: string, files: number): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-ingest-'));
+  try {
+    const words = sentenceMaker(1);
+    mkdirSync(join(dir, 'docs'));
+    for (let i = 0; i < files; i++) {
+      const sections = Array.from({ length: 4 }, (_, s) => `## Section ${s}\n\n${words(60)}.\n\n${words(80)}.`).join('\n\n');
+      writeFileSync(join(dir, 'docs', `doc-${i}.md`), `# Document ${i}\n\n${sections}\n`);
+    }
+    const store = openStore(join(dir, 'flambeau.db'));
+    const knowledge = createKnowledge({ db: store.db, embedder });
+    const report = await knowledge.ingest({ collection: 'bench', paths: [join(dir, 'docs')] });
+    const again = await knowledge.ingest({ collection: 'bench', paths: [join(dir, 'docs')] });
+    store.close();
+    const s = report.elapsedMs / 1000;
+    return [label, String(report.documents), String(report.chunks), fmt(report.documents / s, 1), fmt(report.bytes / 1e6 / s, 2), fmt(again.documents === 0 ? again.total / (again.elapsedMs / 1000) : Number.NaN, 0)];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function randomVector(random: () => number, dims: number): Float32Array {
+  const v = new Float32Array(dims);
+  for (let i = 0; i < dims; i++) v[i] = random() * 2 - 1;
+  return v;
+}
+
+async function searchLatency(chunks: number, dims: number): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-search-'));
+  try {
+    const store = openStore(join(dir, 'flambeau.db'));
+    const db = new KnowledgeDb(store.db);
+    const random = rng(2);
+    const words = sentenceMaker(3);
+    const space = db.vectorSpace('bench-random', dims, Date.now());
+    db.ensureCollection('bench', Date.now());
+    const perFile = 100;
+    const t0 = performance.now();
+    for (let f = 0; f < chunks / perFile; f++) {
+      const texts = Array.from({ length: perFile }, () => words(40));
+      db.writeFile(
+        { collection: 'bench', path: `/bench/file-${f}.md`, hash: String(f), size: 0, mtime: Date.now(), documents: [{ date: Date.now(), chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }], vectors: { space, values: texts.map(() => randomVector(random, dims)) } },
+        Date.now(),
+      );
+    }
+    const loadSeconds = (performance.now() - t0) / 1000;
+    let queryVector = randomVector(random, dims);
+    const embedder: Embedder = { model: 'bench-random', embed: async (texts) => texts.map(() => queryVector) };
+    const knowledge = createKnowledge({ db: store.db, embedder });
+    const times: number[] = [];
+    const bm25: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const query = words(5);
+      queryVector = randomVector(random, dims);
+      const start = performance.now();
+      await knowledge.search(query, { collections: ['bench'] }, { k: 10 });
+      if (i >= 20) times.push(performance.now() - start); // the first ones warm the page cache
+      const b = performance.now();
+      await knowledge.search(query, { collections: ['bench'] }, { k: 10, mode: 'bm25' });
+      if (i >= 20) bm25.push(performance.now() - b);
+    }
+    store.close();
+    return [String(chunks), String(dims), fmt(loadSeconds, 1), fmt(percentile(bm25, 50), 2), fmt(percentile(times, 50), 2), fmt(percentile(times, 99), 2)];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Beir { corpus: Array<{ _id: string; title?: string; text: string }>; queries: Map<string, string>; qrels: Map<string, Map<string, number>> }
+
+function readBeir(folder: string): Beir {
+  const lines = (file: string) => readFileSync(join(folder, file), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const corpus = lines('corpus.jsonl').map((l) => JSON.parse(l) as { _id: string; title?: string; text: string });
+  const queries = new Map(lines('queries.jsonl').map((l) => JSON.parse(l) as { _id: string; text: string }).map((q) => [q._id, q.text]));
+  const qrels = new Map<string, Map<string, number>>();
+  for (const line of lines('qrels/test.tsv').slice(1)) {
+    const [q, d, s] = line.split('\t');
+    if (q === undefined || d === undefined || Number(s) <= 0) continue;
+    if (!qrels.has(q)) qrels.set(q, new Map());
+    qrels.get(q)?.set(d, Number(s));
+  }
+  return { corpus, queries, qrels };
+}
+
+function ndcgAt10(ranked: string[], relevant: Map<string, number>): number {
+  const dcg = ranked.slice(0, 10).reduce((sum, id, i) => sum + ((2 ** (relevant.get(id) ?? 0)) - 1) / Math.log2(i + 2), 0);
+  const ideal = [...relevant.values()].sort((a, b) => b - a).slice(0, 10).reduce((sum, g, i) => sum + (2 ** g - 1) / Math.log2(i + 2), 0);
+  return ideal === 0 ? 0 : dcg / ideal;
+}
+
+async function beirQuality(folder: string, embedder: Embedder): Promise<string[][]> {
+  const data = readBeir(folder);
+  const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-beir-'));
+  try {
+    const store = openStore(join(dir, 'flambeau.db'));
+    const db = new KnowledgeDb(store.db);
+    db.ensureCollection('beir', Date.now());
+    for (let i = 0; i < data.corpus.length; i += 64) {
+      const batch = data.corpus.slice(i, i + 64);
+      const texts = batch.map((d) => (d.title ? `${d.title}\n${d.text}` : d.text));
+      const vectors = await embedder.embed(texts, new AbortController().signal);
+      const space = db.vectorSpace(embedder.model, (vectors[0] as Float32Array).length, Date.now());
+      batch.forEach((doc, j) =>
+        db.writeFile({ collection: 'beir', path: doc._id, hash: doc._id, size: 0, mtime: 0, documents: [{ date: 0, ...(doc.title ? { title: doc.title } : {}), chunks: [{ text: doc.text, start: 0, end: doc.text.length }] }], vectors: { space, values: [vectors[j] as Float32Array] } }, 0),
+      );
+    }
+    const knowledge = createKnowledge({ db: store.db, embedder });
+    const rows: string[][] = [];
+    for (const mode of ['bm25', 'vector', 'hybrid'] as SearchMode[]) {
+      let ndcg = 0;
+      let recall = 0;
+      let n = 0;
+      for (const [id, relevant] of data.qrels) {
+        const query = data.queries.get(id);
+        if (query === undefined) continue;
+        const hits = await knowledge.search(query, { collections: ['beir'] }, { k: 100, mode });
+        const ranked = [...new Set(hits.map((h) => h.chunk.path))];
+        ndcg += ndcgAt10(ranked, relevant);
+        recall += ranked.slice(0, 100).filter((d) => relevant.has(d)).length / relevant.size;
+        n += 1;
+      }
+      rows.push([folder.split('/').filter(Boolean).at(-1) ?? folder, String(data.corpus.length), String(n), mode, fmt(ndcg / n, 3), fmt(recall / n, 3)]);
+    }
+    store.close();
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  console.log('\n## knowledge: ingest, hybrid search, retrieval quality');
+  const modelsDir = mkdtempSync(join(tmpdir(), 'flambeau-bench-models-'));
+  const engine = createEngine({ idleTimeoutMs: 60_000, gpu: false, threads: 1, maxQueue: 64, logger: quiet });
+  const provider = createLlamaCppProvider({ id: 'local', locality: 'device', engine });
+  try {
+    const models = await makeTestModels(modelsDir);
+    const model = provider.embeddingModel?.({ name: 'test-gguf', model: 'flambeau-chat', path: models.chat, context: 1024, threads: 1 });
+    if (model === undefined) throw new Error('the llamacpp provider cannot embed');
+    const embedder = embedderOf(model, 'test-gguf', 32);
+
+    console.log('\ningest (Markdown, ~3 KB per document, 4 sections; re-run = unchanged files skipped)');
+    table(['embedding', 'documents', 'chunks', 'docs/s', 'MB/s', 're-run files/s'], [await ingestRate(null, 'excluded', 400), await ingestRate(embedder, 'test GGUF, 1 thread', 100)]);
+
+    console.log('\nsearch latency (ms, k=10; hybrid = BM25 + sqlite-vec brute-force KNN + RRF; target hybrid p50 <= 20 ms at 100k)');
+    table(['chunks', 'dims', 'load s', 'bm25 p50', 'hybrid p50', 'hybrid p99'], [await searchLatency(10_000, 384), await searchLatency(100_000, 384)]);
+
+    console.log('\nretrieval quality (BEIR layout; vectors from the test GGUF: a bag-of-words model, so vector ≈ folded BM25)');
+    const folders = [fileURLToPath(new URL('./data/knowledge-beir-mini', import.meta.url)), ...(process.env.FLAMBEAU_BENCH_BEIR ?? '').split(':').filter((f) => f !== '')];
+    const rows: string[][] = [];
+    for (const folder of folders) rows.push(...(await beirQuality(folder, embedder)));
+    table(['set', 'docs', 'queries', 'mode', 'nDCG@10', 'recall@100'], rows);
+  } finally {
+    await provider.close();
+    await engine.shutdown();
+    rmSync(modelsDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

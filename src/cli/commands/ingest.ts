@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.js';
+import type { GatewayConfig } from '../../config/gateway-config.js';
+import { createEngine } from '../../engine/child-engine.js';
+import type { Engine } from '../../engine/engine.js';
+import { createLogger } from '../../log/logger.js';
+import { createKnowledge, embedderOf, isCollectionName, type Embedder, type IngestProgress } from '../../knowledge/index.js';
+import { createModelCatalog } from '../../models/model-catalog.js';
+import { createProvider } from '../../providers/registry.js';
+import type { Provider } from '../../providers/spec.js';
+import { openStore } from '../../store/store.js';
+import { CliExit, EXIT } from '../exit-codes.js';
+
+/**
+ * Runs in-process, like `serve` and `scan`: the files are on this machine, the index is the home
+ * folder's SQLite file (WAL: a running server keeps serving meanwhile), and the embedding model
+ * is started here (a llamacpp model in its own engine process), so no upload API is needed.
+ */
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('Index files and folders (Markdown, text, HTML, PDF, DOCX, .eml, .mbox) into a knowledge collection; unchanged files are skipped.')
+    .argument('<paths...>', 'files and folders (walked recursively)')
+    .option('--collection <name>', 'collection to index into', 'default')
+    .option('--embedding-model <name>', 'model that embeds the chunks (default: knowledge.embedding_model, else the first device-local model that embeds)')
+    .option('--no-embeddings', 'full-text index only (no vectors)')
+    .option('--config <path>', 'config file')
+    .option('--home <dir>', 'home folder')
+    .option('--json', 'print the report as JSON')
+    .action(async (paths: string[], opts: { collection: string; embeddingModel?: string; embeddings: boolean; config?: string; home?: string; json?: boolean }) => {
+      if (!isCollectionName(opts.collection)) throw new CliExit(EXIT.usage, 'error: --collection: letters, digits, "_", "-" and "." only, at most 64 characters.');
+      const config = loadConfig({ configPath: opts.config, home: opts.home });
+      const runtime = openEmbedder(config, opts.embeddings ? opts.embeddingModel ?? null : false);
+      const store = openStore(join(config.home, 'flambeau.db'));
+      const abort = new AbortController();
+      const stop = (): void => abort.abort();
+      process.once('SIGINT', stop);
+      const bar = progressBar(opts.json !== true && process.stderr.isTTY === true);
+      try {
+        const knowledge = createKnowledge({ db: store.db, embedder: runtime.embedder });
+        if (opts.json !== true) process.stderr.write(`ingesting into "${opts.collection}" ${runtime.embedder === null ? '(full-text only)' : `(embeddings: ${runtime.embedder.model})`}\n`);
+        const report = await knowledge.ingest({ collection: opts.collection, paths, signal: abort.signal, onProgress: bar.update });
+        bar.done();
+        if (opts.json === true) {
+          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        } else {
+          const seconds = report.elapsedMs / 1000;
+          process.stdout.write(
+            `${report.total} files: ${report.indexed} indexed, ${report.skipped} unchanged, ${report.removed} removed, ${report.failed} failed; ` +
+              `${report.documents} documents, ${report.chunks} chunks in ${seconds.toFixed(1)} s\n`,
+          );
+          for (const failure of report.failures) process.stdout.write(`  failed: ${failure.path}: ${failure.reason}\n`);
+        }
+        if (report.failed > 0) process.exitCode = EXIT.requestFailed;
+      } finally {
+        process.off('SIGINT', stop);
+        store.close();
+        await runtime.close();
+      }
+    });
+}
+
+/**
+ * The embedder for `name` (a configured model that can embed); null name: the first device-local
+ * model that embeds, or none (full-text only, with a warning); false: embeddings off.
+ */
+export function openEmbedder(config: GatewayConfig, name: string | null | false): { embedder: Embedder | null; close(): Promise<void> } {
+  if (name === false || config.models.length === 0) return { embedder: null, close: async () => {} };
+  let engine: Engine | undefined;
+  const logger = createLogger(config.log.level);
+  const providers = new Map<string, Provider>();
+  for (const provider of config.providers) {
+    providers.set(provider.id, createProvider(provider, { engine: () => (engine ??= createEngine({ idleTimeoutMs: config.engine.idleTimeoutMs, gpu: config.engine.gpu, maxQueue: config.engine.maxQueue, threads: config.engine.threads, logger })) }));
+  }
+  const close = async (): Promise<void> => {
+    await Promise.allSettled([...providers.values()].map((p) => p.close()));
+    await engine?.shutdown().catch(() => undefined);
+  };
+  const catalog = createModelCatalog(config.models, providers);
+  const entry = name === null ? catalog.list().find((e) => e.locality === 'device' && e.embedding !== undefined) : catalog.get(name);
+  if (entry === undefined) {
+    process.stderr.write('warning: no device-local model can embed; indexing for full-text search only (set --embedding-model)\n');
+    return { embedder: null, close };
+  }
+  if (entry.embedding === undefined) throw new CliExit(EXIT.usage, `error: the model ${entry.name} cannot embed.`);
+  if (entry.locality !== 'device') process.stderr.write(`warning: ${entry.name} runs on a ${entry.locality} model: your documents' text is sent there to be embedded\n`);
+  return { embedder: embedderOf(entry.embedding, entry.name), close };
+}
+
+/** A one-line progress bar on stderr (TTY only): files, rate in files/s and MB/s. */
+function progressBar(enabled: boolean): { update(p: IngestProgress): void; done(): void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (!enabled || (now - last < 100 && p.processed < p.total)) return;
+      last = now;
+      shown = true;
+      const width = 24;
+      const filled = p.total === 0 ? width : Math.round((p.processed / p.total) * width);
+      const seconds = Math.max(p.elapsedMs / 1000, 0.001);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.processed}/${p.total} files  ${(p.processed / seconds).toFixed(1)} files/s  ${(p.bytes / 1e6 / seconds).toFixed(2)} MB/s  ` +
+          `${p.chunks} chunks  ${p.skipped} unchanged  ${p.failed} failed\x1b[K`,
+      );
+    },
+    done() {
+      if (shown) process.stderr.write('\n');
+    },
+  };
+}

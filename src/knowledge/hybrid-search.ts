@@ -1,0 +1,84 @@
+import type { KnowledgeDb, SearchFilters, StoredChunk } from './db.js';
+import type { Embedder } from './embedder.js';
+
+export type SearchMode = 'hybrid' | 'bm25' | 'vector';
+
+export interface SearchOptions {
+  query: string;
+  filters: SearchFilters;
+  /** Chunks returned (default 8). */
+  k?: number;
+  /** Null: BM25 only. */
+  embedder: Embedder | null;
+  signal?: AbortSignal;
+  mode?: SearchMode;
+  /** Candidates taken from each list before fusion (default max(50, 2k)). */
+  candidates?: number;
+  /** The RRF constant (default 60, as in Cormack et al. 2009). */
+  rrfK?: number;
+}
+
+export interface SearchHit {
+  chunk: StoredChunk;
+  /** Fused score: Σ 1/(rrfK + rank) over the lists the chunk is in (or the single list's). */
+  score: number;
+  /** 1-based ranks in each list; null when absent from it. */
+  bm25Rank: number | null;
+  vectorRank: number | null;
+  /** FTS5 bm25() (lower is better) and cosine distance (0..2, lower is better). */
+  bm25: number | null;
+  distance: number | null;
+}
+
+/**
+ * Hybrid search: BM25 over FTS5 (case- and accent-folded) and k-nearest vectors in sqlite-vec,
+ * fused by reciprocal rank fusion, which needs no score calibration between the two lists.
+ */
+export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): Promise<SearchHit[]> {
+  const k = options.k ?? 8;
+  const mode = options.mode ?? 'hybrid';
+  const candidates = Math.max(options.candidates ?? 50, k * 2);
+  const rrfK = options.rrfK ?? 60;
+  if (options.filters.collections.length === 0) return [];
+  const text = mode === 'vector' ? [] : textHits(db, options.query, options.filters, candidates);
+  const vector = mode === 'bm25' || options.embedder === null ? [] : await vectorHits(db, options.embedder, options.query, options.filters, candidates, options.signal);
+  const fused = new Map<number, Omit<SearchHit, 'chunk'>>();
+  const entry = (id: number) => {
+    let hit = fused.get(id);
+    if (hit === undefined) fused.set(id, (hit = { score: 0, bm25Rank: null, vectorRank: null, bm25: null, distance: null }));
+    return hit;
+  };
+  text.forEach((h, i) => Object.assign(entry(h.id), { bm25Rank: i + 1, bm25: h.score }));
+  vector.forEach((h, i) => Object.assign(entry(h.id), { vectorRank: i + 1, distance: h.distance }));
+  for (const hit of fused.values()) hit.score = (hit.bm25Rank === null ? 0 : 1 / (rrfK + hit.bm25Rank)) + (hit.vectorRank === null ? 0 : 1 / (rrfK + hit.vectorRank));
+  // Ties (same fused score) go to the better single rank, then to the lower id: stable results.
+  const order = [...fused.entries()].sort(([ia, a], [ib, b]) => b.score - a.score || Math.min(a.bm25Rank ?? Infinity, a.vectorRank ?? Infinity) - Math.min(b.bm25Rank ?? Infinity, b.vectorRank ?? Infinity) || ia - ib).slice(0, k);
+  const chunks = db.chunks(order.map(([id]) => id));
+  const byId = new Map(chunks.map((c) => [c.id, c]));
+  return order.flatMap(([id, hit]) => {
+    const chunk = byId.get(id);
+    return chunk === undefined ? [] : [{ chunk, ...hit }];
+  });
+}
+
+function textHits(db: KnowledgeDb, query: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
+  const match = ftsQuery(query);
+  return match === null ? [] : db.searchText(match, filters, limit);
+}
+
+async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, filters: SearchFilters, limit: number, signal?: AbortSignal): Promise<Array<{ id: number; distance: number }>> {
+  const spaces = db.vectorSpaces().filter((s) => s.model === embedder.model);
+  if (spaces.length === 0 || query.trim() === '') return [];
+  const [vector] = await embedder.embed([query], signal ?? new AbortController().signal);
+  const space = spaces.find((s) => s.dimensions === vector?.length);
+  return vector === undefined || space === undefined ? [] : db.searchVectors(space, vector, filters, limit);
+}
+
+/**
+ * The user's words as an FTS5 query: each word quoted (no operator or column syntax gets
+ * through), any of them may match, BM25 ranks those matching more and rarer words first.
+ */
+export function ftsQuery(text: string): string | null {
+  const words = [...new Set((text.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))].slice(0, 64);
+  return words.length === 0 ? null : words.map((w) => `"${w}"`).join(' OR ');
+}

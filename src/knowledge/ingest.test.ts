@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, symlinkSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { openStore, type Store } from '../store/store.js';
+import { makeDocx, makeEml, makeMbox, makePdf } from './__fixtures__/make-documents.js';
+import { hashingEmbedder } from './__fixtures__/hashing-embedder.js';
+import { KnowledgeDb } from './db.js';
+import { ingest } from './ingest.js';
+
+function chunkCounts(store: Store): Array<{ path: string; n: number }> {
+  return store.db.prepare('SELECT path, COUNT(*) AS n FROM knowledge_chunks GROUP BY path ORDER BY path').all() as Array<{ path: string; n: number }>;
+}
+
+function vectorCount(db: KnowledgeDb): number {
+  return db.vectorSpaces().reduce((sum, s) => sum + (db.db.prepare(`SELECT COUNT(*) FROM ${s.table}`).pluck().get() as number), 0);
+}
+
+describe('ingest', () => {
+  let dir: string;
+  let store: Store;
+  let db: KnowledgeDb;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flambeau-ingest-'));
+    store = openStore(join(dir, 'flambeau.db'));
+    db = new KnowledgeDb(store.db);
+  });
+  after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('indexes every format, recursively; re-runs skip unchanged files; changed and deleted ones are handled', async () => {
+    const docs = join(dir, 'docs');
+    mkdirSync(join(docs, 'sub', 'deeper'), { recursive: true });
+    mkdirSync(join(docs, '.hidden'));
+    writeFileSync(join(docs, 'a.md'), '# Titre\n\nLa réunion budget est lundi.\n');
+    writeFileSync(join(docs, 'b.txt'), 'Plain text about the invoice.');
+    writeFileSync(join(docs, 'sub', 'c.html'), '<h1>Page</h1><p>Weather in Paris.</p>');
+    writeFileSync(join(docs, 'sub', 'd.pdf'), makePdf(['Page one.', 'Page two.']));
+    writeFileSync(join(docs, 'sub', 'deeper', 'e.docx'), makeDocx(['# Memo', 'Contract signed.']));
+    writeFileSync(join(docs, 'sub', 'f.eml'), makeEml({ from: 'alice@example.org', to: 'b@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: 'Hello', body: 'Body.' }));
+    writeFileSync(join(docs, 'g.mbox'), makeMbox([1, 2, 3].map((i) => ({ from: `u${i}@example.org`, to: 'x@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: `S${i}`, body: `Message ${i}.` }))));
+    writeFileSync(join(docs, 'ignored.png'), 'not text');
+    writeFileSync(join(docs, '.hidden', 'secret.md'), 'hidden');
+    writeFileSync(join(docs, 'broken.pdf'), 'this is not a pdf');
+    const embedder = hashingEmbedder();
+    const progress: number[] = [];
+    const first = await ingest({ db, collection: 'notes', paths: [docs], embedder, onProgress: (p) => progress.push(p.processed) });
+    assert.equal(first.total, 8);
+    assert.equal(first.indexed, 7);
+    assert.equal(first.failed, 1);
+    assert.equal(first.failures[0]?.path, join(docs, 'broken.pdf'));
+    assert.ok(first.failures[0]!.reason.length > 0);
+    assert.equal(first.documents, 9); // 6 single documents + 3 messages
+    assert.equal(progress.at(-1), 8);
+    const chunks = first.chunks;
+    assert.equal(vectorCount(db), chunks);
+    assert.equal((db.collections()[0]?.files), 7);
+
+    const again = await ingest({ db, collection: 'notes', paths: [docs], embedder });
+    assert.deepEqual([again.indexed, again.skipped, again.removed, again.failed], [0, 7, 0, 1]);
+    assert.equal(vectorCount(db), chunks);
+
+    // A touched but identical file is still skipped (content hash, not mtime).
+    utimesSync(join(docs, 'b.txt'), new Date(), new Date(Date.now() + 5_000));
+    writeFileSync(join(docs, 'a.md'), '# Titre\n\nLa réunion est déplacée à mardi.\n\n## Suite\n\nBudget validé.\n');
+    rmSync(join(docs, 'sub', 'c.html'));
+    const third = await ingest({ db, collection: 'notes', paths: [docs], embedder });
+    assert.deepEqual([third.indexed, third.skipped, third.removed], [1, 5, 1]);
+    const counts = chunkCounts(store);
+    assert.equal(counts.find((c) => c.path.endsWith('a.md'))?.n, 2);
+    assert.equal(counts.some((c) => c.path.endsWith('c.html')), false);
+    assert.equal(vectorCount(db), counts.reduce((s, c) => s + c.n, 0));
+    const text = store.db.prepare("SELECT text FROM knowledge_chunks WHERE path LIKE '%a.md' ORDER BY seq").pluck().all();
+    assert.deepEqual(text, ['La réunion est déplacée à mardi.', 'Budget validé.']);
+  });
+
+  it('re-embeds when the embedding model changes', async () => {
+    const folder = join(dir, 'model-change');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'x.md'), 'Some words.');
+    await ingest({ db, collection: 'models', paths: [folder], embedder: hashingEmbedder(64, 'model-a') });
+    const same = await ingest({ db, collection: 'models', paths: [folder], embedder: hashingEmbedder(64, 'model-a') });
+    assert.equal(same.skipped, 1);
+    const other = await ingest({ db, collection: 'models', paths: [folder], embedder: hashingEmbedder(32, 'model-b') });
+    assert.equal(other.indexed, 1);
+  });
+
+  it('lists unreadable files with the reason and goes on', async () => {
+    const folder = join(dir, 'unreadable');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'ok.txt'), 'fine');
+    // A link to nowhere cannot be read by anyone, root included (a mode-000 file can by root).
+    symlinkSync(join(folder, 'missing-target.txt'), join(folder, 'dangling.txt'));
+    const report = await ingest({ db, collection: 'locked', paths: [folder], embedder: null });
+    assert.equal(report.indexed, 1);
+    assert.equal(report.failures[0]?.path, join(folder, 'dangling.txt'));
+    assert.match(report.failures[0]?.reason ?? '', /ENOENT/);
+  });
+
+  it('reports a missing path and removes what was indexed under it', async () => {
+    const folder = join(dir, 'gone');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'x.txt'), 'text');
+    await ingest({ db, collection: 'gone', paths: [folder], embedder: null });
+    rmSync(folder, { recursive: true });
+    const report = await ingest({ db, collection: 'gone', paths: [folder], embedder: null });
+    assert.equal(report.removed, 1);
+    assert.match(report.failures[0]?.reason ?? '', /ENOENT/);
+  });
+
+  it('a run killed mid-way resumes without duplicates', async () => {
+    const folder = join(dir, 'killed');
+    mkdirSync(folder);
+    for (let i = 0; i < 6; i++) writeFileSync(join(folder, `n${i}.md`), `# Note ${i}\n\nFirst paragraph ${i}.\n\n## Part\n\nSecond paragraph ${i}.\n`);
+    const dbPath = join(dir, 'killed.db');
+    openStore(dbPath).close();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./__fixtures__/ingest-child.ts', import.meta.url)), dbPath, folder], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (data: Buffer) => {
+        out += data.toString();
+        if (/processed 2\n/.test(out)) child.kill('SIGKILL');
+      });
+      child.on('exit', () => resolve());
+      child.on('error', reject);
+    });
+    assert.doesNotMatch(out, /done/);
+    const resumedStore = openStore(dbPath);
+    try {
+      const resumedDb = new KnowledgeDb(resumedStore.db);
+      const before = resumedStore.db.prepare('SELECT COUNT(*) FROM knowledge_files').pluck().get() as number;
+      assert.ok(before >= 2 && before < 6, `files indexed before the kill: ${before}`);
+      const report = await ingest({ db: resumedDb, collection: 'notes', paths: [folder], embedder: hashingEmbedder() });
+      assert.equal(report.skipped, before);
+      assert.equal(report.indexed, 6 - before);
+      assert.deepEqual(chunkCounts(resumedStore).map((c) => c.n), [2, 2, 2, 2, 2, 2]);
+      assert.equal(vectorCount(resumedDb), 12);
+      assert.equal(resumedStore.db.prepare("SELECT COUNT(*) FROM knowledge_fts WHERE knowledge_fts MATCH 'paragraph'").pluck().get(), 12);
+    } finally {
+      resumedStore.close();
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import type { ChatMessage } from '../providers/spec.js';
+import type { Db } from '../store/store.js';
+import { FlambeauError } from '../errors/index.js';
+import { KnowledgeDb, type CollectionInfo, type SearchFilters } from './db.js';
+import type { Embedder } from './embedder.js';
+import { searchKnowledge, type SearchHit, type SearchMode } from './hybrid-search.js';
+import { ingest, type IngestOptions, type IngestReport } from './ingest.js';
+import { buildKnowledgeContext, type KnowledgeContext } from './knowledge-context.js';
+import { rewriteQuery } from './rewrite-query.js';
+
+export interface Retrieval {
+  /** The query searched (the last user turn, rewritten with the conversation when there is history). */
+  query: string;
+  hits: SearchHit[];
+  context: KnowledgeContext;
+  /** True when every collection is marked shareable: the request may leave the device (privacy guard still runs). */
+  shareable: boolean;
+}
+
+export interface Knowledge {
+  readonly db: KnowledgeDb;
+  readonly embedder: Embedder | null;
+  collections(): CollectionInfo[];
+  /** Throws `not_found` naming the collections that do not exist. */
+  requireCollections(names: readonly string[]): void;
+  /** True when every named collection exists and is marked shareable. */
+  shareable(names: readonly string[]): boolean;
+  setShareable(name: string, shareable: boolean): void;
+  search(query: string, filters: SearchFilters, options?: { k?: number; mode?: SearchMode; signal?: AbortSignal }): Promise<SearchHit[]>;
+  /** RAG for one chat: rewrite, hybrid search, then the delimited context within `tokenBudget`. */
+  retrieve(messages: readonly ChatMessage[], collections: readonly string[], options: { tokenBudget: number; k?: number; signal?: AbortSignal }): Promise<Retrieval>;
+  ingest(options: Omit<IngestOptions, 'db' | 'embedder'>): Promise<IngestReport>;
+}
+
+/**
+ * The knowledge domain over the store's connection. `embedder` is the configured embedding
+ * model (`knowledge.embedding_model`), or null for full-text search only.
+ */
+export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Knowledge {
+  const db = new KnowledgeDb(deps.db);
+  const { embedder } = deps;
+  const known = (): Map<string, CollectionInfo> => new Map(db.collections().map((c) => [c.name, c]));
+  return {
+    db,
+    embedder,
+    collections: () => db.collections(),
+    requireCollections(names) {
+      const all = known();
+      const missing = names.filter((n) => !all.has(n));
+      if (missing.length > 0) {
+        throw new FlambeauError('not_found', `No knowledge collection named ${missing.map((m) => `\`${m}\``).join(', ')}; ingest documents with \`flambeau ingest PATH --collection NAME\`.`, { details: { collections: missing } });
+      }
+    },
+    shareable(names) {
+      const all = known();
+      return names.every((n) => all.get(n)?.shareable === true);
+    },
+    setShareable: (name, shareable) => db.setShareable(name, shareable),
+    search: (query, filters, options = {}) =>
+      searchKnowledge(db, { query, filters, embedder, ...(options.k === undefined ? {} : { k: options.k }), ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.signal === undefined ? {} : { signal: options.signal }) }),
+    async retrieve(messages, collections, options) {
+      this.requireCollections(collections);
+      const query = rewriteQuery(messages);
+      const hits = query === '' ? [] : await this.search(query, { collections }, { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+      return { query, hits, context: buildKnowledgeContext(hits, options.tokenBudget), shareable: this.shareable(collections) };
+    },
+    ingest: (options) => ingest({ ...options, db, embedder }),
+  };
+}

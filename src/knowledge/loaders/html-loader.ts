@@ -1,0 +1,68 @@
+import { Parser } from 'htmlparser2';
+import { DocumentBuilder, type DocumentLoader, type SourceDocument } from '../source-document.js';
+
+const BLOCKS = new Set(['p', 'div', 'li', 'ul', 'ol', 'pre', 'blockquote', 'table', 'tr', 'td', 'th', 'section', 'article', 'header', 'footer', 'main', 'aside', 'br', 'hr', 'dt', 'dd', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
+
+/** HTML: headings open sections and set the heading path; block elements are blocks. */
+export const htmlLoader: DocumentLoader = {
+  extensions: ['.html', '.htm', '.xhtml'],
+  async load(bytes) {
+    return [htmlDocument(bytes.toString('utf8'))];
+  },
+};
+
+/** Also used for DOCX (mammoth renders it to HTML) and HTML-only e-mails. */
+export function htmlDocument(html: string, fields: Omit<SourceDocument, 'text' | 'blocks'> = {}): SourceDocument {
+  const builder = new DocumentBuilder();
+  const path: string[] = [];
+  let text = '';
+  let headingLevel = 0;
+  let skipDepth = 0;
+  let inTitle = false;
+  let title = '';
+  let boundary = false;
+  const flush = (): void => {
+    if (text.trim() === '') return;
+    const heading = path.filter((h) => h !== '').join(' > ');
+    builder.add(text.replace(/[ \t\r\n]+/g, ' '), { ...(heading === '' ? {} : { heading }), ...(boundary ? { boundary } : {}) });
+    boundary = false;
+    text = '';
+  };
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (name === 'title') inTitle = true;
+        if (SKIPPED.has(name)) skipDepth += 1;
+        if (!BLOCKS.has(name)) return;
+        flush();
+        const level = /^h([1-6])$/.exec(name);
+        if (level !== null) headingLevel = Number(level[1]);
+      },
+      ontext(data) {
+        if (inTitle) title += data;
+        else if (skipDepth === 0) text += data;
+      },
+      onclosetag(name) {
+        if (name === 'title') inTitle = false;
+        if (SKIPPED.has(name)) skipDepth = Math.max(0, skipDepth - 1);
+        if (!BLOCKS.has(name)) return;
+        if (headingLevel > 0 && /^h[1-6]$/.test(name)) {
+          path.length = headingLevel - 1;
+          path[headingLevel - 1] = text.replace(/\s+/g, ' ').trim();
+          text = '';
+          headingLevel = 0;
+          boundary = true;
+          return;
+        }
+        flush();
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush();
+  const cleanTitle = title.replace(/\s+/g, ' ').trim() || path[0];
+  return builder.build({ ...(cleanTitle === undefined || cleanTitle === '' ? {} : { title: cleanTitle }), ...fields });
+}

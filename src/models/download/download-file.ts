@@ -1,0 +1,161 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { request, type Dispatcher } from 'undici';
+import { FlambeauError } from '../../errors/index.js';
+
+export interface DownloadRequest {
+  url: string;
+  /** Bytes land here; a file already there is resumed with `Range: bytes=N-`. */
+  partialPath: string;
+  /** Lower-case hex; when set, a file that does not match is deleted and the download fails. */
+  expectedSha256: string | null;
+  expectedSize: number | null;
+  /** Sent to the first host only (never to the CDN a redirect leads to). */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Told when a download resumes or restarts (for the progress output). */
+  onNote?: (note: string) => void;
+}
+
+export interface DownloadProgress {
+  received: number;
+  total: number | null;
+}
+
+export interface DownloadResult {
+  sha256: string;
+  size: number;
+  /** Bytes that were already in the partial file and were not downloaded again. */
+  resumedFrom: number;
+}
+
+const MAX_REDIRECTS = 8;
+
+/**
+ * Streams a URL to `partialPath`, hashing as it goes. Resumes a partial file with an HTTP range
+ * (checking `206` and `Content-Range`), starts over when the server ignores ranges, verifies size
+ * and sha256 at the end. A cut connection keeps the partial file (the next attempt resumes it) and
+ * throws `upstream_failed`; a mismatching file is deleted.
+ */
+export async function downloadFile(req: DownloadRequest): Promise<DownloadResult> {
+  await mkdir(dirname(req.partialPath), { recursive: true });
+  let offset = await sizeOf(req.partialPath);
+  if (req.expectedSize !== null && offset > req.expectedSize) {
+    await rm(req.partialPath, { force: true });
+    offset = 0;
+  }
+  const hash = createHash('sha256');
+  if (offset > 0) await hashExisting(req.partialPath, hash);
+  if (req.expectedSize === null || offset < req.expectedSize) {
+    const response = await openDownload(req, offset);
+    const start = offset > 0 ? acceptedOffset(response, offset) : 0;
+    if (offset > 0) req.onNote?.(start === 0 ? 'the server ignored the range request: starting over' : `resuming at ${start} bytes`);
+    // A server that ignores ranges sends the whole file: the bytes hashed so far no longer count.
+    const active = start === offset ? hash : createHash('sha256');
+    await writeBody(response, req, active, start, totalOf(response, start) ?? req.expectedSize);
+    return finish(req, active, start);
+  }
+  return finish(req, hash, offset);
+}
+
+async function finish(req: DownloadRequest, hash: Hash, resumedFrom: number): Promise<DownloadResult> {
+  const size = await sizeOf(req.partialPath);
+  const sha256 = hash.digest('hex');
+  if (req.expectedSize !== null && size !== req.expectedSize) {
+    await rm(req.partialPath, { force: true });
+    throw new FlambeauError('upstream_failed', `download of ${req.url} gave ${size} bytes, expected ${req.expectedSize}; the file was deleted.`, { details: { size, expectedSize: req.expectedSize } });
+  }
+  if (req.expectedSha256 !== null && sha256 !== req.expectedSha256.toLowerCase()) {
+    await rm(req.partialPath, { force: true });
+    throw new FlambeauError('upstream_failed', `sha256 mismatch for ${req.url}: got ${sha256}, expected ${req.expectedSha256}; the file was deleted.`, { details: { sha256, expectedSha256: req.expectedSha256 } });
+  }
+  return { sha256, size, resumedFrom };
+}
+
+async function openDownload(req: DownloadRequest, offset: number): Promise<Dispatcher.ResponseData> {
+  let url = req.url;
+  const firstOrigin = new URL(url).origin;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'flambeau' };
+    if (new URL(url).origin === firstOrigin) Object.assign(headers, req.headers);
+    if (offset > 0) headers.range = `bytes=${offset}-`;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, { method: 'GET', headers, ...(req.signal === undefined ? {} : { signal: req.signal }) });
+    } catch (error) {
+      throw cut(req.url, error);
+    }
+    if (response.statusCode >= 300 && response.statusCode < 400) {
+      const location = response.headers.location;
+      await response.body.dump();
+      if (typeof location !== 'string') throw new FlambeauError('upstream_failed', `${url} redirected without a Location header.`);
+      url = new URL(location, url).toString();
+      continue;
+    }
+    if (response.statusCode === 200 || response.statusCode === 206) return response;
+    const status = response.statusCode;
+    await response.body.dump();
+    if (status === 416 && offset > 0) throw new FlambeauError('upstream_failed', `${req.url} refused the range ${offset}-; delete the partial file and pull again.`, { details: { status } });
+    if (status === 404) throw new FlambeauError('model_not_found', `${req.url} was not found (404).`, { details: { status, url: req.url } });
+    throw new FlambeauError('upstream_failed', `${req.url} answered HTTP ${status}.`, { details: { status, url: req.url } });
+  }
+  throw new FlambeauError('upstream_failed', `${req.url}: more than ${MAX_REDIRECTS} redirects.`);
+}
+
+/** The offset the server's answer continues from: `offset` for a matching 206, 0 when it sent the whole file. */
+function acceptedOffset(response: Dispatcher.ResponseData, offset: number): number {
+  if (response.statusCode !== 206) return 0;
+  const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(response.headers['content-range'] ?? ''));
+  if (range === null || Number(range[1]) !== offset) {
+    throw new FlambeauError('upstream_failed', `the server answered the range ${offset}- with Content-Range "${String(response.headers['content-range'] ?? '')}".`);
+  }
+  return offset;
+}
+
+function totalOf(response: Dispatcher.ResponseData, start: number): number | null {
+  const range = /\/(\d+)$/.exec(String(response.headers['content-range'] ?? ''));
+  if (range !== null) return Number(range[1]);
+  const length = Number(response.headers['content-length']);
+  return Number.isFinite(length) && length >= 0 ? start + length : null;
+}
+
+async function writeBody(response: Dispatcher.ResponseData, req: DownloadRequest, hash: Hash, start: number, total: number | null): Promise<void> {
+  const out = createWriteStream(req.partialPath, { flags: start === 0 ? 'w' : 'a' });
+  let received = start;
+  req.onProgress?.({ received, total });
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      received += chunk.length;
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+      req.onProgress?.({ received, total });
+    }
+  } catch (error) {
+    await closeStream(out);
+    throw cut(req.url, error, received);
+  }
+  await closeStream(out);
+}
+
+function closeStream(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+async function hashExisting(path: string, hash: Hash): Promise<void> {
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
+}
+
+async function sizeOf(path: string): Promise<number> {
+  return stat(path).then((s) => s.size, () => 0);
+}
+
+function cut(url: string, error: unknown, received?: number): FlambeauError {
+  if (error instanceof FlambeauError) return error;
+  const name = (error as { name?: string }).name;
+  if (name === 'AbortError') return new FlambeauError('client_closed', 'The download was cancelled.', { cause: error });
+  const code = (error as { code?: string }).code ?? (error as Error).message;
+  return new FlambeauError('upstream_failed', `download of ${url} was interrupted (${code})${received === undefined ? '' : ` after ${received} bytes; the partial file is kept and the next pull resumes it`}.`, { cause: error, details: { received: received ?? null, retryable: true } });
+}

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { request } from 'undici';
+import { z } from 'zod';
+import { FlambeauError } from '../../errors/index.js';
+import type { ModelRef } from '../model-ref.js';
+import type { RemoteFile } from './remote-file.js';
+
+type OllamaRef = Extract<ModelRef, { kind: 'ollama' }>;
+
+/** Media types of the Ollama registry (an OCI distribution registry with Ollama's layer types). */
+export const OLLAMA_MEDIA_TYPES = {
+  manifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  model: 'application/vnd.ollama.image.model',
+  license: 'application/vnd.ollama.image.license',
+  template: 'application/vnd.ollama.image.template',
+  params: 'application/vnd.ollama.image.params',
+} as const;
+
+const layer = z.object({ mediaType: z.string(), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int().nonnegative() });
+const manifestSchema = z.object({ schemaVersion: z.literal(2), mediaType: z.string().optional(), config: layer.optional(), layers: z.array(layer).min(1) });
+export type OllamaManifest = z.infer<typeof manifestSchema>;
+
+/** Small layers read as text (licence, template, params); the model layer is downloaded by the caller. */
+const SMALL_LAYER_BYTES = 1_000_000;
+
+/**
+ * Reads `GET {registry}/v2/{namespace}/{name}/manifests/{tag}`; the model is the layer of type
+ * `application/vnd.ollama.image.model`, fetched from `/v2/{namespace}/{name}/blobs/{digest}` (the
+ * registry redirects blob requests to its CDN). The licence, template and params layers are read
+ * and checked against their digests.
+ */
+export async function resolveOllamaModel(ref: OllamaRef, registry: string, signal?: AbortSignal): Promise<RemoteFile> {
+  const base = `${registry}/v2/${ref.namespace}/${ref.name}`;
+  const manifest = manifestSchema.safeParse(await getJson(`${base}/manifests/${ref.tag}`, signal, `ollama:${ref.name}:${ref.tag}`));
+  if (!manifest.success) throw new FlambeauError('upstream_failed', `the registry's manifest for ${ref.name}:${ref.tag} is not a v2 manifest (${manifest.error.issues[0]?.message ?? 'invalid'}).`);
+  const layers = manifest.data.layers;
+  const model = layers.find((l) => l.mediaType === OLLAMA_MEDIA_TYPES.model);
+  if (model === undefined) throw new FlambeauError('upstream_failed', `${ref.name}:${ref.tag} has no ${OLLAMA_MEDIA_TYPES.model} layer (not a GGUF model).`);
+  const text = async (type: string): Promise<string | undefined> => {
+    const found = layers.find((l) => l.mediaType === type);
+    if (found === undefined || found.size > SMALL_LAYER_BYTES) return undefined;
+    return getBlobText(`${base}/blobs/${found.digest}`, found.digest, signal);
+  };
+  const [licenseText, template, params] = await Promise.all([text(OLLAMA_MEDIA_TYPES.license), text(OLLAMA_MEDIA_TYPES.template), text(OLLAMA_MEDIA_TYPES.params)]);
+  const extras: RemoteFile['extras'] = {};
+  if (licenseText !== undefined) extras.licenseText = licenseText;
+  if (template !== undefined) extras.template = template;
+  if (params !== undefined) extras.params = parseParams(params);
+  return {
+    url: `${base}/blobs/${model.digest}`,
+    sha256: model.digest.slice('sha256:'.length),
+    size: model.size,
+    headers: {},
+    extras,
+    suggestedName: `${ref.name}-${ref.tag}`.toLowerCase(),
+  };
+}
+
+async function getJson(url: string, signal: AbortSignal | undefined, what: string): Promise<unknown> {
+  const body = await get(url, signal, { accept: OLLAMA_MEDIA_TYPES.manifest }, what);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new FlambeauError('upstream_failed', `the registry's manifest for ${what} is not JSON.`);
+  }
+}
+
+async function getBlobText(url: string, digest: string, signal: AbortSignal | undefined): Promise<string> {
+  const body = await get(url, signal, {}, digest);
+  const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  if (actual !== digest) throw new FlambeauError('upstream_failed', `registry blob ${digest} hashed to ${actual}.`);
+  return body.toString('utf8');
+}
+
+async function get(url: string, signal: AbortSignal | undefined, extra: Record<string, string>, what: string, hops = 0): Promise<Buffer> {
+  let response;
+  try {
+    response = await request(url, { method: 'GET', headers: { 'user-agent': 'flambeau', ...extra }, ...(signal === undefined ? {} : { signal }) });
+  } catch (error) {
+    throw new FlambeauError('upstream_failed', `cannot reach the registry for ${what} (${(error as { code?: string }).code ?? (error as Error).message}).`, { cause: error });
+  }
+  const location = response.headers.location;
+  if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string' && hops < 5) {
+    await response.body.dump();
+    return get(new URL(location, url).toString(), signal, extra, what, hops + 1);
+  }
+  if (response.statusCode === 404) {
+    await response.body.dump();
+    throw new FlambeauError('model_not_found', `the registry has no ${what}.`, { details: { status: 404 } });
+  }
+  if (response.statusCode >= 400) {
+    await response.body.dump();
+    throw new FlambeauError('upstream_failed', `the registry answered HTTP ${response.statusCode} for ${what}.`, { details: { status: response.statusCode } });
+  }
+  return Buffer.from(await response.body.arrayBuffer());
+}
+
+function parseParams(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

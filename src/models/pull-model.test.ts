@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { makeTestModels, type TestModelPaths } from '../../test/fixtures/test-models.js';
+import { startModelHub, type ModelHub } from '../../test/helpers/model-hub.js';
+import { FlambeauError } from '../errors/index.js';
+import { openStore, type Store } from '../store/store.js';
+import { createProgressReporter } from './download/progress-reporter.js';
+import { importModel } from './import-model.js';
+import { pullModel, type PullDeps } from './pull-model.js';
+import { createModelStore } from './store/model-store.js';
+import { createVersionRegistry } from './versions/version-registry.js';
+
+let dir: string;
+let files: TestModelPaths;
+let chatBytes: Buffer;
+let hub: ModelHub;
+let home: string;
+let db: Store;
+let output: string[];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flambeau-pull-'));
+  files = await makeTestModels(join(dir, 'fixtures'));
+  chatBytes = await readFile(files.chat);
+});
+after(async () => {
+  await hub?.close();
+  db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await hub?.close();
+  db?.close();
+  hub = await startModelHub();
+  home = mkdtempSync(join(dir, 'home-'));
+  db = openStore(join(home, 'flambeau.db'));
+  output = [];
+});
+
+function deps(extra: Partial<PullDeps> = {}): PullDeps {
+  return {
+    store: createModelStore(home),
+    registry: createVersionRegistry(db.db),
+    endpoints: { huggingFace: hub.url, ollama: hub.url },
+    hfToken: null,
+    progress: (label) => createProgressReporter({ out: { write: (t: string) => output.push(t), isTTY: false }, label }),
+    ...extra,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<FlambeauError> {
+  try {
+    await promise;
+  } catch (thrown) {
+    assert.ok(thrown instanceof FlambeauError, String(thrown));
+    return thrown;
+  }
+  assert.fail('expected a rejection');
+}
+
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+describe('flambeau pull (against the imitation hub)', () => {
+  it('pulls hf:OWNER/REPO/FILE through the CDN redirect, verifies the LFS sha256 and reads the GGUF', async () => {
+    hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes);
+    const added = await pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', {}, deps());
+    assert.equal(added.name, 'tiny-f16');
+    assert.equal(added.model.sha256, sha(chatBytes));
+    assert.equal(added.model.source.verified, true);
+    assert.deepEqual(
+      { arch: added.model.gguf.architecture, quant: added.model.gguf.quantisation, ctx: added.model.gguf.contextLength, template: added.model.gguf.hasChatTemplate },
+      { arch: 'llama', quant: 'F16', ctx: 4096, template: true },
+    );
+    assert.ok((added.model.gguf.parameters ?? 0) > 100_000);
+    assert.equal(added.version?.version, 1);
+    const blob = join(home, 'models', 'blobs', `sha256-${sha(chatBytes)}`);
+    assert.deepEqual(await readFile(blob), chatBytes);
+    assert.ok(existsSync(join(home, 'models', 'manifests', `sha256-${sha(chatBytes)}.json`)));
+    // As huggingface_hub does: HEAD on the resolve URL (sha256 and size), then GET from the CDN it redirects to.
+    assert.deepEqual(hub.requests.map((r) => `${r.method} ${r.path.split('/').slice(0, 3).join('/')}`), ['HEAD /acme/tiny-GGUF', 'GET /cdn/lfs']);
+    // Plain progress lines (not a TTY): percentages, a rate, then done.
+    const text = output.join('');
+    assert.match(text, /^pulling tiny-f16: 0% 0 B \/ 3\.\d MB, [\d.]+ \w?B\/s/m);
+    assert.match(text, /^pulling tiny-f16: 100% 3\.\d MB \/ 3\.\d MB/m);
+    assert.match(text, /^pulling tiny-f16: done, 3\.\d MB in \d+s$/m);
+    // Pulling again downloads nothing and adds no version.
+    const again = await pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', {}, deps());
+    assert.equal(again.alreadyPresent, true);
+    assert.equal(again.version, null);
+  });
+
+  it('resumes an interrupted download with an HTTP range and gets the same file', async () => {
+    hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes);
+    hub.cutAfter(1_000_000);
+    const added = await pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', {}, deps());
+    assert.equal(added.model.sha256, sha(chatBytes));
+    const ranged = hub.requests.filter((r) => r.path.startsWith('/cdn/') && r.range !== undefined);
+    assert.equal(ranged.length, 1);
+    const offset = Number(/^bytes=(\d+)-$/.exec(ranged[0]?.range ?? '')?.[1]);
+    assert.ok(offset > 0 && offset <= 1_000_000, `resumed at ${offset}`);
+    assert.match(output.join(''), new RegExp(`connection lost .*retrying\\n[^]*resuming at ${offset} bytes`));
+  });
+
+  it('keeps the partial file when the retries run out, and the next pull resumes it', async () => {
+    hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes);
+    hub.cutAfter(1_500_000);
+    const failed = await rejection(pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', {}, deps({ retries: 0 })));
+    assert.equal(failed.code, 'upstream_failed');
+    assert.match(failed.message, /interrupted/);
+    assert.equal(readdirSync(join(home, 'models', 'partial')).length, 1);
+    const added = await pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', {}, deps({ retries: 0 }));
+    assert.equal(added.model.sha256, sha(chatBytes));
+    assert.match(hub.requests.at(-1)?.range ?? '', /^bytes=[1-9]\d*-$/);
+    assert.deepEqual(readdirSync(join(home, 'models', 'partial')), []);
+  });
+
+  it('starts over when the server ignores the range', async () => {
+    hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes);
+    hub.cutAfter(1_000_000);
+    hub.ignoreRanges = true;
+    const added = await pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', {}, deps());
+    assert.equal(added.model.sha256, sha(chatBytes));
+    assert.match(output.join(''), /ignored the range request: starting over/);
+  });
+
+  it('rejects and deletes a file whose sha256 does not match the hub\'s', async () => {
+    hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes, { advertisedSha256: 'a'.repeat(64) });
+    const failed = await rejection(pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', {}, deps()));
+    assert.equal(failed.code, 'upstream_failed');
+    assert.match(failed.message, /sha256 mismatch.*deleted/);
+    assert.deepEqual(readdirSync(join(home, 'models', 'partial')), []);
+    assert.equal(existsSync(join(home, 'models', 'blobs')), false);
+    assert.deepEqual(createVersionRegistry(db.db).names(), []);
+  });
+
+  it('pulls ollama:NAME:TAG from the registry manifest, with its licence, template and params layers', async () => {
+    hub.addOllamaModel('tiny', '1b', chatBytes, { license: 'Apache License 2.0 ...', template: '{{ .Prompt }}', params: { stop: ['<|im_end|>'] } });
+    const added = await pullModel('ollama:tiny:1b', {}, deps());
+    assert.equal(added.name, 'tiny-1b');
+    assert.equal(added.model.sha256, sha(chatBytes));
+    assert.equal(added.model.source.verified, true);
+    assert.deepEqual(added.model.ollama, { template: '{{ .Prompt }}', params: { stop: ['<|im_end|>'] }, licenseText: 'Apache License 2.0 ...' });
+    assert.ok(hub.requests.some((r) => r.path === '/v2/library/tiny/manifests/1b'));
+    assert.ok(hub.requests.some((r) => r.path.startsWith('/cdn/blobs/')), 'the blob came through the redirect');
+    const missing = await rejection(pullModel('ollama:nope:1b', {}, deps()));
+    assert.equal(missing.code, 'model_not_found');
+  });
+
+  it('needs --sha256 for a plain URL, and verifies it', async () => {
+    hub.addPlainFile('m.gguf', chatBytes);
+    const url = `${hub.url}/files/m.gguf`;
+    assert.equal((await rejection(pullModel(url, {}, deps()))).code, 'invalid_request');
+    assert.equal((await rejection(pullModel(url, { sha256: 'b'.repeat(64) }, deps()))).code, 'upstream_failed');
+    const added = await pullModel(url, { sha256: sha(chatBytes), name: 'plain' }, deps());
+    assert.equal(added.name, 'plain');
+    assert.equal(added.model.source.kind, 'url');
+  });
+
+  it('resolves a known model name to its hub file and records its licence', async () => {
+    hub.addHfFile('Qwen', 'Qwen2.5-0.5B-Instruct-GGUF', 'qwen2.5-0.5b-instruct-q4_k_m.gguf', chatBytes);
+    const added = await pullModel('qwen2.5-0.5b-instruct', {}, deps());
+    assert.equal(added.name, 'qwen2.5-0.5b-instruct');
+    assert.equal(added.model.source.ref, 'hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf');
+    assert.deepEqual(added.model.licence, { id: 'apache-2.0', from: 'known-model', also: [] });
+    const unknown = await rejection(pullModel('no-such-model-7b', {}, deps()));
+    assert.equal(unknown.code, 'model_not_found');
+  });
+
+  it('imports a local file with no network, and refuses a file that is not a GGUF', async () => {
+    const added = await importModel(files.toolcall, { name: 'offline' }, deps());
+    assert.equal(added.name, 'offline');
+    assert.equal(added.model.source.kind, 'import');
+    assert.equal(added.model.gguf.name, 'flambeau-toolcall');
+    assert.equal(hub.requests.length, 0);
+    const second = await importModel(files.chat, { name: 'offline' }, deps());
+    assert.equal(second.version?.version, 2, 'a second file under the same name is a new version');
+    const junk = join(dir, 'junk.gguf');
+    writeFileSync(junk, 'not a model');
+    assert.equal((await rejection(importModel(junk, {}, deps()))).code, 'invalid_request');
+  });
+});

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { FlambeauError } from '../errors/index.js';
+import { downloadFile } from './download/download-file.js';
+import type { ProgressReporter } from './download/progress-reporter.js';
+import { readGgufFacts } from './gguf/read-gguf-facts.js';
+import type { HubEndpoints } from './hub-endpoints.js';
+import { resolveHfFile } from './hub/hf-resolve.js';
+import { resolveOllamaModel } from './hub/ollama-resolve.js';
+import type { RemoteFile } from './hub/remote-file.js';
+import { findKnownModel, type KnownModel } from './known-models.js';
+import { licenceIdOf } from './licence/licence-terms.js';
+import { formatModelRef, parseModelRef, type ModelRef } from './model-ref.js';
+import type { LocalModel } from './store/local-model.js';
+import type { ModelStore } from './store/model-store.js';
+import type { ModelVersion, VersionRegistry, VersionSettings } from './versions/version-registry.js';
+
+export interface PullDeps {
+  store: ModelStore;
+  registry: VersionRegistry;
+  endpoints: HubEndpoints;
+  /** Sent to the Hugging Face hub only (gated repos). */
+  hfToken: string | null;
+  progress(label: string): ProgressReporter;
+  /** Further attempts after a cut connection, each resuming where the last stopped. Default 3. */
+  retries?: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface PullOptions {
+  /** The served name (default: the known model's name, or the file stem). */
+  name?: string;
+  /** Required for a plain URL; checked against the hub's when both exist. */
+  sha256?: string;
+  settings?: VersionSettings;
+}
+
+export interface AddedModel {
+  model: LocalModel;
+  name: string;
+  /** The version added, or null when the name's current version already is this file. */
+  version: ModelVersion | null;
+  alreadyPresent: boolean;
+}
+
+/** `flambeau pull REF`: resolve, download (resuming, verified), store, register a version. */
+export async function pullModel(refText: string, options: PullOptions, deps: PullDeps): Promise<AddedModel> {
+  let ref = parseModelRef(refText);
+  let known: KnownModel | undefined;
+  if (ref.kind === 'known') {
+    known = findKnownModel(ref.name);
+    if (known === undefined) throw new FlambeauError('model_not_found', `"${ref.name}" is not a known model name; give hf:OWNER/REPO/FILE.gguf, ollama:NAME:TAG or an https:// URL with --sha256 (\`flambeau models known\` lists the names).`, { details: { ref: refText } });
+    ref = parseModelRef(known.ref);
+  }
+  const wanted = options.sha256?.toLowerCase();
+  if (wanted !== undefined && !/^[0-9a-f]{64}$/.test(wanted)) throw new FlambeauError('invalid_request', '--sha256 takes 64 hex digits.', { param: 'sha256' });
+  const remote = await resolve(ref, wanted, deps);
+  if (wanted !== undefined && remote.sha256 !== null && remote.sha256 !== wanted) {
+    throw new FlambeauError('invalid_request', `--sha256 ${wanted} differs from the hub's ${remote.sha256} for ${formatModelRef(ref)}.`, { param: 'sha256' });
+  }
+  const expected = remote.sha256 ?? wanted ?? null;
+  const name = options.name ?? known?.name ?? remote.suggestedName;
+  const label = `pulling ${name}`;
+  const reporter = deps.progress(label);
+  let sha256: string;
+  let size: number;
+  let alreadyPresent = false;
+  if (expected !== null && (await deps.store.has(expected))) {
+    reporter.note('already downloaded');
+    sha256 = expected;
+    size = (await deps.store.readManifest(expected))?.size ?? remote.size ?? 0;
+    alreadyPresent = true;
+  } else {
+    const partialPath = deps.store.partialPath(expected ?? createHash('sha256').update(remote.url).digest('hex'));
+    const result = await downloadWithRetries(remote, expected, partialPath, reporter, deps);
+    sha256 = result.sha256;
+    size = result.size;
+    await deps.store.adopt(partialPath, sha256);
+    reporter.done();
+  }
+  const source: LocalModel['source'] = { kind: ref.kind === 'known' ? 'url' : ref.kind, ref: formatModelRef(ref), known: known?.name ?? null, url: remote.url, verified: expected !== null };
+  return register({ sha256, size, source, name, known, extras: remote.extras, alreadyPresent }, options.settings ?? {}, deps);
+}
+
+async function resolve(ref: ModelRef, wanted: string | undefined, deps: PullDeps): Promise<RemoteFile> {
+  switch (ref.kind) {
+    case 'hf': return resolveHfFile(ref, deps.endpoints.huggingFace, deps.hfToken, deps.signal);
+    case 'ollama': return resolveOllamaModel(ref, deps.endpoints.ollama, deps.signal);
+    case 'url': {
+      if (wanted === undefined) throw new FlambeauError('invalid_request', 'a plain URL needs --sha256 (the file cannot be verified otherwise).', { param: 'sha256' });
+      const stem = decodeURIComponent(new URL(ref.url).pathname.split('/').at(-1) ?? 'model').replace(/\.gguf$/i, '').toLowerCase();
+      return { url: ref.url, sha256: wanted, size: null, headers: {}, extras: {}, suggestedName: stem || 'model' };
+    }
+    case 'known': throw new FlambeauError('internal', 'known refs are resolved before this point.');
+  }
+}
+
+async function downloadWithRetries(remote: RemoteFile, expected: string | null, partialPath: string, reporter: ProgressReporter, deps: PullDeps) {
+  const attempts = 1 + (deps.retries ?? 3);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await downloadFile({
+        url: remote.url, partialPath, expectedSha256: expected, expectedSize: remote.size, headers: remote.headers,
+        onProgress: (p) => reporter.update(p.received, p.total),
+        onNote: (note) => reporter.note(note),
+        ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+      });
+    } catch (error) {
+      const retryable = error instanceof FlambeauError && error.details.retryable === true;
+      if (!retryable || attempt >= attempts) throw error;
+      reporter.note(`connection lost (${(error as Error).message.split(' (')[0] ?? 'error'}); retrying`);
+    }
+  }
+}
+
+export interface RegisterInput {
+  sha256: string;
+  size: number;
+  source: LocalModel['source'];
+  name: string;
+  known: KnownModel | undefined;
+  extras: RemoteFile['extras'];
+  alreadyPresent: boolean;
+}
+
+/** Reads the GGUF header, writes the manifest, and adds a version of `name` (unless it is already current). */
+export async function register(input: RegisterInput, settings: VersionSettings, deps: Pick<PullDeps, 'store' | 'registry' | 'now'>): Promise<AddedModel> {
+  const path = deps.store.blobPath(input.sha256);
+  const gguf = await readGgufFacts(path);
+  const fromGguf = licenceIdOf(gguf.license, gguf.licenseName);
+  const model: LocalModel = {
+    sha256: input.sha256,
+    size: input.size,
+    addedAt: (deps.now?.() ?? new Date()).toISOString(),
+    source: input.source,
+    gguf,
+    licence: input.known !== undefined
+      ? { id: input.known.licence, from: 'known-model', also: input.known.alsoLicensedUnder }
+      : { id: fromGguf, from: fromGguf === null ? 'none' : 'gguf', also: [] },
+  };
+  if (Object.keys(input.extras).length > 0) {
+    model.ollama = {};
+    if (input.extras.template !== undefined) model.ollama.template = input.extras.template;
+    if (input.extras.params !== undefined) model.ollama.params = input.extras.params;
+    if (input.extras.licenseText !== undefined) model.ollama.licenseText = input.extras.licenseText.slice(0, 20_000);
+  }
+  const previous = await deps.store.readManifest(input.sha256);
+  await deps.store.writeManifest(previous === null ? model : { ...model, addedAt: previous.addedAt });
+  const name = input.name.toLowerCase().replace(/[^a-z0-9._:-]+/g, '-');
+  const pointer = deps.registry.pointer(name);
+  const current = pointer === undefined ? undefined : deps.registry.versions(name).find((v) => v.version === pointer.current);
+  const version = current !== undefined && current.sha256 === input.sha256 ? null : deps.registry.add(name, input.sha256, settings);
+  return { model, name, version, alreadyPresent: input.alreadyPresent };
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { makeTestModels, type TestModelPaths } from '../fixtures/test-models.js';
+import { startModelHub, type ModelHub } from '../helpers/model-hub.js';
+
+const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+
+let dir: string;
+let home: string;
+let files: TestModelPaths;
+let hub: ModelHub;
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
+      env: { ...process.env, FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flambeau-models-cli-'));
+  home = join(dir, 'home');
+  files = await makeTestModels(join(dir, 'fixtures'));
+  hub = await startModelHub();
+  hub.addHfFile('Qwen', 'Qwen2.5-0.5B-Instruct-GGUF', 'qwen2.5-0.5b-instruct-q4_k_m.gguf', readFileSync(files.chat));
+});
+after(async () => {
+  await hub?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('flambeau pull / models (CLI, imitation hub)', () => {
+  it('pulls a known model with plain progress lines, then shows, imports, promotes and rolls back', async () => {
+    const pulled = await run(['pull', 'qwen2.5-0.5b-instruct']);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.match(pulled.stderr, /^pulling qwen2\.5-0\.5b-instruct: \d+% [\d.]+ \w?B \/ 3\.\d MB, [\d.]+ \w?B\/s/m);
+    assert.match(pulled.stderr, /^pulling qwen2\.5-0\.5b-instruct: done/m);
+    assert.match(pulled.stdout, /qwen2\.5-0\.5b-instruct v1 added/);
+
+    const shown = await run(['models', 'show', 'qwen2.5-0.5b-instruct']);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^architecture\s+llama$/m);
+    assert.match(shown.stdout, /^quantisation\s+F16$/m);
+    assert.match(shown.stdout, /^context\s+4096 tokens/m);
+    assert.match(shown.stdout, /^chat template\s+yes/m);
+    assert.match(shown.stdout, /^licence\s+Apache License 2\.0: commercial use allowed/m);
+    assert.match(shown.stdout, /^source\s+hf:Qwen\/Qwen2\.5-0\.5B-Instruct-GGUF\/qwen2\.5-0\.5b-instruct-q4_k_m\.gguf \(sha256 verified\)$/m);
+
+    const imported = await run(['models', 'import', files.toolcall, '--name', 'qwen2.5-0.5b-instruct']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /v2 added; the current version is unchanged/);
+    const canary = await run(['models', 'promote', 'qwen2.5-0.5b-instruct', 'v2', '--canary', '10']);
+    assert.match(canary.stdout, /v2 gets 10% of requests, v1 the rest/);
+    const listed = await run(['models', 'list', '--local']);
+    assert.match(listed.stdout, /^qwen2\.5-0\.5b-instruct\s+v1 of 2\s+v2 10%/m);
+    assert.match((await run(['models', 'promote', 'qwen2.5-0.5b-instruct', '2'])).stdout, /v2 is current \(previous: v1\)/);
+    assert.match((await run(['models', 'rollback', 'qwen2.5-0.5b-instruct'])).stdout, /v1 is current/);
+
+    const bad = await run(['models', 'promote', 'qwen2.5-0.5b-instruct', '7']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /no version 7/);
+    const removed = await run(['models', 'rm', 'qwen2.5-0.5b-instruct']);
+    assert.match(removed.stdout, /removed; deleted [0-9a-f]{12}, [0-9a-f]{12}/);
+  });
+
+  it('describes everything in --help', async () => {
+    const help = await run(['models', '--help']);
+    assert.equal(help.code, 0);
+    for (const word of ['list', 'show', 'import', 'promote', 'rollback', 'rm', 'known', '--canary', 'flambeau pull']) assert.ok(help.stdout.includes(word), word);
+    const pull = await run(['pull', '--help']);
+    assert.match(pull.stdout, /HF_ENDPOINT/);
+    assert.match(pull.stdout, /FLAMBEAU_OLLAMA_REGISTRY/);
+    const known = await run(['models', 'known']);
+    assert.match(known.stdout, /^llama-3\.2-1b-instruct\s+~810\.0 MB\s+Q4_K_M\s+llama3\.2\s+yes/m);
+    assert.match(known.stdout, /^qwen2\.5-3b-instruct\s+.*qwen-research\s+no/m);
+  });
+});
