@@ -24,6 +24,8 @@ import { openStore, type Store } from './store/store.js';
 import { createAuditLog, createRequestRecorder } from './audit/index.js';
 import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
+import { createKnowledge, embedderOf, type Embedder, type Knowledge } from './knowledge/index.js';
+import { FlambeauError } from './errors/index.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
 export interface GatewayHandle {
@@ -39,6 +41,7 @@ export interface GatewayHandle {
   store: Store;
   requestLog: RequestLog;
   router: Router;
+  knowledge: Knowledge;
   /** The embedded engine, when a llamacpp model is configured. */
   engine(): Engine | undefined;
   close(): Promise<void>;
@@ -61,6 +64,18 @@ function lazyScorer(weightsPath?: string): ComplexityScorer {
   let loaded: ComplexityScorer | undefined;
   const get = (): ComplexityScorer => (loaded ??= loadComplexityScorer(weightsPath));
   return { score: (text) => get().score(text), thresholdForCloudShare: (share) => get().thresholdForCloudShare(share) };
+}
+
+/**
+ * The model that embeds knowledge chunks and queries: the configured one, else the first
+ * device-local model that can embed (private documents should not be sent out to be embedded).
+ */
+function knowledgeEmbedder(catalog: ModelCatalog, configured: string | null, logger: Logger): Embedder | null {
+  const entry = configured !== null ? catalog.get(configured) : catalog.list().find((e) => e.locality === 'device' && e.embedding !== undefined);
+  if (entry === undefined) return null;
+  if (entry.embedding === undefined) throw new FlambeauError('config_invalid', `knowledge.embedding_model: the model ${entry.name} cannot embed.`);
+  if (entry.locality !== 'device') logger.warn('knowledge.embedding_model is not device-local: document text is sent to it to be embedded', { model: entry.name, locality: entry.locality });
+  return embedderOf(entry.embedding, entry.name);
 }
 
 /** The composition root: the only place that wires real parts together. */
@@ -105,7 +120,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     limiter = config.rateLimit.redisUrl === null
       ? createMemoryRateLimiter()
       : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
+    const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
     const handler = createRequestHandler({
+      knowledge,
+      knowledgeContextTokens: config.knowledge.contextTokens,
       catalog,
       privacy,
       router,
@@ -152,6 +170,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       store,
       requestLog,
       router,
+      knowledge,
       engine: () => engine,
       close: () => (closing ??= shutdown(listening, options.drainMs ?? 10_000)),
     };

@@ -7,6 +7,9 @@ import { registerModels } from './commands/models.js';
 import { registerAudit } from './commands/audit.js';
 import { registerKeys } from './commands/keys.js';
 import { registerPull } from './commands/pull.js';
+import { registerCollections } from './commands/collections.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerSearch } from './commands/search.js';
 import { registerRouter } from './commands/router.js';
 import { registerScan } from './commands/scan.js';
 import { registerTeams } from './commands/teams.js';
@@ -31,6 +34,9 @@ registerUsage(program);
 registerAudit(program);
 registerRouter(program);
 registerPull(program);
+registerIngest(program);
+registerCollections(program);
+registerSearch(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -68,6 +68,7 @@ export const configFileSchema = z.strictObject({
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
+  knowledge: z.strictObject({ embedding_model: z.string().min(1).optional(), context_tokens: positiveInt.optional() }).optional(),
   /** How the models are used; start-up checks each local model's licence against it (models/licence/). */
   deployment: deploymentFileSchema.optional(),
 });

@@ -49,6 +49,8 @@ export interface GatewayConfig {
   rateLimit: { redisUrl: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */
   budget: { defaultMaxOutputTokens: number };
+  /** Private knowledge: the model that embeds chunks and queries (null: the first device-local one), and the context budget. */
+  knowledge: { embeddingModel: string | null; contextTokens: number };
   /** `deployment:`; null: no licence check at start-up. */
   deployment: Deployment | null;
   /** Every scalar setting with its source, for `flambeau config check` (secrets masked there). */

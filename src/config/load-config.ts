@@ -106,6 +106,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     audit: { enabled: file.audit?.enabled ?? true, includeContent: file.audit?.include_content ?? false },
     rateLimit: { redisUrl: file.rate_limit?.redis_url === undefined ? null : resolveSecretRef(file.rate_limit.redis_url, env, baseDir, 'rate_limit.redis_url').secret },
     budget: { defaultMaxOutputTokens: file.budget?.default_max_output_tokens ?? 4096 },
+    knowledge: { embeddingModel: file.knowledge?.embedding_model ?? null, contextTokens: file.knowledge?.context_tokens ?? 2000 },
     deployment: toDeployment(file.deployment),
     explain,
     warnings,

@@ -30,6 +30,8 @@ export interface ChatCall {
   caller: Caller;
   tags: readonly string[];
   signal: AbortSignal;
+  /** Retrieved private knowledge is in the request: not shareable keeps it on the device. */
+  knowledge?: { used: boolean; shareable: boolean };
 }
 
 export interface ChatDeps extends AttemptDeps {
@@ -73,6 +75,7 @@ export function routeChat(call: ChatCall, deps: ChatDeps, observe: ChatObserver 
     tokens: estimateInputTokens(call.request),
     caller: call.caller,
     tags: call.tags,
+    ...(call.knowledge === undefined ? {} : { knowledge: call.knowledge }),
   });
   observe.decided?.(decision, inspection.findings);
   return { call, inspection, decision, facts };

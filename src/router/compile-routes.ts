@@ -60,6 +60,7 @@ function compileWhen(when: WhenFile, thresholdForShare: (share: number) => numbe
     const threshold = thresholdForShare(when.complexity_top_share);
     add(`complexity_top_share: ${when.complexity_top_share} (score > ${threshold.toFixed(4)})`, (f) => f.complexity() > threshold);
   }
+  if (when.knowledge !== undefined) add(`knowledge: ${when.knowledge}`, (f) => f.knowledge === when.knowledge);
   if (when.cloud_available !== undefined) {
     add(`cloud_available: ${when.cloud_available}`, (_f, world, targets) => targets.some((t) => world.locality(t) === 'cloud' && world.usable(t)) === when.cloud_available);
   }

@@ -16,6 +16,8 @@ export interface RequestFacts {
   readonly key: readonly string[];
   readonly team: string | null;
   readonly tags: readonly string[];
+  /** Retrieved private knowledge is in the prompt. */
+  readonly knowledge: boolean;
   complexity(): number;
 }
 
@@ -31,6 +33,8 @@ export interface FactSources {
   tags: readonly string[];
   /** Scores a prompt (0..1). */
   scoreComplexity: (text: string) => number;
+  /** Retrieved chunks are in the prompt. */
+  knowledge?: boolean;
 }
 
 export function requestFacts(sources: FactSources): RequestFacts {
@@ -48,6 +52,7 @@ export function requestFacts(sources: FactSources): RequestFacts {
     key: [sources.caller.keyId, sources.caller.keyName].filter((k): k is string => k !== null),
     team: sources.caller.team,
     tags: sources.tags,
+    knowledge: sources.knowledge === true,
     complexity() {
       complexity ??= sources.scoreComplexity(promptText(sources.request));
       return complexity;

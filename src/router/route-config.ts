@@ -36,6 +36,8 @@ export const whenSchema = z.strictObject({
   complexity_lt: z.number().min(0).max(1).optional(),
   /** Instead of a raw threshold: the hardest share of traffic (by the score's distribution on the training prompts). */
   complexity_top_share: share.optional(),
+  /** Retrieved private knowledge is in the prompt (see `knowledge:` collections). */
+  knowledge: z.boolean().optional(),
   /** Health: at least one cloud target of this route is usable now (allowed, breaker not open). */
   cloud_available: z.boolean().optional(),
   /** Health: this model's provider is usable now. */

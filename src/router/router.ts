@@ -19,6 +19,8 @@ export interface RouteRequest {
   tokens: number;
   caller: { keyId: string | null; keyName: string | null; team: string | null };
   tags: readonly string[];
+  /** Private knowledge in the prompt: `shareable` false keeps it on device-local models, whatever the rule. */
+  knowledge?: { used: boolean; shareable: boolean };
 }
 
 export interface Router {
@@ -62,11 +64,27 @@ export function createRouter(options: {
     routes,
     virtualModels: routes.length === 0 ? [] : ['auto', ...routes.filter((r) => r.expose).map((r) => r.name)],
     route(input) {
-      const facts = requestFacts({ model: input.requested, request: input.request, findings: input.findings, tokens: input.tokens, caller: input.caller, tags: input.tags, scoreComplexity: (text) => scorer.score(text) });
-      return { decision: decide({ requested: input.requested, routes, facts, world }), facts };
+      const facts = requestFacts({ model: input.requested, request: input.request, findings: input.findings, tokens: input.tokens, caller: input.caller, tags: input.tags, scoreComplexity: (text) => scorer.score(text), knowledge: input.knowledge?.used === true });
+      const decision = decide({ requested: input.requested, routes, facts, world });
+      if (input.knowledge?.used === true && !input.knowledge.shareable) keepOnDevice(decision, catalog);
+      return { decision, facts };
     },
     skipReason,
   };
+}
+
+/**
+ * Private knowledge is a hard rule, not a preference: candidates off the device are skipped,
+ * whatever the matching route says (a collection marked `shareable` lifts it; the privacy guard
+ * then still runs on the retrieved text).
+ */
+function keepOnDevice(decision: Decision, catalog: ModelCatalog): void {
+  const kept: string[] = [];
+  for (const model of decision.candidates) {
+    if (catalog.get(model).locality === 'device') kept.push(model);
+    else decision.skipped.push({ model, reason: 'the prompt carries private knowledge, which stays on device-local models (collection not shareable)' });
+  }
+  decision.candidates = kept;
 }
 
 /** The facts as plain data, for `/v1/route/explain` (computes the complexity score). */
@@ -83,6 +101,7 @@ export function factsSnapshot(facts: RequestFacts): Record<string, unknown> {
     key: facts.key,
     team: facts.team,
     tags: facts.tags,
+    knowledge: facts.knowledge,
     complexity: Number(facts.complexity().toFixed(4)),
   };
 }

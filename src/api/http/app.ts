@@ -10,6 +10,8 @@ import { handleAdmin, type AdminDeps } from './admin-routes.js';
 import { handleChatCompletions } from './chat-completions-route.js';
 import { handleEmbeddings } from './embeddings-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
+import { handleKnowledgeSearch } from './knowledge-search-route.js';
+import type { Knowledge } from '../../knowledge/index.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
 import { authenticateRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
 import { newContext, targetHeaders, type RequestContext } from './request-context.js';
@@ -25,6 +27,8 @@ export interface AppDeps extends AccountingDeps {
   bodyLimitBytes: number;
   /** Output tokens assumed for a budget hold when neither request nor model sets max_tokens. */
   defaultMaxOutputTokens: number;
+  knowledge: Knowledge;
+  knowledgeContextTokens: number;
   /** False while starting or draining: /readyz answers 503. */
   isReady: () => boolean;
   logger: Logger;
@@ -40,6 +44,7 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
     ['/v1/chat/completions', new Map([['POST', { handler: (req, res, ctx) => handleChatCompletions(req, res, ctx, deps), endpoint: 'chat', logged: true }]])],
     ['/v1/embeddings', new Map([['POST', { handler: (req, res, ctx) => handleEmbeddings(req, res, ctx, deps), endpoint: 'embeddings', logged: true }]])],
     ['/v1/route/explain', new Map([['POST', { handler: (req, res, ctx) => handleRouteExplain(req, res, ctx, deps), endpoint: 'chat', logged: false }]])],
+    ['/v1/knowledge/search', new Map([['POST', { handler: (req, res, ctx) => handleKnowledgeSearch(req, res, ctx, deps), endpoint: 'knowledge', logged: false }]])],
     ['/v1/privacy/scan', new Map([['POST', { handler: (req, res, ctx) => handlePrivacyScan(req, res, ctx, deps), endpoint: 'privacy', logged: false }]])],
     ['/v1/models', new Map([['GET', { handler: (_req, res, ctx) => handleListModels(res, ctx, deps.catalog, deps.router.virtualModels, deps.startedAt), endpoint: 'models', logged: false }]])],
   ]);

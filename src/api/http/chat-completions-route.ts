@@ -6,7 +6,9 @@ import { parseTags } from '../../router/request-facts.js';
 import type { Warning } from '../../providers/spec.js';
 import { abortOnClose } from './abort-on-close.js';
 import { chatCompletionBody } from './chat-completion-response.js';
-import { parseChatBody } from './chat-completions-wire.js';
+import { parseChatBody, type ParsedChat } from './chat-completions-wire.js';
+import type { ChatRequest } from '../../providers/spec.js';
+import { withKnowledgeContext, type Citation, type Knowledge } from '../../knowledge/index.js';
 import { ChatSseWriter } from './chat-sse-writer.js';
 import { readJsonBody } from './read-json-body.js';
 import { targetHeaders, type RequestContext } from './request-context.js';
@@ -19,6 +21,43 @@ import { estimateInputTokens } from '../../gateway/usage-estimate.js';
 export interface ChatRouteDeps extends ChatDeps, AccountingDeps {
   bodyLimitBytes: number;
   defaultMaxOutputTokens: number;
+  knowledge: Knowledge;
+  /** Tokens of retrieved text a prompt may carry; what does not fit is reported. */
+  knowledgeContextTokens: number;
+}
+
+/** Retrieves from the named collections and quotes the chunks into the request as delimited data. */
+async function withRetrieval(parsed: ParsedChat, ctx: RequestContext, deps: ChatRouteDeps, signal: AbortSignal): Promise<{ request: ChatRequest; knowledge?: { used: boolean; shareable: boolean }; extension?: Record<string, unknown> }> {
+  if (parsed.knowledge.length === 0) return { request: parsed.request };
+  if (ctx.principal !== null) checkScope(ctx.principal, { endpoint: 'chat', collections: parsed.knowledge });
+  deps.knowledge.requireCollections(parsed.knowledge);
+  const retrieval = await deps.knowledge.retrieve(parsed.request.messages, parsed.knowledge, { tokenBudget: deps.knowledgeContextTokens, signal });
+  const { context } = retrieval;
+  const used = context.citations.length > 0;
+  return {
+    request: used ? withKnowledgeContext(parsed.request, context) : parsed.request,
+    knowledge: { used, shareable: retrieval.shareable },
+    extension: {
+      citations: context.citations.map(citationJson),
+      knowledge: { collections: parsed.knowledge, query: retrieval.query, used_tokens: context.usedTokens, dropped_tokens: context.droppedTokens, dropped_chunks: context.droppedChunks },
+    },
+  };
+}
+
+function citationJson(c: Citation): Record<string, unknown> {
+  return {
+    n: c.n,
+    collection: c.collection,
+    path: c.path,
+    page: c.page,
+    heading: c.heading,
+    start: c.start,
+    end: c.end,
+    date: new Date(c.date).toISOString(),
+    ...(c.sender === null ? {} : { sender: c.sender }),
+    ...(c.subject === null ? {} : { subject: c.subject }),
+    score: c.score,
+  };
 }
 
 /** Fills the request context (log, headers) as the gateway learns route, target and privacy facts. */
@@ -46,7 +85,12 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
   await admitRequest(res, ctx, deps, estimateInputTokens(parsed.request) + (parsed.request.maxTokens ?? 0));
   const signal = abortOnClose(res);
   const observer = observerFor(ctx);
-  const routed = routeChat({ requestId: ctx.id, request: parsed.request, caller: ctx.caller, tags: parseTags(req.headers['x-flambeau-tags']), signal }, deps, observer);
+  const retrieved = await withRetrieval(parsed, ctx, deps, signal);
+  const routed = routeChat(
+    { requestId: ctx.id, request: retrieved.request, caller: ctx.caller, tags: parseTags(req.headers['x-flambeau-tags']), signal, ...(retrieved.knowledge === undefined ? {} : { knowledge: retrieved.knowledge }) },
+    deps,
+    observer,
+  );
   if (principal !== null) {
     // Hold the worst case over every candidate (fallbacks, cascade) before any call.
     ctx.reservation = deps.ledger.reserve(principal, { maxCostUsd: worstCaseChatCost(deps.catalog, parsed.request, [...routed.decision.candidates], deps.defaultMaxOutputTokens) });
@@ -60,7 +104,9 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
     ctx.usage = result.usage;
     ctx.status = 200;
     settle(ctx, deps);
-    sendJson(res, 200, chatCompletionBody(id, created, name, result), { ...targetHeaders(ctx), ...warningHeader(result.warnings) });
+    const body = chatCompletionBody(id, created, name, result);
+    if (retrieved.extension !== undefined) body.flambeau = retrieved.extension;
+    sendJson(res, 200, body, { ...targetHeaders(ctx), ...warningHeader(result.warnings) });
     return;
   }
 
@@ -68,7 +114,7 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
   const { warnings, events } = await openChatStream(routed, deps, observer);
   ctx.status = 200;
   res.writeHead(200, ChatSseWriter.headers({ ...targetHeaders(ctx), ...warningHeader(warnings) }));
-  const writer = new ChatSseWriter(res, id, created, name, parsed.includeUsage);
+  const writer = new ChatSseWriter(res, id, created, name, parsed.includeUsage, retrieved.extension);
   writer.start();
   try {
     for (;;) {

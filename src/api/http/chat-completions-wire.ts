@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
 import type { ChatMessage, ChatRequest, ContentPart, TextPart, ToolChoice } from '../../providers/spec.js';
 import { invalidRequestFrom } from './zod-issue.js';
+import { parseRagModelName } from '../../knowledge/rag-model-name.js';
 
 /** The OpenAI Chat Completions request, as clients send it. Unknown top-level fields are kept as passthrough. */
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
@@ -82,7 +83,8 @@ const known = {
   parallel_tool_calls: z.boolean().nullish(),
   response_format: responseFormat.optional(),
   user: z.string().optional(),
-  flambeau: z.record(z.string(), z.unknown()).optional(),
+  /** Our extension: `{ knowledge: ["notes"] }` names the collections to retrieve from. */
+  flambeau: z.strictObject({ knowledge: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a collection name')).max(32).optional() }).optional(),
 };
 
 const chatBody = z.looseObject(known);
@@ -92,6 +94,8 @@ export interface ParsedChat {
   request: ChatRequest;
   stream: boolean;
   includeUsage: boolean;
+  /** Collections to retrieve from (`flambeau.knowledge`, or a `rag:COLLECTIONS/MODEL` model name). */
+  knowledge: string[];
 }
 
 /** Parses and validates a body; throws `invalid_request` naming the first bad field. */
@@ -139,7 +143,14 @@ export function parseChatBody(raw: unknown): ParsedChat {
   const passthrough: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!(key in known)) passthrough[key] = value;
   if (Object.keys(passthrough).length > 0) request.passthrough = passthrough;
-  return { request, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true };
+  const knowledge = [...(body.flambeau?.knowledge ?? [])];
+  if (request.model.startsWith('rag:')) {
+    const rag = parseRagModelName(request.model);
+    if (rag === null) throw new FlambeauError('model_not_found', `The model \`${request.model}\` is not of the form rag:COLLECTION[+COLLECTION]/MODEL.`, { param: 'model' });
+    request.model = rag.model;
+    for (const name of rag.collections) if (!knowledge.includes(name)) knowledge.push(name);
+  }
+  return { request, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true, knowledge };
 }
 
 type WireMessage = ChatBody['messages'][number];

@@ -10,10 +10,13 @@ export class ChatSseWriter {
   readonly #res: ServerResponse;
   readonly #head: string;
   readonly #includeUsage: boolean;
+  /** Our `flambeau` extension (citations), sent on the chunk that carries the finish reason. */
+  readonly #extension: string;
   #usage: Usage | undefined;
 
-  constructor(res: ServerResponse, id: string, created: number, model: string, includeUsage: boolean) {
+  constructor(res: ServerResponse, id: string, created: number, model: string, includeUsage: boolean, extension?: Record<string, unknown>) {
     this.#res = res;
+    this.#extension = extension === undefined ? '' : `,"flambeau":${JSON.stringify(extension)}`;
     this.#head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":`;
     this.#includeUsage = includeUsage;
   }
@@ -46,7 +49,7 @@ export class ChatSseWriter {
       }
       case 'stream-end':
         this.#usage = event.usage;
-        return this.#choice('{}', JSON.stringify(wireFinish(event.finish)));
+        return this.#choice('{}', JSON.stringify(wireFinish(event.finish)), this.#extension);
     }
   }
 
@@ -62,7 +65,7 @@ export class ChatSseWriter {
     this.#res.end(`data: ${JSON.stringify(body)}\n\n`);
   }
 
-  #choice(delta: string, finish: string): boolean {
-    return this.#res.write(`${this.#head}[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]}\n\n`);
+  #choice(delta: string, finish: string, extension = ''): boolean {
+    return this.#res.write(`${this.#head}[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${extension}}\n\n`);
   }
 }
