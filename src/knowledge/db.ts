@@ -195,6 +195,10 @@ export class KnowledgeDb {
    * scan (partition key); other filters apply after it, on an over-fetched candidate list.
    */
   searchVectors(space: VectorSpace, vector: Float32Array, filters: SearchFilters, limit: number): Array<{ id: number; distance: number }> {
+    return this.searchVectorsExact(space, vector, filters, limit);
+  }
+
+  searchVectorsExact(space: VectorSpace, vector: Float32Array, filters: SearchFilters, limit: number): Array<{ id: number; distance: number }> {
     const narrowed = filters.pathPrefix !== undefined || filters.since !== undefined || filters.until !== undefined || filters.sender !== undefined;
     const k = Math.min(4096, narrowed ? limit * 10 : limit);
     const blob = vectorBlob(vector);

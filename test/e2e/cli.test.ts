@@ -4,23 +4,14 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, copyFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { makeTestModels, TEST_MODEL_ANSWER } from '../fixtures/test-models.js';
+import { CLI_ENTRY, runCli, TSX_LOADER, type CliResult } from '../helpers/run-cli.js';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-// An absolute loader URL: the commands run from other folders, and the engine's child process inherits it.
-const tsx = import.meta.resolve('tsx');
+const cli = CLI_ENTRY;
+const tsx = TSX_LOADER;
 
-function run(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsx, cli, ...args], { env: { ...process.env, FLAMBEAU_MASTER_KEY: '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(input ?? '');
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
+  return runCli(args, { env: { FLAMBEAU_MASTER_KEY: '', ...env }, ...(input === undefined ? {} : { input }) });
 }
 
 describe('the flambeau CLI', () => {

@@ -1,33 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runCli, type CliResult } from '../helpers/run-cli.js';
 import { makeTestModels, type TestModelPaths } from '../fixtures/test-models.js';
 import { startModelHub, type ModelHub } from '../helpers/model-hub.js';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
 
 let dir: string;
 let home: string;
 let files: TestModelPaths;
 let hub: ModelHub;
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
-      env: { ...process.env, FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[]): Promise<CliResult> {
+  return runCli(args, { env: { FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '' } });
 }
 
 before(async () => {

@@ -1,0 +1,140 @@
+/**
+ * One bit per dimension (the sign, after centring on the space's mean direction) for every
+ * vector of a vector space, kept in memory: a Hamming scan over packed words is ~10x faster
+ * than sqlite-vec's exact float scan, and an exact re-score of the few hundred best candidates
+ * restores the cosine order. Centring matters: embeddings are often skewed to one side of some
+ * dimensions, where a raw sign bit would be the same for every vector and carry nothing.
+ */
+export class BinaryVectorIndex {
+  readonly size: number;
+  readonly #words: number;
+  readonly #ids: Float64Array;
+  readonly #collections: Uint16Array;
+  readonly #collectionCodes: Map<string, number>;
+  readonly #bits: Uint32Array;
+  readonly #mean: Float32Array;
+
+  private constructor(dims: number, ids: Float64Array, collections: Uint16Array, codes: Map<string, number>, bits: Uint32Array, mean: Float32Array) {
+    this.#words = Math.ceil(dims / 32);
+    this.size = ids.length;
+    this.#ids = ids;
+    this.#collections = collections;
+    this.#collectionCodes = codes;
+    this.#bits = bits;
+    this.#mean = mean;
+  }
+
+  /**
+   * Builds from two passes over the stored vectors (`rows()` is called twice: once for the mean
+   * direction, once for the bits), so memory stays at one bit per dimension whatever the size.
+   */
+  static build(dims: number, rows: () => Iterable<{ id: number; collection: string; embedding: Buffer }>): BinaryVectorIndex {
+    const words = Math.ceil(dims / 32);
+    const mean = new Float64Array(dims);
+    let count = 0;
+    for (const row of rows()) {
+      const v = floats(row.embedding, dims);
+      let norm = 0;
+      for (let d = 0; d < dims; d++) norm += (v[d] ?? 0) ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let d = 0; d < dims; d++) mean[d] = (mean[d] as number) + (v[d] ?? 0) / norm;
+      count += 1;
+    }
+    const centre = new Float32Array(dims);
+    for (let d = 0; d < dims; d++) centre[d] = count === 0 ? 0 : (mean[d] as number) / count;
+    const ids = new Float64Array(count);
+    const collections = new Uint16Array(count);
+    const codes = new Map<string, number>();
+    const bits = new Uint32Array(count * words);
+    let i = 0;
+    for (const row of rows()) {
+      if (i >= count) break; // a row written between the two passes: the next rebuild picks it up
+      let code = codes.get(row.collection);
+      if (code === undefined) codes.set(row.collection, (code = codes.size));
+      ids[i] = row.id;
+      collections[i] = code;
+      packSigns(floats(row.embedding, dims), centre, bits, i * words);
+      i += 1;
+    }
+    const built = i === count ? { ids, collections, bits } : { ids: ids.subarray(0, i), collections: collections.subarray(0, i), bits: bits.subarray(0, i * words) };
+    return new BinaryVectorIndex(dims, built.ids, built.collections, codes, built.bits, centre);
+  }
+
+  /** Ids of up to `n` vectors of `collections` nearest to `query` in Hamming distance, nearest first. */
+  nearest(query: Float32Array, collections: readonly string[], n: number): number[] {
+    const wanted = new Uint8Array(Math.max(1, this.#collectionCodes.size));
+    let any = false;
+    for (const name of collections) {
+      const code = this.#collectionCodes.get(name);
+      if (code !== undefined) (wanted[code] = 1), (any = true);
+    }
+    if (!any || n <= 0) return [];
+    const words = this.#words;
+    const q = new Uint32Array(words);
+    packSigns(query, this.#mean, q, 0);
+    const maxDistance = words * 32;
+    const distances = new Uint16Array(this.size);
+    const histogram = new Uint32Array(maxDistance + 2);
+    const bits = this.#bits;
+    for (let i = 0, base = 0; i < this.size; i++, base += words) {
+      if (wanted[this.#collections[i] as number] === 0) {
+        distances[i] = maxDistance + 1; // outside the filter: never selected
+        continue;
+      }
+      let distance = 0;
+      for (let w = 0; w < words; w++) {
+        let x = ((bits[base + w] as number) ^ (q[w] as number)) >>> 0;
+        x -= (x >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        distance += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+      }
+      distances[i] = distance;
+      histogram[distance] = (histogram[distance] as number) + 1;
+    }
+    // Counting selection: the distance under which at least n vectors fall, then one gather pass.
+    let threshold = 0;
+    let below = 0;
+    while (threshold <= maxDistance && below + (histogram[threshold] as number) < n) below += histogram[threshold++] as number;
+    const picked: Array<{ id: number; distance: number }> = [];
+    let atThreshold = n - below;
+    for (let i = 0; i < this.size; i++) {
+      const distance = distances[i] as number;
+      if (distance < threshold) picked.push({ id: this.#ids[i] as number, distance });
+      else if (distance === threshold && atThreshold > 0) {
+        picked.push({ id: this.#ids[i] as number, distance });
+        atThreshold -= 1;
+      }
+    }
+    return picked.sort((a, b) => a.distance - b.distance || a.id - b.id).map((p) => p.id);
+  }
+}
+
+/** Cosine distance as sqlite-vec computes it (1 - cos), for the exact re-score. */
+export function cosineDistance(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let d = 0; d < a.length; d++) {
+    const x = a[d] as number;
+    const y = b[d] as number;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na === 0 || nb === 0 ? 1 : 1 - dot / Math.sqrt(na * nb);
+}
+
+/** A float32 blob as a typed array (copied when the blob is not 4-byte aligned). */
+export function floats(blob: Buffer, dims: number): Float32Array {
+  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, Math.min(dims, blob.byteLength >> 2));
+  return new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + Math.min(dims * 4, blob.byteLength)));
+}
+
+function packSigns(v: Float32Array, centre: Float32Array, out: Uint32Array, offset: number): void {
+  let norm = 0;
+  for (let d = 0; d < v.length; d++) norm += (v[d] as number) ** 2;
+  norm = Math.sqrt(norm) || 1;
+  for (let d = 0; d < centre.length; d++) {
+    if ((v[d] ?? 0) / norm > (centre[d] as number)) out[offset + (d >>> 5)] = ((out[offset + (d >>> 5)] as number) | (1 << (d & 31))) >>> 0;
+  }
+}
