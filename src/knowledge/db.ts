@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as sqliteVec from 'sqlite-vec';
 import { FlambeauError } from '../errors/index.js';
 import type { Db } from '../store/store.js';
+import { BinaryVectorIndex, cosineDistance, floats } from './binary-vector-index.js';
 import type { DocumentChunk } from './chunk-document.js';
 
 /** Narrows a search; every field is optional but `collections`. */
@@ -63,6 +64,26 @@ export interface VectorSpace { id: string; model: string; dimensions: number; ta
 
 const loaded = new WeakSet<Db>();
 
+/**
+ * Above this many vectors in a space, search scans the in-memory 1-bit index and re-scores the
+ * best candidates exactly; below it sqlite-vec's exact scan is fast enough (< 10 ms) and exact.
+ */
+export const APPROXIMATE_VECTOR_SEARCH_FROM = 20_000;
+/** Candidates re-scored exactly after the Hamming scan (0.8 ms for 400 at 384 dimensions). */
+const RESCORE = 400;
+
+/**
+ * Per connection, not per KnowledgeDb: several instances may share one connection. `writes`
+ * counts writes through this process; PRAGMA data_version moves when another connection (a CLI
+ * ingest next to the server) commits. Together they tell when cached state is stale.
+ */
+interface ConnectionCache {
+  writes: number;
+  vectorIndexes: Map<string, { stamp: string; index: BinaryVectorIndex | null }>;
+  chunkCount: { stamp: string; count: number } | null;
+}
+const caches = new WeakMap<Db, ConnectionCache>();
+
 /** Loads sqlite-vec into a connection once (its npm package ships the binary for this platform). */
 export function loadVectorExtension(db: Db): void {
   if (loaded.has(db)) return;
@@ -76,8 +97,17 @@ export function loadVectorExtension(db: Db): void {
 
 /** The knowledge tables (migration 6, plus one sqlite-vec table per vector space). */
 export class KnowledgeDb {
+  readonly #cache: ConnectionCache;
+
   constructor(readonly db: Db) {
     loadVectorExtension(db);
+    let cache = caches.get(db);
+    if (cache === undefined) caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null }));
+    this.#cache = cache;
+  }
+
+  #stamp(): string {
+    return `${this.#cache.writes}:${String(this.db.pragma('data_version', { simple: true }))}`;
   }
 
   ensureCollection(name: string, now: number): void {
@@ -124,6 +154,7 @@ export class KnowledgeDb {
 
   /** Replaces a file's chunks and vectors in one transaction: a crash leaves the old state or the new. */
   writeFile(record: FileRecord, now: number): number {
+    this.#cache.writes += 1;
     return this.db.transaction(() => {
       const existing = this.file(record.collection, record.path);
       if (existing !== undefined) this.#deleteFile(existing.id);
@@ -150,6 +181,7 @@ export class KnowledgeDb {
   }
 
   removeFile(id: number): void {
+    this.#cache.writes += 1;
     this.db.transaction(() => this.#deleteFile(id))();
   }
 
@@ -179,27 +211,82 @@ export class KnowledgeDb {
     return { id, model, dimensions, table };
   }
 
-  /** BM25 ranks (best first) of chunks matching an FTS5 query under the filters. */
+  /**
+   * BM25 ranks (best first) of chunks matching an FTS5 query under the filters. FTS5 ranks and
+   * cuts its own list (`ORDER BY rank LIMIT`) before the join, so only the best few rows are
+   * joined and filtered; when the filters then leave too few, the search runs again uncut.
+   */
   searchText(match: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
     const where = filterSql(filters, 'c');
-    return this.db
-      .prepare(
-        `SELECT c.id AS id, bm25(knowledge_fts, 1.0, 0.5, 0.5) AS score FROM knowledge_fts JOIN knowledge_chunks c ON c.id = knowledge_fts.rowid
-         WHERE knowledge_fts MATCH ? AND ${where.sql} ORDER BY score LIMIT ?`,
-      )
-      .all(match, ...where.params, limit) as Array<{ id: number; score: number }>;
+    const fetch = limit * 4;
+    const run = (cut: number) =>
+      this.db
+        .prepare(
+          `SELECT c.id AS id, f.rank AS score, (${where.sql}) AS kept
+           FROM (SELECT rowid, rank FROM knowledge_fts WHERE knowledge_fts MATCH ? AND rank MATCH 'bm25(1.0, 0.5, 0.5)' ORDER BY rank LIMIT ?) f
+           JOIN knowledge_chunks c ON c.id = f.rowid ORDER BY f.rank, c.id`,
+        )
+        .all(...where.params, match, cut) as Array<{ id: number; score: number; kept: number }>;
+    let rows = run(fetch);
+    // The cut was reached and the filters left too few: the rest may hold more matches.
+    const kept = () => rows.filter((r) => r.kept === 1);
+    if (rows.length === fetch && kept().length < limit) rows = run(-1);
+    return kept().slice(0, limit).map(({ id, score }) => ({ id, score }));
   }
 
   /**
-   * Nearest chunks by cosine distance (best first). sqlite-vec filters by collection inside the
-   * scan (partition key); other filters apply after it, on an over-fetched candidate list.
+   * Document frequency (chunks containing it) of each folded term, from FTS5's own vocabulary,
+   * and the number of chunks: lets a query drop words that nearly every chunk contains.
    */
-  searchVectors(space: VectorSpace, vector: Float32Array, filters: SearchFilters, limit: number): Array<{ id: number; distance: number }> {
-    return this.searchVectorsExact(space, vector, filters, limit);
+  termFrequencies(terms: readonly string[]): { chunks: number; documents: Map<string, number> } {
+    this.db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.knowledge_fts_terms USING fts5vocab(main, knowledge_fts, row)');
+    const lookup = this.db.prepare('SELECT doc FROM temp.knowledge_fts_terms WHERE term = ?').pluck();
+    const documents = new Map(terms.map((t) => [t, (lookup.get(t) as number | undefined) ?? 0]));
+    const stamp = this.#stamp();
+    if (this.#cache.chunkCount?.stamp !== stamp) this.#cache.chunkCount = { stamp, count: this.db.prepare('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
+    return { chunks: this.#cache.chunkCount.count, documents };
   }
 
+  /**
+   * Nearest chunks by cosine distance (best first). Large spaces: a Hamming scan of the
+   * in-memory 1-bit index (restricted to the collections), the other filters on its candidates,
+   * then an exact re-score of the best RESCORE from the stored vectors. Small ones: exact.
+   */
+  searchVectors(space: VectorSpace, vector: Float32Array, filters: SearchFilters, limit: number): Array<{ id: number; distance: number }> {
+    const index = this.#vectorIndex(space);
+    if (index === null) return this.searchVectorsExact(space, vector, filters, limit);
+    const rescore = Math.max(RESCORE, limit * 4);
+    // Other filters may reject most candidates: take a wider pool before applying them.
+    let ids = index.nearest(vector, filters.collections, isNarrowed(filters) ? Math.max(rescore * 10, 4096) : rescore);
+    if (isNarrowed(filters) && ids.length > 0) {
+      const where = filterSql(filters, 'c');
+      const kept = new Set(this.db.prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`).pluck().all(JSON.stringify(ids), ...where.params) as number[]);
+      ids = ids.filter((id) => kept.has(id));
+    }
+    const read = this.db.prepare(`SELECT embedding FROM ${space.table} WHERE rowid = ?`).pluck();
+    const hits: Array<{ id: number; distance: number }> = [];
+    for (const id of ids.slice(0, rescore)) {
+      const blob = read.get(id) as Buffer | undefined;
+      if (blob !== undefined) hits.push({ id, distance: cosineDistance(vector, floats(blob, space.dimensions)) });
+    }
+    return hits.sort((a, b) => a.distance - b.distance || a.id - b.id).slice(0, limit);
+  }
+
+  /** The space's 1-bit index, rebuilt on the first search after any write; null for small spaces. */
+  #vectorIndex(space: VectorSpace): BinaryVectorIndex | null {
+    const stamp = this.#stamp();
+    const cached = this.#cache.vectorIndexes.get(space.id);
+    if (cached?.stamp === stamp) return cached.index;
+    const count = this.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get() as number;
+    const all = this.db.prepare(`SELECT rowid AS id, collection, embedding FROM ${space.table}`);
+    const index = count < APPROXIMATE_VECTOR_SEARCH_FROM ? null : BinaryVectorIndex.build(space.dimensions, () => all.iterate() as Iterable<{ id: number; collection: string; embedding: Buffer }>);
+    this.#cache.vectorIndexes.set(space.id, { stamp, index });
+    return index;
+  }
+
+  /** Exact nearest chunks from sqlite-vec's brute-force scan (the reference the index is checked against). */
   searchVectorsExact(space: VectorSpace, vector: Float32Array, filters: SearchFilters, limit: number): Array<{ id: number; distance: number }> {
-    const narrowed = filters.pathPrefix !== undefined || filters.since !== undefined || filters.until !== undefined || filters.sender !== undefined;
+    const narrowed = isNarrowed(filters);
     const k = Math.min(4096, narrowed ? limit * 10 : limit);
     const blob = vectorBlob(vector);
     const knn = this.db.prepare(`SELECT rowid AS id, distance FROM ${space.table} WHERE embedding MATCH ? AND k = ? AND collection = ?`);
@@ -232,6 +319,10 @@ export class KnowledgeDb {
 
 function vectorBlob(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+function isNarrowed(filters: SearchFilters): boolean {
+  return filters.pathPrefix !== undefined || filters.since !== undefined || filters.until !== undefined || filters.sender !== undefined;
 }
 
 function escapeLike(text: string): string {

@@ -62,8 +62,29 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
 }
 
 function textHits(db: KnowledgeDb, query: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
-  const match = ftsQuery(query);
-  return match === null ? [] : db.searchText(match, filters, limit);
+  const words = queryWords(query);
+  if (words.length === 0) return [];
+  return db.searchText(matchOf(withoutCommonWords(db, words)), filters, limit);
+}
+
+/**
+ * Drops words contained in more than half the chunks, keeping at least the rarest one. FTS5's
+ * BM25 gives such words an IDF of ~0, so they barely move the ranking, but every chunk they
+ * match must still be scored: on a large index they are most of the BM25 time.
+ */
+function withoutCommonWords(db: KnowledgeDb, words: string[]): string[] {
+  const folded = words.map(foldTerm);
+  const { chunks, documents } = db.termFrequencies(folded);
+  const frequency = (i: number) => documents.get(folded[i] as string) ?? 0;
+  const kept = words.filter((_, i) => frequency(i) <= chunks / 2);
+  if (kept.length > 0) return kept;
+  const rarest = words.map((_, i) => i).sort((a, b) => frequency(a) - frequency(b))[0] ?? 0;
+  return [words[rarest] as string];
+}
+
+/** A word as FTS5's unicode61 tokenizer (remove_diacritics 2) indexes it: lower case, no accents. */
+function foldTerm(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, filters: SearchFilters, limit: number, signal?: AbortSignal): Promise<Array<{ id: number; distance: number }>> {
@@ -79,6 +100,14 @@ async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, fi
  * through), any of them may match, BM25 ranks those matching more and rarer words first.
  */
 export function ftsQuery(text: string): string | null {
-  const words = [...new Set((text.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))].slice(0, 64);
-  return words.length === 0 ? null : words.map((w) => `"${w}"`).join(' OR ');
+  const words = queryWords(text);
+  return words.length === 0 ? null : matchOf(words);
+}
+
+function queryWords(text: string): string[] {
+  return [...new Set((text.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))].slice(0, 64);
+}
+
+function matchOf(words: readonly string[]): string {
+  return words.map((w) => `"${w}"`).join(' OR ');
 }
