@@ -99,6 +99,7 @@ export class BinaryVectorIndex {
     let atThreshold = n - below;
     for (let i = 0; i < this.size; i++) {
       const distance = distances[i] as number;
+      if (distance > maxDistance) continue;
       if (distance < threshold) picked.push({ id: this.#ids[i] as number, distance });
       else if (distance === threshold && atThreshold > 0) {
         picked.push({ id: this.#ids[i] as number, distance });

@@ -79,7 +79,7 @@ const RESCORE = 400;
  */
 interface ConnectionCache {
   writes: number;
-  vectorIndexes: Map<string, { stamp: string; index: BinaryVectorIndex | null }>;
+  vectorIndexes: Map<string, { stamp: string; count: number; index: BinaryVectorIndex | null }>;
   chunkCount: { stamp: string; count: number } | null;
 }
 const caches = new WeakMap<Db, ConnectionCache>();
@@ -98,8 +98,11 @@ export function loadVectorExtension(db: Db): void {
 /** The knowledge tables (migration 6, plus one sqlite-vec table per vector space). */
 export class KnowledgeDb {
   readonly #cache: ConnectionCache;
+  readonly #approximateFrom: number;
 
-  constructor(readonly db: Db) {
+  /** `approximateFrom`: vectors in a space from which search uses the 1-bit index (tests lower it). */
+  constructor(readonly db: Db, options: { approximateFrom?: number } = {}) {
+    this.#approximateFrom = options.approximateFrom ?? APPROXIMATE_VECTOR_SEARCH_FROM;
     loadVectorExtension(db);
     let cache = caches.get(db);
     if (cache === undefined) caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null }));
@@ -167,12 +170,16 @@ export class KnowledgeDb {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const insertVector = record.vectors === null ? null : this.db.prepare(`INSERT INTO ${record.vectors.space.table} (rowid, embedding, collection) VALUES (?, ?, ?)`);
+      const insertPlain = this.db.prepare('INSERT INTO knowledge_vectors (chunk_id, space, collection, embedding) VALUES (?, ?, ?, ?)');
       let n = 0;
       record.documents.forEach((doc, docIndex) => {
         doc.chunks.forEach((chunk, seq) => {
           const { lastInsertRowid: chunkId } = insert.run(fileId, record.collection, record.path, docIndex, seq, doc.title ?? null, chunk.heading ?? null, chunk.page ?? null, chunk.start, chunk.end, doc.date, doc.sender ?? null, doc.subject ?? null, chunk.text);
           const vector = record.vectors?.values[n];
-          if (insertVector !== null && vector !== undefined) insertVector.run(BigInt(chunkId), vectorBlob(vector), record.collection);
+          if (insertVector !== null && vector !== undefined && record.vectors !== null) {
+            insertVector.run(BigInt(chunkId), vectorBlob(vector), record.collection);
+            insertPlain.run(chunkId, record.vectors.space.id, record.collection, vectorBlob(vector));
+          }
           n += 1;
         });
       });
@@ -189,6 +196,7 @@ export class KnowledgeDb {
     for (const space of this.vectorSpaces()) {
       this.db.prepare(`DELETE FROM ${space.table} WHERE rowid IN (SELECT id FROM knowledge_chunks WHERE file_id = ?)`).run(id);
     }
+    this.db.prepare('DELETE FROM knowledge_vectors WHERE chunk_id IN (SELECT id FROM knowledge_chunks WHERE file_id = ?)').run(id);
     this.db.prepare('DELETE FROM knowledge_chunks WHERE file_id = ?').run(id);
     this.db.prepare('DELETE FROM knowledge_files WHERE id = ?').run(id);
   }
@@ -263,25 +271,39 @@ export class KnowledgeDb {
       const kept = new Set(this.db.prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`).pluck().all(JSON.stringify(ids), ...where.params) as number[]);
       ids = ids.filter((id) => kept.has(id));
     }
-    const read = this.db.prepare(`SELECT embedding FROM ${space.table} WHERE rowid = ?`).pluck();
-    const hits: Array<{ id: number; distance: number }> = [];
-    for (const id of ids.slice(0, rescore)) {
-      const blob = read.get(id) as Buffer | undefined;
-      if (blob !== undefined) hits.push({ id, distance: cosineDistance(vector, floats(blob, space.dimensions)) });
-    }
+    const rows = this.db
+      .prepare('SELECT chunk_id AS id, embedding FROM knowledge_vectors WHERE chunk_id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids.slice(0, rescore))) as Array<{ id: number; embedding: Buffer }>;
+    const hits = rows.map((r) => ({ id: r.id, distance: cosineDistance(vector, floats(r.embedding, space.dimensions)) }));
     return hits.sort((a, b) => a.distance - b.distance || a.id - b.id).slice(0, limit);
   }
 
   /** The space's 1-bit index, rebuilt on the first search after any write; null for small spaces. */
   #vectorIndex(space: VectorSpace): BinaryVectorIndex | null {
     const stamp = this.#stamp();
-    const cached = this.#cache.vectorIndexes.get(space.id);
-    if (cached?.stamp === stamp) return cached.index;
-    const count = this.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get() as number;
-    const all = this.db.prepare(`SELECT rowid AS id, collection, embedding FROM ${space.table}`);
-    const index = count < APPROXIMATE_VECTOR_SEARCH_FROM ? null : BinaryVectorIndex.build(space.dimensions, () => all.iterate() as Iterable<{ id: number; collection: string; embedding: Buffer }>);
-    this.#cache.vectorIndexes.set(space.id, { stamp, index });
-    return index;
+    let cached = this.#cache.vectorIndexes.get(space.id);
+    if (cached?.stamp !== stamp) {
+      cached = { stamp, count: this.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get() as number, index: null };
+      this.#cache.vectorIndexes.set(space.id, cached);
+    }
+    // The cache is shared by every KnowledgeDb of the connection, whatever its threshold.
+    if (cached.count < this.#approximateFrom) return null;
+    if (cached.index === null) {
+      this.#copyVectors(space, cached.count);
+      const all = this.db.prepare('SELECT chunk_id AS id, collection, embedding FROM knowledge_vectors WHERE space = ?');
+      cached.index = BinaryVectorIndex.build(space.dimensions, () => all.iterate(space.id) as Iterable<{ id: number; collection: string; embedding: Buffer }>);
+    }
+    return cached.index;
+  }
+
+  /** Copies a space's vectors from its vec0 table when the plain copy is behind (spaces written before migration 8). */
+  #copyVectors(space: VectorSpace, count: number): void {
+    const copied = this.db.prepare('SELECT COUNT(*) FROM knowledge_vectors WHERE space = ?').pluck().get(space.id) as number;
+    if (copied === count) return;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM knowledge_vectors WHERE space = ?').run(space.id);
+      this.db.prepare(`INSERT OR REPLACE INTO knowledge_vectors (chunk_id, space, collection, embedding) SELECT rowid, ?, collection, embedding FROM ${space.table}`).run(space.id);
+    })();
   }
 
   /** Exact nearest chunks from sqlite-vec's brute-force scan (the reference the index is checked against). */

@@ -72,11 +72,14 @@ function textHits(db: KnowledgeDb, query: string, filters: SearchFilters, limit:
  * BM25 gives such words an IDF of ~0, so they barely move the ranking, but every chunk they
  * match must still be scored: on a large index they are most of the BM25 time.
  */
+/** Words in more than this share of the chunks are left out of the BM25 query. */
+const COMMON_WORD_SHARE = 0.5;
+
 function withoutCommonWords(db: KnowledgeDb, words: string[]): string[] {
   const folded = words.map(foldTerm);
   const { chunks, documents } = db.termFrequencies(folded);
   const frequency = (i: number) => documents.get(folded[i] as string) ?? 0;
-  const kept = words.filter((_, i) => frequency(i) <= chunks / 2);
+  const kept = words.filter((_, i) => frequency(i) <= chunks * COMMON_WORD_SHARE);
   if (kept.length > 0) return kept;
   const rarest = words.map((_, i) => i).sort((a, b) => frequency(a) - frequency(b))[0] ?? 0;
   return [words[rarest] as string];

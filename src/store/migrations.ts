@@ -231,4 +231,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    id: 8,
+    name: 'knowledge-vectors',
+    sql: `
+      -- A plain copy of each chunk's vector: search re-scores a few hundred candidates of the
+      -- in-memory 1-bit index by rowid lookups, ~100x faster here than in a vec0 table.
+      -- Filled on write; spaces written before this migration are copied on their first search.
+      CREATE TABLE knowledge_vectors (
+        chunk_id INTEGER PRIMARY KEY,           -- knowledge_chunks.id
+        space TEXT NOT NULL,                    -- knowledge_vector_spaces.id
+        collection TEXT NOT NULL,
+        embedding BLOB NOT NULL                 -- float32 little-endian, the space's width
+      ) STRICT;
+      CREATE INDEX knowledge_vectors_space ON knowledge_vectors (space);
+    `,
+  },
 ];

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openStore, type Store } from '../store/store.js';
+import { BinaryVectorIndex, cosineDistance } from './binary-vector-index.js';
+import { KnowledgeDb, type FileRecord, type VectorSpace } from './db.js';
+import { searchKnowledge } from './hybrid-search.js';
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DIMS = 40;
+const random = rng(7);
+const vector = (): Float32Array => Float32Array.from({ length: DIMS }, () => random() * 2 - 1);
+const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+function file(space: VectorSpace, collection: string, path: string, values: Float32Array[], extra: { date?: number; sender?: string } = {}): FileRecord {
+  return {
+    collection, path, hash: path, size: 0, mtime: 0,
+    documents: [{ date: extra.date ?? 0, ...(extra.sender === undefined ? {} : { sender: extra.sender }), chunks: values.map((_, i) => ({ text: `chunk ${i} of ${path}`, start: 0, end: 1 })) }],
+    vectors: { space, values },
+  };
+}
+
+describe('BinaryVectorIndex', () => {
+  it('ranks by Hamming distance of centred signs and keeps to the asked collections', () => {
+    const rows = [
+      { id: 1, collection: 'a', embedding: blob(Float32Array.from([1, 1, 1, 1])) },
+      { id: 2, collection: 'a', embedding: blob(Float32Array.from([1, 1, -1, -1])) },
+      { id: 3, collection: 'b', embedding: blob(Float32Array.from([1, 1, 1, 0.9])) },
+      { id: 4, collection: 'a', embedding: blob(Float32Array.from([-1, -1, -1, -1])) },
+    ];
+    const index = BinaryVectorIndex.build(4, () => rows);
+    assert.equal(index.size, 4);
+    const query = Float32Array.from([1, 1, 1, 1]);
+    assert.deepEqual(index.nearest(query, ['a'], 3), [1, 2, 4]);
+    assert.deepEqual(index.nearest(query, ['a'], 1), [1]);
+    assert.deepEqual(index.nearest(query, ['b'], 5), [3]);
+    assert.deepEqual(index.nearest(query, ['missing'], 5), []);
+  });
+
+  it('computes the cosine distance as sqlite-vec does', () => {
+    assert.equal(cosineDistance(Float32Array.from([1, 0]), Float32Array.from([0, 1])), 1);
+    assert.ok(Math.abs(cosineDistance(Float32Array.from([1, 2]), Float32Array.from([2, 4]))) < 1e-6);
+  });
+});
+
+describe('vector search through the 1-bit index', () => {
+  let dir: string;
+  let store: Store;
+  let fast: KnowledgeDb;
+  let exact: KnowledgeDb;
+  let space: VectorSpace;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flambeau-bits-'));
+    store = openStore(join(dir, 'flambeau.db'));
+    fast = new KnowledgeDb(store.db, { approximateFrom: 0 });
+    exact = new KnowledgeDb(store.db, { approximateFrom: Number.POSITIVE_INFINITY });
+    space = fast.vectorSpace('m', DIMS, 0);
+    for (const c of ['a', 'b']) fast.ensureCollection(c, 0);
+    for (let f = 0; f < 6; f++) fast.writeFile(file(space, f % 2 === 0 ? 'a' : 'b', `/docs/${f < 3 ? 'x' : 'y'}/${f}.md`, Array.from({ length: 20 }, vector), { date: f * 1000, sender: f === 1 ? 'Alice <alice@example.org>' : 'Bob' }), 0);
+  });
+  after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const same = (filters: Parameters<KnowledgeDb['searchVectors']>[2], limit = 10) => {
+    const q = vector();
+    const got = fast.searchVectors(space, q, filters, limit);
+    const want = exact.searchVectors(space, q, filters, limit);
+    assert.deepEqual(got.map((h) => h.id), want.map((h) => h.id));
+    for (const [i, h] of got.entries()) assert.ok(Math.abs(h.distance - (want[i]?.distance ?? Number.NaN)) < 1e-5);
+    return got;
+  };
+
+  it('matches the exact scan when every candidate is re-scored, with and without filters', () => {
+    assert.equal(same({ collections: ['a', 'b'] }).length, 10);
+    const onlyA = same({ collections: ['a'] }, 100);
+    assert.equal(onlyA.length, 60);
+    const ids = new Set(onlyA.map((h) => h.id));
+    assert.equal(fast.chunks([...ids]).every((c) => c.collection === 'a'), true);
+    const prefixed = same({ collections: ['a', 'b'], pathPrefix: '/docs/y/' }, 100);
+    assert.equal(prefixed.length, 60);
+    assert.ok(fast.chunks(prefixed.map((h) => h.id)).every((c) => c.path.startsWith('/docs/y/')));
+    const dated = same({ collections: ['a', 'b'], since: 2000, until: 4000 }, 100);
+    assert.equal(dated.length, 40);
+    assert.equal(same({ collections: ['a', 'b'], sender: 'alice' }, 100).length, 20);
+  });
+
+  it('sees writes and deletions made after it was built', () => {
+    const target = vector();
+    same({ collections: ['a'] });
+    const id = fast.writeFile(file(space, 'a', '/docs/new.md', [target]), 0);
+    const [top] = fast.searchVectors(space, target, { collections: ['a'] }, 1);
+    assert.ok(top !== undefined && top.distance < 1e-5);
+    const newChunk = top.id;
+    fast.removeFile(id);
+    assert.equal(fast.searchVectors(space, target, { collections: ['a'] }, 200).some((h) => h.id === newChunk), false);
+    same({ collections: ['a'] });
+  });
+
+  it('sees writes made through another connection', () => {
+    const other = openStore(join(dir, 'flambeau.db'));
+    try {
+      const target = vector();
+      same({ collections: ['b'] });
+      new KnowledgeDb(other.db).writeFile(file(space, 'b', '/docs/elsewhere.md', [target]), 0);
+      const [top] = fast.searchVectors(space, target, { collections: ['b'] }, 1);
+      assert.ok(top !== undefined && top.distance < 1e-5);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('copies vectors written before the plain vector table existed', () => {
+    store.db.prepare('DELETE FROM knowledge_vectors').run();
+    const fresh = new KnowledgeDb(store.db, { approximateFrom: 0 });
+    fresh.writeFile(file(space, 'a', '/docs/late.md', [vector()]), 0); // a write: the next search rebuilds
+    same({ collections: ['a', 'b'] });
+    const copied = store.db.prepare('SELECT COUNT(*) FROM knowledge_vectors').pluck().get();
+    assert.equal(copied, store.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get());
+  });
+});
+
+describe('BM25 with very common words', () => {
+  it('drops words most chunks contain, but keeps one when all are common', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-common-'));
+    const store = openStore(join(dir, 'flambeau.db'));
+    try {
+      const db = new KnowledgeDb(store.db);
+      db.ensureCollection('c', 0);
+      const texts = ['the cat sat', 'the dog ran', 'the bird flew', 'the fish swam', 'a cat and a dog'];
+      db.writeFile({ collection: 'c', path: '/t.md', hash: 'h', size: 0, mtime: 0, documents: [{ date: 0, chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }], vectors: null }, 0);
+      assert.equal(db.termFrequencies(['the', 'cat', 'zebra']).documents.get('the'), 4);
+      assert.equal(db.termFrequencies(['cat']).chunks, 5);
+      const search = async (query: string) => (await searchKnowledge(db, { query, filters: { collections: ['c'] }, embedder: null, k: 10 })).map((h) => h.chunk.text);
+      // "the" is in 4 of 5 chunks: only "cat" is searched.
+      assert.deepEqual((await search('the cat')).sort(), ['a cat and a dog', 'the cat sat']);
+      assert.equal((await search('the')).length, 4);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
