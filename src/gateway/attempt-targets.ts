@@ -65,7 +65,9 @@ export async function attemptTargets<T>(
           breakers.release(provider);
           throw error;
         }
-        breakers.onFailure(provider);
+        // A full engine queue is load shedding, not a failing provider: it must not open the breaker.
+        if (error instanceof FlambeauError && error.code === 'engine_unavailable') breakers.release(provider);
+        else breakers.onFailure(provider);
         lastError = error;
         const delay = kind === 'retry' && attempt < settings.retries
           ? backoffMs(attempt, settings.retry_base_delay_ms, settings.retry_max_delay_ms, (error as FlambeauError).details?.retryAfter, deps.random)
