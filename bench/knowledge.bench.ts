@@ -92,6 +92,10 @@ async function searchLatency(chunks: number, dims: number): Promise<string[]> {
     let queryVector = randomVector(random, dims);
     const embedder: Embedder = { model: 'bench-random', embed: async (texts) => texts.map(() => queryVector) };
     const knowledge = createKnowledge({ db: store.db, embedder });
+    // Hybrid search runs BM25 on a worker thread once it is up (a server starts it on its first
+    // search); this loop never yields to the event loop, so wait for it here.
+    const textThread = knowledge.db.textSearchThread();
+    const concurrent = textThread === null ? false : await textThread.ready();
     const lat: Record<SearchMode, number[]> = { bm25: [], vector: [], hybrid: [] };
     let overlap = 0;
     let compared = 0;
@@ -112,7 +116,7 @@ async function searchLatency(chunks: number, dims: number): Promise<string[]> {
     }
     store.close();
     const p = (mode: SearchMode, q: number) => fmt(percentile(lat[mode], q), 2);
-    return [String(chunks), String(dims), fmt(loadSeconds, 1), p('bm25', 50), p('bm25', 99), p('vector', 50), p('vector', 99), p('hybrid', 50), p('hybrid', 99), fmt(overlap / compared, 3)];
+    return [String(chunks), String(dims), concurrent ? 'yes' : 'no', fmt(loadSeconds, 1), p('bm25', 50), p('bm25', 99), p('vector', 50), p('vector', 99), p('hybrid', 50), p('hybrid', 99), fmt(overlap / compared, 3)];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -194,8 +198,8 @@ export async function run(): Promise<void> {
     console.log('\ningest (Markdown, ~3 KB per document, 4 sections; re-run = unchanged files skipped)');
     table(['embedding', 'documents', 'chunks', 'docs/s', 'MB/s', 're-run files/s'], [await ingestRate(null, 'excluded', 400), await ingestRate(embedder, 'test GGUF, 1 thread', 100)]);
 
-    console.log('\nsearch latency (ms, k=10; hybrid = BM25 + vector KNN + RRF; target hybrid p50 <= 20 ms at 100k)');
-    table(['chunks', 'dims', 'load s', 'bm25 p50', 'bm25 p99', 'vector p50', 'vector p99', 'hybrid p50', 'hybrid p99', 'vector recall@10 vs exact'], [await searchLatency(10_000, 384), await searchLatency(100_000, 384)]);
+    console.log('\nsearch latency (ms, k=10; hybrid = BM25 (on a worker thread, beside) + vector KNN + RRF; target hybrid p50 <= 20 ms at 100k)');
+    table(['chunks', 'dims', 'bm25 thread', 'load s', 'bm25 p50', 'bm25 p99', 'vector p50', 'vector p99', 'hybrid p50', 'hybrid p99', 'vector recall@10 vs exact'], [await searchLatency(10_000, 384), await searchLatency(100_000, 384)]);
 
     console.log('\nretrieval quality (BEIR layout; vectors from the test GGUF: a bag-of-words model, so vector ≈ folded BM25)');
     const folders = [fileURLToPath(new URL('./data/knowledge-beir-mini', import.meta.url)), ...(process.env.FLAMBEAU_BENCH_BEIR ?? '').split(':').filter((f) => f !== '')];

@@ -91,6 +91,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let health: { stop(): void } | undefined;
   let limiter: RateLimiter | undefined;
   let requestLogRef: RequestLog | undefined;
+  let knowledgeRef: Knowledge | undefined;
   let server: Server | undefined;
   try {
     // Models pulled or imported into HOME/models are served by name; their version pointers are read per request.
@@ -121,6 +122,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ? createMemoryRateLimiter()
       : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
     const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
+    knowledgeRef = knowledge;
     const handler = createRequestHandler({
       knowledge,
       knowledgeContextTokens: config.knowledge.contextTokens,
@@ -196,6 +198,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     requestLogRef?.flush();
+    knowledgeRef?.close();
     store.close();
   }
 }

@@ -4,6 +4,7 @@ import { FlambeauError } from '../errors/index.js';
 import type { Db } from '../store/store.js';
 import { BinaryVectorIndex, cosineDistance, floats } from './binary-vector-index.js';
 import type { DocumentChunk } from './chunk-document.js';
+import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
 
 /** Narrows a search; every field is optional but `collections`. */
 export interface SearchFilters {
@@ -81,6 +82,8 @@ interface ConnectionCache {
   writes: number;
   vectorIndexes: Map<string, { stamp: string; count: number; index: BinaryVectorIndex | null }>;
   chunkCount: { stamp: string; count: number } | null;
+  /** The BM25 worker of this connection: undefined until first asked for, null when it cannot run. */
+  textThread: TextSearchThread | null | undefined;
 }
 const caches = new WeakMap<Db, ConnectionCache>();
 
@@ -99,18 +102,43 @@ export function loadVectorExtension(db: Db): void {
 export class KnowledgeDb {
   readonly #cache: ConnectionCache;
   readonly #approximateFrom: number;
+  readonly #textThread: boolean;
 
-  /** `approximateFrom`: vectors in a space from which search uses the 1-bit index (tests lower it). */
-  constructor(readonly db: Db, options: { approximateFrom?: number } = {}) {
+  /**
+   * `approximateFrom`: vectors in a space from which search uses the 1-bit index (tests lower it).
+   * `textThread` (default true): hybrid search may run BM25 on a worker thread beside the vector search.
+   */
+  constructor(readonly db: Db, options: { approximateFrom?: number; textThread?: boolean } = {}) {
     this.#approximateFrom = options.approximateFrom ?? APPROXIMATE_VECTOR_SEARCH_FROM;
+    this.#textThread = options.textThread ?? true;
     loadVectorExtension(db);
     let cache = caches.get(db);
-    if (cache === undefined) caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null }));
+    if (cache === undefined) caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null, textThread: undefined }));
     this.#cache = cache;
   }
 
   #stamp(): string {
     return `${this.#cache.writes}:${String(this.db.pragma('data_version', { simple: true }))}`;
+  }
+
+  /**
+   * The connection's BM25 worker, started on first call (it is ready a few hundred ms later); null
+   * when disabled, for an in-memory or non-WAL database, or once it failed. One per connection,
+   * shared by every KnowledgeDb over it; `close()` stops it (the worker is unref'd meanwhile, so
+   * it never keeps a process alive).
+   */
+  textSearchThread(): TextSearchThread | null {
+    if (!this.#textThread || !this.db.open) return null;
+    if (this.#cache.textThread === undefined) {
+      this.#cache.textThread = startTextSearchThread(this.db);
+    }
+    return this.#cache.textThread;
+  }
+
+  /** Stops the connection's BM25 worker (the connection itself stays open; the store owns it). */
+  close(): void {
+    this.#cache.textThread?.close();
+    this.#cache.textThread = null;
   }
 
   ensureCollection(name: string, now: number): void {

@@ -1,5 +1,6 @@
 import type { KnowledgeDb, SearchFilters, StoredChunk } from './db.js';
 import type { Embedder } from './embedder.js';
+import { matchOf, queryWords, textHits } from './text-hits.js';
 
 export type SearchMode = 'hybrid' | 'bm25' | 'vector';
 
@@ -40,8 +41,13 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   const candidates = Math.max(options.candidates ?? 50, k * 2);
   const rrfK = options.rrfK ?? 60;
   if (options.filters.collections.length === 0) return [];
-  const text = mode === 'vector' ? [] : textHits(db, options.query, options.filters, candidates);
-  const vector = mode === 'bm25' || options.embedder === null ? [] : await vectorHits(db, options.embedder, options.query, options.filters, candidates, options.signal);
+  const withVectors = mode !== 'bm25' && options.embedder !== null;
+  // Both lists: BM25 goes to the worker thread (when up) and runs while this thread scans vectors.
+  const thread = mode === 'hybrid' && withVectors ? db.textSearchThread() : null;
+  const offloaded = thread?.isReady === true ? thread.search(options.query, options.filters, candidates) : null;
+  const text = mode === 'vector' || offloaded !== null ? [] : textHits(db, options.query, options.filters, candidates);
+  const vector = withVectors && options.embedder !== null ? await vectorHits(db, options.embedder, options.query, options.filters, candidates, options.signal) : [];
+  if (offloaded !== null) text.push(...((await offloaded) ?? textHits(db, options.query, options.filters, candidates)));
   const fused = new Map<number, Omit<SearchHit, 'chunk'>>();
   const entry = (id: number) => {
     let hit = fused.get(id);
@@ -61,35 +67,6 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   });
 }
 
-function textHits(db: KnowledgeDb, query: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
-  const words = queryWords(query);
-  if (words.length === 0) return [];
-  return db.searchText(matchOf(withoutCommonWords(db, words)), filters, limit);
-}
-
-/**
- * Drops words contained in more than half the chunks, keeping at least the rarest one. FTS5's
- * BM25 gives such words an IDF of ~0, so they barely move the ranking, but every chunk they
- * match must still be scored: on a large index they are most of the BM25 time.
- */
-/** Words in more than this share of the chunks are left out of the BM25 query. */
-const COMMON_WORD_SHARE = 0.5;
-
-function withoutCommonWords(db: KnowledgeDb, words: string[]): string[] {
-  const folded = words.map(foldTerm);
-  const { chunks, documents } = db.termFrequencies(folded);
-  const frequency = (i: number) => documents.get(folded[i] as string) ?? 0;
-  const kept = words.filter((_, i) => frequency(i) <= chunks * COMMON_WORD_SHARE);
-  if (kept.length > 0) return kept;
-  const rarest = words.map((_, i) => i).sort((a, b) => frequency(a) - frequency(b))[0] ?? 0;
-  return [words[rarest] as string];
-}
-
-/** A word as FTS5's unicode61 tokenizer (remove_diacritics 2) indexes it: lower case, no accents. */
-function foldTerm(word: string): string {
-  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, filters: SearchFilters, limit: number, signal?: AbortSignal): Promise<Array<{ id: number; distance: number }>> {
   const spaces = db.vectorSpaces().filter((s) => s.model === embedder.model);
   if (spaces.length === 0 || query.trim() === '') return [];
@@ -105,12 +82,4 @@ async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, fi
 export function ftsQuery(text: string): string | null {
   const words = queryWords(text);
   return words.length === 0 ? null : matchOf(words);
-}
-
-function queryWords(text: string): string[] {
-  return [...new Set((text.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))].slice(0, 64);
-}
-
-function matchOf(words: readonly string[]): string {
-  return words.map((w) => `"${w}"`).join(' OR ');
 }

@@ -26,6 +26,8 @@ export interface Knowledge {
   /** True when every named collection exists and is marked shareable. */
   shareable(names: readonly string[]): boolean;
   setShareable(name: string, shareable: boolean): void;
+  /** Stops the BM25 worker; call before closing the store that owns the connection. */
+  close(): void;
   search(query: string, filters: SearchFilters, options?: { k?: number; mode?: SearchMode; signal?: AbortSignal }): Promise<SearchHit[]>;
   /** RAG for one chat: rewrite, hybrid search, then the delimited context within `tokenBudget`. */
   retrieve(messages: readonly ChatMessage[], collections: readonly string[], options: { tokenBudget: number; k?: number; signal?: AbortSignal }): Promise<Retrieval>;
@@ -56,6 +58,7 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
       return names.every((n) => all.get(n)?.shareable === true);
     },
     setShareable: (name, shareable) => db.setShareable(name, shareable),
+    close: () => db.close(),
     search: (query, filters, options = {}) =>
       searchKnowledge(db, { query, filters, embedder, ...(options.k === undefined ? {} : { k: options.k }), ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.signal === undefined ? {} : { signal: options.signal }) }),
     async retrieve(messages, collections, options) {
