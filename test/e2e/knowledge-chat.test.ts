@@ -100,5 +100,14 @@ describe('private knowledge in chat, through the real server', () => {
     const body = JSON.stringify(await res.body.json());
     assert.match(body, /budget\.md/);
     assert.match(body, /score/);
+    // Bad input: the OpenAI envelope naming the field, 401 without a key.
+    const bad = await request(`${gw.baseURL}/knowledge/search`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: '', k: 1000 }) });
+    assert.equal(bad.statusCode, 400);
+    const error = ((await bad.body.json()) as { error: { code: string; param: string } }).error;
+    assert.equal(error.code, 'invalid_request');
+    assert.equal(error.param, 'query');
+    const anon = await request(`${gw.baseURL}/knowledge/search`, { method: 'POST', body: JSON.stringify({ query: 'x' }) });
+    assert.equal(anon.statusCode, 401);
+    await anon.body.dump();
   });
 });
