@@ -20,7 +20,7 @@ export function registerServe(program: Command): void {
         process.stdout.write(`Generated a master key (shown once; kept in ${gateway.masterKeyPath}, mode 600):\n  ${gateway.masterKey.reveal()}\n`);
       }
       const models = gateway.catalog.list().map((m) => `${m.name} (${m.locality})`);
-      process.stdout.write(`flambeau ${models.length === 0 ? 'has no models yet: put .gguf files in ' + config.home + '/models or pass --model' : 'serves ' + models.join(', ')}\n`);
+      process.stdout.write(`flambeau ${models.length === 0 ? 'has no models yet: flambeau pull NAME, put .gguf files in ' + config.home + '/models, or pass --model' : 'serves ' + models.join(', ')}\n`);
       process.stdout.write(`listening on ${gateway.url}\n`);
       let stopping = false;
       const stop = (signal: string) => {
