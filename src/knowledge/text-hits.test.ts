@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openStore, type Store } from '../store/store.js';
+import { KnowledgeDb, type SearchFilters } from './db.js';
+import { matchOf, queryWords, textHits } from './text-hits.js';
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Zipf-like words: a few in most chunks, many rare, so queries mix common and rare words. */
+function words(random: () => number, n: number): string {
+  return Array.from({ length: n }, () => `w${Math.floor(800 * random() ** 2.5)}`).join(' ');
+}
+
+const CHUNKS = 24_000; // above the split search's threshold (20k)
+
+describe('BM25 split search (MaxScore over FTS5)', () => {
+  let dir: string;
+  let store: Store;
+  let db: KnowledgeDb;
+  /** The FTS5 queries textHits ran for the last search. */
+  let matches: string[] = [];
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flambeau-text-hits-'));
+    store = openStore(join(dir, 'flambeau.db'));
+    db = new KnowledgeDb(store.db, { textThread: false });
+    const original = db.searchText.bind(db);
+    db.searchText = (match, filters, limit) => {
+      matches.push(match);
+      return original(match, filters, limit);
+    };
+    const random = rng(11);
+    for (const collection of ['notes', 'mail']) db.ensureCollection(collection, 0);
+    for (let f = 0; f < CHUNKS / 100; f++) {
+      const texts = Array.from({ length: 100 }, () => words(random, 30));
+      db.writeFile(
+        {
+          collection: f % 4 === 0 ? 'mail' : 'notes',
+          path: `/docs/${f % 2 === 0 ? 'work' : 'home'}/file-${f}.md`,
+          hash: String(f),
+          size: 0,
+          mtime: 0,
+          documents: [{ date: 0, title: words(random, 3), chunks: texts.map((t, i) => ({ text: t, start: 0, end: t.length, ...(i % 5 === 0 ? { heading: words(random, 2) } : {}) })) }],
+          vectors: null,
+        },
+        0,
+      );
+    }
+  });
+  after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The reference: every match of every word (but the >50% ones textHits drops) scored by FTS5. */
+  function everyMatch(query: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
+    const all = queryWords(query);
+    const { chunks, documents } = db.termFrequencies(all);
+    const kept = all.filter((w) => (documents.get(w) ?? 0) <= chunks / 2);
+    return db.searchText(matchOf(kept.length > 0 ? kept : all), filters, limit);
+  }
+
+  for (const [label, filters] of [
+    ['every collection', { collections: ['notes', 'mail'] }],
+    ['one collection and a path prefix', { collections: ['notes'], pathPrefix: '/docs/work/' }],
+  ] as Array<[string, SearchFilters]>) {
+    it(`returns exactly the full query's ids and scores (${label}), taking the split path when the bound allows`, () => {
+      const random = rng(23);
+      let split = 0;
+      let mixed = 0;
+      for (let q = 0; q < 60; q++) {
+        const query = words(random, 5);
+        matches = [];
+        const hits = textHits(db, query, filters, 50);
+        const ran = [...matches];
+        const expected = everyMatch(query, filters, 50);
+        assert.deepEqual(hits.map((h) => h.id), expected.map((h) => h.id), `query "${query}"`);
+        hits.forEach((h, i) => assert.ok(Math.abs(h.score - (expected[i]?.score ?? Number.NaN)) < 1e-9, `score of ${h.id} for "${query}"`));
+        if (ran.some((m) => m.includes(' AND ('))) mixed += 1;
+        // Split path kept: only AND and NOT queries ran, no fallback to every match.
+        if (ran.every((m) => m.includes(' AND (') || m.includes(' NOT ('))) split += 1;
+      }
+      assert.ok(mixed >= 20, `queries mixing rare and common words: ${mixed}`);
+      assert.ok(split >= 10, `split path taken ${split} of ${mixed} times`);
+    });
+  }
+
+  it('falls back to scoring every match when the rare words match too few chunks', () => {
+    matches = [];
+    // w3 and w5 are each in about a third of the chunks; the rarest word matches none.
+    const query = 'w3 w5 zzznotaword';
+    const hits = textHits(db, query, { collections: ['notes', 'mail'] }, 50);
+    assert.deepEqual(hits.map((h) => h.id), everyMatch(query, { collections: ['notes', 'mail'] }, 50).map((h) => h.id));
+    assert.ok(hits.length === 50);
+    assert.ok(matches.some((m) => !m.includes(' AND (') && !m.includes(' NOT (')), `ran: ${matches.join(' | ')}`);
+  });
+});
