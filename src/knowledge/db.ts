@@ -73,8 +73,14 @@ const BM25_WEIGHTS = [1.0, 0.5, 0.5] as const;
  * best candidates exactly; below it sqlite-vec's exact scan is fast enough (< 10 ms) and exact.
  */
 export const APPROXIMATE_VECTOR_SEARCH_FROM = 20_000;
-/** Candidates re-scored exactly after the Hamming scan (0.8 ms for 400 at 384 dimensions). */
+/** Candidates re-scored exactly from the stored vectors (0.8 ms for 400 at 384 dimensions). */
 const RESCORE = 400;
+/**
+ * The Hamming scan keeps this many times the candidates to re-score, then ranks them by the
+ * asymmetric estimate (float query against sign bits). On random 384-dimension vectors, the
+ * worst case for sign bits, recall@10 against the exact scan goes from 0.66 to 0.91 for ~1 ms.
+ */
+const ESTIMATE_POOL = 10;
 
 /**
  * Per connection, not per KnowledgeDb: several instances may share one connection. `writes`
@@ -289,15 +295,17 @@ export class KnowledgeDb {
 
   /**
    * Nearest chunks by cosine distance (best first). Large spaces: a Hamming scan of the
-   * in-memory 1-bit index (restricted to the collections), the other filters on its candidates,
-   * then an exact re-score of the best RESCORE from the stored vectors. Small ones: exact.
+   * in-memory 1-bit index (restricted to the collections), its best ranked again by the
+   * asymmetric estimate, the other filters on those candidates, then an exact re-score of the
+   * best RESCORE from the stored vectors. Small ones: exact.
    */
   searchVectors(space: VectorSpace, vector: Float32Array, filters: SearchFilters, limit: number): Array<{ id: number; distance: number }> {
     const index = this.#vectorIndex(space);
     if (index === null) return this.searchVectorsExact(space, vector, filters, limit);
     const rescore = Math.max(RESCORE, limit * 4);
     // Other filters may reject most candidates: take a wider pool before applying them.
-    let ids = index.nearest(vector, filters.collections, isNarrowed(filters) ? Math.max(rescore * 10, 4096) : rescore);
+    const candidates = isNarrowed(filters) ? Math.max(rescore * 10, 4096) : rescore;
+    let ids = index.nearest(vector, filters.collections, candidates, candidates * ESTIMATE_POOL);
     if (isNarrowed(filters) && ids.length > 0) {
       const where = filterSql(filters, 'c');
       const kept = new Set(this.db.prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`).pluck().all(JSON.stringify(ids), ...where.params) as number[]);
