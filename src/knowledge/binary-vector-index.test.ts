@@ -146,13 +146,59 @@ describe('vector search through the 1-bit index', () => {
     }
   });
 
+  it('applies later writes to the built index, from any connection, without reading every vector again', () => {
+    const build = BinaryVectorIndex.build.bind(BinaryVectorIndex);
+    let builds = 0;
+    BinaryVectorIndex.build = (...args) => ((builds += 1), build(...args));
+    const other = openStore(join(dir, 'flambeau.db'));
+    try {
+      same({ collections: ['a', 'b'] });
+      const before = builds;
+      const elsewhere = new KnowledgeDb(other.db, { approximateFrom: 0 });
+      // The newest file, re-ingested with new vectors: SQLite reuses its chunk ids after the delete.
+      const first = vector();
+      const id = elsewhere.writeFile(file(space, 'a', '/docs/reused.md', [first, vector()]), 0);
+      same({ collections: ['a'] });
+      const ids = other.db.prepare('SELECT id FROM knowledge_chunks WHERE file_id = ? ORDER BY id').pluck().all(id);
+      const second = vector();
+      elsewhere.writeFile(file(space, 'a', '/docs/reused.md', [second, vector()]), 0);
+      assert.deepEqual(other.db.prepare("SELECT id FROM knowledge_chunks WHERE path = '/docs/reused.md' ORDER BY id").pluck().all(), ids, 'ids reused');
+      const [top] = fast.searchVectors(space, second, { collections: ['a'] }, 1);
+      assert.ok(top !== undefined && top.id === ids[0] && top.distance < 1e-5);
+      assert.equal(fast.searchVectors(space, first, { collections: ['a'] }, 200).filter((h) => h.id === ids[0]).length, 1, 'one entry for the reused id');
+      same({ collections: ['a', 'b'] });
+      // This connection's own writes and deletions too.
+      fast.removeFile(fast.writeFile(file(space, 'b', '/docs/brief.md', [vector()]), 0));
+      same({ collections: ['a', 'b'] }, 200);
+      assert.equal(builds, before, 'no rebuild');
+      // A log trimmed past the index (an ingest elsewhere kept only its last entries): rebuilt, still right.
+      elsewhere.writeFile(file(space, 'b', '/docs/late-b.md', [vector()]), 0);
+      other.db.prepare('DELETE FROM knowledge_vector_log').run();
+      elsewhere.writeFile(file(space, 'b', '/docs/later-b.md', [vector()]), 0);
+      same({ collections: ['a', 'b'] }, 200);
+      assert.equal(builds, before + 1);
+    } finally {
+      BinaryVectorIndex.build = build;
+      other.close();
+    }
+  });
+
   it('copies vectors written before the plain vector table existed', () => {
     store.db.prepare('DELETE FROM knowledge_vectors').run();
-    const fresh = new KnowledgeDb(store.db, { approximateFrom: 0 });
-    fresh.writeFile(file(space, 'a', '/docs/late.md', [vector()]), 0); // a write: the next search rebuilds
-    same({ collections: ['a', 'b'] });
-    const copied = store.db.prepare('SELECT COUNT(*) FROM knowledge_vectors').pluck().get();
-    assert.equal(copied, store.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get());
+    // A process started after the upgrade: its first search builds the index, copying first.
+    const upgraded = openStore(join(dir, 'flambeau.db'));
+    try {
+      const fresh = new KnowledgeDb(upgraded.db, { approximateFrom: 0 });
+      const q = vector();
+      assert.deepEqual(
+        fresh.searchVectors(space, q, { collections: ['a', 'b'] }, 10).map((h) => h.id),
+        exact.searchVectors(space, q, { collections: ['a', 'b'] }, 10).map((h) => h.id),
+      );
+      const copied = upgraded.db.prepare('SELECT COUNT(*) FROM knowledge_vectors').pluck().get();
+      assert.equal(copied, upgraded.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get());
+    } finally {
+      upgraded.close();
+    }
   });
 });
 

@@ -1,3 +1,5 @@
+import { FlambeauError } from '../errors/index.js';
+
 /**
  * One bit per dimension (the sign, after centring on the space's mean direction) for every
  * vector of a vector space, kept in memory: a Hamming scan over packed words is ~10x faster
@@ -6,22 +8,36 @@
  * dimensions, where a raw sign bit would be the same for every vector and carry nothing.
  */
 export class BinaryVectorIndex {
-  readonly size: number;
   readonly #words: number;
-  readonly #ids: Float64Array;
-  readonly #collections: Uint16Array;
+  /** Slots used, removed ones included; removed slots have the REMOVED collection code. */
+  #slots: number;
+  #ids: Float64Array;
+  #collections: Uint16Array;
+  #bits: Uint32Array;
   readonly #collectionCodes: Map<string, number>;
-  readonly #bits: Uint32Array;
   readonly #mean: Float32Array;
+  /** Slot of each id's current vector. */
+  readonly #slotOf = new Map<number, number>();
 
   private constructor(dims: number, ids: Float64Array, collections: Uint16Array, codes: Map<string, number>, bits: Uint32Array, mean: Float32Array) {
     this.#words = Math.ceil(dims / 32);
-    this.size = ids.length;
+    this.#slots = ids.length;
     this.#ids = ids;
     this.#collections = collections;
     this.#collectionCodes = codes;
     this.#bits = bits;
     this.#mean = mean;
+    ids.forEach((id, slot) => this.#slotOf.set(id, slot));
+  }
+
+  /** Vectors searchable now. */
+  get size(): number {
+    return this.#slotOf.size;
+  }
+
+  /** Slots left by removed or replaced vectors: scanned for nothing until the next rebuild. */
+  get removed(): number {
+    return this.#slots - this.#slotOf.size;
   }
 
   /**
@@ -49,15 +65,53 @@ export class BinaryVectorIndex {
     let i = 0;
     for (const row of rows()) {
       if (i >= count) break; // a row written between the two passes: the next rebuild picks it up
-      let code = codes.get(row.collection);
-      if (code === undefined) codes.set(row.collection, (code = codes.size));
       ids[i] = row.id;
-      collections[i] = code;
+      collections[i] = codeOf(codes, row.collection);
       packSigns(floats(row.embedding, dims), centre, bits, i * words);
       i += 1;
     }
     const built = i === count ? { ids, collections, bits } : { ids: ids.subarray(0, i), collections: collections.subarray(0, i), bits: bits.subarray(0, i * words) };
     return new BinaryVectorIndex(dims, built.ids, built.collections, codes, built.bits, centre);
+  }
+
+  /**
+   * Adds vectors written since the build (an id already present is replaced). Signs are taken
+   * against the build's mean direction: fine while the additions are a minority, which the
+   * caller ensures by rebuilding past a share of changes.
+   */
+  add(rows: Iterable<{ id: number; collection: string; embedding: Buffer }>): void {
+    const words = this.#words;
+    for (const row of rows) {
+      this.remove(row.id);
+      if (this.#slots === this.#ids.length) this.#grow();
+      const slot = this.#slots++;
+      this.#ids[slot] = row.id;
+      this.#collections[slot] = codeOf(this.#collectionCodes, row.collection);
+      this.#bits.fill(0, slot * words, (slot + 1) * words);
+      packSigns(floats(row.embedding, this.#mean.length), this.#mean, this.#bits, slot * words);
+      this.#slotOf.set(row.id, slot);
+    }
+  }
+
+  /** Forgets a vector (no-op for an unknown id); its slot stays until the next rebuild. */
+  remove(id: number): void {
+    const slot = this.#slotOf.get(id);
+    if (slot === undefined) return;
+    this.#collections[slot] = REMOVED;
+    this.#slotOf.delete(id);
+  }
+
+  #grow(): void {
+    const capacity = Math.max(64, Math.ceil(this.#ids.length * 1.5));
+    const ids = new Float64Array(capacity);
+    ids.set(this.#ids);
+    const collections = new Uint16Array(capacity);
+    collections.set(this.#collections);
+    const bits = new Uint32Array(capacity * this.#words);
+    bits.set(this.#bits);
+    this.#ids = ids;
+    this.#collections = collections;
+    this.#bits = bits;
   }
 
   /**
@@ -78,12 +132,15 @@ export class BinaryVectorIndex {
     const q = new Uint32Array(words);
     packSigns(query, this.#mean, q, 0);
     const maxDistance = words * 32;
-    const distances = new Uint16Array(this.size);
+    const slots = this.#slots;
+    const distances = new Uint16Array(slots);
     const histogram = new Uint32Array(maxDistance + 2);
     const bits = this.#bits;
-    for (let i = 0, base = 0; i < this.size; i++, base += words) {
-      if (wanted[this.#collections[i] as number] === 0) {
-        distances[i] = maxDistance + 1; // outside the filter: never selected
+    const codes = this.#collections;
+    for (let i = 0, base = 0; i < slots; i++, base += words) {
+      // `wanted` has no entry for REMOVED: undefined, skipped like an unwanted collection.
+      if (wanted[codes[i] as number] !== 1) {
+        distances[i] = maxDistance + 1; // outside the filter or removed: never selected
         continue;
       }
       let distance = 0;
@@ -102,7 +159,7 @@ export class BinaryVectorIndex {
     while (threshold <= maxDistance && below + (histogram[threshold] as number) < take) below += histogram[threshold++] as number;
     const picked: Array<{ at: number; score: number }> = [];
     let atThreshold = take - below;
-    for (let i = 0; i < this.size; i++) {
+    for (let i = 0; i < slots; i++) {
       const distance = distances[i] as number;
       if (distance > maxDistance) continue;
       if (distance < threshold) picked.push({ at: i, score: distance });
@@ -155,6 +212,18 @@ export class BinaryVectorIndex {
       p.score = -dot;
     }
   }
+}
+
+/** The collection code of a removed slot: never a real collection's (codes count from 0). */
+const REMOVED = 0xffff;
+
+function codeOf(codes: Map<string, number>, collection: string): number {
+  let code = codes.get(collection);
+  if (code === undefined) {
+    if (codes.size >= REMOVED) throw new FlambeauError('internal', `the vector index holds at most ${REMOVED} collections.`);
+    codes.set(collection, (code = codes.size));
+  }
+  return code;
 }
 
 /** Cosine distance as sqlite-vec computes it (1 - cos), for the exact re-score. */

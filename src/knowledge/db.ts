@@ -89,12 +89,21 @@ const ESTIMATE_POOL = 10;
  */
 interface ConnectionCache {
   writes: number;
-  vectorIndexes: Map<string, { stamp: string; count: number; index: BinaryVectorIndex | null }>;
+  vectorIndexes: Map<string, VectorIndexState>;
   chunkCount: { stamp: string; count: number } | null;
   /** The BM25 worker of this connection: undefined until first asked for, null when it cannot run. */
   textThread: TextSearchThread | null | undefined;
 }
 const caches = new WeakMap<Db, ConnectionCache>();
+
+/**
+ * A space's vector count at `stamp`, and its 1-bit index once built (large spaces only) with the
+ * last knowledge_vector_log entry it reflects.
+ */
+interface VectorIndexState { stamp: string; count: number; index: BinaryVectorIndex | null; seq: number }
+
+/** Log entries kept after an ingest; an index further behind than that is rebuilt. */
+const VECTOR_LOG_KEEP = 200_000;
 
 /** Loads sqlite-vec into a connection once (its npm package ships the binary for this platform). */
 export function loadVectorExtension(db: Db): void {
@@ -160,6 +169,7 @@ export class KnowledgeDb {
 
   markIngested(name: string, now: number): void {
     this.db.prepare('UPDATE knowledge_collections SET last_ingest_at = ? WHERE name = ?').run(now, name);
+    this.db.prepare('DELETE FROM knowledge_vector_log WHERE seq <= (SELECT MAX(seq) FROM knowledge_vector_log) - ?').run(VECTOR_LOG_KEEP);
   }
 
   /** Every collection with its sizes (files, documents, chunks, bytes of source files). */
@@ -318,22 +328,61 @@ export class KnowledgeDb {
     return hits.sort((a, b) => a.distance - b.distance || a.id - b.id).slice(0, limit);
   }
 
-  /** The space's 1-bit index, rebuilt on the first search after any write; null for small spaces. */
+  /**
+   * The space's 1-bit index (null for small spaces). Built on the first search; after writes, from
+   * this process or another, the next search applies the vector log's changes to it, and rebuilds
+   * it only when the log was trimmed past it or a quarter of it changed (the signs' mean
+   * direction then deserves a fresh look).
+   */
   #vectorIndex(space: VectorSpace): BinaryVectorIndex | null {
     const stamp = this.#stamp();
-    let cached = this.#cache.vectorIndexes.get(space.id);
-    if (cached?.stamp !== stamp) {
-      cached = { stamp, count: this.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get() as number, index: null };
-      this.#cache.vectorIndexes.set(space.id, cached);
+    let state = this.#cache.vectorIndexes.get(space.id);
+    if (state?.stamp !== stamp) {
+      if (state?.index != null && this.#catchUp(space, state)) {
+        state.stamp = stamp;
+        state.count = state.index.size;
+      } else {
+        state = { stamp, count: this.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get() as number, index: null, seq: 0 };
+        this.#cache.vectorIndexes.set(space.id, state);
+      }
     }
     // The cache is shared by every KnowledgeDb of the connection, whatever its threshold.
-    if (cached.count < this.#approximateFrom) return null;
-    if (cached.index === null) {
-      this.#copyVectors(space, cached.count);
-      const all = this.db.prepare('SELECT chunk_id AS id, collection, embedding FROM knowledge_vectors WHERE space = ?');
-      cached.index = BinaryVectorIndex.build(space.dimensions, () => all.iterate(space.id) as Iterable<{ id: number; collection: string; embedding: Buffer }>);
+    if (state.count < this.#approximateFrom) return null;
+    if (state.index === null) {
+      this.#copyVectors(space, state.count);
+      const built = state;
+      // One read transaction: the log position and the vectors read are the same snapshot.
+      this.db.transaction(() => {
+        built.seq = (this.db.prepare('SELECT MAX(seq) FROM knowledge_vector_log').pluck().get() as number | null) ?? 0;
+        const all = this.db.prepare('SELECT chunk_id AS id, collection, embedding FROM knowledge_vectors WHERE space = ?');
+        built.index = BinaryVectorIndex.build(space.dimensions, () => all.iterate(space.id) as Iterable<{ id: number; collection: string; embedding: Buffer }>);
+      })();
     }
-    return cached.index;
+    return state.index;
+  }
+
+  /** Applies the log entries after `state.seq` to its index; false when a rebuild is due instead. */
+  #catchUp(space: VectorSpace, state: VectorIndexState): boolean {
+    const index = state.index;
+    if (index === null) return false;
+    return this.db.transaction(() => {
+      const oldest = this.db.prepare('SELECT MIN(seq) FROM knowledge_vector_log').pluck().get() as number | null;
+      if (oldest !== null && oldest > state.seq + 1) return false; // trimmed past this index
+      const changes = this.db.prepare('SELECT seq, chunk_id AS id, added FROM knowledge_vector_log WHERE space = ? AND seq > ? ORDER BY seq').all(space.id, state.seq) as Array<{ seq: number; id: number; added: number }>;
+      if (changes.length > Math.max(1000, index.size / 4)) return false;
+      const added = changes.filter((c) => c.added === 1).map((c) => c.id);
+      const rows = new Map(
+        (added.length === 0 ? [] : (this.db.prepare('SELECT chunk_id AS id, collection, embedding FROM knowledge_vectors WHERE chunk_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(added)) as Array<{ id: number; collection: string; embedding: Buffer }>)).map((r) => [r.id, r]),
+      );
+      // In log order: a chunk id reused after a delete ends up with its current vector, once.
+      for (const change of changes) {
+        const row = rows.get(change.id);
+        if (change.added === 0) index.remove(change.id);
+        else if (row !== undefined) index.add([row]);
+      }
+      state.seq = changes.at(-1)?.seq ?? state.seq;
+      return index.removed <= Math.max(1000, index.size / 4);
+    })();
   }
 
   /** Copies a space's vectors from its vec0 table when the plain copy is behind (spaces written before migration 8). */

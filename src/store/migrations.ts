@@ -247,4 +247,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX knowledge_vectors_space ON knowledge_vectors (space);
     `,
   },
+  {
+    id: 9,
+    name: 'knowledge-vector-log',
+    sql: `
+      -- Every stored vector added or removed, in order, whichever connection wrote it: a search
+      -- applies what changed since its in-memory 1-bit index was built instead of re-reading every
+      -- vector after each write. Trimmed to its last entries at the end of each ingest; an index
+      -- further behind is rebuilt.
+      CREATE TABLE knowledge_vector_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        space TEXT NOT NULL,
+        chunk_id INTEGER NOT NULL,
+        added INTEGER NOT NULL                  -- 1: inserted, 0: deleted
+      ) STRICT;
+      CREATE INDEX knowledge_vector_log_space ON knowledge_vector_log (space, seq);
+      CREATE TRIGGER knowledge_vectors_ai AFTER INSERT ON knowledge_vectors BEGIN
+        INSERT INTO knowledge_vector_log (space, chunk_id, added) VALUES (new.space, new.chunk_id, 1);
+      END;
+      CREATE TRIGGER knowledge_vectors_ad AFTER DELETE ON knowledge_vectors BEGIN
+        INSERT INTO knowledge_vector_log (space, chunk_id, added) VALUES (old.space, old.chunk_id, 0);
+      END;
+    `,
+  },
 ];
