@@ -223,3 +223,31 @@ describe('BM25 with very common words', () => {
     }
   });
 });
+
+describe('vector search under narrow filters', () => {
+  it('finds the few chunks a filter allows even when they are far from the query, and a path prefix stops at folder names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-narrow-'));
+    const store = openStore(join(dir, 'flambeau.db'));
+    try {
+      const fast = new KnowledgeDb(store.db, { approximateFrom: 0 });
+      const exact = new KnowledgeDb(store.db, { approximateFrom: Number.POSITIVE_INFINITY });
+      const space = fast.vectorSpace('m', DIMS, 0);
+      fast.ensureCollection('a', 0);
+      for (let f = 0; f < 50; f++) fast.writeFile(file(space, 'a', `/docs/bulk/${f}.md`, Array.from({ length: 100 }, vector), { sender: 'Bob' }), 0);
+      const query = vector();
+      const opposite = (): Float32Array => Float32Array.from(query, (x) => -x + (random() - 0.5) * 0.01);
+      fast.writeFile(file(space, 'a', '/docs/x/far.md', [opposite(), opposite(), opposite()], { sender: 'Zed <zed@example.org>' }), 0);
+      fast.writeFile(file(space, 'a', '/docs/x-old/near.md', [query], { sender: 'Zed <zed@example.org>' }), 0);
+      fast.writeFile(file(space, 'a', '/docs/X/near.md', [query], { sender: 'Zed <zed@example.org>' }), 0);
+      for (const db of [fast, exact]) {
+        const hits = db.searchVectors(space, query, { collections: ['a'], sender: 'zed', pathPrefix: '/docs/x' }, 3);
+        assert.equal(hits.length, 3);
+        assert.ok(db.chunks(hits.map((h) => h.id)).every((c) => c.path === '/docs/x/far.md'));
+        assert.equal(db.searchVectors(space, query, { collections: ['a'], pathPrefix: '/docs/x/far.md' }, 10).length, 3, 'a file path is a prefix of itself');
+      }
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -52,6 +52,7 @@ export interface DocumentRecord {
 
 export interface FileRecord {
   collection: string;
+  /** The file's path, or "MAILBOX#<hash>" for one message of a mailbox (see `partOf`). */
   path: string;
   hash: string;
   size: number;
@@ -59,6 +60,15 @@ export interface FileRecord {
   documents: DocumentRecord[];
   /** One vector per chunk, in document then chunk order; null when there is no embedding model. */
   vectors: { space: VectorSpace; values: Float32Array[] } | null;
+  /**
+   * The space the file was embedded for when it has no vectors to show it (no text, or a
+   * mailbox's own row): an unchanged file is then skipped next time, not embedded again.
+   */
+  space?: VectorSpace;
+  /** For one message of a mailbox: the mailbox's path, which its chunks carry and cite. */
+  partOf?: string;
+  /** The first document's number within the file (a message's place in its mailbox). */
+  firstDocIndex?: number;
 }
 
 export interface VectorSpace { id: string; model: string; dimensions: number; table: string }
@@ -174,10 +184,11 @@ export class KnowledgeDb {
 
   /** Every collection with its sizes (files, documents, chunks, bytes of source files). */
   collections(): CollectionInfo[] {
+    // A mailbox's messages are rows of their own (part_of set): they count as documents, not files.
     const rows = this.db
       .prepare(
         `SELECT c.name, c.shareable, c.created_at AS createdAt, c.last_ingest_at AS lastIngestAt,
-                COUNT(f.id) AS files, COALESCE(SUM(f.documents), 0) AS documents, COALESCE(SUM(f.size), 0) AS bytes,
+                COUNT(f.id) - COUNT(f.part_of) AS files, COALESCE(SUM(f.documents), 0) AS documents, COALESCE(SUM(f.size), 0) AS bytes,
                 (SELECT COUNT(*) FROM knowledge_chunks k WHERE k.collection = c.name) AS chunks
          FROM knowledge_collections c LEFT JOIN knowledge_files f ON f.collection = c.name
          GROUP BY c.name ORDER BY c.name`,
@@ -190,12 +201,17 @@ export class KnowledgeDb {
     return this.db.prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND path = ?').get(collection, path) as FileRow | undefined;
   }
 
-  /** Files of a collection at `root` or below it. */
+  /** Files of a collection at `root` or below it (a mailbox's messages are not files: see `partsOf`). */
   filesUnder(collection: string, root: string): FileRow[] {
     const folder = root.endsWith('/') ? root : `${root}/`;
     return this.db
-      .prepare(`SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND (path = ? OR path LIKE ? ESCAPE '\\')`)
+      .prepare(`SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND part_of IS NULL AND (path = ? OR path LIKE ? ESCAPE '\\')`)
       .all(collection, root, `${escapeLike(folder)}%`) as FileRow[];
+  }
+
+  /** The message rows of a mailbox. */
+  partsOf(collection: string, path: string): FileRow[] {
+    return this.db.prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND part_of = ?').all(collection, path) as FileRow[];
   }
 
   touchFile(id: number, mtime: number): void {
@@ -209,8 +225,10 @@ export class KnowledgeDb {
       const existing = this.file(record.collection, record.path);
       if (existing !== undefined) this.#deleteFile(existing.id);
       const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO knowledge_files (collection, path, hash, size, mtime, embed_space, documents, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(record.collection, record.path, record.hash, record.size, record.mtime, record.vectors?.space.id ?? null, record.documents.length, now);
+        .prepare('INSERT INTO knowledge_files (collection, path, hash, size, mtime, embed_space, documents, ingested_at, part_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(record.collection, record.path, record.hash, record.size, record.mtime, record.vectors?.space.id ?? record.space?.id ?? null, record.documents.length, now, record.partOf ?? null);
+      const chunkPath = record.partOf ?? record.path;
+      const firstDocIndex = record.firstDocIndex ?? 0;
       const fileId = Number(lastInsertRowid);
       const insert = this.db.prepare(
         `INSERT INTO knowledge_chunks (file_id, collection, path, doc_index, seq, title, heading, page, start_offset, end_offset, doc_date, sender, subject, text)
@@ -221,7 +239,7 @@ export class KnowledgeDb {
       let n = 0;
       record.documents.forEach((doc, docIndex) => {
         doc.chunks.forEach((chunk, seq) => {
-          const { lastInsertRowid: chunkId } = insert.run(fileId, record.collection, record.path, docIndex, seq, doc.title ?? null, chunk.heading ?? null, chunk.page ?? null, chunk.start, chunk.end, doc.date, doc.sender ?? null, doc.subject ?? null, chunk.text);
+          const { lastInsertRowid: chunkId } = insert.run(fileId, record.collection, chunkPath, firstDocIndex + docIndex, seq, doc.title ?? null, chunk.heading ?? null, chunk.page ?? null, chunk.start, chunk.end, doc.date, doc.sender ?? null, doc.subject ?? null, chunk.text);
           const vector = record.vectors?.values[n];
           if (insertVector !== null && vector !== undefined && record.vectors !== null) {
             insertVector.run(BigInt(chunkId), vectorBlob(vector), record.collection);
@@ -234,9 +252,14 @@ export class KnowledgeDb {
     })();
   }
 
+  /** Removes a file, and a mailbox's messages with it. */
   removeFile(id: number): void {
     this.#cache.writes += 1;
-    this.db.transaction(() => this.#deleteFile(id))();
+    this.db.transaction(() => {
+      const parts = this.db.prepare('SELECT p.id FROM knowledge_files f JOIN knowledge_files p ON p.collection = f.collection AND p.part_of = f.path WHERE f.id = ?').pluck().all(id) as number[];
+      for (const part of parts) this.#deleteFile(part);
+      this.#deleteFile(id);
+    })();
   }
 
   #deleteFile(id: number): void {
@@ -321,10 +344,28 @@ export class KnowledgeDb {
       const kept = new Set(this.db.prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`).pluck().all(JSON.stringify(ids), ...where.params) as number[]);
       ids = ids.filter((id) => kept.has(id));
     }
+    // Filters that kept too few of a full candidate pool: the matches lie further out.
+    if (isNarrowed(filters) && ids.length < limit && index.size > candidates) return this.#scanFiltered(space, vector, filters, limit);
     const rows = this.db
       .prepare('SELECT chunk_id AS id, embedding FROM knowledge_vectors WHERE chunk_id IN (SELECT value FROM json_each(?))')
       .all(JSON.stringify(ids.slice(0, rescore))) as Array<{ id: number; embedding: Buffer }>;
     const hits = rows.map((r) => ({ id: r.id, distance: cosineDistance(vector, floats(r.embedding, space.dimensions)) }));
+    return hits.sort((a, b) => a.distance - b.distance || a.id - b.id).slice(0, limit);
+  }
+
+  /**
+   * Exact distances to every vector that passes the filters: the fallback when a narrow filter
+   * (one sender, one folder) leaves too few of the nearest candidates. Its cost is the filtered
+   * set's, which is small exactly when this runs.
+   */
+  #scanFiltered(space: VectorSpace, vector: Float32Array, filters: SearchFilters, limit: number): Array<{ id: number; distance: number }> {
+    this.#copyVectors(space, this.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get() as number);
+    const where = filterSql(filters, 'c');
+    const rows = this.db
+      .prepare(`SELECT v.chunk_id AS id, v.embedding FROM knowledge_vectors v JOIN knowledge_chunks c ON c.id = v.chunk_id WHERE v.space = ? AND ${where.sql}`)
+      .iterate(space.id, ...where.params) as Iterable<{ id: number; embedding: Buffer }>;
+    const hits: Array<{ id: number; distance: number }> = [];
+    for (const r of rows) hits.push({ id: r.id, distance: cosineDistance(vector, floats(r.embedding, space.dimensions)) });
     return hits.sort((a, b) => a.distance - b.distance || a.id - b.id).slice(0, limit);
   }
 
@@ -402,13 +443,19 @@ export class KnowledgeDb {
     const blob = vectorBlob(vector);
     const knn = this.db.prepare(`SELECT rowid AS id, distance FROM ${space.table} WHERE embedding MATCH ? AND k = ? AND collection = ?`);
     let hits: Array<{ id: number; distance: number }> = [];
-    for (const collection of filters.collections) hits.push(...(knn.all(blob, k, collection) as Array<{ id: number; distance: number }>));
+    let saturated = false;
+    for (const collection of filters.collections) {
+      const rows = knn.all(blob, k, collection) as Array<{ id: number; distance: number }>;
+      saturated ||= rows.length === k;
+      hits.push(...rows);
+    }
     hits.sort((a, b) => a.distance - b.distance);
     if (narrowed && hits.length > 0) {
       const where = filterSql(filters, 'c');
       const ids = hits.map((h) => h.id);
       const kept = new Set(this.db.prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`).pluck().all(JSON.stringify(ids), ...where.params) as number[]);
       hits = hits.filter((h) => kept.has(h.id));
+      if (hits.length < limit && saturated) return this.#scanFiltered(space, vector, filters, limit);
     }
     return hits.slice(0, limit);
   }
@@ -436,6 +483,11 @@ function isNarrowed(filters: SearchFilters): boolean {
   return filters.pathPrefix !== undefined || filters.since !== undefined || filters.until !== undefined || filters.sender !== undefined;
 }
 
+/** GLOB's special characters, each matched literally as a one-character class. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[]/g, (c) => `[${c}]`);
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -444,8 +496,11 @@ function filterSql(filters: SearchFilters, alias: string): { sql: string; params
   const clauses = [`${alias}.collection IN (SELECT value FROM json_each(?))`];
   const params: unknown[] = [JSON.stringify(filters.collections)];
   if (filters.pathPrefix !== undefined) {
-    clauses.push(`${alias}.path LIKE ? ESCAPE '\\'`);
-    params.push(`${escapeLike(filters.pathPrefix)}%`);
+    // A folder or a file, case-sensitive: "/notes" is "/notes" and what is under "/notes/", not
+    // "/notes-old" nor "/Notes" (GLOB, unlike LIKE, respects case).
+    const prefix = filters.pathPrefix;
+    clauses.push(`(${alias}.path = ? OR ${alias}.path GLOB ?)`);
+    params.push(prefix, `${escapeGlob(prefix.endsWith('/') ? prefix : `${prefix}/`)}*`);
   }
   if (filters.since !== undefined) {
     clauses.push(`${alias}.doc_date >= ?`);

@@ -145,4 +145,69 @@ describe('ingest', () => {
       resumedStore.close();
     }
   });
+
+  it('indexes a mailbox message by message: a new mail costs one embedding, a run that fails mid-mailbox resumes there, deleted mails go', async () => {
+    const folder = join(dir, 'mail');
+    mkdirSync(folder);
+    const mail = (i: number) => ({ from: `u${i}@example.org`, to: 'me@example.org', date: `Tue, 03 Mar 2026 10:${String(i).padStart(2, '0')}:00 +0000`, subject: `Sujet ${i}`, body: `Message numéro ${i} about topic${i}.` });
+    const path = join(folder, 'inbox.mbox');
+    writeFileSync(path, makeMbox(Array.from({ length: 70 }, (_, i) => mail(i))));
+    // An embedder that dies after two batches, as an engine crash would.
+    const base = hashingEmbedder();
+    let calls = 0;
+    const dying = { model: base.model, embed: async (texts: string[], signal: AbortSignal) => (++calls > 2 ? Promise.reject(new Error('engine crashed')) : base.embed(texts, signal)) };
+    const failed = await ingest({ db, collection: 'mail', paths: [folder], embedder: dying });
+    assert.equal(failed.failed, 1);
+    assert.equal(failed.documents, 64, 'two batches of 32 messages written before the crash');
+    const embedded: string[] = [];
+    const counting = { model: base.model, embed: async (texts: string[], signal: AbortSignal) => (embedded.push(...texts), base.embed(texts, signal)) };
+    const resumed = await ingest({ db, collection: 'mail', paths: [folder], embedder: counting });
+    assert.deepEqual(resumed.failures, []);
+    assert.deepEqual([resumed.indexed, resumed.failed, resumed.documents], [1, 0, 6]);
+    assert.ok(embedded.length > 0 && embedded.every((t) => /Sujet 6[4-9]\b/.test(t)), 'only the messages not written before');
+    const rows = () => store.db.prepare("SELECT doc_index AS n, subject FROM knowledge_chunks WHERE collection = 'mail' AND seq = 0 ORDER BY doc_index").all() as Array<{ n: number; subject: string }>;
+    assert.deepEqual(rows().map((r) => r.n), Array.from({ length: 70 }, (_, i) => i), 'each message once, numbered in the mailbox');
+    assert.equal(store.db.prepare("SELECT COUNT(DISTINCT path) FROM knowledge_chunks WHERE collection = 'mail'").pluck().get(), 1, 'chunks cite the mailbox itself');
+    assert.deepEqual(db.collections().find((c) => c.name === 'mail')?.files, 1);
+
+    embedded.length = 0;
+    assert.deepEqual([(await ingest({ db, collection: 'mail', paths: [folder], embedder: counting })).skipped, embedded.length], [1, 0]);
+    // One mail arrives, two are deleted (the mailbox is rewritten): one embedding, two removals.
+    writeFileSync(path, makeMbox([...Array.from({ length: 70 }, (_, i) => mail(i)).filter((_, i) => i !== 3 && i !== 40), mail(70)]));
+    const grown = await ingest({ db, collection: 'mail', paths: [folder], embedder: counting });
+    assert.deepEqual([grown.indexed, grown.documents], [1, 1]);
+    assert.ok(embedded.length > 0 && embedded.every((t) => t.includes('Sujet 70')), 'only the new mail is embedded');
+    const subjects = rows().map((r) => r.subject);
+    assert.equal(subjects.length, 69);
+    assert.ok(subjects.includes('Sujet 70') && !subjects.includes('Sujet 3') && !subjects.includes('Sujet 40'));
+    const count = (sql: string) => store.db.prepare(sql).pluck().get();
+    assert.equal(count("SELECT COUNT(*) FROM knowledge_vectors WHERE collection = 'mail'"), count("SELECT COUNT(*) FROM knowledge_chunks WHERE collection = 'mail'"));
+    // The mailbox deleted: its messages go with it.
+    rmSync(path);
+    assert.equal((await ingest({ db, collection: 'mail', paths: [folder], embedder: counting })).removed, 1);
+    assert.equal(store.db.prepare("SELECT COUNT(*) FROM knowledge_chunks WHERE collection = 'mail'").pluck().get(), 0);
+    assert.equal(store.db.prepare("SELECT COUNT(*) FROM knowledge_files WHERE collection = 'mail'").pluck().get(), 0);
+  });
+
+  it('walks a link back up the tree once, and indexes a file reached by two links once', async () => {
+    const folder = join(dir, 'loops');
+    mkdirSync(join(folder, 'sub'), { recursive: true });
+    writeFileSync(join(folder, 'a.md'), 'Alpha note.');
+    writeFileSync(join(folder, 'sub', 'b.md'), 'Beta note.');
+    symlinkSync(folder, join(folder, 'sub', 'loop'));
+    symlinkSync(join(folder, 'a.md'), join(folder, 'sub', 'also-a.md'));
+    const report = await ingest({ db, collection: 'loops', paths: [folder], embedder: null });
+    assert.deepEqual([report.total, report.indexed, report.failed], [2, 2, 0]);
+  });
+
+  it('skips a file with no text on the next run, embeddings on', async () => {
+    const folder = join(dir, 'empty');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'empty.txt'), '');
+    writeFileSync(join(folder, 'blank.md'), '\n\n   \n');
+    const embedder = hashingEmbedder();
+    assert.equal((await ingest({ db, collection: 'empty', paths: [folder], embedder })).indexed, 2);
+    const again = await ingest({ db, collection: 'empty', paths: [folder], embedder });
+    assert.deepEqual([again.indexed, again.skipped], [0, 2]);
+  });
 });

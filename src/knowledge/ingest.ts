@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FlambeauError } from '../errors/index.js';
 import { chunkDocument, type ChunkOptions } from './chunk-document.js';
-import type { DocumentRecord, KnowledgeDb } from './db.js';
+import type { DocumentRecord, FileRecord, FileRow, KnowledgeDb, VectorSpace } from './db.js';
 import { embeddingText, type Embedder } from './embedder.js';
 import { loaderFor, DEFAULT_LOADERS } from './loaders/loaders.js';
-import type { DocumentLoader } from './source-document.js';
+import { isContainerLoader, type ContainerLoader, type DocumentLoader, type SourceDocument } from './source-document.js';
 
 export interface IngestProgress {
   /** Supported files found so far (the walk finishes before the first file is read). */
@@ -66,42 +67,71 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   report.total = files.length;
   progress();
   const spaceModels = new Map(db.vectorSpaces().map((s) => [s.id, s.model]));
+  const sameModel = (row: FileRow): boolean => embedder === null || (row.embedSpace != null && spaceModels.get(row.embedSpace) === embedder.model);
+  let embedSpace: VectorSpace | undefined;
+  /** The embedder's space, for files with nothing to embed (their row still says which model saw them). */
+  const spaceOfEmbedder = async (): Promise<VectorSpace | undefined> => {
+    if (embedder === null) return undefined;
+    if (embedSpace === undefined) {
+      const known = db.vectorSpaces().find((s) => s.model === embedder.model);
+      embedSpace = known ?? db.vectorSpace(embedder.model, ((await embedder.embed(['flambeau'], signal))[0] as Float32Array).length, now());
+      spaceModels.set(embedSpace.id, embedSpace.model);
+    }
+    return embedSpace;
+  };
+  /** Chunks a batch of loaded documents, embeds them in one call, and gives each its vectors. */
+  const prepare = async (docs: Array<{ doc: SourceDocument; mtime: number }>): Promise<Array<{ documents: DocumentRecord[]; vectors: FileRecord['vectors']; chunks: number }>> => {
+    const records = docs.map(({ doc, mtime }) => documentRecord(doc, mtime, options.chunking));
+    const all = records.flatMap((d) => d.chunks.map((c) => ({ ...c, title: d.title ?? null })));
+    const values = embedder === null || all.length === 0 ? [] : await embedder.embed(all.map(embeddingText), signal);
+    const space = values.length === 0 ? null : db.vectorSpace((embedder as Embedder).model, (values[0] as Float32Array).length, now());
+    if (space !== null) spaceModels.set(space.id, space.model);
+    let next = 0;
+    return records.map((record) => {
+      const mine = values.slice(next, (next += record.chunks.length));
+      return { documents: [record], vectors: space === null || mine.length === 0 ? null : { space, values: mine }, chunks: record.chunks.length };
+    });
+  };
   const seen = new Set<string>();
   for (const path of files) {
     if (signal.aborted) throw new FlambeauError('client_closed', 'The ingest run was cancelled.');
     seen.add(path);
     try {
       const info = await stat(path);
-      const bytes = await readFile(path);
-      report.bytes += bytes.length;
-      const hash = createHash('sha256').update(bytes).digest('hex');
       const mtime = Math.floor(info.mtimeMs);
+      const loader = loaderFor(path, loaders) as DocumentLoader;
       const existing = db.file(collection, path);
-      const sameModel = embedder === null || (existing?.embedSpace != null && spaceModels.get(existing.embedSpace) === embedder.model);
-      if (existing !== undefined && existing.hash === hash && sameModel) {
-        if (existing.mtime !== mtime) db.touchFile(existing.id, mtime);
-        report.skipped += 1;
-      } else {
-        const loader = loaderFor(path, loaders) as DocumentLoader;
-        const documents: DocumentRecord[] = (await loader.load(bytes, path)).map((doc) => ({
-          ...(doc.title === undefined ? {} : { title: doc.title }),
-          ...(doc.sender === undefined ? {} : { sender: doc.sender }),
-          ...(doc.subject === undefined ? {} : { subject: doc.subject }),
-          date: doc.date ?? mtime,
-          chunks: chunkDocument(doc, options.chunking),
-        }));
-        const all = documents.flatMap((d) => d.chunks.map((c) => ({ ...c, title: d.title ?? null })));
-        let vectors = null;
-        if (embedder !== null && all.length > 0) {
-          const values = await embedder.embed(all.map(embeddingText), signal);
-          const space = db.vectorSpace(embedder.model, (values[0] as Float32Array).length, now());
-          spaceModels.set(space.id, space.model);
-          vectors = { space, values };
+      if (isContainerLoader(loader)) {
+        // Hashed as a stream: a mailbox may be far larger than memory allows to read at once.
+        const hash = await hashFile(path);
+        report.bytes += info.size;
+        if (existing !== undefined && existing.hash === hash && sameModel(existing)) {
+          if (existing.mtime !== mtime) db.touchFile(existing.id, mtime);
+          report.skipped += 1;
+        } else {
+          await indexParts(path, loader, hash, info.size, mtime, existing);
+          report.indexed += 1;
         }
-        db.writeFile({ collection, path, hash, size: bytes.length, mtime, documents, vectors }, now());
-        report.indexed += 1;
-        report.documents += documents.length;
-        report.chunks += all.length;
+      } else {
+        const bytes = await readFile(path);
+        report.bytes += bytes.length;
+        const hash = createHash('sha256').update(bytes).digest('hex');
+        if (existing !== undefined && existing.hash === hash && sameModel(existing)) {
+          if (existing.mtime !== mtime) db.touchFile(existing.id, mtime);
+          report.skipped += 1;
+        } else {
+          const loaded = await loader.load(bytes, path);
+          const prepared = await prepare(loaded.map((doc) => ({ doc, mtime })));
+          const documents = prepared.flatMap((p) => p.documents);
+          const values = prepared.flatMap((p) => p.vectors?.values ?? []);
+          const space = prepared.find((p) => p.vectors !== null)?.vectors?.space;
+          const vectors = space === undefined ? null : { space, values };
+          const noVectorsSpace = vectors === null ? await spaceOfEmbedder() : undefined;
+          db.writeFile({ collection, path, hash, size: bytes.length, mtime, documents, vectors, ...(noVectorsSpace === undefined ? {} : { space: noVectorsSpace }) }, now());
+          report.indexed += 1;
+          report.documents += documents.length;
+          report.chunks += documents.reduce((n, d) => n + d.chunks.length, 0);
+        }
       }
     } catch (error) {
       if (signal.aborted) throw new FlambeauError('client_closed', 'The ingest run was cancelled.', { cause: error });
@@ -110,6 +140,59 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     report.processed += 1;
     progress();
   }
+
+  /**
+   * A mailbox, message by message: each message is a row of its own keyed by its content hash,
+   * written in its own transaction, so an unchanged message is skipped (never re-embedded, a
+   * mailbox that grew by one mail costs one mail) and a run killed mid-mailbox resumes where it
+   * was. Messages gone from the mailbox are removed; the mailbox's own row, with the whole
+   * file's hash, is written last.
+   */
+  async function indexParts(path: string, loader: ContainerLoader, hash: string, size: number, mtime: number, existing: FileRow | undefined): Promise<void> {
+    const known = new Map(db.partsOf(collection, path).map((p) => [p.path, p]));
+    // A mailbox indexed whole before messages had rows of their own: start afresh.
+    if (existing !== undefined && known.size === 0) db.removeFile(existing.id);
+    const kept = new Set<string>();
+    let batch: Array<{ key: string; hash: string; part: Buffer; index: number }> = [];
+    const flush = async (): Promise<void> => {
+      const loaded: Array<{ item: (typeof batch)[number]; doc: SourceDocument }> = [];
+      for (const item of batch) {
+        try {
+          loaded.push({ item, doc: await loader.loadPart(item.part) });
+        } catch (error) {
+          fail(`${path} (message ${item.index + 1})`, reasonOf(error));
+        }
+      }
+      batch = [];
+      const prepared = await prepare(loaded.map(({ doc }) => ({ doc, mtime })));
+      const noVectorsSpace = await spaceOfEmbedder();
+      loaded.forEach(({ item }, i) => {
+        const { documents, vectors, chunks } = prepared[i] as (typeof prepared)[number];
+        db.writeFile({ collection, path: item.key, partOf: path, firstDocIndex: item.index, hash: item.hash, size: 0, mtime, documents, vectors, ...(vectors === null && noVectorsSpace !== undefined ? { space: noVectorsSpace } : {}) }, now());
+        report.documents += 1;
+        report.chunks += chunks;
+      });
+      progress();
+    };
+    let index = 0;
+    for await (const part of loader.parts(path)) {
+      if (signal.aborted) throw new FlambeauError('client_closed', 'The ingest run was cancelled.');
+      const partHash = createHash('sha256').update(part).digest('hex');
+      const key = `${path}#${partHash.slice(0, 32)}`;
+      const at = index++;
+      if (kept.has(key)) continue; // the same message twice: indexed once
+      kept.add(key);
+      const old = known.get(key);
+      if (old !== undefined && old.hash === partHash && sameModel(old)) continue;
+      batch.push({ key, hash: partHash, part, index: at });
+      if (batch.length >= PARTS_PER_BATCH) await flush();
+    }
+    await flush();
+    for (const [key, row] of known) if (!kept.has(key)) db.removeFile(row.id);
+    const space = await spaceOfEmbedder();
+    db.writeFile({ collection, path, hash, size, mtime, documents: [], vectors: null, ...(space === undefined ? {} : { space }) }, now());
+  }
+
   for (const root of walkedFolders) {
     for (const file of db.filesUnder(collection, root)) {
       if (seen.has(file.path)) continue;
@@ -125,6 +208,26 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   return report;
 }
 
+/** Messages parsed, embedded together, then written one transaction each. */
+const PARTS_PER_BATCH = 32;
+
+function documentRecord(doc: SourceDocument, mtime: number, chunking: ChunkOptions | undefined): DocumentRecord {
+  return {
+    ...(doc.title === undefined ? {} : { title: doc.title }),
+    ...(doc.sender === undefined ? {} : { sender: doc.sender }),
+    ...(doc.subject === undefined ? {} : { subject: doc.subject }),
+    date: doc.date ?? mtime,
+    chunks: chunkDocument(doc, chunking),
+  };
+}
+
+/** sha256 of a file, read as a stream. */
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const block of createReadStream(path)) hash.update(block as Buffer);
+  return hash.digest('hex');
+}
+
 function withoutFailures(report: IngestReport): IngestProgress {
   const { failures: _failures, ...rest } = report;
   return rest;
@@ -135,6 +238,9 @@ async function walk(roots: readonly string[], loaders: readonly DocumentLoader[]
   const files = new Set<string>();
   const walkedFolders: string[] = [];
   const unlisted: string[] = [];
+  // Device and inode of every folder and file met: a link back up the tree (`loop -> ..`) is not
+  // walked again, and a file reached by two links is indexed once, under the first path.
+  const met = new Set<string>();
   const visit = async (path: string, explicit: boolean): Promise<void> => {
     let info;
     try {
@@ -150,6 +256,9 @@ async function walk(roots: readonly string[], loaders: readonly DocumentLoader[]
       fail(path, reasonOf(error));
       return;
     }
+    const identity = `${info.dev}:${info.ino}`;
+    if (met.has(identity)) return;
+    met.add(identity);
     if (info.isDirectory()) {
       if (explicit) walkedFolders.push(path);
       let names: string[];

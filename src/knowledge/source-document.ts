@@ -33,6 +33,20 @@ export interface DocumentLoader {
   load(bytes: Buffer, path: string): Promise<SourceDocument[]>;
 }
 
+/**
+ * A format whose files hold many documents that are indexed one by one (a mailbox): parts are
+ * read as a stream, so memory stays at one part whatever the file's size, and each part is
+ * keyed by its content, so an unchanged one is never indexed again.
+ */
+export interface ContainerLoader extends DocumentLoader {
+  parts(path: string): AsyncIterable<Buffer>;
+  loadPart(part: Buffer): Promise<SourceDocument>;
+}
+
+export function isContainerLoader(loader: DocumentLoader): loader is ContainerLoader {
+  return 'parts' in loader && 'loadPart' in loader;
+}
+
 /** Builds a document from text blocks, joining them with blank lines and recording offsets. */
 export class DocumentBuilder {
   #text = '';

@@ -270,4 +270,16 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    id: 10,
+    name: 'knowledge-file-parts',
+    sql: `
+      -- A mailbox is indexed message by message: one row per message ("PATH#<content hash>",
+      -- part_of = PATH) holding its chunks, each written in its own transaction, so an unchanged
+      -- message is never re-embedded and an interrupted run resumes mid-mailbox. The mailbox's
+      -- own row (part_of NULL, no chunks) is written last and carries the whole file's hash.
+      ALTER TABLE knowledge_files ADD COLUMN part_of TEXT;
+      CREATE INDEX knowledge_files_part_of ON knowledge_files (collection, part_of) WHERE part_of IS NOT NULL;
+    `,
+  },
 ];

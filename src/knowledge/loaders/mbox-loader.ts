@@ -1,20 +1,21 @@
-import type { DocumentLoader, SourceDocument } from '../source-document.js';
+import { createReadStream } from 'node:fs';
+import type { ContainerLoader, SourceDocument } from '../source-document.js';
 import { mailDocument } from './eml-loader.js';
 
 /**
  * A mailbox (mboxo / mboxrd): messages start at a line beginning with "From " after a blank line
- * (or at the top); one document per message. Quoted ">From " body lines lose one ">".
+ * (or at the top); one document per message. Quoted ">From " body lines lose one ">". Ingest
+ * reads it message by message (`parts`); `load` parses a whole mailbox held in memory.
  */
-export const mboxLoader: DocumentLoader = {
+export const mboxLoader: ContainerLoader = {
   extensions: ['.mbox'],
   async load(bytes) {
     const documents: SourceDocument[] = [];
-    for (const message of splitMbox(bytes.toString('latin1'))) {
-      // Bytes were read as latin1 to split without decoding; postal-mime decodes each message's charset.
-      documents.push(await mailDocument(Buffer.from(message.replace(/^>(>*From )/gm, '$1'), 'latin1')));
-    }
+    for (const message of splitMbox(bytes.toString('latin1'))) documents.push(await mailDocument(unquote(message)));
     return documents;
   },
+  parts: (path) => mboxMessages(path),
+  loadPart: (part) => mailDocument(part),
 };
 
 export function splitMbox(text: string): string[] {
@@ -27,4 +28,42 @@ export function splitMbox(text: string): string[] {
   }
   if (start !== -1 && text.slice(start).trim() !== '') messages.push(text.slice(start));
   return messages.filter((m) => m.trim() !== '');
+}
+
+/**
+ * The messages of a mailbox file, streamed: only the message being read is held (a Takeout
+ * mailbox of several GB is beyond a JavaScript string). Bytes are read as latin1 so the split
+ * needs no decoding; postal-mime decodes each message's own charsets.
+ */
+export async function* mboxMessages(path: string, blockSize = 1 << 20): AsyncIterable<Buffer> {
+  const separator = /\nFrom [^\n]*\n/g;
+  // A newline before the file's first byte: a "From " line at the top is a separator too.
+  let text = '\n';
+  let start = -1;
+  let scanFrom = 0;
+  for await (const block of createReadStream(path, { highWaterMark: blockSize })) {
+    text += (block as Buffer).toString('latin1');
+    separator.lastIndex = scanFrom;
+    for (let match = separator.exec(text); match !== null; match = separator.exec(text)) {
+      if (start !== -1 && text.slice(start, match.index).trim() !== '') yield unquote(text.slice(start, match.index));
+      start = match.index + match[0].length;
+    }
+    // Keep the message being read; the next scan starts at the last line start, where a
+    // separator cut by the block boundary may begin.
+    if (start > 0) {
+      text = text.slice(start);
+      start = 0;
+    }
+    scanFrom = Math.max(0, text.lastIndexOf('\n'));
+  }
+  if (start !== -1 && text.slice(start).trim() !== '') yield unquote(text.slice(start));
+}
+
+/**
+ * A message's bytes as a mail: ">From " unquoted, and trailing newlines dropped, since the last
+ * message of a file ends with the file's newline and the others end before the separator's: the
+ * same mail then hashes the same wherever it sits in the mailbox.
+ */
+function unquote(message: string): Buffer {
+  return Buffer.from(message.replace(/^>(>*From )/gm, '$1').replace(/[\r\n]+$/, ''), 'latin1');
 }
