@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { MIGRATIONS } from '../store/migrations.js';
 import { openStore, type Store } from '../store/store.js';
 import { KnowledgeDb, type SearchFilters } from './db.js';
 import { matchOf, queryWords, textHits } from './text-hits.js';
@@ -105,5 +106,44 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
     assert.deepEqual(hits.map((h) => h.id), everyMatch(query, { collections: ['notes', 'mail'] }, 50).map((h) => h.id));
     assert.ok(hits.length === 50);
     assert.ok(matches.some((m) => !m.includes(' AND (') && !m.includes(' NOT (')), `ran: ${matches.join(' | ')}`);
+  });
+});
+
+describe('letters the tokenizer does not fold', () => {
+  it('finds "cœur" as "coeur", "Straße" as "strasse" and a PDF\'s "oﬃce" as "office", including rows indexed before the fold', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-fold-'));
+    const path = join(dir, 'flambeau.db');
+    const write = (db: KnowledgeDb, file: string, text: string) =>
+      db.writeFile({ collection: 'c', path: file, hash: file, size: 0, mtime: 0, documents: [{ date: 0, title: 'Œuvres', chunks: [{ text, start: 0, end: text.length }] }], vectors: null }, 0);
+    try {
+      // A store from before migration 11 holds one row already.
+      const old = openStore(path, MIGRATIONS.filter((m) => m.id < 11));
+      const before = new KnowledgeDb(old.db, { textThread: false });
+      before.ensureCollection('c', 0);
+      write(before, '/old.md', 'Le cœur du sujet.');
+      old.close();
+      const store = openStore(path);
+      try {
+        const db = new KnowledgeDb(store.db, { textThread: false });
+        write(db, '/new.md', 'Die Straße zum oﬃce, mon cœur.');
+        const found = (query: string) => db.chunks(textHits(db, query, { collections: ['c'] }, 10).map((h) => h.id)).map((c) => c.path).sort();
+        assert.deepEqual(found('coeur'), ['/new.md', '/old.md']);
+        assert.deepEqual(found('CŒUR'), ['/new.md', '/old.md']);
+        assert.deepEqual(found('strasse'), ['/new.md']);
+        assert.deepEqual(found('office'), ['/new.md']);
+        assert.deepEqual(found('oeuvres'), ['/new.md', '/old.md'], 'titles too');
+        // The stored text keeps its letters; a deleted row leaves the index (no stale match).
+        assert.equal(db.chunks(textHits(db, 'strasse', { collections: ['c'] }, 1).map((h) => h.id))[0]?.text, 'Die Straße zum oﬃce, mon cœur.');
+        const file = db.file('c', '/new.md');
+        assert.ok(file !== undefined);
+        db.removeFile(file.id);
+        assert.deepEqual(found('strasse'), []);
+        assert.equal(store.db.prepare("SELECT COUNT(*) FROM knowledge_fts WHERE knowledge_fts MATCH 'coeur'").pluck().get(), 1);
+      } finally {
+        store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

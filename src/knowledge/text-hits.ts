@@ -1,3 +1,4 @@
+import { INDEX_FOLDS } from '../store/migrations.js';
 import type { KnowledgeDb, SearchFilters } from './db.js';
 
 /** A query word with the number of chunks that contain it. */
@@ -89,8 +90,13 @@ function foldTerm(word: string): string {
   return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+const SPELLED = new Map(INDEX_FOLDS);
+const FOLDED = new RegExp(`[${INDEX_FOLDS.map(([letter]) => letter).join('')}]`, 'gu');
+
+/** The query's words, with the letters the index spells out spelled out the same way ("cœur": "coeur"). */
 export function queryWords(text: string): string[] {
-  return [...new Set((text.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))].slice(0, 64);
+  const spelled = text.replace(FOLDED, (letter) => SPELLED.get(letter) ?? letter);
+  return [...new Set((spelled.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))].slice(0, 64);
 }
 
 /**

@@ -4,6 +4,17 @@
  */
 export interface Migration { id: number; name: string; sql: string }
 
+/**
+ * Letters the knowledge index spells out (migration 11's triggers; text-hits.ts folds queries
+ * with the same table). Frozen: a change needs a new migration that re-indexes.
+ */
+export const INDEX_FOLDS: ReadonlyArray<readonly [string, string]> = [
+  ['œ', 'oe'], ['Œ', 'OE'], ['æ', 'ae'], ['Æ', 'AE'], ['ß', 'ss'],
+  ['ﬀ', 'ff'], ['ﬁ', 'fi'], ['ﬂ', 'fl'], ['ﬃ', 'ffi'], ['ﬄ', 'ffl'],
+];
+const FOLDED_LETTERS = INDEX_FOLDS.map(([letter]) => letter).join('');
+const folded = (column: string): string => INDEX_FOLDS.reduce((sql, [letter, spelled]) => `replace(${sql}, '${letter}', '${spelled}')`, column);
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
@@ -280,6 +291,31 @@ export const MIGRATIONS: readonly Migration[] = [
       -- own row (part_of NULL, no chunks) is written last and carries the whole file's hash.
       ALTER TABLE knowledge_files ADD COLUMN part_of TEXT;
       CREATE INDEX knowledge_files_part_of ON knowledge_files (collection, part_of) WHERE part_of IS NOT NULL;
+    `,
+  },
+  {
+    id: 11,
+    name: 'knowledge-fold-ligatures',
+    sql: `
+      -- Letters FTS5's unicode61 tokenizer does not fold are spelled out in the index (the stored
+      -- text keeps them): "coeur" finds "cœur", "office" finds a PDF's "oﬃce", "strasse" finds
+      -- "Straße". Queries are folded the same way (INDEX_FOLDS).
+      DROP TRIGGER knowledge_chunks_ai;
+      DROP TRIGGER knowledge_chunks_ad;
+      CREATE TRIGGER knowledge_chunks_ai AFTER INSERT ON knowledge_chunks BEGIN
+        INSERT INTO knowledge_fts (rowid, text, heading, title) VALUES (new.id, ${folded('new.text')}, ${folded('new.heading')}, ${folded('new.title')});
+      END;
+      CREATE TRIGGER knowledge_chunks_ad AFTER DELETE ON knowledge_chunks BEGIN
+        INSERT INTO knowledge_fts (knowledge_fts, rowid, text, heading, title) VALUES ('delete', old.id, ${folded('old.text')}, ${folded('old.heading')}, ${folded('old.title')});
+      END;
+      -- Rows indexed before: out with what they were indexed as, in again folded.
+      CREATE TEMP TABLE knowledge_refold AS SELECT id FROM knowledge_chunks
+        WHERE text GLOB '*[${FOLDED_LETTERS}]*' OR heading GLOB '*[${FOLDED_LETTERS}]*' OR title GLOB '*[${FOLDED_LETTERS}]*';
+      INSERT INTO knowledge_fts (knowledge_fts, rowid, text, heading, title)
+        SELECT 'delete', id, text, heading, title FROM knowledge_chunks WHERE id IN (SELECT id FROM knowledge_refold);
+      INSERT INTO knowledge_fts (rowid, text, heading, title)
+        SELECT id, ${folded('text')}, ${folded('heading')}, ${folded('title')} FROM knowledge_chunks WHERE id IN (SELECT id FROM knowledge_refold);
+      DROP TABLE knowledge_refold;
     `,
   },
 ];
