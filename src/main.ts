@@ -25,7 +25,7 @@ import { createAuditLog, createRequestRecorder } from './audit/index.js';
 import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
 import { createKnowledge, embedderOf, type Embedder, type Knowledge } from './knowledge/index.js';
-import { FlambeauError } from './errors/index.js';
+import { knowledgeEmbeddingModel } from './knowledge/knowledge-embedding-model.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
 export interface GatewayHandle {
@@ -66,14 +66,10 @@ function lazyScorer(weightsPath?: string): ComplexityScorer {
   return { score: (text) => get().score(text), thresholdForCloudShare: (share) => get().thresholdForCloudShare(share) };
 }
 
-/**
- * The model that embeds knowledge chunks and queries: the configured one, else the first
- * device-local model that can embed (private documents should not be sent out to be embedded).
- */
+/** The knowledge embedder (see knowledgeEmbeddingModel: `flambeau ingest` chooses the same). */
 function knowledgeEmbedder(catalog: ModelCatalog, configured: string | null, logger: Logger): Embedder | null {
-  const entry = configured !== null ? catalog.get(configured) : catalog.list().find((e) => e.locality === 'device' && e.embedding !== undefined);
+  const entry = knowledgeEmbeddingModel(catalog, configured);
   if (entry === undefined) return null;
-  if (entry.embedding === undefined) throw new FlambeauError('config_invalid', `knowledge.embedding_model: the model ${entry.name} cannot embed.`);
   if (entry.locality !== 'device') logger.warn('knowledge.embedding_model is not device-local: document text is sent to it to be embedded', { model: entry.name, locality: entry.locality });
   return embedderOf(entry.embedding, entry.name);
 }

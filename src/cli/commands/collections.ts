@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
+import { collectionEmbeddingModels } from '../../knowledge/collection-embedding-models.js';
 import { createKnowledge } from '../../knowledge/index.js';
 import { openStore } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -10,7 +11,7 @@ import { printTable } from '../table.js';
 export function registerCollections(program: Command): void {
   program
     .command('collections')
-    .description('List knowledge collections: files, documents, chunks, size and last ingest.')
+    .description('List knowledge collections: files, documents, chunks, size, the models their vectors were made with, and last ingest.')
     .option('--share <name>', 'mark a collection shareable: its chunks may reach non-device models (the privacy guard still runs)')
     .option('--unshare <name>', 'mark a collection private again (the default)')
     .option('--config <path>', 'config file')
@@ -30,7 +31,8 @@ export function registerCollections(program: Command): void {
           }
           knowledge.setShareable(name, shareable);
         }
-        const list = knowledge.collections();
+        const models = collectionEmbeddingModels(store.db);
+        const list = knowledge.collections().map((c) => ({ ...c, embeddingModels: models.get(c.name) ?? [] }));
         if (opts.json === true) {
           process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
           return;
@@ -40,8 +42,8 @@ export function registerCollections(program: Command): void {
           return;
         }
         printTable(
-          ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'SIZE', 'SHAREABLE', 'LAST INGEST'],
-          list.map((c) => [c.name, String(c.files), String(c.documents), String(c.chunks), formatBytes(c.bytes), c.shareable ? 'yes' : 'no', c.lastIngestAt === null ? '-' : new Date(c.lastIngestAt).toISOString().replace(/\.\d+Z$/, 'Z')]),
+          ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'SIZE', 'EMBEDDED WITH', 'SHAREABLE', 'LAST INGEST'],
+          list.map((c) => [c.name, String(c.files), String(c.documents), String(c.chunks), formatBytes(c.bytes), c.embeddingModels.join(',') || '-', c.shareable ? 'yes' : 'no', c.lastIngestAt === null ? '-' : new Date(c.lastIngestAt).toISOString().replace(/\.\d+Z$/, 'Z')]),
         );
       } finally {
         store.close();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
@@ -6,10 +7,14 @@ import { createEngine } from '../../engine/child-engine.js';
 import type { Engine } from '../../engine/engine.js';
 import { createLogger } from '../../log/logger.js';
 import { createKnowledge, embedderOf, isCollectionName, type Embedder, type IngestProgress } from '../../knowledge/index.js';
+import { knowledgeEmbeddingModel } from '../../knowledge/knowledge-embedding-model.js';
 import { createModelCatalog } from '../../models/model-catalog.js';
+import { createVersionSource, withRegisteredModels } from '../../models/served-models.js';
+import { createModelStore } from '../../models/store/model-store.js';
+import { createVersionRegistry } from '../../models/versions/version-registry.js';
 import { createProvider } from '../../providers/registry.js';
 import type { Provider } from '../../providers/spec.js';
-import { openStore } from '../../store/store.js';
+import { openStore, type Db } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 
 /**
@@ -23,7 +28,7 @@ export function registerIngest(program: Command): void {
     .description('Index files and folders (Markdown, text, HTML, PDF, DOCX, .eml, .mbox) into a knowledge collection; unchanged files are skipped.')
     .argument('<paths...>', 'files and folders (walked recursively)')
     .option('--collection <name>', 'collection to index into', 'default')
-    .option('--embedding-model <name>', 'model that embeds the chunks (default: knowledge.embedding_model, else the first device-local model that embeds)')
+    .option('--embedding-model <name>', 'model that embeds the chunks (default: the one the server searches with: knowledge.embedding_model, else the first device-local model that embeds)')
     .option('--no-embeddings', 'full-text index only (no vectors)')
     .option('--config <path>', 'config file')
     .option('--home <dir>', 'home folder')
@@ -31,14 +36,16 @@ export function registerIngest(program: Command): void {
     .action(async (paths: string[], opts: { collection: string; embeddingModel?: string; embeddings: boolean; config?: string; home?: string; json?: boolean }) => {
       if (!isCollectionName(opts.collection)) throw new CliExit(EXIT.usage, 'error: --collection: letters, digits, "_", "-" and "." only, at most 64 characters.');
       const config = loadConfig({ configPath: opts.config, home: opts.home });
-      const runtime = openEmbedder(config, opts.embeddings ? opts.embeddingModel ?? null : false);
       const store = openStore(join(config.home, 'flambeau.db'));
       const abort = new AbortController();
       const stop = (): void => abort.abort();
-      process.once('SIGINT', stop);
-      const bar = progressBar(opts.json !== true && process.stderr.isTTY === true);
+      let runtime: { embedder: Embedder | null; close(): Promise<void> } | undefined;
       try {
+        requireSomePath(paths, opts.collection, store.db);
+        runtime = openEmbedder(config, store.db, opts.embeddings ? opts.embeddingModel : false);
         const knowledge = createKnowledge({ db: store.db, embedder: runtime.embedder });
+        process.once('SIGINT', stop);
+        const bar = progressBar(opts.json !== true && process.stderr.isTTY === true);
         if (opts.json !== true) process.stderr.write(`ingesting into "${opts.collection}" ${runtime.embedder === null ? '(full-text only)' : `(embeddings: ${runtime.embedder.model})`}\n`);
         const report = await knowledge.ingest({ collection: opts.collection, paths, signal: abort.signal, onProgress: bar.update });
         bar.done();
@@ -56,39 +63,54 @@ export function registerIngest(program: Command): void {
       } finally {
         process.off('SIGINT', stop);
         store.close();
-        await runtime.close();
+        await runtime?.close();
       }
     });
 }
 
 /**
- * The embedder for `name` (a configured model that can embed); null name: the first device-local
- * model that embeds, or none (full-text only, with a warning); false: embeddings off.
+ * Refuses a run none of whose paths exist when the collection does not exist yet: a typo would
+ * otherwise leave an empty collection behind. An existing collection goes on, since a root that
+ * is gone gets what was indexed under it removed.
  */
-export function openEmbedder(config: GatewayConfig, name: string | null | false): { embedder: Embedder | null; close(): Promise<void> } {
-  if (name === false || config.models.length === 0) return { embedder: null, close: async () => {} };
+function requireSomePath(paths: readonly string[], collection: string, db: Db): void {
+  if (paths.some((path) => existsSync(path))) return;
+  if (createKnowledge({ db, embedder: null }).collections().some((c) => c.name === collection)) return;
+  throw new CliExit(EXIT.usage, `error: no such file or folder: ${paths.join(', ')}; the collection "${collection}" was not created.`);
+}
+
+/**
+ * The embedder the server would use (see knowledgeEmbeddingModel), over the same catalog (models
+ * pulled into the home folder included), so that it searches the vectors made here; `flag`
+ * (--embedding-model) overrides the config, false turns embeddings off. None: full-text only,
+ * with a warning.
+ */
+export function openEmbedder(config: GatewayConfig, db: Db, flag: string | undefined | false): { embedder: Embedder | null; close(): Promise<void> } {
+  const versions = createVersionRegistry(db);
+  const modelStore = createModelStore(config.home);
+  const served = withRegisteredModels(config.models, config.providers, versions, modelStore);
+  if (flag === false || served.models.length === 0) return { embedder: null, close: async () => {} };
   let engine: Engine | undefined;
   const logger = createLogger(config.log.level);
   const providers = new Map<string, Provider>();
-  for (const provider of config.providers) {
+  for (const provider of served.providers) {
     providers.set(provider.id, createProvider(provider, { engine: () => (engine ??= createEngine({ idleTimeoutMs: config.engine.idleTimeoutMs, gpu: config.engine.gpu, maxQueue: config.engine.maxQueue, threads: config.engine.threads, logger })) }));
   }
   const close = async (): Promise<void> => {
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
   };
-  const catalog = createModelCatalog(config.models, providers);
-  const entry = name === null ? catalog.list().find((e) => e.locality === 'device' && e.embedding !== undefined) : catalog.get(name);
+  const catalog = createModelCatalog(served.models, providers, { versions: createVersionSource(versions, modelStore) });
+  const entry = knowledgeEmbeddingModel(catalog, flag ?? config.knowledge.embeddingModel, flag === undefined ? undefined : '--embedding-model');
   if (entry === undefined) {
     process.stderr.write('warning: no device-local model can embed; indexing for full-text search only (set --embedding-model)\n');
     return { embedder: null, close };
   }
-  if (entry.embedding === undefined) throw new CliExit(EXIT.usage, `error: the model ${entry.name} cannot embed.`);
   if (entry.locality !== 'device') process.stderr.write(`warning: ${entry.name} runs on a ${entry.locality} model: your documents' text is sent there to be embedded\n`);
   return { embedder: embedderOf(entry.embedding, entry.name), close };
 }
 
-/** A one-line progress bar on stderr (TTY only): files, rate in files/s and MB/s. */
+/** A one-line progress bar on stderr (TTY only): files, rates, and documents (a mailbox moves it message by message). */
 function progressBar(enabled: boolean): { update(p: IngestProgress): void; done(): void } {
   let last = 0;
   let shown = false;
@@ -103,7 +125,7 @@ function progressBar(enabled: boolean): { update(p: IngestProgress): void; done(
       const seconds = Math.max(p.elapsedMs / 1000, 0.001);
       process.stderr.write(
         `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.processed}/${p.total} files  ${(p.processed / seconds).toFixed(1)} files/s  ${(p.bytes / 1e6 / seconds).toFixed(2)} MB/s  ` +
-          `${p.chunks} chunks  ${p.skipped} unchanged  ${p.failed} failed\x1b[K`,
+          `${p.documents} documents (${(p.documents / seconds).toFixed(0)}/s)  ${p.chunks} chunks  ${p.skipped} unchanged  ${p.failed} failed\x1b[K`,
       );
     },
     done() {

@@ -1,16 +1,25 @@
 import { Parser } from 'htmlparser2';
 import { DocumentBuilder, type DocumentLoader, type SourceDocument } from '../source-document.js';
+import { decodeText } from './decode-text.js';
 
 const BLOCKS = new Set(['p', 'div', 'li', 'ul', 'ol', 'pre', 'blockquote', 'table', 'tr', 'td', 'th', 'section', 'article', 'header', 'footer', 'main', 'aside', 'br', 'hr', 'dt', 'dd', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
+/** `<meta charset=X>` and `<meta http-equiv="Content-Type" content="text/html; charset=X">` alike. */
+const META_CHARSET = /<meta\s[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
 
 /** HTML: headings open sections and set the heading path; block elements are blocks. */
 export const htmlLoader: DocumentLoader = {
   extensions: ['.html', '.htm', '.xhtml'],
   async load(bytes) {
-    return [htmlDocument(bytes.toString('utf8'))];
+    return [htmlDocument(decodeText(bytes, declaredCharset(bytes)))];
   },
 };
+
+/** The charset a page declares in its first 2 KB, where browsers look for it too. */
+function declaredCharset(bytes: Buffer): { declared?: string } {
+  const match = META_CHARSET.exec(bytes.subarray(0, 2048).toString('latin1'));
+  return match === null ? {} : { declared: match[1] as string };
+}
 
 /** Also used for DOCX (mammoth renders it to HTML) and HTML-only e-mails. */
 export function htmlDocument(html: string, fields: Omit<SourceDocument, 'text' | 'blocks'> = {}): SourceDocument {

@@ -81,6 +81,37 @@ describe('document loaders', () => {
     assert.match(docs[0]!.text, /\nFrom the start it was clear\./);
   });
 
+  it('text: Latin-1 and windows-1252 bytes keep their accents, € (0x80) and œ (0x9C)', async () => {
+    const [doc] = await load('cp1252.txt', Buffer.concat([Buffer.from('Réunion à Noël.\n\nCoût : 10 ', 'latin1'), Buffer.from([0x80, 0x2c, 0x20, 0x9c]), Buffer.from('uvre.', 'latin1')]));
+    assert.equal(doc!.text, 'Réunion à Noël.\n\nCoût : 10 €, œuvre.');
+  });
+
+  it('text: UTF-16 LE with a BOM', async () => {
+    const [doc] = await load('utf16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Réunion lundi.\r\n\r\nBudget 10 €.', 'utf16le')]));
+    assert.equal(doc!.text, 'Réunion lundi.\n\nBudget 10 €.');
+  });
+
+  it('markdown: a UTF-8 BOM is stripped, so the first heading is still a heading', async () => {
+    const [doc] = await load('bom.md', Buffer.from('\uFEFF# Réunion\n\nLundi.\n', 'utf8'));
+    assert.equal(doc!.title, 'Réunion');
+    assert.equal(doc!.text, 'Lundi.');
+  });
+
+  it('markdown: windows-1252 bytes', async () => {
+    const [doc] = await load('legacy.md', Buffer.concat([Buffer.from('# Café\n\nPrix : 3 ', 'latin1'), Buffer.from([0x80])]));
+    assert.equal(doc!.title, 'Café');
+    assert.equal(doc!.text, 'Prix : 3 €');
+  });
+
+  it('html: the meta charset is honoured (iso-8859-1, and http-equiv)', async () => {
+    const meta = await load('latin1.html', Buffer.from('<html><head><meta charset="iso-8859-1"><title>Réunion</title></head><body><p>Noël à Paris.</p></body></html>', 'latin1'));
+    assert.equal(meta[0]!.title, 'Réunion');
+    assert.equal(meta[0]!.text, 'Noël à Paris.');
+    // koi8-r: bytes that are valid windows-1252 too, so only the declaration gives the right text.
+    const equiv = await load('ru.html', Buffer.concat([Buffer.from('<meta http-equiv="Content-Type" content="text/html; charset=KOI8-R"><p>'), Buffer.from([0xd0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]), Buffer.from('</p>')]));
+    assert.equal(equiv[0]!.text, 'привет');
+  });
+
   it('has no loader for unsupported formats', () => {
     assert.equal(loaderFor('image.png'), undefined);
   });

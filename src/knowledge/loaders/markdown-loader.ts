@@ -1,4 +1,5 @@
 import { DocumentBuilder, type DocumentLoader } from '../source-document.js';
+import { decodeText } from './decode-text.js';
 
 /**
  * Markdown: ATX headings (`#`..`######`) open sections and set the heading path; paragraphs
@@ -19,7 +20,7 @@ export const markdownLoader: DocumentLoader = {
       if (paragraph.join('').trim() !== '') boundary = false;
       paragraph = [];
     };
-    for (const line of bytes.toString('utf8').replace(/\r\n?/g, '\n').split('\n')) {
+    for (const line of decodeText(bytes).replace(/\r\n?/g, '\n').split('\n')) {
       if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
       const match = fenced ? null : /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
       if (match !== null) {

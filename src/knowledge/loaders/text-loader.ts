@@ -1,10 +1,11 @@
 import { DocumentBuilder, type DocumentLoader, type SourceDocument } from '../source-document.js';
+import { decodeText } from './decode-text.js';
 
 /** Plain text: paragraphs (blank-line separated) are the blocks. */
 export const textLoader: DocumentLoader = {
   extensions: ['.txt', '.text'],
   async load(bytes) {
-    return [textDocument(bytes.toString('utf8'))];
+    return [textDocument(decodeText(bytes))];
   },
 };
 
