@@ -210,4 +210,18 @@ describe('ingest', () => {
     const again = await ingest({ db, collection: 'empty', paths: [folder], embedder });
     assert.deepEqual([again.indexed, again.skipped], [0, 2]);
   });
+
+  it("reads the mailboxes of Apple Mail (Name.mbox/mbox) and Thunderbird (Name beside Name.msf)", async () => {
+    const folder = join(dir, 'clients');
+    mkdirSync(join(folder, 'Apple', 'Inbox.mbox'), { recursive: true });
+    mkdirSync(join(folder, 'Thunderbird'), { recursive: true });
+    const mails = (n: number, who: string) => makeMbox(Array.from({ length: n }, (_, i) => ({ from: `${who}${i}@example.org`, to: 'me@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: `${who} ${i}`, body: 'Hello.' })));
+    writeFileSync(join(folder, 'Apple', 'Inbox.mbox', 'mbox'), mails(3, 'apple'));
+    writeFileSync(join(folder, 'Apple', 'Inbox.mbox', 'Info.plist'), '<plist/>');
+    writeFileSync(join(folder, 'Thunderbird', 'Sent'), mails(2, 'bird'));
+    writeFileSync(join(folder, 'Thunderbird', 'Sent.msf'), '// summary');
+    writeFileSync(join(folder, 'Thunderbird', 'README'), 'not a mailbox');
+    const report = await ingest({ db, collection: 'clients', paths: [folder], embedder: null });
+    assert.deepEqual([report.indexed, report.documents, report.failed], [2, 5, 0]);
+  });
 });

@@ -1,4 +1,5 @@
-import { extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import type { DocumentLoader } from '../source-document.js';
 import { docxLoader } from './docx-loader.js';
 import { emlLoader } from './eml-loader.js';
@@ -14,5 +15,15 @@ export const DEFAULT_LOADERS: readonly DocumentLoader[] = [markdownLoader, textL
 /** The loader for a path's extension, or undefined when the format is not supported. */
 export function loaderFor(path: string, loaders: readonly DocumentLoader[] = DEFAULT_LOADERS): DocumentLoader | undefined {
   const ext = extname(path).toLowerCase();
-  return loaders.find((l) => l.extensions.includes(ext));
+  const byExtension = loaders.find((l) => l.extensions.includes(ext));
+  if (byExtension !== undefined || !isMailClientMailbox(path)) return byExtension;
+  return loaders.find((l) => l.extensions.includes('.mbox'));
+}
+
+/**
+ * Mailboxes mail clients keep without the .mbox extension: Apple Mail's `Inbox.mbox/mbox`, and
+ * Thunderbird's `Inbox` beside its summary file `Inbox.msf`.
+ */
+function isMailClientMailbox(path: string): boolean {
+  return basename(path) === 'mbox' || existsSync(`${path}.msf`);
 }
