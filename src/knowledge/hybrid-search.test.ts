@@ -3,11 +3,27 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { FlambeauError } from '../errors/index.js';
 import { openStore, type Store } from '../store/store.js';
 import { makeMbox } from './__fixtures__/make-documents.js';
 import { hashingEmbedder } from './__fixtures__/hashing-embedder.js';
 import { createKnowledge, type Knowledge } from './knowledge.js';
 import { ftsQuery } from './hybrid-search.js';
+import type { Embedder } from './embedder.js';
+
+/** The same vector space as `hashingEmbedder()`, with the embedding model down (engine crashed, server gone). */
+function downEmbedder(): Embedder & { calls: number } {
+  const embedder = {
+    model: hashingEmbedder().model,
+    calls: 0,
+    async embed(_texts: string[], signal: AbortSignal): Promise<Float32Array[]> {
+      embedder.calls += 1;
+      signal.throwIfAborted();
+      throw new FlambeauError('engine_unavailable', 'The embedding engine exited.');
+    },
+  };
+  return embedder;
+}
 
 describe('hybrid search', () => {
   let dir: string;
@@ -102,5 +118,46 @@ describe('hybrid search', () => {
     assert.match(retrieval.query, /^And who organises it\? .*Lyon/);
     assert.equal(retrieval.context.citations[0]?.path, join(dir, 'notes', 'work', 'reunion.md'));
     assert.equal(retrieval.shareable, false);
+  });
+
+  it('falls back to BM25 and says so when the embedding model fails; an abort or a vector-only search still fails', async () => {
+    const down = downEmbedder();
+    const degraded = createKnowledge({ db: store.db, embedder: down });
+    const result = await degraded.searchResult('contract deadline', { collections: ['notes'] }, { k: 3 });
+    assert.equal(result.degraded, 'vector_unavailable');
+    assert.equal(result.hits[0]?.chunk.path, join(dir, 'notes', 'work', 'other.md'));
+    assert.ok(result.hits.every((h) => h.vectorRank === null && h.bm25Rank !== null));
+    assert.equal(down.calls, 1);
+    assert.equal((await knowledge.searchResult('contract deadline', { collections: ['notes'] })).degraded, null);
+    const retrieval = await degraded.retrieve([{ role: 'user', content: 'When is the contract deadline?' }], ['notes'], { tokenBudget: 1000 });
+    assert.equal(retrieval.degraded, 'vector_unavailable');
+    assert.equal(retrieval.context.citations[0]?.path, join(dir, 'notes', 'work', 'other.md'));
+    const aborted = AbortSignal.abort();
+    await assert.rejects(degraded.searchResult('contract deadline', { collections: ['notes'] }, { signal: aborted }), (e: unknown) => e === aborted.reason);
+    await assert.rejects(degraded.retrieve([{ role: 'user', content: 'deadline?' }], ['notes'], { tokenBudget: 1000, signal: aborted }), (e: unknown) => e === aborted.reason);
+    await assert.rejects(degraded.search('contract deadline', { collections: ['notes'] }, { mode: 'vector' }), { code: 'engine_unavailable' });
+    degraded.close();
+  });
+
+  it('a vector search without an embedding model is the caller\'s mistake, not an empty list', async () => {
+    const wordsOnly = createKnowledge({ db: store.db, embedder: null });
+    await assert.rejects(wordsOnly.search('contract', { collections: ['notes'] }, { mode: 'vector' }), { code: 'invalid_request', param: 'mode' });
+    assert.ok((await wordsOnly.search('contract', { collections: ['notes'] })).length > 0);
+    wordsOnly.close();
+  });
+
+  it('skips retrieval for a question without letters or digits, with nothing quoted', async () => {
+    const embedder = hashingEmbedder();
+    const counted = createKnowledge({ db: store.db, embedder });
+    for (const question of ['???', ' !! ', '…?']) {
+      const retrieval = await counted.retrieve([{ role: 'user', content: 'When is the réunion in Lyon?' }, { role: 'assistant', content: 'On Thursday.' }, { role: 'user', content: question }], ['notes'], { tokenBudget: 1000 });
+      assert.equal(retrieval.skipped, 'no_search_terms');
+      assert.deepEqual([retrieval.hits.length, retrieval.context.citations.length, retrieval.context.usedTokens, retrieval.context.text], [0, 0, 0, '']);
+    }
+    assert.equal(embedder.calls, 0);
+    const asked = await counted.retrieve([{ role: 'user', content: 'réunion Lyon' }], ['notes'], { tokenBudget: 1000 });
+    assert.equal(asked.skipped, null);
+    assert.ok(asked.context.citations.length > 0);
+    counted.close();
   });
 });

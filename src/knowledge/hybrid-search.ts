@@ -1,3 +1,4 @@
+import { FlambeauError } from '../errors/index.js';
 import type { KnowledgeDb, SearchFilters, StoredChunk } from './db.js';
 import type { Embedder } from './embedder.js';
 import { matchOf, queryWords, textHits } from './text-hits.js';
@@ -31,22 +32,49 @@ export interface SearchHit {
   distance: number | null;
 }
 
+/** Why a search answered with less than it was asked for: the embedding model failed, so BM25 alone. */
+export type SearchDegradation = 'vector_unavailable';
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Null when every list asked for was searched. */
+  degraded: SearchDegradation | null;
+}
+
 /**
  * Hybrid search: BM25 over FTS5 (case- and accent-folded) and k-nearest vectors in sqlite-vec,
  * fused by reciprocal rank fusion, which needs no score calibration between the two lists.
+ * The hits of {@link searchKnowledgeResult}, for callers that need not know about degradation.
  */
 export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): Promise<SearchHit[]> {
+  return (await searchKnowledgeResult(db, options)).hits;
+}
+
+/**
+ * Hybrid search that reports degradation. When the embedding model fails (engine crash, server
+ * down) a hybrid search answers with BM25 alone and `degraded: 'vector_unavailable'`, rather than
+ * failing a chat over documents that words alone still find. A `vector` search has nothing to
+ * fall back on: its failure is thrown, as is the abort of `signal`. A `vector` search without an
+ * embedding model is the caller's mistake (`invalid_request`), not an empty answer.
+ */
+export async function searchKnowledgeResult(db: KnowledgeDb, options: SearchOptions): Promise<SearchResult> {
   const k = options.k ?? 8;
   const mode = options.mode ?? 'hybrid';
   const candidates = Math.max(options.candidates ?? 50, k * 2);
   const rrfK = options.rrfK ?? 60;
-  if (options.filters.collections.length === 0) return [];
+  if (mode === 'vector' && options.embedder === null) {
+    throw new FlambeauError('invalid_request', 'Vector search needs an embedding model, and none is configured (knowledge.embedding_model); use mode "hybrid" or "bm25".', { param: 'mode' });
+  }
+  if (options.filters.collections.length === 0) return { hits: [], degraded: null };
   const withVectors = mode !== 'bm25' && options.embedder !== null;
   // Both lists: BM25 goes to the worker thread (when up) and runs while this thread scans vectors.
   const thread = mode === 'hybrid' && withVectors ? db.textSearchThread() : null;
   const offloaded = thread?.isReady === true ? thread.search(options.query, options.filters, candidates) : null;
   const text = mode === 'vector' || offloaded !== null ? [] : textHits(db, options.query, options.filters, candidates);
-  const vector = withVectors && options.embedder !== null ? await vectorHits(db, options.embedder, options.query, options.filters, candidates, options.signal) : [];
+  const listed = withVectors && options.embedder !== null ? await vectorHits(db, options.embedder, options.query, options.filters, candidates, options.signal) : { hits: [] };
+  if ('failure' in listed && mode === 'vector') throw listed.failure;
+  const vector = 'failure' in listed ? [] : listed.hits;
+  const degraded: SearchDegradation | null = 'failure' in listed ? 'vector_unavailable' : null;
   if (offloaded !== null) text.push(...((await offloaded) ?? textHits(db, options.query, options.filters, candidates)));
   const fused = new Map<number, Omit<SearchHit, 'chunk'>>();
   const entry = (id: number) => {
@@ -61,18 +89,28 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   const order = [...fused.entries()].sort(([ia, a], [ib, b]) => b.score - a.score || Math.min(a.bm25Rank ?? Infinity, a.vectorRank ?? Infinity) - Math.min(b.bm25Rank ?? Infinity, b.vectorRank ?? Infinity) || ia - ib).slice(0, k);
   const chunks = db.chunks(order.map(([id]) => id));
   const byId = new Map(chunks.map((c) => [c.id, c]));
-  return order.flatMap(([id, hit]) => {
+  const hits = order.flatMap(([id, hit]) => {
     const chunk = byId.get(id);
     return chunk === undefined ? [] : [{ chunk, ...hit }];
   });
+  return { hits, degraded };
 }
 
-async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, filters: SearchFilters, limit: number, signal?: AbortSignal): Promise<Array<{ id: number; distance: number }>> {
+type VectorList = { hits: Array<{ id: number; distance: number }> } | { failure: unknown };
+
+/** The nearest chunks, or the embedding model's failure (an abort of `signal` is thrown, never listed). */
+async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, filters: SearchFilters, limit: number, signal?: AbortSignal): Promise<VectorList> {
   const spaces = db.vectorSpaces().filter((s) => s.model === embedder.model);
-  if (spaces.length === 0 || query.trim() === '') return [];
-  const [vector] = await embedder.embed([query], signal ?? new AbortController().signal);
+  if (spaces.length === 0 || query.trim() === '') return { hits: [] };
+  let vector: Float32Array | undefined;
+  try {
+    [vector] = await embedder.embed([query], signal ?? new AbortController().signal);
+  } catch (failure) {
+    if (signal?.aborted === true) throw failure;
+    return { failure };
+  }
   const space = spaces.find((s) => s.dimensions === vector?.length);
-  return vector === undefined || space === undefined ? [] : db.searchVectors(space, vector, filters, limit);
+  return { hits: vector === undefined || space === undefined ? [] : db.searchVectors(space, vector, filters, limit) };
 }
 
 /**

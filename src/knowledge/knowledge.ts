@@ -3,7 +3,7 @@ import type { Db } from '../store/store.js';
 import { FlambeauError } from '../errors/index.js';
 import { KnowledgeDb, type CollectionInfo, type SearchFilters } from './db.js';
 import type { Embedder } from './embedder.js';
-import { searchKnowledge, type SearchHit, type SearchMode } from './hybrid-search.js';
+import { searchKnowledgeResult, type SearchDegradation, type SearchHit, type SearchMode, type SearchResult } from './hybrid-search.js';
 import { ingest, type IngestOptions, type IngestReport } from './ingest.js';
 import { buildKnowledgeContext, type KnowledgeContext } from './knowledge-context.js';
 import { rewriteQuery } from './rewrite-query.js';
@@ -15,7 +15,15 @@ export interface Retrieval {
   context: KnowledgeContext;
   /** True when every collection is marked shareable: the request may leave the device (privacy guard still runs). */
   shareable: boolean;
+  /** Set when the search fell back to BM25 alone (the embedding model failed). */
+  degraded: SearchDegradation | null;
+  /** Set when nothing was searched: the question has no letter or digit ("???"), so any chunk would be noise. */
+  skipped: RetrievalSkip | null;
 }
+
+export type RetrievalSkip = 'no_search_terms';
+
+type SearchCall = { k?: number; mode?: SearchMode; signal?: AbortSignal };
 
 export interface Knowledge {
   readonly db: KnowledgeDb;
@@ -28,7 +36,9 @@ export interface Knowledge {
   setShareable(name: string, shareable: boolean): void;
   /** Stops the BM25 worker; call before closing the store that owns the connection. */
   close(): void;
-  search(query: string, filters: SearchFilters, options?: { k?: number; mode?: SearchMode; signal?: AbortSignal }): Promise<SearchHit[]>;
+  search(query: string, filters: SearchFilters, options?: SearchCall): Promise<SearchHit[]>;
+  /** As `search`, saying whether it fell back to BM25 alone; `mode: 'vector'` without an embedding model throws `invalid_request`. */
+  searchResult(query: string, filters: SearchFilters, options?: SearchCall): Promise<SearchResult>;
   /** RAG for one chat: rewrite, hybrid search, then the delimited context within `tokenBudget`. */
   retrieve(messages: readonly ChatMessage[], collections: readonly string[], options: { tokenBudget: number; k?: number; signal?: AbortSignal }): Promise<Retrieval>;
   ingest(options: Omit<IngestOptions, 'db' | 'embedder'>): Promise<IngestReport>;
@@ -42,6 +52,8 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
   const db = new KnowledgeDb(deps.db);
   const { embedder } = deps;
   const known = (): Map<string, CollectionInfo> => new Map(db.collections().map((c) => [c.name, c]));
+  const searchResult: Knowledge['searchResult'] = (query, filters, options = {}) =>
+    searchKnowledgeResult(db, { query, filters, embedder, ...(options.k === undefined ? {} : { k: options.k }), ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
   return {
     db,
     embedder,
@@ -59,13 +71,15 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
     },
     setShareable: (name, shareable) => db.setShareable(name, shareable),
     close: () => db.close(),
-    search: (query, filters, options = {}) =>
-      searchKnowledge(db, { query, filters, embedder, ...(options.k === undefined ? {} : { k: options.k }), ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.signal === undefined ? {} : { signal: options.signal }) }),
+    search: async (query, filters, options) => (await searchResult(query, filters, options)).hits,
+    searchResult,
     async retrieve(messages, collections, options) {
       this.requireCollections(collections);
       const query = rewriteQuery(messages);
-      const hits = query === '' ? [] : await this.search(query, { collections }, { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) });
-      return { query, hits, context: buildKnowledgeContext(hits, options.tokenBudget), shareable: this.shareable(collections) };
+      const shareable = this.shareable(collections);
+      if (!/[\p{L}\p{N}]/u.test(query)) return { query, hits: [], context: buildKnowledgeContext([], options.tokenBudget), shareable, degraded: null, skipped: 'no_search_terms' };
+      const { hits, degraded } = await searchResult(query, { collections }, { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+      return { query, hits, context: buildKnowledgeContext(hits, options.tokenBudget), shareable, degraded, skipped: null };
     },
     ingest: (options) => ingest({ ...options, db, embedder }),
   };

@@ -39,21 +39,33 @@ async function withRetrieval(parsed: ParsedChat, ctx: RequestContext, deps: Chat
     knowledge: { used, shareable: retrieval.shareable },
     extension: {
       citations: context.citations.map(citationJson),
-      knowledge: { collections: parsed.knowledge, query: retrieval.query, used_tokens: context.usedTokens, dropped_tokens: context.droppedTokens, dropped_chunks: context.droppedChunks },
+      knowledge: {
+        collections: parsed.knowledge,
+        query: retrieval.query,
+        used_tokens: context.usedTokens,
+        dropped_tokens: context.droppedTokens,
+        dropped_chunks: context.droppedChunks,
+        degraded: retrieval.degraded,
+        skipped: retrieval.skipped,
+      },
     },
   };
 }
 
+/** A citation on the wire: `n` is the number of its `<<<DOCUMENT [n]` block in the prompt; times as ISO strings, as /v1/knowledge/search gives them. */
 function citationJson(c: Citation): Record<string, unknown> {
   return {
     n: c.n,
+    chunk_id: c.chunkId,
     collection: c.collection,
     path: c.path,
     page: c.page,
     heading: c.heading,
     start: c.start,
     end: c.end,
+    mtime: new Date(c.mtime).toISOString(),
     date: new Date(c.date).toISOString(),
+    ...(c.message === null ? {} : { message: c.message }),
     ...(c.sender === null ? {} : { sender: c.sender }),
     ...(c.subject === null ? {} : { subject: c.subject }),
     score: c.score,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
 import type { ChatMessage, ChatRequest, ContentPart, TextPart, ToolChoice } from '../../providers/spec.js';
 import { invalidRequestFrom } from './zod-issue.js';
-import { parseRagModelName } from '../../knowledge/rag-model-name.js';
+import { isCollectionName, parseRagModelName } from '../../knowledge/rag-model-name.js';
 
 /** The OpenAI Chat Completions request, as clients send it. Unknown top-level fields are kept as passthrough. */
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
@@ -64,6 +64,9 @@ const responseFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** The rule of `flambeau ingest --collection` and `rag:NAME/MODEL`: one rule, so a name that ingests can be asked for. */
+export const collectionName = z.string().refine(isCollectionName, 'a collection name is 1-64 letters, digits, "_", "-" or ".", not starting with "."');
+
 const known = {
   model: z.string().min(1),
   messages: z.array(message).min(1),
@@ -84,7 +87,7 @@ const known = {
   response_format: responseFormat.optional(),
   user: z.string().optional(),
   /** Our extension: `{ knowledge: ["notes"] }` names the collections to retrieve from. */
-  flambeau: z.strictObject({ knowledge: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a collection name')).max(32).optional() }).optional(),
+  flambeau: z.strictObject({ knowledge: z.array(collectionName).max(32).optional() }).optional(),
 };
 
 const chatBody = z.looseObject(known);

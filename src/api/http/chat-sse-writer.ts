@@ -10,7 +10,10 @@ export class ChatSseWriter {
   readonly #res: ServerResponse;
   readonly #head: string;
   readonly #includeUsage: boolean;
-  /** Our `flambeau` extension (citations), sent on the chunk that carries the finish reason. */
+  /**
+   * Our `flambeau` extension (citations), sent on the chunk that carries the finish reason and
+   * again on the usage chunk when there is one: clients read it from the last chunk they get.
+   */
   readonly #extension: string;
   #usage: Usage | undefined;
 
@@ -53,10 +56,10 @@ export class ChatSseWriter {
     }
   }
 
-  /** Usage chunk (when asked for) and `[DONE]`. */
+  /** Usage chunk (when asked for, with the extension) and `[DONE]`. */
   end(): void {
     let tail = '';
-    if (this.#includeUsage && this.#usage !== undefined) tail += `${this.#head}[],"usage":${JSON.stringify(wireUsage(this.#usage))}}\n\n`;
+    if (this.#includeUsage && this.#usage !== undefined) tail += `${this.#head}[],"usage":${JSON.stringify(wireUsage(this.#usage))}${this.#extension}}\n\n`;
     this.#res.end(`${tail}data: [DONE]\n\n`);
   }
 

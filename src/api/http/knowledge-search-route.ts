@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { checkScope, scopeAllows } from '../../auth/index.js';
 import { FlambeauError } from '../../errors/index.js';
 import type { Knowledge, SearchFilters, SearchHit } from '../../knowledge/index.js';
+import { messageIndex } from '../../knowledge/knowledge-context.js';
+import { collectionName } from './chat-completions-wire.js';
 import { readJsonBody } from './read-json-body.js';
 import type { RequestContext } from './request-context.js';
 import { sendJson } from './send.js';
@@ -13,7 +15,7 @@ const when = z.union([z.number().int(), z.string().refine((s) => !Number.isNaN(D
 const searchBody = z.strictObject({
   query: z.string().min(1),
   /** Collections to search; default: every collection the key may read. */
-  collections: z.array(z.string().min(1)).min(1).max(32).optional(),
+  collections: z.array(collectionName).min(1).max(32).optional(),
   k: z.number().int().min(1).max(100).optional(),
   mode: z.enum(['hybrid', 'bm25', 'vector']).optional(),
   filters: z
@@ -35,7 +37,8 @@ export interface KnowledgeSearchDeps {
 
 /**
  * POST /v1/knowledge/search: hybrid search over the collections the key may read; chunks with
- * their citation and scores out. Endpoint scope `knowledge`; collection scopes apply.
+ * their citation and scores out, and `degraded: "vector_unavailable"` when the embedding model
+ * failed and BM25 answered alone (else null). Endpoint scope `knowledge`; collection scopes apply.
  */
 export async function handleKnowledgeSearch(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, deps: KnowledgeSearchDeps): Promise<void> {
   const raw = await readJsonBody(req, deps.bodyLimitBytes);
@@ -57,8 +60,8 @@ export async function handleKnowledgeSearch(req: IncomingMessage, res: ServerRes
   if (f?.since !== undefined) filters.since = toMs(f.since);
   if (f?.until !== undefined) filters.until = toMs(f.until);
   if (f?.sender !== undefined) filters.sender = f.sender;
-  const hits = await deps.knowledge.search(body.query, filters, { ...(body.k === undefined ? {} : { k: body.k }), ...(body.mode === undefined ? {} : { mode: body.mode }) });
-  sendJson(res, 200, { object: 'list', data: hits.map(wireHit), collections }, { 'x-request-id': ctx.id });
+  const { hits, degraded } = await deps.knowledge.searchResult(body.query, filters, { ...(body.k === undefined ? {} : { k: body.k }), ...(body.mode === undefined ? {} : { mode: body.mode }) });
+  sendJson(res, 200, { object: 'list', data: hits.map(wireHit), collections, degraded }, { 'x-request-id': ctx.id });
 }
 
 function toMs(value: number | string): number {
@@ -85,6 +88,7 @@ export function wireHit(hit: SearchHit): Record<string, unknown> {
       date: new Date(c.docDate).toISOString(),
       sender: c.sender,
       subject: c.subject,
+      message: messageIndex(c),
     },
   };
 }
