@@ -24,8 +24,7 @@ import { openStore, type Store } from './store/store.js';
 import { createAuditLog, createRequestRecorder } from './audit/index.js';
 import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
-import { createKnowledge, embedderOf, type Embedder, type Knowledge } from './knowledge/index.js';
-import { knowledgeEmbeddingModel } from './knowledge/knowledge-embedding-model.js';
+import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
 export interface GatewayHandle {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
 import type { ChatMessage, ChatRequest, ContentPart, TextPart, ToolChoice } from '../../providers/spec.js';
 import { invalidRequestFrom } from './zod-issue.js';
-import { isCollectionName, parseRagModelName } from '../../knowledge/rag-model-name.js';
+import { isCollectionName, parseRagModelName } from '../../knowledge/index.js';
 
 /** The OpenAI Chat Completions request, as clients send it. Unknown top-level fields are kept as passthrough. */
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });

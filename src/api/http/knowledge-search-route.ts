@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { checkScope, scopeAllows } from '../../auth/index.js';
 import { FlambeauError } from '../../errors/index.js';
-import type { Knowledge, SearchFilters, SearchHit } from '../../knowledge/index.js';
-import { messageIndex } from '../../knowledge/knowledge-context.js';
+import { messageIndex, type Knowledge, type SearchFilters, type SearchHit } from '../../knowledge/index.js';
+import { abortOnClose } from './abort-on-close.js';
 import { collectionName } from './chat-completions-wire.js';
 import { readJsonBody } from './read-json-body.js';
 import type { RequestContext } from './request-context.js';
@@ -60,7 +60,9 @@ export async function handleKnowledgeSearch(req: IncomingMessage, res: ServerRes
   if (f?.since !== undefined) filters.since = toMs(f.since);
   if (f?.until !== undefined) filters.until = toMs(f.until);
   if (f?.sender !== undefined) filters.sender = f.sender;
-  const { hits, degraded } = await deps.knowledge.searchResult(body.query, filters, { ...(body.k === undefined ? {} : { k: body.k }), ...(body.mode === undefined ? {} : { mode: body.mode }) });
+  // A client that goes away stops the query's embedding, which may wait on a busy engine.
+  const signal = abortOnClose(res);
+  const { hits, degraded } = await deps.knowledge.searchResult(body.query, filters, { signal, ...(body.k === undefined ? {} : { k: body.k }), ...(body.mode === undefined ? {} : { mode: body.mode }) });
   sendJson(res, 200, { object: 'list', data: hits.map(wireHit), collections, degraded }, { 'x-request-id': ctx.id });
 }
 

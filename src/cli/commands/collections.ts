@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { collectionEmbeddingModels } from '../../knowledge/collection-embedding-models.js';
-import { createKnowledge } from '../../knowledge/index.js';
+import { collectionEmbeddingModels, createKnowledge } from '../../knowledge/index.js';
 import { openStore } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { printTable } from '../table.js';
