@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeMbox } from '../src/knowledge/__fixtures__/make-documents.js';
 import { makeTestModels, TEST_MODEL_VOCABULARY } from '../test/fixtures/test-models.js';
 import { createEngine } from '../src/engine/child-engine.js';
 import { createKnowledge, embedderOf, KnowledgeDb, type Embedder, type SearchMode } from '../src/knowledge/index.js';
@@ -59,6 +60,33 @@ async function ingestRate(embedder: Embedder | null, label: string, files: numbe
     store.close();
     const s = report.elapsedMs / 1000;
     return [label, String(report.documents), String(report.chunks), fmt(report.documents / s, 1), fmt(report.bytes / 1e6 / s, 2), fmt(again.documents === 0 ? again.total / (again.elapsedMs / 1000) : Number.NaN, 0)];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A mailbox read message by message (streamed): rate, memory growth, and a re-run after one mail arrived. */
+async function mailboxIngest(messages: number): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-mbox-'));
+  try {
+    const words = sentenceMaker(5);
+    const mail = (i: number) => ({ from: `sender${i % 50}@example.org`, to: 'me@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: `Subject ${i}`, body: `${words(120)}.\n\n${words(120)}.` });
+    mkdirSync(join(dir, 'mail'));
+    const path = join(dir, 'mail', 'archive.mbox');
+    const mails = Array.from({ length: messages + 1 }, (_, i) => mail(i));
+    writeFileSync(path, makeMbox(mails.slice(0, messages)));
+    const store = openStore(join(dir, 'flambeau.db'));
+    const knowledge = createKnowledge({ db: store.db, embedder: null });
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    const report = await knowledge.ingest({ collection: 'mail', paths: [join(dir, 'mail')] });
+    clearInterval(sampler);
+    writeFileSync(path, makeMbox(mails));
+    const grown = await knowledge.ingest({ collection: 'mail', paths: [join(dir, 'mail')] });
+    store.close();
+    const s = report.elapsedMs / 1000;
+    return [String(report.documents), String(report.chunks), fmt(report.documents / s, 0), fmt(report.bytes / 1e6 / s, 2), fmt((report.bytes / 1e6), 1), fmt((peak - rssBefore) / 1e6, 0), `${grown.documents} in ${fmt(grown.elapsedMs, 0)} ms`];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -249,6 +277,9 @@ export async function run(): Promise<void> {
 
     console.log('\ningest (Markdown, ~3 KB per document, 4 sections; re-run = unchanged files skipped)');
     table(['embedding', 'documents', 'chunks', 'docs/s', 'MB/s', 're-run files/s'], [await ingestRate(null, 'excluded', 400), await ingestRate(embedder, 'test GGUF, 1 thread', 100)]);
+
+    console.log('\nmailbox ingest (one .mbox, streamed message by message, embedding excluded; then one mail appended)');
+    table(['messages', 'chunks', 'messages/s', 'MB/s', 'mailbox MB', 'RSS growth MB', 're-run indexes'], [await mailboxIngest(10_000)]);
 
     console.log('\nsearch latency (ms, k=10; hybrid = BM25 (on a worker thread, beside) + vector KNN + RRF; target hybrid p50 <= 20 ms at 100k)');
     table(['chunks', 'dims', 'bm25 thread', 'load s', 'bm25 p50', 'bm25 p99', 'vector p50', 'vector p99', 'hybrid p50', 'hybrid p99', 'hybrid p50 after a write', 'vector recall@10 vs exact'], [await searchLatency(10_000, 384), await searchLatency(100_000, 384)]);
