@@ -251,3 +251,36 @@ describe('vector search under narrow filters', () => {
     }
   });
 });
+
+describe('1-bit index kept current on a space larger than what is re-scored', () => {
+  it('finds a vector written after the build, and the current vector of a reused chunk id, by its sign bits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-bits-large-'));
+    const store = openStore(join(dir, 'flambeau.db'));
+    const other = openStore(join(dir, 'flambeau.db'));
+    try {
+      const fast = new KnowledgeDb(store.db, { approximateFrom: 0 });
+      const space = fast.vectorSpace('m', DIMS, 0);
+      fast.ensureCollection('a', 0);
+      // 6000 vectors: the Hamming pool (4000) and the exact re-score (400) see only part of them.
+      for (let f = 0; f < 60; f++) fast.writeFile(file(space, 'a', `/bulk/${f}.md`, Array.from({ length: 100 }, vector)), 0);
+      fast.searchVectors(space, vector(), { collections: ['a'] }, 1); // builds the index
+      const elsewhere = new KnowledgeDb(other.db, { approximateFrom: 0 });
+      const first = vector();
+      const id = elsewhere.writeFile(file(space, 'a', '/late.md', [first]), 0);
+      const [found] = fast.searchVectors(space, first, { collections: ['a'] }, 1);
+      assert.ok(found !== undefined && found.distance < 1e-5);
+      const reused = found.id;
+      // Rewritten with another vector: SQLite gives the new chunk the same id.
+      const second = vector();
+      elsewhere.removeFile(id);
+      elsewhere.writeFile(file(space, 'a', '/late.md', [second]), 0);
+      const [again] = fast.searchVectors(space, second, { collections: ['a'] }, 1);
+      assert.deepEqual([again?.id, (again?.distance ?? 1) < 1e-5], [reused, true]);
+      assert.ok(!fast.searchVectors(space, first, { collections: ['a'] }, 5).some((h) => h.distance < 1e-5), 'the old vector is gone');
+    } finally {
+      other.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -82,6 +82,9 @@ const BM25_WEIGHTS = [1.0, 0.5, 0.5] as const;
  * Above this many vectors in a space, search scans the in-memory 1-bit index and re-scores the
  * best candidates exactly; below it sqlite-vec's exact scan is fast enough (< 10 ms) and exact.
  */
+/** The letters the FTS index spells out (store/migrations.ts, migration 11): queries fold the same way. */
+export { INDEX_FOLDS } from '../store/migrations.js';
+
 export const APPROXIMATE_VECTOR_SEARCH_FROM = 20_000;
 /** Candidates re-scored exactly from the stored vectors (0.8 ms for 400 at 384 dimensions). */
 const RESCORE = 400;
@@ -103,6 +106,8 @@ interface ConnectionCache {
   chunkCount: { stamp: string; count: number } | null;
   /** The BM25 worker of this connection: undefined until first asked for, null when it cannot run. */
   textThread: TextSearchThread | null | undefined;
+  /** Spaces whose plain vector copy was checked complete (see #copyVectors). */
+  copiedSpaces: Set<string>;
 }
 const caches = new WeakMap<Db, ConnectionCache>();
 
@@ -141,7 +146,7 @@ export class KnowledgeDb {
     this.#textThread = options.textThread ?? true;
     loadVectorExtension(db);
     let cache = caches.get(db);
-    if (cache === undefined) caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null, textThread: undefined }));
+    if (cache === undefined) caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null, textThread: undefined, copiedSpaces: new Set() }));
     this.#cache = cache;
   }
 
@@ -167,6 +172,11 @@ export class KnowledgeDb {
   close(): void {
     this.#cache.textThread?.close();
     this.#cache.textThread = null;
+  }
+
+  /** Runs reads in one snapshot: a commit from another connection cannot land between them. */
+  reading<T>(read: () => T): T {
+    return this.db.transaction(read)();
   }
 
   ensureCollection(name: string, now: number): void {
@@ -201,12 +211,21 @@ export class KnowledgeDb {
     return this.db.prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND path = ?').get(collection, path) as FileRow | undefined;
   }
 
-  /** Files of a collection at `root` or below it (a mailbox's messages are not files: see `partsOf`). */
+  /** Files of a collection at `root` or below it, case-sensitive (a mailbox's messages are not files: see `partsOf`). */
   filesUnder(collection: string, root: string): FileRow[] {
     const folder = root.endsWith('/') ? root : `${root}/`;
     return this.db
-      .prepare(`SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND part_of IS NULL AND (path = ? OR path LIKE ? ESCAPE '\\')`)
-      .all(collection, root, `${escapeLike(folder)}%`) as FileRow[];
+      .prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND part_of IS NULL AND (path = ? OR path GLOB ?)')
+      .all(collection, root, `${escapeGlob(folder)}*`) as FileRow[];
+  }
+
+  /** Moves unchanged messages to their place in the mailbox now (mails before them were deleted). */
+  renumberParts(parts: ReadonlyArray<{ id: number; docIndex: number }>): void {
+    if (parts.length === 0) return;
+    const update = this.db.prepare('UPDATE knowledge_chunks SET doc_index = ? WHERE file_id = ? AND doc_index != ?');
+    this.db.transaction(() => {
+      for (const { id, docIndex } of parts) update.run(docIndex, id, docIndex);
+    })();
   }
 
   /** The message rows of a mailbox. */
@@ -302,7 +321,7 @@ export class KnowledgeDb {
       this.db
         .prepare(
           `SELECT c.id AS id, f.score AS score, (${where.sql}) AS kept
-           FROM (SELECT rowid, bm25(knowledge_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM knowledge_fts WHERE knowledge_fts MATCH ? ORDER BY score LIMIT ?) f
+           FROM (SELECT rowid, bm25(knowledge_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM knowledge_fts WHERE knowledge_fts MATCH ? ORDER BY score, rowid LIMIT ?) f
            JOIN knowledge_chunks c ON c.id = f.rowid ORDER BY f.score, c.id`,
         )
         .all(...where.params, match, cut) as Array<{ id: number; score: number; kept: number }>;
@@ -359,7 +378,7 @@ export class KnowledgeDb {
    * set's, which is small exactly when this runs.
    */
   #scanFiltered(space: VectorSpace, vector: Float32Array, filters: SearchFilters, limit: number): Array<{ id: number; distance: number }> {
-    this.#copyVectors(space, this.db.prepare(`SELECT COUNT(*) FROM ${space.table}_rowids`).pluck().get() as number);
+    this.#copyVectors(space);
     const where = filterSql(filters, 'c');
     const rows = this.db
       .prepare(`SELECT v.chunk_id AS id, v.embedding FROM knowledge_vectors v JOIN knowledge_chunks c ON c.id = v.chunk_id WHERE v.space = ? AND ${where.sql}`)
@@ -390,7 +409,7 @@ export class KnowledgeDb {
     // The cache is shared by every KnowledgeDb of the connection, whatever its threshold.
     if (state.count < this.#approximateFrom) return null;
     if (state.index === null) {
-      this.#copyVectors(space, state.count);
+      this.#copyVectors(space);
       const built = state;
       // One read transaction: the log position and the vectors read are the same snapshot.
       this.db.transaction(() => {
@@ -409,11 +428,12 @@ export class KnowledgeDb {
     return this.db.transaction(() => {
       const oldest = this.db.prepare('SELECT MIN(seq) FROM knowledge_vector_log').pluck().get() as number | null;
       if (oldest !== null && oldest > state.seq + 1) return false; // trimmed past this index
-      const changes = this.db.prepare('SELECT seq, chunk_id AS id, added FROM knowledge_vector_log WHERE space = ? AND seq > ? ORDER BY seq').all(space.id, state.seq) as Array<{ seq: number; id: number; added: number }>;
-      if (changes.length > Math.max(1000, index.size / 4)) return false;
+      const most = Math.max(1000, Math.floor(index.size / 4));
+      const changes = this.db.prepare('SELECT seq, chunk_id AS id, added FROM knowledge_vector_log WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?').all(space.id, state.seq, most + 1) as Array<{ seq: number; id: number; added: number }>;
+      if (changes.length > most) return false;
       const added = changes.filter((c) => c.added === 1).map((c) => c.id);
       const rows = new Map(
-        (added.length === 0 ? [] : (this.db.prepare('SELECT chunk_id AS id, collection, embedding FROM knowledge_vectors WHERE chunk_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(added)) as Array<{ id: number; collection: string; embedding: Buffer }>)).map((r) => [r.id, r]),
+        (added.length === 0 ? [] : (this.db.prepare('SELECT chunk_id AS id, collection, embedding FROM knowledge_vectors WHERE space = ? AND chunk_id IN (SELECT value FROM json_each(?))').all(space.id, JSON.stringify(added)) as Array<{ id: number; collection: string; embedding: Buffer }>)).map((r) => [r.id, r]),
       );
       // In log order: a chunk id reused after a delete ends up with its current vector, once.
       for (const change of changes) {
@@ -426,14 +446,25 @@ export class KnowledgeDb {
     })();
   }
 
-  /** Copies a space's vectors from its vec0 table when the plain copy is behind (spaces written before migration 8). */
-  #copyVectors(space: VectorSpace, count: number): void {
-    const copied = this.db.prepare('SELECT COUNT(*) FROM knowledge_vectors WHERE space = ?').pluck().get(space.id) as number;
-    if (copied === count) return;
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM knowledge_vectors WHERE space = ?').run(space.id);
-      this.db.prepare(`INSERT OR REPLACE INTO knowledge_vectors (chunk_id, space, collection, embedding) SELECT rowid, ?, collection, embedding FROM ${space.table}`).run(space.id);
-    })();
+  /**
+   * Copies a space's vectors from its vec0 table when the plain copy is behind (spaces written
+   * before migration 8, whose writes fill both); checked once per connection and space.
+   */
+  #copyVectors(space: VectorSpace): void {
+    if (this.#cache.copiedSpaces.has(space.id)) return;
+    // Both counts in one statement, one snapshot: an ingest committing beside this one cannot
+    // make them differ (its transaction writes both tables).
+    const behind = (): boolean => this.db.prepare(`SELECT (SELECT COUNT(*) FROM ${space.table}_rowids) != (SELECT COUNT(*) FROM knowledge_vectors WHERE space = ?)`).pluck().get(space.id) === 1;
+    if (behind()) {
+      this.db
+        .transaction(() => {
+          if (!behind()) return;
+          this.db.prepare('DELETE FROM knowledge_vectors WHERE space = ?').run(space.id);
+          this.db.prepare(`INSERT OR REPLACE INTO knowledge_vectors (chunk_id, space, collection, embedding) SELECT rowid, ?, collection, embedding FROM ${space.table}`).run(space.id);
+        })
+        .immediate();
+    }
+    this.#cache.copiedSpaces.add(space.id);
   }
 
   /** Exact nearest chunks from sqlite-vec's brute-force scan (the reference the index is checked against). */

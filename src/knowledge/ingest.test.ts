@@ -179,6 +179,8 @@ describe('ingest', () => {
     assert.ok(embedded.length > 0 && embedded.every((t) => t.includes('Sujet 70')), 'only the new mail is embedded');
     const subjects = rows().map((r) => r.subject);
     assert.equal(subjects.length, 69);
+    assert.deepEqual(rows().map((r) => r.n), Array.from({ length: 69 }, (_, i) => i), 'messages renumbered after the deleted ones');
+    assert.equal(rows().find((r) => r.subject === 'Sujet 41')?.n, 39);
     assert.ok(subjects.includes('Sujet 70') && !subjects.includes('Sujet 3') && !subjects.includes('Sujet 40'));
     const count = (sql: string) => store.db.prepare(sql).pluck().get();
     assert.equal(count("SELECT COUNT(*) FROM knowledge_vectors WHERE collection = 'mail'"), count("SELECT COUNT(*) FROM knowledge_chunks WHERE collection = 'mail'"));
@@ -223,5 +225,17 @@ describe('ingest', () => {
     writeFileSync(join(folder, 'Thunderbird', 'README'), 'not a mailbox');
     const report = await ingest({ db, collection: 'clients', paths: [folder], embedder: null });
     assert.deepEqual([report.indexed, report.documents, report.failed], [2, 5, 0]);
+  });
+
+  it('re-ingesting a folder leaves a sibling whose name differs only in case alone', async () => {
+    const root = join(dir, 'case');
+    mkdirSync(join(root, 'notes'), { recursive: true });
+    mkdirSync(join(root, 'Notes'), { recursive: true });
+    writeFileSync(join(root, 'notes', 'a.txt'), 'lower');
+    writeFileSync(join(root, 'Notes', 'b.txt'), 'upper');
+    await ingest({ db, collection: 'case', paths: [join(root, 'notes'), join(root, 'Notes')], embedder: null });
+    const again = await ingest({ db, collection: 'case', paths: [join(root, 'notes')], embedder: null });
+    assert.deepEqual([again.skipped, again.removed], [1, 0]);
+    assert.ok(db.file('case', join(root, 'Notes', 'b.txt')) !== undefined);
   });
 });

@@ -1,5 +1,4 @@
-import { INDEX_FOLDS } from '../store/migrations.js';
-import type { KnowledgeDb, SearchFilters } from './db.js';
+import { INDEX_FOLDS, type KnowledgeDb, type SearchFilters } from './db.js';
 
 /** A query word with the number of chunks that contain it. */
 interface Term { word: string; documents: number }
@@ -12,6 +11,11 @@ interface Term { word: string; documents: number }
 export function textHits(db: KnowledgeDb, query: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
   const words = queryWords(query);
   if (words.length === 0) return [];
+  // One snapshot: the counts behind the split's bound and the queries see the same index.
+  return db.reading(() => rankedHits(db, words, filters, limit));
+}
+
+function rankedHits(db: KnowledgeDb, words: string[], filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
   const folded = words.map(foldTerm);
   const { chunks, documents } = db.termFrequencies(folded);
   const terms = withoutCommonWords(

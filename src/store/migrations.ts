@@ -9,8 +9,8 @@ export interface Migration { id: number; name: string; sql: string }
  * with the same table). Frozen: a change needs a new migration that re-indexes.
  */
 export const INDEX_FOLDS: ReadonlyArray<readonly [string, string]> = [
-  ['œ', 'oe'], ['Œ', 'OE'], ['æ', 'ae'], ['Æ', 'AE'], ['ß', 'ss'],
-  ['ﬀ', 'ff'], ['ﬁ', 'fi'], ['ﬂ', 'fl'], ['ﬃ', 'ffi'], ['ﬄ', 'ffl'],
+  ['œ', 'oe'], ['Œ', 'OE'], ['æ', 'ae'], ['Æ', 'AE'], ['ß', 'ss'], ['ẞ', 'SS'],
+  ['ﬀ', 'ff'], ['ﬁ', 'fi'], ['ﬂ', 'fl'], ['ﬃ', 'ffi'], ['ﬄ', 'ffl'], ['ﬅ', 'st'], ['ﬆ', 'st'],
 ];
 const FOLDED_LETTERS = INDEX_FOLDS.map(([letter]) => letter).join('');
 const folded = (column: string): string => INDEX_FOLDS.reduce((sql, [letter, spelled]) => `replace(${sql}, '${letter}', '${spelled}')`, column);
@@ -299,7 +299,10 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- Letters FTS5's unicode61 tokenizer does not fold are spelled out in the index (the stored
       -- text keeps them): "coeur" finds "cœur", "office" finds a PDF's "oﬃce", "strasse" finds
-      -- "Straße". Queries are folded the same way (INDEX_FOLDS).
+      -- "Straße". Queries are folded the same way (INDEX_FOLDS). The index thus differs from its
+      -- external content table: never run FTS5's 'rebuild' on it (it would index the raw text
+      -- and the delete trigger would then remove terms that are not there); re-index through the
+      -- triggers instead, as this migration does for the rows it changes.
       DROP TRIGGER knowledge_chunks_ai;
       DROP TRIGGER knowledge_chunks_ad;
       CREATE TRIGGER knowledge_chunks_ai AFTER INSERT ON knowledge_chunks BEGIN

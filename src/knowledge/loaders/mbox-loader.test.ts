@@ -44,4 +44,18 @@ describe('mailbox read as a stream', () => {
     assert.match(seventh.text, /^From the desk of 7:$/m);
     assert.match(seventh.text, /^>From earlier$/m);
   });
+
+  it('refuses a file with text but no "From " line, reading it line by line, and takes an empty file as an empty mailbox', async () => {
+    const notMail = join(dir, 'Notes');
+    writeFileSync(notMail, `${'just some text\n'.repeat(20_000)}${'x'.repeat(200_000)}`);
+    const read = async (file: string) => {
+      const parts: Buffer[] = [];
+      for await (const part of mboxMessages(file, 4096)) parts.push(part);
+      return parts;
+    };
+    await assert.rejects(read(notMail), (e: unknown) => (e as { code?: string }).code === 'unsupported_media_type');
+    const empty = join(dir, 'Empty');
+    writeFileSync(empty, '\n\n');
+    assert.deepEqual(await read(empty), []);
+  });
 });

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { FlambeauError } from '../../errors/index.js';
 import type { ContainerLoader, SourceDocument } from '../source-document.js';
 import { mailDocument } from './eml-loader.js';
 
@@ -41,6 +42,7 @@ export async function* mboxMessages(path: string, blockSize = 1 << 20): AsyncIte
   let text = '\n';
   let start = -1;
   let scanFrom = 0;
+  let skipped = false;
   for await (const block of createReadStream(path, { highWaterMark: blockSize })) {
     text += (block as Buffer).toString('latin1');
     separator.lastIndex = scanFrom;
@@ -48,16 +50,29 @@ export async function* mboxMessages(path: string, blockSize = 1 << 20): AsyncIte
       if (start !== -1 && text.slice(start, match.index).trim() !== '') yield unquote(text.slice(start, match.index));
       start = match.index + match[0].length;
     }
-    // Keep the message being read; the next scan starts at the last line start, where a
-    // separator cut by the block boundary may begin.
     if (start > 0) {
+      // Keep the message being read.
       text = text.slice(start);
       start = 0;
+    } else if (start === -1) {
+      // Before the first separator: keep only the last line, where one may begin, so a file
+      // that is no mailbox at all is not held whole.
+      const cut = text.lastIndexOf('\n');
+      const tail = text.slice(cut);
+      const tooLong = tail.length > LONGEST_SEPARATOR;
+      skipped ||= text.slice(0, cut).trim() !== '' || (tooLong && tail.trim() !== '');
+      text = tooLong ? '' : tail;
     }
+    // The next scan starts at the last line start, where a separator cut by the block boundary may begin.
     scanFrom = Math.max(0, text.lastIndexOf('\n'));
   }
   if (start !== -1 && text.slice(start).trim() !== '') yield unquote(text.slice(start));
+  // Text but no "From " line: not a mailbox (an empty file is an empty mailbox).
+  if (start === -1 && (skipped || text.trim() !== '')) throw new FlambeauError('unsupported_media_type', 'no "From " line starts a message: this is not an mbox mailbox.');
 }
+
+/** A "From " separator line is far shorter than this; a longer line cannot start one. */
+const LONGEST_SEPARATOR = 64 * 1024;
 
 /**
  * A message's bytes as a mail: ">From " unquoted, and trailing newlines dropped, since the last
