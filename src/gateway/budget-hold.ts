@@ -2,7 +2,6 @@ import type { Price } from '../auth/price.js';
 import { costUsd, worstCaseCostUsd } from '../auth/price.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { ChatRequest, Usage } from '../providers/spec.js';
-import { estimateInputTokens } from './usage-estimate.js';
 
 /** A model's price, or null when it is free: unpriced, or device-local (never held by a cloud budget). */
 export function priceOf(catalog: ModelCatalog, model: string): Price | null {
@@ -12,15 +11,15 @@ export function priceOf(catalog: ModelCatalog, model: string): Price | null {
 
 /**
  * The most this request can cost over every candidate it may reach (fallbacks, cascade): what
- * the budget holds before the first call. Output is bounded by the request's max_tokens, else
- * the model's, else `defaultMaxOutputTokens`.
+ * the budget holds before the first call. `inputTokens` is the request's estimate, which routing
+ * already made (its `tokens` fact). Output is bounded by the request's max_tokens, else the
+ * model's, else `defaultMaxOutputTokens`.
  */
-export function worstCaseChatCost(catalog: ModelCatalog, request: ChatRequest, candidates: readonly string[], defaultMaxOutputTokens: number): number {
-  const input = estimateInputTokens(request);
+export function worstCaseChatCost(catalog: ModelCatalog, request: ChatRequest, inputTokens: number, candidates: readonly string[], defaultMaxOutputTokens: number): number {
   let worst = 0;
   for (const model of candidates) {
     const maxOutput = request.maxTokens ?? catalog.get(model).config.maxTokens ?? defaultMaxOutputTokens;
-    worst = Math.max(worst, worstCaseCostUsd(priceOf(catalog, model), input, maxOutput));
+    worst = Math.max(worst, worstCaseCostUsd(priceOf(catalog, model), inputTokens, maxOutput));
   }
   return worst;
 }

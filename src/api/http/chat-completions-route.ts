@@ -105,7 +105,7 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
   );
   if (principal !== null) {
     // Hold the worst case over every candidate (fallbacks, cascade) before any call.
-    ctx.reservation = deps.ledger.reserve(principal, { maxCostUsd: worstCaseChatCost(deps.catalog, retrieved.request, [...routed.decision.candidates], deps.defaultMaxOutputTokens) });
+    ctx.reservation = deps.ledger.reserve(principal, { maxCostUsd: worstCaseChatCost(deps.catalog, retrieved.request, routed.facts.tokens, [...routed.decision.candidates], deps.defaultMaxOutputTokens) });
   }
   const id = `chatcmpl-${ctx.id}`;
   const created = Math.floor(ctx.startedAt / 1000);
