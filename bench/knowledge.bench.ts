@@ -132,7 +132,7 @@ async function searchLatency(chunks: number, dims: number): Promise<string[]> {
       queryVector = randomVector(random, dims);
       for (const mode of ['hybrid', 'bm25', 'vector'] as SearchMode[]) {
         const start = performance.now();
-        const hits = await knowledge.search(query, { collections: ['bench'] }, { k: 10, mode });
+        const hits = (await knowledge.search(query, { collections: ['bench'] }, { k: 10, mode })).hits;
         if (i >= 20) lat[mode].push(performance.now() - start); // the first ones warm the page cache
         // Recall@10 of the vector list against the exact sqlite-vec scan (1.0 when the search is exact).
         if (mode === 'vector' && i % 10 === 0) {
@@ -249,7 +249,7 @@ async function beirQuality(folder: string, embedder: Embedder): Promise<string[]
       for (const [id, relevant] of data.qrels) {
         const query = data.queries.get(id);
         if (query === undefined) continue;
-        const hits = await knowledge.search(query, { collections: ['beir'] }, { k: 100, mode });
+        const hits = (await knowledge.search(query, { collections: ['beir'] }, { k: 100, mode })).hits;
         const ranked = [...new Set(hits.map((h) => h.chunk.path))];
         ndcg += ndcgAt10(ranked, relevant);
         recall += ranked.slice(0, 100).filter((d) => relevant.has(d)).length / relevant.size;

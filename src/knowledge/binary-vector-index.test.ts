@@ -213,7 +213,7 @@ describe('BM25 with very common words', () => {
       db.writeFile({ collection: 'c', path: '/t.md', hash: 'h', size: 0, mtime: 0, documents: [{ date: 0, chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }], vectors: null }, 0);
       assert.equal(db.termFrequencies(['the', 'cat', 'zebra']).documents.get('the'), 4);
       assert.equal(db.termFrequencies(['cat']).chunks, 5);
-      const search = async (query: string) => (await searchKnowledge(db, { query, filters: { collections: ['c'] }, embedder: null, k: 10 })).map((h) => h.chunk.text);
+      const search = async (query: string) => (await searchKnowledge(db, { query, filters: { collections: ['c'] }, embedder: null, k: 10 })).hits.map((h) => h.chunk.text);
       // "the" is in 4 of 5 chunks: only "cat" is searched.
       assert.deepEqual((await search('the cat')).sort(), ['a cat and a dog', 'the cat sat']);
       assert.equal((await search('the')).length, 4);

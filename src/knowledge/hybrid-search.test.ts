@@ -8,7 +8,7 @@ import { openStore, type Store } from '../store/store.js';
 import { makeMbox } from './__fixtures__/make-documents.js';
 import { hashingEmbedder } from './__fixtures__/hashing-embedder.js';
 import { createKnowledge, type Knowledge } from './knowledge.js';
-import { ftsQuery } from './hybrid-search.js';
+import { matchOf, queryWords } from './text-hits.js';
 import type { Embedder } from './embedder.js';
 
 /** The same vector space as `hashingEmbedder()`, with the embedding model down (engine crashed, server gone). */
@@ -55,14 +55,14 @@ describe('hybrid search', () => {
   });
 
   it('folds case and accents: "reunion" finds "Réunion" (BM25 alone)', async () => {
-    const hits = await knowledge.search('reunion budgetaire', { collections: ['notes'] }, { mode: 'bm25' });
+    const hits = (await knowledge.search('reunion budgetaire', { collections: ['notes'] }, { mode: 'bm25' })).hits;
     assert.equal(hits[0]?.chunk.path, join(dir, 'notes', 'work', 'reunion.md'));
     assert.equal(hits[0]?.chunk.heading, 'Réunion de Lyon');
     assert.ok(hits[0]!.bm25Rank === 1 && hits[0]!.vectorRank === null);
   });
 
   it('fuses BM25 and vector ranks (RRF) and returns citations', async () => {
-    const hits = await knowledge.search('contract deadline', { collections: ['notes'] }, { k: 3 });
+    const hits = (await knowledge.search('contract deadline', { collections: ['notes'] }, { k: 3 })).hits;
     const top = hits[0]!;
     assert.equal(top.chunk.path, join(dir, 'notes', 'work', 'other.md'));
     assert.equal(top.bm25Rank, 1);
@@ -74,22 +74,22 @@ describe('hybrid search', () => {
   });
 
   it('filters by collection, path prefix, sender and date range', async () => {
-    const everywhere = await knowledge.search('garden contract', { collections: ['notes', 'misc'] }, { k: 20 });
+    const everywhere = (await knowledge.search('garden contract', { collections: ['notes', 'misc'] }, { k: 20 })).hits;
     assert.ok(everywhere.some((h) => h.chunk.collection === 'misc'));
-    const notes = await knowledge.search('garden contract', { collections: ['notes'] }, { k: 20 });
+    const notes = (await knowledge.search('garden contract', { collections: ['notes'] }, { k: 20 })).hits;
     assert.ok(notes.length > 0 && notes.every((h) => h.chunk.collection === 'notes'));
-    const home = await knowledge.search('garden', { collections: ['notes'], pathPrefix: join(dir, 'notes', 'home') }, { k: 20 });
+    const home = (await knowledge.search('garden', { collections: ['notes'], pathPrefix: join(dir, 'notes', 'home') }, { k: 20 })).hits;
     assert.deepEqual([...new Set(home.map((h) => h.chunk.path))], [join(dir, 'notes', 'home', 'garden.md')]);
-    const fromBob = await knowledge.search('invoice garden', { collections: ['notes'], sender: 'bob@' }, { k: 20 });
+    const fromBob = (await knowledge.search('invoice garden', { collections: ['notes'], sender: 'bob@' }, { k: 20 })).hits;
     assert.ok(fromBob.length > 0 && fromBob.every((h) => h.chunk.sender === 'Bob <bob@example.org>'));
-    const february = await knowledge.search('invoice garden', { collections: ['notes'], since: Date.UTC(2026, 1, 1), until: Date.UTC(2026, 2, 1) }, { k: 20 });
+    const february = (await knowledge.search('invoice garden', { collections: ['notes'], since: Date.UTC(2026, 1, 1), until: Date.UTC(2026, 2, 1) }, { k: 20 })).hits;
     assert.ok(february.length > 0 && february.every((h) => h.chunk.subject === 'Invoice'));
   });
 
   it('keeps FTS5 syntax out of the query', async () => {
-    assert.equal(ftsQuery('title:"x" OR NEAR(a b) -c*'), '"title" OR "x" OR "or" OR "near" OR "a" OR "b" OR "c"');
-    assert.equal(ftsQuery('?!'), null);
-    assert.deepEqual(await knowledge.search('"unbalanced AND (', { collections: ['notes'] }, { mode: 'bm25' }), []);
+    assert.equal(matchOf(queryWords('title:"x" OR NEAR(a b) -c*')), '"title" OR "x" OR "or" OR "near" OR "a" OR "b" OR "c"');
+    assert.deepEqual(queryWords('?!'), []);
+    assert.deepEqual((await knowledge.search('"unbalanced AND (', { collections: ['notes'] }, { mode: 'bm25' })).hits, []);
   });
 
   it('lists collections with sizes and last ingest', () => {
@@ -123,17 +123,17 @@ describe('hybrid search', () => {
   it('falls back to BM25 and says so when the embedding model fails; an abort or a vector-only search still fails', async () => {
     const down = downEmbedder();
     const degraded = createKnowledge({ db: store.db, embedder: down });
-    const result = await degraded.searchResult('contract deadline', { collections: ['notes'] }, { k: 3 });
+    const result = await degraded.search('contract deadline', { collections: ['notes'] }, { k: 3 });
     assert.equal(result.degraded, 'vector_unavailable');
     assert.equal(result.hits[0]?.chunk.path, join(dir, 'notes', 'work', 'other.md'));
     assert.ok(result.hits.every((h) => h.vectorRank === null && h.bm25Rank !== null));
     assert.equal(down.calls, 1);
-    assert.equal((await knowledge.searchResult('contract deadline', { collections: ['notes'] })).degraded, null);
+    assert.equal((await knowledge.search('contract deadline', { collections: ['notes'] })).degraded, null);
     const retrieval = await degraded.retrieve([{ role: 'user', content: 'When is the contract deadline?' }], ['notes'], { tokenBudget: 1000 });
     assert.equal(retrieval.degraded, 'vector_unavailable');
     assert.equal(retrieval.context.citations[0]?.path, join(dir, 'notes', 'work', 'other.md'));
     const aborted = AbortSignal.abort();
-    await assert.rejects(degraded.searchResult('contract deadline', { collections: ['notes'] }, { signal: aborted }), (e: unknown) => e === aborted.reason);
+    await assert.rejects(degraded.search('contract deadline', { collections: ['notes'] }, { signal: aborted }), (e: unknown) => e === aborted.reason);
     await assert.rejects(degraded.retrieve([{ role: 'user', content: 'deadline?' }], ['notes'], { tokenBudget: 1000, signal: aborted }), (e: unknown) => e === aborted.reason);
     await assert.rejects(degraded.search('contract deadline', { collections: ['notes'] }, { mode: 'vector' }), { code: 'engine_unavailable' });
     degraded.close();
@@ -142,7 +142,7 @@ describe('hybrid search', () => {
   it('a vector search without an embedding model is the caller\'s mistake, not an empty list', async () => {
     const wordsOnly = createKnowledge({ db: store.db, embedder: null });
     await assert.rejects(wordsOnly.search('contract', { collections: ['notes'] }, { mode: 'vector' }), { code: 'invalid_request', param: 'mode' });
-    assert.ok((await wordsOnly.search('contract', { collections: ['notes'] })).length > 0);
+    assert.ok((await wordsOnly.search('contract', { collections: ['notes'] })).hits.length > 0);
     wordsOnly.close();
   });
 

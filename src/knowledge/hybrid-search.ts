@@ -1,7 +1,7 @@
 import { FlambeauError } from '../errors/index.js';
 import type { KnowledgeDb, SearchFilters, StoredChunk } from './db.js';
 import type { Embedder } from './embedder.js';
-import { matchOf, queryWords, textHits } from './text-hits.js';
+import { textHits } from './text-hits.js';
 
 export type SearchMode = 'hybrid' | 'bm25' | 'vector';
 
@@ -42,22 +42,15 @@ export interface SearchResult {
 }
 
 /**
- * Hybrid search: BM25 over FTS5 (case- and accent-folded) and k-nearest vectors in sqlite-vec,
- * fused by reciprocal rank fusion, which needs no score calibration between the two lists.
- * The hits of {@link searchKnowledgeResult}, for callers that need not know about degradation.
+ * Hybrid search: BM25 over FTS5 (case- and accent-folded) and k-nearest vectors, fused by
+ * reciprocal rank fusion, which needs no score calibration between the two lists. When the
+ * embedding model fails (engine crash, server down) a hybrid search answers with BM25 alone and
+ * `degraded: 'vector_unavailable'`, rather than failing a chat over documents that words alone
+ * still find. A `vector` search has nothing to fall back on: its failure is thrown, as is the
+ * abort of `signal`. A `vector` search without an embedding model is the caller's mistake
+ * (`invalid_request`), not an empty answer.
  */
-export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): Promise<SearchHit[]> {
-  return (await searchKnowledgeResult(db, options)).hits;
-}
-
-/**
- * Hybrid search that reports degradation. When the embedding model fails (engine crash, server
- * down) a hybrid search answers with BM25 alone and `degraded: 'vector_unavailable'`, rather than
- * failing a chat over documents that words alone still find. A `vector` search has nothing to
- * fall back on: its failure is thrown, as is the abort of `signal`. A `vector` search without an
- * embedding model is the caller's mistake (`invalid_request`), not an empty answer.
- */
-export async function searchKnowledgeResult(db: KnowledgeDb, options: SearchOptions): Promise<SearchResult> {
+export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): Promise<SearchResult> {
   const k = options.k ?? 8;
   const mode = options.mode ?? 'hybrid';
   const candidates = Math.max(options.candidates ?? 50, k * 2);
@@ -111,13 +104,4 @@ async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, fi
   }
   const space = spaces.find((s) => s.dimensions === vector?.length);
   return { hits: vector === undefined || space === undefined ? [] : db.searchVectors(space, vector, filters, limit) };
-}
-
-/**
- * The user's words as an FTS5 query: each word quoted (no operator or column syntax gets
- * through), any of them may match, BM25 ranks those matching more and rarer words first.
- */
-export function ftsQuery(text: string): string | null {
-  const words = queryWords(text);
-  return words.length === 0 ? null : matchOf(words);
 }

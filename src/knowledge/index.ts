@@ -6,7 +6,7 @@ export { embedderOf, embeddingText } from './embedder.js';
 export type { Embedder } from './embedder.js';
 export { ingest } from './ingest.js';
 export type { IngestOptions, IngestProgress, IngestReport } from './ingest.js';
-export { ftsQuery, searchKnowledge, searchKnowledgeResult } from './hybrid-search.js';
+export { searchKnowledge } from './hybrid-search.js';
 export type { SearchDegradation, SearchHit, SearchMode, SearchOptions, SearchResult } from './hybrid-search.js';
 export { buildKnowledgeContext, estimateTextTokens, messageIndex, withKnowledgeContext } from './knowledge-context.js';
 export type { Citation, KnowledgeContext } from './knowledge-context.js';

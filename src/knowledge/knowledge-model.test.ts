@@ -62,17 +62,17 @@ describe('knowledge with the bag-of-words test model', () => {
   });
 
   it('ranks the planted relevant chunk first: vectors alone, and fused with BM25', async () => {
-    const vector = await knowledge.search('hotel invoice payment', { collections: ['notes'] }, { mode: 'vector', k: 5 });
+    const vector = (await knowledge.search('hotel invoice payment', { collections: ['notes'] }, { mode: 'vector', k: 5 })).hits;
     assert.equal(vector[0]?.chunk.path, planted);
     assert.ok((vector[0]?.distance ?? 2) < (vector[1]?.distance ?? 0));
-    const hybrid = await knowledge.search('payment of the hotel invoices', { collections: ['notes'] }, { k: 5 });
+    const hybrid = (await knowledge.search('payment of the hotel invoices', { collections: ['notes'] }, { k: 5 })).hits;
     assert.equal(hybrid[0]?.chunk.path, planted);
     assert.equal(hybrid[0]?.vectorRank, 1);
   });
 
   it('vectors find what words miss: a plural form only the embedding folds', async () => {
     // "invoices" is not in any text, so BM25 finds nothing; the model maps both forms to one dimension.
-    const hits = await knowledge.search('invoices', { collections: ['notes'] }, { k: 3 });
+    const hits = (await knowledge.search('invoices', { collections: ['notes'] }, { k: 3 })).hits;
     assert.equal(hits[0]?.chunk.path, planted);
     assert.equal(hits[0]?.bm25Rank, null);
   });

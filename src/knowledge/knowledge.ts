@@ -3,7 +3,7 @@ import type { Db } from '../store/store.js';
 import { FlambeauError } from '../errors/index.js';
 import { KnowledgeDb, type CollectionInfo, type SearchFilters } from './db.js';
 import type { Embedder } from './embedder.js';
-import { searchKnowledgeResult, type SearchDegradation, type SearchHit, type SearchMode, type SearchResult } from './hybrid-search.js';
+import { searchKnowledge, type SearchDegradation, type SearchHit, type SearchMode, type SearchResult } from './hybrid-search.js';
 import { ingest, type IngestOptions, type IngestReport } from './ingest.js';
 import { buildKnowledgeContext, type KnowledgeContext } from './knowledge-context.js';
 import { rewriteQuery } from './rewrite-query.js';
@@ -36,9 +36,8 @@ export interface Knowledge {
   setShareable(name: string, shareable: boolean): void;
   /** Stops the BM25 worker; call before closing the store that owns the connection. */
   close(): void;
-  search(query: string, filters: SearchFilters, options?: SearchCall): Promise<SearchHit[]>;
-  /** As `search`, saying whether it fell back to BM25 alone; `mode: 'vector'` without an embedding model throws `invalid_request`. */
-  searchResult(query: string, filters: SearchFilters, options?: SearchCall): Promise<SearchResult>;
+  /** Hybrid search (see searchKnowledge): the hits, and whether it fell back to BM25 alone. */
+  search(query: string, filters: SearchFilters, options?: SearchCall): Promise<SearchResult>;
   /** RAG for one chat: rewrite, hybrid search, then the delimited context within `tokenBudget`. */
   retrieve(messages: readonly ChatMessage[], collections: readonly string[], options: { tokenBudget: number; k?: number; signal?: AbortSignal }): Promise<Retrieval>;
   ingest(options: Omit<IngestOptions, 'db' | 'embedder'>): Promise<IngestReport>;
@@ -52,8 +51,8 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
   const db = new KnowledgeDb(deps.db);
   const { embedder } = deps;
   const known = (): Map<string, CollectionInfo> => new Map(db.collections().map((c) => [c.name, c]));
-  const searchResult: Knowledge['searchResult'] = (query, filters, options = {}) =>
-    searchKnowledgeResult(db, { query, filters, embedder, ...(options.k === undefined ? {} : { k: options.k }), ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  const search: Knowledge['search'] = (query, filters, options = {}) =>
+    searchKnowledge(db, { query, filters, embedder, ...(options.k === undefined ? {} : { k: options.k }), ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
   return {
     db,
     embedder,
@@ -71,14 +70,13 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
     },
     setShareable: (name, shareable) => db.setShareable(name, shareable),
     close: () => db.close(),
-    search: async (query, filters, options) => (await searchResult(query, filters, options)).hits,
-    searchResult,
+    search,
     async retrieve(messages, collections, options) {
       this.requireCollections(collections);
       const query = rewriteQuery(messages);
       const shareable = this.shareable(collections);
       if (!/[\p{L}\p{N}]/u.test(query)) return { query, hits: [], context: buildKnowledgeContext([], options.tokenBudget), shareable, degraded: null, skipped: 'no_search_terms' };
-      const { hits, degraded } = await searchResult(query, { collections }, { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+      const { hits, degraded } = await search(query, { collections }, { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) });
       return { query, hits, context: buildKnowledgeContext(hits, options.tokenBudget), shareable, degraded, skipped: null };
     },
     ingest: (options) => ingest({ ...options, db, embedder }),

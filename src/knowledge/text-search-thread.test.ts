@@ -74,16 +74,16 @@ describe('BM25 on a worker thread', () => {
     ];
     for (const [query, filters] of cases) {
       for (const k of [3, 10]) {
-        const expected = await searchKnowledge(sequential, { query, filters, embedder, k });
-        const actual = await searchKnowledge(concurrent, { query, filters, embedder, k });
+        const expected = (await searchKnowledge(sequential, { query, filters, embedder, k })).hits;
+        const actual = (await searchKnowledge(concurrent, { query, filters, embedder, k })).hits;
         assert.deepEqual(actual, expected, `${query} ${JSON.stringify(filters)} k=${k}`);
         if (query !== 'zzz nothing matches') assert.ok(expected.some((h) => h.bm25Rank !== null), query);
       }
     }
     // Several searches in flight at once each get their own answer.
     const queries = cases.map(([query, filters]) => ({ query, filters, embedder, k: 5 }));
-    const together = await Promise.all(queries.map((q) => searchKnowledge(concurrent, q)));
-    for (const [i, q] of queries.entries()) assert.deepEqual(together[i], await searchKnowledge(sequential, q));
+    const together = await Promise.all(queries.map(async (q) => (await searchKnowledge(concurrent, q)).hits));
+    for (const [i, q] of queries.entries()) assert.deepEqual(together[i], (await searchKnowledge(sequential, q)).hits);
   });
 
   it('sees writes committed after it started', async () => {
@@ -102,7 +102,7 @@ describe('BM25 on a worker thread', () => {
     try {
       const db = new KnowledgeDb(memory.db);
       assert.equal(db.textSearchThread(), null);
-      assert.deepEqual(await searchKnowledge(db, { query: 'garden', filters: { collections: ['notes'] }, embedder }), []);
+      assert.deepEqual((await searchKnowledge(db, { query: 'garden', filters: { collections: ['notes'] }, embedder })).hits, []);
     } finally {
       memory.close();
     }

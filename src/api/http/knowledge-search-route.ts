@@ -62,7 +62,7 @@ export async function handleKnowledgeSearch(req: IncomingMessage, res: ServerRes
   if (f?.sender !== undefined) filters.sender = f.sender;
   // A client that goes away stops the query's embedding, which may wait on a busy engine.
   const signal = abortOnClose(res);
-  const { hits, degraded } = await deps.knowledge.searchResult(body.query, filters, { signal, ...(body.k === undefined ? {} : { k: body.k }), ...(body.mode === undefined ? {} : { mode: body.mode }) });
+  const { hits, degraded } = await deps.knowledge.search(body.query, filters, { signal, ...(body.k === undefined ? {} : { k: body.k }), ...(body.mode === undefined ? {} : { mode: body.mode }) });
   sendJson(res, 200, { object: 'list', data: hits.map(wireHit), collections, degraded }, { 'x-request-id': ctx.id });
 }
 
