@@ -22,20 +22,9 @@ import { createKnowledge, embedderOf, KnowledgeDb, type Embedder, type SearchMod
 import { createLlamaCppProvider } from '../src/providers/llamacpp/llamacpp-provider.js';
 import { openStore } from '../src/store/store.js';
 import { fmt, percentile, table } from './stats.js';
+import { rng } from '../src/knowledge/__fixtures__/seeded-random.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Zipf-ish words: a few frequent, many rare, as in real text. */
 function sentenceMaker(seed: number): (words: number) => string {

@@ -7,18 +7,7 @@ import { openStore, type Store } from '../store/store.js';
 import { BinaryVectorIndex, cosineDistance } from './binary-vector-index.js';
 import { KnowledgeDb, type FileRecord, type VectorSpace } from './db.js';
 import { searchKnowledge } from './hybrid-search.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './__fixtures__/seeded-random.js';
 
 const DIMS = 40;
 const random = rng(7);

@@ -7,18 +7,7 @@ import { MIGRATIONS } from '../store/migrations.js';
 import { openStore, type Store } from '../store/store.js';
 import { KnowledgeDb, type SearchFilters } from './db.js';
 import { matchOf, queryWords, textHits } from './text-hits.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './__fixtures__/seeded-random.js';
 
 /** Zipf-like words: a few in most chunks, many rare, so queries mix common and rare words. */
 function words(random: () => number, n: number): string {
