@@ -192,7 +192,13 @@ export class KnowledgeDb {
     this.db.prepare('DELETE FROM knowledge_vector_log WHERE seq <= (SELECT MAX(seq) FROM knowledge_vector_log) - ?').run(VECTOR_LOG_KEEP);
   }
 
-  /** Every collection with its sizes (files, documents, chunks, bytes of source files). */
+  /** Every collection's name and whether it is shareable: what requests check, without the sizes' counting. */
+  collectionFlags(): Map<string, { shareable: boolean }> {
+    const rows = this.db.prepare('SELECT name, shareable FROM knowledge_collections').all() as Array<{ name: string; shareable: number }>;
+    return new Map(rows.map((r) => [r.name, { shareable: r.shareable === 1 }]));
+  }
+
+  /** Every collection with its sizes (files, documents, chunks, bytes of source files): counts every chunk, for listings. */
   collections(): CollectionInfo[] {
     // A mailbox's messages are rows of their own (part_of set): they count as documents, not files.
     const rows = this.db

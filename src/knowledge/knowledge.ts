@@ -28,7 +28,9 @@ type SearchCall = { k?: number; mode?: SearchMode; signal?: AbortSignal };
 export interface Knowledge {
   readonly db: KnowledgeDb;
   readonly embedder: Embedder | null;
+  /** With their sizes, counted: for listings. */
   collections(): CollectionInfo[];
+  collectionNames(): string[];
   /** Throws `not_found` naming the collections that do not exist. */
   requireCollections(names: readonly string[]): void;
   /** True when every named collection exists and is marked shareable. */
@@ -50,13 +52,15 @@ export interface Knowledge {
 export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Knowledge {
   const db = new KnowledgeDb(deps.db);
   const { embedder } = deps;
-  const known = (): Map<string, CollectionInfo> => new Map(db.collections().map((c) => [c.name, c]));
+  // Names and flags only: a chat or a search checks them on every request, the sizes are for listings.
+  const known = (): Map<string, { shareable: boolean }> => db.collectionFlags();
   const search: Knowledge['search'] = (query, filters, options = {}) =>
     searchKnowledge(db, { query, filters, embedder, ...(options.k === undefined ? {} : { k: options.k }), ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
   return {
     db,
     embedder,
     collections: () => db.collections(),
+    collectionNames: () => [...db.collectionFlags().keys()],
     requireCollections(names) {
       const all = known();
       const missing = names.filter((n) => !all.has(n));

@@ -48,7 +48,7 @@ export async function handleKnowledgeSearch(req: IncomingMessage, res: ServerRes
   const body = parsed.data;
   let collections: string[];
   if (body.collections === undefined) {
-    collections = deps.knowledge.collections().map((c) => c.name).filter((name) => ctx.principal === null || scopeAllows(ctx.principal.scopes.collections, name));
+    collections = deps.knowledge.collectionNames().filter((name) => ctx.principal === null || scopeAllows(ctx.principal.scopes.collections, name));
   } else {
     collections = [...new Set(body.collections)];
     if (ctx.principal !== null) checkScope(ctx.principal, { endpoint: 'knowledge', collections });

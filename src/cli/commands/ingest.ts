@@ -74,7 +74,7 @@ export function registerIngest(program: Command): void {
  */
 function requireSomePath(paths: readonly string[], collection: string, db: Db): void {
   if (paths.some((path) => existsSync(path))) return;
-  if (createKnowledge({ db, embedder: null }).collections().some((c) => c.name === collection)) return;
+  if (createKnowledge({ db, embedder: null }).collectionNames().includes(collection)) return;
   throw new CliExit(EXIT.usage, `error: no such file or folder: ${paths.join(', ')}; the collection "${collection}" was not created.`);
 }
 
