@@ -213,6 +213,20 @@ export class KnowledgeDb {
     return rows.map((r) => ({ ...r, shareable: r.shareable === 1 }));
   }
 
+  /**
+   * The embedding models each collection's vectors were made with, by collection (collections
+   * indexed for full-text only are absent). A search embeds its query with the server's model and
+   * reads only that model's vectors, so a collection made with another one needs a new ingest.
+   */
+  embeddingModels(): Map<string, string[]> {
+    const rows = this.db
+      .prepare('SELECT DISTINCT f.collection, s.model FROM knowledge_files f JOIN knowledge_vector_spaces s ON s.id = f.embed_space ORDER BY f.collection, s.model')
+      .all() as Array<{ collection: string; model: string }>;
+    const models = new Map<string, string[]>();
+    for (const row of rows) models.set(row.collection, [...(models.get(row.collection) ?? []), row.model]);
+    return models;
+  }
+
   file(collection: string, path: string): FileRow | undefined {
     return this.db.prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND path = ?').get(collection, path) as FileRow | undefined;
   }

@@ -18,4 +18,3 @@ export type { ChunkOptions, DocumentChunk } from './chunk-document.js';
 export { DEFAULT_LOADERS, loaderFor } from './loaders/loaders.js';
 export type { DocumentBlock, DocumentLoader, SourceDocument } from './source-document.js';
 export { knowledgeEmbeddingModel } from './knowledge-embedding-model.js';
-export { collectionEmbeddingModels } from './collection-embedding-models.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { collectionEmbeddingModels, createKnowledge } from '../../knowledge/index.js';
+import { createKnowledge } from '../../knowledge/index.js';
 import { openStore } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { printTable } from '../table.js';
@@ -30,7 +30,7 @@ export function registerCollections(program: Command): void {
           }
           knowledge.setShareable(name, shareable);
         }
-        const models = collectionEmbeddingModels(store.db);
+        const models = knowledge.db.embeddingModels();
         const list = knowledge.collections().map((c) => ({ ...c, embeddingModels: models.get(c.name) ?? [] }));
         if (opts.json === true) {
           process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
