@@ -95,6 +95,18 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(again.version, null);
   });
 
+  it('sends HF_TOKEN to the hub\'s origin only, never to the CDN it redirects to, also when resuming', async () => {
+    hub.addHfFile('acme', 'gated-GGUF', 'tiny-f16.gguf', chatBytes);
+    hub.cutAfter(1_000_000);
+    const added = await pullModel('hf:acme/gated-GGUF/tiny-f16.gguf', {}, deps({ hfToken: 'hf_imitationSecret123' }));
+    assert.equal(added.model.sha256, sha(chatBytes));
+    const atHub = hub.requests.filter((r) => r.server === 'hub');
+    const atCdn = hub.requests.filter((r) => r.server === 'cdn');
+    assert.equal(atCdn.length, 2, 'the first download and its resumption both went to the CDN');
+    for (const r of atHub) assert.equal(r.headers.authorization, 'Bearer hf_imitationSecret123');
+    for (const r of atCdn) assert.doesNotMatch(JSON.stringify(r.headers), /hf_imitationSecret123/);
+  });
+
   it('resumes an interrupted download with an HTTP range and gets the same file', async () => {
     hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes);
     hub.cutAfter(1_000_000);

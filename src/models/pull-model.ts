@@ -89,7 +89,7 @@ async function resolve(ref: ModelRef, wanted: string | undefined, deps: PullDeps
     case 'url': {
       if (wanted === undefined) throw new FlambeauError('invalid_request', 'a plain URL needs --sha256 (the file cannot be verified otherwise).', { param: 'sha256' });
       const stem = decodeURIComponent(new URL(ref.url).pathname.split('/').at(-1) ?? 'model').replace(/\.gguf$/i, '').toLowerCase();
-      return { url: ref.url, sha256: wanted, size: null, headers: {}, extras: {}, suggestedName: stem || 'model' };
+      return { url: ref.url, sha256: wanted, size: null, origin: new URL(ref.url).origin, headers: {}, extras: {}, suggestedName: stem || 'model' };
     }
     case 'known': throw new FlambeauError('internal', 'known refs are resolved before this point.');
   }
@@ -100,7 +100,7 @@ async function downloadWithRetries(remote: RemoteFile, expected: string | null, 
   for (let attempt = 1; ; attempt++) {
     try {
       return await downloadFile({
-        url: remote.url, partialPath, expectedSha256: expected, expectedSize: remote.size, headers: remote.headers,
+        url: remote.url, partialPath, expectedSha256: expected, expectedSize: remote.size, headers: remote.headers, headersOrigin: remote.origin,
         onProgress: (p) => reporter.update(p.received, p.total),
         onNote: (note) => reporter.note(note),
         ...(deps.signal === undefined ? {} : { signal: deps.signal }),

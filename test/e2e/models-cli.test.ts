@@ -13,8 +13,8 @@ let home: string;
 let files: TestModelPaths;
 let hub: ModelHub;
 
-function run(args: string[]): Promise<CliResult> {
-  return runCli(args, { env: { FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '' } });
+function run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { env: { FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '', ...env } });
 }
 
 before(async () => {
@@ -61,6 +61,16 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     assert.match(bad.stderr, /no version 7/);
     const removed = await run(['models', 'rm', 'qwen2.5-0.5b-instruct']);
     assert.match(removed.stdout, /removed; deleted [0-9a-f]{12}, [0-9a-f]{12}/);
+  });
+
+  it('sends HF_TOKEN to the hub only, never to the CDN on another origin', async () => {
+    hub.addHfFile('acme', 'gated-GGUF', 'gated.gguf', readFileSync(files.toolcall));
+    const seen = hub.requests.length;
+    const pulled = await run(['pull', 'hf:acme/gated-GGUF/gated.gguf'], { HF_TOKEN: 'hf_cliImitationToken' });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const requests = hub.requests.slice(seen);
+    assert.deepEqual(requests.map((r) => `${r.server} ${r.method} ${r.headers.authorization ?? '-'}`), ['hub HEAD Bearer hf_cliImitationToken', 'cdn GET -']);
+    assert.doesNotMatch(JSON.stringify(requests.filter((r) => r.server === 'cdn')), /hf_cliImitationToken/);
   });
 
   it('describes everything in --help', async () => {

@@ -12,8 +12,13 @@ export interface DownloadRequest {
   /** Lower-case hex; when set, a file that does not match is deleted and the download fails. */
   expectedSha256: string | null;
   expectedSize: number | null;
-  /** Sent to the first host only (never to the CDN a redirect leads to). */
+  /**
+   * Sent to `headersOrigin` only: the hub the user configured, never the CDN it redirects to (for
+   * a Hugging Face file `url` already is the CDN's), nor any other origin a redirect leads to.
+   */
   headers?: Record<string, string>;
+  /** scheme://host:port; required with `headers`. */
+  headersOrigin?: string;
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
   /** Told when a download resumes or restarts (for the progress output). */
@@ -77,10 +82,9 @@ async function finish(req: DownloadRequest, hash: Hash, resumedFrom: number): Pr
 
 async function openDownload(req: DownloadRequest, offset: number): Promise<Dispatcher.ResponseData> {
   let url = req.url;
-  const firstOrigin = new URL(url).origin;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'flambeau' };
-    if (new URL(url).origin === firstOrigin) Object.assign(headers, req.headers);
+    if (req.headersOrigin !== undefined && new URL(url).origin === req.headersOrigin) Object.assign(headers, req.headers);
     if (offset > 0) headers.range = `bytes=${offset}-`;
     let response: Dispatcher.ResponseData;
     try {

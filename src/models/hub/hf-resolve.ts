@@ -42,6 +42,7 @@ export async function resolveHfFile(ref: HfRef, endpoint: string, token: string 
       url: location === undefined ? url : new URL(location, url).toString(),
       sha256: etag !== null && /^[0-9a-f]{64}$/.test(etag) ? etag : null,
       size: Number.isSafeInteger(size) && size > 0 ? size : null,
+      origin: new URL(endpoint).origin,
       headers: token === null ? {} : { authorization: `Bearer ${token}` },
       extras: {},
       suggestedName: (ref.file.split('/').at(-1) ?? ref.file).replace(/\.gguf$/i, '').toLowerCase(),

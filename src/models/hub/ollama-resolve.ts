@@ -50,6 +50,7 @@ export async function resolveOllamaModel(ref: OllamaRef, registry: string, signa
     url: `${base}/blobs/${model.digest}`,
     sha256: model.digest.slice('sha256:'.length),
     size: model.size,
+    origin: new URL(registry).origin,
     headers: {},
     extras,
     suggestedName: `${ref.name}-${ref.tag}`.toLowerCase(),

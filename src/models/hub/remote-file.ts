@@ -4,7 +4,12 @@ export interface RemoteFile {
   /** Lower-case hex sha256 the hub vouches for; null when it gave none (the file is then hashed and recorded). */
   sha256: string | null;
   size: number | null;
-  /** Headers for the hub's own host (a token), never forwarded to a CDN. */
+  /**
+   * The origin (scheme://host:port) of the hub or URL the user configured. `url` may already be
+   * elsewhere (the hub's CDN redirect): `headers` go to this origin only.
+   */
+  origin: string;
+  /** Headers for the hub's own origin (a token), never sent to any other origin (a CDN). */
   headers: Record<string, string>;
   /** What the hub says about the model besides the file (Ollama's license/template/params layers). */
   extras: { licenseText?: string; template?: string; params?: Record<string, unknown> };
