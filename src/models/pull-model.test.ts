@@ -174,6 +174,85 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(added.model.source.kind, 'url');
   });
 
+  it('follows a loopback source\'s redirects to another loopback origin, and resolves redirect host names at connection time', async () => {
+    hub.addPlainFile('m.gguf', chatBytes);
+    hub.addRedirect('/files/moved.gguf', `${hub.cdnUrl}/files/m.gguf`);
+    const added = await pullModel(`${hub.url}/files/moved.gguf`, { sha256: sha(chatBytes) }, deps());
+    assert.equal(added.model.sha256, sha(chatBytes));
+    assert.deepEqual(hub.requests.map((r) => `${r.server} ${r.path}`), ['hub /files/moved.gguf', 'cdn /files/m.gguf']);
+    // A name (not a literal) is resolved by the checking agent: here to the CDN on loopback, allowed for a loopback hub.
+    const cdnPort = new URL(hub.cdnUrl).port;
+    hub.addRedirect('/files/named.gguf', `http://cdn.flambeau.test:${cdnPort}/files/m.gguf`);
+    const looked: string[] = [];
+    const resolveHost = async (name: string) => {
+      looked.push(name);
+      return name === 'cdn.flambeau.test' ? [{ address: '127.0.0.1', family: 4 }] : [];
+    };
+    const again = await pullModel(`${hub.url}/files/named.gguf`, { sha256: sha(chatBytes), name: 'named' }, deps({ resolveHost }));
+    assert.equal(again.alreadyPresent, true);
+    // Already stored: nothing downloaded. A third name, so the download happens, through the named CDN.
+    const other = Buffer.concat([chatBytes, Buffer.from('trailing bytes make another file')]);
+    hub.addPlainFile('other.gguf', other);
+    hub.addRedirect('/files/named-other.gguf', `http://cdn.flambeau.test:${cdnPort}/files/other.gguf`);
+    const third = await pullModel(`${hub.url}/files/named-other.gguf`, { sha256: sha(other), name: 'other' }, deps({ resolveHost }));
+    assert.equal(third.model.sha256, sha(other));
+    assert.deepEqual(looked, ['cdn.flambeau.test']);
+    assert.equal(hub.requests.at(-1)?.headers.host, `cdn.flambeau.test:${cdnPort}`);
+  });
+
+  it('refuses redirects to non-http schemes, link-local and metadata addresses, in any notation, before connecting', async () => {
+    const targets = [
+      'file:///etc/passwd',
+      'ftp://127.0.0.1/m.gguf',
+      'data:application/octet-stream;base64,R0dVRg==',
+      'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'http://[::ffff:169.254.169.254]/latest/meta-data/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[fe80::1]/',
+      'http://[fd00:ec2::254]/',
+      'http://0.0.0.0:1/',
+      'http://0xa9.0xfe.0xa9.0xfe/',
+      'http://2852039166/',
+    ];
+    for (const [i, target] of targets.entries()) hub.addRedirect(`/files/evil-${i}.gguf`, target);
+    for (const [i, target] of targets.entries()) {
+      const failed = await rejection(pullModel(`${hub.url}/files/evil-${i}.gguf`, { sha256: sha(chatBytes) }, deps({ retries: 0 })));
+      assert.equal(failed.code, 'upstream_failed', target);
+      assert.match(failed.message, /^refused to download from /, target);
+      assert.equal(failed.details.retryable, undefined, 'a refusal is not retried');
+    }
+    assert.ok(hub.requests.every((r) => r.server === 'hub'), 'nothing reached another server');
+    assert.deepEqual(existsSync(join(home, 'models', 'partial')) ? readdirSync(join(home, 'models', 'partial')) : [], []);
+  });
+
+  it('refuses a redirect to a name that resolves to a refused address, at each new connection (DNS rebinding)', async () => {
+    hub.addPlainFile('m.gguf', chatBytes);
+    const cdnPort = new URL(hub.cdnUrl).port;
+    hub.addRedirect('/files/rebound.gguf', `http://cdn.flambeau.test:${cdnPort}/files/m.gguf`);
+    // The first answer is acceptable; the name then re-resolves to the metadata service.
+    const answers = [[{ address: '127.0.0.1', family: 4 }], [{ address: '127.0.0.1', family: 4 }, { address: '169.254.169.254', family: 4 }]];
+    const resolveHost = async () => answers.shift() ?? [{ address: '169.254.169.254', family: 4 }];
+    const first = await pullModel(`${hub.url}/files/rebound.gguf`, { sha256: sha(chatBytes), name: 'rebound' }, deps({ resolveHost }));
+    assert.equal(first.model.sha256, sha(chatBytes));
+    rmSync(join(home, 'models', 'blobs'), { recursive: true });
+    const cdnRequests = hub.requests.filter((r) => r.server === 'cdn').length;
+    const failed = await rejection(pullModel(`${hub.url}/files/rebound.gguf`, { sha256: sha(chatBytes), name: 'rebound' }, deps({ resolveHost, retries: 0 })));
+    assert.equal(failed.code, 'upstream_failed');
+    assert.match(failed.message, /cdn\.flambeau\.test resolves to 169\.254\.169\.254, a link-local address/);
+    assert.equal(hub.requests.filter((r) => r.server === 'cdn').length, cdnRequests, 'the CDN saw no request');
+  });
+
+  it('refuses an Ollama registry blob redirected to the metadata service, and redirect loops', async () => {
+    hub.addOllamaModel('tiny', '1b', chatBytes);
+    hub.addRedirect(`/v2/library/tiny/blobs/sha256:${sha(chatBytes)}`, 'http://169.254.169.254/latest/meta-data/');
+    const failed = await rejection(pullModel('ollama:tiny:1b', {}, deps({ retries: 0 })));
+    assert.match(failed.message, /refused to download from http:\/\/169\.254\.169\.254\/latest\/meta-data\/: 169\.254\.169\.254 is a link-local address/);
+    hub.addRedirect('/files/loop.gguf', '/files/loop.gguf');
+    const loop = await rejection(pullModel(`${hub.url}/files/loop.gguf`, { sha256: sha(chatBytes) }, deps({ retries: 0 })));
+    assert.match(loop.message, /more than 10 redirects/);
+    assert.equal(hub.requests.filter((r) => r.path === '/files/loop.gguf').length, 11);
+  });
+
   it('resolves a known model name to its hub file and records its licence', async () => {
     hub.addHfFile('Qwen', 'Qwen2.5-0.5B-Instruct-GGUF', 'qwen2.5-0.5b-instruct-q4_k_m.gguf', chatBytes);
     const added = await pullModel('qwen2.5-0.5b-instruct', {}, deps());

@@ -73,6 +73,15 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     assert.doesNotMatch(JSON.stringify(requests.filter((r) => r.server === 'cdn')), /hf_cliImitationToken/);
   });
 
+  it('refuses a plain URL redirected to the cloud metadata service, with a clear message', async () => {
+    hub.addRedirect('/files/trap.gguf', 'http://169.254.169.254/latest/meta-data/iam/security-credentials/');
+    const seen = hub.requests.length;
+    const pulled = await run(['pull', `${hub.url}/files/trap.gguf`, '--sha256', 'c'.repeat(64), '--retries', '0']);
+    assert.equal(pulled.code, 1, pulled.stderr);
+    assert.match(pulled.stderr, /refused to download from http:\/\/169\.254\.169\.254\/latest\/meta-data\/iam\/security-credentials\/: 169\.254\.169\.254 is a link-local address/);
+    assert.deepEqual(hub.requests.slice(seen).map((r) => `${r.server} ${r.path}`), ['hub /files/trap.gguf']);
+  });
+
   it('describes everything in --help', async () => {
     const help = await run(['models', '--help']);
     assert.equal(help.code, 0);

@@ -2,8 +2,10 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { FlambeauError } from '../../errors/index.js';
+import type { HopGuard } from './hop-guard.js';
+import { requestFollowingRedirects } from './request-following-redirects.js';
 
 export interface DownloadRequest {
   url: string;
@@ -13,12 +15,12 @@ export interface DownloadRequest {
   expectedSha256: string | null;
   expectedSize: number | null;
   /**
-   * Sent to `headersOrigin` only: the hub the user configured, never the CDN it redirects to (for
-   * a Hugging Face file `url` already is the CDN's), nor any other origin a redirect leads to.
+   * Sent to the guard's source origin only: the hub the user configured, never the CDN it
+   * redirects to (for a Hugging Face file `url` already is the CDN's), nor any other origin.
    */
   headers?: Record<string, string>;
-  /** scheme://host:port; required with `headers`. */
-  headersOrigin?: string;
+  /** Checks every hop (scheme, address, where `headers` may go); the caller closes it. */
+  guard: HopGuard;
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
   /** Told when a download resumes or restarts (for the progress output). */
@@ -37,13 +39,13 @@ export interface DownloadResult {
   resumedFrom: number;
 }
 
-const MAX_REDIRECTS = 8;
-
 /**
- * Streams a URL to `partialPath`, hashing as it goes. Resumes a partial file with an HTTP range
- * (checking `206` and `Content-Range`), starts over when the server ignores ranges, verifies size
- * and sha256 at the end. A cut connection keeps the partial file (the next attempt resumes it) and
- * throws `upstream_failed`; a mismatching file is deleted.
+ * Streams a URL to `partialPath`, hashing as it goes. Redirects are followed one by one through
+ * `req.guard` (http(s) only, no link-local or metadata address, loopback only from a loopback
+ * source). Resumes a partial file with an HTTP range (checking `206` and `Content-Range`), starts
+ * over when the server ignores ranges, verifies size and sha256 at the end. A cut connection keeps
+ * the partial file (the next attempt resumes it) and throws `upstream_failed`; a mismatching file
+ * is deleted.
  */
 export async function downloadFile(req: DownloadRequest): Promise<DownloadResult> {
   await mkdir(dirname(req.partialPath), { recursive: true });
@@ -81,32 +83,20 @@ async function finish(req: DownloadRequest, hash: Hash, resumedFrom: number): Pr
 }
 
 async function openDownload(req: DownloadRequest, offset: number): Promise<Dispatcher.ResponseData> {
-  let url = req.url;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'flambeau' };
-    if (req.headersOrigin !== undefined && new URL(url).origin === req.headersOrigin) Object.assign(headers, req.headers);
-    if (offset > 0) headers.range = `bytes=${offset}-`;
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(url, { method: 'GET', headers, ...(req.signal === undefined ? {} : { signal: req.signal }) });
-    } catch (error) {
-      throw cut(req.url, error);
-    }
-    if (response.statusCode >= 300 && response.statusCode < 400) {
-      const location = response.headers.location;
-      await response.body.dump();
-      if (typeof location !== 'string') throw new FlambeauError('upstream_failed', `${url} redirected without a Location header.`);
-      url = new URL(location, url).toString();
-      continue;
-    }
-    if (response.statusCode === 200 || response.statusCode === 206) return response;
-    const status = response.statusCode;
-    await response.body.dump();
-    if (status === 416 && offset > 0) throw new FlambeauError('upstream_failed', `${req.url} refused the range ${offset}-; delete the partial file and pull again.`, { details: { status } });
-    if (status === 404) throw new FlambeauError('model_not_found', `${req.url} was not found (404).`, { details: { status, url: req.url } });
-    throw new FlambeauError('upstream_failed', `${req.url} answered HTTP ${status}.`, { details: { status, url: req.url } });
+  const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'flambeau' };
+  if (offset > 0) headers.range = `bytes=${offset}-`;
+  let response: Dispatcher.ResponseData;
+  try {
+    ({ response } = await requestFollowingRedirects(req.url, { method: 'GET', headers, sourceHeaders: req.headers ?? {}, ...(req.signal === undefined ? {} : { signal: req.signal }) }, req.guard));
+  } catch (error) {
+    throw cut(req.url, error);
   }
-  throw new FlambeauError('upstream_failed', `${req.url}: more than ${MAX_REDIRECTS} redirects.`);
+  if (response.statusCode === 200 || response.statusCode === 206) return response;
+  const status = response.statusCode;
+  await response.body.dump();
+  if (status === 416 && offset > 0) throw new FlambeauError('upstream_failed', `${req.url} refused the range ${offset}-; delete the partial file and pull again.`, { details: { status } });
+  if (status === 404) throw new FlambeauError('model_not_found', `${req.url} was not found (404).`, { details: { status, url: req.url } });
+  throw new FlambeauError('upstream_failed', `${req.url} answered HTTP ${status}.`, { details: { status, url: req.url } });
 }
 
 /** The offset the server's answer continues from: `offset` for a matching 206, 0 when it sent the whole file. */

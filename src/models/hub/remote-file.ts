@@ -5,11 +5,9 @@ export interface RemoteFile {
   sha256: string | null;
   size: number | null;
   /**
-   * The origin (scheme://host:port) of the hub or URL the user configured. `url` may already be
-   * elsewhere (the hub's CDN redirect): `headers` go to this origin only.
+   * Headers for the hub's own origin (a token): the download sends them to the origin of the hub
+   * the user configured only, never to another origin (the CDN `url` may already point to).
    */
-  origin: string;
-  /** Headers for the hub's own origin (a token), never sent to any other origin (a CDN). */
   headers: Record<string, string>;
   /** What the hub says about the model besides the file (Ollama's license/template/params layers). */
   extras: { licenseText?: string; template?: string; params?: Record<string, unknown> };
