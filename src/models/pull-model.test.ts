@@ -253,6 +253,36 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(hub.requests.filter((r) => r.path === '/files/loop.gguf').length, 11);
   });
 
+  it('stops a plain-URL download at the declared --size: a larger announced length before reading, a body without length as soon as it passes it', async () => {
+    hub.addPlainFile('m.gguf', chatBytes);
+    hub.addPlainFile('stream.gguf', chatBytes, { chunked: true });
+    const announced = await rejection(pullModel(`${hub.url}/files/m.gguf`, { sha256: sha(chatBytes), size: 1_000_000 }, deps()));
+    assert.equal(announced.code, 'upstream_failed');
+    assert.match(announced.message, new RegExp(`announces ${chatBytes.length} bytes, more than the declared size \\(1000000 bytes\\)`));
+    let mostReceived = 0;
+    const progress = () => ({ update: (received: number) => void (mostReceived = Math.max(mostReceived, received)), note: () => {}, done: () => {} });
+    const streamed = await rejection(pullModel(`${hub.url}/files/stream.gguf`, { sha256: sha(chatBytes), size: 1_000_000 }, deps({ progress })));
+    assert.match(streamed.message, /sent more than the declared size \(1000000 bytes\); the download stopped and the partial file was deleted/);
+    assert.deepEqual(readdirSync(join(home, 'models', 'partial')), []);
+    assert.equal(hub.requests.filter((r) => r.path === '/files/stream.gguf').length, 1, 'a file that is too large is not retried');
+    assert.ok(mostReceived > 0 && mostReceived <= 1_000_000, `no byte past the bound was kept (${mostReceived})`);
+    // The right size, with no Content-Length: downloaded and verified.
+    const added = await pullModel(`${hub.url}/files/stream.gguf`, { sha256: sha(chatBytes), size: chatBytes.length }, deps());
+    assert.equal(added.model.size, chatBytes.length);
+    for (const size of [0, -1, 1.5, Number.NaN]) assert.equal((await rejection(pullModel(`${hub.url}/files/m.gguf`, { sha256: sha(chatBytes), size }, deps()))).code, 'invalid_request');
+  });
+
+  it('checks --size against the size the hub declares, and bounds what the Ollama registry may send', async () => {
+    hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes);
+    const differs = await rejection(pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', { size: chatBytes.length + 1 }, deps()));
+    assert.equal(differs.code, 'invalid_request');
+    assert.match(differs.message, /--size \d+ differs from the hub's \d+ bytes/);
+    hub.addOllamaModel('padded', '1b', chatBytes, { manifestPadding: 5_000_000 });
+    const padded = await rejection(pullModel('ollama:padded:1b', {}, deps()));
+    assert.equal(padded.code, 'upstream_failed');
+    assert.match(padded.message, /the registry sent more than 1000000 bytes for ollama:padded:1b/);
+  });
+
   it('resolves a known model name to its hub file and records its licence', async () => {
     hub.addHfFile('Qwen', 'Qwen2.5-0.5B-Instruct-GGUF', 'qwen2.5-0.5b-instruct-q4_k_m.gguf', chatBytes);
     const added = await pullModel('qwen2.5-0.5b-instruct', {}, deps());

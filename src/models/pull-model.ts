@@ -35,6 +35,8 @@ export interface PullOptions {
   name?: string;
   /** Required for a plain URL; checked against the hub's when both exist. */
   sha256?: string;
+  /** Bytes: the download stops once the server sends more. Checked against the hub's when both exist. */
+  size?: number;
   settings?: VersionSettings;
 }
 
@@ -57,6 +59,7 @@ export async function pullModel(refText: string, options: PullOptions, deps: Pul
   }
   const wanted = options.sha256?.toLowerCase();
   if (wanted !== undefined && !/^[0-9a-f]{64}$/.test(wanted)) throw new FlambeauError('invalid_request', '--sha256 takes 64 hex digits.', { param: 'sha256' });
+  if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size > 0)) throw new FlambeauError('invalid_request', '--size takes a whole number of bytes.', { param: 'size' });
   const guard = createHopGuard(sourceOf(ref, deps.endpoints), deps.resolveHost);
   try {
     return await pullFrom(ref, known, wanted, options, guard, deps);
@@ -66,10 +69,14 @@ export async function pullModel(refText: string, options: PullOptions, deps: Pul
 }
 
 async function pullFrom(ref: ModelRef, known: KnownModel | undefined, wanted: string | undefined, options: PullOptions, guard: HopGuard, deps: PullDeps): Promise<AddedModel> {
-  const remote = await resolve(ref, wanted, guard, deps);
-  if (wanted !== undefined && remote.sha256 !== null && remote.sha256 !== wanted) {
-    throw new FlambeauError('invalid_request', `--sha256 ${wanted} differs from the hub's ${remote.sha256} for ${formatModelRef(ref)}.`, { param: 'sha256' });
+  const resolved = await resolve(ref, wanted, guard, deps);
+  if (wanted !== undefined && resolved.sha256 !== null && resolved.sha256 !== wanted) {
+    throw new FlambeauError('invalid_request', `--sha256 ${wanted} differs from the hub's ${resolved.sha256} for ${formatModelRef(ref)}.`, { param: 'sha256' });
   }
+  if (options.size !== undefined && resolved.size !== null && resolved.size !== options.size) {
+    throw new FlambeauError('invalid_request', `--size ${options.size} differs from the hub's ${resolved.size} bytes for ${formatModelRef(ref)}.`, { param: 'size' });
+  }
+  const remote: RemoteFile = { ...resolved, size: resolved.size ?? options.size ?? null };
   const expected = remote.sha256 ?? wanted ?? null;
   const name = options.name ?? known?.name ?? remote.suggestedName;
   const label = `pulling ${name}`;

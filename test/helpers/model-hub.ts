@@ -27,7 +27,7 @@ export interface ModelHub {
   /** Every request seen by either server, in order: which one, method, path, Range and all headers. */
   requests: HubRequest[];
   addHfFile(owner: string, repo: string, file: string, bytes: Uint8Array, options?: { revision?: string; advertisedSha256?: string }): void;
-  addOllamaModel(name: string, tag: string, bytes: Uint8Array, options?: { namespace?: string; license?: string; template?: string; params?: Record<string, unknown> }): void;
+  addOllamaModel(name: string, tag: string, bytes: Uint8Array, options?: { namespace?: string; license?: string; template?: string; params?: Record<string, unknown>; manifestPadding?: number }): void;
   /** `chunked`: sent without Content-Length, so only the end of the stream says where it stops. */
   addPlainFile(name: string, bytes: Uint8Array, options?: { chunked?: boolean }): void;
   addRedirect(path: string, location: string, status?: number): void;
@@ -155,7 +155,7 @@ export async function startModelHub(): Promise<ModelHub> {
       const digest = addBlob(bytes);
       hf.set(`${owner}/${repo}/${options.revision ?? 'main'}/${file}`, { sha256: digest, advertised: options.advertisedSha256 ?? digest, size: bytes.length });
     },
-    addOllamaModel(name: string, tag: string, bytes: Uint8Array, options: { namespace?: string; license?: string; template?: string; params?: Record<string, unknown> } = {}) {
+    addOllamaModel(name: string, tag: string, bytes: Uint8Array, options: { namespace?: string; license?: string; template?: string; params?: Record<string, unknown>; manifestPadding?: number } = {}) {
       const layer = (mediaType: string, data: Uint8Array) => ({ mediaType, digest: `sha256:${addBlob(data)}`, size: data.length });
       const text = (value: string) => new TextEncoder().encode(value);
       const layers = [layer('application/vnd.ollama.image.model', bytes)];
@@ -163,7 +163,9 @@ export async function startModelHub(): Promise<ModelHub> {
       if (options.template !== undefined) layers.push(layer('application/vnd.ollama.image.template', text(options.template)));
       if (options.params !== undefined) layers.push(layer('application/vnd.ollama.image.params', text(JSON.stringify(options.params))));
       const config = layer('application/vnd.docker.container.image.v1+json', text(JSON.stringify({ model_format: 'gguf', model_family: 'llama' })));
-      manifests.set(`${options.namespace ?? 'library'}/${name}:${tag}`, JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config, layers }));
+      // manifestPadding: trailing spaces (still valid JSON), for a registry that sends far too much.
+      const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config, layers }) + ' '.repeat(options.manifestPadding ?? 0);
+      manifests.set(`${options.namespace ?? 'library'}/${name}:${tag}`, manifest);
     },
     addPlainFile(name: string, bytes: Uint8Array, options: { chunked?: boolean } = {}) {
       plain.set(name, { bytes, chunked: options.chunked === true });

@@ -23,6 +23,8 @@ export type OllamaManifest = z.infer<typeof manifestSchema>;
 
 /** Small layers read as text (licence, template, params); the model layer is downloaded by the caller. */
 const SMALL_LAYER_BYTES = 1_000_000;
+/** Real manifests are about a kilobyte; a registry sending more than this is refused, not buffered. */
+const MAX_MANIFEST_BYTES = 1_000_000;
 
 /**
  * Reads `GET {registry}/v2/{namespace}/{name}/manifests/{tag}`; the model is the layer of type
@@ -40,7 +42,7 @@ export async function resolveOllamaModel(ref: OllamaRef, registry: string, guard
   const text = async (type: string): Promise<string | undefined> => {
     const found = layers.find((l) => l.mediaType === type);
     if (found === undefined || found.size > SMALL_LAYER_BYTES) return undefined;
-    return getBlobText(`${base}/blobs/${found.digest}`, found.digest, guard, signal);
+    return getBlobText(`${base}/blobs/${found.digest}`, found.digest, found.size, guard, signal);
   };
   const [licenseText, template, params] = await Promise.all([text(OLLAMA_MEDIA_TYPES.license), text(OLLAMA_MEDIA_TYPES.template), text(OLLAMA_MEDIA_TYPES.params)]);
   const extras: RemoteFile['extras'] = {};
@@ -58,7 +60,7 @@ export async function resolveOllamaModel(ref: OllamaRef, registry: string, guard
 }
 
 async function getJson(url: string, guard: HopGuard, signal: AbortSignal | undefined, what: string): Promise<unknown> {
-  const body = await get(url, guard, signal, { accept: OLLAMA_MEDIA_TYPES.manifest }, what);
+  const body = await get(url, guard, signal, { accept: OLLAMA_MEDIA_TYPES.manifest }, what, MAX_MANIFEST_BYTES);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
@@ -66,14 +68,15 @@ async function getJson(url: string, guard: HopGuard, signal: AbortSignal | undef
   }
 }
 
-async function getBlobText(url: string, digest: string, guard: HopGuard, signal: AbortSignal | undefined): Promise<string> {
-  const body = await get(url, guard, signal, {}, digest);
+async function getBlobText(url: string, digest: string, size: number, guard: HopGuard, signal: AbortSignal | undefined): Promise<string> {
+  const body = await get(url, guard, signal, {}, digest, size);
   const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   if (actual !== digest) throw new FlambeauError('upstream_failed', `registry blob ${digest} hashed to ${actual}.`);
   return body.toString('utf8');
 }
 
-async function get(url: string, guard: HopGuard, signal: AbortSignal | undefined, extra: Record<string, string>, what: string): Promise<Buffer> {
+/** GETs a small document, reading at most `maxBytes` of it. */
+async function get(url: string, guard: HopGuard, signal: AbortSignal | undefined, extra: Record<string, string>, what: string, maxBytes: number): Promise<Buffer> {
   let response;
   try {
     ({ response } = await requestFollowingRedirects(url, { method: 'GET', headers: { 'user-agent': 'flambeau', ...extra }, ...(signal === undefined ? {} : { signal }) }, guard));
@@ -89,7 +92,20 @@ async function get(url: string, guard: HopGuard, signal: AbortSignal | undefined
     await response.body.dump();
     throw new FlambeauError('upstream_failed', `the registry answered HTTP ${response.statusCode} for ${what}.`, { details: { status: response.statusCode } });
   }
-  return Buffer.from(await response.body.arrayBuffer());
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    // Leaving the loop (the throw) destroys the body: the rest is never read.
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) throw new FlambeauError('upstream_failed', `the registry sent more than ${maxBytes} bytes for ${what}.`, { details: { maxBytes } });
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof FlambeauError) throw error;
+    throw new FlambeauError('upstream_failed', `the registry's answer for ${what} was interrupted (${(error as { code?: string }).code ?? (error as Error).message}).`, { cause: error });
+  }
+  return Buffer.concat(chunks);
 }
 
 function parseParams(text: string): Record<string, unknown> {
