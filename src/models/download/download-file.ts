@@ -69,7 +69,13 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadResult
   if (offset > 0) await hashExisting(req.partialPath, hash);
   if (req.expectedSize === null || offset < req.expectedSize) {
     const response = await openDownload(req, offset);
-    const start = offset > 0 ? acceptedOffset(response, offset) : 0;
+    let start: number;
+    try {
+      start = offset > 0 ? acceptedOffset(response, offset) : 0;
+    } catch (error) {
+      response.body.destroy();
+      throw error;
+    }
     if (offset > 0) req.onNote?.(start === 0 ? 'the server ignored the range request: starting over' : `resuming at ${start} bytes`);
     // A server that ignores ranges sends the whole file: the bytes hashed so far no longer count.
     const active = start === offset ? hash : createHash('sha256');
