@@ -95,6 +95,18 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(again.version, null);
   });
 
+  it('sends HF_TOKEN to the hub\'s origin only, never to the CDN it redirects to, also when resuming', async () => {
+    hub.addHfFile('acme', 'gated-GGUF', 'tiny-f16.gguf', chatBytes);
+    hub.cutAfter(1_000_000);
+    const added = await pullModel('hf:acme/gated-GGUF/tiny-f16.gguf', {}, deps({ hfToken: 'hf_imitationSecret123' }));
+    assert.equal(added.model.sha256, sha(chatBytes));
+    const atHub = hub.requests.filter((r) => r.server === 'hub');
+    const atCdn = hub.requests.filter((r) => r.server === 'cdn');
+    assert.equal(atCdn.length, 2, 'the first download and its resumption both went to the CDN');
+    for (const r of atHub) assert.equal(r.headers.authorization, 'Bearer hf_imitationSecret123');
+    for (const r of atCdn) assert.doesNotMatch(JSON.stringify(r.headers), /hf_imitationSecret123/);
+  });
+
   it('resumes an interrupted download with an HTTP range and gets the same file', async () => {
     hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes);
     hub.cutAfter(1_000_000);
@@ -160,6 +172,115 @@ describe('flambeau pull (against the imitation hub)', () => {
     const added = await pullModel(url, { sha256: sha(chatBytes), name: 'plain' }, deps());
     assert.equal(added.name, 'plain');
     assert.equal(added.model.source.kind, 'url');
+  });
+
+  it('follows a loopback source\'s redirects to another loopback origin, and resolves redirect host names at connection time', async () => {
+    hub.addPlainFile('m.gguf', chatBytes);
+    hub.addRedirect('/files/moved.gguf', `${hub.cdnUrl}/files/m.gguf`);
+    const added = await pullModel(`${hub.url}/files/moved.gguf`, { sha256: sha(chatBytes) }, deps());
+    assert.equal(added.model.sha256, sha(chatBytes));
+    assert.deepEqual(hub.requests.map((r) => `${r.server} ${r.path}`), ['hub /files/moved.gguf', 'cdn /files/m.gguf']);
+    // A name (not a literal) is resolved by the checking agent: here to the CDN on loopback, allowed for a loopback hub.
+    const cdnPort = new URL(hub.cdnUrl).port;
+    hub.addRedirect('/files/named.gguf', `http://cdn.flambeau.test:${cdnPort}/files/m.gguf`);
+    const looked: string[] = [];
+    const resolveHost = async (name: string) => {
+      looked.push(name);
+      return name === 'cdn.flambeau.test' ? [{ address: '127.0.0.1', family: 4 }] : [];
+    };
+    const again = await pullModel(`${hub.url}/files/named.gguf`, { sha256: sha(chatBytes), name: 'named' }, deps({ resolveHost }));
+    assert.equal(again.alreadyPresent, true);
+    // Already stored: nothing downloaded. A third name, so the download happens, through the named CDN.
+    const other = Buffer.concat([chatBytes, Buffer.from('trailing bytes make another file')]);
+    hub.addPlainFile('other.gguf', other);
+    hub.addRedirect('/files/named-other.gguf', `http://cdn.flambeau.test:${cdnPort}/files/other.gguf`);
+    const third = await pullModel(`${hub.url}/files/named-other.gguf`, { sha256: sha(other), name: 'other' }, deps({ resolveHost }));
+    assert.equal(third.model.sha256, sha(other));
+    assert.deepEqual(looked, ['cdn.flambeau.test']);
+    assert.equal(hub.requests.at(-1)?.headers.host, `cdn.flambeau.test:${cdnPort}`);
+  });
+
+  it('refuses redirects to non-http schemes, link-local and metadata addresses, in any notation, before connecting', async () => {
+    const targets = [
+      'file:///etc/passwd',
+      'ftp://127.0.0.1/m.gguf',
+      'data:application/octet-stream;base64,R0dVRg==',
+      'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'http://[::ffff:169.254.169.254]/latest/meta-data/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[fe80::1]/',
+      'http://[fd00:ec2::254]/',
+      'http://0.0.0.0:1/',
+      'http://0xa9.0xfe.0xa9.0xfe/',
+      'http://2852039166/',
+    ];
+    for (const [i, target] of targets.entries()) hub.addRedirect(`/files/evil-${i}.gguf`, target);
+    for (const [i, target] of targets.entries()) {
+      const failed = await rejection(pullModel(`${hub.url}/files/evil-${i}.gguf`, { sha256: sha(chatBytes) }, deps({ retries: 0 })));
+      assert.equal(failed.code, 'upstream_failed', target);
+      assert.match(failed.message, /^refused to download from /, target);
+      assert.equal(failed.details.retryable, undefined, 'a refusal is not retried');
+    }
+    assert.ok(hub.requests.every((r) => r.server === 'hub'), 'nothing reached another server');
+    assert.deepEqual(existsSync(join(home, 'models', 'partial')) ? readdirSync(join(home, 'models', 'partial')) : [], []);
+  });
+
+  it('refuses a redirect to a name that resolves to a refused address, at each new connection (DNS rebinding)', async () => {
+    hub.addPlainFile('m.gguf', chatBytes);
+    const cdnPort = new URL(hub.cdnUrl).port;
+    hub.addRedirect('/files/rebound.gguf', `http://cdn.flambeau.test:${cdnPort}/files/m.gguf`);
+    // The first answer is acceptable; the name then re-resolves to the metadata service.
+    const answers = [[{ address: '127.0.0.1', family: 4 }], [{ address: '127.0.0.1', family: 4 }, { address: '169.254.169.254', family: 4 }]];
+    const resolveHost = async () => answers.shift() ?? [{ address: '169.254.169.254', family: 4 }];
+    const first = await pullModel(`${hub.url}/files/rebound.gguf`, { sha256: sha(chatBytes), name: 'rebound' }, deps({ resolveHost }));
+    assert.equal(first.model.sha256, sha(chatBytes));
+    rmSync(join(home, 'models', 'blobs'), { recursive: true });
+    const cdnRequests = hub.requests.filter((r) => r.server === 'cdn').length;
+    const failed = await rejection(pullModel(`${hub.url}/files/rebound.gguf`, { sha256: sha(chatBytes), name: 'rebound' }, deps({ resolveHost, retries: 0 })));
+    assert.equal(failed.code, 'upstream_failed');
+    assert.match(failed.message, /cdn\.flambeau\.test resolves to 169\.254\.169\.254, a link-local address/);
+    assert.equal(hub.requests.filter((r) => r.server === 'cdn').length, cdnRequests, 'the CDN saw no request');
+  });
+
+  it('refuses an Ollama registry blob redirected to the metadata service, and redirect loops', async () => {
+    hub.addOllamaModel('tiny', '1b', chatBytes);
+    hub.addRedirect(`/v2/library/tiny/blobs/sha256:${sha(chatBytes)}`, 'http://169.254.169.254/latest/meta-data/');
+    const failed = await rejection(pullModel('ollama:tiny:1b', {}, deps({ retries: 0 })));
+    assert.match(failed.message, /refused to download from http:\/\/169\.254\.169\.254\/latest\/meta-data\/: 169\.254\.169\.254 is a link-local address/);
+    hub.addRedirect('/files/loop.gguf', '/files/loop.gguf');
+    const loop = await rejection(pullModel(`${hub.url}/files/loop.gguf`, { sha256: sha(chatBytes) }, deps({ retries: 0 })));
+    assert.match(loop.message, /more than 10 redirects/);
+    assert.equal(hub.requests.filter((r) => r.path === '/files/loop.gguf').length, 11);
+  });
+
+  it('stops a plain-URL download at the declared --size: a larger announced length before reading, a body without length as soon as it passes it', async () => {
+    hub.addPlainFile('m.gguf', chatBytes);
+    hub.addPlainFile('stream.gguf', chatBytes, { chunked: true });
+    const announced = await rejection(pullModel(`${hub.url}/files/m.gguf`, { sha256: sha(chatBytes), size: 1_000_000 }, deps()));
+    assert.equal(announced.code, 'upstream_failed');
+    assert.match(announced.message, new RegExp(`announces ${chatBytes.length} bytes, more than the declared size \\(1000000 bytes\\)`));
+    let mostReceived = 0;
+    const progress = () => ({ update: (received: number) => void (mostReceived = Math.max(mostReceived, received)), note: () => {}, done: () => {} });
+    const streamed = await rejection(pullModel(`${hub.url}/files/stream.gguf`, { sha256: sha(chatBytes), size: 1_000_000 }, deps({ progress })));
+    assert.match(streamed.message, /sent more than the declared size \(1000000 bytes\); the download stopped and the partial file was deleted/);
+    assert.deepEqual(readdirSync(join(home, 'models', 'partial')), []);
+    assert.equal(hub.requests.filter((r) => r.path === '/files/stream.gguf').length, 1, 'a file that is too large is not retried');
+    assert.ok(mostReceived > 0 && mostReceived <= 1_000_000, `no byte past the bound was kept (${mostReceived})`);
+    // The right size, with no Content-Length: downloaded and verified.
+    const added = await pullModel(`${hub.url}/files/stream.gguf`, { sha256: sha(chatBytes), size: chatBytes.length }, deps());
+    assert.equal(added.model.size, chatBytes.length);
+    for (const size of [0, -1, 1.5, Number.NaN]) assert.equal((await rejection(pullModel(`${hub.url}/files/m.gguf`, { sha256: sha(chatBytes), size }, deps()))).code, 'invalid_request');
+  });
+
+  it('checks --size against the size the hub declares, and bounds what the Ollama registry may send', async () => {
+    hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes);
+    const differs = await rejection(pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', { size: chatBytes.length + 1 }, deps()));
+    assert.equal(differs.code, 'invalid_request');
+    assert.match(differs.message, /--size \d+ differs from the hub's \d+ bytes/);
+    hub.addOllamaModel('padded', '1b', chatBytes, { manifestPadding: 5_000_000 });
+    const padded = await rejection(pullModel('ollama:padded:1b', {}, deps()));
+    assert.equal(padded.code, 'upstream_failed');
+    assert.match(padded.message, /the registry sent more than 1000000 bytes for ollama:padded:1b/);
   });
 
   it('resolves a known model name to its hub file and records its licence', async () => {

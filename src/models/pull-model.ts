@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FlambeauError } from '../errors/index.js';
 import { downloadFile } from './download/download-file.js';
+import { createHopGuard, type HopGuard, type ResolveHost } from './download/hop-guard.js';
 import type { ProgressReporter } from './download/progress-reporter.js';
 import { readGgufFacts } from './gguf/read-gguf-facts.js';
 import type { HubEndpoints } from './hub-endpoints.js';
@@ -23,6 +24,8 @@ export interface PullDeps {
   progress(label: string): ProgressReporter;
   /** Further attempts after a cut connection, each resuming where the last stopped. Default 3. */
   retries?: number;
+  /** Resolves the names of the hosts a hub redirects to (default: the system's DNS); tests inject one. */
+  resolveHost?: ResolveHost;
   signal?: AbortSignal;
   now?: () => Date;
 }
@@ -32,6 +35,8 @@ export interface PullOptions {
   name?: string;
   /** Required for a plain URL; checked against the hub's when both exist. */
   sha256?: string;
+  /** Bytes: the download stops once the server sends more. Checked against the hub's when both exist. */
+  size?: number;
   settings?: VersionSettings;
 }
 
@@ -54,10 +59,24 @@ export async function pullModel(refText: string, options: PullOptions, deps: Pul
   }
   const wanted = options.sha256?.toLowerCase();
   if (wanted !== undefined && !/^[0-9a-f]{64}$/.test(wanted)) throw new FlambeauError('invalid_request', '--sha256 takes 64 hex digits.', { param: 'sha256' });
-  const remote = await resolve(ref, wanted, deps);
-  if (wanted !== undefined && remote.sha256 !== null && remote.sha256 !== wanted) {
-    throw new FlambeauError('invalid_request', `--sha256 ${wanted} differs from the hub's ${remote.sha256} for ${formatModelRef(ref)}.`, { param: 'sha256' });
+  if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size > 0)) throw new FlambeauError('invalid_request', '--size takes a whole number of bytes.', { param: 'size' });
+  const guard = createHopGuard(sourceOf(ref, deps.endpoints), deps.resolveHost);
+  try {
+    return await pullFrom(ref, known, wanted, options, guard, deps);
+  } finally {
+    await guard.close();
   }
+}
+
+async function pullFrom(ref: ModelRef, known: KnownModel | undefined, wanted: string | undefined, options: PullOptions, guard: HopGuard, deps: PullDeps): Promise<AddedModel> {
+  const resolved = await resolve(ref, wanted, guard, deps);
+  if (wanted !== undefined && resolved.sha256 !== null && resolved.sha256 !== wanted) {
+    throw new FlambeauError('invalid_request', `--sha256 ${wanted} differs from the hub's ${resolved.sha256} for ${formatModelRef(ref)}.`, { param: 'sha256' });
+  }
+  if (options.size !== undefined && resolved.size !== null && resolved.size !== options.size) {
+    throw new FlambeauError('invalid_request', `--size ${options.size} differs from the hub's ${resolved.size} bytes for ${formatModelRef(ref)}.`, { param: 'size' });
+  }
+  const remote: RemoteFile = { ...resolved, size: resolved.size ?? options.size ?? null };
   const expected = remote.sha256 ?? wanted ?? null;
   const name = options.name ?? known?.name ?? remote.suggestedName;
   const label = `pulling ${name}`;
@@ -72,7 +91,7 @@ export async function pullModel(refText: string, options: PullOptions, deps: Pul
     alreadyPresent = true;
   } else {
     const partialPath = deps.store.partialPath(expected ?? createHash('sha256').update(remote.url).digest('hex'));
-    const result = await downloadWithRetries(remote, expected, partialPath, reporter, deps);
+    const result = await downloadWithRetries(remote, expected, partialPath, reporter, guard, deps);
     sha256 = result.sha256;
     size = result.size;
     await deps.store.adopt(partialPath, sha256);
@@ -82,10 +101,20 @@ export async function pullModel(refText: string, options: PullOptions, deps: Pul
   return register({ sha256, size, source, name, known, extras: remote.extras, alreadyPresent }, options.settings ?? {}, deps);
 }
 
-async function resolve(ref: ModelRef, wanted: string | undefined, deps: PullDeps): Promise<RemoteFile> {
+/** The hub or URL the user configured: the only origin that gets the token, and whose redirects are checked. */
+function sourceOf(ref: ModelRef, endpoints: HubEndpoints): string {
+  switch (ref.kind) {
+    case 'hf': return endpoints.huggingFace;
+    case 'ollama': return endpoints.ollama;
+    case 'url': return ref.url;
+    case 'known': throw new FlambeauError('internal', 'known refs are resolved before this point.');
+  }
+}
+
+async function resolve(ref: ModelRef, wanted: string | undefined, guard: HopGuard, deps: PullDeps): Promise<RemoteFile> {
   switch (ref.kind) {
     case 'hf': return resolveHfFile(ref, deps.endpoints.huggingFace, deps.hfToken, deps.signal);
-    case 'ollama': return resolveOllamaModel(ref, deps.endpoints.ollama, deps.signal);
+    case 'ollama': return resolveOllamaModel(ref, deps.endpoints.ollama, guard, deps.signal);
     case 'url': {
       if (wanted === undefined) throw new FlambeauError('invalid_request', 'a plain URL needs --sha256 (the file cannot be verified otherwise).', { param: 'sha256' });
       const stem = decodeURIComponent(new URL(ref.url).pathname.split('/').at(-1) ?? 'model').replace(/\.gguf$/i, '').toLowerCase();
@@ -95,12 +124,12 @@ async function resolve(ref: ModelRef, wanted: string | undefined, deps: PullDeps
   }
 }
 
-async function downloadWithRetries(remote: RemoteFile, expected: string | null, partialPath: string, reporter: ProgressReporter, deps: PullDeps) {
+async function downloadWithRetries(remote: RemoteFile, expected: string | null, partialPath: string, reporter: ProgressReporter, guard: HopGuard, deps: PullDeps) {
   const attempts = 1 + (deps.retries ?? 3);
   for (let attempt = 1; ; attempt++) {
     try {
       return await downloadFile({
-        url: remote.url, partialPath, expectedSha256: expected, expectedSize: remote.size, headers: remote.headers,
+        url: remote.url, partialPath, expectedSha256: expected, expectedSize: remote.size, headers: remote.headers, guard,
         onProgress: (p) => reporter.update(p.received, p.total),
         onNote: (note) => reporter.note(note),
         ...(deps.signal === undefined ? {} : { signal: deps.signal }),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,8 +14,8 @@ let home: string;
 let files: TestModelPaths;
 let hub: ModelHub;
 
-function run(args: string[]): Promise<CliResult> {
-  return runCli(args, { env: { FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '' } });
+function run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { env: { FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '', ...env } });
 }
 
 before(async () => {
@@ -61,6 +62,41 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     assert.match(bad.stderr, /no version 7/);
     const removed = await run(['models', 'rm', 'qwen2.5-0.5b-instruct']);
     assert.match(removed.stdout, /removed; deleted [0-9a-f]{12}, [0-9a-f]{12}/);
+  });
+
+  it('sends HF_TOKEN to the hub only, never to the CDN on another origin', async () => {
+    hub.addHfFile('acme', 'gated-GGUF', 'gated.gguf', readFileSync(files.toolcall));
+    const seen = hub.requests.length;
+    const pulled = await run(['pull', 'hf:acme/gated-GGUF/gated.gguf'], { HF_TOKEN: 'hf_cliImitationToken' });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const requests = hub.requests.slice(seen);
+    assert.deepEqual(requests.map((r) => `${r.server} ${r.method} ${r.headers.authorization ?? '-'}`), ['hub HEAD Bearer hf_cliImitationToken', 'cdn GET -']);
+    assert.doesNotMatch(JSON.stringify(requests.filter((r) => r.server === 'cdn')), /hf_cliImitationToken/);
+  });
+
+  it('refuses a plain URL redirected to the cloud metadata service, with a clear message', async () => {
+    hub.addRedirect('/files/trap.gguf', 'http://169.254.169.254/latest/meta-data/iam/security-credentials/');
+    const seen = hub.requests.length;
+    const pulled = await run(['pull', `${hub.url}/files/trap.gguf`, '--sha256', 'c'.repeat(64), '--retries', '0']);
+    assert.equal(pulled.code, 1, pulled.stderr);
+    assert.match(pulled.stderr, /refused to download from http:\/\/169\.254\.169\.254\/latest\/meta-data\/iam\/security-credentials\/: 169\.254\.169\.254 is a link-local address/);
+    assert.deepEqual(hub.requests.slice(seen).map((r) => `${r.server} ${r.path}`), ['hub /files/trap.gguf']);
+  });
+
+  it('stops a plain URL at --size, and refuses a --size that is not a number of bytes', async () => {
+    // Not a file an earlier test stored: this one must be downloaded.
+    const bytes = Buffer.concat([readFileSync(files.toolcall), Buffer.from('another file')]);
+    hub.addPlainFile('unsized.gguf', bytes, { chunked: true });
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const stopped = await run(['pull', `${hub.url}/files/unsized.gguf`, '--sha256', sha256, '--size', '4096', '--name', 'unsized']);
+    assert.equal(stopped.code, 1, stopped.stderr);
+    assert.match(stopped.stderr, /sent more than the declared size \(4096 bytes\); the download stopped and the partial file was deleted/);
+    assert.deepEqual(readdirSync(join(home, 'models', 'partial')), []);
+    for (const size of ['0', '1e9']) assert.equal((await run(['pull', `${hub.url}/files/unsized.gguf`, '--sha256', sha256, '--size', size])).code, 2, size);
+    const pulled = await run(['pull', `${hub.url}/files/unsized.gguf`, '--sha256', sha256, '--size', String(bytes.length), '--name', 'unsized']);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.match(pulled.stdout, /unsized v1 added/);
+    assert.match((await run(['pull', '--help'])).stdout, /--size <bytes>/);
   });
 
   it('describes everything in --help', async () => {

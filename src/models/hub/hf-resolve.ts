@@ -26,8 +26,10 @@ export async function resolveHfFile(ref: HfRef, endpoint: string, token: string 
     await response.body.dump();
     const h = response.headers;
     const location = typeof h.location === 'string' ? h.location : undefined;
+    if (location !== undefined && !URL.canParse(location, url)) throw new FlambeauError('upstream_failed', `the hub redirected ${url} to an unreadable Location.`, { details: { status: response.statusCode } });
+    // Only the hub's own redirects are followed here (with the token); the CDN's URL is checked by the download.
     const sameHost = location !== undefined && new URL(location, url).origin === new URL(endpoint).origin;
-    if (response.statusCode >= 300 && response.statusCode < 400 && sameHost && h['x-linked-etag'] === undefined) {
+    if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined && sameHost && h['x-linked-etag'] === undefined) {
       url = new URL(location, url).toString();
       continue;
     }

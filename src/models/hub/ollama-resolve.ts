@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { request } from 'undici';
 import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
+import type { HopGuard } from '../download/hop-guard.js';
+import { requestFollowingRedirects } from '../download/request-following-redirects.js';
 import type { ModelRef } from '../model-ref.js';
 import type { RemoteFile } from './remote-file.js';
 
@@ -22,16 +23,18 @@ export type OllamaManifest = z.infer<typeof manifestSchema>;
 
 /** Small layers read as text (licence, template, params); the model layer is downloaded by the caller. */
 const SMALL_LAYER_BYTES = 1_000_000;
+/** Real manifests are about a kilobyte; a registry sending more than this is refused, not buffered. */
+const MAX_MANIFEST_BYTES = 1_000_000;
 
 /**
  * Reads `GET {registry}/v2/{namespace}/{name}/manifests/{tag}`; the model is the layer of type
  * `application/vnd.ollama.image.model`, fetched from `/v2/{namespace}/{name}/blobs/{digest}` (the
  * registry redirects blob requests to its CDN). The licence, template and params layers are read
- * and checked against their digests.
+ * and checked against their digests. Every redirect passes `guard` (the registry is its source).
  */
-export async function resolveOllamaModel(ref: OllamaRef, registry: string, signal?: AbortSignal): Promise<RemoteFile> {
+export async function resolveOllamaModel(ref: OllamaRef, registry: string, guard: HopGuard, signal?: AbortSignal): Promise<RemoteFile> {
   const base = `${registry}/v2/${ref.namespace}/${ref.name}`;
-  const manifest = manifestSchema.safeParse(await getJson(`${base}/manifests/${ref.tag}`, signal, `ollama:${ref.name}:${ref.tag}`));
+  const manifest = manifestSchema.safeParse(await getJson(`${base}/manifests/${ref.tag}`, guard, signal, `ollama:${ref.name}:${ref.tag}`));
   if (!manifest.success) throw new FlambeauError('upstream_failed', `the registry's manifest for ${ref.name}:${ref.tag} is not a v2 manifest (${manifest.error.issues[0]?.message ?? 'invalid'}).`);
   const layers = manifest.data.layers;
   const model = layers.find((l) => l.mediaType === OLLAMA_MEDIA_TYPES.model);
@@ -39,7 +42,7 @@ export async function resolveOllamaModel(ref: OllamaRef, registry: string, signa
   const text = async (type: string): Promise<string | undefined> => {
     const found = layers.find((l) => l.mediaType === type);
     if (found === undefined || found.size > SMALL_LAYER_BYTES) return undefined;
-    return getBlobText(`${base}/blobs/${found.digest}`, found.digest, signal);
+    return getBlobText(`${base}/blobs/${found.digest}`, found.digest, found.size, guard, signal);
   };
   const [licenseText, template, params] = await Promise.all([text(OLLAMA_MEDIA_TYPES.license), text(OLLAMA_MEDIA_TYPES.template), text(OLLAMA_MEDIA_TYPES.params)]);
   const extras: RemoteFile['extras'] = {};
@@ -56,8 +59,8 @@ export async function resolveOllamaModel(ref: OllamaRef, registry: string, signa
   };
 }
 
-async function getJson(url: string, signal: AbortSignal | undefined, what: string): Promise<unknown> {
-  const body = await get(url, signal, { accept: OLLAMA_MEDIA_TYPES.manifest }, what);
+async function getJson(url: string, guard: HopGuard, signal: AbortSignal | undefined, what: string): Promise<unknown> {
+  const body = await get(url, guard, signal, { accept: OLLAMA_MEDIA_TYPES.manifest }, what, MAX_MANIFEST_BYTES);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
@@ -65,24 +68,21 @@ async function getJson(url: string, signal: AbortSignal | undefined, what: strin
   }
 }
 
-async function getBlobText(url: string, digest: string, signal: AbortSignal | undefined): Promise<string> {
-  const body = await get(url, signal, {}, digest);
+async function getBlobText(url: string, digest: string, size: number, guard: HopGuard, signal: AbortSignal | undefined): Promise<string> {
+  const body = await get(url, guard, signal, {}, digest, size);
   const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   if (actual !== digest) throw new FlambeauError('upstream_failed', `registry blob ${digest} hashed to ${actual}.`);
   return body.toString('utf8');
 }
 
-async function get(url: string, signal: AbortSignal | undefined, extra: Record<string, string>, what: string, hops = 0): Promise<Buffer> {
+/** GETs a small document, reading at most `maxBytes` of it. */
+async function get(url: string, guard: HopGuard, signal: AbortSignal | undefined, extra: Record<string, string>, what: string, maxBytes: number): Promise<Buffer> {
   let response;
   try {
-    response = await request(url, { method: 'GET', headers: { 'user-agent': 'flambeau', ...extra }, ...(signal === undefined ? {} : { signal }) });
+    ({ response } = await requestFollowingRedirects(url, { method: 'GET', headers: { 'user-agent': 'flambeau', ...extra }, ...(signal === undefined ? {} : { signal }) }, guard));
   } catch (error) {
+    if (error instanceof FlambeauError) throw error;
     throw new FlambeauError('upstream_failed', `cannot reach the registry for ${what} (${(error as { code?: string }).code ?? (error as Error).message}).`, { cause: error });
-  }
-  const location = response.headers.location;
-  if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string' && hops < 5) {
-    await response.body.dump();
-    return get(new URL(location, url).toString(), signal, extra, what, hops + 1);
   }
   if (response.statusCode === 404) {
     await response.body.dump();
@@ -92,7 +92,20 @@ async function get(url: string, signal: AbortSignal | undefined, extra: Record<s
     await response.body.dump();
     throw new FlambeauError('upstream_failed', `the registry answered HTTP ${response.statusCode} for ${what}.`, { details: { status: response.statusCode } });
   }
-  return Buffer.from(await response.body.arrayBuffer());
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    // Leaving the loop (the throw) destroys the body: the rest is never read.
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) throw new FlambeauError('upstream_failed', `the registry sent more than ${maxBytes} bytes for ${what}.`, { details: { maxBytes } });
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof FlambeauError) throw error;
+    throw new FlambeauError('upstream_failed', `the registry's answer for ${what} was interrupted (${(error as { code?: string }).code ?? (error as Error).message}).`, { cause: error });
+  }
+  return Buffer.concat(chunks);
 }
 
 function parseParams(text: string): Record<string, unknown> {
