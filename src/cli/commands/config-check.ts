@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { Secret } from '../../config/secret.js';
+import { threadsWarnings } from '../../engine/engine-threads.js';
 import { printTable } from '../table.js';
 
 export function registerConfig(program: Command): void {
@@ -29,7 +30,7 @@ export function registerConfig(program: Command): void {
         ['MODEL', 'PROVIDER', 'UPSTREAM / FILE', 'FROM'],
         loaded.models.map((m) => [m.name, m.provider, m.path ?? m.model, m.origin]),
       );
-      for (const warning of loaded.warnings) out(`\nwarning: ${warning}`);
+      for (const warning of [...loaded.warnings, ...threadsWarnings(loaded)]) out(`\nwarning: ${warning}`);
       out(`\nOK: configuration is valid (${loaded.providers.length} providers, ${loaded.models.length} models).\n`);
     });
 }

@@ -12,7 +12,7 @@ import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
 import { printTable } from '../table.js';
 import { printAdded } from './pull.js';
 
-interface ModelRow { id: string; owned_by: string; flambeau?: { locality?: string; upstream_model?: string; provider_type?: string; loaded?: boolean; embeddings?: boolean } }
+interface ModelRow { id: string; owned_by: string; flambeau?: { locality?: string; upstream_model?: string; provider_type?: string; loaded?: boolean; embeddings?: boolean; threads?: number } }
 
 const HOME_HELP = 'home folder (default FLAMBEAU_HOME or ~/.flambeau)';
 
@@ -123,8 +123,8 @@ async function listServer(opts: ServerFlags & { json?: boolean }): Promise<void>
   const list = await client.getJson<{ data: ModelRow[] }>('/v1/models');
   if (opts.json === true) return void process.stdout.write(`${JSON.stringify(list.data, null, 2)}\n`);
   printTable(
-    ['MODEL', 'PROVIDER', 'TYPE', 'LOCALITY', 'UPSTREAM', 'LOADED'],
-    list.data.map((m) => [m.id, m.owned_by, m.flambeau?.provider_type ?? '', m.flambeau?.locality ?? '', m.flambeau?.upstream_model ?? '', m.flambeau?.loaded === undefined ? '-' : m.flambeau.loaded ? 'yes' : 'no']),
+    ['MODEL', 'PROVIDER', 'TYPE', 'LOCALITY', 'UPSTREAM', 'LOADED', 'THREADS'],
+    list.data.map((m) => [m.id, m.owned_by, m.flambeau?.provider_type ?? '', m.flambeau?.locality ?? '', m.flambeau?.upstream_model ?? '', m.flambeau?.loaded === undefined ? '-' : m.flambeau.loaded ? 'yes' : 'no', m.flambeau?.threads === undefined ? '-' : String(m.flambeau.threads)]),
   );
 }
 
