@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config/gateway-config.js';
 import type { Secret } from './config/secret.js';
 import { createEngine } from './engine/child-engine.js';
 import type { Engine } from './engine/engine.js';
+import { threadsWarnings } from './engine/engine-threads.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js';
 import { checkServedLicences, enforceLicences } from './models/licence/check-served-licences.js';
@@ -94,6 +95,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const versions = createVersionRegistry(store.db);
     const served = withRegisteredModels(config.models, config.providers, versions, modelStore);
     for (const provider of served.providers) providers.set(provider.id, createProvider(provider, { engine: getEngine }));
+    for (const warning of threadsWarnings({ engine: config.engine, ...served })) logger.warn(warning);
     if (config.deployment !== null) {
       const report = await checkServedLicences(served.models, modelStore, config.deployment);
       for (const line of enforceLicences(report, config.deployment)) logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });

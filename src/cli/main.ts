@@ -16,6 +16,7 @@ import { registerTeams } from './commands/teams.js';
 import { registerUsage } from './commands/usage.js';
 import { registerServe } from './commands/serve.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import { safe, terminalSafe } from './terminal-text.js';
 
 const program = new Command('flambeau')
   .description('A local-first, sovereign AI gateway: one OpenAI-compatible endpoint for your own models and, where a rule allows, the cloud.')
@@ -50,14 +51,14 @@ function exitCodeFor(thrown: unknown): number {
     return thrown.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (thrown instanceof CliExit) {
-    process.stderr.write(`${thrown.message}\n`);
+    process.stderr.write(`${terminalSafe(thrown.message)}\n`);
     return thrown.exitCode;
   }
   const error = asFlambeauError(thrown);
   if (error.code === 'config_invalid') {
-    process.stderr.write(`config error: ${error.message}\n`);
+    process.stderr.write(safe`config error: ${error.message}\n`);
     return EXIT.usage;
   }
-  process.stderr.write(`error: ${error.code === 'internal' ? (thrown as Error).message ?? String(thrown) : error.message}\n`);
+  process.stderr.write(safe`error: ${error.code === 'internal' ? (thrown as Error).message ?? String(thrown) : error.message}\n`);
   return EXIT.requestFailed;
 }

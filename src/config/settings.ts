@@ -39,5 +39,5 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'engine.idle_timeout_ms', env: 'FLAMBEAU_ENGINE_IDLE_TIMEOUT_MS', default: 300_000, doc: 'Unload a local model after this long without requests.', parse: int },
   { key: 'engine.gpu', env: 'FLAMBEAU_ENGINE_GPU', default: 'auto', doc: 'auto (use a GPU when llama.cpp finds one) or false (CPU only).', parse: gpu },
   { key: 'engine.max_queue', env: 'FLAMBEAU_ENGINE_MAX_QUEUE', default: 64, doc: 'Requests that may wait for a local model sequence; more get 503 engine_unavailable.', parse: int },
-  { key: 'engine.threads', env: 'FLAMBEAU_ENGINE_THREADS', default: null, doc: 'Default CPU threads per local model (a model\'s `threads` wins). Unset: llama.cpp decides.', parse: int },
+  { key: 'engine.threads', env: 'FLAMBEAU_ENGINE_THREADS', default: null, doc: 'Default CPU threads per local model, chat and embeddings (a model\'s `threads` wins). Unset: the available cores minus one, at least 1. A value above the cores is honoured with a warning.', parse: int },
 ];

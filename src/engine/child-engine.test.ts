@@ -8,6 +8,7 @@ import { FlambeauError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
 import { createEngine } from './child-engine.js';
 import type { Engine, EngineChatEvent, EngineChatJob, EngineModelSpec } from './engine.js';
+import { defaultThreads } from './engine-threads.js';
 
 // One engine for the file (starting llama.cpp costs ~1-2 s). Idle timeout short enough for the
 // unload test; queue limit 2 for the queue tests.
@@ -17,6 +18,8 @@ let dir = '';
 let engine: Engine;
 let solo: EngineModelSpec; // one sequence, room for a long answer
 let pair: EngineModelSpec; // two sequences
+let auto: EngineModelSpec; // no threads set: the engine's default
+let wide: EngineModelSpec; // more threads than the engine's default budget
 const logs: string[] = [];
 
 const record = (level: string) => (message: string, fields?: Record<string, unknown>) => void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
@@ -31,6 +34,8 @@ before(async () => {
   const models = await makeTestModels(dir);
   solo = { name: 'solo', path: models.chat, contextSize: 4096, threads: 1, parallel: 1 };
   pair = { name: 'pair', path: models.chat, contextSize: 512, threads: 1, parallel: 2 };
+  auto = { name: 'auto', path: models.chat, contextSize: 512 };
+  wide = { name: 'wide', path: models.chat, contextSize: 512, threads: defaultThreads() + 2 };
   engine = createEngine({ idleTimeoutMs: IDLE_MS, gpu: false, maxQueue: 2, logLevel: 'info', logger });
 });
 
@@ -94,6 +99,23 @@ describe('child engine', () => {
     assert.ok(engine.isLoaded(pair));
   });
 
+  it('runs a model whose spec sets no threads with the default, in its chat and its embedding context', async () => {
+    // node-llama-cpp's own defaults are max(4, math cores) for chat and 6 for embeddings.
+    const expected = defaultThreads();
+    assert.equal(engine.threads(auto), expected);
+    assert.equal(textOf(await collect(engine.chat(auto, short, signal()))), TEST_MODEL_ANSWER);
+    assert.equal(model(auto).threads, expected);
+    assert.equal(model(auto).engineThreads.chat, expected);
+    await engine.embed(auto, ['Bonjour'], signal());
+    assert.deepEqual(model(auto).engineThreads, { chat: expected, embedding: expected });
+  });
+
+  it("gives a model its own threads, even above the engine's default budget", async () => {
+    assert.equal(engine.threads(wide), defaultThreads() + 2);
+    await engine.embed(wide, ['Bonjour'], signal());
+    assert.deepEqual(model(wide).engineThreads, { chat: defaultThreads() + 2, embedding: defaultThreads() + 2 });
+  });
+
   it('queues requests beyond `parallel` and runs them all', async () => {
     const runs = [1, 2, 3, 4].map(() => collect(engine.chat(pair, short, signal())));
     assert.deepEqual({ active: model(pair).active, queued: model(pair).queued }, { active: 2, queued: 2 });
@@ -141,6 +163,7 @@ describe('child engine', () => {
     await collect(engine.chat(pair, short, signal()));
     await waitFor(() => !engine.isLoaded(pair));
     assert.equal(model(pair).loaded, false);
+    assert.deepEqual(model(pair).engineThreads, { chat: null, embedding: null });
     assert.equal(textOf(await collect(engine.chat(pair, short, signal()))), TEST_MODEL_ANSWER);
     assert.equal(model(pair).loaded, true);
   });

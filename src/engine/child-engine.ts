@@ -2,6 +2,7 @@ import { FlambeauError } from '../errors/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import type { Engine, EngineChatEvent, EngineChatJob, EngineEmbedResult, EngineModelSpec, EngineOptions, EngineStatus, EngineUsage } from './engine.js';
 import { modelKey, type FromWorker, type ResolvedModelSpec, type ToWorker } from './engine-protocol.js';
+import { defaultThreads, effectiveThreads } from './engine-threads.js';
 import { EventChannel } from './event-channel.js';
 import { ModelLane, type RequestKind } from './model-lane.js';
 import { fromWireError } from './wire-error.js';
@@ -100,6 +101,10 @@ class ChildEngine implements Engine {
     return this.#lanes.get(modelKey(this.#resolve(model)))?.loaded ?? false;
   }
 
+  threads(model: EngineModelSpec): number {
+    return this.#resolve(model).threads;
+  }
+
   status(): EngineStatus {
     return {
       pid: this.#worker?.pid ?? null,
@@ -124,8 +129,7 @@ class ChildEngine implements Engine {
   }
 
   #resolve(model: EngineModelSpec): ResolvedModelSpec {
-    const threads = model.threads ?? this.#options.threads ?? undefined;
-    return { ...model, parallel: Math.max(1, model.parallel ?? 1), ...(threads === undefined ? {} : { threads }) };
+    return { ...model, parallel: Math.max(1, model.parallel ?? 1), threads: effectiveThreads(model.threads, this.#options.threads) };
   }
 
   #lane(model: EngineModelSpec): ModelLane {
@@ -236,7 +240,7 @@ class ChildEngine implements Engine {
     this.#starts++;
     this.#lastFatal = null;
     const worker = new WorkerProcess(
-      { gpu: this.#options.gpu, logLevel: this.#options.logLevel ?? 'warn' },
+      { gpu: this.#options.gpu, logLevel: this.#options.logLevel ?? 'warn', maxThreads: this.#options.threads ?? defaultThreads() },
       (message) => this.#onMessage(worker, message),
       (exit) => this.#onExit(worker, exit),
     );
@@ -262,9 +266,12 @@ class ChildEngine implements Engine {
       case 'loaded':
       case 'unloaded': {
         const lane = this.#lanes.get(message.key);
-        if (lane) lane.loaded = message.t === 'loaded';
+        if (lane) lane.setLoaded(message.t === 'loaded');
         return;
       }
+      case 'threads':
+        this.#lanes.get(message.key)?.setEngineThreads({ chat: message.chat, embedding: message.embedding });
+        return;
       case 'events': {
         const end = message.events.find((e) => e.type === 'end');
         if (end) this.#finish(message.id, end.usage, { events: message.events });
@@ -284,7 +291,7 @@ class ChildEngine implements Engine {
   #onExit(worker: WorkerProcess, exit: WorkerExit): void {
     if (worker !== this.#worker) return;
     this.#worker = null;
-    for (const lane of this.#lanes.values()) lane.loaded = false;
+    for (const lane of this.#lanes.values()) lane.setLoaded(false);
     if (this.#closed) return;
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     const why = this.#lastFatal ? `could not start: ${this.#lastFatal}` : `${how} while running this request`;

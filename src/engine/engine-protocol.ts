@@ -20,6 +20,8 @@ export type FromWorker =
   | { t: 'log'; level: LogLevel; message: string }
   | { t: 'loaded'; key: string }
   | { t: 'unloaded'; key: string }
+  /** The threads llama.cpp's contexts of a loaded model use; sent after a load and after the embedding context is made. */
+  | { t: 'threads'; key: string; chat: number; embedding: number | null }
   /** Chat events in order; several per message when they pile up faster than IPC drains. */
   | { t: 'events'; id: number; events: EngineChatEvent[] }
   | { t: 'embedded'; id: number; vectors: Float32Array[]; inputTokens: number }
@@ -30,11 +32,15 @@ export type FromWorker =
 export interface WorkerSettings {
   gpu: 'auto' | false;
   logLevel: LogLevel;
+  /** llama.cpp's thread budget, shared by the models evaluating at once (`getLlama`'s `maxThreads`). */
+  maxThreads: number;
 }
 
 /** A model spec with defaults applied; `key` identifies one loaded instance. */
 export interface ResolvedModelSpec extends EngineModelSpec {
   parallel: number;
+  /** Always explicit: llama.cpp's own defaults oversubscribe small machines (see engine-threads.ts). */
+  threads: number;
 }
 
 /** A FlambeauError as plain data. */
@@ -47,5 +53,5 @@ export interface WireError {
 
 /** `chatTemplate` is left out: it is applied per request, on the same loaded model. */
 export function modelKey(spec: ResolvedModelSpec): string {
-  return JSON.stringify([spec.path, spec.contextSize ?? null, spec.parallel, spec.threads ?? null]);
+  return JSON.stringify([spec.path, spec.contextSize ?? null, spec.parallel, spec.threads]);
 }

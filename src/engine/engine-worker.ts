@@ -49,6 +49,8 @@ function start(settings: WorkerSettings): LlamaRuntime {
   const llama: Promise<Llama> = getLlama({
     build: 'never',
     gpu: settings.gpu,
+    // The default (max(4, math cores) without a GPU) oversubscribes small machines; see engine-threads.ts.
+    maxThreads: settings.maxThreads,
     logLevel: toLlamaLevel(settings.logLevel),
     logger: (level, message) => send({ t: 'log', level: fromLlamaLevel(level), message: message.trimEnd() }),
   });
@@ -60,7 +62,10 @@ function start(settings: WorkerSettings): LlamaRuntime {
       setTimeout(() => process.exit(1), 50);
     },
   );
-  return new LlamaRuntime(llama, (key, loaded) => send({ t: loaded ? 'loaded' : 'unloaded', key }));
+  return new LlamaRuntime(llama, {
+    loadChanged: (key, loaded) => send({ t: loaded ? 'loaded' : 'unloaded', key }),
+    threads: (key, threads) => send({ t: 'threads', key, ...threads }),
+  });
 }
 
 async function runChat(message: Extract<ToWorker, { t: 'chat' }>): Promise<void> {

@@ -18,6 +18,8 @@ export interface Engine {
   embed(model: EngineModelSpec, input: string[], signal: AbortSignal): Promise<EngineEmbedResult>;
   /** True while the model (chat or embedding context) is loaded in the engine. */
   isLoaded(model: EngineModelSpec): boolean;
+  /** The CPU threads the model runs with: its spec's, else the engine's `threads`, else `defaultThreads()`. */
+  threads(model: EngineModelSpec): number;
   status(): EngineStatus;
   /** Fails queued and running requests with `engine_unavailable` and stops the engine process. */
   shutdown(): Promise<void>;
@@ -30,7 +32,10 @@ export interface EngineOptions {
   gpu: 'auto' | false;
   /** Requests that may wait for a sequence, over all models; more get `engine_unavailable`. Default 64. */
   maxQueue?: number;
-  /** CPU threads for a model whose spec sets none; unset: llama.cpp decides. */
+  /**
+   * CPU threads for a model whose spec sets none; unset: `defaultThreads()` (the available cores
+   * but one, at least 1). Also the budget llama.cpp splits among models evaluating at once.
+   */
   threads?: number | null;
   /** Level of llama.cpp's own log lines forwarded to `logger`. Default 'warn'. */
   logLevel?: LogLevel;
@@ -46,7 +51,7 @@ export interface EngineModelSpec {
   path: string;
   /** Context size per sequence, in tokens. Default: up to 4096, as memory allows. */
   contextSize?: number;
-  /** CPU threads for this model. */
+  /** CPU threads for this model (chat and embedding contexts); unset: the engine's. */
   threads?: number;
   /** Parallel sequences (concurrent requests). Default 1. */
   parallel?: number;
@@ -118,6 +123,13 @@ export interface EngineModelStatus {
   /** Requests waiting for a sequence. */
   queued: number;
   parallel: number;
+  /** The CPU threads the gateway asks the engine for (see `Engine.threads`). */
+  threads: number;
+  /**
+   * What llama.cpp's contexts report once made (null until then, and after an unload): the chat
+   * context's threads, and the embedding context's after the first embedding request.
+   */
+  engineThreads: { chat: number | null; embedding: number | null };
   /** Totals since the gateway started, aborted requests included. */
   requests: number;
   inputTokens: number;

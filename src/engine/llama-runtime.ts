@@ -3,13 +3,19 @@ import type { Llama, LlamaGrammar } from 'node-llama-cpp';
 import { FlambeauError } from '../errors/index.js';
 import type { EngineChatJob } from './engine.js';
 import type { ResolvedModelSpec } from './engine-protocol.js';
-import { LoadedModel } from './loaded-model.js';
+import { LoadedModel, type ContextThreads } from './loaded-model.js';
 import { scrubbed } from './wire-error.js';
 
 /** Context size per sequence when the model spec sets none: llama.cpp's "auto", capped here. */
 const DEFAULT_MAX_CONTEXT = 4096;
 /** Compiled JSON-schema grammars kept for reuse (they are per Llama, not per model). */
 const GRAMMAR_CACHE_SIZE = 64;
+
+/** What the runtime tells the gateway about its models. */
+export interface RuntimeEvents {
+  loadChanged(key: string, loaded: boolean): void;
+  threads(key: string, threads: ContextThreads): void;
+}
 
 interface Slot {
   /** Loads and unloads of one model run one after the other. */
@@ -24,21 +30,21 @@ interface Slot {
  */
 export class LlamaRuntime {
   readonly #llama: Promise<Llama>;
-  readonly #onLoadChange: (key: string, loaded: boolean) => void;
+  readonly #events: RuntimeEvents;
   readonly #slots = new Map<string, Slot>();
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
 
-  constructor(llama: Promise<Llama>, onLoadChange: (key: string, loaded: boolean) => void) {
+  constructor(llama: Promise<Llama>, events: RuntimeEvents) {
     this.#llama = llama;
-    this.#onLoadChange = onLoadChange;
+    this.#events = events;
   }
 
   model(key: string, spec: ResolvedModelSpec): Promise<LoadedModel> {
     const slot = this.#slot(key);
     const next = slot.chain.then(async () => {
       if (slot.loaded) return slot.loaded;
-      slot.loaded = await this.#load(spec);
-      this.#onLoadChange(key, true);
+      slot.loaded = await this.#load(key, spec);
+      this.#events.loadChanged(key, true);
       return slot.loaded;
     });
     slot.chain = next.catch(() => undefined);
@@ -51,7 +57,7 @@ export class LlamaRuntime {
       const loaded = slot.loaded;
       slot.loaded = null;
       await loaded?.dispose();
-      this.#onLoadChange(key, false);
+      this.#events.loadChanged(key, false);
     });
     slot.chain = next.catch(() => undefined);
     return next;
@@ -96,7 +102,7 @@ export class LlamaRuntime {
     return slot;
   }
 
-  async #load(spec: ResolvedModelSpec): Promise<LoadedModel> {
+  async #load(key: string, spec: ResolvedModelSpec): Promise<LoadedModel> {
     try {
       await access(spec.path);
     } catch {
@@ -105,15 +111,18 @@ export class LlamaRuntime {
       });
     }
     const llama = await this.#started();
+    // A model's own `threads` wins over the engine's budget, which would otherwise cap it
+    // (node-llama-cpp clamps a context's threads to `maxThreads`); start-up warns when it exceeds the cores.
+    if (llama.maxThreads !== 0 && spec.threads > llama.maxThreads) llama.maxThreads = spec.threads;
     try {
       const model = await llama.loadModel({ modelPath: spec.path });
       try {
         const context = await model.createContext({
           contextSize: spec.contextSize ?? { max: DEFAULT_MAX_CONTEXT },
           sequences: spec.parallel,
-          ...(spec.threads === undefined ? {} : { threads: spec.threads }),
+          threads: spec.threads,
         });
-        return new LoadedModel(model, context, spec);
+        return new LoadedModel(model, context, spec, (threads) => this.#events.threads(key, threads));
       } catch (thrown) {
         await model.dispose();
         throw thrown;

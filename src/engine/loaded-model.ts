@@ -14,9 +14,13 @@ import { FlambeauError } from '../errors/index.js';
 import type { ResolvedModelSpec } from './engine-protocol.js';
 import { scrubbed } from './wire-error.js';
 
+/** The threads llama.cpp's contexts of one model use (`embedding`: null until that context exists). */
+export interface ContextThreads { chat: number; embedding: number | null }
+
 /**
  * One loaded model in the engine process: its chat context with `parallel` sequences, an
- * embedding context made on first use, and the chat wrappers resolved so far.
+ * embedding context made on first use, and the chat wrappers resolved so far. `onThreads`
+ * hears the threads its contexts use, at once and again when the embedding context is made.
  */
 export class LoadedModel {
   readonly model: LlamaModel;
@@ -24,13 +28,16 @@ export class LoadedModel {
   readonly #spec: ResolvedModelSpec;
   readonly #free: LlamaContextSequence[] = [];
   readonly #wrappers = new Map<string, ChatWrapper>();
+  readonly #onThreads: (threads: ContextThreads) => void;
   #embedding: Promise<LlamaEmbeddingContext> | null = null;
 
-  constructor(model: LlamaModel, context: LlamaContext, spec: ResolvedModelSpec) {
+  constructor(model: LlamaModel, context: LlamaContext, spec: ResolvedModelSpec, onThreads: (threads: ContextThreads) => void = () => {}) {
     this.model = model;
     this.context = context;
     this.#spec = spec;
+    this.#onThreads = onThreads;
     for (let i = 0; i < context.totalSequences; i++) this.#free.push(context.getSequence());
+    onThreads({ chat: context.idealThreads, embedding: null });
   }
 
   /**
@@ -72,11 +79,15 @@ export class LoadedModel {
         contextSize,
         // A non-causal (pooled) embedding needs the whole input in one batch; llama.cpp aborts otherwise.
         batchSize: contextSize,
-        ...(this.#spec.threads === undefined ? {} : { threads: this.#spec.threads }),
+        // Explicit: node-llama-cpp's default for embedding contexts is 6 threads, whatever the machine.
+        threads: this.#spec.threads,
       });
-      this.#embedding.catch(() => {
-        this.#embedding = null;
-      });
+      this.#embedding.then(
+        (embedding) => this.#onThreads({ chat: this.context.idealThreads, embedding: embeddingThreads(embedding) }),
+        () => {
+          this.#embedding = null;
+        },
+      );
     }
     return this.#embedding;
   }
@@ -107,6 +118,15 @@ export class LoadedModel {
       { details: { model: this.#spec.name } },
     );
   }
+}
+
+/**
+ * node-llama-cpp 3.21 keeps the embedding context's inner LlamaContext internal; its threads are
+ * read for the status only, and null if a later version moves them.
+ */
+function embeddingThreads(embedding: LlamaEmbeddingContext): number | null {
+  const inner = (embedding as unknown as { _llamaContext?: { idealThreads?: unknown } })._llamaContext;
+  return typeof inner?.idealThreads === 'number' ? inner.idealThreads : null;
 }
 
 function isWrapperName(name: string): name is SpecializedChatWrapperTypeName {

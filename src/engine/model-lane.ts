@@ -19,7 +19,8 @@ interface Waiter {
 export class ModelLane {
   readonly key: string;
   readonly spec: ResolvedModelSpec;
-  loaded = false;
+  #loaded = false;
+  #engineThreads: EngineModelStatus['engineThreads'] = { chat: null, embedding: null };
   readonly #active: Record<RequestKind, number> = { chat: 0, embed: 0 };
   readonly #waiting: Waiter[] = [];
   readonly #totals = { requests: 0, inputTokens: 0, outputTokens: 0 };
@@ -28,6 +29,20 @@ export class ModelLane {
   constructor(key: string, spec: ResolvedModelSpec) {
     this.key = key;
     this.spec = spec;
+  }
+
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  /** An unload (or an engine exit) forgets the threads its contexts reported. */
+  setLoaded(loaded: boolean): void {
+    this.#loaded = loaded;
+    if (!loaded) this.#engineThreads = { chat: null, embedding: null };
+  }
+
+  setEngineThreads(threads: EngineModelStatus['engineThreads']): void {
+    this.#engineThreads = threads;
   }
 
   get queued(): number {
@@ -121,10 +136,12 @@ export class ModelLane {
     return {
       name: this.spec.name,
       path: this.spec.path,
-      loaded: this.loaded,
+      loaded: this.#loaded,
       active: this.#active.chat + this.#active.embed,
       queued: this.#waiting.length,
       parallel: this.spec.parallel,
+      threads: this.spec.threads,
+      engineThreads: { ...this.#engineThreads },
       ...this.#totals,
     };
   }

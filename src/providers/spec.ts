@@ -118,7 +118,12 @@ export interface EmbeddingModel {
 }
 
 /** What `/v1/models` and `flambeau models` show about a model beyond its name. */
-export interface ModelStatus { loaded?: boolean; detail?: string }
+export interface ModelStatus {
+  loaded?: boolean;
+  detail?: string;
+  /** Local models: the CPU threads the engine runs the model with (configured, or the machine's default). */
+  threads?: number;
+}
 
 /** A configured provider instance. Created once at start-up by the registry. */
 export interface Provider {

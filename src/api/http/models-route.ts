@@ -18,6 +18,7 @@ function modelObject(entry: CatalogEntry, created: number): Record<string, unkno
       locality: entry.locality,
       embeddings: entry.embedding !== undefined,
       ...(status.loaded === undefined ? {} : { loaded: status.loaded }),
+      ...(status.threads === undefined ? {} : { threads: status.threads }),
     },
   };
 }

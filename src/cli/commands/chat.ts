@@ -3,6 +3,7 @@ import { resolveClientSettings } from '../../config/client-settings.js';
 import { GatewayClient } from '../client.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
+import { terminalSafe, terminalSafeProse } from '../terminal-text.js';
 
 export function registerChat(program: Command): void {
   program
@@ -33,8 +34,12 @@ export function registerChat(program: Command): void {
       let usage: { prompt_tokens?: number; completion_tokens?: number; estimated?: boolean } | undefined;
       for await (const chunk of client.streamJson('/v1/chat/completions', body, controller.signal)) {
         const choice = (chunk.choices as { delta?: { content?: string; tool_calls?: { function?: { name?: string; arguments?: string } }[] } }[] | undefined)?.[0];
-        if (choice?.delta?.content) process.stdout.write(choice.delta.content);
-        for (const call of choice?.delta?.tool_calls ?? []) process.stdout.write(`${call.function?.name ? `\n[tool call] ${call.function.name} ` : ''}${call.function?.arguments ?? ''}`);
+        // The answer is text from a model (steerable by a document or a web page): it keeps its
+        // line breaks, but no escape sequence in it reaches the terminal.
+        if (choice?.delta?.content) process.stdout.write(terminalSafeProse(choice.delta.content));
+        for (const call of choice?.delta?.tool_calls ?? []) {
+          process.stdout.write(`${call.function?.name ? `\n[tool call] ${terminalSafe(call.function.name)} ` : ''}${terminalSafeProse(call.function?.arguments ?? '')}`);
+        }
         if (chunk.usage) usage = chunk.usage as typeof usage;
       }
       process.stdout.write('\n');

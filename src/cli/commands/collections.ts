@@ -5,6 +5,7 @@ import { createKnowledge } from '../../knowledge/index.js';
 import { openStore } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { printTable } from '../table.js';
+import { jsonText } from '../terminal-text.js';
 
 /** In-process like `ingest`: it reads the home folder's index, no model and no server needed. */
 export function registerCollections(program: Command): void {
@@ -33,7 +34,7 @@ export function registerCollections(program: Command): void {
         const models = knowledge.db.embeddingModels();
         const list = knowledge.collections().map((c) => ({ ...c, embeddingModels: models.get(c.name) ?? [] }));
         if (opts.json === true) {
-          process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          process.stdout.write(`${jsonText(list)}\n`);
           return;
         }
         if (list.length === 0) {

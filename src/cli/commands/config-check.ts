@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { Secret } from '../../config/secret.js';
+import { threadsWarnings } from '../../engine/engine-threads.js';
 import { printTable } from '../table.js';
+import { safe } from '../terminal-text.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('Inspect the configuration.');
@@ -14,7 +16,7 @@ export function registerConfig(program: Command): void {
     .action((opts: { config?: string; home?: string; model: string[] }) => {
       const loaded = loadConfig({ configPath: opts.config, home: opts.home, modelPaths: opts.model });
       const out = (text: string) => process.stdout.write(text);
-      out(`config file: ${loaded.configPath ?? '(none: embedded defaults)'}\nhome: ${loaded.home}\n\n`);
+      out(safe`config file: ${loaded.configPath ?? '(none: embedded defaults)'}\nhome: ${loaded.home}\n\n`);
       printTable(
         ['SETTING', 'VALUE', 'SOURCE'],
         loaded.explain.map((s) => [s.key, show(s.value, s.secret), s.source]),
@@ -29,7 +31,7 @@ export function registerConfig(program: Command): void {
         ['MODEL', 'PROVIDER', 'UPSTREAM / FILE', 'FROM'],
         loaded.models.map((m) => [m.name, m.provider, m.path ?? m.model, m.origin]),
       );
-      for (const warning of loaded.warnings) out(`\nwarning: ${warning}`);
+      for (const warning of [...loaded.warnings, ...threadsWarnings(loaded)]) out(safe`\nwarning: ${warning}`);
       out(`\nOK: configuration is valid (${loaded.providers.length} providers, ${loaded.models.length} models).\n`);
     });
 }

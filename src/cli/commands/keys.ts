@@ -6,6 +6,7 @@ import { GatewayClient } from '../client.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
 import { printTable } from '../table.js';
+import { jsonText, safe } from '../terminal-text.js';
 
 /** The admin API's key object (see api/http/admin-wire.ts). */
 export interface KeyJson {
@@ -83,11 +84,11 @@ export function registerKeys(program: Command): void {
       }
       const created = await new GatewayClient(resolveClientSettings(opts)).sendJson<KeyJson>('POST', '/admin/keys', body);
       if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+        process.stdout.write(`${jsonText(created)}\n`);
         return;
       }
-      process.stdout.write(`Created key ${created.id} "${created.name}"${created.team === null ? '' : ` in team ${created.team}`}.\n`);
-      process.stdout.write(`The key, shown this once (flambeau keeps only its hash):\n  ${created.key ?? ''}\n`);
+      process.stdout.write(safe`Created key ${created.id} "${created.name}"${created.team === null ? '' : ` in team ${created.team}`}.\n`);
+      process.stdout.write(safe`The key, shown this once (flambeau keeps only its hash):\n  ${created.key ?? ''}\n`);
     });
 
   common(keys.command('list'))
@@ -96,7 +97,7 @@ export function registerKeys(program: Command): void {
     .action(async (opts: ServerFlags & { json?: boolean }) => {
       const list = await new GatewayClient(resolveClientSettings(opts)).getJson<{ data: KeyJson[] }>('/admin/keys');
       if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(list.data, null, 2)}\n`);
+        process.stdout.write(`${jsonText(list.data)}\n`);
         return;
       }
       printTable(
@@ -112,7 +113,7 @@ export function registerKeys(program: Command): void {
     .action(async (id: string, opts: ServerFlags & { json?: boolean }) => {
       const key = await new GatewayClient(resolveClientSettings(opts)).getJson<KeyJson>(`/admin/keys/${encodeURIComponent(id)}`);
       if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(key, null, 2)}\n`);
+        process.stdout.write(`${jsonText(key)}\n`);
         return;
       }
       const spend = key.spend === undefined ? '-' : `$${key.spend.spent_usd} spent, $${key.spend.reserved_usd} held this ${key.spend.period}${key.spend.resets_at === null ? '' : ` (resets ${key.spend.resets_at})`}`;
@@ -122,7 +123,7 @@ export function registerKeys(program: Command): void {
         ['budget', describeBudget(key.budget)], ['spend', spend], ['rpm', String(key.rpm ?? '-')], ['tpm', String(key.tpm ?? '-')],
         ['created', key.created_at], ['expires', key.expires_at ?? 'never'], ['revoked', key.revoked_at ?? '-'], ['last used', key.last_used_at ?? 'never'],
       ];
-      for (const [label, value] of rows) process.stdout.write(`${label.padEnd(12)}${value}\n`);
+      for (const [label, value] of rows) process.stdout.write(`${label.padEnd(12)}${safe`${value}`}\n`);
     });
 
   common(keys.command('revoke'))
@@ -130,6 +131,6 @@ export function registerKeys(program: Command): void {
     .argument('<id>', 'key id')
     .action(async (id: string, opts: ServerFlags) => {
       const key = await new GatewayClient(resolveClientSettings(opts)).sendJson<KeyJson & { revoked: boolean }>('DELETE', `/admin/keys/${encodeURIComponent(id)}`);
-      process.stdout.write(key.revoked ? `Revoked key ${key.id} "${key.name}".\n` : `Key ${key.id} was already revoked (${key.revoked_at ?? ''}).\n`);
+      process.stdout.write(key.revoked ? safe`Revoked key ${key.id} "${key.name}".\n` : safe`Key ${key.id} was already revoked (${key.revoked_at ?? ''}).\n`);
     });
 }

@@ -11,8 +11,9 @@ import { CliExit, EXIT } from '../exit-codes.js';
 import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
 import { printTable } from '../table.js';
 import { printAdded } from './pull.js';
+import { jsonText, safe } from '../terminal-text.js';
 
-interface ModelRow { id: string; owned_by: string; flambeau?: { locality?: string; upstream_model?: string; provider_type?: string; loaded?: boolean; embeddings?: boolean } }
+interface ModelRow { id: string; owned_by: string; flambeau?: { locality?: string; upstream_model?: string; provider_type?: string; loaded?: boolean; embeddings?: boolean; threads?: number } }
 
 const HOME_HELP = 'home folder (default FLAMBEAU_HOME or ~/.flambeau)';
 
@@ -84,7 +85,7 @@ export function registerModels(program: Command): void {
         if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
         const canary = opts.canary === undefined ? undefined : Number(opts.canary);
         const p = h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
-        process.stdout.write(p.canary !== null ? `${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n` : `${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`);
+        process.stdout.write(p.canary !== null ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n` : safe`${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`);
       }));
 
   models
@@ -95,7 +96,7 @@ export function registerModels(program: Command): void {
     .action(async (name: string, opts: { home?: string }) =>
       withHome(opts.home, (h) => {
         const p = h.registry.rollback(name);
-        process.stdout.write(`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
+        process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
       }));
 
   models
@@ -110,7 +111,7 @@ export function registerModels(program: Command): void {
     .description('The built-in list of well-known open-weight models `flambeau pull NAME` accepts, with their licences.')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
-      if (opts.json === true) return void process.stdout.write(`${JSON.stringify(KNOWN_MODELS, null, 2)}\n`);
+      if (opts.json === true) return void process.stdout.write(`${jsonText(KNOWN_MODELS)}\n`);
       printTable(['NAME', 'SIZE', 'QUANT', 'LICENCE', 'COMMERCIAL', 'SOURCE'], KNOWN_MODELS.map((m) => [
         m.name, `~${formatBytes(m.approxSizeMb * 1e6)}`, m.quantisation, [m.licence, ...m.alsoLicensedUnder].join(' + '),
         [m.licence, ...m.alsoLicensedUnder].every((id) => LICENCES[id]?.commercial === true) ? 'yes' : 'no', m.ref,
@@ -121,10 +122,10 @@ export function registerModels(program: Command): void {
 async function listServer(opts: ServerFlags & { json?: boolean }): Promise<void> {
   const client = new GatewayClient(resolveClientSettings(opts));
   const list = await client.getJson<{ data: ModelRow[] }>('/v1/models');
-  if (opts.json === true) return void process.stdout.write(`${JSON.stringify(list.data, null, 2)}\n`);
+  if (opts.json === true) return void process.stdout.write(`${jsonText(list.data)}\n`);
   printTable(
-    ['MODEL', 'PROVIDER', 'TYPE', 'LOCALITY', 'UPSTREAM', 'LOADED'],
-    list.data.map((m) => [m.id, m.owned_by, m.flambeau?.provider_type ?? '', m.flambeau?.locality ?? '', m.flambeau?.upstream_model ?? '', m.flambeau?.loaded === undefined ? '-' : m.flambeau.loaded ? 'yes' : 'no']),
+    ['MODEL', 'PROVIDER', 'TYPE', 'LOCALITY', 'UPSTREAM', 'LOADED', 'THREADS'],
+    list.data.map((m) => [m.id, m.owned_by, m.flambeau?.provider_type ?? '', m.flambeau?.locality ?? '', m.flambeau?.upstream_model ?? '', m.flambeau?.loaded === undefined ? '-' : m.flambeau.loaded ? 'yes' : 'no', m.flambeau?.threads === undefined ? '-' : String(m.flambeau.threads)]),
   );
 }
 
@@ -145,7 +146,7 @@ async function listLocal(h: ModelHome, json: boolean): Promise<void> {
     const file = files.find((f) => f.sha256 === current?.sha256);
     return { name, current: p?.current ?? null, canary: p?.canary ?? null, canaryPercent: p?.canaryPercent ?? null, versions: h.registry.versions(name).length, sha256: current?.sha256 ?? null, size: file?.size ?? null, quantisation: file?.gguf.quantisation ?? null, licence: file?.licence.id ?? null };
   });
-  if (json) return void process.stdout.write(`${JSON.stringify({ served: rows, files }, null, 2)}\n`);
+  if (json) return void process.stdout.write(`${jsonText({ served: rows, files })}\n`);
   printTable(['NAME', 'VERSION', 'CANARY', 'SIZE', 'QUANT', 'LICENCE', 'SHA256'], rows.map((r) => [
     r.name, `v${r.current} of ${r.versions}`, r.canary === null ? '-' : `v${r.canary} ${r.canaryPercent}%`, r.size === null ? '?' : formatBytes(r.size), r.quantisation ?? '?', r.licence ?? 'unknown', (r.sha256 ?? '').slice(0, 12),
   ]));
@@ -157,9 +158,9 @@ async function show(h: ModelHome, name: string, json: boolean): Promise<void> {
   const sha = pointer === undefined ? name : versions.find((v) => v.version === pointer.current)?.sha256;
   const model = sha === undefined || !/^[0-9a-f]{64}$/.test(sha) ? null : await h.store.readManifest(sha);
   if (model === null) throw new CliExit(EXIT.requestFailed, `error: no served name or file "${name}" in ${h.home} (see \`flambeau models list --local\`).`);
-  if (json) return void process.stdout.write(`${JSON.stringify({ name, pointer: pointer ?? null, versions, model }, null, 2)}\n`);
+  if (json) return void process.stdout.write(`${jsonText({ name, pointer: pointer ?? null, versions, model })}\n`);
   const out: string[] = [];
-  const add = (k: string, v: string) => out.push(`${k.padEnd(14)}${v}`);
+  const add = (k: string, v: string) => out.push(`${k.padEnd(14)}${safe`${v}`}`);
   const g = model.gguf;
   add('name', name);
   add('architecture', g.architecture ?? 'unknown');
@@ -198,14 +199,14 @@ async function remove(h: ModelHome, name: string): Promise<void> {
       await h.store.remove(sha);
       deleted.push(sha.slice(0, 12));
     }
-    process.stdout.write(`${name} removed${deleted.length === 0 ? '' : `; deleted ${deleted.join(', ')}`}.\n`);
+    process.stdout.write(safe`${name} removed${deleted.length === 0 ? '' : `; deleted ${deleted.join(', ')}`}.\n`);
     return;
   }
   if (/^[0-9a-f]{64}$/.test(name) && (await h.store.readManifest(name)) !== null) {
     const users = h.registry.usersOf(name);
     if (users.length > 0) throw new CliExit(EXIT.requestFailed, `error: ${name.slice(0, 12)} is used by ${users.join(', ')}; remove those names first.`);
     await h.store.remove(name);
-    process.stdout.write(`deleted ${name.slice(0, 12)}.\n`);
+    process.stdout.write(safe`deleted ${name.slice(0, 12)}.\n`);
     return;
   }
   throw new CliExit(EXIT.requestFailed, `error: no served name or file "${name}" in ${h.home}.`);

@@ -12,6 +12,7 @@ import {
   trainComplexityModel,
 } from '../../router/complexity/index.js';
 import { CliExit, EXIT } from '../exit-codes.js';
+import { safe } from '../terminal-text.js';
 
 /** Offline, in-process (like `eval`): fit and measure the complexity score on labelled prompts. */
 export function registerRouter(program: Command): void {
@@ -32,7 +33,7 @@ export function registerRouter(program: Command): void {
       const scorer = createComplexityScorer(model);
       const evaluation = evaluateScores(rows, rows.map((row) => scorer.score(row.prompt)));
       process.stdout.write(`${formatRouterEvaluation(evaluation, 'refit (on its own training data: optimistic)')}\n`);
-      process.stdout.write(`\nwrote ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s; use it with routing.complexity_weights: ${out}\n`);
+      process.stdout.write(safe`\nwrote ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s; use it with routing.complexity_weights: ${out}\n`);
     });
   router
     .command('eval')

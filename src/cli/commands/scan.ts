@@ -5,6 +5,7 @@ import { createPrivacyGuard } from '../../privacy/index.js';
 import { scanReport } from '../../privacy/scan-report.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { printTable } from '../table.js';
+import { jsonText, safe } from '../terminal-text.js';
 
 /** Runs in-process, like `serve`: an operator checks a document without a server or a network. */
 export function registerScan(program: Command): void {
@@ -21,7 +22,7 @@ export function registerScan(program: Command): void {
       const text = file === '-' ? await readStdin() : readText(file);
       const report = scanReport(createPrivacyGuard(config.privacy), text);
       if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        process.stdout.write(`${jsonText(report)}\n`);
       } else {
         const lines = lineStarts(text);
         printTable(
@@ -32,7 +33,7 @@ export function registerScan(program: Command): void {
           }),
         );
         const totals = Object.entries(report.findings).map(([type, n]) => `${type} ${n}`).join(', ');
-        process.stdout.write(`\n${report.spans.length === 0 ? 'nothing found' : `found: ${totals}`}${report.failures.length > 0 ? `; detectors that failed: ${report.failures.join(', ')}` : ''}\n`);
+        process.stdout.write(safe`\n${report.spans.length === 0 ? 'nothing found' : `found: ${totals}`}${report.failures.length > 0 ? `; detectors that failed: ${report.failures.join(', ')}` : ''}\n`);
       }
       if (opts.failOnFindings === true && report.spans.length > 0) process.exitCode = EXIT.requestFailed;
     });

@@ -3,6 +3,7 @@ import { resolveClientSettings } from '../../config/client-settings.js';
 import { GatewayClient } from '../client.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { collect, KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
+import { jsonText, safe } from '../terminal-text.js';
 
 interface WireHit {
   collection: string;
@@ -44,7 +45,7 @@ export function registerSearch(program: Command): void {
       const body = { query, k, mode: opts.mode, ...(opts.collection.length === 0 ? {} : { collections: opts.collection }), ...(Object.keys(filters).length === 0 ? {} : { filters }) };
       const result = await new GatewayClient(resolveClientSettings(opts)).sendJson<{ data: WireHit[] }>('POST', '/v1/knowledge/search', body);
       if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
+        process.stdout.write(`${jsonText(result.data)}\n`);
         return;
       }
       if (result.data.length === 0) process.stdout.write('nothing found\n');
@@ -52,7 +53,7 @@ export function registerSearch(program: Command): void {
         const c = hit.citation;
         const where = [c.path, c.page === null ? null : `p. ${c.page}`, c.heading, c.sender === null ? null : `from ${c.sender}`].filter((p) => p !== null).join(' · ');
         const excerpt = hit.text.replace(/\s+/g, ' ');
-        process.stdout.write(`[${i + 1}] ${where}  (${hit.collection}, score ${hit.score.toFixed(4)})\n    ${excerpt.length > 240 ? `${excerpt.slice(0, 239)}…` : excerpt}\n`);
+        process.stdout.write(safe`[${i + 1}] ${where}  (${hit.collection}, score ${hit.score.toFixed(4)})\n    ${excerpt.length > 240 ? `${excerpt.slice(0, 239)}…` : excerpt}\n`);
       });
     });
 }

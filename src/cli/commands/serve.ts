@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { startGateway } from '../../main.js';
 import { collect } from '../options.js';
+import { safe } from '../terminal-text.js';
 
 export function registerServe(program: Command): void {
   program
@@ -14,13 +15,13 @@ export function registerServe(program: Command): void {
     .option('--model <path.gguf>', 'serve this GGUF file too, named after its file stem (repeatable)', collect, [])
     .action(async (opts: { config?: string; host?: string; port?: string; home?: string; model: string[] }) => {
       const config = loadConfig({ configPath: opts.config, home: opts.home, flags: { host: opts.host, port: opts.port }, modelPaths: opts.model });
-      for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+      for (const warning of config.warnings) process.stderr.write(safe`warning: ${warning}\n`);
       const gateway = await startGateway(config);
       if (gateway.masterKeyGenerated) {
-        process.stdout.write(`Generated a master key (shown once; kept in ${gateway.masterKeyPath}, mode 600):\n  ${gateway.masterKey.reveal()}\n`);
+        process.stdout.write(safe`Generated a master key (shown once; kept in ${gateway.masterKeyPath}, mode 600):\n  ${gateway.masterKey.reveal()}\n`);
       }
       const models = gateway.catalog.list().map((m) => `${m.name} (${m.locality})`);
-      process.stdout.write(`flambeau ${models.length === 0 ? 'has no models yet: flambeau pull NAME, put .gguf files in ' + config.home + '/models, or pass --model' : 'serves ' + models.join(', ')}\n`);
+      process.stdout.write(safe`flambeau ${models.length === 0 ? 'has no models yet: flambeau pull NAME, put .gguf files in ' + config.home + '/models, or pass --model' : 'serves ' + models.join(', ')}\n`);
       process.stdout.write(`listening on ${gateway.url}\n`);
       let stopping = false;
       const stop = (signal: string) => {

@@ -5,6 +5,7 @@ import { GatewayClient } from '../client.js';
 import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
 import { printTable } from '../table.js';
 import { describeBudget, parseFlag, parsePerMinute } from './keys.js';
+import { jsonText, safe } from '../terminal-text.js';
 
 interface TeamJson {
   name: string;
@@ -30,7 +31,7 @@ export function registerTeams(program: Command): void {
       if (opts.rpm !== undefined) body.rpm = parsePerMinute(opts.rpm, '--rpm');
       if (opts.tpm !== undefined) body.tpm = parsePerMinute(opts.tpm, '--tpm');
       const team = await new GatewayClient(resolveClientSettings(opts)).sendJson<TeamJson>('POST', '/admin/teams', body);
-      process.stdout.write(`Team ${team.name}: budget ${describeBudget(team.budget)}, rpm ${team.rpm ?? '-'}, tpm ${team.tpm ?? '-'}.\n`);
+      process.stdout.write(safe`Team ${team.name}: budget ${describeBudget(team.budget)}, rpm ${team.rpm ?? '-'}, tpm ${team.tpm ?? '-'}.\n`);
     });
 
   common(teams.command('list'))
@@ -39,7 +40,7 @@ export function registerTeams(program: Command): void {
     .action(async (opts: ServerFlags & { json?: boolean }) => {
       const list = await new GatewayClient(resolveClientSettings(opts)).getJson<{ data: TeamJson[] }>('/admin/teams');
       if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(list.data, null, 2)}\n`);
+        process.stdout.write(`${jsonText(list.data)}\n`);
         return;
       }
       printTable(['TEAM', 'BUDGET', 'RPM', 'TPM', 'UPDATED'], list.data.map((t) => [t.name, describeBudget(t.budget), String(t.rpm ?? '-'), String(t.tpm ?? '-'), t.updated_at.slice(0, 10)]));

@@ -7,6 +7,7 @@ import { CliExit, EXIT } from '../exit-codes.js';
 import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
 import { printTable } from '../table.js';
 import { parseFlag } from './keys.js';
+import { jsonText } from '../terminal-text.js';
 
 interface Totals { requests: number; errors: number; input_tokens: number; output_tokens: number; estimated: number; cost_usd: number }
 interface UsageJson { by: string; since: string | null; data: (Totals & { group: string; label?: string })[]; total: Totals }
@@ -36,7 +37,7 @@ export function registerUsage(program: Command): void {
       }
       const usage = await new GatewayClient(resolveClientSettings(opts)).getJson<UsageJson>(`/admin/usage?${query}`);
       if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(usage, null, 2)}\n`);
+        process.stdout.write(`${jsonText(usage)}\n`);
         return;
       }
       const row = (group: string, t: Totals) => [group, String(t.requests), String(t.errors), String(t.input_tokens), String(t.output_tokens), formatUsd(t.cost_usd)];

@@ -16,8 +16,11 @@ export function createLlamaCppProvider(settings: { id: string; locality: Localit
     locality,
     chatModel: (binding: ModelBinding) => new LlamaCppChatModel(id, locality, binding, toModelSpec(binding), engine),
     embeddingModel: (binding: ModelBinding) => new LlamaCppEmbeddingModel(id, locality, binding, toModelSpec(binding), engine),
-    status: (binding: ModelBinding): ModelStatus =>
-      binding.path === undefined ? { loaded: false, detail: 'no GGUF file path' } : { loaded: engine.isLoaded(toModelSpec(binding)) },
+    status: (binding: ModelBinding): ModelStatus => {
+      if (binding.path === undefined) return { loaded: false, detail: 'no GGUF file path' };
+      const spec = toModelSpec(binding);
+      return { loaded: engine.isLoaded(spec), threads: engine.threads(spec) };
+    },
     close: async () => {},
   };
 }
