@@ -1,3 +1,4 @@
+import { toNano } from '../auth/budget-columns.js';
 import type { BudgetLedger, Reservation } from '../auth/budget-ledger.js';
 import { actorOf, type KeyPrincipal } from '../auth/principal.js';
 import { FlambeauError } from '../errors/index.js';
@@ -29,6 +30,8 @@ export interface RequestOutcome {
   /** Completed usage (estimated counts when the upstream gave none); null when no model ran. */
   usage: Usage | null;
   costUsd: number;
+  /** What the budget held for the request before the call (null: nothing was reserved). A cost above it is audited as an anomaly. */
+  heldUsd?: number | null;
   latencyMs: number;
   /** Request and answer text: dropped by the audit log unless `audit.include_content` is on. */
   content?: { request?: unknown; answer?: unknown };
@@ -92,6 +95,9 @@ export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; 
           },
           deps.clock?.(),
         );
+        if (costOverHold(outcome)) {
+          deps.audit.append({ type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd }, deps.clock?.());
+        }
         if (settle !== undefined) {
           if (deps.ledger === undefined) throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
           deps.ledger.settle(settle.reservation, outcome.costUsd);
@@ -100,4 +106,9 @@ export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; 
       });
     },
   };
+}
+
+/** True when the request cost more than its hold: the hold was not the bound it should be. */
+export function costOverHold(outcome: Pick<RequestOutcome, 'costUsd' | 'heldUsd'>): boolean {
+  return outcome.heldUsd != null && toNano(outcome.costUsd) > toNano(outcome.heldUsd);
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { createAuditLog } from '../../src/audit/index.js';
+import { inputTokenBound } from '../../src/gateway/usage-estimate.js';
 import { openStore } from '../../src/store/store.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
@@ -95,9 +96,9 @@ describe('keys, scopes, budgets, rate limits, usage and audit through the real s
       return explainRes.usage!;
     })();
     assert.ok(perCall.prompt_tokens > 0);
-    // Worst case per call = (estimated input + 20) / 1e6 USD; give room for exactly 10 of them.
-    const inputEstimate = 3 + 4 + Math.ceil('count to three'.length / 4);
-    const hold = (inputEstimate + 20) / 1e6;
+    // Worst case per call = (input bound + 20) / 1e6 USD; give room for exactly 10 of them.
+    const inputBound = inputTokenBound({ model: 'cloud-small', messages: [{ role: 'user', content: 'count to three' }], maxTokens: 20 });
+    const hold = (inputBound + 20) / 1e6;
     const made = await newKey({ name: 'budgeted', budget: { usd: hold * 10 + hold / 2, period: 'month' } });
     const c = clientFor(made.key);
     // A slow upstream keeps every hold open while the 50 calls arrive: no settle frees room early.

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestRecorder } from '../../audit/request-outcome.js';
+import { costOverHold, type RequestRecorder } from '../../audit/request-outcome.js';
 import type { BudgetLedger } from '../../auth/budget-ledger.js';
 import type { KeyStore } from '../../auth/key-store.js';
 import { keyIdOf } from '../../auth/key-token.js';
@@ -7,6 +7,7 @@ import type { Endpoint } from '../../auth/principal.js';
 import { rateLimitHeadersOf, type RateLimiter } from '../../auth/rate-limiter.js';
 import { checkScope } from '../../auth/scope.js';
 import { FlambeauError } from '../../errors/index.js';
+import type { Logger } from '../../log/logger.js';
 import type { RequestContext } from './request-context.js';
 
 export interface AccountingDeps {
@@ -15,6 +16,8 @@ export interface AccountingDeps {
   limiter: RateLimiter;
   /** Null when `audit.enabled` is false: holds are then settled directly, nothing is written. */
   recorder: RequestRecorder | null;
+  /** Where accounting anomalies are reported (facts only, never text). */
+  logger: Logger;
 }
 
 /**
@@ -59,6 +62,16 @@ export function recordRequest(ctx: RequestContext, deps: AccountingDeps): void {
   const success = ctx.status >= 200 && ctx.status < 300 && ctx.errorCode === null;
   if (ctx.reservation !== null && !success && ctx.usage === null) deps.ledger.release(ctx.reservation);
   const settle = ctx.reservation !== null && (success || ctx.usage !== null) ? { reservation: ctx.reservation } : undefined;
+  const heldUsd = ctx.reservation?.amountUsd ?? null;
+  if (costOverHold({ costUsd: ctx.costUsd, heldUsd })) {
+    deps.logger.warn('accounting anomaly: a request cost more than its budget hold', {
+      requestId: ctx.id,
+      keyId: ctx.principal?.keyId ?? null,
+      team: ctx.principal?.team?.id ?? null,
+      heldUsd,
+      actualUsd: ctx.costUsd,
+    });
+  }
   if (deps.recorder === null) {
     if (settle !== undefined) deps.ledger.settle(settle.reservation, ctx.costUsd);
   } else deps.recorder.recordRequestOutcome(
@@ -78,6 +91,7 @@ export function recordRequest(ctx: RequestContext, deps: AccountingDeps): void {
       errorCode: ctx.errorCode,
       usage: ctx.usage,
       costUsd: ctx.costUsd,
+      heldUsd,
       latencyMs: performance.now() - ctx.t0,
     },
     settle,
