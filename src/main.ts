@@ -112,7 +112,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const ledger = createBudgetLedger({ db: store.db });
     const usage = createUsageLog(store.db);
     const audit = createAuditLog({ db: store.db, includeContent: config.audit.includeContent });
-    const recorder = config.audit.enabled ? createRequestRecorder({ usage, audit, ledger }) : null;
+    const recorder = config.audit.enabled ? createRequestRecorder({ usage, audit, ledger, requestLog }) : null;
     limiter = config.rateLimit.redisUrl === null
       ? createMemoryRateLimiter()
       : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });

@@ -9,6 +9,7 @@ import { createBudgetLedger } from '../auth/budget-ledger.js';
 import { MASTER_PRINCIPAL, type KeyPrincipal } from '../auth/principal.js';
 import { FlambeauError } from '../errors/index.js';
 import { openStore, type Store } from '../store/store.js';
+import { createRequestLog } from '../usage/request-log.js';
 import { createUsageLog } from '../usage/usage-log.js';
 import { createAuditLog } from './audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from './request-outcome.js';
@@ -70,6 +71,34 @@ describe('recordRequestOutcome', () => {
     assert.throws(() => recorder.recordRequestOutcome(outcome('r2'), { reservation: { id: null, keyId: null, team: null, amountUsd: 0 } }), FlambeauError);
     assert.deepEqual(usage.forRequest('r2'), []);
     assert.equal(audit.head(), null);
+  });
+
+  it('writes the request log row in the same transaction: all three rows or none', () => {
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db });
+    const requestLog = createRequestLog(store.db);
+    const recorder = createRequestRecorder({ usage, audit, requestLog });
+    recorder.recordRequestOutcome(outcome('logged', { log: { ttftMs: 4, streamed: true } }));
+    // No flush: the row is on disk when recordRequestOutcome returns, not queued.
+    const row = store.db.prepare('SELECT id, ttft_ms, streamed, input_tokens FROM request_log WHERE id = ?').get('logged');
+    assert.deepEqual(row, { id: 'logged', ttft_ms: 4, streamed: 1, input_tokens: 100 });
+    assert.throws(() => recorder.recordRequestOutcome(outcome('rolled-back', { log: { ttftMs: null, streamed: false } }), { reservation: { id: null, keyId: null, team: null, amountUsd: 0 } }), FlambeauError);
+    assert.equal(store.db.prepare('SELECT COUNT(*) FROM request_log WHERE id = ?').pluck().get('rolled-back'), 0);
+    assert.deepEqual(usage.forRequest('rolled-back'), []);
+  });
+
+  it('stores a model name the gateway does not serve as a label, the same in usage, request log and audit', () => {
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db });
+    const recorder = createRequestRecorder({ usage, audit, requestLog: createRequestLog(store.db), labelKey: Buffer.alloc(32, 7) });
+    const record = recorder.recordRequestOutcome(outcome('unknown', { model: 'DE89370400440532013000', status: 404, errorCode: 'model_not_found', log: { ttftMs: null, streamed: false } }));
+    const label = record.event.type === 'request' ? record.event.model : null;
+    assert.match(label ?? '', /^hmac:[0-9a-f]{12}$/);
+    assert.equal(label, recorder.label('DE89370400440532013000'));
+    assert.equal(usage.forRequest('unknown')[0]?.model, label);
+    assert.equal(store.db.prepare('SELECT model FROM request_log WHERE id = ?').pluck().get('unknown'), label);
+    const known = recorder.recordRequestOutcome(outcome('known', { modelKnown: true }));
+    assert.equal(known.event.type === 'request' && known.event.model, 'gpt-small');
   });
 
   it('audits an unauthenticated request as anonymous, with no usage row', async () => {

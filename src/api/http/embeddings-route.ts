@@ -10,6 +10,7 @@ import { readJsonBody } from './read-json-body.js';
 import { targetHeaders, type RequestContext } from './request-context.js';
 import { sendJson } from './send.js';
 import { invalidRequestFrom } from './zod-issue.js';
+import { MAX_MODEL_NAME_CHARS } from './chat-completions-wire.js';
 import { admitRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
 import { checkScope } from '../../auth/scope.js';
 import { worstCaseCostUsd } from '../../auth/price.js';
@@ -17,7 +18,7 @@ import { actualCost, priceOf } from '../../gateway/budget-hold.js';
 import { embedInputTokenBound, estimateTokens } from '../../gateway/usage-estimate.js';
 
 const embeddingsBody = z.looseObject({
-  model: z.string().min(1),
+  model: z.string().min(1).max(MAX_MODEL_NAME_CHARS),
   input: z.union([z.string(), z.array(z.string()).min(1).max(2048)], {
     error: 'must be a string or an array of strings (token arrays are not supported)',
   }),
