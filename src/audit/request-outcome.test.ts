@@ -11,6 +11,7 @@ import { FlambeauError } from '../errors/index.js';
 import { openStore, type Store } from '../store/store.js';
 import { createRequestLog } from '../usage/request-log.js';
 import { createUsageLog } from '../usage/usage-log.js';
+import { AUDIT_HEAD_FILE, ensureAuditKey } from './audit-key.js';
 import { createAuditLog } from './audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from './request-outcome.js';
 
@@ -122,6 +123,7 @@ describe('durability', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flambeau-kill-'));
     const path = join(dir, 'flambeau.db');
     openStore(path).close(); // migrate once, before the writers race
+    ensureAuditKey(dir); // one key for both writers, as one home folder has
     const worker = fileURLToPath(new URL('./__fixtures__/append-loop-child.ts', import.meta.url));
     const acked = new Set<string>();
     const children: ChildProcess[] = [];
@@ -157,9 +159,11 @@ describe('durability', () => {
 
       const store = openStore(path);
       try {
-        const audit = createAuditLog({ db: store.db });
+        // Keyed: every MAC, the head file both writers updated (it may lag the last commit, never lead it) and the usage links.
+        const audit = createAuditLog({ db: store.db, keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE), readOnly: true } });
         const result = await audit.verify();
         assert.equal(result.ok, true, JSON.stringify(result));
+        assert.equal(result.ok && result.keyedFrom, 1);
         const inAudit = new Set(store.db.prepare("SELECT json_extract(body, '$.event.requestId') FROM audit_log").pluck().all() as string[]);
         const inUsage = new Set(store.db.prepare('SELECT request_id FROM usage_log').pluck().all() as string[]);
         const missing = [...acked].filter((id) => !inAudit.has(id) || !inUsage.has(id));

@@ -70,24 +70,6 @@ export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; 
       const actor = actorOf(outcome.principal, outcome.claimedKeyId ?? null);
       const tokens = outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
       return deps.audit.atomically(() => {
-        if (outcome.principal !== null) deps.usage.append({
-          requestId: outcome.requestId,
-          at: outcome.startedAt,
-          keyId: actor.keyId,
-          team: actor.team,
-          endpoint: outcome.endpoint,
-          model: outcome.model,
-          provider: outcome.provider,
-          upstreamModel: outcome.upstreamModel,
-          locality: outcome.locality,
-          inputTokens: tokens?.input ?? null,
-          outputTokens: tokens?.output ?? null,
-          tokensEstimated: tokens?.estimated ?? false,
-          costUsd: outcome.costUsd,
-          latencyMs: outcome.latencyMs,
-          status: outcome.status,
-          errorCode: outcome.errorCode,
-        });
         const record = deps.audit.append(
           {
             type: 'request',
@@ -108,6 +90,26 @@ export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; 
           },
           deps.clock?.(),
         );
+        if (outcome.principal !== null) deps.usage.append({
+          requestId: outcome.requestId,
+          at: outcome.startedAt,
+          keyId: actor.keyId,
+          team: actor.team,
+          endpoint: outcome.endpoint,
+          model: outcome.model,
+          provider: outcome.provider,
+          upstreamModel: outcome.upstreamModel,
+          locality: outcome.locality,
+          inputTokens: tokens?.input ?? null,
+          outputTokens: tokens?.output ?? null,
+          tokensEstimated: tokens?.estimated ?? false,
+          costUsd: outcome.costUsd,
+          latencyMs: outcome.latencyMs,
+          status: outcome.status,
+          errorCode: outcome.errorCode,
+          // The audit record carries the same cost and tokens: verify cross-checks them.
+          auditSeq: record.seq,
+        });
         if (outcome.log !== undefined) deps.requestLog?.write(requestRecordOf(outcome, outcome.log));
         if (costOverHold(outcome)) {
           deps.audit.append({ type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd }, deps.clock?.());
