@@ -1,3 +1,4 @@
+import { FlambeauError } from '../errors/index.js';
 import type { Findings } from '../privacy/index.js';
 import type { ChatMessage, ChatRequest, ChatResult, Usage } from '../providers/spec.js';
 
@@ -28,8 +29,22 @@ export function estimateInputTokens(request: ChatRequest): number {
   // Each message costs a few template tokens on top of its text.
   let total = 3;
   for (const message of request.messages) total += 4 + estimateTokens(messageText(message));
-  if (request.tools !== undefined) total += estimateTokens(JSON.stringify(request.tools));
+  if (request.tools !== undefined) total += estimateTokens(jsonOf(request.tools));
   return total;
+}
+
+/**
+ * JSON text of a client's value. JSON.parse accepts nesting that JSON.stringify cannot write back
+ * (it recurses: ~10,000 levels exhaust the stack), and no provider could be sent such a request:
+ * that is the caller's mistake, a 400, not a 500.
+ */
+function jsonOf(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof RangeError) throw new FlambeauError('invalid_request', 'The request is nested too deeply to be sent upstream.');
+    throw error;
+  }
 }
 
 /** Tokens a chat template adds around the whole request (priming, tool preamble): real templates use under 10. */
@@ -57,7 +72,7 @@ const PLACEHOLDER_EXTRA_BYTES = 13;
  * `<EMAIL_12>`, possibly longer than the value it replaces).
  */
 export function inputTokenBound(request: ChatRequest, findings: Findings = {}): number {
-  let bound = Buffer.byteLength(JSON.stringify(request), 'utf8') + REQUEST_TEMPLATE_TOKENS;
+  let bound = Buffer.byteLength(jsonOf(request), 'utf8') + REQUEST_TEMPLATE_TOKENS;
   for (const message of request.messages) {
     bound += ITEM_TEMPLATE_TOKENS;
     if (Array.isArray(message.content)) for (const part of message.content) if (part.type === 'image') bound += IMAGE_TOKEN_BOUND;

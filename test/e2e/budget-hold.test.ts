@@ -80,6 +80,20 @@ describe('the budget hold bounds everything forwarded (issue 11, item 2)', () =>
     assert.equal(cloud.requests.length, 0, 'nothing reached the upstream');
   });
 
+  it('answers 400, not 500, for a field nested too deeply to be priced or sent', async () => {
+    const { key } = await newKey(100);
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const body of [
+      `{"model":"cloud-pricey","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"metadata_x":${deep}}`,
+      `{"model":"cloud-pricey","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"t","parameters":{"x":${deep}}}}]}`,
+    ]) {
+      const res = await request(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+      assert.equal(res.statusCode, 400);
+      assert.equal(((await res.body.json()) as { error: { code: string } }).error.code, 'invalid_request');
+    }
+    assert.equal(cloud.requests.length, 0);
+  });
+
   it('holds embeddings by their bytes, not chars/4', async () => {
     const { key } = await newKey(1);
     await assert.rejects(clientFor(key).embeddings.create({ model: 'cloud-pricey', input: '€'.repeat(3_000) }), refusedForBudget);
