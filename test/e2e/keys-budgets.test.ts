@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { createAuditLog } from '../../src/audit/index.js';
+import { AUDIT_HEAD_FILE, readAuditKey } from '../../src/audit/audit-key.js';
 import { inputTokenBound } from '../../src/gateway/usage-estimate.js';
 import { openStore } from '../../src/store/store.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
@@ -219,8 +220,10 @@ describe('durability: kill -9 under load', () => {
       await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
       const store = openStore(join(home, 'flambeau.db'));
       try {
-        const verdict = await createAuditLog({ db: store.db }).verify();
+        // Keyed, as `flambeau audit verify` checks it: MACs, the head file the killed process kept, usage links.
+        const verdict = await createAuditLog({ db: store.db, keyed: { key: readAuditKey(home), headPath: join(home, AUDIT_HEAD_FILE), readOnly: true } }).verify();
         assert.equal(verdict.ok, true, JSON.stringify(verdict));
+        assert.equal(verdict.ok && verdict.keyedFrom, 1);
         const inUsage = new Set(store.db.prepare('SELECT request_id FROM usage_log').pluck().all() as string[]);
         const inAudit = new Set(store.db.prepare("SELECT json_extract(body, '$.event.requestId') FROM audit_log").pluck().all() as string[]);
         const inRequestLog = new Set(store.db.prepare('SELECT id FROM request_log').pluck().all() as string[]);
