@@ -22,7 +22,8 @@ import { compileRoutes } from './router/compile-routes.js';
 import { startHealthMonitor } from './router/health-monitor.js';
 import { createRouter, type ComplexityScorer, type Router } from './router/router.js';
 import { openStore, type Store } from './store/store.js';
-import { createAuditLog, createRequestRecorder } from './audit/index.js';
+import { createAuditLog, createRequestRecorder, type AuditLog } from './audit/index.js';
+import { AUDIT_HEAD_FILE, ensureAuditKey } from './audit/audit-key.js';
 import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
@@ -88,6 +89,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let limiter: RateLimiter | undefined;
   let requestLogRef: RequestLog | undefined;
   let knowledgeRef: Knowledge | undefined;
+  let auditRef: AuditLog | undefined;
   let server: Server | undefined;
   try {
     // Models pulled or imported into HOME/models are served by name; their version pointers are read per request.
@@ -113,8 +115,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const keys = createKeyStore({ db: store.db, teams, masterKey });
     const ledger = createBudgetLedger({ db: store.db });
     const usage = createUsageLog(store.db);
-    const audit = createAuditLog({ db: store.db, includeContent: config.audit.includeContent });
-    const recorder = config.audit.enabled ? createRequestRecorder({ usage, audit, ledger }) : null;
+    // The chain's MAC key and head live beside the database, not in it (docs/decisions/0005).
+    const auditKey = ensureAuditKey(config.home).key;
+    const audit = createAuditLog({
+      db: store.db,
+      includeContent: config.audit.includeContent,
+      keyed: { key: auditKey, headPath: join(config.home, AUDIT_HEAD_FILE), onTamper: (reason) => logger.error('audit chain', { reason }) },
+    });
+    auditRef = audit;
+    const recorder = config.audit.enabled ? createRequestRecorder({ usage, audit, ledger, requestLog, labelKey: auditKey }) : null;
     limiter = config.rateLimit.redisUrl === null
       ? createMemoryRateLimiter()
       : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
@@ -179,6 +188,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     server?.close();
+    auditRef?.close();
     store.close();
     throw error;
   }
@@ -196,6 +206,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await engine?.shutdown().catch(() => undefined);
     requestLogRef?.flush();
     knowledgeRef?.close();
+    auditRef?.close();
     store.close();
   }
 }

@@ -12,6 +12,8 @@ export interface AuditRow {
   body: string;
   prev_hash: string;
   hash: string;
+  /** HMAC of seq and hash under the audit key; null before the chain was keyed. */
+  mac: string | null;
 }
 
 /** hash = sha256(prev_hash + body), hex. */

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/principal.js';
  * What the audit log records. Facts only: never a key, never prompt or answer text unless the
  * operator opted in (`audit.include_content: true`), and privacy findings as types and counts.
  */
-export type AuditEvent = RequestAuditEvent | AdminAuditEvent;
+export type AuditEvent = RequestAuditEvent | AdminAuditEvent | AccountingAuditEvent;
 
 export interface RequestAuditEvent {
   type: 'request';
@@ -38,6 +38,19 @@ export interface AdminAuditEvent {
   /** Name, team, scopes, budget, limits, expiry: what changed, never the key or its hash. */
   details: Record<string, unknown>;
   requestId?: string;
+}
+
+/**
+ * An accounting anomaly: a request cost more than the budget held for it (the hold is meant to
+ * be an upper bound, docs/decisions/0004). Written with the request's own record.
+ */
+export interface AccountingAuditEvent {
+  type: 'accounting';
+  anomaly: 'cost_over_hold';
+  requestId: string;
+  actor: Actor;
+  heldUsd: number;
+  costUsd: number;
 }
 
 /** One stored link of the chain. */

@@ -1,12 +1,15 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { FlambeauError } from '../errors/index.js';
+import { AUDIT_HEAD_FILE, readAuditKey } from './audit-key.js';
 import { createAuditLog, type AuditLog } from './audit-log.js';
 
 /**
  * Opens a home folder's database READ-ONLY for `flambeau audit verify|export`: an integrity check
  * must not write to what it checks, nor trust the running server (it works with the server down,
- * or while it runs: WAL readers do not block it). No migration is applied.
+ * or while it runs: WAL readers do not block it). No migration is applied. With HOME/audit.key,
+ * it also checks each record's MAC and the head kept in HOME/audit.head.
  */
 export function openAuditFile(path: string): { audit: AuditLog; close(): void } {
   if (!existsSync(path)) throw new FlambeauError('not_found', `No flambeau database at ${path} (use --home, or start \`flambeau serve\` once).`);
@@ -22,5 +25,14 @@ export function openAuditFile(path: string): { audit: AuditLog; close(): void } 
     db.close();
     throw new FlambeauError('not_found', `${path} has no audit log yet: a flambeau with keys and audit must start on it once.`);
   }
-  return { audit: createAuditLog({ db }), close: () => db.close() };
+  // The key and head beside the database: read, never created or written by a check.
+  const home = dirname(path);
+  let key: Buffer | null;
+  try {
+    key = readAuditKey(home);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return { audit: createAuditLog({ db, keyed: { key, headPath: join(home, AUDIT_HEAD_FILE), readOnly: true } }), close: () => db.close() };
 }

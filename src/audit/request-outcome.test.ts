@@ -9,7 +9,9 @@ import { createBudgetLedger } from '../auth/budget-ledger.js';
 import { MASTER_PRINCIPAL, type KeyPrincipal } from '../auth/principal.js';
 import { FlambeauError } from '../errors/index.js';
 import { openStore, type Store } from '../store/store.js';
+import { createRequestLog } from '../usage/request-log.js';
 import { createUsageLog } from '../usage/usage-log.js';
+import { AUDIT_HEAD_FILE, ensureAuditKey } from './audit-key.js';
 import { createAuditLog } from './audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from './request-outcome.js';
 
@@ -72,6 +74,34 @@ describe('recordRequestOutcome', () => {
     assert.equal(audit.head(), null);
   });
 
+  it('writes the request log row in the same transaction: all three rows or none', () => {
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db });
+    const requestLog = createRequestLog(store.db);
+    const recorder = createRequestRecorder({ usage, audit, requestLog });
+    recorder.recordRequestOutcome(outcome('logged', { log: { ttftMs: 4, streamed: true } }));
+    // No flush: the row is on disk when recordRequestOutcome returns, not queued.
+    const row = store.db.prepare('SELECT id, ttft_ms, streamed, input_tokens FROM request_log WHERE id = ?').get('logged');
+    assert.deepEqual(row, { id: 'logged', ttft_ms: 4, streamed: 1, input_tokens: 100 });
+    assert.throws(() => recorder.recordRequestOutcome(outcome('rolled-back', { log: { ttftMs: null, streamed: false } }), { reservation: { id: null, keyId: null, team: null, amountUsd: 0 } }), FlambeauError);
+    assert.equal(store.db.prepare('SELECT COUNT(*) FROM request_log WHERE id = ?').pluck().get('rolled-back'), 0);
+    assert.deepEqual(usage.forRequest('rolled-back'), []);
+  });
+
+  it('stores a model name the gateway does not serve as a label, the same in usage, request log and audit', () => {
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db });
+    const recorder = createRequestRecorder({ usage, audit, requestLog: createRequestLog(store.db), labelKey: Buffer.alloc(32, 7) });
+    const record = recorder.recordRequestOutcome(outcome('unknown', { model: 'DE89370400440532013000', status: 404, errorCode: 'model_not_found', log: { ttftMs: null, streamed: false } }));
+    const label = record.event.type === 'request' ? record.event.model : null;
+    assert.match(label ?? '', /^hmac:[0-9a-f]{12}$/);
+    assert.equal(label, recorder.label('DE89370400440532013000'));
+    assert.equal(usage.forRequest('unknown')[0]?.model, label);
+    assert.equal(store.db.prepare('SELECT model FROM request_log WHERE id = ?').pluck().get('unknown'), label);
+    const known = recorder.recordRequestOutcome(outcome('known', { modelKnown: true }));
+    assert.equal(known.event.type === 'request' && known.event.model, 'gpt-small');
+  });
+
   it('audits an unauthenticated request as anonymous, with no usage row', async () => {
     const usage = createUsageLog(store.db);
     const audit = createAuditLog({ db: store.db });
@@ -93,6 +123,7 @@ describe('durability', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flambeau-kill-'));
     const path = join(dir, 'flambeau.db');
     openStore(path).close(); // migrate once, before the writers race
+    ensureAuditKey(dir); // one key for both writers, as one home folder has
     const worker = fileURLToPath(new URL('./__fixtures__/append-loop-child.ts', import.meta.url));
     const acked = new Set<string>();
     const children: ChildProcess[] = [];
@@ -128,9 +159,11 @@ describe('durability', () => {
 
       const store = openStore(path);
       try {
-        const audit = createAuditLog({ db: store.db });
+        // Keyed: every MAC, the head file both writers updated (it may lag the last commit, never lead it) and the usage links.
+        const audit = createAuditLog({ db: store.db, keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE), readOnly: true } });
         const result = await audit.verify();
         assert.equal(result.ok, true, JSON.stringify(result));
+        assert.equal(result.ok && result.keyedFrom, 1);
         const inAudit = new Set(store.db.prepare("SELECT json_extract(body, '$.event.requestId') FROM audit_log").pluck().all() as string[]);
         const inUsage = new Set(store.db.prepare('SELECT request_id FROM usage_log').pluck().all() as string[]);
         const missing = [...acked].filter((id) => !inAudit.has(id) || !inUsage.has(id));

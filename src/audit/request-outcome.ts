@@ -1,10 +1,13 @@
+import { toNano } from '../auth/budget-columns.js';
 import type { BudgetLedger, Reservation } from '../auth/budget-ledger.js';
 import { actorOf, type KeyPrincipal } from '../auth/principal.js';
 import { FlambeauError } from '../errors/index.js';
 import type { Usage } from '../providers/spec.js';
+import type { RequestLog, RequestRecord } from '../usage/request-log.js';
 import type { UsageLog } from '../usage/usage-log.js';
 import type { AuditLog } from './audit-log.js';
 import type { AuditRecord } from './audit-event.js';
+import { labelOf } from './name-label.js';
 
 /** Everything known about a finished (or refused) request; no text unless `content` is opted in. */
 export interface RequestOutcome {
@@ -16,8 +19,12 @@ export interface RequestOutcome {
   /** For an unauthenticated request: the key id its token claimed (`keyIdOf(token)`), if well-formed. */
   claimedKeyId?: string | null;
   endpoint: string;
+  /** False for a path the gateway does not route: stored as a label (`labelOf`), never raw. */
+  endpointKnown?: boolean;
   /** The model name the client asked for. */
   model: string | null;
+  /** True when `model` is a name the gateway serves (catalog or route); any other is stored as a label, never raw. */
+  modelKnown?: boolean;
   /** The routing rule that picked the target, if any. */
   route: string | null;
   provider: string | null;
@@ -29,12 +36,18 @@ export interface RequestOutcome {
   /** Completed usage (estimated counts when the upstream gave none); null when no model ran. */
   usage: Usage | null;
   costUsd: number;
+  /** What the budget held for the request before the call (null: nothing was reserved). A cost above it is audited as an anomaly. */
+  heldUsd?: number | null;
   latencyMs: number;
+  /** For endpoints kept in the request log: the facts only it holds. Its row is written in the same transaction. */
+  log?: { ttftMs: number | null; streamed: boolean };
   /** Request and answer text: dropped by the audit log unless `audit.include_content` is on. */
   content?: { request?: unknown; answer?: unknown };
 }
 
 export interface RequestRecorder {
+  /** The stored form of a client string the gateway does not serve (see `labelOf`). */
+  label(value: string): string;
   /**
    * Writes the request's usage row and its audit record in ONE `BEGIN IMMEDIATE` transaction
    * (and settles its budget reservation in it, when given): on return both are committed, and
@@ -45,33 +58,18 @@ export interface RequestRecorder {
   recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): AuditRecord;
 }
 
-export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; ledger?: BudgetLedger; clock?: () => number }): RequestRecorder {
+export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; ledger?: BudgetLedger; requestLog?: RequestLog; clock?: () => number; labelKey?: Buffer | null }): RequestRecorder {
+  const label = (value: string) => labelOf(value, deps.labelKey ?? null);
   return {
-    recordRequestOutcome(outcome, settle) {
+    label,
+    recordRequestOutcome(given, settle) {
+      const outcome = storedForm(given, label);
       if (!Number.isFinite(outcome.costUsd) || !Number.isFinite(outcome.latencyMs)) {
         throw new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${outcome.costUsd}, ${outcome.latencyMs}).`);
       }
       const actor = actorOf(outcome.principal, outcome.claimedKeyId ?? null);
       const tokens = outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
       return deps.audit.atomically(() => {
-        if (outcome.principal !== null) deps.usage.append({
-          requestId: outcome.requestId,
-          at: outcome.startedAt,
-          keyId: actor.keyId,
-          team: actor.team,
-          endpoint: outcome.endpoint,
-          model: outcome.model,
-          provider: outcome.provider,
-          upstreamModel: outcome.upstreamModel,
-          locality: outcome.locality,
-          inputTokens: tokens?.input ?? null,
-          outputTokens: tokens?.output ?? null,
-          tokensEstimated: tokens?.estimated ?? false,
-          costUsd: outcome.costUsd,
-          latencyMs: outcome.latencyMs,
-          status: outcome.status,
-          errorCode: outcome.errorCode,
-        });
         const record = deps.audit.append(
           {
             type: 'request',
@@ -92,6 +90,30 @@ export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; 
           },
           deps.clock?.(),
         );
+        if (outcome.principal !== null) deps.usage.append({
+          requestId: outcome.requestId,
+          at: outcome.startedAt,
+          keyId: actor.keyId,
+          team: actor.team,
+          endpoint: outcome.endpoint,
+          model: outcome.model,
+          provider: outcome.provider,
+          upstreamModel: outcome.upstreamModel,
+          locality: outcome.locality,
+          inputTokens: tokens?.input ?? null,
+          outputTokens: tokens?.output ?? null,
+          tokensEstimated: tokens?.estimated ?? false,
+          costUsd: outcome.costUsd,
+          latencyMs: outcome.latencyMs,
+          status: outcome.status,
+          errorCode: outcome.errorCode,
+          // The audit record carries the same cost and tokens: verify cross-checks them.
+          auditSeq: record.seq,
+        });
+        if (outcome.log !== undefined) deps.requestLog?.write(requestRecordOf(outcome, outcome.log));
+        if (costOverHold(outcome)) {
+          deps.audit.append({ type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd }, deps.clock?.());
+        }
         if (settle !== undefined) {
           if (deps.ledger === undefined) throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
           deps.ledger.settle(settle.reservation, outcome.costUsd);
@@ -99,5 +121,40 @@ export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; 
         return record;
       });
     },
+  };
+}
+
+/** True when the request cost more than its hold: the hold was not the bound it should be. */
+export function costOverHold(outcome: Pick<RequestOutcome, 'costUsd' | 'heldUsd'>): boolean {
+  return outcome.heldUsd != null && toNano(outcome.costUsd) > toNano(outcome.heldUsd);
+}
+
+/** The outcome as stored: a model name or path the gateway does not serve becomes its label. */
+export function storedForm(outcome: RequestOutcome, label: (value: string) => string): RequestOutcome {
+  const model = outcome.model === null || outcome.modelKnown === true ? outcome.model : label(outcome.model);
+  const endpoint = outcome.endpointKnown === false ? label(outcome.endpoint) : outcome.endpoint;
+  return model === outcome.model && endpoint === outcome.endpoint ? outcome : { ...outcome, model, endpoint };
+}
+
+/** The request log's row, derived from the same outcome as the usage row and the audit record. */
+export function requestRecordOf(outcome: RequestOutcome, log: NonNullable<RequestOutcome['log']>): RequestRecord {
+  return {
+    id: outcome.requestId,
+    startedAt: outcome.startedAt,
+    endpoint: outcome.endpoint,
+    model: outcome.model,
+    provider: outcome.provider,
+    upstreamModel: outcome.upstreamModel,
+    locality: outcome.locality,
+    status: outcome.status,
+    errorCode: outcome.errorCode,
+    inputTokens: outcome.usage?.inputTokens ?? null,
+    outputTokens: outcome.usage?.outputTokens ?? null,
+    tokensEstimated: outcome.usage?.estimated ?? false,
+    latencyMs: outcome.latencyMs,
+    ttftMs: log.ttftMs,
+    streamed: log.streamed,
+    privacyAction: outcome.privacy?.action ?? null,
+    privacyFindings: outcome.privacy?.findings ?? null,
   };
 }

@@ -16,10 +16,10 @@ export function costUsd(price: Price | null, usage: Pick<Usage, 'inputTokens' | 
 }
 
 /**
- * The most a call can cost: its input estimate plus every output token it may generate. What the
- * budget reserves before the call; `maxOutputTokens` must be the effective cap (the request's
- * `max_tokens`, else the model's default), or the reservation is not a bound.
+ * The most a call can cost: every input token it may be billed plus every output token it may
+ * generate. What the budget reserves before the call; both counts must be bounds (an input
+ * bound, not an estimate; the effective `max_tokens`), or the reservation is not one.
  */
-export function worstCaseCostUsd(price: Price | null, inputTokensEstimate: number, maxOutputTokens: number): number {
-  return costUsd(price, { inputTokens: inputTokensEstimate, outputTokens: maxOutputTokens });
+export function worstCaseCostUsd(price: Price | null, inputTokenBound: number, maxOutputTokens: number): number {
+  return costUsd(price, { inputTokens: inputTokenBound, outputTokens: maxOutputTokens });
 }

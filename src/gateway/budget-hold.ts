@@ -11,15 +11,16 @@ export function priceOf(catalog: ModelCatalog, model: string): Price | null {
 
 /**
  * The most this request can cost over every candidate it may reach (fallbacks, cascade): what
- * the budget holds before the first call. `inputTokens` is the request's estimate, which routing
- * already made (its `tokens` fact). Output is bounded by the request's max_tokens, else the
- * model's, else `defaultMaxOutputTokens`.
+ * the budget holds before the first call. `inputTokenBound` must be a bound, not an estimate
+ * (`inputTokenBound()` of usage-estimate.ts: routing's `tokens` fact is a guess a caller can
+ * steer). Output is bounded by the request's max_tokens, else the model's, else
+ * `defaultMaxOutputTokens`.
  */
-export function worstCaseChatCost(catalog: ModelCatalog, request: ChatRequest, inputTokens: number, candidates: readonly string[], defaultMaxOutputTokens: number): number {
+export function worstCaseChatCost(catalog: ModelCatalog, request: ChatRequest, inputTokenBound: number, candidates: readonly string[], defaultMaxOutputTokens: number): number {
   let worst = 0;
   for (const model of candidates) {
     const maxOutput = request.maxTokens ?? catalog.get(model).config.maxTokens ?? defaultMaxOutputTokens;
-    worst = Math.max(worst, worstCaseCostUsd(priceOf(catalog, model), inputTokens, maxOutput));
+    worst = Math.max(worst, worstCaseCostUsd(priceOf(catalog, model), inputTokenBound, maxOutput));
   }
   return worst;
 }

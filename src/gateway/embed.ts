@@ -23,7 +23,8 @@ export function resolveEmbeddingTarget(call: EmbedCall, catalog: ModelCatalog): 
 
 /**
  * Embeds under the privacy policy of the model's locality: inputs to a cloud model are
- * pseudonymised (vectors carry no placeholder to restore) or refused, as for chat.
+ * pseudonymised (vectors carry no placeholder to restore) or refused, as for chat. `observe` runs
+ * once the privacy facts are known and before anything is sent: it may throw (the budget hold).
  */
 export async function embed(
   call: EmbedCall,

@@ -321,4 +321,18 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE knowledge_refold;
     `,
   },
+  {
+    id: 12,
+    name: 'keyed-audit-chain',
+    sql: `
+      -- HMAC-SHA256 of the record's seq and hash under the audit key kept outside the database
+      -- (HOME/audit.key): someone who can write the file but not read the key cannot rewrite the
+      -- chain. NULL for records written before the key existed (they verify by hash alone).
+      ALTER TABLE audit_log ADD COLUMN mac TEXT;
+      -- The audit record that carries this usage row's cost and tokens: "audit verify" checks
+      -- that they agree, so a cost edited in usage_log is caught. NULL for rows written before.
+      ALTER TABLE usage_log ADD COLUMN audit_seq INTEGER;
+      CREATE INDEX usage_log_audit_seq ON usage_log (audit_seq) WHERE audit_seq IS NOT NULL;
+    `,
+  },
 ];

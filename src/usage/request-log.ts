@@ -23,7 +23,12 @@ export interface RequestRecord {
 }
 
 export interface RequestLog {
-  /** Queues the row; rows are written together within `flushMs` (one transaction, not one per request). */
+  /**
+   * Inserts the row now, inside the caller's transaction when there is one: `recordRequestOutcome`
+   * writes it with the usage row and the audit record, so an acknowledged request is in all three.
+   */
+  write(record: RequestRecord): void;
+  /** Queues the row; rows are written together within `flushMs`. Best-effort: only when audit is off. */
   append(record: RequestRecord): void;
   /** Writes the queued rows now (on shutdown, before reading). */
   flush(): void;
@@ -31,10 +36,11 @@ export interface RequestLog {
 }
 
 /**
- * The operational request log (latency, time to first token, tokens). Rows are batched: a write
- * per request costs a syscall each on the hot path, and this log is for operators, not for
- * accounting. Usage and audit records, which must survive a kill -9 once acknowledged, are
- * written before the response by `audit/` instead.
+ * The operational request log (latency, time to first token, tokens, privacy findings). With the
+ * audit on, each row is written by `recordRequestOutcome` in the same transaction as the request's
+ * usage row and audit record, before the response's last byte: no extra commit, and a request
+ * acknowledged before a kill -9 is in all three (docs/decisions/0002). With `audit.enabled: false`
+ * rows are batched (`append`) and a kill -9 may lose the last `flushMs` of them.
  */
 export function createRequestLog(db: Db, options: { flushMs?: number; onError?: (error: unknown) => void } = {}): RequestLog {
   const flushMs = options.flushMs ?? 100;
@@ -65,6 +71,7 @@ export function createRequestLog(db: Db, options: { flushMs?: number; onError?: 
     writeAll(rows);
   }
   return {
+    write,
     append(record) {
       queue.push(record);
       if (queue.length >= 512) flush();

@@ -24,6 +24,8 @@ export interface UsageRecord {
   latencyMs: number;
   status: number;
   errorCode: string | null;
+  /** The audit record that carries this row's cost and tokens (`audit verify` cross-checks them). */
+  auditSeq?: number | null;
 }
 
 export type UsageGrouping = 'key' | 'team' | 'model' | 'day';
@@ -74,8 +76,8 @@ const TOTALS_SQL = `COUNT(*) AS requests, COALESCE(SUM(u.status >= 400), 0) AS e
 interface TotalsRow { requests: number; errors: number; input_tokens: number; output_tokens: number; estimated: number; cost_nusd: number }
 
 export function createUsageLog(db: Db): UsageLog {
-  const insert = db.prepare(`INSERT INTO usage_log (request_id, at, key_id, team, endpoint, model, provider, upstream_model, locality, input_tokens, output_tokens, tokens_estimated, cost_nusd, latency_ms, status, error_code)
-    VALUES (@requestId, @at, @keyId, @team, @endpoint, @model, @provider, @upstreamModel, @locality, @inputTokens, @outputTokens, @tokensEstimated, @costNusd, @latencyMs, @status, @errorCode)`);
+  const insert = db.prepare(`INSERT INTO usage_log (request_id, at, key_id, team, endpoint, model, provider, upstream_model, locality, input_tokens, output_tokens, tokens_estimated, cost_nusd, latency_ms, status, error_code, audit_seq)
+    VALUES (@requestId, @at, @keyId, @team, @endpoint, @model, @provider, @upstreamModel, @locality, @inputTokens, @outputTokens, @tokensEstimated, @costNusd, @latencyMs, @status, @errorCode, @auditSeq)`);
   const byRequest = db.prepare<[string], Record<string, unknown>>('SELECT * FROM usage_log WHERE request_id = ? ORDER BY id');
   const grouped = new Map(
     USAGE_GROUPINGS.map((by) => [
@@ -88,7 +90,7 @@ export function createUsageLog(db: Db): UsageLog {
 
   return {
     append(record) {
-      insert.run({ ...record, tokensEstimated: record.tokensEstimated ? 1 : 0, costNusd: toNano(record.costUsd) });
+      insert.run({ ...record, tokensEstimated: record.tokensEstimated ? 1 : 0, costNusd: toNano(record.costUsd), auditSeq: record.auditSeq ?? null });
     },
     summarize({ by, since }) {
       const from = since ?? 0;
@@ -128,4 +130,27 @@ function recordOf(row: Record<string, unknown>): UsageRecord {
     status: row.status as number,
     errorCode: row.error_code as string | null,
   };
+}
+
+/** A usage row as `audit verify` cross-checks it against the audit record it names. */
+export interface UsageLink {
+  /** usage_log.id: how verify names the row. */
+  id: number;
+  auditSeq: number;
+  requestId: string;
+  costNusd: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/**
+ * The usage rows linked to audit records, in audit order, a page at a time; null when the
+ * database predates the link (no `audit_seq` column: verify reads files without migrating them).
+ */
+export function usageLinkPages(db: Db): ((afterSeq: number, afterId: number, limit: number) => UsageLink[]) | null {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('usage_log')").pluck().all() as string[];
+  if (!columns.includes('audit_seq')) return null;
+  const page = db.prepare<[number, number, number, number], UsageLink>(`SELECT id, audit_seq AS auditSeq, request_id AS requestId, cost_nusd AS costNusd, input_tokens AS inputTokens, output_tokens AS outputTokens
+    FROM usage_log WHERE audit_seq IS NOT NULL AND (audit_seq > ? OR (audit_seq = ? AND id > ?)) ORDER BY audit_seq, id LIMIT ?`);
+  return (afterSeq, afterId, limit) => page.all(afterSeq, afterSeq, afterId, limit);
 }

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { createAuditLog } from '../../src/audit/index.js';
+import { AUDIT_HEAD_FILE, readAuditKey } from '../../src/audit/audit-key.js';
+import { inputTokenBound } from '../../src/gateway/usage-estimate.js';
 import { openStore } from '../../src/store/store.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
@@ -95,26 +97,37 @@ describe('keys, scopes, budgets, rate limits, usage and audit through the real s
       return explainRes.usage!;
     })();
     assert.ok(perCall.prompt_tokens > 0);
-    // Worst case per call = (estimated input + 20) / 1e6 USD; give room for exactly 10 of them.
-    const inputEstimate = 3 + 4 + Math.ceil('count to three'.length / 4);
-    const hold = (inputEstimate + 20) / 1e6;
+    // Worst case per call = (input bound + 20) / 1e6 USD; give room for exactly 10 of them.
+    const inputBound = inputTokenBound({ model: 'cloud-small', messages: [{ role: 'user', content: 'count to three' }], maxTokens: 20 });
+    const hold = (inputBound + 20) / 1e6;
     const made = await newKey({ name: 'budgeted', budget: { usd: hold * 10 + hold / 2, period: 'month' } });
     const c = clientFor(made.key);
-    // A slow upstream keeps every hold open while the 50 calls arrive: no settle frees room early.
-    cloud.setDefault({ kind: 'slow', delayMs: 400, then: { kind: 'reply', text: 'one two three' } });
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => c.chat.completions.create({ model: 'cloud-small', messages: user('count to three'), max_tokens: 20 })));
+    // A hanging upstream keeps every granted hold open until all 50 calls are decided: no settle
+    // can free room early, whatever the machine's speed. Each call is either refused or reaches it.
     cloud.reset();
-    const granted = results.filter((r) => r.status === 'fulfilled').length;
-    const refused = results.filter((r) => r.status === 'rejected');
-    assert.equal(granted, 10);
-    for (const r of refused) {
-      const error = (r as PromiseRejectedResult).reason as InstanceType<typeof OpenAI.APIError>;
+    cloud.setDefault({ kind: 'hang' });
+    const reached = () => cloud.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
+    const abort = new AbortController();
+    const refused: InstanceType<typeof OpenAI.APIError>[] = [];
+    const calls = Array.from({ length: 50 }, () =>
+      c.chat.completions.create({ model: 'cloud-small', messages: user('count to three'), max_tokens: 20 }, { signal: abort.signal }).catch((error: unknown) => {
+        if (!abort.signal.aborted) refused.push(error as InstanceType<typeof OpenAI.APIError>);
+      }),
+    );
+    while (reached() + refused.length < 50) await new Promise((r) => setImmediate(r));
+    assert.equal(reached(), 10, 'granted calls');
+    assert.equal(refused.length, 40);
+    for (const error of refused) {
       assert.equal(error.status, 402);
       assert.equal(error.code, 'budget_exhausted');
     }
+    abort.abort();
+    await Promise.all(calls);
+    cloud.reset();
+    // The abandoned calls release their holds when their responses close.
+    while ((await admin('GET', `/admin/keys/${made.id}`)).body.spend.reserved_usd !== 0) await new Promise((r) => setImmediate(r));
     const shown = await admin('GET', `/admin/keys/${made.id}`);
     assert.ok(shown.body.spend.spent_usd <= hold * 10 + hold / 2 + 1e-12, JSON.stringify(shown.body.spend));
-    assert.equal(shown.body.spend.reserved_usd, 0);
     // Device-local or unpriced models are never blocked by a cloud budget.
     await c.chat.completions.create({ model: 'cloud-free', messages: user('hi') });
   });
@@ -207,12 +220,18 @@ describe('durability: kill -9 under load', () => {
       await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
       const store = openStore(join(home, 'flambeau.db'));
       try {
-        const verdict = await createAuditLog({ db: store.db }).verify();
+        // Keyed, as `flambeau audit verify` checks it: MACs, the head file the killed process kept, usage links.
+        const verdict = await createAuditLog({ db: store.db, keyed: { key: readAuditKey(home), headPath: join(home, AUDIT_HEAD_FILE), readOnly: true } }).verify();
         assert.equal(verdict.ok, true, JSON.stringify(verdict));
+        assert.equal(verdict.ok && verdict.keyedFrom, 1);
         const inUsage = new Set(store.db.prepare('SELECT request_id FROM usage_log').pluck().all() as string[]);
         const inAudit = new Set(store.db.prepare("SELECT json_extract(body, '$.event.requestId') FROM audit_log").pluck().all() as string[]);
+        const inRequestLog = new Set(store.db.prepare('SELECT id FROM request_log').pluck().all() as string[]);
         const missing = acked.filter((id) => !inUsage.has(id) || !inAudit.has(id));
         assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged requests missing`);
+        // The request log is written in the same transaction (issue 11 item 12): never behind usage and audit.
+        assert.deepEqual(acked.filter((id) => !inRequestLog.has(id)), [], 'acknowledged requests missing from request_log');
+        assert.deepEqual([...inUsage].filter((id) => !inRequestLog.has(id)), [], 'usage rows without their request_log row');
       } finally {
         store.close();
       }

@@ -94,8 +94,8 @@ describe('admin API', () => {
 
   it('reports usage by model, and verifies the audit chain', async () => {
     const base = { startedAt: Date.now(), principal: MASTER_PRINCIPAL, endpoint: 'chat', route: null, provider: 'cloud', upstreamModel: 'm', locality: 'cloud', privacy: null, status: 200, errorCode: null, latencyMs: 5 };
-    server.recorder.recordRequestOutcome({ ...base, requestId: 'u1', model: 'gpt-small', usage: { inputTokens: 10, outputTokens: 4, estimated: false }, costUsd: 0.25 });
-    server.recorder.recordRequestOutcome({ ...base, requestId: 'u2', model: 'gpt-small', usage: { inputTokens: 5, outputTokens: 1, estimated: false }, costUsd: 0.5 });
+    server.recorder.recordRequestOutcome({ ...base, requestId: 'u1', model: 'gpt-small', modelKnown: true, usage: { inputTokens: 10, outputTokens: 4, estimated: false }, costUsd: 0.25 });
+    server.recorder.recordRequestOutcome({ ...base, requestId: 'u2', model: 'gpt-small', modelKnown: true, usage: { inputTokens: 5, outputTokens: 1, estimated: false }, costUsd: 0.5 });
     const usage = await call('GET', '/admin/usage?by=model&since=1d');
     const row = usage.json?.data.find((r: { group: string }) => r.group === 'gpt-small');
     assert.deepEqual(row, { group: 'gpt-small', requests: 2, errors: 0, input_tokens: 15, output_tokens: 5, estimated: 0, cost_usd: 0.75 });

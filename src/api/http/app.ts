@@ -83,13 +83,18 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
     }
     if (!path.startsWith('/v1/')) throw new FlambeauError('not_found', `No route for ${req.method ?? 'GET'} ${path}.`);
     const methods = routes.get(path);
+    ctx.endpointKnown = methods !== undefined;
     let route = methods?.get(req.method ?? 'GET');
     if (route === undefined && path.startsWith('/v1/models/') && req.method === 'GET') {
       const name = decodeURIComponent(path.slice('/v1/models/'.length));
       route = { handler: (_req, r, c) => handleGetModel(r, c, deps.catalog, deps.router.virtualModels, name, deps.startedAt), endpoint: 'models', logged: false };
+      // The name is the client's: recorded as the route, not raw.
+      ctx.endpoint = '/v1/models/{model}';
+      ctx.endpointKnown = true;
     }
-    // Every /v1 call is accounted for (usage, audit), refused ones included.
-    res.once('close', () => finish(ctx, res, route?.logged === true));
+    // Every /v1 call is accounted for (usage, audit, request log), refused ones included.
+    ctx.logged = route?.logged === true;
+    res.once('close', () => finish(ctx, res));
     authenticateRequest(req, ctx, deps, route?.endpoint ?? null);
     if (route === undefined) {
       if (methods !== undefined) {
@@ -101,37 +106,13 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
     await route.handler(req, res, ctx);
   }
 
-  function finish(ctx: RequestContext, res: ServerResponse, logged: boolean): void {
+  function finish(ctx: RequestContext, res: ServerResponse): void {
     if (ctx.status === 0) ctx.status = res.headersSent ? res.statusCode : 499;
     if (!res.writableFinished && ctx.errorCode === null) ctx.errorCode = 'client_closed';
     try {
       recordRequest(ctx, deps);
     } catch (error) {
       deps.logger.error('usage and audit write failed', { requestId: ctx.id, error: describe(error) });
-    }
-    if (!logged) return;
-    try {
-      deps.requestLog.append({
-        id: ctx.id,
-        startedAt: ctx.startedAt,
-        endpoint: ctx.endpoint,
-        model: ctx.model,
-        provider: ctx.target?.provider ?? null,
-        upstreamModel: ctx.target?.model ?? null,
-        locality: ctx.target?.locality ?? null,
-        status: ctx.status,
-        errorCode: ctx.errorCode,
-        inputTokens: ctx.usage?.inputTokens ?? null,
-        outputTokens: ctx.usage?.outputTokens ?? null,
-        tokensEstimated: ctx.usage?.estimated ?? false,
-        latencyMs: performance.now() - ctx.t0,
-        ttftMs: ctx.ttftMs,
-        streamed: ctx.streamed,
-        privacyAction: ctx.privacyAction,
-        privacyFindings: ctx.privacyFindings,
-      });
-    } catch (error) {
-      deps.logger.error('request log write failed', { requestId: ctx.id, error: describe(error) });
     }
   }
 }

@@ -16,7 +16,7 @@ import { errorBody, sendJson } from './send.js';
 import { admitRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
 import { checkScope } from '../../auth/scope.js';
 import { actualCost, worstCaseChatCost } from '../../gateway/budget-hold.js';
-import { estimateInputTokens } from '../../gateway/usage-estimate.js';
+import { estimateInputTokens, inputTokenBound } from '../../gateway/usage-estimate.js';
 
 export interface ChatRouteDeps extends ChatDeps, AccountingDeps {
   bodyLimitBytes: number;
@@ -104,8 +104,10 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
     observer,
   );
   if (principal !== null) {
-    // Hold the worst case over every candidate (fallbacks, cascade) before any call.
-    ctx.reservation = deps.ledger.reserve(principal, { maxCostUsd: worstCaseChatCost(deps.catalog, retrieved.request, routed.facts.tokens, [...routed.decision.candidates], deps.defaultMaxOutputTokens) });
+    // Hold the worst case over every candidate (fallbacks, cascade) before any call: a bound on
+    // everything forwarded, not routing's estimate (docs/decisions/0004-budget-hold-bound.md).
+    const inputBound = inputTokenBound(retrieved.request, routed.inspection.findings);
+    ctx.reservation = deps.ledger.reserve(principal, { maxCostUsd: worstCaseChatCost(deps.catalog, retrieved.request, inputBound, [...routed.decision.candidates], deps.defaultMaxOutputTokens) });
   }
   const id = `chatcmpl-${ctx.id}`;
   const created = Math.floor(ctx.startedAt / 1000);

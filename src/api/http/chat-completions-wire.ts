@@ -67,8 +67,11 @@ const responseFormat = z.discriminatedUnion('type', [
 /** The rule of `flambeau ingest --collection` and `rag:NAME/MODEL`: one rule, so a name that ingests can be asked for. */
 export const collectionName = z.string().refine(isCollectionName, 'a collection name is 1-64 letters, digits, "_", "-" or ".", not starting with "."');
 
+/** Longest model name accepted: names are stored in usage, request log and audit (issue 11 item 4). */
+export const MAX_MODEL_NAME_CHARS = 256;
+
 const known = {
-  model: z.string().min(1),
+  model: z.string().min(1).max(MAX_MODEL_NAME_CHARS),
   messages: z.array(message).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),

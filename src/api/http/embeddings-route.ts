@@ -10,14 +10,15 @@ import { readJsonBody } from './read-json-body.js';
 import { targetHeaders, type RequestContext } from './request-context.js';
 import { sendJson } from './send.js';
 import { invalidRequestFrom } from './zod-issue.js';
+import { MAX_MODEL_NAME_CHARS } from './chat-completions-wire.js';
 import { admitRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
 import { checkScope } from '../../auth/scope.js';
 import { worstCaseCostUsd } from '../../auth/price.js';
 import { actualCost, priceOf } from '../../gateway/budget-hold.js';
-import { estimateTokens } from '../../gateway/usage-estimate.js';
+import { embedInputTokenBound, estimateTokens } from '../../gateway/usage-estimate.js';
 
 const embeddingsBody = z.looseObject({
-  model: z.string().min(1),
+  model: z.string().min(1).max(MAX_MODEL_NAME_CHARS),
   input: z.union([z.string(), z.array(z.string()).min(1).max(2048)], {
     error: 'must be a string or an array of strings (token arrays are not supported)',
   }),
@@ -52,10 +53,12 @@ export async function handleEmbeddings(req: IncomingMessage, res: ServerResponse
   const skip = deps.router.skipReason(entry.name);
   if (skip !== null) throw new FlambeauError('no_target_available', `The model \`${entry.name}\` cannot be used now: ${skip}.`, { details: { reasons: [{ model: entry.name, reason: skip }] } });
   ctx.target = { name: entry.name, provider: entry.provider.id, model: entry.embedding?.model ?? entry.config.model, locality: entry.locality };
-  if (ctx.principal !== null) ctx.reservation = deps.ledger.reserve(ctx.principal, { maxCostUsd: worstCaseCostUsd(priceOf(deps.catalog, entry.name), estimate, 0) });
+  const principal = ctx.principal;
   const result = await embed(call, entry, deps.privacy, (facts) => {
     ctx.privacyAction = facts.action;
     ctx.privacyFindings = facts.findings;
+    // Held once the findings are known (placeholders may lengthen the inputs), before anything is sent.
+    if (principal !== null) ctx.reservation = deps.ledger.reserve(principal, { maxCostUsd: worstCaseCostUsd(priceOf(deps.catalog, entry.name), embedInputTokenBound(input, facts.findings), 0) });
   });
   ctx.usage = result.usage;
   ctx.status = 200;

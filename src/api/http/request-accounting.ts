@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestRecorder } from '../../audit/request-outcome.js';
+import { labelOf } from '../../audit/name-label.js';
+import { costOverHold, requestRecordOf, storedForm, type RequestOutcome, type RequestRecorder } from '../../audit/request-outcome.js';
 import type { BudgetLedger } from '../../auth/budget-ledger.js';
 import type { KeyStore } from '../../auth/key-store.js';
 import { keyIdOf } from '../../auth/key-token.js';
@@ -7,6 +8,10 @@ import type { Endpoint } from '../../auth/principal.js';
 import { rateLimitHeadersOf, type RateLimiter } from '../../auth/rate-limiter.js';
 import { checkScope } from '../../auth/scope.js';
 import { FlambeauError } from '../../errors/index.js';
+import type { Logger } from '../../log/logger.js';
+import type { ModelCatalog } from '../../models/model-catalog.js';
+import type { Router } from '../../router/router.js';
+import type { RequestLog } from '../../usage/request-log.js';
 import type { RequestContext } from './request-context.js';
 
 export interface AccountingDeps {
@@ -15,6 +20,12 @@ export interface AccountingDeps {
   limiter: RateLimiter;
   /** Null when `audit.enabled` is false: holds are then settled directly, nothing is written. */
   recorder: RequestRecorder | null;
+  /** Where accounting anomalies are reported (facts only, never text). */
+  logger: Logger;
+  /** The served names: any other model name a client sends is stored as a label, never raw. */
+  catalog: ModelCatalog;
+  router: Router;
+  requestLog: RequestLog;
 }
 
 /**
@@ -49,7 +60,8 @@ export async function admitRequest(res: ServerResponse, ctx: RequestContext, dep
 }
 
 /**
- * Writes the request's usage row and audit record in one transaction, settling its budget hold.
+ * Writes the request's usage row, audit record and (for logged endpoints) request log row in one
+ * transaction, settling its budget hold.
  * Called before the last byte of a success (so an acknowledged request is always on disk), or
  * when the response closes for anything else. Throws `store_unavailable`: then do not acknowledge.
  */
@@ -59,31 +71,51 @@ export function recordRequest(ctx: RequestContext, deps: AccountingDeps): void {
   const success = ctx.status >= 200 && ctx.status < 300 && ctx.errorCode === null;
   if (ctx.reservation !== null && !success && ctx.usage === null) deps.ledger.release(ctx.reservation);
   const settle = ctx.reservation !== null && (success || ctx.usage !== null) ? { reservation: ctx.reservation } : undefined;
-  if (deps.recorder === null) {
-    if (settle !== undefined) deps.ledger.settle(settle.reservation, ctx.costUsd);
-  } else deps.recorder.recordRequestOutcome(
-    {
+  const heldUsd = ctx.reservation?.amountUsd ?? null;
+  if (costOverHold({ costUsd: ctx.costUsd, heldUsd })) {
+    deps.logger.warn('accounting anomaly: a request cost more than its budget hold', {
       requestId: ctx.id,
-      startedAt: ctx.startedAt,
-      principal: ctx.principal,
-      claimedKeyId: ctx.claimedKeyId,
-      endpoint: ctx.endpoint,
-      model: ctx.model,
-      route: ctx.route,
-      provider: ctx.target?.provider ?? null,
-      upstreamModel: ctx.target?.model ?? null,
-      locality: ctx.target?.locality ?? null,
-      privacy: ctx.privacyFindings === null ? null : { action: ctx.privacyAction, findings: ctx.privacyFindings },
-      status: ctx.status,
-      errorCode: ctx.errorCode,
-      usage: ctx.usage,
-      costUsd: ctx.costUsd,
-      latencyMs: performance.now() - ctx.t0,
-    },
-    settle,
-  );
+      keyId: ctx.principal?.keyId ?? null,
+      team: ctx.principal?.team?.id ?? null,
+      heldUsd,
+      actualUsd: ctx.costUsd,
+    });
+  }
+  const outcome: RequestOutcome = {
+    requestId: ctx.id,
+    startedAt: ctx.startedAt,
+    principal: ctx.principal,
+    claimedKeyId: ctx.claimedKeyId,
+    endpoint: ctx.endpoint,
+    endpointKnown: ctx.endpointKnown,
+    model: ctx.model,
+    modelKnown: ctx.model !== null && isServedModel(ctx.model, deps),
+    route: ctx.route,
+    provider: ctx.target?.provider ?? null,
+    upstreamModel: ctx.target?.model ?? null,
+    locality: ctx.target?.locality ?? null,
+    privacy: ctx.privacyFindings === null ? null : { action: ctx.privacyAction, findings: ctx.privacyFindings },
+    status: ctx.status,
+    errorCode: ctx.errorCode,
+    usage: ctx.usage,
+    costUsd: ctx.costUsd,
+    heldUsd,
+    latencyMs: performance.now() - ctx.t0,
+    ...(ctx.logged ? { log: { ttftMs: ctx.ttftMs, streamed: ctx.streamed } } : {}),
+  };
+  if (deps.recorder !== null) deps.recorder.recordRequestOutcome(outcome, settle);
+  else {
+    // Audit off: no trail to keep in step with, so the request log stays batched (best-effort).
+    if (settle !== undefined) deps.ledger.settle(settle.reservation, ctx.costUsd);
+    if (outcome.log !== undefined) deps.requestLog.append(requestRecordOf(storedForm(outcome, (value) => labelOf(value, null)), outcome.log));
+  }
   if (ctx.grant !== null && ctx.usage !== null) {
     const tokens = (ctx.usage.inputTokens ?? 0) + (ctx.usage.outputTokens ?? 0);
     void deps.limiter.record(ctx.grant, tokens).catch(() => undefined);
   }
+}
+
+/** A name the gateway serves: a catalog entry or a route (`auto`, exposed routes). */
+function isServedModel(name: string, deps: AccountingDeps): boolean {
+  return deps.router.virtualModels.includes(name) || deps.catalog.list().some((entry) => entry.name === name);
 }

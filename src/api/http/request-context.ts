@@ -13,6 +13,10 @@ export interface RequestContext {
   startedAt: number;
   t0: number;
   endpoint: string;
+  /** False until the path matches a route: an unknown path is stored as a label, never raw. */
+  endpointKnown: boolean;
+  /** True for endpoints kept in the request log (chat, embeddings). */
+  logged: boolean;
   model: string | null;
   target: ChatTarget | null;
   usage: Usage | null;
@@ -59,6 +63,8 @@ export function newContext(req: IncomingMessage, endpoint: string): RequestConte
     startedAt: Date.now(),
     t0: performance.now(),
     endpoint,
+    endpointKnown: false,
+    logged: false,
     model: null,
     target: null,
     usage: null,

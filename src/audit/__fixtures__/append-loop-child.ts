@@ -4,12 +4,17 @@
 import { openStore } from '../../store/store.js';
 import { MASTER_PRINCIPAL } from '../../auth/principal.js';
 import { createUsageLog } from '../../usage/usage-log.js';
+import { dirname, join } from 'node:path';
+import { AUDIT_HEAD_FILE, ensureAuditKey } from '../audit-key.js';
 import { createAuditLog } from '../audit-log.js';
 import { createRequestRecorder } from '../request-outcome.js';
 
 const [dbPath, worker] = process.argv.slice(2) as [string, string];
 const store = openStore(dbPath);
-const recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit: createAuditLog({ db: store.db }) });
+// Keyed as the gateway is: both writers update HOME/audit.head after each commit.
+const home = dirname(dbPath);
+const audit = createAuditLog({ db: store.db, keyed: { key: ensureAuditKey(home).key, headPath: join(home, AUDIT_HEAD_FILE) } });
+const recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit });
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
   const requestId = `${worker}-${i}`;
@@ -19,6 +24,7 @@ for (let i = 0; ; i++) {
     principal: MASTER_PRINCIPAL,
     endpoint: 'chat',
     model: 'gpt-small',
+    modelKnown: true,
     route: null,
     provider: 'cloud',
     upstreamModel: 'gpt-4.1-mini',

@@ -43,7 +43,8 @@ export function registerAudit(program: Command): void {
         process.stdout.write(`BROKEN at record ${result.firstBroken}: ${result.reason} (${result.count} records verified before it)\n`);
         throw new CliExit(EXIT.requestFailed, `error: the audit log does not verify`);
       }
-      process.stdout.write(result.head === null ? 'OK: the audit log is empty\n' : `OK: ${result.count} records; head ${result.head.seq}:${result.head.hash}\n`);
+      const keyed = result.keyedFrom === undefined ? '' : `; keyed from record ${result.keyedFrom}, head file matches, usage rows agree`;
+      process.stdout.write(result.head === null ? 'OK: the audit log is empty\n' : `OK: ${result.count} records; head ${result.head.seq}:${result.head.hash}${keyed}\n`);
     });
 
   common(audit.command('export'))

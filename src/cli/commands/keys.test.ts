@@ -77,7 +77,7 @@ describe('flambeau keys, teams, usage and audit commands', () => {
   it('sets a team and prints usage as a table with totals', async () => {
     const team = await run(['teams', 'set', 'ops', '--budget-usd', '100/week', '--rpm', '600']);
     assert.match(team.stdout, /Team ops: budget \$100\/week, rpm 600, tpm -/);
-    const base = { startedAt: Date.now(), principal: MASTER_PRINCIPAL, endpoint: 'chat', route: null, provider: 'cloud', upstreamModel: 'm', locality: 'cloud', privacy: null, status: 200, errorCode: null, latencyMs: 3 };
+    const base = { startedAt: Date.now(), principal: MASTER_PRINCIPAL, endpoint: 'chat', modelKnown: true, route: null, provider: 'cloud', upstreamModel: 'm', locality: 'cloud', privacy: null, status: 200, errorCode: null, latencyMs: 3 };
     server.recorder.recordRequestOutcome({ ...base, requestId: 'c1', model: 'gpt-small', usage: { inputTokens: 1000, outputTokens: 200, estimated: false }, costUsd: 0.75 });
     server.recorder.recordRequestOutcome({ ...base, requestId: 'c2', model: 'local', locality: 'device', usage: { inputTokens: 10, outputTokens: 2, estimated: true }, costUsd: 0 });
     const usage = await run(['usage', '--by', 'model', '--since', '1d']);
