@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import { request } from 'undici';
+import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
+import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
+
+interface ErrorEnvelope { error: { message: string; type: string; param: string | null; code: string } }
+
+const BREAKER_FAILURES = 3;
+const hi = [{ role: 'user' as const, content: 'hi' }];
+
+/** `{"extra":[[[…]]]}` with `levels` nested arrays inside the body object. */
+function nested(levels: number, body: Record<string, unknown> = {}): string {
+  const head = JSON.stringify(body).slice(0, -1);
+  return `${head}${head.length > 1 ? ',' : ''}"extra":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+}
+
+describe('the HTTP edge: one caller cannot take a provider down, malformed paths, scopes, sizes', () => {
+  let cloud: StandInCloud;
+  let gw: TestGateway;
+  let client: OpenAI;
+
+  before(async () => {
+    cloud = await startStandInCloud();
+    gw = await startTestGateway({
+      // One upstream call per request, so that N requests are N breaker verdicts.
+      routing: { retries: 0, breaker_failures: BREAKER_FAILURES, breaker_cooldown_ms: 600_000, health_interval_ms: 0 },
+      providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, locality: 'cloud' }],
+      models: [
+        { name: 'cloud-small', provider: 'cloud', model: 'upstream-small' },
+        { name: 'cloud-other', provider: 'cloud', model: 'upstream-other' },
+        { name: 'cloud-embed', provider: 'cloud', model: 'upstream-embed' },
+      ],
+    });
+    client = new OpenAI({ baseURL: gw.baseURL, apiKey: gw.key, maxRetries: 0 });
+  });
+  after(async () => {
+    await gw.close();
+    await cloud.close();
+  });
+  beforeEach(() => {
+    cloud.reset();
+    gw.gateway.router.breakers.onSuccess('cloud');
+  });
+
+  async function call(method: string, path: string, body?: string, key = gw.key): Promise<{ status: number; body: ErrorEnvelope & Record<string, unknown>; headers: Record<string, unknown> }> {
+    const res = await request(`${gw.url}${path}`, {
+      method: method as 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: JSON.parse(text) as ErrorEnvelope & Record<string, unknown>, headers: res.headers };
+  }
+
+  async function newKey(body: Record<string, unknown>): Promise<string> {
+    const made = await call('POST', '/admin/keys', JSON.stringify(body));
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    return made.body.key as string;
+  }
+
+  describe('item 1: only upstream faults feed the circuit breaker', () => {
+    it('upstream 400s (and 404, 409, 422) never open the breaker', async () => {
+      const statuses = [400, 400, 400, 404, 409, 422, 400];
+      cloud.script(...statuses.map((status) => ({ kind: 'fail' as const, status })));
+      for (const status of statuses) {
+        const res = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi }));
+        assert.equal(res.body.error.code, 'upstream_failed', JSON.stringify(res.body));
+        assert.ok(res.body.error.message.includes(`HTTP ${status}`), res.body.error.message);
+      }
+      assert.equal(gw.gateway.router.breakers.state('cloud'), 'closed');
+      const answer = await client.chat.completions.create({ model: 'cloud-small', messages: hi });
+      assert.equal(answer.choices[0]?.message.content, 'Hello from the stand-in cloud.');
+      assert.equal(cloud.requests.length, statuses.length + 1);
+    });
+
+    it('upstream 5xx, 429 and resets do open it: the next caller is refused without an upstream call', async () => {
+      cloud.script({ kind: 'fail', status: 500 }, { kind: 'fail', status: 429 }, { kind: 'reset' });
+      for (let i = 0; i < BREAKER_FAILURES; i++) assert.equal((await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi }))).body.error.code, 'upstream_failed');
+      assert.equal(gw.gateway.router.breakers.state('cloud'), 'open');
+      const refused = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi }));
+      assert.equal(refused.status, 503);
+      assert.equal(refused.body.error.code, 'no_target_available');
+      assert.equal(cloud.requests.length, BREAKER_FAILURES);
+    });
+
+    it('an upstream 400 between 500s neither counts nor resets the count', async () => {
+      cloud.script({ kind: 'fail', status: 500 }, { kind: 'fail', status: 500 }, { kind: 'fail', status: 400 }, { kind: 'fail', status: 502 });
+      for (let i = 0; i < 4; i++) await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi }));
+      assert.equal(gw.gateway.router.breakers.state('cloud'), 'open');
+    });
+  });
+
+});
+
+function deepObject(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { type: 'string' };
+  for (let i = 0; i < levels; i++) value = { type: 'object', properties: { x: value } };
+  return value;
+}
