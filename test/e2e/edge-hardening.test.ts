@@ -60,6 +60,49 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     return made.body.key as string;
   }
 
+  describe('item 1: a body nested too deep is the caller\'s mistake', () => {
+    it('400 invalid_request on every JSON endpoint, before any routing or upstream call', async () => {
+      const chat = { model: 'cloud-small', messages: hi };
+      const bodies: [string, string][] = [
+        ['/v1/chat/completions', nested(5000, chat)],
+        ['/v1/chat/completions', nested(5000, { ...chat, stream: true })],
+        ['/v1/route/explain', nested(5000, chat)],
+        ['/v1/embeddings', nested(5000, { model: 'cloud-embed', input: 'hi' })],
+        ['/v1/knowledge/search', nested(5000, { query: 'hi' })],
+        ['/v1/privacy/scan', nested(5000, { text: 'hi' })],
+        ['/admin/keys', nested(5000, { name: 'deep' })],
+        ['/admin/teams', nested(5000, { id: 'deep' })],
+        // Deep inside a known field too, and objects as well as arrays.
+        ['/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi, tools: [{ type: 'function', function: { name: 'f', parameters: deepObject(200) } }] })],
+      ];
+      for (const [path, body] of bodies) {
+        const res = await call('POST', path, body);
+        assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.error.code, 'invalid_request');
+        assert.match(res.body.error.message, /nested deeper than 64/);
+      }
+      assert.equal(cloud.requests.length, 0);
+      assert.equal((await call('GET', '/admin/keys')).body.data instanceof Array, true);
+    });
+
+    it('a body exactly at the limit passes; brackets inside strings do not count', async () => {
+      // The body object is level 1: 63 arrays inside it make 64.
+      const ok = await call('POST', '/v1/chat/completions', nested(63, { model: 'cloud-small', messages: hi }));
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const over = await call('POST', '/v1/chat/completions', nested(64, { model: 'cloud-small', messages: hi }));
+      assert.equal(over.status, 400);
+      const text = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: [{ role: 'user', content: `${'[{'.repeat(5000)}"\\"[[` }] }));
+      assert.equal(text.status, 200, JSON.stringify(text.body));
+    });
+
+    it('many deep requests leave the provider serving everyone else', async () => {
+      for (let i = 0; i < BREAKER_FAILURES * 2; i++) assert.equal((await call('POST', '/v1/chat/completions', nested(5000, { model: 'cloud-small', messages: hi }))).status, 400);
+      const answer = await client.chat.completions.create({ model: 'cloud-small', messages: hi });
+      assert.equal(answer.choices[0]?.message.content, 'Hello from the stand-in cloud.');
+      assert.equal(gw.gateway.router.breakers.snapshot().cloud, undefined);
+    });
+  });
+
   describe('item 1: only upstream faults feed the circuit breaker', () => {
     it('upstream 400s (and 404, 409, 422) never open the breaker', async () => {
       const statuses = [400, 400, 400, 404, 409, 422, 400];

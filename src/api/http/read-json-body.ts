@@ -1,9 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { FlambeauError } from '../../errors/index.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 /**
  * Reads a JSON request body up to `limit` bytes. Oversized bodies are refused from their
- * Content-Length when declared (no read at all) or as soon as the limit is crossed.
+ * Content-Length when declared (no read at all) or as soon as the limit is crossed. Every JSON
+ * endpoint reads through here, so the nesting bound (`MAX_JSON_DEPTH`) holds for all of them: a
+ * body nested deeper is the caller's mistake (400), refused before any routing or upstream call.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = req.headers['content-length'];
@@ -26,7 +29,11 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     }
     chunks.push(chunk);
   }
-  const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+    throw new FlambeauError('invalid_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; flatten it.`, { details: { maxDepth: MAX_JSON_DEPTH } });
+  }
+  const text = bytes.toString('utf8');
   if (text.trim() === '') throw new FlambeauError('invalid_request', 'The request body is empty; a JSON object is required.');
   try {
     return JSON.parse(text);
