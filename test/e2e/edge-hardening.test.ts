@@ -135,6 +135,26 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     });
   });
 
+  describe('item 10: malformed percent escapes in paths', () => {
+    it('400 invalid_request, never 500, for /v1/models/{x} and /admin/... (401 without a key)', async () => {
+      for (const path of ['/v1/models/%E0%A4%A', '/v1/models/%ZZ', '/v1/models/abc%']) {
+        const res = await call('GET', path);
+        assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.error.code, 'invalid_request');
+        const anonymous = await request(`${gw.url}${path}`);
+        assert.equal(anonymous.statusCode, 401, path);
+        await anonymous.body.dump();
+      }
+      for (const [method, path] of [['GET', '/admin/keys/%E0%A4%A'], ['DELETE', '/admin/keys/%ZZ'], ['GET', '/admin/teams/%']]) {
+        const res = await call(method as string, path as string);
+        assert.equal(res.status, 400, `${method} ${path}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.error.code, 'invalid_request');
+      }
+      // Well-formed escapes still work.
+      assert.equal((await call('GET', '/v1/models/cloud%2Dsmall')).status, 200);
+    });
+  });
+
 });
 
 function deepObject(levels: number): Record<string, unknown> {
