@@ -155,6 +155,23 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     });
   });
 
+  describe('item 11: /v1/route/explain applies the key\'s model scope', () => {
+    it('403 forbidden for a model outside the scope, without naming its provider or upstream id', async () => {
+      const key = await newKey({ name: 'explain-scoped', models: ['cloud-small'] });
+      const denied = await call('POST', '/v1/route/explain', JSON.stringify({ model: 'cloud-other', messages: hi }), key);
+      assert.equal(denied.status, 403);
+      assert.equal(denied.body.error.code, 'forbidden');
+      assert.equal(denied.body.error.param, 'model');
+      assert.ok(!JSON.stringify(denied.body).includes('upstream-other'));
+      // Through a rag: name too, as chat reads it.
+      const rag = await call('POST', '/v1/route/explain', JSON.stringify({ model: 'rag:notes/cloud-other', messages: hi }), key);
+      assert.equal(rag.status, 403);
+      const allowed = await call('POST', '/v1/route/explain', JSON.stringify({ model: 'cloud-small', messages: hi }), key);
+      assert.equal(allowed.status, 200);
+      assert.equal((allowed.body.target as { upstream_model: string }).upstream_model, 'upstream-small');
+    });
+  });
+
 });
 
 function deepObject(levels: number): Record<string, unknown> {
