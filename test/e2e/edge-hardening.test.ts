@@ -172,6 +172,50 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     });
   });
 
+  describe('item 15: counts are bounded before any per-message work', () => {
+    it('refuses more than 10,000 messages with 400 naming messages, before checking a single one', async () => {
+      // Each message is invalid: a refusal naming messages[0] would mean they were all parsed first.
+      const body = JSON.stringify({ model: 'cloud-small', messages: Array.from({ length: 10_001 }, () => ({})) });
+      const res = await call('POST', '/v1/chat/completions', body);
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'invalid_request');
+      assert.equal(res.body.error.param, 'messages');
+      assert.match(res.body.error.message, /maximum length 10000, but got an array with length 10001/);
+      const explain = await call('POST', '/v1/route/explain', body);
+      assert.equal(explain.body.error.param, 'messages');
+    });
+
+    it('bounds content parts per message and tool calls per message, naming the field', async () => {
+      const parts = Array.from({ length: 1001 }, () => ({ type: 'text', text: 'a' }));
+      const many = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }, { role: 'user', content: parts }] }));
+      assert.equal(many.status, 400);
+      assert.equal(many.body.error.param, 'messages[1].content');
+      const calls = Array.from({ length: 129 }, (_, i) => ({ id: `c${i}`, type: 'function', function: { name: 'f', arguments: '{}' } }));
+      const tooManyCalls = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', tool_calls: calls }] }));
+      assert.equal(tooManyCalls.status, 400);
+      assert.equal(tooManyCalls.body.error.param, 'messages[1].tool_calls');
+      const spread = Array.from({ length: 11 }, () => ({ role: 'user', content: parts.slice(0, 1000) }));
+      const inAll = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: spread }));
+      assert.equal(inAll.status, 400);
+      assert.equal(inAll.body.error.param, 'messages');
+      assert.match(inAll.body.error.message, /10000 content parts in all/);
+      assert.equal(cloud.requests.length, 0);
+    });
+
+    it('a 4 MB body of 500k messages gets 400 while /healthz keeps answering', async () => {
+      const messages = `[${Array.from({ length: 500_000 }, () => '{"role":"user","content":""}').join(',').slice(0, 4 * 1024 * 1024 - 100)}`;
+      const body = `{"model":"cloud-small","messages":${messages.slice(0, messages.lastIndexOf('}') + 1)}]}`;
+      assert.ok(body.length < 4 * 1024 * 1024);
+      const big = call('POST', '/v1/chat/completions', body);
+      const health = request(`${gw.url}/healthz`).then(async (r) => ({ status: r.statusCode, body: await r.body.json() }));
+      const [refused, healthy] = await Promise.all([big, health]);
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.error.param, 'messages');
+      assert.deepEqual(healthy, { status: 200, body: { status: 'ok' } });
+      assert.equal(cloud.requests.length, 0);
+    });
+  });
+
 });
 
 function deepObject(levels: number): Record<string, unknown> {
