@@ -216,6 +216,22 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     });
   });
 
+  describe('item 16: the rate-limit reset and Retry-After agree', () => {
+    it('a 429 says the same wait in x-ratelimit-reset-requests and Retry-After', async () => {
+      const key = await newKey({ name: 'limited', rpm: 2 });
+      const limited = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
+      const first = await limited.chat.completions.create({ model: 'cloud-small', messages: hi }).withResponse();
+      assert.equal(first.response.headers.get('x-ratelimit-reset-requests'), '30s');
+      await limited.chat.completions.create({ model: 'cloud-small', messages: hi });
+      const refused = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi }), key);
+      assert.equal(refused.status, 429);
+      const retryAfter = Number(refused.headers['retry-after']);
+      const reset = String(refused.headers['x-ratelimit-reset-requests']);
+      const seconds = Number(/^(\d+(?:\.\d+)?)s$/.exec(reset)?.[1]);
+      assert.ok(retryAfter >= 1 && retryAfter <= 30, String(retryAfter));
+      assert.equal(Math.max(1, Math.ceil(seconds)), retryAfter, `reset ${reset} vs Retry-After ${retryAfter}`);
+    });
+  });
 });
 
 function deepObject(levels: number): Record<string, unknown> {
