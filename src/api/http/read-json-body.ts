@@ -21,13 +21,17 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(limit);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        req.resume();
+        throw tooLarge(limit);
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (error) {
+    throw error instanceof FlambeauError ? error : bodyLost(req, error);
   }
   const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
@@ -40,6 +44,18 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   } catch (error) {
     throw new FlambeauError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The body stopped arriving: the client went away, or the server's request timeout
+ * (`server.request_timeout_ms`) cut a client that sent it too slowly. Neither is a server fault.
+ */
+function bodyLost(req: IncomingMessage, error: unknown): FlambeauError {
+  const reason = ((req.socket as IncomingMessage['socket'] | null)?.errored as NodeJS.ErrnoException | null | undefined)?.code;
+  if (reason === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new FlambeauError('request_timeout', 'The request body did not arrive within server.request_timeout_ms.', { cause: error });
+  }
+  return new FlambeauError('client_closed', 'The client went away while sending the request body.', { cause: error });
 }
 
 function tooLarge(limit: number): FlambeauError {
