@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { createRequestHandler } from './api/http/app.js';
 import { ensureMasterKey } from './auth/master-key.js';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -8,6 +9,7 @@ import type { Secret } from './config/secret.js';
 import { createEngine } from './engine/child-engine.js';
 import type { Engine } from './engine/engine.js';
 import { threadsWarnings } from './engine/engine-threads.js';
+import { CODES } from './errors/index.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js';
 import { checkServedLicences, enforceLicences } from './models/licence/check-served-licences.js';
@@ -73,6 +75,42 @@ function knowledgeEmbedder(catalog: ModelCatalog, configured: string | null, log
   if (entry === undefined) return null;
   if (entry.locality !== 'device') logger.warn('knowledge.embedding_model is not device-local: document text is sent to it to be embedded', { model: entry.name, locality: entry.locality });
   return embedderOf(entry.embedding, entry.name);
+}
+
+/**
+ * The node:http server with the slow-client limits of `server.*`. The header and request
+ * timeouts cover receiving the request only: node stops their clock once the body is in (or the
+ * answer is complete), so a long streamed answer is never cut. Past `max_connections` node drops
+ * new connections at once; clients see a reset and retry (the OpenAI SDKs do).
+ */
+function createHttpServer(settings: GatewayConfig['server'], handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  const server = createServer(
+    {
+      headersTimeout: settings.headersTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+      keepAliveTimeout: settings.keepAliveTimeoutMs,
+      // Node checks the two timeouts on this tick (default 30 s, which would let a 1 s timeout run 31 s).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(settings.headersTimeoutMs / 4))),
+    },
+    handler,
+  );
+  server.maxConnections = settings.maxConnections;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Malformed or too slow HTTP never reaches the handler (or is cut while it reads the body):
+    // answer in the same envelope, then close. Nothing is written once an answer has begun.
+    const started = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent === true;
+    if (socket.writable && !started) {
+      const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const body = JSON.stringify({
+        error: timeout
+          ? { message: 'The request did not arrive in time (server.request_timeout_ms / server.headers_timeout_ms).', type: CODES.request_timeout.type, param: null, code: 'request_timeout' }
+          : { message: `Malformed HTTP request (${error.code ?? 'error'}).`, type: CODES.invalid_request.type, param: null, code: 'invalid_request' },
+      });
+      // Destroyed once written: a client that keeps trickling bytes must not hold the socket half-open.
+      socket.end(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`, () => socket.destroy(error));
+    } else socket.destroy(error);
+  });
+  return server;
 }
 
 /** The composition root: the only place that wires real parts together. */
@@ -147,13 +185,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       logger,
       startedAt,
     });
-    server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000 }, handler);
-    server.on('clientError', (error, socket) => {
-      // Malformed HTTP never reaches the handler: answer it in the same envelope, then close.
-      if (!socket.writable) return;
-      const body = JSON.stringify({ error: { message: `Malformed HTTP request (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, type: 'invalid_request_error', param: null, code: 'invalid_request' } });
-      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-    });
+    server = createHttpServer(config.server, handler);
     const listening = server;
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);

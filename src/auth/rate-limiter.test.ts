@@ -31,6 +31,15 @@ async function refusalOf(promise: Promise<unknown>): Promise<FlambeauError> {
   assert.fail('expected a rate_limited refusal');
 }
 
+/** The refusal's `x-ratelimit-reset-<kind>` names the same wait as its Retry-After (whole seconds, rounded up). */
+function assertResetAgrees(refused: FlambeauError, kind: 'requests' | 'tokens'): void {
+  const reset = rateLimitHeadersOf(refused)[`x-ratelimit-reset-${kind}`] ?? '';
+  const match = /^(?:(\d+)m)?(\d+(?:\.\d+)?)(ms|s)$/.exec(reset);
+  assert.ok(match !== null, reset);
+  const ms = Number(match[1] ?? 0) * 60_000 + Number(match[2]) * (match[3] === 'ms' ? 1 : 1000);
+  assert.equal(Math.max(1, Math.ceil(ms / 1000)), refused.details.retryAfter, `reset ${reset} vs Retry-After ${String(refused.details.retryAfter)}`);
+}
+
 /** What every limiter must do, on a real clock (Redis keeps its own): no waiting except for refills. */
 function describeRateLimiterContract(name: string, make: () => RateLimiter | undefined, skip: () => string | false) {
   describe(`${name} rate limiter (contract)`, () => {
@@ -59,6 +68,7 @@ function describeRateLimiterContract(name: string, make: () => RateLimiter | und
       assert.equal(refused.details.limit, 'requests');
       assert.ok(typeof refused.details.retryAfter === 'number' && refused.details.retryAfter >= 1 && refused.details.retryAfter <= 20);
       assert.equal(rateLimitHeadersOf(refused)['x-ratelimit-remaining-requests'], '0');
+      assertResetAgrees(refused, 'requests');
     });
 
     it('counts tokens, corrects them after the call, and refuses a request larger than the limit', async (t) => {
@@ -67,7 +77,9 @@ function describeRateLimiterContract(name: string, make: () => RateLimiter | und
       const first = await limiter.check(key, 800);
       assert.equal(first.headers['x-ratelimit-limit-tokens'], '1000');
       assert.equal(first.headers['x-ratelimit-remaining-tokens'], '200');
-      assert.equal((await refusalOf(limiter.check(key, 300))).details.limit, 'tokens');
+      const overTokens = await refusalOf(limiter.check(key, 300));
+      assert.equal(overTokens.details.limit, 'tokens');
+      assertResetAgrees(overTokens, 'tokens');
       await limiter.record(first, 100); // it used only 100: 700 come back
       const second = await limiter.check(key, 300);
       assert.ok(Number(second.headers['x-ratelimit-remaining-tokens']) >= 599);
@@ -119,9 +131,14 @@ describe('memory rate limiter', () => {
     for (let i = 0; i < 3; i++) await limiter.check(key, 0);
     const refused = await refusalOf(limiter.check(key, 0));
     assert.equal(refused.details.retryAfter, 20);
-    assert.equal(rateLimitHeadersOf(refused)['x-ratelimit-reset-requests'], '1m0s');
-    now += 19_999;
-    await refusalOf(limiter.check(key, 0));
+    // The refusal's reset is when this request fits: the moment Retry-After gives, not a full refill.
+    assert.equal(rateLimitHeadersOf(refused)['x-ratelimit-reset-requests'], '20s');
+    now += 19_000;
+    const later = await refusalOf(limiter.check(key, 0));
+    assert.equal(later.details.retryAfter, 1);
+    assert.equal(rateLimitHeadersOf(later)['x-ratelimit-reset-requests'], '1s');
+    now += 999;
+    assert.equal(rateLimitHeadersOf(await refusalOf(limiter.check(key, 0)))['x-ratelimit-reset-requests'], '1ms');
     now += 1;
     const grant = await limiter.check(key, 0);
     assert.equal(grant.headers['x-ratelimit-remaining-requests'], '0');

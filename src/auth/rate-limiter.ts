@@ -129,11 +129,21 @@ export function rateLimitHeadersOf(error: FlambeauError): Record<string, string>
   return refusalHeaders.get(error) ?? {};
 }
 
-/** The `rate_limited` error for a refused evaluation, naming the limit that refused it. */
+/**
+ * The `rate_limited` error for a refused evaluation, naming the limit that refused it. Its
+ * headers are the evaluation's, except that `x-ratelimit-reset-*` of each refusing kind says when
+ * this request fits again: the very moment `Retry-After` gives (rounded up to whole seconds
+ * there), both from `evaluation.retryMs`. On a grant, the reset is the time until the bucket is
+ * full again, as OpenAI's headers mean it; on a refusal that time (up to a minute) is not when
+ * to retry, and two waits in one answer leave a client to guess.
+ */
 export function refusal(principal: KeyPrincipal, buckets: readonly Bucket[], stored: readonly (number | null)[], evaluation: Evaluation, now: number): FlambeauError {
-  const blocking = buckets.find((bucket, i) => bucket.cost > bucket.limit || Math.max(stored[i] ?? now, now) + bucket.cost * intervalMs(bucket) - now > WINDOW_MS + EPSILON) ?? buckets[0];
+  const refusing = buckets.filter((bucket, i) => bucket.cost > bucket.limit || Math.max(stored[i] ?? now, now) + bucket.cost * intervalMs(bucket) - now > WINDOW_MS + EPSILON);
+  // The Redis script may refuse by a rounding hair where this evaluation would not: blame the first bucket then.
+  const blocking = refusing[0] ?? buckets[0];
   const owner = blocking?.scope === 'team' ? `team ${principal.team?.id ?? ''}` : `API key ${principal.keyId ?? ''}`;
   const unit = blocking?.kind === 'tokens' ? 'tokens' : 'requests';
+  const headers = { ...evaluation.headers };
   let error: FlambeauError;
   if (evaluation.retryMs === Infinity) {
     error = new FlambeauError('rate_limited', `This request needs about ${blocking?.cost ?? 0} tokens, more than the ${blocking?.limit ?? 0} tokens per minute allowed to ${owner}; it can never fit: send less or lower max_tokens.`, {
@@ -141,10 +151,11 @@ export function refusal(principal: KeyPrincipal, buckets: readonly Bucket[], sto
     });
   } else {
     const retryAfter = Math.max(1, Math.ceil(evaluation.retryMs / 1000));
+    for (const bucket of refusing.length > 0 ? refusing : buckets.slice(0, 1)) headers[`x-ratelimit-reset-${bucket.kind}`] = formatReset(evaluation.retryMs);
     error = new FlambeauError('rate_limited', `Rate limit reached for ${owner}: ${blocking?.limit ?? 0} ${unit} per minute. Retry in ${retryAfter}s.`, {
       details: { scope: blocking?.scope, limit: unit, limitPerMinute: blocking?.limit, retryAfter },
     });
   }
-  refusalHeaders.set(error, evaluation.headers);
+  refusalHeaders.set(error, headers);
   return error;
 }

@@ -47,6 +47,10 @@ export const configFileSchema = z.strictObject({
       host: z.string().min(1).optional(),
       port: z.number().int().min(0).max(65535).optional(),
       body_limit_bytes: positiveInt.optional(),
+      headers_timeout_ms: positiveInt.optional(),
+      request_timeout_ms: positiveInt.optional(),
+      keep_alive_timeout_ms: positiveInt.optional(),
+      max_connections: positiveInt.optional(),
     })
     .optional(),
   auth: z.strictObject({ master_key: z.string().min(1).optional() }).optional(),

@@ -32,7 +32,7 @@ export interface ModelConfig extends ModelBinding {
 export interface GatewayConfig {
   configPath: string | null;
   home: string;
-  server: { host: string; port: number; bodyLimitBytes: number };
+  server: { host: string; port: number; bodyLimitBytes: number; headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   auth: { masterKey: Secret | null };
   log: { level: 'debug' | 'info' | 'warn' | 'error'; includeContent: boolean };
   engine: { idleTimeoutMs: number; gpu: 'auto' | false; maxQueue: number; threads: number | null };

@@ -69,6 +69,11 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     explain.push({ key: spec.key, value, source, secret: spec.secret === true, doc: spec.doc });
   }
 
+  const headersTimeoutMs = values.get('server.headers_timeout_ms') as number;
+  const requestTimeoutMs = values.get('server.request_timeout_ms') as number;
+  // The request timeout covers the headers too (node:http refuses to start otherwise).
+  if (headersTimeoutMs > requestTimeoutMs) throw fail(`server.headers_timeout_ms (${headersTimeoutMs}) must not exceed server.request_timeout_ms (${requestTimeoutMs}).`, 'server.headers_timeout_ms');
+
   const providers = (file.providers ?? []).map((p, i) => toProviderConfig(p, i, env, baseDir));
   const ids = new Set<string>();
   for (const provider of providers) {
@@ -89,7 +94,15 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
   return Object.freeze({
     configPath,
     home,
-    server: { host: values.get('server.host') as string, port: values.get('server.port') as number, bodyLimitBytes: values.get('server.body_limit_bytes') as number },
+    server: {
+      host: values.get('server.host') as string,
+      port: values.get('server.port') as number,
+      bodyLimitBytes: values.get('server.body_limit_bytes') as number,
+      headersTimeoutMs,
+      requestTimeoutMs,
+      keepAliveTimeoutMs: values.get('server.keep_alive_timeout_ms') as number,
+      maxConnections: values.get('server.max_connections') as number,
+    },
     auth: { masterKey },
     log: { level: values.get('log.level') as GatewayConfig['log']['level'], includeContent: values.get('log.include_content') as boolean },
     engine: {

@@ -17,6 +17,11 @@ const int = (raw: string): number => {
   if (!/^\d+$/.test(raw.trim())) throw new Error(`expected a whole number, got "${raw}"`);
   return Number(raw);
 };
+const positiveInt = (raw: string): number => {
+  const value = int(raw);
+  if (value === 0) throw new Error('expected a whole number above 0, got "0"');
+  return value;
+};
 const text = (raw: string): string => raw;
 const bool = (raw: string): boolean => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
@@ -33,6 +38,10 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'server.host', env: 'FLAMBEAU_HOST', flag: 'host', default: '127.0.0.1', doc: 'Address to listen on. Loopback by default; set 0.0.0.0 only behind a firewall.', parse: text },
   { key: 'server.port', env: 'FLAMBEAU_PORT', flag: 'port', default: 4141, doc: 'TCP port (0 picks a free one).', parse: int },
   { key: 'server.body_limit_bytes', env: 'FLAMBEAU_BODY_LIMIT_BYTES', default: 4 * 1024 * 1024, doc: 'Largest request body accepted; larger ones get 413 payload_too_large.', parse: int },
+  { key: 'server.headers_timeout_ms', env: 'FLAMBEAU_HEADERS_TIMEOUT_MS', default: 20_000, doc: 'A client must send its request headers within this time, or gets 408 and is disconnected (slow-client protection).', parse: positiveInt },
+  { key: 'server.request_timeout_ms', env: 'FLAMBEAU_REQUEST_TIMEOUT_MS', default: 60_000, doc: 'A client must send its whole request (headers and body) within this time, or gets 408. Streaming the answer back does not count. At least server.headers_timeout_ms.', parse: positiveInt },
+  { key: 'server.keep_alive_timeout_ms', env: 'FLAMBEAU_KEEP_ALIVE_TIMEOUT_MS', default: 65_000, doc: 'How long an idle keep-alive connection stays open between requests (above the 60 s idle timeout of common load balancers).', parse: positiveInt },
+  { key: 'server.max_connections', env: 'FLAMBEAU_MAX_CONNECTIONS', default: 1024, doc: 'Open client connections at most; further connections are dropped at once until one closes.', parse: positiveInt },
   { key: 'auth.master_key', env: 'FLAMBEAU_MASTER_KEY', default: null, secret: true, doc: 'Master API key (`env:NAME` or `file:PATH` in the file). Unset: generated on first start and kept in HOME/master.key (mode 600).', parse: text },
   { key: 'log.level', env: 'FLAMBEAU_LOG_LEVEL', default: 'info', doc: 'debug | info | warn | error. Logs never hold prompt or answer text unless log.include_content is true.', parse: level },
   { key: 'log.include_content', env: 'FLAMBEAU_LOG_INCLUDE_CONTENT', default: false, doc: 'Opt in to prompt and answer text in debug logs. Off by default.', parse: bool },

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asFlambeauError, FlambeauError } from '../errors/index.js';
 import { policyDeniedError, type DeniedVerdict, type PrivacyAction } from '../privacy/index.js';
-import { backoffMs, classifyFailure } from '../router/retry-policy.js';
+import { backoffMs, classifyFailure, isUpstreamFault } from '../router/retry-policy.js';
 import type { ChatDeps, ChatObserver, PreparedTarget, RoutedChat } from './chat.js';
 import { prepareTarget } from './chat.js';
 
@@ -16,8 +16,9 @@ const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(m
 /**
  * Tries the candidates in order. Each gets its privacy policy applied (a refusal skips it), the
  * breaker's permission, and retries with backoff on retryable failures; any other failure moves
- * on to the next candidate. With a single candidate its own error is returned as it is; with
- * several, 503 `no_target_available` lists what happened to each.
+ * on to the next candidate. Only upstream faults (`isUpstreamFault`) feed the breaker. With a
+ * single candidate its own error is returned as it is; with several, 503 `no_target_available`
+ * lists what happened to each.
  */
 export async function attemptTargets<T>(
   routed: RoutedChat,
@@ -65,9 +66,10 @@ export async function attemptTargets<T>(
           breakers.release(provider);
           throw error;
         }
-        // A full engine queue is load shedding, not a failing provider: it must not open the breaker.
-        if (error instanceof FlambeauError && error.code === 'engine_unavailable') breakers.release(provider);
-        else breakers.onFailure(provider);
+        // Only the provider's own faults count; an upstream 4xx about this request, a full engine
+        // queue (load shedding) or an error on our side leaves its circuit as it was.
+        if (isUpstreamFault(error)) breakers.onFailure(provider);
+        else breakers.release(provider);
         lastError = error;
         const delay = kind === 'retry' && attempt < settings.retries
           ? backoffMs(attempt, settings.retry_base_delay_ms, settings.retry_max_delay_ms, (error as FlambeauError).details?.retryAfter, deps.random)

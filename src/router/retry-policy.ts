@@ -3,8 +3,8 @@ import { FlambeauError } from '../errors/index.js';
 export type FailureKind = 'retry' | 'next-target' | 'final';
 
 /**
- * What a failure of one target means for the request: `retry` the same target (429, 5xx, reset,
- * timeout), move on to the `next-target` (other upstream errors, engine queue full), or `final`:
+ * What a failure of one target means for the request: `retry` the same target (408, 429, 5xx,
+ * reset, timeout), move on to the `next-target` (other upstream errors, engine queue full), or `final`:
  * the caller's own mistake or a refusal, which no other target would fix.
  */
 export function classifyFailure(error: unknown): FailureKind {
@@ -15,13 +15,32 @@ export function classifyFailure(error: unknown): FailureKind {
     case 'upstream_failed': {
       const status = error.details.upstreamStatus;
       if (typeof status !== 'number') return 'retry'; // transport: refused, reset, truncated
-      return status === 429 || status >= 500 ? 'retry' : 'next-target';
+      return status === 429 || status === 408 || status >= 500 ? 'retry' : 'next-target';
     }
     case 'engine_unavailable':
       return 'next-target';
     default:
       return 'final';
   }
+}
+
+/**
+ * Whether a failure says the provider itself is unwell, and so counts toward its circuit breaker:
+ * a connect error, reset or truncated answer, a timeout, a 5xx, a 429 (the provider is
+ * overloaded: backing off everyone is the point), or a 408 (the provider did not take our request
+ * in time: its side or the path to it). Never the request's own fault: an upstream 4xx refusing
+ * this request (400, 404, 409, 413, 422, …) says nothing about the next caller, nor does an error
+ * raised on our side before or after the call (serialising the body, a policy, an engine queue that
+ * is full: load shedding). One caller's bad input must not close a provider to everyone.
+ * (409 is left out though OpenAI's SDK retries it: it is a conflict about this request's resource.)
+ */
+export function isUpstreamFault(error: unknown): boolean {
+  if (!(error instanceof FlambeauError)) return false;
+  if (error.code === 'upstream_timeout') return true;
+  if (error.code !== 'upstream_failed') return false;
+  const status = error.details.upstreamStatus;
+  if (typeof status !== 'number') return true; // transport: refused, reset, truncated, unreadable
+  return status >= 500 || status === 429 || status === 408;
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random; honours a short Retry-After. */

@@ -10,6 +10,7 @@ import type { TeamStore } from '../../auth/team-store.js';
 import { FlambeauError } from '../../errors/index.js';
 import { USAGE_GROUPINGS, type UsageGrouping, type UsageLog } from '../../usage/usage-log.js';
 import { keyJson, parseNewKeyBody, parseTeamBody, teamJson, usageJson } from './admin-wire.js';
+import { decodePathSegment } from './path-segment.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send.js';
 
@@ -64,7 +65,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, ctx
       res.setHeader('allow', allowed);
       throw new FlambeauError('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed}.`);
     }
-    const params = match.slice(1).map((p) => decodeURIComponent(p));
+    const params = match.slice(1).map((p) => decodePathSegment(p, 'path'));
     await handler(req, res, { id: ctx.id, master: principal, params, query: url.searchParams, deps, now: (deps.clock ?? Date.now)() });
     return;
   }

@@ -16,6 +16,7 @@ import { handlePrivacyScan } from './privacy-scan-route.js';
 import { authenticateRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
 import { newContext, targetHeaders, type RequestContext } from './request-context.js';
 import { handleRouteExplain } from './route-explain-route.js';
+import { decodePathSegment } from './path-segment.js';
 import { sendError, sendJson } from './send.js';
 
 export interface AppDeps extends AccountingDeps {
@@ -86,8 +87,9 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
     ctx.endpointKnown = methods !== undefined;
     let route = methods?.get(req.method ?? 'GET');
     if (route === undefined && path.startsWith('/v1/models/') && req.method === 'GET') {
-      const name = decodeURIComponent(path.slice('/v1/models/'.length));
-      route = { handler: (_req, r, c) => handleGetModel(r, c, deps.catalog, deps.router.virtualModels, name, deps.startedAt), endpoint: 'models', logged: false };
+      // Decoded in the handler, after authentication: a caller without a key learns nothing, not even 400.
+      const name = path.slice('/v1/models/'.length);
+      route = { handler: (_req, r, c) => handleGetModel(r, c, deps.catalog, deps.router.virtualModels, decodePathSegment(name, 'model name'), deps.startedAt), endpoint: 'models', logged: false };
       // The name is the client's: recorded as the route, not raw.
       ctx.endpoint = '/v1/models/{model}';
       ctx.endpointKnown = true;

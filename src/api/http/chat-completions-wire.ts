@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
 import type { ChatMessage, ChatRequest, ContentPart, TextPart, ToolChoice } from '../../providers/spec.js';
+import { checkChatCounts } from './chat-request-limits.js';
 import { invalidRequestFrom } from './zod-issue.js';
 import { isCollectionName, parseRagModelName } from '../../knowledge/index.js';
 
@@ -109,6 +110,7 @@ export function parseChatBody(raw: unknown): ParsedChat {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new FlambeauError('invalid_request', 'The request body must be a JSON object.');
   }
+  checkChatCounts(raw as Record<string, unknown>);
   const parsed = chatBody.safeParse(raw);
   if (!parsed.success) throw invalidRequestFrom(parsed.error);
   const body = parsed.data;

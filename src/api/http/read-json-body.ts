@@ -1,9 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { FlambeauError } from '../../errors/index.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 /**
  * Reads a JSON request body up to `limit` bytes. Oversized bodies are refused from their
- * Content-Length when declared (no read at all) or as soon as the limit is crossed.
+ * Content-Length when declared (no read at all) or as soon as the limit is crossed. Every JSON
+ * endpoint reads through here, so the nesting bound (`MAX_JSON_DEPTH`) holds for all of them: a
+ * body nested deeper is the caller's mistake (400), refused before any routing or upstream call.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = req.headers['content-length'];
@@ -18,21 +21,41 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(limit);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        req.resume();
+        throw tooLarge(limit);
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (error) {
+    throw error instanceof FlambeauError ? error : bodyLost(req, error);
   }
-  const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+    throw new FlambeauError('invalid_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; flatten it.`, { details: { maxDepth: MAX_JSON_DEPTH } });
+  }
+  const text = bytes.toString('utf8');
   if (text.trim() === '') throw new FlambeauError('invalid_request', 'The request body is empty; a JSON object is required.');
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new FlambeauError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The body stopped arriving: the client went away, or the server's request timeout
+ * (`server.request_timeout_ms`) cut a client that sent it too slowly. Neither is a server fault.
+ */
+function bodyLost(req: IncomingMessage, error: unknown): FlambeauError {
+  const reason = ((req.socket as IncomingMessage['socket'] | null)?.errored as NodeJS.ErrnoException | null | undefined)?.code;
+  if (reason === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new FlambeauError('request_timeout', 'The request body did not arrive within server.request_timeout_ms.', { cause: error });
+  }
+  return new FlambeauError('client_closed', 'The client went away while sending the request body.', { cause: error });
 }
 
 function tooLarge(limit: number): FlambeauError {

@@ -17,6 +17,9 @@ import { sendJson } from './send.js';
  */
 export async function handleRouteExplain(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, deps: ChatDeps & { bodyLimitBytes: number; knowledge: Knowledge }): Promise<void> {
   const parsed = parseChatBody(await readJsonBody(req, deps.bodyLimitBytes));
+  // The same scope as chat: an explanation names providers and upstream ids, which a key limited
+  // to other models must not learn.
+  if (ctx.principal !== null) checkScope(ctx.principal, { endpoint: 'chat', model: parsed.request.model });
   let knowledge: { used: boolean; shareable: boolean } | undefined;
   if (parsed.knowledge.length > 0) {
     if (ctx.principal !== null) checkScope(ctx.principal, { endpoint: 'chat', collections: parsed.knowledge });
