@@ -82,7 +82,7 @@ export function* scanPaced(scanner: Scanner, text: string, pacer: Pacer): Paced<
 function scanWindow(scanner: Scanner, window: string, offset: number): ScanResult {
   const view = scanViewOf(window);
   const result = scanner.scan(view.text);
-  if (view.starts === undefined && offset === 0) return result;
+  if (view.segments === undefined && offset === 0) return result;
   return {
     spans: result.spans.map((span) => {
       const range = originalRange(view, span.start, span.end);

@@ -17,7 +17,7 @@ describe('scanViewOf', () => {
     const text = 'Le comité se réunit mardi à 10 h.\nMerci.';
     const view = scanViewOf(text);
     assert.equal(view.text, text);
-    assert.equal(view.starts, undefined);
+    assert.equal(view.segments, undefined);
   });
 
   it('maps every view character back to the original range it came from', () => {

@@ -16,10 +16,19 @@
 export interface ScanView {
   /** What the detectors scan. */
   readonly text: string;
-  /** Original start of view character i; undefined when the view is the text itself. */
-  readonly starts: Int32Array | undefined;
-  /** Original end of view character i. */
-  readonly ends: Int32Array | undefined;
+  /**
+   * How view offsets map back: sorted segments. A copied run maps offset for offset; a replaced
+   * unit (an escape, an entity, a cluster) maps every view character to the whole original unit.
+   * Undefined when the view is the text itself.
+   */
+  readonly segments: Segments | undefined;
+}
+
+interface Segments {
+  viewStart: number[];
+  origStart: number[];
+  origEnd: number[];
+  copied: boolean[];
 }
 
 /** Characters no reader sees: zero-width, joiners, bidi controls, soft hyphen, variation selectors. */
@@ -43,21 +52,43 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
 
 /** The view of `text`; the text itself (no copy, no offset table) when nothing needs undoing. */
 export function scanViewOf(text: string): ScanView {
-  if (!QUICK.test(text) && text.normalize('NFKC') === text) return { text, starts: undefined, ends: undefined };
+  if (!QUICK.test(text) && text.normalize('NFKC') === text) return { text, segments: undefined };
   return new ViewBuilder(text).build();
 }
 
 /** Maps a span of the view back to the original text (widened to whole original units). */
 export function originalRange(view: ScanView, start: number, end: number): { start: number; end: number } {
-  if (view.starts === undefined || view.ends === undefined) return { start, end };
-  return { start: view.starts[start]!, end: view.ends[end - 1]! };
+  const seg = view.segments;
+  if (seg === undefined) return { start, end };
+  const a = segmentAt(seg, start);
+  const b = segmentAt(seg, end - 1);
+  return {
+    start: seg.copied[a] === true ? seg.origStart[a]! + (start - seg.viewStart[a]!) : seg.origStart[a]!,
+    end: seg.copied[b] === true ? seg.origStart[b]! + (end - seg.viewStart[b]!) : seg.origEnd[b]!,
+  };
 }
+
+function segmentAt(seg: Segments, at: number): number {
+  let lo = 0;
+  let hi = seg.viewStart.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (seg.viewStart[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Where the view may differ from the text: everything else is copied in runs. */
+const SPECIAL = /[%&\r\n\u0080-\uffff]/g;
 
 class ViewBuilder {
   readonly #src: string;
-  readonly #out: string[] = [];
-  readonly #starts: number[] = [];
-  readonly #ends: number[] = [];
+  readonly #pieces: string[] = [];
+  readonly #seg: Segments = { viewStart: [], origStart: [], origEnd: [], copied: [] };
+  #viewLength = 0;
+  /** Start of the run of the source not yet copied. */
+  #run = 0;
 
   constructor(src: string) {
     this.#src = src;
@@ -65,33 +96,45 @@ class ViewBuilder {
 
   build(): ScanView {
     const src = this.#src;
-    let i = 0;
-    while (i < src.length) {
+    SPECIAL.lastIndex = 0;
+    for (let m = SPECIAL.exec(src); m !== null; m = SPECIAL.exec(src)) {
+      const i = m.index;
       const c = src.charCodeAt(i);
-      if (c === 37 /* % */) i = this.#percent(i);
-      else if (c === 38 /* & */) i = this.#entity(i);
-      else if (c === 10 || c === 13) i = this.#lineBreak(i);
-      else if (c < 0x80) this.#emit(src[i]!, i, ++i);
-      else i = this.#cluster(i);
+      const next = c === 37 ? this.#percent(i) : c === 38 ? this.#entity(i) : c === 10 || c === 13 ? this.#lineBreak(i) : this.#cluster(i);
+      SPECIAL.lastIndex = next;
     }
-    const starts = Int32Array.from(this.#starts);
-    const ends = Int32Array.from(this.#ends);
-    return { text: this.#out.join(''), starts, ends };
+    this.#copyTo(src.length);
+    return { text: this.#pieces.join(''), segments: this.#seg };
   }
 
-  /** Each UTF-16 unit of `text` comes from src[start, end). */
-  #emit(text: string, start: number, end: number): void {
-    for (let k = 0; k < text.length; k++) {
-      this.#out.push(text[k]!);
-      this.#starts.push(start);
-      this.#ends.push(end);
-    }
+  /** Copies the pending run of the source up to `end`. */
+  #copyTo(end: number): void {
+    if (end <= this.#run) return;
+    this.#segment(this.#src.slice(this.#run, end), this.#run, end, true);
+  }
+
+  #segment(text: string, origStart: number, origEnd: number, copied: boolean): void {
+    if (text.length === 0) return;
+    this.#pieces.push(text);
+    this.#seg.viewStart.push(this.#viewLength);
+    this.#seg.origStart.push(origStart);
+    this.#seg.origEnd.push(origEnd);
+    this.#seg.copied.push(copied);
+    this.#viewLength += text.length;
+  }
+
+  /** src[start, end) reads as `text` in the view. */
+  #replace(text: string, start: number, end: number): number {
+    this.#copyTo(start);
+    this.#segment(text, start, end, false);
+    this.#run = end;
+    return end;
   }
 
   /** One escape, or a whole UTF-8 sequence of escapes; a lone `%` stays. */
   #percent(i: number): number {
     const src = this.#src;
-    const byteAt = (at: number): number => (src[at] === '%' && /^[0-9A-Fa-f]{2}$/.test(src.slice(at + 1, at + 3)) ? parseInt(src.slice(at + 1, at + 3), 16) : -1);
+    const byteAt = (at: number): number => (src[at] === '%' && isHex(src.charCodeAt(at + 1)) && isHex(src.charCodeAt(at + 2)) ? parseInt(src.slice(at + 1, at + 3), 16) : -1);
     const lead = byteAt(i);
     const length = lead < 0 ? 0 : lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
     const bytes: number[] = [];
@@ -100,74 +143,56 @@ class ViewBuilder {
       if (b < 0 || (k > 0 && (b & 0xc0) !== 0x80)) break;
       bytes.push(b);
     }
-    if (length === 0 || bytes.length !== length) {
-      this.#emit('%', i, i + 1);
-      return i + 1;
-    }
+    if (length === 0 || bytes.length !== length) return i + 1;
     const decoded = Buffer.from(bytes).toString('utf8');
-    if (decoded.includes('\ufffd')) {
-      this.#emit('%', i, i + 1);
-      return i + 1;
-    }
-    this.#emit(decoded.normalize('NFKC').replace(INVISIBLE_ALL, ''), i, i + 3 * length);
-    return i + 3 * length;
+    if (decoded.includes('\ufffd')) return i + 1;
+    return this.#replace(decoded.normalize('NFKC').replace(INVISIBLE_ALL, ''), i, i + 3 * length);
   }
 
   #entity(i: number): number {
     ENTITY.lastIndex = i;
     const m = ENTITY.exec(this.#src);
+    if (m === null) return i + 1;
     let decoded: string | undefined;
-    if (m !== null) {
-      if (m[3] !== undefined) decoded = NAMED_ENTITIES[m[3]];
-      else {
-        const code = m[1] !== undefined ? parseInt(m[1], 10) : parseInt(m[2]!, 16);
-        if (code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) decoded = String.fromCodePoint(code).normalize('NFKC').replace(INVISIBLE_ALL, '');
-      }
+    if (m[3] !== undefined) decoded = NAMED_ENTITIES[m[3]];
+    else {
+      const code = m[1] !== undefined ? parseInt(m[1], 10) : parseInt(m[2]!, 16);
+      if (code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) decoded = String.fromCodePoint(code).normalize('NFKC').replace(INVISIBLE_ALL, '');
     }
-    if (m === null || decoded === undefined) {
-      this.#emit('&', i, i + 1);
-      return i + 1;
-    }
-    this.#emit(decoded, i, i + m[0].length);
-    return i + m[0].length;
+    return decoded === undefined ? i + 1 : this.#replace(decoded, i, i + m[0].length);
   }
 
   /**
-   * A line break between a digit and an alphanumeric (either order) inside a number group becomes
-   * one space, with the blanks around it; any other line break stays.
+   * A line break between a digit and an alphanumeric (either order) inside a number group reads
+   * as one space, with the blanks around it; any other line break stays.
    */
   #lineBreak(i: number): number {
     const src = this.#src;
-    let j = i;
-    if (src[j] === '\r' && src[j + 1] === '\n') j += 2;
-    else j += 1;
+    const j = src[i] === '\r' && src[i + 1] === '\n' ? i + 2 : i + 1;
     let after = j;
     while (src[after] === ' ' || src[after] === '\t') after++;
-    let lastOut = this.#out.length - 1;
-    while (lastOut >= 0 && (this.#out[lastOut] === ' ' || this.#out[lastOut] === '\t')) lastOut--;
-    const before = lastOut >= 0 ? this.#out[lastOut]! : '';
+    let from = i;
+    while (from > this.#run && (src[from - 1] === ' ' || src[from - 1] === '\t')) from--;
+    const before = from > this.#run ? src[from - 1]! : (this.#pieces.at(-1)?.at(-1) ?? '');
     const next = src[after] ?? '';
     const joins = ALNUM.test(before) && ALNUM.test(next) && (DIGIT.test(before) || DIGIT.test(next));
-    if (!joins) {
-      this.#emit(src.slice(i, j), i, j);
-      return j;
-    }
-    const from = lastOut + 1 < this.#starts.length ? this.#starts[lastOut + 1]! : i;
-    this.#out.length = this.#starts.length = this.#ends.length = lastOut + 1;
-    this.#emit(' ', from, after);
-    return after;
+    return joins ? this.#replace(' ', from, after) : j;
   }
 
   /** A code point and its combining marks, NFKC-normalised as one; invisible characters dropped. */
   #cluster(i: number): number {
     const src = this.#src;
     let j = i + codePointLength(src, i);
-    while (j < src.length && COMBINING.test(String.fromCodePoint(src.codePointAt(j)!))) j += codePointLength(src, j);
+    while (j < src.length && src.charCodeAt(j) >= 0x300 && COMBINING.test(String.fromCodePoint(src.codePointAt(j)!))) j += codePointLength(src, j);
     const cluster = src.slice(i, j);
-    if (INVISIBLE.test(cluster) && cluster.length === codePointLength(src, i)) return j; // removed
-    this.#emit(cluster.normalize('NFKC').replace(INVISIBLE_ALL, ''), i, j);
-    return j;
+    const normal = cluster.normalize('NFKC');
+    if (normal === cluster && !INVISIBLE.test(cluster)) return j; // the common case: é, ç, €
+    return this.#replace(normal.replace(INVISIBLE_ALL, ''), i, j);
   }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 function codePointLength(text: string, i: number): number {
