@@ -1,3 +1,4 @@
+import { FlambeauError } from '../errors/index.js';
 import type { ChatMessage, ChatRequest, ContentPart, ImagePart, ResponseFormat, TextPart, ToolCall, ToolChoice, ToolSpec } from '../providers/spec.js';
 
 /**
@@ -200,18 +201,25 @@ export function mapJsonText(json: string, fn: StringVisitor, at: FieldPath): str
   return changed ? JSON.stringify(mapped) : json;
 }
 
+/**
+ * JSON nested deeper than this is refused (400): no schema or argument object needs it, and
+ * walking (or serialising) a value nested thousands deep would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 128;
+
 /** Keys and string values of a JSON value, as `text`. */
 function mapJsonValue(value: unknown, fn: StringVisitor, at: FieldPath, passthrough?: string): unknown {
   const textVisit: Visit = { kind: 'text', path: at, seam: false, passthrough };
-  const walk = (v: unknown): unknown => {
+  const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') return fn(v, textVisit);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, inner] of Object.entries(v)) out[fn(k, textVisit)] = walk(inner);
-      return out;
+    if (v === null || typeof v !== 'object') return v;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new FlambeauError('invalid_request', `Invalid value for '${at}': JSON nested deeper than ${MAX_JSON_DEPTH} levels.`, { param: at });
     }
-    return v;
+    if (Array.isArray(v)) return v.map((inner) => walk(inner, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, inner] of Object.entries(v)) out[fn(k, textVisit)] = walk(inner, depth + 1);
+    return out;
   };
-  return walk(value);
+  return walk(value, 1);
 }

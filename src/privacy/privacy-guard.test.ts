@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FlambeauError } from '../errors/index.js';
 import type { ChatEvent, ChatRequest } from '../providers/spec.js';
 import type { Detector } from './pii-types.js';
 import { createPrivacyGuard } from './privacy-guard.js';
@@ -108,5 +109,16 @@ describe('inspectChat on a large request', () => {
     const prepared = guard.prepareChat(big, 'cloud', inspection);
     assert.ok(prepared.allowed);
     assert.equal(prepared.request.messages[99_999]!.content, 'écrivez à <EMAIL_1>');
+  });
+});
+
+describe('prepareChat on hostile JSON', () => {
+  it('refuses JSON nested thousands deep with invalid_request naming the field, instead of overflowing the stack', () => {
+    const guard = createPrivacyGuard(privacyConfigSchema.parse({}));
+    const parameters = JSON.parse(`${'{"a":'.repeat(5000)}"x@y.fr"${'}'.repeat(5000)}`) as Record<string, unknown>;
+    assert.throws(
+      () => guard.prepareChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 't', parameters }] }, 'cloud'),
+      (error: unknown) => error instanceof FlambeauError && error.code === 'invalid_request' && /tools\[0\]\.function\.parameters/.test(error.message),
+    );
   });
 });
