@@ -63,11 +63,13 @@ export interface PreparedTarget {
   request: ChatRequest;
   action: PrivacyAction;
   vault: PlaceholderVault;
+  /** Request fields the privacy guard left out for this target; reported with the provider's own. */
+  warnings: Warning[];
 }
 
 /** Step 1 of the request story: scan for personal data, then decide where the request may go. */
-export function routeChat(call: ChatCall, deps: ChatDeps, observe: ChatObserver = {}): RoutedChat {
-  const inspection = deps.privacy.inspectChat(call.request);
+export async function routeChat(call: ChatCall, deps: ChatDeps, observe: ChatObserver = {}): Promise<RoutedChat> {
+  const inspection = await deps.privacy.inspectChat(call.request);
   const { decision, facts } = deps.router.route({
     requested: call.request.model,
     request: call.request,
@@ -95,6 +97,7 @@ export function prepareTarget(routed: RoutedChat, model: string, deps: ChatDeps,
     request,
     action: prepared.action,
     vault: prepared.vault,
+    warnings: prepared.warnings,
   };
 }
 
@@ -108,7 +111,7 @@ export async function completeChat(routed: RoutedChat, deps: ChatDeps, observe: 
 async function generate(plan: PreparedTarget, signal: AbortSignal, deps: ChatDeps): Promise<ChatResult> {
   const result = await plan.entry.chat.generate(plan.request, signal);
   const restored = plan.vault.size === 0 ? result : deps.privacy.restoreResult(result, plan.vault);
-  return { ...restored, usage: completeUsage(result.usage, plan.request, () => resultChars(result)) };
+  return { ...restored, warnings: [...plan.warnings, ...restored.warnings], usage: completeUsage(result.usage, plan.request, () => resultChars(result)) };
 }
 
 /**
@@ -143,7 +146,7 @@ export async function openChatStream(routed: RoutedChat, deps: ChatDeps, observe
     let events: AsyncIterable<ChatEvent> = withUsage(plan.entry.chat.stream(plan.request, signal), plan.request);
     if (plan.vault.size > 0) events = deps.privacy.restoreStream(events, plan.vault);
     const iterator = events[Symbol.asyncIterator]();
-    const warnings: Warning[] = [];
+    const warnings: Warning[] = [...plan.warnings];
     try {
       for (;;) {
         const next = await iterator.next();

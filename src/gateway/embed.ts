@@ -22,7 +22,7 @@ export function resolveEmbeddingTarget(call: EmbedCall, catalog: ModelCatalog): 
 }
 
 /**
- * Embeds under the privacy policy of the model's locality: inputs to a cloud model are
+ * Embeds under the privacy policy of the model's locality: inputs and `user` to a cloud model are
  * pseudonymised (vectors carry no placeholder to restore) or refused, as for chat. `observe` runs
  * once the privacy facts are known and before anything is sent: it may throw (the budget hold).
  */
@@ -35,11 +35,11 @@ export async function embed(
   const model = entry.embedding;
   if (model === undefined) throw new FlambeauError('unsupported_parameter', `The model \`${call.model}\` does not provide embeddings.`, { param: 'model' });
   const action = privacy.actionFor(entry.locality);
-  const prepared = privacy.prepareEmbed(call.input, action);
+  const prepared = await privacy.prepareEmbed(call.input, action, call.user);
   observe({ action, findings: prepared.findings });
   if (!prepared.allowed) throw policyDeniedError(prepared.verdict);
   const result = await model.embed(
-    { model: model.model, input: prepared.inputs, ...(call.dimensions === undefined ? {} : { dimensions: call.dimensions }), ...(call.user === undefined ? {} : { user: call.user }) },
+    { model: model.model, input: prepared.inputs, ...(call.dimensions === undefined ? {} : { dimensions: call.dimensions }), ...(prepared.user === undefined ? {} : { user: prepared.user }) },
     call.signal,
   );
   if (result.usage.inputTokens !== null) return result;

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILTIN_PII_TYPES } from './pii-types.js';
-import { privacyConfigSchema } from './privacy-config.js';
+import { DEFAULT_PASSTHROUGH_FIELDS, privacyConfigSchema } from './privacy-config.js';
 
 describe('privacyConfigSchema', () => {
   it('applies defaults: every built-in type, pseudonymize for cloud, allow elsewhere, block on detector errors', () => {
     assert.deepEqual(privacyConfigSchema.parse({}), {
       detect: [...BUILTIN_PII_TYPES], cloud: 'pseudonymize', lan: 'allow', device: 'allow', on_detector_error: 'block', custom: [],
+      passthrough_fields: [...DEFAULT_PASSTHROUGH_FIELDS], unscanned_images: 'refuse',
     });
   });
 

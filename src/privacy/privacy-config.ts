@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { catastrophicBacktracking } from './custom-regex-probe.js';
 import { BUILTIN_PII_TYPES } from './pii-types.js';
 
+/**
+ * OpenAI request fields sent to every target by default: numbers, booleans and enums that carry
+ * no text of the user (their strings are scanned all the same). Free-form ones (`metadata`,
+ * `prediction`, legacy `functions`, `store`) are left out: an operator lists them if wanted.
+ */
+export const DEFAULT_PASSTHROUGH_FIELDS = ['logprobs', 'top_logprobs', 'logit_bias', 'reasoning_effort', 'service_tier', 'verbosity'] as const;
+
 const ACTION = z.enum(['pseudonymize', 'redact', 'block', 'allow']);
 /** Custom type names become placeholders (`<CLIENT_1>`): upper-case, no brackets or spaces. */
 const TYPE_NAME = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'an upper-case name such as CLIENT or PROJECT_CODE');
@@ -43,6 +50,11 @@ const CUSTOM_WORDS = z.strictObject({
  *     - { type: ORDER_REF, pattern: 'CMD-\d{6}', flags: i }
  * ```
  * Custom detectors are always on; `detect` lists built-in types (custom names are accepted too).
+ *
+ * Egress is default-deny where the action is not `allow`: request fields flambeau does not model
+ * are sent only when listed in `passthrough_fields` (their strings are scanned like the rest);
+ * images the guard cannot read (binary `data:` URLs) are refused unless `unscanned_images` is
+ * `forward`.
  */
 export const privacyConfigSchema = z.strictObject({
   detect: z.array(TYPE_NAME).default([...BUILTIN_PII_TYPES]),
@@ -51,6 +63,9 @@ export const privacyConfigSchema = z.strictObject({
   device: ACTION.default('allow'),
   on_detector_error: z.enum(['block', 'allow']).default('block'),
   custom: z.array(z.union([CUSTOM_REGEX, CUSTOM_WORDS])).default([]),
+  passthrough_fields: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'an OpenAI request field name such as logprobs'))
+    .default([...DEFAULT_PASSTHROUGH_FIELDS]),
+  unscanned_images: z.enum(['refuse', 'forward']).default('refuse'),
 }).superRefine((config, ctx) => {
   const known = new Set<string>([...BUILTIN_PII_TYPES, ...config.custom.map((c) => c.type)]);
   config.detect.forEach((type, i) => {

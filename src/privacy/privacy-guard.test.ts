@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FlambeauError } from '../errors/index.js';
 import type { ChatEvent, ChatRequest } from '../providers/spec.js';
 import type { Detector } from './pii-types.js';
 import { createPrivacyGuard } from './privacy-guard.js';
@@ -56,8 +57,8 @@ describe('createPrivacyGuard', () => {
     for (const value of ['Sophie', 'Lambert', 'FR76', 'sophie.lambert']) assert.ok(!logged.includes(value), value);
   });
 
-  it('reuses an inspection of the same request and scans a different one again', () => {
-    const inspection = guard.inspectChat(request);
+  it('reuses an inspection of the same request and scans a different one again', async () => {
+    const inspection = await guard.inspectChat(request);
     assert.deepEqual(inspection.findings, { PERSON: 1, IBAN: 1, EMAIL: 1 });
     const same = guard.prepareChat(request, 'cloud', inspection);
     assert.ok(same.allowed && same.request.messages[1]!.content !== request.messages[1]!.content);
@@ -67,8 +68,8 @@ describe('createPrivacyGuard', () => {
     assert.equal(prepared.request.messages[0]!.content, 'Contact : <EMAIL_1>');
   });
 
-  it('applies custom detectors and prepares embedding inputs', () => {
-    const prepared = guard.prepareEmbed(['Client Banque Exemple, contact x@y.fr', 'rien à signaler'], 'cloud');
+  it('applies custom detectors and prepares embedding inputs', async () => {
+    const prepared = await guard.prepareEmbed(['Client Banque Exemple, contact x@y.fr', 'rien à signaler'], 'cloud');
     assert.ok(prepared.allowed);
     assert.deepEqual(prepared.inputs, ['Client <CLIENT_1>, contact <EMAIL_1>', 'rien à signaler']);
     assert.deepEqual(prepared.findings, { CLIENT: 1, EMAIL: 1 });
@@ -90,5 +91,34 @@ describe('createPrivacyGuard', () => {
     assert.ok(prepared.allowed);
     const restored = guard.restoreResult({ text: '{"who":"<PERSON_1>"}', toolCalls: [], finish: { reason: 'stop' }, usage: { inputTokens: null, outputTokens: null, estimated: false }, warnings: [] }, prepared.vault);
     assert.deepEqual(JSON.parse(restored.text!), { who: 'Sophie Lambert' });
+  });
+});
+
+describe('inspectChat on a large request', () => {
+  const guard = createPrivacyGuard(privacyConfigSchema.parse({}));
+
+  it('lets the event loop run while it scans (100k messages), and finds the same values as at once', async () => {
+    const messages: ChatRequest['messages'] = Array.from({ length: 100_000 }, (_, i) => ({ role: 'user' as const, content: i === 99_999 ? 'écrivez à x@y.fr' : 'a' }));
+    const big: ChatRequest = { model: 'm', messages };
+    let ranMeanwhile = false;
+    const pending = guard.inspectChat(big);
+    setImmediate(() => { ranMeanwhile = true; });
+    const inspection = await pending;
+    assert.ok(ranMeanwhile, 'a callback queued after the scan started ran before it ended');
+    assert.deepEqual(inspection.findings, { EMAIL: 1 });
+    const prepared = guard.prepareChat(big, 'cloud', inspection);
+    assert.ok(prepared.allowed);
+    assert.equal(prepared.request.messages[99_999]!.content, 'écrivez à <EMAIL_1>');
+  });
+});
+
+describe('prepareChat on hostile JSON', () => {
+  it('refuses JSON nested thousands deep with invalid_request naming the field, instead of overflowing the stack', () => {
+    const guard = createPrivacyGuard(privacyConfigSchema.parse({}));
+    const parameters = JSON.parse(`${'{"a":'.repeat(5000)}"x@y.fr"${'}'.repeat(5000)}`) as Record<string, unknown>;
+    assert.throws(
+      () => guard.prepareChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 't', parameters }] }, 'cloud'),
+      (error: unknown) => error instanceof FlambeauError && error.code === 'invalid_request' && /tools\[0\]\.function\.parameters/.test(error.message),
+    );
   });
 });

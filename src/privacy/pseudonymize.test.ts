@@ -3,11 +3,23 @@ import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import type { ChatRequest } from '../providers/spec.js';
 import { privacyConfigSchema } from './privacy-config.js';
-import { inspectChatTexts, inspectTexts, rewriteChat, rewriteTexts } from './pseudonymize.js';
+import { egressFindings, inspectEgress } from './egress-inspect.js';
+import { planEgress, rewriteEgress } from './egress-rewrite.js';
+import { runSync } from './paced-scan.js';
+import type { Findings } from './pii-types.js';
+import { inspectTexts, rewriteTexts, type RewriteAction } from './pseudonymize.js';
 import { createScanner } from './scanner.js';
 import { PlaceholderVault } from './vault.js';
 
-const scanner = createScanner(privacyConfigSchema.parse({}));
+const config = privacyConfigSchema.parse({});
+const scanner = createScanner(config);
+
+/** Inspect, plan and rewrite, as the guard does for one action. */
+function rewriteChat(request: ChatRequest, vault: PlaceholderVault, action: RewriteAction): { out: ChatRequest; findings: Findings } {
+  const egress = runSync(inspectEgress(request, scanner));
+  const plan = planEgress(egress, request, action, config);
+  return { out: rewriteEgress(request, egress, plan, scanner.types, vault, action), findings: egressFindings(egress) };
+}
 
 function chat(): ChatRequest {
   return {
@@ -26,9 +38,8 @@ describe('rewriteChat (pseudonymize)', () => {
   it('gives one placeholder per value across every message kind and leaves the input untouched', () => {
     const request = chat();
     const before = JSON.stringify(request);
-    const inspection = inspectChatTexts(request, scanner);
     const vault = new PlaceholderVault();
-    const out = rewriteChat(request, inspection, scanner.types, vault, 'pseudonymize');
+    const { out, findings } = rewriteChat(request, vault, 'pseudonymize');
     assert.equal(JSON.stringify(request), before);
     assert.deepEqual(out.messages, [
       { role: 'system', content: 'Assistant de Mme <PERSON_1> (<EMAIL_1>).' },
@@ -37,7 +48,7 @@ describe('rewriteChat (pseudonymize)', () => {
       { role: 'tool', toolCallId: 'c1', content: [{ type: 'text', text: 'Répondeur de <EMAIL_1>' }] },
       { role: 'assistant', content: [{ type: 'text', text: '<PERSON_1> ne répond pas.' }] },
     ]);
-    assert.deepEqual(inspection.findings, { PERSON: 4, EMAIL: 2, PHONE: 2 });
+    assert.deepEqual(findings, { PERSON: 4, EMAIL: 2, PHONE: 2 });
     assert.equal(vault.valueOf('PHONE', 1), '06 12 34 56 78'); // first spelling seen
     assert.equal(vault.size, 3);
   });
@@ -45,7 +56,7 @@ describe('rewriteChat (pseudonymize)', () => {
   it('never reuses a placeholder number the request already contains literally', () => {
     const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'Explain what <PERSON_1> means, then greet Jean Dupont; also PERSON_2.' }] };
     const vault = new PlaceholderVault();
-    const out = rewriteChat(request, inspectChatTexts(request, scanner), scanner.types, vault, 'pseudonymize');
+    const { out } = rewriteChat(request, vault, 'pseudonymize');
     assert.equal(out.messages[0]!.content, 'Explain what <PERSON_1> means, then greet <PERSON_3>; also PERSON_2.');
     assert.equal(vault.valueOf('PERSON', 1), undefined);
     assert.equal(vault.valueOf('PERSON', 3), 'Jean Dupont');
@@ -59,7 +70,7 @@ describe('rewriteChat (pseudonymize)', () => {
         { id: 'b', name: 'g', arguments: '{ "n" : 1 }' },
       ] }],
     };
-    const out = rewriteChat(request, inspectChatTexts(request, scanner), scanner.types, new PlaceholderVault(), 'pseudonymize');
+    const { out } = rewriteChat(request, new PlaceholderVault(), 'pseudonymize');
     const message = out.messages[0]!;
     assert.ok(message.role === 'assistant');
     assert.equal(message.toolCalls?.[0]?.arguments, '{"to": "<EMAIL_1>", broken');
@@ -71,7 +82,7 @@ describe('rewriteChat (redact) and embeddings', () => {
   it('redacts with the bare type and allocates nothing restorable', () => {
     const request = chat();
     const vault = new PlaceholderVault();
-    const out = rewriteChat(request, inspectChatTexts(request, scanner), scanner.types, vault, 'redact');
+    const { out } = rewriteChat(request, vault, 'redact');
     assert.equal(out.messages[0]!.content, 'Assistant de Mme <PERSON> (<EMAIL>).');
     assert.equal(vault.size, 0);
   });
@@ -79,7 +90,7 @@ describe('rewriteChat (redact) and embeddings', () => {
   it('pseudonymizes embedding inputs with one vault', () => {
     const inputs = ['Note sur Jean Dupont', 'jean.dupont@exemple.fr écrit à Jean Dupont', 'rien'];
     const vault = new PlaceholderVault();
-    const inspection = inspectTexts(inputs, scanner);
+    const inspection = runSync(inspectTexts(inputs, scanner));
     assert.deepEqual(rewriteTexts(inputs, inspection, scanner.types, vault, 'pseudonymize'), ['Note sur <PERSON_1>', '<EMAIL_1> écrit à <PERSON_1>', 'rien']);
     assert.deepEqual(inspection.findings, { PERSON: 2, EMAIL: 1 });
   });

@@ -1,5 +1,4 @@
-import type { ChatRequest } from '../providers/spec.js';
-import { mapChatTexts } from './chat-texts.js';
+import { Pacer, scanPaced, type Paced } from './paced-scan.js';
 import { countFindings, type DetectorFailure, type Findings, type ScanResult, type Span } from './pii-types.js';
 import { createPlaceholderMatcher } from './placeholder-syntax.js';
 import type { Scanner } from './scanner.js';
@@ -8,10 +7,7 @@ import type { PlaceholderVault } from './vault.js';
 /** The two rewriting actions: `<PERSON_1>` (restorable) or `<PERSON>` (not). */
 export type RewriteAction = 'pseudonymize' | 'redact';
 
-/**
- * The result of scanning every text of a request once. Offsets only, never values; `scans`
- * follow `mapChatTexts`' visiting order so that a rewrite reuses them without scanning again.
- */
+/** The result of scanning a list of texts once (embedding inputs). Offsets only, never values. */
 export interface TextsInspection {
   readonly findings: Findings;
   readonly failures: DetectorFailure[];
@@ -33,35 +29,26 @@ export function rewriteText(text: string, spans: readonly Span[], vault: Placeho
   return out.join('');
 }
 
-function inspectAll(visit: (fn: (text: string) => string) => void, scanner: Scanner): TextsInspection {
+/** Scans embedding inputs (normalised views, pausing as it goes; see paced-scan.ts). */
+export function* inspectTexts(texts: readonly string[], scanner: Scanner): Paced<TextsInspection> {
+  const pacer = new Pacer();
   const scans: ScanResult[] = [];
   const findings: Findings = {};
   const failures: DetectorFailure[] = [];
-  visit((text) => {
-    const scan = scanner.scan(text);
+  for (const text of texts) {
+    const scan = yield* scanPaced(scanner, text, pacer);
     scans.push(scan);
     countFindings(scan.spans, findings);
     for (const f of scan.failures) if (!failures.some((g) => g.detector === f.detector)) failures.push(f);
-    return text;
-  });
+  }
   return { findings, failures, scans };
-}
-
-/** Scans every text of a chat request (see `mapChatTexts` for what is covered). */
-export function inspectChatTexts(request: ChatRequest, scanner: Scanner): TextsInspection {
-  return inspectAll((fn) => void mapChatTexts(request, fn), scanner);
-}
-
-/** Scans embedding inputs. */
-export function inspectTexts(texts: readonly string[], scanner: Scanner): TextsInspection {
-  return inspectAll((fn) => void texts.forEach((t) => fn(t)), scanner);
 }
 
 /**
  * Numbers already written as placeholders in the request (a user quoting `<PERSON_1>`, or an
  * earlier turn's placeholders) are reserved so that restoring never turns them into a value.
  */
-function reserveLiterals(texts: string[], types: readonly string[], vault: PlaceholderVault): void {
+export function reserveLiterals(texts: string[], types: readonly string[], vault: PlaceholderVault): void {
   const matcher = createPlaceholderMatcher(types);
   const re = matcher.candidates;
   for (const text of texts) {
@@ -72,19 +59,6 @@ function reserveLiterals(texts: string[], types: readonly string[], vault: Place
       re.lastIndex = c.index + 1;
     }
   }
-}
-
-/** Rewrites a chat request with the spans of `inspection` (from `inspectChatTexts` on the same request). */
-export function rewriteChat(
-  request: ChatRequest, inspection: TextsInspection, scannerTypes: readonly string[], vault: PlaceholderVault, action: RewriteAction,
-): ChatRequest {
-  if (action === 'pseudonymize') {
-    const texts: string[] = [];
-    mapChatTexts(request, (t) => (texts.push(t), t));
-    reserveLiterals(texts, scannerTypes, vault);
-  }
-  let k = 0;
-  return mapChatTexts(request, (text) => rewriteText(text, inspection.scans[k++]?.spans ?? [], vault, action));
 }
 
 /** Rewrites embedding inputs with the spans of `inspection` (from `inspectTexts` on the same inputs). */

@@ -98,7 +98,7 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
   const signal = abortOnClose(res);
   const observer = observerFor(ctx);
   const retrieved = await withRetrieval(parsed, ctx, deps, signal);
-  const routed = routeChat(
+  const routed = await routeChat(
     { requestId: ctx.id, request: retrieved.request, caller: ctx.caller, tags: parseTags(req.headers['x-flambeau-tags']), signal, ...(retrieved.knowledge === undefined ? {} : { knowledge: retrieved.knowledge }) },
     deps,
     observer,

@@ -26,7 +26,7 @@ export async function handleRouteExplain(req: IncomingMessage, res: ServerRespon
     deps.knowledge.requireCollections(parsed.knowledge);
     knowledge = { used: true, shareable: deps.knowledge.shareable(parsed.knowledge) };
   }
-  const routed = routeChat({ requestId: ctx.id, request: parsed.request, caller: ctx.caller, tags: parseTags(req.headers['x-flambeau-tags']), signal: AbortSignal.abort(), ...(knowledge === undefined ? {} : { knowledge }) }, deps);
+  const routed = await routeChat({ requestId: ctx.id, request: parsed.request, caller: ctx.caller, tags: parseTags(req.headers['x-flambeau-tags']), signal: AbortSignal.abort(), ...(knowledge === undefined ? {} : { knowledge }) }, deps);
   const { decision } = routed;
   const candidates = decision.candidates.map((model) => {
     const plan = prepareTarget(routed, model, deps);
