@@ -57,6 +57,18 @@ describe('ingest survives bombs', () => {
     assert.match(report.exclusions[0]?.reason ?? '', /inflates to more than knowledge\.max_inflated_bytes \(100 MB\), whatever its headers say/);
   });
 
+  it('a bomb hidden behind an end record that counts fewer entries than the directory holds is still counted', async () => {
+    const root = folder('count');
+    const bomb = await makeDocxBomb(300 * MB, { declaredSize: 2000 });
+    // The end record's two entry counts say 1: jszip reads every directory header anyway.
+    bomb.writeUInt16LE(1, bomb.length - 22 + 8);
+    bomb.writeUInt16LE(1, bomb.length - 22 + 10);
+    writeFileSync(join(root, 'hidden.docx'), bomb);
+    const report = await ingest({ db, collection: 'count', paths: [root], embedder: null });
+    assert.deepEqual([report.indexed, report.failed, report.excluded], [1, 0, 1]);
+    assert.match(report.exclusions[0]?.reason ?? '', /whatever its headers say/);
+  });
+
   it('a DOCX that inflates more than max_inflate_ratio times its size is excluded, under the byte bound too', async () => {
     const root = folder('ratio');
     const bomb = await makeDocxBomb(40 * MB);
@@ -82,7 +94,7 @@ describe('ingest survives bombs', () => {
     writeFileSync(join(root, 'many.docx'), makeZip(Array.from({ length: 101 }, (_, i) => [`part${i}.xml`, '<a/>'] as const)));
     const report = await ingest({ db, collection: 'entries', paths: [root], embedder: null, limits: { maxZipEntries: 100 } });
     assert.deepEqual([report.indexed, report.excluded], [1, 1]);
-    assert.match(report.exclusions[0]?.reason ?? '', /holds 101 entries, over 100/);
+    assert.match(report.exclusions[0]?.reason ?? '', /holds more than 100 entries/);
   });
 
   it('XML entity expansion ("billion laughs") in a DOCX or an HTML page expands nothing', async () => {

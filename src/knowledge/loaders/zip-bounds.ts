@@ -31,16 +31,23 @@ export async function checkZipBounds(bytes: Buffer, limits: Pick<IngestLimits, '
 
 interface ZipEntry { method: number; compressedSize: number; declaredSize: number; localOffset: number }
 
+/**
+ * The entries as the parser (jszip) finds them: every directory header in a row from the
+ * directory's offset, whatever count the end record gives (it reads them all, so a lying count
+ * would hide entries from a check that trusted it). What the parser would read otherwise than
+ * plainly (ZIP64 fields, bytes prepended before the directory) is refused.
+ */
 function centralDirectory(bytes: Buffer, maxEntries: number): ZipEntry[] {
   const end = findEndRecord(bytes);
-  const count = bytes.readUInt16LE(end + 10);
+  const size = bytes.readUInt32LE(end + 12);
   const offset = bytes.readUInt32LE(end + 16);
-  if (count === 0xffff || offset === 0xffffffff) throw tooLarge('is a ZIP64 archive (over 4 GB or 65,535 entries): not read');
-  if (count > maxEntries) throw tooLarge(`holds ${count} entries, over ${maxEntries}`);
+  const sixteen = [4, 6, 8, 10].map((field) => bytes.readUInt16LE(end + field));
+  if (sixteen.includes(0xffff) || size === 0xffffffff || offset === 0xffffffff) throw tooLarge('is a ZIP64 archive (over 4 GB or 65,535 entries): not read');
+  if (offset + size !== end) throw notAZip('its central directory does not end where the end record begins');
   const entries: ZipEntry[] = [];
-  let at = offset;
-  for (let i = 0; i < count; i += 1) {
-    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== DIRECTORY_ENTRY) throw notAZip('a central directory entry is cut or missing');
+  for (let at = offset; at + 4 <= bytes.length && bytes.readUInt32LE(at) === DIRECTORY_ENTRY; ) {
+    if (entries.length >= maxEntries) throw tooLarge(`holds more than ${maxEntries} entries`);
+    if (at + 46 > bytes.length) throw notAZip('a central directory entry is cut');
     entries.push({ method: bytes.readUInt16LE(at + 10), compressedSize: bytes.readUInt32LE(at + 20), declaredSize: bytes.readUInt32LE(at + 24), localOffset: bytes.readUInt32LE(at + 42) });
     at += 46 + bytes.readUInt16LE(at + 28) + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
   }
