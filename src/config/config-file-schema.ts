@@ -72,7 +72,17 @@ export const configFileSchema = z.strictObject({
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
-  knowledge: z.strictObject({ embedding_model: z.string().min(1).optional(), context_tokens: positiveInt.optional() }).optional(),
+  knowledge: z
+    .strictObject({
+      embedding_model: z.string().min(1).optional(),
+      context_tokens: positiveInt.optional(),
+      max_file_bytes: positiveInt.optional(),
+      max_inflated_bytes: positiveInt.optional(),
+      max_inflate_ratio: positiveInt.optional(),
+      max_pdf_pages: positiveInt.optional(),
+      loader_memory_mb: positiveInt.optional(),
+    })
+    .optional(),
   /** How the models are used; start-up checks each local model's licence against it (models/licence/). */
   deployment: deploymentFileSchema.optional(),
 });

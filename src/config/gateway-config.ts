@@ -49,8 +49,12 @@ export interface GatewayConfig {
   rateLimit: { redisUrl: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */
   budget: { defaultMaxOutputTokens: number };
-  /** Private knowledge: the model that embeds chunks and queries (null: the first device-local one), and the context budget. */
-  knowledge: { embeddingModel: string | null; contextTokens: number };
+  /**
+   * Private knowledge: the model that embeds chunks and queries (null: the first device-local
+   * one), the context budget, and the per-file bounds of ingest (bytes, inflated bytes and ratio
+   * of a DOCX, PDF pages, heap of the DOCX/PDF converter in MB).
+   */
+  knowledge: { embeddingModel: string | null; contextTokens: number; maxFileBytes: number; maxInflatedBytes: number; maxInflateRatio: number; maxPdfPages: number; loaderMemoryMb: number };
   /** `deployment:`; null: no licence check at start-up. */
   deployment: Deployment | null;
   /** Every scalar setting with its source, for `flambeau config check` (secrets masked there). */

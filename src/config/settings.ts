@@ -49,4 +49,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'engine.gpu', env: 'FLAMBEAU_ENGINE_GPU', default: 'auto', doc: 'auto (use a GPU when llama.cpp finds one) or false (CPU only).', parse: gpu },
   { key: 'engine.max_queue', env: 'FLAMBEAU_ENGINE_MAX_QUEUE', default: 64, doc: 'Requests that may wait for a local model sequence; more get 503 engine_unavailable.', parse: int },
   { key: 'engine.threads', env: 'FLAMBEAU_ENGINE_THREADS', default: null, doc: 'Default CPU threads per local model, chat and embeddings (a model\'s `threads` wins). Unset: the available cores minus one, at least 1. A value above the cores is honoured with a warning.', parse: int },
+  { key: 'knowledge.max_file_bytes', env: 'FLAMBEAU_KNOWLEDGE_MAX_FILE_BYTES', default: 100 * 1024 * 1024, doc: 'Ingest: a larger file is listed as excluded, not read (for a mailbox: a larger message).', parse: int },
+  { key: 'knowledge.max_inflated_bytes', env: 'FLAMBEAU_KNOWLEDGE_MAX_INFLATED_BYTES', default: 100 * 1024 * 1024, doc: 'Ingest: most bytes a DOCX may inflate to, counted while inflating; over it the file is excluded.', parse: int },
+  { key: 'knowledge.max_inflate_ratio', env: 'FLAMBEAU_KNOWLEDGE_MAX_INFLATE_RATIO', default: 100, doc: 'Ingest: most inflated bytes per byte of a DOCX (past the first MB); a zip bomb inflates hundreds of times.', parse: int },
+  { key: 'knowledge.max_pdf_pages', env: 'FLAMBEAU_KNOWLEDGE_MAX_PDF_PAGES', default: 5000, doc: 'Ingest: a PDF with more pages is excluded.', parse: int },
+  { key: 'knowledge.loader_memory_mb', env: 'FLAMBEAU_KNOWLEDGE_LOADER_MEMORY_MB', default: 1024, doc: 'Ingest: heap of the worker thread that converts DOCX and PDF; a file that needs more is excluded.', parse: int },
 ];

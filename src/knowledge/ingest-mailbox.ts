@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { formatBytes, type IngestLimits } from './ingest-limits.js';
 import type { FileRow } from './db.js';
 import { reasonOf, type IngestRun } from './ingest-run.js';
 import type { ContainerLoader, SourceDocument } from './source-document.js';
@@ -8,6 +10,9 @@ const PARTS_PER_BATCH = 32;
 
 export interface MailboxFile {
   path: string;
+  /** The file the walk vetted, open. */
+  handle: FileHandle;
+  limits: IngestLimits;
   loader: ContainerLoader;
   /** sha256 of the whole file. */
   hash: string;
@@ -53,8 +58,13 @@ export async function indexMailbox(run: IngestRun, file: MailboxFile): Promise<v
     run.progress();
   };
   let index = 0;
-  for await (const part of loader.parts(path)) {
+  for await (const part of loader.parts(file.handle, file.limits)) {
     run.checkCancelled();
+    if (!Buffer.isBuffer(part)) {
+      run.exclude(`${path} (message ${index + 1})`, `${formatBytes(part.oversizedBytes)}, over knowledge.max_file_bytes (${formatBytes(file.limits.maxFileBytes)}): not read`);
+      index += 1;
+      continue;
+    }
     const hash = createHash('sha256').update(part).digest('hex');
     const key = `${path}#${hash.slice(0, 32)}`;
     const at = index++;

@@ -13,6 +13,8 @@ export interface IngestProgress {
   skipped: number;
   removed: number;
   failed: number;
+  /** Left out on purpose (secrets, system folders, links out of the roots, special files, files over the limits); listed in `exclusions`. */
+  excluded: number;
   documents: number;
   chunks: number;
   /** Bytes of files read this run (skipped ones included: they were hashed). */
@@ -23,6 +25,8 @@ export interface IngestProgress {
 export interface IngestReport extends IngestProgress {
   /** Files that could not be read or parsed, with the reason; the run went on. */
   failures: Array<{ path: string; reason: string }>;
+  /** Files and folders left out on purpose, with the reason; not failures (the exit code ignores them). */
+  exclusions: Array<{ path: string; reason: string }>;
 }
 
 /** A document ready to write: its record, and its chunks' vectors when there is an embedder. */
@@ -36,7 +40,7 @@ export interface PreparedDocument {
  * chunked and embedded (and which vector spaces count as this embedder's).
  */
 export class IngestRun {
-  readonly report: IngestReport = { total: 0, processed: 0, indexed: 0, skipped: 0, removed: 0, failed: 0, documents: 0, chunks: 0, bytes: 0, elapsedMs: 0, failures: [] };
+  readonly report: IngestReport = { total: 0, processed: 0, indexed: 0, skipped: 0, removed: 0, failed: 0, excluded: 0, documents: 0, chunks: 0, bytes: 0, elapsedMs: 0, failures: [], exclusions: [] };
   readonly #started = performance.now();
   readonly #spaceModels: Map<string, string>;
   #embedderSpace: VectorSpace | undefined;
@@ -57,8 +61,13 @@ export class IngestRun {
     this.report.failures.push({ path, reason });
   }
 
+  exclude(path: string, reason: string): void {
+    this.report.excluded += 1;
+    this.report.exclusions.push({ path, reason });
+  }
+
   progress(): void {
-    const { failures: _failures, ...counts } = this.report;
+    const { failures: _failures, exclusions: _exclusions, ...counts } = this.report;
     this.options.onProgress?.({ ...counts, elapsedMs: performance.now() - this.#started });
   }
 

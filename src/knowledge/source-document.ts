@@ -1,3 +1,6 @@
+import type { FileHandle } from 'node:fs/promises';
+import type { IngestLimits } from './ingest-limits.js';
+
 /**
  * What a loader extracts from a file: one or more documents (a mailbox gives one per message),
  * each as its text plus the structure the chunker respects. Offsets index `text` (JS string units).
@@ -30,7 +33,13 @@ export interface DocumentBlock {
 export interface DocumentLoader {
   /** Lower-case extensions with the dot, e.g. ['.md', '.markdown']. */
   readonly extensions: readonly string[];
-  load(bytes: Buffer, path: string): Promise<SourceDocument[]>;
+  /**
+   * Parses a compressed or paged format whose cost the file's size does not bound (DOCX, PDF):
+   * ingest runs it on a worker thread with a bounded heap, so a bomb cannot end the run.
+   */
+  readonly isolated?: boolean;
+  /** Over a limit: throws `payload_too_large` (ingest lists the file as excluded and goes on). */
+  load(bytes: Buffer, path: string, limits?: IngestLimits): Promise<SourceDocument[]>;
 }
 
 /**
@@ -39,9 +48,13 @@ export interface DocumentLoader {
  * keyed by its content, so an unchanged one is never indexed again.
  */
 export interface ContainerLoader extends DocumentLoader {
-  parts(path: string): AsyncIterable<Buffer>;
+  /** The parts of a file (by path, or an open handle: ingest reads the file it vetted); one over `limits.maxFileBytes` is not read. */
+  parts(source: string | FileHandle, limits?: IngestLimits): AsyncIterable<MailboxPart>;
   loadPart(part: Buffer): Promise<SourceDocument>;
 }
+
+/** A part's bytes, or the size of one too large to read (it was read past, never held). */
+export type MailboxPart = Buffer | { oversizedBytes: number };
 
 export function isContainerLoader(loader: DocumentLoader): loader is ContainerLoader {
   return 'parts' in loader && 'loadPart' in loader;

@@ -29,10 +29,11 @@ export function registerIngest(program: Command): void {
     .option('--collection <name>', 'collection to index into', 'default')
     .option('--embedding-model <name>', 'model that embeds the chunks (default: the one the server searches with: knowledge.embedding_model, else the first device-local model that embeds)')
     .option('--no-embeddings', 'full-text index only (no vectors)')
+    .option('--follow-links', 'follow links whose target lies outside the paths given (secrets, the home folder and /proc, /sys, /dev stay refused)')
     .option('--config <path>', 'config file')
     .option('--home <dir>', 'home folder')
     .option('--json', 'print the report as JSON')
-    .action(async (paths: string[], opts: { collection: string; embeddingModel?: string; embeddings: boolean; config?: string; home?: string; json?: boolean }) => {
+    .action(async (paths: string[], opts: { collection: string; embeddingModel?: string; embeddings: boolean; followLinks?: boolean; config?: string; home?: string; json?: boolean }) => {
       if (!isCollectionName(opts.collection)) throw new CliExit(EXIT.usage, 'error: --collection: letters, digits, "_", "-" and "." only, at most 64 characters.');
       const config = loadConfig({ configPath: opts.config, home: opts.home });
       const store = openStore(join(config.home, 'flambeau.db'));
@@ -46,16 +47,27 @@ export function registerIngest(program: Command): void {
         process.once('SIGINT', stop);
         const bar = progressBar(opts.json !== true && process.stderr.isTTY === true);
         if (opts.json !== true) process.stderr.write(`ingesting into "${opts.collection}" ${runtime.embedder === null ? '(full-text only)' : `(embeddings: ${runtime.embedder.model})`}\n`);
-        const report = await knowledge.ingest({ collection: opts.collection, paths, signal: abort.signal, onProgress: bar.update });
+        const { maxFileBytes, maxInflatedBytes, maxInflateRatio, maxPdfPages, loaderMemoryMb } = config.knowledge;
+        const report = await knowledge.ingest({
+          collection: opts.collection,
+          paths,
+          followLinks: opts.followLinks === true,
+          // The home folder holds the master key and the index itself: never ingested.
+          protectedFolders: [config.home],
+          limits: { maxFileBytes, maxInflatedBytes, maxInflateRatio, maxPdfPages, loaderMemoryMb },
+          signal: abort.signal,
+          onProgress: bar.update,
+        });
         bar.done();
         if (opts.json === true) {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         } else {
           const seconds = report.elapsedMs / 1000;
           process.stdout.write(
-            `${report.total} files: ${report.indexed} indexed, ${report.skipped} unchanged, ${report.removed} removed, ${report.failed} failed; ` +
+            `${report.total} files: ${report.indexed} indexed, ${report.skipped} unchanged, ${report.removed} removed, ${report.excluded} excluded, ${report.failed} failed; ` +
               `${report.documents} documents, ${report.chunks} chunks in ${seconds.toFixed(1)} s\n`,
           );
+          for (const exclusion of report.exclusions) process.stdout.write(`  excluded: ${exclusion.path}: ${exclusion.reason}\n`);
           for (const failure of report.failures) process.stdout.write(`  failed: ${failure.path}: ${failure.reason}\n`);
         }
         if (report.failed > 0) process.exitCode = EXIT.requestFailed;

@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
 
 /**
  * Writers of tiny, valid documents for the loader tests (the repo ships no binary fixtures):
@@ -47,28 +47,69 @@ export function makeDocx(blocks: readonly string[]): Buffer {
     .join('');
   const ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
   return makeZip([
+    ...docxPackageParts(),
+    ['word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document ${WORD_NS}><w:body>${body}</w:body></w:document>`],
+  ]);
+}
+
+const WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+
+/** Every part of a DOCX but its document.xml. */
+function docxPackageParts(): Array<readonly [string, string]> {
+  const ns = WORD_NS;
+  return [
     ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>'],
     ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'],
     ['word/_rels/document.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'],
     ['word/styles.xml', `<?xml version="1.0" encoding="UTF-8"?><w:styles ${ns}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style></w:styles>`],
-    ['word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document ${ns}><w:body>${body}</w:body></w:document>`],
-  ]);
+  ];
+}
+
+/**
+ * A DOCX whose document.xml inflates to about `inflatedBytes` of paragraphs, deflated as a
+ * stream so the test never holds it: a bomb, small on disk (300 MB of XML is about 1 MB).
+ * `declaredSize` makes its headers lie about the inflated size.
+ */
+export async function makeDocxBomb(inflatedBytes: number, options: { declaredSize?: number } = {}): Promise<Buffer> {
+  const head = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><w:document ${WORD_NS}><w:body>`);
+  const tail = Buffer.from('</w:body></w:document>');
+  const paragraph = '<w:p><w:r><w:t>All work and no play makes a dull document.</w:t></w:r></w:p>';
+  const block = Buffer.from(paragraph.repeat(Math.ceil((1 << 20) / paragraph.length)));
+  const deflater = createDeflateRaw();
+  const packed: Buffer[] = [];
+  deflater.on('data', (chunk: Buffer) => packed.push(chunk));
+  const done = new Promise((resolve, reject) => deflater.on('end', resolve).on('error', reject));
+  let crc = 0;
+  let size = 0;
+  const write = async (bytes: Buffer): Promise<void> => {
+    crc = crc32(bytes, crc);
+    size += bytes.length;
+    if (!deflater.write(bytes)) await new Promise((resolve) => deflater.once('drain', resolve));
+  };
+  await write(head);
+  while (size + block.length + tail.length <= inflatedBytes) await write(block);
+  await write(tail);
+  deflater.end();
+  await done;
+  return makeZip([...docxPackageParts(), { name: 'word/document.xml', packed: Buffer.concat(packed), crc, size: options.declaredSize ?? size }]);
 }
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** An entry deflated beforehand, with the crc and the (possibly lying) inflated size its headers give. */
+export interface PackedEntry { name: string; packed: Buffer; crc: number; size: number }
+
 /** A zip archive of deflated entries (local headers, central directory, end record). */
-export function makeZip(entries: ReadonlyArray<readonly [string, string]>): Buffer {
+export function makeZip(entries: ReadonlyArray<readonly [string, string] | PackedEntry>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, text] of entries) {
-    const data = Buffer.from(text, 'utf8');
-    const packed = deflateRawSync(data);
+  for (const entry of entries) {
+    const { name, packed, crc, size } = 'packed' in entry ? entry : packText(entry[0], entry[1]);
+    const data = { length: size };
     const nameBytes = Buffer.from(name, 'utf8');
-    const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -99,6 +140,11 @@ export function makeZip(entries: ReadonlyArray<readonly [string, string]>): Buff
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+function packText(name: string, text: string): PackedEntry {
+  const data = Buffer.from(text, 'utf8');
+  return { name, packed: deflateRawSync(data), crc: crc32(data), size: data.length };
 }
 
 export interface TestMail { from: string; to: string; date: string; subject: string; body: string }

@@ -29,7 +29,7 @@ describe('mailbox read as a stream', () => {
   for (const blockSize of [1, 7, 64, 1000, 1 << 20]) {
     it(`splits exactly as the whole-file split does, with ${blockSize}-byte reads`, async () => {
       const streamed: string[] = [];
-      for await (const part of mboxMessages(path, blockSize)) streamed.push(part.toString('latin1'));
+      for await (const part of mboxMessages(path, blockSize)) streamed.push((part as Buffer).toString('latin1'));
       const whole = splitMbox(mbox).map((m) => m.replace(/^>(>*From )/gm, '$1').replace(/\n+$/, ''));
       assert.equal(streamed.length, 40);
       assert.deepEqual(streamed, whole);
@@ -38,7 +38,7 @@ describe('mailbox read as a stream', () => {
 
   it('parses each part as one message, quoted From lines restored', async () => {
     const parts: Buffer[] = [];
-    for await (const part of mboxLoader.parts(path)) parts.push(part);
+    for await (const part of mboxLoader.parts(path)) parts.push(part as Buffer);
     const seventh = await mboxLoader.loadPart(parts[7] as Buffer);
     assert.equal(seventh.subject, 'Sujet 7 — réunion');
     assert.match(seventh.text, /^From the desk of 7:$/m);
@@ -50,7 +50,7 @@ describe('mailbox read as a stream', () => {
     writeFileSync(notMail, `${'just some text\n'.repeat(20_000)}${'x'.repeat(200_000)}`);
     const read = async (file: string) => {
       const parts: Buffer[] = [];
-      for await (const part of mboxMessages(file, 4096)) parts.push(part);
+      for await (const part of mboxMessages(file, 4096)) parts.push(part as Buffer);
       return parts;
     };
     await assert.rejects(read(notMail), (e: unknown) => (e as { code?: string }).code === 'unsupported_media_type');

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { FlambeauError } from '../../errors/index.js';
-import type { ContainerLoader, SourceDocument } from '../source-document.js';
+import { DEFAULT_INGEST_LIMITS } from '../ingest-limits.js';
+import type { ContainerLoader, MailboxPart, SourceDocument } from '../source-document.js';
 import { mailDocument } from './eml-loader.js';
 
 /**
@@ -15,7 +17,7 @@ export const mboxLoader: ContainerLoader = {
     for (const message of splitMbox(bytes.toString('latin1'))) documents.push(await mailDocument(unquote(message)));
     return documents;
   },
-  parts: (path) => mboxMessages(path),
+  parts: (source, limits = DEFAULT_INGEST_LIMITS) => mboxMessages(source, 1 << 20, limits.maxFileBytes),
   loadPart: (part) => mailDocument(part),
 };
 
@@ -34,20 +36,26 @@ export function splitMbox(text: string): string[] {
 /**
  * The messages of a mailbox file, streamed: only the message being read is held (a Takeout
  * mailbox of several GB is beyond a JavaScript string). Bytes are read as latin1 so the split
- * needs no decoding; postal-mime decodes each message's own charsets.
+ * needs no decoding; postal-mime decodes each message's own charsets. A message longer than
+ * `maxMessageBytes` is not held: it is read past and stands as an `OversizedMessage` in its place.
  */
-export async function* mboxMessages(path: string, blockSize = 1 << 20): AsyncIterable<Buffer> {
+export async function* mboxMessages(source: string | FileHandle, blockSize = 1 << 20, maxMessageBytes = Number.POSITIVE_INFINITY): AsyncIterable<MailboxPart> {
   const separator = /\nFrom [^\n]*\n/g;
   // A newline before the file's first byte: a "From " line at the top is a separator too.
   let text = '\n';
   let start = -1;
   let scanFrom = 0;
   let skipped = false;
-  for await (const block of createReadStream(path, { highWaterMark: blockSize })) {
+  // Bytes of the message being read past, when it is over the limit.
+  let dropped = 0;
+  const blocks = typeof source === 'string' ? createReadStream(source, { highWaterMark: blockSize }) : source.createReadStream({ start: 0, autoClose: false, highWaterMark: blockSize });
+  for await (const block of blocks) {
     text += (block as Buffer).toString('latin1');
     separator.lastIndex = scanFrom;
     for (let match = separator.exec(text); match !== null; match = separator.exec(text)) {
-      if (start !== -1 && text.slice(start, match.index).trim() !== '') yield unquote(text.slice(start, match.index));
+      if (dropped > 0) yield { oversizedBytes: dropped + match.index - Math.max(start, 0) };
+      else if (start !== -1 && text.slice(start, match.index).trim() !== '') yield unquote(text.slice(start, match.index));
+      dropped = 0;
       start = match.index + match[0].length;
     }
     if (start > 0) {
@@ -63,10 +71,19 @@ export async function* mboxMessages(path: string, blockSize = 1 << 20): AsyncIte
       skipped ||= text.slice(0, cut).trim() !== '' || (tooLong && tail.trim() !== '');
       text = tooLong ? '' : tail;
     }
+    if (start === 0 && text.length > maxMessageBytes) {
+      // Over the limit: read past it, keeping only the last line, where the next separator may begin.
+      const cut = Math.max(0, text.lastIndexOf('\n'));
+      const tail = text.slice(cut);
+      dropped += text.length - tail.length;
+      text = tail.length > LONGEST_SEPARATOR ? '' : tail;
+      dropped += tail.length - text.length;
+    }
     // The next scan starts at the last line start, where a separator cut by the block boundary may begin.
     scanFrom = Math.max(0, text.lastIndexOf('\n'));
   }
-  if (start !== -1 && text.slice(start).trim() !== '') yield unquote(text.slice(start));
+  if (dropped > 0) yield { oversizedBytes: dropped + text.length };
+  else if (start !== -1 && text.slice(start).trim() !== '') yield unquote(text.slice(start));
   // Text but no "From " line: not a mailbox (an empty file is an empty mailbox).
   if (start === -1 && (skipped || text.trim() !== '')) throw new FlambeauError('unsupported_media_type', 'no "From " line starts a message: this is not an mbox mailbox.');
 }
