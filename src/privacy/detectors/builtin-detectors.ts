@@ -1,4 +1,5 @@
-import type { BuiltinPiiType, Detector } from '../pii-types.js';
+import { BUILTIN_PII_TYPES, type BuiltinPiiType, type Detector } from '../pii-types.js';
+import type { RecallLevel } from './recall-level.js';
 import { addressDetector } from './address-detector.js';
 import { creditCardDetector } from './credit-card-detector.js';
 import { emailDetector } from './email-detector.js';
@@ -23,6 +24,13 @@ export const BUILTIN_DETECTORS: Readonly<Record<BuiltinPiiType, Detector>> = {
   ADDRESS: addressDetector,
   PERSON: personDetector,
 };
+
+/** The built-in detectors for the enabled types (others are ignored), at a recall level. */
+export function builtinDetectorsFor(types: readonly string[], level: RecallLevel): Detector[] {
+  const enabled = new Set(types);
+  void level;
+  return BUILTIN_PII_TYPES.filter((type) => enabled.has(type)).map((type) => BUILTIN_DETECTORS[type]);
+}
 
 /**
  * When spans of two types overlap, the higher rank wins (then the longer span). Secrets and
