@@ -7,7 +7,7 @@ import { frNirDetector } from './fr-nir-detector.js';
 import { ibanDetector } from './iban-detector.js';
 import { ipAddressDetector } from './ip-address-detector.js';
 import { personDetector } from './person-detector.js';
-import { phoneDetector } from './phone-detector.js';
+import { createPhoneDetector, phoneDetector } from './phone-detector.js';
 import { secretDetector } from './secret-detector.js';
 import { usSsnDetector } from './us-ssn-detector.js';
 
@@ -25,11 +25,16 @@ export const BUILTIN_DETECTORS: Readonly<Record<BuiltinPiiType, Detector>> = {
   PERSON: personDetector,
 };
 
+/** Detectors whose evidence threshold depends on the recall level; the others are the same at every level. */
+const BY_LEVEL: Record<RecallLevel, Partial<Record<BuiltinPiiType, Detector>>> = {
+  high: {},
+  balanced: { PHONE: createPhoneDetector('balanced') },
+};
+
 /** The built-in detectors for the enabled types (others are ignored), at a recall level. */
 export function builtinDetectorsFor(types: readonly string[], level: RecallLevel): Detector[] {
   const enabled = new Set(types);
-  void level;
-  return BUILTIN_PII_TYPES.filter((type) => enabled.has(type)).map((type) => BUILTIN_DETECTORS[type]);
+  return BUILTIN_PII_TYPES.filter((type) => enabled.has(type)).map((type) => BY_LEVEL[level][type] ?? BUILTIN_DETECTORS[type]);
 }
 
 /**
