@@ -11,6 +11,8 @@ import { createScanner } from './scanner.js';
  * covered" recall (the share of values entirely inside a span of their type, which is what keeps
  * a value from leaving). Floors sit a little under the measured figures so that a regression
  * fails here; the measured figures are in the closing note of the issue and in `npm run bench`.
+ * Before issue 14 (rules only): fully covered PERSON 0.39, PHONE 0.54, ADDRESS 0.15 on the
+ * generated texts; PERSON 0.82, PHONE 0.83, ADDRESS 0.53 on the hand-written held-out ones.
  */
 const FLOORS: Record<string, { precision: number; covered: number }> = {
   EMAIL: { precision: 0.99, covered: 0.99 },
@@ -19,9 +21,9 @@ const FLOORS: Record<string, { precision: number; covered: number }> = {
   FR_NIR: { precision: 0.99, covered: 0.99 },
   US_SSN: { precision: 0.99, covered: 0.99 },
   IP_ADDRESS: { precision: 0.9, covered: 0.99 },
-  PERSON: { precision: 0.9, covered: 0.38 },
-  PHONE: { precision: 0.9, covered: 0.5 },
-  ADDRESS: { precision: 0.9, covered: 0.12 },
+  PERSON: { precision: 0.95, covered: 0.85 },
+  PHONE: { precision: 0.95, covered: 0.95 },
+  ADDRESS: { precision: 0.95, covered: 0.83 },
 };
 
 const set = loadRecallSet();
@@ -51,6 +53,6 @@ describe('recall evaluation set (issue 14)', () => {
 
   it('meets the floors on the hand-written held-out texts', () => {
     const heldout = set.handwritten.filter((e) => e.split === 'heldout');
-    check('privacy detectors, hand-written held-out texts', evaluateScanner(scanner, heldout), { PERSON: { precision: 0.9, covered: 0.75 }, PHONE: { precision: 0.85, covered: 0.75 }, ADDRESS: { precision: 0.9, covered: 0.45 } });
+    check('privacy detectors, hand-written held-out texts', evaluateScanner(scanner, heldout), { PERSON: { precision: 0.93, covered: 0.88 }, PHONE: { precision: 0.95, covered: 0.95 }, ADDRESS: { precision: 0.9, covered: 0.95 } });
   });
 });

@@ -1,4 +1,5 @@
 import { BUILTIN_PII_TYPES, type BuiltinPiiType, type Detector } from '../pii-types.js';
+import { createNameAddressTagger } from '../tagger/name-address-tagger.js';
 import type { RecallLevel } from './recall-level.js';
 import { addressDetector } from './address-detector.js';
 import { creditCardDetector } from './credit-card-detector.js';
@@ -31,10 +32,16 @@ const BY_LEVEL: Record<RecallLevel, Partial<Record<BuiltinPiiType, Detector>>> =
   balanced: { PHONE: createPhoneDetector('balanced') },
 };
 
-/** The built-in detectors for the enabled types (others are ignored), at a recall level. */
+/**
+ * The built-in detectors for the enabled types (others are ignored), at a recall level, plus the
+ * learned tagger of names and addresses beside the rules when either type is enabled.
+ */
 export function builtinDetectorsFor(types: readonly string[], level: RecallLevel): Detector[] {
   const enabled = new Set(types);
-  return BUILTIN_PII_TYPES.filter((type) => enabled.has(type)).map((type) => BY_LEVEL[level][type] ?? BUILTIN_DETECTORS[type]);
+  const detectors = BUILTIN_PII_TYPES.filter((type) => enabled.has(type)).map((type) => BY_LEVEL[level][type] ?? BUILTIN_DETECTORS[type]);
+  const tagged = (['PERSON', 'ADDRESS'] as const).filter((type) => enabled.has(type));
+  if (tagged.length > 0) detectors.push(createNameAddressTagger({ types: tagged, level }));
+  return detectors;
 }
 
 /**

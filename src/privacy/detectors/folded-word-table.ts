@@ -5,14 +5,23 @@
  * several times larger (one key per spelling).
  */
 
-import { foldCode, foldWord } from './letter-classes.js';
+import { FOLDED_CODES as imported_FOLDED_CODES, foldCode, foldWord, TABLE_SIZE as imported_TABLE_SIZE } from './letter-classes.js';
+
+// Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
+// tests and the bench) every read of an imported binding is a getter call, in the hottest loops.
+const FOLDED_CODES = imported_FOLDED_CODES;
+const TABLE_SIZE = imported_TABLE_SIZE;
 
 export { foldCode, foldWord };
 
 /** A hash of text[start, end) that ignores case and accents: equal for "Dupont", "DUPONT" and "dupont", "Éva" and "Eva". */
 export function foldedHash(text: string, start: number, end: number): number {
+  const folded = FOLDED_CODES;
   let h = 0x811c9dc5;
-  for (let k = start; k < end; k++) h = Math.imul(h ^ foldCode(text.charCodeAt(k)), 0x01000193);
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    h = Math.imul(h ^ (c < TABLE_SIZE ? folded[c]! : c), 0x01000193);
+  }
   return (h & 0x3fffffff) | 1; // a small integer (31-bit in V8), never 0: 0 marks an empty slot
 }
 
@@ -58,6 +67,10 @@ export class FoldedWordTable {
 /** text[start, end) equals the folded `word` (see foldWord) whatever its case and accents. */
 export function sameFolded(text: string, start: number, end: number, word: string): boolean {
   if (end - start !== word.length) return false;
-  for (let k = 0; k < word.length; k++) if (foldCode(text.charCodeAt(start + k)) !== word.charCodeAt(k)) return false;
+  const folded = FOLDED_CODES;
+  for (let k = 0; k < word.length; k++) {
+    const c = text.charCodeAt(start + k);
+    if ((c < TABLE_SIZE ? folded[c]! : c) !== word.charCodeAt(k)) return false;
+  }
   return true;
 }

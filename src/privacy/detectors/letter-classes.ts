@@ -15,9 +15,18 @@ export const GLUES = 4;
 /** An upper-case (or title-case) letter. */
 export const UPPER = 8;
 
-const SIZE = 0x2000;
-const CLASSES = new Uint8Array(SIZE);
-const FOLDED = new Uint16Array(SIZE);
+/** Codes below this have a table entry. */
+export const TABLE_SIZE = 0x2000;
+const SIZE = TABLE_SIZE;
+/**
+ * The tables themselves, for hot loops: read them through a local constant (`const classes =
+ * LETTER_CLASSES`) rather than calling letterClass per character, which costs a call (and under
+ * a module loader, a getter) per code.
+ */
+export const LETTER_CLASSES = new Uint8Array(SIZE);
+export const FOLDED_CODES = new Uint16Array(SIZE);
+const CLASSES = LETTER_CLASSES;
+const FOLDED = FOLDED_CODES;
 
 /** Letters that carry their stroke in the glyph rather than as a combining mark. */
 const STROKED: Record<string, string> = { 'ł': 'l', 'ø': 'o', 'đ': 'd', 'ð': 'd', 'ħ': 'h', 'ı': 'i', 'ŧ': 't', 'ƀ': 'b', 'ɨ': 'i' };

@@ -1,5 +1,16 @@
-import { foldCode, GLUES, IN_WORD, letterClass, LOWER } from './letter-classes.js';
-import { SHAPE_HYPHEN, SHAPE_LOWER, type PersonLexicon } from './person-lexicon.js';
+import { FOLDED_CODES as imported_FOLDED_CODES, GLUES as imported_GLUES, IN_WORD as imported_IN_WORD, LETTER_CLASSES as imported_LETTER_CLASSES, LOWER as imported_LOWER, TABLE_SIZE as imported_TABLE_SIZE } from './letter-classes.js';
+import { SHAPE_HYPHEN as imported_SHAPE_HYPHEN, SHAPE_LOWER as imported_SHAPE_LOWER, type PersonLexicon } from './person-lexicon.js';
+
+// Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
+// tests and the bench) every read of an imported binding is a getter call, in the hottest loops.
+const FOLDED_CODES = imported_FOLDED_CODES;
+const GLUES = imported_GLUES;
+const IN_WORD = imported_IN_WORD;
+const LETTER_CLASSES = imported_LETTER_CLASSES;
+const LOWER = imported_LOWER;
+const TABLE_SIZE = imported_TABLE_SIZE;
+const SHAPE_HYPHEN = imported_SHAPE_HYPHEN;
+const SHAPE_LOWER = imported_SHAPE_LOWER;
 
 /**
  * Where a capitalised word may start: Latin capitals with their extensions, Greek and Cyrillic
@@ -10,7 +21,6 @@ import { SHAPE_HYPHEN, SHAPE_LOWER, type PersonLexicon } from './person-lexicon.
  */
 const CAPITAL = /[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0386-\u03ab\u0400-\u042f\u1e00-\u1eff]/g;
 
-const classOf = letterClass;
 
 /**
  * The capitalised words of a text: start, end, lexicon flags and case-blind hash of each, packed
@@ -52,13 +62,16 @@ function isQuote(c: number): boolean {
 }
 
 export function tokenize(text: string, lex: PersonLexicon): Tokens {
+  const classes = LETTER_CLASSES;
+  const folded = FOLDED_CODES;
+  const classOf = (c: number) => (c < TABLE_SIZE ? classes[c]! : c === 0x2019 /* ’ */ ? IN_WORD | GLUES : 0);
   let data = new Int32Array(FIELDS * 256);
   let count = 0;
   const re = CAPITAL;
   re.lastIndex = 0;
   while (re.test(text)) {
     const start = re.lastIndex - 1;
-    if ((letterClass(text.charCodeAt(start)) & LOWER) !== 0) continue; // "ł" in "Kozłowski"
+    if ((classOf(text.charCodeAt(start)) & LOWER) !== 0) continue; // "ł" in "Kozłowski"
     let end = start + 1;
     while (end < text.length && (classOf(text.charCodeAt(end)) & IN_WORD) !== 0) end++;
     re.lastIndex = end;
@@ -72,7 +85,7 @@ export function tokenize(text: string, lex: PersonLexicon): Tokens {
     let shape = 0;
     for (let k = start; k < end; k++) {
       const c = text.charCodeAt(k);
-      hash = Math.imul(hash ^ foldCode(c), 0x01000193);
+      hash = Math.imul(hash ^ (c < TABLE_SIZE ? folded[c]! : c), 0x01000193);
       if (c === 45) shape |= SHAPE_HYPHEN;
       else if ((classOf(c) & LOWER) !== 0) shape |= SHAPE_LOWER;
     }
