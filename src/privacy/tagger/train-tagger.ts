@@ -14,7 +14,7 @@ export interface TrainTaggerOptions {
   seed: number;
 }
 
-export const DEFAULT_TAGGER_TRAINING: Readonly<TrainTaggerOptions> = Object.freeze({ hashBits: 16, epochs: 8, seed: 14 });
+export const DEFAULT_TAGGER_TRAINING: Readonly<TrainTaggerOptions> = Object.freeze({ hashBits: 16, epochs: 10, seed: 14 });
 
 /** A small seeded generator (mulberry32): the same order on every run and platform. */
 export function seededRandom(seed: number): () => number {
