@@ -25,6 +25,13 @@ export function createPhoneDetector(level: RecallLevel = 'high'): Detector {
       let previousEnd = -1;
       START.lastIndex = 0;
       for (let m = START.exec(text); m !== null; m = START.exec(text)) {
+        // Most numbers of a text (dates, amounts, counts) are too short to be a phone: counted
+        // by character codes first, without building a candidate.
+        const short = shortRunEnd(text, m.index);
+        if (short > 0) {
+          START.lastIndex = short;
+          continue;
+        }
         const candidate = readCandidate(text, m.index);
         if (candidate === null) continue;
         START.lastIndex = Math.max(candidate.overflow ? endOfLongNumber(text, candidate.end) : candidate.end, m.index + 1);
@@ -39,6 +46,32 @@ export function createPhoneDetector(level: RecallLevel = 'high'): Detector {
 }
 
 export const phoneDetector: Detector = createPhoneDetector();
+
+/**
+ * The end of the run of digits, separators and brackets starting at `from` when it holds fewer
+ * than 7 digits (or O for zero): no phone number starts there. 0 when it may hold one.
+ */
+function shortRunEnd(text: string, from: number): number {
+  let digits = 0;
+  let i = from;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 79) {
+      digits++;
+      if (digits >= 7) return 0;
+      i++;
+    } else if (c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 0xa0 || c === 0x202f || c === 0x2010 || c === 0x2011 || c === 0x2013) {
+      // Separators: at most three in a row, as readCandidate allows.
+      let j = i + 1;
+      while (j < text.length && j - i < 3 && /[ .\-()\u00a0\u202f\u2010\u2011\u2013]/.test(text[j]!)) j++;
+      if (j - i >= 3) break;
+      i = j;
+    } else {
+      break;
+    }
+  }
+  return Math.max(i, from + 1);
+}
 
 /** Past the rest of a number too long to be a phone ("FR24 6107 3587 3557 0636 0607 104"): no phone starts inside it. */
 function endOfLongNumber(text: string, from: number): number {
