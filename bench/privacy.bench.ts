@@ -1,8 +1,9 @@
 /**
  * Privacy guard benchmark: scan throughput (MB/s of CPU time, one core) on mixed French/English
  * text at 1 KB, 100 KB and 1 MB (it should stay flat as size grows: no quadratic step), the cost
- * of each detector, and the latency the guard adds to a typical chat request (pseudonymize +
- * restore of the answer, whole and streamed).
+ * of each detector, the latency the guard adds to a typical chat request (pseudonymize +
+ * restore of the answer, whole and streamed), and next to them what the scan finds: precision
+ * and "fully covered" recall per type on the evaluation set of issue 14.
  * Run alone: `node --import tsx bench/privacy.bench.ts`, or through `npm run bench`.
  *
  * CPU time (process.cpuUsage), not wall time: the machines are shared, and a scan waiting for a
@@ -13,7 +14,10 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadLabelledSet } from '../src/privacy/__fixtures__/labelled-set.js';
-import { createPrivacyGuard, detectorsFor, privacyConfigSchema } from '../src/privacy/index.js';
+import { loadRecallSet } from '../src/privacy/__fixtures__/recall-set.js';
+import { formatScores } from '../src/privacy/evaluate-detectors.js';
+import { createPrivacyGuard, createScanner, detectorsFor, privacyConfigSchema } from '../src/privacy/index.js';
+import { evaluateScanner } from '../src/privacy/recall-evaluation.js';
 import type { ChatEvent, ChatRequest } from '../src/providers/spec.js';
 
 /** Ordinary prose, with the odd name or number, as most prompts are. */
@@ -136,6 +140,13 @@ export async function run(): Promise<void> {
     console.log(`  ${label.padEnd(7)} ${r.median.toFixed(1).padStart(6)} MB/s  (best round ${r.best.toFixed(1)} MB/s, ${r.msPerScan.toFixed(3)} ms per scan)`);
   }
   console.log(`  1 MB vs 100 KB: ${(rates[2]!.median / rates[1]!.median).toFixed(2)}x the rate (about 1 when the scan is linear)`);
+
+  const recallSet = loadRecallSet();
+  for (const recall of ['high', 'balanced'] as const) {
+    const scanner = createScanner({ ...config, recall });
+    console.log(formatScores(`privacy: what the scan finds, recall ${recall}, generated evaluation texts (covered = fully covered recall)`, evaluateScanner(scanner, recallSet.generated)));
+    console.log(formatScores(`privacy: recall ${recall}, hand-written held-out texts`, evaluateScanner(scanner, recallSet.handwritten.filter((e) => e.split === 'heldout'))));
+  }
 
   const sample = textsOf(100 * 1024, 8);
   const costs = detectorsFor(config).map((d) => ({ name: d.name, rate: throughput((t) => d.detect(t), sample, 3, 100) }));

@@ -1,9 +1,13 @@
 /**
  * Recognises placeholders as models write them back, including the usual manglings:
- * `<PERSON_1>`, `<Person_1>`, `<PERSON 1>`, `<PERSON-1>`, `<PERSON1>`, `[PERSON_1]`, `<<PERSON_1>>`,
+ * `<PERSON_1>`, `<Person_1>`, `<PERSON 1>`, `<PERSON-1>`, `<PERSON1>`, `[PERSON_1]`, `[[PERSON_1]]`,
  * `{{PERSON_1}}`, `(PERSON_1)`, `< PERSON_1 >`, `\u003cPERSON_1\u003e` (JSON-escaped), `&lt;PERSON_1&gt;`,
  * `<PERSON\_1>` (Markdown-escaped), a dropped closing bracket, and the bare `PERSON_1`.
  * The bare form is accepted only in upper case with `_`, as a whole word: "person 1" in prose is not one.
+ * `<<PERSON_1>>` is read as angle brackets around `<PERSON_1>`, not as a doubled bracket: that is
+ * exactly what the gateway sends when the original had the value between angle brackets, as
+ * e-mail headers do (`Mason Brennan <ethan@x.org>` → `<PERSON_1> <<EMAIL_1>>`), and the restored
+ * text must equal the original.
  *
  * The matcher is incremental: at the end of an unfinished text it answers `more` whenever the
  * next characters could change its answer, which is what lets the stream restorer hold back only
@@ -22,7 +26,6 @@ const BRACKETS: ReadonlyArray<readonly [string, string]> = [
   ['\\u003c', '\\u003e'],
   ['\\u003C', '\\u003E'],
   ['&lt;', '&gt;'],
-  ['<<', '>>'],
   ['[[', ']]'],
   ['{{', '}}'],
   ['<', '>'],
@@ -35,7 +38,7 @@ const BRACKETS: ReadonlyArray<readonly [string, string]> = [
 ];
 const OPENER_FIRST = new Set(BRACKETS.map(([open]) => open[0]!));
 /** Any closing form, accepted when the expected one is not there: `[PERSON_1>`. */
-const ANY_CLOSER = ['\\u003e', '\\u003E', '&gt;', '>>', ']]', '}}', '>', ']', '}', ')', '›', '»', '＞'];
+const ANY_CLOSER = ['\\u003e', '\\u003E', '&gt;', ']]', '}}', '>', ']', '}', ')', '›', '»', '＞'];
 const MAX_DIGITS = 6;
 
 type Tri = 'yes' | 'no' | 'more';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { recallLevel } from './detectors/recall-level.js';
 import { BUILTIN_PII_TYPES } from './pii-types.js';
 import { DEFAULT_PASSTHROUGH_FIELDS, privacyConfigSchema } from './privacy-config.js';
 
@@ -45,5 +46,17 @@ describe('privacyConfigSchema', () => {
     for (const pattern of ['CMD-\\d{6}', 'badge (\\d{5})', '\\b[A-Z]{2}-\\d{4,8}\\b', '(?<=ref:)\\d{6}', '[A-Z]{1,20}-\\d{4}']) {
       assert.equal(privacyConfigSchema.safeParse({ custom: [{ type: 'X', pattern }] }).success, true, pattern);
     }
+  });
+});
+
+describe('privacy.recall', () => {
+  it('defaults to high where the cloud action rewrites, balanced where it blocks or allows; an explicit value wins', () => {
+    assert.equal(recallLevel(privacyConfigSchema.parse({})), 'high');
+    assert.equal(recallLevel(privacyConfigSchema.parse({ cloud: 'redact' })), 'high');
+    assert.equal(recallLevel(privacyConfigSchema.parse({ cloud: 'block' })), 'balanced');
+    assert.equal(recallLevel(privacyConfigSchema.parse({ cloud: 'allow' })), 'balanced');
+    assert.equal(recallLevel(privacyConfigSchema.parse({ cloud: 'block', recall: 'high' })), 'high');
+    assert.equal(recallLevel(privacyConfigSchema.parse({ recall: 'balanced' })), 'balanced');
+    assert.equal(privacyConfigSchema.safeParse({ recall: 'maximum' }).success, false);
   });
 });

@@ -45,6 +45,7 @@ const CUSTOM_WORDS = z.strictObject({
  *   lan: allow
  *   device: allow
  *   on_detector_error: block               # block | allow (go on with the other detectors)
+ *   recall: high                           # high | balanced; default high when cloud is pseudonymize or redact
  *   custom:
  *     - { type: CLIENT, words: [Acme, Globex] }
  *     - { type: ORDER_REF, pattern: 'CMD-\d{6}', flags: i }
@@ -62,6 +63,8 @@ export const privacyConfigSchema = z.strictObject({
   lan: ACTION.default('allow'),
   device: ACTION.default('allow'),
   on_detector_error: z.enum(['block', 'allow']).default('block'),
+  /** Names, addresses and phones found on weaker evidence too (`high`), or only on firmer evidence (`balanced`). See detectors/recall-level.ts. */
+  recall: z.enum(['high', 'balanced']).optional(),
   custom: z.array(z.union([CUSTOM_REGEX, CUSTOM_WORDS])).default([]),
   passthrough_fields: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'an OpenAI request field name such as logprobs'))
     .default([...DEFAULT_PASSTHROUGH_FIELDS]),

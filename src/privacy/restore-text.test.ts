@@ -45,7 +45,7 @@ const MANGLED: [string, string][] = [
   ['<PERSON2>', 'Marie Curie'],
   ['PERSON_2', 'Marie Curie'],
   ['[PERSON_2]', 'Marie Curie'],
-  ['<<PERSON_2>>', 'Marie Curie'],
+  ['[[PERSON_2]]', 'Marie Curie'],
   ['{{PERSON_2}}', 'Marie Curie'],
   ['(PERSON_2)', 'Marie Curie'],
   ['< PERSON_2 >', 'Marie Curie'],
@@ -75,6 +75,20 @@ describe('restoreText', () => {
     for (const text of ['person 2 arrived', 'Person_2 in prose', 'PERSON_2x', 'XPERSON_2', '<PERSON_99>', '<PERSON_14>', '<PHONE_1>', '<PERSON>', '<p>html</p>', 'PERSON_', '<PERSON_1234567>', 'a < b > c', 'CREDIT CARD 1']) {
       assert.equal(restoreText(text, v), text, text);
     }
+  });
+
+  it('keeps the angle brackets around a value: <<EMAIL_1>> is what went out for <value>', () => {
+    const v = new PlaceholderVault();
+    const original = 'From: Mason Brennan <ethan@x.org>\nTo: «Marie Curie» <marie@y.org>';
+    const upstream = 'From: <PERSON_1> <<EMAIL_1>>\nTo: «<PERSON_2>» <<EMAIL_2>>';
+    v.placeholderFor('PERSON', 'Mason Brennan');
+    v.placeholderFor('EMAIL', 'ethan@x.org');
+    v.placeholderFor('PERSON', 'Marie Curie');
+    v.placeholderFor('EMAIL', 'marie@y.org');
+    assert.equal(restoreText(upstream, v), original);
+    for (let seed = 1; seed <= 50; seed++) assert.equal(chunked(upstream, v, random(seed)), restoreText(upstream, v), `seed ${seed}`);
+    assert.equal(restoreText('<<PERSON_2>>', v), '<Marie Curie>');
+    assert.equal(restoreText('&lt;<EMAIL_1>&gt; \\u003c<EMAIL_1>\\u003e', v), '&lt;ethan@x.org&gt; \\u003cethan@x.org\\u003e');
   });
 
   it('distinguishes PERSON_1 from PERSON_12', () => {

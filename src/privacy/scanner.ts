@@ -1,7 +1,8 @@
-import { BUILTIN_DETECTORS, CUSTOM_RANK, TYPE_RANK } from './detectors/builtin-detectors.js';
+import { builtinDetectorsFor, CUSTOM_RANK, TYPE_RANK } from './detectors/builtin-detectors.js';
 import { createCustomRegexDetector } from './detectors/custom-regex-detector.js';
 import { createWordListDetector } from './detectors/word-list-detector.js';
 import type { Detector, DetectorFailure, ScanResult, Span } from './pii-types.js';
+import { recallLevel } from './detectors/recall-level.js';
 import type { PrivacyConfig } from './privacy-config.js';
 
 export interface Scanner {
@@ -16,13 +17,12 @@ export interface ScannerOptions {
   detectors?: Detector[];
 }
 
+/** What the scanner reads of the config: `recall` and `cloud` set the recall level (see recall-level.ts). */
+export type ScannerConfig = Pick<PrivacyConfig, 'detect' | 'custom'> & Partial<Pick<PrivacyConfig, 'recall' | 'cloud'>>;
+
 /** Builds the detectors the config enables: the listed built-in types plus every custom one. */
-export function detectorsFor(config: Pick<PrivacyConfig, 'detect' | 'custom'>): Detector[] {
-  const detectors: Detector[] = [];
-  for (const type of new Set(config.detect)) {
-    const builtin = BUILTIN_DETECTORS[type as keyof typeof BUILTIN_DETECTORS];
-    if (builtin !== undefined) detectors.push(builtin);
-  }
+export function detectorsFor(config: ScannerConfig): Detector[] {
+  const detectors = builtinDetectorsFor(config.detect, recallLevel(config));
   for (const spec of config.custom) {
     detectors.push('pattern' in spec
       ? createCustomRegexDetector({ type: spec.type, pattern: spec.pattern, ...(spec.flags === undefined ? {} : { flags: spec.flags }) })
@@ -36,7 +36,7 @@ export function detectorsFor(config: Pick<PrivacyConfig, 'detect' | 'custom'>): 
  * sorted once and overlaps resolved cluster by cluster, so the whole scan is O(n log n) in the
  * number of spans and linear in the text.
  */
-export function createScanner(config: Pick<PrivacyConfig, 'detect' | 'custom'>, options: ScannerOptions = {}): Scanner {
+export function createScanner(config: ScannerConfig, options: ScannerOptions = {}): Scanner {
   const detectors = options.detectors ?? detectorsFor(config);
   return {
     types: [...new Set(detectors.map((d) => d.type))],

@@ -1,4 +1,6 @@
-import type { BuiltinPiiType, Detector } from '../pii-types.js';
+import { BUILTIN_PII_TYPES, type BuiltinPiiType, type Detector } from '../pii-types.js';
+import { createNameAddressTagger } from '../tagger/name-address-tagger.js';
+import type { RecallLevel } from './recall-level.js';
 import { addressDetector } from './address-detector.js';
 import { creditCardDetector } from './credit-card-detector.js';
 import { emailDetector } from './email-detector.js';
@@ -6,7 +8,7 @@ import { frNirDetector } from './fr-nir-detector.js';
 import { ibanDetector } from './iban-detector.js';
 import { ipAddressDetector } from './ip-address-detector.js';
 import { personDetector } from './person-detector.js';
-import { phoneDetector } from './phone-detector.js';
+import { createPhoneDetector, phoneDetector } from './phone-detector.js';
 import { secretDetector } from './secret-detector.js';
 import { usSsnDetector } from './us-ssn-detector.js';
 
@@ -23,6 +25,24 @@ export const BUILTIN_DETECTORS: Readonly<Record<BuiltinPiiType, Detector>> = {
   ADDRESS: addressDetector,
   PERSON: personDetector,
 };
+
+/** Detectors whose evidence threshold depends on the recall level; the others are the same at every level. */
+const BY_LEVEL: Record<RecallLevel, Partial<Record<BuiltinPiiType, Detector>>> = {
+  high: {},
+  balanced: { PHONE: createPhoneDetector('balanced') },
+};
+
+/**
+ * The built-in detectors for the enabled types (others are ignored), at a recall level, plus the
+ * learned tagger of names and addresses beside the rules when either type is enabled.
+ */
+export function builtinDetectorsFor(types: readonly string[], level: RecallLevel): Detector[] {
+  const enabled = new Set(types);
+  const detectors = BUILTIN_PII_TYPES.filter((type) => enabled.has(type)).map((type) => BY_LEVEL[level][type] ?? BUILTIN_DETECTORS[type]);
+  const tagged = (['PERSON', 'ADDRESS'] as const).filter((type) => enabled.has(type));
+  if (tagged.length > 0) detectors.push(createNameAddressTagger({ types: tagged, level }));
+  return detectors;
+}
 
 /**
  * When spans of two types overlap, the higher rank wins (then the longer span). Secrets and

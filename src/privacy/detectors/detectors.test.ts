@@ -38,6 +38,8 @@ const CASES: [Detector, string, string[]][] = [
   [creditCardDetector, 'Card 4315 8279 4019 9533; order 1234567812345670; 4111 1111 1111 1111 2024', ['4111 1111 1111 1111']],
   [frNirDetector, 'NIR 1 85 05 78 006 084 91, 167032A00412333 et 2 02 12 2B 050 007 38', ['1 85 05 78 006 084 91', '167032A00412333', '2 02 12 2B 050 007 38']],
   [frNirDetector, 'Faux : 182077505612378, commande 185057800608492', []],
+  // A wrong key after a cue is still someone's social security number, mistyped.
+  [frNirDetector, 'NIR : 1 84 12 75 108 123 99 ; n° SS 284127510812345 ; sécurité sociale 182077505612378', ['1 84 12 75 108 123 99', '284127510812345', '182077505612378']],
   [usSsnDetector, 'SSN 516-69-1507, social security number 004 59 1149', ['516-69-1507', '004 59 1149']],
   [usSsnDetector, '666-12-3456, 000-12-3456, 123-00-4567, phone 415-555-0132, 516 69 1507 without cue', []],
   [ipAddressDetector, 'from 203.0.113.42 and 10.0.0.1; v6 2001:db8::1 and fe80::1ff:fe23:4567:890a', ['203.0.113.42', '10.0.0.1', '2001:db8::1', 'fe80::1ff:fe23:4567:890a']],

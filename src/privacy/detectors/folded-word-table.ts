@@ -5,19 +5,23 @@
  * several times larger (one key per spelling).
  */
 
-/** String#toLowerCase on the alphabet of capitalised words (Latin-1 letters, quotes, hyphen). */
-export function foldCode(c: number): number {
-  return c < 256 ? FOLDED[c]! : c;
-}
+import { FOLDED_CODES as imported_FOLDED_CODES, foldCode, foldWord, TABLE_SIZE as imported_TABLE_SIZE } from './letter-classes.js';
 
-/** Latin-1 lower-cased by table: a branch-free lookup per character. */
-const FOLDED = new Uint8Array(256);
-for (let c = 0; c < 256; c++) FOLDED[c] = (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7) ? c + 32 : c;
+// Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
+// tests and the bench) every read of an imported binding is a getter call, in the hottest loops.
+const FOLDED_CODES = imported_FOLDED_CODES;
+const TABLE_SIZE = imported_TABLE_SIZE;
 
-/** A hash of text[start, end) that ignores case: equal for "Dupont", "DUPONT" and "dupont". */
+export { foldCode, foldWord };
+
+/** A hash of text[start, end) that ignores case and accents: equal for "Dupont", "DUPONT" and "dupont", "Éva" and "Eva". */
 export function foldedHash(text: string, start: number, end: number): number {
+  const folded = FOLDED_CODES;
   let h = 0x811c9dc5;
-  for (let k = start; k < end; k++) h = Math.imul(h ^ foldCode(text.charCodeAt(k)), 0x01000193);
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    h = Math.imul(h ^ (c < TABLE_SIZE ? folded[c]! : c), 0x01000193);
+  }
   return (h & 0x3fffffff) | 1; // a small integer (31-bit in V8), never 0: 0 marks an empty slot
 }
 
@@ -29,8 +33,10 @@ export class FoldedWordTable {
   readonly #values: number[] = [];
   readonly #mask: number;
 
-  /** `entries`: lower-case words and their values (non-zero). */
-  constructor(entries: ReadonlyMap<string, number>) {
+  /** `entries`: words and their values (non-zero); spellings that fold alike ("Maëlle", "maelle") share one entry, values or-ed. */
+  constructor(words: ReadonlyMap<string, number>) {
+    const entries = new Map<string, number>();
+    for (const [word, value] of words) entries.set(foldWord(word), (entries.get(foldWord(word)) ?? 0) | value);
     let size = 16;
     while (size < entries.size * 2) size *= 2;
     this.#hashes = new Int32Array(size);
@@ -47,7 +53,7 @@ export class FoldedWordTable {
     }
   }
 
-  /** The value of text[start, end) whatever its case, 0 when absent. `hash` is its foldedHash. */
+  /** The value of text[start, end) whatever its case and accents, 0 when absent. `hash` is its foldedHash. */
   get(text: string, start: number, end: number, hash: number): number {
     for (let i = hash & this.#mask; this.#hashes[i] !== 0; i = (i + 1) & this.#mask) {
       if (this.#hashes[i] !== hash) continue;
@@ -58,9 +64,13 @@ export class FoldedWordTable {
   }
 }
 
-/** text[start, end) equals the lower-case `word` whatever its case. */
+/** text[start, end) equals the folded `word` (see foldWord) whatever its case and accents. */
 export function sameFolded(text: string, start: number, end: number, word: string): boolean {
   if (end - start !== word.length) return false;
-  for (let k = 0; k < word.length; k++) if (foldCode(text.charCodeAt(start + k)) !== word.charCodeAt(k)) return false;
+  const folded = FOLDED_CODES;
+  for (let k = 0; k < word.length; k++) {
+    const c = text.charCodeAt(start + k);
+    if ((c < TABLE_SIZE ? folded[c]! : c) !== word.charCodeAt(k)) return false;
+  }
   return true;
 }

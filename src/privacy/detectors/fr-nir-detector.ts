@@ -8,7 +8,14 @@ const CANDIDATE = new RegExp(
   'g',
 );
 
-/** French social-security numbers (NIR), checked against their key. */
+/** Words announcing a NIR, looked for in the 40 characters before a number. */
+const CUE = /(?:\bNIR\b|\bn°\s*(?:de\s+)?S\.?S\b|s[ée]curit[ée]\s+sociale|\bs[ée]cu\b|\bINSEE\b|num[ée]ro\s+SS\b|carte\s+vitale)/i;
+
+/**
+ * French social-security numbers (NIR), checked against their key. After a cue ("NIR", "n° SS",
+ * "sécurité sociale") a number of the same shape is one even when its key is wrong: it is still a
+ * social security number to the person who typed it, mistyped or not.
+ */
 export const frNirDetector: Detector = {
   name: 'fr-nir',
   type: 'FR_NIR',
@@ -17,7 +24,8 @@ export const frNirDetector: Detector = {
     CANDIDATE.lastIndex = 0;
     for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       const compact = m[0].replace(/[ .\u00a0-]/g, '').toUpperCase();
-      if (isValidNir(compact)) spans.push({ type: 'FR_NIR', start: m.index, end: m.index + m[0].length, detector: 'fr-nir' });
+      const score = isValidNir(compact) ? 1 : CUE.test(text.slice(Math.max(0, m.index - 40), m.index)) ? 0.8 : 0;
+      if (score > 0) spans.push({ type: 'FR_NIR', start: m.index, end: m.index + m[0].length, score, detector: 'fr-nir' });
     }
     return spans;
   },

@@ -3,7 +3,7 @@ import {
   ABBREVIATION, ALL_CAPS, AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, PARTICLE, PLACE_AFTER, personLexicon,
   SAINT, TITLE, TITLE_NEEDS_DOT, type PersonLexicon,
 } from './person-lexicon.js';
-import { KnownParts } from './person-known-parts.js';
+import { KnownParts, LowerCaseUse } from './person-known-parts.js';
 import { endOfWord, flagsOf, lengthOf, startOf, tokenize, type Tokens } from './person-tokens.js';
 
 /** What may separate two parts of one name: blanks, and a lower-case particle ("Charles de Gaulle"). */
@@ -253,15 +253,20 @@ function endOf(s: PersonScan, i: number): number {
   return isInitial(s, i) ? s.end(i) + 1 : s.end(i);
 }
 
-/** Second pass: parts of names found with confidence, met alone elsewhere in the text. */
+/**
+ * Second pass: parts of names found with confidence, met alone elsewhere in the same text (never
+ * in another: `known` lives for one call). A part the text also uses as a lower-case word is
+ * not met alone: one "Mr. Data" must not make every "Data" a name.
+ */
 function addKnownAlone(s: PersonScan, spans: Span[], known: KnownParts): Span[] {
   const out: Span[] = [];
+  const lower = new LowerCaseUse(s.text);
   let k = 0;
   for (let i = 0; i < s.count; i++) {
     const start = s.start(i);
     while (k < spans.length && spans[k]!.end <= start) out.push(spans[k++]!);
     const inside = k < spans.length && spans[k]!.start <= start;
-    if (!inside && known.has(s.text, s.tokens, i) && !afterSaint(s, i)) out.push({ type: 'PERSON', start, end: s.end(i), score: 0.7, detector: 'person' });
+    if (!inside && known.has(s.text, s.tokens, i) && !afterSaint(s, i) && !lower.has(start, s.end(i))) out.push({ type: 'PERSON', start, end: s.end(i), score: 0.7, detector: 'person' });
   }
   while (k < spans.length) out.push(spans[k++]!);
   return out;

@@ -2,6 +2,7 @@ import { AMBIGUOUS_FIRST_NAMES, CAPITALISED_NON_NAMES, PLACE_NOUNS_AFTER, PLACE_
 import { FIRST_NAMES_EN } from '../lexicons/first-names-en.js';
 import { FIRST_NAMES_FR } from '../lexicons/first-names-fr.js';
 import { FoldedWordTable, foldedHash } from './folded-word-table.js';
+import { letterClass, UPPER } from './letter-classes.js';
 
 /** What the lexicons say about a word: a bit set, one lookup per capitalised word of the text. */
 export const FIRST_NAME = 1;
@@ -132,7 +133,7 @@ function stripAccents(word: string): string {
   return word.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }
 
-/** A Latin-1 capital letter. */
+/** A capital letter, Latin-1 or beyond ("Ł", "Š"). */
 export function isUpperLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7);
+  return (letterClass(c) & UPPER) !== 0;
 }

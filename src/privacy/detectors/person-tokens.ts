@@ -1,28 +1,26 @@
-import { foldCode } from './folded-word-table.js';
-import { SHAPE_HYPHEN, SHAPE_LOWER, type PersonLexicon } from './person-lexicon.js';
+import { FOLDED_CODES as imported_FOLDED_CODES, GLUES as imported_GLUES, IN_WORD as imported_IN_WORD, LETTER_CLASSES as imported_LETTER_CLASSES, LOWER as imported_LOWER, TABLE_SIZE as imported_TABLE_SIZE } from './letter-classes.js';
+import { SHAPE_HYPHEN as imported_SHAPE_HYPHEN, SHAPE_LOWER as imported_SHAPE_LOWER, type PersonLexicon } from './person-lexicon.js';
+
+// Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
+// tests and the bench) every read of an imported binding is a getter call, in the hottest loops.
+const FOLDED_CODES = imported_FOLDED_CODES;
+const GLUES = imported_GLUES;
+const IN_WORD = imported_IN_WORD;
+const LETTER_CLASSES = imported_LETTER_CLASSES;
+const LOWER = imported_LOWER;
+const TABLE_SIZE = imported_TABLE_SIZE;
+const SHAPE_HYPHEN = imported_SHAPE_HYPHEN;
+const SHAPE_LOWER = imported_SHAPE_LOWER;
 
 /**
- * Where a capitalised word starts. The word then runs over letters (Latin-1), apostrophes and
- * hyphens: read by character codes, which costs less than a regex match object and its string per
- * word. Words glued to a previous letter ("l'Hôpital", "iPhone") are dropped.
+ * Where a capitalised word may start: Latin capitals with their extensions, Greek and Cyrillic
+ * (lower-case letters of the extended ranges match too and are skipped). The word then runs over
+ * letters of any script, combining marks, apostrophes and hyphens ("Kozłowski", "Dvořák"): read
+ * by character codes, which costs less than a regex match object and its string per word. Words
+ * glued to a previous letter ("l'Hôpital", "iPhone") are dropped.
  */
-const CAPITAL = /[A-ZÀ-ÖØ-Þ]/g;
+const CAPITAL = /[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0386-\u03ab\u0400-\u042f\u1e00-\u1eff]/g;
 
-/** Character classes of Latin-1, by code: part of a word, lower-case letter, glues a following capital. */
-const IN_WORD = 1;
-const LOWER = 2;
-const GLUES = 4;
-const CLASSES = new Uint8Array(256);
-for (let c = 0; c < 256; c++) {
-  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7);
-  if (letter || c === 39 || c === 45) CLASSES[c]! |= IN_WORD;
-  if ((c >= 97 && c <= 122) || (c >= 0xdf && c <= 0xff && c !== 0xf7)) CLASSES[c]! |= LOWER;
-  if (letter || (c >= 48 && c <= 57) || c === 95 || c === 39 || c === 45) CLASSES[c]! |= GLUES;
-}
-
-function classOf(c: number): number {
-  return c < 256 ? CLASSES[c]! : c === 0x2019 /* ’ */ ? IN_WORD | GLUES : 0;
-}
 
 /**
  * The capitalised words of a text: start, end, lexicon flags and case-blind hash of each, packed
@@ -64,12 +62,16 @@ function isQuote(c: number): boolean {
 }
 
 export function tokenize(text: string, lex: PersonLexicon): Tokens {
+  const classes = LETTER_CLASSES;
+  const folded = FOLDED_CODES;
+  const classOf = (c: number) => (c < TABLE_SIZE ? classes[c]! : c === 0x2019 /* ’ */ ? IN_WORD | GLUES : 0);
   let data = new Int32Array(FIELDS * 16); // grown by doubling: most texts have few capitalised words
   let count = 0;
   const re = CAPITAL;
   re.lastIndex = 0;
   while (re.test(text)) {
     const start = re.lastIndex - 1;
+    if ((classOf(text.charCodeAt(start)) & LOWER) !== 0) continue; // "ł" in "Kozłowski"
     let end = start + 1;
     while (end < text.length && (classOf(text.charCodeAt(end)) & IN_WORD) !== 0) end++;
     re.lastIndex = end;
@@ -78,12 +80,12 @@ export function tokenize(text: string, lex: PersonLexicon): Tokens {
     if (text.charCodeAt(end - 1) === 115 /* s */ && end - start > 2 && isQuote(text.charCodeAt(end - 2))) end -= 2;
     while (end > start && (isQuote(text.charCodeAt(end - 1)) || text.charCodeAt(end - 1) === 45)) end--;
     if (end === start) continue;
-    // One more pass over the word: its case-blind hash (as foldedHash) and its shape.
+    // One more pass over the word: its case- and accent-blind hash (as foldedHash) and its shape.
     let hash = 0x811c9dc5;
     let shape = 0;
     for (let k = start; k < end; k++) {
       const c = text.charCodeAt(k);
-      hash = Math.imul(hash ^ foldCode(c), 0x01000193);
+      hash = Math.imul(hash ^ (c < TABLE_SIZE ? folded[c]! : c), 0x01000193);
       if (c === 45) shape |= SHAPE_HYPHEN;
       else if ((classOf(c) & LOWER) !== 0) shape |= SHAPE_LOWER;
     }

@@ -1,73 +1,86 @@
-import type { CountryCode } from 'libphonenumber-js/max';
 import type { Detector, Span } from '../pii-types.js';
-import { isValidPhoneNumber } from '../validators/phone-validity.js';
+import { readCandidate } from './phone-candidates.js';
+import { phoneScore, PHONE_THRESHOLD, type PhoneVerdicts } from './phone-score.js';
+import type { RecallLevel } from './recall-level.js';
+
+/** Where a phone number can start: a digit, or a capital O right before a digit ("O6 12..."). */
+const START = /\d|O(?=\d)/g;
 
 /**
- * Pre-filters: cheap shapes of phone numbers, so that only real candidates are validated. Three
- * separate regexes rather than one alternation: each keeps V8's fast scan for its first character
- * (an alternation of lookbehinds made the whole pass five times slower).
- *  1. international: `+` or `00`, then digits with the usual separators (incl. a `(0)` trunk);
- *  2. French national: 0 then nine digits in pairs (`06 12 34 56 78`, `06.12.34.56.78`, `0612345678`);
- *  3. North American: `(415) 555-0132`, `415-555-0132`, `415.555.0132`, optional leading `1-`; or
- *     (group 1) UK national: 0 and an area code of 3 to 6 digits, then two groups of 3 or 4
- *     (`020 7946 0958`, `0113 496 0123`, `01603 555 218`, `07700 900461`). They share a pass: where
- *     both fit (`012 345 6789`), the North American reading is the one tried.
+ * Phone numbers by shape and context: every phone-shaped run of digits is scored (phone-score.ts)
+ * from its shape (prefix, grouping, length), its validity in libphonenumber's metadata (which
+ * raises the score but is not required: numbers outside allocated ranges are still someone's
+ * number), the words before it (`tél`, `call`, `mobile`... raise it; `order`, `facture`,
+ * `tracking`... lower it) and what follows (a currency or a unit rules it out). A number close
+ * after another phone number counts as cued (lists of numbers).
  */
-const INTERNATIONAL = /(?:\+|\b00)[1-9]\d{0,2}(?:[ \u00a0.\-/]?(?:\(0\)|\(\d{1,4}\)|\d)){6,16}/g;
-const FRENCH = /\b0[1-9](?:[ \u00a0.\-]?\d{2}){4}/g;
-const NANP_OR_UK = /(?:\b1[ .-]?)?(?:\(\d{3}\)[ \u00a0]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}|(\b0[1-9]\d{1,4}[ \u00a0]?\d{3,4}[ \u00a0]?\d{3,4})/g;
-
-/** Glued to a word, a decimal, a date or a longer number: not a phone number. */
-const BAD_BEFORE = /[\w.,/+-]/;
-const FOLLOWED_BY_DIGIT = /\d/;
-
-/** Phone numbers, validated with libphonenumber's metadata (national shapes as FR, US or GB numbers). */
-export const phoneDetector: Detector = {
-  name: 'phone',
-  type: 'PHONE',
-  detect(text) {
-    const spans: Span[] = [];
-    const verdicts = new Map<string, boolean>(); // per call only: values are not kept across requests
-    const add = (m: RegExpExecArray, country: CountryCode | undefined) => {
-      const raw = m[0];
-      // A digit right after means a longer number (an IBAN, a card): not a phone.
-      if (FOLLOWED_BY_DIGIT.test(text[m.index + raw.length] ?? '')) return;
-      if (raw[0] !== '+' && BAD_BEFORE.test(text[m.index - 1] ?? '')) return;
-      const length = validLength(raw, country, verdicts);
-      if (length > 0) spans.push({ type: 'PHONE', start: m.index, end: m.index + length, detector: 'phone' });
-    };
-    for (const re of [INTERNATIONAL, FRENCH, NANP_OR_UK]) {
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) add(m, re === INTERNATIONAL ? undefined : re === FRENCH ? 'FR' : m[1] === undefined ? 'US' : 'GB');
-    }
-    // The shapes may overlap ("+1 415-555-0132" is also a NANP shape): keep the first, longest.
-    spans.sort((a, b) => a.start - b.start || b.end - a.end);
-    return spans.filter((span, i) => i === 0 || span.start >= spans[i - 1]!.end);
-  },
-};
-
-/**
- * Length of the longest valid phone prefix of `raw`. International candidates may have swallowed
- * a following number ("+33 6 12 34 56 78 2024"): they are retried cut at each separator.
- */
-function validLength(raw: string, country: CountryCode | undefined, verdicts: Map<string, boolean>): number {
-  if (isValidPhone(raw, country, verdicts)) return raw.length;
-  if (country !== undefined) return 0;
-  for (let cut = raw.length - 1; cut >= 8; cut--) {
-    if (raw[cut] === ' ' || raw[cut] === '.' || raw[cut] === '-' || raw[cut] === '\u00a0') {
-      if (isValidPhone(raw.slice(0, cut), country, verdicts)) return cut;
-    }
-  }
-  return 0;
+export function createPhoneDetector(level: RecallLevel = 'high'): Detector {
+  const threshold = PHONE_THRESHOLD[level];
+  return {
+    name: 'phone',
+    type: 'PHONE',
+    detect(text) {
+      const spans: Span[] = [];
+      const verdicts: PhoneVerdicts = new Map(); // per call only: values are not kept across requests
+      let previousEnd = -1;
+      START.lastIndex = 0;
+      for (let m = START.exec(text); m !== null; m = START.exec(text)) {
+        // Most numbers of a text (dates, amounts, counts) are too short to be a phone: counted
+        // by character codes first, without building a candidate.
+        const short = shortRunEnd(text, m.index);
+        if (short > 0) {
+          START.lastIndex = short;
+          continue;
+        }
+        const candidate = readCandidate(text, m.index);
+        if (candidate === null) continue;
+        START.lastIndex = Math.max(candidate.overflow ? endOfLongNumber(text, candidate.end) : candidate.end, m.index + 1);
+        const scored = phoneScore(text, candidate, verdicts, previousEnd);
+        if (scored === null || scored.score < threshold) continue;
+        spans.push({ type: 'PHONE', start: candidate.start, end: scored.end, score: Math.min(1, scored.score), detector: 'phone' });
+        previousEnd = scored.end;
+      }
+      return spans;
+    },
+  };
 }
 
-/** `country` is the default country of a national number; undefined for "+" or "00" numbers. */
-function isValidPhone(raw: string, country: CountryCode | undefined, verdicts: Map<string, boolean>): boolean {
-  // Digits only (with a leading +): the same verdict, parsed faster.
-  const digits = raw.replace('(0)', '').replace(/\D/g, '');
-  const input = country === undefined ? `+${raw.startsWith('00') ? digits.slice(2) : digits}` : digits;
-  const key = `${country ?? ''}${input}`;
-  let valid = verdicts.get(key);
-  if (valid === undefined) verdicts.set(key, (valid = isValidPhoneNumber(input, country)));
-  return valid;
+export const phoneDetector: Detector = createPhoneDetector();
+
+/**
+ * The end of the run of digits, separators and brackets starting at `from` when it holds fewer
+ * than 7 digits (or O for zero): no phone number starts there. 0 when it may hold one.
+ */
+function shortRunEnd(text: string, from: number): number {
+  let digits = 0;
+  let i = from;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 79) {
+      digits++;
+      if (digits >= 7) return 0;
+      i++;
+    } else if (c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 0xa0 || c === 0x202f || c === 0x2010 || c === 0x2011 || c === 0x2013) {
+      // Separators: at most three in a row, as readCandidate allows.
+      let j = i + 1;
+      while (j < text.length && j - i < 3 && /[ .\-()\u00a0\u202f\u2010\u2011\u2013]/.test(text[j]!)) j++;
+      if (j - i >= 3) break;
+      i = j;
+    } else {
+      break;
+    }
+  }
+  return Math.max(i, from + 1);
+}
+
+/** Past the rest of a number too long to be a phone ("FR24 6107 3587 3557 0636 0607 104"): no phone starts inside it. */
+function endOfLongNumber(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) i++;
+    else if ((c === 32 || c === 46 || c === 45) && i + 1 < text.length && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57) i++;
+    else break;
+  }
+  return i;
 }

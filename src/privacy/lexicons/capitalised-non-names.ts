@@ -67,6 +67,8 @@ Confrère Confrères Consœur Consœurs Consoeur Consoeurs Collègue Collègues 
 Partenaire Partenaires Adhérent Adhérente Adhérents Abonné Abonnée Abonnés Membre Membres Lecteur Lectrice Lecteurs
 Utilisateur Utilisatrice Utilisateurs Voisin Voisine Voisins Famille Colleague Colleagues Friend Friends Member Members
 Partner Partners Reader Readers User Users Madam Sirs Valued
+Apt Apts Apartment Appt Appart Appartement Unit Flat Floor Fl Bldg Building Bâtiment Bât Bat Étage Escalier Esc Porte
+PSC CMR Box BP CS Lot Lotissement Résidence Residence Suite Ste Room Rm Dept Office Bureau Box
 `;
 
 /**
@@ -106,4 +108,6 @@ Hudson Winston Trinity Destiny Justice Harmony Melody Serenity Royal Marquis Bar
 Precious Honey Candy Cherry Ginger Raven Robin Wren Jasper Flint Stone River Forest Storm Rain Snow Winter Spring
 Alma Hugo Said Li Wei Yan Ming Jing Xin Hyun Jae Minh Linh Thanh Ama Chance Bella Claude Valentine
 Flore Prune Cerise Capucine Brune Victoire Mélodie Solange Céleste Ambre Perle Reine
+Brittany Britanny Chelsea Savannah Adelaide Lourdes Regina Carolina Devon Kent Alexandria Orlando Valencia Siena
+Verona Vienna Lorena Dakota Montana Cheyenne Phoenix Aspen Denver Houston Aurora
 `;

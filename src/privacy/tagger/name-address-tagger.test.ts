@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { privacyConfigSchema } from '../privacy-config.js';
+import { createScanner } from '../scanner.js';
+import { createNameAddressTagger } from './name-address-tagger.js';
+import { SHIPPED_TAGGER_WEIGHTS, shippedTaggerModel } from './tagger-weights-wire.js';
+
+const tagger = createNameAddressTagger({ types: ['PERSON', 'ADDRESS'], level: 'high' });
+
+function tagged(text: string, detector = tagger): string[] {
+  return detector.detect(text).map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
+}
+
+/** The shipped weights' behaviour on fixed examples (names and addresses the rules alone missed, and look-alikes). */
+describe('name and address tagger (shipped weights)', () => {
+  it('is small: the weights file stays far under 5 MB and loads', () => {
+    assert.ok(statSync(SHIPPED_TAGGER_WEIGHTS).size < 5 * 1024 * 1024);
+    assert.ok(shippedTaggerModel().weights.length > 0);
+  });
+
+  it('finds names whose first name no lexicon holds, with letters beyond Latin-1, and surname first', () => {
+    assert.deepEqual(tagged('Merci à Przemysław Wójcik pour son aide.'), ['PERSON:Przemysław Wójcik']);
+    assert.deepEqual(tagged('Attendees: Oluwaseun Adeyemi and Kornel Jędrzejewski.'), ['PERSON:Oluwaseun Adeyemi', 'PERSON:Kornel Jędrzejewski']);
+    assert.deepEqual(tagged('Présents : FERRAND Odile et Dupont Albert.'), ['PERSON:FERRAND Odile', 'PERSON:Dupont Albert']);
+  });
+
+  it('finds lower-case names after a cue', () => {
+    assert.deepEqual(tagged("salut, c'est lucas girard"), ['PERSON:lucas girard']);
+  });
+
+  it('finds addresses written street first, on several lines, and in lower case with a street word', () => {
+    assert.deepEqual(tagged('Ship to Nieuwe Baan 473, Rotterdam.'), ['ADDRESS:Nieuwe Baan 473, Rotterdam']);
+    assert.deepEqual(tagged('Adresse :\n14 impasse des Glycines\n33700 Mérignac\nMerci.'), ['ADDRESS:14 impasse des Glycines\n33700 Mérignac']);
+    assert.deepEqual(tagged('Le patient habite rue du centre 320.'), ['ADDRESS:rue du centre 320']);
+  });
+
+  it('leaves places, companies, products, code and ordinary prose alone', () => {
+    for (const text of [
+      'What is the capital of Brittany? Is Florence older than Victoria?',
+      'Invoices from Stone Design LLC and Johns Hopkins Hospital.',
+      'Windows 11 and the Galaxy S24 ship on Monday at 6pm.',
+      'DB_HOST=10.0.0.1 LOG_LEVEL=debug AccountName=prodlogs',
+      'The quarterly review showed steady growth in the Northern region, with revenue up 12% year over year.',
+      "Le comité de direction s'est réuni mardi pour examiner le budget 2025.",
+    ]) assert.deepEqual(tagged(text), [], text);
+  });
+
+  it('reports only the enabled types', () => {
+    const onlyAddresses = createNameAddressTagger({ types: ['ADDRESS'], level: 'high' });
+    assert.deepEqual(tagged('Écrire à Przemysław Wójcik, 14 impasse des Glycines, 33700 Mérignac.', onlyAddresses), ['ADDRESS:14 impasse des Glycines, 33700 Mérignac']);
+  });
+
+  it('tags no more at the balanced level than at the high one', () => {
+    const balanced = createNameAddressTagger({ types: ['PERSON', 'ADDRESS'], level: 'balanced' });
+    for (const text of ['Merci à Przemysław Wójcik pour son aide.', 'Ship to Nieuwe Baan 473, Rotterdam.', 'cc lucas girard; Mei Lin Chen']) {
+      assert.ok(tagged(text, balanced).length <= tagged(text).length, text);
+    }
+  });
+
+  it('runs beside the rules in the scanner: the longer name wins, nothing learnt crosses scans', () => {
+    const scanner = createScanner(privacyConfigSchema.parse({}));
+    const first = 'Rendez-vous avec Przemysław Wójcik au 14 impasse des Glycines, 33700 Mérignac.';
+    const found = scanner.scan(first).spans.map((s) => `${s.type}:${first.slice(s.start, s.end)}`);
+    assert.deepEqual(found, ['PERSON:Przemysław Wójcik', 'ADDRESS:14 impasse des Glycines, 33700 Mérignac']);
+    assert.deepEqual(scanner.scan('wójcik est un mot inconnu.').spans, []);
+  });
+});

@@ -1,0 +1,268 @@
+import type { Detector, PiiType, Span } from '../pii-types.js';
+import type { RecallLevel } from '../detectors/recall-level.js';
+import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, personLexicon, PLACE_AFTER, TITLE } from '../detectors/person-lexicon.js';
+import { ADDRESS_WORD, describeTokens, NAME_CUE, type TokenInfo } from './tagger-features.js';
+import { tagRange, taggerBuffers, type TaggerModel } from './tagger-model.js';
+import { spansFromLabels, type TaggedSpan } from './tagger-spans.js';
+import { NUMBER, tokenizeForTagger, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
+import { shippedTaggerModel } from './tagger-weights-wire.js';
+
+/**
+ * Added to the score of "outside" on every token: at `balanced`, a name or an address needs a
+ * clearer margin to be tagged. Chosen on the generated training texts' held-out part, not on the
+ * evaluation set.
+ */
+const OUTSIDE_BIAS: Readonly<Record<RecallLevel, number>> = { high: 0, balanced: 4 };
+
+/** Shape bits (see describeTokens): capitalised word. */
+const CAPITALISED = 1;
+/** Lexicon bits that open a window: any bit (cue words, titles, first names, street words). */
+const WINDOW_BEFORE = 1;
+const WINDOW_AFTER = 3;
+/** After a cue word, a lower-case name or street may follow: a longer window. */
+const CUE_AFTER = 4;
+
+export interface TaggerDetectorOptions {
+  /** Types to report (PERSON, ADDRESS or both). */
+  types: readonly PiiType[];
+  level: RecallLevel;
+  /** Defaults to the shipped weights. */
+  model?: TaggerModel;
+}
+
+/**
+ * The learned tagger for person names and postal addresses (see tagger-model.ts), beside the
+ * rule-based detectors: its spans join theirs and the scanner resolves overlaps. Cost stays
+ * proportional to what may be a name or an address: the text is tokenized once, and Viterbi runs
+ * only on windows around capitalised words, numbers and cue words; the rest is outside.
+ */
+export function createNameAddressTagger(options: TaggerDetectorOptions): Detector {
+  const person = options.types.includes('PERSON');
+  const address = options.types.includes('ADDRESS');
+  const bias = OUTSIDE_BIAS[options.level];
+  return {
+    name: 'tagger',
+    type: person ? 'PERSON' : 'ADDRESS',
+    detect(text) {
+      const model = options.model ?? shippedTaggerModel();
+      const found: TaggedSpan[] = [];
+      for (const span of tagText(model, text, bias)) {
+        if ((span.type === 'PERSON' && person) || (span.type === 'ADDRESS' && address)) found.push(span);
+      }
+      return found.map((s): Span => ({ type: s.type, start: s.start, end: s.end, score: 0.75, detector: 'tagger' }));
+    },
+  };
+}
+
+/** Tagged spans of a text: Viterbi over each window of interesting tokens. */
+export function tagText(model: TaggerModel, text: string, outsideBias = 0): TaggedSpan[] {
+  const tokens = tokenizeForTagger(text);
+  const info = describeTokens(text, tokens);
+  const spans: TaggedSpan[] = [];
+  const buffers = taggerBuffers(Math.min(256, Math.max(8, info.count)));
+  let from = -1;
+  let to = -1;
+  for (let i = 0; i < info.count; i++) {
+    const reach = interest(info, i);
+    if (reach === 0) continue;
+    const start = Math.max(0, i - WINDOW_BEFORE);
+    const end = Math.min(info.count, i + reach + 1);
+    if (start > to) {
+      if (to > from) spansFromLabels(text, tokens, from, tagRange(model, info, from, to, outsideBias, buffers), spans);
+      from = start;
+    }
+    to = Math.max(to, end);
+  }
+  if (to > from && from >= 0) spansFromLabels(text, tokens, from, tagRange(model, info, from, to, outsideBias, buffers), spans);
+  return spans.filter((span) => plausible(text, tokens, info, span));
+}
+
+/** House numbers in words: "sept allée des roses". */
+const NUMBER_WORDS = new Set(['un', 'une', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze', 'treize',
+  'quatorze', 'quinze', 'seize', 'vingt', 'trente', 'cent', 'one', 'two', 'three', 'four', 'five', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty']);
+
+/** Lower-case words that belong to a name ("Charles de Gaulle", "Anne van der Berg"). */
+const PARTICLES = new Set(['de', 'du', 'des', 'la', 'le', 'van', 'von', 'der', 'den', 'da', 'di', 'del', 'della', 'dos', 'das', 'ben', 'bin', 'al', 'el', 'ter', 'ten', 'zu', 'y', "d'", 'e']);
+
+const CUE_BITS = TITLE | GREETING | LABEL_CUE | NAME_CUE;
+
+/**
+ * Checks the tagger's spans must pass, whatever the weights say: they hold back the commonest
+ * mistakes of a model trained on generated text. A name has a capital letter or follows a cue
+ * ("mr. elliott", "c'est lucas"), is not only lexicon non-names or titles ("Madame, Monsieur"),
+ * holds no number; an address has a house number or a street, box or unit word and a word of
+ * three letters at least ("T2" is a quarter); neither runs over 160 characters.
+ */
+function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: TaggedSpan): boolean {
+  if (span.end - span.start > 160) return false;
+  if (span.type === 'PERSON') return plausibleName(text, tokens, info, span);
+  // "habite rue du centre 320": a lower-case word before a street word is not part of it (before a
+  // number it may be the street's name: "skopska 96").
+  while (span.first! < span.last! && tokenKind(tokens, span.first!) === WORD && ((info.shape[span.first!]! - 1) & CAPITALISED) === 0
+    && (info.lexicon[span.first!]! & ADDRESS_WORD) === 0 && !NUMBER_WORDS.has(wordAt(text, tokens, span.first!))
+    && (info.lexicon[span.first! + 1]! & ADDRESS_WORD) !== 0) {
+    span.first!++;
+    span.start = tokens.data[3 * span.first!]!;
+  }
+  const first = span.first!;
+  const last = span.last!;
+  let street = false;
+  let number = false;
+  let numbers = 0;
+  let postcode = false;
+  let word = false;
+  let capitalised = 0;
+  for (let i = first; i <= last; i++) {
+    const kind = tokenKind(tokens, i);
+    if ((info.lexicon[i]! & ADDRESS_WORD) !== 0 || (kind === WORD && STREET_ENDING.test(wordAt(text, tokens, i)))) street = true;
+    else if (kind === NUMBER && houseNumber(text, tokens, i)) {
+      number = true;
+      numbers++;
+      if (tokens.data[3 * i + 1]! - tokens.data[3 * i]! >= 4) postcode = true;
+    }
+    if (kind === WORD && tokens.data[3 * i + 1]! - tokens.data[3 * i]! >= 3) word = true;
+    if (kind === WORD && ((info.shape[i]! - 1) & 3) === CAPITALISED) capitalised++;
+  }
+  // A street, box or unit word; else a house number and two capitalised words ("Nieuwe Baan 473") or a postcode.
+  return word && last > first && (street || (number && (capitalised >= 2 || (postcode && numbers >= 2))));
+}
+
+/**
+ * A name: not glued to code ("AWS_ACCESS_KEY_ID", "LOG_LEVEL=", "E-1001", "N°"), no camelCase
+ * word ("AccountName"), no number, not starting with a word of the non-name lexicon ("Customer
+ * Care", "Société Durand"), not only titles; a lone ambiguous first name ("Florence", "Jordan")
+ * or a text in capitals only ("DEMANDE D'AIDE") needs a lexicon first name or a cue; a lower-case
+ * name needs a cue ("mr. elliott", "c'est lucas"); a capitalised name does not run on over
+ * lower-case words; the name of a place ("salle Victor Hugo") is not one.
+ */
+function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span: TaggedSpan): boolean {
+  // A cue the tagger took in ("c'est lucas girard", "Dear Anna") is left out of the name.
+  while (span.first! < span.last! && (info.lexicon[span.first!]! & CUE_BITS) !== 0) {
+    span.first!++;
+    span.start = tokens.data[3 * span.first!]!;
+  }
+  const first = span.first!;
+  const last = span.last!;
+  if (GLUED_CODE.test(text.charAt(span.start - 1)) || GLUED_AFTER.test(text.slice(span.end, span.end + 2))) return false;
+  let capital = false;
+  let lower = false;
+  let words = 0;
+  let long = false;
+  let lexiconName = false;
+  let ambiguousOnly = true;
+  let shortest = Infinity;
+  for (let i = first; i <= last; i++) {
+    const kind = tokenKind(tokens, i);
+    if (kind === NUMBER) return false;
+    if (kind !== WORD) continue;
+    const word = wordAt(text, tokens, i);
+    const bits = info.lexicon[i]!;
+    const isParticle = PARTICLES.has(word);
+    // A word of the non-name lexicon ("Customer", "Société", "Zone") cannot start a name; initials ("A.", "L.") can.
+    if (i === first && (bits & NON_NAME) !== 0 && (bits & FIRST_NAME) === 0 && !isParticle && word.length > 1) return false;
+    if (CAMEL.test(text.slice(tokens.data[3 * i]!, tokens.data[3 * i + 1]!))) return false;
+    const shape = info.shape[i]! - 1;
+    if ((shape & CAPITALISED) !== 0) {
+      capital = true;
+      if ((shape & 2) === 0) lower = true; // not all capitals
+    }
+    if ((bits & (TITLE | NAME_CUE)) === 0 && !isParticle) words++;
+    if (word.length >= 2) long = true;
+    shortest = Math.min(shortest, word.length);
+    if ((bits & FIRST_NAME) !== 0) lexiconName = true;
+    if ((bits & AMBIGUOUS) === 0 || words > 1) ambiguousOnly = false;
+  }
+  if (words === 0 || !long) return false;
+  if (first > 0 && personLexicon().placeNounsBefore.has(wordAt(text, tokens, first - 1))) return false;
+  // A cue right before, or one word earlier ("mr. elliott", "my name is kwame").
+  const cued = cueBefore(text, tokens, info, first - 1) || cueBefore(text, tokens, info, first - 2);
+  if (ambiguousOnly && words === 1 && !cued) return false;
+  if (companyAfter(text, tokens, info, last)) return false;
+  // "Customer Care Officer", "Agence Immobilière du Parc": the end of a longer capitalised phrase
+  // that starts with a known non-name; "Barreau de Lille": ending on one (a city, a common word).
+  if (first > 0 && tokenKind(tokens, first - 1) === WORD && ((info.shape[first - 1]! - 1) & CAPITALISED) !== 0
+    && (info.lexicon[first - 1]! & (NON_NAME | CUE_BITS)) === NON_NAME && text.slice(tokens.data[3 * (first - 1) + 1]!, span.start) === ' ') return false;
+  if (last > first && (info.lexicon[last]! & (NON_NAME | FIRST_NAME)) === NON_NAME && !PARTICLES.has(wordAt(text, tokens, last))) return false;
+  // One word alone ("Redis", "Bearer", "Fils") is a name only after a cue or when the lexicon knows it as a first name.
+  if (words === 1 && !cued && !lexiconName) return false;
+  if (!capital) return cued && shortest >= 2;
+  if (!lower && !lexiconName && !cued) return false;
+  let end = last;
+  while (end > first && tokenKind(tokens, end) === WORD && ((info.shape[end]! - 1) & CAPITALISED) === 0 && !PARTICLES.has(wordAt(text, tokens, end))) end--;
+  if (end < last) {
+    span.last = end;
+    span.end = tokens.data[3 * end + 1]!;
+  }
+  return true;
+}
+
+/** Around a name, these mean code or an identifier: "DB_HOST=", "E-1001", "N°", "x.Name", "3-D Secure". */
+const GLUED_CODE = /[_=.\/@$#-]/;
+
+/** "Stone Design LLC", "Johns Hopkins Hospital": a legal form or a place noun within two words after. */
+function companyAfter(text: string, tokens: TaggerTokens, info: TokenInfo, last: number): boolean {
+  const lexicon = personLexicon();
+  for (let i = last + 1; i <= last + 2 && i < info.count; i++) {
+    if (tokenKind(tokens, i) !== WORD) return false;
+    if ((info.lexicon[i]! & PLACE_AFTER) !== 0 || (lexicon.asWritten(text.slice(tokens.data[3 * i]!, tokens.data[3 * i + 1]!)) & LEGAL_FORM) !== 0) return true;
+  }
+  return false;
+}
+const GLUED_AFTER = /^(?:[_=°@(\[]|-\d|\.\w)/;
+/** A lower-case run of three letters then a capital inside a word: camelCase code, not a name ("MacKenzie" passes). */
+const CAMEL = /\p{Ll}{3}\p{Lu}/u;
+
+function wordAt(text: string, tokens: TaggerTokens, i: number): string {
+  return text.slice(tokens.data[3 * i]!, tokens.data[3 * i + 1]!).toLowerCase();
+}
+
+/** Token i is a cue for a lower-case name ("mr.", "dear", "chez", "c'est"); "me" (Maître, and the English pronoun) is not. */
+function cueBefore(text: string, tokens: TaggerTokens, info: TokenInfo, i: number): boolean {
+  return i >= 0 && (info.lexicon[i]! & CUE_BITS) !== 0 && wordAt(text, tokens, i) !== 'me';
+}
+
+/** Street words written as endings of one word: "Hauptstraße", "Maashofstr", "Kerkstraat", "Storgatan". */
+const STREET_ENDING = /(?:stra(?:ß|ss)e|str|weg|laan|gasse|straat|gracht|plein|gatan|vägen|vej|gade|veien|katu|tie|utca|ulica|allee|platz|damm|ring)$/;
+
+/** A number that can start or end a street address: not a time ("6pm", "10:30"), a decimal or an amount ("4,482"). */
+function houseNumber(text: string, tokens: TaggerTokens, i: number): boolean {
+  const start = tokens.data[3 * i]!;
+  const end = tokens.data[3 * i + 1]!;
+  const glued = text.slice(start, end).replace(/^\d+/, '').toLowerCase();
+  if (glued === 'am' || glued === 'pm' || glued === 'h' || glued === 'min' || glued === 'mg' || glued === 'kg' || glued === 'ml') return false;
+  const before = text.charCodeAt(start - 1);
+  const after = text.charCodeAt(end);
+  const digit = (c: number) => c >= 48 && c <= 57;
+  if ((after === 46 || after === 44) && digit(text.charCodeAt(end + 1))) return false;
+  return before !== 58 && after !== 58 && !((before === 46 || before === 44) && digit(text.charCodeAt(start - 2)));
+}
+
+/** Lexicon bits that open a longer window: a name or an address may follow, even in lower case. */
+const CUE_WINDOW = TITLE | GREETING | LABEL_CUE | NAME_CUE | ADDRESS_WORD;
+
+/** A capitalised word that is not a known non-name ("The", "Mardi", "Paris"), or a first name. */
+function nameLike(info: TokenInfo, i: number): boolean {
+  if (i < 0 || i >= info.count) return false;
+  const shape = info.shape[i]!;
+  if (shape >= 100 || ((shape - 1) & CAPITALISED) === 0) return false;
+  return (info.lexicon[i]! & NON_NAME) === 0 || (info.lexicon[i]! & FIRST_NAME) !== 0;
+}
+
+/**
+ * How many tokens after token i the window reaches (0: not interesting). Ordinary prose opens few
+ * windows: sentence-initial words are mostly known non-names, and a number opens one only next to
+ * a capitalised word or a street word ("12 rue", "Baan 473", "75011 Paris"), not "3,5 %" or "2025".
+ */
+function interest(info: TokenInfo, i: number): number {
+  if ((info.lexicon[i]! & CUE_WINDOW) !== 0) return CUE_AFTER;
+  const shape = info.shape[i]!;
+  if (shape >= 100 && shape < 200) {
+    for (let k = i - 3; k <= i + 3; k++) if (nameLike(info, k) || (k >= 0 && k < info.count && (info.lexicon[k]! & ADDRESS_WORD) !== 0)) return WINDOW_AFTER;
+    return 0;
+  }
+  if (nameLike(info, i)) return WINDOW_AFTER;
+  // A known non-name starts a window only before another capitalised word ("Le Goff", "Van Dyke").
+  return shape < 100 && ((shape - 1) & CAPITALISED) !== 0 && nameLike(info, i + 1) ? WINDOW_AFTER : 0;
+}
+
+export { NUMBER, WORD };

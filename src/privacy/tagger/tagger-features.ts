@@ -1,0 +1,207 @@
+import { FoldedWordTable, foldedHash as imported_foldedHash } from '../detectors/folded-word-table.js';
+import { FOLDED_CODES as imported_FOLDED_CODES, LETTER_CLASSES as imported_LETTER_CLASSES, LOWER as imported_LOWER, TABLE_SIZE as imported_TABLE_SIZE, UPPER as imported_UPPER } from '../detectors/letter-classes.js';
+import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, NON_NAME, personLexicon, PLACE_AFTER, SHAPE_HYPHEN as imported_SHAPE_HYPHEN, SHAPE_LOWER as imported_SHAPE_LOWER, TITLE } from '../detectors/person-lexicon.js';
+import { NEWLINE as imported_NEWLINE, NUMBER as imported_NUMBER, PUNCT as imported_PUNCT, tokenEnd as imported_tokenEnd, tokenKind as imported_tokenKind, tokenStart as imported_tokenStart, WORD as imported_WORD, type TaggerTokens } from './tagger-tokens.js';
+
+// Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
+// tests and the bench) every read of an imported binding is a getter call, in the hottest loops.
+const LETTER_CLASSES = imported_LETTER_CLASSES;
+const FOLDED_CODES = imported_FOLDED_CODES;
+const LOWER = imported_LOWER;
+const TABLE_SIZE = imported_TABLE_SIZE;
+const UPPER = imported_UPPER;
+const NEWLINE = imported_NEWLINE;
+const NUMBER = imported_NUMBER;
+const PUNCT = imported_PUNCT;
+const WORD = imported_WORD;
+const tokenEnd = imported_tokenEnd;
+const tokenKind = imported_tokenKind;
+const tokenStart = imported_tokenStart;
+const foldedHash = imported_foldedHash;
+const SHAPE_HYPHEN = imported_SHAPE_HYPHEN;
+const SHAPE_LOWER = imported_SHAPE_LOWER;
+
+/** Bump when tokens, features or hashing change: shipped weights record the version they expect. */
+export const FEATURES_VERSION = 3;
+
+/** Features per token (see featuresAt). */
+export const FEATURES_PER_TOKEN = 14;
+
+/**
+ * Words that announce or build an address, in any case and accent ("rue", "Straße", "ul.",
+ * "Box"): one lexicon bit among the features, so that the tagger knows a street word it has
+ * seen few times. The tagger learns the rest from the words themselves and their endings.
+ */
+const ADDRESS_WORDS = `rue avenue av boulevard bd bld allée allee chemin impasse quai place pl route rte cours square
+  passage voie faubourg fbg esplanade promenade parvis sentier hameau lotissement résidence cité villa ruelle lieu-dit
+  domaine clos zi za zac street st road rd lane ln drive dr court ct way close crescent parkway highway hwy circle terrace
+  grove gardens mews plaza alley trail row blvd ave apt apartment appt appartement suite unit flat floor fl bldg building
+  bâtiment bât bat étage escalier box po psc cmr apo fpo dpo bp cs cedex postfach straße strasse str gasse weg platz
+  allee ring damm ufer chaussee steig pfad markt laan straat plein gracht kade singel dijk steeg dreef via viale piazza
+  corso largo vicolo strada contrada borgo piazzale incrocio rotonda salita lungomare traversa galleria calle avenida
+  paseo camino carretera ronda travesía glorieta callejón aldea urbanización barrio pasaje rambla arrabal polígono
+  cuesta carrer rua travessa praça alameda beco calçada praceta viela quinta bairro rotunda caminho estrada loteamento
+  bulevardul calea aleea piața intrarea șoseaua splaiul ulica ul aleja al plac osiedle os rondo skwer bulwar ulice
+  náměstí nám třída nábřeží utca út tér körút köz sor fasor cesta trg put gatan vägen gata väg gränd torget vej gade
+  vei gate plass katu tie kuja polku iela bloc bl sc ap`;
+
+/**
+ * Lower-case words after which a name often comes, without a capital in chat ("c'est lucas",
+ * "my grandma rosemary", "chez dupont"): a lexicon bit, and the tagger looks further after them.
+ */
+const NAME_CUES = `chez appelle m'appelle appelé appelée name named called c'est moi dear cher chère grandma grandpa grand-mère
+  grand-père mamie papi mamy papy soeur sœur frère brother sister mother father mère père mom mum dad maman papa fils
+  fille son daughter wife husband femme mari épouse époux friend ami amie copain copine voisin voisine neighbour
+  neighbor collègue colleague boss patron signé signed né née from cc attn`;
+
+/** Lexicon bits used as features (person lexicon bits plus ADDRESS_WORD and NAME_CUE). */
+export const ADDRESS_WORD = 1 << 20;
+export const NAME_CUE = 1 << 21;
+const KEPT_BITS = FIRST_NAME | AMBIGUOUS | NON_NAME | TITLE | LABEL_CUE | GREETING | PLACE_AFTER | ADDRESS_WORD | NAME_CUE;
+
+let cueTable: FoldedWordTable | undefined;
+
+function cueWords(): FoldedWordTable {
+  if (cueTable !== undefined) return cueTable;
+  const words = new Map<string, number>();
+  for (const w of ADDRESS_WORDS.split(/\s+/)) if (w.length > 0) words.set(w, ADDRESS_WORD);
+  for (const w of NAME_CUES.split(/\s+/)) if (w.length > 0) words.set(w, (words.get(w) ?? 0) | NAME_CUE);
+  return (cueTable = new FoldedWordTable(words));
+}
+
+/** Per-token values computed once per text; features combine them. */
+export interface TokenInfo {
+  count: number;
+  text: string;
+  tokens: TaggerTokens;
+  word: Int32Array;
+  shape: Int32Array;
+  /** Affix hashes per token, 3 per token (suffix3, suffix2, prefix3), allocated on first use; 0 = none or not yet. */
+  affixes: Int32Array | null;
+  lexicon: Int32Array;
+  /** bit 1: first token of its line; bit 2: letters beyond ASCII. */
+  flags: Int32Array;
+}
+
+export function describeTokens(text: string, t: TaggerTokens): TokenInfo {
+  const n = t.count;
+  const info: TokenInfo = {
+    count: n, text, tokens: t, word: new Int32Array(n), shape: new Int32Array(n), affixes: null, lexicon: new Int32Array(n), flags: new Int32Array(n),
+  };
+  const people = personLexicon();
+  const classes = LETTER_CLASSES;
+  const folded = FOLDED_CODES;
+  const letterClass = (c: number) => (c < TABLE_SIZE ? classes[c]! : 0);
+  const cues = cueWords();
+  let lineStart = true;
+  for (let i = 0; i < n; i++) {
+    const start = tokenStart(t, i);
+    const end = tokenEnd(t, i);
+    const kind = tokenKind(t, i);
+    let flags = lineStart ? 1 : 0;
+    lineStart = kind === NEWLINE;
+    if (kind === WORD) {
+      // One pass over the word: its folded hash (as foldedHash) and its shape.
+      let hash = 0x811c9dc5;
+      let upper = 0;
+      let lower = 0;
+      let hyphen = 0;
+      let apostrophe = 0;
+      for (let k = start; k < end; k++) {
+        const c = text.charCodeAt(k);
+        hash = Math.imul(hash ^ (c < TABLE_SIZE ? folded[c]! : c), 0x01000193);
+        const cls = letterClass(c);
+        if ((cls & UPPER) !== 0) upper++;
+        else if ((cls & LOWER) !== 0) lower++;
+        if (c === 45) hyphen = 1;
+        else if (c === 39 || c === 0x2019) apostrophe = 1;
+        if (c > 127) flags |= 2;
+      }
+      hash = (hash & 0x3fffffff) | 1;
+      const capital = (letterClass(text.charCodeAt(start)) & UPPER) !== 0 ? 1 : 0;
+      const allCaps = upper > 1 && lower === 0 ? 1 : 0;
+      const length = end - start;
+      const lengthBucket = length === 1 ? 0 : length === 2 ? 1 : length === 3 ? 2 : length < 8 ? 3 : 4;
+      info.word[i] = hash;
+      info.shape[i] = 1 + capital + 2 * allCaps + 4 * hyphen + 8 * apostrophe + 16 * lengthBucket;
+      const personBits = people.lookup(text, start, end, hash, (lower > 0 ? SHAPE_LOWER : 0) | (hyphen ? SHAPE_HYPHEN : 0));
+      info.lexicon[i] = (personBits | cues.get(text, start, end, hash)) & KEPT_BITS;
+    } else if (kind === NUMBER) {
+      let digits = 0;
+      while (digits < end - start && text.charCodeAt(start + digits) <= 57) digits++;
+      info.shape[i] = 100 + Math.min(digits, 6) + (digits < end - start ? 10 : 0);
+      info.word[i] = info.shape[i]!;
+    } else if (kind === PUNCT) {
+      info.shape[i] = 200;
+      info.word[i] = 1000 + text.charCodeAt(start);
+    } else {
+      info.shape[i] = 300;
+      info.word[i] = 300;
+    }
+    info.flags[i] = flags;
+  }
+  return info;
+}
+
+/** Murmur3's finaliser over a template id and up to two values: the bucket of one feature. */
+function bucket(template: number, a: number, b: number, mask: number): number {
+  let h = Math.imul(template + 1, 0x9e3779b1) ^ a;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h & mask;
+}
+
+const BOUNDARY = -7; // the word value before the first and after the last token
+
+/** The affix hashes of token i (words of 4 letters or more; zeros otherwise), computed on first use: most tokens are never tagged. */
+function affixes(info: TokenInfo, i: number): Int32Array {
+  const all = (info.affixes ??= new Int32Array(3 * info.count));
+  if (all[3 * i] === 0 && tokenKind(info.tokens, i) === WORD) {
+    const start = tokenStart(info.tokens, i);
+    const end = tokenEnd(info.tokens, i);
+    if (end - start >= 4) {
+      all[3 * i] = foldedHash(info.text, end - 3, end);
+      all[3 * i + 1] = foldedHash(info.text, end - 2, end);
+      all[3 * i + 2] = foldedHash(info.text, start, start + 3);
+    }
+  }
+  return all;
+}
+
+/**
+ * Writes the feature buckets of token i into out[0..FEATURES_PER_TOKEN): the token itself and
+ * its neighbours, shapes, word ending and beginning, lexicon bits (own, and the two before), and
+ * a few conjunctions (neighbour word with own shape: "Dr" before a capitalised word, "rue" after
+ * a number). Fourteen: each is a memory access per token tagged, the bulk of the tagger's cost
+ * (twenty measured no better on the evaluation texts).
+ */
+export function featuresAt(info: TokenInfo, i: number, mask: number, out: Int32Array): void {
+  const n = info.count;
+  const word = info.word;
+  const shape = info.shape;
+  const lexicon = info.lexicon;
+  const wm1 = i > 0 ? word[i - 1]! : BOUNDARY;
+  const wp1 = i + 1 < n ? word[i + 1]! : BOUNDARY;
+  const sm1 = i > 0 ? shape[i - 1]! : BOUNDARY;
+  const sp1 = i + 1 < n ? shape[i + 1]! : BOUNDARY;
+  const lm1 = i > 0 ? lexicon[i - 1]! : BOUNDARY;
+  const lm2 = i > 1 ? lexicon[i - 2]! : BOUNDARY;
+  const s0 = shape[i]!;
+  const w0 = word[i]!;
+  const affix = affixes(info, i);
+  out[0] = bucket(0, 0, 0, mask);
+  out[1] = bucket(1, w0, 0, mask);
+  out[2] = bucket(2, wm1, 0, mask);
+  out[3] = bucket(3, wp1, 0, mask);
+  out[4] = bucket(6, s0, 0, mask);
+  out[5] = bucket(7, sm1, s0, mask);
+  out[6] = bucket(8, s0, sp1, mask);
+  out[7] = bucket(11, affix[3 * i]!, 0, mask);
+  out[8] = bucket(13, affix[3 * i + 2]!, 0, mask);
+  out[9] = bucket(14, lexicon[i]!, s0, mask);
+  out[10] = bucket(15, lm1, lm2, mask);
+  out[11] = bucket(17, wm1, s0, mask);
+  out[12] = bucket(18, wp1, s0, mask);
+  out[13] = bucket(19, info.flags[i]!, s0, mask);
+}
