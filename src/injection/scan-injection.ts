@@ -56,7 +56,14 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     const normalized = normalizeForModel(text);
     const plan = planWindows(normalized.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
     let logit = Number.NEGATIVE_INFINITY;
-    for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, featurizer.buckets(normalized, w.start, w.end)));
+    if (plan.coverage === 1) {
+      const features = featurizer.read(normalized);
+      for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, features.window(w.start, w.end)));
+    } else {
+      // Past the window limit, hash only what the spread windows read (same features: a window's
+      // words are those wholly inside it either way).
+      for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, featurizer.read(normalized.slice(w.start, w.end)).window(0, w.end - w.start)));
+    }
     return { logit, coverage: plan.coverage };
   };
   return {

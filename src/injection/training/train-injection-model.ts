@@ -42,7 +42,8 @@ export function trainInjectionModel(rows: readonly InjectionRow[], options: Part
   const prepared: RowWindows[] = rows.map((row) => {
     const text = normalizeForModel(row.text);
     const plan = planWindows(text.length, o.featurizer.windowChars, o.featurizer.strideChars, o.maxWindowsPerRow);
-    return { label: row.label, windows: plan.windows.map((w) => featurizer.buckets(text, w.start, w.end)) };
+    const features = featurizer.read(text);
+    return { label: row.label, windows: plan.windows.map((w) => features.window(w.start, w.end)) };
   });
   const positives = prepared.filter((r) => r.label === 1).length;
   const negatives = prepared.length - positives;
