@@ -2,14 +2,14 @@
 /**
  * Regenerates the shipped weights of the prompt-injection detector, deterministically:
  *
- *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--all]
+ *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--all]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded).
  * - Holds out whole origins for validation (src/injection/training/split-by-origin.ts).
  * - Fits on the rest, writes src/injection/injection-weights.json, and prints the figures of the
- *   full detector (model + signals) on the validation part and on the hand-written held-out set
- *   (src/injection/data/heldout-handwritten.jsonl, never used for training).
+ *   full detector (model + signals) on the validation part and on the hand-written held-out
+ *   sets (src/injection/data/heldout-*.jsonl, never used for training).
  *
  * `--all` fits on the validation origins too; the validation table is then no longer a fair estimate.
  */
@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { decodeInjectionModel, encodeInjectionModel } from '../src/injection/injection-weights-wire.js';
-import { HANDWRITTEN_HELDOUT_PATH, SHIPPED_INJECTION_WEIGHTS } from '../src/injection/load-injection-model.js';
+import { BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH, SHIPPED_INJECTION_WEIGHTS } from '../src/injection/load-injection-model.js';
 import { createInjectionScanner } from '../src/injection/scan-injection.js';
 import { figureTable, formatFigures } from '../src/injection/training/evaluate-injection.js';
 import { generateOwnRows } from '../src/injection/training/generate-own-rows.js';
@@ -37,6 +37,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: join(root, '..', 'shared', 'data', 'injection', 'train.jsonl.gz') },
     out: { type: 'string', default: SHIPPED_INJECTION_WEIGHTS },
     seed: { type: 'string', default: '20250315' },
+    l2: { type: 'string' },
     all: { type: 'boolean', default: false },
   },
 });
@@ -49,7 +50,7 @@ const heldout = loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten');
 console.log(`pool ${pool.length} rows, generated ${own.length}, after dedupe ${rows.length}: training ${train.length}, validation ${validation.length}; hand-written held-out ${heldout.length}`);
 
 const started = Date.now();
-const fitted = trainInjectionModel(values.all ? rows : train, {}, {
+const fitted = trainInjectionModel(values.all ? rows : train, values.l2 === undefined ? {} : { l2: Number(values.l2) }, {
   seed,
   trainedOn: values.all ? 'all rows' : 'training part',
   rows: values.all ? rows.length : train.length,
@@ -68,3 +69,4 @@ const report = (title: string, set: InjectionRow[]) => {
 };
 report('validation part (held-out origins)', validation);
 report('hand-written held-out set', heldout);
+report('blind hand-written held-out set', loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind'));

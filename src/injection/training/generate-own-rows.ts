@@ -1,4 +1,4 @@
-import { ADDRESSES, ANSWER_BENDING, FILLERS, FR_DIRECT_ATTACKS, OPENERS, PAYLOADS } from '../data/attack-parts.js';
+import { ADDRESSES, ANSWER_BENDING, EXTRACTION, FILLERS, FR_DIRECT_ATTACKS, OPENERS, PAYLOADS } from '../data/attack-parts.js';
 import { GREETINGS, INSTRUCTION_TALK_PARAGRAPHS, PARAGRAPHS, SIGNATURES } from '../data/document-parts.js';
 import { BENIGN_PROMPTS, HARD_NEGATIVE_FORMS, HARD_NEGATIVE_PROMPTS, ROLE_PLAY, SECURITY_TOPICS, TOOL_BENIGN_SLOTS, TOOL_RESULTS } from '../data/prompt-parts.js';
 import type { InjectionSource } from '../injection-sources.js';
@@ -80,6 +80,7 @@ export function generateOwnRows(seed: number, scale = 1): InjectionRow[] {
       const prompt = pick(HARD_NEGATIVE_PROMPTS[lang]);
       add(random() < 0.5 ? prompt : `${prompt}\n\n${document(lang, 0.6).join('\n\n')}`, 0, lang, 'hard-negative', 'user', true);
     });
+    times(60, () => add(random() < 0.5 ? pick(EXTRACTION[lang]) : `${pick(BENIGN_PROMPTS[lang])} ${pick(EXTRACTION[lang])}`, 1, lang, 'extraction', 'user'));
     times(150, () => add(`${pick(BENIGN_PROMPTS[lang])}\n\n${structuredRecord(random)}`, 0, lang, 'structured-record', 'document'));
     times(150, () => add(pick(HARD_NEGATIVE_FORMS[lang]).replace('{t}', pick(SECURITY_TOPICS[lang])), 0, lang, 'security-question', 'user', true));
     times(100, () => add(pick(ROLE_PLAY[lang]).replace('{r}', pick(ROLE_PLAY.roles[lang])).replace('{k}', pick(ROLE_PLAY.tasks[lang])), 0, lang, 'role-play', 'user', true));

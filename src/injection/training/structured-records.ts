@@ -4,8 +4,8 @@
  * pool has almost none of these on the benign side, and a model that never saw them takes their
  * token soup for an adversarial suffix.
  */
-const KEYS = ['Name', 'ID', 'Status', 'Created', 'Updated', 'Expires', 'Owner', 'Contact Email', 'Server', 'Reference', 'Amount', 'Currency', 'Country', 'Registrar', 'Phone', 'URL', 'Nom', 'Référence', 'Montant', 'Statut', 'Créé le', 'Adresse'];
-const WORDS = ['ok', 'active', 'pending', 'clientTransferProhibited', 'paid', 'en attente', 'validé', 'closed', 'unsigned', 'REDACTED FOR PRIVACY', 'n/a'];
+const KEYS = ['Name', 'ID', 'Status', 'Created', 'Updated', 'Expires', 'Owner', 'Contact Email', 'Server', 'Reference', 'Amount', 'Currency', 'Country', 'Phone', 'URL', 'Nom', 'Référence', 'Montant', 'Statut', 'Créé le', 'Adresse'];
+const WORDS = ['ok', 'active', 'pending', 'paid', 'en attente', 'validé', 'closed', 'archived', 'n/a'];
 const LEVELS = ['INFO', 'WARN', 'DEBUG', 'ERROR'];
 const EVENTS = ['request served', 'cache miss', 'connection reset by peer', 'user logged in', 'retrying upload', 'job finished', 'certificate renewed', 'disk usage 81%'];
 
@@ -16,7 +16,7 @@ export function structuredRecord(random: () => number): string {
   const value = (key: string): string => {
     if (/Email|Contact/.test(key)) return `${token(6)}@${token(5)}.${pick(['com', 'fr', 'cn', 'net', 'org'])}`;
     if (/Created|Updated|Expires|Créé/.test(key)) return date();
-    if (/URL|Server/.test(key)) return `http${random() < 0.5 ? 's' : ''}://${pick(['www.', 'whois.', 'api.', ''])}${token(7)}.${pick(['com', 'fr', 'net'])}${random() < 0.5 ? `/${token(5)}` : ''}`;
+    if (/URL|Server/.test(key)) return `http${random() < 0.5 ? 's' : ''}://${pick(['www.', 'api.', ''])}${token(7)}.${pick(['com', 'fr', 'net'])}${random() < 0.5 ? `/${token(5)}` : ''}`;
     if (/Amount|Montant/.test(key)) return `${Math.floor(random() * 90000) / 100}`;
     if (/Phone/.test(key)) return `+${Math.floor(random() * 90) + 10}.${Math.floor(random() * 1e9)}`;
     if (/ID|Reference|Référence/.test(key)) return `${token(4)}-${token(8)}${random() < 0.5 ? `_${token(3)}` : ''}`;

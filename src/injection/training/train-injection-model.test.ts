@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_FEATURIZER } from '../featurize-window.js';
 import { decodeInjectionModel, encodeInjectionModel } from '../injection-weights-wire.js';
-import { HANDWRITTEN_HELDOUT_PATH } from '../load-injection-model.js';
+import { BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH } from '../load-injection-model.js';
 import { createInjectionScanner } from '../scan-injection.js';
 import { figuresOf } from './evaluate-injection.js';
 import { generateOwnRows } from './generate-own-rows.js';
@@ -37,9 +37,9 @@ describe('training data', () => {
     assert.ok(all.some((r) => r.label === 0 && r.text.length > 800), 'long benign documents');
   });
 
-  it('keeps the hand-written held-out set readable and apart from the generated rows', () => {
-    const heldout = loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten');
-    assert.ok(heldout.length >= 100);
+  it('keeps the hand-written held-out sets readable and apart from the generated rows', () => {
+    const heldout = [...loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten'), ...loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind')];
+    assert.ok(heldout.length >= 140);
     assert.ok(heldout.some((r) => r.lang === 'fr' && r.hardNegative));
     const generated = new Set(generateOwnRows(20250315).map((r) => r.text));
     assert.deepEqual(heldout.filter((r) => generated.has(r.text)).map((r) => r.text), []);
