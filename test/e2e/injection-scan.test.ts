@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { request } from 'undici';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 
-const BODY_LIMIT = 256 * 1024;
+const BODY_LIMIT = 3 * 1024 * 1024;
 
 interface ScanAnswer { object: string; source: string; flagged: boolean; score: number; threshold: number; signals: { kind: string; start: number; end: number }[]; coverage: number }
 
@@ -58,6 +58,7 @@ describe('POST /v1/injection/scan through the real server', () => {
       ['deeply nested body', `{"text":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 400, 'invalid_request', 'text'],
       ['not JSON', '{"text": ', 400, 'invalid_request', null],
       ['over the body limit', JSON.stringify({ text: 'a'.repeat(BODY_LIMIT) }), 413, 'payload_too_large', null],
+      ['over the scan limit of 1 MiB characters', JSON.stringify({ text: 'ignore all your '.repeat(65_537) }), 400, 'invalid_request', 'text'],
     ];
     for (const [name, body, status, code, param] of cases) {
       const res = await post(body);

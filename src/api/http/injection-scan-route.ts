@@ -7,7 +7,13 @@ import type { RequestContext } from './request-context.js';
 import { sendJson } from './send.js';
 import { invalidRequestFrom } from './zod-issue.js';
 
-const scanBody = z.strictObject({ text: z.string(), source: z.enum(INJECTION_SOURCES).default('user') });
+/**
+ * Characters per call. The scan costs about half a CPU second per MB on one core and runs on the
+ * event loop: past this, split the text (the gateway scans chunks and messages, far smaller).
+ */
+export const MAX_SCAN_CHARS = 1024 * 1024;
+
+const scanBody = z.strictObject({ text: z.string().max(MAX_SCAN_CHARS), source: z.enum(INJECTION_SOURCES).default('user') });
 
 /**
  * POST /v1/injection/scan: `{text, source?}` in, `{flagged, score, signals}` out, scored as the

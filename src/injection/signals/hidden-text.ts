@@ -1,7 +1,7 @@
-import type { InjectionSignal } from './injection-signal.js';
+import { firstMatches, MAX_MATCHES, type InjectionSignal } from './injection-signal.js';
 
-/** Unicode tag characters (U+E0000–U+E007F) as UTF-16: invisible, and they map one to one onto ASCII. */
-const TAG = /\udb40[\udc00-\udc7f]/g;
+/** Unicode tag characters (U+E0000–U+E007F) are U+DB40 then U+DC00–U+DC7F in UTF-16: invisible, one to one onto ASCII. */
+const MAX_TAG_TEXT = 4096;
 /** Bidi embeddings, overrides and isolates: they reorder what a reader sees ("Trojan Source"). */
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
 /** Zero-width characters between two letters: they split a word so that a word filter misses it. */
@@ -23,23 +23,27 @@ export function findHiddenText(text: string): HiddenTextFindings {
   let first = -1;
   let last = -1;
   let count = 0;
-  for (const m of text.matchAll(TAG)) {
+  // Tag characters are walked, not matched: a megabyte of them builds no match objects. The text
+  // they spell is kept up to MAX_TAG_TEXT characters, enough to judge it.
+  for (let i = text.indexOf('\udb40'); i !== -1; i = text.indexOf('\udb40', i + 1)) {
+    const low = text.charCodeAt(i + 1);
+    if (low < 0xdc00 || low > 0xdc7f) continue;
     count++;
-    const code = (m[0].charCodeAt(1) - 0xdc00) & 0x7f;
-    if (code >= 0x20 && code < 0x7f) tagText += String.fromCharCode(code);
-    if (first === -1) first = m.index;
-    last = m.index + 2;
+    const code = low - 0xdc00;
+    if (code >= 0x20 && code < 0x7f && tagText.length < MAX_TAG_TEXT) tagText += String.fromCharCode(code);
+    if (first === -1) first = i;
+    last = i + 2;
   }
   if (first !== -1) signals.push({ kind: 'hidden_text', detail: 'unicode tag characters', count, start: first, end: last });
-  const bidi = [...text.matchAll(BIDI)];
+  const bidi = firstMatches(text, BIDI);
   if (bidi.length > 0) signals.push(spanSignal('bidi controls', bidi));
-  const zw = [...text.matchAll(ZERO_WIDTH_IN_WORD)];
+  const zw = firstMatches(text, ZERO_WIDTH_IN_WORD);
   if (zw.length >= 2) signals.push(spanSignal('zero-width characters inside words', zw));
   return { signals, tagText };
 }
 
-function spanSignal(detail: string, matches: RegExpMatchArray[]): InjectionSignal {
-  const first = matches[0] as RegExpMatchArray;
-  const lastMatch = matches[matches.length - 1] as RegExpMatchArray;
-  return { kind: 'hidden_text', detail, count: matches.length, start: first.index ?? 0, end: (lastMatch.index ?? 0) + lastMatch[0].length };
+function spanSignal(detail: string, matches: RegExpExecArray[]): InjectionSignal {
+  const first = matches[0] as RegExpExecArray;
+  const lastMatch = matches[matches.length - 1] as RegExpExecArray;
+  return { kind: 'hidden_text', detail, count: matches.length, start: first.index, end: lastMatch.index + lastMatch[0].length };
 }

@@ -31,3 +31,20 @@ export const SIGNAL_LOGIT: Record<SignalKind, Record<InjectionSource, number>> =
   encoded_payload: { user: 3, document: 4, tool: 4 },
   hidden_markup: { user: 3, document: 3, tool: 3 },
 };
+
+/**
+ * Matches gathered per signal: enough to report and locate it; a text made of nothing but markers
+ * (a hostile megabyte of "system:") costs no more than this many. `count` then stops here too.
+ */
+export const MAX_MATCHES = 256;
+
+/** The first MAX_MATCHES matches of a global pattern. */
+export function firstMatches(text: string, pattern: RegExp): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  const re = new RegExp(pattern.source, pattern.flags);
+  for (let m = re.exec(text); m !== null && out.length < MAX_MATCHES; m = re.exec(text)) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex++;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import type { InjectionSignal } from './injection-signal.js';
+import { firstMatches, type InjectionSignal } from './injection-signal.js';
 
 /**
  * The phrases a rules-only filter looks for, in English and French: orders to drop earlier
@@ -40,11 +40,11 @@ const PHRASES: { detail: string; pattern: RegExp }[] = [
 export function findOverridePhrases(text: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
   for (const { detail, pattern } of PHRASES) {
-    const matches = [...text.matchAll(pattern)];
+    const matches = firstMatches(text, pattern);
     if (matches.length === 0) continue;
-    const first = matches[0] as RegExpMatchArray;
-    const last = matches[matches.length - 1] as RegExpMatchArray;
-    signals.push({ kind: 'override_phrase', detail, count: matches.length, start: first.index ?? 0, end: (last.index ?? 0) + last[0].length });
+    const first = matches[0] as RegExpExecArray;
+    const last = matches[matches.length - 1] as RegExpExecArray;
+    signals.push({ kind: 'override_phrase', detail, count: matches.length, start: first.index, end: last.index + last[0].length });
   }
   return signals;
 }

@@ -1,4 +1,4 @@
-import type { InjectionSignal } from './injection-signal.js';
+import { firstMatches, type InjectionSignal } from './injection-signal.js';
 
 /**
  * Chat-template control tokens (ChatML, Llama 2/3, Gemma, Phi, Mistral): text that carries them
@@ -17,12 +17,12 @@ const ROLE_LINE = /^[ \t>*#-]*(?:\[|\()?(?:system|assistant|developer|ai assista
 
 export function findRoleMarkers(text: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
-  const tokens = [...text.matchAll(TEMPLATE_TOKEN)];
+  const tokens = firstMatches(text, TEMPLATE_TOKEN);
   if (tokens.length > 0) {
     const distinct = [...new Set(tokens.map((m) => m[0].toLowerCase()))].slice(0, 4).join(' ');
     signals.push(signalOf('template_token', distinct, tokens));
   }
-  const roles = [...text.matchAll(ROLE_LINE), ...text.matchAll(ROLE_TAG)].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const roles = [...firstMatches(text, ROLE_LINE), ...firstMatches(text, ROLE_TAG)].sort((a, b) => a.index - b.index);
   if (roles.length > 0) {
     const distinct = [...new Set(roles.map((m) => m[0].replace(/[^\p{L} ]/gu, '').trim().toLowerCase()))].slice(0, 4).join(', ');
     signals.push(signalOf('role_marker', distinct, roles));
@@ -30,8 +30,8 @@ export function findRoleMarkers(text: string): InjectionSignal[] {
   return signals;
 }
 
-function signalOf(kind: 'template_token' | 'role_marker', detail: string, matches: RegExpMatchArray[]): InjectionSignal {
-  const first = matches[0] as RegExpMatchArray;
-  const last = matches[matches.length - 1] as RegExpMatchArray;
-  return { kind, detail, count: matches.length, start: first.index ?? 0, end: (last.index ?? 0) + last[0].length };
+function signalOf(kind: 'template_token' | 'role_marker', detail: string, matches: RegExpExecArray[]): InjectionSignal {
+  const first = matches[0] as RegExpExecArray;
+  const last = matches[matches.length - 1] as RegExpExecArray;
+  return { kind, detail, count: matches.length, start: first.index, end: last.index + last[0].length };
 }
