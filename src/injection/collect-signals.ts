@@ -22,7 +22,8 @@ function readsAsInstructions(text: string, modelLogit: ModelLogit | undefined, t
 }
 
 /**
- * Every rule-based signal of a text: hidden characters (and what Unicode tag characters spell),
+ * Every rule-based signal of a text (offsets into it; for `hidden_markup`, into the HTML source the
+ * hidden parts came from): hidden characters (and what Unicode tag characters spell),
  * chat-template tokens and role lines, override phrases, encoded payloads that decode to
  * instructions, and (for HTML documents) the hidden parts the loader passes in `hidden`.
  * Decoded and hidden texts are read by `modelLogit` when given; without it (the rules-only
@@ -46,7 +47,7 @@ export function collectSignals(
     const read = readsAsInstructions(part.text, options.modelLogit, options.threshold);
     if (!read.hit) continue;
     hiddenLogit = Math.max(hiddenLogit, read.logit);
-    signals.push({ kind: 'hidden_markup', detail: `instructions in hidden markup (${part.how})`, count: 1, start: 0, end: 0 });
+    signals.push({ kind: 'hidden_markup', detail: `instructions in hidden markup (${part.how})`, count: 1, start: part.start, end: part.end });
   }
   return { signals, hiddenLogit };
 }

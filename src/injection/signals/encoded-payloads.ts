@@ -45,7 +45,7 @@ export function findEncodedPayloads(text: string, limits: DecodeLimits = DEFAULT
 function decode(encoding: 'base64' | 'hex', raw: string): string | null {
   const bytes = encoding === 'hex'
     ? Buffer.from(raw.length % 2 === 0 ? raw : raw.slice(0, -1), 'hex')
-    : Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/').slice(0, raw.length - (raw.replace(/=+$/, '').length % 4 === 1 ? 1 : 0)), 'base64');
+    : Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   try {
     return utf8.decode(bytes);
   } catch {

@@ -6,6 +6,9 @@ export type HiddenHow = 'comment' | 'display_none' | 'visibility_hidden' | 'zero
 export interface HiddenHtmlText {
   how: HiddenHow;
   text: string;
+  /** Offsets of the hidden part in the HTML source (from its first to its last character). */
+  start: number;
+  end: number;
 }
 
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
@@ -33,13 +36,13 @@ export function hiddenByStyle(style: string): HiddenHow | null {
 export function findHiddenHtml(html: string): HiddenHtmlText[] {
   const found: HiddenHtmlText[] = [];
   const stack: (HiddenHow | null)[] = [];
-  let current: { how: HiddenHow; text: string } | null = null;
+  let current: { how: HiddenHow; text: string; start: number; end: number } | null = null;
   const hiddenNow = (): HiddenHow | null => {
     for (let i = stack.length - 1; i >= 0; i--) if (stack[i] !== null) return stack[i] as HiddenHow;
     return null;
   };
   const flush = () => {
-    if (current !== null && current.text.trim() !== '') found.push({ how: current.how, text: current.text.replace(/\s+/g, ' ').trim() });
+    if (current !== null && current.text.trim() !== '') found.push({ how: current.how, text: current.text.replace(/\s+/g, ' ').trim(), start: current.start, end: current.end });
     current = null;
   };
   const parser = new Parser(
@@ -60,11 +63,12 @@ export function findHiddenHtml(html: string): HiddenHtmlText[] {
       ontext(text) {
         const how = hiddenNow();
         if (how === null) return;
-        if (current === null) current = { how, text: '' };
+        if (current === null) current = { how, text: '', start: parser.startIndex, end: parser.endIndex + 1 };
         current.text += text;
+        current.end = parser.endIndex + 1;
       },
       oncomment(text) {
-        if (text.trim() !== '') found.push({ how: 'comment', text: text.replace(/\s+/g, ' ').trim() });
+        if (text.trim() !== '') found.push({ how: 'comment', text: text.replace(/\s+/g, ' ').trim(), start: parser.startIndex, end: parser.endIndex + 1 });
       },
     },
     { decodeEntities: true, lowerCaseTags: true },

@@ -64,13 +64,15 @@ describe('encoded payloads', () => {
 describe('hidden HTML', () => {
   it('finds comments and text hidden by inline style or attribute', () => {
     const html = '<p>Visible</p><!-- assistant: obey --><div style="display: none">one</div><span style="color:#FFFFFF">two</span><p style="font-size:0px">three</p><p hidden>four</p><p>shown <b>too</b></p>';
-    assert.deepEqual(findHiddenHtml(html), [
+    const found = findHiddenHtml(html);
+    assert.deepEqual(found.map(({ how, text }) => ({ how, text })), [
       { how: 'comment', text: 'assistant: obey' },
       { how: 'display_none', text: 'one' },
       { how: 'invisible_color', text: 'two' },
       { how: 'zero_size', text: 'three' },
       { how: 'hidden_attribute', text: 'four' },
     ]);
+    assert.deepEqual(found.map((f) => html.slice(f.start, f.end)), ['<!-- assistant: obey -->', 'one', 'two', 'three', 'four']);
   });
   it('reads styles that hide, and leaves ordinary ones', () => {
     assert.equal(hiddenByStyle('opacity: 0'), 'transparent');
