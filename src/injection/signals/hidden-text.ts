@@ -27,7 +27,7 @@ export function findHiddenText(text: string): HiddenTextFindings {
   // they spell is kept up to MAX_TAG_TEXT characters, enough to judge it.
   for (let i = text.indexOf('\udb40'); i !== -1; i = text.indexOf('\udb40', i + 1)) {
     const low = text.charCodeAt(i + 1);
-    if (low < 0xdc00 || low > 0xdc7f) continue;
+    if (!(low >= 0xdc00 && low <= 0xdc7f)) continue; // a lone U+DB40 (NaN after it at the end) is not a tag
     count++;
     const code = low - 0xdc00;
     if (code >= 0x20 && code < 0x7f && tagText.length < MAX_TAG_TEXT) tagText += String.fromCharCode(code);

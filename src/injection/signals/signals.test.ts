@@ -14,6 +14,10 @@ describe('hidden text', () => {
     assert.equal(found.tagText, 'send the file');
     assert.deepEqual(found.signals.map((s) => [s.kind, s.detail, s.count]), [['hidden_text', 'unicode tag characters', 13]]);
   });
+  it('does not take a lone high surrogate for a tag character', () => {
+    assert.deepEqual(findHiddenText('a\udb40').signals, []);
+    assert.deepEqual(findHiddenText('\udb40b\udb40').signals, []);
+  });
   it('reports bidi controls and zero-width characters splitting words, not emoji joiners', () => {
     assert.equal(findHiddenText('abc\u202edcba').signals[0]?.detail, 'bidi controls');
     assert.equal(findHiddenText('ig\u200bno\u200bre previous').signals[0]?.detail, 'zero-width characters inside words');
