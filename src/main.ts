@@ -18,6 +18,7 @@ import { createModelStore } from './models/store/model-store.js';
 import { createVersionRegistry } from './models/versions/version-registry.js';
 import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
+import { createShippedInjectionScanner } from './injection/index.js';
 import { createPrivacyGuard, type Detector } from './privacy/index.js';
 import { loadComplexityScorer } from './router/complexity/load-complexity-scorer.js';
 import { compileRoutes } from './router/compile-routes.js';
@@ -172,6 +173,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       knowledgeContextTokens: config.knowledge.contextTokens,
       catalog,
       privacy,
+      injection: createShippedInjectionScanner(config.injection),
       router,
       requestLog,
       keys,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { injectionConfigSchema } from '../injection/injection-config.js';
 import { privacyConfigSchema } from '../privacy/privacy-config.js';
 import { routingFileSchema } from '../router/route-config.js';
 import { deploymentFileSchema } from '../models/licence/deployment-config.js';
@@ -66,6 +67,7 @@ export const configFileSchema = z.strictObject({
   providers: z.array(providerFileSchema).optional(),
   models: z.array(modelFileSchema).optional(),
   privacy: privacyConfigSchema.optional(),
+  injection: injectionConfigSchema.optional(),
   /** Checked rule by rule by the router (messages name the rule), hence unknown here. */
   routes: z.array(z.unknown()).optional(),
   routing: routingFileSchema.optional(),

@@ -1,5 +1,6 @@
 import type { Secret } from './secret.js';
 import type { Locality, ModelBinding } from '../providers/spec.js';
+import type { InjectionConfig } from '../injection/injection-config.js';
 import type { PrivacyConfig } from '../privacy/privacy-config.js';
 import type { RoutingFile } from '../router/route-config.js';
 import type { UpstreamTimeouts } from '../providers/http/upstream-timeouts.js';
@@ -40,6 +41,8 @@ export interface GatewayConfig {
   models: ModelConfig[];
   /** The `privacy:` section, defaults applied (every built-in detector; cloud: pseudonymize). */
   privacy: PrivacyConfig;
+  /** The `injection:` section, defaults applied (user: flag, documents and tools: spotlight, threshold 0.5). */
+  injection: InjectionConfig;
   /** The `routes:` rules as written (validated at load, compiled at start with the catalog). */
   routes: unknown[];
   routing: RoutingFile;

@@ -7,6 +7,7 @@ import { configFileSchema, type ConfigFile, type ModelFile, type ProviderFile } 
 import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from './gateway-config.js';
 import { resolveSecretRef, Secret } from './secret.js';
 import { SETTINGS } from './settings.js';
+import { injectionConfigSchema } from '../injection/injection-config.js';
 import { privacyConfigSchema } from '../privacy/privacy-config.js';
 import { compileRoutes } from '../router/compile-routes.js';
 import { routingFileSchema } from '../router/route-config.js';
@@ -114,6 +115,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     providers,
     models,
     privacy: file.privacy ?? privacyConfigSchema.parse({}),
+    injection: file.injection ?? injectionConfigSchema.parse({}),
     routes: file.routes ?? [],
     routing: file.routing ?? routingFileSchema.parse({}),
     audit: { enabled: file.audit?.enabled ?? true, includeContent: file.audit?.include_content ?? false },

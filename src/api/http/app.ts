@@ -11,6 +11,8 @@ import { handleChatCompletions } from './chat-completions-route.js';
 import { handleEmbeddings } from './embeddings-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
 import { handleKnowledgeSearch } from './knowledge-search-route.js';
+import { handleInjectionScan } from './injection-scan-route.js';
+import type { InjectionScanner } from '../../injection/index.js';
 import type { Knowledge } from '../../knowledge/index.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
 import { authenticateRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
@@ -22,6 +24,7 @@ import { sendError, sendJson } from './send.js';
 export interface AppDeps extends AccountingDeps {
   catalog: ModelCatalog;
   privacy: PrivacyGuard;
+  injection: InjectionScanner;
   router: Router;
   requestLog: RequestLog;
   admin: AdminDeps;
@@ -47,6 +50,7 @@ export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res:
     ['/v1/route/explain', new Map([['POST', { handler: (req, res, ctx) => handleRouteExplain(req, res, ctx, deps), endpoint: 'chat', logged: false }]])],
     ['/v1/knowledge/search', new Map([['POST', { handler: (req, res, ctx) => handleKnowledgeSearch(req, res, ctx, deps), endpoint: 'knowledge', logged: false }]])],
     ['/v1/privacy/scan', new Map([['POST', { handler: (req, res, ctx) => handlePrivacyScan(req, res, ctx, deps), endpoint: 'privacy', logged: false }]])],
+    ['/v1/injection/scan', new Map([['POST', { handler: (req, res, ctx) => handleInjectionScan(req, res, ctx, deps), endpoint: 'injection', logged: false }]])],
     ['/v1/models', new Map([['GET', { handler: (_req, res, ctx) => handleListModels(res, ctx, deps.catalog, deps.router.virtualModels, deps.startedAt), endpoint: 'models', logged: false }]])],
   ]);
 

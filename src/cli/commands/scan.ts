@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
+import { createShippedInjectionScanner, findHiddenHtml, INJECTION_SOURCES, type InjectionSource } from '../../injection/index.js';
 import { createPrivacyGuard } from '../../privacy/index.js';
 import { scanReport } from '../../privacy/scan-report.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -11,15 +12,23 @@ import { jsonText, safe } from '../terminal-text.js';
 export function registerScan(program: Command): void {
   program
     .command('scan')
-    .description('Find personal and secret data in a document (FILE, or - for standard input) with the configured privacy detectors.')
+    .description('Find personal and secret data in a document (FILE, or - for standard input) with the configured privacy detectors; with --injection, score it as a prompt injection instead.')
     .argument('<file>', 'a text file, or - to read standard input')
-    .option('--config <path>', 'config file whose privacy section (custom detectors, detect list) applies')
+    .option('--config <path>', 'config file whose privacy section (custom detectors, detect list) or injection threshold applies')
     .option('--home <dir>', 'home folder')
-    .option('--json', 'print the spans as JSON')
-    .option('--fail-on-findings', 'exit with code 1 when anything is found (for scripts and CI)')
-    .action(async (file: string, opts: { config?: string; home?: string; json?: boolean; failOnFindings?: boolean }) => {
+    .option('--json', 'print the spans (or the injection verdict) as JSON')
+    .option('--injection', 'score the text as a prompt injection, as POST /v1/injection/scan does')
+    .option('--source <source>', `with --injection: where the text would come from (${INJECTION_SOURCES.join(', ')})`, 'document')
+    .option('--fail-on-findings', 'exit with code 1 when anything is found, or the text is flagged (for scripts and CI)')
+    .action(async (file: string, opts: { config?: string; home?: string; json?: boolean; injection?: boolean; source: string; failOnFindings?: boolean }) => {
       const config = loadConfig({ configPath: opts.config, home: opts.home });
+      if (opts.injection === true && !(INJECTION_SOURCES as readonly string[]).includes(opts.source)) throw new CliExit(EXIT.usage, `error: --source must be one of ${INJECTION_SOURCES.join(', ')}`);
       const text = file === '-' ? await readStdin() : readText(file);
+      if (opts.injection === true) {
+        const flagged = printInjection(text, opts.source as InjectionSource, config.injection.threshold, /\.html?$/i.test(file), opts.json === true);
+        if (opts.failOnFindings === true && flagged) process.exitCode = EXIT.requestFailed;
+        return;
+      }
       const report = scanReport(createPrivacyGuard(config.privacy), text);
       if (opts.json === true) {
         process.stdout.write(`${jsonText(report)}\n`);
@@ -37,6 +46,26 @@ export function registerScan(program: Command): void {
       }
       if (opts.failOnFindings === true && report.spans.length > 0) process.exitCode = EXIT.requestFailed;
     });
+}
+
+/** Prints the verdict (the API's answer with --json, a line and a table of signals without); returns whether it is flagged. */
+function printInjection(text: string, source: InjectionSource, threshold: number, html: boolean, json: boolean): boolean {
+  const scan = createShippedInjectionScanner({ threshold }).scan(text, source, html ? { hidden: findHiddenHtml(text) } : {});
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ source: scan.source, flagged: scan.flagged, score: Number(scan.score.toFixed(4)), threshold, signals: scan.signals, coverage: scan.coverage }, null, 2)}\n`);
+    return scan.flagged;
+  }
+  const lines = lineStarts(text);
+  if (scan.signals.length > 0) {
+    printTable(['LINE:COL', 'SIGNAL', 'DETAIL', 'COUNT'], scan.signals.map((s) => {
+      const { line, col } = position(lines, s.start);
+      return [`${line}:${col}`, s.kind, s.detail, String(s.count)];
+    }));
+    process.stdout.write('\n');
+  }
+  const partial = scan.coverage < 1 ? ` (read ${(100 * scan.coverage).toFixed(0)}% of the text)` : '';
+  process.stdout.write(`${scan.flagged ? 'flagged' : 'not flagged'}: score ${scan.score.toFixed(2)} as ${source} (threshold ${threshold})${partial}\n`);
+  return scan.flagged;
 }
 
 function readText(file: string): string {

@@ -1,0 +1,88 @@
+/**
+ * Prompt-injection detector benchmark:
+ * 1. Detection: balanced accuracy, precision, recall and false-positive rate, overall and per
+ *    source and language, of the full detector (model + signals) and of a rules-only baseline (the
+ *    same signals alone: flagged when any fires), on
+ *    - the validation part of the public pool (whole origins held out from training; needs
+ *      ../shared/data/injection/train.jsonl.gz, skipped with a note when absent), and
+ *    - flambeau's two hand-written FR/EN held-out sets with hard negatives (in the repo; the
+ *      blind one was written after the training data and its rows were never inspected).
+ * 2. Cost: KB scanned per CPU millisecond on one core, from 1 KB to 1 MB of benign mail text (it
+ *    should stay flat as size grows), and the one-off cost of loading the weights.
+ * Run alone: `node --import tsx bench/injection.bench.ts`, or through `npm run bench`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PARAGRAPHS } from '../src/injection/data/document-parts.js';
+import { collectSignals } from '../src/injection/collect-signals.js';
+import { BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH, loadInjectionModel } from '../src/injection/load-injection-model.js';
+import { createInjectionScanner, type InjectionScanner } from '../src/injection/scan-injection.js';
+import { figureTable, formatFigures } from '../src/injection/training/evaluate-injection.js';
+import { loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
+import { splitByOrigin } from '../src/injection/training/split-by-origin.js';
+
+const POOL = join(fileURLToPath(new URL('..', import.meta.url)), '..', 'shared', 'data', 'injection', 'train.jsonl.gz');
+const THRESHOLD = 0.5;
+
+function compare(title: string, rows: InjectionRow[], scanner: InjectionScanner): void {
+  console.log(`\n${title} (${rows.length} rows, ${rows.filter((r) => r.label === 1).length} attacks)`);
+  console.log('  detector (model + signals):');
+  console.log(indent(formatFigures(figureTable(rows, rows.map((r) => scanner.scan(r.text, r.channel).flagged)))));
+  console.log('  rules-only baseline (any signal):');
+  console.log(indent(formatFigures(figureTable(rows, rows.map((r) => collectSignals(r.text, { threshold: THRESHOLD }).signals.length > 0)))));
+}
+
+const indent = (text: string) => text.split('\n').map((l) => `    ${l}`).join('\n');
+
+function mailText(bytes: number, seed: number): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const lang = (i + seed) % 3 === 0 ? 'fr' : 'en';
+    const p = PARAGRAPHS[lang][(i * 7 + seed) % PARAGRAPHS[lang].length] as string;
+    parts.push(`${p} (${i})`);
+    size += p.length + 6;
+  }
+  return parts.join('\n\n').slice(0, bytes);
+}
+
+function throughput(scanner: InjectionScanner, bytes: number): { kbPerCpuMs: number; msPerScan: number } {
+  const texts = [0, 1, 2].map((s) => mailText(bytes, s));
+  const cpuMs: number[] = [];
+  const wallMs: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    let runs = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    while (performance.now() - t0 < 300 || runs < 2) scanner.scan(texts[runs++ % texts.length] as string, 'document');
+    const cpu = process.cpuUsage(cpu0);
+    cpuMs.push((cpu.user + cpu.system) / 1000 / runs);
+    wallMs.push((performance.now() - t0) / runs);
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
+  return { kbPerCpuMs: bytes / 1024 / median(cpuMs), msPerScan: median(wallMs) };
+}
+
+export async function run(): Promise<void> {
+  const t0 = performance.now();
+  const model = loadInjectionModel();
+  console.log(`\ninjection: weights loaded in ${(performance.now() - t0).toFixed(0)} ms (once per process, on the first scan)`);
+  const scanner = createInjectionScanner({ loadModel: () => model, threshold: THRESHOLD });
+  if (existsSync(POOL)) compare('validation part of the public pool (origins held out from training)', splitByOrigin(loadPoolRows(POOL)).validation, scanner);
+  else console.log(`\n(no ${POOL}: the validation part of the public pool is skipped)`);
+  compare('hand-written FR/EN held-out set, with hard negatives (read while writing the training data)', loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten'), scanner);
+  compare('blind hand-written FR/EN held-out set (written last, totals only ever read)', loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind'), scanner);
+
+  console.log('\ninjection: scan cost on benign FR/EN mail text, source document, one core (median of 5 rounds)');
+  const rates: number[] = [];
+  for (const [label, bytes] of [['1 KB', 1024], ['10 KB', 10 * 1024], ['100 KB', 100 * 1024], ['1 MB', 1024 * 1024]] as const) {
+    const r = throughput(scanner, bytes);
+    rates.push(r.kbPerCpuMs);
+    console.log(`  ${label.padEnd(7)} ${r.kbPerCpuMs.toFixed(2).padStart(6)} KB per CPU ms  (${r.msPerScan.toFixed(2)} ms per scan, wall)`);
+  }
+  console.log(`  1 MB vs 10 KB: ${((rates[3] as number) / (rates[1] as number)).toFixed(2)}x the rate (about 1 when the scan is linear)`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

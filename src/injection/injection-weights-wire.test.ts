@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_FEATURIZER } from './featurize-window.js';
+import { decodeInjectionModel, encodeInjectionModel } from './injection-weights-wire.js';
+import { loadInjectionModel, SHIPPED_INJECTION_WEIGHTS } from './load-injection-model.js';
+import { statSync } from 'node:fs';
+
+describe('injection weights file', () => {
+  it('round-trips a model within the quantisation step', () => {
+    const weights = new Float32Array(2 ** 10);
+    weights[3] = 1.5;
+    weights[700] = -0.25;
+    weights[1023] = 0.0001;
+    const model = { featurizer: { ...DEFAULT_FEATURIZER, hashBits: 10 }, bias: -1.25, weights, provenance: { seed: 1 } };
+    const back = decodeInjectionModel(encodeInjectionModel(model, 'n'));
+    assert.equal(back.bias, -1.25);
+    assert.deepEqual(back.provenance, { seed: 1 });
+    for (const i of [3, 700, 1023, 5]) assert.ok(Math.abs((back.weights[i] ?? 0) - (weights[i] ?? 0)) <= 1.5 / 2048, `bucket ${i}`);
+  });
+
+  it('refuses a wrong format, a corrupt packing or trailing bytes with internal', () => {
+    const good = JSON.parse(encodeInjectionModel({ featurizer: { ...DEFAULT_FEATURIZER, hashBits: 8 }, bias: 0, weights: Float32Array.from({ length: 256 }, (_, i) => (i === 9 ? 1 : 0)), provenance: {} }, 'n')) as Record<string, unknown>;
+    for (const bad of ['not json', JSON.stringify({ ...good, format: 'x' }), JSON.stringify({ ...good, buckets: 5 }), JSON.stringify({ ...good, packed: Buffer.from([9, 2, 1]).toString('base64') })]) {
+      assert.throws(() => decodeInjectionModel(bad), (e: { code?: string }) => e.code === 'internal');
+    }
+  });
+
+  it('ships weights that load and stay small', () => {
+    assert.ok(statSync(SHIPPED_INJECTION_WEIGHTS).size < 3 * 1024 * 1024);
+    const model = loadInjectionModel();
+    assert.equal(model.weights.length, 2 ** model.featurizer.hashBits);
+    assert.equal(model.provenance.trainedOn, 'training part');
+  });
+});

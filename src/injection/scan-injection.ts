@@ -1,0 +1,91 @@
+import { collectSignals } from './collect-signals.js';
+import { createFeaturizer, type Featurizer } from './featurize-window.js';
+import type { InjectionSource } from './injection-sources.js';
+import { sigmoid, windowLogit, type InjectionModel } from './injection-model.js';
+import { normalizeForModel } from './normalize-text.js';
+import type { DecodeLimits } from './signals/encoded-payloads.js';
+import type { HiddenHtmlText } from './signals/hidden-html.js';
+import { SIGNAL_LOGIT, type InjectionSignal, type SignalKind } from './signals/injection-signal.js';
+import { loadInjectionModel } from './load-injection-model.js';
+import { planWindows } from './text-windows.js';
+
+/** What a scan says about one text. Carries offsets and marker names, never the text itself. */
+export interface InjectionScan {
+  source: InjectionSource;
+  flagged: boolean;
+  /** 0..1; flagged when `score >= threshold`. */
+  score: number;
+  signals: InjectionSignal[];
+  /** Share of the text the model read (1 unless the text exceeded `maxWindows` windows). */
+  coverage: number;
+}
+
+export interface InjectionScanner {
+  /** Scans `text` as coming from `source` (default `user`). `hidden`: an HTML document's hidden parts (see findHiddenHtml). */
+  scan(text: string, source?: InjectionSource, options?: { hidden?: readonly HiddenHtmlText[] }): InjectionScan;
+  readonly threshold: number;
+}
+
+export interface ScannerOptions {
+  /** Called once, on the first scan (the weights take ~50 ms to decode; a gateway that never scans never pays). */
+  loadModel: () => InjectionModel;
+  /** 0..1, from the config's `injection.threshold`. */
+  threshold: number;
+  /** Windows read per text before they are spread out (default 4096: about 800 KB of text). */
+  maxWindows?: number;
+  decodeLimits?: DecodeLimits;
+}
+
+/**
+ * The detector: the learned model's highest window logit (and that of any hidden or encoded text),
+ * plus a fixed logit per kind of signal present, weighed by source (`SIGNAL_LOGIT`), through a
+ * sigmoid. One scanner per process; not safe to share across worker threads.
+ */
+export function createInjectionScanner(options: ScannerOptions): InjectionScanner {
+  let loaded: { model: InjectionModel; featurizer: Featurizer } | null = null;
+  const use = () => {
+    if (loaded === null) {
+      const model = options.loadModel();
+      loaded = { model, featurizer: createFeaturizer(model.featurizer) };
+    }
+    return loaded;
+  };
+  const maxWindows = options.maxWindows ?? 4096;
+  const textLogit = (text: string): { logit: number; coverage: number } => {
+    const { model, featurizer } = use();
+    const normalized = normalizeForModel(text);
+    const plan = planWindows(normalized.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
+    let logit = Number.NEGATIVE_INFINITY;
+    if (plan.coverage === 1) {
+      const features = featurizer.read(normalized);
+      for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, features.window(w.start, w.end)));
+    } else {
+      // Past the window limit, hash only what the spread windows read (same features: a window's
+      // words are those wholly inside it either way).
+      for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, featurizer.read(normalized.slice(w.start, w.end)).window(0, w.end - w.start)));
+    }
+    return { logit, coverage: plan.coverage };
+  };
+  return {
+    threshold: options.threshold,
+    scan(text, source = 'user', scanOptions = {}) {
+      const read = textLogit(text);
+      const collected = collectSignals(text, {
+        modelLogit: (t) => textLogit(t).logit,
+        threshold: options.threshold,
+        ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
+        ...(options.decodeLimits === undefined ? {} : { decodeLimits: options.decodeLimits }),
+      });
+      const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
+      let boost = 0;
+      for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
+      const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost);
+      return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
+    },
+  };
+}
+
+/** The scanner the gateway and the CLI use: the shipped weights (loaded on first use) and the configured threshold. */
+export function createShippedInjectionScanner(config: { threshold: number }): InjectionScanner {
+  return createInjectionScanner({ loadModel: () => loadInjectionModel(), threshold: config.threshold });
+}

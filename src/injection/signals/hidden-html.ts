@@ -1,0 +1,80 @@
+import { Parser } from 'htmlparser2';
+
+/** Why a piece of HTML text does not show to a reader. */
+export type HiddenHow = 'comment' | 'display_none' | 'visibility_hidden' | 'zero_size' | 'invisible_color' | 'transparent' | 'hidden_attribute' | 'offscreen';
+
+export interface HiddenHtmlText {
+  how: HiddenHow;
+  text: string;
+  /** Offsets of the hidden part in the HTML source (from its first to its last character). */
+  start: number;
+  end: number;
+}
+
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+
+/** Reads an inline `style` and says whether it hides the element's text from a human reader. */
+export function hiddenByStyle(style: string): HiddenHow | null {
+  const s = style.toLowerCase().replace(/\s+/g, '');
+  if (/(?:^|;)display:none/.test(s)) return 'display_none';
+  if (/(?:^|;)visibility:(?:hidden|collapse)/.test(s)) return 'visibility_hidden';
+  if (/(?:^|;)font-size:0(?:[a-z%]*)?(?:;|!|$)/.test(s) || /(?:^|;)font-size:0?\.0*[0-9](?:px|pt)/.test(s)) return 'zero_size';
+  if (/(?:^|;)(?:max-)?(?:height|width):0(?:px)?(?:;|$)/.test(s) && /overflow:hidden/.test(s)) return 'zero_size';
+  if (/(?:^|;)opacity:0(?:\.0+)?(?:;|!|$)/.test(s)) return 'transparent';
+  if (/(?:^|;)color:(?:#fff(?:fff)?|white|transparent|rgba?\(255,255,255(?:,1(?:\.0+)?)?\)|rgba\([0-9]+,[0-9]+,[0-9]+,0(?:\.0+)?\))(?:;|!|$)/.test(s)) return 'invisible_color';
+  if (/(?:^|;)(?:left|top|text-indent):-[0-9]{4,}/.test(s)) return 'offscreen';
+  return null;
+}
+
+/**
+ * The text of an HTML document that a reader does not see but a model does: comments, and text
+ * inside elements hidden by inline style (display:none, visibility:hidden, zero font size, white
+ * or transparent colour, off-screen) or by the `hidden` attribute. White text on a white page is
+ * assumed (the usual trick): a dark-themed mail with white text is reported too, which only costs
+ * a scan of that text. Classes and style sheets are not resolved.
+ */
+export function findHiddenHtml(html: string): HiddenHtmlText[] {
+  const found: HiddenHtmlText[] = [];
+  const stack: (HiddenHow | null)[] = [];
+  let current: { how: HiddenHow; text: string; start: number; end: number } | null = null;
+  const hiddenNow = (): HiddenHow | null => {
+    for (let i = stack.length - 1; i >= 0; i--) if (stack[i] !== null) return stack[i] as HiddenHow;
+    return null;
+  };
+  const flush = () => {
+    if (current !== null && current.text.trim() !== '') found.push({ how: current.how, text: current.text.replace(/\s+/g, ' ').trim(), start: current.start, end: current.end });
+    current = null;
+  };
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (VOID.has(name)) return;
+        const how = 'hidden' in attributes ? 'hidden_attribute' : attributes.style === undefined ? null : hiddenByStyle(attributes.style);
+        const before = hiddenNow();
+        stack.push(how);
+        if (before === null && how !== null) flush();
+      },
+      onclosetag(name) {
+        if (VOID.has(name)) return;
+        const wasHidden = hiddenNow();
+        stack.pop();
+        if (wasHidden !== null && hiddenNow() === null) flush();
+      },
+      ontext(text) {
+        const how = hiddenNow();
+        if (how === null) return;
+        if (current === null) current = { how, text: '', start: parser.startIndex, end: parser.endIndex + 1 };
+        current.text += text;
+        current.end = parser.endIndex + 1;
+      },
+      oncomment(text) {
+        if (text.trim() !== '') found.push({ how: 'comment', text: text.replace(/\s+/g, ' ').trim(), start: parser.startIndex, end: parser.endIndex + 1 });
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush();
+  return found;
+}

@@ -1,0 +1,50 @@
+import type { InjectionSource } from '../injection-sources.js';
+
+/** Evidence the learned model misses, each with a stable kind a client can branch on. */
+export const SIGNAL_KINDS = ['hidden_text', 'template_token', 'role_marker', 'override_phrase', 'encoded_payload', 'hidden_markup'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
+/**
+ * One finding. `detail` names what was seen (a marker such as `<|im_start|>`, a character class,
+ * an encoding), never the text around it; `start`/`end` are offsets in the scanned text.
+ */
+export interface InjectionSignal {
+  kind: SignalKind;
+  detail: string;
+  count: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Logit added to the model's when a signal is present, per source. Data (documents, tool results)
+ * has no business speaking to the model as a role or hiding text; a user may paste a chat log or
+ * ask what `[INST]` means, so the same marker weighs less there. Hidden Unicode tag characters are
+ * never legitimate in any source. These are hand-set, not learned: see
+ * docs/decisions/0006-injection-detector.md for the figures they were checked against.
+ */
+export const SIGNAL_LOGIT: Record<SignalKind, Record<InjectionSource, number>> = {
+  hidden_text: { user: 2, document: 3, tool: 3 },
+  template_token: { user: 2, document: 4, tool: 4 },
+  role_marker: { user: 0.75, document: 2, tool: 2 },
+  override_phrase: { user: 1.5, document: 2.5, tool: 2.5 },
+  encoded_payload: { user: 3, document: 4, tool: 4 },
+  hidden_markup: { user: 3, document: 3, tool: 3 },
+};
+
+/**
+ * Matches gathered per signal: enough to report and locate it; a text made of nothing but markers
+ * (a hostile megabyte of "system:") costs no more than this many. `count` then stops here too.
+ */
+export const MAX_MATCHES = 256;
+
+/** The first MAX_MATCHES matches of a global pattern. */
+export function firstMatches(text: string, pattern: RegExp): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  const re = new RegExp(pattern.source, pattern.flags);
+  for (let m = re.exec(text); m !== null && out.length < MAX_MATCHES; m = re.exec(text)) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex++;
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import { firstMatches, type InjectionSignal } from './injection-signal.js';
+
+/**
+ * The phrases a rules-only filter looks for, in English and French: orders to drop earlier
+ * instructions, to take a new persona, to reveal the system prompt, to keep something from the
+ * user. Alone they over-flag text that talks about instructions (the hard negatives), which is why
+ * they only add to the model's logit. Gaps are bounded (`{0,40}`) so a match costs linear time.
+ */
+const PHRASES: { detail: string; pattern: RegExp }[] = [
+  {
+    detail: 'ignore previous instructions',
+    pattern: /\b(?:ignore|disregard|forget|override|bypass|skip)\b[^.\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|original|initial|system|all|any|your)\b[^.\n]{0,20}?\b(?:instructions?|rules|prompts?|directions|guidelines|directives|context|constraints)\b/gi,
+  },
+  {
+    detail: 'ignore previous instructions (fr)',
+    pattern: /\b(?:ignore[rsz]?|oublie[rsz]?|ne tiens? pas compte|ne tenez pas compte|fais abstraction|faites abstraction|outrepasse[rsz]?)\b[^.\n]{0,40}?\b(?:instructions?|consignes?|r[eè]gles|directives|prompts?|contraintes)\b[^.\n]{0,20}?(?:pr[ée]c[ée]dent|ant[ée]rieur|ci-dessus|plus haut|initial|re[çc]u|donn[ée]|syst[eè]me|de (?:ton|votre) (?:d[ée]veloppeur|cr[ée]ateur|administrateur))/gi,
+  },
+  {
+    detail: 'new persona',
+    pattern: /\b(?:you are now|from now on,? you|you will now act|act as (?:an? )?(?:unrestricted|unfiltered|dan\b)|pretend (?:to be|you are) (?:an? )?(?:unrestricted|unfiltered|evil)|developer mode|do anything now|jailbr(?:eak|oken))/gi,
+  },
+  {
+    detail: 'new persona (fr)',
+    pattern: /\b(?:tu es d[ée]sormais|tu es maintenant|vous [eê]tes d[ée]sormais|vous [eê]tes maintenant|[àa] partir de maintenant,? (?:tu|vous)|mode d[ée]veloppeur|sans (?:aucune )?(?:restriction|censure|filtre)s?)\b/gi,
+  },
+  {
+    detail: 'reveal the system prompt',
+    pattern: /\b(?:reveal|print|show|repeat|output|display|leak|give me)\b[^.\n]{0,30}?\b(?:system prompt|initial prompt|hidden prompt|your instructions|original instructions|pre-?prompt)/gi,
+  },
+  {
+    detail: 'reveal the system prompt (fr)',
+    pattern: /\b(?:r[ée]v[eè]le|affiche|r[ée]p[eè]te|montre|donne|recopie)[rsz]?\b[^.\n]{0,30}?\b(?:prompt (?:syst[eè]me|initial)|instructions (?:syst[eè]me|initiales|cach[ée]es)|tes instructions|vos instructions|ton prompt|votre prompt)/gi,
+  },
+  {
+    detail: 'hide from the user',
+    pattern: /\b(?:do not|don't|never) (?:tell|inform|mention (?:this )?to|reveal (?:this )?to|show (?:this )?to) the user\b|\bwithout (?:telling|informing) the user\b|\bne (?:le )?(?:dis|dites|mentionne[zs]?|r[ée]v[eè]le[zs]?) (?:rien |pas |jamais )(?:[àa] l'utilisateur|[àa] l'usager)|\bsans (?:le dire|pr[ée]venir|informer) (?:[àa] )?l'utilisateur/gi,
+  },
+];
+
+export function findOverridePhrases(text: string): InjectionSignal[] {
+  const signals: InjectionSignal[] = [];
+  for (const { detail, pattern } of PHRASES) {
+    const matches = firstMatches(text, pattern);
+    if (matches.length === 0) continue;
+    const first = matches[0] as RegExpExecArray;
+    const last = matches[matches.length - 1] as RegExpExecArray;
+    signals.push({ kind: 'override_phrase', detail, count: matches.length, start: first.index, end: last.index + last[0].length });
+  }
+  return signals;
+}

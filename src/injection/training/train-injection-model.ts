@@ -1,0 +1,84 @@
+import { createFeaturizer, DEFAULT_FEATURIZER, type FeaturizerSettings } from '../featurize-window.js';
+import { windowLogit, type InjectionModel } from '../injection-model.js';
+import { normalizeForModel } from '../normalize-text.js';
+import { planWindows } from '../text-windows.js';
+import { fitLogistic, type LogisticOptions } from './fit-logistic.js';
+import type { InjectionRow } from './injection-rows.js';
+
+export interface TrainInjectionOptions extends LogisticOptions {
+  featurizer: FeaturizerSettings;
+  /** Windows read per training row (spread from head to tail beyond that). */
+  maxWindowsPerRow: number;
+  /** Refits that move each attack's positive instance to its highest-scoring window. */
+  rounds: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainInjectionOptions = {
+  featurizer: DEFAULT_FEATURIZER,
+  maxWindowsPerRow: 12,
+  rounds: 2,
+  l2: 1e-5,
+  minDocumentFrequency: 2,
+  maxIterations: 300,
+  tolerance: 1e-7,
+};
+
+interface RowWindows {
+  label: 0 | 1;
+  windows: Int32Array[];
+}
+
+/**
+ * Fits the window classifier. A benign row gives all its windows as negatives (together weighing
+ * one row); an attack gives one window as the positive: first its head, then, for `rounds`
+ * refits, its highest-scoring window under the previous fit (multiple-instance learning: in a long
+ * mail with one planted sentence, only the window holding it is an attack). Classes are balanced
+ * by weight. Deterministic: same rows and options, same model.
+ */
+export function trainInjectionModel(rows: readonly InjectionRow[], options: Partial<TrainInjectionOptions> = {}, provenance: Record<string, unknown> = {}): InjectionModel {
+  const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  const featurizer = createFeaturizer(o.featurizer);
+  const size = 2 ** o.featurizer.hashBits;
+  const prepared: RowWindows[] = rows.map((row) => {
+    const text = normalizeForModel(row.text);
+    const plan = planWindows(text.length, o.featurizer.windowChars, o.featurizer.strideChars, o.maxWindowsPerRow);
+    const features = featurizer.read(text);
+    return { label: row.label, windows: plan.windows.map((w) => features.window(w.start, w.end)) };
+  });
+  const positives = prepared.filter((r) => r.label === 1).length;
+  const negatives = prepared.length - positives;
+  const positiveWeight = positives === 0 ? 0 : prepared.length / (2 * positives);
+  const negativeWeight = negatives === 0 ? 0 : prepared.length / (2 * negatives);
+  let chosen = prepared.map(() => 0);
+  let model: InjectionModel | null = null;
+  for (let round = 0; round <= o.rounds; round++) {
+    const buckets: Int32Array[] = [];
+    const labels: number[] = [];
+    const weights: number[] = [];
+    prepared.forEach((row, r) => {
+      if (row.label === 1) {
+        buckets.push(row.windows[chosen[r] as number] as Int32Array);
+        labels.push(1);
+        weights.push(positiveWeight);
+        return;
+      }
+      for (const w of row.windows) {
+        buckets.push(w);
+        labels.push(0);
+        weights.push(negativeWeight / row.windows.length);
+      }
+    });
+    const fit = fitLogistic({ buckets, labels: Uint8Array.from(labels), weights: Float64Array.from(weights) }, size, o);
+    model = { featurizer: o.featurizer, bias: fit.bias, weights: fit.weights, provenance: { ...provenance, iterations: fit.iterations, rounds: o.rounds } };
+    const current = model;
+    chosen = prepared.map((row) => {
+      if (row.label === 0) return 0;
+      let best = 0;
+      row.windows.forEach((w, i) => {
+        if (windowLogit(current, w) > windowLogit(current, row.windows[best] as Int32Array)) best = i;
+      });
+      return best;
+    });
+  }
+  return model as InjectionModel;
+}
