@@ -55,7 +55,7 @@ describe('POST /v1/injection/scan through the real server', () => {
       ['text not a string', JSON.stringify({ text: 42 }), 400, 'invalid_request', 'text'],
       ['unknown field', JSON.stringify({ text: 'x', extra: true }), 400, 'invalid_request', null],
       ['array body', JSON.stringify(['x']), 400, 'invalid_request', null],
-      ['deeply nested body', `{"text":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 400, 'invalid_request', 'text'],
+      ['deeply nested body', `{"text":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 400, 'invalid_request', null],
       ['not JSON', '{"text": ', 400, 'invalid_request', null],
       ['over the body limit', JSON.stringify({ text: 'a'.repeat(BODY_LIMIT) }), 413, 'payload_too_large', null],
       ['over the scan limit of 1 MiB characters', JSON.stringify({ text: 'ignore all your '.repeat(65_537) }), 400, 'invalid_request', 'text'],
