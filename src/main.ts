@@ -169,23 +169,26 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
     knowledgeRef = knowledge;
     const handler = createRequestHandler({
-      knowledge,
-      knowledgeContextTokens: config.knowledge.contextTokens,
-      catalog,
-      privacy,
-      injection: createShippedInjectionScanner(config.injection),
-      router,
-      requestLog,
-      keys,
-      ledger,
-      limiter,
-      recorder,
+      gateway: {
+        catalog,
+        privacy,
+        injection: createShippedInjectionScanner(config.injection),
+        router,
+        knowledge,
+        keys,
+        ledger,
+        limiter,
+        recorder,
+        requestLog,
+        logger,
+        defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
+        knowledgeContextTokens: config.knowledge.contextTokens,
+        startedAt,
+      },
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
-      defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
       bodyLimitBytes: config.server.bodyLimitBytes,
       isReady: () => ready,
       logger,
-      startedAt,
     });
     server = createHttpServer(config.server, handler);
     const listening = server;

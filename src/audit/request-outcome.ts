@@ -9,7 +9,11 @@ import type { AuditLog } from './audit-log.js';
 import type { AuditRecord } from './audit-event.js';
 import { labelOf } from './name-label.js';
 
-/** Everything known about a finished (or refused) request; no text unless `content` is opted in. */
+/**
+ * The one record of a request: the gateway fills it as the request goes (gateway/request.ts), and
+ * the audit record, the usage row and the request log row are all derived from it here. No text
+ * unless `content` is opted in.
+ */
 export interface RequestOutcome {
   requestId: string;
   /** Unix ms the request started. */
@@ -39,6 +43,8 @@ export interface RequestOutcome {
   /** What the budget held for the request before the call (null: nothing was reserved). A cost above it is audited as an anomaly. */
   heldUsd?: number | null;
   latencyMs: number;
+  /** Why a cascade escalated to its second model, when it did (a response header; not stored). */
+  escalation?: string | null;
   /** For endpoints kept in the request log: the facts only it holds. Its row is written in the same transaction. */
   log?: { ttftMs: number | null; streamed: boolean };
   /** Request and answer text: dropped by the audit log unless `audit.include_content` is on. */

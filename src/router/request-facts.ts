@@ -3,6 +3,19 @@ import type { ChatRequest } from '../providers/spec.js';
 /** Personal-data types that are secrets rather than data about a person. */
 const SECRET_TYPES = new Set(['SECRET']);
 
+/** Who calls, as rules see it: key id and name, and team (all null for the master key). */
+export interface Caller {
+  keyId: string | null;
+  keyName: string | null;
+  team: string | null;
+}
+
+/** Private knowledge in the prompt: `shareable` false keeps the request on device-local models. */
+export interface KnowledgeUse {
+  used: boolean;
+  shareable: boolean;
+}
+
 /** What rules test about one request. Expensive facts (complexity) are computed on first use only. */
 export interface RequestFacts {
   /** The model name the client sent. */
@@ -27,8 +40,7 @@ export interface FactSources {
   /** Privacy findings: type → count. */
   findings: Readonly<Record<string, number>>;
   tokens: number;
-  /** The caller: key id and name, and team (null for the master key). */
-  caller: { keyId: string | null; keyName: string | null; team: string | null };
+  caller: Caller;
   /** The `x-flambeau-tags` header, split on commas. */
   tags: readonly string[];
   /** Scores a prompt (0..1). */

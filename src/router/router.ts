@@ -3,7 +3,7 @@ import type { ChatRequest, Locality } from '../providers/spec.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import type { CompiledRoute, RouteWorld } from './compile-routes.js';
 import { decide, type Decision } from './decide.js';
-import { requestFacts, type RequestFacts } from './request-facts.js';
+import { requestFacts, type Caller, type KnowledgeUse, type RequestFacts } from './request-facts.js';
 import type { RoutingFile } from './route-config.js';
 
 /** Scores a prompt 0..1 (see router/complexity). */
@@ -17,10 +17,10 @@ export interface RouteRequest {
   request: ChatRequest;
   findings: Readonly<Record<string, number>>;
   tokens: number;
-  caller: { keyId: string | null; keyName: string | null; team: string | null };
+  caller: Caller;
   tags: readonly string[];
   /** Private knowledge in the prompt: `shareable` false keeps it on device-local models, whatever the rule. */
-  knowledge?: { used: boolean; shareable: boolean };
+  knowledge?: KnowledgeUse;
 }
 
 export interface Router {

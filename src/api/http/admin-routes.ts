@@ -10,7 +10,6 @@ import type { TeamStore } from '../../auth/team-store.js';
 import { FlambeauError } from '../../errors/index.js';
 import { USAGE_GROUPINGS, type UsageGrouping, type UsageLog } from '../../usage/usage-log.js';
 import { keyJson, parseNewKeyBody, parseTeamBody, teamJson, usageJson } from './admin-wire.js';
-import { decodePathSegment } from './path-segment.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send.js';
 
@@ -24,9 +23,8 @@ export interface AdminDeps {
   clock?: () => number;
 }
 
-type Route = (req: IncomingMessage, res: ServerResponse, call: AdminCall) => Promise<void> | void;
-
-interface AdminCall {
+/** One admin call: the master key that makes it, the route's decoded path parameters, the query. */
+export interface AdminCall {
   id: string;
   master: KeyPrincipal;
   params: string[];
@@ -35,41 +33,18 @@ interface AdminCall {
   now: number;
 }
 
-const ROUTES: { pattern: RegExp; methods: Record<string, Route> }[] = [
-  { pattern: /^\/admin\/keys$/, methods: { GET: listKeys, POST: createKey } },
-  { pattern: /^\/admin\/keys\/([^/]+)$/, methods: { GET: showKey, DELETE: revokeKey } },
-  { pattern: /^\/admin\/teams$/, methods: { GET: listTeams, POST: saveTeam } },
-  { pattern: /^\/admin\/teams\/([^/]+)$/, methods: { GET: showTeam } },
-  { pattern: /^\/admin\/usage$/, methods: { GET: showUsage } },
-  { pattern: /^\/admin\/audit\/verify$/, methods: { GET: verifyAudit } },
-  { pattern: /^\/admin\/audit\/export$/, methods: { GET: exportAudit } },
-];
+export type AdminHandler = (req: IncomingMessage, res: ServerResponse, call: AdminCall) => Promise<void> | void;
 
 /**
- * The admin API under `/admin/`: keys, teams, usage and the audit log. Only the master key may
- * call it (another valid key gets 403 `forbidden`); every change appends an audit record in the
- * same transaction as the change itself.
+ * The admin API under `/admin/` (its routes are lines of the one route table, routes.ts): keys,
+ * teams, usage and the audit log. Only the master key may call it (another valid key gets 403
+ * `forbidden`, whatever the path); every change appends an audit record in the same transaction
+ * as the change itself.
  */
-export async function handleAdmin(req: IncomingMessage, res: ServerResponse, ctx: { id: string }, deps: AdminDeps): Promise<void> {
-  const principal = deps.keys.authenticate(req.headers.authorization);
+export function authenticateAdmin(authorization: string | undefined, deps: AdminDeps): KeyPrincipal {
+  const principal = deps.keys.authenticate(authorization);
   if (principal.kind !== 'master') throw new FlambeauError('forbidden', 'The admin API needs the master key.', { details: { denied: 'endpoint', endpoint: 'admin' } });
-  const url = new URL(req.url ?? '/', 'http://admin.invalid');
-  const path = url.pathname.replace(/\/+$/, '');
-  const method = req.method ?? 'GET';
-  for (const route of ROUTES) {
-    const match = route.pattern.exec(path);
-    if (match === null) continue;
-    const handler = route.methods[method];
-    if (handler === undefined) {
-      const allowed = Object.keys(route.methods).join(', ');
-      res.setHeader('allow', allowed);
-      throw new FlambeauError('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed}.`);
-    }
-    const params = match.slice(1).map((p) => decodePathSegment(p, 'path'));
-    await handler(req, res, { id: ctx.id, master: principal, params, query: url.searchParams, deps, now: (deps.clock ?? Date.now)() });
-    return;
-  }
-  throw new FlambeauError('not_found', `No admin route for ${method} ${path}.`);
+  return principal;
 }
 
 function send(res: ServerResponse, call: AdminCall, status: number, body: unknown): void {
@@ -80,7 +55,7 @@ function adminEvent(call: AdminCall, action: AdminAction, target: { keyId?: stri
   return { type: 'admin', actor: actorOf(call.master), action, target, details, requestId: call.id };
 }
 
-async function createKey(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+export async function createKey(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const input = parseNewKeyBody(await readJsonBody(req, call.deps.bodyLimitBytes), call.now);
   const { keys, audit } = call.deps;
   const created = audit.atomically(() => {
@@ -93,16 +68,16 @@ async function createKey(req: IncomingMessage, res: ServerResponse, call: AdminC
   send(res, call, 201, { ...keyJson(created.record, call.now), key: created.token });
 }
 
-function listKeys(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export function listKeys(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
   send(res, call, 200, { object: 'list', data: call.deps.keys.list().map((k) => keyJson(k, call.now)) });
 }
 
-function showKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export function showKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
   const key = call.deps.keys.get(call.params[0] as string);
   send(res, call, 200, keyJson(key, call.now, call.deps.ledger.use({ keyId: key.id }, key.budget?.period ?? 'month')));
 }
 
-function revokeKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export function revokeKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
   const { keys, audit } = call.deps;
   const id = call.params[0] as string;
   const { record, changed } = audit.atomically(() => {
@@ -113,7 +88,7 @@ function revokeKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall):
   send(res, call, 200, { ...keyJson(record, call.now), revoked: changed });
 }
 
-async function saveTeam(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+export async function saveTeam(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const change = parseTeamBody(await readJsonBody(req, call.deps.bodyLimitBytes));
   const { teams, audit, keys } = call.deps;
   const { team, created } = audit.atomically(() => {
@@ -126,25 +101,25 @@ async function saveTeam(req: IncomingMessage, res: ServerResponse, call: AdminCa
   send(res, call, created ? 201 : 200, teamJson(team));
 }
 
-function listTeams(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export function listTeams(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
   send(res, call, 200, { object: 'list', data: call.deps.teams.list().map((t) => teamJson(t)) });
 }
 
-function showTeam(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export function showTeam(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
   const id = call.params[0] as string;
   const team = call.deps.teams.get(id);
   if (team === null) throw new FlambeauError('not_found', `No team named '${id.slice(0, 64)}'.`);
   send(res, call, 200, teamJson(team, call.deps.ledger.use({ team: team.id }, team.budget?.period ?? 'month')));
 }
 
-function showUsage(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export function showUsage(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
   const by = call.query.get('by') ?? 'key';
   if (!(USAGE_GROUPINGS as readonly string[]).includes(by)) throw new FlambeauError('invalid_request', `Invalid 'by': use ${USAGE_GROUPINGS.join(', ')}.`, { param: 'by' });
   const since = optionalSince(call);
   send(res, call, 200, usageJson(call.deps.usage.summarize({ by: by as UsageGrouping, ...(since === undefined ? {} : { since }) })));
 }
 
-async function verifyAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+export async function verifyAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const seq = call.query.get('anchor_seq');
   const hash = call.query.get('anchor_hash');
   if ((seq === null) !== (hash === null) || (seq !== null && !/^[1-9]\d*$/.test(seq)) || (hash !== null && !/^[0-9a-f]{64}$/.test(hash))) {
@@ -154,7 +129,7 @@ async function verifyAudit(_req: IncomingMessage, res: ServerResponse, call: Adm
   send(res, call, 200, result.ok ? { ok: true, count: result.count, head: result.head } : { ok: false, count: result.count, first_broken: result.firstBroken, reason: result.reason });
 }
 
-async function exportAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+export async function exportAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const since = optionalSince(call);
   // Reading the trail is itself worth a record: who took a copy, from when.
   call.deps.audit.append(adminEvent(call, 'audit.exported', {}, { since: since === undefined ? null : new Date(since).toISOString() }));

@@ -1,126 +1,118 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Endpoint } from '../../auth/principal.js';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
+import { authenticate, matchRequest, openRequest, responseHeaders, settleClosed, type GatewayRequest } from '../../gateway/index.js';
 import type { Logger } from '../../log/logger.js';
-import type { ModelCatalog } from '../../models/model-catalog.js';
-import type { PrivacyGuard } from '../../privacy/index.js';
-import type { Router } from '../../router/router.js';
-import type { RequestLog } from '../../usage/request-log.js';
-import { handleAdmin, type AdminDeps } from './admin-routes.js';
-import { handleChatCompletions } from './chat-completions-route.js';
-import { handleEmbeddings } from './embeddings-route.js';
-import { handleGetModel, handleListModels } from './models-route.js';
-import { handleKnowledgeSearch } from './knowledge-search-route.js';
-import { handleInjectionScan } from './injection-scan-route.js';
-import type { InjectionScanner } from '../../injection/index.js';
-import type { Knowledge } from '../../knowledge/index.js';
-import { handlePrivacyScan } from './privacy-scan-route.js';
-import { authenticateRequest, recordRequest, type AccountingDeps } from './request-accounting.js';
-import { newContext, targetHeaders, type RequestContext } from './request-context.js';
-import { handleRouteExplain } from './route-explain-route.js';
+import { authenticateAdmin } from './admin-routes.js';
 import { decodePathSegment } from './path-segment.js';
+import { requestIdFor } from './request-id.js';
+import { ROUTES, type AppDeps, type Route } from './routes.js';
 import { sendError, sendJson } from './send.js';
 
-export interface AppDeps extends AccountingDeps {
-  catalog: ModelCatalog;
-  privacy: PrivacyGuard;
-  injection: InjectionScanner;
-  router: Router;
-  requestLog: RequestLog;
-  admin: AdminDeps;
-  bodyLimitBytes: number;
-  /** Output tokens assumed for a budget hold when neither request nor model sets max_tokens. */
-  defaultMaxOutputTokens: number;
-  knowledge: Knowledge;
-  knowledgeContextTokens: number;
-  /** False while starting or draining: /readyz answers 503. */
-  isReady: () => boolean;
-  logger: Logger;
-  startedAt: number;
+export type { AppDeps } from './routes.js';
+
+interface Match {
+  /** The route for this method, if any. */
+  route: Route | undefined;
+  /** The methods the path allows (empty: no route has this path). */
+  allowed: string[];
+  /** The matched pattern with `{name}` for each parameter: what is recorded instead of the raw path. */
+  label: string;
+  params: string[];
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void> | void;
-interface Route { handler: Handler; endpoint: Endpoint; logged: boolean }
+const TABLE = ROUTES.map((route) => ({ route, segments: route.path.split('/') }));
+
+/** Matches a path against the one route table (segment by segment; `:name` takes one non-empty segment). */
+function match(method: string, path: string): Match | null {
+  const parts = path.split('/');
+  let found: Match | null = null;
+  for (const { route, segments } of TABLE) {
+    if (segments.length !== parts.length) continue;
+    const params: string[] = [];
+    let ok = true;
+    for (let i = 0; i < segments.length && ok; i++) {
+      const segment = segments[i] as string;
+      const part = parts[i] as string;
+      if (segment.startsWith(':')) {
+        ok = part !== '';
+        params.push(part);
+      } else ok = segment === part;
+    }
+    if (!ok) continue;
+    found ??= { route: undefined, allowed: [], label: segments.map((s) => (s.startsWith(':') ? `{${s.slice(1)}}` : s)).join('/'), params };
+    found.allowed.push(route.method);
+    if (route.method === method) found.route = route;
+  }
+  return found;
+}
 
 /** The gateway's HTTP surface on plain node:http (no framework on the hot path). */
-export function createRequestHandler(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const routes = new Map<string, Map<string, Route>>([
-    ['/v1/chat/completions', new Map([['POST', { handler: (req, res, ctx) => handleChatCompletions(req, res, ctx, deps), endpoint: 'chat', logged: true }]])],
-    ['/v1/embeddings', new Map([['POST', { handler: (req, res, ctx) => handleEmbeddings(req, res, ctx, deps), endpoint: 'embeddings', logged: true }]])],
-    ['/v1/route/explain', new Map([['POST', { handler: (req, res, ctx) => handleRouteExplain(req, res, ctx, deps), endpoint: 'chat', logged: false }]])],
-    ['/v1/knowledge/search', new Map([['POST', { handler: (req, res, ctx) => handleKnowledgeSearch(req, res, ctx, deps), endpoint: 'knowledge', logged: false }]])],
-    ['/v1/privacy/scan', new Map([['POST', { handler: (req, res, ctx) => handlePrivacyScan(req, res, ctx, deps), endpoint: 'privacy', logged: false }]])],
-    ['/v1/injection/scan', new Map([['POST', { handler: (req, res, ctx) => handleInjectionScan(req, res, ctx, deps), endpoint: 'injection', logged: false }]])],
-    ['/v1/models', new Map([['GET', { handler: (_req, res, ctx) => handleListModels(res, ctx, deps.catalog, deps.router.virtualModels, deps.startedAt), endpoint: 'models', logged: false }]])],
-  ]);
-
+export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const ctx = newContext(req, path);
-    void dispatch(req, res, ctx, path).catch((thrown) => {
+    const request = openRequest(requestIdFor(req), path);
+    void dispatch(req, res, request, path, q === -1 ? '' : url.slice(q + 1)).catch((thrown) => {
       const error = asFlambeauError(thrown);
-      ctx.status = error.status;
-      ctx.errorCode = error.code;
-      if (error.code === 'internal') deps.logger.error('request failed', { requestId: ctx.id, path, error: describe(thrown) });
+      request.outcome.status = error.status;
+      request.outcome.errorCode = error.code;
+      if (error.code === 'internal') deps.logger.error('request failed', { requestId: request.outcome.requestId, path, error: describe(thrown) });
       if (error.code !== 'client_closed') {
-        res.setHeader('x-request-id', ctx.id);
-        for (const [name, value] of Object.entries(targetHeaders(ctx))) res.setHeader(name, value);
+        for (const [name, value] of Object.entries(responseHeaders(request))) res.setHeader(name, value);
         sendError(res, error);
       }
     });
   };
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string): Promise<void> {
+  async function dispatch(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, path: string, query: string): Promise<void> {
+    const method = req.method ?? 'GET';
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
       return;
     }
     if (path === '/readyz') {
       const ready = deps.isReady();
-      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', models: deps.catalog.list().length });
+      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', models: deps.gateway.catalog.list().length });
       return;
     }
     if (path === '/admin' || path.startsWith('/admin/')) {
-      await handleAdmin(req, res, ctx, deps.admin);
+      // The master key first, whatever the path: another key learns nothing of the admin routes.
+      request.outcome.principal = authenticateAdmin(req.headers.authorization, deps.admin);
+      const parsed = new URL(req.url ?? '/', 'http://admin.invalid');
+      const adminPath = parsed.pathname.replace(/\/+$/, '');
+      const found = match(method, adminPath);
+      if (found?.route === undefined) refuse(res, method, adminPath, found, 'No admin route');
+      await found.route.handle({ req, res, request, params: found.params.map((p) => decodePathSegment(p, 'path')), query: parsed.searchParams, deps });
       return;
     }
-    if (!path.startsWith('/v1/')) throw new FlambeauError('not_found', `No route for ${req.method ?? 'GET'} ${path}.`);
-    const methods = routes.get(path);
-    ctx.endpointKnown = methods !== undefined;
-    let route = methods?.get(req.method ?? 'GET');
-    if (route === undefined && path.startsWith('/v1/models/') && req.method === 'GET') {
-      // Decoded in the handler, after authentication: a caller without a key learns nothing, not even 400.
-      const name = path.slice('/v1/models/'.length);
-      route = { handler: (_req, r, c) => handleGetModel(r, c, deps.catalog, deps.router.virtualModels, decodePathSegment(name, 'model name'), deps.startedAt), endpoint: 'models', logged: false };
-      // The name is the client's: recorded as the route, not raw.
-      ctx.endpoint = '/v1/models/{model}';
-      ctx.endpointKnown = true;
-    }
+    if (!path.startsWith('/v1/')) throw new FlambeauError('not_found', `No route for ${method} ${path}.`);
+    const found = match(method, path);
+    if (found !== null) matchRequest(request, { label: found.label, logged: found.route?.logged === true });
     // Every /v1 call is accounted for (usage, audit, request log), refused ones included.
-    ctx.logged = route?.logged === true;
-    res.once('close', () => finish(ctx, res));
-    authenticateRequest(req, ctx, deps, route?.endpoint ?? null);
-    if (route === undefined) {
-      if (methods !== undefined) {
-        res.setHeader('allow', [...methods.keys()].join(', '));
-        throw new FlambeauError('method_not_allowed', `${req.method ?? 'GET'} is not allowed on ${path}; use ${[...methods.keys()].join(' or ')}.`);
+    res.once('close', () => {
+      try {
+        settleClosed(request, { status: res.headersSent ? res.statusCode : 499, finished: res.writableFinished }, deps.gateway);
+      } catch (error) {
+        deps.logger.error('usage and audit write failed', { requestId: request.outcome.requestId, error: describe(error) });
       }
-      throw new FlambeauError('not_found', `No route for ${req.method ?? 'GET'} ${path}.`);
-    }
-    await route.handler(req, res, ctx);
+    });
+    const route = found?.route;
+    authenticate(request, req.headers.authorization, route === undefined || route.access === 'admin' ? null : route.access, deps.gateway);
+    if (route === undefined) refuse(res, method, path, found, 'No route');
+    // Path parameters are decoded after authentication: a caller without a key learns nothing, not even 400.
+    await route.handle({ req, res, request, params: (found as Match).params.map((p) => decodePathSegment(p, 'model name')), query: new URLSearchParams(query), deps });
   }
+}
 
-  function finish(ctx: RequestContext, res: ServerResponse): void {
-    if (ctx.status === 0) ctx.status = res.headersSent ? res.statusCode : 499;
-    if (!res.writableFinished && ctx.errorCode === null) ctx.errorCode = 'client_closed';
-    try {
-      recordRequest(ctx, deps);
-    } catch (error) {
-      deps.logger.error('usage and audit write failed', { requestId: ctx.id, error: describe(error) });
-    }
+/** 405 with `allow` when the path exists for other methods, else 404. */
+function refuse(res: ServerResponse, method: string, path: string, found: Match | null, what: string): never {
+  if (found !== null && found.allowed.length > 0) {
+    const allowed = found.allowed.join(', ');
+    res.setHeader('allow', allowed);
+    throw new FlambeauError('method_not_allowed', `${method} is not allowed on ${path}; use ${found.allowed.join(' or ')}.`);
   }
+  throw new FlambeauError('not_found', `${what} for ${method} ${path}.`);
 }
 
 function describe(error: unknown): string {

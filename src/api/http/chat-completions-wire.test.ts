@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isCollectionName } from '../../knowledge/rag-model-name.js';
+import { namedCollections } from '../../gateway/stages/retrieve.js';
 import { parseChatBody } from './chat-completions-wire.js';
 
 const body = (extra: Record<string, unknown>) => ({ model: 'm', messages: [{ role: 'user', content: 'hi' }], ...extra });
@@ -20,6 +21,10 @@ describe('chat body: knowledge collections', () => {
       assert.deepEqual(viaBody, isCollectionName(name) ? [name] : null, name);
     }
     assert.ok(isCollectionName('réunions') && isCollectionName('_archive') && !isCollectionName('.hidden'));
-    assert.deepEqual(parseChatBody(body({ model: 'rag:réunions+_archive/auto', flambeau: { knowledge: ['réunions'] } })).knowledge, ['réunions', '_archive']);
+    // A `rag:` model name adds its collections to the body's, once each (read by the gateway, for every protocol).
+    const parsed = parseChatBody(body({ model: 'rag:réunions+_archive/auto', flambeau: { knowledge: ['réunions'] } }));
+    const named = namedCollections(parsed.request, parsed.knowledge);
+    assert.deepEqual(named.collections, ['réunions', '_archive']);
+    assert.equal(named.request.model, 'auto');
   });
 });

@@ -3,7 +3,7 @@ import { FlambeauError } from '../../errors/index.js';
 import type { ChatMessage, ChatRequest, ContentPart, TextPart, ToolChoice } from '../../providers/spec.js';
 import { checkChatCounts } from './chat-request-limits.js';
 import { invalidRequestFrom } from './zod-issue.js';
-import { isCollectionName, parseRagModelName } from '../../knowledge/index.js';
+import { isCollectionName } from '../../gateway/index.js';
 
 /** The OpenAI Chat Completions request, as clients send it. Unknown top-level fields are kept as passthrough. */
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
@@ -101,7 +101,7 @@ export interface ParsedChat {
   request: ChatRequest;
   stream: boolean;
   includeUsage: boolean;
-  /** Collections to retrieve from (`flambeau.knowledge`, or a `rag:COLLECTIONS/MODEL` model name). */
+  /** Collections to retrieve from (`flambeau.knowledge`; the gateway adds those of a `rag:` model name). */
   knowledge: string[];
 }
 
@@ -151,13 +151,8 @@ export function parseChatBody(raw: unknown): ParsedChat {
   const passthrough: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!(key in known)) passthrough[key] = value;
   if (Object.keys(passthrough).length > 0) request.passthrough = passthrough;
+  // `rag:COLLECTIONS/MODEL` names are read by the gateway, for every inbound protocol.
   const knowledge = [...(body.flambeau?.knowledge ?? [])];
-  if (request.model.startsWith('rag:')) {
-    const rag = parseRagModelName(request.model);
-    if (rag === null) throw new FlambeauError('model_not_found', `The model \`${request.model}\` is not of the form rag:COLLECTION[+COLLECTION]/MODEL.`, { param: 'model' });
-    request.model = rag.model;
-    for (const name of rag.collections) if (!knowledge.includes(name)) knowledge.push(name);
-  }
   return { request, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true, knowledge };
 }
 

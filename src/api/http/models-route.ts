@@ -1,46 +1,34 @@
 import type { ServerResponse } from 'node:http';
-import type { CatalogEntry, ModelCatalog } from '../../models/model-catalog.js';
-import type { RequestContext } from './request-context.js';
-import { allowsModel, checkScope } from '../../auth/scope.js';
+import { getModel, listModels, type GatewayDeps, type GatewayRequest, type ModelView } from '../../gateway/index.js';
 import { sendJson } from './send.js';
 
-function modelObject(entry: CatalogEntry, created: number): Record<string, unknown> {
-  const status = entry.status();
+/** A model object on the wire; `auto` and exposed route names are models the router resolves. */
+function modelObject(view: ModelView, created: number): Record<string, unknown> {
+  if (view.kind === 'route') return { id: view.name, object: 'model', created, owned_by: 'flambeau', flambeau: { routed: true } };
   return {
-    id: entry.name,
+    id: view.name,
     object: 'model',
     created,
-    owned_by: entry.provider.id,
+    owned_by: view.provider,
     flambeau: {
-      provider: entry.provider.id,
-      provider_type: entry.provider.type,
-      upstream_model: entry.chat.model,
-      locality: entry.locality,
-      embeddings: entry.embedding !== undefined,
-      ...(status.loaded === undefined ? {} : { loaded: status.loaded }),
-      ...(status.threads === undefined ? {} : { threads: status.threads }),
+      provider: view.provider,
+      provider_type: view.providerType,
+      upstream_model: view.upstreamModel,
+      locality: view.locality,
+      embeddings: view.embeddings,
+      ...(view.loaded === undefined ? {} : { loaded: view.loaded }),
+      ...(view.threads === undefined ? {} : { threads: view.threads }),
     },
   };
 }
 
-/** `auto` and exposed route names: models a client may send that the router resolves. */
-function routeObject(name: string, created: number): Record<string, unknown> {
-  return { id: name, object: 'model', created, owned_by: 'flambeau', flambeau: { routed: true } };
+/** GET /v1/models: the models the caller's key may use (a scoped key sees only its own). */
+export function handleListModels(res: ServerResponse, request: GatewayRequest, deps: GatewayDeps): void {
+  const created = Math.floor(deps.startedAt / 1000);
+  sendJson(res, 200, { object: 'list', data: listModels(request, deps).map((view) => modelObject(view, created)) }, { 'x-request-id': request.outcome.requestId });
 }
 
-/** Lists the models the caller's key may use (a scoped key sees only its own). */
-export function handleListModels(res: ServerResponse, ctx: RequestContext, catalog: ModelCatalog, virtualModels: readonly string[], startedAt: number): void {
-  const created = Math.floor(startedAt / 1000);
-  const visible = (name: string) => ctx.principal === null || allowsModel(ctx.principal, name);
-  const data = [
-    ...catalog.list().filter((e) => visible(e.name)).map((e) => modelObject(e, created)),
-    ...virtualModels.filter(visible).map((name) => routeObject(name, created)),
-  ];
-  sendJson(res, 200, { object: 'list', data }, { 'x-request-id': ctx.id });
-}
-
-export function handleGetModel(res: ServerResponse, ctx: RequestContext, catalog: ModelCatalog, virtualModels: readonly string[], name: string, startedAt: number): void {
-  if (ctx.principal !== null) checkScope(ctx.principal, { endpoint: 'models', model: name });
-  const created = Math.floor(startedAt / 1000);
-  sendJson(res, 200, virtualModels.includes(name) ? routeObject(name, created) : modelObject(catalog.get(name), created), { 'x-request-id': ctx.id });
+/** GET /v1/models/{model}. */
+export function handleGetModel(res: ServerResponse, request: GatewayRequest, deps: GatewayDeps, name: string): void {
+  sendJson(res, 200, modelObject(getModel(request, name, deps), Math.floor(deps.startedAt / 1000)), { 'x-request-id': request.outcome.requestId });
 }

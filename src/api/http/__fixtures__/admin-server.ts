@@ -1,5 +1,5 @@
-// A real HTTP server with only the admin routes, on a temp SQLite file: for the admin API's and
-// the CLI commands' tests, until the lead wires handleAdmin into app.ts.
+// A real HTTP server on a temp SQLite file, for the admin API's and the CLI commands' tests: the
+// gateway's own request handler, with only the admin routes' dependencies (no /v1 call is made).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,11 +10,11 @@ import { createRequestRecorder, type RequestRecorder } from '../../../audit/requ
 import { createBudgetLedger, type BudgetLedger } from '../../../auth/budget-ledger.js';
 import { createKeyStore, type KeyStore } from '../../../auth/key-store.js';
 import { createTeamStore } from '../../../auth/team-store.js';
-import { asFlambeauError } from '../../../errors/index.js';
+import type { GatewayDeps } from '../../../gateway/index.js';
+import { silentLogger } from '../../../log/logger.js';
 import { openStore, type Store } from '../../../store/store.js';
 import { createUsageLog, type UsageLog } from '../../../usage/usage-log.js';
-import { handleAdmin } from '../admin-routes.js';
-import { sendError } from '../send.js';
+import { createRequestHandler } from '../app.js';
 
 export const ADMIN_TEST_MASTER_KEY = 'flm-admin-test-master-key-0123456789';
 
@@ -39,10 +39,16 @@ export async function startAdminTestServer(): Promise<AdminTestServer> {
   const usage = createUsageLog(store.db);
   const audit = createAuditLog({ db: store.db });
   const recorder = createRequestRecorder({ usage, audit, ledger });
-  let n = 0;
-  const server = createServer((req, res) => {
-    handleAdmin(req, res, { id: `req_admin_${++n}` }, { keys, teams, ledger, usage, audit, bodyLimitBytes: 1 << 20 }).catch((thrown) => sendError(res, asFlambeauError(thrown)));
-  });
+  const server = createServer(
+    createRequestHandler({
+      // The admin routes use only `admin`; a /v1 call here would be a mistake in the test.
+      gateway: undefined as unknown as GatewayDeps,
+      admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: 1 << 20 },
+      bodyLimitBytes: 1 << 20,
+      isReady: () => true,
+      logger: silentLogger,
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,15 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asFlambeauError, FlambeauError } from '../errors/index.js';
-import { policyDeniedError, type DeniedVerdict, type PrivacyAction } from '../privacy/index.js';
-import { backoffMs, classifyFailure, isUpstreamFault } from '../router/retry-policy.js';
-import type { ChatDeps, ChatObserver, PreparedTarget, RoutedChat } from './chat.js';
-import { prepareTarget } from './chat.js';
+import { asFlambeauError, FlambeauError } from '../../errors/index.js';
+import { policyDeniedError, type DeniedVerdict, type PrivacyAction } from '../../privacy/index.js';
+import { backoffMs, classifyFailure, isUpstreamFault } from '../../router/retry-policy.js';
+import type { GatewayDeps } from '../gateway-deps.js';
+import { setTarget, type GatewayRequest } from '../request.js';
+import { prepareTarget, type PreparedTarget } from './prepare-target.js';
+import type { RoutedChat } from './route.js';
 
-export interface AttemptDeps {
-  /** Waits between retries; tests inject a recorder. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  random?: () => number;
-}
+export type AttemptDeps = Pick<GatewayDeps, 'catalog' | 'privacy' | 'router' | 'sleep' | 'random'>;
 
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal });
 
@@ -21,14 +19,14 @@ const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(m
  * lists what happened to each.
  */
 export async function attemptTargets<T>(
+  request: GatewayRequest,
   routed: RoutedChat,
   models: readonly string[],
-  deps: ChatDeps,
-  observe: ChatObserver,
+  deps: AttemptDeps,
   run: (plan: PreparedTarget, signal: AbortSignal) => Promise<T>,
   actionOverride?: PrivacyAction,
 ): Promise<T> {
-  const { signal } = routed.call;
+  const { signal } = routed;
   const breakers = deps.router.breakers;
   const settings = deps.router.settings;
   // The decision's own skips (air-gapped, breaker open) are part of the story when trying its candidates.
@@ -45,7 +43,8 @@ export async function attemptTargets<T>(
       continue;
     }
     const provider = plan.entry.provider.id;
-    observe.target?.(plan.target, plan.action);
+    setTarget(request, plan.target);
+    if (request.outcome.privacy !== null) request.outcome.privacy.action = plan.action;
     for (let attempt = 0; ; attempt++) {
       if (!breakers.tryAcquire(provider)) {
         reasons.push({ model, reason: `provider ${provider} is failing (circuit breaker open)` });

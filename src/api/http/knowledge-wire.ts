@@ -1,0 +1,63 @@
+import { messageIndex, type Citation, type KnowledgeReport, type SearchHit } from '../../gateway/index.js';
+
+/** Our `flambeau` extension of an answer that used private knowledge: citations and what was retrieved. */
+export function knowledgeExtension(report: KnowledgeReport | null): Record<string, unknown> | undefined {
+  if (report === null) return undefined;
+  return {
+    citations: report.citations.map(citationJson),
+    knowledge: {
+      collections: report.collections,
+      query: report.query,
+      used_tokens: report.usedTokens,
+      dropped_tokens: report.droppedTokens,
+      dropped_chunks: report.droppedChunks,
+      degraded: report.degraded,
+      skipped: report.skipped,
+    },
+  };
+}
+
+/** A citation on the wire: `n` is the number of its `<<<DOCUMENT [n]` block in the prompt; times as ISO strings, as /v1/knowledge/search gives them. */
+function citationJson(c: Citation): Record<string, unknown> {
+  return {
+    n: c.n,
+    chunk_id: c.chunkId,
+    collection: c.collection,
+    path: c.path,
+    page: c.page,
+    heading: c.heading,
+    start: c.start,
+    end: c.end,
+    mtime: new Date(c.mtime).toISOString(),
+    date: new Date(c.date).toISOString(),
+    ...(c.message === null ? {} : { message: c.message }),
+    ...(c.sender === null ? {} : { sender: c.sender }),
+    ...(c.subject === null ? {} : { subject: c.subject }),
+    score: c.score,
+  };
+}
+
+/** One search hit on the wire (snake_case like the OpenAI API; dates as ISO strings). */
+export function wireHit(hit: SearchHit): Record<string, unknown> {
+  const c = hit.chunk;
+  return {
+    object: 'knowledge.chunk',
+    id: c.id,
+    collection: c.collection,
+    text: c.text,
+    score: hit.score,
+    scores: { bm25_rank: hit.bm25Rank, vector_rank: hit.vectorRank, bm25: hit.bm25, cosine_distance: hit.distance },
+    citation: {
+      path: c.path,
+      page: c.page,
+      heading: c.heading,
+      start: c.start,
+      end: c.end,
+      mtime: new Date(c.mtime).toISOString(),
+      date: new Date(c.docDate).toISOString(),
+      sender: c.sender,
+      subject: c.subject,
+      message: messageIndex(c),
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// What inbound protocols (api/) may use: the spine's entry points, the request record's helpers,
+// and the domain types their wire forms are written from. api/ imports nothing else of the domains.
+export type { Endpoint } from '../auth/principal.js';
+export { INJECTION_SOURCES, type InjectionSource } from '../injection/index.js';
+export { isCollectionName, messageIndex, type Citation, type SearchDegradation, type SearchHit, type SearchMode } from '../knowledge/index.js';
+export type { ScanReport } from '../privacy/scan-report.js';
+export { authenticate } from './authenticate.js';
+export { explainRoute, type CandidateExplanation, type RouteExplanation } from './explain-route.js';
+export type { GatewayDeps } from './gateway-deps.js';
+export { getModel, listModels, type ModelView } from './list-models.js';
+export { matchRequest, openRequest, responseHeaders, type ChatTarget, type GatewayRequest } from './request.js';
+export { scanInjection, scanPrivacy } from './scan-text.js';
+export { searchKnowledge, type KnowledgeSearchCall } from './search-knowledge.js';
+export { startChat, type ChatAnswer, type ChatCall } from './start-chat.js';
+export { startEmbed, type EmbedCall } from './start-embed.js';
+export type { KnowledgeReport } from './stages/retrieve.js';
+export { settleClosed } from './stages/settle.js';

@@ -1,0 +1,68 @@
+import { labelOf } from '../../audit/name-label.js';
+import { costOverHold, requestRecordOf, storedForm } from '../../audit/request-outcome.js';
+import type { GatewayDeps } from '../gateway-deps.js';
+import type { GatewayRequest } from '../request.js';
+import { actualCost } from './hold.js';
+
+export type SettleDeps = Pick<GatewayDeps, 'recorder' | 'ledger' | 'limiter' | 'logger' | 'catalog' | 'router' | 'requestLog'>;
+
+/**
+ * Stage 8: prices the answer and records the request before its last byte, so that an
+ * acknowledged request is on disk. Throws `store_unavailable` (503): then do not acknowledge.
+ */
+export function settle(request: GatewayRequest, deps: SettleDeps): void {
+  const { outcome } = request;
+  if (request.target !== null && outcome.usage !== null) outcome.costUsd = actualCost(deps.catalog, request.target.name, outcome.usage);
+  record(request, deps);
+}
+
+/**
+ * Records a request that ends without `settle`: refused, failed, or closed by the client (the
+ * HTTP edge calls it when the response closes). `status` is what was sent (499: nothing was).
+ */
+export function settleClosed(request: GatewayRequest, closed: { status: number; finished: boolean }, deps: SettleDeps): void {
+  const { outcome } = request;
+  if (outcome.status === 0) outcome.status = closed.status;
+  if (!closed.finished && outcome.errorCode === null) outcome.errorCode = 'client_closed';
+  record(request, deps);
+}
+
+/**
+ * Writes the usage row, audit record and (for logged endpoints) request log row in one
+ * transaction, settling or releasing the budget hold; then gives the rate limiter the real
+ * token count. Once per request.
+ */
+function record(request: GatewayRequest, deps: SettleDeps): void {
+  if (request.recorded) return;
+  request.recorded = true;
+  const { outcome, reservation } = request;
+  outcome.latencyMs = performance.now() - request.t0;
+  outcome.modelKnown = outcome.model !== null && isServedModel(outcome.model, deps);
+  const success = outcome.status >= 200 && outcome.status < 300 && outcome.errorCode === null;
+  if (reservation !== null && !success && outcome.usage === null) deps.ledger.release(reservation);
+  const settled = reservation !== null && (success || outcome.usage !== null) ? { reservation } : undefined;
+  if (costOverHold(outcome)) {
+    deps.logger.warn('accounting anomaly: a request cost more than its budget hold', {
+      requestId: outcome.requestId,
+      keyId: outcome.principal?.keyId ?? null,
+      team: outcome.principal?.team?.id ?? null,
+      heldUsd: outcome.heldUsd,
+      actualUsd: outcome.costUsd,
+    });
+  }
+  if (deps.recorder !== null) deps.recorder.recordRequestOutcome(outcome, settled);
+  else {
+    // Audit off: no trail to keep in step with, so the request log stays batched (best-effort).
+    if (settled !== undefined) deps.ledger.settle(settled.reservation, outcome.costUsd);
+    if (outcome.log !== undefined) deps.requestLog.append(requestRecordOf(storedForm(outcome, (value) => labelOf(value, null)), outcome.log));
+  }
+  if (request.grant !== null && outcome.usage !== null) {
+    const tokens = (outcome.usage.inputTokens ?? 0) + (outcome.usage.outputTokens ?? 0);
+    void deps.limiter.record(request.grant, tokens).catch(() => undefined);
+  }
+}
+
+/** A name the gateway serves: a catalog entry or a route (`auto`, exposed routes). */
+function isServedModel(name: string, deps: Pick<GatewayDeps, 'catalog' | 'router'>): boolean {
+  return deps.router.virtualModels.includes(name) || deps.catalog.list().some((entry) => entry.name === name);
+}
