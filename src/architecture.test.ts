@@ -112,7 +112,13 @@ function importLines(text: string): ImportLine[] {
   for (const m of text.matchAll(BARE)) found.push({ specifier: m[2] as string, typeOnly: false, form: 'bare' });
   for (const line of text.split('\n')) {
     if (isComment(line)) continue; // a comment that shows an example import
-    for (const m of line.matchAll(DYNAMIC)) found.push({ specifier: m[2] as string, typeOnly: /typeof\s*$/.test(line.slice(0, m.index)), form: 'dynamic' });
+    for (const m of line.matchAll(DYNAMIC)) {
+      // `typeof import('./x.js')` and `import('./x.js').Name` are types; `.then` and `await` are not.
+      const before = line.slice(0, m.index);
+      const after = line.slice(m.index + m[0].length);
+      const typeOnly = /typeof\s*$/.test(before) || (/^\.(?!then\b|catch\b|finally\b)[\w$]/.test(after) && !/await\s*$/.test(before));
+      found.push({ specifier: m[2] as string, typeOnly, form: 'dynamic' });
+    }
   }
   return found.filter((i) => i.specifier.startsWith('.'));
 }
@@ -239,11 +245,13 @@ describe('architecture', () => {
       "import './l.js';",
       "const m = await import('./m.js');",
       "type N = typeof import('./n.js');",
+      "type O = import('./o.js').O;",
+      "import('./p.js').then((p) => p.run());",
       "import { z } from 'zod';",
-      "// import { o } from './o.js';",
-      " * import('./p.js')",
+      "// import { q } from './q.js';",
+      " * import('./r.js')",
       'export interface Q { a: number }',
-      "const r = `import(${x})`;",
+      "const s = `import(${x})`;",
     ].join('\n');
     assert.deepEqual(importLines(text), [
       { specifier: './a.js', typeOnly: false, form: 'from' },
@@ -259,6 +267,8 @@ describe('architecture', () => {
       { specifier: './l.js', typeOnly: false, form: 'bare' },
       { specifier: './m.js', typeOnly: false, form: 'dynamic' },
       { specifier: './n.js', typeOnly: true, form: 'dynamic' },
+      { specifier: './o.js', typeOnly: true, form: 'dynamic' },
+      { specifier: './p.js', typeOnly: false, form: 'dynamic' },
     ]);
   });
 
