@@ -5,7 +5,7 @@ import { hashToken, keyIdOf, sameHash } from './key-token.js';
 import { MASTER_PRINCIPAL, type KeyPrincipal } from './principal.js';
 import { budgetFromRow } from './budget-columns.js';
 import { guardStore } from './store-guard.js';
-import type { KeyRow } from './key-store.js';
+import type { KeyRow } from './key-row.js';
 
 export interface KeyAuthenticator {
   authenticate(authorization: string | undefined): KeyPrincipal;

@@ -2,6 +2,7 @@ import { FlambeauError } from '../errors/index.js';
 import type { Db } from '../store/store.js';
 import { budgetFromRow, budgetToRow } from './budget-columns.js';
 import { createKeyAuthenticator, type KeyAuthenticator } from './key-authenticator.js';
+import type { KeyRow } from './key-row.js';
 import { newKeyToken } from './key-token.js';
 import { ALL_SCOPES, ENDPOINTS, type Budget, type KeyPrincipal, type Limits, type Scopes } from './principal.js';
 import { guardStore } from './store-guard.js';
@@ -68,24 +69,6 @@ export interface KeyStoreOptions {
 }
 
 export const DEFAULT_KEY_CACHE_TTL_MS = 10_000;
-
-export interface KeyRow {
-  id: string;
-  name: string;
-  team: string | null;
-  secret_hash: string;
-  models: string;
-  endpoints: string;
-  collections: string;
-  budget_nusd: number | null;
-  budget_period: string | null;
-  rpm: number | null;
-  tpm: number | null;
-  expires_at: number | null;
-  revoked_at: number | null;
-  created_at: number;
-  last_used_at: number | null;
-}
 
 export function keyFromRow(row: KeyRow): KeyRecord {
   return {

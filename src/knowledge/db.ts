@@ -4,20 +4,8 @@ import { FlambeauError } from '../errors/index.js';
 import type { Db } from '../store/store.js';
 import { BinaryVectorIndex, cosineDistance, floats } from './binary-vector-index.js';
 import type { DocumentChunk } from './chunk-document.js';
+import type { SearchFilters } from './search-filters.js';
 import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
-
-/** Narrows a search; every field is optional but `collections`. */
-export interface SearchFilters {
-  collections: readonly string[];
-  /** Absolute path prefix (a folder or a file). */
-  pathPrefix?: string;
-  /** Unix ms, inclusive: the message's date, else the file's mtime. */
-  since?: number;
-  /** Unix ms, exclusive. */
-  until?: number;
-  /** Substring of the sender (case-insensitive for ASCII). */
-  sender?: string;
-}
 
 export interface StoredChunk {
   id: number;

@@ -1,5 +1,6 @@
 import { FlambeauError } from '../errors/index.js';
-import type { KnowledgeDb, SearchFilters, StoredChunk } from './db.js';
+import type { KnowledgeDb, StoredChunk } from './db.js';
+import type { SearchFilters } from './search-filters.js';
 import type { Embedder } from './embedder.js';
 import { textHits } from './text-hits.js';
 

@@ -1,7 +1,8 @@
 export { createKnowledge } from './knowledge.js';
 export type { Knowledge, Retrieval, RetrievalSkip } from './knowledge.js';
 export { KnowledgeDb, loadVectorExtension } from './db.js';
-export type { CollectionInfo, SearchFilters, StoredChunk, VectorSpace } from './db.js';
+export type { CollectionInfo, StoredChunk, VectorSpace } from './db.js';
+export type { SearchFilters } from './search-filters.js';
 export { embedderOf, embeddingText } from './embedder.js';
 export type { Embedder } from './embedder.js';
 export { ingest } from './ingest.js';

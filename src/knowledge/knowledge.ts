@@ -1,7 +1,8 @@
 import type { ChatMessage } from '../providers/spec.js';
 import type { Db } from '../store/store.js';
 import { FlambeauError } from '../errors/index.js';
-import { KnowledgeDb, type CollectionInfo, type SearchFilters } from './db.js';
+import { KnowledgeDb, type CollectionInfo } from './db.js';
+import type { SearchFilters } from './search-filters.js';
 import type { Embedder } from './embedder.js';
 import { searchKnowledge, type SearchDegradation, type SearchHit, type SearchMode, type SearchResult } from './hybrid-search.js';
 import { ingest, type IngestOptions, type IngestReport } from './ingest.js';

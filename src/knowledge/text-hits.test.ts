@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MIGRATIONS } from '../store/migrations.js';
 import { openStore, type Store } from '../store/store.js';
-import { KnowledgeDb, type SearchFilters } from './db.js';
+import { KnowledgeDb } from './db.js';
+import type { SearchFilters } from './search-filters.js';
 import { matchOf, queryWords, textHits } from './text-hits.js';
 import { rng } from './__fixtures__/seeded-random.js';
 

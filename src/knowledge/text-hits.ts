@@ -1,4 +1,5 @@
-import { INDEX_FOLDS, type KnowledgeDb, type SearchFilters } from './db.js';
+import { INDEX_FOLDS, type KnowledgeDb } from './db.js';
+import type { SearchFilters } from './search-filters.js';
 
 /** A query word with the number of chunks that contain it. */
 interface Term { word: string; documents: number }

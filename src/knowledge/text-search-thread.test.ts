@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openStore, type Store } from '../store/store.js';
 import { hashingEmbedder } from './__fixtures__/hashing-embedder.js';
-import { KnowledgeDb, type SearchFilters } from './db.js';
+import { KnowledgeDb } from './db.js';
+import type { SearchFilters } from './search-filters.js';
 import { searchKnowledge } from './hybrid-search.js';
 import { textHits } from './text-hits.js';
 

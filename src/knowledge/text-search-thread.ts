@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/store.js';
-import type { SearchFilters } from './db.js';
+import type { SearchFilters } from './search-filters.js';
 
 export type TextHit = { id: number; score: number };
 
