@@ -7,6 +7,7 @@ import { configFileSchema, type ConfigFile, type ModelFile, type ProviderFile } 
 import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from './gateway-config.js';
 import { resolveSecretRef, Secret } from './secret.js';
 import { SETTINGS } from './settings.js';
+import { defaultHome, homePaths } from './home-layout.js';
 import { injectionConfigSchema } from '../injection/injection-config.js';
 import { privacyConfigSchema } from '../privacy/privacy-config.js';
 import { compileRoutes } from '../router/compile-routes.js';
@@ -32,7 +33,7 @@ const fail = (message: string, param?: string): FlambeauError => new FlambeauErr
 export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
   const env = inputs.env ?? process.env;
   const cwd = inputs.cwd ?? process.cwd();
-  const home = expandHome(inputs.home ?? env.FLAMBEAU_HOME ?? join(homedir(), '.flambeau'), cwd);
+  const home = expandHome(inputs.home ?? env.FLAMBEAU_HOME ?? defaultHome(), cwd);
   const configPath = findConfigFile(inputs.configPath ?? env.FLAMBEAU_CONFIG, cwd);
   const file = configPath === null ? {} : readConfigFile(configPath);
   const baseDir = configPath === null ? cwd : dirname(configPath);
@@ -234,7 +235,7 @@ function toModelConfig(m: ModelFile, index: number, providers: ProviderConfig[],
 /** Every HOME/models/*.gguf and each --model file becomes a local model named after its file stem. */
 function addImplicitLocalModels(models: ModelConfig[], providers: ProviderConfig[], home: string, flagPaths: string[], warnings: string[]): void {
   const found: { path: string; origin: 'home' | 'flag' }[] = [];
-  const modelsDir = join(home, 'models');
+  const modelsDir = homePaths(home).models;
   if (existsSync(modelsDir)) {
     for (const name of readdirSync(modelsDir).sort()) {
       const path = join(modelsDir, name);

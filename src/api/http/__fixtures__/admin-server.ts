@@ -13,6 +13,7 @@ import { createTeamStore } from '../../../auth/team-store.js';
 import { asFlambeauError } from '../../../errors/index.js';
 import { openStore, type Store } from '../../../store/store.js';
 import { createUsageLog, type UsageLog } from '../../../usage/usage-log.js';
+import { homePaths } from '../../../config/home-layout.js';
 import { handleAdmin } from '../admin-routes.js';
 import { sendError } from '../send.js';
 
@@ -32,7 +33,7 @@ export interface AdminTestServer {
 
 export async function startAdminTestServer(): Promise<AdminTestServer> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-admin-'));
-  const store = openStore(join(home, 'flambeau.db'));
+  const store = openStore(homePaths(home).db);
   const teams = createTeamStore(store.db);
   const keys = createKeyStore({ db: store.db, teams, masterKey: { reveal: () => ADMIN_TEST_MASTER_KEY } });
   const ledger = createBudgetLedger({ db: store.db });
