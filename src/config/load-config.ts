@@ -8,11 +8,10 @@ import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from '
 import { resolveSecretRef, Secret } from './secret.js';
 import { SETTINGS } from './settings.js';
 import { defaultHome, homePaths } from './home-layout.js';
-import { injectionConfigSchema } from '../injection/injection-config.js';
-import { privacyConfigSchema } from '../privacy/privacy-config.js';
-import { compileRoutes } from '../router/compile-routes.js';
-import { routingFileSchema } from '../router/route-config.js';
-import { toDeployment } from '../models/licence/deployment-config.js';
+import { toDeployment } from './sections/deployment-section.js';
+import { injectionConfigSchema } from './sections/injection-section.js';
+import { privacyConfigSchema } from './sections/privacy-section.js';
+import { routingFileSchema } from './sections/routing-section.js';
 
 export interface ConfigInputs {
   /** `--config`; when absent, FLAMBEAU_CONFIG, then ./flambeau.yaml if it exists. */
@@ -29,7 +28,11 @@ export interface ConfigInputs {
 
 const fail = (message: string, param?: string): FlambeauError => new FlambeauError('config_invalid', message, { param: param ?? null });
 
-/** Loads, validates and freezes the configuration: defaults < file < env < flags. Throws `config_invalid` naming key and source. */
+/**
+ * Loads, validates and freezes the configuration: defaults < file < env < flags. Throws
+ * `config_invalid` naming key and source. `routes:` is kept as written: the router checks its rules
+ * (router/check-route-rules.ts), which `serve` and `config check` call right after this.
+ */
 export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
   const env = inputs.env ?? process.env;
   const cwd = inputs.cwd ?? process.cwd();
@@ -89,9 +92,6 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     if (names.has(model.name)) throw fail(`models: name "${model.name}" is declared twice.`, 'models');
     names.add(model.name);
   }
-
-  // Rules are checked here so that `config check` reports them; thresholds need the scorer, at start.
-  compileRoutes(file.routes, names, () => 0.5);
 
   return Object.freeze({
     configPath,
