@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOCALITIES } from './provider-types.js';
+import { LOCALITIES, PROVIDER_TYPES } from './provider-types.js';
 import { deploymentFileSchema } from './sections/deployment-section.js';
 import { injectionConfigSchema } from './sections/injection-section.js';
 import { privacyConfigSchema } from './sections/privacy-section.js';
@@ -12,7 +12,7 @@ const locality = z.enum(LOCALITIES);
 
 export const providerFileSchema = z.strictObject({
   id,
-  type: z.enum(['openai-compatible', 'anthropic', 'llamacpp']),
+  type: z.enum(PROVIDER_TYPES),
   base_url: z.url().optional(),
   api_key: z.string().min(1).optional(),
   locality: locality.optional(),

@@ -1,5 +1,5 @@
 import type { Secret } from './secret.js';
-import type { Locality } from './provider-types.js';
+import type { Locality, ProviderType } from './provider-types.js';
 import type { Deployment } from './sections/deployment-section.js';
 import type { InjectionConfig } from './sections/injection-section.js';
 import type { PrivacyConfig } from './sections/privacy-section.js';
@@ -41,7 +41,7 @@ export interface UpstreamTimeouts {
 
 export interface ProviderConfig {
   id: string;
-  type: 'openai-compatible' | 'anthropic' | 'llamacpp';
+  type: ProviderType;
   locality: Locality;
   baseUrl?: string;
   apiKey?: Secret;
