@@ -8,6 +8,7 @@ import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from '
 import { resolveSecretRef, Secret } from './secret.js';
 import { SETTINGS } from './settings.js';
 import { defaultHome, homePaths } from './home-layout.js';
+import { useLocalProvider } from './local-provider.js';
 import { toDeployment } from './sections/deployment-section.js';
 import { injectionConfigSchema } from './sections/injection-section.js';
 import { privacyConfigSchema } from './sections/privacy-section.js';
@@ -247,12 +248,7 @@ function addImplicitLocalModels(models: ModelConfig[], providers: ProviderConfig
     found.push({ path, origin: 'flag' });
   }
   if (found.length === 0) return;
-  let local = providers.find((p) => p.type === 'llamacpp');
-  if (local === undefined) {
-    local = { id: 'local', type: 'llamacpp', locality: 'device', headers: {}, timeouts: {}, origin: 'implicit' };
-    if (providers.some((p) => p.id === 'local')) throw fail('an implicit llamacpp provider "local" is needed for model files, but the id is taken.');
-    providers.push(local);
-  }
+  const local = useLocalProvider(providers);
   for (const { path, origin } of found) {
     const stem = basename(path, extname(path));
     if (models.some((m) => m.name === stem || m.path === path)) {
