@@ -6,7 +6,7 @@ import { FlambeauError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile, type ModelFile, type ProviderFile } from './config-file-schema.js';
 import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from './gateway-config.js';
 import { resolveSecretRef, Secret } from './secret.js';
-import { SETTINGS } from './settings.js';
+import { LOCATIONS, SETTINGS } from './settings.js';
 import { defaultHome, homePaths } from './home-layout.js';
 import { useLocalProvider } from './local-provider.js';
 import { toDeployment } from './sections/deployment-section.js';
@@ -37,43 +37,13 @@ const fail = (message: string, param?: string): FlambeauError => new FlambeauErr
 export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
   const env = inputs.env ?? process.env;
   const cwd = inputs.cwd ?? process.cwd();
-  const home = expandHome(inputs.home ?? env.FLAMBEAU_HOME ?? defaultHome(), cwd);
-  const configPath = findConfigFile(inputs.configPath ?? env.FLAMBEAU_CONFIG, cwd);
-  const file = configPath === null ? {} : readConfigFile(configPath);
+  const home = expandHome(inputs.home ?? env[LOCATIONS.home.env] ?? defaultHome(), cwd);
+  const configPath = findConfigFile(inputs.configPath ?? env[LOCATIONS.config.env], cwd);
+  const { raw, file } = configPath === null ? { raw: {}, file: {} } : readConfigFile(configPath);
   const baseDir = configPath === null ? cwd : dirname(configPath);
   const warnings: string[] = [];
 
-  const explain: GatewayConfig['explain'] = [];
-  const values = new Map<string, unknown>();
-  let masterKey: Secret | null = null;
-  for (const spec of SETTINGS) {
-    let value: unknown = spec.default;
-    let source: SettingSource = 'default';
-    const fromFile = lookup(file, spec.key);
-    if (fromFile !== undefined) {
-      value = fromFile;
-      source = 'file';
-    }
-    const fromEnv = spec.env === undefined ? undefined : env[spec.env];
-    if (fromEnv !== undefined && fromEnv !== '') {
-      value = parseOrFail(spec.parse, fromEnv, `${spec.key} (from ${spec.env})`);
-      source = 'env';
-    }
-    const fromFlag = spec.flag === undefined ? undefined : inputs.flags?.[spec.flag];
-    if (fromFlag !== undefined) {
-      value = parseOrFail(spec.parse, fromFlag, `${spec.key} (from --${spec.flag})`);
-      source = 'flag';
-    }
-    if (spec.secret === true && typeof value === 'string') {
-      // In the file a secret is a reference; in the environment it is the value itself.
-      const resolved = source === 'file' ? resolveSecretRef(value, env, baseDir, spec.key) : { secret: new Secret(value), source: 'env' as const };
-      if (source === 'file' && resolved.source === 'inline') warnings.push(`${spec.key} is written inline in the config file; prefer env:NAME or file:PATH.`);
-      masterKey = resolved.secret;
-      value = masterKey;
-    }
-    values.set(spec.key, value);
-    explain.push({ key: spec.key, value, source, secret: spec.secret === true, doc: spec.doc });
-  }
+  const { values, explain } = resolveSettings({ raw, file, env, flags: inputs.flags ?? {}, baseDir, warnings });
 
   const headersTimeoutMs = values.get('server.headers_timeout_ms') as number;
   const requestTimeoutMs = values.get('server.request_timeout_ms') as number;
@@ -106,7 +76,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
       keepAliveTimeoutMs: values.get('server.keep_alive_timeout_ms') as number,
       maxConnections: values.get('server.max_connections') as number,
     },
-    auth: { masterKey },
+    auth: { masterKey: values.get('auth.master_key') as Secret | null },
     log: { level: values.get('log.level') as GatewayConfig['log']['level'], includeContent: values.get('log.include_content') as boolean },
     engine: {
       idleTimeoutMs: values.get('engine.idle_timeout_ms') as number,
@@ -116,16 +86,18 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     },
     providers,
     models,
+    // The policy sections' scalars (no env or flag: settings.ts) come from the file or, through
+    // their schemas, from the table's defaults.
     privacy: file.privacy ?? privacyConfigSchema.parse({}),
     injection: file.injection ?? injectionConfigSchema.parse({}),
     routes: file.routes ?? [],
     routing: file.routing ?? routingFileSchema.parse({}),
-    audit: { enabled: file.audit?.enabled ?? true, includeContent: file.audit?.include_content ?? false },
-    rateLimit: { redisUrl: file.rate_limit?.redis_url === undefined ? null : resolveSecretRef(file.rate_limit.redis_url, env, baseDir, 'rate_limit.redis_url').secret },
-    budget: { defaultMaxOutputTokens: file.budget?.default_max_output_tokens ?? 4096 },
+    audit: { enabled: values.get('audit.enabled') as boolean, includeContent: values.get('audit.include_content') as boolean },
+    rateLimit: { redisUrl: values.get('rate_limit.redis_url') as Secret | null },
+    budget: { defaultMaxOutputTokens: values.get('budget.default_max_output_tokens') as number },
     knowledge: {
-      embeddingModel: file.knowledge?.embedding_model ?? null,
-      contextTokens: file.knowledge?.context_tokens ?? 2000,
+      embeddingModel: values.get('knowledge.embedding_model') as string | null,
+      contextTokens: values.get('knowledge.context_tokens') as number,
       maxFileBytes: values.get('knowledge.max_file_bytes') as number,
       maxInflatedBytes: values.get('knowledge.max_inflated_bytes') as number,
       maxInflateRatio: values.get('knowledge.max_inflate_ratio') as number,
@@ -148,7 +120,8 @@ function findConfigFile(explicit: string | undefined, cwd: string): string | nul
   return existsSync(fallback) ? fallback : null;
 }
 
-function readConfigFile(path: string): ConfigFile {
+/** The file as written (to tell which keys it sets) and as checked (section defaults applied). */
+function readConfigFile(path: string): { raw: unknown; file: ConfigFile } {
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8'));
@@ -161,10 +134,53 @@ function readConfigFile(path: string): ConfigFile {
     const key = issue === undefined ? '' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     throw fail(`${path}: ${key || '(top level)'}: ${issue?.message ?? 'invalid'}.`, key);
   }
-  return parsed.data;
+  return { raw, file: parsed.data };
 }
 
-function lookup(file: ConfigFile, key: string): unknown {
+interface SettingsInputs {
+  raw: unknown;
+  file: ConfigFile;
+  env: NodeJS.ProcessEnv;
+  flags: Record<string, string | undefined>;
+  baseDir: string;
+  warnings: string[];
+}
+
+/** Every row of SETTINGS settled: default < file < env < flag, secrets resolved, with its source for `config check`. */
+function resolveSettings({ raw, file, env, flags, baseDir, warnings }: SettingsInputs): { values: Map<string, unknown>; explain: GatewayConfig['explain'] } {
+  const explain: GatewayConfig['explain'] = [];
+  const values = new Map<string, unknown>();
+  for (const spec of SETTINGS) {
+    let value: unknown = spec.default;
+    let source: SettingSource = 'default';
+    // Presence is read from the file as written: a section's schema fills in defaults.
+    if (lookup(raw, spec.key) !== undefined) {
+      value = lookup(file, spec.key);
+      source = 'file';
+    }
+    const fromEnv = spec.env === undefined ? undefined : env[spec.env];
+    if (spec.env !== undefined && fromEnv !== undefined && fromEnv !== '') {
+      value = parseOrFail(spec.parse, fromEnv, `${spec.key} (from ${spec.env})`);
+      source = 'env';
+    }
+    const fromFlag = spec.flag === undefined ? undefined : flags[spec.flag];
+    if (spec.flag !== undefined && fromFlag !== undefined) {
+      value = parseOrFail(spec.parse, fromFlag, `${spec.key} (from --${spec.flag})`);
+      source = 'flag';
+    }
+    if (spec.secret === true && typeof value === 'string') {
+      // In the file a secret is a reference; in the environment it is the value itself.
+      const resolved = source === 'file' ? resolveSecretRef(value, env, baseDir, spec.key) : { secret: new Secret(value), source: 'env' as const };
+      if (spec.warnIfInline === true && source === 'file' && resolved.source === 'inline') warnings.push(`${spec.key} is written inline in the config file; prefer env:NAME or file:PATH.`);
+      value = resolved.secret;
+    }
+    values.set(spec.key, value);
+    explain.push({ key: spec.key, value, source, secret: spec.secret === true, doc: spec.doc });
+  }
+  return { values, explain };
+}
+
+function lookup(file: unknown, key: string): unknown {
   let node: unknown = file;
   for (const part of key.split('.')) {
     if (node === null || typeof node !== 'object') return undefined;

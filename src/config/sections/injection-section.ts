@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { tableDefault } from '../settings.js';
+
+const USER = z.enum(['allow', 'flag', 'block']);
+const DOCUMENTS = z.enum(['allow', 'spotlight', 'drop', 'block']);
+const TOOLS = z.enum(['allow', 'spotlight', 'block']);
+const THRESHOLD = z.number().min(0).max(1);
 
 /**
  * The `injection:` section of flambeau.yaml: what happens to a text the detector flags, per source.
@@ -17,10 +23,10 @@ import { z } from 'zod';
  * - `block`: the request is refused with 403 `policy_denied`.
  */
 export const injectionConfigSchema = z.strictObject({
-  user: z.enum(['allow', 'flag', 'block']).default('flag'),
-  documents: z.enum(['allow', 'spotlight', 'drop', 'block']).default('spotlight'),
-  tools: z.enum(['allow', 'spotlight', 'block']).default('spotlight'),
-  threshold: z.number().min(0).max(1).default(0.5),
+  user: USER.default(tableDefault('injection.user', USER)),
+  documents: DOCUMENTS.default(tableDefault('injection.documents', DOCUMENTS)),
+  tools: TOOLS.default(tableDefault('injection.tools', TOOLS)),
+  threshold: THRESHOLD.default(tableDefault('injection.threshold', THRESHOLD)),
 });
 
 export type InjectionConfig = z.infer<typeof injectionConfigSchema>;

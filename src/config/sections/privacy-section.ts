@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tableDefault } from '../settings.js';
 import { catastrophicBacktracking } from './custom-regex-probe.js';
 
 /**
@@ -29,6 +30,8 @@ export type BuiltinPiiType = (typeof BUILTIN_PII_TYPES)[number];
 export const DEFAULT_PASSTHROUGH_FIELDS = ['logprobs', 'top_logprobs', 'logit_bias', 'reasoning_effort', 'service_tier', 'verbosity'] as const;
 
 const ACTION = z.enum(['pseudonymize', 'redact', 'block', 'allow']);
+const ON_DETECTOR_ERROR = z.enum(['block', 'allow']);
+const UNSCANNED_IMAGES = z.enum(['refuse', 'forward']);
 /** Custom type names become placeholders (`<CLIENT_1>`): upper-case, no brackets or spaces. */
 const TYPE_NAME = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'an upper-case name such as CLIENT or PROJECT_CODE');
 
@@ -78,16 +81,16 @@ const CUSTOM_WORDS = z.strictObject({
  */
 export const privacyConfigSchema = z.strictObject({
   detect: z.array(TYPE_NAME).default([...BUILTIN_PII_TYPES]),
-  cloud: ACTION.default('pseudonymize'),
-  lan: ACTION.default('allow'),
-  device: ACTION.default('allow'),
-  on_detector_error: z.enum(['block', 'allow']).default('block'),
+  cloud: ACTION.default(tableDefault('privacy.cloud', ACTION)),
+  lan: ACTION.default(tableDefault('privacy.lan', ACTION)),
+  device: ACTION.default(tableDefault('privacy.device', ACTION)),
+  on_detector_error: ON_DETECTOR_ERROR.default(tableDefault('privacy.on_detector_error', ON_DETECTOR_ERROR)),
   /** Names, addresses and phones found on weaker evidence too (`high`), or only on firmer evidence (`balanced`). See privacy/detectors/recall-level.ts. */
   recall: z.enum(['high', 'balanced']).optional(),
   custom: z.array(z.union([CUSTOM_REGEX, CUSTOM_WORDS])).default([]),
   passthrough_fields: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'an OpenAI request field name such as logprobs'))
     .default([...DEFAULT_PASSTHROUGH_FIELDS]),
-  unscanned_images: z.enum(['refuse', 'forward']).default('refuse'),
+  unscanned_images: UNSCANNED_IMAGES.default(tableDefault('privacy.unscanned_images', UNSCANNED_IMAGES)),
 }).superRefine((config, ctx) => {
   const known = new Set<string>([...BUILTIN_PII_TYPES, ...config.custom.map((c) => c.type)]);
   config.detect.forEach((type, i) => {
