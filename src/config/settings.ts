@@ -5,8 +5,9 @@ import type { z } from 'zod';
  * default and one line of doc. Every scalar default of the config lives here: loadConfig reads
  * the top-level ones from this table, and the section schemas (config/sections/) take theirs from
  * it with `tableDefault`. Load order: default < file < env < flag. Lists (providers, models,
- * privacy.custom...) come from the file only. README.md's "Configuration reference" table is
- * checked against this table by settings.test.ts.
+ * privacy.custom...) come from the file only. The reference for users is the table under
+ * "## Configuration reference" in README.md; config-reference.test.ts keeps it equal to this one
+ * (keys, environment variables, flags, defaults).
  *
  * Policy sections (privacy, injection, routing) take no environment variable or flag: a policy is
  * read in one reviewed file, and a variable that weakened it (say privacy.cloud=allow) would not
@@ -69,7 +70,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'knowledge.max_inflate_ratio', env: 'FLAMBEAU_KNOWLEDGE_MAX_INFLATE_RATIO', default: 100, doc: 'Ingest: most inflated bytes per byte of a DOCX (past the first MB); a zip bomb inflates hundreds of times.', parse: int },
   { key: 'knowledge.max_pdf_pages', env: 'FLAMBEAU_KNOWLEDGE_MAX_PDF_PAGES', default: 5000, doc: 'Ingest: a PDF with more pages is excluded.', parse: int },
   { key: 'knowledge.loader_memory_mb', env: 'FLAMBEAU_KNOWLEDGE_LOADER_MEMORY_MB', default: 1024, doc: 'Ingest: heap of the worker thread that converts DOCX and PDF; a file that needs more is excluded.', parse: int },
-  { key: 'knowledge.embedding_model', env: 'FLAMBEAU_KNOWLEDGE_EMBEDDING_MODEL', default: null, unsetMeans: 'the first device-local model', doc: 'The model that embeds chunks and queries (ingest and chat use the same).', parse: nonEmpty },
+  { key: 'knowledge.embedding_model', env: 'FLAMBEAU_KNOWLEDGE_EMBEDDING_MODEL', default: null, unsetMeans: 'the first device-local model that embeds', doc: 'The model that embeds chunks and queries (ingest and chat use the same).', parse: nonEmpty },
   { key: 'knowledge.context_tokens', env: 'FLAMBEAU_KNOWLEDGE_CONTEXT_TOKENS', default: 2000, doc: 'Tokens of retrieved text a chat request may carry.', parse: positiveInt },
   { key: 'audit.enabled', env: 'FLAMBEAU_AUDIT_ENABLED', default: true, doc: 'false writes no usage rows or audit records (budgets still apply).', parse: bool },
   { key: 'audit.include_content', env: 'FLAMBEAU_AUDIT_INCLUDE_CONTENT', default: false, doc: 'Opt in to prompt and answer text in audit records.', parse: bool },
@@ -81,10 +82,10 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'privacy.on_detector_error', default: 'block', doc: 'block or allow a request that needed a rewrite when a detector failed.' },
   { key: 'privacy.recall', default: null, unsetMeans: 'high when cloud is pseudonymize or redact, else balanced', doc: 'high: names, addresses and phones found on weaker evidence too; balanced: only on firmer evidence.' },
   { key: 'privacy.unscanned_images', default: 'refuse', doc: 'refuse or forward images the guard cannot read (binary data: URLs) where the action is not allow.' },
-  { key: 'injection.user', default: 'flag', doc: 'A flagged user message: allow, flag or block.' },
-  { key: 'injection.documents', default: 'spotlight', doc: 'Retrieved chunks: allow, spotlight, drop (a flagged one) or block.' },
-  { key: 'injection.tools', default: 'spotlight', doc: 'Tool results: allow, spotlight or block.' },
-  { key: 'injection.threshold', default: 0.5, doc: 'Score (0..1) from which a text is flagged.' },
+  { key: 'injection.user', default: 'flag', doc: 'A flagged user message: allow, flag or block (validated; per-request actions are not applied yet).' },
+  { key: 'injection.documents', default: 'spotlight', doc: 'Retrieved chunks: allow, spotlight, drop (a flagged one) or block (validated; not applied yet).' },
+  { key: 'injection.tools', default: 'spotlight', doc: 'Tool results: allow, spotlight or block (validated; not applied yet).' },
+  { key: 'injection.threshold', default: 0.5, doc: 'Score (0..1) from which the injection scan flags a text.' },
   { key: 'routing.allow_cloud', default: true, doc: 'false = air-gapped: cloud models are never called.' },
   { key: 'routing.retries', default: 1, doc: 'Retries of one target on 429, 5xx, reset or timeout, before its first byte (0..10).' },
   { key: 'routing.retry_base_delay_ms', default: 200, doc: 'Backoff before the first retry of a target; it doubles with each retry (with jitter).' },
@@ -100,9 +101,14 @@ export const SETTINGS: readonly SettingSpec[] = [
  * takes their environment variables from here; the README lists them under the table.
  */
 export const LOCATIONS = {
-  home: { name: 'home folder', env: 'FLAMBEAU_HOME', flag: 'home', shownDefault: '~/.flambeau' },
-  config: { name: 'config file', env: 'FLAMBEAU_CONFIG', flag: 'config', shownDefault: './flambeau.yaml if present' },
+  home: { name: 'home folder', env: 'FLAMBEAU_HOME', flag: 'home', shownDefault: '`~/.flambeau`' },
+  config: { name: 'config file', env: 'FLAMBEAU_CONFIG', flag: 'config', shownDefault: '`./flambeau.yaml` if present' },
 } as const;
+
+/** A setting's default as the README's table shows it: the value in backticks, or what unset means. */
+export function shownDefault(spec: SettingSpec): string {
+  return spec.default === null ? (spec.unsetMeans ?? '(unset)') : `\`${String(spec.default)}\``;
+}
 
 /** A setting's row; a key missing from the table is a programming error. */
 export function settingSpec(key: string): SettingSpec {
