@@ -14,37 +14,8 @@ const src = fileURLToPath(new URL('.', import.meta.url));
  * Known violations, each with the work that removes it. The checks fail on a violation missing
  * here AND on an entry here that no longer occurs, so this list can only shrink.
  */
-const CONFIG_LEAF = 'issue 12: config leaf';
-const PENDING: Readonly<Record<string, string>> = {
-  // Each section's schema and types move into config/; route compilation and the master key leave it.
-  'config is a leaf: config/client-settings.ts -> auth/master-key.ts': CONFIG_LEAF,
-  'config is a leaf: config/config-file-schema.ts -> injection/injection-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/config-file-schema.ts -> models/licence/deployment-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/config-file-schema.ts -> privacy/privacy-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/config-file-schema.ts -> router/route-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/gateway-config.ts -> injection/injection-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/gateway-config.ts -> models/licence/licence-policy.ts': CONFIG_LEAF,
-  'config is a leaf: config/gateway-config.ts -> privacy/privacy-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/gateway-config.ts -> providers/http/upstream-timeouts.ts': CONFIG_LEAF,
-  'config is a leaf: config/gateway-config.ts -> providers/spec.ts': CONFIG_LEAF,
-  'config is a leaf: config/gateway-config.ts -> router/route-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/load-config.ts -> injection/injection-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/load-config.ts -> models/licence/deployment-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/load-config.ts -> privacy/privacy-config.ts': CONFIG_LEAF,
-  'config is a leaf: config/load-config.ts -> router/compile-routes.ts': CONFIG_LEAF,
-  'config is a leaf: config/load-config.ts -> router/route-config.ts': CONFIG_LEAF,
-  // Every folder cycle today runs through an import out of config/: a leaf config/ ends them all.
-  'folder cycles: auth -> config -> auth': CONFIG_LEAF,
-  'folder cycles: auth -> providers -> config -> auth': CONFIG_LEAF,
-  'folder cycles: config -> injection -> router -> models -> config': CONFIG_LEAF,
-  'folder cycles: config -> models -> config': CONFIG_LEAF,
-  'folder cycles: config -> models -> providers -> config': CONFIG_LEAF,
-  'folder cycles: config -> privacy -> providers -> config': CONFIG_LEAF,
-  'folder cycles: config -> providers -> config': CONFIG_LEAF,
-  'folder cycles: config -> providers -> engine -> config': CONFIG_LEAF,
-  'folder cycles: config -> router -> models -> config': CONFIG_LEAF,
-  'folder cycles: config -> router -> providers -> config': CONFIG_LEAF,
-};
+// Empty since issue 12 landed: add an entry only with the work that will remove it.
+const PENDING: Readonly<Record<string, string>> = {};
 
 /** One import of a relative path, both ends relative to src/ with `.ts` names. */
 interface Edge {

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createRequestHandler } from './api/http/app.js';
 import { ensureMasterKey } from './auth/master-key.js';
 import type { GatewayConfig } from './config/gateway-config.js';
+import { homePaths } from './config/home-layout.js';
 import type { Secret } from './config/secret.js';
 import { createEngine } from './engine/child-engine.js';
 import type { Engine } from './engine/engine.js';
@@ -26,7 +27,7 @@ import { startHealthMonitor } from './router/health-monitor.js';
 import { createRouter, type ComplexityScorer, type Router } from './router/router.js';
 import { openStore, type Store } from './store/store.js';
 import { createAuditLog, createRequestRecorder, type AuditLog } from './audit/index.js';
-import { AUDIT_HEAD_FILE, ensureAuditKey } from './audit/audit-key.js';
+import { ensureAuditKey } from './audit/audit-key.js';
 import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
@@ -117,7 +118,7 @@ function createHttpServer(settings: GatewayConfig['server'], handler: (req: Inco
 /** The composition root: the only place that wires real parts together. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<GatewayHandle> {
   const logger = options.logger ?? createLogger(config.log.level);
-  const store = openStore(join(config.home, 'flambeau.db'));
+  const store = openStore(homePaths(config.home).db);
   const { key: masterKey, generated, path: masterKeyPath } = ensureMasterKey(config.auth.masterKey, config.home);
   let engine: Engine | undefined;
   const getEngine = (): Engine =>
@@ -159,7 +160,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const audit = createAuditLog({
       db: store.db,
       includeContent: config.audit.includeContent,
-      keyed: { key: auditKey, headPath: join(config.home, AUDIT_HEAD_FILE), onTamper: (reason) => logger.error('audit chain', { reason }) },
+      keyed: { key: auditKey, headPath: homePaths(config.home).auditHead, onTamper: (reason) => logger.error('audit chain', { reason }) },
     });
     auditRef = audit;
     const recorder = config.audit.enabled ? createRequestRecorder({ usage, audit, ledger, requestLog, labelKey: auditKey }) : null;

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { FlambeauError } from '../errors/index.js';
-import { AUDIT_HEAD_FILE, readAuditKey } from './audit-key.js';
+import { homePaths } from '../config/home-layout.js';
+import { readAuditKey } from './audit-key.js';
 import { createAuditLog, type AuditLog } from './audit-log.js';
 
 /**
@@ -34,5 +35,5 @@ export function openAuditFile(path: string): { audit: AuditLog; close(): void } 
     db.close();
     throw error;
   }
-  return { audit: createAuditLog({ db, keyed: { key, headPath: join(home, AUDIT_HEAD_FILE), readOnly: true } }), close: () => db.close() };
+  return { audit: createAuditLog({ db, keyed: { key, headPath: homePaths(home).auditHead, readOnly: true } }), close: () => db.close() };
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { HOME_ENTRIES, homePaths } from '../config/home-layout.js';
 import { FlambeauError } from '../errors/index.js';
 
-export const AUDIT_KEY_FILE = 'audit.key';
-export const AUDIT_HEAD_FILE = 'audit.head';
+/** The head file's name in a home folder (kept for callers that hold a folder, not a home). */
+export const AUDIT_HEAD_FILE = HOME_ENTRIES.auditHead;
 
 /**
  * The key of the audit chain's MACs, kept in HOME/audit.key (mode 600), outside the database:
@@ -13,7 +13,7 @@ export const AUDIT_HEAD_FILE = 'audit.head';
  * keyed records cannot be verified.
  */
 export function ensureAuditKey(home: string): { key: Buffer; path: string; generated: boolean } {
-  const path = join(home, AUDIT_KEY_FILE);
+  const path = homePaths(home).auditKey;
   const existing = readAuditKey(home);
   if (existing !== null) return { key: existing, path, generated: false };
   mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -25,7 +25,7 @@ export function ensureAuditKey(home: string): { key: Buffer; path: string; gener
 
 /** The audit key of a home folder, or null when it has none (a database from before keyed chains). */
 export function readAuditKey(home: string): Buffer | null {
-  const path = join(home, AUDIT_KEY_FILE);
+  const path = homePaths(home).auditKey;
   if (!existsSync(path)) return null;
   const text = readFileSync(path, 'utf8').trim();
   if (!/^[0-9a-f]{64}$/.test(text)) throw new FlambeauError('internal', `${path} is not an audit key (64 hex digits expected).`);

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { homePaths } from '../config/home-layout.js';
 import { Secret } from '../config/secret.js';
-
-export const MASTER_KEY_FILE = 'master.key';
 
 /**
  * The configured master key, or the one kept in HOME/master.key, or a new one written there with
@@ -11,7 +9,7 @@ export const MASTER_KEY_FILE = 'master.key';
  */
 export function ensureMasterKey(configured: Secret | null, home: string): { key: Secret; generated: boolean; path: string | null } {
   if (configured !== null) return { key: configured, generated: false, path: null };
-  const path = join(home, MASTER_KEY_FILE);
+  const path = homePaths(home).masterKey;
   if (existsSync(path)) {
     const value = readFileSync(path, 'utf8').trim();
     if (value !== '') return { key: new Secret(value), generated: false, path };

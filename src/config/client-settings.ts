@@ -1,7 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { MASTER_KEY_FILE } from '../auth/master-key.js';
+import { defaultHome, homePaths } from './home-layout.js';
 
 export interface ClientSettings {
   url: string;
@@ -16,7 +14,7 @@ export function resolveClientSettings(flags: { url?: string; key?: string; home?
   const url = (flags.url ?? env.FLAMBEAU_URL ?? 'http://127.0.0.1:4141').replace(/\/+$/, '');
   let key = flags.key ?? (env.FLAMBEAU_MASTER_KEY || undefined);
   if (key === undefined) {
-    const path = join(flags.home ?? env.FLAMBEAU_HOME ?? join(homedir(), '.flambeau'), MASTER_KEY_FILE);
+    const path = homePaths(flags.home ?? env.FLAMBEAU_HOME ?? defaultHome()).masterKey;
     if (existsSync(path)) key = readFileSync(path, 'utf8').trim() || undefined;
   }
   return { url, key };

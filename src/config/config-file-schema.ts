@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { injectionConfigSchema } from '../injection/injection-config.js';
-import { privacyConfigSchema } from '../privacy/privacy-config.js';
-import { routingFileSchema } from '../router/route-config.js';
-import { deploymentFileSchema } from '../models/licence/deployment-config.js';
+import { LOCALITIES, PROVIDER_TYPES } from './provider-types.js';
+import { deploymentFileSchema } from './sections/deployment-section.js';
+import { injectionConfigSchema } from './sections/injection-section.js';
+import { privacyConfigSchema } from './sections/privacy-section.js';
+import { routingFileSchema } from './sections/routing-section.js';
 
 /** The YAML config file, snake_case as users write it. Unknown keys are errors (typos must not pass silently). */
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'letters, digits and . _ : / - only');
 const positiveInt = z.number().int().positive();
-const locality = z.enum(['device', 'lan', 'cloud']);
+const locality = z.enum(LOCALITIES);
 
 export const providerFileSchema = z.strictObject({
   id,
-  type: z.enum(['openai-compatible', 'anthropic', 'llamacpp']),
+  type: z.enum(PROVIDER_TYPES),
   base_url: z.url().optional(),
   api_key: z.string().min(1).optional(),
   locality: locality.optional(),

@@ -1,16 +1,47 @@
 import type { Secret } from './secret.js';
-import type { Locality, ModelBinding } from '../providers/spec.js';
-import type { InjectionConfig } from '../injection/injection-config.js';
-import type { PrivacyConfig } from '../privacy/privacy-config.js';
-import type { RoutingFile } from '../router/route-config.js';
-import type { UpstreamTimeouts } from '../providers/http/upstream-timeouts.js';
-import type { Deployment } from '../models/licence/licence-policy.js';
+import type { Locality, ProviderType } from './provider-types.js';
+import type { Deployment } from './sections/deployment-section.js';
+import type { InjectionConfig } from './sections/injection-section.js';
+import type { PrivacyConfig } from './sections/privacy-section.js';
+import type { RoutingFile } from './sections/routing-section.js';
 
 export type SettingSource = 'default' | 'file' | 'env' | 'flag' | 'generated';
 
+/** A configured model as a provider sees it (paths already resolved); providers/spec.ts re-exports it. */
+export interface ModelBinding {
+  /** The name clients send. */
+  name: string;
+  /** Upstream model id; for llamacpp, the file stem unless set. */
+  model: string;
+  /** llamacpp: absolute path to the GGUF file. */
+  path?: string;
+  /** llamacpp: context size in tokens. */
+  context?: number;
+  /** llamacpp: CPU threads. */
+  threads?: number;
+  /** llamacpp: parallel sequences (concurrent requests) per loaded model. */
+  parallel?: number;
+  /** llamacpp: a node-llama-cpp chat wrapper name, or a Jinja template text; 'auto' reads the GGUF. */
+  chatTemplate?: string;
+  /** Default max_tokens when the request gives none. */
+  maxTokens?: number;
+}
+
+/** Per-provider timeouts, in milliseconds (providers/http/ applies them). Defaults suit cloud LLM APIs, whose first byte can be slow. */
+export interface UpstreamTimeouts {
+  /** TCP + TLS connect. */
+  connectTimeoutMs: number;
+  /** From request sent to response headers (for a non-streamed completion: the whole generation). */
+  firstByteTimeoutMs: number;
+  /** Longest silence between two body chunks of a response. */
+  idleTimeoutMs: number;
+  /** The whole call, headers to last byte. */
+  totalTimeoutMs: number;
+}
+
 export interface ProviderConfig {
   id: string;
-  type: 'openai-compatible' | 'anthropic' | 'llamacpp';
+  type: ProviderType;
   locality: Locality;
   baseUrl?: string;
   apiKey?: Secret;

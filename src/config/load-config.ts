@@ -6,12 +6,13 @@ import { FlambeauError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile, type ModelFile, type ProviderFile } from './config-file-schema.js';
 import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from './gateway-config.js';
 import { resolveSecretRef, Secret } from './secret.js';
-import { SETTINGS } from './settings.js';
-import { injectionConfigSchema } from '../injection/injection-config.js';
-import { privacyConfigSchema } from '../privacy/privacy-config.js';
-import { compileRoutes } from '../router/compile-routes.js';
-import { routingFileSchema } from '../router/route-config.js';
-import { toDeployment } from '../models/licence/deployment-config.js';
+import { LOCATIONS, SETTINGS } from './settings.js';
+import { defaultHome, homePaths } from './home-layout.js';
+import { useLocalProvider } from './local-provider.js';
+import { toDeployment } from './sections/deployment-section.js';
+import { injectionConfigSchema } from './sections/injection-section.js';
+import { privacyConfigSchema } from './sections/privacy-section.js';
+import { routingFileSchema } from './sections/routing-section.js';
 
 export interface ConfigInputs {
   /** `--config`; when absent, FLAMBEAU_CONFIG, then ./flambeau.yaml if it exists. */
@@ -28,47 +29,21 @@ export interface ConfigInputs {
 
 const fail = (message: string, param?: string): FlambeauError => new FlambeauError('config_invalid', message, { param: param ?? null });
 
-/** Loads, validates and freezes the configuration: defaults < file < env < flags. Throws `config_invalid` naming key and source. */
+/**
+ * Loads, validates and freezes the configuration: defaults < file < env < flags. Throws
+ * `config_invalid` naming key and source. `routes:` is kept as written: the router checks its rules
+ * (router/check-route-rules.ts), which `serve` and `config check` call right after this.
+ */
 export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
   const env = inputs.env ?? process.env;
   const cwd = inputs.cwd ?? process.cwd();
-  const home = expandHome(inputs.home ?? env.FLAMBEAU_HOME ?? join(homedir(), '.flambeau'), cwd);
-  const configPath = findConfigFile(inputs.configPath ?? env.FLAMBEAU_CONFIG, cwd);
-  const file = configPath === null ? {} : readConfigFile(configPath);
+  const home = expandHome(inputs.home ?? env[LOCATIONS.home.env] ?? defaultHome(), cwd);
+  const configPath = findConfigFile(inputs.configPath ?? env[LOCATIONS.config.env], cwd);
+  const { raw, file } = configPath === null ? { raw: {}, file: {} } : readConfigFile(configPath);
   const baseDir = configPath === null ? cwd : dirname(configPath);
   const warnings: string[] = [];
 
-  const explain: GatewayConfig['explain'] = [];
-  const values = new Map<string, unknown>();
-  let masterKey: Secret | null = null;
-  for (const spec of SETTINGS) {
-    let value: unknown = spec.default;
-    let source: SettingSource = 'default';
-    const fromFile = lookup(file, spec.key);
-    if (fromFile !== undefined) {
-      value = fromFile;
-      source = 'file';
-    }
-    const fromEnv = spec.env === undefined ? undefined : env[spec.env];
-    if (fromEnv !== undefined && fromEnv !== '') {
-      value = parseOrFail(spec.parse, fromEnv, `${spec.key} (from ${spec.env})`);
-      source = 'env';
-    }
-    const fromFlag = spec.flag === undefined ? undefined : inputs.flags?.[spec.flag];
-    if (fromFlag !== undefined) {
-      value = parseOrFail(spec.parse, fromFlag, `${spec.key} (from --${spec.flag})`);
-      source = 'flag';
-    }
-    if (spec.secret === true && typeof value === 'string') {
-      // In the file a secret is a reference; in the environment it is the value itself.
-      const resolved = source === 'file' ? resolveSecretRef(value, env, baseDir, spec.key) : { secret: new Secret(value), source: 'env' as const };
-      if (source === 'file' && resolved.source === 'inline') warnings.push(`${spec.key} is written inline in the config file; prefer env:NAME or file:PATH.`);
-      masterKey = resolved.secret;
-      value = masterKey;
-    }
-    values.set(spec.key, value);
-    explain.push({ key: spec.key, value, source, secret: spec.secret === true, doc: spec.doc });
-  }
+  const { values, explain } = resolveSettings({ raw, file, env, flags: inputs.flags ?? {}, baseDir, warnings });
 
   const headersTimeoutMs = values.get('server.headers_timeout_ms') as number;
   const requestTimeoutMs = values.get('server.request_timeout_ms') as number;
@@ -89,9 +64,6 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     names.add(model.name);
   }
 
-  // Rules are checked here so that `config check` reports them; thresholds need the scorer, at start.
-  compileRoutes(file.routes, names, () => 0.5);
-
   return Object.freeze({
     configPath,
     home,
@@ -104,7 +76,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
       keepAliveTimeoutMs: values.get('server.keep_alive_timeout_ms') as number,
       maxConnections: values.get('server.max_connections') as number,
     },
-    auth: { masterKey },
+    auth: { masterKey: values.get('auth.master_key') as Secret | null },
     log: { level: values.get('log.level') as GatewayConfig['log']['level'], includeContent: values.get('log.include_content') as boolean },
     engine: {
       idleTimeoutMs: values.get('engine.idle_timeout_ms') as number,
@@ -114,16 +86,18 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     },
     providers,
     models,
+    // The policy sections' scalars (no env or flag: settings.ts) come from the file or, through
+    // their schemas, from the table's defaults.
     privacy: file.privacy ?? privacyConfigSchema.parse({}),
     injection: file.injection ?? injectionConfigSchema.parse({}),
     routes: file.routes ?? [],
     routing: file.routing ?? routingFileSchema.parse({}),
-    audit: { enabled: file.audit?.enabled ?? true, includeContent: file.audit?.include_content ?? false },
-    rateLimit: { redisUrl: file.rate_limit?.redis_url === undefined ? null : resolveSecretRef(file.rate_limit.redis_url, env, baseDir, 'rate_limit.redis_url').secret },
-    budget: { defaultMaxOutputTokens: file.budget?.default_max_output_tokens ?? 4096 },
+    audit: { enabled: values.get('audit.enabled') as boolean, includeContent: values.get('audit.include_content') as boolean },
+    rateLimit: { redisUrl: values.get('rate_limit.redis_url') as Secret | null },
+    budget: { defaultMaxOutputTokens: values.get('budget.default_max_output_tokens') as number },
     knowledge: {
-      embeddingModel: file.knowledge?.embedding_model ?? null,
-      contextTokens: file.knowledge?.context_tokens ?? 2000,
+      embeddingModel: values.get('knowledge.embedding_model') as string | null,
+      contextTokens: values.get('knowledge.context_tokens') as number,
       maxFileBytes: values.get('knowledge.max_file_bytes') as number,
       maxInflatedBytes: values.get('knowledge.max_inflated_bytes') as number,
       maxInflateRatio: values.get('knowledge.max_inflate_ratio') as number,
@@ -146,7 +120,8 @@ function findConfigFile(explicit: string | undefined, cwd: string): string | nul
   return existsSync(fallback) ? fallback : null;
 }
 
-function readConfigFile(path: string): ConfigFile {
+/** The file as written (to tell which keys it sets) and as checked (section defaults applied). */
+function readConfigFile(path: string): { raw: unknown; file: ConfigFile } {
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8'));
@@ -159,10 +134,53 @@ function readConfigFile(path: string): ConfigFile {
     const key = issue === undefined ? '' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     throw fail(`${path}: ${key || '(top level)'}: ${issue?.message ?? 'invalid'}.`, key);
   }
-  return parsed.data;
+  return { raw, file: parsed.data };
 }
 
-function lookup(file: ConfigFile, key: string): unknown {
+interface SettingsInputs {
+  raw: unknown;
+  file: ConfigFile;
+  env: NodeJS.ProcessEnv;
+  flags: Record<string, string | undefined>;
+  baseDir: string;
+  warnings: string[];
+}
+
+/** Every row of SETTINGS settled: default < file < env < flag, secrets resolved, with its source for `config check`. */
+function resolveSettings({ raw, file, env, flags, baseDir, warnings }: SettingsInputs): { values: Map<string, unknown>; explain: GatewayConfig['explain'] } {
+  const explain: GatewayConfig['explain'] = [];
+  const values = new Map<string, unknown>();
+  for (const spec of SETTINGS) {
+    let value: unknown = spec.default;
+    let source: SettingSource = 'default';
+    // Presence is read from the file as written: a section's schema fills in defaults.
+    if (lookup(raw, spec.key) !== undefined) {
+      value = lookup(file, spec.key);
+      source = 'file';
+    }
+    const fromEnv = spec.env === undefined ? undefined : env[spec.env];
+    if (spec.env !== undefined && fromEnv !== undefined && fromEnv !== '') {
+      value = parseOrFail(spec.parse, fromEnv, `${spec.key} (from ${spec.env})`);
+      source = 'env';
+    }
+    const fromFlag = spec.flag === undefined ? undefined : flags[spec.flag];
+    if (spec.flag !== undefined && fromFlag !== undefined) {
+      value = parseOrFail(spec.parse, fromFlag, `${spec.key} (from --${spec.flag})`);
+      source = 'flag';
+    }
+    if (spec.secret === true && typeof value === 'string') {
+      // In the file a secret is a reference; in the environment it is the value itself.
+      const resolved = source === 'file' ? resolveSecretRef(value, env, baseDir, spec.key) : { secret: new Secret(value), source: 'env' as const };
+      if (spec.warnIfInline === true && source === 'file' && resolved.source === 'inline') warnings.push(`${spec.key} is written inline in the config file; prefer env:NAME or file:PATH.`);
+      value = resolved.secret;
+    }
+    values.set(spec.key, value);
+    explain.push({ key: spec.key, value, source, secret: spec.secret === true, doc: spec.doc });
+  }
+  return { values, explain };
+}
+
+function lookup(file: unknown, key: string): unknown {
   let node: unknown = file;
   for (const part of key.split('.')) {
     if (node === null || typeof node !== 'object') return undefined;
@@ -234,7 +252,7 @@ function toModelConfig(m: ModelFile, index: number, providers: ProviderConfig[],
 /** Every HOME/models/*.gguf and each --model file becomes a local model named after its file stem. */
 function addImplicitLocalModels(models: ModelConfig[], providers: ProviderConfig[], home: string, flagPaths: string[], warnings: string[]): void {
   const found: { path: string; origin: 'home' | 'flag' }[] = [];
-  const modelsDir = join(home, 'models');
+  const modelsDir = homePaths(home).models;
   if (existsSync(modelsDir)) {
     for (const name of readdirSync(modelsDir).sort()) {
       const path = join(modelsDir, name);
@@ -246,12 +264,7 @@ function addImplicitLocalModels(models: ModelConfig[], providers: ProviderConfig
     found.push({ path, origin: 'flag' });
   }
   if (found.length === 0) return;
-  let local = providers.find((p) => p.type === 'llamacpp');
-  if (local === undefined) {
-    local = { id: 'local', type: 'llamacpp', locality: 'device', headers: {}, timeouts: {}, origin: 'implicit' };
-    if (providers.some((p) => p.id === 'local')) throw fail('an implicit llamacpp provider "local" is needed for model files, but the id is taken.');
-    providers.push(local);
-  }
+  const local = useLocalProvider(providers);
   for (const { path, origin } of found) {
     const stem = basename(path, extname(path));
     if (models.some((m) => m.name === stem || m.path === path)) {

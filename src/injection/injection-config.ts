@@ -1,27 +1,3 @@
-import { z } from 'zod';
-
-/**
- * The `injection:` section of flambeau.yaml: what happens to a text the detector flags, per source.
- *
- * ```yaml
- * injection:
- *   user: flag            # allow | flag | block
- *   documents: spotlight  # allow | spotlight | drop | block
- *   tools: spotlight      # allow | spotlight | block
- *   threshold: 0.5        # score from which a text is flagged
- * ```
- * - `flag`: the request goes on; the finding is reported (header, audit, request log, router fact).
- * - `spotlight`: every retrieved chunk / tool result reaches the model only inside a marked data
- *   block, flagged or not (and a flagged one is reported as with `flag`).
- * - `drop`: a flagged chunk is left out of the context.
- * - `block`: the request is refused with 403 `policy_denied`.
- */
-export const injectionConfigSchema = z.strictObject({
-  user: z.enum(['allow', 'flag', 'block']).default('flag'),
-  documents: z.enum(['allow', 'spotlight', 'drop', 'block']).default('spotlight'),
-  tools: z.enum(['allow', 'spotlight', 'block']).default('spotlight'),
-  threshold: z.number().min(0).max(1).default(0.5),
-});
-
-export type InjectionConfig = z.infer<typeof injectionConfigSchema>;
-export type InjectionAction = InjectionConfig['user'] | InjectionConfig['documents'] | InjectionConfig['tools'];
+/** The `injection:` section is declared in config/ (config imports no domain); injection/ reads it from here. */
+export { injectionConfigSchema } from '../config/sections/injection-section.js';
+export type { InjectionAction, InjectionConfig } from '../config/sections/injection-section.js';

@@ -138,7 +138,7 @@ describe('ingest survives bombs', () => {
   });
 
   it('the defaults are the settings table defaults', () => {
-    const defaults = Object.fromEntries(SETTINGS.filter((s) => s.key.startsWith('knowledge.')).map((s) => [s.key, s.default]));
+    const defaults = Object.fromEntries(SETTINGS.filter((s) => s.key.startsWith('knowledge.') && s.doc.startsWith('Ingest:')).map((s) => [s.key, s.default]));
     assert.deepEqual(defaults, {
       'knowledge.max_file_bytes': DEFAULT_INGEST_LIMITS.maxFileBytes,
       'knowledge.max_inflated_bytes': DEFAULT_INGEST_LIMITS.maxInflatedBytes,

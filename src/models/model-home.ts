@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { defaultHome, homePaths } from '../config/home-layout.js';
 import { openStore, type Store } from '../store/store.js';
 import { createModelStore, type ModelStore } from './store/model-store.js';
 import { createVersionRegistry, type VersionRegistry } from './versions/version-registry.js';
@@ -18,7 +17,7 @@ export interface ModelHome {
  * A running gateway sees their changes on its next request: they share HOME/flambeau.db.
  */
 export function openModelHome(home: string | undefined): ModelHome {
-  const dir = home ?? join(homedir(), '.flambeau');
-  const db = openStore(join(dir, 'flambeau.db'));
+  const dir = home ?? defaultHome();
+  const db = openStore(homePaths(dir).db);
   return { home: dir, store: createModelStore(dir), registry: createVersionRegistry(db.db), db, close: () => db.close() };
 }

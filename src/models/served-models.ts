@@ -1,4 +1,5 @@
 import type { ModelConfig, ProviderConfig } from '../config/gateway-config.js';
+import { useLocalProvider } from '../config/local-provider.js';
 import type { ResolvedVersion, VersionSource } from './model-catalog.js';
 import type { ModelStore } from './store/model-store.js';
 import type { ModelVersion, VersionRegistry } from './versions/version-registry.js';
@@ -35,10 +36,10 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
 }
 
 /**
- * Adds every served name of the registry that the config does not already declare as a local
- * model of the first `llamacpp` provider (one named `local` is added when there is none). A name
- * the config declares keeps its settings, and its versions (if any) still apply through the
- * catalog. Returns new arrays; the inputs are not changed.
+ * Adds every served name of the registry that the config does not already declare as a model of
+ * the local provider (config/local-provider.ts: the first `llamacpp` one, else an implicit one).
+ * A name the config declares keeps its settings, and its versions (if any) still apply through
+ * the catalog. Returns new arrays; the inputs are not changed.
  */
 export function withRegisteredModels(
   models: readonly ModelConfig[],
@@ -50,11 +51,7 @@ export function withRegisteredModels(
   const outProviders = [...providers];
   const names = registry.names().filter((name) => !models.some((m) => m.name === name));
   if (names.length === 0) return { models: outModels, providers: outProviders };
-  let local = outProviders.find((p) => p.type === 'llamacpp');
-  if (local === undefined) {
-    local = { id: outProviders.some((p) => p.id === 'local') ? 'local-models' : 'local', type: 'llamacpp', locality: 'device', headers: {}, timeouts: {}, origin: 'implicit' };
-    outProviders.push(local);
-  }
+  const local = useLocalProvider(outProviders);
   for (const name of names) {
     const pointer = registry.pointer(name);
     const current = pointer === undefined ? undefined : registry.versions(name).find((v) => v.version === pointer.current);

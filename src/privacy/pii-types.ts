@@ -4,21 +4,10 @@
  * so findings and scan reports are safe to log.
  */
 
-/** The built-in detectable types. Custom detectors add their own upper-case names. */
-export const BUILTIN_PII_TYPES = [
-  'EMAIL',
-  'PHONE',
-  'IBAN',
-  'CREDIT_CARD',
-  'FR_NIR',
-  'US_SSN',
-  'IP_ADDRESS',
-  'SECRET',
-  'ADDRESS',
-  'PERSON',
-] as const;
+import type { BuiltinPiiType } from '../config/sections/privacy-section.js';
 
-export type BuiltinPiiType = (typeof BUILTIN_PII_TYPES)[number];
+/** The built-in detectable types: declared with the `privacy:` section it validates. */
+export { BUILTIN_PII_TYPES, type BuiltinPiiType } from '../config/sections/privacy-section.js';
 
 /** A built-in type or a custom one from the config (upper-case letters, digits and `_`). */
 export type PiiType = BuiltinPiiType | (string & {});

@@ -1,4 +1,5 @@
 import type { ProviderConfig } from '../config/gateway-config.js';
+import type { ProviderType } from '../config/provider-types.js';
 import type { Engine } from '../engine/engine.js';
 import { createAnthropicProvider } from './anthropic/anthropic-provider.js';
 import { createLlamaCppProvider } from './llamacpp/llamacpp-provider.js';
@@ -10,9 +11,11 @@ export interface ProviderDeps {
   engine: () => Engine;
 }
 
-/** One line per provider type: the only place that knows them all. */
-export function createProvider(config: ProviderConfig, deps: ProviderDeps): Provider {
-  const remote = {
+type ProviderFactory = (config: ProviderConfig, deps: ProviderDeps) => Provider;
+
+/** The settings every remote (HTTP) provider takes from its config entry. */
+function remoteSettings(config: ProviderConfig) {
+  return {
     id: config.id,
     baseUrl: config.baseUrl ?? '',
     locality: config.locality,
@@ -21,14 +24,18 @@ export function createProvider(config: ProviderConfig, deps: ProviderDeps): Prov
     ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
     ...(config.maxConnections === undefined ? {} : { maxConnections: config.maxConnections }),
   };
-  switch (config.type) {
-    case 'openai-compatible':
-      return createOpenAiCompatibleProvider(remote);
-    case 'anthropic':
-      return createAnthropicProvider({ ...remote, ...(config.anthropicVersion === undefined ? {} : { anthropicVersion: config.anthropicVersion }) });
-    case 'llamacpp':
-      return createLlamaCppProvider({ id: config.id, locality: config.locality, engine: deps.engine() });
-  }
 }
 
-export const PROVIDER_TYPES = ['openai-compatible', 'anthropic', 'llamacpp'] as const;
+/**
+ * One line per provider type (config/provider-types.ts lists them): the only place that knows
+ * every factory. A `Record` over the type union, so a type without a factory does not compile.
+ */
+const FACTORIES: Record<ProviderType, ProviderFactory> = {
+  'openai-compatible': (config) => createOpenAiCompatibleProvider(remoteSettings(config)),
+  anthropic: (config) => createAnthropicProvider({ ...remoteSettings(config), ...(config.anthropicVersion === undefined ? {} : { anthropicVersion: config.anthropicVersion }) }),
+  llamacpp: (config, deps) => createLlamaCppProvider({ id: config.id, locality: config.locality, engine: deps.engine() }),
+};
+
+export function createProvider(config: ProviderConfig, deps: ProviderDeps): Provider {
+  return FACTORIES[config.type](config, deps);
+}

@@ -3,8 +3,11 @@
  * same commit. The gateway holds only these types; wire formats live in each provider folder.
  */
 
+import type { Locality } from '../config/provider-types.js';
+import type { ModelBinding } from '../config/gateway-config.js';
+
 /** Where a model runs. Declared in the config, never guessed from a URL or a name. */
-export type Locality = 'device' | 'lan' | 'cloud';
+export type { Locality } from '../config/provider-types.js';
 
 export interface TextPart { type: 'text'; text: string }
 export interface ImagePart { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' }
@@ -140,22 +143,5 @@ export interface Provider {
   close(): Promise<void>;
 }
 
-/** A configured model as the provider sees it (paths already resolved). */
-export interface ModelBinding {
-  /** The name clients send. */
-  name: string;
-  /** Upstream model id; for llamacpp, the file stem unless set. */
-  model: string;
-  /** llamacpp: absolute path to the GGUF file. */
-  path?: string;
-  /** llamacpp: context size in tokens. */
-  context?: number;
-  /** llamacpp: CPU threads. */
-  threads?: number;
-  /** llamacpp: parallel sequences (concurrent requests) per loaded model. */
-  parallel?: number;
-  /** llamacpp: a node-llama-cpp chat wrapper name, or a Jinja template text; 'auto' reads the GGUF. */
-  chatTemplate?: string;
-  /** Default max_tokens when the request gives none. */
-  maxTokens?: number;
-}
+/** A configured model as the provider sees it (paths already resolved); declared with the config it comes from. */
+export type { ModelBinding } from '../config/gateway-config.js';

@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -7,6 +6,7 @@ import { openAuditFile } from '../../audit/audit-file.js';
 import type { AuditAnchor, VerifyResult } from '../../audit/audit-verify.js';
 import { parseSince } from '../../auth/key-options.js';
 import { resolveClientSettings } from '../../config/client-settings.js';
+import { homePaths } from '../../config/home-layout.js';
 import { loadConfig } from '../../config/load-config.js';
 import { GatewayClient } from '../client.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -75,7 +75,7 @@ function parseAnchor(text: string): AuditAnchor {
 
 async function withFile<T>(opts: AuditFlags, work: (log: ReturnType<typeof openAuditFile>['audit']) => Promise<T>): Promise<T> {
   const home = loadConfig({ configPath: opts.config, home: opts.home }).home;
-  const file = openAuditFile(join(home, 'flambeau.db'));
+  const file = openAuditFile(homePaths(home).db);
   try {
     return await work(file.audit);
   } finally {

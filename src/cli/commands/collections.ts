@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
+import { homePaths } from '../../config/home-layout.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createKnowledge } from '../../knowledge/index.js';
 import { openStore } from '../../store/store.js';
@@ -19,7 +19,7 @@ export function registerCollections(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: { share?: string; unshare?: string; config?: string; home?: string; json?: boolean }) => {
       const config = loadConfig({ configPath: opts.config, home: opts.home });
-      const store = openStore(join(config.home, 'flambeau.db'));
+      const store = openStore(homePaths(config.home).db);
       try {
         const knowledge = createKnowledge({ db: store.db, embedder: null });
         for (const [name, shareable] of [[opts.share, true], [opts.unshare, false]] as const) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { Secret } from '../../config/secret.js';
 import { threadsWarnings } from '../../engine/engine-threads.js';
+import { checkRouteRules } from '../../router/check-route-rules.js';
 import { printTable } from '../table.js';
 import { safe } from '../terminal-text.js';
 
@@ -15,6 +16,7 @@ export function registerConfig(program: Command): void {
     .option('--model <path.gguf>', 'as for serve (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .action((opts: { config?: string; home?: string; model: string[] }) => {
       const loaded = loadConfig({ configPath: opts.config, home: opts.home, modelPaths: opts.model });
+      checkRouteRules(loaded);
       const out = (text: string) => process.stdout.write(text);
       out(safe`config file: ${loaded.configPath ?? '(none: embedded defaults)'}\nhome: ${loaded.home}\n\n`);
       printTable(

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import type { GatewayConfig } from '../../config/gateway-config.js';
+import { homePaths } from '../../config/home-layout.js';
 import { createEngine } from '../../engine/child-engine.js';
 import type { Engine } from '../../engine/engine.js';
 import { createLogger } from '../../log/logger.js';
@@ -36,7 +36,7 @@ export function registerIngest(program: Command): void {
     .action(async (paths: string[], opts: { collection: string; embeddingModel?: string; embeddings: boolean; followLinks?: boolean; config?: string; home?: string; json?: boolean }) => {
       if (!isCollectionName(opts.collection)) throw new CliExit(EXIT.usage, 'error: --collection: letters, digits, "_", "-" and "." only, at most 64 characters.');
       const config = loadConfig({ configPath: opts.config, home: opts.home });
-      const store = openStore(join(config.home, 'flambeau.db'));
+      const store = openStore(homePaths(config.home).db);
       const abort = new AbortController();
       const stop = (): void => abort.abort();
       let runtime: { embedder: Embedder | null; close(): Promise<void> } | undefined;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { homePaths } from '../../config/home-layout.js';
 import { loadConfig } from '../../config/load-config.js';
 import {
   createComplexityScorer,
@@ -27,7 +28,7 @@ export function registerRouter(program: Command): void {
       const rows = await readRows(opts.data);
       const started = performance.now();
       const model = trainComplexityModel(rows);
-      const out = opts.out === undefined ? join(loadConfig({ home: opts.home }).home, 'router', 'complexity-weights.json') : resolve(opts.out);
+      const out = opts.out === undefined ? homePaths(loadConfig({ home: opts.home }).home).complexityWeights : resolve(opts.out);
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, encodeComplexityModel(model, `Trained by \`flambeau router train\` on ${opts.data} (${rows.length} prompts).`));
       const scorer = createComplexityScorer(model);

@@ -1,22 +1,3 @@
-import { z } from 'zod';
-import type { Deployment } from './licence-policy.js';
-
-/**
- * The `deployment:` section of flambeau.yaml:
- * ```yaml
- * deployment: { use: commercial, monthly_users: 5000, on_licence_violation: refuse }
- * ```
- * Absent: no licence check at start-up (a personal install need not declare anything).
- */
-export const deploymentFileSchema = z.strictObject({
-  use: z.enum(['personal', 'internal', 'commercial']),
-  monthly_users: z.number().int().nonnegative().optional(),
-  /** refuse (default): start-up stops naming the model and the reason; warn: it logs and serves. */
-  on_licence_violation: z.enum(['refuse', 'warn']).optional(),
-});
-export type DeploymentFile = z.infer<typeof deploymentFileSchema>;
-
-export function toDeployment(file: DeploymentFile | undefined): Deployment | null {
-  if (file === undefined) return null;
-  return { use: file.use, monthlyUsers: file.monthly_users ?? null, onViolation: file.on_licence_violation ?? 'refuse' };
-}
+/** The `deployment:` section is declared in config/ (config imports no domain); models/licence/ reads it from here. */
+export { deploymentFileSchema, toDeployment } from '../../config/sections/deployment-section.js';
+export type { Deployment, DeploymentFile } from '../../config/sections/deployment-section.js';

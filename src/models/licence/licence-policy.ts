@@ -1,14 +1,8 @@
+import type { Deployment } from '../../config/sections/deployment-section.js';
 import { LICENCES, type LicenceTerms } from './licence-terms.js';
 
-/** The `deployment:` section: how the operator uses the models. */
-export interface Deployment {
-  /** personal: one person, non-commercial; internal: inside an organisation; commercial: a product or service. */
-  use: 'personal' | 'internal' | 'commercial';
-  /** Monthly active users of what the models serve; null: not stated. */
-  monthlyUsers: number | null;
-  /** What start-up does with a model whose licence forbids this use. */
-  onViolation: 'refuse' | 'warn';
-}
+/** The `deployment:` section: how the operator uses the models (declared in config/). */
+export type { Deployment } from '../../config/sections/deployment-section.js';
 
 export interface LicenceVerdict {
   allowed: boolean;

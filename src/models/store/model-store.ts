@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { homePaths } from '../../config/home-layout.js';
 import { FlambeauError } from '../../errors/index.js';
 import { localModelSchema, type LocalModel } from './local-model.js';
 
@@ -26,7 +27,7 @@ export interface ModelStore {
 }
 
 export function createModelStore(home: string): ModelStore {
-  const root = join(home, 'models');
+  const root = homePaths(home).models;
   const blobs = join(root, 'blobs');
   const manifests = join(root, 'manifests');
   const partial = join(root, 'partial');

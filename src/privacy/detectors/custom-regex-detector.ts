@@ -29,9 +29,9 @@ const CLOCK_EVERY = 64;
  * A detector from a config regex (order numbers of a client, internal ids...). A capture group,
  * when the pattern has one, marks the sensitive part; else the whole match. Empty matches are
  * skipped. The pattern was compiled and screened for catastrophic backtracking by the config
- * schema (custom-regex-probe.ts). The time budget is checked between matches: it bounds a pattern
- * that is slow over a long text, not one execution stuck on a single match, which JavaScript
- * cannot interrupt (hence the screening at load).
+ * schema (config/sections/custom-regex-probe.ts). The time budget is checked between matches: it
+ * bounds a pattern that is slow over a long text, not one execution stuck on a single match,
+ * which JavaScript cannot interrupt (hence the screening at load).
  */
 export function createCustomRegexDetector(spec: CustomRegexSpec, options: CustomRegexOptions = {}): Detector {
   const flags = `${(spec.flags ?? '').replace(/[gy]/g, '')}g`;

@@ -14,6 +14,7 @@ import type { GatewayDeps } from '../../../gateway/index.js';
 import { silentLogger } from '../../../log/logger.js';
 import { openStore, type Store } from '../../../store/store.js';
 import { createUsageLog, type UsageLog } from '../../../usage/usage-log.js';
+import { homePaths } from '../../../config/home-layout.js';
 import { createRequestHandler } from '../app.js';
 
 export const ADMIN_TEST_MASTER_KEY = 'flm-admin-test-master-key-0123456789';
@@ -32,7 +33,7 @@ export interface AdminTestServer {
 
 export async function startAdminTestServer(): Promise<AdminTestServer> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-admin-'));
-  const store = openStore(join(home, 'flambeau.db'));
+  const store = openStore(homePaths(home).db);
   const teams = createTeamStore(store.db);
   const keys = createKeyStore({ db: store.db, teams, masterKey: { reveal: () => ADMIN_TEST_MASTER_KEY } });
   const ledger = createBudgetLedger({ db: store.db });
