@@ -1,6 +1,6 @@
-import { FlambeauError } from '../../errors/index.js';
 import type { UpstreamClient } from '../http/upstream-client.js';
 import { readLimited } from '../http/upstream-client.js';
+import { unreadableUpstream } from '../http/unreadable-upstream.js';
 import type { ChatEvent, ChatModel, ChatRequest, ChatResult, Locality } from '../spec.js';
 import { toAnthropicRequest } from './anthropic-request.js';
 import { fromAnthropicMessage } from './anthropic-result.js';
@@ -34,8 +34,8 @@ export class AnthropicChatModel implements ChatModel {
     let message: AnthropicMessage;
     try {
       message = parseAnthropicMessage(text);
-    } catch {
-      throw new FlambeauError('upstream_failed', `${this.provider} returned a message that could not be read.`, { details: { provider: this.provider } });
+    } catch (error) {
+      throw unreadableUpstream(this.provider, 'a message', error);
     }
     return fromAnthropicMessage(message, plan.warnings, plan.jsonToolName);
   }

@@ -1,5 +1,6 @@
 import { FlambeauError } from '../../errors/index.js';
 import { parseSse } from '../http/sse-parser.js';
+import { unreadableUpstream } from '../http/unreadable-upstream.js';
 import type { ChatEvent, Finish, Warning } from '../spec.js';
 import {
   describeAnthropicError,
@@ -35,8 +36,8 @@ export async function* translateAnthropicStream(body: AsyncIterable<Buffer | str
     let event: AnthropicStreamEvent;
     try {
       event = parseAnthropicStreamEvent(sse.data);
-    } catch {
-      throw new FlambeauError('upstream_failed', `${options.label} sent a stream event that could not be read.`, { details: { provider: options.label } });
+    } catch (error) {
+      throw unreadableUpstream(options.label, 'a stream event', error);
     }
     yield* translator.handle(event);
   }

@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import { FlambeauError } from '../../errors/index.js';
+import { upstreamErrorMessage } from './upstream-error-wire.js';
 import { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from './upstream-timeouts.js';
 
 export interface UpstreamResponse {
@@ -84,7 +85,7 @@ export class UpstreamClient {
     const text = await readLimited(response.body, 16_384).catch(() => '');
     throw new FlambeauError(
       'upstream_failed',
-      `${this.#label} returned HTTP ${response.statusCode}: ${upstreamMessage(text)}`,
+      `${this.#label} returned HTTP ${response.statusCode}: ${upstreamErrorMessage(text)}`,
       { details: { provider: this.#label, upstreamStatus: response.statusCode, retryAfter: response.headers['retry-after'] ?? null } },
     );
   }
@@ -139,21 +140,4 @@ export async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () =
     }
   }
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}
-
-/** The message of an upstream error body (OpenAI and Anthropic shapes), trimmed; never the whole body. */
-function upstreamMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    const message = typeof parsed.error === 'string' ? parsed.error : parsed.error?.message ?? parsed.message;
-    if (typeof message === 'string') return trim(message);
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return trim(text) || '(empty body)';
-}
-
-function trim(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }

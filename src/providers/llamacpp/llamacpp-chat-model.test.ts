@@ -9,31 +9,39 @@ import {
 import { createEngine } from '../../engine/child-engine.js';
 import type { Engine } from '../../engine/engine.js';
 import { FlambeauError } from '../../errors/index.js';
+import { describeChatModelContract, type ChatModelContractSubject } from '../__fixtures__/chat-model-contract.js';
+import { describeEmbeddingModelContract, type EmbeddingModelContractSubject } from '../__fixtures__/embedding-model-contract.js';
 import type { ChatEvent, ChatMessage, ChatRequest, ModelBinding, Provider, ToolSpec } from '../spec.js';
 import { createLlamaCppProvider } from './llamacpp-provider.js';
 
-// One engine for the file; one thread; small contexts except for the tool model, whose
-// function documentation needs ~500 tokens.
+// One engine for the file (the contract suite below shares it); one thread; small contexts except
+// for the tool model, whose function documentation needs ~500 tokens.
 let dir = '';
 let models: TestModelPaths;
 let engine: Engine;
 let provider: Provider;
 let chat: ModelBinding;
 let tools: ModelBinding;
+let ready: Promise<void> | undefined;
 
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'flambeau-llamacpp-test-'));
-  models = await makeTestModels(dir);
-  engine = createEngine({ idleTimeoutMs: 60_000, gpu: false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
-  provider = createLlamaCppProvider({ id: 'local', locality: 'device', engine });
-  chat = { name: 'local-chat', model: 'flambeau-chat', path: models.chat, context: 512, threads: 1 };
-  tools = { name: 'local-tools', model: 'flambeau-toolcall', path: models.toolcall, context: 2048, threads: 1 };
-});
+function setUp(): Promise<void> {
+  ready ??= (async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flambeau-llamacpp-test-'));
+    models = await makeTestModels(dir);
+    engine = createEngine({ idleTimeoutMs: 60_000, gpu: false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    provider = createLlamaCppProvider({ id: 'local', locality: 'device', engine });
+    chat = { name: 'local-chat', model: 'flambeau-chat', path: models.chat, context: 512, threads: 1 };
+    tools = { name: 'local-tools', model: 'flambeau-toolcall', path: models.toolcall, context: 2048, threads: 1 };
+  })();
+  return ready;
+}
+
+before(setUp);
 
 after(async () => {
   await provider?.close();
   await engine?.shutdown();
-  await rm(dir, { recursive: true, force: true });
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
 const signal = () => new AbortController().signal;
@@ -66,6 +74,39 @@ const WEATHER: ToolSpec = {
   parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
 };
 
+describeChatModelContract('llamacpp (real engine, generated GGUF)', async (): Promise<ChatModelContractSubject> => {
+  await setUp();
+  const model = provider.chatModel(chat);
+  const question: ChatMessage = { role: 'user', content: 'What is the weather in Paris?' };
+  return {
+    model,
+    text: async () => ({ model, request: ask(), text: TEST_MODEL_ANSWER }),
+    length: async () => ({ model, request: ask({ maxTokens: 2 }) }),
+    toolCall: async () => ({
+      model: provider.chatModel(tools),
+      request: { ...ask(), model: 'flambeau-toolcall', tools: [WEATHER], messages: [question] },
+      name: TEST_MODEL_FUNCTION_CALL.name,
+      arguments: TEST_MODEL_FUNCTION_CALL.params,
+    }),
+    warnings: {
+      unsupported: async () => ({ model, request: ask({ passthrough: { logprobs: true } }), warning: { kind: 'unsupported', setting: 'logprobs' } }),
+    },
+    upstream: { none: 'the model runs on the embedded engine: there is no upstream HTTP server to script (statuses, timeouts, stalls, payloads)', provider },
+  };
+});
+
+describeEmbeddingModelContract('llamacpp (real engine, generated GGUF)', async (): Promise<EmbeddingModelContractSubject> => {
+  await setUp();
+  const model = provider.embeddingModel?.(chat);
+  assert.ok(model);
+  return {
+    model,
+    answer: async () => {},
+    dimensions: { none: "a llama.cpp embedding has the model's own size" },
+    upstream: { none: 'the model runs on the embedded engine: there is no upstream HTTP server to script', provider },
+  };
+});
+
 describe('llamacpp chat model (real engine)', () => {
   it('generates the answer with exact usage, the same on every run', async () => {
     const model = provider.chatModel(chat);
@@ -86,16 +127,11 @@ describe('llamacpp chat model (real engine)', () => {
     assert.equal(provider.status?.(chat).loaded, true);
   });
 
-  it('streams the same answer token by token: stream-start, deltas, stream-end', async () => {
-    const model = provider.chatModel(chat);
-    const events = await collect(model.stream(ask(), signal()));
+  it('streams the answer in the model\'s own token pieces', async () => {
+    // Stream order, joined text and usage are the contract's; the pieces are this model's.
+    const events = await collect(provider.chatModel(chat).stream(ask(), signal()));
     assert.deepEqual(events[0], { type: 'stream-start', warnings: [] });
-    const deltas = events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : []));
-    assert.deepEqual(deltas, [...TEST_MODEL_ANSWER_PIECES]);
-    assert.equal(deltas.join(''), (await model.generate(ask(), signal())).text);
-    const end = events.at(-1);
-    assert.equal(end?.type, 'stream-end');
-    assert.deepEqual(end.usage, (await model.generate(ask(), signal())).usage);
+    assert.deepEqual(events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])), [...TEST_MODEL_ANSWER_PIECES]);
   });
 
   it('stops at max_tokens with finish length, and at a stop sequence with finish stop', async () => {
@@ -129,13 +165,11 @@ describe('llamacpp chat model (real engine)', () => {
   it('calls a tool, then answers once the tool result is in the history', async () => {
     const model = provider.chatModel(tools);
     const question: ChatMessage = { role: 'user', content: 'What is the weather in Paris?' };
+    // The contract checks the call's name, arguments and finish; these are llamacpp's own ids and raw reason.
     const events = await collect(model.stream({ ...ask(), model: 'flambeau-toolcall', tools: [WEATHER], messages: [question] }, signal()));
     const deltas = events.filter((e) => e.type === 'tool-call-delta');
-    assert.ok(deltas.length > 0);
     assert.match(deltas[0]?.id ?? '', /^call_[\w-]+$/);
-    assert.equal(deltas[0]?.name, TEST_MODEL_FUNCTION_CALL.name);
     assert.ok(deltas.slice(1).every((d) => d.id === undefined && d.name === undefined && d.index === 0));
-    assert.deepEqual(JSON.parse(deltas.map((d) => d.argsDelta).join('')), TEST_MODEL_FUNCTION_CALL.params);
     const end = events.at(-1);
     assert.equal(end?.type, 'stream-end');
     assert.deepEqual(end.finish, { reason: 'tool-calls', raw: 'functionCalls' });
@@ -176,8 +210,7 @@ describe('llamacpp chat model (real engine)', () => {
     const rest = await embedder.embed({ model: 'flambeau-chat', input: documents }, signal());
     assert.equal(usage.inputTokens, (again.usage.inputTokens ?? 0) + (rest.usage.inputTokens ?? 0));
     assert.deepEqual([...(again.vectors[0] ?? [])], [...q]);
-    const wrongSize = await rejection(embedder.embed({ model: 'flambeau-chat', input: ['x'], dimensions: 3 }, signal()));
-    assert.equal(wrongSize.code, 'unsupported_parameter');
+    // A size other than the model's own is refused: the embedding contract's declaration check.
   });
 
   it('applies a chat template override: a wrapper name or Jinja text', async () => {

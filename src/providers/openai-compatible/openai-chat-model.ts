@@ -1,9 +1,10 @@
-import { FlambeauError } from '../../errors/index.js';
 import type { UpstreamClient } from '../http/upstream-client.js';
 import { readLimited } from '../http/upstream-client.js';
+import { unreadableUpstream } from '../http/unreadable-upstream.js';
 import type { ChatEvent, ChatModel, ChatRequest, ChatResult, Locality } from '../spec.js';
+import { toOpenAiBody } from './openai-request.js';
 import { translateOpenAiStream } from './openai-stream.js';
-import { fromOpenAiFinish, fromOpenAiUsage, parseOpenAiCompletion, toOpenAiBody } from './openai-wire.js';
+import { parseOpenAiCompletion, type OpenAiCompletion } from './openai-wire.js';
 
 const MAX_COMPLETION_BYTES = 64 * 1024 * 1024;
 
@@ -30,19 +31,13 @@ export class OpenAiChatModel implements ChatModel {
     } catch (error) {
       throw this.client.transportError(error, signal);
     }
-    let parsed: ReturnType<typeof parseOpenAiCompletion>;
+    let parsed: OpenAiCompletion;
     try {
       parsed = parseOpenAiCompletion(text);
-    } catch {
-      throw new FlambeauError('upstream_failed', `${this.provider} returned a completion that is not valid JSON.`, { details: { provider: this.provider } });
+    } catch (error) {
+      throw unreadableUpstream(this.provider, 'a completion', error);
     }
-    return {
-      text: parsed.text,
-      toolCalls: parsed.toolCalls,
-      finish: fromOpenAiFinish(parsed.finish),
-      usage: fromOpenAiUsage(parsed.usage),
-      warnings: [],
-    };
+    return { ...parsed, warnings: [] };
   }
 
   async *stream(request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatEvent> {

@@ -1,8 +1,8 @@
-import { FlambeauError } from '../../errors/index.js';
 import type { UpstreamClient } from '../http/upstream-client.js';
 import { readLimited } from '../http/upstream-client.js';
+import { unreadableUpstream } from '../http/unreadable-upstream.js';
 import type { EmbeddingModel, EmbedRequest, EmbedResult, Locality } from '../spec.js';
-import { fromOpenAiUsage, parseOpenAiEmbeddings } from './openai-wire.js';
+import { parseOpenAiEmbeddings } from './openai-wire.js';
 
 export class OpenAiEmbeddingModel implements EmbeddingModel {
   constructor(
@@ -25,11 +25,9 @@ export class OpenAiEmbeddingModel implements EmbeddingModel {
       throw this.client.transportError(error, signal);
     }
     try {
-      const parsed = parseOpenAiEmbeddings(text);
-      if (parsed.vectors.length !== request.input.length) throw new SyntaxError('wrong number of embeddings');
-      return { vectors: parsed.vectors, usage: fromOpenAiUsage(parsed.usage) };
-    } catch {
-      throw new FlambeauError('upstream_failed', `${this.provider} returned embeddings that could not be read.`, { details: { provider: this.provider } });
+      return parseOpenAiEmbeddings(text, request.input.length);
+    } catch (error) {
+      throw unreadableUpstream(this.provider, 'embeddings', error);
     }
   }
 }

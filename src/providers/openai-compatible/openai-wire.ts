@@ -1,75 +1,72 @@
-import type { ChatMessage, ChatRequest, ContentPart, FinishReason, ToolCall, Usage } from '../spec.js';
+import { z } from 'zod';
+import { WireShapeError } from '../http/unreadable-upstream.js';
+import type { Finish, ToolCall, Usage } from '../spec.js';
 
-/** Our request → the OpenAI Chat Completions body. `passthrough` fields go out unchanged. */
-export function toOpenAiBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...request.passthrough, model: request.model, messages: request.messages.map(toOpenAiMessage) };
-  if (stream) {
-    body.stream = true;
-    body.stream_options = { include_usage: true };
-  }
-  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
-  if (request.stop !== undefined) body.stop = request.stop;
-  if (request.seed !== undefined) body.seed = request.seed;
-  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
-  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
-  if (request.user !== undefined) body.user = request.user;
-  if (request.tools !== undefined) {
-    body.tools = request.tools.map((tool) => ({
-      type: 'function',
-      function: {
-        name: tool.name,
-        ...(tool.description === undefined ? {} : { description: tool.description }),
-        ...(tool.parameters === undefined ? {} : { parameters: tool.parameters }),
-        ...(tool.strict === undefined ? {} : { strict: tool.strict }),
-      },
-    }));
-  }
-  if (request.toolChoice !== undefined) {
-    body.tool_choice = typeof request.toolChoice === 'string' ? request.toolChoice : { type: 'function', function: { name: request.toolChoice.name } };
-  }
-  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
-  const format = request.responseFormat;
-  if (format !== undefined) {
-    body.response_format = format.type === 'json_schema'
-      ? { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, ...(format.strict === undefined ? {} : { strict: format.strict }), ...(format.description === undefined ? {} : { description: format.description }) } }
-      : { type: format.type };
-  }
-  return body;
-}
+/**
+ * OpenAI Chat Completions and Embeddings response shapes, as far as we read them. Objects are
+ * not strict: the OpenAI family (OpenAI, Mistral, vLLM, llama-server, Ollama...) adds fields of
+ * its own, and unknown fields must pass. They pass stripped (`z.object`), not kept
+ * (`z.looseObject`): nothing reads them, and copying them cost ~20% more per streamed frame
+ * (bench/provider-stream.bench.ts). A field we read with the wrong type fails the parse, and the
+ * caller turns that into `upstream_failed` naming the provider.
+ */
 
-function toOpenAiMessage(message: ChatMessage): Record<string, unknown> {
-  switch (message.role) {
-    case 'system':
-      return { role: 'system', content: message.content, ...(message.name === undefined ? {} : { name: message.name }) };
-    case 'user':
-      return {
-        role: 'user',
-        content: typeof message.content === 'string' ? message.content : message.content.map(toOpenAiPart),
-        ...(message.name === undefined ? {} : { name: message.name }),
-      };
-    case 'assistant':
-      return {
-        role: 'assistant',
-        content: message.content,
-        ...(message.name === undefined ? {} : { name: message.name }),
-        ...(message.toolCalls === undefined || message.toolCalls.length === 0
-          ? {}
-          : { tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })) }),
-      };
-    case 'tool':
-      return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
-  }
-}
+const WireUsage = z.object({
+  prompt_tokens: z.number().nullish(),
+  completion_tokens: z.number().nullish(),
+});
+export type OpenAiUsage = z.infer<typeof WireUsage>;
 
-function toOpenAiPart(part: ContentPart): Record<string, unknown> {
-  if (part.type === 'text') return { type: 'text', text: part.text };
-  return { type: 'image_url', image_url: { url: part.url, ...(part.detail === undefined ? {} : { detail: part.detail }) } };
-}
+/**
+ * A string or null. Mistral's reasoning models send an array of content chunks; those are not
+ * read (no text), as before the schema existed, rather than failing the call.
+ */
+const WireContent = z.union([z.string(), z.array(z.unknown())]).nullish();
 
-export function fromOpenAiFinish(raw: unknown): { reason: FinishReason; raw?: string } {
-  if (typeof raw !== 'string') return { reason: 'other' };
+const WireToolCall = z.object({
+  index: z.number().int().nullish(),
+  id: z.string().nullish(),
+  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+});
+export type OpenAiToolCall = z.infer<typeof WireToolCall>;
+
+const WireCompletion = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: WireContent, tool_calls: z.array(WireToolCall).nullish() }).nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: WireUsage.nullish(),
+});
+
+/** OpenAI's `{ error: { message } }`; some servers of the family send the message as a string. */
+const WireError = z.union([z.string(), z.object({ message: z.string().nullish(), type: z.string().nullish() })]);
+
+/** Kept small on purpose: it is parsed once per streamed frame. */
+const WireChunk = z.object({
+  choices: z
+    .array(
+      z.object({
+        delta: z.object({ content: WireContent, tool_calls: z.array(WireToolCall).nullish() }).nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+  usage: WireUsage.nullish(),
+  error: WireError.nullish(),
+});
+export type OpenAiChunk = z.infer<typeof WireChunk>;
+
+const WireEmbeddings = z.object({
+  data: z.array(z.object({ index: z.number().int().nullish(), embedding: z.union([z.array(z.number()), z.string()]) })),
+  usage: WireUsage.nullish(),
+});
+
+export function fromOpenAiFinish(raw: string | null | undefined): Finish {
+  if (raw === null || raw === undefined) return { reason: 'other' };
   switch (raw) {
     case 'stop': return { reason: 'stop', raw };
     case 'length': return { reason: 'length', raw };
@@ -80,20 +77,28 @@ export function fromOpenAiFinish(raw: unknown): { reason: FinishReason; raw?: st
   }
 }
 
-export function fromOpenAiUsage(raw: unknown): Usage {
-  const usage = raw as { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined;
-  const input = typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : null;
-  const output = typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : null;
-  return { inputTokens: input, outputTokens: output, estimated: false };
+export function fromOpenAiUsage(usage: OpenAiUsage | null | undefined): Usage {
+  return { inputTokens: usage?.prompt_tokens ?? null, outputTokens: usage?.completion_tokens ?? null, estimated: false };
 }
 
-interface WireToolCall { index?: number; id?: string; function?: { name?: string; arguments?: string } }
+/** The message of an in-stream error, trimmed. */
+export function describeOpenAiError(error: NonNullable<OpenAiChunk['error']>): string {
+  const message = typeof error === 'string' ? error : error.message;
+  return typeof message === 'string' && message !== '' ? message.replace(/\s+/g, ' ').trim().slice(0, 300) : 'unknown error';
+}
 
-/** The parts of a `chat.completion` body we need. Tolerant: servers of the OpenAI family differ. */
-export function parseOpenAiCompletion(text: string): { text: string | null; toolCalls: ToolCall[]; finish: unknown; usage: unknown } {
-  const body = JSON.parse(text) as { choices?: { message?: { content?: unknown; tool_calls?: WireToolCall[] }; finish_reason?: unknown }[]; usage?: unknown };
-  const choice = body.choices?.[0];
-  if (choice === undefined) throw new SyntaxError('no choices in the completion');
+export interface OpenAiCompletion {
+  text: string | null;
+  toolCalls: ToolCall[];
+  finish: Finish;
+  usage: Usage;
+}
+
+/** A `chat.completion` body. Throws SyntaxError (not JSON) or a zod error (wrong shape). */
+export function parseOpenAiCompletion(text: string): OpenAiCompletion {
+  const body = WireCompletion.parse(JSON.parse(text));
+  // min(1) above: the first choice exists.
+  const choice = body.choices[0] as (typeof body.choices)[number];
   const content = choice.message?.content;
   return {
     text: typeof content === 'string' ? content : null,
@@ -102,32 +107,30 @@ export function parseOpenAiCompletion(text: string): { text: string | null; tool
       name: call.function?.name ?? '',
       arguments: call.function?.arguments ?? '',
     })),
-    finish: choice.finish_reason,
-    usage: body.usage,
+    finish: fromOpenAiFinish(choice.finish_reason),
+    usage: fromOpenAiUsage(body.usage),
   };
 }
 
-export interface OpenAiChunk {
-  choices?: { delta?: { content?: unknown; tool_calls?: WireToolCall[] }; finish_reason?: unknown }[];
-  usage?: unknown;
-  error?: { message?: unknown };
-}
-
+/** One `chat.completion.chunk` (the `data` of one SSE event). Throws SyntaxError or a zod error. */
 export function parseOpenAiChunk(data: string): OpenAiChunk {
-  return JSON.parse(data) as OpenAiChunk;
+  return WireChunk.parse(JSON.parse(data));
 }
 
-export function parseOpenAiEmbeddings(text: string): { vectors: Float32Array[]; usage: unknown } {
-  const body = JSON.parse(text) as { data?: { index?: number; embedding?: unknown }[]; usage?: unknown };
-  const rows = [...(body.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-  return { vectors: rows.map((row) => decodeEmbedding(row.embedding)), usage: body.usage };
+/**
+ * An embeddings list: one vector per input, in input order (rows are sorted by `index`). Throws
+ * SyntaxError, a zod error, or WireShapeError (wrong count, base64 that is not float32s).
+ */
+export function parseOpenAiEmbeddings(text: string, inputs: number): { vectors: Float32Array[]; usage: Usage } {
+  const body = WireEmbeddings.parse(JSON.parse(text));
+  if (body.data.length !== inputs) throw new WireShapeError(`${body.data.length} embeddings for ${inputs} inputs`);
+  const rows = [...body.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  return { vectors: rows.map((row) => decodeEmbedding(row.embedding)), usage: fromOpenAiUsage(body.usage) };
 }
 
-function decodeEmbedding(raw: unknown): Float32Array {
-  if (Array.isArray(raw)) return Float32Array.from(raw as number[]);
-  if (typeof raw === 'string') {
-    const bytes = Buffer.from(raw, 'base64');
-    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  }
-  throw new SyntaxError('embedding is neither an array nor base64');
+function decodeEmbedding(raw: number[] | string): Float32Array {
+  if (typeof raw !== 'string') return Float32Array.from(raw);
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.byteLength % 4 !== 0) throw new WireShapeError('a base64 embedding is not a whole number of float32 values');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }

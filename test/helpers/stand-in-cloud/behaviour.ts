@@ -1,6 +1,6 @@
 // Turns a scripted behaviour into what to send: unwraps 'slow' into a delay, fills reply defaults
 // and picks the plan each behaviour produces on a given route.
-import { deliver, type Delivery, type Exchange } from './deliver.js';
+import { deliver, deliverRaw, type Delivery, type Exchange } from './deliver.js';
 import type { Plan, ReplyContent, Route } from './plan.js';
 import type { Behaviour } from './types.js';
 
@@ -76,6 +76,12 @@ export async function perform(ex: Exchange, behaviour: Behaviour, fallback: Beha
     case 'error-mid-stream':
       await deliver(ex, midStreamErrorPlan(core, route, body, fallback), plain);
       return;
+    case 'raw': {
+      const contentType = core.contentType ?? (route.streams(body) ? 'text/event-stream; charset=utf-8' : 'application/json');
+      const bytes = typeof core.body === 'string' ? Buffer.from(core.body) : core.body;
+      await deliverRaw(ex, { status: core.status ?? 200, contentType, body: bytes, hold: core.hold ?? false }, delayMs);
+      return;
+    }
     case 'reply':
     case 'echo':
       await deliver(ex, route.answer(body, contentOf(core, route, body)), plain);

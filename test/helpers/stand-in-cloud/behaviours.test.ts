@@ -145,6 +145,27 @@ describe('stand-in cloud: behaviours', () => {
     assert.deepEqual(received, ['chat.completion.chunk', 'chat.completion.chunk']);
   });
 
+  it('raw: sends the bytes verbatim with the default content type of the route, or holds them open', async () => {
+    cloud.script({ kind: 'raw', body: '{"choices": 7' }, { kind: 'raw', body: 'data: {oops\n\n' }, { kind: 'raw', status: 418, contentType: 'text/plain', body: 'teapot' });
+    const json = await post(chatUrl(), { model: 'm', messages });
+    assert.deepEqual([json.statusCode, json.headers['content-type'], await json.body.text()], [200, 'application/json', '{"choices": 7']);
+    const sse = await post(chatUrl(), { model: 'm', messages, stream: true });
+    assert.deepEqual([sse.statusCode, sse.headers['content-type'], await sse.body.text()], [200, 'text/event-stream; charset=utf-8', 'data: {oops\n\n']);
+    const odd = await post(chatUrl(), { model: 'm', messages });
+    assert.deepEqual([odd.statusCode, odd.headers['content-type'], await odd.body.text()], [418, 'text/plain', 'teapot']);
+
+    cloud.script({ kind: 'raw', body: 'data: {"choices":[]}\n\n', hold: true });
+    const controller = new AbortController();
+    const held = await post(chatUrl(), { model: 'm', messages, stream: true }, {}, controller.signal);
+    for await (const chunk of held.body) {
+      assert.equal(chunk.toString('utf8'), 'data: {"choices":[]}\n\n');
+      break;
+    }
+    controller.abort();
+    await cloud.waitFor((r) => r[3]?.aborted === true);
+    assert.equal(cloud.requests[3]?.completed, false);
+  });
+
   it('rejects bodies the real API rejects, without treating them as replies', async () => {
     const missing = await post(chatUrl(), { model: 'm' });
     assert.equal(missing.statusCode, 400);

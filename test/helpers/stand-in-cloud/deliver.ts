@@ -68,6 +68,19 @@ async function deliverSse(ex: Exchange, plan: SsePlan, delivery: Delivery): Prom
   ex.breakConnection('destroy');
 }
 
+/** Verbatim bytes: no framing, no content-length when held (the body has no known end). */
+export async function deliverRaw(ex: Exchange, raw: { status: number; contentType: string; body: Buffer; hold: boolean }, delayMs: number): Promise<void> {
+  if (!(await pause(delayMs, ex.signal))) return;
+  if (raw.hold) {
+    ex.res.writeHead(raw.status, { 'content-type': raw.contentType });
+    ex.res.flushHeaders();
+    if (raw.body.length > 0) ex.res.write(raw.body);
+    return;
+  }
+  ex.res.writeHead(raw.status, { 'content-type': raw.contentType, 'content-length': String(raw.body.length) });
+  ex.res.end(raw.body);
+}
+
 export async function deliver(ex: Exchange, plan: Plan, delivery: Delivery = { delayMs: 0, cutAfter: undefined }): Promise<void> {
   if (ex.signal.aborted) return;
   if (plan.kind === 'json') await deliverJson(ex, plan, delivery);

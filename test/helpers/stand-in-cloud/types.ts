@@ -90,4 +90,11 @@ export type Behaviour =
    * Anthropic `event: error`), then ends the response cleanly. Non-streamed: like `fail`.
    * Status defaults to 500 (OpenAI, server_error) and 529 (Anthropic, overloaded_error).
    */
-  | { kind: 'error-mid-stream'; afterChunks: number; status?: number; message?: string };
+  | { kind: 'error-mid-stream'; afterChunks: number; status?: number; message?: string }
+  /**
+   * Sends `body` verbatim (status default 200, content type default `text/event-stream` when the
+   * request asks for a stream, else `application/json`): a recorded fixture, or a malformed payload
+   * a real API would never send. `hold: true` keeps the response open after the bytes, as an
+   * upstream still generating; it ends when the client leaves (recorded as aborted) or on close().
+   */
+  | { kind: 'raw'; body: string | Buffer; status?: number; contentType?: string; hold?: boolean };
