@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 // A provider folder is a wire protocol and nothing else: it may import its own files, the spec,
-// the http helpers, errors, `Secret` (a type) and, for llamacpp, the engine. The registry and the
+// the http helpers, errors, config types (Secret, timeouts) and, for llamacpp, the engine. The registry and the
 // contract fixtures are not provider folders.
 const providers = fileURLToPath(new URL('.', import.meta.url));
 const src = join(providers, '..');
@@ -22,12 +22,13 @@ const ALLOWED: { target: RegExp; typeOnly?: boolean; folders?: RegExp }[] = [
   { target: /^providers\/spec\.ts$/ },
   { target: /^providers\/http\// },
   { target: /^errors\/index\.ts$/ },
-  { target: /^config\/secret\.ts$/, typeOnly: true },
+  // Config types (Secret, UpstreamTimeouts, Locality): config/ is the leaf every domain may read.
+  { target: /^config\//, typeOnly: true },
   { target: /^engine\/engine\.ts$/, folders: /^providers\/llamacpp\// },
 ];
 
 describe('provider imports', () => {
-  it('provider folders import only their own files, the spec, http helpers, errors, Secret (type) and the engine (llamacpp)', () => {
+  it('provider folders import only their own files, the spec, http helpers, errors, config types and the engine (llamacpp)', () => {
     const broken: string[] = [];
     const folders = readdirSync(providers).filter((name) => statSync(join(providers, name)).isDirectory() && !name.startsWith('__'));
     for (const folder of folders) {
