@@ -60,7 +60,10 @@ async function inProcess(how: 'SIGABRT' | 'SIGSEGV'): Promise<{ signal: string |
   });
 }
 
-async function outOfProcess(createEngine: (options: EngineOptions) => Engine, signal: NodeJS.Signals): Promise<{ code: string; failMs: number; restartMs: number; warmMs: number; pids: string }> {
+async function outOfProcess(
+  createEngine: (options: EngineOptions) => Engine,
+  signal: NodeJS.Signals,
+): Promise<{ code: string; failMs: number; restartMs: number; warmMs: number; pids: string }> {
   const engine = createEngine({ idleTimeoutMs: 600_000, gpu: false, logLevel: 'error', logger: silent });
   const spec = { name: 'stories260K', path: MODEL, contextSize: 1024, threads: 1 };
   const job = (maxTokens: number) => ({ history: [{ type: 'user' as const, text: 'Once upon a time' }], sampling: { temperature: 0, maxTokens } });

@@ -12,7 +12,13 @@ const MODEL = fileURLToPath(new URL('../../shared/models/stories260K.gguf', impo
 const CONTEXT = 2048;
 const HISTORY: ChatHistoryItem[] = [{ type: 'user', text: 'Once upon a time, there was a little girl named Lily.' }];
 
-interface Sample { tokens: number; ms: number; firstTextMs: number; cpuMs: number; ownCpuMs: number }
+interface Sample {
+  tokens: number;
+  ms: number;
+  firstTextMs: number;
+  cpuMs: number;
+  ownCpuMs: number;
+}
 
 /** CPU ms of this process (llama.cpp's threads included when it runs here) and of another one. */
 async function cpuMs(otherPid: number | null): Promise<{ own: number; other: number }> {
@@ -81,13 +87,13 @@ export async function run(rounds = 10, maxTokens = 400): Promise<void> {
   };
 
   try {
-    for (let i = 0; i < 2; i++) await direct(), await viaEngine(); // load, warm caches
+    for (let i = 0; i < 2; i++) (await direct(), await viaEngine()); // load, warm caches
     textEvents = 0;
     const samples: { direct: Sample[]; engine: Sample[]; ratios: number[] } = { direct: [], engine: [], ratios: [] };
     for (let i = 0; i < rounds; i++) {
       // Alternate the order so drift on a shared machine hits both sides alike.
-      if (i % 2 === 0) samples.direct.push(await direct()), samples.engine.push(await viaEngine());
-      else samples.engine.push(await viaEngine()), samples.direct.push(await direct());
+      if (i % 2 === 0) (samples.direct.push(await direct()), samples.engine.push(await viaEngine()));
+      else (samples.engine.push(await viaEngine()), samples.direct.push(await direct()));
     }
     const rate = (s: Sample) => (s.tokens / s.ms) * 1000;
     // Each round's pair ran back to back: its ratio cancels the slow drift of a shared machine.
@@ -109,7 +115,9 @@ export async function run(rounds = 10, maxTokens = 400): Promise<void> {
         k === 'engine' ? fmt(median(samples[k].map((s) => (s.ownCpuMs / s.tokens) * 100)), 1) : '-',
       ]),
     );
-    console.log(`engine / direct tokens/s: ratio of medians ${fmt(engineRate / directRate, 3)}, median of paired ratios ${fmt(median(samples.ratios), 3)} (target >= 0.95)`);
+    console.log(
+      `engine / direct tokens/s: ratio of medians ${fmt(engineRate / directRate, 3)}, median of paired ratios ${fmt(median(samples.ratios), 3)} (target >= 0.95)`,
+    );
     console.log(`engine CPU counts both processes (gateway + engine); direct counts this process, llama.cpp threads included`);
     console.log(`text events per request through IPC: ${fmt(textEvents / rounds, 1)} (batched per event-loop turn)`);
     const pid = engine.status().pid;

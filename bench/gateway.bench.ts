@@ -13,7 +13,12 @@ const KEY = 'flm-bench-key-0123456789';
 const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 32 });
 const streamBody = JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 32 });
 
-interface Target { name: string; pool: Pool; path: string; headers: Record<string, string> }
+interface Target {
+  name: string;
+  pool: Pool;
+  path: string;
+  headers: Record<string, string>;
+}
 
 async function once(target: Target, payload: string): Promise<{ total: number; ttfb: number }> {
   const t0 = performance.now();
@@ -51,16 +56,34 @@ async function throughput(target: Target, concurrency: number, count: number): P
   return count / ((performance.now() - t0) / 1000);
 }
 
-const PII_BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Écris à Mme Claire Martin (claire.martin@example.fr, 06 12 34 56 78) au sujet du virement FR76 3000 6000 0112 3456 7890 189.' }], max_tokens: 32 });
+const PII_BODY = JSON.stringify({
+  model: 'bench',
+  messages: [
+    { role: 'user', content: 'Écris à Mme Claire Martin (claire.martin@example.fr, 06 12 34 56 78) au sujet du virement FR76 3000 6000 0112 3456 7890 189.' },
+  ],
+  max_tokens: 32,
+});
 
 async function gatewayChild(home: string, upstreamUrl: string, extra: string): Promise<Awaited<ReturnType<typeof startChild>>> {
   const config = join(home, 'flambeau.yaml');
-  writeFileSync(config, `providers:\n  - id: upstream\n    type: openai-compatible\n    base_url: ${upstreamUrl}/v1\n    locality: cloud\nmodels:\n  - name: bench\n    provider: upstream\n    model: bench-upstream\n    price: { input_per_mtok: 0.1, output_per_mtok: 0.4 }\nrouting:\n  health_interval_ms: 0\n${extra}`);
-  return startChild([join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--home', home, '--port', '0'], { FLAMBEAU_MASTER_KEY: KEY, FLAMBEAU_LOG_LEVEL: 'error' });
+  writeFileSync(
+    config,
+    `providers:\n  - id: upstream\n    type: openai-compatible\n    base_url: ${upstreamUrl}/v1\n    locality: cloud\nmodels:\n  - name: bench\n    provider: upstream\n    model: bench-upstream\n    price: { input_per_mtok: 0.1, output_per_mtok: 0.4 }\nrouting:\n  health_interval_ms: 0\n${extra}`,
+  );
+  return startChild([join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--home', home, '--port', '0'], {
+    FLAMBEAU_MASTER_KEY: KEY,
+    FLAMBEAU_LOG_LEVEL: 'error',
+  });
 }
 
 function rowsFor(label: string, base: { total: number[] }, other: { total: number[] }): (string | number)[][] {
-  return [50, 99].map((p) => [`${label} p${p} (ms)`, fmt(percentile(base.total, p)), fmt(percentile(other.total, p)), fmt(percentile(other.total, p) - percentile(base.total, p)), fmt(percentile(other.total, p) / percentile(base.total, p), 2)]);
+  return [50, 99].map((p) => [
+    `${label} p${p} (ms)`,
+    fmt(percentile(base.total, p)),
+    fmt(percentile(other.total, p)),
+    fmt(percentile(other.total, p) - percentile(base.total, p)),
+    fmt(percentile(other.total, p) / percentile(base.total, p), 2),
+  ]);
 }
 
 export async function run(): Promise<void> {
@@ -73,14 +96,39 @@ export async function run(): Promise<void> {
   // Full: privacy guard (cloud: pseudonymize), an API key with a budget and limits, usage + audit rows.
   const full = await gatewayChild(fullHome, upstream.url, '');
   const adminPool = new Pool(full.url);
-  const created = await adminPool.request({ method: 'POST', path: '/admin/keys', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ name: 'bench', budget: '100000/month', rpm: 10000000, tpm: 1000000000 }) });
+  const created = await adminPool.request({
+    method: 'POST',
+    path: '/admin/keys',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: JSON.stringify({ name: 'bench', budget: '100000/month', rpm: 10000000, tpm: 1000000000 }),
+  });
   const apiKey = ((await created.body.json()) as { key: string }).key;
   await adminPool.close();
   const bare = await startChild(['--import', 'tsx', join(root, 'bench/bare-proxy.ts'), upstream.url]);
-  const floor: Target = { name: 'bare', pool: new Pool(bare.url, { connections: 64 }), path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } };
-  const direct: Target = { name: 'direct', pool: new Pool(upstream.url, { connections: 64 }), path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } };
-  const through: Target = { name: 'gateway', pool: new Pool(lean.url, { connections: 64 }), path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` } };
-  const guarded: Target = { name: 'full', pool: new Pool(full.url, { connections: 64 }), path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` } };
+  const floor: Target = {
+    name: 'bare',
+    pool: new Pool(bare.url, { connections: 64 }),
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json' },
+  };
+  const direct: Target = {
+    name: 'direct',
+    pool: new Pool(upstream.url, { connections: 64 }),
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json' },
+  };
+  const through: Target = {
+    name: 'gateway',
+    pool: new Pool(lean.url, { connections: 64 }),
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+  };
+  const guarded: Target = {
+    name: 'full',
+    pool: new Pool(full.url, { connections: 64 }),
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+  };
   try {
     await sequential([direct, through, guarded], body, 200); // warm-up: JIT, pools, SQLite
     const n = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -113,10 +161,13 @@ export async function run(): Promise<void> {
     const lp = pii.get('gateway');
     const fp = pii.get('full');
     if (lo && fo && lp && fp) {
-      table(['cost of the guards (full vs lean gateway)', 'lean', 'full', 'added', 'ratio'], [
-        ...rowsFor('key + scope + rate limit + budget + usage/audit + privacy scan', lo, fo),
-        ...rowsFor('same, prompt with personal data (pseudonymise + restore)', lp, fp),
-      ]);
+      table(
+        ['cost of the guards (full vs lean gateway)', 'lean', 'full', 'added', 'ratio'],
+        [
+          ...rowsFor('key + scope + rate limit + budget + usage/audit + privacy scan', lo, fo),
+          ...rowsFor('same, prompt with personal data (pseudonymise + restore)', lp, fp),
+        ],
+      );
     }
 
     console.log('');
@@ -130,7 +181,15 @@ export async function run(): Promise<void> {
       const fcpu0 = await processCpuSeconds(full.child.pid as number);
       const rf = await throughput(guarded, c, count);
       const fcpu1 = await processCpuSeconds(full.child.pid as number);
-      rpsRows.push([`concurrency ${c}`, fmt(rd, 0), fmt(rg, 0), fmt(rg / rd, 2), fmt(((cpu1 - cpu0) / count) * 1e6, 0), fmt(rf, 0), fmt(((fcpu1 - fcpu0) / count) * 1e6, 0)]);
+      rpsRows.push([
+        `concurrency ${c}`,
+        fmt(rd, 0),
+        fmt(rg, 0),
+        fmt(rg / rd, 2),
+        fmt(((cpu1 - cpu0) / count) * 1e6, 0),
+        fmt(rf, 0),
+        fmt(((fcpu1 - fcpu0) / count) * 1e6, 0),
+      ]);
     }
     table(['requests/s', 'direct', 'lean gateway', 'ratio', 'lean CPU µs/req', 'full gateway', 'full CPU µs/req'], rpsRows);
   } finally {

@@ -29,12 +29,34 @@ const THRESHOLD = 0.5;
 function compare(title: string, rows: InjectionRow[], scanner: InjectionScanner): void {
   console.log(`\n${title} (${rows.length} rows, ${rows.filter((r) => r.label === 1).length} attacks)`);
   console.log('  detector (model + signals):');
-  console.log(indent(formatFigures(figureTable(rows, rows.map((r) => scanner.scan(r.text, r.channel).flagged)))));
+  console.log(
+    indent(
+      formatFigures(
+        figureTable(
+          rows,
+          rows.map((r) => scanner.scan(r.text, r.channel).flagged),
+        ),
+      ),
+    ),
+  );
   console.log('  rules-only baseline (any signal):');
-  console.log(indent(formatFigures(figureTable(rows, rows.map((r) => collectSignals(r.text, { threshold: THRESHOLD }).signals.length > 0)))));
+  console.log(
+    indent(
+      formatFigures(
+        figureTable(
+          rows,
+          rows.map((r) => collectSignals(r.text, { threshold: THRESHOLD }).signals.length > 0),
+        ),
+      ),
+    ),
+  );
 }
 
-const indent = (text: string) => text.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 function mailText(bytes: number, seed: number): string {
   const parts: string[] = [];
@@ -72,12 +94,21 @@ export async function run(): Promise<void> {
   const scanner = createInjectionScanner({ loadModel: () => model, threshold: THRESHOLD });
   if (existsSync(POOL)) compare('validation part of the public pool (origins held out from training)', splitByOrigin(loadPoolRows(POOL)).validation, scanner);
   else console.log(`\n(no ${POOL}: the validation part of the public pool is skipped)`);
-  compare('hand-written FR/EN held-out set, with hard negatives (read while writing the training data)', loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten'), scanner);
+  compare(
+    'hand-written FR/EN held-out set, with hard negatives (read while writing the training data)',
+    loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten'),
+    scanner,
+  );
   compare('blind hand-written FR/EN held-out set (written last, totals only ever read)', loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind'), scanner);
 
   console.log('\ninjection: scan cost on benign FR/EN mail text, source document, one core (median of 5 rounds)');
   const rates: number[] = [];
-  for (const [label, bytes] of [['1 KB', 1024], ['10 KB', 10 * 1024], ['100 KB', 100 * 1024], ['1 MB', 1024 * 1024]] as const) {
+  for (const [label, bytes] of [
+    ['1 KB', 1024],
+    ['10 KB', 10 * 1024],
+    ['100 KB', 100 * 1024],
+    ['1 MB', 1024 * 1024],
+  ] as const) {
     const r = throughput(scanner, bytes);
     rates.push(r.kbPerCpuMs);
     console.log(`  ${label.padEnd(7)} ${r.kbPerCpuMs.toFixed(2).padStart(6)} KB per CPU ms  (${r.msPerScan.toFixed(2)} ms per scan, wall)`);

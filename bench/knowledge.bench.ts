@@ -48,7 +48,14 @@ async function ingestRate(embedder: Embedder | null, label: string, files: numbe
     const again = await knowledge.ingest({ collection: 'bench', paths: [join(dir, 'docs')] });
     store.close();
     const s = report.elapsedMs / 1000;
-    return [label, String(report.documents), String(report.chunks), fmt(report.documents / s, 1), fmt(report.bytes / 1e6 / s, 2), fmt(again.documents === 0 ? again.total / (again.elapsedMs / 1000) : Number.NaN, 0)];
+    return [
+      label,
+      String(report.documents),
+      String(report.chunks),
+      fmt(report.documents / s, 1),
+      fmt(report.bytes / 1e6 / s, 2),
+      fmt(again.documents === 0 ? again.total / (again.elapsedMs / 1000) : Number.NaN, 0),
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -59,7 +66,13 @@ async function mailboxIngest(messages: number): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-mbox-'));
   try {
     const words = sentenceMaker(5);
-    const mail = (i: number) => ({ from: `sender${i % 50}@example.org`, to: 'me@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: `Subject ${i}`, body: `${words(120)}.\n\n${words(120)}.` });
+    const mail = (i: number) => ({
+      from: `sender${i % 50}@example.org`,
+      to: 'me@example.org',
+      date: 'Tue, 03 Mar 2026 10:00:00 +0000',
+      subject: `Subject ${i}`,
+      body: `${words(120)}.\n\n${words(120)}.`,
+    });
     mkdirSync(join(dir, 'mail'));
     const path = join(dir, 'mail', 'archive.mbox');
     const mails = Array.from({ length: messages + 1 }, (_, i) => mail(i));
@@ -75,7 +88,15 @@ async function mailboxIngest(messages: number): Promise<string[]> {
     const grown = await knowledge.ingest({ collection: 'mail', paths: [join(dir, 'mail')] });
     store.close();
     const s = report.elapsedMs / 1000;
-    return [String(report.documents), String(report.chunks), fmt(report.documents / s, 0), fmt(report.bytes / 1e6 / s, 2), fmt((report.bytes / 1e6), 1), fmt((peak - rssBefore) / 1e6, 0), `${grown.documents} in ${fmt(grown.elapsedMs, 0)} ms`];
+    return [
+      String(report.documents),
+      String(report.chunks),
+      fmt(report.documents / s, 0),
+      fmt(report.bytes / 1e6 / s, 2),
+      fmt(report.bytes / 1e6, 1),
+      fmt((peak - rssBefore) / 1e6, 0),
+      `${grown.documents} in ${fmt(grown.elapsedMs, 0)} ms`,
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -101,7 +122,15 @@ async function searchLatency(chunks: number, dims: number): Promise<string[]> {
     for (let f = 0; f < chunks / perFile; f++) {
       const texts = Array.from({ length: perFile }, () => words(40));
       db.writeFile(
-        { collection: 'bench', path: `/bench/file-${f}.md`, hash: String(f), size: 0, mtime: Date.now(), documents: [{ date: Date.now(), chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }], vectors: { space, values: texts.map(() => randomVector(random, dims)) } },
+        {
+          collection: 'bench',
+          path: `/bench/file-${f}.md`,
+          hash: String(f),
+          size: 0,
+          mtime: Date.now(),
+          documents: [{ date: Date.now(), chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }],
+          vectors: { space, values: texts.map(() => randomVector(random, dims)) },
+        },
         Date.now(),
       );
     }
@@ -136,7 +165,18 @@ async function searchLatency(chunks: number, dims: number): Promise<string[]> {
     const afterWrite: number[] = [];
     for (let i = 0; i < 11; i++) {
       const texts = Array.from({ length: perFile }, () => words(40));
-      db.writeFile({ collection: 'bench', path: `/bench/late-${i}.md`, hash: String(i), size: 0, mtime: Date.now(), documents: [{ date: Date.now(), chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }], vectors: { space, values: texts.map(() => randomVector(random, dims)) } }, Date.now());
+      db.writeFile(
+        {
+          collection: 'bench',
+          path: `/bench/late-${i}.md`,
+          hash: String(i),
+          size: 0,
+          mtime: Date.now(),
+          documents: [{ date: Date.now(), chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }],
+          vectors: { space, values: texts.map(() => randomVector(random, dims)) },
+        },
+        Date.now(),
+      );
       queryVector = randomVector(random, dims);
       const start = performance.now();
       await knowledge.search(words(5), { collections: ['bench'] }, { k: 10 });
@@ -144,7 +184,20 @@ async function searchLatency(chunks: number, dims: number): Promise<string[]> {
     }
     store.close();
     const p = (mode: SearchMode, q: number) => fmt(percentile(lat[mode], q), 2);
-    return [String(chunks), String(dims), concurrent ? 'yes' : 'no', fmt(loadSeconds, 1), p('bm25', 50), p('bm25', 99), p('vector', 50), p('vector', 99), p('hybrid', 50), p('hybrid', 99), fmt(percentile(afterWrite, 50), 2), fmt(overlap / compared, 3)];
+    return [
+      String(chunks),
+      String(dims),
+      concurrent ? 'yes' : 'no',
+      fmt(loadSeconds, 1),
+      p('bm25', 50),
+      p('bm25', 99),
+      p('vector', 50),
+      p('vector', 99),
+      p('hybrid', 50),
+      p('hybrid', 99),
+      fmt(percentile(afterWrite, 50), 2),
+      fmt(overlap / compared, 3),
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -172,7 +225,18 @@ async function vectorRecall(chunks: number, dims: number, kind: 'random' | 'clus
     const space = db.vectorSpace(`bench-${kind}`, dims, 0);
     db.ensureCollection('bench', 0);
     for (let f = 0; f < chunks / 100; f++) {
-      db.writeFile({ collection: 'bench', path: `/r/${f}`, hash: String(f), size: 0, mtime: 0, documents: [{ date: 0, chunks: Array.from({ length: 100 }, () => ({ text: 'x', start: 0, end: 1 })) }], vectors: { space, values: Array.from({ length: 100 }, point) } }, 0);
+      db.writeFile(
+        {
+          collection: 'bench',
+          path: `/r/${f}`,
+          hash: String(f),
+          size: 0,
+          mtime: 0,
+          documents: [{ date: 0, chunks: Array.from({ length: 100 }, () => ({ text: 'x', start: 0, end: 1 })) }],
+          vectors: { space, values: Array.from({ length: 100 }, point) },
+        },
+        0,
+      );
     }
     let found = 0;
     const lat: number[] = [];
@@ -191,12 +255,23 @@ async function vectorRecall(chunks: number, dims: number, kind: 'random' | 'clus
   }
 }
 
-interface Beir { corpus: Array<{ _id: string; title?: string; text: string }>; queries: Map<string, string>; qrels: Map<string, Map<string, number>> }
+interface Beir {
+  corpus: Array<{ _id: string; title?: string; text: string }>;
+  queries: Map<string, string>;
+  qrels: Map<string, Map<string, number>>;
+}
 
 function readBeir(folder: string): Beir {
-  const lines = (file: string) => readFileSync(join(folder, file), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = (file: string) =>
+    readFileSync(join(folder, file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
   const corpus = lines('corpus.jsonl').map((l) => JSON.parse(l) as { _id: string; title?: string; text: string });
-  const queries = new Map(lines('queries.jsonl').map((l) => JSON.parse(l) as { _id: string; text: string }).map((q) => [q._id, q.text]));
+  const queries = new Map(
+    lines('queries.jsonl')
+      .map((l) => JSON.parse(l) as { _id: string; text: string })
+      .map((q) => [q._id, q.text]),
+  );
   const qrels = new Map<string, Map<string, number>>();
   for (const line of lines('qrels/test.tsv').slice(1)) {
     const [q, d, s] = line.split('\t');
@@ -208,8 +283,11 @@ function readBeir(folder: string): Beir {
 }
 
 function ndcgAt10(ranked: string[], relevant: Map<string, number>): number {
-  const dcg = ranked.slice(0, 10).reduce((sum, id, i) => sum + ((2 ** (relevant.get(id) ?? 0)) - 1) / Math.log2(i + 2), 0);
-  const ideal = [...relevant.values()].sort((a, b) => b - a).slice(0, 10).reduce((sum, g, i) => sum + (2 ** g - 1) / Math.log2(i + 2), 0);
+  const dcg = ranked.slice(0, 10).reduce((sum, id, i) => sum + (2 ** (relevant.get(id) ?? 0) - 1) / Math.log2(i + 2), 0);
+  const ideal = [...relevant.values()]
+    .sort((a, b) => b - a)
+    .slice(0, 10)
+    .reduce((sum, g, i) => sum + (2 ** g - 1) / Math.log2(i + 2), 0);
   return ideal === 0 ? 0 : dcg / ideal;
 }
 
@@ -226,7 +304,18 @@ async function beirQuality(folder: string, embedder: Embedder): Promise<string[]
       const vectors = await embedder.embed(texts, new AbortController().signal);
       const space = db.vectorSpace(embedder.model, (vectors[0] as Float32Array).length, Date.now());
       batch.forEach((doc, j) =>
-        db.writeFile({ collection: 'beir', path: doc._id, hash: doc._id, size: 0, mtime: 0, documents: [{ date: 0, ...(doc.title ? { title: doc.title } : {}), chunks: [{ text: doc.text, start: 0, end: doc.text.length }] }], vectors: { space, values: [vectors[j] as Float32Array] } }, 0),
+        db.writeFile(
+          {
+            collection: 'beir',
+            path: doc._id,
+            hash: doc._id,
+            size: 0,
+            mtime: 0,
+            documents: [{ date: 0, ...(doc.title ? { title: doc.title } : {}), chunks: [{ text: doc.text, start: 0, end: doc.text.length }] }],
+            vectors: { space, values: [vectors[j] as Float32Array] },
+          },
+          0,
+        ),
       );
     }
     const knowledge = createKnowledge({ db: store.db, embedder });
@@ -265,19 +354,41 @@ export async function run(): Promise<void> {
     const embedder = embedderOf(model, 'test-gguf', 32);
 
     console.log('\ningest (Markdown, ~3 KB per document, 4 sections; re-run = unchanged files skipped)');
-    table(['embedding', 'documents', 'chunks', 'docs/s', 'MB/s', 're-run files/s'], [await ingestRate(null, 'excluded', 400), await ingestRate(embedder, 'test GGUF, 1 thread', 100)]);
+    table(
+      ['embedding', 'documents', 'chunks', 'docs/s', 'MB/s', 're-run files/s'],
+      [await ingestRate(null, 'excluded', 400), await ingestRate(embedder, 'test GGUF, 1 thread', 100)],
+    );
 
     console.log('\nmailbox ingest (one .mbox, streamed message by message, embedding excluded; then one mail appended)');
     table(['messages', 'chunks', 'messages/s', 'MB/s', 'mailbox MB', 'RSS growth MB', 're-run indexes'], [await mailboxIngest(10_000)]);
 
     console.log('\nsearch latency (ms, k=10; hybrid = BM25 (on a worker thread, beside) + vector KNN + RRF; target hybrid p50 <= 20 ms at 100k)');
-    table(['chunks', 'dims', 'bm25 thread', 'load s', 'bm25 p50', 'bm25 p99', 'vector p50', 'vector p99', 'hybrid p50', 'hybrid p99', 'hybrid p50 after a write', 'vector recall@10 vs exact'], [await searchLatency(10_000, 384), await searchLatency(100_000, 384)]);
+    table(
+      [
+        'chunks',
+        'dims',
+        'bm25 thread',
+        'load s',
+        'bm25 p50',
+        'bm25 p99',
+        'vector p50',
+        'vector p99',
+        'hybrid p50',
+        'hybrid p99',
+        'hybrid p50 after a write',
+        'vector recall@10 vs exact',
+      ],
+      [await searchLatency(10_000, 384), await searchLatency(100_000, 384)],
+    );
 
     console.log('\napproximate vector search (1-bit index, asymmetric re-rank, exact re-score) against the exact scan');
     table(['vectors', 'count', 'dims', 'p50 ms', 'recall@10'], [await vectorRecall(100_000, 384, 'random'), await vectorRecall(100_000, 384, 'clustered')]);
 
     console.log('\nretrieval quality (BEIR layout; vectors from the test GGUF: a bag-of-words model, so vector ≈ folded BM25)');
-    const folders = [fileURLToPath(new URL('./data/knowledge-beir-mini', import.meta.url)), ...(process.env.FLAMBEAU_BENCH_BEIR ?? '').split(':').filter((f) => f !== '')];
+    const folders = [
+      fileURLToPath(new URL('./data/knowledge-beir-mini', import.meta.url)),
+      ...(process.env.FLAMBEAU_BENCH_BEIR ?? '').split(':').filter((f) => f !== ''),
+    ];
     const rows: string[][] = [];
     for (const folder of folders) rows.push(...(await beirQuality(folder, embedder)));
     table(['set', 'docs', 'queries', 'mode', 'nDCG@10', 'recall@100'], rows);

@@ -16,7 +16,11 @@ const MODEL = join(root, '../shared/models/stories260K.gguf');
 const PROMPT = 'Once upon a time, there was a little girl named Lily.';
 const KEY = 'flm-bench-local-key-0123456789';
 
-interface Sample { tokens: number; decodeMs: number; ttftMs: number }
+interface Sample {
+  tokens: number;
+  decodeMs: number;
+  ttftMs: number;
+}
 const rate = (s: Sample) => ((s.tokens - 1) / s.decodeMs) * 1000;
 
 export async function run(rounds = 8, maxTokens = 300): Promise<void> {
@@ -49,13 +53,31 @@ export async function run(rounds = 8, maxTokens = 300): Promise<void> {
 
   const home = mkdtempSync(join(tmpdir(), 'flambeau-bench-local-'));
   const config = join(home, 'flambeau.yaml');
-  writeFileSync(config, `providers:\n  - id: local\n    type: llamacpp\nmodels:\n  - name: stories\n    provider: local\n    path: ${MODEL}\n    context: 2048\n    threads: 1\nengine:\n  gpu: false\n`);
-  const gateway = await startChild([join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--home', home, '--port', '0'], { FLAMBEAU_MASTER_KEY: KEY, FLAMBEAU_LOG_LEVEL: 'error' });
+  writeFileSync(
+    config,
+    `providers:\n  - id: local\n    type: llamacpp\nmodels:\n  - name: stories\n    provider: local\n    path: ${MODEL}\n    context: 2048\n    threads: 1\nengine:\n  gpu: false\n`,
+  );
+  const gateway = await startChild([join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--home', home, '--port', '0'], {
+    FLAMBEAU_MASTER_KEY: KEY,
+    FLAMBEAU_LOG_LEVEL: 'error',
+  });
   const pool = new Pool(gateway.url);
-  const body = JSON.stringify({ model: 'stories', stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: maxTokens, messages: [{ role: 'user', content: PROMPT }] });
+  const body = JSON.stringify({
+    model: 'stories',
+    stream: true,
+    stream_options: { include_usage: true },
+    temperature: 0,
+    max_tokens: maxTokens,
+    messages: [{ role: 'user', content: PROMPT }],
+  });
   const through = async (): Promise<Sample> => {
     const t0 = performance.now();
-    const res = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body });
+    const res = await pool.request({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body,
+    });
     let first = Number.NaN;
     let last = 0;
     let tokens = 0;
@@ -76,16 +98,42 @@ export async function run(rounds = 8, maxTokens = 300): Promise<void> {
     const d: Sample[] = [];
     const g: Sample[] = [];
     for (let i = 0; i < rounds; i++) {
-      if (i % 2 === 0) { d.push(await direct()); g.push(await through()); } else { g.push(await through()); d.push(await direct()); }
+      if (i % 2 === 0) {
+        d.push(await direct());
+        g.push(await through());
+      } else {
+        g.push(await through());
+        d.push(await direct());
+      }
     }
     const dr = d.map(rate);
     const gr = g.map(rate);
     const ratios = gr.map((v, i) => v / (dr[i] as number));
-    table(['measure', 'direct', 'gateway', 'ratio'], [
-      ['decode tokens/s (median)', fmt(percentile(dr, 50), 0), fmt(percentile(gr, 50), 0), fmt(percentile(ratios, 50), 2)],
-      ['time to first token p50 (ms)', fmt(percentile(d.map((s) => s.ttftMs), 50), 2), fmt(percentile(g.map((s) => s.ttftMs), 50), 2), ''],
-      ['tokens per run', String(d[0]?.tokens), String(g[0]?.tokens), ''],
-    ]);
+    table(
+      ['measure', 'direct', 'gateway', 'ratio'],
+      [
+        ['decode tokens/s (median)', fmt(percentile(dr, 50), 0), fmt(percentile(gr, 50), 0), fmt(percentile(ratios, 50), 2)],
+        [
+          'time to first token p50 (ms)',
+          fmt(
+            percentile(
+              d.map((s) => s.ttftMs),
+              50,
+            ),
+            2,
+          ),
+          fmt(
+            percentile(
+              g.map((s) => s.ttftMs),
+              50,
+            ),
+            2,
+          ),
+          '',
+        ],
+        ['tokens per run', String(d[0]?.tokens), String(g[0]?.tokens), ''],
+      ],
+    );
     console.log(`ratio per round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
   } finally {
     await pool.close();

@@ -108,16 +108,29 @@ function typicalRequest(): ChatRequest {
     model: 'bench',
     messages: [
       { role: 'system', content: 'Tu es un assistant du service client de la Banque Exemple. Réponds en français, poliment et brièvement.' },
-      { role: 'user', content: "Bonjour, je suis Mme Sophie Lambert (sophie.lambert@exemple.fr, 06 12 34 56 78). Mon IBAN FR76 3000 6000 0112 3456 7890 189 a été débité deux fois de 49,90 € le 12 mars. Pouvez-vous vérifier ?" },
+      {
+        role: 'user',
+        content:
+          'Bonjour, je suis Mme Sophie Lambert (sophie.lambert@exemple.fr, 06 12 34 56 78). Mon IBAN FR76 3000 6000 0112 3456 7890 189 a été débité deux fois de 49,90 € le 12 mars. Pouvez-vous vérifier ?',
+      },
       { role: 'assistant', content: "Bonjour Mme Lambert, je vérifie l'opération du 12 mars." },
-      { role: 'user', content: [{ type: 'text', text: 'Merci. Mon mari, Jean Lambert, a le même problème sur sa carte 4111 1111 1111 1111. Notre adresse : 12 rue des Lilas, 69003 Lyon.' }] },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: 'Merci. Mon mari, Jean Lambert, a le même problème sur sa carte 4111 1111 1111 1111. Notre adresse : 12 rue des Lilas, 69003 Lyon.',
+          },
+        ],
+      },
     ],
   };
 }
 
-const ANSWER = "Bonjour <PERSON_1>, j'ai bien retrouvé les deux prélèvements de 49,90 € sur le compte <IBAN_1>. "
-  + "Le remboursement sera fait sous 5 jours. Pour la carte <CREDIT_CARD_1> de <PERSON_2>, merci d'appeler le service cartes ; "
-  + 'nous vous confirmerons par écrit à <EMAIL_1> et au <PHONE_1>, ou par courrier au <ADDRESS_1>.';
+const ANSWER =
+  "Bonjour <PERSON_1>, j'ai bien retrouvé les deux prélèvements de 49,90 € sur le compte <IBAN_1>. " +
+  "Le remboursement sera fait sous 5 jours. Pour la carte <CREDIT_CARD_1> de <PERSON_2>, merci d'appeler le service cartes ; " +
+  'nous vous confirmerons par écrit à <EMAIL_1> et au <PHONE_1>, ou par courrier au <ADDRESS_1>.';
 
 async function* streamOf(text: string, chunk: number): AsyncGenerator<ChatEvent> {
   yield { type: 'stream-start', warnings: [] };
@@ -134,7 +147,11 @@ export async function run(): Promise<void> {
   const guard = createPrivacyGuard(config);
   console.log('privacy: scan throughput, mixed FR/EN text, all built-in detectors, MB per CPU second on one core');
   const rates: Rate[] = [];
-  for (const [label, bytes, count] of [['1 KB', 1024, 64], ['100 KB', 100 * 1024, 16], ['1 MB', 1024 * 1024, 4]] as const) {
+  for (const [label, bytes, count] of [
+    ['1 KB', 1024, 64],
+    ['100 KB', 100 * 1024, 16],
+    ['1 MB', 1024 * 1024, 4],
+  ] as const) {
     const r = throughput((t) => guard.scanText(t), textsOf(bytes, count));
     rates.push(r);
     console.log(`  ${label.padEnd(7)} ${r.median.toFixed(1).padStart(6)} MB/s  (best round ${r.best.toFixed(1)} MB/s, ${r.msPerScan.toFixed(3)} ms per scan)`);
@@ -144,13 +161,28 @@ export async function run(): Promise<void> {
   const recallSet = loadRecallSet();
   for (const recall of ['high', 'balanced'] as const) {
     const scanner = createScanner({ ...config, recall });
-    console.log(formatScores(`privacy: what the scan finds, recall ${recall}, generated evaluation texts (covered = fully covered recall)`, evaluateScanner(scanner, recallSet.generated)));
-    console.log(formatScores(`privacy: recall ${recall}, hand-written held-out texts`, evaluateScanner(scanner, recallSet.handwritten.filter((e) => e.split === 'heldout'))));
+    console.log(
+      formatScores(
+        `privacy: what the scan finds, recall ${recall}, generated evaluation texts (covered = fully covered recall)`,
+        evaluateScanner(scanner, recallSet.generated),
+      ),
+    );
+    console.log(
+      formatScores(
+        `privacy: recall ${recall}, hand-written held-out texts`,
+        evaluateScanner(
+          scanner,
+          recallSet.handwritten.filter((e) => e.split === 'heldout'),
+        ),
+      ),
+    );
   }
 
   const sample = textsOf(100 * 1024, 8);
   const costs = detectorsFor(config).map((d) => ({ name: d.name, rate: throughput((t) => d.detect(t), sample, 3, 100) }));
-  console.log(`privacy: CPU ms per MB by detector (100 KB texts, each alone): ${costs.map((c) => `${c.name} ${(1000 / c.rate.median).toFixed(1)}`).join(', ')}`);
+  console.log(
+    `privacy: CPU ms per MB by detector (100 KB texts, each alone): ${costs.map((c) => `${c.name} ${(1000 / c.rate.median).toFixed(1)}`).join(', ')}`,
+  );
 
   const request = typicalRequest();
   const whole: number[] = [];
@@ -159,7 +191,10 @@ export async function run(): Promise<void> {
     const t0 = performance.now();
     const prepared = guard.prepareChat(request, 'cloud');
     if (!prepared.allowed) throw new Error('bench: request unexpectedly refused');
-    guard.restoreResult({ text: ANSWER, toolCalls: [], finish: { reason: 'stop' }, usage: { inputTokens: null, outputTokens: null, estimated: false }, warnings: [] }, prepared.vault);
+    guard.restoreResult(
+      { text: ANSWER, toolCalls: [], finish: { reason: 'stop' }, usage: { inputTokens: null, outputTokens: null, estimated: false }, warnings: [] },
+      prepared.vault,
+    );
     const t1 = performance.now();
     let out = '';
     for await (const e of guard.restoreStream(streamOf(ANSWER, 4), prepared.vault)) if (e.type === 'text-delta') out += e.text;
@@ -174,8 +209,12 @@ export async function run(): Promise<void> {
   streamed.sort((a, b) => a - b);
   const bytes = Buffer.byteLength(JSON.stringify(request.messages));
   console.log(`privacy: added latency on a typical chat request (${request.messages.length} messages, ${bytes} B, 7 findings)`);
-  console.log(`  prepareChat + restoreResult   p50 ${percentile(whole, 50).toFixed(0).padStart(5)} µs   p99 ${percentile(whole, 99).toFixed(0).padStart(5)} µs`);
-  console.log(`  restoreStream (4-char deltas) p50 ${percentile(streamed, 50).toFixed(0).padStart(5)} µs   p99 ${percentile(streamed, 99).toFixed(0).padStart(5)} µs  (whole answer)`);
+  console.log(
+    `  prepareChat + restoreResult   p50 ${percentile(whole, 50).toFixed(0).padStart(5)} µs   p99 ${percentile(whole, 99).toFixed(0).padStart(5)} µs`,
+  );
+  console.log(
+    `  restoreStream (4-char deltas) p50 ${percentile(streamed, 50).toFixed(0).padStart(5)} µs   p99 ${percentile(streamed, 99).toFixed(0).padStart(5)} µs  (whole answer)`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -48,7 +48,10 @@ export async function run(): Promise<void> {
   const rows: (string | number)[][] = [];
   const o = await measure(openai, (body) => translateOpenAiStream(body, 'bench'));
   const a = await measure(anthropic, (body) => translateAnthropicStream(body, { label: 'bench', warnings: [] }));
-  for (const [name, samples, frames] of [['openai-compatible', o, openai.length], ['anthropic', a, anthropic.length]] as const) {
+  for (const [name, samples, frames] of [
+    ['openai-compatible', o, openai.length],
+    ['anthropic', a, anthropic.length],
+  ] as const) {
     rows.push([name, frames, fmt(percentile(samples, 50), 2), fmt(percentile(samples, 90), 2)]);
   }
   table(['translator', 'frames', 'µs/frame p50', 'µs/frame p90'], rows);

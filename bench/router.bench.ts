@@ -59,7 +59,12 @@ function report(title: string, rows: readonly RoutingRow[], scores: readonly num
   for (const bench of [...new Set(rows.map((r) => r.bench))].sort()) {
     const index = rows.map((_, i) => i).filter((i) => rows[i]?.bench === bench);
     const picked = index.map((i) => rows[i] as RoutingRow);
-    console.log(`  ${bench}: APGR with RouteLLM's 10 quantile thresholds ${routellmApgr(picked, index.map((i) => scores[i] ?? 0))}`);
+    console.log(
+      `  ${bench}: APGR with RouteLLM's 10 quantile thresholds ${routellmApgr(
+        picked,
+        index.map((i) => scores[i] ?? 0),
+      )}`,
+    );
   }
 }
 
@@ -82,9 +87,21 @@ function decisionTime(scorer: ComplexityScorer, prompts: readonly string[]): voi
     { name: 'hard', when: { complexity_top_share: 0.3 }, to: ['cloud-big', 'lan-chat'] },
     { name: 'default', to: ['lan-chat', 'cloud-big'] },
   ];
-  const router = createRouter({ routes: compileRoutes(rules, new Set(['cloud-big', 'lan-chat']), (share) => scorer.thresholdForCloudShare(share)), settings: routingFileSchema.parse({}), catalog, scorer });
+  const router = createRouter({
+    routes: compileRoutes(rules, new Set(['cloud-big', 'lan-chat']), (share) => scorer.thresholdForCloudShare(share)),
+    settings: routingFileSchema.parse({}),
+    catalog,
+    scorer,
+  });
   const decide = (text: string) =>
-    router.route({ requested: 'auto', request: { model: 'auto', messages: [{ role: 'user', content: text }] }, findings: {}, tokens: text.length / 4, caller: { keyId: null, keyName: null, team: null }, tags: [] });
+    router.route({
+      requested: 'auto',
+      request: { model: 'auto', messages: [{ role: 'user', content: text }] },
+      findings: {},
+      tokens: text.length / 4,
+      caller: { keyId: null, keyName: null, team: null },
+      tags: [],
+    });
   for (const p of prompts.slice(0, 500)) decide(p);
   const times: number[] = [];
   for (const p of prompts) {
@@ -93,7 +110,9 @@ function decisionTime(scorer: ComplexityScorer, prompts: readonly string[]): voi
     times.push(Number(process.hrtime.bigint() - start) / 1000);
   }
   times.sort((a, b) => a - b);
-  console.log(`routing decision time (4 rules, complexity rule reached), ${prompts.length} prompts: p50 ${percentile(times, 0.5).toFixed(1)} µs, p99 ${percentile(times, 0.99).toFixed(1)} µs (target p99 <= 200 µs)`);
+  console.log(
+    `routing decision time (4 rules, complexity rule reached), ${prompts.length} prompts: p50 ${percentile(times, 0.5).toFixed(1)} µs, p99 ${percentile(times, 0.99).toFixed(1)} µs (target p99 <= 200 µs)`,
+  );
   for (const provider of providers.values()) void provider.close();
 }
 
@@ -123,7 +142,11 @@ export async function run(): Promise<void> {
   const scores = prompts.map((p) => heldOut.score(p));
   report('router eval, validation part (20% of rows by hash of id, per bench), model fit on the other 80%', validation, scores);
   const kept = validation.map((r, i) => ({ r, s: scores[i] ?? 0 })).filter(({ r }) => r.subject !== ARTEFACT_SUBJECT);
-  report(`router eval, validation part without MMLU ${ARTEFACT_SUBJECT}`, kept.map((k) => k.r), kept.map((k) => k.s));
+  report(
+    `router eval, validation part without MMLU ${ARTEFACT_SUBJECT}`,
+    kept.map((k) => k.r),
+    kept.map((k) => k.s),
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

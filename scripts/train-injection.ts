@@ -47,7 +47,9 @@ const own = generateOwnRows(seed);
 const rows = dedupeRows([...pool, ...own]);
 const { train, validation } = splitByOrigin(rows);
 const heldout = loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten');
-console.log(`pool ${pool.length} rows, generated ${own.length}, after dedupe ${rows.length}: training ${train.length}, validation ${validation.length}; hand-written held-out ${heldout.length}`);
+console.log(
+  `pool ${pool.length} rows, generated ${own.length}, after dedupe ${rows.length}: training ${train.length}, validation ${validation.length}; hand-written held-out ${heldout.length}`,
+);
 
 const started = Date.now();
 const fitted = trainInjectionModel(values.all ? rows : train, values.l2 === undefined ? {} : { l2: Number(values.l2) }, {
@@ -65,7 +67,14 @@ const model = decodeInjectionModel(text);
 const scanner = createInjectionScanner({ loadModel: () => model, threshold: 0.5 });
 const report = (title: string, set: InjectionRow[]) => {
   console.log(`\n${title}`);
-  console.log(formatFigures(figureTable(set, set.map((r) => scanner.scan(r.text, r.channel).flagged))));
+  console.log(
+    formatFigures(
+      figureTable(
+        set,
+        set.map((r) => scanner.scan(r.text, r.channel).flagged),
+      ),
+    ),
+  );
 };
 report('validation part (held-out origins)', validation);
 report('hand-written held-out set', heldout);

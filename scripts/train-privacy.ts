@@ -65,7 +65,9 @@ for (const bias of [0, 2, 4]) {
     }
   }
   for (const [type, r] of rows) {
-    console.log(`  held-out generated texts, outside bias ${bias}: ${type.padEnd(8)} precision ${(r.correct / Math.max(1, r.predicted)).toFixed(3)}  fully covered ${(r.covered / Math.max(1, r.gold)).toFixed(3)}  (${r.gold} values)`);
+    console.log(
+      `  held-out generated texts, outside bias ${bias}: ${type.padEnd(8)} precision ${(r.correct / Math.max(1, r.predicted)).toFixed(3)}  fully covered ${(r.covered / Math.max(1, r.gold)).toFixed(3)}  (${r.gold} values)`,
+    );
   }
 }
 

@@ -29,8 +29,7 @@ import { tuneComplexityOptions, type TuneGrid } from '../src/router/complexity/t
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const NOTICE =
-  'Derived from per-prompt results published by the RouteLLM project (lm-sys/RouteLLM), ' +
-  'Apache-2.0: see NOTICE and LICENSE-RouteLLM beside this file.';
+  'Derived from per-prompt results published by the RouteLLM project (lm-sys/RouteLLM), ' + 'Apache-2.0: see NOTICE and LICENSE-RouteLLM beside this file.';
 
 /** The MMLU subject whose strong-model labels are an artefact (answers scored wrong for their prose). */
 const ARTEFACT_SUBJECT = 'high_school_mathematics';
@@ -73,7 +72,11 @@ async function main(): Promise<void> {
   const scores = validation.map((r) => scorer.score(r.prompt));
   printEvaluation('validation part', validation, scores);
   const kept = validation.map((r, i) => ({ r, s: scores[i] ?? 0 })).filter(({ r }) => r.subject !== ARTEFACT_SUBJECT);
-  printEvaluation(`validation part without ${ARTEFACT_SUBJECT}`, kept.map((k) => k.r), kept.map((k) => k.s));
+  printEvaluation(
+    `validation part without ${ARTEFACT_SUBJECT}`,
+    kept.map((k) => k.r),
+    kept.map((k) => k.s),
+  );
 }
 
 await main();

@@ -127,8 +127,13 @@ function graphOf(pairs: Iterable<[string, string]>): Map<string, Set<string>> {
 /** Compares what a check found (key -> how to read it) with the PENDING entries of that check. */
 function expectOnlyPending(check: string, found: ReadonlyMap<string, string>): void {
   const prefix = `${check}: `;
-  const pending = Object.keys(PENDING).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-  const fresh = [...found].filter(([key]) => !pending.includes(key)).map(([, shown]) => shown).sort();
+  const pending = Object.keys(PENDING)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length));
+  const fresh = [...found]
+    .filter(([key]) => !pending.includes(key))
+    .map(([, shown]) => shown)
+    .sort();
   const gone = pending.filter((key) => !found.has(key));
   assert.deepEqual(
     { newViolations: fresh, pendingEntriesThatNoLongerOccur: gone },
@@ -144,14 +149,21 @@ const ROUTE_TABLE = ['api/http/app.ts', 'api/http/routes.ts'];
 const isHttpFixture = (file: string): boolean => file.startsWith('api/http/__fixtures__/');
 const isInferenceRoute = (file: string): boolean =>
   file.startsWith('api/http/') && !ADMIN_ROUTES.includes(file) && !ROUTE_TABLE.includes(file) && !isHttpFixture(file);
-const routeMayImport = (e: Edge): boolean =>
-  /^(api\/http|gateway|errors|log)\//.test(e.to) || (e.to === 'providers/spec.ts' && e.typeOnly);
+const routeMayImport = (e: Edge): boolean => /^(api\/http|gateway|errors|log)\//.test(e.to) || (e.to === 'providers/spec.ts' && e.typeOnly);
 
 const rules: { name: string; covers: (file: string) => boolean; allows: (e: Edge) => boolean }[] = [
   { name: 'nothing but main.ts imports the HTTP layer', covers: (f) => !/^(api\/http\/|main\.ts)/.test(f), allows: (e) => !e.to.startsWith('api/http/') },
   { name: 'nothing imports the CLI', covers: (f) => !f.startsWith('cli/'), allows: (e) => !e.to.startsWith('cli/') },
-  { name: 'providers never import policy domains', covers: (f) => f.startsWith('providers/'), allows: (e) => !/^(router|privacy|auth|audit|api|gateway)\//.test(e.to) },
-  { name: 'domains do not know the CLI', covers: (f) => /^(gateway|providers|engine|privacy|router|store|usage|models)\//.test(f), allows: (e) => !e.to.startsWith('cli/') },
+  {
+    name: 'providers never import policy domains',
+    covers: (f) => f.startsWith('providers/'),
+    allows: (e) => !/^(router|privacy|auth|audit|api|gateway)\//.test(e.to),
+  },
+  {
+    name: 'domains do not know the CLI',
+    covers: (f) => /^(gateway|providers|engine|privacy|router|store|usage|models)\//.test(f),
+    allows: (e) => !e.to.startsWith('cli/'),
+  },
   { name: 'inference routes', covers: isInferenceRoute, allows: routeMayImport },
   { name: 'admin routes', covers: (f) => ADMIN_ROUTES.includes(f), allows: (e) => routeMayImport(e) || /^(auth|usage|audit)\//.test(e.to) },
   { name: 'config is a leaf', covers: (f) => f.startsWith('config/'), allows: (e) => /^(config|errors)\//.test(e.to) },
@@ -183,7 +195,7 @@ describe('architecture', () => {
       "// import { q } from './q.js';",
       " * import('./r.js')",
       'export interface Q { a: number }',
-      "const s = `import(${x})`;",
+      'const s = `import(${x})`;',
     ].join('\n');
     assert.deepEqual(importLines(text), [
       { specifier: './a.js', typeOnly: false, form: 'from' },
@@ -214,7 +226,10 @@ describe('architecture', () => {
       assert.equal(read, expected, relative(src, file));
     }
     assert.ok(edges.some((e) => e.from === 'api/http/app.ts' && e.to === 'log/logger.ts' && e.typeOnly));
-    assert.ok(edges.every((e) => !e.to.startsWith('..')), 'every relative import stays inside src/');
+    assert.ok(
+      edges.every((e) => !e.to.startsWith('..')),
+      'every relative import stays inside src/',
+    );
   });
 
   for (const rule of rules) {

@@ -75,7 +75,8 @@ function lazyScorer(weightsPath?: string): ComplexityScorer {
 function knowledgeEmbedder(catalog: ModelCatalog, configured: string | null, logger: Logger): Embedder | null {
   const entry = knowledgeEmbeddingModel(catalog, configured);
   if (entry === undefined) return null;
-  if (entry.locality !== 'device') logger.warn('knowledge.embedding_model is not device-local: document text is sent to it to be embedded', { model: entry.name, locality: entry.locality });
+  if (entry.locality !== 'device')
+    logger.warn('knowledge.embedding_model is not device-local: document text is sent to it to be embedded', { model: entry.name, locality: entry.locality });
   return embedderOf(entry.embedding, entry.name);
 }
 
@@ -105,11 +106,19 @@ function createHttpServer(settings: GatewayConfig['server'], handler: (req: Inco
       const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
       const body = JSON.stringify({
         error: timeout
-          ? { message: 'The request did not arrive in time (server.request_timeout_ms / server.headers_timeout_ms).', type: CODES.request_timeout.type, param: null, code: 'request_timeout' }
+          ? {
+              message: 'The request did not arrive in time (server.request_timeout_ms / server.headers_timeout_ms).',
+              type: CODES.request_timeout.type,
+              param: null,
+              code: 'request_timeout',
+            }
           : { message: `Malformed HTTP request (${error.code ?? 'error'}).`, type: CODES.invalid_request.type, param: null, code: 'invalid_request' },
       });
       // Destroyed once written: a client that keeps trickling bytes must not hold the socket half-open.
-      socket.end(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`, () => socket.destroy(error));
+      socket.end(
+        `HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        () => socket.destroy(error),
+      );
     } else socket.destroy(error);
   });
   return server;
@@ -122,7 +131,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const { key: masterKey, generated, path: masterKeyPath } = ensureMasterKey(config.auth.masterKey, config.home);
   let engine: Engine | undefined;
   const getEngine = (): Engine =>
-    (engine ??= createEngine({ idleTimeoutMs: config.engine.idleTimeoutMs, gpu: config.engine.gpu, maxQueue: config.engine.maxQueue, threads: config.engine.threads, logger }));
+    (engine ??= createEngine({
+      idleTimeoutMs: config.engine.idleTimeoutMs,
+      gpu: config.engine.gpu,
+      maxQueue: config.engine.maxQueue,
+      threads: config.engine.threads,
+      logger,
+    }));
   const providers = new Map<string, Provider>();
   let ready = false;
   let health: { stop(): void } | undefined;
@@ -140,14 +155,21 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     for (const warning of threadsWarnings({ engine: config.engine, ...served })) logger.warn(warning);
     if (config.deployment !== null) {
       const report = await checkServedLicences(served.models, modelStore, config.deployment);
-      for (const line of enforceLicences(report, config.deployment)) logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });
+      for (const line of enforceLicences(report, config.deployment))
+        logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });
     }
     const catalog = createModelCatalog(served.models, providers, { versions: createVersionSource(versions, modelStore) });
     const requestLog = createRequestLog(store.db, { onError: (error) => logger.error('request log write failed', { error: String(error) }) });
     requestLogRef = requestLog;
     const startedAt = Date.now();
     const privacy = createPrivacyGuard(config.privacy, options.privacyDetectors === undefined ? {} : { detectors: options.privacyDetectors });
-    const scorer = options.scorer ?? lazyScorer(config.routing.complexity_weights === undefined ? undefined : resolve(config.configPath === null ? process.cwd() : dirname(config.configPath), config.routing.complexity_weights));
+    const scorer =
+      options.scorer ??
+      lazyScorer(
+        config.routing.complexity_weights === undefined
+          ? undefined
+          : resolve(config.configPath === null ? process.cwd() : dirname(config.configPath), config.routing.complexity_weights),
+      );
     const routes = compileRoutes(config.routes, new Set(served.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
     const router = createRouter({ routes, settings: config.routing, catalog, scorer, ...(options.now === undefined ? {} : { now: options.now }) });
     health = startHealthMonitor({ providers: [...providers.values()], breakers: router.breakers, intervalMs: config.routing.health_interval_ms, logger });
@@ -164,9 +186,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     });
     auditRef = audit;
     const recorder = config.audit.enabled ? createRequestRecorder({ usage, audit, ledger, requestLog, labelKey: auditKey }) : null;
-    limiter = config.rateLimit.redisUrl === null
-      ? createMemoryRateLimiter()
-      : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
+    limiter =
+      config.rateLimit.redisUrl === null
+        ? createMemoryRateLimiter()
+        : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
     const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
     knowledgeRef = knowledge;
     const handler = createRequestHandler({

@@ -14,7 +14,12 @@ export interface AuditHead {
   mac: string;
 }
 
-const headSchema = z.strictObject({ from: z.number().int().positive(), seq: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/), mac: z.string().regex(/^[0-9a-f]{64}$/) });
+const headSchema = z.strictObject({
+  from: z.number().int().positive(),
+  seq: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  mac: z.string().regex(/^[0-9a-f]{64}$/),
+});
 
 /** Fixed size, so that each update is one positional write of the whole file (no truncation window). */
 const HEAD_BYTES = 256;

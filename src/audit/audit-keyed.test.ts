@@ -43,7 +43,11 @@ describe('keyed audit chain (issue 11, item 13)', () => {
   let recorder: RequestRecorder;
   let tampered: string[];
 
-  const open = (): AuditLog => createAuditLog({ db: store.db, keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE), onTamper: (reason) => tampered.push(reason) } });
+  const open = (): AuditLog =>
+    createAuditLog({
+      db: store.db,
+      keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE), onTamper: (reason) => tampered.push(reason) },
+    });
 
   /** What an attacker with the database file (not the key) does: drop the triggers, then edit with SQL. */
   function tamper(work: (db: Database.Database) => void): void {
@@ -55,9 +59,14 @@ describe('keyed audit chain (issue 11, item 13)', () => {
   /** Rewrites the chain from `from` on as an attacker would: recomputed prev_hash and hash, MAC left or cleared. */
   function rehashFrom(db: Database.Database, from: number, clearMac: boolean): void {
     const rows = db.prepare('SELECT seq, body FROM audit_log WHERE seq >= ? ORDER BY seq').all(from) as { seq: number; body: string }[];
-    let prev = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck().get(from - 1) as string;
+    let prev = db
+      .prepare('SELECT hash FROM audit_log WHERE seq = ?')
+      .pluck()
+      .get(from - 1) as string;
     for (const row of rows) {
-      const hash = createHash('sha256').update(prev + row.body).digest('hex');
+      const hash = createHash('sha256')
+        .update(prev + row.body)
+        .digest('hex');
       db.prepare(`UPDATE audit_log SET prev_hash = ?, hash = ?${clearMac ? ', mac = NULL' : ''} WHERE seq = ?`).run(prev, hash, row.seq);
       prev = hash;
     }
@@ -157,7 +166,8 @@ describe('keyed audit chain (issue 11, item 13)', () => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-keyed-'));
     store = openStore(join(dir, 'flambeau.db'));
     const legacy = createAuditLog({ db: store.db });
-    for (let i = 0; i < 3; i++) legacy.append({ type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'team.created', target: { team: `t${i}` }, details: {} });
+    for (let i = 0; i < 3; i++)
+      legacy.append({ type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'team.created', target: { team: `t${i}` }, details: {} });
     audit = open();
     createRequestRecorder({ usage: createUsageLog(store.db), audit }).recordRequestOutcome(outcome(1));
     assert.deepEqual(store.db.prepare('SELECT seq FROM audit_log WHERE mac IS NULL ORDER BY seq').pluck().all(), [1, 2, 3]);

@@ -31,7 +31,13 @@ function requestEvent(i: number, extra: Partial<RequestAuditEvent> = {}): Reques
   };
 }
 
-const adminEvent: AuditEvent = { type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'key.created', target: { keyId: 'abcdefabcdef' }, details: { name: 'ci', team: 'research' } };
+const adminEvent: AuditEvent = {
+  type: 'admin',
+  actor: actorOf(MASTER_PRINCIPAL),
+  action: 'key.created',
+  target: { keyId: 'abcdefabcdef' },
+  details: { name: 'ci', team: 'research' },
+};
 
 describe('audit log', () => {
   let dir: string;
@@ -67,7 +73,12 @@ describe('audit log', () => {
     assert.equal(rows[0]?.prev_hash, '0'.repeat(64));
     for (const [i, row] of rows.entries()) {
       assert.equal(row.seq, i + 1);
-      assert.equal(row.hash, createHash('sha256').update(row.prev_hash + row.body).digest('hex'));
+      assert.equal(
+        row.hash,
+        createHash('sha256')
+          .update(row.prev_hash + row.body)
+          .digest('hex'),
+      );
       if (i > 0) assert.equal(row.prev_hash, rows[i - 1]?.hash);
     }
     const result = await audit.verify();
@@ -88,10 +99,16 @@ describe('audit log', () => {
     assert.match(!result.ok ? result.reason : '', /altered/);
   });
 
-  it('detects an edit whose author recomputed that record\'s hash', async () => {
+  it("detects an edit whose author recomputed that record's hash", async () => {
     const row = store.db.prepare('SELECT body, prev_hash FROM audit_log WHERE seq = 2').get() as { body: string; prev_hash: string };
     const body = row.body.replace('"costUsd":0', '"costUsd":1');
-    tamper('UPDATE audit_log SET body = ?, hash = ? WHERE seq = 2', body, createHash('sha256').update(row.prev_hash + body).digest('hex'));
+    tamper(
+      'UPDATE audit_log SET body = ?, hash = ? WHERE seq = 2',
+      body,
+      createHash('sha256')
+        .update(row.prev_hash + body)
+        .digest('hex'),
+    );
     const result = await audit.verify();
     assert.equal(!result.ok && result.firstBroken, 3);
     assert.match(!result.ok ? result.reason : '', /does not follow record 2/);
@@ -144,11 +161,19 @@ describe('audit log', () => {
       assert.ok(line.endsWith('\n'));
       return JSON.parse(line) as { seq: number; at: string; event: AuditEvent; prev_hash: string; hash: string };
     });
-    assert.deepEqual(records.map((r) => r.seq), [3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      records.map((r) => r.seq),
+      [3, 4, 5, 6, 7],
+    );
     assert.equal(records[0]?.at, '2026-11-15T12:00:03.000Z');
     for (const [i, r] of records.entries()) {
       const body = canonicalJson({ seq: r.seq, at: r.at, event: r.event });
-      assert.equal(createHash('sha256').update(r.prev_hash + body).digest('hex'), r.hash);
+      assert.equal(
+        createHash('sha256')
+          .update(r.prev_hash + body)
+          .digest('hex'),
+        r.hash,
+      );
       if (i > 0) assert.equal(r.prev_hash, records[i - 1]?.hash);
     }
   });

@@ -51,11 +51,16 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const macColumn = hasMac ? 'mac' : 'NULL AS mac';
   const last = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   const insert = hasMac ? db.prepare('INSERT INTO audit_log (seq, at, type, body, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?)') : null;
-  const page = db.prepare<[number, number], AuditRow>(`SELECT seq, at, type, body, prev_hash, hash, ${macColumn} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`);
-  const pageSince = db.prepare<[number, number, number], AuditRow>(`SELECT seq, at, type, body, prev_hash, hash, ${macColumn} FROM audit_log WHERE seq > ? AND at >= ? ORDER BY seq LIMIT ?`);
+  const page = db.prepare<[number, number], AuditRow>(
+    `SELECT seq, at, type, body, prev_hash, hash, ${macColumn} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+  );
+  const pageSince = db.prepare<[number, number, number], AuditRow>(
+    `SELECT seq, at, type, body, prev_hash, hash, ${macColumn} FROM audit_log WHERE seq > ? AND at >= ? ORDER BY seq LIMIT ?`,
+  );
   const usagePage = usageLinkPages(db);
   const key = options.keyed?.key ?? null;
-  const writer = options.keyed !== undefined && options.keyed.readOnly !== true && key !== null ? openHead(db, key, options.keyed.headPath, options.keyed.onTamper) : null;
+  const writer =
+    options.keyed !== undefined && options.keyed.readOnly !== true && key !== null ? openHead(db, key, options.keyed.headPath, options.keyed.onTamper) : null;
 
   const appendTx = db.transaction((event: AuditEvent, at: number): AuditRecord => {
     const previous = last.get();
@@ -151,7 +156,8 @@ function openHead(db: Db, key: Buffer, path: string, onTamper: (reason: string) 
     // No head yet: the keyed part starts with the next record (or at the first record that carries a MAC, if the head file was lost).
     const firstKeyed = db.prepare('SELECT MIN(seq) FROM audit_log WHERE mac IS NOT NULL').pluck().get() as number | null;
     from = firstKeyed ?? (tail?.seq ?? 0) + 1;
-    if (found === 'unreadable' || firstKeyed !== null) onTamper(`${path} was ${found === 'unreadable' ? 'unreadable' : 'missing'}: a new head starts at record ${tail?.seq ?? 0}`);
+    if (found === 'unreadable' || firstKeyed !== null)
+      onTamper(`${path} was ${found === 'unreadable' ? 'unreadable' : 'missing'}: a new head starts at record ${tail?.seq ?? 0}`);
     const seq = tail?.seq ?? 0;
     const hash = tail?.hash ?? GENESIS_HASH;
     file.write({ from, seq, hash, mac: headMac(key, from, seq, hash) });
@@ -168,7 +174,9 @@ function openHead(db: Db, key: Buffer, path: string, onTamper: (reason: string) 
         const rewritten = previous !== null && previous.seq === current.seq && previous.hash !== current.hash;
         if (behind || rewritten) {
           frozen = true;
-          onTamper(`the audit log no longer reaches its head (record ${current.seq}): ${behind ? 'records were cut from its end' : 'its last record was rewritten'}; audit.head is kept as it is`);
+          onTamper(
+            `the audit log no longer reaches its head (record ${current.seq}): ${behind ? 'records were cut from its end' : 'its last record was rewritten'}; audit.head is kept as it is`,
+          );
           return;
         }
       }

@@ -10,8 +10,7 @@ export interface AuditAnchor {
 }
 
 export type VerifyResult =
-  | { ok: true; count: number; head: AuditAnchor | null; keyedFrom?: number }
-  | { ok: false; count: number; firstBroken: number; reason: string };
+  { ok: true; count: number; head: AuditAnchor | null; keyedFrom?: number } | { ok: false; count: number; firstBroken: number; reason: string };
 
 /** What verify checks beyond the hash chain. */
 export interface ChainChecks {
@@ -63,18 +62,27 @@ export async function verifyRows(rows: AsyncIterable<AuditRow>, genesis: string,
         ? broken(expected, `record ${expected} is missing: the chain jumps from ${expected - 1} to ${row.seq}`)
         : broken(row.seq, `record ${row.seq} is out of order`);
     }
-    if (row.prev_hash !== prevHash) return broken(row.seq, `record ${row.seq} does not follow record ${row.seq - 1}: its prev_hash is not that record's hash (a record was changed, removed or reordered)`);
+    if (row.prev_hash !== prevHash)
+      return broken(
+        row.seq,
+        `record ${row.seq} does not follow record ${row.seq - 1}: its prev_hash is not that record's hash (a record was changed, removed or reordered)`,
+      );
     if (chainHash(row.prev_hash, row.body) !== row.hash) return broken(row.seq, `record ${row.seq} was altered: its content does not match its hash`);
     const body = parseBody(row.body);
     if (body === null || !consistent(row, body)) return broken(row.seq, `record ${row.seq} was altered: its columns disagree with its hashed content`);
     if (row.mac != null) {
       firstMac ??= row.seq;
-      if (keyed !== undefined && row.mac !== recordMac(keyed.key, row.seq, row.hash)) return broken(row.seq, `record ${row.seq} was written or rewritten without the audit key: its MAC does not match`);
+      if (keyed !== undefined && row.mac !== recordMac(keyed.key, row.seq, row.hash))
+        return broken(row.seq, `record ${row.seq} was written or rewritten without the audit key: its MAC does not match`);
     } else if (head !== null && row.seq >= head.from) {
-      return broken(row.seq, `record ${row.seq} has no MAC although the chain is keyed from record ${head.from}: it was written or rewritten without the audit key`);
+      return broken(
+        row.seq,
+        `record ${row.seq} has no MAC although the chain is keyed from record ${head.from}: it was written or rewritten without the audit key`,
+      );
     }
     if (head !== null && row.seq === head.seq) {
-      if (row.hash !== head.hash) return broken(row.seq, `record ${row.seq} differs from the head kept outside the database (audit.head): the chain was rewritten`);
+      if (row.hash !== head.hash)
+        return broken(row.seq, `record ${row.seq} differs from the head kept outside the database (audit.head): the chain was rewritten`);
       headSeen = true;
     }
     if (anchor !== undefined && row.seq === anchor.seq) {
@@ -88,14 +96,22 @@ export async function verifyRows(rows: AsyncIterable<AuditRow>, genesis: string,
   }
   const last = expected - 1;
   const stray = usage === null ? null : await usage.leftOver();
-  if (stray !== null) return broken(stray.auditSeq, `usage row ${stray.id} (request ${stray.requestId}) names audit record ${stray.auditSeq}, which does not exist`);
-  if (keyed === undefined && firstMac !== null) return broken(firstMac, `records from ${firstMac} on carry MACs, but the audit key (HOME/audit.key) is not available: they cannot be checked`);
+  if (stray !== null)
+    return broken(stray.auditSeq, `usage row ${stray.id} (request ${stray.requestId}) names audit record ${stray.auditSeq}, which does not exist`);
+  if (keyed === undefined && firstMac !== null)
+    return broken(firstMac, `records from ${firstMac} on carry MACs, but the audit key (HOME/audit.key) is not available: they cannot be checked`);
   if (keyed !== undefined) {
     if (keyed.head === 'unreadable') return broken(expected, 'the head kept outside the database (audit.head) is unreadable');
-    if (head === null && firstMac !== null) return broken(expected, 'the head kept outside the database (audit.head) is missing: records cut from the end could not be seen');
-    if (head !== null && head.seq > 0 && !headSeen) return broken(expected, `the log ends at record ${last}, but the head kept outside the database (audit.head) is at record ${head.seq}: records were removed from its end`);
+    if (head === null && firstMac !== null)
+      return broken(expected, 'the head kept outside the database (audit.head) is missing: records cut from the end could not be seen');
+    if (head !== null && head.seq > 0 && !headSeen)
+      return broken(
+        expected,
+        `the log ends at record ${last}, but the head kept outside the database (audit.head) is at record ${head.seq}: records were removed from its end`,
+      );
   }
-  if (anchor !== undefined && !anchorSeen) return broken(expected, `the log ends at record ${last}, before the anchor ${anchor.seq}: records were removed from its end`);
+  if (anchor !== undefined && !anchorSeen)
+    return broken(expected, `the log ends at record ${last}, before the anchor ${anchor.seq}: records were removed from its end`);
   return { ok: true, count: last, head: last === 0 ? null : { seq: last, hash: prevHash }, ...(head === null ? {} : { keyedFrom: head.from }) };
 }
 
@@ -103,7 +119,10 @@ export async function verifyRows(rows: AsyncIterable<AuditRow>, genesis: string,
 class UsageCursor {
   #next: UsageLink | null | undefined;
   #linkFrom: number | null;
-  constructor(private readonly links: AsyncIterator<UsageLink>, keyedFrom: number | null) {
+  constructor(
+    private readonly links: AsyncIterator<UsageLink>,
+    keyedFrom: number | null,
+  ) {
     this.#linkFrom = keyedFrom;
   }
   async #peek(): Promise<UsageLink | null> {
@@ -136,7 +155,9 @@ class UsageCursor {
     const link = links[0];
     if (link === undefined) {
       const linked = this.#linkFrom !== null && row.seq >= this.#linkFrom;
-      return linked && event.actor?.kind !== 'anonymous' ? `audit record ${row.seq} (request ${String(event.requestId)}) has no usage row: it was deleted or unlinked` : null;
+      return linked && event.actor?.kind !== 'anonymous'
+        ? `audit record ${row.seq} (request ${String(event.requestId)}) has no usage row: it was deleted or unlinked`
+        : null;
     }
     const input = event.tokens?.input ?? null;
     const output = event.tokens?.output ?? null;

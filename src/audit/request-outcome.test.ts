@@ -15,7 +15,14 @@ import { AUDIT_HEAD_FILE, ensureAuditKey } from './audit-key.js';
 import { createAuditLog } from './audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from './request-outcome.js';
 
-const key: KeyPrincipal = { ...MASTER_PRINCIPAL, kind: 'key', keyId: 'aaaaaaaaaaaa', name: 'k', budget: { usd: 1, period: 'month' }, team: { id: 'research', budget: null, limits: { rpm: null, tpm: null } } };
+const key: KeyPrincipal = {
+  ...MASTER_PRINCIPAL,
+  kind: 'key',
+  keyId: 'aaaaaaaaaaaa',
+  name: 'k',
+  budget: { usd: 1, period: 'month' },
+  team: { id: 'research', budget: null, limits: { rpm: null, tpm: null } },
+};
 
 function outcome(requestId: string, extra: Partial<RequestOutcome> = {}): RequestOutcome {
   return {
@@ -59,7 +66,10 @@ describe('recordRequestOutcome', () => {
     const reservation = ledger.reserve(key, { maxCostUsd: 0.5 });
     const record = recorder.recordRequestOutcome(outcome('r1'), { reservation });
     assert.equal(record.event.type, 'request');
-    assert.deepEqual(usage.forRequest('r1').map((u) => [u.keyId, u.team, u.inputTokens, u.outputTokens, u.costUsd]), [['aaaaaaaaaaaa', 'research', 100, 20, 0.0003]]);
+    assert.deepEqual(
+      usage.forRequest('r1').map((u) => [u.keyId, u.team, u.inputTokens, u.outputTokens, u.costUsd]),
+      [['aaaaaaaaaaaa', 'research', 100, 20, 0.0003]],
+    );
     assert.deepEqual(ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month'), { ...ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month'), spentUsd: 0.0003, reservedUsd: 0 });
     assert.deepEqual(await audit.verify(), { ok: true, count: 1, head: audit.head() });
   });
@@ -83,7 +93,13 @@ describe('recordRequestOutcome', () => {
     // No flush: the row is on disk when recordRequestOutcome returns, not queued.
     const row = store.db.prepare('SELECT id, ttft_ms, streamed, input_tokens FROM request_log WHERE id = ?').get('logged');
     assert.deepEqual(row, { id: 'logged', ttft_ms: 4, streamed: 1, input_tokens: 100 });
-    assert.throws(() => recorder.recordRequestOutcome(outcome('rolled-back', { log: { ttftMs: null, streamed: false } }), { reservation: { id: null, keyId: null, team: null, amountUsd: 0 } }), FlambeauError);
+    assert.throws(
+      () =>
+        recorder.recordRequestOutcome(outcome('rolled-back', { log: { ttftMs: null, streamed: false } }), {
+          reservation: { id: null, keyId: null, team: null, amountUsd: 0 },
+        }),
+      FlambeauError,
+    );
     assert.equal(store.db.prepare('SELECT COUNT(*) FROM request_log WHERE id = ?').pluck().get('rolled-back'), 0);
     assert.deepEqual(usage.forRequest('rolled-back'), []);
   });
@@ -92,7 +108,9 @@ describe('recordRequestOutcome', () => {
     const usage = createUsageLog(store.db);
     const audit = createAuditLog({ db: store.db });
     const recorder = createRequestRecorder({ usage, audit, requestLog: createRequestLog(store.db), labelKey: Buffer.alloc(32, 7) });
-    const record = recorder.recordRequestOutcome(outcome('unknown', { model: 'DE89370400440532013000', status: 404, errorCode: 'model_not_found', log: { ttftMs: null, streamed: false } }));
+    const record = recorder.recordRequestOutcome(
+      outcome('unknown', { model: 'DE89370400440532013000', status: 404, errorCode: 'model_not_found', log: { ttftMs: null, streamed: false } }),
+    );
     const label = record.event.type === 'request' ? record.event.model : null;
     assert.match(label ?? '', /^hmac:[0-9a-f]{12}$/);
     assert.equal(label, recorder.label('DE89370400440532013000'));
@@ -105,7 +123,20 @@ describe('recordRequestOutcome', () => {
   it('audits an unauthenticated request as anonymous, with no usage row', async () => {
     const usage = createUsageLog(store.db);
     const audit = createAuditLog({ db: store.db });
-    const record = createRequestRecorder({ usage, audit }).recordRequestOutcome(outcome('anon', { principal: null, claimedKeyId: 'bbbbbbbbbbbb', status: 401, errorCode: 'unauthenticated', usage: null, costUsd: 0, model: null, provider: null, upstreamModel: null, locality: null }));
+    const record = createRequestRecorder({ usage, audit }).recordRequestOutcome(
+      outcome('anon', {
+        principal: null,
+        claimedKeyId: 'bbbbbbbbbbbb',
+        status: 401,
+        errorCode: 'unauthenticated',
+        usage: null,
+        costUsd: 0,
+        model: null,
+        provider: null,
+        upstreamModel: null,
+        locality: null,
+      }),
+    );
     assert.deepEqual(record.event.type === 'request' && record.event.actor, { kind: 'anonymous', keyId: 'bbbbbbbbbbbb', team: null });
     assert.deepEqual(usage.forRequest('anon'), []);
     assert.equal((await audit.verify()).ok, true);
@@ -114,7 +145,10 @@ describe('recordRequestOutcome', () => {
   it('fails with 503 store_unavailable when the store is gone', () => {
     const recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit: createAuditLog({ db: store.db }) });
     store.close();
-    assert.throws(() => recorder.recordRequestOutcome(outcome('r3')), (error: unknown) => error instanceof FlambeauError && error.code === 'store_unavailable' && error.status === 503);
+    assert.throws(
+      () => recorder.recordRequestOutcome(outcome('r3')),
+      (error: unknown) => error instanceof FlambeauError && error.code === 'store_unavailable' && error.status === 503,
+    );
   });
 });
 
@@ -136,8 +170,9 @@ describe('durability', () => {
           child.stdout?.on('data', (chunk: Buffer) => {
             const lines = (partial + chunk.toString()).split('\n');
             partial = lines.pop() ?? '';
-            for (const line of lines) if (line === 'ready') resolve();
-            else if (line !== '') acked.add(line);
+            for (const line of lines)
+              if (line === 'ready') resolve();
+              else if (line !== '') acked.add(line);
           });
         });
       });

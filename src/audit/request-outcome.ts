@@ -64,7 +64,14 @@ export interface RequestRecorder {
   recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): AuditRecord;
 }
 
-export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; ledger?: BudgetLedger; requestLog?: RequestLog; clock?: () => number; labelKey?: Buffer | null }): RequestRecorder {
+export function createRequestRecorder(deps: {
+  usage: UsageLog;
+  audit: AuditLog;
+  ledger?: BudgetLedger;
+  requestLog?: RequestLog;
+  clock?: () => number;
+  labelKey?: Buffer | null;
+}): RequestRecorder {
   const label = (value: string) => labelOf(value, deps.labelKey ?? null);
   return {
     label,
@@ -74,7 +81,8 @@ export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; 
         throw new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${outcome.costUsd}, ${outcome.latencyMs}).`);
       }
       const actor = actorOf(outcome.principal, outcome.claimedKeyId ?? null);
-      const tokens = outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
+      const tokens =
+        outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
       return deps.audit.atomically(() => {
         const record = deps.audit.append(
           {
@@ -96,32 +104,37 @@ export function createRequestRecorder(deps: { usage: UsageLog; audit: AuditLog; 
           },
           deps.clock?.(),
         );
-        if (outcome.principal !== null) deps.usage.append({
-          requestId: outcome.requestId,
-          at: outcome.startedAt,
-          keyId: actor.keyId,
-          team: actor.team,
-          endpoint: outcome.endpoint,
-          model: outcome.model,
-          provider: outcome.provider,
-          upstreamModel: outcome.upstreamModel,
-          locality: outcome.locality,
-          inputTokens: tokens?.input ?? null,
-          outputTokens: tokens?.output ?? null,
-          tokensEstimated: tokens?.estimated ?? false,
-          costUsd: outcome.costUsd,
-          latencyMs: outcome.latencyMs,
-          status: outcome.status,
-          errorCode: outcome.errorCode,
-          // The audit record carries the same cost and tokens: verify cross-checks them.
-          auditSeq: record.seq,
-        });
+        if (outcome.principal !== null)
+          deps.usage.append({
+            requestId: outcome.requestId,
+            at: outcome.startedAt,
+            keyId: actor.keyId,
+            team: actor.team,
+            endpoint: outcome.endpoint,
+            model: outcome.model,
+            provider: outcome.provider,
+            upstreamModel: outcome.upstreamModel,
+            locality: outcome.locality,
+            inputTokens: tokens?.input ?? null,
+            outputTokens: tokens?.output ?? null,
+            tokensEstimated: tokens?.estimated ?? false,
+            costUsd: outcome.costUsd,
+            latencyMs: outcome.latencyMs,
+            status: outcome.status,
+            errorCode: outcome.errorCode,
+            // The audit record carries the same cost and tokens: verify cross-checks them.
+            auditSeq: record.seq,
+          });
         if (outcome.log !== undefined) deps.requestLog?.write(requestRecordOf(outcome, outcome.log));
         if (costOverHold(outcome)) {
-          deps.audit.append({ type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd }, deps.clock?.());
+          deps.audit.append(
+            { type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd },
+            deps.clock?.(),
+          );
         }
         if (settle !== undefined) {
-          if (deps.ledger === undefined) throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
+          if (deps.ledger === undefined)
+            throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
           deps.ledger.settle(settle.reservation, outcome.costUsd);
         }
         return record;

@@ -85,13 +85,18 @@ describe('budget ledger', () => {
     assert.equal(outcomes.filter((o) => o === 'granted').length, 10);
     assert.equal(ledger.use({ keyId: 'key-a' }, 'month').spentUsd, 1);
     assert.equal(ledger.use({ keyId: 'key-a' }, 'month').reservedUsd, 0);
-    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.000001 })), 'budget_exhausted');
+    assert.equal(
+      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.000001 })),
+      'budget_exhausted',
+    );
   });
 
   it('grants exactly 10 of 50 across two processes sharing the file', async () => {
     const key = principal('key-x', { usd: 1, period: 'day' });
     const child = fileURLToPath(new URL('./__fixtures__/reserve-child.ts', import.meta.url));
-    const procs = [0, 1].map(() => spawn(process.execPath, ['--import', 'tsx', child, join(dir, 'flambeau.db'), JSON.stringify(key), '25', '0.1'], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const procs = [0, 1].map(() =>
+      spawn(process.execPath, ['--import', 'tsx', child, join(dir, 'flambeau.db'), JSON.stringify(key), '25', '0.1'], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    );
     const outputs = procs.map((p) => {
       let text = '';
       p.stdout.on('data', (d: Buffer) => (text += d.toString()));
@@ -99,14 +104,24 @@ describe('budget ledger', () => {
         const poll = () => (text.includes('ready\n') ? resolve() : p.stdout.once('data', poll));
         poll();
       });
-      const done = new Promise<string>((resolve, reject) => p.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`)))));
+      const done = new Promise<string>((resolve, reject) =>
+        p.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`)))),
+      );
       return { ready, done };
     });
     await Promise.all(outputs.map((o) => o.ready));
     for (const p of procs) p.stdin.end('go\n');
-    const results = (await Promise.all(outputs.map((o) => o.done))).map((text) => JSON.parse(text.trim().split('\n').at(-1) as string) as { granted: number; refused: number });
-    assert.equal(results.reduce((sum, r) => sum + r.granted, 0), 10);
-    assert.equal(results.reduce((sum, r) => sum + r.refused, 0), 40);
+    const results = (await Promise.all(outputs.map((o) => o.done))).map(
+      (text) => JSON.parse(text.trim().split('\n').at(-1) as string) as { granted: number; refused: number },
+    );
+    assert.equal(
+      results.reduce((sum, r) => sum + r.granted, 0),
+      10,
+    );
+    assert.equal(
+      results.reduce((sum, r) => sum + r.refused, 0),
+      40,
+    );
     const held = new Database(join(dir, 'flambeau.db')).prepare('SELECT SUM(amount_nusd) AS n FROM budget_reservations').get() as { n: number };
     assert.equal(held.n, 1e9);
   });
@@ -116,7 +131,10 @@ describe('budget ledger', () => {
     const a = principal('a', null, team);
     const b = principal('b', { usd: 0.3, period: 'month' }, team);
     ledger.settle(ledger.reserve(a, { maxCostUsd: 0.5 }), 0.5);
-    assert.equal(codeOf(() => ledger.reserve(b, { maxCostUsd: 0.4 })), 'budget_exhausted'); // key: 0.4 > 0.3
+    assert.equal(
+      codeOf(() => ledger.reserve(b, { maxCostUsd: 0.4 })),
+      'budget_exhausted',
+    ); // key: 0.4 > 0.3
     ledger.settle(ledger.reserve(b, { maxCostUsd: 0.3 }), 0.3);
     let refusal: FlambeauError | undefined;
     try {
@@ -134,7 +152,10 @@ describe('budget ledger', () => {
   it('never blocks a free (device-local) call, even with the budget spent', () => {
     const key = principal('k', { usd: 0.1, period: 'day' });
     ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), 0.1);
-    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted');
+    assert.equal(
+      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.01 })),
+      'budget_exhausted',
+    );
     const free = ledger.reserve(key, { maxCostUsd: 0 });
     assert.equal(free.id, null);
     ledger.settle(free, 0);
@@ -144,17 +165,29 @@ describe('budget ledger', () => {
   it('starts afresh when the calendar period rolls over', () => {
     const key = principal('k', { usd: 1, period: 'month' });
     ledger.settle(ledger.reserve(key, { maxCostUsd: 1 }), 1);
-    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'budget_exhausted');
+    assert.equal(
+      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })),
+      'budget_exhausted',
+    );
     now = Date.UTC(2026, 11, 1, 0, 0, 1);
-    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok');
+    assert.equal(
+      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })),
+      'ok',
+    );
   });
 
   it('expires holds left by a crashed process after the TTL', () => {
     const key = principal('k', { usd: 1, period: 'month' });
     ledger.reserve(key, { maxCostUsd: 1 }); // never settled: its process "crashed"
-    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'budget_exhausted');
+    assert.equal(
+      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })),
+      'budget_exhausted',
+    );
     now += 60_001;
-    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'ok');
+    assert.equal(
+      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })),
+      'ok',
+    );
   });
 
   it('settles the real cost, releases failed calls, and ignores a second settle', () => {
@@ -165,10 +198,19 @@ describe('budget ledger', () => {
     const r2 = ledger.reserve(key, { maxCostUsd: 0.9 });
     ledger.release(r2);
     ledger.settle(r2, 0.9);
-    assert.equal(codeOf(() => ledger.reserve(key, { maxCostUsd: Number.NaN })), 'internal');
+    assert.equal(
+      codeOf(() => ledger.reserve(key, { maxCostUsd: Number.NaN })),
+      'internal',
+    );
     ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), Number.NaN); // unknown cost: charged as held
     ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), -0.1);
-    assert.deepEqual(ledger.use({ keyId: 'k' }, 'month'), { period: 'month', periodStart: Date.UTC(2026, 10, 1), resetsAt: Date.UTC(2026, 11, 1), spentUsd: 0.15, reservedUsd: 0 });
+    assert.deepEqual(ledger.use({ keyId: 'k' }, 'month'), {
+      period: 'month',
+      periodStart: Date.UTC(2026, 10, 1),
+      resetsAt: Date.UTC(2026, 11, 1),
+      spentUsd: 0.15,
+      reservedUsd: 0,
+    });
   });
 
   it('records spend for keys without a budget and never touches the store for the master key', () => {
@@ -177,6 +219,9 @@ describe('budget ledger', () => {
     assert.equal(ledger.use({ keyId: 'free-spender' }, 'total').spentUsd, 2.5);
     store.close();
     ledger.settle(ledger.reserve(MASTER_PRINCIPAL, { maxCostUsd: 5 }), 2.5);
-    assert.equal(codeOf(() => ledger.reserve(principal('k', { usd: 9, period: 'day' }), { maxCostUsd: 1 })), 'store_unavailable');
+    assert.equal(
+      codeOf(() => ledger.reserve(principal('k', { usd: 9, period: 'day' }), { maxCostUsd: 1 })),
+      'store_unavailable',
+    );
   });
 });

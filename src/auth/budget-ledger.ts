@@ -61,11 +61,17 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
   const finished = new WeakSet<Reservation>();
   const purge = db.prepare('DELETE FROM budget_reservations WHERE expires_at <= ?');
   const spentSince = db.prepare<[string, number], number>('SELECT COALESCE(SUM(spent_nusd), 0) FROM budget_spend WHERE scope = ? AND day >= ?').pluck();
-  const heldByKey = db.prepare<[string, number], number>('SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE key_id = ? AND expires_at > ?').pluck();
-  const heldByTeam = db.prepare<[string, number], number>('SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE team = ? AND expires_at > ?').pluck();
+  const heldByKey = db
+    .prepare<[string, number], number>('SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE key_id = ? AND expires_at > ?')
+    .pluck();
+  const heldByTeam = db
+    .prepare<[string, number], number>('SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE team = ? AND expires_at > ?')
+    .pluck();
   const hold = db.prepare('INSERT INTO budget_reservations (id, key_id, team, amount_nusd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
   const drop = db.prepare('DELETE FROM budget_reservations WHERE id = ?');
-  const charge = db.prepare('INSERT INTO budget_spend (scope, day, spent_nusd) VALUES (?, ?, ?) ON CONFLICT (scope, day) DO UPDATE SET spent_nusd = spent_nusd + excluded.spent_nusd');
+  const charge = db.prepare(
+    'INSERT INTO budget_spend (scope, day, spent_nusd) VALUES (?, ?, ?) ON CONFLICT (scope, day) DO UPDATE SET spent_nusd = spent_nusd + excluded.spent_nusd',
+  );
 
   function measure(scope: { keyId: string } | { team: string }, period: Budget['period'], now: number): { use: BudgetUse; spent: number; held: number } {
     const bounds = periodBounds(period, now);
@@ -131,9 +137,10 @@ function exhausted(check: { scope: 'key' | 'team'; id: string; budget: Budget },
   const per = ADJECTIVE[check.budget.period];
   const left = Math.max(0, check.budget.usd - use.spentUsd - use.reservedUsd);
   const resets = use.resetsAt === null ? 'it does not reset' : `it resets on ${new Date(use.resetsAt).toISOString()}`;
-  const message = use.spentUsd + use.reservedUsd >= check.budget.usd
-    ? `The ${per} budget of ${owner} is exhausted: ${usd(use.spentUsd)} spent and ${usd(use.reservedUsd)} held by calls in flight, of ${usd(check.budget.usd)}; ${resets}.`
-    : `This request could cost up to ${usd(fromNano(amount))}, more than the ${usd(left)} left in the ${per} budget of ${owner} (${usd(check.budget.usd)}); lower max_tokens, or wait: ${resets}.`;
+  const message =
+    use.spentUsd + use.reservedUsd >= check.budget.usd
+      ? `The ${per} budget of ${owner} is exhausted: ${usd(use.spentUsd)} spent and ${usd(use.reservedUsd)} held by calls in flight, of ${usd(check.budget.usd)}; ${resets}.`
+      : `This request could cost up to ${usd(fromNano(amount))}, more than the ${usd(left)} left in the ${per} budget of ${owner} (${usd(check.budget.usd)}); lower max_tokens, or wait: ${resets}.`;
   return new FlambeauError('budget_exhausted', message, {
     details: {
       scope: check.scope,

@@ -34,10 +34,19 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * a Map lookup. Unknown ids are not cached (a flood of random keys cannot grow memory); each costs
  * one indexed read.
  */
-export function createKeyAuthenticator(options: { db: Db; masterKey: { reveal(): string } | null; clock: () => number; cacheTtlMs: number; lastUsedResolutionMs: number }): KeyAuthenticator {
+export function createKeyAuthenticator(options: {
+  db: Db;
+  masterKey: { reveal(): string } | null;
+  clock: () => number;
+  cacheTtlMs: number;
+  lastUsedResolutionMs: number;
+}): KeyAuthenticator {
   const { db, clock } = options;
   const masterDigest = options.masterKey === null ? null : createHash('sha256').update(options.masterKey.reveal()).digest();
-  const select = db.prepare<[string], AuthRow>(`SELECT k.*, t.budget_nusd AS team_budget_nusd, t.budget_period AS team_budget_period, t.rpm AS team_rpm, t.tpm AS team_tpm
+  const select = db.prepare<
+    [string],
+    AuthRow
+  >(`SELECT k.*, t.budget_nusd AS team_budget_nusd, t.budget_period AS team_budget_period, t.rpm AS team_rpm, t.tpm AS team_tpm
     FROM api_keys k LEFT JOIN teams t ON t.id = k.team WHERE k.id = ?`);
   const touch = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
   const cache = new Map<string, CacheEntry>();
@@ -50,7 +59,13 @@ export function createKeyAuthenticator(options: { db: Db; masterKey: { reveal():
       cache.delete(id);
       return null;
     }
-    const entry: CacheEntry = { principal: principalOf(row), secretHash: row.secret_hash, revokedAt: row.revoked_at, until: now + options.cacheTtlMs, lastUsedWritten: cached?.lastUsedWritten ?? row.last_used_at ?? 0 };
+    const entry: CacheEntry = {
+      principal: principalOf(row),
+      secretHash: row.secret_hash,
+      revokedAt: row.revoked_at,
+      until: now + options.cacheTtlMs,
+      lastUsedWritten: cached?.lastUsedWritten ?? row.last_used_at ?? 0,
+    };
     cache.set(id, entry);
     return entry;
   }
@@ -92,8 +107,15 @@ function principalOf(row: AuthRow): KeyPrincipal {
     kind: 'key',
     keyId: row.id,
     name: row.name,
-    team: row.team === null ? null : { id: row.team, budget: budgetFromRow(row.team_budget_nusd, row.team_budget_period), limits: { rpm: row.team_rpm, tpm: row.team_tpm } },
-    scopes: { models: JSON.parse(row.models) as string[], endpoints: JSON.parse(row.endpoints) as string[], collections: JSON.parse(row.collections) as string[] },
+    team:
+      row.team === null
+        ? null
+        : { id: row.team, budget: budgetFromRow(row.team_budget_nusd, row.team_budget_period), limits: { rpm: row.team_rpm, tpm: row.team_tpm } },
+    scopes: {
+      models: JSON.parse(row.models) as string[],
+      endpoints: JSON.parse(row.endpoints) as string[],
+      collections: JSON.parse(row.collections) as string[],
+    },
     budget: budgetFromRow(row.budget_nusd, row.budget_period),
     limits: { rpm: row.rpm, tpm: row.tpm },
     expiresAt: row.expires_at,

@@ -9,7 +9,12 @@ describe('key option text forms', () => {
     assert.equal(parseDuration('90s'), 90_000);
     assert.equal(parseDuration('1.5h'), 5_400_000);
     assert.equal(parseDuration('2w'), 14 * 86_400_000);
-    for (const bad of ['', '30', 'd', '-1d', '0d', '3y']) assert.throws(() => parseDuration(bad, 'expires'), (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request' && e.param === 'expires', bad);
+    for (const bad of ['', '30', 'd', '-1d', '0d', '3y'])
+      assert.throws(
+        () => parseDuration(bad, 'expires'),
+        (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request' && e.param === 'expires',
+        bad,
+      );
   });
 
   it('parses budgets', () => {

@@ -29,7 +29,8 @@ describe('key store', () => {
   let now: number;
   let keys: KeyStore;
   const clock = () => now;
-  const makeKeys = (s: Store, cacheTtlMs = 10_000) => createKeyStore({ db: s.db, teams: createTeamStore(s.db, clock), masterKey: { reveal: () => MASTER }, clock, cacheTtlMs });
+  const makeKeys = (s: Store, cacheTtlMs = 10_000) =>
+    createKeyStore({ db: s.db, teams: createTeamStore(s.db, clock), masterKey: { reveal: () => MASTER }, clock, cacheTtlMs });
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-keys-'));
@@ -43,7 +44,14 @@ describe('key store', () => {
   });
 
   it('creates flm_<id>_<secret> keys and stores only their sha256', () => {
-    const { token, record } = keys.create({ name: 'ci bot', team: 'research', scopes: { models: ['gpt-small', 'auto'] }, budget: { usd: 25, period: 'month' }, rpm: 60, tpm: 10_000 });
+    const { token, record } = keys.create({
+      name: 'ci bot',
+      team: 'research',
+      scopes: { models: ['gpt-small', 'auto'] },
+      budget: { usd: 25, period: 'month' },
+      rpm: 60,
+      tpm: 10_000,
+    });
     assert.match(token, /^flm_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     assert.equal(token.split('_')[1], record.id);
     const row = store.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(record.id) as Record<string, unknown>;

@@ -75,7 +75,11 @@ export function keyFromRow(row: KeyRow): KeyRecord {
     id: row.id,
     name: row.name,
     team: row.team,
-    scopes: { models: JSON.parse(row.models) as string[], endpoints: JSON.parse(row.endpoints) as string[], collections: JSON.parse(row.collections) as string[] },
+    scopes: {
+      models: JSON.parse(row.models) as string[],
+      endpoints: JSON.parse(row.endpoints) as string[],
+      collections: JSON.parse(row.collections) as string[],
+    },
     budget: budgetFromRow(row.budget_nusd, row.budget_period),
     limits: { rpm: row.rpm, tpm: row.tpm },
     expiresAt: row.expires_at,
@@ -88,12 +92,19 @@ export function keyFromRow(row: KeyRow): KeyRecord {
 export function createKeyStore(options: KeyStoreOptions): KeyStore {
   const { db, teams } = options;
   const clock = options.clock ?? Date.now;
-  const insert = db.prepare(`INSERT INTO api_keys (id, name, team, secret_hash, models, endpoints, collections, budget_nusd, budget_period, rpm, tpm, expires_at, created_at)
+  const insert =
+    db.prepare(`INSERT INTO api_keys (id, name, team, secret_hash, models, endpoints, collections, budget_nusd, budget_period, rpm, tpm, expires_at, created_at)
     VALUES (@id, @name, @team, @secret_hash, @models, @endpoints, @collections, @budget_nusd, @budget_period, @rpm, @tpm, @expires_at, @created_at)`);
   const select = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE id = ?');
   const selectAll = db.prepare<[], KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id');
   const revokeRow = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
-  const auth: KeyAuthenticator = createKeyAuthenticator({ db, masterKey: options.masterKey, clock, cacheTtlMs: options.cacheTtlMs ?? DEFAULT_KEY_CACHE_TTL_MS, lastUsedResolutionMs: options.lastUsedResolutionMs ?? 60_000 });
+  const auth: KeyAuthenticator = createKeyAuthenticator({
+    db,
+    masterKey: options.masterKey,
+    clock,
+    cacheTtlMs: options.cacheTtlMs ?? DEFAULT_KEY_CACHE_TTL_MS,
+    lastUsedResolutionMs: options.lastUsedResolutionMs ?? 60_000,
+  });
 
   const createTx = db.transaction((input: NewKey, scopes: Scopes) => {
     if (input.team != null) teams.ensure(input.team);
@@ -146,12 +157,20 @@ function checkNewKey(input: NewKey, now: number): Scopes {
   const invalid = (param: string, message: string) => new FlambeauError('invalid_request', message, { param });
   if (input.name.trim() === '' || input.name.length > 200) throw invalid('name', 'A key needs a name of 1-200 characters.');
   if (input.team != null) checkTeamId(input.team);
-  for (const [param, value] of [['rpm', input.rpm], ['tpm', input.tpm]] as const) {
+  for (const [param, value] of [
+    ['rpm', input.rpm],
+    ['tpm', input.tpm],
+  ] as const) {
     if (value != null && (!Number.isSafeInteger(value) || value <= 0)) throw invalid(param, `'${param}' must be a positive integer.`);
   }
-  if (input.budget != null && !(Number.isFinite(input.budget.usd) && input.budget.usd >= 0)) throw invalid('budget', 'A budget must be a non-negative number of USD.');
+  if (input.budget != null && !(Number.isFinite(input.budget.usd) && input.budget.usd >= 0))
+    throw invalid('budget', 'A budget must be a non-negative number of USD.');
   if (input.expiresAt != null && input.expiresAt <= now) throw invalid('expires_at', 'The expiry must be in the future.');
-  const scopes: Scopes = { models: input.scopes?.models ?? ALL_SCOPES.models, endpoints: input.scopes?.endpoints ?? ALL_SCOPES.endpoints, collections: input.scopes?.collections ?? ALL_SCOPES.collections };
+  const scopes: Scopes = {
+    models: input.scopes?.models ?? ALL_SCOPES.models,
+    endpoints: input.scopes?.endpoints ?? ALL_SCOPES.endpoints,
+    collections: input.scopes?.collections ?? ALL_SCOPES.collections,
+  };
   for (const [param, list] of Object.entries(scopes) as [string, string[]][]) {
     if (list.some((name) => name.trim() === '' || name.length > 200)) throw invalid(param, `'${param}' holds an empty or overlong name.`);
   }

@@ -60,7 +60,10 @@ function describeRateLimiterContract(name: string, make: () => RateLimiter | und
       const grants = [];
       for (let i = 0; i < 3; i++) grants.push(await limiter.check(key, 0));
       assert.equal(grants[0]?.headers['x-ratelimit-limit-requests'], '3');
-      assert.deepEqual(grants.map((g) => g.headers['x-ratelimit-remaining-requests']), ['2', '1', '0']);
+      assert.deepEqual(
+        grants.map((g) => g.headers['x-ratelimit-remaining-requests']),
+        ['2', '1', '0'],
+      );
       assert.match(grants[2]?.headers['x-ratelimit-reset-requests'] ?? '', /^(\d+(\.\d+)?s|1m0s)$/);
       const refused = await refusalOf(limiter.check(key, 0));
       assert.equal(refused.code, 'rate_limited');
@@ -89,7 +92,7 @@ function describeRateLimiterContract(name: string, make: () => RateLimiter | und
       assert.match(tooLarge.message, /can never fit/);
     });
 
-    it('shares team limits across the team\'s keys, all or none', async (t) => {
+    it("shares team limits across the team's keys, all or none", async (t) => {
       if (skip()) return t.skip(skip() as string);
       const team = { id: id('team'), limits: { rpm: 4 } };
       const a = principal(id('a'), { rpm: 3 }, team);
@@ -118,7 +121,18 @@ function describeRateLimiterContract(name: string, make: () => RateLimiter | und
 
 describe('rate limit headers', () => {
   it('formats resets as OpenAI does (Go durations)', () => {
-    const cases: [number, string][] = [[0, '0s'], [20, '20ms'], [999.2, '1s'], [998.5, '999ms'], [1000, '1s'], [1500, '1.5s'], [17_250, '17.25s'], [360_000, '6m0s'], [61_500, '1m1.5s'], [3_600_000, '1h0m0s']];
+    const cases: [number, string][] = [
+      [0, '0s'],
+      [20, '20ms'],
+      [999.2, '1s'],
+      [998.5, '999ms'],
+      [1000, '1s'],
+      [1500, '1.5s'],
+      [17_250, '17.25s'],
+      [360_000, '6m0s'],
+      [61_500, '1m1.5s'],
+      [3_600_000, '1h0m0s'],
+    ];
     for (const [ms, text] of cases) assert.equal(formatReset(ms), text, String(ms));
   });
 });
@@ -148,7 +162,11 @@ describe('memory rate limiter', () => {
   });
 });
 
-describeRateLimiterContract('memory', () => createMemoryRateLimiter(), () => false);
+describeRateLimiterContract(
+  'memory',
+  () => createMemoryRateLimiter(),
+  () => false,
+);
 
 // The Redis limiter is tested against a real server: 127.0.0.1:6379 (or FLAMBEAU_TEST_REDIS_URL).
 // Without one it skips, saying so; in CI (CI=true) a missing Redis is a failure.
@@ -158,7 +176,11 @@ if (!redisUp && process.env.CI === 'true') throw new Error(`Redis is not reachab
 const prefix = `flambeau-test:${process.pid}:${randomBytes(4).toString('hex')}:`;
 let admin: Redis | undefined;
 
-describeRateLimiterContract('redis', () => (redisUp ? createRedisRateLimiter({ url: redisUrl, keyPrefix: prefix }) : undefined), () => (redisUp ? false : `no Redis at ${redisUrl}`));
+describeRateLimiterContract(
+  'redis',
+  () => (redisUp ? createRedisRateLimiter({ url: redisUrl, keyPrefix: prefix }) : undefined),
+  () => (redisUp ? false : `no Redis at ${redisUrl}`),
+);
 
 describe('redis rate limiter across instances', () => {
   after(async () => {

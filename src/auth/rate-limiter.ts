@@ -137,8 +137,16 @@ export function rateLimitHeadersOf(error: FlambeauError): Record<string, string>
  * full again, as OpenAI's headers mean it; on a refusal that time (up to a minute) is not when
  * to retry, and two waits in one answer leave a client to guess.
  */
-export function refusal(principal: KeyPrincipal, buckets: readonly Bucket[], stored: readonly (number | null)[], evaluation: Evaluation, now: number): FlambeauError {
-  const refusing = buckets.filter((bucket, i) => bucket.cost > bucket.limit || Math.max(stored[i] ?? now, now) + bucket.cost * intervalMs(bucket) - now > WINDOW_MS + EPSILON);
+export function refusal(
+  principal: KeyPrincipal,
+  buckets: readonly Bucket[],
+  stored: readonly (number | null)[],
+  evaluation: Evaluation,
+  now: number,
+): FlambeauError {
+  const refusing = buckets.filter(
+    (bucket, i) => bucket.cost > bucket.limit || Math.max(stored[i] ?? now, now) + bucket.cost * intervalMs(bucket) - now > WINDOW_MS + EPSILON,
+  );
   // The Redis script may refuse by a rounding hair where this evaluation would not: blame the first bucket then.
   const blocking = refusing[0] ?? buckets[0];
   const owner = blocking?.scope === 'team' ? `team ${principal.team?.id ?? ''}` : `API key ${principal.keyId ?? ''}`;
@@ -146,9 +154,13 @@ export function refusal(principal: KeyPrincipal, buckets: readonly Bucket[], sto
   const headers = { ...evaluation.headers };
   let error: FlambeauError;
   if (evaluation.retryMs === Infinity) {
-    error = new FlambeauError('rate_limited', `This request needs about ${blocking?.cost ?? 0} tokens, more than the ${blocking?.limit ?? 0} tokens per minute allowed to ${owner}; it can never fit: send less or lower max_tokens.`, {
-      details: { scope: blocking?.scope, limit: unit, limitPerMinute: blocking?.limit, requestTokens: blocking?.cost },
-    });
+    error = new FlambeauError(
+      'rate_limited',
+      `This request needs about ${blocking?.cost ?? 0} tokens, more than the ${blocking?.limit ?? 0} tokens per minute allowed to ${owner}; it can never fit: send less or lower max_tokens.`,
+      {
+        details: { scope: blocking?.scope, limit: unit, limitPerMinute: blocking?.limit, requestTokens: blocking?.cost },
+      },
+    );
   } else {
     const retryAfter = Math.max(1, Math.ceil(evaluation.retryMs / 1000));
     for (const bucket of refusing.length > 0 ? refusing : buckets.slice(0, 1)) headers[`x-ratelimit-reset-${bucket.kind}`] = formatReset(evaluation.retryMs);

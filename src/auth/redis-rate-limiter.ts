@@ -84,7 +84,10 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
     try {
       return await run();
     } catch (thrown) {
-      throw new FlambeauError('store_unavailable', `The rate-limit store (Redis) is unavailable while ${what}: ${(thrown as Error).message}. Retry shortly.`, { details: { store: 'redis' }, cause: thrown });
+      throw new FlambeauError('store_unavailable', `The rate-limit store (Redis) is unavailable while ${what}: ${(thrown as Error).message}. Retry shortly.`, {
+        details: { store: 'redis' },
+        cause: thrown,
+      });
     }
   }
 
@@ -110,7 +113,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
       const delta = Math.max(0, Math.ceil(actualTokens)) - grant.estimatedTokens;
       const tokens = grant.buckets.filter((b) => b.kind === 'tokens');
       if (delta === 0 || tokens.length === 0) return;
-      await call('recording token use', () => client.flambeauRateRecord(tokens.length, ...tokens.map((b) => prefix + b.id), ...tokens.map((b) => delta * intervalMs(b))));
+      await call('recording token use', () =>
+        client.flambeauRateRecord(tokens.length, ...tokens.map((b) => prefix + b.id), ...tokens.map((b) => delta * intervalMs(b))),
+      );
     },
     async close() {
       if (owned) await client.quit().catch(() => client.disconnect());

@@ -46,14 +46,17 @@ describe('scopes', () => {
       [{ endpoint: 'chat', model: 'auto', collections: ['handbook', 'payroll', 'hr'] }, 'collections', /collections `payroll`, `hr`/],
     ];
     for (const [request, denied, message] of cases) {
-      assert.throws(() => checkScope(key, request), (error: unknown) => {
-        assert.ok(error instanceof FlambeauError);
-        assert.equal(error.code, 'forbidden');
-        assert.equal(error.status, 403);
-        assert.equal(error.details.denied, denied);
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => checkScope(key, request),
+        (error: unknown) => {
+          assert.ok(error instanceof FlambeauError);
+          assert.equal(error.code, 'forbidden');
+          assert.equal(error.status, 403);
+          assert.equal(error.details.denied, denied);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     }
   });
 });

@@ -42,9 +42,13 @@ export function checkScope(principal: KeyPrincipal, request: ScopeRequest): void
   }
   const collections = (request.collections ?? []).filter((c) => !scopeAllows(scopes.collections, c));
   if (collections.length > 0) {
-    throw new FlambeauError('forbidden', `${who} may not read the collection${collections.length > 1 ? 's' : ''} ${collections.map((c) => `\`${c}\``).join(', ')} (allowed: ${describe(scopes.collections)}).`, {
-      details: { denied: 'collections', collections, allowed: [...scopes.collections] },
-    });
+    throw new FlambeauError(
+      'forbidden',
+      `${who} may not read the collection${collections.length > 1 ? 's' : ''} ${collections.map((c) => `\`${c}\``).join(', ')} (allowed: ${describe(scopes.collections)}).`,
+      {
+        details: { denied: 'collections', collections, allowed: [...scopes.collections] },
+      },
+    );
   }
 }
 

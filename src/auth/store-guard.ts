@@ -24,7 +24,11 @@ export function storeError(db: Db, what: string, thrown: unknown): FlambeauError
   if (thrown instanceof FlambeauError) return thrown;
   if (isUnavailable(db, thrown)) {
     const code = thrown instanceof Database.SqliteError ? thrown.code : 'SQLITE_CLOSED';
-    return new FlambeauError('store_unavailable', `The store is unavailable (${code}) while ${what}; the request was refused rather than served unrecorded. Retry shortly.`, { details: { store: 'sqlite', sqliteCode: code }, cause: thrown });
+    return new FlambeauError(
+      'store_unavailable',
+      `The store is unavailable (${code}) while ${what}; the request was refused rather than served unrecorded. Retry shortly.`,
+      { details: { store: 'sqlite', sqliteCode: code }, cause: thrown },
+    );
   }
   return new FlambeauError('internal', `Store error while ${what}.`, { cause: thrown });
 }

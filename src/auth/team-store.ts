@@ -42,19 +42,30 @@ interface TeamRow {
 }
 
 export function teamFromRow(row: TeamRow): TeamRecord {
-  return { id: row.id, budget: budgetFromRow(row.budget_nusd, row.budget_period), limits: { rpm: row.rpm, tpm: row.tpm }, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    budget: budgetFromRow(row.budget_nusd, row.budget_period),
+    limits: { rpm: row.rpm, tpm: row.tpm },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 export function checkTeamId(id: string): void {
-  if (!TEAM_ID.test(id)) throw new FlambeauError('invalid_request', `Invalid team name '${id.slice(0, 80)}': use 1-64 letters, digits, '.', '_' or '-'.`, { param: 'team' });
+  if (!TEAM_ID.test(id))
+    throw new FlambeauError('invalid_request', `Invalid team name '${id.slice(0, 80)}': use 1-64 letters, digits, '.', '_' or '-'.`, { param: 'team' });
 }
 
 export function createTeamStore(db: Db, clock: () => number = Date.now): TeamStore {
   const select = db.prepare<[string], TeamRow>('SELECT * FROM teams WHERE id = ?');
   const selectAll = db.prepare<[], TeamRow>('SELECT * FROM teams ORDER BY id');
-  const insert = db.prepare('INSERT INTO teams (id, budget_nusd, budget_period, rpm, tpm, created_at, updated_at) VALUES (@id, @budget_nusd, @budget_period, @rpm, @tpm, @now, @now)');
+  const insert = db.prepare(
+    'INSERT INTO teams (id, budget_nusd, budget_period, rpm, tpm, created_at, updated_at) VALUES (@id, @budget_nusd, @budget_period, @rpm, @tpm, @now, @now)',
+  );
   const insertIfMissing = db.prepare('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
-  const update = db.prepare('UPDATE teams SET budget_nusd = @budget_nusd, budget_period = @budget_period, rpm = @rpm, tpm = @tpm, updated_at = @now WHERE id = @id');
+  const update = db.prepare(
+    'UPDATE teams SET budget_nusd = @budget_nusd, budget_period = @budget_period, rpm = @rpm, tpm = @tpm, updated_at = @now WHERE id = @id',
+  );
 
   const upsertTx = db.transaction((change: TeamChange): { team: TeamRecord; created: boolean } => {
     const now = clock();

@@ -40,9 +40,17 @@ export class GatewayClient {
     if (this.settings.key !== undefined) headers.authorization = `Bearer ${this.settings.key}`;
     let response;
     try {
-      response = await request(`${this.settings.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(signal === undefined ? {} : { signal }) });
+      response = await request(`${this.settings.url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal === undefined ? {} : { signal }),
+      });
     } catch (error) {
-      throw new CliExit(EXIT.unreachable, `cannot reach flambeau at ${this.settings.url} (${(error as { code?: string }).code ?? (error as Error).message}); is \`flambeau serve\` running? Set --url or FLAMBEAU_URL.`);
+      throw new CliExit(
+        EXIT.unreachable,
+        `cannot reach flambeau at ${this.settings.url} (${(error as { code?: string }).code ?? (error as Error).message}); is \`flambeau serve\` running? Set --url or FLAMBEAU_URL.`,
+      );
     }
     if (response.statusCode >= 400) {
       const text = await response.body.text();

@@ -12,7 +12,10 @@ export const EXIT = {
 } as const;
 
 export class CliExit extends Error {
-  constructor(readonly exitCode: number, message: string) {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'CliExit';
   }

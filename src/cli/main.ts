@@ -59,6 +59,6 @@ function exitCodeFor(thrown: unknown): number {
     process.stderr.write(safe`config error: ${error.message}\n`);
     return EXIT.usage;
   }
-  process.stderr.write(safe`error: ${error.code === 'internal' ? (thrown as Error).message ?? String(thrown) : error.message}\n`);
+  process.stderr.write(safe`error: ${error.code === 'internal' ? ((thrown as Error).message ?? String(thrown)) : error.message}\n`);
   return EXIT.requestFailed;
 }

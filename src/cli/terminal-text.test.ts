@@ -15,7 +15,10 @@ describe('terminal text', () => {
 
   it('escapes bidi overrides, isolates and marks, zero-width and other invisible characters', () => {
     assert.equal(terminalSafe('admin\u202egnp.exe'), 'admin\\u{202e}gnp.exe');
-    assert.equal(terminalSafe('\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u200e\u200f\u061c'), '\\u{2066}\\u{2067}\\u{2068}\\u{2069}\\u{202a}\\u{202b}\\u{202c}\\u{202d}\\u{200e}\\u{200f}\\u{61c}');
+    assert.equal(
+      terminalSafe('\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u200e\u200f\u061c'),
+      '\\u{2066}\\u{2067}\\u{2068}\\u{2069}\\u{202a}\\u{202b}\\u{202c}\\u{202d}\\u{200e}\\u{200f}\\u{61c}',
+    );
     assert.equal(terminalSafe('a\u200bb\u200cc\u200dd\u2060e\ufefff\u00adg'), 'a\\u{200b}b\\u{200c}c\\u{200d}d\\u{2060}e\\u{feff}f\\xadg');
     assert.equal(terminalSafe('x\u2028y\u2029z'), 'x\\u{2028}y\\u{2029}z');
     assert.equal(terminalSafe('tag\u{e0041}'), 'tag\\u{e0041}');
@@ -39,7 +42,14 @@ describe('terminal text', () => {
 
   it('prints tables with no raw control byte, aligned on the escaped text', () => {
     let out = '';
-    printTable(['NAME', 'N'], [['\x1b[2J\u202eevil', '1'], ['ok', '22']], (t) => (out += t));
+    printTable(
+      ['NAME', 'N'],
+      [
+        ['\x1b[2J\u202eevil', '1'],
+        ['ok', '22'],
+      ],
+      (t) => (out += t),
+    );
     assert.doesNotMatch(out.replace(/\n/g, ''), RAW);
     assert.equal(out, 'NAME                 N\n\\x1b[2J\\u{202e}evil  1\nok                   22\n');
   });

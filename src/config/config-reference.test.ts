@@ -16,7 +16,12 @@ function tableAfter(header: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split('|').map((cell) => cell.trim()));
+    rows.push(
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
   }
   return rows;
 }
@@ -57,6 +62,9 @@ describe('README.md Configuration reference', () => {
 
   it('names every provider type in the providers[] type row', () => {
     const type = tableAfter('| field | required | meaning |').find(([field]) => field === '`type`')?.[2] ?? '';
-    assert.deepEqual(PROVIDER_TYPES.filter((t) => !type.includes(`\`${t}\``)), []);
+    assert.deepEqual(
+      PROVIDER_TYPES.filter((t) => !type.includes(`\`${t}\``)),
+      [],
+    );
   });
 });

@@ -15,7 +15,15 @@ describe('docs/flambeau.example.yaml', () => {
         home,
         env: { FLAMBEAU_MASTER_KEY: 'flm-example-0123456789', OPENAI_API_KEY: 'sk-x', ANTHROPIC_API_KEY: 'sk-ant-x', REDIS_URL: 'redis://127.0.0.1:6379' },
       });
-      assert.deepEqual(config.providers.map((p) => [p.id, p.locality]), [['local', 'device'], ['office', 'lan'], ['openai', 'cloud'], ['claude', 'cloud']]);
+      assert.deepEqual(
+        config.providers.map((p) => [p.id, p.locality]),
+        [
+          ['local', 'device'],
+          ['office', 'lan'],
+          ['openai', 'cloud'],
+          ['claude', 'cloud'],
+        ],
+      );
       assert.equal(config.routes.length, 5);
       assert.equal(config.privacy.cloud, 'pseudonymize');
       assert.equal(config.models.find((m) => m.name === 'claude')?.price?.outputPerMTok, 15);

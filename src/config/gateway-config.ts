@@ -64,7 +64,15 @@ export interface ModelConfig extends ModelBinding {
 export interface GatewayConfig {
   configPath: string | null;
   home: string;
-  server: { host: string; port: number; bodyLimitBytes: number; headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  server: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
   auth: { masterKey: Secret | null };
   log: { level: 'debug' | 'info' | 'warn' | 'error'; includeContent: boolean };
   engine: { idleTimeoutMs: number; gpu: 'auto' | false; maxQueue: number; threads: number | null };
@@ -88,7 +96,15 @@ export interface GatewayConfig {
    * one), the context budget, and the per-file bounds of ingest (bytes, inflated bytes and ratio
    * of a DOCX, PDF pages, heap of the DOCX/PDF converter in MB).
    */
-  knowledge: { embeddingModel: string | null; contextTokens: number; maxFileBytes: number; maxInflatedBytes: number; maxInflateRatio: number; maxPdfPages: number; loaderMemoryMb: number };
+  knowledge: {
+    embeddingModel: string | null;
+    contextTokens: number;
+    maxFileBytes: number;
+    maxInflatedBytes: number;
+    maxInflateRatio: number;
+    maxPdfPages: number;
+    loaderMemoryMb: number;
+  };
   /** `deployment:`; null: no licence check at start-up. */
   deployment: Deployment | null;
   /** Every scalar setting with its source, for `flambeau config check` (secrets masked there). */

@@ -48,7 +48,8 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
   const headersTimeoutMs = values.get('server.headers_timeout_ms') as number;
   const requestTimeoutMs = values.get('server.request_timeout_ms') as number;
   // The request timeout covers the headers too (node:http refuses to start otherwise).
-  if (headersTimeoutMs > requestTimeoutMs) throw fail(`server.headers_timeout_ms (${headersTimeoutMs}) must not exceed server.request_timeout_ms (${requestTimeoutMs}).`, 'server.headers_timeout_ms');
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw fail(`server.headers_timeout_ms (${headersTimeoutMs}) must not exceed server.request_timeout_ms (${requestTimeoutMs}).`, 'server.headers_timeout_ms');
 
   const providers = (file.providers ?? []).map((p, i) => toProviderConfig(p, i, env, baseDir));
   const ids = new Set<string>();
@@ -57,7 +58,13 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     ids.add(provider.id);
   }
   const models = (file.models ?? []).map((m, i) => toModelConfig(m, i, providers, baseDir));
-  addImplicitLocalModels(models, providers, home, (inputs.modelPaths ?? []).map((p) => expandHome(p, cwd)), warnings);
+  addImplicitLocalModels(
+    models,
+    providers,
+    home,
+    (inputs.modelPaths ?? []).map((p) => expandHome(p, cwd)),
+    warnings,
+  );
   const names = new Set<string>();
   for (const model of models) {
     if (names.has(model.name)) throw fail(`models: name "${model.name}" is declared twice.`, 'models');
@@ -131,7 +138,13 @@ function readConfigFile(path: string): { raw: unknown; file: ConfigFile } {
   const parsed = configFileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = issue === undefined ? '' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const key =
+      issue === undefined
+        ? ''
+        : issue.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '');
     throw fail(`${path}: ${key || '(top level)'}: ${issue?.message ?? 'invalid'}.`, key);
   }
   return { raw, file: parsed.data };
@@ -171,7 +184,8 @@ function resolveSettings({ raw, file, env, flags, baseDir, warnings }: SettingsI
     if (spec.secret === true && typeof value === 'string') {
       // In the file a secret is a reference; in the environment it is the value itself.
       const resolved = source === 'file' ? resolveSecretRef(value, env, baseDir, spec.key) : { secret: new Secret(value), source: 'env' as const };
-      if (spec.warnIfInline === true && source === 'file' && resolved.source === 'inline') warnings.push(`${spec.key} is written inline in the config file; prefer env:NAME or file:PATH.`);
+      if (spec.warnIfInline === true && source === 'file' && resolved.source === 'inline')
+        warnings.push(`${spec.key} is written inline in the config file; prefer env:NAME or file:PATH.`);
       value = resolved.secret;
     }
     values.set(spec.key, value);
@@ -200,11 +214,14 @@ function parseOrFail(parse: (raw: string) => unknown, raw: string, where: string
 function toProviderConfig(p: ProviderFile, index: number, env: NodeJS.ProcessEnv, baseDir: string): ProviderConfig {
   const where = `providers[${index}] (${p.id})`;
   if (p.type === 'llamacpp') {
-    if (p.locality !== undefined && p.locality !== 'device') throw fail(`${where}: the embedded llamacpp engine runs on this device; locality must be device.`, `providers[${index}].locality`);
-    if (p.base_url !== undefined) throw fail(`${where}: llamacpp runs embedded and takes no base_url (use type openai-compatible for a llama.cpp server).`, `providers[${index}].base_url`);
+    if (p.locality !== undefined && p.locality !== 'device')
+      throw fail(`${where}: the embedded llamacpp engine runs on this device; locality must be device.`, `providers[${index}].locality`);
+    if (p.base_url !== undefined)
+      throw fail(`${where}: llamacpp runs embedded and takes no base_url (use type openai-compatible for a llama.cpp server).`, `providers[${index}].base_url`);
   } else {
     if (p.base_url === undefined) throw fail(`${where}: base_url is required for type ${p.type}.`, `providers[${index}].base_url`);
-    if (p.locality === undefined) throw fail(`${where}: locality (device | lan | cloud) must be declared; it is never guessed.`, `providers[${index}].locality`);
+    if (p.locality === undefined)
+      throw fail(`${where}: locality (device | lan | cloud) must be declared; it is never guessed.`, `providers[${index}].locality`);
   }
   const config: ProviderConfig = {
     id: p.id,
@@ -230,7 +247,8 @@ function toModelConfig(m: ModelFile, index: number, providers: ProviderConfig[],
   const where = `models[${index}] (${m.name})`;
   const provider = providers.find((p) => p.id === m.provider);
   if (provider === undefined) throw fail(`${where}: provider "${m.provider}" is not declared under providers.`, `models[${index}].provider`);
-  const price = m.price === undefined || provider.locality === 'device' ? null : { inputPerMTok: m.price.input_per_mtok, outputPerMTok: m.price.output_per_mtok };
+  const price =
+    m.price === undefined || provider.locality === 'device' ? null : { inputPerMTok: m.price.input_per_mtok, outputPerMTok: m.price.output_per_mtok };
   const config: ModelConfig = { name: m.name, provider: m.provider, model: m.model ?? m.name, origin: 'file', price };
   if (provider.type === 'llamacpp') {
     if (m.path === undefined) throw fail(`${where}: path to a .gguf file is required for a llamacpp model.`, `models[${index}].path`);

@@ -7,7 +7,15 @@ import type { ProviderConfig } from './gateway-config.js';
 import { loadConfig } from './load-config.js';
 import { useLocalProvider } from './local-provider.js';
 
-const remote = (id: string): ProviderConfig => ({ id, type: 'openai-compatible', locality: 'cloud', baseUrl: 'https://api.example.com/v1', headers: {}, timeouts: {}, origin: 'file' });
+const remote = (id: string): ProviderConfig => ({
+  id,
+  type: 'openai-compatible',
+  locality: 'cloud',
+  baseUrl: 'https://api.example.com/v1',
+  headers: {},
+  timeouts: {},
+  origin: 'file',
+});
 const embedded = (id: string): ProviderConfig => ({ id, type: 'llamacpp', locality: 'device', headers: {}, timeouts: {}, origin: 'file' });
 
 describe('the local provider of undeclared model files', () => {
@@ -34,10 +42,22 @@ describe('the local provider of undeclared model files', () => {
     try {
       mkdirSync(join(home, 'models'));
       writeFileSync(join(home, 'models', 'tiny.gguf'), 'not read at load');
-      writeFileSync(join(home, 'flambeau.yaml'), 'providers:\n  - id: local\n    type: openai-compatible\n    base_url: https://api.example.com/v1\n    locality: lan\n');
+      writeFileSync(
+        join(home, 'flambeau.yaml'),
+        'providers:\n  - id: local\n    type: openai-compatible\n    base_url: https://api.example.com/v1\n    locality: lan\n',
+      );
       const config = loadConfig({ configPath: join(home, 'flambeau.yaml'), home, env: {}, cwd: home });
-      assert.deepEqual(config.providers.map((p) => [p.id, p.type]), [['local', 'openai-compatible'], ['local-models', 'llamacpp']]);
-      assert.deepEqual(config.models.map((m) => [m.name, m.provider, m.origin]), [['tiny', 'local-models', 'home']]);
+      assert.deepEqual(
+        config.providers.map((p) => [p.id, p.type]),
+        [
+          ['local', 'openai-compatible'],
+          ['local-models', 'llamacpp'],
+        ],
+      );
+      assert.deepEqual(
+        config.models.map((m) => [m.name, m.provider, m.origin]),
+        [['tiny', 'local-models', 'home']],
+      );
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

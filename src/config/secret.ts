@@ -42,7 +42,9 @@ export function resolveSecretRef(ref: string, env: NodeJS.ProcessEnv, baseDir: s
       const full = path.startsWith('/') ? path : `${baseDir}/${path}`;
       return { secret: new Secret(readFileSync(full, 'utf8').trim()), source: 'file' };
     } catch (error) {
-      throw new FlambeauError('config_invalid', `${key}: cannot read secret file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { param: key });
+      throw new FlambeauError('config_invalid', `${key}: cannot read secret file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
+        param: key,
+      });
     }
   }
   return { secret: new Secret(ref), source: 'inline' };

@@ -14,13 +14,19 @@ const empty = { env: {}, cwd: '/nonexistent', home: '/nonexistent/home' };
 describe('the settings table', () => {
   it('has one row per key, each with a doc line', () => {
     const keys = SETTINGS.map((s) => s.key);
-    assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), []);
+    assert.deepEqual(
+      keys.filter((k, i) => keys.indexOf(k) !== i),
+      [],
+    );
     for (const spec of SETTINGS) assert.ok(spec.doc.length > 0, spec.key);
   });
 
   it('holds the defaults the loaded config runs with, every row explained with source default', () => {
     const config = loadConfig(empty);
-    assert.deepEqual(config.explain.map((e) => [e.key, e.value, e.source]), SETTINGS.map((s) => [s.key, s.default, 'default']));
+    assert.deepEqual(
+      config.explain.map((e) => [e.key, e.value, e.source]),
+      SETTINGS.map((s) => [s.key, s.default, 'default']),
+    );
     assert.deepEqual(
       [config.audit, config.rateLimit, config.budget, config.knowledge.embeddingModel, config.knowledge.contextTokens],
       [{ enabled: true, includeContent: false }, { redisUrl: null }, { defaultMaxOutputTokens: 4096 }, null, 2000],
@@ -46,9 +52,21 @@ describe('the settings table', () => {
     try {
       writeFileSync(join(dir, 'flambeau.yaml'), 'privacy:\n  cloud: block\nrouting:\n  retries: 3\naudit:\n  include_content: true\n');
       const config = loadConfig({ configPath: join(dir, 'flambeau.yaml'), home: dir, env: {}, cwd: dir });
-      const row = (key: string) => { const e = config.explain.find((x) => x.key === key); return [e?.value, e?.source]; };
-      assert.deepEqual([row('privacy.cloud'), row('privacy.lan'), row('routing.retries'), row('routing.breaker_failures'), row('audit.include_content'), row('audit.enabled')],
-        [['block', 'file'], ['allow', 'default'], [3, 'file'], [5, 'default'], [true, 'file'], [true, 'default']]);
+      const row = (key: string) => {
+        const e = config.explain.find((x) => x.key === key);
+        return [e?.value, e?.source];
+      };
+      assert.deepEqual(
+        [row('privacy.cloud'), row('privacy.lan'), row('routing.retries'), row('routing.breaker_failures'), row('audit.include_content'), row('audit.enabled')],
+        [
+          ['block', 'file'],
+          ['allow', 'default'],
+          [3, 'file'],
+          [5, 'default'],
+          [true, 'file'],
+          [true, 'default'],
+        ],
+      );
       assert.deepEqual([config.privacy.cloud, config.privacy.lan, config.routing.retries, config.audit.includeContent], ['block', 'allow', 3, true]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -57,7 +75,10 @@ describe('the settings table', () => {
 
   it('keeps policy sections (privacy, injection, routing) out of the environment and flags: a policy is read in its file', () => {
     const loose = SETTINGS.filter((s) => /^(privacy|injection|routing)\./.test(s.key) && (s.env !== undefined || s.flag !== undefined));
-    assert.deepEqual(loose.map((s) => s.key), []);
+    assert.deepEqual(
+      loose.map((s) => s.key),
+      [],
+    );
   });
 
   it('names environment variables FLAMBEAU_*, and every null default says what unset means', () => {
@@ -68,13 +89,25 @@ describe('the settings table', () => {
   });
 
   it('reads the former loadConfig defaults from the environment too, in the usual order', () => {
-    const config = loadConfig({ ...empty, env: { FLAMBEAU_AUDIT_ENABLED: 'false', FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: '512', FLAMBEAU_KNOWLEDGE_CONTEXT_TOKENS: '900', FLAMBEAU_KNOWLEDGE_EMBEDDING_MODEL: 'embedder', FLAMBEAU_RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379' } });
+    const config = loadConfig({
+      ...empty,
+      env: {
+        FLAMBEAU_AUDIT_ENABLED: 'false',
+        FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: '512',
+        FLAMBEAU_KNOWLEDGE_CONTEXT_TOKENS: '900',
+        FLAMBEAU_KNOWLEDGE_EMBEDDING_MODEL: 'embedder',
+        FLAMBEAU_RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379',
+      },
+    });
     assert.equal(config.audit.enabled, false);
     assert.equal(config.budget.defaultMaxOutputTokens, 512);
     assert.equal(config.knowledge.contextTokens, 900);
     assert.equal(config.knowledge.embeddingModel, 'embedder');
     assert.equal(config.rateLimit.redisUrl?.reveal(), 'redis://127.0.0.1:6379');
     assert.equal(config.explain.find((e) => e.key === 'rate_limit.redis_url')?.secret, true);
-    assert.throws(() => loadConfig({ ...empty, env: { FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: '0' } }), /budget\.default_max_output_tokens \(from FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS\)/);
+    assert.throws(
+      () => loadConfig({ ...empty, env: { FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: '0' } }),
+      /budget\.default_max_output_tokens \(from FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS\)/,
+    );
   });
 });

@@ -43,7 +43,14 @@ const bool = (raw: string): boolean => {
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new Error(`expected true or false, got "${raw}"`);
 };
-const gpu = (raw: string): string | boolean => (raw === 'auto' ? 'auto' : raw === 'false' ? false : (() => { throw new Error('expected auto or false'); })());
+const gpu = (raw: string): string | boolean =>
+  raw === 'auto'
+    ? 'auto'
+    : raw === 'false'
+      ? false
+      : (() => {
+          throw new Error('expected auto or false');
+        })();
 const level = (raw: string): string => {
   if (!['debug', 'info', 'warn', 'error'].includes(raw)) throw new Error('expected debug, info, warn or error');
   return raw;
@@ -51,37 +58,186 @@ const level = (raw: string): string => {
 const nonEmpty = (raw: string): string => raw;
 
 export const SETTINGS: readonly SettingSpec[] = [
-  { key: 'server.host', env: 'FLAMBEAU_HOST', flag: 'host', default: '127.0.0.1', doc: 'Address to listen on. Loopback by default; set 0.0.0.0 only behind a firewall.', parse: text },
+  {
+    key: 'server.host',
+    env: 'FLAMBEAU_HOST',
+    flag: 'host',
+    default: '127.0.0.1',
+    doc: 'Address to listen on. Loopback by default; set 0.0.0.0 only behind a firewall.',
+    parse: text,
+  },
   { key: 'server.port', env: 'FLAMBEAU_PORT', flag: 'port', default: 4141, doc: 'TCP port (0 picks a free one).', parse: int },
-  { key: 'server.body_limit_bytes', env: 'FLAMBEAU_BODY_LIMIT_BYTES', default: 4 * 1024 * 1024, doc: 'Largest request body accepted; larger ones get 413 payload_too_large.', parse: int },
-  { key: 'server.headers_timeout_ms', env: 'FLAMBEAU_HEADERS_TIMEOUT_MS', default: 20_000, doc: 'A client must send its request headers within this time, or gets 408 and is disconnected (slow-client protection).', parse: positiveInt },
-  { key: 'server.request_timeout_ms', env: 'FLAMBEAU_REQUEST_TIMEOUT_MS', default: 60_000, doc: 'A client must send its whole request (headers and body) within this time, or gets 408. Streaming the answer back does not count. At least server.headers_timeout_ms.', parse: positiveInt },
-  { key: 'server.keep_alive_timeout_ms', env: 'FLAMBEAU_KEEP_ALIVE_TIMEOUT_MS', default: 65_000, doc: 'How long an idle keep-alive connection stays open between requests (above the 60 s idle timeout of common load balancers).', parse: positiveInt },
-  { key: 'server.max_connections', env: 'FLAMBEAU_MAX_CONNECTIONS', default: 1024, doc: 'Open client connections at most; further connections are dropped at once until one closes.', parse: positiveInt },
-  { key: 'auth.master_key', env: 'FLAMBEAU_MASTER_KEY', default: null, secret: true, warnIfInline: true, unsetMeans: 'generated', doc: 'Master API key (`env:NAME` or `file:PATH` in the file). Unset: generated on first start and kept in HOME/master.key (mode 600).', parse: text },
-  { key: 'log.level', env: 'FLAMBEAU_LOG_LEVEL', default: 'info', doc: 'debug | info | warn | error. Logs never hold prompt or answer text unless log.include_content is true.', parse: level },
-  { key: 'log.include_content', env: 'FLAMBEAU_LOG_INCLUDE_CONTENT', default: false, doc: 'Opt in to prompt and answer text in debug logs. Off by default.', parse: bool },
-  { key: 'engine.idle_timeout_ms', env: 'FLAMBEAU_ENGINE_IDLE_TIMEOUT_MS', default: 300_000, doc: 'Unload a local model after this long without requests.', parse: int },
+  {
+    key: 'server.body_limit_bytes',
+    env: 'FLAMBEAU_BODY_LIMIT_BYTES',
+    default: 4 * 1024 * 1024,
+    doc: 'Largest request body accepted; larger ones get 413 payload_too_large.',
+    parse: int,
+  },
+  {
+    key: 'server.headers_timeout_ms',
+    env: 'FLAMBEAU_HEADERS_TIMEOUT_MS',
+    default: 20_000,
+    doc: 'A client must send its request headers within this time, or gets 408 and is disconnected (slow-client protection).',
+    parse: positiveInt,
+  },
+  {
+    key: 'server.request_timeout_ms',
+    env: 'FLAMBEAU_REQUEST_TIMEOUT_MS',
+    default: 60_000,
+    doc: 'A client must send its whole request (headers and body) within this time, or gets 408. Streaming the answer back does not count. At least server.headers_timeout_ms.',
+    parse: positiveInt,
+  },
+  {
+    key: 'server.keep_alive_timeout_ms',
+    env: 'FLAMBEAU_KEEP_ALIVE_TIMEOUT_MS',
+    default: 65_000,
+    doc: 'How long an idle keep-alive connection stays open between requests (above the 60 s idle timeout of common load balancers).',
+    parse: positiveInt,
+  },
+  {
+    key: 'server.max_connections',
+    env: 'FLAMBEAU_MAX_CONNECTIONS',
+    default: 1024,
+    doc: 'Open client connections at most; further connections are dropped at once until one closes.',
+    parse: positiveInt,
+  },
+  {
+    key: 'auth.master_key',
+    env: 'FLAMBEAU_MASTER_KEY',
+    default: null,
+    secret: true,
+    warnIfInline: true,
+    unsetMeans: 'generated',
+    doc: 'Master API key (`env:NAME` or `file:PATH` in the file). Unset: generated on first start and kept in HOME/master.key (mode 600).',
+    parse: text,
+  },
+  {
+    key: 'log.level',
+    env: 'FLAMBEAU_LOG_LEVEL',
+    default: 'info',
+    doc: 'debug | info | warn | error. Logs never hold prompt or answer text unless log.include_content is true.',
+    parse: level,
+  },
+  {
+    key: 'log.include_content',
+    env: 'FLAMBEAU_LOG_INCLUDE_CONTENT',
+    default: false,
+    doc: 'Opt in to prompt and answer text in debug logs. Off by default.',
+    parse: bool,
+  },
+  {
+    key: 'engine.idle_timeout_ms',
+    env: 'FLAMBEAU_ENGINE_IDLE_TIMEOUT_MS',
+    default: 300_000,
+    doc: 'Unload a local model after this long without requests.',
+    parse: int,
+  },
   { key: 'engine.gpu', env: 'FLAMBEAU_ENGINE_GPU', default: 'auto', doc: 'auto (use a GPU when llama.cpp finds one) or false (CPU only).', parse: gpu },
-  { key: 'engine.max_queue', env: 'FLAMBEAU_ENGINE_MAX_QUEUE', default: 64, doc: 'Requests that may wait for a local model sequence; more get 503 engine_unavailable.', parse: int },
-  { key: 'engine.threads', env: 'FLAMBEAU_ENGINE_THREADS', default: null, unsetMeans: 'available cores − 1 (at least 1)', doc: 'Default CPU threads per local model, chat and embeddings (a model\'s `threads` wins). Unset: the available cores minus one, at least 1. A value above the cores is honoured with a warning.', parse: int },
-  { key: 'knowledge.max_file_bytes', env: 'FLAMBEAU_KNOWLEDGE_MAX_FILE_BYTES', default: 100 * 1024 * 1024, doc: 'Ingest: a larger file is listed as excluded, not read (for a mailbox: a larger message).', parse: int },
-  { key: 'knowledge.max_inflated_bytes', env: 'FLAMBEAU_KNOWLEDGE_MAX_INFLATED_BYTES', default: 100 * 1024 * 1024, doc: 'Ingest: most bytes a DOCX may inflate to, counted while inflating; over it the file is excluded.', parse: int },
-  { key: 'knowledge.max_inflate_ratio', env: 'FLAMBEAU_KNOWLEDGE_MAX_INFLATE_RATIO', default: 100, doc: 'Ingest: most inflated bytes per byte of a DOCX (past the first MB); a zip bomb inflates hundreds of times.', parse: int },
+  {
+    key: 'engine.max_queue',
+    env: 'FLAMBEAU_ENGINE_MAX_QUEUE',
+    default: 64,
+    doc: 'Requests that may wait for a local model sequence; more get 503 engine_unavailable.',
+    parse: int,
+  },
+  {
+    key: 'engine.threads',
+    env: 'FLAMBEAU_ENGINE_THREADS',
+    default: null,
+    unsetMeans: 'available cores − 1 (at least 1)',
+    doc: "Default CPU threads per local model, chat and embeddings (a model's `threads` wins). Unset: the available cores minus one, at least 1. A value above the cores is honoured with a warning.",
+    parse: int,
+  },
+  {
+    key: 'knowledge.max_file_bytes',
+    env: 'FLAMBEAU_KNOWLEDGE_MAX_FILE_BYTES',
+    default: 100 * 1024 * 1024,
+    doc: 'Ingest: a larger file is listed as excluded, not read (for a mailbox: a larger message).',
+    parse: int,
+  },
+  {
+    key: 'knowledge.max_inflated_bytes',
+    env: 'FLAMBEAU_KNOWLEDGE_MAX_INFLATED_BYTES',
+    default: 100 * 1024 * 1024,
+    doc: 'Ingest: most bytes a DOCX may inflate to, counted while inflating; over it the file is excluded.',
+    parse: int,
+  },
+  {
+    key: 'knowledge.max_inflate_ratio',
+    env: 'FLAMBEAU_KNOWLEDGE_MAX_INFLATE_RATIO',
+    default: 100,
+    doc: 'Ingest: most inflated bytes per byte of a DOCX (past the first MB); a zip bomb inflates hundreds of times.',
+    parse: int,
+  },
   { key: 'knowledge.max_pdf_pages', env: 'FLAMBEAU_KNOWLEDGE_MAX_PDF_PAGES', default: 5000, doc: 'Ingest: a PDF with more pages is excluded.', parse: int },
-  { key: 'knowledge.loader_memory_mb', env: 'FLAMBEAU_KNOWLEDGE_LOADER_MEMORY_MB', default: 1024, doc: 'Ingest: heap of the worker thread that converts DOCX and PDF; a file that needs more is excluded.', parse: int },
-  { key: 'knowledge.embedding_model', env: 'FLAMBEAU_KNOWLEDGE_EMBEDDING_MODEL', default: null, unsetMeans: 'the first device-local model that embeds', doc: 'The model that embeds chunks and queries (ingest and chat use the same).', parse: nonEmpty },
-  { key: 'knowledge.context_tokens', env: 'FLAMBEAU_KNOWLEDGE_CONTEXT_TOKENS', default: 2000, doc: 'Tokens of retrieved text a chat request may carry.', parse: positiveInt },
-  { key: 'audit.enabled', env: 'FLAMBEAU_AUDIT_ENABLED', default: true, doc: 'false writes no usage rows or audit records (budgets still apply).', parse: bool },
-  { key: 'audit.include_content', env: 'FLAMBEAU_AUDIT_INCLUDE_CONTENT', default: false, doc: 'Opt in to prompt and answer text in audit records.', parse: bool },
-  { key: 'rate_limit.redis_url', env: 'FLAMBEAU_RATE_LIMIT_REDIS_URL', default: null, secret: true, unsetMeans: 'in memory', doc: 'Redis that holds the rate-limit counters, shared by several instances (`env:NAME` or `file:PATH` in the file).', parse: nonEmpty },
-  { key: 'budget.default_max_output_tokens', env: 'FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS', default: 4096, doc: 'Output tokens a budget hold assumes when neither the request nor the model sets max_tokens.', parse: positiveInt },
+  {
+    key: 'knowledge.loader_memory_mb',
+    env: 'FLAMBEAU_KNOWLEDGE_LOADER_MEMORY_MB',
+    default: 1024,
+    doc: 'Ingest: heap of the worker thread that converts DOCX and PDF; a file that needs more is excluded.',
+    parse: int,
+  },
+  {
+    key: 'knowledge.embedding_model',
+    env: 'FLAMBEAU_KNOWLEDGE_EMBEDDING_MODEL',
+    default: null,
+    unsetMeans: 'the first device-local model that embeds',
+    doc: 'The model that embeds chunks and queries (ingest and chat use the same).',
+    parse: nonEmpty,
+  },
+  {
+    key: 'knowledge.context_tokens',
+    env: 'FLAMBEAU_KNOWLEDGE_CONTEXT_TOKENS',
+    default: 2000,
+    doc: 'Tokens of retrieved text a chat request may carry.',
+    parse: positiveInt,
+  },
+  {
+    key: 'audit.enabled',
+    env: 'FLAMBEAU_AUDIT_ENABLED',
+    default: true,
+    doc: 'false writes no usage rows or audit records (budgets still apply).',
+    parse: bool,
+  },
+  {
+    key: 'audit.include_content',
+    env: 'FLAMBEAU_AUDIT_INCLUDE_CONTENT',
+    default: false,
+    doc: 'Opt in to prompt and answer text in audit records.',
+    parse: bool,
+  },
+  {
+    key: 'rate_limit.redis_url',
+    env: 'FLAMBEAU_RATE_LIMIT_REDIS_URL',
+    default: null,
+    secret: true,
+    unsetMeans: 'in memory',
+    doc: 'Redis that holds the rate-limit counters, shared by several instances (`env:NAME` or `file:PATH` in the file).',
+    parse: nonEmpty,
+  },
+  {
+    key: 'budget.default_max_output_tokens',
+    env: 'FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS',
+    default: 4096,
+    doc: 'Output tokens a budget hold assumes when neither the request nor the model sets max_tokens.',
+    parse: positiveInt,
+  },
   { key: 'privacy.cloud', default: 'pseudonymize', doc: 'Personal data sent to a cloud model: pseudonymize, redact, block or allow.' },
   { key: 'privacy.lan', default: 'allow', doc: 'Personal data sent to a LAN model: pseudonymize, redact, block or allow.' },
   { key: 'privacy.device', default: 'allow', doc: 'Personal data sent to a device model: pseudonymize, redact, block or allow.' },
   { key: 'privacy.on_detector_error', default: 'block', doc: 'block or allow a request that needed a rewrite when a detector failed.' },
-  { key: 'privacy.recall', default: null, unsetMeans: 'high when cloud is pseudonymize or redact, else balanced', doc: 'high: names, addresses and phones found on weaker evidence too; balanced: only on firmer evidence.' },
-  { key: 'privacy.unscanned_images', default: 'refuse', doc: 'refuse or forward images the guard cannot read (binary data: URLs) where the action is not allow.' },
+  {
+    key: 'privacy.recall',
+    default: null,
+    unsetMeans: 'high when cloud is pseudonymize or redact, else balanced',
+    doc: 'high: names, addresses and phones found on weaker evidence too; balanced: only on firmer evidence.',
+  },
+  {
+    key: 'privacy.unscanned_images',
+    default: 'refuse',
+    doc: 'refuse or forward images the guard cannot read (binary data: URLs) where the action is not allow.',
+  },
   { key: 'injection.user', default: 'flag', doc: 'A flagged user message: allow, flag or block (validated; per-request actions are not applied yet).' },
   { key: 'injection.documents', default: 'spotlight', doc: 'Retrieved chunks: allow, spotlight, drop (a flagged one) or block (validated; not applied yet).' },
   { key: 'injection.tools', default: 'spotlight', doc: 'Tool results: allow, spotlight or block (validated; not applied yet).' },
@@ -90,9 +246,14 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'routing.retries', default: 1, doc: 'Retries of one target on 429, 5xx, reset or timeout, before its first byte (0..10).' },
   { key: 'routing.retry_base_delay_ms', default: 200, doc: 'Backoff before the first retry of a target; it doubles with each retry (with jitter).' },
   { key: 'routing.retry_max_delay_ms', default: 2000, doc: 'Longest backoff; a longer Retry-After moves on to the next target instead.' },
-  { key: 'routing.breaker_failures', default: 5, doc: 'Consecutive failures that open a provider\'s circuit breaker.' },
+  { key: 'routing.breaker_failures', default: 5, doc: "Consecutive failures that open a provider's circuit breaker." },
   { key: 'routing.breaker_cooldown_ms', default: 30_000, doc: 'How long an open breaker waits before letting one probe through.' },
-  { key: 'routing.complexity_weights', default: null, unsetMeans: 'the shipped weights', doc: 'Weights of the complexity score (from `flambeau router train`), relative to the config file.' },
+  {
+    key: 'routing.complexity_weights',
+    default: null,
+    unsetMeans: 'the shipped weights',
+    doc: 'Weights of the complexity score (from `flambeau router train`), relative to the config file.',
+  },
   { key: 'routing.health_interval_ms', default: 30_000, doc: 'Background health checks of remote providers; 0 turns them off.' },
 ];
 

@@ -188,7 +188,10 @@ describe('child engine', () => {
 
   it('logs no prompt or answer text', () => {
     assert.ok(logs.length > 0, 'expected llama.cpp log lines at level info');
-    assert.deepEqual(logs.filter((line) => line.includes('zanzibar') || line.includes(TEST_MODEL_ANSWER)), []);
+    assert.deepEqual(
+      logs.filter((line) => line.includes('zanzibar') || line.includes(TEST_MODEL_ANSWER)),
+      [],
+    );
   });
 
   it('shuts down: the engine process ends and later requests get engine_unavailable', async () => {

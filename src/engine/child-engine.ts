@@ -279,7 +279,11 @@ class ChildEngine implements Engine {
         return;
       }
       case 'embedded':
-        this.#finish(message.id, { inputTokens: message.inputTokens, outputTokens: 0 }, { embedded: { vectors: message.vectors, inputTokens: message.inputTokens } });
+        this.#finish(
+          message.id,
+          { inputTokens: message.inputTokens, outputTokens: 0 },
+          { embedded: { vectors: message.vectors, inputTokens: message.inputTokens } },
+        );
         return;
       case 'failed':
         this.#finish(message.id, message.usage, { error: fromWireError(message.error) });

@@ -5,7 +5,10 @@ import { availableCores, defaultThreads, effectiveThreads, threadsWarnings } fro
 
 describe('engine threads', () => {
   it('defaults to the available cores but one, and at least 1', () => {
-    assert.deepEqual([1, 2, 3, 4, 8, 64].map((cores) => defaultThreads(cores)), [1, 1, 2, 3, 7, 63]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 8, 64].map((cores) => defaultThreads(cores)),
+      [1, 1, 2, 3, 7, 63],
+    );
     assert.equal(defaultThreads(0), 1);
   });
 
@@ -25,7 +28,10 @@ describe('engine threads', () => {
     const warnings = threadsWarnings(
       {
         engine: { threads: 4 },
-        providers: [{ id: 'local', type: 'llamacpp' }, { id: 'cloud', type: 'openai-compatible' }],
+        providers: [
+          { id: 'local', type: 'llamacpp' },
+          { id: 'cloud', type: 'openai-compatible' },
+        ],
         models: [
           { name: 'fits', provider: 'local', threads: 2 },
           { name: 'greedy', provider: 'local', threads: 16 },

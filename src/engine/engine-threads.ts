@@ -30,14 +30,19 @@ export function effectiveThreads(modelThreads: number | undefined, engineThreads
  * for cores and generation slows down many times over, so start-up and `flambeau config check` say it.
  */
 export function threadsWarnings(
-  config: { engine: { threads: number | null }; providers: readonly Pick<ProviderConfig, 'id' | 'type'>[]; models: readonly Pick<ModelConfig, 'name' | 'provider' | 'threads'>[] },
+  config: {
+    engine: { threads: number | null };
+    providers: readonly Pick<ProviderConfig, 'id' | 'type'>[];
+    models: readonly Pick<ModelConfig, 'name' | 'provider' | 'threads'>[];
+  },
   cores: number = availableCores(),
 ): string[] {
   const engineThreads = config.engine.threads;
   const local = new Set(config.providers.filter((p) => p.type === 'llamacpp').map((p) => p.id));
   const models = config.models.filter((m) => local.has(m.provider));
   const advice = `leave it unset (default here: ${defaultThreads(cores)}) or set at most ${cores}`;
-  const over = (value: number) => `${value} threads but only ${cores} CPU core${cores === 1 ? ' is' : 's are'} available: llama.cpp's threads would compete for cores and generation slows down many times over; ${advice}.`;
+  const over = (value: number) =>
+    `${value} threads but only ${cores} CPU core${cores === 1 ? ' is' : 's are'} available: llama.cpp's threads would compete for cores and generation slows down many times over; ${advice}.`;
   const warnings: string[] = [];
   if (engineThreads !== null && engineThreads > cores) warnings.push(`engine.threads asks for ${over(engineThreads)}`);
   for (const model of models) {

@@ -98,7 +98,10 @@ export type EngineChatEvent =
 
 export type EngineStopReason = 'eogToken' | 'stopGenerationTrigger' | 'customStopTrigger' | 'maxTokens' | 'functionCalls' | 'abort';
 
-export interface EngineUsage { inputTokens: number; outputTokens: number }
+export interface EngineUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
 
 export interface EngineEmbedResult {
   vectors: Float32Array[];

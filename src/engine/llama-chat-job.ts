@@ -1,4 +1,11 @@
-import { LlamaChat, type ChatHistoryItem, type LlamaChatResponseFunctionCallParamsChunk, type LlamaContextSequence, type LlamaGrammar, type TokenMeterState } from 'node-llama-cpp';
+import {
+  LlamaChat,
+  type ChatHistoryItem,
+  type LlamaChatResponseFunctionCallParamsChunk,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+  type TokenMeterState,
+} from 'node-llama-cpp';
 import { FlambeauError } from '../errors/index.js';
 import type { EngineChatEvent, EngineChatJob, EngineStopReason, EngineUsage } from './engine.js';
 import type { LoadedModel } from './loaded-model.js';

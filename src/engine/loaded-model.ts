@@ -15,7 +15,10 @@ import type { ResolvedModelSpec } from './engine-protocol.js';
 import { scrubbed } from './wire-error.js';
 
 /** The threads llama.cpp's contexts of one model use (`embedding`: null until that context exists). */
-export interface ContextThreads { chat: number; embedding: number | null }
+export interface ContextThreads {
+  chat: number;
+  embedding: number | null;
+}
 
 /**
  * One loaded model in the engine process: its chat context with `parallel` sequences, an

@@ -6,7 +6,10 @@ import type { FromWorker, ToWorker, WorkerSettings } from './engine-protocol.js'
 /** Node flags that must not reach the engine process: test runner, debugger, watch, eval. */
 const DROPPED_FLAG = /^--(test|experimental-test|inspect|debug|watch|eval|print|check|interactive|input-type)|^-[epci]$/;
 
-export interface WorkerExit { code: number | null; signal: NodeJS.Signals | null }
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 /**
  * The engine process as seen from the gateway: one `fork` of `engine-worker`, talking over IPC

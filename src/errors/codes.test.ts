@@ -7,10 +7,7 @@ describe('error codes', () => {
   it('docs/errors.md has exactly one section per code, with its status', () => {
     const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
     const sections = [...doc.matchAll(/^## `([a-z_]+)`\n\*\*(\d{3})/gm)].map((m) => [m[1], Number(m[2])]);
-    assert.deepEqual(
-      sections.map(([code]) => code).sort(),
-      Object.keys(CODES).sort(),
-    );
+    assert.deepEqual(sections.map(([code]) => code).sort(), Object.keys(CODES).sort());
     for (const [code, status] of sections) assert.equal(status, CODES[code as keyof typeof CODES].status, `${code}`);
   });
 });

@@ -10,11 +10,7 @@ export class FlambeauError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
   readonly param: string | null;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { details?: Record<string, unknown>; param?: string | null; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { details?: Record<string, unknown>; param?: string | null; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FlambeauError';
     this.code = code;

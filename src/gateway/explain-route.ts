@@ -28,16 +28,36 @@ export interface RouteExplanation {
  * searched): the answer is the route the request would take if they yield chunks, which is the
  * one that keeps them private.
  */
-export async function explainRoute(call: { request: GatewayRequest; chat: ChatRequest; collections: readonly string[]; tags: string | string[] | undefined }, deps: GatewayDeps): Promise<RouteExplanation> {
+export async function explainRoute(
+  call: { request: GatewayRequest; chat: ChatRequest; collections: readonly string[]; tags: string | string[] | undefined },
+  deps: GatewayDeps,
+): Promise<RouteExplanation> {
   const named = namedCollections(call.chat, call.collections);
   scope(call.request, { endpoint: 'chat', model: named.request.model, collections: named.collections });
   const knowledge = assumeRetrieved(named.collections, deps.knowledge);
   const inspection = await inspect(named.request, deps);
-  const routed = route({ request: named.request, inspection, caller: callerOf(call.request), tags: call.tags, signal: AbortSignal.abort(), ...(knowledge === undefined ? {} : { knowledge }) }, deps);
+  const routed = route(
+    {
+      request: named.request,
+      inspection,
+      caller: callerOf(call.request),
+      tags: call.tags,
+      signal: AbortSignal.abort(),
+      ...(knowledge === undefined ? {} : { knowledge }),
+    },
+    deps,
+  );
   const candidates = routed.decision.candidates.map((model): CandidateExplanation => {
     const plan = prepareTarget(routed, model, deps);
     if (!('entry' in plan)) return { model, usable: false, reason: `privacy policy: ${plan.reasons.join('; ')}` };
-    return { model, usable: true, provider: plan.target.provider, upstreamModel: plan.target.model, locality: plan.target.locality, privacyAction: plan.action };
+    return {
+      model,
+      usable: true,
+      provider: plan.target.provider,
+      upstreamModel: plan.target.model,
+      locality: plan.target.locality,
+      privacyAction: plan.action,
+    };
   });
   return { decision: routed.decision, candidates, facts: factsSnapshot(routed.facts), findings: inspection.findings };
 }

@@ -7,7 +7,17 @@ import { scope } from './stages/scope.js';
 
 /** A model a client may name: a catalog entry, or a route (`auto`, exposed routes) the router resolves. */
 export type ModelView =
-  | { kind: 'model'; name: string; provider: string; providerType: string; upstreamModel: string; locality: Locality; embeddings: boolean; loaded?: boolean; threads?: number }
+  | {
+      kind: 'model';
+      name: string;
+      provider: string;
+      providerType: string;
+      upstreamModel: string;
+      locality: Locality;
+      embeddings: boolean;
+      loaded?: boolean;
+      threads?: number;
+    }
   | { kind: 'route'; name: string };
 
 /** The models the caller's key may use (a scoped key sees only its own). */
@@ -15,7 +25,10 @@ export function listModels(request: GatewayRequest, deps: Pick<GatewayDeps, 'cat
   const { principal } = request.outcome;
   const visible = (name: string) => principal === null || allowsModel(principal, name);
   return [
-    ...deps.catalog.list().filter((e) => visible(e.name)).map(viewOf),
+    ...deps.catalog
+      .list()
+      .filter((e) => visible(e.name))
+      .map(viewOf),
     ...deps.router.virtualModels.filter(visible).map((name): ModelView => ({ kind: 'route', name })),
   ];
 }

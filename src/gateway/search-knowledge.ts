@@ -19,7 +19,10 @@ export interface KnowledgeSearchCall {
  * Hybrid search over the collections the key may read (collection scopes apply); `degraded` is
  * set when the embedding model failed and BM25 answered alone.
  */
-export async function searchKnowledge(call: KnowledgeSearchCall, deps: Pick<GatewayDeps, 'knowledge'>): Promise<{ hits: SearchHit[]; collections: string[]; degraded: SearchDegradation | null }> {
+export async function searchKnowledge(
+  call: KnowledgeSearchCall,
+  deps: Pick<GatewayDeps, 'knowledge'>,
+): Promise<{ hits: SearchHit[]; collections: string[]; degraded: SearchDegradation | null }> {
   const { principal } = call.request.outcome;
   let collections: string[];
   if (call.collections === null) {
@@ -29,10 +32,14 @@ export async function searchKnowledge(call: KnowledgeSearchCall, deps: Pick<Gate
     scope(call.request, { endpoint: 'knowledge', collections });
     deps.knowledge.requireCollections(collections);
   }
-  const { hits, degraded } = await deps.knowledge.search(call.query, { ...call.filters, collections }, {
-    signal: call.signal,
-    ...(call.k === undefined ? {} : { k: call.k }),
-    ...(call.mode === undefined ? {} : { mode: call.mode }),
-  });
+  const { hits, degraded } = await deps.knowledge.search(
+    call.query,
+    { ...call.filters, collections },
+    {
+      signal: call.signal,
+      ...(call.k === undefined ? {} : { k: call.k }),
+      ...(call.mode === undefined ? {} : { mode: call.mode }),
+    },
+  );
   return { hits, collections, degraded };
 }

@@ -43,7 +43,17 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
   const retrieved = await retrieve(named.request, named.collections, signal, deps);
   const inspection = await inspect(retrieved.request, deps);
   outcome.privacy = { action: null, findings: inspection.findings };
-  const routed = route({ request: retrieved.request, inspection, caller: callerOf(request), tags: call.tags, signal, ...(retrieved.knowledge === undefined ? {} : { knowledge: retrieved.knowledge }) }, deps);
+  const routed = route(
+    {
+      request: retrieved.request,
+      inspection,
+      caller: callerOf(request),
+      tags: call.tags,
+      signal,
+      ...(retrieved.knowledge === undefined ? {} : { knowledge: retrieved.knowledge }),
+    },
+    deps,
+  );
   outcome.route = routed.decision.route;
   hold(request, routed, deps);
   if (!call.stream) {
@@ -67,7 +77,8 @@ async function* settledStream(request: GatewayRequest, events: AsyncIterator<Cha
       const next = await events.next();
       if (next.done === true) break;
       const event = next.value;
-      if (outcome.log !== undefined && outcome.log.ttftMs === null && (event.type === 'text-delta' || event.type === 'tool-call-delta')) outcome.log.ttftMs = performance.now() - request.t0;
+      if (outcome.log !== undefined && outcome.log.ttftMs === null && (event.type === 'text-delta' || event.type === 'tool-call-delta'))
+        outcome.log.ttftMs = performance.now() - request.t0;
       if (event.type === 'stream-end') outcome.usage = event.usage;
       yield event;
     }

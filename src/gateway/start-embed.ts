@@ -37,7 +37,10 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
   const model = entry.embedding;
   if (model === undefined) throw new FlambeauError('unsupported_parameter', `The model \`${call.model}\` does not provide embeddings.`, { param: 'model' });
   const skip = deps.router.skipReason(entry.name);
-  if (skip !== null) throw new FlambeauError('no_target_available', `The model \`${entry.name}\` cannot be used now: ${skip}.`, { details: { reasons: [{ model: entry.name, reason: skip }] } });
+  if (skip !== null)
+    throw new FlambeauError('no_target_available', `The model \`${entry.name}\` cannot be used now: ${skip}.`, {
+      details: { reasons: [{ model: entry.name, reason: skip }] },
+    });
   setTarget(request, { name: entry.name, provider: entry.provider.id, model: model.model, locality: entry.locality });
   const action = deps.privacy.actionFor(entry.locality);
   const prepared = await deps.privacy.prepareEmbed(call.input, action, call.user);
@@ -45,7 +48,12 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
   if (!prepared.allowed) throw policyDeniedError(prepared.verdict);
   holdEmbed(request, entry.name, call.input, prepared.findings, deps);
   const embedded = await model.embed(
-    { model: model.model, input: prepared.inputs, ...(call.dimensions === undefined ? {} : { dimensions: call.dimensions }), ...(prepared.user === undefined ? {} : { user: prepared.user }) },
+    {
+      model: model.model,
+      input: prepared.inputs,
+      ...(call.dimensions === undefined ? {} : { dimensions: call.dimensions }),
+      ...(prepared.user === undefined ? {} : { user: prepared.user }),
+    },
     call.signal,
   );
   const result = embedded.usage.inputTokens !== null ? embedded : { ...embedded, usage: { inputTokens: estimate, outputTokens: 0, estimated: true } };

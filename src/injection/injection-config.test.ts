@@ -18,7 +18,12 @@ describe('the injection section of flambeau.yaml', () => {
 
   it('applies the defaults when absent, and reads it when present', () => {
     assert.deepEqual(load('log: { level: info }\n').injection, { user: 'flag', documents: 'spotlight', tools: 'spotlight', threshold: 0.5 });
-    assert.deepEqual(load('injection: { user: block, documents: drop, threshold: 0.7 }\n').injection, { user: 'block', documents: 'drop', tools: 'spotlight', threshold: 0.7 });
+    assert.deepEqual(load('injection: { user: block, documents: drop, threshold: 0.7 }\n').injection, {
+      user: 'block',
+      documents: 'drop',
+      tools: 'spotlight',
+      threshold: 0.7,
+    });
   });
 
   it('stops at start-up on a bad value, naming the key', () => {

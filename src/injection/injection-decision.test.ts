@@ -4,14 +4,21 @@ import { injectionConfigSchema } from './injection-config.js';
 import { decideInjection, injectionHeader, injectionRefusal, isReported } from './injection-decision.js';
 import type { InjectionScan } from './scan-injection.js';
 
-const scan = (source: InjectionScan['source'], flagged: boolean, score = flagged ? 0.93 : 0.1): InjectionScan => ({ source, flagged, score, signals: flagged ? [{ kind: 'override_phrase', detail: 'x', count: 1, start: 0, end: 1 }] : [], coverage: 1 });
+const scan = (source: InjectionScan['source'], flagged: boolean, score = flagged ? 0.93 : 0.1): InjectionScan => ({
+  source,
+  flagged,
+  score,
+  signals: flagged ? [{ kind: 'override_phrase', detail: 'x', count: 1, start: 0, end: 1 }] : [],
+  coverage: 1,
+});
 
 describe('injection config', () => {
   it('defaults to flag users, spotlight documents and tools, threshold 0.5', () => {
     assert.deepEqual(injectionConfigSchema.parse({}), { user: 'flag', documents: 'spotlight', tools: 'spotlight', threshold: 0.5 });
   });
   it('refuses actions a source does not have, unknown keys and thresholds outside 0..1', () => {
-    for (const bad of [{ user: 'spotlight' }, { tools: 'drop' }, { documents: 'flag' }, { threshold: 1.5 }, { thresold: 0.4 }]) assert.equal(injectionConfigSchema.safeParse(bad).success, false, JSON.stringify(bad));
+    for (const bad of [{ user: 'spotlight' }, { tools: 'drop' }, { documents: 'flag' }, { threshold: 1.5 }, { thresold: 0.4 }])
+      assert.equal(injectionConfigSchema.safeParse(bad).success, false, JSON.stringify(bad));
   });
 });
 
@@ -42,7 +49,10 @@ describe('decideInjection', () => {
 
 describe('reporting', () => {
   it('writes the header with the highest score per source', () => {
-    assert.equal(injectionHeader([scan('user', true, 0.934), scan('document', true, 0.61), scan('document', true, 0.8), scan('tool', false)]), 'source=user;score=0.93, source=document;score=0.80');
+    assert.equal(
+      injectionHeader([scan('user', true, 0.934), scan('document', true, 0.61), scan('document', true, 0.8), scan('tool', false)]),
+      'source=user;score=0.93, source=document;score=0.80',
+    );
     assert.equal(injectionHeader([scan('user', false)]), null);
   });
   it('refuses with policy_denied naming source and score, never the text', () => {

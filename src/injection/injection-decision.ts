@@ -48,7 +48,11 @@ export function injectionHeader(scans: readonly InjectionScan[]): string | null 
 /** 403 `policy_denied` naming the source and the score, never the text. */
 export function injectionRefusal(scan: InjectionScan): FlambeauError {
   const score = Number(scan.score.toFixed(2));
-  return new FlambeauError('policy_denied', `Refused: the ${scan.source === 'user' ? 'user message' : scan.source === 'document' ? 'retrieved document' : 'tool result'} looks like a prompt injection (score ${score.toFixed(2)}).`, {
-    details: { reason: 'prompt_injection', source: scan.source, score, signals: [...new Set(scan.signals.map((s) => s.kind))] },
-  });
+  return new FlambeauError(
+    'policy_denied',
+    `Refused: the ${scan.source === 'user' ? 'user message' : scan.source === 'document' ? 'retrieved document' : 'tool result'} looks like a prompt injection (score ${score.toFixed(2)}).`,
+    {
+      details: { reason: 'prompt_injection', source: scan.source, score, signals: [...new Set(scan.signals.map((s) => s.kind))] },
+    },
+  );
 }

@@ -19,9 +19,27 @@ describe('injection weights file', () => {
   });
 
   it('refuses a wrong format, a corrupt packing or trailing bytes with internal', () => {
-    const good = JSON.parse(encodeInjectionModel({ featurizer: { ...DEFAULT_FEATURIZER, hashBits: 8 }, bias: 0, weights: Float32Array.from({ length: 256 }, (_, i) => (i === 9 ? 1 : 0)), provenance: {} }, 'n')) as Record<string, unknown>;
-    for (const bad of ['not json', JSON.stringify({ ...good, format: 'x' }), JSON.stringify({ ...good, buckets: 5 }), JSON.stringify({ ...good, packed: Buffer.from([9, 2, 1]).toString('base64') })]) {
-      assert.throws(() => decodeInjectionModel(bad), (e: { code?: string }) => e.code === 'internal');
+    const good = JSON.parse(
+      encodeInjectionModel(
+        {
+          featurizer: { ...DEFAULT_FEATURIZER, hashBits: 8 },
+          bias: 0,
+          weights: Float32Array.from({ length: 256 }, (_, i) => (i === 9 ? 1 : 0)),
+          provenance: {},
+        },
+        'n',
+      ),
+    ) as Record<string, unknown>;
+    for (const bad of [
+      'not json',
+      JSON.stringify({ ...good, format: 'x' }),
+      JSON.stringify({ ...good, buckets: 5 }),
+      JSON.stringify({ ...good, packed: Buffer.from([9, 2, 1]).toString('base64') }),
+    ]) {
+      assert.throws(
+        () => decodeInjectionModel(bad),
+        (e: { code?: string }) => e.code === 'internal',
+      );
     }
   });
 

@@ -17,13 +17,15 @@ const fileSchema = z.object({
   format: z.literal(INJECTION_WEIGHTS_FORMAT),
   featurizerVersion: z.literal(FEATURIZER_VERSION),
   notice: z.string(),
-  featurizer: z.object({
-    hashBits: z.number().int().min(8).max(24),
-    charNgrams: z.array(z.number().int().min(1).max(8)).max(4),
-    wordBigrams: z.boolean(),
-    windowChars: z.number().int().min(16),
-    strideChars: z.number().int().min(8),
-  }).refine((f) => f.strideChars <= f.windowChars, 'strideChars must not exceed windowChars'),
+  featurizer: z
+    .object({
+      hashBits: z.number().int().min(8).max(24),
+      charNgrams: z.array(z.number().int().min(1).max(8)).max(4),
+      wordBigrams: z.boolean(),
+      windowChars: z.number().int().min(16),
+      strideChars: z.number().int().min(8),
+    })
+    .refine((f) => f.strideChars <= f.windowChars, 'strideChars must not exceed windowChars'),
   bias: z.number(),
   step: z.number().positive(),
   buckets: z.number().int().nonnegative(),

@@ -5,13 +5,7 @@
  * and runs of white space collapsed to one space.
  */
 export function normalizeForModel(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(INVISIBLE_OR_MARK, '')
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return text.normalize('NFKD').replace(INVISIBLE_OR_MARK, '').normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -36,20 +36,27 @@ function defang(text: string, marker: string): string {
  */
 export function spotlight(text: string, options: SpotlightOptions): string {
   const marker = options.marker ?? DEFAULT_MARKER;
-  const label = options.label.replace(/[\r\n]+/g, ' ').replaceAll(options.boundary, '').slice(0, 200);
+  const label = options.label
+    .replace(/[\r\n]+/g, ' ')
+    .replaceAll(options.boundary, '')
+    .slice(0, 200);
   const clean = text.replaceAll(options.boundary, '').replaceAll(marker, '^');
-  const body = (options.mode ?? 'datamark') === 'encode'
-    ? Buffer.from(clean, 'utf8').toString('base64')
-    : defang(clean, marker).replace(/[^\S\n]+/g, marker).replace(/^/gm, marker);
+  const body =
+    (options.mode ?? 'datamark') === 'encode'
+      ? Buffer.from(clean, 'utf8').toString('base64')
+      : defang(clean, marker)
+          .replace(/[^\S\n]+/g, marker)
+          .replace(/^/gm, marker);
   return `<<data ${options.boundary} ${label}>>\n${body}\n<</data ${options.boundary}>>`;
 }
 
 /** The system instruction that goes with spotlighted blocks of this request (same options). */
 export function spotlightInstruction(options: Pick<SpotlightOptions, 'mode' | 'marker' | 'boundary'>): string {
   const marker = options.marker ?? DEFAULT_MARKER;
-  const how = (options.mode ?? 'datamark') === 'encode'
-    ? 'Its content is encoded in base64; decode it to read it.'
-    : `Its words are separated by the symbol ${marker}, and each of its lines starts with it.`;
+  const how =
+    (options.mode ?? 'datamark') === 'encode'
+      ? 'Its content is encoded in base64; decode it to read it.'
+      : `Its words are separated by the symbol ${marker}, and each of its lines starts with it.`;
   return [
     `Some of the content below comes from documents and tools, not from the user. Each such block starts with <<data ${options.boundary} ...>> and ends with <</data ${options.boundary}>>.`,
     how,

@@ -9,8 +9,15 @@ describe('planWindows', () => {
   it('overlaps windows so any passage of size - stride characters lies whole in one', () => {
     const { windows, coverage } = planWindows(1000, 400, 200, 100);
     assert.equal(coverage, 1);
-    assert.deepEqual(windows.map((w) => w.start), [0, 200, 400, 600]);
-    for (let start = 0; start + 200 <= 1000; start += 7) assert.ok(windows.some((w) => w.start <= start && start + 200 <= w.end), `passage at ${start}`);
+    assert.deepEqual(
+      windows.map((w) => w.start),
+      [0, 200, 400, 600],
+    );
+    for (let start = 0; start + 200 <= 1000; start += 7)
+      assert.ok(
+        windows.some((w) => w.start <= start && start + 200 <= w.end),
+        `passage at ${start}`,
+      );
   });
   it('spreads a bounded number of windows from head to tail past the limit', () => {
     const { windows, coverage } = planWindows(100_000, 400, 200, 10);

@@ -16,8 +16,18 @@ const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLeng
 
 function file(space: VectorSpace, collection: string, path: string, values: Float32Array[], extra: { date?: number; sender?: string } = {}): FileRecord {
   return {
-    collection, path, hash: path, size: 0, mtime: 0,
-    documents: [{ date: extra.date ?? 0, ...(extra.sender === undefined ? {} : { sender: extra.sender }), chunks: values.map((_, i) => ({ text: `chunk ${i} of ${path}`, start: 0, end: 1 })) }],
+    collection,
+    path,
+    hash: path,
+    size: 0,
+    mtime: 0,
+    documents: [
+      {
+        date: extra.date ?? 0,
+        ...(extra.sender === undefined ? {} : { sender: extra.sender }),
+        chunks: values.map((_, i) => ({ text: `chunk ${i} of ${path}`, start: 0, end: 1 })),
+      },
+    ],
     vectors: { space, values },
   };
 }
@@ -49,7 +59,13 @@ describe('BinaryVectorIndex', () => {
     let estimated = 0;
     for (let q = 0; q < 20; q++) {
       const query = v();
-      const truth = new Set(vectors.map((e, id) => ({ id, d: cosineDistance(query, e) })).sort((a, b) => a.d - b.d).slice(0, 10).map((x) => x.id));
+      const truth = new Set(
+        vectors
+          .map((e, id) => ({ id, d: cosineDistance(query, e) }))
+          .sort((a, b) => a.d - b.d)
+          .slice(0, 10)
+          .map((x) => x.id),
+      );
       const plain = index.nearest(query, ['a'], 40);
       const pooled = index.nearest(query, ['a'], 40, 400);
       assert.equal(pooled.length, 40);
@@ -80,7 +96,14 @@ describe('vector search through the 1-bit index', () => {
     exact = new KnowledgeDb(store.db, { approximateFrom: Number.POSITIVE_INFINITY });
     space = fast.vectorSpace('m', DIMS, 0);
     for (const c of ['a', 'b']) fast.ensureCollection(c, 0);
-    for (let f = 0; f < 6; f++) fast.writeFile(file(space, f % 2 === 0 ? 'a' : 'b', `/docs/${f < 3 ? 'x' : 'y'}/${f}.md`, Array.from({ length: 20 }, vector), { date: f * 1000, sender: f === 1 ? 'Alice <alice@example.org>' : 'Bob' }), 0);
+    for (let f = 0; f < 6; f++)
+      fast.writeFile(
+        file(space, f % 2 === 0 ? 'a' : 'b', `/docs/${f < 3 ? 'x' : 'y'}/${f}.md`, Array.from({ length: 20 }, vector), {
+          date: f * 1000,
+          sender: f === 1 ? 'Alice <alice@example.org>' : 'Bob',
+        }),
+        0,
+      );
   });
   after(() => {
     store.close();
@@ -91,7 +114,10 @@ describe('vector search through the 1-bit index', () => {
     const q = vector();
     const got = fast.searchVectors(space, q, filters, limit);
     const want = exact.searchVectors(space, q, filters, limit);
-    assert.deepEqual(got.map((h) => h.id), want.map((h) => h.id));
+    assert.deepEqual(
+      got.map((h) => h.id),
+      want.map((h) => h.id),
+    );
     for (const [i, h] of got.entries()) assert.ok(Math.abs(h.distance - (want[i]?.distance ?? Number.NaN)) < 1e-5);
     return got;
   };
@@ -101,7 +127,10 @@ describe('vector search through the 1-bit index', () => {
     const onlyA = same({ collections: ['a'] }, 100);
     assert.equal(onlyA.length, 60);
     const ids = new Set(onlyA.map((h) => h.id));
-    assert.equal(fast.chunks([...ids]).every((c) => c.collection === 'a'), true);
+    assert.equal(
+      fast.chunks([...ids]).every((c) => c.collection === 'a'),
+      true,
+    );
     const prefixed = same({ collections: ['a', 'b'], pathPrefix: '/docs/y/' }, 100);
     assert.equal(prefixed.length, 60);
     assert.ok(fast.chunks(prefixed.map((h) => h.id)).every((c) => c.path.startsWith('/docs/y/')));
@@ -118,7 +147,10 @@ describe('vector search through the 1-bit index', () => {
     assert.ok(top !== undefined && top.distance < 1e-5);
     const newChunk = top.id;
     fast.removeFile(id);
-    assert.equal(fast.searchVectors(space, target, { collections: ['a'] }, 200).some((h) => h.id === newChunk), false);
+    assert.equal(
+      fast.searchVectors(space, target, { collections: ['a'] }, 200).some((h) => h.id === newChunk),
+      false,
+    );
     same({ collections: ['a'] });
   });
 
@@ -199,10 +231,22 @@ describe('BM25 with very common words', () => {
       const db = new KnowledgeDb(store.db);
       db.ensureCollection('c', 0);
       const texts = ['the cat sat', 'the dog ran', 'the bird flew', 'the fish swam', 'a cat and a dog'];
-      db.writeFile({ collection: 'c', path: '/t.md', hash: 'h', size: 0, mtime: 0, documents: [{ date: 0, chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }], vectors: null }, 0);
+      db.writeFile(
+        {
+          collection: 'c',
+          path: '/t.md',
+          hash: 'h',
+          size: 0,
+          mtime: 0,
+          documents: [{ date: 0, chunks: texts.map((text) => ({ text, start: 0, end: text.length })) }],
+          vectors: null,
+        },
+        0,
+      );
       assert.equal(db.termFrequencies(['the', 'cat', 'zebra']).documents.get('the'), 4);
       assert.equal(db.termFrequencies(['cat']).chunks, 5);
-      const search = async (query: string) => (await searchKnowledge(db, { query, filters: { collections: ['c'] }, embedder: null, k: 10 })).hits.map((h) => h.chunk.text);
+      const search = async (query: string) =>
+        (await searchKnowledge(db, { query, filters: { collections: ['c'] }, embedder: null, k: 10 })).hits.map((h) => h.chunk.text);
       // "the" is in 4 of 5 chunks: only "cat" is searched.
       assert.deepEqual((await search('the cat')).sort(), ['a cat and a dog', 'the cat sat']);
       assert.equal((await search('the')).length, 4);

@@ -70,7 +70,8 @@ export class BinaryVectorIndex {
       packSigns(floats(row.embedding, dims), centre, bits, i * words);
       i += 1;
     }
-    const built = i === count ? { ids, collections, bits } : { ids: ids.subarray(0, i), collections: collections.subarray(0, i), bits: bits.subarray(0, i * words) };
+    const built =
+      i === count ? { ids, collections, bits } : { ids: ids.subarray(0, i), collections: collections.subarray(0, i), bits: bits.subarray(0, i * words) };
     return new BinaryVectorIndex(dims, built.ids, built.collections, codes, built.bits, centre);
   }
 
@@ -124,7 +125,7 @@ export class BinaryVectorIndex {
     let any = false;
     for (const name of collections) {
       const code = this.#collectionCodes.get(name);
-      if (code !== undefined) (wanted[code] = 1), (any = true);
+      if (code !== undefined) ((wanted[code] = 1), (any = true));
     }
     if (!any || n <= 0) return [];
     const take = pool !== undefined && pool > n ? pool : n;
@@ -207,7 +208,11 @@ export class BinaryVectorIndex {
       for (let w = 0, base = p.at * words; w < words; w++) {
         const x = bits[base + w] as number;
         const t = w * 1024;
-        dot += (tables[t + (x & 0xff)] as number) + (tables[t + 256 + ((x >>> 8) & 0xff)] as number) + (tables[t + 512 + ((x >>> 16) & 0xff)] as number) + (tables[t + 768 + (x >>> 24)] as number);
+        dot +=
+          (tables[t + (x & 0xff)] as number) +
+          (tables[t + 256 + ((x >>> 8) & 0xff)] as number) +
+          (tables[t + 512 + ((x >>> 16) & 0xff)] as number) +
+          (tables[t + 768 + (x >>> 24)] as number);
       }
       p.score = -dot;
     }

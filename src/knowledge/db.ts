@@ -25,9 +25,25 @@ export interface StoredChunk {
   text: string;
 }
 
-export interface FileRow { id: number; path: string; hash: string; size: number; mtime: number; embedSpace: string | null }
+export interface FileRow {
+  id: number;
+  path: string;
+  hash: string;
+  size: number;
+  mtime: number;
+  embedSpace: string | null;
+}
 
-export interface CollectionInfo { name: string; shareable: boolean; files: number; documents: number; chunks: number; bytes: number; createdAt: number; lastIngestAt: number | null }
+export interface CollectionInfo {
+  name: string;
+  shareable: boolean;
+  files: number;
+  documents: number;
+  chunks: number;
+  bytes: number;
+  createdAt: number;
+  lastIngestAt: number | null;
+}
 
 /** A document's chunks as the ingest runner hands them over, with the document's fields. */
 export interface DocumentRecord {
@@ -59,7 +75,12 @@ export interface FileRecord {
   firstDocIndex?: number;
 }
 
-export interface VectorSpace { id: string; model: string; dimensions: number; table: string }
+export interface VectorSpace {
+  id: string;
+  model: string;
+  dimensions: number;
+  table: string;
+}
 
 const loaded = new WeakSet<Db>();
 
@@ -103,7 +124,12 @@ const caches = new WeakMap<Db, ConnectionCache>();
  * A space's vector count at `stamp`, and its 1-bit index once built (large spaces only) with the
  * last knowledge_vector_log entry it reflects.
  */
-interface VectorIndexState { stamp: string; count: number; index: BinaryVectorIndex | null; seq: number }
+interface VectorIndexState {
+  stamp: string;
+  count: number;
+  index: BinaryVectorIndex | null;
+  seq: number;
+}
 
 /** Log entries kept after an ingest; an index further behind than that is rebuilt. */
 const VECTOR_LOG_KEEP = 200_000;
@@ -129,12 +155,16 @@ export class KnowledgeDb {
    * `approximateFrom`: vectors in a space from which search uses the 1-bit index (tests lower it).
    * `textThread` (default true): hybrid search may run BM25 on a worker thread beside the vector search.
    */
-  constructor(readonly db: Db, options: { approximateFrom?: number; textThread?: boolean } = {}) {
+  constructor(
+    readonly db: Db,
+    options: { approximateFrom?: number; textThread?: boolean } = {},
+  ) {
     this.#approximateFrom = options.approximateFrom ?? APPROXIMATE_VECTOR_SEARCH_FROM;
     this.#textThread = options.textThread ?? true;
     loadVectorExtension(db);
     let cache = caches.get(db);
-    if (cache === undefined) caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null, textThread: undefined, copiedSpaces: new Set() }));
+    if (cache === undefined)
+      caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null, textThread: undefined, copiedSpaces: new Set() }));
     this.#cache = cache;
   }
 
@@ -208,7 +238,9 @@ export class KnowledgeDb {
    */
   embeddingModels(): Map<string, string[]> {
     const rows = this.db
-      .prepare('SELECT DISTINCT f.collection, s.model FROM knowledge_files f JOIN knowledge_vector_spaces s ON s.id = f.embed_space ORDER BY f.collection, s.model')
+      .prepare(
+        'SELECT DISTINCT f.collection, s.model FROM knowledge_files f JOIN knowledge_vector_spaces s ON s.id = f.embed_space ORDER BY f.collection, s.model',
+      )
       .all() as Array<{ collection: string; model: string }>;
     const models = new Map<string, string[]>();
     for (const row of rows) models.set(row.collection, [...(models.get(row.collection) ?? []), row.model]);
@@ -216,14 +248,18 @@ export class KnowledgeDb {
   }
 
   file(collection: string, path: string): FileRow | undefined {
-    return this.db.prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND path = ?').get(collection, path) as FileRow | undefined;
+    return this.db
+      .prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND path = ?')
+      .get(collection, path) as FileRow | undefined;
   }
 
   /** Files of a collection at `root` or below it, case-sensitive (a mailbox's messages are not files: see `partsOf`). */
   filesUnder(collection: string, root: string): FileRow[] {
     const folder = root.endsWith('/') ? root : `${root}/`;
     return this.db
-      .prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND part_of IS NULL AND (path = ? OR path GLOB ?)')
+      .prepare(
+        'SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND part_of IS NULL AND (path = ? OR path GLOB ?)',
+      )
       .all(collection, root, `${escapeGlob(folder)}*`) as FileRow[];
   }
 
@@ -238,7 +274,9 @@ export class KnowledgeDb {
 
   /** The message rows of a mailbox. */
   partsOf(collection: string, path: string): FileRow[] {
-    return this.db.prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND part_of = ?').all(collection, path) as FileRow[];
+    return this.db
+      .prepare('SELECT id, path, hash, size, mtime, embed_space AS embedSpace FROM knowledge_files WHERE collection = ? AND part_of = ?')
+      .all(collection, path) as FileRow[];
   }
 
   touchFile(id: number, mtime: number): void {
@@ -252,8 +290,20 @@ export class KnowledgeDb {
       const existing = this.file(record.collection, record.path);
       if (existing !== undefined) this.#deleteFile(existing.id);
       const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO knowledge_files (collection, path, hash, size, mtime, embed_space, documents, ingested_at, part_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(record.collection, record.path, record.hash, record.size, record.mtime, record.vectors?.space.id ?? record.space?.id ?? null, record.documents.length, now, record.partOf ?? null);
+        .prepare(
+          'INSERT INTO knowledge_files (collection, path, hash, size, mtime, embed_space, documents, ingested_at, part_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          record.collection,
+          record.path,
+          record.hash,
+          record.size,
+          record.mtime,
+          record.vectors?.space.id ?? record.space?.id ?? null,
+          record.documents.length,
+          now,
+          record.partOf ?? null,
+        );
       const chunkPath = record.partOf ?? record.path;
       const firstDocIndex = record.firstDocIndex ?? 0;
       const fileId = Number(lastInsertRowid);
@@ -261,12 +311,28 @@ export class KnowledgeDb {
         `INSERT INTO knowledge_chunks (file_id, collection, path, doc_index, seq, title, heading, page, start_offset, end_offset, doc_date, sender, subject, text)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      const insertVector = record.vectors === null ? null : this.db.prepare(`INSERT INTO ${record.vectors.space.table} (rowid, embedding, collection) VALUES (?, ?, ?)`);
+      const insertVector =
+        record.vectors === null ? null : this.db.prepare(`INSERT INTO ${record.vectors.space.table} (rowid, embedding, collection) VALUES (?, ?, ?)`);
       const insertPlain = this.db.prepare('INSERT INTO knowledge_vectors (chunk_id, space, collection, embedding) VALUES (?, ?, ?, ?)');
       let n = 0;
       record.documents.forEach((doc, docIndex) => {
         doc.chunks.forEach((chunk, seq) => {
-          const { lastInsertRowid: chunkId } = insert.run(fileId, record.collection, chunkPath, firstDocIndex + docIndex, seq, doc.title ?? null, chunk.heading ?? null, chunk.page ?? null, chunk.start, chunk.end, doc.date, doc.sender ?? null, doc.subject ?? null, chunk.text);
+          const { lastInsertRowid: chunkId } = insert.run(
+            fileId,
+            record.collection,
+            chunkPath,
+            firstDocIndex + docIndex,
+            seq,
+            doc.title ?? null,
+            chunk.heading ?? null,
+            chunk.page ?? null,
+            chunk.start,
+            chunk.end,
+            doc.date,
+            doc.sender ?? null,
+            doc.subject ?? null,
+            chunk.text,
+          );
           const vector = record.vectors?.values[n];
           if (insertVector !== null && vector !== undefined && record.vectors !== null) {
             insertVector.run(BigInt(chunkId), vectorBlob(vector), record.collection);
@@ -283,7 +349,10 @@ export class KnowledgeDb {
   removeFile(id: number): void {
     this.#cache.writes += 1;
     this.db.transaction(() => {
-      const parts = this.db.prepare('SELECT p.id FROM knowledge_files f JOIN knowledge_files p ON p.collection = f.collection AND p.part_of = f.path WHERE f.id = ?').pluck().all(id) as number[];
+      const parts = this.db
+        .prepare('SELECT p.id FROM knowledge_files f JOIN knowledge_files p ON p.collection = f.collection AND p.part_of = f.path WHERE f.id = ?')
+        .pluck()
+        .all(id) as number[];
       for (const part of parts) this.#deleteFile(part);
       this.#deleteFile(id);
     })();
@@ -309,9 +378,13 @@ export class KnowledgeDb {
     const id = createHash('sha256').update(`${model}\0${dimensions}`).digest('hex').slice(0, 12);
     const table = `knowledge_vec_${id}`;
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO knowledge_vector_spaces (id, model, dimensions, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(id, model, dimensions, now);
+      this.db
+        .prepare('INSERT INTO knowledge_vector_spaces (id, model, dimensions, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(id, model, dimensions, now);
       // Cosine distance: embedding models are trained for it, and the vectors need no normalising.
-      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING vec0 (embedding float[${dimensions}] distance_metric=cosine, collection text partition key)`);
+      this.db.exec(
+        `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING vec0 (embedding float[${dimensions}] distance_metric=cosine, collection text partition key)`,
+      );
     })();
     return { id, model, dimensions, table };
   }
@@ -337,7 +410,9 @@ export class KnowledgeDb {
     // The cut was reached and the filters left too few: the rest may hold more matches.
     const kept = () => rows.filter((r) => r.kept === 1);
     if (rows.length === fetch && kept().length < limit) rows = run(-1);
-    return kept().slice(0, limit).map(({ id, score }) => ({ id, score }));
+    return kept()
+      .slice(0, limit)
+      .map(({ id, score }) => ({ id, score }));
   }
 
   /**
@@ -349,7 +424,8 @@ export class KnowledgeDb {
     const lookup = this.db.prepare('SELECT doc FROM temp.knowledge_fts_terms WHERE term = ?').pluck();
     const documents = new Map(terms.map((t) => [t, (lookup.get(t) as number | undefined) ?? 0]));
     const stamp = this.#stamp();
-    if (this.#cache.chunkCount?.stamp !== stamp) this.#cache.chunkCount = { stamp, count: this.db.prepare('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
+    if (this.#cache.chunkCount?.stamp !== stamp)
+      this.#cache.chunkCount = { stamp, count: this.db.prepare('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
     return { chunks: this.#cache.chunkCount.count, documents };
   }
 
@@ -368,7 +444,12 @@ export class KnowledgeDb {
     let ids = index.nearest(vector, filters.collections, candidates, candidates * ESTIMATE_POOL);
     if (isNarrowed(filters) && ids.length > 0) {
       const where = filterSql(filters, 'c');
-      const kept = new Set(this.db.prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`).pluck().all(JSON.stringify(ids), ...where.params) as number[]);
+      const kept = new Set(
+        this.db
+          .prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
+          .pluck()
+          .all(JSON.stringify(ids), ...where.params) as number[],
+      );
       ids = ids.filter((id) => kept.has(id));
     }
     // Filters that kept too few of a full candidate pool: the matches lie further out.
@@ -437,11 +518,18 @@ export class KnowledgeDb {
       const oldest = this.db.prepare('SELECT MIN(seq) FROM knowledge_vector_log').pluck().get() as number | null;
       if (oldest !== null && oldest > state.seq + 1) return false; // trimmed past this index
       const most = Math.max(1000, Math.floor(index.size / 4));
-      const changes = this.db.prepare('SELECT seq, chunk_id AS id, added FROM knowledge_vector_log WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?').all(space.id, state.seq, most + 1) as Array<{ seq: number; id: number; added: number }>;
+      const changes = this.db
+        .prepare('SELECT seq, chunk_id AS id, added FROM knowledge_vector_log WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?')
+        .all(space.id, state.seq, most + 1) as Array<{ seq: number; id: number; added: number }>;
       if (changes.length > most) return false;
       const added = changes.filter((c) => c.added === 1).map((c) => c.id);
       const rows = new Map(
-        (added.length === 0 ? [] : (this.db.prepare('SELECT chunk_id AS id, collection, embedding FROM knowledge_vectors WHERE space = ? AND chunk_id IN (SELECT value FROM json_each(?))').all(space.id, JSON.stringify(added)) as Array<{ id: number; collection: string; embedding: Buffer }>)).map((r) => [r.id, r]),
+        (added.length === 0
+          ? []
+          : (this.db
+              .prepare('SELECT chunk_id AS id, collection, embedding FROM knowledge_vectors WHERE space = ? AND chunk_id IN (SELECT value FROM json_each(?))')
+              .all(space.id, JSON.stringify(added)) as Array<{ id: number; collection: string; embedding: Buffer }>)
+        ).map((r) => [r.id, r]),
       );
       // In log order: a chunk id reused after a delete ends up with its current vector, once.
       for (const change of changes) {
@@ -462,13 +550,21 @@ export class KnowledgeDb {
     if (this.#cache.copiedSpaces.has(space.id)) return;
     // Both counts in one statement, one snapshot: an ingest committing beside this one cannot
     // make them differ (its transaction writes both tables).
-    const behind = (): boolean => this.db.prepare(`SELECT (SELECT COUNT(*) FROM ${space.table}_rowids) != (SELECT COUNT(*) FROM knowledge_vectors WHERE space = ?)`).pluck().get(space.id) === 1;
+    const behind = (): boolean =>
+      this.db
+        .prepare(`SELECT (SELECT COUNT(*) FROM ${space.table}_rowids) != (SELECT COUNT(*) FROM knowledge_vectors WHERE space = ?)`)
+        .pluck()
+        .get(space.id) === 1;
     if (behind()) {
       this.db
         .transaction(() => {
           if (!behind()) return;
           this.db.prepare('DELETE FROM knowledge_vectors WHERE space = ?').run(space.id);
-          this.db.prepare(`INSERT OR REPLACE INTO knowledge_vectors (chunk_id, space, collection, embedding) SELECT rowid, ?, collection, embedding FROM ${space.table}`).run(space.id);
+          this.db
+            .prepare(
+              `INSERT OR REPLACE INTO knowledge_vectors (chunk_id, space, collection, embedding) SELECT rowid, ?, collection, embedding FROM ${space.table}`,
+            )
+            .run(space.id);
         })
         .immediate();
     }
@@ -492,7 +588,12 @@ export class KnowledgeDb {
     if (narrowed && hits.length > 0) {
       const where = filterSql(filters, 'c');
       const ids = hits.map((h) => h.id);
-      const kept = new Set(this.db.prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`).pluck().all(JSON.stringify(ids), ...where.params) as number[]);
+      const kept = new Set(
+        this.db
+          .prepare(`SELECT c.id FROM knowledge_chunks c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
+          .pluck()
+          .all(JSON.stringify(ids), ...where.params) as number[],
+      );
       hits = hits.filter((h) => kept.has(h.id));
       if (hits.length < limit && saturated) return this.#scanFiltered(space, vector, filters, limit);
     }

@@ -42,8 +42,20 @@ describe('hybrid search', () => {
     writeFileSync(
       join(dir, 'notes', 'inbox.mbox'),
       makeMbox([
-        { from: 'Alice <alice@example.org>', to: 'me@example.org', date: 'Mon, 02 Feb 2026 09:00:00 +0000', subject: 'Invoice', body: 'The invoice for the garden work is attached.' },
-        { from: 'Bob <bob@example.org>', to: 'me@example.org', date: 'Mon, 02 Mar 2026 09:00:00 +0000', subject: 'Invoice again', body: 'A second invoice for the garden.' },
+        {
+          from: 'Alice <alice@example.org>',
+          to: 'me@example.org',
+          date: 'Mon, 02 Feb 2026 09:00:00 +0000',
+          subject: 'Invoice',
+          body: 'The invoice for the garden work is attached.',
+        },
+        {
+          from: 'Bob <bob@example.org>',
+          to: 'me@example.org',
+          date: 'Mon, 02 Mar 2026 09:00:00 +0000',
+          subject: 'Invoice again',
+          body: 'A second invoice for the garden.',
+        },
       ]),
     );
     await knowledge.ingest({ collection: 'notes', paths: [join(dir, 'notes')] });
@@ -82,7 +94,8 @@ describe('hybrid search', () => {
     assert.deepEqual([...new Set(home.map((h) => h.chunk.path))], [join(dir, 'notes', 'home', 'garden.md')]);
     const fromBob = (await knowledge.search('invoice garden', { collections: ['notes'], sender: 'bob@' }, { k: 20 })).hits;
     assert.ok(fromBob.length > 0 && fromBob.every((h) => h.chunk.sender === 'Bob <bob@example.org>'));
-    const february = (await knowledge.search('invoice garden', { collections: ['notes'], since: Date.UTC(2026, 1, 1), until: Date.UTC(2026, 2, 1) }, { k: 20 })).hits;
+    const february = (await knowledge.search('invoice garden', { collections: ['notes'], since: Date.UTC(2026, 1, 1), until: Date.UTC(2026, 2, 1) }, { k: 20 }))
+      .hits;
     assert.ok(february.length > 0 && february.every((h) => h.chunk.subject === 'Invoice'));
   });
 
@@ -134,12 +147,15 @@ describe('hybrid search', () => {
     assert.equal(retrieval.context.citations[0]?.path, join(dir, 'notes', 'work', 'other.md'));
     const aborted = AbortSignal.abort();
     await assert.rejects(degraded.search('contract deadline', { collections: ['notes'] }, { signal: aborted }), (e: unknown) => e === aborted.reason);
-    await assert.rejects(degraded.retrieve([{ role: 'user', content: 'deadline?' }], ['notes'], { tokenBudget: 1000, signal: aborted }), (e: unknown) => e === aborted.reason);
+    await assert.rejects(
+      degraded.retrieve([{ role: 'user', content: 'deadline?' }], ['notes'], { tokenBudget: 1000, signal: aborted }),
+      (e: unknown) => e === aborted.reason,
+    );
     await assert.rejects(degraded.search('contract deadline', { collections: ['notes'] }, { mode: 'vector' }), { code: 'engine_unavailable' });
     degraded.close();
   });
 
-  it('a vector search without an embedding model is the caller\'s mistake, not an empty list', async () => {
+  it("a vector search without an embedding model is the caller's mistake, not an empty list", async () => {
     const wordsOnly = createKnowledge({ db: store.db, embedder: null });
     await assert.rejects(wordsOnly.search('contract', { collections: ['notes'] }, { mode: 'vector' }), { code: 'invalid_request', param: 'mode' });
     assert.ok((await wordsOnly.search('contract', { collections: ['notes'] })).hits.length > 0);
@@ -150,7 +166,15 @@ describe('hybrid search', () => {
     const embedder = hashingEmbedder();
     const counted = createKnowledge({ db: store.db, embedder });
     for (const question of ['???', ' !! ', '…?']) {
-      const retrieval = await counted.retrieve([{ role: 'user', content: 'When is the réunion in Lyon?' }, { role: 'assistant', content: 'On Thursday.' }, { role: 'user', content: question }], ['notes'], { tokenBudget: 1000 });
+      const retrieval = await counted.retrieve(
+        [
+          { role: 'user', content: 'When is the réunion in Lyon?' },
+          { role: 'assistant', content: 'On Thursday.' },
+          { role: 'user', content: question },
+        ],
+        ['notes'],
+        { tokenBudget: 1000 },
+      );
       assert.equal(retrieval.skipped, 'no_search_terms');
       assert.deepEqual([retrieval.hits.length, retrieval.context.citations.length, retrieval.context.usedTokens, retrieval.context.text], [0, 0, 0, '']);
     }

@@ -57,7 +57,11 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   const candidates = Math.max(options.candidates ?? 50, k * 2);
   const rrfK = options.rrfK ?? 60;
   if (mode === 'vector' && options.embedder === null) {
-    throw new FlambeauError('invalid_request', 'Vector search needs an embedding model, and none is configured (knowledge.embedding_model); use mode "hybrid" or "bm25".', { param: 'mode' });
+    throw new FlambeauError(
+      'invalid_request',
+      'Vector search needs an embedding model, and none is configured (knowledge.embedding_model); use mode "hybrid" or "bm25".',
+      { param: 'mode' },
+    );
   }
   if (options.filters.collections.length === 0) return { hits: [], degraded: null };
   const withVectors = mode !== 'bm25' && options.embedder !== null;
@@ -65,7 +69,10 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   const thread = mode === 'hybrid' && withVectors ? db.textSearchThread() : null;
   const offloaded = thread?.isReady === true ? thread.search(options.query, options.filters, candidates) : null;
   const text = mode === 'vector' || offloaded !== null ? [] : textHits(db, options.query, options.filters, candidates);
-  const listed = withVectors && options.embedder !== null ? await vectorHits(db, options.embedder, options.query, options.filters, candidates, options.signal) : { hits: [] };
+  const listed =
+    withVectors && options.embedder !== null
+      ? await vectorHits(db, options.embedder, options.query, options.filters, candidates, options.signal)
+      : { hits: [] };
   if ('failure' in listed && mode === 'vector') throw listed.failure;
   const vector = 'failure' in listed ? [] : listed.hits;
   const degraded: SearchDegradation | null = 'failure' in listed ? 'vector_unavailable' : null;
@@ -78,9 +85,15 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   };
   text.forEach((h, i) => Object.assign(entry(h.id), { bm25Rank: i + 1, bm25: h.score }));
   vector.forEach((h, i) => Object.assign(entry(h.id), { vectorRank: i + 1, distance: h.distance }));
-  for (const hit of fused.values()) hit.score = (hit.bm25Rank === null ? 0 : 1 / (rrfK + hit.bm25Rank)) + (hit.vectorRank === null ? 0 : 1 / (rrfK + hit.vectorRank));
+  for (const hit of fused.values())
+    hit.score = (hit.bm25Rank === null ? 0 : 1 / (rrfK + hit.bm25Rank)) + (hit.vectorRank === null ? 0 : 1 / (rrfK + hit.vectorRank));
   // Ties (same fused score) go to the better single rank, then to the lower id: stable results.
-  const order = [...fused.entries()].sort(([ia, a], [ib, b]) => b.score - a.score || Math.min(a.bm25Rank ?? Infinity, a.vectorRank ?? Infinity) - Math.min(b.bm25Rank ?? Infinity, b.vectorRank ?? Infinity) || ia - ib).slice(0, k);
+  const order = [...fused.entries()]
+    .sort(
+      ([ia, a], [ib, b]) =>
+        b.score - a.score || Math.min(a.bm25Rank ?? Infinity, a.vectorRank ?? Infinity) - Math.min(b.bm25Rank ?? Infinity, b.vectorRank ?? Infinity) || ia - ib,
+    )
+    .slice(0, k);
   const chunks = db.chunks(order.map(([id]) => id));
   const byId = new Map(chunks.map((c) => [c.id, c]));
   const hits = order.flatMap(([id, hit]) => {
@@ -93,7 +106,14 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
 type VectorList = { hits: Array<{ id: number; distance: number }> } | { failure: unknown };
 
 /** The nearest chunks, or the embedding model's failure (an abort of `signal` is thrown, never listed). */
-async function vectorHits(db: KnowledgeDb, embedder: Embedder, query: string, filters: SearchFilters, limit: number, signal?: AbortSignal): Promise<VectorList> {
+async function vectorHits(
+  db: KnowledgeDb,
+  embedder: Embedder,
+  query: string,
+  filters: SearchFilters,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<VectorList> {
   const spaces = db.vectorSpaces().filter((s) => s.model === embedder.model);
   if (spaces.length === 0 || query.trim() === '') return { hits: [] };
   let vector: Float32Array | undefined;

@@ -85,7 +85,9 @@ describe('ingest survives bombs', () => {
     writeFileSync(join(root, 'then.docx'), makeDocx(['# After', 'Converted by a fresh worker.']));
     const report = await ingest({ db, collection: 'memory', paths: [root], embedder: null, limits: { loaderMemoryMb: 64, maxInflateRatio: 10_000 } });
     assert.deepEqual([report.indexed, report.failed, report.excluded], [2, 0, 1]);
-    assert.deepEqual(report.exclusions, [{ path: join(root, 'heavy.docx'), reason: 'converting it needs more than knowledge.loader_memory_mb (64 MB): not read' }]);
+    assert.deepEqual(report.exclusions, [
+      { path: join(root, 'heavy.docx'), reason: 'converting it needs more than knowledge.loader_memory_mb (64 MB): not read' },
+    ]);
     assert.deepEqual(indexedPaths('memory'), [join(root, 'ok.docx'), join(root, 'then.docx')]);
   });
 
@@ -99,7 +101,9 @@ describe('ingest survives bombs', () => {
 
   it('XML entity expansion ("billion laughs") in a DOCX or an HTML page expands nothing', async () => {
     const root = folder('laughs');
-    const entities = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)].join('');
+    const entities = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)].join(
+      '',
+    );
     const xml = `<?xml version="1.0"?><!DOCTYPE lolz [${entities}]><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>`;
     const docx = makeDocx(['placeholder']);
     writeFileSync(join(root, 'laughs.docx'), makeZip([...unzipNames(docx).filter(([name]) => name !== 'word/document.xml'), ['word/document.xml', xml]]));
@@ -126,7 +130,13 @@ describe('ingest survives bombs', () => {
   it('a mailbox message over max_file_bytes is read past, listed, and the other messages are indexed', async () => {
     const root = join(dir, 'mail');
     mkdirSync(root);
-    const mail = (i: number, body: string) => ({ from: `u${i}@example.org`, to: 'me@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: `Sujet ${i}`, body });
+    const mail = (i: number, body: string) => ({
+      from: `u${i}@example.org`,
+      to: 'me@example.org',
+      date: 'Tue, 03 Mar 2026 10:00:00 +0000',
+      subject: `Sujet ${i}`,
+      body,
+    });
     writeFileSync(join(root, 'inbox.mbox'), makeMbox([mail(0, 'Small one.'), mail(1, `${'attachment '.repeat(20_000)}\n`.repeat(20)), mail(2, 'Small two.')]));
     const report = await ingest({ db, collection: 'mail', paths: [root], embedder: null, limits: { maxFileBytes: 64 * 1024 } });
     assert.deepEqual([report.indexed, report.failed, report.documents], [1, 0, 2]);
@@ -152,7 +162,7 @@ describe('ingest survives bombs', () => {
 /** The entries of a zip made by makeZip, as [name, text] (stored names and inflated text). */
 function unzipNames(zip: Buffer): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
-  for (let at = 0; zip.readUInt32LE(at) === 0x04034b50; ) {
+  for (let at = 0; zip.readUInt32LE(at) === 0x04034b50;) {
     const size = zip.readUInt32LE(at + 18);
     const nameLength = zip.readUInt16LE(at + 26);
     const name = zip.subarray(at + 30, at + 30 + nameLength).toString('utf8');

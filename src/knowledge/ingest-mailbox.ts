@@ -47,11 +47,28 @@ export async function indexMailbox(run: IngestRun, file: MailboxFile): Promise<v
       }
     }
     batch = [];
-    const prepared = await run.prepare(loaded.map(({ doc }) => doc), mtime);
+    const prepared = await run.prepare(
+      loaded.map(({ doc }) => doc),
+      mtime,
+    );
     const space = await run.embedderSpace();
     loaded.forEach(({ item }, i) => {
       const { record, vectors } = prepared[i] as (typeof prepared)[number];
-      db.writeFile({ collection, path: item.key, partOf: path, firstDocIndex: item.index, hash: item.hash, size: 0, mtime, documents: [record], vectors, ...(vectors === null && space !== undefined ? { space } : {}) }, run.now());
+      db.writeFile(
+        {
+          collection,
+          path: item.key,
+          partOf: path,
+          firstDocIndex: item.index,
+          hash: item.hash,
+          size: 0,
+          mtime,
+          documents: [record],
+          vectors,
+          ...(vectors === null && space !== undefined ? { space } : {}),
+        },
+        run.now(),
+      );
       run.report.documents += 1;
       run.report.chunks += record.chunks.length;
     });
@@ -61,7 +78,10 @@ export async function indexMailbox(run: IngestRun, file: MailboxFile): Promise<v
   for await (const part of loader.parts(file.handle, file.limits)) {
     run.checkCancelled();
     if (!Buffer.isBuffer(part)) {
-      run.exclude(`${path} (message ${index + 1})`, `${formatBytes(part.oversizedBytes)}, over knowledge.max_file_bytes (${formatBytes(file.limits.maxFileBytes)}): not read`);
+      run.exclude(
+        `${path} (message ${index + 1})`,
+        `${formatBytes(part.oversizedBytes)}, over knowledge.max_file_bytes (${formatBytes(file.limits.maxFileBytes)}): not read`,
+      );
       index += 1;
       continue;
     }
@@ -82,5 +102,8 @@ export async function indexMailbox(run: IngestRun, file: MailboxFile): Promise<v
   db.renumberParts(unchanged);
   for (const [key, row] of known) if (!kept.has(key)) db.removeFile(row.id);
   const space = await run.embedderSpace();
-  db.writeFile({ collection, path, hash: file.hash, size: file.size, mtime, documents: [], vectors: null, ...(space === undefined ? {} : { space }) }, run.now());
+  db.writeFile(
+    { collection, path, hash: file.hash, size: file.size, mtime, documents: [], vectors: null, ...(space === undefined ? {} : { space }) },
+    run.now(),
+  );
 }

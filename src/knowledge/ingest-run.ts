@@ -40,7 +40,21 @@ export interface PreparedDocument {
  * chunked and embedded (and which vector spaces count as this embedder's).
  */
 export class IngestRun {
-  readonly report: IngestReport = { total: 0, processed: 0, indexed: 0, skipped: 0, removed: 0, failed: 0, excluded: 0, documents: 0, chunks: 0, bytes: 0, elapsedMs: 0, failures: [], exclusions: [] };
+  readonly report: IngestReport = {
+    total: 0,
+    processed: 0,
+    indexed: 0,
+    skipped: 0,
+    removed: 0,
+    failed: 0,
+    excluded: 0,
+    documents: 0,
+    chunks: 0,
+    bytes: 0,
+    elapsedMs: 0,
+    failures: [],
+    exclusions: [],
+  };
   readonly #started = performance.now();
   readonly #spaceModels: Map<string, string>;
   #embedderSpace: VectorSpace | undefined;
@@ -78,7 +92,11 @@ export class IngestRun {
 
   /** True when a stored file or message needs no new index: same content, embedded by this embedder (or none needed). */
   unchanged(row: FileRow | undefined, hash: string): row is FileRow {
-    return row !== undefined && row.hash === hash && (this.embedder === null || (row.embedSpace != null && this.#spaceModels.get(row.embedSpace) === this.embedder.model));
+    return (
+      row !== undefined &&
+      row.hash === hash &&
+      (this.embedder === null || (row.embedSpace != null && this.#spaceModels.get(row.embedSpace) === this.embedder.model))
+    );
   }
 
   /**
@@ -90,7 +108,8 @@ export class IngestRun {
     if (embedder === null) return undefined;
     if (this.#embedderSpace === undefined) {
       const known = this.db.vectorSpaces().find((s) => s.model === embedder.model);
-      this.#embedderSpace = known ?? this.db.vectorSpace(embedder.model, ((await embedder.embed(['flambeau'], this.signal))[0] as Float32Array).length, this.now());
+      this.#embedderSpace =
+        known ?? this.db.vectorSpace(embedder.model, ((await embedder.embed(['flambeau'], this.signal))[0] as Float32Array).length, this.now());
       this.#spaceModels.set(this.#embedderSpace.id, this.#embedderSpace.model);
     }
     return this.#embedderSpace;
@@ -101,7 +120,8 @@ export class IngestRun {
     const records = documents.map((doc) => documentRecord(doc, mtime, this.options.chunking));
     const all = records.flatMap((d) => d.chunks.map((c) => ({ ...c, title: d.title ?? null })));
     const values = this.embedder === null || all.length === 0 ? [] : await this.embedder.embed(all.map(embeddingText), this.signal);
-    const space = this.embedder === null || values.length === 0 ? null : this.db.vectorSpace(this.embedder.model, (values[0] as Float32Array).length, this.now());
+    const space =
+      this.embedder === null || values.length === 0 ? null : this.db.vectorSpace(this.embedder.model, (values[0] as Float32Array).length, this.now());
     if (space !== null) this.#spaceModels.set(space.id, space.model);
     let next = 0;
     return records.map((record) => {

@@ -17,7 +17,8 @@ describe('ingest stays in the tree it was given', () => {
   let home: string;
   const indexedPaths = (collection: string): string[] =>
     store.db.prepare('SELECT DISTINCT path FROM knowledge_chunks WHERE collection = ? ORDER BY path').pluck().all(collection) as string[];
-  const allText = (collection: string): string => (store.db.prepare('SELECT text FROM knowledge_chunks WHERE collection = ?').pluck().all(collection) as string[]).join('\n');
+  const allText = (collection: string): string =>
+    (store.db.prepare('SELECT text FROM knowledge_chunks WHERE collection = ?').pluck().all(collection) as string[]).join('\n');
   const folder = (name: string): string => {
     const path = join(dir, name);
     mkdirSync(path);
@@ -49,7 +50,10 @@ describe('ingest stays in the tree it was given', () => {
     symlinkSync('/proc/self/environ', join(root, 'env.txt'));
     const report = await ingest({ db, collection: 'environ', paths: [root], embedder: null });
     assert.deepEqual([report.indexed, report.failed, report.excluded], [1, 0, 1]);
-    assert.deepEqual(report.exclusions.map((e) => e.path), [join(root, 'env.txt')]);
+    assert.deepEqual(
+      report.exclusions.map((e) => e.path),
+      [join(root, 'env.txt')],
+    );
     assert.match(report.exclusions[0]?.reason ?? '', /system folder/);
     assert.deepEqual(indexedPaths('environ'), [join(root, 'ok.md')]);
     assert.doesNotMatch(allText('environ'), /PATH=/);
@@ -73,7 +77,10 @@ describe('ingest stays in the tree it was given', () => {
     symlinkSync(join(root, 'ok.md'), join(root, 'same.md'));
     const confined = await ingest({ db, collection: 'links', paths: [root], embedder: null });
     assert.deepEqual([confined.indexed, confined.excluded, confined.failed], [1, 2, 0]);
-    assert.deepEqual(confined.exclusions.map((e) => e.path), [join(root, 'elsewhere.txt'), join(root, 'folder')]);
+    assert.deepEqual(
+      confined.exclusions.map((e) => e.path),
+      [join(root, 'elsewhere.txt'), join(root, 'folder')],
+    );
     for (const exclusion of confined.exclusions) assert.match(exclusion.reason, /outside the folders given: not followed \(--follow-links/);
     assert.deepEqual(indexedPaths('links'), [join(root, 'ok.md')]);
 
@@ -112,7 +119,14 @@ describe('ingest stays in the tree it was given', () => {
     symlinkSync(join(home, 'master.key'), join(root, 'master.txt'));
     mkdirSync(join(root, 'flambeau-home'));
     writeFileSync(join(root, 'flambeau-home', 'notes.md'), 'inside the home folder');
-    const report = await ingest({ db, collection: 'secrets', paths: [root], embedder: null, followLinks: true, protectedFolders: [home, join(root, 'flambeau-home')] });
+    const report = await ingest({
+      db,
+      collection: 'secrets',
+      paths: [root],
+      embedder: null,
+      followLinks: true,
+      protectedFolders: [home, join(root, 'flambeau-home')],
+    });
     assert.deepEqual(indexedPaths('secrets'), [join(root, 'ok.md'), join(root, 'server.pem.md')]);
     assert.deepEqual(report.exclusions, [
       { path: join(root, 'flambeau-home'), reason: "flambeau's home folder (keys and index): never read" },
@@ -124,7 +138,10 @@ describe('ingest stays in the tree it was given', () => {
     assert.doesNotMatch(allText('secrets'), /secretkeymaterial|fl-master-secret-value|copied key/);
     // Named explicitly, it is a failure of the run, not a silent skip.
     const named = await ingest({ db, collection: 'secrets', paths: [join(home, 'master.key'), join(outside, '.ssh')], embedder: null });
-    assert.deepEqual(named.failures.map((f) => f.path), [join(home, 'master.key'), join(outside, '.ssh')]);
+    assert.deepEqual(
+      named.failures.map((f) => f.path),
+      [join(home, 'master.key'), join(outside, '.ssh')],
+    );
   });
 
   it('removes from the index a file a run indexed before it was refused', async () => {

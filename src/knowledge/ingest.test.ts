@@ -42,8 +42,22 @@ describe('ingest', () => {
     writeFileSync(join(docs, 'sub', 'c.html'), '<h1>Page</h1><p>Weather in Paris.</p>');
     writeFileSync(join(docs, 'sub', 'd.pdf'), makePdf(['Page one.', 'Page two.']));
     writeFileSync(join(docs, 'sub', 'deeper', 'e.docx'), makeDocx(['# Memo', 'Contract signed.']));
-    writeFileSync(join(docs, 'sub', 'f.eml'), makeEml({ from: 'alice@example.org', to: 'b@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: 'Hello', body: 'Body.' }));
-    writeFileSync(join(docs, 'g.mbox'), makeMbox([1, 2, 3].map((i) => ({ from: `u${i}@example.org`, to: 'x@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: `S${i}`, body: `Message ${i}.` }))));
+    writeFileSync(
+      join(docs, 'sub', 'f.eml'),
+      makeEml({ from: 'alice@example.org', to: 'b@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: 'Hello', body: 'Body.' }),
+    );
+    writeFileSync(
+      join(docs, 'g.mbox'),
+      makeMbox(
+        [1, 2, 3].map((i) => ({
+          from: `u${i}@example.org`,
+          to: 'x@example.org',
+          date: 'Tue, 03 Mar 2026 10:00:00 +0000',
+          subject: `S${i}`,
+          body: `Message ${i}.`,
+        })),
+      ),
+    );
     writeFileSync(join(docs, 'ignored.png'), 'not text');
     writeFileSync(join(docs, '.hidden', 'secret.md'), 'hidden');
     writeFileSync(join(docs, 'broken.pdf'), 'this is not a pdf');
@@ -59,7 +73,7 @@ describe('ingest', () => {
     assert.equal(progress.at(-1), 8);
     const chunks = first.chunks;
     assert.equal(vectorCount(db), chunks);
-    assert.equal((db.collections()[0]?.files), 7);
+    assert.equal(db.collections()[0]?.files, 7);
 
     const again = await ingest({ db, collection: 'notes', paths: [docs], embedder });
     assert.deepEqual([again.indexed, again.skipped, again.removed, again.failed], [0, 7, 0, 1]);
@@ -73,8 +87,14 @@ describe('ingest', () => {
     assert.deepEqual([third.indexed, third.skipped, third.removed], [1, 5, 1]);
     const counts = chunkCounts(store);
     assert.equal(counts.find((c) => c.path.endsWith('a.md'))?.n, 2);
-    assert.equal(counts.some((c) => c.path.endsWith('c.html')), false);
-    assert.equal(vectorCount(db), counts.reduce((s, c) => s + c.n, 0));
+    assert.equal(
+      counts.some((c) => c.path.endsWith('c.html')),
+      false,
+    );
+    assert.equal(
+      vectorCount(db),
+      counts.reduce((s, c) => s + c.n, 0),
+    );
     const text = store.db.prepare("SELECT text FROM knowledge_chunks WHERE path LIKE '%a.md' ORDER BY seq").pluck().all();
     assert.deepEqual(text, ['La réunion est déplacée à mardi.', 'Budget validé.']);
   });
@@ -119,7 +139,9 @@ describe('ingest', () => {
     for (let i = 0; i < 6; i++) writeFileSync(join(folder, `n${i}.md`), `# Note ${i}\n\nFirst paragraph ${i}.\n\n## Part\n\nSecond paragraph ${i}.\n`);
     const dbPath = join(dir, 'killed.db');
     openStore(dbPath).close();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./__fixtures__/ingest-child.ts', import.meta.url)), dbPath, folder], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./__fixtures__/ingest-child.ts', import.meta.url)), dbPath, folder], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (data: Buffer) => {
@@ -138,7 +160,10 @@ describe('ingest', () => {
       const report = await ingest({ db: resumedDb, collection: 'notes', paths: [folder], embedder: hashingEmbedder() });
       assert.equal(report.skipped, before);
       assert.equal(report.indexed, 6 - before);
-      assert.deepEqual(chunkCounts(resumedStore).map((c) => c.n), [2, 2, 2, 2, 2, 2]);
+      assert.deepEqual(
+        chunkCounts(resumedStore).map((c) => c.n),
+        [2, 2, 2, 2, 2, 2],
+      );
       assert.equal(vectorCount(resumedDb), 12);
       assert.equal(resumedStore.db.prepare("SELECT COUNT(*) FROM knowledge_fts WHERE knowledge_fts MATCH 'paragraph'").pluck().get(), 12);
     } finally {
@@ -149,13 +174,22 @@ describe('ingest', () => {
   it('indexes a mailbox message by message: a new mail costs one embedding, a run that fails mid-mailbox resumes there, deleted mails go', async () => {
     const folder = join(dir, 'mail');
     mkdirSync(folder);
-    const mail = (i: number) => ({ from: `u${i}@example.org`, to: 'me@example.org', date: `Tue, 03 Mar 2026 10:${String(i).padStart(2, '0')}:00 +0000`, subject: `Sujet ${i}`, body: `Message numéro ${i} about topic${i}.` });
+    const mail = (i: number) => ({
+      from: `u${i}@example.org`,
+      to: 'me@example.org',
+      date: `Tue, 03 Mar 2026 10:${String(i).padStart(2, '0')}:00 +0000`,
+      subject: `Sujet ${i}`,
+      body: `Message numéro ${i} about topic${i}.`,
+    });
     const path = join(folder, 'inbox.mbox');
     writeFileSync(path, makeMbox(Array.from({ length: 70 }, (_, i) => mail(i))));
     // An embedder that dies after two batches, as an engine crash would.
     const base = hashingEmbedder();
     let calls = 0;
-    const dying = { model: base.model, embed: async (texts: string[], signal: AbortSignal) => (++calls > 2 ? Promise.reject(new Error('engine crashed')) : base.embed(texts, signal)) };
+    const dying = {
+      model: base.model,
+      embed: async (texts: string[], signal: AbortSignal) => (++calls > 2 ? Promise.reject(new Error('engine crashed')) : base.embed(texts, signal)),
+    };
     const failed = await ingest({ db, collection: 'mail', paths: [folder], embedder: dying });
     assert.equal(failed.failed, 1);
     assert.equal(failed.documents, 64, 'two batches of 32 messages written before the crash');
@@ -165,9 +199,21 @@ describe('ingest', () => {
     assert.deepEqual(resumed.failures, []);
     assert.deepEqual([resumed.indexed, resumed.failed, resumed.documents], [1, 0, 6]);
     assert.ok(embedded.length > 0 && embedded.every((t) => /Sujet 6[4-9]\b/.test(t)), 'only the messages not written before');
-    const rows = () => store.db.prepare("SELECT doc_index AS n, subject FROM knowledge_chunks WHERE collection = 'mail' AND seq = 0 ORDER BY doc_index").all() as Array<{ n: number; subject: string }>;
-    assert.deepEqual(rows().map((r) => r.n), Array.from({ length: 70 }, (_, i) => i), 'each message once, numbered in the mailbox');
-    assert.equal(store.db.prepare("SELECT COUNT(DISTINCT path) FROM knowledge_chunks WHERE collection = 'mail'").pluck().get(), 1, 'chunks cite the mailbox itself');
+    const rows = () =>
+      store.db.prepare("SELECT doc_index AS n, subject FROM knowledge_chunks WHERE collection = 'mail' AND seq = 0 ORDER BY doc_index").all() as Array<{
+        n: number;
+        subject: string;
+      }>;
+    assert.deepEqual(
+      rows().map((r) => r.n),
+      Array.from({ length: 70 }, (_, i) => i),
+      'each message once, numbered in the mailbox',
+    );
+    assert.equal(
+      store.db.prepare("SELECT COUNT(DISTINCT path) FROM knowledge_chunks WHERE collection = 'mail'").pluck().get(),
+      1,
+      'chunks cite the mailbox itself',
+    );
     assert.deepEqual(db.collections().find((c) => c.name === 'mail')?.files, 1);
 
     embedded.length = 0;
@@ -179,11 +225,18 @@ describe('ingest', () => {
     assert.ok(embedded.length > 0 && embedded.every((t) => t.includes('Sujet 70')), 'only the new mail is embedded');
     const subjects = rows().map((r) => r.subject);
     assert.equal(subjects.length, 69);
-    assert.deepEqual(rows().map((r) => r.n), Array.from({ length: 69 }, (_, i) => i), 'messages renumbered after the deleted ones');
+    assert.deepEqual(
+      rows().map((r) => r.n),
+      Array.from({ length: 69 }, (_, i) => i),
+      'messages renumbered after the deleted ones',
+    );
     assert.equal(rows().find((r) => r.subject === 'Sujet 41')?.n, 39);
     assert.ok(subjects.includes('Sujet 70') && !subjects.includes('Sujet 3') && !subjects.includes('Sujet 40'));
     const count = (sql: string) => store.db.prepare(sql).pluck().get();
-    assert.equal(count("SELECT COUNT(*) FROM knowledge_vectors WHERE collection = 'mail'"), count("SELECT COUNT(*) FROM knowledge_chunks WHERE collection = 'mail'"));
+    assert.equal(
+      count("SELECT COUNT(*) FROM knowledge_vectors WHERE collection = 'mail'"),
+      count("SELECT COUNT(*) FROM knowledge_chunks WHERE collection = 'mail'"),
+    );
     // The mailbox deleted: its messages go with it.
     rmSync(path);
     assert.equal((await ingest({ db, collection: 'mail', paths: [folder], embedder: counting })).removed, 1);
@@ -213,11 +266,20 @@ describe('ingest', () => {
     assert.deepEqual([again.indexed, again.skipped], [0, 2]);
   });
 
-  it("reads the mailboxes of Apple Mail (Name.mbox/mbox) and Thunderbird (Name beside Name.msf)", async () => {
+  it('reads the mailboxes of Apple Mail (Name.mbox/mbox) and Thunderbird (Name beside Name.msf)', async () => {
     const folder = join(dir, 'clients');
     mkdirSync(join(folder, 'Apple', 'Inbox.mbox'), { recursive: true });
     mkdirSync(join(folder, 'Thunderbird'), { recursive: true });
-    const mails = (n: number, who: string) => makeMbox(Array.from({ length: n }, (_, i) => ({ from: `${who}${i}@example.org`, to: 'me@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: `${who} ${i}`, body: 'Hello.' })));
+    const mails = (n: number, who: string) =>
+      makeMbox(
+        Array.from({ length: n }, (_, i) => ({
+          from: `${who}${i}@example.org`,
+          to: 'me@example.org',
+          date: 'Tue, 03 Mar 2026 10:00:00 +0000',
+          subject: `${who} ${i}`,
+          body: 'Hello.',
+        })),
+      );
     writeFileSync(join(folder, 'Apple', 'Inbox.mbox', 'mbox'), mails(3, 'apple'));
     writeFileSync(join(folder, 'Apple', 'Inbox.mbox', 'Info.plist'), '<plist/>');
     writeFileSync(join(folder, 'Thunderbird', 'Sent'), mails(2, 'bird'));

@@ -53,13 +53,16 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const { report } = run;
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   db.ensureCollection(collection, run.now());
-  const { files, walkedFolders, unlisted } = await walkFiles(options.paths.map((p) => resolve(p)), {
-    loaders,
-    followLinks: options.followLinks ?? false,
-    protectedFolders: (options.protectedFolders ?? []).map((p) => resolve(p)),
-    fail: (path, reason) => run.fail(path, reason),
-    exclude: (path, reason) => run.exclude(path, reason),
-  });
+  const { files, walkedFolders, unlisted } = await walkFiles(
+    options.paths.map((p) => resolve(p)),
+    {
+      loaders,
+      followLinks: options.followLinks ?? false,
+      protectedFolders: (options.protectedFolders ?? []).map((p) => resolve(p)),
+      fail: (path, reason) => run.fail(path, reason),
+      exclude: (path, reason) => run.exclude(path, reason),
+    },
+  );
   report.total = files.length;
   run.progress();
   const seen = new Set<string>();
@@ -70,7 +73,10 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       seen.add(file.path);
       const loader = loaderFor(file.path, loaders) as DocumentLoader;
       // Only the built-in isolated loaders have a worker twin; one passed in runs here.
-      const load = loader.isolated === true && DEFAULT_LOADERS.includes(loader) ? (bytes: Buffer) => thread.load(loader.extensions[0] as string, bytes, file.path) : (bytes: Buffer) => loader.load(bytes, file.path, limits);
+      const load =
+        loader.isolated === true && DEFAULT_LOADERS.includes(loader)
+          ? (bytes: Buffer) => thread.load(loader.extensions[0] as string, bytes, file.path)
+          : (bytes: Buffer) => loader.load(bytes, file.path, limits);
       try {
         await indexFile(run, file, loader, load, limits);
       } catch (error) {
@@ -102,13 +108,20 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
  * transaction. The file is opened without blocking and must still be the regular file the walk
  * vetted (same device and inode): one swapped for a FIFO or a link since is not read.
  */
-async function indexFile(run: IngestRun, file: WalkedFile, loader: DocumentLoader, load: (bytes: Buffer) => Promise<SourceDocument[]>, limits: IngestLimits): Promise<void> {
+async function indexFile(
+  run: IngestRun,
+  file: WalkedFile,
+  loader: DocumentLoader,
+  load: (bytes: Buffer) => Promise<SourceDocument[]>,
+  limits: IngestLimits,
+): Promise<void> {
   const { db, collection, report } = run;
   const { path } = file;
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = await handle.stat();
-    if (!info.isFile() || info.dev !== file.dev || info.ino !== file.ino) throw new FlambeauError('invalid_request', 'the file changed into another one while the folder was walked: not read');
+    if (!info.isFile() || info.dev !== file.dev || info.ino !== file.ino)
+      throw new FlambeauError('invalid_request', 'the file changed into another one while the folder was walked: not read');
     const container = isContainerLoader(loader);
     if (!container && info.size > limits.maxFileBytes) {
       throw new FlambeauError('payload_too_large', `${formatBytes(info.size)}, over knowledge.max_file_bytes (${formatBytes(limits.maxFileBytes)})`);

@@ -10,7 +10,11 @@ import type { EmbeddingModel } from '../providers/spec.js';
  * `configured` came from in the error. Throws `model_not_found` for a name the catalog does not
  * serve, `config_invalid` for a model that cannot embed.
  */
-export function knowledgeEmbeddingModel(catalog: ModelCatalog, configured: string | null, setting = 'knowledge.embedding_model'): (CatalogEntry & { embedding: EmbeddingModel }) | undefined {
+export function knowledgeEmbeddingModel(
+  catalog: ModelCatalog,
+  configured: string | null,
+  setting = 'knowledge.embedding_model',
+): (CatalogEntry & { embedding: EmbeddingModel }) | undefined {
   const entry = configured !== null ? catalog.get(configured) : catalog.list().find((e) => e.locality === 'device' && e.embedding !== undefined);
   if (entry === undefined) return undefined;
   if (!canEmbed(entry)) throw new FlambeauError('config_invalid', `${setting}: the model ${entry.name} cannot embed.`);

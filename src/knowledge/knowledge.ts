@@ -42,7 +42,11 @@ export interface Knowledge {
   /** Hybrid search (see searchKnowledge): the hits, and whether it fell back to BM25 alone. */
   search(query: string, filters: SearchFilters, options?: SearchCall): Promise<SearchResult>;
   /** RAG for one chat: rewrite, hybrid search, then the delimited context within `tokenBudget`. */
-  retrieve(messages: readonly ChatMessage[], collections: readonly string[], options: { tokenBudget: number; k?: number; signal?: AbortSignal }): Promise<Retrieval>;
+  retrieve(
+    messages: readonly ChatMessage[],
+    collections: readonly string[],
+    options: { tokenBudget: number; k?: number; signal?: AbortSignal },
+  ): Promise<Retrieval>;
   ingest(options: Omit<IngestOptions, 'db' | 'embedder'>): Promise<IngestReport>;
 }
 
@@ -56,7 +60,14 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
   // Names and flags only: a chat or a search checks them on every request, the sizes are for listings.
   const known = (): Map<string, { shareable: boolean }> => db.collectionFlags();
   const search: Knowledge['search'] = (query, filters, options = {}) =>
-    searchKnowledge(db, { query, filters, embedder, ...(options.k === undefined ? {} : { k: options.k }), ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    searchKnowledge(db, {
+      query,
+      filters,
+      embedder,
+      ...(options.k === undefined ? {} : { k: options.k }),
+      ...(options.mode === undefined ? {} : { mode: options.mode }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
   return {
     db,
     embedder,
@@ -66,7 +77,11 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
       const all = known();
       const missing = names.filter((n) => !all.has(n));
       if (missing.length > 0) {
-        throw new FlambeauError('not_found', `No knowledge collection named ${missing.map((m) => `\`${m}\``).join(', ')}; ingest documents with \`flambeau ingest PATH --collection NAME\`.`, { details: { collections: missing } });
+        throw new FlambeauError(
+          'not_found',
+          `No knowledge collection named ${missing.map((m) => `\`${m}\``).join(', ')}; ingest documents with \`flambeau ingest PATH --collection NAME\`.`,
+          { details: { collections: missing } },
+        );
       }
     },
     shareable(names) {
@@ -80,8 +95,13 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
       this.requireCollections(collections);
       const query = rewriteQuery(messages);
       const shareable = this.shareable(collections);
-      if (!/[\p{L}\p{N}]/u.test(query)) return { query, hits: [], context: buildKnowledgeContext([], options.tokenBudget), shareable, degraded: null, skipped: 'no_search_terms' };
-      const { hits, degraded } = await search(query, { collections }, { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+      if (!/[\p{L}\p{N}]/u.test(query))
+        return { query, hits: [], context: buildKnowledgeContext([], options.tokenBudget), shareable, degraded: null, skipped: 'no_search_terms' };
+      const { hits, degraded } = await search(
+        query,
+        { collections },
+        { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+      );
       return { query, hits, context: buildKnowledgeContext(hits, options.tokenBudget), shareable, degraded, skipped: null };
     },
     ingest: (options) => ingest({ ...options, db, embedder }),

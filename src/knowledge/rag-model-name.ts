@@ -1,5 +1,8 @@
 /** `rag:notes/local-chat`, `rag:notes+mail/auto`: the collections to retrieve from and the model to ask. */
-export interface RagModelName { collections: string[]; model: string }
+export interface RagModelName {
+  collections: string[];
+  model: string;
+}
 
 /**
  * Parses a `rag:` model name: collections (joined by `+` or `,`) before the first `/`, the model
@@ -11,7 +14,10 @@ export function parseRagModelName(name: string): RagModelName | null {
   const rest = name.slice(4);
   const slash = rest.indexOf('/');
   if (slash <= 0 || slash === rest.length - 1) return null;
-  const collections = rest.slice(0, slash).split(/[+,]/).map((c) => c.trim());
+  const collections = rest
+    .slice(0, slash)
+    .split(/[+,]/)
+    .map((c) => c.trim());
   if (collections.some((c) => !isCollectionName(c))) return null;
   return { collections, model: rest.slice(slash + 1) };
 }

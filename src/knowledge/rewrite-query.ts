@@ -2,13 +2,15 @@ import type { ChatMessage } from '../providers/spec.js';
 
 /** Function words of English and French that say nothing about the topic. */
 const STOP = new Set(
-  ('the a an and or of to in on at for with by is are was were be been it its this that these those what when where who whom how why which i you he she we they my your his her our their ' +
+  (
+    'the a an and or of to in on at for with by is are was were be been it its this that these those what when where who whom how why which i you he she we they my your his her our their ' +
     'not no yes do does did can could will would should shall may might must as if any some about before after there here have has had me him them us please hello thanks thank ' +
     'also more most very just than then so such only own same too into from over under again further once all both each few other nor out up down off above below ' +
     'because while since until though although whether tell give show find know think want need like make get say said one two ' +
     'le la les l de des du d un une et ou est sont à a en pour avec dans sur au aux je tu il elle nous vous ils elles on mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ' +
     'ce cet cette ces qui que quoi quand où pas oui non ne plus moins très bien aussi mais donc car ni se s y c qu n m t j été être avoir fait faire dit peux peut pouvez ' +
-    'ont avons avez avait avaient sera seront était étaient suis êtes quel quelle quels quelles comment pourquoi combien merci bonjour svp stp alors encore déjà comme par entre sans sous chez lui eux moi toi celui celle ceux').split(' '),
+    'ont avons avez avait avaient sera seront était étaient suis êtes quel quelle quels quelles comment pourquoi combien merci bonjour svp stp alors encore déjà comme par entre sans sous chez lui eux moi toi celui celle ceux'
+  ).split(' '),
 );
 
 function textOf(message: ChatMessage): string {
@@ -18,7 +20,9 @@ function textOf(message: ChatMessage): string {
 }
 
 function salientTerms(text: string): string[] {
-  return (text.match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []).map((w) => w.replace(/^[ldjmnstc]'/i, '')).filter((w) => w.length >= (/^\d+$/.test(w) ? 4 : 3) && !STOP.has(w.toLowerCase()));
+  return (text.match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? [])
+    .map((w) => w.replace(/^[ldjmnstc]'/i, ''))
+    .filter((w) => w.length >= (/^\d+$/.test(w) ? 4 : 3) && !STOP.has(w.toLowerCase()));
 }
 
 /** Salient terms taken from the last answer when the question points at none of its list items: its longest words. */
@@ -26,8 +30,23 @@ const ANSWER_TERMS = 4;
 
 /** Ordinals a follow-up uses to point at an item of the answer's list ("the second one", "le deuxième"); -1 is the last. */
 const ORDINALS = new Map<string, number>([
-  ['first', 1], ['second', 2], ['third', 3], ['fourth', 4], ['fifth', 5], ['sixth', 6], ['last', -1],
-  ['premier', 1], ['première', 1], ['deuxième', 2], ['seconde', 2], ['troisième', 3], ['quatrième', 4], ['cinquième', 5], ['sixième', 6], ['dernier', -1], ['dernière', -1],
+  ['first', 1],
+  ['second', 2],
+  ['third', 3],
+  ['fourth', 4],
+  ['fifth', 5],
+  ['sixth', 6],
+  ['last', -1],
+  ['premier', 1],
+  ['première', 1],
+  ['deuxième', 2],
+  ['seconde', 2],
+  ['troisième', 3],
+  ['quatrième', 4],
+  ['cinquième', 5],
+  ['sixième', 6],
+  ['dernier', -1],
+  ['dernière', -1],
 ]);
 
 /**
@@ -41,7 +60,10 @@ function referencedPosition(question: string): number | null {
     const position = ORDINALS.get(word ?? '');
     if (position !== undefined) return position;
   }
-  const numbered = /(?:^|[^\p{L}\p{N}])(\d{1,2})(?:st|nd|rd|th|e|er|re|ème|eme)(?![\p{L}\p{N}])|(?:#|n°\s*|number\s+|numéro\s+|item\s+|point\s+)(\d{1,2})(?!\p{N})/u.exec(lower);
+  const numbered =
+    /(?:^|[^\p{L}\p{N}])(\d{1,2})(?:st|nd|rd|th|e|er|re|ème|eme)(?![\p{L}\p{N}])|(?:#|n°\s*|number\s+|numéro\s+|item\s+|point\s+)(\d{1,2})(?!\p{N})/u.exec(
+      lower,
+    );
   const digits = numbered?.[1] ?? numbered?.[2];
   return digits === undefined ? null : Number(digits);
 }
@@ -90,7 +112,10 @@ export function rewriteQuery(messages: readonly ChatMessage[], maxExtraTerms = 1
   const item = referencedItem(question, answer);
   const sources = [
     item === null ? longestTerms(answer, ANSWER_TERMS, have) : salientTerms(item),
-    ...earlier.filter((m) => m.role === 'user').reverse().map((m) => salientTerms(textOf(m))),
+    ...earlier
+      .filter((m) => m.role === 'user')
+      .reverse()
+      .map((m) => salientTerms(textOf(m))),
   ];
   const extra: string[] = [];
   for (const term of sources.flat()) {

@@ -43,7 +43,13 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
           hash: String(f),
           size: 0,
           mtime: 0,
-          documents: [{ date: 0, title: words(random, 3), chunks: texts.map((t, i) => ({ text: t, start: 0, end: t.length, ...(i % 5 === 0 ? { heading: words(random, 2) } : {}) })) }],
+          documents: [
+            {
+              date: 0,
+              title: words(random, 3),
+              chunks: texts.map((t, i) => ({ text: t, start: 0, end: t.length, ...(i % 5 === 0 ? { heading: words(random, 2) } : {}) })),
+            },
+          ],
           vectors: null,
         },
         0,
@@ -77,7 +83,11 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
         const hits = textHits(db, query, filters, 50);
         const ran = [...matches];
         const expected = everyMatch(query, filters, 50);
-        assert.deepEqual(hits.map((h) => h.id), expected.map((h) => h.id), `query "${query}"`);
+        assert.deepEqual(
+          hits.map((h) => h.id),
+          expected.map((h) => h.id),
+          `query "${query}"`,
+        );
         hits.forEach((h, i) => assert.ok(Math.abs(h.score - (expected[i]?.score ?? Number.NaN)) < 1e-9, `score of ${h.id} for "${query}"`));
         if (ran.some((m) => m.includes(' AND ('))) mixed += 1;
         // Split path kept: only AND and NOT queries ran, no fallback to every match.
@@ -93,9 +103,15 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
     // w3 and w5 are each in about a third of the chunks; the rarest word matches none.
     const query = 'w3 w5 zzznotaword';
     const hits = textHits(db, query, { collections: ['notes', 'mail'] }, 50);
-    assert.deepEqual(hits.map((h) => h.id), everyMatch(query, { collections: ['notes', 'mail'] }, 50).map((h) => h.id));
+    assert.deepEqual(
+      hits.map((h) => h.id),
+      everyMatch(query, { collections: ['notes', 'mail'] }, 50).map((h) => h.id),
+    );
     assert.ok(hits.length === 50);
-    assert.ok(matches.some((m) => !m.includes(' AND (') && !m.includes(' NOT (')), `ran: ${matches.join(' | ')}`);
+    assert.ok(
+      matches.some((m) => !m.includes(' AND (') && !m.includes(' NOT (')),
+      `ran: ${matches.join(' | ')}`,
+    );
   });
 });
 
@@ -104,10 +120,24 @@ describe('letters the tokenizer does not fold', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flambeau-fold-'));
     const path = join(dir, 'flambeau.db');
     const write = (db: KnowledgeDb, file: string, text: string) =>
-      db.writeFile({ collection: 'c', path: file, hash: file, size: 0, mtime: 0, documents: [{ date: 0, title: 'Œuvres', chunks: [{ text, start: 0, end: text.length }] }], vectors: null }, 0);
+      db.writeFile(
+        {
+          collection: 'c',
+          path: file,
+          hash: file,
+          size: 0,
+          mtime: 0,
+          documents: [{ date: 0, title: 'Œuvres', chunks: [{ text, start: 0, end: text.length }] }],
+          vectors: null,
+        },
+        0,
+      );
     try {
       // A store from before migration 11 holds one row already.
-      const old = openStore(path, MIGRATIONS.filter((m) => m.id < 11));
+      const old = openStore(
+        path,
+        MIGRATIONS.filter((m) => m.id < 11),
+      );
       const before = new KnowledgeDb(old.db, { textThread: false });
       before.ensureCollection('c', 0);
       write(before, '/old.md', 'Le cœur du sujet.');
@@ -116,7 +146,11 @@ describe('letters the tokenizer does not fold', () => {
       try {
         const db = new KnowledgeDb(store.db, { textThread: false });
         write(db, '/new.md', 'Die Straße zum oﬃce, mon cœur.');
-        const found = (query: string) => db.chunks(textHits(db, query, { collections: ['c'] }, 10).map((h) => h.id)).map((c) => c.path).sort();
+        const found = (query: string) =>
+          db
+            .chunks(textHits(db, query, { collections: ['c'] }, 10).map((h) => h.id))
+            .map((c) => c.path)
+            .sort();
         assert.deepEqual(found('coeur'), ['/new.md', '/old.md']);
         assert.deepEqual(found('CŒUR'), ['/new.md', '/old.md']);
         assert.deepEqual(found('strasse'), ['/new.md']);

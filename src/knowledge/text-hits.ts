@@ -2,7 +2,10 @@ import { INDEX_FOLDS, type KnowledgeDb } from './db.js';
 import type { SearchFilters } from './search-filters.js';
 
 /** A query word with the number of chunks that contain it. */
-interface Term { word: string; documents: number }
+interface Term {
+  word: string;
+  documents: number;
+}
 
 /**
  * BM25 hits (best first) for the user's words under the filters; what the text-search worker
@@ -27,7 +30,10 @@ function rankedHits(db: KnowledgeDb, words: string[], filters: SearchFilters, li
     let tried = 0;
     for (const share of SPLIT_SHARES) {
       // The rarest word always stays in R; a higher share gives a smaller C (or the same one: skip).
-      const common = [...terms].sort((a, b) => a.documents - b.documents).slice(1).filter((t) => t.documents > chunks * share);
+      const common = [...terms]
+        .sort((a, b) => a.documents - b.documents)
+        .slice(1)
+        .filter((t) => t.documents > chunks * share);
       if (common.length === 0 || common.length === tried) continue;
       tried = common.length;
       const hits = splitSearch(db, terms, common, chunks, filters, limit);
@@ -72,7 +78,14 @@ const BM25_K1 = 1.2;
  * full query's. Otherwise (too few R chunks, or the bound too high) null: the caller tries a
  * smaller C or scores every match. FTS5 scores are negative (lower is better).
  */
-function splitSearch(db: KnowledgeDb, terms: Term[], common: Term[], chunks: number, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> | null {
+function splitSearch(
+  db: KnowledgeDb,
+  terms: Term[],
+  common: Term[],
+  chunks: number,
+  filters: SearchFilters,
+  limit: number,
+): Array<{ id: number; score: number }> | null {
   const rare = terms.filter((t) => !common.includes(t));
   const r = matchOf(rare.map((t) => t.word));
   const c = matchOf(common.map((t) => t.word));

@@ -10,7 +10,23 @@ import type { SearchFilters } from './search-filters.js';
 import { searchKnowledge } from './hybrid-search.js';
 import { textHits } from './text-hits.js';
 
-const WORDS = ['garden', 'invoice', 'contract', 'deadline', 'réunion', 'lyon', 'budget', 'tomato', 'friday', 'alice', 'bob', 'report', 'meeting', 'plant', 'paris'];
+const WORDS = [
+  'garden',
+  'invoice',
+  'contract',
+  'deadline',
+  'réunion',
+  'lyon',
+  'budget',
+  'tomato',
+  'friday',
+  'alice',
+  'bob',
+  'report',
+  'meeting',
+  'plant',
+  'paris',
+];
 
 /** Deterministic text: chunk i of file f uses a word mix that varies with both. */
 function text(f: number, i: number): string {
@@ -40,7 +56,13 @@ describe('BM25 on a worker thread', () => {
           hash: String(f),
           size: 0,
           mtime: 0,
-          documents: [{ date: Date.UTC(2026, 0, 1 + f), ...(f % 4 === 0 ? { sender: 'Alice <alice@example.org>' } : {}), chunks: texts.map((t) => ({ text: t, start: 0, end: t.length })) }],
+          documents: [
+            {
+              date: Date.UTC(2026, 0, 1 + f),
+              ...(f % 4 === 0 ? { sender: 'Alice <alice@example.org>' } : {}),
+              chunks: texts.map((t) => ({ text: t, start: 0, end: t.length })),
+            },
+          ],
           vectors: { space, values },
         },
         0,
@@ -78,7 +100,11 @@ describe('BM25 on a worker thread', () => {
         const expected = (await searchKnowledge(sequential, { query, filters, embedder, k })).hits;
         const actual = (await searchKnowledge(concurrent, { query, filters, embedder, k })).hits;
         assert.deepEqual(actual, expected, `${query} ${JSON.stringify(filters)} k=${k}`);
-        if (query !== 'zzz nothing matches') assert.ok(expected.some((h) => h.bm25Rank !== null), query);
+        if (query !== 'zzz nothing matches')
+          assert.ok(
+            expected.some((h) => h.bm25Rank !== null),
+            query,
+          );
       }
     }
     // Several searches in flight at once each get their own answer.
@@ -92,10 +118,24 @@ describe('BM25 on a worker thread', () => {
     assert.equal(await thread?.ready(), true);
     const space = concurrent.vectorSpace(embedder.model, 64, 0);
     const fresh = 'quetzalcoatl appears once';
-    concurrent.writeFile({ collection: 'notes', path: '/docs/new.md', hash: 'n', size: 0, mtime: 0, documents: [{ date: 0, chunks: [{ text: fresh, start: 0, end: fresh.length }] }], vectors: { space, values: await embedder.embed([fresh], new AbortController().signal) } }, 0);
+    concurrent.writeFile(
+      {
+        collection: 'notes',
+        path: '/docs/new.md',
+        hash: 'n',
+        size: 0,
+        mtime: 0,
+        documents: [{ date: 0, chunks: [{ text: fresh, start: 0, end: fresh.length }] }],
+        vectors: { space, values: await embedder.embed([fresh], new AbortController().signal) },
+      },
+      0,
+    );
     const hits = await thread?.search('quetzalcoatl', { collections: ['notes'] }, 5);
     assert.equal(hits?.length, 1);
-    assert.deepEqual(concurrent.chunks([hits?.[0]?.id ?? -1]).map((c) => c.path), ['/docs/new.md']);
+    assert.deepEqual(
+      concurrent.chunks([hits?.[0]?.id ?? -1]).map((c) => c.path),
+      ['/docs/new.md'],
+    );
   });
 
   it('is not used for an in-memory database, and search still works', async () => {

@@ -7,7 +7,12 @@ import type { SearchFilters } from './search-filters.js';
 export type TextHit = { id: number; score: number };
 
 /** What the main thread posts to the worker: plain data only. */
-export interface TextSearchRequest { id: number; query: string; filters: SearchFilters; limit: number }
+export interface TextSearchRequest {
+  id: number;
+  query: string;
+  filters: SearchFilters;
+  limit: number;
+}
 /** The worker's answer: `ready` once its connection is open, then one reply per request. */
 export type TextSearchReply = { ready: true } | { id: number; hits: TextHit[] } | { id: number; error: string };
 

@@ -69,7 +69,11 @@ export async function walkFiles(roots: readonly string[], options: WalkOptions):
       options.fail(path, reasonOf(error));
       return;
     }
-    const refusal = refusalOf(path, real, protectedFolders) ?? (options.followLinks || realRoots.some((root) => isInside(real, root)) ? undefined : `a link to ${real}, outside the folders given: not followed (--follow-links follows it)`);
+    const refusal =
+      refusalOf(path, real, protectedFolders) ??
+      (options.followLinks || realRoots.some((root) => isInside(real, root))
+        ? undefined
+        : `a link to ${real}, outside the folders given: not followed (--follow-links follows it)`);
     if (refusal !== undefined) {
       if (explicit) options.fail(path, refusal);
       else if (worthListing(path, real, info, false)) options.exclude(path, refusal);

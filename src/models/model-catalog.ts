@@ -57,7 +57,10 @@ export function createModelCatalog(models: ModelConfig[], providers: Map<string,
     get(name) {
       const entry = entries.get(name);
       if (entry === undefined) {
-        throw new FlambeauError('model_not_found', `The model \`${name}\` does not exist or you do not have access to it.`, { param: 'model', details: { model: name } });
+        throw new FlambeauError('model_not_found', `The model \`${name}\` does not exist or you do not have access to it.`, {
+          param: 'model',
+          details: { model: name },
+        });
       }
       const resolved = options.versions?.resolve(name);
       if (resolved === undefined) return entry;

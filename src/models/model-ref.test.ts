@@ -8,7 +8,11 @@ import { formatModelRef, parseModelRef } from './model-ref.js';
 describe('model refs', () => {
   it('parses the four kinds and formats them back', () => {
     const cases: [string, unknown, string][] = [
-      ['hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf', { kind: 'hf', owner: 'Qwen', repo: 'Qwen2.5-0.5B-Instruct-GGUF', file: 'qwen2.5-0.5b-instruct-q4_k_m.gguf', revision: 'main' }, 'hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf'],
+      [
+        'hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf',
+        { kind: 'hf', owner: 'Qwen', repo: 'Qwen2.5-0.5B-Instruct-GGUF', file: 'qwen2.5-0.5b-instruct-q4_k_m.gguf', revision: 'main' },
+        'hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf',
+      ],
       ['hf:a/b/sub/m.gguf@v1.0', { kind: 'hf', owner: 'a', repo: 'b', file: 'sub/m.gguf', revision: 'v1.0' }, 'hf:a/b/sub/m.gguf@v1.0'],
       ['ollama:qwen2.5:0.5b', { kind: 'ollama', namespace: 'library', name: 'qwen2.5', tag: '0.5b' }, 'ollama:qwen2.5:0.5b'],
       ['ollama:me/tiny', { kind: 'ollama', namespace: 'me', name: 'tiny', tag: 'latest' }, 'ollama:me/tiny:latest'],
@@ -20,13 +24,20 @@ describe('model refs', () => {
       assert.equal(formatModelRef(parseModelRef(raw)), formatted);
     }
     for (const bad of ['hf:a/b', 'hf:a/b/model.bin', 'hf:../b/m.gguf', 'ollama:', 'a name with spaces']) {
-      assert.throws(() => parseModelRef(bad), (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request', bad);
+      assert.throws(
+        () => parseModelRef(bad),
+        (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request',
+        bad,
+      );
     }
   });
 
   it('takes hub endpoints from HF_ENDPOINT and FLAMBEAU_OLLAMA_REGISTRY', () => {
     assert.deepEqual(resolveHubEndpoints({}), { huggingFace: 'https://huggingface.co', ollama: 'https://registry.ollama.ai' });
-    assert.deepEqual(resolveHubEndpoints({ HF_ENDPOINT: 'https://hf-mirror.com/', FLAMBEAU_OLLAMA_REGISTRY: 'http://127.0.0.1:5000' }), { huggingFace: 'https://hf-mirror.com', ollama: 'http://127.0.0.1:5000' });
+    assert.deepEqual(resolveHubEndpoints({ HF_ENDPOINT: 'https://hf-mirror.com/', FLAMBEAU_OLLAMA_REGISTRY: 'http://127.0.0.1:5000' }), {
+      huggingFace: 'https://hf-mirror.com',
+      ollama: 'http://127.0.0.1:5000',
+    });
   });
 
   it('draws a bar with rate and ETA on a terminal', () => {

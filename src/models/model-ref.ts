@@ -33,10 +33,14 @@ export function parseModelRef(raw: string): ModelRef {
 /** The canonical text of a ref (stored in manifests as the source). */
 export function formatModelRef(ref: ModelRef): string {
   switch (ref.kind) {
-    case 'hf': return `hf:${ref.owner}/${ref.repo}/${ref.file}${ref.revision === 'main' ? '' : `@${ref.revision}`}`;
-    case 'ollama': return `ollama:${ref.namespace === 'library' ? '' : `${ref.namespace}/`}${ref.name}:${ref.tag}`;
-    case 'url': return ref.url;
-    case 'known': return ref.name;
+    case 'hf':
+      return `hf:${ref.owner}/${ref.repo}/${ref.file}${ref.revision === 'main' ? '' : `@${ref.revision}`}`;
+    case 'ollama':
+      return `ollama:${ref.namespace === 'library' ? '' : `${ref.namespace}/`}${ref.name}:${ref.tag}`;
+    case 'url':
+      return ref.url;
+    case 'known':
+      return ref.name;
   }
 }
 
@@ -47,8 +51,10 @@ function parseHf(rest: string, raw: string): ModelRef {
   const parts = path.split('/');
   const [owner, repo, ...fileParts] = parts;
   const file = fileParts.join('/');
-  if (owner === undefined || repo === undefined || !SEGMENT.test(owner) || !SEGMENT.test(repo) || file === '') throw invalid(raw, 'expected hf:OWNER/REPO/FILE.gguf');
-  if (!file.toLowerCase().endsWith('.gguf') || fileParts.some((p) => !SEGMENT.test(p))) throw invalid(raw, 'the file must be a .gguf path inside the repository');
+  if (owner === undefined || repo === undefined || !SEGMENT.test(owner) || !SEGMENT.test(repo) || file === '')
+    throw invalid(raw, 'expected hf:OWNER/REPO/FILE.gguf');
+  if (!file.toLowerCase().endsWith('.gguf') || fileParts.some((p) => !SEGMENT.test(p)))
+    throw invalid(raw, 'the file must be a .gguf path inside the repository');
   if (revision === '' || !/^[A-Za-z0-9._/-]+$/.test(revision)) throw invalid(raw, 'bad revision');
   return { kind: 'hf', owner, repo, file, revision };
 }

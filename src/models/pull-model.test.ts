@@ -74,7 +74,12 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(added.model.sha256, sha(chatBytes));
     assert.equal(added.model.source.verified, true);
     assert.deepEqual(
-      { arch: added.model.gguf.architecture, quant: added.model.gguf.quantisation, ctx: added.model.gguf.contextLength, template: added.model.gguf.hasChatTemplate },
+      {
+        arch: added.model.gguf.architecture,
+        quant: added.model.gguf.quantisation,
+        ctx: added.model.gguf.contextLength,
+        template: added.model.gguf.hasChatTemplate,
+      },
       { arch: 'llama', quant: 'F16', ctx: 4096, template: true },
     );
     assert.ok((added.model.gguf.parameters ?? 0) > 100_000);
@@ -83,7 +88,10 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.deepEqual(await readFile(blob), chatBytes);
     assert.ok(existsSync(join(home, 'models', 'manifests', `sha256-${sha(chatBytes)}.json`)));
     // As huggingface_hub does: HEAD on the resolve URL (sha256 and size), then GET from the CDN it redirects to.
-    assert.deepEqual(hub.requests.map((r) => `${r.method} ${r.path.split('/').slice(0, 3).join('/')}`), ['HEAD /acme/tiny-GGUF', 'GET /cdn/lfs']);
+    assert.deepEqual(
+      hub.requests.map((r) => `${r.method} ${r.path.split('/').slice(0, 3).join('/')}`),
+      ['HEAD /acme/tiny-GGUF', 'GET /cdn/lfs'],
+    );
     // Plain progress lines (not a TTY): percentages, a rate, then done.
     const text = output.join('');
     assert.match(text, /^pulling tiny-f16: 0% 0 B \/ 3\.\d MB, [\d.]+ \w?B\/s/m);
@@ -95,7 +103,7 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(again.version, null);
   });
 
-  it('sends HF_TOKEN to the hub\'s origin only, never to the CDN it redirects to, also when resuming', async () => {
+  it("sends HF_TOKEN to the hub's origin only, never to the CDN it redirects to, also when resuming", async () => {
     hub.addHfFile('acme', 'gated-GGUF', 'tiny-f16.gguf', chatBytes);
     hub.cutAfter(1_000_000);
     const added = await pullModel('hf:acme/gated-GGUF/tiny-f16.gguf', {}, deps({ hfToken: 'hf_imitationSecret123' }));
@@ -141,7 +149,7 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.match(output.join(''), /ignored the range request: starting over/);
   });
 
-  it('rejects and deletes a file whose sha256 does not match the hub\'s', async () => {
+  it("rejects and deletes a file whose sha256 does not match the hub's", async () => {
     hub.addHfFile('acme', 'tiny-GGUF', 'tiny-f16.gguf', chatBytes, { advertisedSha256: 'a'.repeat(64) });
     const failed = await rejection(pullModel('hf:acme/tiny-GGUF/tiny-f16.gguf', {}, deps()));
     assert.equal(failed.code, 'upstream_failed');
@@ -159,7 +167,10 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(added.model.source.verified, true);
     assert.deepEqual(added.model.ollama, { template: '{{ .Prompt }}', params: { stop: ['<|im_end|>'] }, licenseText: 'Apache License 2.0 ...' });
     assert.ok(hub.requests.some((r) => r.path === '/v2/library/tiny/manifests/1b'));
-    assert.ok(hub.requests.some((r) => r.path.startsWith('/cdn/blobs/')), 'the blob came through the redirect');
+    assert.ok(
+      hub.requests.some((r) => r.path.startsWith('/cdn/blobs/')),
+      'the blob came through the redirect',
+    );
     const missing = await rejection(pullModel('ollama:nope:1b', {}, deps()));
     assert.equal(missing.code, 'model_not_found');
   });
@@ -174,12 +185,15 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(added.model.source.kind, 'url');
   });
 
-  it('follows a loopback source\'s redirects to another loopback origin, and resolves redirect host names at connection time', async () => {
+  it("follows a loopback source's redirects to another loopback origin, and resolves redirect host names at connection time", async () => {
     hub.addPlainFile('m.gguf', chatBytes);
     hub.addRedirect('/files/moved.gguf', `${hub.cdnUrl}/files/m.gguf`);
     const added = await pullModel(`${hub.url}/files/moved.gguf`, { sha256: sha(chatBytes) }, deps());
     assert.equal(added.model.sha256, sha(chatBytes));
-    assert.deepEqual(hub.requests.map((r) => `${r.server} ${r.path}`), ['hub /files/moved.gguf', 'cdn /files/m.gguf']);
+    assert.deepEqual(
+      hub.requests.map((r) => `${r.server} ${r.path}`),
+      ['hub /files/moved.gguf', 'cdn /files/m.gguf'],
+    );
     // A name (not a literal) is resolved by the checking agent: here to the CDN on loopback, allowed for a loopback hub.
     const cdnPort = new URL(hub.cdnUrl).port;
     hub.addRedirect('/files/named.gguf', `http://cdn.flambeau.test:${cdnPort}/files/m.gguf`);
@@ -221,7 +235,10 @@ describe('flambeau pull (against the imitation hub)', () => {
       assert.match(failed.message, /^refused to download from /, target);
       assert.equal(failed.details.retryable, undefined, 'a refusal is not retried');
     }
-    assert.ok(hub.requests.every((r) => r.server === 'hub'), 'nothing reached another server');
+    assert.ok(
+      hub.requests.every((r) => r.server === 'hub'),
+      'nothing reached another server',
+    );
     assert.deepEqual(existsSync(join(home, 'models', 'partial')) ? readdirSync(join(home, 'models', 'partial')) : [], []);
   });
 
@@ -230,7 +247,13 @@ describe('flambeau pull (against the imitation hub)', () => {
     const cdnPort = new URL(hub.cdnUrl).port;
     hub.addRedirect('/files/rebound.gguf', `http://cdn.flambeau.test:${cdnPort}/files/m.gguf`);
     // The first answer is acceptable; the name then re-resolves to the metadata service.
-    const answers = [[{ address: '127.0.0.1', family: 4 }], [{ address: '127.0.0.1', family: 4 }, { address: '169.254.169.254', family: 4 }]];
+    const answers = [
+      [{ address: '127.0.0.1', family: 4 }],
+      [
+        { address: '127.0.0.1', family: 4 },
+        { address: '169.254.169.254', family: 4 },
+      ],
+    ];
     const resolveHost = async () => answers.shift() ?? [{ address: '169.254.169.254', family: 4 }];
     const first = await pullModel(`${hub.url}/files/rebound.gguf`, { sha256: sha(chatBytes), name: 'rebound' }, deps({ resolveHost }));
     assert.equal(first.model.sha256, sha(chatBytes));
@@ -269,7 +292,8 @@ describe('flambeau pull (against the imitation hub)', () => {
     // The right size, with no Content-Length: downloaded and verified.
     const added = await pullModel(`${hub.url}/files/stream.gguf`, { sha256: sha(chatBytes), size: chatBytes.length }, deps());
     assert.equal(added.model.size, chatBytes.length);
-    for (const size of [0, -1, 1.5, Number.NaN]) assert.equal((await rejection(pullModel(`${hub.url}/files/m.gguf`, { sha256: sha(chatBytes), size }, deps()))).code, 'invalid_request');
+    for (const size of [0, -1, 1.5, Number.NaN])
+      assert.equal((await rejection(pullModel(`${hub.url}/files/m.gguf`, { sha256: sha(chatBytes), size }, deps()))).code, 'invalid_request');
   });
 
   it('checks --size against the size the hub declares, and bounds what the Ollama registry may send', async () => {

@@ -54,12 +54,18 @@ export async function pullModel(refText: string, options: PullOptions, deps: Pul
   let known: KnownModel | undefined;
   if (ref.kind === 'known') {
     known = findKnownModel(ref.name);
-    if (known === undefined) throw new FlambeauError('model_not_found', `"${ref.name}" is not a known model name; give hf:OWNER/REPO/FILE.gguf, ollama:NAME:TAG or an https:// URL with --sha256 (\`flambeau models known\` lists the names).`, { details: { ref: refText } });
+    if (known === undefined)
+      throw new FlambeauError(
+        'model_not_found',
+        `"${ref.name}" is not a known model name; give hf:OWNER/REPO/FILE.gguf, ollama:NAME:TAG or an https:// URL with --sha256 (\`flambeau models known\` lists the names).`,
+        { details: { ref: refText } },
+      );
     ref = parseModelRef(known.ref);
   }
   const wanted = options.sha256?.toLowerCase();
   if (wanted !== undefined && !/^[0-9a-f]{64}$/.test(wanted)) throw new FlambeauError('invalid_request', '--sha256 takes 64 hex digits.', { param: 'sha256' });
-  if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size > 0)) throw new FlambeauError('invalid_request', '--size takes a whole number of bytes.', { param: 'size' });
+  if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size > 0))
+    throw new FlambeauError('invalid_request', '--size takes a whole number of bytes.', { param: 'size' });
   const guard = createHopGuard(sourceOf(ref, deps.endpoints), deps.resolveHost);
   try {
     return await pullFrom(ref, known, wanted, options, guard, deps);
@@ -68,13 +74,22 @@ export async function pullModel(refText: string, options: PullOptions, deps: Pul
   }
 }
 
-async function pullFrom(ref: ModelRef, known: KnownModel | undefined, wanted: string | undefined, options: PullOptions, guard: HopGuard, deps: PullDeps): Promise<AddedModel> {
+async function pullFrom(
+  ref: ModelRef,
+  known: KnownModel | undefined,
+  wanted: string | undefined,
+  options: PullOptions,
+  guard: HopGuard,
+  deps: PullDeps,
+): Promise<AddedModel> {
   const resolved = await resolve(ref, wanted, guard, deps);
   if (wanted !== undefined && resolved.sha256 !== null && resolved.sha256 !== wanted) {
     throw new FlambeauError('invalid_request', `--sha256 ${wanted} differs from the hub's ${resolved.sha256} for ${formatModelRef(ref)}.`, { param: 'sha256' });
   }
   if (options.size !== undefined && resolved.size !== null && resolved.size !== options.size) {
-    throw new FlambeauError('invalid_request', `--size ${options.size} differs from the hub's ${resolved.size} bytes for ${formatModelRef(ref)}.`, { param: 'size' });
+    throw new FlambeauError('invalid_request', `--size ${options.size} differs from the hub's ${resolved.size} bytes for ${formatModelRef(ref)}.`, {
+      param: 'size',
+    });
   }
   const remote: RemoteFile = { ...resolved, size: resolved.size ?? options.size ?? null };
   const expected = remote.sha256 ?? wanted ?? null;
@@ -97,39 +112,67 @@ async function pullFrom(ref: ModelRef, known: KnownModel | undefined, wanted: st
     await deps.store.adopt(partialPath, sha256);
     reporter.done();
   }
-  const source: LocalModel['source'] = { kind: ref.kind === 'known' ? 'url' : ref.kind, ref: formatModelRef(ref), known: known?.name ?? null, url: remote.url, verified: expected !== null };
+  const source: LocalModel['source'] = {
+    kind: ref.kind === 'known' ? 'url' : ref.kind,
+    ref: formatModelRef(ref),
+    known: known?.name ?? null,
+    url: remote.url,
+    verified: expected !== null,
+  };
   return register({ sha256, size, source, name, known, extras: remote.extras, alreadyPresent }, options.settings ?? {}, deps);
 }
 
 /** The hub or URL the user configured: the only origin that gets the token, and whose redirects are checked. */
 function sourceOf(ref: ModelRef, endpoints: HubEndpoints): string {
   switch (ref.kind) {
-    case 'hf': return endpoints.huggingFace;
-    case 'ollama': return endpoints.ollama;
-    case 'url': return ref.url;
-    case 'known': throw new FlambeauError('internal', 'known refs are resolved before this point.');
+    case 'hf':
+      return endpoints.huggingFace;
+    case 'ollama':
+      return endpoints.ollama;
+    case 'url':
+      return ref.url;
+    case 'known':
+      throw new FlambeauError('internal', 'known refs are resolved before this point.');
   }
 }
 
 async function resolve(ref: ModelRef, wanted: string | undefined, guard: HopGuard, deps: PullDeps): Promise<RemoteFile> {
   switch (ref.kind) {
-    case 'hf': return resolveHfFile(ref, deps.endpoints.huggingFace, deps.hfToken, deps.signal);
-    case 'ollama': return resolveOllamaModel(ref, deps.endpoints.ollama, guard, deps.signal);
+    case 'hf':
+      return resolveHfFile(ref, deps.endpoints.huggingFace, deps.hfToken, deps.signal);
+    case 'ollama':
+      return resolveOllamaModel(ref, deps.endpoints.ollama, guard, deps.signal);
     case 'url': {
-      if (wanted === undefined) throw new FlambeauError('invalid_request', 'a plain URL needs --sha256 (the file cannot be verified otherwise).', { param: 'sha256' });
-      const stem = decodeURIComponent(new URL(ref.url).pathname.split('/').at(-1) ?? 'model').replace(/\.gguf$/i, '').toLowerCase();
+      if (wanted === undefined)
+        throw new FlambeauError('invalid_request', 'a plain URL needs --sha256 (the file cannot be verified otherwise).', { param: 'sha256' });
+      const stem = decodeURIComponent(new URL(ref.url).pathname.split('/').at(-1) ?? 'model')
+        .replace(/\.gguf$/i, '')
+        .toLowerCase();
       return { url: ref.url, sha256: wanted, size: null, headers: {}, extras: {}, suggestedName: stem || 'model' };
     }
-    case 'known': throw new FlambeauError('internal', 'known refs are resolved before this point.');
+    case 'known':
+      throw new FlambeauError('internal', 'known refs are resolved before this point.');
   }
 }
 
-async function downloadWithRetries(remote: RemoteFile, expected: string | null, partialPath: string, reporter: ProgressReporter, guard: HopGuard, deps: PullDeps) {
+async function downloadWithRetries(
+  remote: RemoteFile,
+  expected: string | null,
+  partialPath: string,
+  reporter: ProgressReporter,
+  guard: HopGuard,
+  deps: PullDeps,
+) {
   const attempts = 1 + (deps.retries ?? 3);
   for (let attempt = 1; ; attempt++) {
     try {
       return await downloadFile({
-        url: remote.url, partialPath, expectedSha256: expected, expectedSize: remote.size, headers: remote.headers, guard,
+        url: remote.url,
+        partialPath,
+        expectedSha256: expected,
+        expectedSize: remote.size,
+        headers: remote.headers,
+        guard,
         onProgress: (p) => reporter.update(p.received, p.total),
         onNote: (note) => reporter.note(note),
         ...(deps.signal === undefined ? {} : { signal: deps.signal }),
@@ -163,9 +206,10 @@ export async function register(input: RegisterInput, settings: VersionSettings, 
     addedAt: (deps.now?.() ?? new Date()).toISOString(),
     source: input.source,
     gguf,
-    licence: input.known !== undefined
-      ? { id: input.known.licence, from: 'known-model', also: input.known.alsoLicensedUnder }
-      : { id: fromGguf, from: fromGguf === null ? 'none' : 'gguf', also: [] },
+    licence:
+      input.known !== undefined
+        ? { id: input.known.licence, from: 'known-model', also: input.known.alsoLicensedUnder }
+        : { id: fromGguf, from: fromGguf === null ? 'none' : 'gguf', also: [] },
   };
   if (Object.keys(input.extras).length > 0) {
     model.ollama = {};

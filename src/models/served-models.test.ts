@@ -35,8 +35,14 @@ before(async () => {
   await importModel(files.toolcall, { name: 'assistant', settings: { context: 1024, threads: 1 } }, { store, registry });
   engine = createEngine({ idleTimeoutMs: 60_000, gpu: false, threads: 1, logger: silentLogger });
   const { models, providers } = withRegisteredModels([], [], registry, store);
-  assert.deepEqual(providers.map((p) => [p.id, p.type]), [['local', 'llamacpp']]);
-  assert.deepEqual(models.map((m) => [m.name, m.model, m.path, m.context]), [['assistant', 'assistant@v1', store.blobPath(registry.versions('assistant')[0]!.sha256), 512]]);
+  assert.deepEqual(
+    providers.map((p) => [p.id, p.type]),
+    [['local', 'llamacpp']],
+  );
+  assert.deepEqual(
+    models.map((m) => [m.name, m.model, m.path, m.context]),
+    [['assistant', 'assistant@v1', store.blobPath(registry.versions('assistant')[0]!.sha256), 512]],
+  );
   const provider: Provider = createLlamaCppProvider({ id: 'local', locality: 'device', engine });
   catalog = createModelCatalog(models, new Map([['local', provider]]), { versions: createVersionSource(registry, store) });
 });
@@ -49,7 +55,10 @@ after(async () => {
 
 async function ask(): Promise<{ text: string; model: string }> {
   const entry = catalog.get('assistant');
-  const result = await entry.chat.generate({ model: entry.chat.model, temperature: 0, maxTokens: 12, messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal);
+  const result = await entry.chat.generate(
+    { model: entry.chat.model, temperature: 0, maxTokens: 12, messages: [{ role: 'user', content: 'Hello' }] },
+    new AbortController().signal,
+  );
   return { text: result.text ?? '', model: entry.chat.model };
 }
 
@@ -79,7 +88,10 @@ describe('served versions (real engine)', () => {
     registry.rollback('assistant');
     assert.equal((await ask()).model, 'assistant@v1');
     // list() keeps the configured binding; get() resolves the version.
-    assert.deepEqual(catalog.list().map((e) => e.name), ['assistant']);
+    assert.deepEqual(
+      catalog.list().map((e) => e.name),
+      ['assistant'],
+    );
     assert.equal(catalog.get('assistant').version, 1);
   });
 });

@@ -65,7 +65,13 @@ export function* inspectEgress(request: ChatRequest, scanner: Scanner): Paced<Eg
     item.spans = result.spans;
     note(result.failures);
   }
-  note(yield* scanSeams(strings.filter((s) => s.seam), scanner, pacer));
+  note(
+    yield* scanSeams(
+      strings.filter((s) => s.seam),
+      scanner,
+      pacer,
+    ),
+  );
   return { strings, failures };
 }
 
@@ -74,7 +80,10 @@ export function egressFindings(inspection: EgressInspection, skip: (item: Inspec
   const findings: Findings = {};
   for (const item of inspection.strings) {
     if (skip(item)) continue;
-    countFindings(item.spans.filter((s) => s.continuation !== true), findings);
+    countFindings(
+      item.spans.filter((s) => s.continuation !== true),
+      findings,
+    );
   }
   return findings;
 }
@@ -91,7 +100,8 @@ export function readableUrl(url: string): string | undefined {
   const params = header.split(';').map((p) => p.trim());
   const media = params[0] ?? '';
   if (!params.includes('base64')) return url; // percent-encoded text: the view decodes it
-  const textual = media === '' || media.startsWith('text/') || /^application\/(?:json|xml|[a-z.+-]*\+(?:json|xml))$/.test(media) || media.startsWith('image/svg');
+  const textual =
+    media === '' || media.startsWith('text/') || /^application\/(?:json|xml|[a-z.+-]*\+(?:json|xml))$/.test(media) || media.startsWith('image/svg');
   if (!textual) return undefined;
   return `${url.slice(0, comma + 1)}${Buffer.from(url.slice(comma + 1), 'base64').toString('utf8')}`;
 }
@@ -175,9 +185,10 @@ function splitAcross(texts: InspectedString[], starts: number[], span: Span, sta
   const value = pieces.map((p) => texts[p.j]!.text.slice(p.from, p.to)).join('');
   pieces.forEach((p, n) => {
     const item = texts[p.j]!;
-    const piece: EgressSpan = n === 0
-      ? { type: span.type, start: p.from, end: p.to, detector: span.detector, value }
-      : { type: span.type, start: p.from, end: p.to, detector: span.detector, continuation: true };
+    const piece: EgressSpan =
+      n === 0
+        ? { type: span.type, start: p.from, end: p.to, detector: span.detector, value }
+        : { type: span.type, start: p.from, end: p.to, detector: span.detector, continuation: true };
     item.spans = [...item.spans, piece].sort((x, y) => x.start - y.start);
   });
 }

@@ -25,7 +25,9 @@ export interface EgressPlan {
  * image that cannot be scanned, are refusals naming the field.
  */
 export function planEgress(
-  inspection: EgressInspection, request: ChatRequest, action: PrivacyAction,
+  inspection: EgressInspection,
+  request: ChatRequest,
+  action: PrivacyAction,
   config: Pick<PrivacyConfig, 'passthrough_fields' | 'unscanned_images'>,
 ): EgressPlan {
   if (action === 'allow') return { findings: egressFindings(inspection), refusals: [], refusedTypes: [], dropped: [], warnings: [] };
@@ -59,9 +61,19 @@ export function planEgress(
  * what each kind becomes), dropped passthrough fields removed.
  */
 export function rewriteEgress(
-  request: ChatRequest, inspection: EgressInspection, plan: EgressPlan, scannerTypes: readonly string[], vault: PlaceholderVault, action: RewriteAction,
+  request: ChatRequest,
+  inspection: EgressInspection,
+  plan: EgressPlan,
+  scannerTypes: readonly string[],
+  vault: PlaceholderVault,
+  action: RewriteAction,
 ): ChatRequest {
-  if (action === 'pseudonymize') reserveLiterals(inspection.strings.filter((s) => s.kind === 'text').map((s) => s.text), scannerTypes, vault);
+  if (action === 'pseudonymize')
+    reserveLiterals(
+      inspection.strings.filter((s) => s.kind === 'text').map((s) => s.text),
+      scannerTypes,
+      vault,
+    );
   const refs = new Map<string, string>();
   let k = 0;
   const out = mapEgressStrings(request, (text) => {

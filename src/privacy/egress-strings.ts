@@ -193,11 +193,15 @@ export function mapJsonText(json: string, fn: StringVisitor, at: FieldPath): str
     return fn(json, visit('text', at));
   }
   let changed = false;
-  const mapped = mapJsonValue(parsed, (text, v) => {
-    const out = fn(text, v);
-    if (out !== text) changed = true;
-    return out;
-  }, at);
+  const mapped = mapJsonValue(
+    parsed,
+    (text, v) => {
+      const out = fn(text, v);
+      if (out !== text) changed = true;
+      return out;
+    },
+    at,
+  );
   return changed ? JSON.stringify(mapped) : json;
 }
 

@@ -34,7 +34,8 @@ export function scoreSpans(docs: { gold: readonly GoldSpan[]; predicted: readonl
   const byType = new Map<string, TypeScore>();
   const row = (type: string) => {
     let r = byType.get(type);
-    if (r === undefined) byType.set(type, (r = { type, gold: 0, predicted: 0, truePositives: 0, precision: 1, recall: 1, exact: 0, covered: 0, coveredRecall: 1 }));
+    if (r === undefined)
+      byType.set(type, (r = { type, gold: 0, predicted: 0, truePositives: 0, precision: 1, recall: 1, exact: 0, covered: 0, coveredRecall: 1 }));
     return r;
   };
   for (const { gold, predicted, text } of docs) {
@@ -77,16 +78,32 @@ export function fullyCovered(text: string, gold: GoldSpan, predicted: readonly S
 
 /** Scores summed over every type (micro average). */
 export function totalScore(rows: readonly TypeScore[]): TypeScore {
-  const t = rows.reduce((a, r) => ({ ...a, gold: a.gold + r.gold, predicted: a.predicted + r.predicted, truePositives: a.truePositives + r.truePositives, exact: a.exact + r.exact, covered: a.covered + r.covered }),
-    { type: 'all types', gold: 0, predicted: 0, truePositives: 0, precision: 1, recall: 1, exact: 0, covered: 0, coveredRecall: 1 });
-  return { ...t, precision: t.predicted === 0 ? 1 : t.truePositives / t.predicted, recall: t.gold === 0 ? 1 : t.truePositives / t.gold, coveredRecall: t.gold === 0 ? 1 : t.covered / t.gold };
+  const t = rows.reduce(
+    (a, r) => ({
+      ...a,
+      gold: a.gold + r.gold,
+      predicted: a.predicted + r.predicted,
+      truePositives: a.truePositives + r.truePositives,
+      exact: a.exact + r.exact,
+      covered: a.covered + r.covered,
+    }),
+    { type: 'all types', gold: 0, predicted: 0, truePositives: 0, precision: 1, recall: 1, exact: 0, covered: 0, coveredRecall: 1 },
+  );
+  return {
+    ...t,
+    precision: t.predicted === 0 ? 1 : t.truePositives / t.predicted,
+    recall: t.gold === 0 ? 1 : t.truePositives / t.gold,
+    coveredRecall: t.gold === 0 ? 1 : t.covered / t.gold,
+  };
 }
 
 /** A fixed-width table for test output. */
 export function formatScores(title: string, rows: readonly TypeScore[]): string {
   const lines = [title, 'type          gold  pred    TP  precision  recall  exact  covered'];
   for (const r of rows) {
-    lines.push(`${r.type.padEnd(12)} ${String(r.gold).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.truePositives).padStart(5)}  ${r.precision.toFixed(3).padStart(9)}  ${r.recall.toFixed(3).padStart(6)}  ${String(r.exact).padStart(5)}  ${r.coveredRecall.toFixed(3).padStart(7)}`);
+    lines.push(
+      `${r.type.padEnd(12)} ${String(r.gold).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.truePositives).padStart(5)}  ${r.precision.toFixed(3).padStart(9)}  ${r.recall.toFixed(3).padStart(6)}  ${String(r.exact).padStart(5)}  ${r.coveredRecall.toFixed(3).padStart(7)}`,
+    );
   }
   return lines.join('\n');
 }

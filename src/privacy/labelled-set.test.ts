@@ -41,11 +41,17 @@ describe('labelled set', () => {
     assert.ok(spans.length >= 300, `${spans.length} spans`);
     for (const type of BUILTIN_PII_TYPES) {
       for (const split of ['dev', 'heldout'] as const) {
-        assert.ok(examples.some((e) => e.split === split && e.spans.some((s) => s.type === type)), `${type} in ${split}`);
+        assert.ok(
+          examples.some((e) => e.split === split && e.spans.some((s) => s.type === type)),
+          `${type} in ${split}`,
+        );
       }
     }
     for (const lang of ['fr', 'en'] as const) assert.ok(examples.filter((e) => e.lang === lang).length >= 10, lang);
-    assert.ok(examples.some((e) => e.spans.length === 0), 'documents with look-alikes only');
+    assert.ok(
+      examples.some((e) => e.spans.length === 0),
+      'documents with look-alikes only',
+    );
   });
 
   it('is exported to labelled-set.jsonl (run export-labelled-set.ts after editing the .txt)', () => {

@@ -13,10 +13,7 @@
  * next characters could change its answer, which is what lets the stream restorer hold back only
  * a possible placeholder prefix and still give exactly the result of a whole-text restore.
  */
-export type PlaceholderMatch =
-  | { kind: 'match'; end: number; type: string; n: number }
-  | { kind: 'none' }
-  | { kind: 'more' };
+export type PlaceholderMatch = { kind: 'match'; end: number; type: string; n: number } | { kind: 'none' } | { kind: 'more' };
 
 const NONE: PlaceholderMatch = { kind: 'none' };
 const MORE: PlaceholderMatch = { kind: 'more' };
@@ -98,7 +95,13 @@ export function createPlaceholderMatcher(types: readonly string[]): PlaceholderM
 
 /** TYPE, separator, number, then the closer (bracketed) or a word boundary (bare). */
 function matchBody(
-  text: string, from: number, close: string | null, types: readonly string[], anyFirst: Set<string>, final: boolean, lenient: boolean,
+  text: string,
+  from: number,
+  close: string | null,
+  types: readonly string[],
+  anyFirst: Set<string>,
+  final: boolean,
+  lenient: boolean,
 ): PlaceholderMatch {
   let i = from;
   if (lenient && text[i] === ' ') i++;
@@ -161,9 +164,7 @@ function separatorAt(text: string, i: number, final: boolean, lenient: boolean, 
   return 0;
 }
 
-function closeAt(
-  text: string, i: number, close: string | null, final: boolean, lenient: boolean, done: (end: number) => PlaceholderMatch,
-): PlaceholderMatch {
+function closeAt(text: string, i: number, close: string | null, final: boolean, lenient: boolean, done: (end: number) => PlaceholderMatch): PlaceholderMatch {
   if (close === null) {
     // Bare: must end the word ("PERSON_1x" is something else).
     const c = text[i];

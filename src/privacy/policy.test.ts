@@ -16,7 +16,10 @@ describe('policy', () => {
 
   it('decides from findings and detector failures', () => {
     const cases: [Parameters<typeof decide>, ReturnType<typeof decide>][] = [
-      [['block', { EMAIL: 2, PERSON: 1 }, [], 'block'], { allowed: false, reasons: ['sensitive data may not be sent to this model: EMAIL, PERSON'], types: ['EMAIL', 'PERSON'] }],
+      [
+        ['block', { EMAIL: 2, PERSON: 1 }, [], 'block'],
+        { allowed: false, reasons: ['sensitive data may not be sent to this model: EMAIL, PERSON'], types: ['EMAIL', 'PERSON'] },
+      ],
       [['block', {}, [], 'block'], { allowed: true, action: 'block' }],
       [['block', { EMAIL: 0 }, [], 'block'], { allowed: true, action: 'block' }],
       [['pseudonymize', { EMAIL: 1 }, [], 'block'], { allowed: true, action: 'pseudonymize' }],

@@ -4,9 +4,7 @@ import type { DetectorFailure, Findings, PrivacyAction } from './pii-types.js';
 import type { PrivacyConfig } from './privacy-config.js';
 
 /** The outcome of the privacy policy for one request and one target. Safe to log: no values. */
-export type PolicyVerdict =
-  | { allowed: true; action: PrivacyAction }
-  | { allowed: false; reasons: string[]; types: string[] };
+export type PolicyVerdict = { allowed: true; action: PrivacyAction } | { allowed: false; reasons: string[]; types: string[] };
 
 export type DeniedVerdict = Extract<PolicyVerdict, { allowed: false }>;
 
@@ -22,10 +20,15 @@ export function actionFor(config: Pick<PrivacyConfig, 'cloud' | 'lan' | 'device'
  * `on_detector_error` is `block`: a rewrite that may have missed values is no guarantee.
  */
 export function decide(
-  action: PrivacyAction, findings: Findings, failures: readonly DetectorFailure[], onDetectorError: PrivacyConfig['on_detector_error'],
+  action: PrivacyAction,
+  findings: Findings,
+  failures: readonly DetectorFailure[],
+  onDetectorError: PrivacyConfig['on_detector_error'],
 ): PolicyVerdict {
   if (action === 'allow') return { allowed: true, action };
-  const types = Object.keys(findings).filter((t) => (findings[t] ?? 0) > 0).sort();
+  const types = Object.keys(findings)
+    .filter((t) => (findings[t] ?? 0) > 0)
+    .sort();
   const reasons: string[] = [];
   if (failures.length > 0 && onDetectorError === 'block') {
     reasons.push(`privacy detector failed: ${failures.map((f) => f.detector).join(', ')}`);

@@ -7,15 +7,24 @@ import { DEFAULT_PASSTHROUGH_FIELDS, privacyConfigSchema } from './privacy-confi
 describe('privacyConfigSchema', () => {
   it('applies defaults: every built-in type, pseudonymize for cloud, allow elsewhere, block on detector errors', () => {
     assert.deepEqual(privacyConfigSchema.parse({}), {
-      detect: [...BUILTIN_PII_TYPES], cloud: 'pseudonymize', lan: 'allow', device: 'allow', on_detector_error: 'block', custom: [],
-      passthrough_fields: [...DEFAULT_PASSTHROUGH_FIELDS], unscanned_images: 'refuse',
+      detect: [...BUILTIN_PII_TYPES],
+      cloud: 'pseudonymize',
+      lan: 'allow',
+      device: 'allow',
+      on_detector_error: 'block',
+      custom: [],
+      passthrough_fields: [...DEFAULT_PASSTHROUGH_FIELDS],
+      unscanned_images: 'refuse',
     });
   });
 
   it('accepts custom regex and word-list detectors and lets detect name them', () => {
     const config = privacyConfigSchema.parse({
       detect: ['EMAIL', 'CLIENT'],
-      custom: [{ type: 'CLIENT', words: ['Acme'], case_sensitive: true }, { type: 'ORDER_REF', pattern: 'CMD-\\d{6}', flags: 'i' }],
+      custom: [
+        { type: 'CLIENT', words: ['Acme'], case_sensitive: true },
+        { type: 'ORDER_REF', pattern: 'CMD-\\d{6}', flags: 'i' },
+      ],
     });
     assert.equal(config.custom.length, 2);
   });

@@ -34,7 +34,10 @@ describe('createPrivacyGuard', () => {
     for await (const e of guard.restoreStream(answer(model), prepared.vault)) if (e.type === 'text-delta') text += e.text;
     const expected = 'Bien reçu Sophie Lambert, le compte FR76 3000 6000 0112 3456 7890 189 sera remboursé ; confirmation à sophie.lambert@exemple.fr.';
     assert.equal(text, expected);
-    const whole = guard.restoreResult({ text: model, toolCalls: [], finish: { reason: 'stop' }, usage: { inputTokens: null, outputTokens: null, estimated: false }, warnings: [] }, prepared.vault);
+    const whole = guard.restoreResult(
+      { text: model, toolCalls: [], finish: { reason: 'stop' }, usage: { inputTokens: null, outputTokens: null, estimated: false }, warnings: [] },
+      prepared.vault,
+    );
     assert.equal(whole.text, expected);
   });
 
@@ -76,7 +79,13 @@ describe('createPrivacyGuard', () => {
   });
 
   it('refuses when a detector fails and on_detector_error is block, but not for allow', () => {
-    const broken: Detector = { name: 'broken', type: 'PERSON', detect: () => { throw new RangeError('x'); } };
+    const broken: Detector = {
+      name: 'broken',
+      type: 'PERSON',
+      detect: () => {
+        throw new RangeError('x');
+      },
+    };
     const strict = createPrivacyGuard(privacyConfigSchema.parse({}), { detectors: [broken] });
     const refused = strict.prepareChat(request, 'cloud');
     assert.ok(!refused.allowed);
@@ -89,7 +98,16 @@ describe('createPrivacyGuard', () => {
   it('marks JSON answers so that restored values are escaped', () => {
     const prepared = guard.prepareChat({ ...request, responseFormat: { type: 'json_object' } }, 'cloud');
     assert.ok(prepared.allowed);
-    const restored = guard.restoreResult({ text: '{"who":"<PERSON_1>"}', toolCalls: [], finish: { reason: 'stop' }, usage: { inputTokens: null, outputTokens: null, estimated: false }, warnings: [] }, prepared.vault);
+    const restored = guard.restoreResult(
+      {
+        text: '{"who":"<PERSON_1>"}',
+        toolCalls: [],
+        finish: { reason: 'stop' },
+        usage: { inputTokens: null, outputTokens: null, estimated: false },
+        warnings: [],
+      },
+      prepared.vault,
+    );
     assert.deepEqual(JSON.parse(restored.text!), { who: 'Sophie Lambert' });
   });
 });
@@ -98,11 +116,16 @@ describe('inspectChat on a large request', () => {
   const guard = createPrivacyGuard(privacyConfigSchema.parse({}));
 
   it('lets the event loop run while it scans (100k messages), and finds the same values as at once', async () => {
-    const messages: ChatRequest['messages'] = Array.from({ length: 100_000 }, (_, i) => ({ role: 'user' as const, content: i === 99_999 ? 'écrivez à x@y.fr' : 'a' }));
+    const messages: ChatRequest['messages'] = Array.from({ length: 100_000 }, (_, i) => ({
+      role: 'user' as const,
+      content: i === 99_999 ? 'écrivez à x@y.fr' : 'a',
+    }));
     const big: ChatRequest = { model: 'm', messages };
     let ranMeanwhile = false;
     const pending = guard.inspectChat(big);
-    setImmediate(() => { ranMeanwhile = true; });
+    setImmediate(() => {
+      ranMeanwhile = true;
+    });
     const inspection = await pending;
     assert.ok(ranMeanwhile, 'a callback queued after the scan started ran before it ended');
     assert.deepEqual(inspection.findings, { EMAIL: 1 });

@@ -22,10 +22,15 @@ export type PrivacyTarget = Locality | PrivacyAction;
 
 export type PreparedChat =
   | {
-    allowed: true; action: PrivacyAction; request: PrivacyCheckedRequest; findings: Findings; failures: DetectorFailure[]; vault: PlaceholderVault;
-    /** Request fields left out for this target (passthrough fields not listed for it). */
-    warnings: Warning[];
-  }
+      allowed: true;
+      action: PrivacyAction;
+      request: PrivacyCheckedRequest;
+      findings: Findings;
+      failures: DetectorFailure[];
+      vault: PlaceholderVault;
+      /** Request fields left out for this target (passthrough fields not listed for it). */
+      warnings: Warning[];
+    }
   | { allowed: false; verdict: DeniedVerdict; findings: Findings; failures: DetectorFailure[] };
 
 export type PreparedEmbed =
@@ -71,11 +76,14 @@ const LOCALITIES = new Set<string>(['device', 'lan', 'cloud']);
 /** The privacy guard for one config: build once at start-up, use per request (it keeps no request state). */
 export function createPrivacyGuard(config: PrivacyConfig, options: ScannerOptions = {}): PrivacyGuard {
   const scanner = createScanner(config, options);
-  const resolve = (target: PrivacyTarget): PrivacyAction =>
-    LOCALITIES.has(target) ? actionFor(config, target as Locality) : (target as PrivacyAction);
+  const resolve = (target: PrivacyTarget): PrivacyAction => (LOCALITIES.has(target) ? actionFor(config, target as Locality) : (target as PrivacyAction));
 
-  const inspection = (request: ChatRequest, egress: EgressInspection): ChatInspection =>
-    ({ findings: egressFindings(egress), failures: egress.failures, request, egress });
+  const inspection = (request: ChatRequest, egress: EgressInspection): ChatInspection => ({
+    findings: egressFindings(egress),
+    failures: egress.failures,
+    request,
+    egress,
+  });
 
   return {
     config,
@@ -96,9 +104,7 @@ export function createPrivacyGuard(config: PrivacyConfig, options: ScannerOption
       }
       const vault = new PlaceholderVault();
       vault.contentIsJson = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
-      const rewritten = action === 'pseudonymize' || action === 'redact'
-        ? rewriteEgress(request, seen.egress, plan, scanner.types, vault, action)
-        : request;
+      const rewritten = action === 'pseudonymize' || action === 'redact' ? rewriteEgress(request, seen.egress, plan, scanner.types, vault, action) : request;
       return { allowed: true, action, request: rewritten as PrivacyCheckedRequest, findings, failures, vault, warnings: plan.warnings };
     },
     async prepareEmbed(inputs, target, user) {
@@ -109,7 +115,8 @@ export function createPrivacyGuard(config: PrivacyConfig, options: ScannerOption
       const verdict = decide(action, findings, failures, config.on_detector_error);
       if (!verdict.allowed) return { allowed: false, verdict, findings, failures };
       const vault = new PlaceholderVault();
-      if (action !== 'pseudonymize' && action !== 'redact') return { allowed: true, action, inputs: [...inputs], ...(user === undefined ? {} : { user }), findings, failures, vault };
+      if (action !== 'pseudonymize' && action !== 'redact')
+        return { allowed: true, action, inputs: [...inputs], ...(user === undefined ? {} : { user }), findings, failures, vault };
       const out = rewriteTexts(inputs, { ...texts, scans: texts.scans.slice(0, inputs.length) }, scanner.types, vault, action);
       const scannedUser = user === undefined ? undefined : rewriteText(user, texts.scans[inputs.length]?.spans ?? [], vault, action);
       return { allowed: true, action, inputs: out, ...(scannedUser === undefined ? {} : { user: scannedUser }), findings, failures, vault };

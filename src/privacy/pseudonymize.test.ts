@@ -26,7 +26,13 @@ function chat(): ChatRequest {
     model: 'm',
     messages: [
       { role: 'system', content: 'Assistant de Mme Sophie Lambert (sophie.lambert@exemple.fr).' },
-      { role: 'user', content: [{ type: 'text', text: 'Appelle Sophie Lambert au 06 12 34 56 78.' }, { type: 'image', url: 'https://img.example/x.png' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Appelle Sophie Lambert au 06 12 34 56 78.' },
+          { type: 'image', url: 'https://img.example/x.png' },
+        ],
+      },
       { role: 'assistant', content: null, toolCalls: [{ id: 'c1', name: 'call', arguments: '{"to":"Sophie Lambert","tel":"06.12.34.56.78","n":3}' }] },
       { role: 'tool', toolCallId: 'c1', content: [{ type: 'text', text: 'Répondeur de sophie.lambert@exemple.fr' }] },
       { role: 'assistant', content: [{ type: 'text', text: 'Sophie Lambert ne répond pas.' }] },
@@ -43,7 +49,13 @@ describe('rewriteChat (pseudonymize)', () => {
     assert.equal(JSON.stringify(request), before);
     assert.deepEqual(out.messages, [
       { role: 'system', content: 'Assistant de Mme <PERSON_1> (<EMAIL_1>).' },
-      { role: 'user', content: [{ type: 'text', text: 'Appelle <PERSON_1> au <PHONE_1>.' }, { type: 'image', url: 'https://img.example/x.png' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Appelle <PERSON_1> au <PHONE_1>.' },
+          { type: 'image', url: 'https://img.example/x.png' },
+        ],
+      },
       { role: 'assistant', content: null, toolCalls: [{ id: 'c1', name: 'call', arguments: '{"to":"<PERSON_1>","tel":"<PHONE_1>","n":3}' }] },
       { role: 'tool', toolCallId: 'c1', content: [{ type: 'text', text: 'Répondeur de <EMAIL_1>' }] },
       { role: 'assistant', content: [{ type: 'text', text: '<PERSON_1> ne répond pas.' }] },
@@ -65,10 +77,16 @@ describe('rewriteChat (pseudonymize)', () => {
   it('keeps tool arguments that are not JSON raw, and untouched JSON byte for byte', () => {
     const request: ChatRequest = {
       model: 'm',
-      messages: [{ role: 'assistant', content: null, toolCalls: [
-        { id: 'a', name: 'f', arguments: '{"to": "x@y.fr", broken' },
-        { id: 'b', name: 'g', arguments: '{ "n" : 1 }' },
-      ] }],
+      messages: [
+        {
+          role: 'assistant',
+          content: null,
+          toolCalls: [
+            { id: 'a', name: 'f', arguments: '{"to": "x@y.fr", broken' },
+            { id: 'b', name: 'g', arguments: '{ "n" : 1 }' },
+          ],
+        },
+      ],
     };
     const { out } = rewriteChat(request, new PlaceholderVault(), 'pseudonymize');
     const message = out.messages[0]!;

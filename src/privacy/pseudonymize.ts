@@ -63,7 +63,11 @@ export function reserveLiterals(texts: string[], types: readonly string[], vault
 
 /** Rewrites embedding inputs with the spans of `inspection` (from `inspectTexts` on the same inputs). */
 export function rewriteTexts(
-  texts: readonly string[], inspection: TextsInspection, scannerTypes: readonly string[], vault: PlaceholderVault, action: RewriteAction,
+  texts: readonly string[],
+  inspection: TextsInspection,
+  scannerTypes: readonly string[],
+  vault: PlaceholderVault,
+  action: RewriteAction,
 ): string[] {
   if (action === 'pseudonymize') reserveLiterals([...texts], scannerTypes, vault);
   return texts.map((text, k) => rewriteText(text, inspection.scans[k]?.spans ?? [], vault, action));

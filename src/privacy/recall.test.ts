@@ -53,6 +53,10 @@ describe('recall evaluation set (issue 14)', () => {
 
   it('meets the floors on the hand-written held-out texts', () => {
     const heldout = set.handwritten.filter((e) => e.split === 'heldout');
-    check('privacy detectors, hand-written held-out texts', evaluateScanner(scanner, heldout), { PERSON: { precision: 0.93, covered: 0.88 }, PHONE: { precision: 0.95, covered: 0.95 }, ADDRESS: { precision: 0.9, covered: 0.95 } });
+    check('privacy detectors, hand-written held-out texts', evaluateScanner(scanner, heldout), {
+      PERSON: { precision: 0.93, covered: 0.88 },
+      PHONE: { precision: 0.95, covered: 0.95 },
+      ADDRESS: { precision: 0.9, covered: 0.95 },
+    });
   });
 });

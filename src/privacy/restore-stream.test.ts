@@ -36,9 +36,9 @@ describe('restoreChatStream', () => {
     const answer = 'Bonjour <PERSON_1>, écrivez à <EMAIL_1>. Fin <PERSON_';
     const deltas: ChatEvent[] = [];
     for (let i = 0; i < answer.length; i += 2) deltas.push({ type: 'text-delta', text: answer.slice(i, i + 2) });
-    const out = await collect(restoreChatStream(events([
-      { type: 'stream-start', warnings: [] }, ...deltas, { type: 'stream-end', finish: { reason: 'stop' }, usage: USAGE },
-    ]), vault()));
+    const out = await collect(
+      restoreChatStream(events([{ type: 'stream-start', warnings: [] }, ...deltas, { type: 'stream-end', finish: { reason: 'stop' }, usage: USAGE }]), vault()),
+    );
     assert.equal(textOf(out), 'Bonjour Jean "Jo" Dupont, écrivez à jean@exemple.fr. Fin <PERSON_');
     assert.equal(out[0]!.type, 'stream-start');
     assert.deepEqual(out.at(-1), { type: 'stream-end', finish: { reason: 'stop' }, usage: USAGE });
@@ -56,7 +56,13 @@ describe('restoreChatStream', () => {
     const out = await collect(restoreChatStream(events([...deltas, { type: 'stream-end', finish: { reason: 'tool-calls' }, usage: USAGE }]), vault()));
     assert.deepEqual(JSON.parse(argsOf(out, 0)), { to: 'Jean "Jo" Dupont', cc: 'jean@exemple.fr' });
     assert.deepEqual(JSON.parse(argsOf(out, 1)), { who: 'Jean "Jo" Dupont' });
-    assert.deepEqual(out.filter((e) => e.type === 'tool-call-delta' && e.id !== undefined).map((e) => e.type === 'tool-call-delta' && [e.index, e.id, e.name]), [[0, 'call_a', 'send'], [1, 'call_b', 'find']]);
+    assert.deepEqual(
+      out.filter((e) => e.type === 'tool-call-delta' && e.id !== undefined).map((e) => e.type === 'tool-call-delta' && [e.index, e.id, e.name]),
+      [
+        [0, 'call_a', 'send'],
+        [1, 'call_b', 'find'],
+      ],
+    );
     assert.equal(out.at(-1)!.type, 'stream-end');
   });
 

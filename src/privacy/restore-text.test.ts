@@ -72,7 +72,21 @@ describe('restoreText', () => {
 
   it('leaves alone what is not an unambiguous placeholder of this vault', () => {
     const v = vault();
-    for (const text of ['person 2 arrived', 'Person_2 in prose', 'PERSON_2x', 'XPERSON_2', '<PERSON_99>', '<PERSON_14>', '<PHONE_1>', '<PERSON>', '<p>html</p>', 'PERSON_', '<PERSON_1234567>', 'a < b > c', 'CREDIT CARD 1']) {
+    for (const text of [
+      'person 2 arrived',
+      'Person_2 in prose',
+      'PERSON_2x',
+      'XPERSON_2',
+      '<PERSON_99>',
+      '<PERSON_14>',
+      '<PHONE_1>',
+      '<PERSON>',
+      '<p>html</p>',
+      'PERSON_',
+      '<PERSON_1234567>',
+      'a < b > c',
+      'CREDIT CARD 1',
+    ]) {
       assert.equal(restoreText(text, v), text, text);
     }
   });
@@ -106,8 +120,9 @@ describe('restoreText', () => {
 });
 
 describe('PlaceholderRestorer (streaming)', () => {
-  const answer = 'Bonjour <PERSON_1>! Écrivez à <EMAIL_1> ou [PERSON_2]; PERSON_5 et <Person 12> paient avec <CREDIT_CARD_1>. '
-    + 'Pas un placeholder : <PERSON_99>, a<b, PERSON_, <<PERSON_3>>, fin PERSON_2';
+  const answer =
+    'Bonjour <PERSON_1>! Écrivez à <EMAIL_1> ou [PERSON_2]; PERSON_5 et <Person 12> paient avec <CREDIT_CARD_1>. ' +
+    'Pas un placeholder : <PERSON_99>, a<b, PERSON_, <<PERSON_3>>, fin PERSON_2';
 
   it('gives the whole-text result for random 1-3 character chunkings', () => {
     const v = vault();

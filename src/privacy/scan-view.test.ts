@@ -39,7 +39,11 @@ describe('scanPaced finds values written to slip past the detectors, as spans of
   const cases: [string, string, string[]][] = [
     ['zero-width characters inside an e-mail', 'Écris à claire\u200b.martin@exa\u200dmple.fr', ['EMAIL:claire\u200b.martin@exa\u200dmple.fr']],
     ['bidi controls inside an IBAN', 'IBAN FR76 3000\u202e 6000 0112 3456 7890 189', ['IBAN:FR76 3000\u202e 6000 0112 3456 7890 189']],
-    ['full-width digits in a phone number', 'Tél. \uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18', ['PHONE:\uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18']],
+    [
+      'full-width digits in a phone number',
+      'Tél. \uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18',
+      ['PHONE:\uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18'],
+    ],
     ['a line break inside the groups of an IBAN', 'Mon IBAN : FR76 3000 6000\n0112 3456 7890 189 merci', ['IBAN:FR76 3000 6000\n0112 3456 7890 189']],
     ['a URL-encoded e-mail', 'https://x.example/?to=claire.martin%40example.fr&x=1', ['EMAIL:claire.martin%40example.fr']],
     ['an HTML-entity e-mail', 'claire.martin&#64;example&period;fr', ['EMAIL:claire.martin&#64;example&period;fr']],

@@ -34,7 +34,8 @@ interface Segments {
 /** Characters no reader sees: zero-width, joiners, bidi controls, soft hyphen, variation selectors. */
 const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/;
 /** Anything the view would change, beside NFKC (checked separately, natively). */
-const QUICK = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]|%[0-9A-Fa-f]{2}|&#?[A-Za-z0-9]{2,32};|[0-9A-Za-z][ \t]*[\r\n][ \t\r\n]*\d|\d[ \t]*[\r\n][ \t\r\n]*[0-9A-Za-z]/;
+const QUICK =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]|%[0-9A-Fa-f]{2}|&#?[A-Za-z0-9]{2,32};|[0-9A-Za-z][ \t]*[\r\n][ \t\r\n]*\d|\d[ \t]*[\r\n][ \t\r\n]*[0-9A-Za-z]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 const ENTITY = /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/y;
 const COMBINING = /\p{M}/u;
@@ -43,11 +44,50 @@ const DIGIT = /[0-9]/;
 
 /** Named entities that can spell out an address, a number or a separator. Others stay as they are. */
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', commat: '@', period: '.', plus: '+',
-  minus: '-', hyphen: '-', dash: '-', ndash: '-', mdash: '-', lowbar: '_', num: '#', colon: ':', sol: '/',
-  bsol: '\\', comma: ',', semi: ';', excl: '!', quest: '?', lpar: '(', rpar: ')', percnt: '%', dollar: '$',
-  equals: '=', ast: '*', midast: '*', thinsp: ' ', ensp: ' ', emsp: ' ', zwsp: '', zwnj: '', zwj: '', shy: '',
-  lrm: '', rlm: '', Hat: '^', grave: '`', tilde: '~', verbar: '|', vert: '|',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  commat: '@',
+  period: '.',
+  plus: '+',
+  minus: '-',
+  hyphen: '-',
+  dash: '-',
+  ndash: '-',
+  mdash: '-',
+  lowbar: '_',
+  num: '#',
+  colon: ':',
+  sol: '/',
+  bsol: '\\',
+  comma: ',',
+  semi: ';',
+  excl: '!',
+  quest: '?',
+  lpar: '(',
+  rpar: ')',
+  percnt: '%',
+  dollar: '$',
+  equals: '=',
+  ast: '*',
+  midast: '*',
+  thinsp: ' ',
+  ensp: ' ',
+  emsp: ' ',
+  zwsp: '',
+  zwnj: '',
+  zwj: '',
+  shy: '',
+  lrm: '',
+  rlm: '',
+  Hat: '^',
+  grave: '`',
+  tilde: '~',
+  verbar: '|',
+  vert: '|',
 };
 
 /** The view of `text`; the text itself (no copy, no offset table) when nothing needs undoing. */
@@ -134,7 +174,8 @@ class ViewBuilder {
   /** One escape, or a whole UTF-8 sequence of escapes; a lone `%` stays. */
   #percent(i: number): number {
     const src = this.#src;
-    const byteAt = (at: number): number => (src[at] === '%' && isHex(src.charCodeAt(at + 1)) && isHex(src.charCodeAt(at + 2)) ? parseInt(src.slice(at + 1, at + 3), 16) : -1);
+    const byteAt = (at: number): number =>
+      src[at] === '%' && isHex(src.charCodeAt(at + 1)) && isHex(src.charCodeAt(at + 2)) ? parseInt(src.slice(at + 1, at + 3), 16) : -1;
     const lead = byteAt(i);
     const length = lead < 0 ? 0 : lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
     const bytes: number[] = [];

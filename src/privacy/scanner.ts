@@ -24,9 +24,11 @@ export type ScannerConfig = Pick<PrivacyConfig, 'detect' | 'custom'> & Partial<P
 export function detectorsFor(config: ScannerConfig): Detector[] {
   const detectors = builtinDetectorsFor(config.detect, recallLevel(config));
   for (const spec of config.custom) {
-    detectors.push('pattern' in spec
-      ? createCustomRegexDetector({ type: spec.type, pattern: spec.pattern, ...(spec.flags === undefined ? {} : { flags: spec.flags }) })
-      : createWordListDetector({ type: spec.type, words: spec.words, caseSensitive: spec.case_sensitive === true }));
+    detectors.push(
+      'pattern' in spec
+        ? createCustomRegexDetector({ type: spec.type, pattern: spec.pattern, ...(spec.flags === undefined ? {} : { flags: spec.flags }) })
+        : createWordListDetector({ type: spec.type, words: spec.words, caseSensitive: spec.case_sensitive === true }),
+    );
   }
   return detectors;
 }

@@ -32,7 +32,8 @@ function remoteSettings(config: ProviderConfig) {
  */
 const FACTORIES: Record<ProviderType, ProviderFactory> = {
   'openai-compatible': (config) => createOpenAiCompatibleProvider(remoteSettings(config)),
-  anthropic: (config) => createAnthropicProvider({ ...remoteSettings(config), ...(config.anthropicVersion === undefined ? {} : { anthropicVersion: config.anthropicVersion }) }),
+  anthropic: (config) =>
+    createAnthropicProvider({ ...remoteSettings(config), ...(config.anthropicVersion === undefined ? {} : { anthropicVersion: config.anthropicVersion }) }),
   llamacpp: (config, deps) => createLlamaCppProvider({ id: config.id, locality: config.locality, engine: deps.engine() }),
 };
 

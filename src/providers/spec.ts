@@ -9,8 +9,15 @@ import type { ModelBinding } from '../config/gateway-config.js';
 /** Where a model runs. Declared in the config, never guessed from a URL or a name. */
 export type { Locality } from '../config/provider-types.js';
 
-export interface TextPart { type: 'text'; text: string }
-export interface ImagePart { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' }
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+export interface ImagePart {
+  type: 'image';
+  url: string;
+  detail?: 'auto' | 'low' | 'high';
+}
 export type ContentPart = TextPart | ImagePart;
 
 export interface ToolCall {
@@ -37,9 +44,7 @@ export interface ToolSpec {
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 export type ResponseFormat =
-  | { type: 'text' }
-  | { type: 'json_object' }
-  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
+  { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
 
 /** Our chat request: what every provider understands. Settings a provider cannot honour give a Warning. */
 export interface ChatRequest {
@@ -66,12 +71,23 @@ export interface ChatRequest {
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'filtered' | 'other';
-export interface Finish { reason: FinishReason; raw?: string }
+export interface Finish {
+  reason: FinishReason;
+  raw?: string;
+}
 
 /** Unknown is not zero: null when nobody counted; `estimated` when we counted ourselves. */
-export interface Usage { inputTokens: number | null; outputTokens: number | null; estimated: boolean }
+export interface Usage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  estimated: boolean;
+}
 
-export interface Warning { kind: 'unsupported' | 'approximated'; setting: string; detail?: string }
+export interface Warning {
+  kind: 'unsupported' | 'approximated';
+  setting: string;
+  detail?: string;
+}
 
 export type ChatEvent =
   | { type: 'stream-start'; warnings: Warning[] }

@@ -42,7 +42,7 @@ const list = (value: string | string[]): string[] => (Array.isArray(value) ? val
 function compileWhen(when: WhenFile, thresholdForShare: (share: number) => number): Check[] {
   const checks: Check[] = [];
   const add = (fact: string, test: Check['test']) => checks.push({ fact, test });
-  if (when.pii !== undefined) add(`pii: ${when.pii}`, (f) => (f.piiTypes.length > 0) === when.pii);
+  if (when.pii !== undefined) add(`pii: ${when.pii}`, (f) => f.piiTypes.length > 0 === when.pii);
   if (when.pii_types !== undefined) add(`pii_types: [${when.pii_types.join(', ')}]`, (f) => f.piiTypes.some((t) => when.pii_types?.includes(t)));
   if (when.secrets !== undefined) add(`secrets: ${when.secrets}`, (f) => f.secrets === when.secrets);
   if (when.tokens_gt !== undefined) add(`tokens_gt: ${when.tokens_gt}`, (f) => f.tokens > (when.tokens_gt as number));
@@ -50,10 +50,22 @@ function compileWhen(when: WhenFile, thresholdForShare: (share: number) => numbe
   if (when.tools !== undefined) add(`tools: ${when.tools}`, (f) => f.tools === when.tools);
   if (when.json !== undefined) add(`json: ${when.json}`, (f) => f.json === when.json);
   if (when.json_schema !== undefined) add(`json_schema: ${when.json_schema}`, (f) => f.jsonSchema === when.json_schema);
-  if (when.key !== undefined) { const keys = list(when.key); add(`key: ${keys.join('|')}`, (f) => f.key.some((k) => keys.includes(k))); }
-  if (when.team !== undefined) { const teams = list(when.team); add(`team: ${teams.join('|')}`, (f) => f.team !== null && teams.includes(f.team)); }
-  if (when.tag !== undefined) { const tags = list(when.tag); add(`tag: ${tags.join('|')}`, (f) => f.tags.some((t) => tags.includes(t))); }
-  if (when.model !== undefined) { const models = list(when.model); add(`model: ${models.join('|')}`, (f) => models.includes(f.model)); }
+  if (when.key !== undefined) {
+    const keys = list(when.key);
+    add(`key: ${keys.join('|')}`, (f) => f.key.some((k) => keys.includes(k)));
+  }
+  if (when.team !== undefined) {
+    const teams = list(when.team);
+    add(`team: ${teams.join('|')}`, (f) => f.team !== null && teams.includes(f.team));
+  }
+  if (when.tag !== undefined) {
+    const tags = list(when.tag);
+    add(`tag: ${tags.join('|')}`, (f) => f.tags.some((t) => tags.includes(t)));
+  }
+  if (when.model !== undefined) {
+    const models = list(when.model);
+    add(`model: ${models.join('|')}`, (f) => models.includes(f.model));
+  }
   if (when.complexity_gt !== undefined) add(`complexity_gt: ${when.complexity_gt}`, (f) => f.complexity() > (when.complexity_gt as number));
   if (when.complexity_lt !== undefined) add(`complexity_lt: ${when.complexity_lt}`, (f) => f.complexity() < (when.complexity_lt as number));
   if (when.complexity_top_share !== undefined) {
@@ -62,9 +74,15 @@ function compileWhen(when: WhenFile, thresholdForShare: (share: number) => numbe
   }
   if (when.knowledge !== undefined) add(`knowledge: ${when.knowledge}`, (f) => f.knowledge === when.knowledge);
   if (when.cloud_available !== undefined) {
-    add(`cloud_available: ${when.cloud_available}`, (_f, world, targets) => targets.some((t) => world.locality(t) === 'cloud' && world.usable(t)) === when.cloud_available);
+    add(
+      `cloud_available: ${when.cloud_available}`,
+      (_f, world, targets) => targets.some((t) => world.locality(t) === 'cloud' && world.usable(t)) === when.cloud_available,
+    );
   }
-  if (when.healthy !== undefined) { const models = list(when.healthy); add(`healthy: ${models.join('|')}`, (_f, world) => models.every((m) => world.usable(m))); }
+  if (when.healthy !== undefined) {
+    const models = list(when.healthy);
+    add(`healthy: ${models.join('|')}`, (_f, world) => models.every((m) => world.usable(m)));
+  }
   return checks;
 }
 
@@ -83,15 +101,19 @@ export function compileRoutes(raw: unknown, models: ReadonlySet<string>, thresho
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? issue.path.join('.') : '';
       const unknown = issue?.code === 'unrecognized_keys' && where.startsWith('when') ? ` (known facts: ${Object.keys(whenSchema.shape).join(', ')})` : '';
-      throw new FlambeauError('config_invalid', `${label}: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid rule'}${unknown}.`, { param: `routes[${index}]` });
+      throw new FlambeauError('config_invalid', `${label}: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid rule'}${unknown}.`, {
+        param: `routes[${index}]`,
+      });
     }
     const route: RouteFile = parsed.data;
     if (names.has(route.name)) throw new FlambeauError('config_invalid', `${label}: the name ${route.name} is used by an earlier rule.`);
     names.add(route.name);
-    if (route.expose === true && models.has(route.name)) throw new FlambeauError('config_invalid', `${label}: an exposed route cannot share its name with a model.`);
+    if (route.expose === true && models.has(route.name))
+      throw new FlambeauError('config_invalid', `${label}: an exposed route cannot share its name with a model.`);
     const targets = route.to ?? (route.cascade === undefined ? [] : [route.cascade.first, route.cascade.then]);
     for (const target of targets) {
-      if (!models.has(target)) throw new FlambeauError('config_invalid', `${label}: target ${target} is not a configured model.`, { param: `routes[${index}]` });
+      if (!models.has(target))
+        throw new FlambeauError('config_invalid', `${label}: target ${target} is not a configured model.`, { param: `routes[${index}]` });
     }
     const whens = route.when === undefined ? [] : Array.isArray(route.when) ? route.when : [route.when];
     const compiled: CompiledRoute = {

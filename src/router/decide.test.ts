@@ -68,7 +68,13 @@ describe('decide: each fact', () => {
   ];
   for (const [label, when, sources, matches] of cases) {
     it(label, () => {
-      const decision = route([{ name: 'rule', when, to: ['cloud-big'] }, { name: 'default', to: ['local-chat'] }], facts(sources));
+      const decision = route(
+        [
+          { name: 'rule', when, to: ['cloud-big'] },
+          { name: 'default', to: ['local-chat'] },
+        ],
+        facts(sources),
+      );
       assert.equal(decision.route, matches ? 'rule' : 'default');
       assert.equal(decision.rules[0]?.matched, matches);
       if (!matches) assert.match(decision.rules[0]?.reason ?? '', /did not hold/);
@@ -82,33 +88,65 @@ describe('decide: each fact', () => {
     ];
     assert.equal(route(rules).route, 'cloud-up');
     assert.equal(route(rules, facts(), world({ 'cloud-big': 'breaker open' })).route, 'offline');
-    const healthy = [{ name: 'lan', when: { healthy: 'lan-box' }, to: ['lan-box'] }, { name: 'else', to: ['local-chat'] }];
+    const healthy = [
+      { name: 'lan', when: { healthy: 'lan-box' }, to: ['lan-box'] },
+      { name: 'else', to: ['local-chat'] },
+    ];
     assert.equal(route(healthy).route, 'lan');
     assert.equal(route(healthy, facts(), world({ 'lan-box': 'down' })).route, 'else');
   });
 
   it('computes the complexity score only when a rule reaches it', () => {
     let calls = 0;
-    const f = facts({ scoreComplexity: () => { calls += 1; return 0.9; } });
-    route([{ name: 'private', when: { pii: false }, to: ['local-chat'] }, { name: 'hard', when: { complexity_gt: 0.5 }, to: ['cloud-big'] }], f);
+    const f = facts({
+      scoreComplexity: () => {
+        calls += 1;
+        return 0.9;
+      },
+    });
+    route(
+      [
+        { name: 'private', when: { pii: false }, to: ['local-chat'] },
+        { name: 'hard', when: { complexity_gt: 0.5 }, to: ['cloud-big'] },
+      ],
+      f,
+    );
     assert.equal(calls, 0);
-    route([{ name: 'hard', when: { complexity_gt: 0.5 }, to: ['cloud-big'] }, { name: 'hard2', when: { complexity_gt: 0.4 }, to: ['cloud-big'] }], f);
+    route(
+      [
+        { name: 'hard', when: { complexity_gt: 0.5 }, to: ['cloud-big'] },
+        { name: 'hard2', when: { complexity_gt: 0.4 }, to: ['cloud-big'] },
+      ],
+      f,
+    );
     assert.equal(calls, 1);
   });
 });
 
 describe('decide: rule shapes', () => {
   it('first match wins, in order', () => {
-    const rules = [{ name: 'a', when: { tokens_gt: 5 }, to: ['cloud-big'] }, { name: 'b', when: { tokens_gt: 1 }, to: ['lan-box'] }];
+    const rules = [
+      { name: 'a', when: { tokens_gt: 5 }, to: ['cloud-big'] },
+      { name: 'b', when: { tokens_gt: 1 }, to: ['lan-box'] },
+    ];
     const d = route(rules);
     assert.equal(d.route, 'a');
-    assert.deepEqual(d.rules.map((r) => r.name), ['a']);
+    assert.deepEqual(
+      d.rules.map((r) => r.name),
+      ['a'],
+    );
   });
 
   it('AND inside one when, OR across a list of whens', () => {
-    const and = [{ name: 'both', when: { pii: true, tools: true }, to: ['local-chat'] }, { name: 'd', to: ['cloud-big'] }];
+    const and = [
+      { name: 'both', when: { pii: true, tools: true }, to: ['local-chat'] },
+      { name: 'd', to: ['cloud-big'] },
+    ];
     assert.equal(route(and, facts({ findings: { EMAIL: 1 } })).route, 'd');
-    const or = [{ name: 'either', when: [{ pii: true }, { tools: true }], to: ['local-chat'] }, { name: 'd', to: ['cloud-big'] }];
+    const or = [
+      { name: 'either', when: [{ pii: true }, { tools: true }], to: ['local-chat'] },
+      { name: 'd', to: ['cloud-big'] },
+    ];
     assert.equal(route(or, facts({ findings: { EMAIL: 1 } })).route, 'either');
     assert.equal(route(or).route, 'd');
   });
@@ -127,7 +165,10 @@ describe('decide: rule shapes', () => {
   });
 
   it('an exposed route is left out of auto', () => {
-    const d = route([{ name: 'smart', expose: true, to: ['cloud-big'] }, { name: 'default', to: ['local-chat'] }]);
+    const d = route([
+      { name: 'smart', expose: true, to: ['cloud-big'] },
+      { name: 'default', to: ['local-chat'] },
+    ]);
     assert.equal(d.route, 'default');
   });
 
@@ -154,12 +195,23 @@ describe('compileRoutes: bad rules fail at start-up, naming the rule', () => {
     [[{ name: 'x', when: { sensitivity: 'high' }, to: ['local-chat'] }], /routes\[0\] \(x\).*sensitivity.*known facts: pii/],
     [[{ name: 'x', to: ['nope'] }], /routes\[0\] \(x\): target nope is not a configured model/],
     [[{ name: 'x' }], /routes\[0\] \(x\).*exactly one of `to` or `cascade`/],
-    [[{ name: 'x', to: ['local-chat'] }, { name: 'x', to: ['local-chat'] }], /routes\[1\] \(x\).*used by an earlier rule/],
+    [
+      [
+        { name: 'x', to: ['local-chat'] },
+        { name: 'x', to: ['local-chat'] },
+      ],
+      /routes\[1\] \(x\).*used by an earlier rule/,
+    ],
     [[{ name: 'local-chat', expose: true, to: ['cloud-big'] }], /cannot share its name with a model/],
     [[{ name: 'x', when: { complexity_gt: 3 }, to: ['local-chat'] }], /routes\[0\] \(x\): when.complexity_gt/],
     [{ name: 'x' }, /routes: must be a list/],
   ];
   for (const [rules, message] of bad) {
-    it(String(message), () => assert.throws(() => compileRoutes(rules, MODELS, () => 0.5), (e: Error & { code?: string }) => e.code === 'config_invalid' && message.test(e.message)));
+    it(String(message), () =>
+      assert.throws(
+        () => compileRoutes(rules, MODELS, () => 0.5),
+        (e: Error & { code?: string }) => e.code === 'config_invalid' && message.test(e.message),
+      ),
+    );
   }
 });

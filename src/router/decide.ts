@@ -2,8 +2,15 @@ import { FlambeauError } from '../errors/index.js';
 import { explainMatch, type CompiledRoute, type RouteWorld } from './compile-routes.js';
 import type { RequestFacts } from './request-facts.js';
 
-export interface SkippedTarget { model: string; reason: string }
-export interface RuleTrace { name: string; matched: boolean; reason?: string }
+export interface SkippedTarget {
+  model: string;
+  reason: string;
+}
+export interface RuleTrace {
+  name: string;
+  matched: boolean;
+  reason?: string;
+}
 
 /** Where a request goes and why: the rule, the ordered candidates, what was passed over. */
 export interface Decision {
@@ -45,9 +52,13 @@ export function decide(input: DecideInput): Decision {
       }
     }
     if (chosen === undefined) {
-      throw new FlambeauError('no_target_available', routes.length === 0 ? 'The model `auto` needs routes in the config.' : 'No route matched this request (add a last rule without `when` as the default).', {
-        details: { rules },
-      });
+      throw new FlambeauError(
+        'no_target_available',
+        routes.length === 0 ? 'The model `auto` needs routes in the config.' : 'No route matched this request (add a last rule without `when` as the default).',
+        {
+          details: { rules },
+        },
+      );
     }
   } else {
     chosen = routes.find((r) => r.expose && r.name === requested);
@@ -55,7 +66,10 @@ export function decide(input: DecideInput): Decision {
   }
   if (chosen === undefined) {
     if (!world.isModel(requested)) {
-      throw new FlambeauError('model_not_found', `The model \`${requested}\` does not exist or you do not have access to it.`, { param: 'model', details: { model: requested } });
+      throw new FlambeauError('model_not_found', `The model \`${requested}\` does not exist or you do not have access to it.`, {
+        param: 'model',
+        details: { model: requested },
+      });
     }
     return withSkips({ route: 'explicit', requested, candidates: [requested], skipped: [], rules }, world);
   }

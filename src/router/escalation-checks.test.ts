@@ -5,7 +5,14 @@ import { escalationReason } from './escalation-checks.js';
 
 const ALL = ['invalid_json', 'refusal', 'low_confidence'] as const;
 const req: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'q' }] };
-const result = (text: string | null, over: Partial<ChatResult> = {}): ChatResult => ({ text, toolCalls: [], finish: { reason: 'stop' }, usage: { inputTokens: 1, outputTokens: 1, estimated: false }, warnings: [], ...over });
+const result = (text: string | null, over: Partial<ChatResult> = {}): ChatResult => ({
+  text,
+  toolCalls: [],
+  finish: { reason: 'stop' },
+  usage: { inputTokens: 1, outputTokens: 1, estimated: false },
+  warnings: [],
+  ...over,
+});
 
 describe('cascade escalation checks', () => {
   it('keeps a good answer', () => assert.equal(escalationReason(req, result('Paris is the capital of France.'), ALL), null));

@@ -3,8 +3,10 @@ import type { ChatRequest, ChatResult } from '../providers/spec.js';
 export type EscalationReason = 'invalid_json' | 'refusal' | 'low_confidence';
 
 // Openings of refusals and hedges, English and French, as small models write them.
-const REFUSAL = /^\s*(?:I(?:'m| am) (?:sorry|afraid)\b|I (?:can(?:no|')t|cannot|won't|am unable to|'m unable to)\b|As an AI\b|Je (?:suis désolée?|ne peux pas|regrette)\b|Désolée?,? (?:je|mais)\b|En tant qu'(?:IA|intelligence artificielle)\b)/i;
-const HEDGE = /\b(?:I(?:'m| am) not (?:sure|certain)|I don't know|I do not know|not enough information|je ne suis pas (?:sûre?|certaine?)|je ne sais pas|pas assez d'informations)\b/i;
+const REFUSAL =
+  /^\s*(?:I(?:'m| am) (?:sorry|afraid)\b|I (?:can(?:no|')t|cannot|won't|am unable to|'m unable to)\b|As an AI\b|Je (?:suis désolée?|ne peux pas|regrette)\b|Désolée?,? (?:je|mais)\b|En tant qu'(?:IA|intelligence artificielle)\b)/i;
+const HEDGE =
+  /\b(?:I(?:'m| am) not (?:sure|certain)|I don't know|I do not know|not enough information|je ne suis pas (?:sûre?|certaine?)|je ne sais pas|pas assez d'informations)\b/i;
 
 /**
  * Why a local answer should go to the stronger model, or null when it can stand. Cheap checks

@@ -6,7 +6,10 @@ import type { CircuitBreakers } from './circuit-breaker.js';
  * Probes remote providers in the background so that a dead cloud is known before a user waits
  * on it, and a recovered one closes its breaker without waiting for live traffic to risk it.
  */
-export function startHealthMonitor(options: { providers: readonly Provider[]; breakers: CircuitBreakers; intervalMs: number; logger: Logger }): { stop(): void; checkNow(): Promise<void> } {
+export function startHealthMonitor(options: { providers: readonly Provider[]; breakers: CircuitBreakers; intervalMs: number; logger: Logger }): {
+  stop(): void;
+  checkNow(): Promise<void>;
+} {
   const probed = options.providers.filter((p) => p.probe !== undefined);
   let running: Promise<void> | undefined;
   const controller = new AbortController();

@@ -85,6 +85,10 @@ export function promptText(request: ChatRequest): string {
 
 /** `x-flambeau-tags: a, b` → ['a', 'b'] (trimmed, empty ones dropped, at most 32). */
 export function parseTags(header: string | string[] | undefined): string[] {
-  const raw = Array.isArray(header) ? header.join(',') : header ?? '';
-  return raw.split(',').map((t) => t.trim()).filter((t) => t !== '').slice(0, 32);
+  const raw = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return raw
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .slice(0, 32);
 }

@@ -19,13 +19,18 @@ describe('retry policy', () => {
     assert.equal(classifyFailure(new FlambeauError('policy_denied', 'x')), 'final');
   });
 
-  it('counts only upstream faults toward the breaker, never the request\'s own fault', () => {
+  it("counts only upstream faults toward the breaker, never the request's own fault", () => {
     const upstream = (status?: number) => new FlambeauError('upstream_failed', 'x', { details: status === undefined ? {} : { upstreamStatus: status } });
     for (const fault of [upstream(500), upstream(502), upstream(503), upstream(429), upstream(408), upstream(), new FlambeauError('upstream_timeout', 'x')]) {
       assert.equal(isUpstreamFault(fault), true, fault.message + JSON.stringify(fault.details));
     }
     const notFaults = [
-      upstream(400), upstream(401), upstream(404), upstream(409), upstream(413), upstream(422),
+      upstream(400),
+      upstream(401),
+      upstream(404),
+      upstream(409),
+      upstream(413),
+      upstream(422),
       new FlambeauError('engine_unavailable', 'queue full'),
       new FlambeauError('invalid_request', 'x'),
       new RangeError('Maximum call stack size exceeded'), // a local serialisation failure
@@ -35,11 +40,30 @@ describe('retry policy', () => {
   });
 
   it('backs off exponentially with jitter, capped; honours a short Retry-After', () => {
-    assert.equal(backoffMs(0, 200, 2000, undefined, () => 0), 100);
-    assert.equal(backoffMs(0, 200, 2000, undefined, () => 1), 200);
-    assert.equal(backoffMs(3, 200, 2000, undefined, () => 1), 1600);
-    assert.equal(backoffMs(10, 200, 2000, undefined, () => 1), 2000);
-    assert.equal(backoffMs(0, 200, 2000, '1', () => 0.5), 1000);
-    assert.equal(backoffMs(0, 200, 2000, '7', () => 0.5), null, 'longer than the cap: try the next target instead');
+    assert.equal(
+      backoffMs(0, 200, 2000, undefined, () => 0),
+      100,
+    );
+    assert.equal(
+      backoffMs(0, 200, 2000, undefined, () => 1),
+      200,
+    );
+    assert.equal(
+      backoffMs(3, 200, 2000, undefined, () => 1),
+      1600,
+    );
+    assert.equal(
+      backoffMs(10, 200, 2000, undefined, () => 1),
+      2000,
+    );
+    assert.equal(
+      backoffMs(0, 200, 2000, '1', () => 0.5),
+      1000,
+    );
+    assert.equal(
+      backoffMs(0, 200, 2000, '7', () => 0.5),
+      null,
+      'longer than the cap: try the next target instead',
+    );
   });
 });

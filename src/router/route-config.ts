@@ -12,7 +12,10 @@ export const whenSchema = z.strictObject({
   /** Personal data of any type was found (privacy guard findings, secrets excluded). */
   pii: z.boolean().optional(),
   /** At least one of these personal-data types was found. */
-  pii_types: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).min(1).optional(),
+  pii_types: z
+    .array(z.string().regex(/^[A-Z][A-Z0-9_]*$/))
+    .min(1)
+    .optional(),
   /** A secret (API key, token, private key) was found. */
   secrets: z.boolean().optional(),
   /** Estimated request tokens (messages and tools). */
@@ -48,7 +51,10 @@ export type WhenFile = z.infer<typeof whenSchema>;
 const cascadeSchema = z.strictObject({
   first: name,
   then: name,
-  escalate_on: z.array(z.enum(['invalid_json', 'refusal', 'low_confidence'])).min(1).default(['invalid_json', 'refusal', 'low_confidence']),
+  escalate_on: z
+    .array(z.enum(['invalid_json', 'refusal', 'low_confidence']))
+    .min(1)
+    .default(['invalid_json', 'refusal', 'low_confidence']),
 });
 
 export const routeFileSchema = z

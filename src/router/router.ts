@@ -42,7 +42,11 @@ export function createRouter(options: {
   now?: () => number;
 }): Router {
   const { routes, settings, catalog, scorer } = options;
-  const breakers = new CircuitBreakers({ failureThreshold: settings.breaker_failures, cooldownMs: settings.breaker_cooldown_ms, ...(options.now === undefined ? {} : { now: options.now }) });
+  const breakers = new CircuitBreakers({
+    failureThreshold: settings.breaker_failures,
+    cooldownMs: settings.breaker_cooldown_ms,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const locality = (model: string): Locality => catalog.get(model).locality;
   const skipReason = (model: string): string | null => {
     const entry = catalog.get(model);
@@ -64,7 +68,16 @@ export function createRouter(options: {
     routes,
     virtualModels: routes.length === 0 ? [] : ['auto', ...routes.filter((r) => r.expose).map((r) => r.name)],
     route(input) {
-      const facts = requestFacts({ model: input.requested, request: input.request, findings: input.findings, tokens: input.tokens, caller: input.caller, tags: input.tags, scoreComplexity: (text) => scorer.score(text), knowledge: input.knowledge?.used === true });
+      const facts = requestFacts({
+        model: input.requested,
+        request: input.request,
+        findings: input.findings,
+        tokens: input.tokens,
+        caller: input.caller,
+        tags: input.tags,
+        scoreComplexity: (text) => scorer.score(text),
+        knowledge: input.knowledge?.used === true,
+      });
       const decision = decide({ requested: input.requested, routes, facts, world });
       if (input.knowledge?.used === true && !input.knowledge.shareable) keepOnDevice(decision, catalog);
       return { decision, facts };

@@ -2,15 +2,30 @@
  * The one ordered list of schema migrations. Append only: never edit a migration that has
  * shipped; add a new one. Each domain writes its own SQL here and owns its tables.
  */
-export interface Migration { id: number; name: string; sql: string }
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
 
 /**
  * Letters the knowledge index spells out (migration 11's triggers; text-hits.ts folds queries
  * with the same table). Frozen: a change needs a new migration that re-indexes.
  */
 export const INDEX_FOLDS: ReadonlyArray<readonly [string, string]> = [
-  ['œ', 'oe'], ['Œ', 'OE'], ['æ', 'ae'], ['Æ', 'AE'], ['ß', 'ss'], ['ẞ', 'SS'],
-  ['ﬀ', 'ff'], ['ﬁ', 'fi'], ['ﬂ', 'fl'], ['ﬃ', 'ffi'], ['ﬄ', 'ffl'], ['ﬅ', 'st'], ['ﬆ', 'st'],
+  ['œ', 'oe'],
+  ['Œ', 'OE'],
+  ['æ', 'ae'],
+  ['Æ', 'AE'],
+  ['ß', 'ss'],
+  ['ẞ', 'SS'],
+  ['ﬀ', 'ff'],
+  ['ﬁ', 'fi'],
+  ['ﬂ', 'fl'],
+  ['ﬃ', 'ffi'],
+  ['ﬄ', 'ffl'],
+  ['ﬅ', 'st'],
+  ['ﬆ', 'st'],
 ];
 const FOLDED_LETTERS = INDEX_FOLDS.map(([letter]) => letter).join('');
 const folded = (column: string): string => INDEX_FOLDS.reduce((sql, [letter, spelled]) => `replace(${sql}, '${letter}', '${spelled}')`, column);

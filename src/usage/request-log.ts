@@ -55,12 +55,12 @@ export function createRequestLog(db: Db, options: { flushMs?: number; onError?: 
     for (const record of rows) write(record);
   });
   function write(record: RequestRecord): void {
-      insert.run({
-        ...record,
-        tokensEstimated: record.tokensEstimated ? 1 : 0,
-        streamed: record.streamed ? 1 : 0,
-        privacyFindings: record.privacyFindings === null || Object.keys(record.privacyFindings).length === 0 ? null : JSON.stringify(record.privacyFindings),
-      });
+    insert.run({
+      ...record,
+      tokensEstimated: record.tokensEstimated ? 1 : 0,
+      streamed: record.streamed ? 1 : 0,
+      privacyFindings: record.privacyFindings === null || Object.keys(record.privacyFindings).length === 0 ? null : JSON.stringify(record.privacyFindings),
+    });
   }
   function flush(): void {
     if (timer !== undefined) clearTimeout(timer);

@@ -46,12 +46,19 @@ describe('usage log', () => {
   it('keeps one row per request, a reused request id included', () => {
     usage.append(row('same'));
     usage.append(row('same', { costUsd: 0.1 }));
-    assert.deepEqual(usage.forRequest('same').map((r) => r.costUsd), [0.0003, 0.1]);
+    assert.deepEqual(
+      usage.forRequest('same').map((r) => r.costUsd),
+      [0.0003, 0.1],
+    );
     assert.deepEqual(usage.forRequest('same')[0], row('same'));
   });
 
   it('sums usage by key, team, model and day, exactly', () => {
-    store.db.prepare("INSERT INTO api_keys (id, name, secret_hash, models, endpoints, collections, created_at) VALUES ('aaaaaaaaaaaa', 'ci bot', 'x', '[]', '[]', '[]', 0)").run();
+    store.db
+      .prepare(
+        "INSERT INTO api_keys (id, name, secret_hash, models, endpoints, collections, created_at) VALUES ('aaaaaaaaaaaa', 'ci bot', 'x', '[]', '[]', '[]', 0)",
+      )
+      .run();
     usage.append(row('a'));
     usage.append(row('b', { model: 'claude', inputTokens: 50, outputTokens: 5, tokensEstimated: true, costUsd: 0.0001 }));
     usage.append(row('c', { keyId: null, team: null, model: 'local', locality: 'device', costUsd: 0, at: Date.UTC(2026, 10, 16, 8) }));
@@ -60,10 +67,36 @@ describe('usage log', () => {
     for (let i = 0; i < 1000; i++) usage.append(row(`tiny-${i}`, { model: 'tiny', inputTokens: 1, outputTokens: 0, costUsd: 0.0000001 }));
     const byKey = usage.summarize({ by: 'key' });
     assert.deepEqual(byKey.total, { requests: 1004, errors: 1, inputTokens: 1250, outputTokens: 45, estimated: 1, costUsd: 0.0005 });
-    assert.deepEqual(byKey.rows.map((r) => [r.group, r.label, r.requests]), [['aaaaaaaaaaaa', 'ci bot', 1003], ['master', null, 1]]);
-    assert.deepEqual(usage.summarize({ by: 'team' }).rows.map((r) => [r.group, r.requests]), [['research', 1003], ['-', 1]]);
-    assert.deepEqual(usage.summarize({ by: 'model' }).rows.map((r) => [r.group, r.costUsd]), [['gpt-small', 0.0003], ['tiny', 0.0001], ['claude', 0.0001], ['local', 0]]);
-    assert.deepEqual(usage.summarize({ by: 'day' }).rows.map((r) => [r.group, r.requests]), [['2026-11-15', 1003], ['2026-11-16', 1]]);
+    assert.deepEqual(
+      byKey.rows.map((r) => [r.group, r.label, r.requests]),
+      [
+        ['aaaaaaaaaaaa', 'ci bot', 1003],
+        ['master', null, 1],
+      ],
+    );
+    assert.deepEqual(
+      usage.summarize({ by: 'team' }).rows.map((r) => [r.group, r.requests]),
+      [
+        ['research', 1003],
+        ['-', 1],
+      ],
+    );
+    assert.deepEqual(
+      usage.summarize({ by: 'model' }).rows.map((r) => [r.group, r.costUsd]),
+      [
+        ['gpt-small', 0.0003],
+        ['tiny', 0.0001],
+        ['claude', 0.0001],
+        ['local', 0],
+      ],
+    );
+    assert.deepEqual(
+      usage.summarize({ by: 'day' }).rows.map((r) => [r.group, r.requests]),
+      [
+        ['2026-11-15', 1003],
+        ['2026-11-16', 1],
+      ],
+    );
     assert.equal(usage.summarize({ by: 'day', since: Date.UTC(2026, 10, 16) }).total.requests, 1);
   });
 });

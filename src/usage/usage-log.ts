@@ -73,16 +73,27 @@ const GROUP_SQL: Record<UsageGrouping, string> = {
 const TOTALS_SQL = `COUNT(*) AS requests, COALESCE(SUM(u.status >= 400), 0) AS errors, COALESCE(SUM(u.input_tokens), 0) AS input_tokens,
   COALESCE(SUM(u.output_tokens), 0) AS output_tokens, COALESCE(SUM(u.tokens_estimated), 0) AS estimated, COALESCE(SUM(u.cost_nusd), 0) AS cost_nusd`;
 
-interface TotalsRow { requests: number; errors: number; input_tokens: number; output_tokens: number; estimated: number; cost_nusd: number }
+interface TotalsRow {
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  estimated: number;
+  cost_nusd: number;
+}
 
 export function createUsageLog(db: Db): UsageLog {
-  const insert = db.prepare(`INSERT INTO usage_log (request_id, at, key_id, team, endpoint, model, provider, upstream_model, locality, input_tokens, output_tokens, tokens_estimated, cost_nusd, latency_ms, status, error_code, audit_seq)
+  const insert =
+    db.prepare(`INSERT INTO usage_log (request_id, at, key_id, team, endpoint, model, provider, upstream_model, locality, input_tokens, output_tokens, tokens_estimated, cost_nusd, latency_ms, status, error_code, audit_seq)
     VALUES (@requestId, @at, @keyId, @team, @endpoint, @model, @provider, @upstreamModel, @locality, @inputTokens, @outputTokens, @tokensEstimated, @costNusd, @latencyMs, @status, @errorCode, @auditSeq)`);
   const byRequest = db.prepare<[string], Record<string, unknown>>('SELECT * FROM usage_log WHERE request_id = ? ORDER BY id');
   const grouped = new Map(
     USAGE_GROUPINGS.map((by) => [
       by,
-      db.prepare<[number], TotalsRow & { grp: string; label: string | null }>(`SELECT ${GROUP_SQL[by]} AS grp, ${by === 'key' ? 'MAX(k.name)' : 'NULL'} AS label, ${TOTALS_SQL}
+      db.prepare<
+        [number],
+        TotalsRow & { grp: string; label: string | null }
+      >(`SELECT ${GROUP_SQL[by]} AS grp, ${by === 'key' ? 'MAX(k.name)' : 'NULL'} AS label, ${TOTALS_SQL}
         FROM usage_log u ${by === 'key' ? 'LEFT JOIN api_keys k ON k.id = u.key_id' : ''} WHERE u.at >= ? GROUP BY grp ORDER BY ${by === 'day' ? 'grp' : 'cost_nusd DESC, requests DESC, grp'}`),
     ]),
   );
@@ -108,7 +119,14 @@ export function createUsageLog(db: Db): UsageLog {
 }
 
 function totalsOf(row: TotalsRow): UsageTotals {
-  return { requests: row.requests, errors: row.errors, inputTokens: row.input_tokens, outputTokens: row.output_tokens, estimated: row.estimated, costUsd: fromNano(row.cost_nusd) };
+  return {
+    requests: row.requests,
+    errors: row.errors,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    estimated: row.estimated,
+    costUsd: fromNano(row.cost_nusd),
+  };
 }
 
 function recordOf(row: Record<string, unknown>): UsageRecord {
@@ -150,7 +168,10 @@ export interface UsageLink {
 export function usageLinkPages(db: Db): ((afterSeq: number, afterId: number, limit: number) => UsageLink[]) | null {
   const columns = db.prepare("SELECT name FROM pragma_table_info('usage_log')").pluck().all() as string[];
   if (!columns.includes('audit_seq')) return null;
-  const page = db.prepare<[number, number, number, number], UsageLink>(`SELECT id, audit_seq AS auditSeq, request_id AS requestId, cost_nusd AS costNusd, input_tokens AS inputTokens, output_tokens AS outputTokens
+  const page = db.prepare<
+    [number, number, number, number],
+    UsageLink
+  >(`SELECT id, audit_seq AS auditSeq, request_id AS requestId, cost_nusd AS costNusd, input_tokens AS inputTokens, output_tokens AS outputTokens
     FROM usage_log WHERE audit_seq IS NOT NULL AND (audit_seq > ? OR (audit_seq = ? AND id > ?)) ORDER BY audit_seq, id LIMIT ?`);
   return (afterSeq, afterId, limit) => page.all(afterSeq, afterSeq, afterId, limit);
 }

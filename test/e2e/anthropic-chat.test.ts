@@ -30,7 +30,13 @@ describe('chat through an anthropic provider (Messages API), translated both way
   it('answers, with the system prompt moved to Anthropic `system` and exact usage', async () => {
     cloud.script({ kind: 'reply', text: 'Bonjour, je suis Claude.' });
     const { data, response } = await client.chat.completions
-      .create({ model: 'claude', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Bonjour' }] })
+      .create({
+        model: 'claude',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Bonjour' },
+        ],
+      })
       .withResponse();
     assert.equal(data.choices[0]?.message.content, 'Bonjour, je suis Claude.');
     assert.equal(data.choices[0]?.finish_reason, 'stop');
@@ -44,14 +50,22 @@ describe('chat through an anthropic provider (Messages API), translated both way
     assert.equal(body.model, 'claude-test-1');
     assert.equal(body.max_tokens, 512);
     assert.equal(JSON.stringify(body.system).includes('Be brief.'), true);
-    assert.deepEqual(body.messages.map((m) => m.role), ['user']);
+    assert.deepEqual(
+      body.messages.map((m) => m.role),
+      ['user'],
+    );
   });
 
   it('streams Anthropic events as OpenAI chunks, equal to the non-streamed answer', async () => {
     const text = 'Un deux trois quatre cinq six sept huit neuf dix.';
     cloud.script({ kind: 'reply', text }, { kind: 'reply', text, chunkSize: 2 });
     const whole = await client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'Compte.' }] });
-    const stream = await client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'Compte.' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'Compte.' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let streamed = '';
     let usage: unknown;
     for await (const chunk of stream) {
@@ -66,7 +80,12 @@ describe('chat through an anthropic provider (Messages API), translated both way
   it('translates tools, tool calls and tool results, streamed and not', async () => {
     const call = { name: 'getWeather', arguments: '{"city":"Paris"}', id: 'toolu_01' };
     cloud.script({ kind: 'reply', toolCalls: [call] }, { kind: 'reply', toolCalls: [call], chunkSize: 3 }, { kind: 'reply', text: 'Il fait beau.' });
-    const tools = [{ type: 'function' as const, function: { name: 'getWeather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'getWeather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+      },
+    ];
     const messages = [{ role: 'user' as const, content: 'Météo à Paris ?' }];
     const first = await client.chat.completions.create({ model: 'claude', messages, tools, tool_choice: 'required' });
     assert.equal(first.choices[0]?.finish_reason, 'tool_calls');
@@ -91,7 +110,10 @@ describe('chat through an anthropic provider (Messages API), translated both way
     });
     assert.equal(answer.choices[0]?.message.content, 'Il fait beau.');
     const third = cloud.requests[2]?.body as { messages: { role: string; content: { type: string; tool_use_id?: string; id?: string; input?: unknown }[] }[] };
-    assert.deepEqual(third.messages.map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.deepEqual(
+      third.messages.map((m) => m.role),
+      ['user', 'assistant', 'user'],
+    );
     assert.equal(third.messages[1]?.content.find((b) => b.type === 'tool_use')?.id, 'toolu_01');
     assert.deepEqual(third.messages[1]?.content.find((b) => b.type === 'tool_use')?.input, { city: 'Paris' });
     assert.equal(third.messages[2]?.content[0]?.type, 'tool_result');

@@ -13,7 +13,10 @@ describe('the budget hold bounds everything forwarded (issue 11, item 2)', () =>
   let cloud: StandInCloud;
   let gw: TestGateway;
   const logged: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const capture = (level: string) => (message: string, fields: Record<string, unknown> = {}) => void logged.push({ level, message, fields });
+  const capture =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      void logged.push({ level, message, fields });
   const logger: Logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
 
   const newKey = async (budgetUsd: number): Promise<{ id: string; key: string }> => {
@@ -52,7 +55,11 @@ describe('the budget hold bounds everything forwarded (issue 11, item 2)', () =>
     const { key } = await newKey(0.01);
     const image = `data:image/png;base64,${'A'.repeat(40_000 - 'data:image/png;base64,'.length)}`;
     await assert.rejects(
-      clientFor(key).chat.completions.create({ model: 'cloud-pricey', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: image } }] }] }),
+      clientFor(key).chat.completions.create({
+        model: 'cloud-pricey',
+        max_tokens: 1,
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: image } }] }],
+      }),
       refusedForBudget,
     );
     assert.equal(cloud.requests.length, 0, 'nothing reached the upstream');
@@ -66,14 +73,27 @@ describe('the budget hold bounds everything forwarded (issue 11, item 2)', () =>
     assert.ok(ok.choices[0]?.message.content);
     cloud.reset();
 
-    await assert.rejects(client.chat.completions.create({ model: 'cloud-pricey', max_tokens: 1, messages: [{ role: 'user', content: 'hi', name: 'n'.repeat(40_000) }] }), refusedForBudget);
+    await assert.rejects(
+      client.chat.completions.create({ model: 'cloud-pricey', max_tokens: 1, messages: [{ role: 'user', content: 'hi', name: 'n'.repeat(40_000) }] }),
+      refusedForBudget,
+    );
     // 3,000 "€" are 750 tokens at 4 characters a token, but 9,000 UTF-8 bytes, and a tokenizer may spend a token on each byte.
-    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'lookup', description: '€'.repeat(3_000), parameters: { type: 'object' } } }];
-    await assert.rejects(client.chat.completions.create({ model: 'cloud-pricey', max_tokens: 1, tools, messages: [{ role: 'user', content: 'hi' }] }), refusedForBudget);
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: 'function', function: { name: 'lookup', description: '€'.repeat(3_000), parameters: { type: 'object' } } },
+    ];
+    await assert.rejects(
+      client.chat.completions.create({ model: 'cloud-pricey', max_tokens: 1, tools, messages: [{ role: 'user', content: 'hi' }] }),
+      refusedForBudget,
+    );
     const res = await request(`${gw.baseURL}/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'cloud-pricey', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }], prediction: { type: 'content', content: 'x'.repeat(40_000) } }),
+      body: JSON.stringify({
+        model: 'cloud-pricey',
+        max_tokens: 1,
+        messages: [{ role: 'user', content: 'hi' }],
+        prediction: { type: 'content', content: 'x'.repeat(40_000) },
+      }),
     });
     assert.equal(res.statusCode, 402);
     assert.equal(((await res.body.json()) as { error: { code: string } }).error.code, 'budget_exhausted');
@@ -87,7 +107,11 @@ describe('the budget hold bounds everything forwarded (issue 11, item 2)', () =>
       `{"model":"cloud-pricey","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"metadata_x":${deep}}`,
       `{"model":"cloud-pricey","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"t","parameters":{"x":${deep}}}}]}`,
     ]) {
-      const res = await request(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+      const res = await request(`${gw.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body,
+      });
       assert.equal(res.statusCode, 400);
       assert.equal(((await res.body.json()) as { error: { code: string } }).error.code, 'invalid_request');
     }
@@ -106,7 +130,9 @@ describe('the budget hold bounds everything forwarded (issue 11, item 2)', () =>
     const { id, key } = await newKey(100);
     // An upstream that ignores max_tokens: 400 tokens billed where 1 was allowed (the input bound has ~100 tokens of slack).
     cloud.script({ kind: 'reply', text: Array.from({ length: 400 }, (_, i) => `secretword${i}`).join(' ') });
-    const answer = await clientFor(key).chat.completions.create({ model: 'cloud-pricey', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const answer = await clientFor(key)
+      .chat.completions.create({ model: 'cloud-pricey', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
     const requestId = answer.response.headers.get('x-request-id');
     assert.equal(answer.data.usage?.completion_tokens, 400);
     const anomalies = logged.filter((line) => /accounting anomaly/.test(line.message));
@@ -119,14 +145,27 @@ describe('the budget hold bounds everything forwarded (issue 11, item 2)', () =>
     const rows = gw.gateway.store.db.prepare("SELECT body FROM audit_log WHERE type = 'accounting'").pluck().all() as string[];
     assert.equal(rows.length, 1);
     const event = (JSON.parse(rows[0] as string) as { event: Record<string, unknown> }).event;
-    assert.deepEqual({ ...event, heldUsd: undefined, costUsd: undefined }, { type: 'accounting', anomaly: 'cost_over_hold', requestId, actor: { kind: 'key', keyId: id, team: null }, heldUsd: undefined, costUsd: undefined });
+    assert.deepEqual(
+      { ...event, heldUsd: undefined, costUsd: undefined },
+      { type: 'accounting', anomaly: 'cost_over_hold', requestId, actor: { kind: 'key', keyId: id, team: null }, heldUsd: undefined, costUsd: undefined },
+    );
     assert.equal(event.costUsd, fields.actualUsd);
     assert.equal(event.heldUsd, fields.heldUsd);
   });
 
   it('an ordinary request stays within its hold: no anomaly', async () => {
     const { key } = await newKey(100);
-    await clientFor(key).chat.completions.create({ model: 'cloud-pricey', max_tokens: 50, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'What is the capital of France?' }] });
-    assert.deepEqual(logged.filter((line) => /accounting anomaly/.test(line.message)), []);
+    await clientFor(key).chat.completions.create({
+      model: 'cloud-pricey',
+      max_tokens: 50,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'What is the capital of France?' },
+      ],
+    });
+    assert.deepEqual(
+      logged.filter((line) => /accounting anomaly/.test(line.message)),
+      [],
+    );
   });
 });

@@ -88,8 +88,14 @@ describe('the flambeau CLI', () => {
   it('config check prints every setting with its source, secrets masked; a bad config exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flambeau-cfg-'));
     try {
-      writeFileSync(join(dir, 'flambeau.yaml'), 'providers:\n  - id: cloud\n    type: openai-compatible\n    base_url: https://api.example.com/v1\n    api_key: env:CLOUD_KEY\n    locality: cloud\nmodels:\n  - name: cloud-small\n    provider: cloud\n    model: small-1\nserver:\n  port: 5151\n');
-      const ok = await run(['config', 'check', '--config', join(dir, 'flambeau.yaml'), '--home', dir], { CLOUD_KEY: 'sk-very-secret-value-123456', FLAMBEAU_HOST: '127.0.0.2' });
+      writeFileSync(
+        join(dir, 'flambeau.yaml'),
+        'providers:\n  - id: cloud\n    type: openai-compatible\n    base_url: https://api.example.com/v1\n    api_key: env:CLOUD_KEY\n    locality: cloud\nmodels:\n  - name: cloud-small\n    provider: cloud\n    model: small-1\nserver:\n  port: 5151\n',
+      );
+      const ok = await run(['config', 'check', '--config', join(dir, 'flambeau.yaml'), '--home', dir], {
+        CLOUD_KEY: 'sk-very-secret-value-123456',
+        FLAMBEAU_HOST: '127.0.0.2',
+      });
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /server\.port\s+5151\s+file/);
       assert.match(ok.stdout, /server\.host\s+127\.0\.0\.2\s+env/);
@@ -97,7 +103,10 @@ describe('the flambeau CLI', () => {
       assert.match(ok.stdout, /cloud\s+openai-compatible\s+cloud\s+https:\/\/api\.example\.com\/v1\s+\*\*\*\*3456/);
       assert.ok(!ok.stdout.includes('sk-very-secret-value'));
 
-      writeFileSync(join(dir, 'flambeau.yaml'), 'providers:\n  - id: cloud\n    type: openai-compatible\n    base_url: https://api.example.com/v1\nmodels: []\n');
+      writeFileSync(
+        join(dir, 'flambeau.yaml'),
+        'providers:\n  - id: cloud\n    type: openai-compatible\n    base_url: https://api.example.com/v1\nmodels: []\n',
+      );
       const bad = await run(['config', 'check', '--config', join(dir, 'flambeau.yaml'), '--home', dir]);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /locality/);

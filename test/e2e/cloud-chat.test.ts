@@ -13,7 +13,16 @@ describe('chat through an openai-compatible cloud provider', () => {
     cloud = await startStandInCloud({ apiKey: 'sk-upstream-test' });
     gw = await startTestGateway(
       {
-        providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, api_key: 'env:CLOUD_API_KEY', locality: 'cloud', timeouts: { first_byte_ms: 1500 } }],
+        providers: [
+          {
+            id: 'cloud',
+            type: 'openai-compatible',
+            base_url: cloud.openaiBaseUrl,
+            api_key: 'env:CLOUD_API_KEY',
+            locality: 'cloud',
+            timeouts: { first_byte_ms: 1500 },
+          },
+        ],
         models: [{ name: 'cloud-small', provider: 'cloud', model: 'upstream-small' }],
       },
       { env: { CLOUD_API_KEY: 'sk-upstream-test' } },
@@ -46,7 +55,9 @@ describe('chat through an openai-compatible cloud provider', () => {
   });
 
   it('keeps the caller x-request-id', async () => {
-    const { response } = await client.chat.completions.create({ model: 'cloud-small', messages }, { headers: { 'x-request-id': 'my-trace-42' } }).withResponse();
+    const { response } = await client.chat.completions
+      .create({ model: 'cloud-small', messages }, { headers: { 'x-request-id': 'my-trace-42' } })
+      .withResponse();
     assert.equal(response.headers.get('x-request-id'), 'my-trace-42');
   });
 
@@ -114,7 +125,11 @@ describe('chat through an openai-compatible cloud provider', () => {
     });
     const sent = cloud.requests[0]?.body as { messages: Record<string, unknown>[] };
     assert.deepEqual(sent.messages[2], { role: 'tool', tool_call_id: 'call_1', content: '{"temp":21}' });
-    assert.deepEqual((sent.messages[1]?.tool_calls as unknown[])[0], { id: 'call_1', type: 'function', function: { name: 'getWeather', arguments: '{"city":"Paris"}' } });
+    assert.deepEqual((sent.messages[1]?.tool_calls as unknown[])[0], {
+      id: 'call_1',
+      type: 'function',
+      function: { name: 'getWeather', arguments: '{"city":"Paris"}' },
+    });
   });
 
   it('forwards unknown OpenAI fields unchanged (passthrough)', async () => {
@@ -137,7 +152,11 @@ describe('chat through an openai-compatible cloud provider', () => {
       a.forEach((v, j) => assert.equal(Math.fround(v), Math.fround(b[j] as number)));
     }
     assert.notDeepEqual(floats.data[0]?.embedding, floats.data[1]?.embedding);
-    const raw = await fetch(`${gw.baseURL}/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'cloud-small', input: 'x', encoding_format: 'base64' }) });
+    const raw = await fetch(`${gw.baseURL}/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'cloud-small', input: 'x', encoding_format: 'base64' }),
+    });
     const body = (await raw.json()) as { data: { embedding: unknown }[] };
     assert.equal(typeof body.data[0]?.embedding, 'string');
   });

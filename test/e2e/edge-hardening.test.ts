@@ -5,7 +5,9 @@ import { request } from 'undici';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 
-interface ErrorEnvelope { error: { message: string; type: string; param: string | null; code: string } }
+interface ErrorEnvelope {
+  error: { message: string; type: string; param: string | null; code: string };
+}
 
 const BREAKER_FAILURES = 3;
 const hi = [{ role: 'user' as const, content: 'hi' }];
@@ -44,7 +46,12 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     gw.gateway.router.breakers.onSuccess('cloud');
   });
 
-  async function call(method: string, path: string, body?: string, key = gw.key): Promise<{ status: number; body: ErrorEnvelope & Record<string, unknown>; headers: Record<string, unknown> }> {
+  async function call(
+    method: string,
+    path: string,
+    body?: string,
+    key = gw.key,
+  ): Promise<{ status: number; body: ErrorEnvelope & Record<string, unknown>; headers: Record<string, unknown> }> {
     const res = await request(`${gw.url}${path}`, {
       method: method as 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -60,7 +67,7 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     return made.body.key as string;
   }
 
-  describe('item 1: a body nested too deep is the caller\'s mistake', () => {
+  describe("item 1: a body nested too deep is the caller's mistake", () => {
     it('400 invalid_request on every JSON endpoint, before any routing or upstream call', async () => {
       const chat = { model: 'cloud-small', messages: hi };
       const bodies: [string, string][] = [
@@ -73,7 +80,10 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
         ['/admin/keys', nested(5000, { name: 'deep' })],
         ['/admin/teams', nested(5000, { id: 'deep' })],
         // Deep inside a known field too, and objects as well as arrays.
-        ['/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi, tools: [{ type: 'function', function: { name: 'f', parameters: deepObject(200) } }] })],
+        [
+          '/v1/chat/completions',
+          JSON.stringify({ model: 'cloud-small', messages: hi, tools: [{ type: 'function', function: { name: 'f', parameters: deepObject(200) } }] }),
+        ],
       ];
       for (const [path, body] of bodies) {
         const res = await call('POST', path, body);
@@ -91,12 +101,17 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       const over = await call('POST', '/v1/chat/completions', nested(64, { model: 'cloud-small', messages: hi }));
       assert.equal(over.status, 400);
-      const text = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: [{ role: 'user', content: `${'[{'.repeat(5000)}"\\"[[` }] }));
+      const text = await call(
+        'POST',
+        '/v1/chat/completions',
+        JSON.stringify({ model: 'cloud-small', messages: [{ role: 'user', content: `${'[{'.repeat(5000)}"\\"[[` }] }),
+      );
       assert.equal(text.status, 200, JSON.stringify(text.body));
     });
 
     it('many deep requests leave the provider serving everyone else', async () => {
-      for (let i = 0; i < BREAKER_FAILURES * 2; i++) assert.equal((await call('POST', '/v1/chat/completions', nested(5000, { model: 'cloud-small', messages: hi }))).status, 400);
+      for (let i = 0; i < BREAKER_FAILURES * 2; i++)
+        assert.equal((await call('POST', '/v1/chat/completions', nested(5000, { model: 'cloud-small', messages: hi }))).status, 400);
       const answer = await client.chat.completions.create({ model: 'cloud-small', messages: hi });
       assert.equal(answer.choices[0]?.message.content, 'Hello from the stand-in cloud.');
       assert.equal(gw.gateway.router.breakers.snapshot().cloud, undefined);
@@ -120,7 +135,8 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
 
     it('upstream 5xx, 429 and resets do open it: the next caller is refused without an upstream call', async () => {
       cloud.script({ kind: 'fail', status: 500 }, { kind: 'fail', status: 429 }, { kind: 'reset' });
-      for (let i = 0; i < BREAKER_FAILURES; i++) assert.equal((await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi }))).body.error.code, 'upstream_failed');
+      for (let i = 0; i < BREAKER_FAILURES; i++)
+        assert.equal((await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi }))).body.error.code, 'upstream_failed');
       assert.equal(gw.gateway.router.breakers.state('cloud'), 'open');
       const refused = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: hi }));
       assert.equal(refused.status, 503);
@@ -145,7 +161,11 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
         assert.equal(anonymous.statusCode, 401, path);
         await anonymous.body.dump();
       }
-      for (const [method, path] of [['GET', '/admin/keys/%E0%A4%A'], ['DELETE', '/admin/keys/%ZZ'], ['GET', '/admin/teams/%']]) {
+      for (const [method, path] of [
+        ['GET', '/admin/keys/%E0%A4%A'],
+        ['DELETE', '/admin/keys/%ZZ'],
+        ['GET', '/admin/teams/%'],
+      ]) {
         const res = await call(method as string, path as string);
         assert.equal(res.status, 400, `${method} ${path}: ${JSON.stringify(res.body)}`);
         assert.equal(res.body.error.code, 'invalid_request');
@@ -155,7 +175,7 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     });
   });
 
-  describe('item 11: /v1/route/explain applies the key\'s model scope', () => {
+  describe("item 11: /v1/route/explain applies the key's model scope", () => {
     it('403 forbidden for a model outside the scope, without naming its provider or upstream id', async () => {
       const key = await newKey({ name: 'explain-scoped', models: ['cloud-small'] });
       const denied = await call('POST', '/v1/route/explain', JSON.stringify({ model: 'cloud-other', messages: hi }), key);
@@ -187,11 +207,31 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
 
     it('bounds content parts per message and tool calls per message, naming the field', async () => {
       const parts = Array.from({ length: 1001 }, () => ({ type: 'text', text: 'a' }));
-      const many = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }, { role: 'user', content: parts }] }));
+      const many = await call(
+        'POST',
+        '/v1/chat/completions',
+        JSON.stringify({
+          model: 'cloud-small',
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'user', content: parts },
+          ],
+        }),
+      );
       assert.equal(many.status, 400);
       assert.equal(many.body.error.param, 'messages[1].content');
       const calls = Array.from({ length: 129 }, (_, i) => ({ id: `c${i}`, type: 'function', function: { name: 'f', arguments: '{}' } }));
-      const tooManyCalls = await call('POST', '/v1/chat/completions', JSON.stringify({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', tool_calls: calls }] }));
+      const tooManyCalls = await call(
+        'POST',
+        '/v1/chat/completions',
+        JSON.stringify({
+          model: 'cloud-small',
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', tool_calls: calls },
+          ],
+        }),
+      );
       assert.equal(tooManyCalls.status, 400);
       assert.equal(tooManyCalls.body.error.param, 'messages[1].tool_calls');
       const spread = Array.from({ length: 11 }, () => ({ role: 'user', content: parts.slice(0, 1000) }));
@@ -203,7 +243,9 @@ describe('the HTTP edge: one caller cannot take a provider down, malformed paths
     });
 
     it('a 4 MB body of 500k messages gets 400 while /healthz keeps answering', async () => {
-      const messages = `[${Array.from({ length: 500_000 }, () => '{"role":"user","content":""}').join(',').slice(0, 4 * 1024 * 1024 - 100)}`;
+      const messages = `[${Array.from({ length: 500_000 }, () => '{"role":"user","content":""}')
+        .join(',')
+        .slice(0, 4 * 1024 * 1024 - 100)}`;
       const body = `{"model":"cloud-small","messages":${messages.slice(0, messages.lastIndexOf('}') + 1)}]}`;
       assert.ok(body.length < 4 * 1024 * 1024);
       const big = call('POST', '/v1/chat/completions', body);

@@ -17,17 +17,31 @@ const DEFAULT_THREADS = Math.max(1, availableParallelism() - 1);
 /** More threads than any machine running this suite has cores. */
 const TOO_MANY = 4096;
 
-interface ThreadsMeta { threads?: number; loaded?: boolean; locality?: string }
+interface ThreadsMeta {
+  threads?: number;
+  loaded?: boolean;
+  locality?: string;
+}
 
 /**
  * Unlike `startTestGateway`, this leaves FLAMBEAU_ENGINE_THREADS unset (the default is under
  * test) and records the start-up log lines.
  */
-async function start(config: Record<string, unknown>, env: Record<string, string> = {}): Promise<{ gateway: GatewayHandle; warnings: string[]; home: string; configPath: string }> {
+async function start(
+  config: Record<string, unknown>,
+  env: Record<string, string> = {},
+): Promise<{ gateway: GatewayHandle; warnings: string[]; home: string; configPath: string }> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-threads-'));
   const configPath = join(home, 'flambeau.yaml');
   writeFileSync(configPath, stringify(config));
-  const loaded = loadConfig({ configPath, home, flags: { port: '0', host: '127.0.0.1' }, modelPaths: [], env: { FLAMBEAU_MASTER_KEY: MASTER_KEY, FLAMBEAU_ENGINE_GPU: 'false', ...env }, cwd: home });
+  const loaded = loadConfig({
+    configPath,
+    home,
+    flags: { port: '0', host: '127.0.0.1' },
+    modelPaths: [],
+    env: { FLAMBEAU_MASTER_KEY: MASTER_KEY, FLAMBEAU_ENGINE_GPU: 'false', ...env },
+    cwd: home,
+  });
   const warnings: string[] = [];
   const logger: Logger = { debug() {}, info() {}, warn: (message) => void warnings.push(message), error() {} };
   return { gateway: await startGateway(loaded, { logger, drainMs: 1_000 }), warnings, home, configPath };
@@ -64,12 +78,18 @@ describe('local engine threads', () => {
       assert.equal((auto as unknown as { flambeau: ThreadsMeta }).flambeau.threads, DEFAULT_THREADS);
       assert.equal((byId.get('local-all') as unknown as { flambeau: ThreadsMeta }).flambeau.threads, availableParallelism());
       // As many threads as cores is allowed without a warning.
-      assert.deepEqual(warnings.filter((w) => /threads/.test(w)), []);
+      assert.deepEqual(
+        warnings.filter((w) => /threads/.test(w)),
+        [],
+      );
 
       // The engine runs the model with that value (its chat context reports it).
       const answer = await client.chat.completions.create({ model: 'local-auto', messages: [{ role: 'user', content: 'Bonjour' }] });
       assert.equal(answer.choices[0]?.message.content, TEST_MODEL_ANSWER);
-      const engineModel = gateway.engine()?.status().models.find((m) => m.name === 'local-auto');
+      const engineModel = gateway
+        .engine()
+        ?.status()
+        .models.find((m) => m.name === 'local-auto');
       assert.deepEqual(engineModel?.engineThreads.chat, DEFAULT_THREADS);
       const retrieved = (await client.models.retrieve('local-auto')) as unknown as { flambeau: ThreadsMeta };
       assert.deepEqual({ loaded: retrieved.flambeau.loaded, threads: retrieved.flambeau.threads }, { loaded: true, threads: DEFAULT_THREADS });
@@ -96,13 +116,23 @@ describe('local engine threads', () => {
     const { gateway, warnings, home, configPath } = await start(config, { FLAMBEAU_ENGINE_THREADS: String(TOO_MANY) });
     try {
       assert.equal(warnings.filter((w) => /threads/.test(w)).length, 2);
-      assert.ok(warnings.some((w) => w.startsWith(`engine.threads asks for ${TOO_MANY} threads but only ${availableParallelism()} CPU core`)), warnings.join('\n'));
-      assert.ok(warnings.some((w) => w.startsWith(`model 'local-greedy' asks for ${TOO_MANY + 1} threads`)), warnings.join('\n'));
-      const list = await (await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${MASTER_KEY}` } })).json() as { data: { id: string; flambeau: ThreadsMeta }[] };
+      assert.ok(
+        warnings.some((w) => w.startsWith(`engine.threads asks for ${TOO_MANY} threads but only ${availableParallelism()} CPU core`)),
+        warnings.join('\n'),
+      );
+      assert.ok(
+        warnings.some((w) => w.startsWith(`model 'local-greedy' asks for ${TOO_MANY + 1} threads`)),
+        warnings.join('\n'),
+      );
+      const list = (await (await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${MASTER_KEY}` } })).json()) as {
+        data: { id: string; flambeau: ThreadsMeta }[];
+      };
       assert.equal(list.data.find((m) => m.id === 'local-engine')?.flambeau.threads, TOO_MANY);
       assert.equal(list.data.find((m) => m.id === 'local-greedy')?.flambeau.threads, TOO_MANY + 1);
 
-      const check = await runCli(['config', 'check', '--config', configPath, '--home', home], { env: { FLAMBEAU_MASTER_KEY: '', FLAMBEAU_ENGINE_THREADS: String(TOO_MANY) } });
+      const check = await runCli(['config', 'check', '--config', configPath, '--home', home], {
+        env: { FLAMBEAU_MASTER_KEY: '', FLAMBEAU_ENGINE_THREADS: String(TOO_MANY) },
+      });
       assert.equal(check.code, 0, check.stderr);
       assert.match(check.stdout, new RegExp(`^warning: engine\\.threads asks for ${TOO_MANY} threads but only \\d+ CPU cores? (is|are) available`, 'm'));
       assert.match(check.stdout, new RegExp(`^warning: model 'local-greedy' asks for ${TOO_MANY + 1} threads`, 'm'));

@@ -6,7 +6,9 @@ import { request } from 'undici';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 
-interface ErrorEnvelope { error: { message: string; type: string; param: string | null; code: string } }
+interface ErrorEnvelope {
+  error: { message: string; type: string; param: string | null; code: string };
+}
 
 describe('errors: the OpenAI envelope with a code from the closed table', () => {
   let cloud: StandInCloud;
@@ -30,8 +32,16 @@ describe('errors: the OpenAI envelope with a code from the closed table', () => 
   });
   beforeEach(() => cloud.reset());
 
-  async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: ErrorEnvelope; headers: Record<string, unknown> }> {
-    const res = await request(`${gw.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers } });
+  async function post(
+    path: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: ErrorEnvelope; headers: Record<string, unknown> }> {
+    const res = await request(`${gw.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
+    });
     return { status: res.statusCode, body: (await res.body.json()) as ErrorEnvelope, headers: res.headers };
   }
 
@@ -121,8 +131,16 @@ describe('errors: the OpenAI envelope with a code from the closed table', () => 
   });
 
   it('502 upstream_failed keeping the upstream status, streamed or not', async () => {
-    cloud.script({ kind: 'fail', status: 500, message: 'boom' }, { kind: 'fail', status: 429, message: 'slow down', retryAfterSeconds: 7 }, { kind: 'fail', status: 503 });
-    for (const [stream, status] of [[false, 500], [false, 429], [true, 503]] as const) {
+    cloud.script(
+      { kind: 'fail', status: 500, message: 'boom' },
+      { kind: 'fail', status: 429, message: 'slow down', retryAfterSeconds: 7 },
+      { kind: 'fail', status: 503 },
+    );
+    for (const [stream, status] of [
+      [false, 500],
+      [false, 429],
+      [true, 503],
+    ] as const) {
       await assert.rejects(client.chat.completions.create({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }], stream }), (error: unknown) => {
         assert.ok(error instanceof OpenAI.APIError);
         assert.equal(error.status, 502);
@@ -140,12 +158,15 @@ describe('errors: the OpenAI envelope with a code from the closed table', () => 
       assert.equal(error.status, 502);
       return true;
     });
-    await assert.rejects(client.chat.completions.create({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }], stream: true }), (error: unknown) => {
-      assert.ok(error instanceof OpenAI.APIError);
-      assert.equal(error.status, 504);
-      assert.equal(error.code, 'upstream_timeout');
-      return true;
-    });
+    await assert.rejects(
+      client.chat.completions.create({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.APIError);
+        assert.equal(error.status, 504);
+        assert.equal(error.code, 'upstream_timeout');
+        return true;
+      },
+    );
   });
 
   it('a stream that breaks after the first byte ends with one error event', async () => {
@@ -168,7 +189,10 @@ describe('errors: the OpenAI envelope with a code from the closed table', () => 
   it('a client that disconnects mid-stream aborts the upstream call', async () => {
     cloud.script({ kind: 'slow', delayMs: 100, then: { kind: 'reply', text: 'one two three four five six seven eight nine ten eleven twelve' } });
     const controller = new AbortController();
-    const stream = await client.chat.completions.create({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: controller.signal });
+    const stream = await client.chat.completions.create(
+      { model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }], stream: true },
+      { signal: controller.signal },
+    );
     let received = 0;
     try {
       // The official client ends the iteration quietly when its signal aborts.
@@ -188,7 +212,9 @@ describe('errors: the OpenAI envelope with a code from the closed table', () => 
 
   it('logs each request without its text', async () => {
     cloud.script({ kind: 'reply', text: 'secret answer text' });
-    const { response } = await client.chat.completions.create({ model: 'cloud-small', messages: [{ role: 'user', content: 'secret prompt text' }] }).withResponse();
+    const { response } = await client.chat.completions
+      .create({ model: 'cloud-small', messages: [{ role: 'user', content: 'secret prompt text' }] })
+      .withResponse();
     const id = response.headers.get('x-request-id');
     // The row is written when the response closes; wait for it deterministically.
     let row;

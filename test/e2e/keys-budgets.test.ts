@@ -21,7 +21,11 @@ describe('keys, scopes, budgets, rate limits, usage and audit through the real s
   let gw: TestGateway;
 
   const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await request(`${gw.url}${path}`, { method: method as 'GET', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await request(`${gw.url}${path}`, {
+      method: method as 'GET',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     return { status: res.statusCode, body: (await res.body.json()) as Record<string, any> };
   };
   const newKey = async (body: Record<string, unknown>) => {
@@ -80,13 +84,23 @@ describe('keys, scopes, budgets, rate limits, usage and audit through the real s
     const c = clientFor(made.key);
     await c.chat.completions.create({ model: 'cloud-free', messages: user('hi') });
     const listed = await request(`${gw.baseURL}/models`, { headers: { authorization: `Bearer ${made.key}` } });
-    assert.equal(listed.statusCode, 403, 'the models endpoint is outside this key\'s endpoints');
+    assert.equal(listed.statusCode, 403, "the models endpoint is outside this key's endpoints");
     await listed.body.dump();
     const wide = await newKey({ name: 'lister', models: ['cloud-free'] });
     const seen = await clientFor(wide.key).models.list();
-    assert.deepEqual(seen.data.map((m) => m.id), ['cloud-free'], 'a scoped key sees only its models');
-    await assert.rejects(c.chat.completions.create({ model: 'cloud-small', messages: user('hi') }), (e: unknown) => e instanceof OpenAI.PermissionDeniedError && e.code === 'forbidden' && /cloud-small/.test(e.message));
-    await assert.rejects(c.embeddings.create({ model: 'cloud-free', input: 'x' }), (e: unknown) => e instanceof OpenAI.PermissionDeniedError && /embeddings/.test(e.message));
+    assert.deepEqual(
+      seen.data.map((m) => m.id),
+      ['cloud-free'],
+      'a scoped key sees only its models',
+    );
+    await assert.rejects(
+      c.chat.completions.create({ model: 'cloud-small', messages: user('hi') }),
+      (e: unknown) => e instanceof OpenAI.PermissionDeniedError && e.code === 'forbidden' && /cloud-small/.test(e.message),
+    );
+    await assert.rejects(
+      c.embeddings.create({ model: 'cloud-free', input: 'x' }),
+      (e: unknown) => e instanceof OpenAI.PermissionDeniedError && /embeddings/.test(e.message),
+    );
   });
 
   it('50 parallel calls against a budget that allows 10 never overspend', async () => {
@@ -110,9 +124,11 @@ describe('keys, scopes, budgets, rate limits, usage and audit through the real s
     const abort = new AbortController();
     const refused: InstanceType<typeof OpenAI.APIError>[] = [];
     const calls = Array.from({ length: 50 }, () =>
-      c.chat.completions.create({ model: 'cloud-small', messages: user('count to three'), max_tokens: 20 }, { signal: abort.signal }).catch((error: unknown) => {
-        if (!abort.signal.aborted) refused.push(error as InstanceType<typeof OpenAI.APIError>);
-      }),
+      c.chat.completions
+        .create({ model: 'cloud-small', messages: user('count to three'), max_tokens: 20 }, { signal: abort.signal })
+        .catch((error: unknown) => {
+          if (!abort.signal.aborted) refused.push(error as InstanceType<typeof OpenAI.APIError>);
+        }),
     );
     while (reached() + refused.length < 50) await new Promise((r) => setImmediate(r));
     assert.equal(reached(), 10, 'granted calls');
@@ -161,7 +177,11 @@ describe('keys, scopes, budgets, rate limits, usage and audit through the real s
       output += res.usage!.completion_tokens;
     }
     const stream = await c.chat.completions.create({ model: 'cloud-small', messages: user('streamed'), stream: true, stream_options: { include_usage: true } });
-    for await (const chunk of stream) if (chunk.usage) { input += chunk.usage.prompt_tokens; output += chunk.usage.completion_tokens; }
+    for await (const chunk of stream)
+      if (chunk.usage) {
+        input += chunk.usage.prompt_tokens;
+        output += chunk.usage.completion_tokens;
+      }
     const usage = await admin('GET', '/admin/usage?by=key');
     const row = usage.body.data.find((r: { group: string }) => r.group === made.id);
     assert.equal(row.requests, 4);
@@ -191,13 +211,23 @@ describe('durability: kill -9 under load', () => {
     cloud.setDefault({ kind: 'slow', delayMs: 5, then: { kind: 'reply', text: 'ok' } });
     const home = mkdtempSync(join(tmpdir(), 'flambeau-kill-'));
     const config = join(home, 'flambeau.yaml');
-    writeFileSync(config, `providers:\n  - id: cloud\n    type: openai-compatible\n    base_url: ${cloud.openaiBaseUrl}\n    locality: cloud\nmodels:\n  - name: m\n    provider: cloud\n    price: { input_per_mtok: 1, output_per_mtok: 1 }\n`);
+    writeFileSync(
+      config,
+      `providers:\n  - id: cloud\n    type: openai-compatible\n    base_url: ${cloud.openaiBaseUrl}\n    locality: cloud\nmodels:\n  - name: m\n    provider: cloud\n    price: { input_per_mtok: 1, output_per_mtok: 1 }\n`,
+    );
     const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'serve', '--config', config, '--home', home, '--port', '0'], { env: { ...process.env, FLAMBEAU_MASTER_KEY: 'flm-kill-test-master-key-000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'serve', '--config', config, '--home', home, '--port', '0'], {
+      env: { ...process.env, FLAMBEAU_MASTER_KEY: 'flm-kill-test-master-key-000' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
-        child.stdout?.on('data', (d: Buffer) => { out += d.toString(); const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1] as string); });
+        child.stdout?.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening on (\S+)/.exec(out);
+          if (m) resolve(m[1] as string);
+        });
         child.once('exit', () => reject(new Error('serve exited')));
       });
       const c = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'flm-kill-test-master-key-000', maxRetries: 0 });
@@ -221,7 +251,10 @@ describe('durability: kill -9 under load', () => {
       const store = openStore(join(home, 'flambeau.db'));
       try {
         // Keyed, as `flambeau audit verify` checks it: MACs, the head file the killed process kept, usage links.
-        const verdict = await createAuditLog({ db: store.db, keyed: { key: readAuditKey(home), headPath: join(home, AUDIT_HEAD_FILE), readOnly: true } }).verify();
+        const verdict = await createAuditLog({
+          db: store.db,
+          keyed: { key: readAuditKey(home), headPath: join(home, AUDIT_HEAD_FILE), readOnly: true },
+        }).verify();
         assert.equal(verdict.ok, true, JSON.stringify(verdict));
         assert.equal(verdict.ok && verdict.keyedFrom, 1);
         const inUsage = new Set(store.db.prepare('SELECT request_id FROM usage_log').pluck().all() as string[]);
@@ -230,8 +263,16 @@ describe('durability: kill -9 under load', () => {
         const missing = acked.filter((id) => !inUsage.has(id) || !inAudit.has(id));
         assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged requests missing`);
         // The request log is written in the same transaction (issue 11 item 12): never behind usage and audit.
-        assert.deepEqual(acked.filter((id) => !inRequestLog.has(id)), [], 'acknowledged requests missing from request_log');
-        assert.deepEqual([...inUsage].filter((id) => !inRequestLog.has(id)), [], 'usage rows without their request_log row');
+        assert.deepEqual(
+          acked.filter((id) => !inRequestLog.has(id)),
+          [],
+          'acknowledged requests missing from request_log',
+        );
+        assert.deepEqual(
+          [...inUsage].filter((id) => !inRequestLog.has(id)),
+          [],
+          'usage rows without their request_log row',
+        );
       } finally {
         store.close();
       }

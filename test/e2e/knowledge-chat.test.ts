@@ -10,8 +10,21 @@ import { makeTestModels } from '../fixtures/test-models.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 
-type WireCitation = { n: number; chunk_id: number; path: string; collection: string; heading: string | null; mtime: string; date: string; message?: number; sender?: string; subject?: string };
-type WithCitations = { flambeau?: { citations: WireCitation[]; knowledge: { dropped_tokens: number; used_tokens: number; degraded: string | null; skipped: string | null } } };
+type WireCitation = {
+  n: number;
+  chunk_id: number;
+  path: string;
+  collection: string;
+  heading: string | null;
+  mtime: string;
+  date: string;
+  message?: number;
+  sender?: string;
+  subject?: string;
+};
+type WithCitations = {
+  flambeau?: { citations: WireCitation[]; knowledge: { dropped_tokens: number; used_tokens: number; degraded: string | null; skipped: string | null } };
+};
 
 /** The system text of the last chat request the stand-in received: the prompt the model was given. */
 function lastPrompt(cloud: StandInCloud): string {
@@ -21,7 +34,11 @@ function lastPrompt(cloud: StandInCloud): string {
 }
 
 async function searchKnowledge(gw: TestGateway, body: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await request(`${gw.baseURL}/knowledge/search`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await request(`${gw.baseURL}/knowledge/search`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
@@ -65,8 +82,20 @@ describe('private knowledge in chat, through the real server', () => {
     writeFileSync(
       join(mail, 'chantier.mbox'),
       makeMbox([
-        { from: 'Alice <alice@example.org>', to: 'me@example.org', date: 'Mon, 02 Feb 2026 09:00:00 +0000', subject: 'Devis toiture', body: 'Le devis de la toiture du chantier de Nantes est joint.' },
-        { from: 'Bob <bob@example.org>', to: 'me@example.org', date: 'Mon, 02 Mar 2026 09:00:00 +0000', subject: 'Facture maçonnerie', body: 'La facture de maçonnerie du chantier de Nantes est arrivée.' },
+        {
+          from: 'Alice <alice@example.org>',
+          to: 'me@example.org',
+          date: 'Mon, 02 Feb 2026 09:00:00 +0000',
+          subject: 'Devis toiture',
+          body: 'Le devis de la toiture du chantier de Nantes est joint.',
+        },
+        {
+          from: 'Bob <bob@example.org>',
+          to: 'me@example.org',
+          date: 'Mon, 02 Mar 2026 09:00:00 +0000',
+          subject: 'Facture maçonnerie',
+          body: 'La facture de maçonnerie du chantier de Nantes est arrivée.',
+        },
       ]),
     );
     await gw.gateway.knowledge.ingest({ collection: 'réunions', paths: [mail] });
@@ -84,7 +113,11 @@ describe('private knowledge in chat, through the real server', () => {
   const ask = (content: string): OpenAI.ChatCompletionMessageParam[] => [{ role: 'user', content }];
 
   it('answers with citations, non-streamed; the chunks reach the model as delimited, quoted data', async () => {
-    const res = (await client.chat.completions.create({ model: 'box-echo', messages: ask('réunion budget projet'), flambeau: { knowledge: ['notes'] } } as never)) as OpenAI.ChatCompletion & WithCitations;
+    const res = (await client.chat.completions.create({
+      model: 'box-echo',
+      messages: ask('réunion budget projet'),
+      flambeau: { knowledge: ['notes'] },
+    } as never)) as OpenAI.ChatCompletion & WithCitations;
     const citations = res.flambeau?.citations ?? [];
     assert.ok(citations.length >= 1);
     assert.match(citations[0]?.path ?? '', /budget\.md$/);
@@ -102,7 +135,11 @@ describe('private knowledge in chat, through the real server', () => {
   });
 
   it('citation n is block [n] of the prompt the model was given, with chunk id and mtime as /v1/knowledge/search gives them', async () => {
-    const res = (await client.chat.completions.create({ model: 'box-echo', messages: ask('réunion budget projet météo'), flambeau: { knowledge: ['notes'] } } as never)) as OpenAI.ChatCompletion & WithCitations;
+    const res = (await client.chat.completions.create({
+      model: 'box-echo',
+      messages: ask('réunion budget projet météo'),
+      flambeau: { knowledge: ['notes'] },
+    } as never)) as OpenAI.ChatCompletion & WithCitations;
     const citations = res.flambeau?.citations ?? [];
     assert.ok(citations.length >= 2);
     const prompt = lastPrompt(cloud);
@@ -116,26 +153,46 @@ describe('private knowledge in chat, through the real server', () => {
       const block = prompt.slice(prompt.indexOf('\n', open) + 1, prompt.indexOf(`<<<END DOCUMENT [${c.n}]`));
       assert.ok(block.startsWith(`> source: ${JSON.stringify(c.path)}\n`), `block [${c.n}] is ${c.path}`);
       if (c.heading !== null) assert.ok(block.includes(`\n> section: ${JSON.stringify(c.heading)}\n`));
-      assert.ok(block.endsWith(`> \n${chunk.text.split('\n').map((line) => `> ${line}`).join('\n')}\n`), `block [${c.n}] quotes chunk ${c.chunk_id}`);
+      assert.ok(
+        block.endsWith(
+          `> \n${chunk.text
+            .split('\n')
+            .map((line) => `> ${line}`)
+            .join('\n')}\n`,
+        ),
+        `block [${c.n}] quotes chunk ${c.chunk_id}`,
+      );
       assert.equal(c.mtime, searched.get(c.chunk_id)?.mtime);
       assert.equal(c.mtime, new Date(chunk.mtime).toISOString());
     }
   });
 
   it('a collection name that ingest accepts works in the body (not only in rag:); mail citations name the message', async () => {
-    const res = (await client.chat.completions.create({ model: 'box-echo', messages: ask('facture maçonnerie'), flambeau: { knowledge: ['réunions'] } } as never)) as OpenAI.ChatCompletion & WithCitations;
+    const res = (await client.chat.completions.create({
+      model: 'box-echo',
+      messages: ask('facture maçonnerie'),
+      flambeau: { knowledge: ['réunions'] },
+    } as never)) as OpenAI.ChatCompletion & WithCitations;
     const top = res.flambeau?.citations[0];
     assert.ok(top !== undefined);
     assert.match(top.path, /chantier\.mbox$/);
-    assert.deepEqual([top.collection, top.message, top.sender, top.subject, top.date], ['réunions', 1, 'Bob <bob@example.org>', 'Facture maçonnerie', '2026-03-02T09:00:00.000Z']);
+    assert.deepEqual(
+      [top.collection, top.message, top.sender, top.subject, top.date],
+      ['réunions', 1, 'Bob <bob@example.org>', 'Facture maçonnerie', '2026-03-02T09:00:00.000Z'],
+    );
     assert.equal(typeof top.chunk_id, 'number');
     assert.ok(!Number.isNaN(Date.parse(top.mtime)));
-    const viaName = (await client.chat.completions.create({ model: 'rag:réunions/box-echo', messages: ask('devis toiture') })) as OpenAI.ChatCompletion & WithCitations;
+    const viaName = (await client.chat.completions.create({ model: 'rag:réunions/box-echo', messages: ask('devis toiture') })) as OpenAI.ChatCompletion &
+      WithCitations;
     assert.equal(viaName.flambeau?.citations[0]?.message, 0);
   });
 
   it('a question without letters or digits retrieves nothing and says so', async () => {
-    const res = (await client.chat.completions.create({ model: 'box-echo', messages: ask('???'), flambeau: { knowledge: ['notes'] } } as never)) as OpenAI.ChatCompletion & WithCitations;
+    const res = (await client.chat.completions.create({
+      model: 'box-echo',
+      messages: ask('???'),
+      flambeau: { knowledge: ['notes'] },
+    } as never)) as OpenAI.ChatCompletion & WithCitations;
     assert.deepEqual(res.flambeau?.citations, []);
     assert.equal(res.flambeau?.knowledge.used_tokens, 0);
     assert.equal(res.flambeau?.knowledge.skipped, 'no_search_terms');
@@ -143,7 +200,12 @@ describe('private knowledge in chat, through the real server', () => {
   });
 
   it('streams with include_usage: the citations ride the finish chunk and the last (usage) chunk', async () => {
-    const stream = await client.chat.completions.create({ model: 'rag:notes/box-echo', messages: ask('météo Brest'), stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'rag:notes/box-echo',
+      messages: ask('météo Brest'),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks: (OpenAI.ChatCompletionChunk & WithCitations)[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const last = chunks.at(-1);
@@ -164,21 +226,37 @@ describe('private knowledge in chat, through the real server', () => {
   it('the knowledge fact keeps the request on the device model, whatever the rule says', async () => {
     const plain = await client.chat.completions.create({ model: 'auto', messages: ask('hello') }).withResponse();
     assert.equal(plain.response.headers.get('x-flambeau-locality'), 'cloud');
-    const withKnowledge = await client.chat.completions.create({ model: 'auto', messages: ask('réunion budget'), flambeau: { knowledge: ['notes'] } } as never).withResponse();
+    const withKnowledge = await client.chat.completions
+      .create({ model: 'auto', messages: ask('réunion budget'), flambeau: { knowledge: ['notes'] } } as never)
+      .withResponse();
     assert.equal(withKnowledge.response.headers.get('x-flambeau-locality'), 'device');
     assert.equal(withKnowledge.response.headers.get('x-flambeau-provider'), 'box');
-    assert.deepEqual(cloud.requests.map((r) => (r.body as { model: string }).model), ['cloud-1', 'echo-1']);
+    assert.deepEqual(
+      cloud.requests.map((r) => (r.body as { model: string }).model),
+      ['cloud-1', 'echo-1'],
+    );
   });
 
   it('an unknown collection is 404; POST /v1/knowledge/search returns chunks with citations and scores', async () => {
-    await assert.rejects(client.chat.completions.create({ model: 'box-echo', messages: ask('x'), flambeau: { knowledge: ['nope'] } } as never), (e: unknown) => e instanceof OpenAI.NotFoundError);
-    const res = await request(`${gw.baseURL}/knowledge/search`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: 'reunion budget', collections: ['notes'], k: 3 }) });
+    await assert.rejects(
+      client.chat.completions.create({ model: 'box-echo', messages: ask('x'), flambeau: { knowledge: ['nope'] } } as never),
+      (e: unknown) => e instanceof OpenAI.NotFoundError,
+    );
+    const res = await request(`${gw.baseURL}/knowledge/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'reunion budget', collections: ['notes'], k: 3 }),
+    });
     assert.equal(res.statusCode, 200);
     const body = JSON.stringify(await res.body.json());
     assert.match(body, /budget\.md/);
     assert.match(body, /score/);
     // Bad input: the OpenAI envelope naming the field, 401 without a key.
-    const bad = await request(`${gw.baseURL}/knowledge/search`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: '', k: 1000 }) });
+    const bad = await request(`${gw.baseURL}/knowledge/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '', k: 1000 }),
+    });
     assert.equal(bad.statusCode, 400);
     const error = ((await bad.body.json()) as { error: { code: string; param: string } }).error;
     assert.equal(error.code, 'invalid_request');
@@ -235,12 +313,23 @@ describe('knowledge when the embedding model fails or is missing, through the re
 
   it('a RAG chat answers from BM25 and reports vector_unavailable when the embedding model is down', async () => {
     cloud.script({ kind: 'fail', status: 503, message: 'model runner crashed' });
-    const res = (await client.chat.completions.create({ model: 'box-echo', messages: [{ role: 'user', content: 'project budget meeting' }], flambeau: { knowledge: ['notes'] } } as never)) as OpenAI.ChatCompletion & WithCitations;
+    const res = (await client.chat.completions.create({
+      model: 'box-echo',
+      messages: [{ role: 'user', content: 'project budget meeting' }],
+      flambeau: { knowledge: ['notes'] },
+    } as never)) as OpenAI.ChatCompletion & WithCitations;
     assert.match(res.flambeau?.citations[0]?.path ?? '', /budget\.md$/);
     assert.equal(res.flambeau?.knowledge.degraded, 'vector_unavailable');
     assert.match(res.choices[0]?.message.content ?? '', /> The project budget meeting is on Monday in Paris\./);
-    assert.deepEqual(cloud.requests.map((r) => r.path), ['/v1/embeddings', '/v1/chat/completions']);
-    const healthy = (await client.chat.completions.create({ model: 'box-echo', messages: [{ role: 'user', content: 'project budget meeting' }], flambeau: { knowledge: ['notes'] } } as never)) as OpenAI.ChatCompletion & WithCitations;
+    assert.deepEqual(
+      cloud.requests.map((r) => r.path),
+      ['/v1/embeddings', '/v1/chat/completions'],
+    );
+    const healthy = (await client.chat.completions.create({
+      model: 'box-echo',
+      messages: [{ role: 'user', content: 'project budget meeting' }],
+      flambeau: { knowledge: ['notes'] },
+    } as never)) as OpenAI.ChatCompletion & WithCitations;
     assert.equal(healthy.flambeau?.knowledge.degraded, null);
   });
 

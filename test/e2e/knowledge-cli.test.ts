@@ -9,8 +9,21 @@ import { makeTestModels } from '../fixtures/test-models.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/start-gateway.js';
 
-interface ListedCollection { name: string; files: number; chunks: number; embeddingModels: string[] }
-interface Report { total: number; indexed: number; skipped: number; excluded: number; failed: number; exclusions: Array<{ path: string; reason: string }>; failures: Array<{ path: string; reason: string }> }
+interface ListedCollection {
+  name: string;
+  files: number;
+  chunks: number;
+  embeddingModels: string[];
+}
+interface Report {
+  total: number;
+  indexed: number;
+  skipped: number;
+  excluded: number;
+  failed: number;
+  exclusions: Array<{ path: string; reason: string }>;
+  failures: Array<{ path: string; reason: string }>;
+}
 
 describe('flambeau ingest, collections and search (CLI, real engine)', () => {
   let dir: string;
@@ -20,7 +33,9 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
   // `ingest` and `collections` work in the server's home folder, on its config; `search` asks the server.
   // The master key in the environment, as a deployment would have it: what /proc/self/environ shows.
   const run = (args: string[]): Promise<CliResult> =>
-    runCli([...args, '--home', gw.home, '--config', join(gw.home, 'flambeau.yaml')], { env: { FLAMBEAU_ENGINE_THREADS: '1', FLAMBEAU_ENGINE_GPU: 'false', FLAMBEAU_MASTER_KEY: TEST_MASTER_KEY } });
+    runCli([...args, '--home', gw.home, '--config', join(gw.home, 'flambeau.yaml')], {
+      env: { FLAMBEAU_ENGINE_THREADS: '1', FLAMBEAU_ENGINE_GPU: 'false', FLAMBEAU_MASTER_KEY: TEST_MASTER_KEY },
+    });
   const search = (query: string, mode: string): Promise<CliResult> =>
     runCli(['search', query, '--collection', 'notes', '--mode', mode, '--json', '--url', gw.url, '--key', gw.key]);
   const listed = async (): Promise<ListedCollection[]> => {
@@ -46,7 +61,10 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
     mkdirSync(docs);
     writeFileSync(join(docs, 'budget.md'), '# Réunion budget\n\nLa réunion budget du projet est lundi à Paris.\n');
     // A windows-1252 file, as older editors write them: é is 0xE9, € is 0x80.
-    writeFileSync(join(docs, 'weather.txt'), Buffer.concat([Buffer.from('Météo à Brest : pluie et vent, parapluie à 10 ', 'latin1'), Buffer.from([0x80]), Buffer.from('.\n', 'latin1')]));
+    writeFileSync(
+      join(docs, 'weather.txt'),
+      Buffer.concat([Buffer.from('Météo à Brest : pluie et vent, parapluie à 10 ', 'latin1'), Buffer.from([0x80]), Buffer.from('.\n', 'latin1')]),
+    );
   });
   after(async () => {
     await gw?.close();
@@ -98,7 +116,10 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
     const result = await run(['ingest', join(dir, 'no-such-folder'), '--collection', 'typo']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /no such file or folder: .*no-such-folder/);
-    assert.equal((await listed()).some((c) => c.name === 'typo'), false);
+    assert.equal(
+      (await listed()).some((c) => c.name === 'typo'),
+      false,
+    );
   });
 
   describe('a hostile folder (issue 11, items 6 and 7)', () => {
@@ -125,7 +146,13 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
       assert.deepEqual([report.total, report.indexed, report.excluded, report.failed], [3, 2, 5, 0]);
       assert.deepEqual(
         report.exclusions.map((e) => [e.path.slice(hostile.length + 1), e.reason.replace(/^.*?(not followed|never read|not read).*$/, '$1')]),
-        [['config.txt', 'never read'], ['env.txt', 'never read'], ['outside.md', 'not followed'], ['pipe.txt', 'never read'], ['bomb.docx', 'not read']],
+        [
+          ['config.txt', 'never read'],
+          ['env.txt', 'never read'],
+          ['outside.md', 'not followed'],
+          ['pipe.txt', 'never read'],
+          ['bomb.docx', 'not read'],
+        ],
       );
       assert.match(report.exclusions.find((e) => e.path.endsWith('bomb.docx'))?.reason ?? '', /knowledge\.max_inflated_bytes/);
       // Nothing of the environment can be read back through the server.
@@ -134,7 +161,9 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
         assert.equal(found.code, 0, found.stderr);
         assert.deepEqual(JSON.parse(found.stdout), [], query);
       }
-      const lighthouse = JSON.parse((await runCli(['search', 'lighthouse contract', '--collection', 'hostile', '--mode', 'bm25', '--json', '--url', gw.url, '--key', gw.key])).stdout) as Array<{ citation: { path: string } }>;
+      const lighthouse = JSON.parse(
+        (await runCli(['search', 'lighthouse contract', '--collection', 'hostile', '--mode', 'bm25', '--json', '--url', gw.url, '--key', gw.key])).stdout,
+      ) as Array<{ citation: { path: string } }>;
       assert.equal(lighthouse[0]?.citation.path, join(hostile, 'memo.docx'));
     });
 
@@ -145,8 +174,13 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
       assert.match(result.stdout, new RegExp(`^  excluded: ${hostile}/env\\.txt: system folder \\(/proc, /sys, /dev\\): never read$`, 'm'));
       assert.match(result.stdout, new RegExp(`^  excluded: ${hostile}/config\\.txt: flambeau's home folder \\(keys and index\\): never read$`, 'm'));
       assert.match(result.stdout, new RegExp(`^  excluded: ${hostile}/pipe\\.txt: not a regular file \\(a named pipe\\): never read$`, 'm'));
-      assert.match(result.stdout, new RegExp(`^  excluded: ${hostile}/bomb\\.docx: the archive declares .* over knowledge\\.max_inflated_bytes \\(100 MB\\): not read$`, 'm'));
-      const orchard = JSON.parse((await runCli(['search', 'orchard committee', '--collection', 'hostile', '--mode', 'bm25', '--json', '--url', gw.url, '--key', gw.key])).stdout) as Array<{ citation: { path: string } }>;
+      assert.match(
+        result.stdout,
+        new RegExp(`^  excluded: ${hostile}/bomb\\.docx: the archive declares .* over knowledge\\.max_inflated_bytes \\(100 MB\\): not read$`, 'm'),
+      );
+      const orchard = JSON.parse(
+        (await runCli(['search', 'orchard committee', '--collection', 'hostile', '--mode', 'bm25', '--json', '--url', gw.url, '--key', gw.key])).stdout,
+      ) as Array<{ citation: { path: string } }>;
       assert.equal(orchard[0]?.citation.path, join(hostile, 'outside.md'));
     });
 
@@ -159,10 +193,26 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
     });
 
     it('a bound set in the environment applies: FLAMBEAU_KNOWLEDGE_MAX_FILE_BYTES', async () => {
-      const result = await runCli(['ingest', join(hostile, 'note.md'), '--collection', 'bounds', '--no-embeddings', '--json', '--home', gw.home, '--config', join(gw.home, 'flambeau.yaml')], { env: { FLAMBEAU_KNOWLEDGE_MAX_FILE_BYTES: '10' } });
+      const result = await runCli(
+        [
+          'ingest',
+          join(hostile, 'note.md'),
+          '--collection',
+          'bounds',
+          '--no-embeddings',
+          '--json',
+          '--home',
+          gw.home,
+          '--config',
+          join(gw.home, 'flambeau.yaml'),
+        ],
+        { env: { FLAMBEAU_KNOWLEDGE_MAX_FILE_BYTES: '10' } },
+      );
       assert.equal(result.code, 0, result.stderr);
       const report = JSON.parse(result.stdout) as Report;
-      assert.deepEqual(report.exclusions, [{ path: join(hostile, 'note.md'), reason: `${statSync(join(hostile, 'note.md')).size} B, over knowledge.max_file_bytes (10 B): not read` }]);
+      assert.deepEqual(report.exclusions, [
+        { path: join(hostile, 'note.md'), reason: `${statSync(join(hostile, 'note.md')).size} B, over knowledge.max_file_bytes (10 B): not read` },
+      ]);
     });
   });
 });

@@ -77,7 +77,12 @@ describe('chat and embeddings on the embedded llama.cpp engine', () => {
 
   it('returns json_schema output that parses and follows the schema (grammar-enforced)', async () => {
     // Bounded values: a 5-word model under a grammar could otherwise ramble inside a free string.
-    const schema = { type: 'object', properties: { city: { enum: ['Paris', 'Lyon', 'Brest'] }, sunny: { type: 'boolean' } }, required: ['city', 'sunny'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { city: { enum: ['Paris', 'Lyon', 'Brest'] }, sunny: { type: 'boolean' } },
+      required: ['city', 'sunny'],
+      additionalProperties: false,
+    };
     const res = await client.chat.completions.create({
       model: 'local-chat',
       messages,
@@ -93,7 +98,16 @@ describe('chat and embeddings on the embedded llama.cpp engine', () => {
   });
 
   it('runs a tool-call round trip', async () => {
-    const tools = [{ type: 'function' as const, function: { name: 'getWeather', description: 'Current weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const tools = [
+      {
+        type: 'function' as const,
+        function: {
+          name: 'getWeather',
+          description: 'Current weather for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
     const first = await client.chat.completions.create({ model: 'local-tools', messages, tools });
     assert.equal(first.choices[0]?.finish_reason, 'tool_calls');
     const call = first.choices[0]?.message.tool_calls?.[0];
@@ -121,7 +135,11 @@ describe('chat and embeddings on the embedded llama.cpp engine', () => {
     const floats = await client.embeddings.create({ model: 'local-chat', input, encoding_format: 'float' });
     const b64 = await client.embeddings.create({ model: 'local-chat', input });
     assert.equal(floats.usage.prompt_tokens > 0, true);
-    for (let i = 0; i < input.length; i++) assert.deepEqual(b64.data[i]?.embedding, floats.data[i]?.embedding.map((v) => Math.fround(v)));
+    for (let i = 0; i < input.length; i++)
+      assert.deepEqual(
+        b64.data[i]?.embedding,
+        floats.data[i]?.embedding.map((v) => Math.fround(v)),
+      );
     const cos = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * (b[i] as number), 0) / (Math.hypot(...a) * Math.hypot(...b));
     const [budget, weather, query] = floats.data.map((d) => d.embedding);
     assert.ok(cos(query!, budget!) > cos(query!, weather!));

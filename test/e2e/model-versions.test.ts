@@ -34,7 +34,13 @@ after(async () => {
 async function start(home: string, yaml = ''): Promise<GatewayHandle> {
   const configPath = join(home, 'flambeau.yaml');
   writeFileSync(configPath, yaml);
-  const config = loadConfig({ configPath, home, flags: { port: '0', host: '127.0.0.1' }, env: { FLAMBEAU_MASTER_KEY: KEY, FLAMBEAU_ENGINE_THREADS: '1', FLAMBEAU_ENGINE_GPU: 'false' }, cwd: home });
+  const config = loadConfig({
+    configPath,
+    home,
+    flags: { port: '0', host: '127.0.0.1' },
+    env: { FLAMBEAU_MASTER_KEY: KEY, FLAMBEAU_ENGINE_THREADS: '1', FLAMBEAU_ENGINE_GPU: 'false' },
+    cwd: home,
+  });
   return startGateway(config, { logger: silentLogger, drainMs: 1000 });
 }
 
@@ -52,19 +58,31 @@ describe('models you own, served (e2e)', () => {
   it('pull, serve, then promote / canary / rollback switch the answering file with no restart and no failed request', async () => {
     const home = join(dir, 'home-versions');
     const local = openModelHome(home);
-    const deps = { store: local.store, registry: local.registry, endpoints: { huggingFace: hub.url, ollama: hub.url }, hfToken: null, progress: (label: string) => createProgressReporter({ out: { write: () => true }, label }) };
+    const deps = {
+      store: local.store,
+      registry: local.registry,
+      endpoints: { huggingFace: hub.url, ollama: hub.url },
+      hfToken: null,
+      progress: (label: string) => createProgressReporter({ out: { write: () => true }, label }),
+    };
     await pullModel('qwen2.5-0.5b-instruct', { settings: { context: 512 } }, deps);
     await importModel(files.toolcall, { name: 'qwen2.5-0.5b-instruct', settings: { context: 1024 } }, deps);
     const gateway = await start(home);
     try {
-      assert.deepEqual(gateway.catalog.list().map((e) => e.name), ['qwen2.5-0.5b-instruct']);
+      assert.deepEqual(
+        gateway.catalog.list().map((e) => e.name),
+        ['qwen2.5-0.5b-instruct'],
+      );
       assert.deepEqual(await chat(gateway, 'qwen2.5-0.5b-instruct'), { status: 200, text: TEST_MODEL_ANSWER, version: 'qwen2.5-0.5b-instruct@v1' });
 
       // The CLI's promote writes through its own connection to HOME/flambeau.db while requests run.
       const running = Array.from({ length: 4 }, () => chat(gateway, 'qwen2.5-0.5b-instruct'));
       local.registry.promote('qwen2.5-0.5b-instruct', 2);
       const during = await Promise.all([...running, chat(gateway, 'qwen2.5-0.5b-instruct')]);
-      assert.deepEqual(during.map((r) => r.status), [200, 200, 200, 200, 200]);
+      assert.deepEqual(
+        during.map((r) => r.status),
+        [200, 200, 200, 200, 200],
+      );
       const after2 = await chat(gateway, 'qwen2.5-0.5b-instruct');
       assert.equal(after2.version, 'qwen2.5-0.5b-instruct@v2');
       assert.match(after2.text, /getWeather/);
@@ -78,7 +96,10 @@ describe('models you own, served (e2e)', () => {
 
       gateway.requestLog.flush();
       const answered = gateway.requestLog.recent(100).map((r) => r.upstreamModel);
-      assert.ok(answered.includes('qwen2.5-0.5b-instruct@v1') && answered.includes('qwen2.5-0.5b-instruct@v2'), 'the request log records which version answered');
+      assert.ok(
+        answered.includes('qwen2.5-0.5b-instruct@v1') && answered.includes('qwen2.5-0.5b-instruct@v2'),
+        'the request log records which version answered',
+      );
     } finally {
       await gateway.close();
       local.close();
@@ -89,7 +110,17 @@ describe('models you own, served (e2e)', () => {
     const home = join(dir, 'home-licence');
     const local = openModelHome(home);
     const research = join(dir, 'research.gguf');
-    writeFileSync(research, writeGguf({ metadata: [['general.architecture', { type: 'string', value: 'llama' }], ['general.license', { type: 'string', value: 'other' }], ['general.license.name', { type: 'string', value: 'qwen-research' }]], tensors: [] }));
+    writeFileSync(
+      research,
+      writeGguf({
+        metadata: [
+          ['general.architecture', { type: 'string', value: 'llama' }],
+          ['general.license', { type: 'string', value: 'other' }],
+          ['general.license.name', { type: 'string', value: 'qwen-research' }],
+        ],
+        tensors: [],
+      }),
+    );
     await importModel(research, { name: 'research-only' }, { store: local.store, registry: local.registry });
     local.close();
     await assert.rejects(start(home, 'deployment: { use: commercial, monthly_users: 1000 }\n'), (error: unknown) => {
@@ -99,7 +130,10 @@ describe('models you own, served (e2e)', () => {
       return true;
     });
     const warned = await start(home, 'deployment: { use: commercial, on_licence_violation: warn }\n');
-    assert.deepEqual(warned.catalog.list().map((e) => e.name), ['research-only']);
+    assert.deepEqual(
+      warned.catalog.list().map((e) => e.name),
+      ['research-only'],
+    );
     await warned.close();
     const personal = await start(home, 'deployment: { use: personal }\n');
     await personal.close();

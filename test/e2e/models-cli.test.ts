@@ -8,7 +8,6 @@ import { runCli, type CliResult } from '../helpers/run-cli.js';
 import { makeTestModels, type TestModelPaths } from '../fixtures/test-models.js';
 import { startModelHub, type ModelHub } from '../helpers/model-hub.js';
 
-
 let dir: string;
 let home: string;
 let files: TestModelPaths;
@@ -70,7 +69,10 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     const pulled = await run(['pull', 'hf:acme/gated-GGUF/gated.gguf'], { HF_TOKEN: 'hf_cliImitationToken' });
     assert.equal(pulled.code, 0, pulled.stderr);
     const requests = hub.requests.slice(seen);
-    assert.deepEqual(requests.map((r) => `${r.server} ${r.method} ${r.headers.authorization ?? '-'}`), ['hub HEAD Bearer hf_cliImitationToken', 'cdn GET -']);
+    assert.deepEqual(
+      requests.map((r) => `${r.server} ${r.method} ${r.headers.authorization ?? '-'}`),
+      ['hub HEAD Bearer hf_cliImitationToken', 'cdn GET -'],
+    );
     assert.doesNotMatch(JSON.stringify(requests.filter((r) => r.server === 'cdn')), /hf_cliImitationToken/);
   });
 
@@ -79,8 +81,14 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     const seen = hub.requests.length;
     const pulled = await run(['pull', `${hub.url}/files/trap.gguf`, '--sha256', 'c'.repeat(64), '--retries', '0']);
     assert.equal(pulled.code, 1, pulled.stderr);
-    assert.match(pulled.stderr, /refused to download from http:\/\/169\.254\.169\.254\/latest\/meta-data\/iam\/security-credentials\/: 169\.254\.169\.254 is a link-local address/);
-    assert.deepEqual(hub.requests.slice(seen).map((r) => `${r.server} ${r.path}`), ['hub /files/trap.gguf']);
+    assert.match(
+      pulled.stderr,
+      /refused to download from http:\/\/169\.254\.169\.254\/latest\/meta-data\/iam\/security-credentials\/: 169\.254\.169\.254 is a link-local address/,
+    );
+    assert.deepEqual(
+      hub.requests.slice(seen).map((r) => `${r.server} ${r.path}`),
+      ['hub /files/trap.gguf'],
+    );
   });
 
   it('stops a plain URL at --size, and refuses a --size that is not a number of bytes', async () => {
@@ -102,7 +110,8 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
   it('describes everything in --help', async () => {
     const help = await run(['models', '--help']);
     assert.equal(help.code, 0);
-    for (const word of ['list', 'show', 'import', 'promote', 'rollback', 'rm', 'known', '--canary', 'flambeau pull']) assert.ok(help.stdout.includes(word), word);
+    for (const word of ['list', 'show', 'import', 'promote', 'rollback', 'rm', 'known', '--canary', 'flambeau pull'])
+      assert.ok(help.stdout.includes(word), word);
     const pull = await run(['pull', '--help']);
     assert.match(pull.stdout, /HF_ENDPOINT/);
     assert.match(pull.stdout, /FLAMBEAU_OLLAMA_REGISTRY/);

@@ -20,8 +20,15 @@ function leaked(body: unknown): string[] {
   } catch {
     // a lone % in the body: the raw text is checked
   }
-  const flat = text.normalize('NFKC').replace(/[^A-Za-z0-9@.]/g, '').toLowerCase();
-  return [['IBAN', 'fr7630006000011234567890189'], ['EMAIL', EMAIL], ['PHONE', '0612345678']]
+  const flat = text
+    .normalize('NFKC')
+    .replace(/[^A-Za-z0-9@.]/g, '')
+    .toLowerCase();
+  return [
+    ['IBAN', 'fr7630006000011234567890189'],
+    ['EMAIL', EMAIL],
+    ['PHONE', '0612345678'],
+  ]
     .filter(([, value]) => flat.includes(value!))
     .map(([type]) => type!);
 }
@@ -48,7 +55,11 @@ describe('privacy egress through the real server: no field carries personal data
       { name: 'lan-echo', provider: 'office', model: 'echo-1' },
     ];
     gw = await startTestGateway({ providers, models, privacy: { cloud: 'pseudonymize', lan: 'allow' } });
-    listing = await startTestGateway({ providers, models, privacy: { cloud: 'pseudonymize', passthrough_fields: ['metadata', 'logprobs'], unscanned_images: 'forward' } });
+    listing = await startTestGateway({
+      providers,
+      models,
+      privacy: { cloud: 'pseudonymize', passthrough_fields: ['metadata', 'logprobs'], unscanned_images: 'forward' },
+    });
     client = new OpenAI({ baseURL: gw.baseURL, apiKey: gw.key, maxRetries: 0 });
   });
   after(async () => {
@@ -125,7 +136,12 @@ describe('privacy egress through the real server: no field carries personal data
     const { seen, answer } = await send({
       model: 'cloud-echo',
       messages: user('Envoie le relevé.'),
-      tools: [{ type: 'function', function: { name: 'send', description: `Compte ${IBAN}`, parameters: { type: 'object', properties: { to: { type: 'string', enum: [EMAIL] } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'send', description: `Compte ${IBAN}`, parameters: { type: 'object', properties: { to: { type: 'string', enum: [EMAIL] } } } },
+        },
+      ],
     });
     assert.deepEqual(leaked(seen), []);
     const call = answer.choices[0]?.message.tool_calls?.[0];
@@ -139,7 +155,11 @@ describe('privacy egress through the real server: no field carries personal data
       model: 'cloud-echo',
       messages: [
         { role: 'user', content: 'Qui ?', name: PHONE.replaceAll(' ', '') },
-        { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'lookup', arguments: JSON.stringify({ [EMAIL]: IBAN }) } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id, type: 'function', function: { name: 'lookup', arguments: JSON.stringify({ [EMAIL]: IBAN }) } }],
+        },
         { role: 'tool', tool_call_id: id, content: 'ok' },
       ],
     });
@@ -159,7 +179,18 @@ describe('privacy egress through the real server: no field carries personal data
     ];
     for (const url of images) {
       await assert.rejects(
-        client.chat.completions.create({ model: 'cloud-echo', messages: [{ role: 'user', content: [{ type: 'text', text: 'Lis ceci' }, { type: 'image_url', image_url: { url } }] }] }),
+        client.chat.completions.create({
+          model: 'cloud-echo',
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'Lis ceci' },
+                { type: 'image_url', image_url: { url } },
+              ],
+            },
+          ],
+        }),
         (error: unknown) => {
           assert.ok(error instanceof OpenAI.PermissionDeniedError, String(error));
           assert.equal(error.code, 'policy_denied');
@@ -170,15 +201,33 @@ describe('privacy egress through the real server: no field carries personal data
       );
     }
     assert.equal(cloud.requests.length, 0);
-    const clean = await send({ model: 'cloud-echo', messages: [{ role: 'user', content: [{ type: 'text', text: 'Lis ceci' }, { type: 'image_url', image_url: { url: 'https://img.example/chart.png?w=200' } }] }] });
-    assert.equal((clean.seen.messages as { content: { image_url?: { url: string } }[] }[])[0]?.content[1]?.image_url?.url, 'https://img.example/chart.png?w=200');
+    const clean = await send({
+      model: 'cloud-echo',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Lis ceci' },
+            { type: 'image_url', image_url: { url: 'https://img.example/chart.png?w=200' } },
+          ],
+        },
+      ],
+    });
+    assert.equal(
+      (clean.seen.messages as { content: { image_url?: { url: string } }[] }[])[0]?.content[1]?.image_url?.url,
+      'https://img.example/chart.png?w=200',
+    );
     const forwarded = await send({ model: 'cloud-echo', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: png } }] }] }, listing);
     assert.equal((forwarded.seen.messages as { content: { image_url?: { url: string } }[] }[])[0]?.content[0]?.image_url?.url, png);
   });
 
   it('refuses personal data in a tool name, naming the field', async () => {
     await assert.rejects(
-      client.chat.completions.create({ model: 'cloud-echo', messages: user('Bonjour'), tools: [{ type: 'function', function: { name: 'pay_FR7630006000011234567890189', parameters: { type: 'object' } } }] }),
+      client.chat.completions.create({
+        model: 'cloud-echo',
+        messages: user('Bonjour'),
+        tools: [{ type: 'function', function: { name: 'pay_FR7630006000011234567890189', parameters: { type: 'object' } } }],
+      }),
       (error: unknown) => error instanceof OpenAI.PermissionDeniedError && /tools\[0\]\.function\.name/.test(error.message),
     );
     assert.equal(cloud.requests.length, 0);
@@ -188,7 +237,16 @@ describe('privacy egress through the real server: no field carries personal data
     const disguised = `Mail claire\u200b.martin&#64;example.fr, tél. \uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18, iban fr7630006000011234567890189.`;
     const { seen, answer } = await send({
       model: 'cloud-echo',
-      messages: [{ role: 'user', content: [{ type: 'text', text: disguised }, { type: 'text', text: 'Second IBAN : DE44 8369 4923' }, { type: 'text', text: ' 5972 2032 71 merci' }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: disguised },
+            { type: 'text', text: 'Second IBAN : DE44 8369 4923' },
+            { type: 'text', text: ' 5972 2032 71 merci' },
+          ],
+        },
+      ],
     });
     assert.deepEqual(leaked(seen), []);
     const text = answer.choices[0]?.message.content ?? '';
@@ -204,7 +262,12 @@ describe('privacy egress through the real server: no field carries personal data
       stop: [EMAIL],
       user: PHONE,
       metadata: { note: IBAN },
-      tools: [{ type: 'function', function: { name: 'send', description: `Compte ${IBAN}`, parameters: { type: 'object', properties: { to: { type: 'string', enum: [EMAIL] } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'send', description: `Compte ${IBAN}`, parameters: { type: 'object', properties: { to: { type: 'string', enum: [EMAIL] } } } },
+        },
+      ],
     });
     assert.deepEqual(leaked(seen), []);
   });

@@ -54,9 +54,18 @@ describe('privacy guard through the real server: pseudonymise to the cloud, rest
 
     // A second gateway whose e-mail detector throws: on_detector_error decides.
     const config = privacyConfigSchema.parse({ cloud: 'pseudonymize', lan: 'allow', on_detector_error: 'block' });
-    const broken: Detector = { type: 'EMAIL', name: 'broken-email', detect: () => { throw new Error('detector bug'); } };
+    const broken: Detector = {
+      type: 'EMAIL',
+      name: 'broken-email',
+      detect: () => {
+        throw new Error('detector bug');
+      },
+    };
     const detectors = [...detectorsFor(config).filter((d) => d.type !== 'EMAIL'), broken];
-    failingGw = await startTestGateway({ providers, models, privacy: { cloud: 'pseudonymize', lan: 'allow', on_detector_error: 'block' } }, { privacyDetectors: detectors });
+    failingGw = await startTestGateway(
+      { providers, models, privacy: { cloud: 'pseudonymize', lan: 'allow', on_detector_error: 'block' } },
+      { privacyDetectors: detectors },
+    );
   });
   after(async () => {
     await gw.close();
@@ -170,13 +179,24 @@ describe('privacy guard through the real server: pseudonymise to the cloud, rest
 
   it('POST /v1/privacy/scan returns spans with types and offsets', async () => {
     const text = `Mail: ${VALUES.email}, IBAN ${VALUES.iban}. Commande n° 2024-118 du 12/03/2024, 45,90 €.`;
-    const res = await request(`${gw.url}/v1/privacy/scan`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    const res = await request(`${gw.url}/v1/privacy/scan`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
     assert.equal(res.statusCode, 200);
     const body = (await res.body.json()) as { spans: { type: string; start: number; end: number; text: string }[]; findings: Record<string, number> };
-    assert.deepEqual(body.spans.map((s) => s.type), ['EMAIL', 'IBAN']);
+    assert.deepEqual(
+      body.spans.map((s) => s.type),
+      ['EMAIL', 'IBAN'],
+    );
     for (const span of body.spans) assert.equal(text.slice(span.start, span.end), span.text);
     assert.deepEqual(body.findings, { EMAIL: 1, IBAN: 1 });
-    const bad = await request(`${gw.url}/v1/privacy/scan`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}` }, body: JSON.stringify({ txt: 'x' }) });
+    const bad = await request(`${gw.url}/v1/privacy/scan`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}` },
+      body: JSON.stringify({ txt: 'x' }),
+    });
     assert.equal(bad.statusCode, 400);
     assert.equal(((await bad.body.json()) as { error: { code: string } }).error.code, 'invalid_request');
     const anon = await request(`${gw.url}/v1/privacy/scan`, { method: 'POST', body: JSON.stringify({ text }) });

@@ -9,7 +9,12 @@ const run = (args: string[]) => runCli(args);
 
 /** Labelled traffic where proofs and integrals defeat the weak model and greetings do not. */
 function syntheticRows(): string {
-  const hard = ['prove the theorem about primes', 'compute the integral of x squared', 'prove that the series converges', 'derive the eigenvalues of the matrix'];
+  const hard = [
+    'prove the theorem about primes',
+    'compute the integral of x squared',
+    'prove that the series converges',
+    'derive the eigenvalues of the matrix',
+  ];
   const easy = ['say hello to my friend', 'what colour is the sky', 'translate bonjour to english', 'name a fruit'];
   const rows: string[] = [];
   for (let i = 0; i < 120; i++) {

@@ -38,7 +38,9 @@ describe('policy router through the real server', () => {
     { name: 'smart', expose: true, to: ['cloud-big', 'cloud-backup', 'local-chat'] },
     { name: 'default', to: ['local-chat', 'cloud-big'] },
   ];
-  const long = user('Explain in detail the proof that there are infinitely many prime numbers, step by step, with every lemma and a worked example, then compare it with the Euclid original and a modern version.');
+  const long = user(
+    'Explain in detail the proof that there are infinitely many prime numbers, step by step, with every lemma and a worked example, then compare it with the Euclid original and a modern version.',
+  );
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-routing-'));
@@ -74,7 +76,9 @@ describe('policy router through the real server', () => {
     assert.equal(hard.response.headers.get('x-flambeau-route'), 'hard-goes-out');
     assert.equal(hard.response.headers.get('x-flambeau-provider'), 'cloud-a');
 
-    const tagged = await client.chat.completions.create({ model: 'auto', messages: user('hi') }, { headers: { 'x-flambeau-tags': 'nightly, batch' } }).withResponse();
+    const tagged = await client.chat.completions
+      .create({ model: 'auto', messages: user('hi') }, { headers: { 'x-flambeau-tags': 'nightly, batch' } })
+      .withResponse();
     assert.equal(tagged.response.headers.get('x-flambeau-route'), 'tagged-batch');
     assert.equal(tagged.response.headers.get('x-flambeau-locality'), 'lan');
 
@@ -101,7 +105,10 @@ describe('policy router through the real server', () => {
         else text = (data as OpenAI.ChatCompletion).choices[0]?.message.content ?? '';
         assert.equal(text, 'from the backup', `${label} stream=${stream}`);
         assert.equal(response.headers.get('x-flambeau-provider'), 'cloud-b');
-        assert.deepEqual(cloud.requests.map((r) => (r.body as { model: string }).model), ['big-1', 'big-1', 'backup-1']);
+        assert.deepEqual(
+          cloud.requests.map((r) => (r.body as { model: string }).model),
+          ['big-1', 'big-1', 'backup-1'],
+        );
       }
       gw.gateway.router?.breakers.onSuccess('cloud-a');
     });
@@ -128,7 +135,10 @@ describe('policy router through the real server', () => {
     assert.equal(third.response.headers.get('x-flambeau-provider'), 'local');
     assert.equal(cloud.requests.length, before, 'open breakers: no call to the failing providers');
     const explained = await explain({ model: 'smart', messages: user('hi') });
-    assert.deepEqual(explained.skipped.map((s: { model: string }) => s.model), ['cloud-big', 'cloud-backup']);
+    assert.deepEqual(
+      explained.skipped.map((s: { model: string }) => s.model),
+      ['cloud-big', 'cloud-backup'],
+    );
     assert.match(explained.skipped[0].reason, /circuit breaker open/);
     gw.gateway.router?.breakers.onSuccess('cloud-a');
     gw.gateway.router?.breakers.onSuccess('cloud-b');
@@ -136,7 +146,9 @@ describe('policy router through the real server', () => {
 
   it('cascade: escalates a refusal, pseudonymised, and keeps a good first answer', async () => {
     cloud.script({ kind: 'reply', text: 'Paris.' });
-    const kept = await client.chat.completions.create({ model: 'auto', messages: user('Capital of France?') }, { headers: { 'x-flambeau-tags': 'careful' } }).withResponse();
+    const kept = await client.chat.completions
+      .create({ model: 'auto', messages: user('Capital of France?') }, { headers: { 'x-flambeau-tags': 'careful' } })
+      .withResponse();
     assert.equal(kept.data.choices[0]?.message.content, 'Paris.');
     assert.equal(kept.response.headers.get('x-flambeau-cascade'), null);
     assert.equal(cloud.requests.length, 1);
@@ -144,7 +156,10 @@ describe('policy router through the real server', () => {
     cloud.reset();
     cloud.script({ kind: 'reply', text: "I'm sorry, I can't help with that." }, { kind: 'echo' });
     const escalated = await client.chat.completions
-      .create({ model: 'auto', messages: user('Rédige la lettre pour Mme Claire Martin, claire.martin@example.fr.') }, { headers: { 'x-flambeau-tags': 'careful' } })
+      .create(
+        { model: 'auto', messages: user('Rédige la lettre pour Mme Claire Martin, claire.martin@example.fr.') },
+        { headers: { 'x-flambeau-tags': 'careful' } },
+      )
       .withResponse();
     assert.equal(escalated.response.headers.get('x-flambeau-cascade'), 'escalated:refusal');
     assert.equal(escalated.response.headers.get('x-flambeau-provider'), 'cloud-a');
@@ -159,7 +174,10 @@ describe('policy router through the real server', () => {
     assert.equal(body.route, 'hard-goes-out');
     assert.equal(body.target.model, 'cloud-big');
     assert.equal(body.target.locality, 'cloud');
-    assert.deepEqual(body.rules.map((r: { name: string }) => r.name), ['careful', 'private-stays-home', 'tagged-batch', 'hard-goes-out']);
+    assert.deepEqual(
+      body.rules.map((r: { name: string }) => r.name),
+      ['careful', 'private-stays-home', 'tagged-batch', 'hard-goes-out'],
+    );
     assert.match(body.rules[1].reason, /pii: true did not hold/);
     assert.equal(body.facts.pii, false);
     assert.ok(body.facts.tokens > 40);
@@ -171,7 +189,11 @@ describe('policy router through the real server', () => {
   });
 
   async function explain(body: unknown) {
-    const res = await request(`${gw.url}/v1/route/explain`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await request(`${gw.url}/v1/route/explain`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     assert.equal(res.statusCode, 200);
     return (await res.body.json()) as Record<string, any>;
   }
@@ -184,7 +206,10 @@ describe('policy router through the real server', () => {
       await using offline = await startTestGateway({
         providers: providers(url),
         models: models(),
-        routes: [{ name: 'hard', when: { tokens_gt: 40 }, to: ['cloud-big', 'cloud-backup'] }, { name: 'default', to: ['local-chat', 'cloud-big'] }],
+        routes: [
+          { name: 'hard', when: { tokens_gt: 40 }, to: ['cloud-big', 'cloud-backup'] },
+          { name: 'default', to: ['local-chat', 'cloud-big'] },
+        ],
         routing: { retries: 1, retry_base_delay_ms: 1, retry_max_delay_ms: 5, health_interval_ms: 0 },
       });
       const c = new OpenAI({ baseURL: offline.baseURL, apiKey: offline.key, maxRetries: 0 });
@@ -205,18 +230,30 @@ describe('policy router through the real server', () => {
       await using airgapped = await startTestGateway({
         providers: providers(cloud.openaiBaseUrl),
         models: models(),
-        routes: [{ name: 'hard', when: { tokens_gt: 40 }, to: ['cloud-big', 'local-chat'] }, { name: 'default', to: ['cloud-big', 'local-chat'] }],
+        routes: [
+          { name: 'hard', when: { tokens_gt: 40 }, to: ['cloud-big', 'local-chat'] },
+          { name: 'default', to: ['cloud-big', 'local-chat'] },
+        ],
         routing: { allow_cloud: false, health_interval_ms: 0 },
       });
       const c = new OpenAI({ baseURL: airgapped.baseURL, apiKey: airgapped.key, maxRetries: 0 });
       const a = await c.chat.completions.create({ model: 'auto', messages: long }).withResponse();
       assert.equal(a.response.headers.get('x-flambeau-locality'), 'device');
-      await c.chat.completions.create({ model: 'auto', messages: user('hi'), stream: true }).then(async (s) => { for await (const _ of s); });
-      await assert.rejects(c.chat.completions.create({ model: 'cloud-big', messages: user('hi') }), (e: unknown) => e instanceof OpenAI.APIError && e.status === 503);
+      await c.chat.completions.create({ model: 'auto', messages: user('hi'), stream: true }).then(async (s) => {
+        for await (const _ of s);
+      });
+      await assert.rejects(
+        c.chat.completions.create({ model: 'cloud-big', messages: user('hi') }),
+        (e: unknown) => e instanceof OpenAI.APIError && e.status === 503,
+      );
       await assert.rejects(c.embeddings.create({ model: 'cloud-big', input: 'x' }), (e: unknown) => e instanceof OpenAI.APIError && e.status === 503);
       const lan = await c.chat.completions.create({ model: 'lan-small', messages: user('hi') });
       assert.ok(lan.choices[0]?.message.content);
-      assert.deepEqual(cloud.requests.map((r) => (r.body as { model: string }).model), ['small-1'], 'only the lan model was called');
+      assert.deepEqual(
+        cloud.requests.map((r) => (r.body as { model: string }).model),
+        ['small-1'],
+        'only the lan model was called',
+      );
     });
   });
 });

@@ -52,12 +52,15 @@ describe('server.* slow-client settings', () => {
       { headers: defaults.headersTimeoutMs, request: defaults.requestTimeoutMs, keepAlive: defaults.keepAliveTimeoutMs, max: defaults.maxConnections },
       { headers: 20_000, request: 60_000, keepAlive: 65_000, max: 1024 },
     );
-    assert.throws(() => loadConfig({ env: { FLAMBEAU_HEADERS_TIMEOUT_MS: '90000' }, cwd: '/nonexistent', home: '/nonexistent/home' }), (error: unknown) => {
-      assert.ok(error instanceof FlambeauError);
-      assert.equal(error.code, 'config_invalid');
-      assert.equal(error.param, 'server.headers_timeout_ms');
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ env: { FLAMBEAU_HEADERS_TIMEOUT_MS: '90000' }, cwd: '/nonexistent', home: '/nonexistent/home' }),
+      (error: unknown) => {
+        assert.ok(error instanceof FlambeauError);
+        assert.equal(error.code, 'config_invalid');
+        assert.equal(error.param, 'server.headers_timeout_ms');
+        return true;
+      },
+    );
     assert.throws(() => loadConfig({ env: { FLAMBEAU_MAX_CONNECTIONS: '0' }, cwd: '/nonexistent', home: '/nonexistent/home' }), /server\.max_connections/);
   });
 });
@@ -81,7 +84,9 @@ describe('slow clients: header and body timeouts, and a connection cap', () => {
 
   it('a chunked body trickling one byte at a time is cut off with 408 request_timeout', async () => {
     const { socket, closed } = await rawConnection(gw.url);
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${gw.key}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`);
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${gw.key}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
+    );
     // One byte per chunk, each well inside the timeout: only the total is over it.
     const timer = setInterval(() => {
       if (!socket.destroyed && socket.writable) socket.write('1\r\n{\r\n');

@@ -27,7 +27,12 @@ export interface ModelHub {
   /** Every request seen by either server, in order: which one, method, path, Range and all headers. */
   requests: HubRequest[];
   addHfFile(owner: string, repo: string, file: string, bytes: Uint8Array, options?: { revision?: string; advertisedSha256?: string }): void;
-  addOllamaModel(name: string, tag: string, bytes: Uint8Array, options?: { namespace?: string; license?: string; template?: string; params?: Record<string, unknown>; manifestPadding?: number }): void;
+  addOllamaModel(
+    name: string,
+    tag: string,
+    bytes: Uint8Array,
+    options?: { namespace?: string; license?: string; template?: string; params?: Record<string, unknown>; manifestPadding?: number },
+  ): void;
   /** `chunked`: sent without Content-Length, so only the end of the stream says where it stops. */
   addPlainFile(name: string, bytes: Uint8Array, options?: { chunked?: boolean }): void;
   addRedirect(path: string, location: string, status?: number): void;
@@ -65,7 +70,13 @@ export async function startModelHub(): Promise<ModelHub> {
         res.writeHead(416, { 'content-range': `bytes */${bytes.length}` }).end();
         return;
       }
-      res.writeHead(206, { ...extra, 'content-type': 'application/octet-stream', 'content-length': String(bytes.length - start), 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`, 'accept-ranges': 'bytes' });
+      res.writeHead(206, {
+        ...extra,
+        'content-type': 'application/octet-stream',
+        'content-length': String(bytes.length - start),
+        'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`,
+        'accept-ranges': 'bytes',
+      });
     } else if (chunked) {
       res.writeHead(200, { ...extra, 'content-type': 'application/octet-stream' });
     } else {
@@ -93,18 +104,23 @@ export async function startModelHub(): Promise<ModelHub> {
     if ((m = /^\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path)) !== null) {
       const file = hf.get(`${m[1]}/${m[2]}/${m[3]}/${m[4]}`);
       if (file === undefined) return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
-      return void res.writeHead(302, {
-        location: `${cdnUrl}/cdn/lfs/${file.sha256}?signature=imitation`,
-        'x-linked-etag': `"${file.advertised}"`,
-        'x-linked-size': String(file.size),
-        etag: `W/"${sha(file.advertised).slice(0, 40)}"`,
-        'x-repo-commit': sha(m[3] ?? '').slice(0, 40),
-      }).end();
+      return void res
+        .writeHead(302, {
+          location: `${cdnUrl}/cdn/lfs/${file.sha256}?signature=imitation`,
+          'x-linked-etag': `"${file.advertised}"`,
+          'x-linked-size': String(file.size),
+          etag: `W/"${sha(file.advertised).slice(0, 40)}"`,
+          'x-repo-commit': sha(m[3] ?? '').slice(0, 40),
+        })
+        .end();
     }
     if ((m = /^\/v2\/([^/]+)\/([^/]+)\/manifests\/([^/]+)$/.exec(path)) !== null) {
       const manifest = manifests.get(`${m[1]}/${m[2]}:${m[3]}`);
-      if (manifest === undefined) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
-      return void res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'docker-content-digest': `sha256:${sha(manifest)}` }).end(manifest);
+      if (manifest === undefined)
+        return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
+      return void res
+        .writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'docker-content-digest': `sha256:${sha(manifest)}` })
+        .end(manifest);
     }
     if ((m = /^\/v2\/[^/]+\/[^/]+\/blobs\/sha256:([0-9a-f]{64})$/.exec(path)) !== null) {
       if (!blobs.has(m[1] as string)) return void res.writeHead(404).end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
@@ -155,7 +171,12 @@ export async function startModelHub(): Promise<ModelHub> {
       const digest = addBlob(bytes);
       hf.set(`${owner}/${repo}/${options.revision ?? 'main'}/${file}`, { sha256: digest, advertised: options.advertisedSha256 ?? digest, size: bytes.length });
     },
-    addOllamaModel(name: string, tag: string, bytes: Uint8Array, options: { namespace?: string; license?: string; template?: string; params?: Record<string, unknown>; manifestPadding?: number } = {}) {
+    addOllamaModel(
+      name: string,
+      tag: string,
+      bytes: Uint8Array,
+      options: { namespace?: string; license?: string; template?: string; params?: Record<string, unknown>; manifestPadding?: number } = {},
+    ) {
       const layer = (mediaType: string, data: Uint8Array) => ({ mediaType, digest: `sha256:${addBlob(data)}`, size: data.length });
       const text = (value: string) => new TextEncoder().encode(value);
       const layers = [layer('application/vnd.ollama.image.model', bytes)];
@@ -164,7 +185,9 @@ export async function startModelHub(): Promise<ModelHub> {
       if (options.params !== undefined) layers.push(layer('application/vnd.ollama.image.params', text(JSON.stringify(options.params))));
       const config = layer('application/vnd.docker.container.image.v1+json', text(JSON.stringify({ model_format: 'gguf', model_family: 'llama' })));
       // manifestPadding: trailing spaces (still valid JSON), for a registry that sends far too much.
-      const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config, layers }) + ' '.repeat(options.manifestPadding ?? 0);
+      const manifest =
+        JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config, layers }) +
+        ' '.repeat(options.manifestPadding ?? 0);
       manifests.set(`${options.namespace ?? 'library'}/${name}:${tag}`, manifest);
     },
     addPlainFile(name: string, bytes: Uint8Array, options: { chunked?: boolean } = {}) {

@@ -6,7 +6,11 @@ export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.m
 /** An absolute loader URL: commands may run from other folders, and the engine's child process inherits it. */
 export const TSX_LOADER = import.meta.resolve('tsx');
 
-export interface CliResult { code: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `flambeau ARGS...` to completion, with stdin closed (or fed `input`). */
 export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string; entry?: string } = {}): Promise<CliResult> {

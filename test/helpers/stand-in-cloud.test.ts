@@ -33,10 +33,7 @@ describe('stand-in cloud: OpenAI protocol', () => {
     assert.equal(completion.model, 'gpt-4o-mini');
     assert.equal(completion.choices[0]?.message.content, DEFAULT_TEXT);
     assert.equal(completion.choices[0]?.finish_reason, 'stop');
-    assert.deepEqual(
-      { p: completion.usage?.prompt_tokens, c: completion.usage?.completion_tokens, t: completion.usage?.total_tokens },
-      { p: 3, c: 5, t: 8 },
-    );
+    assert.deepEqual({ p: completion.usage?.prompt_tokens, c: completion.usage?.completion_tokens, t: completion.usage?.total_tokens }, { p: 3, c: 5, t: 8 });
     const [recorded] = cloud.requests;
     assert.equal(cloud.requests.length, 1);
     assert.deepEqual(
@@ -66,11 +63,19 @@ describe('stand-in cloud: OpenAI protocol', () => {
   });
 
   it('sends no usage at all without include_usage, or when the reply says usage: false', async () => {
-    for (const [behaviourUsage, includeUsage] of [[true, false], [false, true]] as const) {
+    for (const [behaviourUsage, includeUsage] of [
+      [true, false],
+      [false, true],
+    ] as const) {
       cloud.script({ kind: 'reply', text: 'a b', usage: behaviourUsage });
       const res = await post(chatUrl(), { model: 'm', messages, stream: true, stream_options: { include_usage: includeUsage } });
-      const chunks = parseSseFrames(await res.body.text()).slice(0, -1).map((f) => JSON.parse(f.data));
-      assert.ok(chunks.every((c) => !('usage' in c) && c.choices.length === 1), `usage=${behaviourUsage} include=${includeUsage}`);
+      const chunks = parseSseFrames(await res.body.text())
+        .slice(0, -1)
+        .map((f) => JSON.parse(f.data));
+      assert.ok(
+        chunks.every((c) => !('usage' in c) && c.choices.length === 1),
+        `usage=${behaviourUsage} include=${includeUsage}`,
+      );
     }
     cloud.script({ kind: 'reply', usage: false });
     const res = await post(chatUrl(), { model: 'm', messages });
@@ -113,11 +118,24 @@ describe('stand-in cloud: OpenAI protocol', () => {
     assert.equal(finish, 'tool_calls');
     assert.deepEqual(cloud.requests[0]?.body, { model: 'm', messages, tools, tool_choice: 'auto', stream: true });
 
-    cloud.script({ kind: 'reply', text: 'Checking.', toolCalls: [{ name: 'a', arguments: '{}' }, { name: 'b', arguments: '{"x":1}' }] });
+    cloud.script({
+      kind: 'reply',
+      text: 'Checking.',
+      toolCalls: [
+        { name: 'a', arguments: '{}' },
+        { name: 'b', arguments: '{"x":1}' },
+      ],
+    });
     const final = await client.chat.completions.stream({ model: 'm', messages, tools }).finalChatCompletion();
     const message = final.choices[0]?.message;
     assert.equal(message?.content, 'Checking.');
-    assert.deepEqual(message?.tool_calls?.map((t) => t.type === 'function' && [t.function.name, t.function.arguments]), [['a', '{}'], ['b', '{"x":1}']]);
+    assert.deepEqual(
+      message?.tool_calls?.map((t) => t.type === 'function' && [t.function.name, t.function.arguments]),
+      [
+        ['a', '{}'],
+        ['b', '{"x":1}'],
+      ],
+    );
     assert.equal(final.choices[0]?.finish_reason, 'tool_calls');
 
     cloud.script({ kind: 'reply', toolCalls: [call] });
@@ -133,7 +151,13 @@ describe('stand-in cloud: OpenAI protocol', () => {
       model: 'm',
       messages: [
         { role: 'system', content: 'You are terse.' },
-        { role: 'user', content: [{ type: 'text', text: 'Call me at 555-0100' }, { type: 'text', text: 'please' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Call me at 555-0100' },
+            { type: 'text', text: 'please' },
+          ],
+        },
         { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
         { role: 'tool', tool_call_id: 'c1', content: 'tool said hi' },
       ],
@@ -148,7 +172,10 @@ describe('stand-in cloud: OpenAI protocol', () => {
     const floats = (await res.body.json()) as { object: string; data: { object: string; index: number; embedding: number[] }[]; usage: unknown };
     assert.equal(floats.object, 'list');
     assert.deepEqual(floats.usage, { prompt_tokens: 2, total_tokens: 2 });
-    assert.deepEqual(viaSdk.data.map((d) => Array.from(d.embedding)), floats.data.map((d) => d.embedding));
+    assert.deepEqual(
+      viaSdk.data.map((d) => Array.from(d.embedding)),
+      floats.data.map((d) => d.embedding),
+    );
     const [alpha, beta] = floats.data;
     assert.equal(alpha?.embedding.length, 8);
     assert.ok(Math.abs(Math.hypot(...(alpha?.embedding ?? [])) - 1) < 1e-6);

@@ -24,7 +24,10 @@ export const TEST_MASTER_KEY = 'flm-test-master-key-0123456789';
  * Starts a real gateway on 127.0.0.1 port 0 with a temp home and SQLite file, through the same
  * config loader and composition root as `flambeau serve`. `config` is written as flambeau.yaml.
  */
-export async function startTestGateway(config: Record<string, unknown> = {}, options: { env?: Record<string, string>; modelPaths?: string[]; privacyDetectors?: Detector[]; logger?: Logger } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  config: Record<string, unknown> = {},
+  options: { env?: Record<string, string>; modelPaths?: string[]; privacyDetectors?: Detector[]; logger?: Logger } = {},
+): Promise<TestGateway> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-test-'));
   const configPath = join(home, 'flambeau.yaml');
   writeFileSync(configPath, stringify(config));
@@ -36,7 +39,11 @@ export async function startTestGateway(config: Record<string, unknown> = {}, opt
     env: { FLAMBEAU_MASTER_KEY: TEST_MASTER_KEY, FLAMBEAU_ENGINE_THREADS: '1', FLAMBEAU_ENGINE_GPU: 'false', ...options.env },
     cwd: home,
   });
-  const gateway = await startGateway(loaded, { logger: options.logger ?? silentLogger, drainMs: 1_000, ...(options.privacyDetectors === undefined ? {} : { privacyDetectors: options.privacyDetectors }) });
+  const gateway = await startGateway(loaded, {
+    logger: options.logger ?? silentLogger,
+    drainMs: 1_000,
+    ...(options.privacyDetectors === undefined ? {} : { privacyDetectors: options.privacyDetectors }),
+  });
   let closed = false;
   const close = async () => {
     if (closed) return;

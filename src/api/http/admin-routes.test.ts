@@ -11,7 +11,12 @@ describe('admin API', () => {
     const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, headers: response.headers, text, json: type.startsWith('application/json') ? (JSON.parse(text) as Record<string, any>) : null };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      json: type.startsWith('application/json') ? (JSON.parse(text) as Record<string, any>) : null,
+    };
   };
 
   before(async () => {
@@ -31,11 +36,21 @@ describe('admin API', () => {
   });
 
   it('creates a key (shown once), lists, shows and revokes it, auditing each change', async () => {
-    const created = await call('POST', '/admin/keys', { name: 'ci bot', team: 'research', models: ['gpt-small', 'auto'], budget: '25/month', rpm: 60, expires_in: '30d' });
+    const created = await call('POST', '/admin/keys', {
+      name: 'ci bot',
+      team: 'research',
+      models: ['gpt-small', 'auto'],
+      budget: '25/month',
+      rpm: 60,
+      expires_in: '30d',
+    });
     assert.equal(created.status, 201);
     const key = created.json as Record<string, any>;
     assert.match(key.key, /^flm_[0-9a-f]{12}_/);
-    assert.deepEqual([key.name, key.team, key.models, key.endpoints, key.budget, key.rpm, key.tpm, key.status], ['ci bot', 'research', ['gpt-small', 'auto'], ['*'], { usd: 25, period: 'month' }, 60, null, 'active']);
+    assert.deepEqual(
+      [key.name, key.team, key.models, key.endpoints, key.budget, key.rpm, key.tpm, key.status],
+      ['ci bot', 'research', ['gpt-small', 'auto'], ['*'], { usd: 25, period: 'month' }, 60, null, 'active'],
+    );
     assert.ok(Date.parse(key.expires_at) - Date.now() > 29 * 86_400_000);
     assert.equal(server.keys.authenticate(`Bearer ${key.key}`).keyId, key.id);
 
@@ -54,7 +69,12 @@ describe('admin API', () => {
 
     const lines = await call('GET', '/admin/audit/export');
     assert.equal(lines.headers.get('content-type'), 'application/x-ndjson; charset=utf-8');
-    const actions = lines.text.trim().split('\n').map((l) => JSON.parse(l).event).filter((e) => e.target?.keyId === key.id).map((e) => e.action);
+    const actions = lines.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).event)
+      .filter((e) => e.target?.keyId === key.id)
+      .map((e) => e.action);
     assert.deepEqual(actions, ['key.created', 'key.revoked']);
     assert.ok(!lines.text.includes(key.key), 'the audit log never holds the key');
   });
@@ -93,9 +113,35 @@ describe('admin API', () => {
   });
 
   it('reports usage by model, and verifies the audit chain', async () => {
-    const base = { startedAt: Date.now(), principal: MASTER_PRINCIPAL, endpoint: 'chat', route: null, provider: 'cloud', upstreamModel: 'm', locality: 'cloud', privacy: null, status: 200, errorCode: null, latencyMs: 5 };
-    server.recorder.recordRequestOutcome({ ...base, requestId: 'u1', model: 'gpt-small', modelKnown: true, usage: { inputTokens: 10, outputTokens: 4, estimated: false }, costUsd: 0.25 });
-    server.recorder.recordRequestOutcome({ ...base, requestId: 'u2', model: 'gpt-small', modelKnown: true, usage: { inputTokens: 5, outputTokens: 1, estimated: false }, costUsd: 0.5 });
+    const base = {
+      startedAt: Date.now(),
+      principal: MASTER_PRINCIPAL,
+      endpoint: 'chat',
+      route: null,
+      provider: 'cloud',
+      upstreamModel: 'm',
+      locality: 'cloud',
+      privacy: null,
+      status: 200,
+      errorCode: null,
+      latencyMs: 5,
+    };
+    server.recorder.recordRequestOutcome({
+      ...base,
+      requestId: 'u1',
+      model: 'gpt-small',
+      modelKnown: true,
+      usage: { inputTokens: 10, outputTokens: 4, estimated: false },
+      costUsd: 0.25,
+    });
+    server.recorder.recordRequestOutcome({
+      ...base,
+      requestId: 'u2',
+      model: 'gpt-small',
+      modelKnown: true,
+      usage: { inputTokens: 5, outputTokens: 1, estimated: false },
+      costUsd: 0.5,
+    });
     const usage = await call('GET', '/admin/usage?by=model&since=1d');
     const row = usage.json?.data.find((r: { group: string }) => r.group === 'gpt-small');
     assert.deepEqual(row, { group: 'gpt-small', requests: 2, errors: 0, input_tokens: 15, output_tokens: 5, estimated: 0, cost_usd: 0.75 });

@@ -43,7 +43,8 @@ export type AdminHandler = (req: IncomingMessage, res: ServerResponse, call: Adm
  */
 export function authenticateAdmin(authorization: string | undefined, deps: AdminDeps): KeyPrincipal {
   const principal = deps.keys.authenticate(authorization);
-  if (principal.kind !== 'master') throw new FlambeauError('forbidden', 'The admin API needs the master key.', { details: { denied: 'endpoint', endpoint: 'admin' } });
+  if (principal.kind !== 'master')
+    throw new FlambeauError('forbidden', 'The admin API needs the master key.', { details: { denied: 'endpoint', endpoint: 'admin' } });
   return principal;
 }
 
@@ -61,7 +62,14 @@ export async function createKey(req: IncomingMessage, res: ServerResponse, call:
   const created = audit.atomically(() => {
     const made = keys.create(input);
     const r = made.record;
-    audit.append(adminEvent(call, 'key.created', { keyId: r.id, ...(r.team === null ? {} : { team: r.team }) }, { name: r.name, scopes: r.scopes, budget: r.budget, rpm: r.limits.rpm, tpm: r.limits.tpm, expiresAt: r.expiresAt }));
+    audit.append(
+      adminEvent(
+        call,
+        'key.created',
+        { keyId: r.id, ...(r.team === null ? {} : { team: r.team }) },
+        { name: r.name, scopes: r.scopes, budget: r.budget, rpm: r.limits.rpm, tpm: r.limits.tpm, expiresAt: r.expiresAt },
+      ),
+    );
     return made;
   });
   // The only time the key is ever shown.
@@ -82,7 +90,14 @@ export function revokeKey(_req: IncomingMessage, res: ServerResponse, call: Admi
   const id = call.params[0] as string;
   const { record, changed } = audit.atomically(() => {
     const result = keys.revoke(id);
-    audit.append(adminEvent(call, 'key.revoked', { keyId: id, ...(result.record.team === null ? {} : { team: result.record.team }) }, { name: result.record.name, alreadyRevoked: !result.changed }));
+    audit.append(
+      adminEvent(
+        call,
+        'key.revoked',
+        { keyId: id, ...(result.record.team === null ? {} : { team: result.record.team }) },
+        { name: result.record.name, alreadyRevoked: !result.changed },
+      ),
+    );
     return result;
   });
   send(res, call, 200, { ...keyJson(record, call.now), revoked: changed });
@@ -94,7 +109,9 @@ export async function saveTeam(req: IncomingMessage, res: ServerResponse, call: 
   const { team, created } = audit.atomically(() => {
     const result = teams.upsert(change);
     const t = result.team;
-    audit.append(adminEvent(call, result.created ? 'team.created' : 'team.updated', { team: t.id }, { budget: t.budget, rpm: t.limits.rpm, tpm: t.limits.tpm }));
+    audit.append(
+      adminEvent(call, result.created ? 'team.created' : 'team.updated', { team: t.id }, { budget: t.budget, rpm: t.limits.rpm, tpm: t.limits.tpm }),
+    );
     return result;
   });
   keys.invalidate(); // cached principals carry their team's limits
@@ -114,7 +131,8 @@ export function showTeam(_req: IncomingMessage, res: ServerResponse, call: Admin
 
 export function showUsage(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
   const by = call.query.get('by') ?? 'key';
-  if (!(USAGE_GROUPINGS as readonly string[]).includes(by)) throw new FlambeauError('invalid_request', `Invalid 'by': use ${USAGE_GROUPINGS.join(', ')}.`, { param: 'by' });
+  if (!(USAGE_GROUPINGS as readonly string[]).includes(by))
+    throw new FlambeauError('invalid_request', `Invalid 'by': use ${USAGE_GROUPINGS.join(', ')}.`, { param: 'by' });
   const since = optionalSince(call);
   send(res, call, 200, usageJson(call.deps.usage.summarize({ by: by as UsageGrouping, ...(since === undefined ? {} : { since }) })));
 }
@@ -126,7 +144,14 @@ export async function verifyAudit(_req: IncomingMessage, res: ServerResponse, ca
     throw new FlambeauError('invalid_request', 'An anchor needs both anchor_seq (a record number) and anchor_hash (64 hex digits).', { param: 'anchor_seq' });
   }
   const result = await call.deps.audit.verify(seq === null || hash === null ? {} : { anchor: { seq: Number(seq), hash } });
-  send(res, call, 200, result.ok ? { ok: true, count: result.count, head: result.head } : { ok: false, count: result.count, first_broken: result.firstBroken, reason: result.reason });
+  send(
+    res,
+    call,
+    200,
+    result.ok
+      ? { ok: true, count: result.count, head: result.head }
+      : { ok: false, count: result.count, first_broken: result.firstBroken, reason: result.reason },
+  );
 }
 
 export async function exportAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
@@ -151,7 +176,11 @@ export async function exportAudit(_req: IncomingMessage, res: ServerResponse, ca
 async function drained(res: ServerResponse): Promise<boolean> {
   if (res.destroyed) return false;
   const stop = new AbortController();
-  const wait = (event: string) => once(res, event, { signal: stop.signal }).then(() => event, () => event);
+  const wait = (event: string) =>
+    once(res, event, { signal: stop.signal }).then(
+      () => event,
+      () => event,
+    );
   try {
     return (await Promise.race([wait('drain'), wait('close')])) === 'drain';
   } finally {

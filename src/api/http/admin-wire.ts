@@ -56,7 +56,11 @@ export function parseNewKeyBody(body: unknown, now: number): NewKey {
   return {
     name: b.name,
     team: b.team ?? null,
-    scopes: { ...(b.models === undefined ? {} : { models: b.models }), ...(b.endpoints === undefined ? {} : { endpoints: b.endpoints }), ...(b.collections === undefined ? {} : { collections: b.collections }) },
+    scopes: {
+      ...(b.models === undefined ? {} : { models: b.models }),
+      ...(b.endpoints === undefined ? {} : { endpoints: b.endpoints }),
+      ...(b.collections === undefined ? {} : { collections: b.collections }),
+    },
     budget: b.budget ?? null,
     rpm: b.rpm ?? null,
     tpm: b.tpm ?? null,

@@ -101,7 +101,14 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
     authenticate(request, req.headers.authorization, route === undefined || route.access === 'admin' ? null : route.access, deps.gateway);
     if (route === undefined) refuse(res, method, path, found, 'No route');
     // Path parameters are decoded after authentication: a caller without a key learns nothing, not even 400.
-    await route.handle({ req, res, request, params: (found as Match).params.map((p) => decodePathSegment(p, 'model name')), query: new URLSearchParams(query), deps });
+    await route.handle({
+      req,
+      res,
+      request,
+      params: (found as Match).params.map((p) => decodePathSegment(p, 'model name')),
+      query: new URLSearchParams(query),
+      deps,
+    });
   }
 }
 

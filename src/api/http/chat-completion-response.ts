@@ -3,11 +3,16 @@ import type { Finish, ChatResult, Usage } from '../../providers/spec.js';
 /** Our finish reason → OpenAI's. `other` keeps the upstream's raw value when it had one. */
 export function wireFinish(finish: Finish): string {
   switch (finish.reason) {
-    case 'stop': return 'stop';
-    case 'length': return 'length';
-    case 'tool-calls': return 'tool_calls';
-    case 'filtered': return 'content_filter';
-    case 'other': return finish.raw ?? 'stop';
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'tool-calls':
+      return 'tool_calls';
+    case 'filtered':
+      return 'content_filter';
+    case 'other':
+      return finish.raw ?? 'stop';
   }
 }
 

@@ -12,10 +12,19 @@ import { readJsonBody } from './read-json-body.js';
 import { errorBody, sendJson } from './send.js';
 
 /** POST /v1/chat/completions: the OpenAI wire format onto the gateway's chat spine and back (JSON or SSE). */
-export async function handleChatCompletions(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, deps: GatewayDeps, bodyLimitBytes: number): Promise<void> {
+export async function handleChatCompletions(
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: GatewayRequest,
+  deps: GatewayDeps,
+  bodyLimitBytes: number,
+): Promise<void> {
   const parsed = parseChatBody(await readJsonBody(req, bodyLimitBytes));
   const signal = abortOnClose(res);
-  const answer = await startChat({ request, chat: parsed.request, collections: parsed.knowledge, stream: parsed.stream, tags: req.headers['x-flambeau-tags'], signal }, deps);
+  const answer = await startChat(
+    { request, chat: parsed.request, collections: parsed.knowledge, stream: parsed.stream, tags: req.headers['x-flambeau-tags'], signal },
+    deps,
+  );
   const id = `chatcmpl-${request.outcome.requestId}`;
   const created = Math.floor(request.outcome.startedAt / 1000);
   const name = request.outcome.model ?? parsed.request.model;

@@ -46,10 +46,7 @@ const tool = z.object({
   }),
 });
 
-const toolChoice = z.union([
-  z.enum(['auto', 'none', 'required']),
-  z.object({ type: z.literal('function'), function: z.object({ name: toolName }) }),
-]);
+const toolChoice = z.union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: toolName }) })]);
 
 const responseFormat = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text') }),
@@ -173,7 +170,9 @@ function toMessage(m: WireMessage, index: number, toolIds: Set<string>): ChatMes
       const calls = m.tool_calls?.map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments }));
       for (const call of calls ?? []) toolIds.add(call.id);
       if ((m.content == null || m.content === '') && (calls === undefined || calls.length === 0) && m.refusal == null) {
-        throw new FlambeauError('invalid_request', `Invalid value for 'messages[${index}]': an assistant message needs content or tool_calls.`, { param: `messages[${index}]` });
+        throw new FlambeauError('invalid_request', `Invalid value for 'messages[${index}]': an assistant message needs content or tool_calls.`, {
+          param: `messages[${index}]`,
+        });
       }
       return {
         role: 'assistant',
@@ -184,7 +183,11 @@ function toMessage(m: WireMessage, index: number, toolIds: Set<string>): ChatMes
     }
     case 'tool':
       if (!toolIds.has(m.tool_call_id)) {
-        throw new FlambeauError('invalid_request', `Invalid value for 'messages[${index}].tool_call_id': no earlier assistant tool call has the id ${JSON.stringify(m.tool_call_id.slice(0, 64))}.`, { param: `messages[${index}].tool_call_id` });
+        throw new FlambeauError(
+          'invalid_request',
+          `Invalid value for 'messages[${index}].tool_call_id': no earlier assistant tool call has the id ${JSON.stringify(m.tool_call_id.slice(0, 64))}.`,
+          { param: `messages[${index}].tool_call_id` },
+        );
       }
       return { role: 'tool', toolCallId: m.tool_call_id, content: m.content };
   }
@@ -197,7 +200,8 @@ function toPart(part: z.infer<typeof userPart>): ContentPart {
 
 function toToolChoice(choice: z.infer<typeof toolChoice>, request: ChatRequest): ToolChoice {
   if (typeof choice === 'string') {
-    if (choice === 'required' && request.tools === undefined) throw new FlambeauError('invalid_request', "Invalid value for 'tool_choice': 'required' needs 'tools'.", { param: 'tool_choice' });
+    if (choice === 'required' && request.tools === undefined)
+      throw new FlambeauError('invalid_request', "Invalid value for 'tool_choice': 'required' needs 'tools'.", { param: 'tool_choice' });
     return choice;
   }
   const name = choice.function.name;

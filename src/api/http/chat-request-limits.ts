@@ -24,7 +24,10 @@ export function checkChatCounts(body: Record<string, unknown>): void {
         tooLong(`messages[${i}].content`, content, CHAT_LIMITS.contentParts);
         parts += content.length;
         if (parts > CHAT_LIMITS.contentPartsInAll) {
-          throw new FlambeauError('invalid_request', `Invalid 'messages': more than ${CHAT_LIMITS.contentPartsInAll} content parts in all.`, { param: 'messages', details: { maxContentParts: CHAT_LIMITS.contentPartsInAll } });
+          throw new FlambeauError('invalid_request', `Invalid 'messages': more than ${CHAT_LIMITS.contentPartsInAll} content parts in all.`, {
+            param: 'messages',
+            details: { maxContentParts: CHAT_LIMITS.contentPartsInAll },
+          });
         }
       }
       if (Array.isArray(toolCalls)) tooLong(`messages[${i}].tool_calls`, toolCalls, CHAT_LIMITS.toolCalls);
@@ -36,8 +39,12 @@ export function checkChatCounts(body: Record<string, unknown>): void {
 // OpenAI's wording for the same refusal (`array_above_max_length`), so clients and people recognise it.
 function tooLong(param: string, array: unknown[], max: number): void {
   if (array.length <= max) return;
-  throw new FlambeauError('invalid_request', `Invalid '${param}': array too long. Expected an array with maximum length ${max}, but got an array with length ${array.length} instead.`, {
-    param,
-    details: { maxLength: max, length: array.length },
-  });
+  throw new FlambeauError(
+    'invalid_request',
+    `Invalid '${param}': array too long. Expected an array with maximum length ${max}, but got an array with length ${array.length} instead.`,
+    {
+      param,
+      details: { maxLength: max, length: array.length },
+    },
+  );
 }

@@ -19,7 +19,13 @@ const embeddingsBody = z.looseObject({
 });
 
 /** POST /v1/embeddings: the OpenAI wire format onto the gateway's embedding spine and back. */
-export async function handleEmbeddings(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, deps: GatewayDeps, bodyLimitBytes: number): Promise<void> {
+export async function handleEmbeddings(
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: GatewayRequest,
+  deps: GatewayDeps,
+  bodyLimitBytes: number,
+): Promise<void> {
   const raw = await readJsonBody(req, bodyLimitBytes);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new FlambeauError('invalid_request', 'The request body must be a JSON object.');
   const parsed = embeddingsBody.safeParse(raw);
@@ -27,9 +33,19 @@ export async function handleEmbeddings(req: IncomingMessage, res: ServerResponse
   const body = parsed.data;
   const input = typeof body.input === 'string' ? [body.input] : body.input;
   const empty = input.findIndex((text) => text === '');
-  if (empty !== -1) throw new FlambeauError('invalid_request', `Invalid value for 'input${typeof body.input === 'string' ? '' : `[${empty}]`}': must not be empty.`, { param: 'input' });
+  if (empty !== -1)
+    throw new FlambeauError('invalid_request', `Invalid value for 'input${typeof body.input === 'string' ? '' : `[${empty}]`}': must not be empty.`, {
+      param: 'input',
+    });
   const { model, result } = await startEmbed(
-    { request, model: body.model, input, signal: abortOnClose(res), ...(body.dimensions === undefined ? {} : { dimensions: body.dimensions }), ...(body.user === undefined ? {} : { user: body.user }) },
+    {
+      request,
+      model: body.model,
+      input,
+      signal: abortOnClose(res),
+      ...(body.dimensions === undefined ? {} : { dimensions: body.dimensions }),
+      ...(body.user === undefined ? {} : { user: body.user }),
+    },
     deps,
   );
   const base64 = body.encoding_format === 'base64';

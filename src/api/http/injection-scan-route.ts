@@ -18,19 +18,31 @@ const scanBody = z.strictObject({ text: z.string().max(MAX_SCAN_CHARS), source: 
  * POST /v1/injection/scan: `{text, source?}` in, `{flagged, score, signals}` out, scored as the
  * gateway would score that text from that source (`user` by default). Nothing is stored or logged.
  */
-export async function handleInjectionScan(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, deps: GatewayDeps, bodyLimitBytes: number): Promise<void> {
+export async function handleInjectionScan(
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: GatewayRequest,
+  deps: GatewayDeps,
+  bodyLimitBytes: number,
+): Promise<void> {
   const raw = await readJsonBody(req, bodyLimitBytes);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new FlambeauError('invalid_request', 'The request body must be a JSON object with a `text` string.');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new FlambeauError('invalid_request', 'The request body must be a JSON object with a `text` string.');
   const parsed = scanBody.safeParse(raw);
   if (!parsed.success) throw invalidRequestFrom(parsed.error);
   const scan = scanInjection(parsed.data.text, parsed.data.source, deps);
-  sendJson(res, 200, {
-    object: 'injection.scan',
-    source: scan.source,
-    flagged: scan.flagged,
-    score: Number(scan.score.toFixed(4)),
-    threshold: scan.threshold,
-    signals: scan.signals,
-    coverage: scan.coverage,
-  }, { 'x-request-id': request.outcome.requestId });
+  sendJson(
+    res,
+    200,
+    {
+      object: 'injection.scan',
+      source: scan.source,
+      flagged: scan.flagged,
+      score: Number(scan.score.toFixed(4)),
+      threshold: scan.threshold,
+      signals: scan.signals,
+      coverage: scan.coverage,
+    },
+    { 'x-request-id': request.outcome.requestId },
+  );
 }

@@ -34,9 +34,16 @@ const searchBody = z.strictObject({
  * their citation and scores out, and `degraded: "vector_unavailable"` when the embedding model
  * failed and BM25 answered alone (else null). Endpoint scope `knowledge`; collection scopes apply.
  */
-export async function handleKnowledgeSearch(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, deps: GatewayDeps, bodyLimitBytes: number): Promise<void> {
+export async function handleKnowledgeSearch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: GatewayRequest,
+  deps: GatewayDeps,
+  bodyLimitBytes: number,
+): Promise<void> {
   const raw = await readJsonBody(req, bodyLimitBytes);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new FlambeauError('invalid_request', 'The request body must be a JSON object with a `query` string.');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new FlambeauError('invalid_request', 'The request body must be a JSON object with a `query` string.');
   const parsed = searchBody.safeParse(raw);
   if (!parsed.success) throw invalidRequestFrom(parsed.error);
   const body = parsed.data;
@@ -48,7 +55,15 @@ export async function handleKnowledgeSearch(req: IncomingMessage, res: ServerRes
   if (f?.sender !== undefined) filters.sender = f.sender;
   // A client that goes away stops the query's embedding, which may wait on a busy engine.
   const { hits, collections, degraded } = await searchKnowledge(
-    { request, query: body.query, collections: body.collections ?? null, filters, signal: abortOnClose(res), ...(body.k === undefined ? {} : { k: body.k }), ...(body.mode === undefined ? {} : { mode: body.mode }) },
+    {
+      request,
+      query: body.query,
+      collections: body.collections ?? null,
+      filters,
+      signal: abortOnClose(res),
+      ...(body.k === undefined ? {} : { k: body.k }),
+      ...(body.mode === undefined ? {} : { mode: body.mode }),
+    },
     deps,
   );
   sendJson(res, 200, { object: 'list', data: hits.map(wireHit), collections, degraded }, { 'x-request-id': request.outcome.requestId });

@@ -25,7 +25,12 @@ function modelObject(view: ModelView, created: number): Record<string, unknown> 
 /** GET /v1/models: the models the caller's key may use (a scoped key sees only its own). */
 export function handleListModels(res: ServerResponse, request: GatewayRequest, deps: GatewayDeps): void {
   const created = Math.floor(deps.startedAt / 1000);
-  sendJson(res, 200, { object: 'list', data: listModels(request, deps).map((view) => modelObject(view, created)) }, { 'x-request-id': request.outcome.requestId });
+  sendJson(
+    res,
+    200,
+    { object: 'list', data: listModels(request, deps).map((view) => modelObject(view, created)) },
+    { 'x-request-id': request.outcome.requestId },
+  );
 }
 
 /** GET /v1/models/{model}. */

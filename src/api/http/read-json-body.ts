@@ -35,7 +35,9 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
-    throw new FlambeauError('invalid_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; flatten it.`, { details: { maxDepth: MAX_JSON_DEPTH } });
+    throw new FlambeauError('invalid_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; flatten it.`, {
+      details: { maxDepth: MAX_JSON_DEPTH },
+    });
   }
   const text = bytes.toString('utf8');
   if (text.trim() === '') throw new FlambeauError('invalid_request', 'The request body is empty; a JSON object is required.');
@@ -59,5 +61,7 @@ function bodyLost(req: IncomingMessage, error: unknown): FlambeauError {
 }
 
 function tooLarge(limit: number): FlambeauError {
-  return new FlambeauError('payload_too_large', `The request body is larger than the limit of ${limit} bytes (server.body_limit_bytes).`, { details: { limitBytes: limit } });
+  return new FlambeauError('payload_too_large', `The request body is larger than the limit of ${limit} bytes (server.body_limit_bytes).`, {
+    details: { limitBytes: limit },
+  });
 }

@@ -8,11 +8,22 @@ import { sendJson } from './send.js';
  * POST /v1/route/explain: a chat body in; the decision, the facts it rested on, each candidate
  * with the privacy action it would get, and what was skipped and why. No model is called.
  */
-export async function handleRouteExplain(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, deps: GatewayDeps, bodyLimitBytes: number): Promise<void> {
+export async function handleRouteExplain(
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: GatewayRequest,
+  deps: GatewayDeps,
+  bodyLimitBytes: number,
+): Promise<void> {
   const parsed = parseChatBody(await readJsonBody(req, bodyLimitBytes));
-  const { decision, candidates, facts, findings } = await explainRoute({ request, chat: parsed.request, collections: parsed.knowledge, tags: req.headers['x-flambeau-tags'] }, deps);
+  const { decision, candidates, facts, findings } = await explainRoute(
+    { request, chat: parsed.request, collections: parsed.knowledge, tags: req.headers['x-flambeau-tags'] },
+    deps,
+  );
   const wireCandidates = candidates.map((c) =>
-    c.usable ? { model: c.model, usable: true, provider: c.provider, upstream_model: c.upstreamModel, locality: c.locality, privacy_action: c.privacyAction } : c,
+    c.usable
+      ? { model: c.model, usable: true, provider: c.provider, upstream_model: c.upstreamModel, locality: c.locality, privacy_action: c.privacyAction }
+      : c,
   );
   sendJson(
     res,
@@ -25,7 +36,9 @@ export async function handleRouteExplain(req: IncomingMessage, res: ServerRespon
       candidates: wireCandidates,
       skipped: decision.skipped,
       rules: decision.rules,
-      ...(decision.cascade === undefined ? {} : { cascade: { first: decision.cascade.first, then: decision.cascade.then, escalate_on: decision.cascade.escalateOn } }),
+      ...(decision.cascade === undefined
+        ? {}
+        : { cascade: { first: decision.cascade.first, then: decision.cascade.then, escalate_on: decision.cascade.escalateOn } }),
       facts,
       privacy_findings: findings,
     },

@@ -44,19 +44,58 @@ export interface Route {
 
 /** An admin handler takes its own call: the master principal (authenticated by app.ts), the decoded parameters. */
 const adminOnly = (handler: AdminHandler) => (c: RouteCall) =>
-  handler(c.req, c.res, { id: c.request.outcome.requestId, master: c.request.outcome.principal as AdminCall['master'], params: c.params, query: c.query, deps: c.deps.admin, now: (c.deps.admin.clock ?? Date.now)() });
+  handler(c.req, c.res, {
+    id: c.request.outcome.requestId,
+    master: c.request.outcome.principal as AdminCall['master'],
+    params: c.params,
+    query: c.query,
+    deps: c.deps.admin,
+    now: (c.deps.admin.clock ?? Date.now)(),
+  });
 
 /**
  * Every HTTP route of the gateway, in one table. An inbound protocol is one folder (or file) in
  * api/ that translates its wire format onto the gateway's spine, plus one line here.
  */
 export const ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/v1/chat/completions', access: 'chat', logged: true, handle: (c) => handleChatCompletions(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes) },
-  { method: 'POST', path: '/v1/embeddings', access: 'embeddings', logged: true, handle: (c) => handleEmbeddings(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes) },
-  { method: 'POST', path: '/v1/route/explain', access: 'chat', handle: (c) => handleRouteExplain(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes) },
-  { method: 'POST', path: '/v1/knowledge/search', access: 'knowledge', handle: (c) => handleKnowledgeSearch(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes) },
-  { method: 'POST', path: '/v1/privacy/scan', access: 'privacy', handle: (c) => handlePrivacyScan(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes) },
-  { method: 'POST', path: '/v1/injection/scan', access: 'injection', handle: (c) => handleInjectionScan(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes) },
+  {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    access: 'chat',
+    logged: true,
+    handle: (c) => handleChatCompletions(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+  },
+  {
+    method: 'POST',
+    path: '/v1/embeddings',
+    access: 'embeddings',
+    logged: true,
+    handle: (c) => handleEmbeddings(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+  },
+  {
+    method: 'POST',
+    path: '/v1/route/explain',
+    access: 'chat',
+    handle: (c) => handleRouteExplain(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+  },
+  {
+    method: 'POST',
+    path: '/v1/knowledge/search',
+    access: 'knowledge',
+    handle: (c) => handleKnowledgeSearch(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+  },
+  {
+    method: 'POST',
+    path: '/v1/privacy/scan',
+    access: 'privacy',
+    handle: (c) => handlePrivacyScan(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+  },
+  {
+    method: 'POST',
+    path: '/v1/injection/scan',
+    access: 'injection',
+    handle: (c) => handleInjectionScan(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+  },
   { method: 'GET', path: '/v1/models', access: 'models', handle: (c) => handleListModels(c.res, c.request, c.deps.gateway) },
   { method: 'GET', path: '/v1/models/:model', access: 'models', handle: (c) => handleGetModel(c.res, c.request, c.deps.gateway, c.params[0] as string) },
   { method: 'GET', path: '/admin/keys', access: 'admin', handle: adminOnly(admin.listKeys) },

@@ -9,7 +9,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** The OpenAI error envelope: SDK clients parse it; our clients branch on `code`. */
-export function errorBody(error: FlambeauError): { error: { message: string; type: string; param: string | null; code: string; details?: Record<string, unknown> } } {
+export function errorBody(error: FlambeauError): {
+  error: { message: string; type: string; param: string | null; code: string; details?: Record<string, unknown> };
+} {
   const details = error.details;
   return {
     error: {

@@ -38,13 +38,16 @@ export function registerAudit(program: Command): void {
     .option('--anchor <seq:hash>', 'a head printed earlier: also proves nothing before it was cut or rewritten')
     .action(async (opts: AuditFlags & { anchor?: string }) => {
       const anchor = opts.anchor === undefined ? undefined : parseAnchor(opts.anchor);
-      const result = opts.remote === true ? await verifyRemote(opts, anchor) : await withFile(opts, (log) => log.verify(anchor === undefined ? {} : { anchor }));
+      const result =
+        opts.remote === true ? await verifyRemote(opts, anchor) : await withFile(opts, (log) => log.verify(anchor === undefined ? {} : { anchor }));
       if (!result.ok) {
         process.stdout.write(`BROKEN at record ${result.firstBroken}: ${result.reason} (${result.count} records verified before it)\n`);
         throw new CliExit(EXIT.requestFailed, `error: the audit log does not verify`);
       }
       const keyed = result.keyedFrom === undefined ? '' : `; keyed from record ${result.keyedFrom}, head file matches, usage rows agree`;
-      process.stdout.write(result.head === null ? 'OK: the audit log is empty\n' : `OK: ${result.count} records; head ${result.head.seq}:${result.head.hash}${keyed}\n`);
+      process.stdout.write(
+        result.head === null ? 'OK: the audit log is empty\n' : `OK: ${result.count} records; head ${result.head.seq}:${result.head.hash}${keyed}\n`,
+      );
     });
 
   common(audit.command('export'))
@@ -85,6 +88,14 @@ async function withFile<T>(opts: AuditFlags, work: (log: ReturnType<typeof openA
 
 async function verifyRemote(opts: AuditFlags, anchor: AuditAnchor | undefined): Promise<VerifyResult> {
   const query = anchor === undefined ? '' : `?${new URLSearchParams({ anchor_seq: String(anchor.seq), anchor_hash: anchor.hash })}`;
-  const body = await new GatewayClient(resolveClientSettings(opts)).getJson<{ ok: boolean; count: number; head?: AuditAnchor | null; first_broken?: number; reason?: string }>(`/admin/audit/verify${query}`);
-  return body.ok ? { ok: true, count: body.count, head: body.head ?? null } : { ok: false, count: body.count, firstBroken: body.first_broken ?? 0, reason: body.reason ?? '' };
+  const body = await new GatewayClient(resolveClientSettings(opts)).getJson<{
+    ok: boolean;
+    count: number;
+    head?: AuditAnchor | null;
+    first_broken?: number;
+    reason?: string;
+  }>(`/admin/audit/verify${query}`);
+  return body.ok
+    ? { ok: true, count: body.count, head: body.head ?? null }
+    : { ok: false, count: body.count, firstBroken: body.first_broken ?? 0, reason: body.reason ?? '' };
 }

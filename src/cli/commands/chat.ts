@@ -33,17 +33,24 @@ export function registerChat(program: Command): void {
       process.once('SIGINT', () => controller.abort());
       let usage: { prompt_tokens?: number; completion_tokens?: number; estimated?: boolean } | undefined;
       for await (const chunk of client.streamJson('/v1/chat/completions', body, controller.signal)) {
-        const choice = (chunk.choices as { delta?: { content?: string; tool_calls?: { function?: { name?: string; arguments?: string } }[] } }[] | undefined)?.[0];
+        const choice = (
+          chunk.choices as { delta?: { content?: string; tool_calls?: { function?: { name?: string; arguments?: string } }[] } }[] | undefined
+        )?.[0];
         // The answer is text from a model (steerable by a document or a web page): it keeps its
         // line breaks, but no escape sequence in it reaches the terminal.
         if (choice?.delta?.content) process.stdout.write(terminalSafeProse(choice.delta.content));
         for (const call of choice?.delta?.tool_calls ?? []) {
-          process.stdout.write(`${call.function?.name ? `\n[tool call] ${terminalSafe(call.function.name)} ` : ''}${terminalSafeProse(call.function?.arguments ?? '')}`);
+          process.stdout.write(
+            `${call.function?.name ? `\n[tool call] ${terminalSafe(call.function.name)} ` : ''}${terminalSafeProse(call.function?.arguments ?? '')}`,
+          );
         }
         if (chunk.usage) usage = chunk.usage as typeof usage;
       }
       process.stdout.write('\n');
-      if (usage !== undefined) process.stderr.write(`[${usage.prompt_tokens ?? 0} prompt + ${usage.completion_tokens ?? 0} completion tokens${usage.estimated ? ', estimated' : ''}]\n`);
+      if (usage !== undefined)
+        process.stderr.write(
+          `[${usage.prompt_tokens ?? 0} prompt + ${usage.completion_tokens ?? 0} completion tokens${usage.estimated ? ', estimated' : ''}]\n`,
+        );
     });
 }
 

@@ -22,7 +22,10 @@ export function registerCollections(program: Command): void {
       const store = openStore(homePaths(config.home).db);
       try {
         const knowledge = createKnowledge({ db: store.db, embedder: null });
-        for (const [name, shareable] of [[opts.share, true], [opts.unshare, false]] as const) {
+        for (const [name, shareable] of [
+          [opts.share, true],
+          [opts.unshare, false],
+        ] as const) {
           if (name === undefined) continue;
           try {
             knowledge.requireCollections([name]);
@@ -43,7 +46,16 @@ export function registerCollections(program: Command): void {
         }
         printTable(
           ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'SIZE', 'EMBEDDED WITH', 'SHAREABLE', 'LAST INGEST'],
-          list.map((c) => [c.name, String(c.files), String(c.documents), String(c.chunks), formatBytes(c.bytes), c.embeddingModels.join(',') || '-', c.shareable ? 'yes' : 'no', c.lastIngestAt === null ? '-' : new Date(c.lastIngestAt).toISOString().replace(/\.\d+Z$/, 'Z')]),
+          list.map((c) => [
+            c.name,
+            String(c.files),
+            String(c.documents),
+            String(c.chunks),
+            formatBytes(c.bytes),
+            c.embeddingModels.join(',') || '-',
+            c.shareable ? 'yes' : 'no',
+            c.lastIngestAt === null ? '-' : new Date(c.lastIngestAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+          ]),
         );
       } finally {
         store.close();

@@ -27,56 +27,68 @@ export function registerIngest(program: Command): void {
     .description('Index files and folders (Markdown, text, HTML, PDF, DOCX, .eml, .mbox) into a knowledge collection; unchanged files are skipped.')
     .argument('<paths...>', 'files and folders (walked recursively)')
     .option('--collection <name>', 'collection to index into', 'default')
-    .option('--embedding-model <name>', 'model that embeds the chunks (default: the one the server searches with: knowledge.embedding_model, else the first device-local model that embeds)')
+    .option(
+      '--embedding-model <name>',
+      'model that embeds the chunks (default: the one the server searches with: knowledge.embedding_model, else the first device-local model that embeds)',
+    )
     .option('--no-embeddings', 'full-text index only (no vectors)')
     .option('--follow-links', 'follow links whose target lies outside the paths given (secrets, the home folder and /proc, /sys, /dev stay refused)')
     .option('--config <path>', 'config file')
     .option('--home <dir>', 'home folder')
     .option('--json', 'print the report as JSON')
-    .action(async (paths: string[], opts: { collection: string; embeddingModel?: string; embeddings: boolean; followLinks?: boolean; config?: string; home?: string; json?: boolean }) => {
-      if (!isCollectionName(opts.collection)) throw new CliExit(EXIT.usage, 'error: --collection: letters, digits, "_", "-" and "." only, at most 64 characters.');
-      const config = loadConfig({ configPath: opts.config, home: opts.home });
-      const store = openStore(homePaths(config.home).db);
-      const abort = new AbortController();
-      const stop = (): void => abort.abort();
-      let runtime: { embedder: Embedder | null; close(): Promise<void> } | undefined;
-      try {
-        requireSomePath(paths, opts.collection, store.db);
-        runtime = openEmbedder(config, store.db, opts.embeddings ? opts.embeddingModel : false);
-        const knowledge = createKnowledge({ db: store.db, embedder: runtime.embedder });
-        process.once('SIGINT', stop);
-        const bar = progressBar(opts.json !== true && process.stderr.isTTY === true);
-        if (opts.json !== true) process.stderr.write(`ingesting into "${opts.collection}" ${runtime.embedder === null ? '(full-text only)' : `(embeddings: ${runtime.embedder.model})`}\n`);
-        const { maxFileBytes, maxInflatedBytes, maxInflateRatio, maxPdfPages, loaderMemoryMb } = config.knowledge;
-        const report = await knowledge.ingest({
-          collection: opts.collection,
-          paths,
-          followLinks: opts.followLinks === true,
-          // The home folder holds the master key and the index itself: never ingested.
-          protectedFolders: [config.home],
-          limits: { maxFileBytes, maxInflatedBytes, maxInflateRatio, maxPdfPages, loaderMemoryMb },
-          signal: abort.signal,
-          onProgress: bar.update,
-        });
-        bar.done();
-        if (opts.json === true) {
-          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        } else {
-          const seconds = report.elapsedMs / 1000;
-          process.stdout.write(
-            `${report.total} files: ${report.indexed} indexed, ${report.skipped} unchanged, ${report.removed} removed, ${report.excluded} excluded, ${report.failed} failed; ` +
-              `${report.documents} documents, ${report.chunks} chunks in ${seconds.toFixed(1)} s\n`,
-          );
-          for (const exclusion of report.exclusions) process.stdout.write(`  excluded: ${exclusion.path}: ${exclusion.reason}\n`);
-          for (const failure of report.failures) process.stdout.write(`  failed: ${failure.path}: ${failure.reason}\n`);
+    .action(
+      async (
+        paths: string[],
+        opts: { collection: string; embeddingModel?: string; embeddings: boolean; followLinks?: boolean; config?: string; home?: string; json?: boolean },
+      ) => {
+        if (!isCollectionName(opts.collection))
+          throw new CliExit(EXIT.usage, 'error: --collection: letters, digits, "_", "-" and "." only, at most 64 characters.');
+        const config = loadConfig({ configPath: opts.config, home: opts.home });
+        const store = openStore(homePaths(config.home).db);
+        const abort = new AbortController();
+        const stop = (): void => abort.abort();
+        let runtime: { embedder: Embedder | null; close(): Promise<void> } | undefined;
+        try {
+          requireSomePath(paths, opts.collection, store.db);
+          runtime = openEmbedder(config, store.db, opts.embeddings ? opts.embeddingModel : false);
+          const knowledge = createKnowledge({ db: store.db, embedder: runtime.embedder });
+          process.once('SIGINT', stop);
+          const bar = progressBar(opts.json !== true && process.stderr.isTTY === true);
+          if (opts.json !== true)
+            process.stderr.write(
+              `ingesting into "${opts.collection}" ${runtime.embedder === null ? '(full-text only)' : `(embeddings: ${runtime.embedder.model})`}\n`,
+            );
+          const { maxFileBytes, maxInflatedBytes, maxInflateRatio, maxPdfPages, loaderMemoryMb } = config.knowledge;
+          const report = await knowledge.ingest({
+            collection: opts.collection,
+            paths,
+            followLinks: opts.followLinks === true,
+            // The home folder holds the master key and the index itself: never ingested.
+            protectedFolders: [config.home],
+            limits: { maxFileBytes, maxInflatedBytes, maxInflateRatio, maxPdfPages, loaderMemoryMb },
+            signal: abort.signal,
+            onProgress: bar.update,
+          });
+          bar.done();
+          if (opts.json === true) {
+            process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          } else {
+            const seconds = report.elapsedMs / 1000;
+            process.stdout.write(
+              `${report.total} files: ${report.indexed} indexed, ${report.skipped} unchanged, ${report.removed} removed, ${report.excluded} excluded, ${report.failed} failed; ` +
+                `${report.documents} documents, ${report.chunks} chunks in ${seconds.toFixed(1)} s\n`,
+            );
+            for (const exclusion of report.exclusions) process.stdout.write(`  excluded: ${exclusion.path}: ${exclusion.reason}\n`);
+            for (const failure of report.failures) process.stdout.write(`  failed: ${failure.path}: ${failure.reason}\n`);
+          }
+          if (report.failed > 0) process.exitCode = EXIT.requestFailed;
+        } finally {
+          process.off('SIGINT', stop);
+          store.close();
+          await runtime?.close();
         }
-        if (report.failed > 0) process.exitCode = EXIT.requestFailed;
-      } finally {
-        process.off('SIGINT', stop);
-        store.close();
-        await runtime?.close();
-      }
-    });
+      },
+    );
 }
 
 /**
@@ -105,7 +117,19 @@ export function openEmbedder(config: GatewayConfig, db: Db, flag: string | undef
   const logger = createLogger(config.log.level);
   const providers = new Map<string, Provider>();
   for (const provider of served.providers) {
-    providers.set(provider.id, createProvider(provider, { engine: () => (engine ??= createEngine({ idleTimeoutMs: config.engine.idleTimeoutMs, gpu: config.engine.gpu, maxQueue: config.engine.maxQueue, threads: config.engine.threads, logger })) }));
+    providers.set(
+      provider.id,
+      createProvider(provider, {
+        engine: () =>
+          (engine ??= createEngine({
+            idleTimeoutMs: config.engine.idleTimeoutMs,
+            gpu: config.engine.gpu,
+            maxQueue: config.engine.maxQueue,
+            threads: config.engine.threads,
+            logger,
+          })),
+      }),
+    );
   }
   const close = async (): Promise<void> => {
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
@@ -117,7 +141,8 @@ export function openEmbedder(config: GatewayConfig, db: Db, flag: string | undef
     process.stderr.write('warning: no device-local model can embed; indexing for full-text search only (set --embedding-model)\n');
     return { embedder: null, close };
   }
-  if (entry.locality !== 'device') process.stderr.write(`warning: ${entry.name} runs on a ${entry.locality} model: your documents' text is sent there to be embedded\n`);
+  if (entry.locality !== 'device')
+    process.stderr.write(`warning: ${entry.name} runs on a ${entry.locality} model: your documents' text is sent there to be embedded\n`);
   return { embedder: embedderOf(entry.embedding, entry.name), close };
 }
 

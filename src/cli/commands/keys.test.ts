@@ -42,7 +42,22 @@ describe('flambeau keys, teams, usage and audit commands', () => {
   });
 
   it('creates a key, prints it once, then lists, shows and revokes it', async () => {
-    const created = await run(['keys', 'create', '--name', 'ci bot', '--team', 'research', '--models', 'gpt-small,auto', '--budget-usd', '25/month', '--rpm', '60', '--expires', '30d']);
+    const created = await run([
+      'keys',
+      'create',
+      '--name',
+      'ci bot',
+      '--team',
+      'research',
+      '--models',
+      'gpt-small,auto',
+      '--budget-usd',
+      '25/month',
+      '--rpm',
+      '60',
+      '--expires',
+      '30d',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     const token = /(flm_[0-9a-f]{12}_[A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1];
     assert.ok(token !== undefined, created.stdout);
@@ -65,7 +80,10 @@ describe('flambeau keys, teams, usage and audit commands', () => {
   });
 
   it('exits 2 on bad flags before any request, and 4 on a wrong key', async () => {
-    for (const args of [['--budget-usd', '25/year'], ['--expires', 'forever']]) {
+    for (const args of [
+      ['--budget-usd', '25/year'],
+      ['--expires', 'forever'],
+    ]) {
       const result = await run(['keys', 'create', '--name', 'x', ...args]);
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
     }
@@ -77,9 +95,35 @@ describe('flambeau keys, teams, usage and audit commands', () => {
   it('sets a team and prints usage as a table with totals', async () => {
     const team = await run(['teams', 'set', 'ops', '--budget-usd', '100/week', '--rpm', '600']);
     assert.match(team.stdout, /Team ops: budget \$100\/week, rpm 600, tpm -/);
-    const base = { startedAt: Date.now(), principal: MASTER_PRINCIPAL, endpoint: 'chat', modelKnown: true, route: null, provider: 'cloud', upstreamModel: 'm', locality: 'cloud', privacy: null, status: 200, errorCode: null, latencyMs: 3 };
-    server.recorder.recordRequestOutcome({ ...base, requestId: 'c1', model: 'gpt-small', usage: { inputTokens: 1000, outputTokens: 200, estimated: false }, costUsd: 0.75 });
-    server.recorder.recordRequestOutcome({ ...base, requestId: 'c2', model: 'local', locality: 'device', usage: { inputTokens: 10, outputTokens: 2, estimated: true }, costUsd: 0 });
+    const base = {
+      startedAt: Date.now(),
+      principal: MASTER_PRINCIPAL,
+      endpoint: 'chat',
+      modelKnown: true,
+      route: null,
+      provider: 'cloud',
+      upstreamModel: 'm',
+      locality: 'cloud',
+      privacy: null,
+      status: 200,
+      errorCode: null,
+      latencyMs: 3,
+    };
+    server.recorder.recordRequestOutcome({
+      ...base,
+      requestId: 'c1',
+      model: 'gpt-small',
+      usage: { inputTokens: 1000, outputTokens: 200, estimated: false },
+      costUsd: 0.75,
+    });
+    server.recorder.recordRequestOutcome({
+      ...base,
+      requestId: 'c2',
+      model: 'local',
+      locality: 'device',
+      usage: { inputTokens: 10, outputTokens: 2, estimated: true },
+      costUsd: 0,
+    });
     const usage = await run(['usage', '--by', 'model', '--since', '1d']);
     assert.equal(usage.code, 0, usage.stderr);
     assert.match(usage.stdout, /^MODEL\s+REQUESTS\s+ERRORS\s+INPUT TOKENS\s+OUTPUT TOKENS\s+COST USD/);
@@ -98,13 +142,16 @@ describe('flambeau keys, teams, usage and audit commands', () => {
     assert.match(remote.stdout, new RegExp(`^OK: ${head[1]} records`));
 
     const exported = await run(['audit', 'export', '--home', server.home, '--since', '1d'], false);
-    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; event: { type: string; action?: string } });
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; event: { type: string; action?: string } });
     assert.equal(lines.length, Number(head[1]));
     assert.ok(lines.some((l) => l.event.action === 'key.created'));
 
     const attacker = new Database(join(server.home, 'flambeau.db'));
     attacker.exec('DROP TRIGGER audit_log_no_update');
-    attacker.prepare("UPDATE audit_log SET body = replace(body, '\"rpm\":60', '\"rpm\":6000') WHERE seq = 1").run();
+    attacker.prepare('UPDATE audit_log SET body = replace(body, \'"rpm":60\', \'"rpm":6000\') WHERE seq = 1').run();
     attacker.close();
     const broken = await run(['audit', 'verify', '--home', server.home], false);
     assert.equal(broken.code, 1);

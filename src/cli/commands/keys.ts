@@ -55,7 +55,8 @@ const day = (iso: string | null) => (iso === null ? '-' : iso.slice(0, 10));
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('Create, list, show and revoke API keys (talks to the running gateway with the master key).');
-  const common = (command: Command) => command.option('--url <url>', URL_HELP).option('--key <key>', KEY_HELP).option('--home <dir>', 'home folder holding master.key');
+  const common = (command: Command) =>
+    command.option('--url <url>', URL_HELP).option('--key <key>', KEY_HELP).option('--home <dir>', 'home folder holding master.key');
 
   common(keys.command('create'))
     .description('Create an API key and print it once (flambeau keeps only its hash).')
@@ -69,27 +70,42 @@ export function registerKeys(program: Command): void {
     .option('--tpm <n>', 'tokens per minute')
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h, 2w')
     .option('--json', 'print JSON')
-    .action(async (opts: ServerFlags & { name: string; team?: string; models?: string; endpoints?: string; collections?: string; budgetUsd?: string; rpm?: string; tpm?: string; expires?: string; json?: boolean }) => {
-      const body: Record<string, unknown> = { name: opts.name };
-      if (opts.team !== undefined) body.team = opts.team;
-      if (opts.models !== undefined) body.models = parseNameList(opts.models);
-      if (opts.endpoints !== undefined) body.endpoints = parseNameList(opts.endpoints);
-      if (opts.collections !== undefined) body.collections = parseNameList(opts.collections);
-      if (opts.budgetUsd !== undefined) body.budget = parseFlag(() => parseBudget(opts.budgetUsd as string, '--budget-usd'));
-      if (opts.rpm !== undefined) body.rpm = parsePerMinute(opts.rpm, '--rpm');
-      if (opts.tpm !== undefined) body.tpm = parsePerMinute(opts.tpm, '--tpm');
-      if (opts.expires !== undefined) {
-        parseFlag(() => parseDuration(opts.expires as string, '--expires'));
-        body.expires_in = opts.expires;
-      }
-      const created = await new GatewayClient(resolveClientSettings(opts)).sendJson<KeyJson>('POST', '/admin/keys', body);
-      if (opts.json === true) {
-        process.stdout.write(`${jsonText(created)}\n`);
-        return;
-      }
-      process.stdout.write(safe`Created key ${created.id} "${created.name}"${created.team === null ? '' : ` in team ${created.team}`}.\n`);
-      process.stdout.write(safe`The key, shown this once (flambeau keeps only its hash):\n  ${created.key ?? ''}\n`);
-    });
+    .action(
+      async (
+        opts: ServerFlags & {
+          name: string;
+          team?: string;
+          models?: string;
+          endpoints?: string;
+          collections?: string;
+          budgetUsd?: string;
+          rpm?: string;
+          tpm?: string;
+          expires?: string;
+          json?: boolean;
+        },
+      ) => {
+        const body: Record<string, unknown> = { name: opts.name };
+        if (opts.team !== undefined) body.team = opts.team;
+        if (opts.models !== undefined) body.models = parseNameList(opts.models);
+        if (opts.endpoints !== undefined) body.endpoints = parseNameList(opts.endpoints);
+        if (opts.collections !== undefined) body.collections = parseNameList(opts.collections);
+        if (opts.budgetUsd !== undefined) body.budget = parseFlag(() => parseBudget(opts.budgetUsd as string, '--budget-usd'));
+        if (opts.rpm !== undefined) body.rpm = parsePerMinute(opts.rpm, '--rpm');
+        if (opts.tpm !== undefined) body.tpm = parsePerMinute(opts.tpm, '--tpm');
+        if (opts.expires !== undefined) {
+          parseFlag(() => parseDuration(opts.expires as string, '--expires'));
+          body.expires_in = opts.expires;
+        }
+        const created = await new GatewayClient(resolveClientSettings(opts)).sendJson<KeyJson>('POST', '/admin/keys', body);
+        if (opts.json === true) {
+          process.stdout.write(`${jsonText(created)}\n`);
+          return;
+        }
+        process.stdout.write(safe`Created key ${created.id} "${created.name}"${created.team === null ? '' : ` in team ${created.team}`}.\n`);
+        process.stdout.write(safe`The key, shown this once (flambeau keeps only its hash):\n  ${created.key ?? ''}\n`);
+      },
+    );
 
   common(keys.command('list'))
     .description('List API keys (never the keys themselves).')
@@ -102,7 +118,18 @@ export function registerKeys(program: Command): void {
       }
       printTable(
         ['ID', 'NAME', 'TEAM', 'STATUS', 'MODELS', 'BUDGET', 'RPM', 'TPM', 'EXPIRES', 'LAST USED'],
-        list.data.map((k) => [k.id, k.name, k.team ?? '-', k.status, k.models.join(','), describeBudget(k.budget), String(k.rpm ?? '-'), String(k.tpm ?? '-'), day(k.expires_at), day(k.last_used_at)]),
+        list.data.map((k) => [
+          k.id,
+          k.name,
+          k.team ?? '-',
+          k.status,
+          k.models.join(','),
+          describeBudget(k.budget),
+          String(k.rpm ?? '-'),
+          String(k.tpm ?? '-'),
+          day(k.expires_at),
+          day(k.last_used_at),
+        ]),
       );
     });
 
@@ -116,12 +143,26 @@ export function registerKeys(program: Command): void {
         process.stdout.write(`${jsonText(key)}\n`);
         return;
       }
-      const spend = key.spend === undefined ? '-' : `$${key.spend.spent_usd} spent, $${key.spend.reserved_usd} held this ${key.spend.period}${key.spend.resets_at === null ? '' : ` (resets ${key.spend.resets_at})`}`;
+      const spend =
+        key.spend === undefined
+          ? '-'
+          : `$${key.spend.spent_usd} spent, $${key.spend.reserved_usd} held this ${key.spend.period}${key.spend.resets_at === null ? '' : ` (resets ${key.spend.resets_at})`}`;
       const rows: [string, string][] = [
-        ['id', key.id], ['name', key.name], ['team', key.team ?? '-'], ['status', key.status],
-        ['models', key.models.join(', ')], ['endpoints', key.endpoints.join(', ')], ['collections', key.collections.join(', ')],
-        ['budget', describeBudget(key.budget)], ['spend', spend], ['rpm', String(key.rpm ?? '-')], ['tpm', String(key.tpm ?? '-')],
-        ['created', key.created_at], ['expires', key.expires_at ?? 'never'], ['revoked', key.revoked_at ?? '-'], ['last used', key.last_used_at ?? 'never'],
+        ['id', key.id],
+        ['name', key.name],
+        ['team', key.team ?? '-'],
+        ['status', key.status],
+        ['models', key.models.join(', ')],
+        ['endpoints', key.endpoints.join(', ')],
+        ['collections', key.collections.join(', ')],
+        ['budget', describeBudget(key.budget)],
+        ['spend', spend],
+        ['rpm', String(key.rpm ?? '-')],
+        ['tpm', String(key.tpm ?? '-')],
+        ['created', key.created_at],
+        ['expires', key.expires_at ?? 'never'],
+        ['revoked', key.revoked_at ?? '-'],
+        ['last used', key.last_used_at ?? 'never'],
       ];
       for (const [label, value] of rows) process.stdout.write(`${label.padEnd(12)}${safe`${value}`}\n`);
     });
@@ -130,7 +171,10 @@ export function registerKeys(program: Command): void {
     .description('Revoke an API key: refused from now on (at once on this gateway).')
     .argument('<id>', 'key id')
     .action(async (id: string, opts: ServerFlags) => {
-      const key = await new GatewayClient(resolveClientSettings(opts)).sendJson<KeyJson & { revoked: boolean }>('DELETE', `/admin/keys/${encodeURIComponent(id)}`);
+      const key = await new GatewayClient(resolveClientSettings(opts)).sendJson<KeyJson & { revoked: boolean }>(
+        'DELETE',
+        `/admin/keys/${encodeURIComponent(id)}`,
+      );
       process.stdout.write(key.revoked ? safe`Revoked key ${key.id} "${key.name}".\n` : safe`Key ${key.id} was already revoked (${key.revoked_at ?? ''}).\n`);
     });
 }

@@ -13,7 +13,11 @@ import { printTable } from '../table.js';
 import { printAdded } from './pull.js';
 import { jsonText, safe } from '../terminal-text.js';
 
-interface ModelRow { id: string; owned_by: string; flambeau?: { locality?: string; upstream_model?: string; provider_type?: string; loaded?: boolean; embeddings?: boolean; threads?: number } }
+interface ModelRow {
+  id: string;
+  owned_by: string;
+  flambeau?: { locality?: string; upstream_model?: string; provider_type?: string; loaded?: boolean; embeddings?: boolean; threads?: number };
+}
 
 const HOME_HELP = 'home folder (default FLAMBEAU_HOME or ~/.flambeau)';
 
@@ -30,29 +34,34 @@ export function registerModels(program: Command): void {
     .option('--key <key>', KEY_HELP)
     .option('--home <dir>', 'home folder holding master.key')
     .option('--json', 'print JSON')
-    .addHelpText('after', [
-      '',
-      'Files you own (no server needed):',
-      '  flambeau pull qwen2.5-0.5b-instruct          download a known model (or hf:..., ollama:..., https://... --sha256)',
-      '  flambeau models import ./my.gguf --name mine  add a local file (no network)',
-      '  flambeau models list --local                  served names, versions, files',
-      '  flambeau models show NAME                     architecture, parameters, quantisation, context, template, licence, source',
-      '  flambeau models promote NAME 2 [--canary 10]  switch NAME to version 2 (or send it 10% of requests first), no restart',
-      '  flambeau models rollback NAME                 drop the canary, or return to the previous version',
-      '  flambeau models rm NAME                       forget NAME and delete its files no other name uses',
-      '  flambeau models known                         the built-in list, with licences',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Files you own (no server needed):',
+        '  flambeau pull qwen2.5-0.5b-instruct          download a known model (or hf:..., ollama:..., https://... --sha256)',
+        '  flambeau models import ./my.gguf --name mine  add a local file (no network)',
+        '  flambeau models list --local                  served names, versions, files',
+        '  flambeau models show NAME                     architecture, parameters, quantisation, context, template, licence, source',
+        '  flambeau models promote NAME 2 [--canary 10]  switch NAME to version 2 (or send it 10% of requests first), no restart',
+        '  flambeau models rollback NAME                 drop the canary, or return to the previous version',
+        '  flambeau models rm NAME                       forget NAME and delete its files no other name uses',
+        '  flambeau models known                         the built-in list, with licences',
+      ].join('\n'),
+    )
     .action(async (opts: ServerFlags & { json?: boolean }) => listServer(opts));
 
   models
     .command('list')
-    .description('List the running server\'s models, or with --local the served names and files of the home folder.')
-    .option('--local', 'the home folder\'s served names, versions and files (no server)')
+    .description("List the running server's models, or with --local the served names and files of the home folder.")
+    .option('--local', "the home folder's served names, versions and files (no server)")
     .option('--url <url>', URL_HELP)
     .option('--key <key>', KEY_HELP)
     .option('--home <dir>', HOME_HELP)
     .option('--json', 'print JSON')
-    .action(async (opts: ServerFlags & { json?: boolean; local?: boolean }) => (opts.local === true ? withHome(opts.home, (h) => listLocal(h, opts.json === true)) : listServer(opts)));
+    .action(async (opts: ServerFlags & { json?: boolean; local?: boolean }) =>
+      opts.local === true ? withHome(opts.home, (h) => listLocal(h, opts.json === true)) : listServer(opts),
+    );
 
   models
     .command('show')
@@ -70,7 +79,10 @@ export function registerModels(program: Command): void {
     .option('--link', 'hard-link instead of copying (same file system only; falls back to a copy)')
     .option('--home <dir>', HOME_HELP)
     .action(async (path: string, opts: { name?: string; link?: boolean; home?: string }) =>
-      withHome(opts.home, async (h) => printAdded(await importModel(path, { ...(opts.name === undefined ? {} : { name: opts.name }), link: opts.link === true }, h))));
+      withHome(opts.home, async (h) =>
+        printAdded(await importModel(path, { ...(opts.name === undefined ? {} : { name: opts.name }), link: opts.link === true }, h)),
+      ),
+    );
 
   models
     .command('promote')
@@ -85,19 +97,25 @@ export function registerModels(program: Command): void {
         if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
         const canary = opts.canary === undefined ? undefined : Number(opts.canary);
         const p = h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
-        process.stdout.write(p.canary !== null ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n` : safe`${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`);
-      }));
+        process.stdout.write(
+          p.canary !== null
+            ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n`
+            : safe`${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`,
+        );
+      }),
+    );
 
   models
     .command('rollback')
-    .description('Drop NAME\'s canary, or return NAME to its previous version (no restart).')
+    .description("Drop NAME's canary, or return NAME to its previous version (no restart).")
     .argument('<name>')
     .option('--home <dir>', HOME_HELP)
     .action(async (name: string, opts: { home?: string }) =>
       withHome(opts.home, (h) => {
         const p = h.registry.rollback(name);
         process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
-      }));
+      }),
+    );
 
   models
     .command('rm')
@@ -112,10 +130,17 @@ export function registerModels(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
       if (opts.json === true) return void process.stdout.write(`${jsonText(KNOWN_MODELS)}\n`);
-      printTable(['NAME', 'SIZE', 'QUANT', 'LICENCE', 'COMMERCIAL', 'SOURCE'], KNOWN_MODELS.map((m) => [
-        m.name, `~${formatBytes(m.approxSizeMb * 1e6)}`, m.quantisation, [m.licence, ...m.alsoLicensedUnder].join(' + '),
-        [m.licence, ...m.alsoLicensedUnder].every((id) => LICENCES[id]?.commercial === true) ? 'yes' : 'no', m.ref,
-      ]));
+      printTable(
+        ['NAME', 'SIZE', 'QUANT', 'LICENCE', 'COMMERCIAL', 'SOURCE'],
+        KNOWN_MODELS.map((m) => [
+          m.name,
+          `~${formatBytes(m.approxSizeMb * 1e6)}`,
+          m.quantisation,
+          [m.licence, ...m.alsoLicensedUnder].join(' + '),
+          [m.licence, ...m.alsoLicensedUnder].every((id) => LICENCES[id]?.commercial === true) ? 'yes' : 'no',
+          m.ref,
+        ]),
+      );
     });
 }
 
@@ -125,7 +150,15 @@ async function listServer(opts: ServerFlags & { json?: boolean }): Promise<void>
   if (opts.json === true) return void process.stdout.write(`${jsonText(list.data)}\n`);
   printTable(
     ['MODEL', 'PROVIDER', 'TYPE', 'LOCALITY', 'UPSTREAM', 'LOADED', 'THREADS'],
-    list.data.map((m) => [m.id, m.owned_by, m.flambeau?.provider_type ?? '', m.flambeau?.locality ?? '', m.flambeau?.upstream_model ?? '', m.flambeau?.loaded === undefined ? '-' : m.flambeau.loaded ? 'yes' : 'no', m.flambeau?.threads === undefined ? '-' : String(m.flambeau.threads)]),
+    list.data.map((m) => [
+      m.id,
+      m.owned_by,
+      m.flambeau?.provider_type ?? '',
+      m.flambeau?.locality ?? '',
+      m.flambeau?.upstream_model ?? '',
+      m.flambeau?.loaded === undefined ? '-' : m.flambeau.loaded ? 'yes' : 'no',
+      m.flambeau?.threads === undefined ? '-' : String(m.flambeau.threads),
+    ]),
   );
 }
 
@@ -144,12 +177,31 @@ async function listLocal(h: ModelHome, json: boolean): Promise<void> {
     const p = h.registry.pointer(name);
     const current = h.registry.versions(name).find((v) => v.version === p?.current);
     const file = files.find((f) => f.sha256 === current?.sha256);
-    return { name, current: p?.current ?? null, canary: p?.canary ?? null, canaryPercent: p?.canaryPercent ?? null, versions: h.registry.versions(name).length, sha256: current?.sha256 ?? null, size: file?.size ?? null, quantisation: file?.gguf.quantisation ?? null, licence: file?.licence.id ?? null };
+    return {
+      name,
+      current: p?.current ?? null,
+      canary: p?.canary ?? null,
+      canaryPercent: p?.canaryPercent ?? null,
+      versions: h.registry.versions(name).length,
+      sha256: current?.sha256 ?? null,
+      size: file?.size ?? null,
+      quantisation: file?.gguf.quantisation ?? null,
+      licence: file?.licence.id ?? null,
+    };
   });
   if (json) return void process.stdout.write(`${jsonText({ served: rows, files })}\n`);
-  printTable(['NAME', 'VERSION', 'CANARY', 'SIZE', 'QUANT', 'LICENCE', 'SHA256'], rows.map((r) => [
-    r.name, `v${r.current} of ${r.versions}`, r.canary === null ? '-' : `v${r.canary} ${r.canaryPercent}%`, r.size === null ? '?' : formatBytes(r.size), r.quantisation ?? '?', r.licence ?? 'unknown', (r.sha256 ?? '').slice(0, 12),
-  ]));
+  printTable(
+    ['NAME', 'VERSION', 'CANARY', 'SIZE', 'QUANT', 'LICENCE', 'SHA256'],
+    rows.map((r) => [
+      r.name,
+      `v${r.current} of ${r.versions}`,
+      r.canary === null ? '-' : `v${r.canary} ${r.canaryPercent}%`,
+      r.size === null ? '?' : formatBytes(r.size),
+      r.quantisation ?? '?',
+      r.licence ?? 'unknown',
+      (r.sha256 ?? '').slice(0, 12),
+    ]),
+  );
 }
 
 async function show(h: ModelHome, name: string, json: boolean): Promise<void> {
@@ -173,20 +225,33 @@ async function show(h: ModelHome, name: string, json: boolean): Promise<void> {
   add('file', `${h.store.blobPath(model.sha256)} (${formatBytes(model.size)})`);
   add('sha256', model.sha256);
   if (pointer !== undefined) {
-    add('versions', versions.map((v) => `v${v.version}${v.version === pointer.current ? ' (current)' : ''}${v.version === pointer.canary ? ` (canary ${pointer.canaryPercent}%)` : ''} ${v.sha256.slice(0, 12)}`).join(', '));
+    add(
+      'versions',
+      versions
+        .map(
+          (v) =>
+            `v${v.version}${v.version === pointer.current ? ' (current)' : ''}${v.version === pointer.canary ? ` (canary ${pointer.canaryPercent}%)` : ''} ${v.sha256.slice(0, 12)}`,
+        )
+        .join(', '),
+    );
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
 function licenceSummary(model: LocalModel): string {
   const ids = [model.licence.id, ...model.licence.also].filter((x): x is string => x !== null);
-  if (ids.length === 0) return `unknown${model.gguf.license === null ? '' : ` (general.license: ${model.gguf.license})`}; check its terms before serving others`;
-  return ids.map((id) => {
-    const t = LICENCES[id];
-    if (t === undefined) return `${id} (not in flambeau's list)`;
-    const users = t.maxMonthlyUsers === null ? '' : `, up to ${t.maxMonthlyUsers.toLocaleString('en')} monthly users`;
-    return `${t.title}: ${t.commercial ? 'commercial use allowed' : 'non-commercial only'}${users}${t.attribution === null ? '' : `; ${t.attribution}`} [${t.source}]`;
-  }).join(' + ') + ` (from ${model.licence.from})`;
+  if (ids.length === 0)
+    return `unknown${model.gguf.license === null ? '' : ` (general.license: ${model.gguf.license})`}; check its terms before serving others`;
+  return (
+    ids
+      .map((id) => {
+        const t = LICENCES[id];
+        if (t === undefined) return `${id} (not in flambeau's list)`;
+        const users = t.maxMonthlyUsers === null ? '' : `, up to ${t.maxMonthlyUsers.toLocaleString('en')} monthly users`;
+        return `${t.title}: ${t.commercial ? 'commercial use allowed' : 'non-commercial only'}${users}${t.attribution === null ? '' : `; ${t.attribution}`} [${t.source}]`;
+      })
+      .join(' + ') + ` (from ${model.licence.from})`
+  );
 }
 
 async function remove(h: ModelHome, name: string): Promise<void> {

@@ -32,7 +32,10 @@ export function registerRouter(program: Command): void {
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, encodeComplexityModel(model, `Trained by \`flambeau router train\` on ${opts.data} (${rows.length} prompts).`));
       const scorer = createComplexityScorer(model);
-      const evaluation = evaluateScores(rows, rows.map((row) => scorer.score(row.prompt)));
+      const evaluation = evaluateScores(
+        rows,
+        rows.map((row) => scorer.score(row.prompt)),
+      );
       process.stdout.write(`${formatRouterEvaluation(evaluation, 'refit (on its own training data: optimistic)')}\n`);
       process.stdout.write(safe`\nwrote ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s; use it with routing.complexity_weights: ${out}\n`);
     });
@@ -44,10 +47,20 @@ export function registerRouter(program: Command): void {
     .option('--config <path>', 'config file')
     .action(async (opts: { data: string; weights?: string; config?: string }) => {
       const config = loadConfig({ configPath: opts.config });
-      const configured = config.routing.complexity_weights === undefined ? undefined : resolve(config.configPath === null ? process.cwd() : dirname(config.configPath), config.routing.complexity_weights);
+      const configured =
+        config.routing.complexity_weights === undefined
+          ? undefined
+          : resolve(config.configPath === null ? process.cwd() : dirname(config.configPath), config.routing.complexity_weights);
       const scorer = loadComplexityScorer(opts.weights === undefined ? configured : resolve(opts.weights));
       const rows = await readRows(opts.data);
-      process.stdout.write(`${formatRouterEvaluation(evaluateScores(rows, rows.map((row) => scorer.score(row.prompt))))}\n`);
+      process.stdout.write(
+        `${formatRouterEvaluation(
+          evaluateScores(
+            rows,
+            rows.map((row) => scorer.score(row.prompt)),
+          ),
+        )}\n`,
+      );
     });
 }
 

@@ -12,7 +12,9 @@ import { jsonText, safe } from '../terminal-text.js';
 export function registerScan(program: Command): void {
   program
     .command('scan')
-    .description('Find personal and secret data in a document (FILE, or - for standard input) with the configured privacy detectors; with --injection, score it as a prompt injection instead.')
+    .description(
+      'Find personal and secret data in a document (FILE, or - for standard input) with the configured privacy detectors; with --injection, score it as a prompt injection instead.',
+    )
     .argument('<file>', 'a text file, or - to read standard input')
     .option('--config <path>', 'config file whose privacy section (custom detectors, detect list) or injection threshold applies')
     .option('--home <dir>', 'home folder')
@@ -22,7 +24,8 @@ export function registerScan(program: Command): void {
     .option('--fail-on-findings', 'exit with code 1 when anything is found, or the text is flagged (for scripts and CI)')
     .action(async (file: string, opts: { config?: string; home?: string; json?: boolean; injection?: boolean; source: string; failOnFindings?: boolean }) => {
       const config = loadConfig({ configPath: opts.config, home: opts.home });
-      if (opts.injection === true && !(INJECTION_SOURCES as readonly string[]).includes(opts.source)) throw new CliExit(EXIT.usage, `error: --source must be one of ${INJECTION_SOURCES.join(', ')}`);
+      if (opts.injection === true && !(INJECTION_SOURCES as readonly string[]).includes(opts.source))
+        throw new CliExit(EXIT.usage, `error: --source must be one of ${INJECTION_SOURCES.join(', ')}`);
       const text = file === '-' ? await readStdin() : readText(file);
       if (opts.injection === true) {
         const flagged = printInjection(text, opts.source as InjectionSource, config.injection.threshold, /\.html?$/i.test(file), opts.json === true);
@@ -41,8 +44,12 @@ export function registerScan(program: Command): void {
             return [`${line}:${col}`, s.type, s.text.replace(/\s+/g, ' ')];
           }),
         );
-        const totals = Object.entries(report.findings).map(([type, n]) => `${type} ${n}`).join(', ');
-        process.stdout.write(safe`\n${report.spans.length === 0 ? 'nothing found' : `found: ${totals}`}${report.failures.length > 0 ? `; detectors that failed: ${report.failures.join(', ')}` : ''}\n`);
+        const totals = Object.entries(report.findings)
+          .map(([type, n]) => `${type} ${n}`)
+          .join(', ');
+        process.stdout.write(
+          safe`\n${report.spans.length === 0 ? 'nothing found' : `found: ${totals}`}${report.failures.length > 0 ? `; detectors that failed: ${report.failures.join(', ')}` : ''}\n`,
+        );
       }
       if (opts.failOnFindings === true && report.spans.length > 0) process.exitCode = EXIT.requestFailed;
     });
@@ -52,15 +59,20 @@ export function registerScan(program: Command): void {
 function printInjection(text: string, source: InjectionSource, threshold: number, html: boolean, json: boolean): boolean {
   const scan = createShippedInjectionScanner({ threshold }).scan(text, source, html ? { hidden: findHiddenHtml(text) } : {});
   if (json) {
-    process.stdout.write(`${JSON.stringify({ source: scan.source, flagged: scan.flagged, score: Number(scan.score.toFixed(4)), threshold, signals: scan.signals, coverage: scan.coverage }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ source: scan.source, flagged: scan.flagged, score: Number(scan.score.toFixed(4)), threshold, signals: scan.signals, coverage: scan.coverage }, null, 2)}\n`,
+    );
     return scan.flagged;
   }
   const lines = lineStarts(text);
   if (scan.signals.length > 0) {
-    printTable(['LINE:COL', 'SIGNAL', 'DETAIL', 'COUNT'], scan.signals.map((s) => {
-      const { line, col } = position(lines, s.start);
-      return [`${line}:${col}`, s.kind, s.detail, String(s.count)];
-    }));
+    printTable(
+      ['LINE:COL', 'SIGNAL', 'DETAIL', 'COUNT'],
+      scan.signals.map((s) => {
+        const { line, col } = position(lines, s.start);
+        return [`${line}:${col}`, s.kind, s.detail, String(s.count)];
+      }),
+    );
     process.stdout.write('\n');
   }
   const partial = scan.coverage < 1 ? ` (read ${(100 * scan.coverage).toFixed(0)}% of the text)` : '';

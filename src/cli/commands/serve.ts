@@ -23,7 +23,9 @@ export function registerServe(program: Command): void {
         process.stdout.write(safe`Generated a master key (shown once; kept in ${gateway.masterKeyPath}, mode 600):\n  ${gateway.masterKey.reveal()}\n`);
       }
       const models = gateway.catalog.list().map((m) => `${m.name} (${m.locality})`);
-      process.stdout.write(safe`flambeau ${models.length === 0 ? 'has no models yet: flambeau pull NAME, put .gguf files in ' + config.home + '/models, or pass --model' : 'serves ' + models.join(', ')}\n`);
+      process.stdout.write(
+        safe`flambeau ${models.length === 0 ? 'has no models yet: flambeau pull NAME, put .gguf files in ' + config.home + '/models, or pass --model' : 'serves ' + models.join(', ')}\n`,
+      );
       process.stdout.write(`listening on ${gateway.url}\n`);
       let stopping = false;
       const stop = (signal: string) => {

@@ -17,7 +17,8 @@ interface TeamJson {
 
 export function registerTeams(program: Command): void {
   const teams = program.command('teams').description('Teams: a budget and limits shared by their keys.');
-  const common = (command: Command) => command.option('--url <url>', URL_HELP).option('--key <key>', KEY_HELP).option('--home <dir>', 'home folder holding master.key');
+  const common = (command: Command) =>
+    command.option('--url <url>', URL_HELP).option('--key <key>', KEY_HELP).option('--home <dir>', 'home folder holding master.key');
 
   common(teams.command('set'))
     .description('Create a team or change its budget and limits (none clears one).')
@@ -43,6 +44,9 @@ export function registerTeams(program: Command): void {
         process.stdout.write(`${jsonText(list.data)}\n`);
         return;
       }
-      printTable(['TEAM', 'BUDGET', 'RPM', 'TPM', 'UPDATED'], list.data.map((t) => [t.name, describeBudget(t.budget), String(t.rpm ?? '-'), String(t.tpm ?? '-'), t.updated_at.slice(0, 10)]));
+      printTable(
+        ['TEAM', 'BUDGET', 'RPM', 'TPM', 'UPDATED'],
+        list.data.map((t) => [t.name, describeBudget(t.budget), String(t.rpm ?? '-'), String(t.tpm ?? '-'), t.updated_at.slice(0, 10)]),
+      );
     });
 }

@@ -9,8 +9,20 @@ import { printTable } from '../table.js';
 import { parseFlag } from './keys.js';
 import { jsonText } from '../terminal-text.js';
 
-interface Totals { requests: number; errors: number; input_tokens: number; output_tokens: number; estimated: number; cost_usd: number }
-interface UsageJson { by: string; since: string | null; data: (Totals & { group: string; label?: string })[]; total: Totals }
+interface Totals {
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  estimated: number;
+  cost_usd: number;
+}
+interface UsageJson {
+  by: string;
+  since: string | null;
+  data: (Totals & { group: string; label?: string })[];
+  total: Totals;
+}
 
 /** USD with enough digits for sub-cent totals. */
 export function formatUsd(value: number): string {
@@ -40,7 +52,14 @@ export function registerUsage(program: Command): void {
         process.stdout.write(`${jsonText(usage)}\n`);
         return;
       }
-      const row = (group: string, t: Totals) => [group, String(t.requests), String(t.errors), String(t.input_tokens), String(t.output_tokens), formatUsd(t.cost_usd)];
+      const row = (group: string, t: Totals) => [
+        group,
+        String(t.requests),
+        String(t.errors),
+        String(t.input_tokens),
+        String(t.output_tokens),
+        formatUsd(t.cost_usd),
+      ];
       printTable(
         [opts.by.toUpperCase(), 'REQUESTS', 'ERRORS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST USD'],
         [...usage.data.map((r) => row(r.label === undefined ? r.group : `${r.group} (${r.label})`, r)), row('TOTAL', usage.total)],

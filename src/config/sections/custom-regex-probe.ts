@@ -44,7 +44,9 @@ export function catastrophicBacktracking(pattern: string, flags: string, timeout
     return null;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'fails on a long input';
-    return `takes over ${timeoutMs} ms on a ${PROBE_LENGTH.toLocaleString('en')}-character input (its repetitions backtrack): `
-      + 'bound them, e.g. [A-Z]{1,20} rather than [A-Z]+, and avoid nested ones such as (a+)+';
+    return (
+      `takes over ${timeoutMs} ms on a ${PROBE_LENGTH.toLocaleString('en')}-character input (its repetitions backtrack): ` +
+      'bound them, e.g. [A-Z]{1,20} rather than [A-Z]+, and avoid nested ones such as (a+)+'
+    );
   }
 }

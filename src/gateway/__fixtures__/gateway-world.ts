@@ -52,7 +52,10 @@ export function gatewayWorld(models: WorldModel[], options: { routes?: unknown[]
   const providers = new Map<string, Provider>();
   for (const locality of ['device', 'lan', 'cloud'] as const) {
     // Port 9 (discard) is closed here: nothing in a stage test may reach an upstream by accident.
-    providers.set(locality, createOpenAiCompatibleProvider({ id: locality, baseUrl: 'http://127.0.0.1:9/v1', locality, headers: {}, timeouts: { connectTimeoutMs: 200 } }));
+    providers.set(
+      locality,
+      createOpenAiCompatibleProvider({ id: locality, baseUrl: 'http://127.0.0.1:9/v1', locality, headers: {}, timeouts: { connectTimeoutMs: 200 } }),
+    );
   }
   const catalog = createModelCatalog(
     models.map((m) => ({
@@ -66,7 +69,12 @@ export function gatewayWorld(models: WorldModel[], options: { routes?: unknown[]
     providers,
   );
   const scorer = { score: () => 0.5, thresholdForCloudShare: () => 0.5 };
-  const router = createRouter({ routes: compileRoutes(options.routes ?? [], new Set(models.map((m) => m.name)), () => 0.5), settings: routingFileSchema.parse(options.routing ?? {}), catalog, scorer });
+  const router = createRouter({
+    routes: compileRoutes(options.routes ?? [], new Set(models.map((m) => m.name)), () => 0.5),
+    settings: routingFileSchema.parse(options.routing ?? {}),
+    catalog,
+    scorer,
+  });
   const teams = createTeamStore(store.db);
   const keys = createKeyStore({ db: store.db, teams, masterKey: { reveal: () => MASTER } });
   const ledger = createBudgetLedger({ db: store.db });

@@ -9,7 +9,7 @@ let world: GatewayWorld;
 afterEach(() => world.close());
 
 describe('admit stage', () => {
-  it('grants within the key\'s per-minute limits and keeps the x-ratelimit-* headers, granted or refused', async () => {
+  it("grants within the key's per-minute limits and keeps the x-ratelimit-* headers, granted or refused", async () => {
     world = gatewayWorld([{ name: 'a', locality: 'cloud' }]);
     const principal = world.principal({ name: 'limited', rpm: 2 });
     for (let i = 0; i < 2; i++) {

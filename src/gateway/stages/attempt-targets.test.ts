@@ -42,7 +42,13 @@ describe('attemptTargets: retries, breaker, fallback', () => {
   });
 
   it('moves to the next candidate on a non-retryable upstream answer, without feeding its breaker', async () => {
-    world = gatewayWorld([{ name: 'a', locality: 'cloud' }, { name: 'b', locality: 'lan' }], { routes: [{ name: 'both', to: ['a', 'b'] }] });
+    world = gatewayWorld(
+      [
+        { name: 'a', locality: 'cloud' },
+        { name: 'b', locality: 'lan' },
+      ],
+      { routes: [{ name: 'both', to: ['a', 'b'] }] },
+    );
     const request = openRequest('r2', '/v1/chat/completions');
     const r = await routed(['a', 'b']);
     assert.deepEqual(r.decision.candidates, ['a', 'b']);
@@ -54,7 +60,7 @@ describe('attemptTargets: retries, breaker, fallback', () => {
       assert.equal(out, 'b');
     }
     assert.deepEqual(world.sleeps, [], 'a 400 is not retried');
-    assert.equal(world.deps.router.breakers.state('cloud'), 'closed', 'a 400 is the request\'s fault, not the provider\'s');
+    assert.equal(world.deps.router.breakers.state('cloud'), 'closed', "a 400 is the request's fault, not the provider's");
     assert.equal(request.outcome.locality, 'lan', 'the target that answered is recorded');
   });
 
@@ -67,19 +73,36 @@ describe('attemptTargets: retries, breaker, fallback', () => {
       calls += 1;
       throw upstream(500);
     };
-    for (let i = 0; i < 3; i++) await assert.rejects(attemptTargets(request, r, ['a'], world.deps, failing), (e: FlambeauError) => e.code === 'upstream_failed');
+    for (let i = 0; i < 3; i++)
+      await assert.rejects(attemptTargets(request, r, ['a'], world.deps, failing), (e: FlambeauError) => e.code === 'upstream_failed');
     assert.equal(world.deps.router.breakers.state('cloud'), 'open');
-    await assert.rejects(attemptTargets(request, r, ['a'], world.deps, failing), (e: FlambeauError) => e.code === 'no_target_available' && /circuit breaker open/.test(e.message));
+    await assert.rejects(
+      attemptTargets(request, r, ['a'], world.deps, failing),
+      (e: FlambeauError) => e.code === 'no_target_available' && /circuit breaker open/.test(e.message),
+    );
     assert.equal(calls, 3, 'an open breaker sends nothing');
   });
 
-  it('returns a single candidate\'s own error as it is, and lists every reason when several failed', async () => {
-    world = gatewayWorld([{ name: 'a', locality: 'cloud' }, { name: 'b', locality: 'lan' }], { routes: [{ name: 'both', to: ['a', 'b'] }], routing: { retries: 0 } });
+  it("returns a single candidate's own error as it is, and lists every reason when several failed", async () => {
+    world = gatewayWorld(
+      [
+        { name: 'a', locality: 'cloud' },
+        { name: 'b', locality: 'lan' },
+      ],
+      { routes: [{ name: 'both', to: ['a', 'b'] }], routing: { retries: 0 } },
+    );
     const one = await routed(['a']);
-    await assert.rejects(attemptTargets(openRequest('r4', '/v1'), one, ['a'], world.deps, async () => { throw upstream(404); }), (e: FlambeauError) => e.code === 'upstream_failed' && e.message === 'upstream 404');
+    await assert.rejects(
+      attemptTargets(openRequest('r4', '/v1'), one, ['a'], world.deps, async () => {
+        throw upstream(404);
+      }),
+      (e: FlambeauError) => e.code === 'upstream_failed' && e.message === 'upstream 404',
+    );
     const both = await routed(['a', 'b']);
     await assert.rejects(
-      attemptTargets(openRequest('r5', '/v1'), both, both.decision.candidates, world.deps, async (plan) => { throw upstream(plan.target.name === 'a' ? 401 : 502); }),
+      attemptTargets(openRequest('r5', '/v1'), both, both.decision.candidates, world.deps, async (plan) => {
+        throw upstream(plan.target.name === 'a' ? 401 : 502);
+      }),
       (e: FlambeauError) => {
         const reasons = (e.details as { reasons: { model: string; reason: string }[] }).reasons;
         return e.code === 'no_target_available' && reasons.length === 2 && reasons[0]?.model === 'a' && reasons[1]?.model === 'b';

@@ -70,9 +70,10 @@ export async function attemptTargets<T>(
         if (isUpstreamFault(error)) breakers.onFailure(provider);
         else breakers.release(provider);
         lastError = error;
-        const delay = kind === 'retry' && attempt < settings.retries
-          ? backoffMs(attempt, settings.retry_base_delay_ms, settings.retry_max_delay_ms, (error as FlambeauError).details?.retryAfter, deps.random)
-          : null;
+        const delay =
+          kind === 'retry' && attempt < settings.retries
+            ? backoffMs(attempt, settings.retry_base_delay_ms, settings.retry_max_delay_ms, (error as FlambeauError).details?.retryAfter, deps.random)
+            : null;
         if (delay === null) {
           reasons.push({ model, reason: asFlambeauError(error).message });
           break;

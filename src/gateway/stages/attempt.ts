@@ -54,7 +54,11 @@ async function completeCascade(request: GatewayRequest, routed: RoutedChat, casc
  * reaches the client before the upstream's first content event, so a target that fails before it
  * still gets a retry or a fallback, and a failure with no target left gets a real HTTP status.
  */
-export async function attemptStream(request: GatewayRequest, routed: RoutedChat, deps: AttemptDeps): Promise<{ warnings: Warning[]; events: AsyncIterator<ChatEvent> }> {
+export async function attemptStream(
+  request: GatewayRequest,
+  routed: RoutedChat,
+  deps: AttemptDeps,
+): Promise<{ warnings: Warning[]; events: AsyncIterator<ChatEvent> }> {
   return attemptTargets(request, routed, routed.decision.candidates, deps, async (plan, signal) => {
     let events: AsyncIterable<ChatEvent> = withUsage(plan.entry.chat.stream(plan.request, signal), plan.request);
     if (plan.vault.size > 0) events = deps.privacy.restoreStream(events, plan.vault);
@@ -64,7 +68,9 @@ export async function attemptStream(request: GatewayRequest, routed: RoutedChat,
       for (;;) {
         const next = await iterator.next();
         if (next.done === true) {
-          throw new FlambeauError('upstream_failed', `${plan.entry.provider.id} ended the stream before it started.`, { details: { provider: plan.entry.provider.id } });
+          throw new FlambeauError('upstream_failed', `${plan.entry.provider.id} ended the stream before it started.`, {
+            details: { provider: plan.entry.provider.id },
+          });
         }
         if (next.value.type === 'stream-start') {
           warnings.push(...next.value.warnings);

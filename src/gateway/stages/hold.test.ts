@@ -13,12 +13,22 @@ afterEach(() => world.close());
 async function routed(model: string, content: string, maxTokens?: number) {
   const chat = { model, messages: [{ role: 'user' as const, content }], ...(maxTokens === undefined ? {} : { maxTokens }) };
   const inspection = await world.deps.privacy.inspectChat(chat);
-  return route({ request: chat, inspection, caller: { keyId: null, keyName: null, team: null }, tags: undefined, signal: new AbortController().signal }, world.deps);
+  return route(
+    { request: chat, inspection, caller: { keyId: null, keyName: null, team: null }, tags: undefined, signal: new AbortController().signal },
+    world.deps,
+  );
 }
 
 describe('hold stage', () => {
   it('holds the worst case over every candidate: the input bound and max_tokens at the dearest price', async () => {
-    world = gatewayWorld([{ name: 'cheap', locality: 'cloud', price: 1 }, { name: 'dear', locality: 'cloud', price: 1000 }, { name: 'local', locality: 'device', price: 1000 }], { routes: [{ name: 'r', to: ['cheap', 'dear', 'local'] }] });
+    world = gatewayWorld(
+      [
+        { name: 'cheap', locality: 'cloud', price: 1 },
+        { name: 'dear', locality: 'cloud', price: 1000 },
+        { name: 'local', locality: 'device', price: 1000 },
+      ],
+      { routes: [{ name: 'r', to: ['cheap', 'dear', 'local'] }] },
+    );
     const request = openRequest('h1', '/v1/chat/completions');
     request.outcome.principal = world.principal({ name: 'b', budget: { usd: 100, period: 'day' } });
     const r = await routed('auto', 'hello there', 100);
@@ -33,7 +43,10 @@ describe('hold stage', () => {
     const request = openRequest('h2', '/v1/chat/completions');
     request.outcome.principal = world.principal({ name: 'poor', budget: { usd: 0.01, period: 'day' } });
     const r = await routed('dear', 'x'.repeat(40_000), 1);
-    assert.throws(() => hold(request, r, world.deps), (e: FlambeauError) => e.code === 'budget_exhausted');
+    assert.throws(
+      () => hold(request, r, world.deps),
+      (e: FlambeauError) => e.code === 'budget_exhausted',
+    );
     assert.equal(request.reservation, null);
     const master = openRequest('h3', '/v1/chat/completions');
     hold(master, r, world.deps);

@@ -22,7 +22,13 @@ export function hold(request: GatewayRequest, routed: RoutedChat, deps: Pick<Gat
 }
 
 /** The same for embeddings, once the findings are known (placeholders may lengthen the inputs). */
-export function holdEmbed(request: GatewayRequest, model: string, input: readonly string[], findings: Findings, deps: Pick<GatewayDeps, 'ledger' | 'catalog'>): void {
+export function holdEmbed(
+  request: GatewayRequest,
+  model: string,
+  input: readonly string[],
+  findings: Findings,
+  deps: Pick<GatewayDeps, 'ledger' | 'catalog'>,
+): void {
   if (request.outcome.principal === null) return;
   holdUsd(request, worstCaseCostUsd(priceOf(deps.catalog, model), embedInputTokenBound(input, findings), 0), deps);
 }
@@ -47,7 +53,13 @@ export function priceOf(catalog: ModelCatalog, model: string): Price | null {
  * steer). Output is bounded by the request's max_tokens, else the model's, else
  * `defaultMaxOutputTokens`.
  */
-export function worstCaseChatCost(catalog: ModelCatalog, request: ChatRequest, inputTokenBound: number, candidates: readonly string[], defaultMaxOutputTokens: number): number {
+export function worstCaseChatCost(
+  catalog: ModelCatalog,
+  request: ChatRequest,
+  inputTokenBound: number,
+  candidates: readonly string[],
+  defaultMaxOutputTokens: number,
+): number {
   let worst = 0;
   for (const model of candidates) {
     const maxOutput = request.maxTokens ?? catalog.get(model).config.maxTokens ?? defaultMaxOutputTokens;

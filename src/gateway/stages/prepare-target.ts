@@ -17,7 +17,12 @@ export interface PreparedTarget {
 }
 
 /** Applies the privacy policy of the target's locality: the request to send and the vault to restore it. */
-export function prepareTarget(routed: RoutedChat, model: string, deps: Pick<GatewayDeps, 'catalog' | 'privacy'>, actionOverride?: PrivacyAction): PreparedTarget | DeniedVerdict {
+export function prepareTarget(
+  routed: RoutedChat,
+  model: string,
+  deps: Pick<GatewayDeps, 'catalog' | 'privacy'>,
+  actionOverride?: PrivacyAction,
+): PreparedTarget | DeniedVerdict {
   const entry = deps.catalog.get(model);
   const action = actionOverride ?? deps.privacy.actionFor(entry.locality);
   const prepared = deps.privacy.prepareChat(routed.request, action, routed.inspection);

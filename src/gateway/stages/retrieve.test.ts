@@ -15,7 +15,10 @@ describe('retrieve stage', () => {
     assert.deepEqual(named.collections, ['notes', 'mail']);
     assert.equal(named.request.model, 'auto');
     assert.deepEqual(namedCollections(chat('local'), []).collections, []);
-    assert.throws(() => namedCollections(chat('rag:/auto'), []), (e: FlambeauError) => e.code === 'model_not_found' && e.param === 'model');
+    assert.throws(
+      () => namedCollections(chat('rag:/auto'), []),
+      (e: FlambeauError) => e.code === 'model_not_found' && e.param === 'model',
+    );
   });
 
   it('leaves a request without collections untouched, and refuses an unknown collection with 404', async () => {
@@ -26,6 +29,9 @@ describe('retrieve stage', () => {
     assert.equal(none.report, null);
     assert.equal(none.knowledge, undefined);
     await assert.rejects(retrieve(request, ['nope'], new AbortController().signal, world.deps), (e: FlambeauError) => e.status === 404);
-    assert.throws(() => assumeRetrieved(['nope'], world.deps.knowledge), (e: FlambeauError) => e.status === 404);
+    assert.throws(
+      () => assumeRetrieved(['nope'], world.deps.knowledge),
+      (e: FlambeauError) => e.status === 404,
+    );
   });
 });

@@ -32,13 +32,19 @@ export function namedCollections(request: ChatRequest, given: readonly string[])
   const collections = [...given];
   if (!request.model.startsWith('rag:')) return { request, collections };
   const rag = parseRagModelName(request.model);
-  if (rag === null) throw new FlambeauError('model_not_found', `The model \`${request.model}\` is not of the form rag:COLLECTION[+COLLECTION]/MODEL.`, { param: 'model' });
+  if (rag === null)
+    throw new FlambeauError('model_not_found', `The model \`${request.model}\` is not of the form rag:COLLECTION[+COLLECTION]/MODEL.`, { param: 'model' });
   for (const name of rag.collections) if (!collections.includes(name)) collections.push(name);
   return { request: { ...request, model: rag.model }, collections };
 }
 
 /** Stage 3: retrieves from the named collections and quotes the chunks into the request. */
-export async function retrieve(request: ChatRequest, collections: readonly string[], signal: AbortSignal, deps: Pick<GatewayDeps, 'knowledge' | 'knowledgeContextTokens'>): Promise<Retrieved> {
+export async function retrieve(
+  request: ChatRequest,
+  collections: readonly string[],
+  signal: AbortSignal,
+  deps: Pick<GatewayDeps, 'knowledge' | 'knowledgeContextTokens'>,
+): Promise<Retrieved> {
   if (collections.length === 0) return { request, report: null };
   deps.knowledge.requireCollections(collections);
   const retrieval = await deps.knowledge.retrieve(request.messages, collections, { tokenBudget: deps.knowledgeContextTokens, signal });

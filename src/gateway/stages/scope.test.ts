@@ -19,7 +19,11 @@ describe('scope stage', () => {
     scoped.outcome.principal = world.principal({ name: 'scoped', scopes: { endpoints: ['chat'], models: ['gpt-*'], collections: ['notes'] } });
     scope(scoped, { endpoint: 'chat', model: 'gpt-small', collections: ['notes'] });
     const denied = (need: Parameters<typeof scope>[1], what: string) =>
-      assert.throws(() => scope(scoped, need), (e: FlambeauError) => e.code === 'forbidden' && (e.details as { denied: string }).denied === what, what);
+      assert.throws(
+        () => scope(scoped, need),
+        (e: FlambeauError) => e.code === 'forbidden' && (e.details as { denied: string }).denied === what,
+        what,
+      );
     denied({ endpoint: 'embeddings' }, 'endpoint');
     denied({ endpoint: 'chat', model: 'claude' }, 'model');
     denied({ endpoint: 'chat', model: 'gpt-small', collections: ['notes', 'hr'] }, 'collections');

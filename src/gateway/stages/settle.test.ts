@@ -16,7 +16,11 @@ async function held(id: string) {
   request.outcome.model = 'm';
   const chat = { model: 'm', messages: [{ role: 'user' as const, content: 'hello' }], maxTokens: 10 };
   const inspection = await world.deps.privacy.inspectChat(chat);
-  hold(request, route({ request: chat, inspection, caller: { keyId: null, keyName: null, team: null }, tags: undefined, signal: new AbortController().signal }, world.deps), world.deps);
+  hold(
+    request,
+    route({ request: chat, inspection, caller: { keyId: null, keyName: null, team: null }, tags: undefined, signal: new AbortController().signal }, world.deps),
+    world.deps,
+  );
   setTarget(request, { name: 'm', provider: 'cloud', model: 'upstream-m', locality: 'cloud' });
   return request;
 }
@@ -33,7 +37,10 @@ describe('settle stage', () => {
     settleClosed(request, { status: 200, finished: true }, world.deps);
     assert.equal(request.outcome.costUsd, 0.003);
     const rows = world.deps.requestLog.recent(10);
-    assert.deepEqual(rows.map((r) => [r.id, r.status, r.inputTokens]), [['s1', 200, 1000]]);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.status, r.inputTokens]),
+      [['s1', 200, 1000]],
+    );
     const use = world.deps.ledger.use({ keyId: principal?.keyId as string }, 'day');
     assert.equal(use.spentUsd, 0.003);
     assert.equal(use.reservedUsd, 0, 'the hold is settled, not left reserved');
@@ -47,6 +54,9 @@ describe('settle stage', () => {
     assert.equal(request.outcome.errorCode, 'client_closed');
     const use = world.deps.ledger.use({ keyId: request.outcome.principal?.keyId as string }, 'day');
     assert.deepEqual([use.spentUsd, use.reservedUsd], [0, 0]);
-    assert.deepEqual(world.deps.requestLog.recent(10).map((r) => [r.id, r.errorCode]), [['s2', 'client_closed']]);
+    assert.deepEqual(
+      world.deps.requestLog.recent(10).map((r) => [r.id, r.errorCode]),
+      [['s2', 'client_closed']],
+    );
   });
 });

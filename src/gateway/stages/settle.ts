@@ -54,7 +54,13 @@ function record(request: GatewayRequest, deps: SettleDeps): void {
   else {
     // Audit off: no trail to keep in step with, so the request log stays batched (best-effort).
     if (settled !== undefined) deps.ledger.settle(settled.reservation, outcome.costUsd);
-    if (outcome.log !== undefined) deps.requestLog.append(requestRecordOf(storedForm(outcome, (value) => labelOf(value, null)), outcome.log));
+    if (outcome.log !== undefined)
+      deps.requestLog.append(
+        requestRecordOf(
+          storedForm(outcome, (value) => labelOf(value, null)),
+          outcome.log,
+        ),
+      );
   }
   if (request.grant !== null && outcome.usage !== null) {
     const tokens = (outcome.usage.inputTokens ?? 0) + (outcome.usage.outputTokens ?? 0);

@@ -28,7 +28,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function findEncodedPayloads(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodedPayload[] {
   const found: DecodedPayload[] = [];
   let candidates = 0;
-  for (const [encoding, pattern] of [['hex', HEX], ['base64', BASE64]] as const) {
+  for (const [encoding, pattern] of [
+    ['hex', HEX],
+    ['base64', BASE64],
+  ] as const) {
     for (const m of text.matchAll(pattern)) {
       if (candidates >= limits.maxCandidates) return found;
       const raw = m[0];
@@ -43,9 +46,8 @@ export function findEncodedPayloads(text: string, limits: DecodeLimits = DEFAULT
 }
 
 function decode(encoding: 'base64' | 'hex', raw: string): string | null {
-  const bytes = encoding === 'hex'
-    ? Buffer.from(raw.length % 2 === 0 ? raw : raw.slice(0, -1), 'hex')
-    : Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const bytes =
+    encoding === 'hex' ? Buffer.from(raw.length % 2 === 0 ? raw : raw.slice(0, -1), 'hex') : Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   try {
     return utf8.decode(bytes);
   } catch {

@@ -21,7 +21,8 @@ export function hiddenByStyle(style: string): HiddenHow | null {
   if (/(?:^|;)font-size:0(?:[a-z%]*)?(?:;|!|$)/.test(s) || /(?:^|;)font-size:0?\.0*[0-9](?:px|pt)/.test(s)) return 'zero_size';
   if (/(?:^|;)(?:max-)?(?:height|width):0(?:px)?(?:;|$)/.test(s) && /overflow:hidden/.test(s)) return 'zero_size';
   if (/(?:^|;)opacity:0(?:\.0+)?(?:;|!|$)/.test(s)) return 'transparent';
-  if (/(?:^|;)color:(?:#fff(?:fff)?|white|transparent|rgba?\(255,255,255(?:,1(?:\.0+)?)?\)|rgba\([0-9]+,[0-9]+,[0-9]+,0(?:\.0+)?\))(?:;|!|$)/.test(s)) return 'invisible_color';
+  if (/(?:^|;)color:(?:#fff(?:fff)?|white|transparent|rgba?\(255,255,255(?:,1(?:\.0+)?)?\)|rgba\([0-9]+,[0-9]+,[0-9]+,0(?:\.0+)?\))(?:;|!|$)/.test(s))
+    return 'invisible_color';
   if (/(?:^|;)(?:left|top|text-indent):-[0-9]{4,}/.test(s)) return 'offscreen';
   return null;
 }
@@ -42,7 +43,8 @@ export function findHiddenHtml(html: string): HiddenHtmlText[] {
     return null;
   };
   const flush = () => {
-    if (current !== null && current.text.trim() !== '') found.push({ how: current.how, text: current.text.replace(/\s+/g, ' ').trim(), start: current.start, end: current.end });
+    if (current !== null && current.text.trim() !== '')
+      found.push({ how: current.how, text: current.text.replace(/\s+/g, ' ').trim(), start: current.start, end: current.end });
     current = null;
   };
   const parser = new Parser(

@@ -9,31 +9,38 @@ import { firstMatches, type InjectionSignal } from './injection-signal.js';
 const PHRASES: { detail: string; pattern: RegExp }[] = [
   {
     detail: 'ignore previous instructions',
-    pattern: /\b(?:ignore|disregard|forget|override|bypass|skip)\b[^.\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|original|initial|system|all|any|your)\b[^.\n]{0,20}?\b(?:instructions?|rules|prompts?|directions|guidelines|directives|context|constraints)\b/gi,
+    pattern:
+      /\b(?:ignore|disregard|forget|override|bypass|skip)\b[^.\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|original|initial|system|all|any|your)\b[^.\n]{0,20}?\b(?:instructions?|rules|prompts?|directions|guidelines|directives|context|constraints)\b/gi,
   },
   {
     detail: 'ignore previous instructions (fr)',
-    pattern: /\b(?:ignore[rsz]?|oublie[rsz]?|ne tiens? pas compte|ne tenez pas compte|fais abstraction|faites abstraction|outrepasse[rsz]?)\b[^.\n]{0,40}?\b(?:instructions?|consignes?|r[eè]gles|directives|prompts?|contraintes)\b[^.\n]{0,20}?(?:pr[ée]c[ée]dent|ant[ée]rieur|ci-dessus|plus haut|initial|re[çc]u|donn[ée]|syst[eè]me|de (?:ton|votre) (?:d[ée]veloppeur|cr[ée]ateur|administrateur))/gi,
+    pattern:
+      /\b(?:ignore[rsz]?|oublie[rsz]?|ne tiens? pas compte|ne tenez pas compte|fais abstraction|faites abstraction|outrepasse[rsz]?)\b[^.\n]{0,40}?\b(?:instructions?|consignes?|r[eè]gles|directives|prompts?|contraintes)\b[^.\n]{0,20}?(?:pr[ée]c[ée]dent|ant[ée]rieur|ci-dessus|plus haut|initial|re[çc]u|donn[ée]|syst[eè]me|de (?:ton|votre) (?:d[ée]veloppeur|cr[ée]ateur|administrateur))/gi,
   },
   {
     detail: 'new persona',
-    pattern: /\b(?:you are now|from now on,? you|you will now act|act as (?:an? )?(?:unrestricted|unfiltered|dan\b)|pretend (?:to be|you are) (?:an? )?(?:unrestricted|unfiltered|evil)|developer mode|do anything now|jailbr(?:eak|oken))/gi,
+    pattern:
+      /\b(?:you are now|from now on,? you|you will now act|act as (?:an? )?(?:unrestricted|unfiltered|dan\b)|pretend (?:to be|you are) (?:an? )?(?:unrestricted|unfiltered|evil)|developer mode|do anything now|jailbr(?:eak|oken))/gi,
   },
   {
     detail: 'new persona (fr)',
-    pattern: /\b(?:tu es d[ée]sormais|tu es maintenant|vous [eê]tes d[ée]sormais|vous [eê]tes maintenant|[àa] partir de maintenant,? (?:tu|vous)|mode d[ée]veloppeur|sans (?:aucune )?(?:restriction|censure|filtre)s?)\b/gi,
+    pattern:
+      /\b(?:tu es d[ée]sormais|tu es maintenant|vous [eê]tes d[ée]sormais|vous [eê]tes maintenant|[àa] partir de maintenant,? (?:tu|vous)|mode d[ée]veloppeur|sans (?:aucune )?(?:restriction|censure|filtre)s?)\b/gi,
   },
   {
     detail: 'reveal the system prompt',
-    pattern: /\b(?:reveal|print|show|repeat|output|display|leak|give me)\b[^.\n]{0,30}?\b(?:system prompt|initial prompt|hidden prompt|your instructions|original instructions|pre-?prompt)/gi,
+    pattern:
+      /\b(?:reveal|print|show|repeat|output|display|leak|give me)\b[^.\n]{0,30}?\b(?:system prompt|initial prompt|hidden prompt|your instructions|original instructions|pre-?prompt)/gi,
   },
   {
     detail: 'reveal the system prompt (fr)',
-    pattern: /\b(?:r[ée]v[eè]le|affiche|r[ée]p[eè]te|montre|donne|recopie)[rsz]?\b[^.\n]{0,30}?\b(?:prompt (?:syst[eè]me|initial)|instructions (?:syst[eè]me|initiales|cach[ée]es)|tes instructions|vos instructions|ton prompt|votre prompt)/gi,
+    pattern:
+      /\b(?:r[ée]v[eè]le|affiche|r[ée]p[eè]te|montre|donne|recopie)[rsz]?\b[^.\n]{0,30}?\b(?:prompt (?:syst[eè]me|initial)|instructions (?:syst[eè]me|initiales|cach[ée]es)|tes instructions|vos instructions|ton prompt|votre prompt)/gi,
   },
   {
     detail: 'hide from the user',
-    pattern: /\b(?:do not|don't|never) (?:tell|inform|mention (?:this )?to|reveal (?:this )?to|show (?:this )?to) the user\b|\bwithout (?:telling|informing) the user\b|\bne (?:le )?(?:dis|dites|mentionne[zs]?|r[ée]v[eè]le[zs]?) (?:rien |pas |jamais )(?:[àa] l'utilisateur|[àa] l'usager)|\bsans (?:le dire|pr[ée]venir|informer) (?:[àa] )?l'utilisateur/gi,
+    pattern:
+      /\b(?:do not|don't|never) (?:tell|inform|mention (?:this )?to|reveal (?:this )?to|show (?:this )?to) the user\b|\bwithout (?:telling|informing) the user\b|\bne (?:le )?(?:dis|dites|mentionne[zs]?|r[ée]v[eè]le[zs]?) (?:rien |pas |jamais )(?:[àa] l'utilisateur|[àa] l'usager)|\bsans (?:le dire|pr[ée]venir|informer) (?:[àa] )?l'utilisateur/gi,
   },
 ];
 

@@ -4,7 +4,8 @@ import { firstMatches, type InjectionSignal } from './injection-signal.js';
  * Chat-template control tokens (ChatML, Llama 2/3, Gemma, Phi, Mistral): text that carries them
  * tries to open a turn of its own inside ours.
  */
-const TEMPLATE_TOKEN = /<\|(?:im_start|im_end|system|user|assistant|end|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|tool|ipython)\|>|\[\/?INST\]|<<\/?SYS>>|<\/?(?:start|end)_of_turn>|\[\/?(?:SYSTEM_PROMPT|TOOL_RESULTS|AVAILABLE_TOOLS)\]/gi;
+const TEMPLATE_TOKEN =
+  /<\|(?:im_start|im_end|system|user|assistant|end|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|tool|ipython)\|>|\[\/?INST\]|<<\/?SYS>>|<\/?(?:start|end)_of_turn>|\[\/?(?:SYSTEM_PROMPT|TOOL_RESULTS|AVAILABLE_TOOLS)\]/gi;
 
 /**
  * A line that opens like a chat turn or an order to the model: "System:", "### Assistant:",
@@ -13,7 +14,8 @@ const TEMPLATE_TOKEN = /<\|(?:im_start|im_end|system|user|assistant|end|endoftex
 /** XML-like role tags that open or close a turn inside data: `<system>`, `</assistant>`, `<instructions>`. */
 const ROLE_TAG = /<\/?(?:system|assistant|developer|instructions?|admin|im_start|sys)(?:\s[^<>]{0,40})?>/gi;
 
-const ROLE_LINE = /^[ \t>*#-]*(?:\[|\()?(?:system|assistant|developer|ai assistant|system prompt|system message|new instructions?|updated instructions?|admin override|syst[eè]me|nouvelles? (?:instructions?|consignes?)|instructions? (?:syst[eè]me|pour l'(?:ia|assistant)))(?:\]|\))?[ \t]*:/gim;
+const ROLE_LINE =
+  /^[ \t>*#-]*(?:\[|\()?(?:system|assistant|developer|ai assistant|system prompt|system message|new instructions?|updated instructions?|admin override|syst[eè]me|nouvelles? (?:instructions?|consignes?)|instructions? (?:syst[eè]me|pour l'(?:ia|assistant)))(?:\]|\))?[ \t]*:/gim;
 
 export function findRoleMarkers(text: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
@@ -24,7 +26,18 @@ export function findRoleMarkers(text: string): InjectionSignal[] {
   }
   const roles = [...firstMatches(text, ROLE_LINE), ...firstMatches(text, ROLE_TAG)].sort((a, b) => a.index - b.index);
   if (roles.length > 0) {
-    const distinct = [...new Set(roles.map((m) => m[0].replace(/[^\p{L} ]/gu, '').trim().toLowerCase()))].slice(0, 4).join(', ');
+    const distinct = [
+      ...new Set(
+        roles.map((m) =>
+          m[0]
+            .replace(/[^\p{L} ]/gu, '')
+            .trim()
+            .toLowerCase(),
+        ),
+      ),
+    ]
+      .slice(0, 4)
+      .join(', ');
     signals.push(signalOf('role_marker', distinct, roles));
   }
   return signals;

@@ -46,7 +46,13 @@ export function figureTable(rows: readonly InjectionRow[], flagged: readonly boo
     add(`source=${row.channel} lang=${row.lang === 'fr' ? 'fr' : row.lang === 'en' ? 'en' : 'other'}`, i);
     if (row.label === 1 || row.hardNegative) add('attacks + hard negatives', i);
   });
-  return [...groups].map(([group, indices]) => ({ group, figures: figuresOf(indices.map((i) => rows[i] as InjectionRow), indices.map((i) => flagged[i] === true)) }));
+  return [...groups].map(([group, indices]) => ({
+    group,
+    figures: figuresOf(
+      indices.map((i) => rows[i] as InjectionRow),
+      indices.map((i) => flagged[i] === true),
+    ),
+  }));
 }
 
 const pct = (v: number | null) => (v === null ? '   -  ' : `${(100 * v).toFixed(1).padStart(5)}%`);
@@ -54,6 +60,9 @@ const pct = (v: number | null) => (v === null ? '   -  ' : `${(100 * v).toFixed(
 /** A fixed-width table for the trainer, the bench and the decision record. */
 export function formatFigures(table: readonly { group: string; figures: Figures }[]): string {
   const lines = ['group                              rows   bal.acc  precision recall   FPR'];
-  for (const { group, figures: f } of table) lines.push(`${group.padEnd(34)} ${String(f.rows).padStart(5)}  ${pct(f.balancedAccuracy)}  ${pct(f.precision)}  ${pct(f.recall)}  ${pct(f.falsePositiveRate)}`);
+  for (const { group, figures: f } of table)
+    lines.push(
+      `${group.padEnd(34)} ${String(f.rows).padStart(5)}  ${pct(f.balancedAccuracy)}  ${pct(f.precision)}  ${pct(f.recall)}  ${pct(f.falsePositiveRate)}`,
+    );
   return lines.join('\n');
 }

@@ -1,6 +1,14 @@
 import { ADDRESSES, ANSWER_BENDING, EXTRACTION, FILLERS, FR_DIRECT_ATTACKS, OPENERS, PAYLOADS } from '../data/attack-parts.js';
 import { GREETINGS, INSTRUCTION_TALK_PARAGRAPHS, PARAGRAPHS, SIGNATURES } from '../data/document-parts.js';
-import { BENIGN_PROMPTS, HARD_NEGATIVE_FORMS, HARD_NEGATIVE_PROMPTS, ROLE_PLAY, SECURITY_TOPICS, TOOL_BENIGN_SLOTS, TOOL_RESULTS } from '../data/prompt-parts.js';
+import {
+  BENIGN_PROMPTS,
+  HARD_NEGATIVE_FORMS,
+  HARD_NEGATIVE_PROMPTS,
+  ROLE_PLAY,
+  SECURITY_TOPICS,
+  TOOL_BENIGN_SLOTS,
+  TOOL_RESULTS,
+} from '../data/prompt-parts.js';
 import type { InjectionSource } from '../injection-sources.js';
 import type { InjectionRow } from './injection-rows.js';
 import { structuredRecord } from './structured-records.js';
@@ -29,8 +37,7 @@ export function seededRandom(seed: number): () => number {
 export function generateOwnRows(seed: number, scale = 1): InjectionRow[] {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-  const fill = (template: string): string =>
-    template.replace(/\{(email|url|amount|iban|brand)\}/g, (_, k: keyof typeof FILLERS) => pick(FILLERS[k]));
+  const fill = (template: string): string => template.replace(/\{(email|url|amount|iban|brand)\}/g, (_, k: keyof typeof FILLERS) => pick(FILLERS[k]));
   const attack = (lang: Lang): string => {
     const payload = fill(pick(PAYLOADS[lang]));
     const r = random();
@@ -60,7 +67,17 @@ export function generateOwnRows(seed: number, scale = 1): InjectionRow[] {
 
   times(300, () => {
     const payload = fill(pick(PAYLOADS.fr));
-    add(random() < 0.5 ? fill(pick(FR_DIRECT_ATTACKS)).replace('{payload}', payload).replace('{payloadLower}', payload.charAt(0).toLowerCase() + payload.slice(1)) : attack('fr'), 1, 'fr', 'direct-attack', 'user');
+    add(
+      random() < 0.5
+        ? fill(pick(FR_DIRECT_ATTACKS))
+            .replace('{payload}', payload)
+            .replace('{payloadLower}', payload.charAt(0).toLowerCase() + payload.slice(1))
+        : attack('fr'),
+      1,
+      'fr',
+      'direct-attack',
+      'user',
+    );
   });
   for (const lang of LANGS) {
     times(320, () => {
@@ -70,8 +87,24 @@ export function generateOwnRows(seed: number, scale = 1): InjectionRow[] {
     });
     times(320, () => add(document(lang, 0.25).join('\n\n'), 0, lang, 'clean-document', 'document'));
     times(120, () => add(document(lang, 0.8).join('\n\n'), 0, lang, 'instruction-talk-document', 'document', true));
-    times(120, () => add(pick(TOOL_RESULTS[lang]).replace('{x}', () => attack(lang).replace(/"/g, '\\"')), 1, lang, 'planted-tool', 'tool'));
-    times(120, () => add(pick(TOOL_RESULTS[lang]).replace('{x}', () => pick(TOOL_BENIGN_SLOTS[lang])), 0, lang, 'clean-tool', 'tool'));
+    times(120, () =>
+      add(
+        pick(TOOL_RESULTS[lang]).replace('{x}', () => attack(lang).replace(/"/g, '\\"')),
+        1,
+        lang,
+        'planted-tool',
+        'tool',
+      ),
+    );
+    times(120, () =>
+      add(
+        pick(TOOL_RESULTS[lang]).replace('{x}', () => pick(TOOL_BENIGN_SLOTS[lang])),
+        0,
+        lang,
+        'clean-tool',
+        'tool',
+      ),
+    );
     times(150, () => {
       const prompt = pick(BENIGN_PROMPTS[lang]);
       add(random() < 0.5 ? prompt : `${prompt}\n\n${document(lang, 0.3).join('\n\n')}`, 0, lang, 'benign-prompt', 'user');
@@ -83,7 +116,9 @@ export function generateOwnRows(seed: number, scale = 1): InjectionRow[] {
     times(60, () => add(random() < 0.5 ? pick(EXTRACTION[lang]) : `${pick(BENIGN_PROMPTS[lang])} ${pick(EXTRACTION[lang])}`, 1, lang, 'extraction', 'user'));
     times(150, () => add(`${pick(BENIGN_PROMPTS[lang])}\n\n${structuredRecord(random)}`, 0, lang, 'structured-record', 'document'));
     times(150, () => add(pick(HARD_NEGATIVE_FORMS[lang]).replace('{t}', pick(SECURITY_TOPICS[lang])), 0, lang, 'security-question', 'user', true));
-    times(100, () => add(pick(ROLE_PLAY[lang]).replace('{r}', pick(ROLE_PLAY.roles[lang])).replace('{k}', pick(ROLE_PLAY.tasks[lang])), 0, lang, 'role-play', 'user', true));
+    times(100, () =>
+      add(pick(ROLE_PLAY[lang]).replace('{r}', pick(ROLE_PLAY.roles[lang])).replace('{k}', pick(ROLE_PLAY.tasks[lang])), 0, lang, 'role-play', 'user', true),
+    );
   }
   return rows;
 }

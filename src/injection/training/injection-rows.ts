@@ -74,7 +74,15 @@ export function loadPoolRows(path: string): InjectionRow[] {
     const r = poolRow.safeParse(value);
     if (!r.success) throw new FlambeauError('invalid_request', `${path}:${line}: ${r.error.issues[0]?.message ?? 'invalid row'}.`);
     if (r.data.label_noise_suspect || HARMFUL_NOT_INJECTION.test(r.data.source)) return null;
-    return { text: r.data.text, label: r.data.label, origin: r.data.source, lang: r.data.lang, category: r.data.category, hardNegative: r.data.hard_negative, channel: channelOfPool(r.data.source) };
+    return {
+      text: r.data.text,
+      label: r.data.label,
+      origin: r.data.source,
+      lang: r.data.lang,
+      category: r.data.category,
+      hardNegative: r.data.hard_negative,
+      channel: channelOfPool(r.data.source),
+    };
   });
 }
 
@@ -82,8 +90,17 @@ export function loadPoolRows(path: string): InjectionRow[] {
 export function loadOwnRows(path: string, origin: string): InjectionRow[] {
   return parseLines(readFileSync(path, 'utf8'), path, (value, line) => {
     const r = ownRow.safeParse(value);
-    if (!r.success) throw new FlambeauError('invalid_request', `${path}:${line}: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? 'invalid row'}.`);
-    return { text: r.data.text, label: r.data.label, origin, lang: r.data.lang, category: r.data.category, hardNegative: r.data.hard_negative, channel: r.data.channel };
+    if (!r.success)
+      throw new FlambeauError('invalid_request', `${path}:${line}: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? 'invalid row'}.`);
+    return {
+      text: r.data.text,
+      label: r.data.label,
+      origin,
+      lang: r.data.lang,
+      category: r.data.category,
+      hardNegative: r.data.hard_negative,
+      channel: r.data.channel,
+    };
   });
 }
 

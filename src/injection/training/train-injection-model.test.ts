@@ -24,7 +24,10 @@ describe('trainInjectionModel', () => {
   it('learns: attacks score above benign rows on its own training set', () => {
     const model = decodeInjectionModel(first);
     const scanner = createInjectionScanner({ loadModel: () => model, threshold: 0.5 });
-    const figures = figuresOf(rows, rows.map((r) => scanner.scan(r.text, r.channel).flagged));
+    const figures = figuresOf(
+      rows,
+      rows.map((r) => scanner.scan(r.text, r.channel).flagged),
+    );
     assert.ok((figures.balancedAccuracy ?? 0) > 0.9, JSON.stringify(figures));
   });
 });
@@ -34,7 +37,10 @@ describe('training data', () => {
     assert.deepEqual(generateOwnRows(3, 0.05), generateOwnRows(3, 0.05));
     const all = generateOwnRows(3);
     for (const key of ['label', 'lang', 'channel'] as const) assert.ok(new Set(all.map((r) => r[key])).size >= 2, key);
-    assert.ok(all.some((r) => r.label === 0 && r.text.length > 800), 'long benign documents');
+    assert.ok(
+      all.some((r) => r.label === 0 && r.text.length > 800),
+      'long benign documents',
+    );
   });
 
   it('keeps the hand-written held-out sets readable and apart from the generated rows', () => {
@@ -42,13 +48,23 @@ describe('training data', () => {
     assert.ok(heldout.length >= 140);
     assert.ok(heldout.some((r) => r.lang === 'fr' && r.hardNegative));
     const generated = new Set(generateOwnRows(20250315).map((r) => r.text));
-    assert.deepEqual(heldout.filter((r) => generated.has(r.text)).map((r) => r.text), []);
+    assert.deepEqual(
+      heldout.filter((r) => generated.has(r.text)).map((r) => r.text),
+      [],
+    );
   });
 
   it('splits validation by origin, never by row', () => {
     const row = (origin: string): InjectionRow => ({ text: origin, label: 1, origin, lang: 'en', category: 'x', hardNegative: false, channel: 'user' });
-    const { train, validation } = splitByOrigin([row('NVIDIA/garak@x:garak/probes/latentinjection.py(generated)'), row('verazuo/jailbreak_llms:a.csv'), row('ReversecLabs/spikee@y:z')]);
-    assert.deepEqual(train.map((r) => r.origin), ['verazuo/jailbreak_llms:a.csv']);
+    const { train, validation } = splitByOrigin([
+      row('NVIDIA/garak@x:garak/probes/latentinjection.py(generated)'),
+      row('verazuo/jailbreak_llms:a.csv'),
+      row('ReversecLabs/spikee@y:z'),
+    ]);
+    assert.deepEqual(
+      train.map((r) => r.origin),
+      ['verazuo/jailbreak_llms:a.csv'],
+    );
     assert.equal(validation.length, 2);
   });
 });

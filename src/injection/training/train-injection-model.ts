@@ -35,7 +35,11 @@ interface RowWindows {
  * mail with one planted sentence, only the window holding it is an attack). Classes are balanced
  * by weight. Deterministic: same rows and options, same model.
  */
-export function trainInjectionModel(rows: readonly InjectionRow[], options: Partial<TrainInjectionOptions> = {}, provenance: Record<string, unknown> = {}): InjectionModel {
+export function trainInjectionModel(
+  rows: readonly InjectionRow[],
+  options: Partial<TrainInjectionOptions> = {},
+  provenance: Record<string, unknown> = {},
+): InjectionModel {
   const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const featurizer = createFeaturizer(o.featurizer);
   const size = 2 ** o.featurizer.hashBits;

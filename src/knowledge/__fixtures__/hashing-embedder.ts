@@ -9,7 +9,11 @@ export function hashingEmbedder(dimensions = 64, model = 'test-hashing'): Embedd
       embedder.calls += 1;
       return texts.map((text) => {
         const vector = new Float32Array(dimensions);
-        for (const word of text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+        for (const word of text
+          .normalize('NFD')
+          .replace(/\p{M}/gu, '')
+          .toLowerCase()
+          .match(/[a-z0-9]+/g) ?? []) {
           let h = 2166136261;
           for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619);
           vector[(h >>> 0) % dimensions]! += 1;

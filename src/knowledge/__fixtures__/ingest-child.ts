@@ -8,6 +8,18 @@ import { hashingEmbedder } from './hashing-embedder.js';
 const [, , dbPath, folder] = process.argv;
 const store = openStore(dbPath as string);
 const fast = hashingEmbedder();
-const slow = { model: fast.model, embed: async (texts: string[], signal: AbortSignal) => { await new Promise((r) => setTimeout(r, 150)); return fast.embed(texts, signal); } };
-await ingest({ db: new KnowledgeDb(store.db), collection: 'notes', paths: [folder as string], embedder: slow, onProgress: (p) => process.stdout.write(`processed ${p.processed}\n`) });
+const slow = {
+  model: fast.model,
+  embed: async (texts: string[], signal: AbortSignal) => {
+    await new Promise((r) => setTimeout(r, 150));
+    return fast.embed(texts, signal);
+  },
+};
+await ingest({
+  db: new KnowledgeDb(store.db),
+  collection: 'notes',
+  paths: [folder as string],
+  embedder: slow,
+  onProgress: (p) => process.stdout.write(`processed ${p.processed}\n`),
+});
 process.stdout.write('done\n');

@@ -14,7 +14,10 @@ export function makePdf(pages: readonly string[]): Buffer {
   objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
   pages.forEach((text, i) => {
     const id = pageIds[i] as number;
-    const lines = text.split('\n').map((line) => `(${latin1Escape(line)}) Tj T*`).join(' ');
+    const lines = text
+      .split('\n')
+      .map((line) => `(${latin1Escape(line)}) Tj T*`)
+      .join(' ');
     const stream = `BT /F1 12 Tf 14 TL 72 720 Td ${lines} ET`;
     objects[id] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${id + 1} 0 R >>`;
     objects[id + 1] = `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`;
@@ -58,10 +61,22 @@ const WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/200
 function docxPackageParts(): Array<readonly [string, string]> {
   const ns = WORD_NS;
   return [
-    ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>'],
-    ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'],
-    ['word/_rels/document.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'],
-    ['word/styles.xml', `<?xml version="1.0" encoding="UTF-8"?><w:styles ${ns}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style></w:styles>`],
+    [
+      '[Content_Types].xml',
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>',
+    ],
+    [
+      '_rels/.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    ],
+    [
+      'word/_rels/document.xml.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+    ],
+    [
+      'word/styles.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><w:styles ${ns}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style></w:styles>`,
+    ],
   ];
 }
 
@@ -99,7 +114,12 @@ function escapeXml(text: string): string {
 }
 
 /** An entry deflated beforehand, with the crc and the (possibly lying) inflated size its headers give. */
-export interface PackedEntry { name: string; packed: Buffer; crc: number; size: number }
+export interface PackedEntry {
+  name: string;
+  packed: Buffer;
+  crc: number;
+  size: number;
+}
 
 /** A zip archive of deflated entries (local headers, central directory, end record). */
 export function makeZip(entries: ReadonlyArray<readonly [string, string] | PackedEntry>): Buffer {
@@ -147,7 +167,13 @@ function packText(name: string, text: string): PackedEntry {
   return { name, packed: deflateRawSync(data), crc: crc32(data), size: data.length };
 }
 
-export interface TestMail { from: string; to: string; date: string; subject: string; body: string }
+export interface TestMail {
+  from: string;
+  to: string;
+  date: string;
+  subject: string;
+  body: string;
+}
 
 /** One RFC 5322 message (UTF-8, quoted-printable body so accents survive any transport). */
 export function makeEml(mail: TestMail): string {
@@ -168,6 +194,11 @@ export function makeEml(mail: TestMail): string {
 /** An mboxrd mailbox: each message after a `From ` separator line, body `From ` lines quoted. */
 export function makeMbox(mails: readonly TestMail[]): string {
   return mails
-    .map((mail) => `From sender@example.org Thu Jan  1 00:00:00 2026\n${makeEml(mail).replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1')}\n`)
+    .map(
+      (mail) =>
+        `From sender@example.org Thu Jan  1 00:00:00 2026\n${makeEml(mail)
+          .replace(/\r\n/g, '\n')
+          .replace(/^(>*From )/gm, '>$1')}\n`,
+    )
     .join('');
 }

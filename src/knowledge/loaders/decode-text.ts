@@ -1,7 +1,8 @@
 /** How many leading bytes the UTF-16 guess looks at. */
 const SNIFF_BYTES = 4096;
 /** What windows-1252 puts at 0x80..0x9F, where Latin-1 has C1 controls (WHATWG Encoding Standard). */
-const CP1252_C1 = '\u20AC\x81\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\x8D\u017D\x8F\x90\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\x9D\u017E\u0178';
+const CP1252_C1 =
+  '\u20AC\x81\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\x8D\u017D\x8F\x90\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\x9D\u017E\u0178';
 
 /**
  * The text of a file's bytes, whatever its encoding: a byte-order mark wins; then a `declared`
@@ -32,7 +33,9 @@ export function decodeText(bytes: Uint8Array, options: { declared?: string } = {
  */
 function decode(bytes: Uint8Array, encoding: string): string {
   if (encoding !== 'windows-1252') return new TextDecoder(encoding).decode(bytes);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80] as string);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('latin1')
+    .replace(/[\x80-\x9f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80] as string);
 }
 
 function encodingOfBom(bytes: Uint8Array): string | undefined {

@@ -23,7 +23,11 @@ export async function mailDocument(raw: Buffer | string): Promise<SourceDocument
   const parsedDate = email.date === undefined ? Number.NaN : Date.parse(email.date);
   const date = Number.isNaN(parsedDate) ? undefined : parsedDate;
   const builder = new DocumentBuilder();
-  const header = [sender === undefined ? null : `From: ${sender}`, date === undefined ? null : `Date: ${new Date(date).toISOString()}`, subject === undefined ? null : `Subject: ${subject}`];
+  const header = [
+    sender === undefined ? null : `From: ${sender}`,
+    date === undefined ? null : `Date: ${new Date(date).toISOString()}`,
+    subject === undefined ? null : `Subject: ${subject}`,
+  ];
   builder.add(header.filter((h) => h !== null).join('\n'), { boundary: true, ...(subject === undefined ? {} : { heading: subject }) });
   const body = email.text ?? (email.html === undefined ? '' : htmlDocument(email.html).text);
   let first = true;

@@ -2,7 +2,36 @@ import { Parser } from 'htmlparser2';
 import { DocumentBuilder, type DocumentLoader, type SourceDocument } from '../source-document.js';
 import { decodeText } from './decode-text.js';
 
-const BLOCKS = new Set(['p', 'div', 'li', 'ul', 'ol', 'pre', 'blockquote', 'table', 'tr', 'td', 'th', 'section', 'article', 'header', 'footer', 'main', 'aside', 'br', 'hr', 'dt', 'dd', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const BLOCKS = new Set([
+  'p',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'pre',
+  'blockquote',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'main',
+  'aside',
+  'br',
+  'hr',
+  'dt',
+  'dd',
+  'figcaption',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+]);
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
 /** `<meta charset=X>` and `<meta http-equiv="Content-Type" content="text/html; charset=X">` alike. */
 const META_CHARSET = /<meta\s[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;

@@ -6,7 +6,13 @@ import type { IngestLimits } from '../ingest-limits.js';
 import type { SourceDocument } from '../source-document.js';
 
 /** What the main thread posts: the loader by its first extension, the bytes, the limits. */
-export interface LoadRequest { id: number; extension: string; bytes: Uint8Array; path: string; limits: IngestLimits }
+export interface LoadRequest {
+  id: number;
+  extension: string;
+  bytes: Uint8Array;
+  path: string;
+  limits: IngestLimits;
+}
 /** One reply per request: the documents, or the error's code and message. */
 export type LoadReply = { id: number; documents: SourceDocument[] } | { id: number; error: { code: string | null; message: string } };
 
@@ -46,14 +52,22 @@ export class LoaderThread {
   #start(): Worker {
     if (this.#worker !== undefined) return this.#worker;
     const { url, eval: code } = workerEntry();
-    const resourceLimits = { maxOldGenerationSizeMb: this.limits.loaderMemoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(4, Math.floor(this.limits.loaderMemoryMb / 8))) };
+    const resourceLimits = {
+      maxOldGenerationSizeMb: this.limits.loaderMemoryMb,
+      maxYoungGenerationSizeMb: Math.min(64, Math.max(4, Math.floor(this.limits.loaderMemoryMb / 8))),
+    };
     const worker = code === undefined ? new Worker(url, { resourceLimits }) : new Worker(code, { eval: true, resourceLimits });
     this.#worker = worker;
     worker.on('message', (reply: LoadReply) => {
       const pending = this.#settle(reply.id);
       if (pending === undefined) return;
       if ('documents' in reply) pending.resolve(reply.documents);
-      else pending.reject(reply.error.code !== null && isErrorCode(reply.error.code) ? new FlambeauError(reply.error.code, reply.error.message) : new Error(reply.error.message));
+      else
+        pending.reject(
+          reply.error.code !== null && isErrorCode(reply.error.code)
+            ? new FlambeauError(reply.error.code, reply.error.message)
+            : new Error(reply.error.message),
+        );
     });
     // Out of memory ('error' with ERR_WORKER_OUT_OF_MEMORY, then 'exit'), or any other death.
     const died = (error?: Error): void => {

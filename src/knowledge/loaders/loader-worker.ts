@@ -18,7 +18,10 @@ port.on('message', async (request: LoadRequest) => {
     const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
     reply = { id: request.id, documents: await loader.load(bytes, request.path, request.limits) };
   } catch (error) {
-    reply = { id: request.id, error: { code: error instanceof FlambeauError ? error.code : null, message: error instanceof Error ? error.message : String(error) } };
+    reply = {
+      id: request.id,
+      error: { code: error instanceof FlambeauError ? error.code : null, message: error instanceof Error ? error.message : String(error) },
+    };
   }
   port.postMessage(reply);
 });

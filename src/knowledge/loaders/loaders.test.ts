@@ -13,11 +13,17 @@ async function load(name: string, bytes: Buffer | string) {
 
 describe('document loaders', () => {
   it('markdown: headings give sections and heading paths; offsets point into the text', async () => {
-    const [doc] = await load('notes.md', '# Projet\n\nIntro line.\n\n## Budget\n\nThe budget is 10k.\n\n```\ncode\n\nstill code\n```\n\n## Calendrier\n\nRéunion lundi.\n');
+    const [doc] = await load(
+      'notes.md',
+      '# Projet\n\nIntro line.\n\n## Budget\n\nThe budget is 10k.\n\n```\ncode\n\nstill code\n```\n\n## Calendrier\n\nRéunion lundi.\n',
+    );
     assert.ok(doc);
     assert.equal(doc.title, 'Projet');
     const chunks = chunkDocument(doc);
-    assert.deepEqual(chunks.map((c) => c.heading), ['Projet', 'Projet > Budget', 'Projet > Calendrier']);
+    assert.deepEqual(
+      chunks.map((c) => c.heading),
+      ['Projet', 'Projet > Budget', 'Projet > Calendrier'],
+    );
     for (const c of chunks) assert.equal(doc.text.slice(c.start, c.end), c.text);
     assert.match(chunks[1]!.text, /code\n\nstill code/);
   });
@@ -35,17 +41,29 @@ describe('document loaders', () => {
   });
 
   it('html: skips scripts and styles, keeps the title, headings and entities', async () => {
-    const [doc] = await load('page.html', '<html><head><title>Guide</title><style>p{}</style></head><body><h1>Accueil</h1><p>Caf&eacute; &amp; th&eacute;</p><script>alert(1)</script><h2>Suite</h2><p>Plus.</p></body></html>');
+    const [doc] = await load(
+      'page.html',
+      '<html><head><title>Guide</title><style>p{}</style></head><body><h1>Accueil</h1><p>Caf&eacute; &amp; th&eacute;</p><script>alert(1)</script><h2>Suite</h2><p>Plus.</p></body></html>',
+    );
     assert.equal(doc!.title, 'Guide');
     assert.doesNotMatch(doc!.text, /alert|p\{\}/);
     const chunks = chunkDocument(doc!);
-    assert.deepEqual(chunks.map((c) => [c.heading, c.text]), [['Accueil', 'Café & thé'], ['Accueil > Suite', 'Plus.']]);
+    assert.deepEqual(
+      chunks.map((c) => [c.heading, c.text]),
+      [
+        ['Accueil', 'Café & thé'],
+        ['Accueil > Suite', 'Plus.'],
+      ],
+    );
   });
 
   it('pdf: one section per page, the page number kept', async () => {
     const [doc] = await load('report.pdf', makePdf(['Quarterly report\nRevenue grew.', 'Second page about the budget.']));
     const chunks = chunkDocument(doc!);
-    assert.deepEqual(chunks.map((c) => c.page), [1, 2]);
+    assert.deepEqual(
+      chunks.map((c) => c.page),
+      [1, 2],
+    );
     assert.match(chunks[0]!.text, /Quarterly report/);
     assert.match(chunks[1]!.text, /budget/);
   });
@@ -59,7 +77,16 @@ describe('document loaders', () => {
   });
 
   it('eml: sender, date and subject as fields; headers are their own section', async () => {
-    const [doc] = await load('m.eml', makeEml({ from: 'Alice Martin <alice@example.org>', to: 'bob@example.org', date: 'Tue, 03 Mar 2026 10:00:00 +0000', subject: 'Facture de mars', body: 'Bonjour,\n\nVoici la facture.\n' }));
+    const [doc] = await load(
+      'm.eml',
+      makeEml({
+        from: 'Alice Martin <alice@example.org>',
+        to: 'bob@example.org',
+        date: 'Tue, 03 Mar 2026 10:00:00 +0000',
+        subject: 'Facture de mars',
+        body: 'Bonjour,\n\nVoici la facture.\n',
+      }),
+    );
     assert.equal(doc!.sender, 'Alice Martin <alice@example.org>');
     assert.equal(doc!.subject, 'Facture de mars');
     assert.equal(doc!.date, Date.UTC(2026, 2, 3, 10));
@@ -71,18 +98,33 @@ describe('document loaders', () => {
 
   it('mbox: one document per message, quoted From lines restored', async () => {
     const mails = [
-      { from: 'a@example.org', to: 'x@example.org', date: 'Mon, 02 Mar 2026 09:00:00 +0000', subject: 'One', body: 'First message.\nFrom the start it was clear.' },
+      {
+        from: 'a@example.org',
+        to: 'x@example.org',
+        date: 'Mon, 02 Mar 2026 09:00:00 +0000',
+        subject: 'One',
+        body: 'First message.\nFrom the start it was clear.',
+      },
       { from: 'b@example.org', to: 'x@example.org', date: 'Wed, 04 Mar 2026 09:00:00 +0000', subject: 'Two', body: 'Second message.' },
     ];
     const mbox = makeMbox(mails);
     assert.equal(splitMbox(mbox).length, 2);
     const docs = await load('inbox.mbox', mbox);
-    assert.deepEqual(docs.map((d) => [d.sender, d.subject]), [['a@example.org', 'One'], ['b@example.org', 'Two']]);
+    assert.deepEqual(
+      docs.map((d) => [d.sender, d.subject]),
+      [
+        ['a@example.org', 'One'],
+        ['b@example.org', 'Two'],
+      ],
+    );
     assert.match(docs[0]!.text, /\nFrom the start it was clear\./);
   });
 
   it('text: Latin-1 and windows-1252 bytes keep their accents, € (0x80) and œ (0x9C)', async () => {
-    const [doc] = await load('cp1252.txt', Buffer.concat([Buffer.from('Réunion à Noël.\n\nCoût : 10 ', 'latin1'), Buffer.from([0x80, 0x2c, 0x20, 0x9c]), Buffer.from('uvre.', 'latin1')]));
+    const [doc] = await load(
+      'cp1252.txt',
+      Buffer.concat([Buffer.from('Réunion à Noël.\n\nCoût : 10 ', 'latin1'), Buffer.from([0x80, 0x2c, 0x20, 0x9c]), Buffer.from('uvre.', 'latin1')]),
+    );
     assert.equal(doc!.text, 'Réunion à Noël.\n\nCoût : 10 €, œuvre.');
   });
 
@@ -104,11 +146,21 @@ describe('document loaders', () => {
   });
 
   it('html: the meta charset is honoured (iso-8859-1, and http-equiv)', async () => {
-    const meta = await load('latin1.html', Buffer.from('<html><head><meta charset="iso-8859-1"><title>Réunion</title></head><body><p>Noël à Paris.</p></body></html>', 'latin1'));
+    const meta = await load(
+      'latin1.html',
+      Buffer.from('<html><head><meta charset="iso-8859-1"><title>Réunion</title></head><body><p>Noël à Paris.</p></body></html>', 'latin1'),
+    );
     assert.equal(meta[0]!.title, 'Réunion');
     assert.equal(meta[0]!.text, 'Noël à Paris.');
     // koi8-r: bytes that are valid windows-1252 too, so only the declaration gives the right text.
-    const equiv = await load('ru.html', Buffer.concat([Buffer.from('<meta http-equiv="Content-Type" content="text/html; charset=KOI8-R"><p>'), Buffer.from([0xd0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]), Buffer.from('</p>')]));
+    const equiv = await load(
+      'ru.html',
+      Buffer.concat([
+        Buffer.from('<meta http-equiv="Content-Type" content="text/html; charset=KOI8-R"><p>'),
+        Buffer.from([0xd0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]),
+        Buffer.from('</p>'),
+      ]),
+    );
     assert.equal(equiv[0]!.text, 'привет');
   });
 

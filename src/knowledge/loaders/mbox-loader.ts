@@ -48,7 +48,10 @@ export async function* mboxMessages(source: string | FileHandle, blockSize = 1 <
   let skipped = false;
   // Bytes of the message being read past, when it is over the limit.
   let dropped = 0;
-  const blocks = typeof source === 'string' ? createReadStream(source, { highWaterMark: blockSize }) : source.createReadStream({ start: 0, autoClose: false, highWaterMark: blockSize });
+  const blocks =
+    typeof source === 'string'
+      ? createReadStream(source, { highWaterMark: blockSize })
+      : source.createReadStream({ start: 0, autoClose: false, highWaterMark: blockSize });
   for await (const block of blocks) {
     text += (block as Buffer).toString('latin1');
     separator.lastIndex = scanFrom;
@@ -85,7 +88,8 @@ export async function* mboxMessages(source: string | FileHandle, blockSize = 1 <
   if (dropped > 0) yield { oversizedBytes: dropped + text.length };
   else if (start !== -1 && text.slice(start).trim() !== '') yield unquote(text.slice(start));
   // Text but no "From " line: not a mailbox (an empty file is an empty mailbox).
-  if (start === -1 && (skipped || text.trim() !== '')) throw new FlambeauError('unsupported_media_type', 'no "From " line starts a message: this is not an mbox mailbox.');
+  if (start === -1 && (skipped || text.trim() !== ''))
+    throw new FlambeauError('unsupported_media_type', 'no "From " line starts a message: this is not an mbox mailbox.');
 }
 
 /** A "From " separator line is far shorter than this; a longer line cannot start one. */

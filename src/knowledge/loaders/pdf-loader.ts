@@ -14,7 +14,8 @@ export const pdfLoader: DocumentLoader = {
   async load(bytes, _path, limits = DEFAULT_INGEST_LIMITS) {
     const pdf = await getDocumentProxy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { verbosity: 0 });
     try {
-      if (pdf.numPages > limits.maxPdfPages) throw new FlambeauError('payload_too_large', `the PDF has ${pdf.numPages} pages, over knowledge.max_pdf_pages (${limits.maxPdfPages})`);
+      if (pdf.numPages > limits.maxPdfPages)
+        throw new FlambeauError('payload_too_large', `the PDF has ${pdf.numPages} pages, over knowledge.max_pdf_pages (${limits.maxPdfPages})`);
       const { text } = await extractText(pdf, { mergePages: false });
       const builder = new DocumentBuilder();
       text.forEach((pageText, index) => {

@@ -18,18 +18,25 @@ const RATIO_GRACE_BYTES = 1024 * 1024;
 export async function checkZipBounds(bytes: Buffer, limits: Pick<IngestLimits, 'maxInflatedBytes' | 'maxInflateRatio' | 'maxZipEntries'>): Promise<void> {
   const entries = centralDirectory(bytes, limits.maxZipEntries);
   const declared = entries.reduce((sum, e) => sum + e.declaredSize, 0);
-  if (declared > limits.maxInflatedBytes) throw tooLarge(`declares ${formatBytes(declared)} once inflated, over knowledge.max_inflated_bytes (${formatBytes(limits.maxInflatedBytes)})`);
+  if (declared > limits.maxInflatedBytes)
+    throw tooLarge(`declares ${formatBytes(declared)} once inflated, over knowledge.max_inflated_bytes (${formatBytes(limits.maxInflatedBytes)})`);
   let inflated = 0;
   for (const entry of entries) {
     inflated += await inflatedSize(bytes, entry, limits.maxInflatedBytes - inflated);
-    if (inflated > limits.maxInflatedBytes) throw tooLarge(`inflates to more than knowledge.max_inflated_bytes (${formatBytes(limits.maxInflatedBytes)}), whatever its headers say`);
+    if (inflated > limits.maxInflatedBytes)
+      throw tooLarge(`inflates to more than knowledge.max_inflated_bytes (${formatBytes(limits.maxInflatedBytes)}), whatever its headers say`);
     if (inflated > RATIO_GRACE_BYTES && inflated > bytes.length * limits.maxInflateRatio) {
       throw tooLarge(`inflates more than ${limits.maxInflateRatio} times its size (knowledge.max_inflate_ratio): a zip bomb, or not a document`);
     }
   }
 }
 
-interface ZipEntry { method: number; compressedSize: number; declaredSize: number; localOffset: number }
+interface ZipEntry {
+  method: number;
+  compressedSize: number;
+  declaredSize: number;
+  localOffset: number;
+}
 
 /**
  * The entries as the parser (jszip) finds them: every directory header in a row from the
@@ -45,10 +52,15 @@ function centralDirectory(bytes: Buffer, maxEntries: number): ZipEntry[] {
   if (sixteen.includes(0xffff) || size === 0xffffffff || offset === 0xffffffff) throw tooLarge('is a ZIP64 archive (over 4 GB or 65,535 entries): not read');
   if (offset + size !== end) throw notAZip('its central directory does not end where the end record begins');
   const entries: ZipEntry[] = [];
-  for (let at = offset; at + 4 <= bytes.length && bytes.readUInt32LE(at) === DIRECTORY_ENTRY; ) {
+  for (let at = offset; at + 4 <= bytes.length && bytes.readUInt32LE(at) === DIRECTORY_ENTRY;) {
     if (entries.length >= maxEntries) throw tooLarge(`holds more than ${maxEntries} entries`);
     if (at + 46 > bytes.length) throw notAZip('a central directory entry is cut');
-    entries.push({ method: bytes.readUInt16LE(at + 10), compressedSize: bytes.readUInt32LE(at + 20), declaredSize: bytes.readUInt32LE(at + 24), localOffset: bytes.readUInt32LE(at + 42) });
+    entries.push({
+      method: bytes.readUInt16LE(at + 10),
+      compressedSize: bytes.readUInt32LE(at + 20),
+      declaredSize: bytes.readUInt32LE(at + 24),
+      localOffset: bytes.readUInt32LE(at + 42),
+    });
     at += 46 + bytes.readUInt16LE(at + 28) + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
   }
   return entries;

@@ -39,13 +39,25 @@ describe('downloadFile without a declared size', () => {
       const guard = createHopGuard(hub.url);
       const partialPath = join(dir, `${file}.partial`);
       let most = 0;
-      const failed = await refusal(downloadFile({
-        url: `${hub.url}/files/${file}`, partialPath, expectedSha256: null, expectedSize: null, maxBytes: 50_000, guard,
-        onProgress: (p) => void (most = Math.max(most, p.received)),
-      }));
+      const failed = await refusal(
+        downloadFile({
+          url: `${hub.url}/files/${file}`,
+          partialPath,
+          expectedSha256: null,
+          expectedSize: null,
+          maxBytes: 50_000,
+          guard,
+          onProgress: (p) => void (most = Math.max(most, p.received)),
+        }),
+      );
       await guard.close();
       assert.equal(failed.code, 'upstream_failed');
-      assert.match(failed.message, file === 'sized.bin' ? /announces 200000 bytes, more than the bound for a download of undeclared size \(50000 bytes; give --size\)/ : /sent more than the bound for a download of undeclared size \(50000 bytes; give --size\)/);
+      assert.match(
+        failed.message,
+        file === 'sized.bin'
+          ? /announces 200000 bytes, more than the bound for a download of undeclared size \(50000 bytes; give --size\)/
+          : /sent more than the bound for a download of undeclared size \(50000 bytes; give --size\)/,
+      );
       assert.ok(most <= 50_000, `kept ${most} bytes`);
       assert.equal(existsSync(partialPath), false);
     });
@@ -54,7 +66,14 @@ describe('downloadFile without a declared size', () => {
   it('downloads a file under the bound, with or without a length', async () => {
     for (const file of ['sized.bin', 'unsized.bin']) {
       const guard = createHopGuard(hub.url);
-      const result = await downloadFile({ url: `${hub.url}/files/${file}`, partialPath: join(dir, `${file}.ok`), expectedSha256: null, expectedSize: null, maxBytes: 200_000, guard });
+      const result = await downloadFile({
+        url: `${hub.url}/files/${file}`,
+        partialPath: join(dir, `${file}.ok`),
+        expectedSha256: null,
+        expectedSize: null,
+        maxBytes: 200_000,
+        guard,
+      });
       await guard.close();
       assert.equal(result.size, 200_000);
     }

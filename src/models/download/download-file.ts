@@ -96,11 +96,15 @@ async function finish(req: DownloadRequest, hash: Hash, resumedFrom: number): Pr
   const sha256 = hash.digest('hex');
   if (req.expectedSize !== null && size !== req.expectedSize) {
     await rm(req.partialPath, { force: true });
-    throw new FlambeauError('upstream_failed', `download of ${req.url} gave ${size} bytes, expected ${req.expectedSize}; the file was deleted.`, { details: { size, expectedSize: req.expectedSize } });
+    throw new FlambeauError('upstream_failed', `download of ${req.url} gave ${size} bytes, expected ${req.expectedSize}; the file was deleted.`, {
+      details: { size, expectedSize: req.expectedSize },
+    });
   }
   if (req.expectedSha256 !== null && sha256 !== req.expectedSha256.toLowerCase()) {
     await rm(req.partialPath, { force: true });
-    throw new FlambeauError('upstream_failed', `sha256 mismatch for ${req.url}: got ${sha256}, expected ${req.expectedSha256}; the file was deleted.`, { details: { sha256, expectedSha256: req.expectedSha256 } });
+    throw new FlambeauError('upstream_failed', `sha256 mismatch for ${req.url}: got ${sha256}, expected ${req.expectedSha256}; the file was deleted.`, {
+      details: { sha256, expectedSha256: req.expectedSha256 },
+    });
   }
   return { sha256, size, resumedFrom };
 }
@@ -110,14 +114,19 @@ async function openDownload(req: DownloadRequest, offset: number): Promise<Dispa
   if (offset > 0) headers.range = `bytes=${offset}-`;
   let response: Dispatcher.ResponseData;
   try {
-    ({ response } = await requestFollowingRedirects(req.url, { method: 'GET', headers, sourceHeaders: req.headers ?? {}, ...(req.signal === undefined ? {} : { signal: req.signal }) }, req.guard));
+    ({ response } = await requestFollowingRedirects(
+      req.url,
+      { method: 'GET', headers, sourceHeaders: req.headers ?? {}, ...(req.signal === undefined ? {} : { signal: req.signal }) },
+      req.guard,
+    ));
   } catch (error) {
     throw cut(req.url, error);
   }
   if (response.statusCode === 200 || response.statusCode === 206) return response;
   const status = response.statusCode;
   await response.body.dump();
-  if (status === 416 && offset > 0) throw new FlambeauError('upstream_failed', `${req.url} refused the range ${offset}-; delete the partial file and pull again.`, { details: { status } });
+  if (status === 416 && offset > 0)
+    throw new FlambeauError('upstream_failed', `${req.url} refused the range ${offset}-; delete the partial file and pull again.`, { details: { status } });
   if (status === 404) throw new FlambeauError('model_not_found', `${req.url} was not found (404).`, { details: { status, url: req.url } });
   throw new FlambeauError('upstream_failed', `${req.url} answered HTTP ${status}.`, { details: { status, url: req.url } });
 }
@@ -127,7 +136,10 @@ function acceptedOffset(response: Dispatcher.ResponseData, offset: number): numb
   if (response.statusCode !== 206) return 0;
   const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(response.headers['content-range'] ?? ''));
   if (range === null || Number(range[1]) !== offset) {
-    throw new FlambeauError('upstream_failed', `the server answered the range ${offset}- with Content-Range "${String(response.headers['content-range'] ?? '')}".`);
+    throw new FlambeauError(
+      'upstream_failed',
+      `the server answered the range ${offset}- with Content-Range "${String(response.headers['content-range'] ?? '')}".`,
+    );
   }
   return offset;
 }
@@ -139,7 +151,14 @@ function totalOf(response: Dispatcher.ResponseData, start: number): number | nul
   return Number.isFinite(length) && length >= 0 ? start + length : null;
 }
 
-async function writeBody(response: Dispatcher.ResponseData, req: DownloadRequest, hash: Hash, start: number, total: number | null, limit: number): Promise<void> {
+async function writeBody(
+  response: Dispatcher.ResponseData,
+  req: DownloadRequest,
+  hash: Hash,
+  start: number,
+  total: number | null,
+  limit: number,
+): Promise<void> {
   const out = createWriteStream(req.partialPath, { flags: start === 0 ? 'w' : 'a' });
   let received = start;
   req.onProgress?.({ received, total });
@@ -164,7 +183,9 @@ async function writeBody(response: Dispatcher.ResponseData, req: DownloadRequest
 function tooLarge(req: DownloadRequest, announced: number | null, limit: number): FlambeauError {
   const bound = req.expectedSize !== null ? `the declared size (${limit} bytes)` : `the bound for a download of undeclared size (${limit} bytes; give --size)`;
   const what = announced === null ? `sent more than ${bound}` : `announces ${announced} bytes, more than ${bound}`;
-  return new FlambeauError('upstream_failed', `${req.url} ${what}; the download stopped and the partial file was deleted.`, { details: { tooLarge: true, limit, announced } });
+  return new FlambeauError('upstream_failed', `${req.url} ${what}; the download stopped and the partial file was deleted.`, {
+    details: { tooLarge: true, limit, announced },
+  });
 }
 
 function closeStream(out: NodeJS.WritableStream): Promise<void> {
@@ -176,7 +197,10 @@ async function hashExisting(path: string, hash: Hash): Promise<void> {
 }
 
 async function sizeOf(path: string): Promise<number> {
-  return stat(path).then((s) => s.size, () => 0);
+  return stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
 }
 
 function cut(url: string, error: unknown, received?: number): FlambeauError {
@@ -184,5 +208,9 @@ function cut(url: string, error: unknown, received?: number): FlambeauError {
   const name = (error as { name?: string }).name;
   if (name === 'AbortError') return new FlambeauError('client_closed', 'The download was cancelled.', { cause: error });
   const code = (error as { code?: string }).code ?? (error as Error).message;
-  return new FlambeauError('upstream_failed', `download of ${url} was interrupted (${code})${received === undefined ? '' : ` after ${received} bytes; the partial file is kept and the next pull resumes it`}.`, { cause: error, details: { received: received ?? null, retryable: true } });
+  return new FlambeauError(
+    'upstream_failed',
+    `download of ${url} was interrupted (${code})${received === undefined ? '' : ` after ${received} bytes; the partial file is kept and the next pull resumes it`}.`,
+    { cause: error, details: { received: received ?? null, retryable: true } },
+  );
 }

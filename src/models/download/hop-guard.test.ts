@@ -44,7 +44,15 @@ describe('the hop guard of downloads', () => {
 
   it('refuses non-http schemes, and loopback literals when the source is not on loopback', async () => {
     const guard = createHopGuard('https://hub.example', resolveHost);
-    for (const target of ['file:///etc/passwd', 'ftp://mirror.example/m.gguf', 'javascript:alert(1)', 'http://127.0.0.1:1/', 'http://[::1]:1/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/']) {
+    for (const target of [
+      'file:///etc/passwd',
+      'ftp://mirror.example/m.gguf',
+      'javascript:alert(1)',
+      'http://127.0.0.1:1/',
+      'http://[::1]:1/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://169.254.169.254/',
+    ]) {
       const failed = await refusal(guard.route(new URL(target)));
       assert.equal(failed.code, 'upstream_failed');
       assert.equal(failed.details.refused, new URL(target).href);

@@ -36,7 +36,9 @@ export interface HopRoute {
 export function createHopGuard(source: string, resolveHost: ResolveHost = resolveWithDns): HopGuard {
   const sourceUrl = URL.canParse(source) ? new URL(source) : null;
   if (sourceUrl === null || (sourceUrl.protocol !== 'http:' && sourceUrl.protocol !== 'https:')) {
-    throw new FlambeauError('invalid_request', `the model source ${source} is not an http(s) URL (check HF_ENDPOINT / FLAMBEAU_OLLAMA_REGISTRY).`, { details: { source } });
+    throw new FlambeauError('invalid_request', `the model source ${source} is not an http(s) URL (check HF_ENDPOINT / FLAMBEAU_OLLAMA_REGISTRY).`, {
+      details: { source },
+    });
   }
   let policy: Promise<AddressPolicy> | undefined;
   let agent: Promise<Agent> | undefined;
@@ -74,15 +76,18 @@ export function createGuardedAgent(policy: AddressPolicy, resolveHost: ResolveHo
       if (options.all === true) callback(null, addresses);
       else callback(null, first.address, first.family);
     };
-    resolveHost(hostname).then((all) => {
-      const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
-      const usable = family === 0 ? all : all.filter((a) => a.family === family);
-      for (const { address } of usable) {
-        const reason = refusalOf(address, policy);
-        if (reason !== null) return answer(refused(hostname, `${hostname} resolves to ${address}, ${reason}`), []);
-      }
-      answer(null, usable);
-    }, (error: Error) => answer(error, []));
+    resolveHost(hostname).then(
+      (all) => {
+        const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+        const usable = family === 0 ? all : all.filter((a) => a.family === family);
+        for (const { address } of usable) {
+          const reason = refusalOf(address, policy);
+          if (reason !== null) return answer(refused(hostname, `${hostname} resolves to ${address}, ${reason}`), []);
+        }
+        answer(null, usable);
+      },
+      (error: Error) => answer(error, []),
+    );
   };
   const base = buildConnector({ lookup });
   const connect: buildConnector.connector = (options, callback) => {
@@ -102,7 +107,13 @@ export function createGuardedAgent(policy: AddressPolicy, resolveHost: ResolveHo
 async function sourceIsLoopback(source: URL, resolveHost: ResolveHost): Promise<boolean> {
   const host = hostOf(source);
   // A source whose name does not resolve here is not on loopback: the stricter reading.
-  const addresses = isIP(host) !== 0 ? [host] : await resolveHost(host).then((all) => all.map((a) => a.address), () => []);
+  const addresses =
+    isIP(host) !== 0
+      ? [host]
+      : await resolveHost(host).then(
+          (all) => all.map((a) => a.address),
+          () => [],
+        );
   return addresses.length > 0 && addresses.every((address) => classifyAddress(address) === 'loopback');
 }
 
@@ -115,5 +126,9 @@ function notFound(hostname: string): Error {
 }
 
 function refused(target: string, why: string): FlambeauError {
-  return new FlambeauError('upstream_failed', `refused to download from ${target}: ${why}. A hub's redirects may not lead to link-local, metadata or unspecified addresses, nor to loopback unless the hub itself is on loopback.`, { details: { refused: target } });
+  return new FlambeauError(
+    'upstream_failed',
+    `refused to download from ${target}: ${why}. A hub's redirects may not lead to link-local, metadata or unspecified addresses, nor to loopback unless the hub itself is on loopback.`,
+    { details: { refused: target } },
+  );
 }

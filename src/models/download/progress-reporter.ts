@@ -37,7 +37,9 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       pct === null ? formatBytes(received) : `${pct}% ${formatBytes(received)} / ${formatBytes(total ?? 0)}`,
       `${formatBytes(rate)}/s`,
       eta === null ? null : `ETA ${formatDuration(eta)}`,
-    ].filter((x) => x !== null).join(', ');
+    ]
+      .filter((x) => x !== null)
+      .join(', ');
   };
 
   return {

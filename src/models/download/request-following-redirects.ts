@@ -41,7 +41,8 @@ export async function requestFollowingRedirects(url: string, init: HopRequest, g
     if (!REDIRECT_STATUSES.has(response.statusCode)) return { response, url: current.href };
     const location = response.headers.location;
     await response.body.dump();
-    if (typeof location !== 'string') throw new FlambeauError('upstream_failed', `${current.href} redirected without a Location header.`, { details: { status: response.statusCode } });
+    if (typeof location !== 'string')
+      throw new FlambeauError('upstream_failed', `${current.href} redirected without a Location header.`, { details: { status: response.statusCode } });
     if (redirects >= MAX_REDIRECTS) throw new FlambeauError('upstream_failed', `${url}: more than ${MAX_REDIRECTS} redirects.`);
     current = parseTarget(location, current);
   }
@@ -51,6 +52,8 @@ function parseTarget(location: string, base: URL | undefined): URL {
   try {
     return new URL(location, base);
   } catch (error) {
-    throw new FlambeauError('upstream_failed', `${base?.href ?? 'the source'} redirected to an unreadable Location (${location.slice(0, 200)}).`, { cause: error });
+    throw new FlambeauError('upstream_failed', `${base?.href ?? 'the source'} redirected to an unreadable Location (${location.slice(0, 200)}).`, {
+      cause: error,
+    });
   }
 }

@@ -8,8 +8,12 @@ import { FlambeauError } from '../../errors/index.js';
 import { float16Bits, writeGguf, type GgufFile, type GgufTensor, type GgufValue } from './gguf-writer.js';
 
 let dir = '';
-before(async () => { dir = await mkdtemp(join(tmpdir(), 'flambeau-gguf-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'flambeau-gguf-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function roundTrip(file: GgufFile) {
   const bytes = writeGguf(file);
@@ -60,10 +64,19 @@ const ALL_VALUES: Array<[string, GgufValue]> = [
   ['flambeau.arrays.u64', { type: 'array', value: { itemType: 'u64', items: [0n, 2n ** 40n] } }],
   ['flambeau.arrays.i64', { type: 'array', value: { itemType: 'i64', items: [-(2n ** 40n)] } }],
   ['flambeau.arrays.empty', { type: 'array', value: { itemType: 'u32', items: [] } }],
-  ['flambeau.arrays.nested', {
-    type: 'array',
-    value: { itemType: 'array', items: [{ itemType: 'u16', items: [1, 2] }, { itemType: 'string', items: ['x'] }] },
-  }],
+  [
+    'flambeau.arrays.nested',
+    {
+      type: 'array',
+      value: {
+        itemType: 'array',
+        items: [
+          { itemType: 'u16', items: [1, 2] },
+          { itemType: 'string', items: ['x'] },
+        ],
+      },
+    },
+  ],
 ];
 
 const TENSORS: GgufTensor[] = [
@@ -86,9 +99,14 @@ describe('writeGguf', () => {
       if (alignment !== 32) metadata.push(['general.alignment', { type: 'u32', value: alignment }]);
       const { bytes, info } = await roundTrip({ metadata, tensors: TENSORS });
       const infos = info.tensorInfo ?? [];
-      assert.deepEqual(infos.map((t) => [t.name, t.dimensions, t.ggmlType]), [
-        ['a.weight', [3], GgmlType.F32], ['b.weight', [5, 3], GgmlType.F16], ['c.weight', [2, 1, 3], GgmlType.F32],
-      ]);
+      assert.deepEqual(
+        infos.map((t) => [t.name, t.dimensions, t.ggmlType]),
+        [
+          ['a.weight', [3], GgmlType.F32],
+          ['b.weight', [5, 3], GgmlType.F16],
+          ['c.weight', [2, 1, 3], GgmlType.F32],
+        ],
+      );
       const offsets = infos.map((t) => Number(t.offset));
       assert.deepEqual(offsets, [0, alignment, 2 * alignment]); // each tensor is under `alignment` bytes
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -96,9 +114,9 @@ describe('writeGguf', () => {
         const start = Number(tensor.fileOffset);
         assert.equal(start % alignment, 0);
         const expected = Array.from(TENSORS[index]!.data, Math.fround);
-        const actual = expected.map((_, i) => (tensor.ggmlType === GgmlType.F32
-          ? view.getFloat32(start + 4 * i, true)
-          : float16Value(view.getUint16(start + 2 * i, true))));
+        const actual = expected.map((_, i) =>
+          tensor.ggmlType === GgmlType.F32 ? view.getFloat32(start + 4 * i, true) : float16Value(view.getUint16(start + 2 * i, true)),
+        );
         assert.deepEqual(actual, expected, tensor.name); // these values are exact in F16 too
       });
       assert.equal(bytes.length % alignment, 0, 'the last tensor is padded too');
@@ -122,7 +140,10 @@ describe('writeGguf', () => {
       { metadata: [['k', { type: 'i64', value: 2n ** 63n }]], tensors: [] },
     ];
     for (const file of cases) {
-      assert.throws(() => writeGguf(file), (e: unknown) => e instanceof FlambeauError && e.code === 'internal');
+      assert.throws(
+        () => writeGguf(file),
+        (e: unknown) => e instanceof FlambeauError && e.code === 'internal',
+      );
     }
   });
 });

@@ -9,8 +9,19 @@ import { FlambeauError } from '../../errors/index.js';
 
 /** GGUF metadata value types, with their numeric codes in the file. */
 export const GGUF_VALUE_TYPES = {
-  u8: 0, i8: 1, u16: 2, i16: 3, u32: 4, i32: 5, f32: 6, bool: 7,
-  string: 8, array: 9, u64: 10, i64: 11, f64: 12,
+  u8: 0,
+  i8: 1,
+  u16: 2,
+  i16: 3,
+  u32: 4,
+  i32: 5,
+  f32: 6,
+  bool: 7,
+  string: 8,
+  array: 9,
+  u64: 10,
+  i64: 11,
+  f64: 12,
 } as const;
 export type GgufValueTypeName = keyof typeof GGUF_VALUE_TYPES;
 export type GgufNumberType = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'f64';
@@ -141,7 +152,9 @@ function checkTensor(tensor: GgufTensor): number {
   }
   if (tensor.data.length !== elements) {
     throw invalid('tensor data length must equal the product of its dimensions', {
-      tensor: tensor.name, expected: elements, actual: tensor.data.length,
+      tensor: tensor.name,
+      expected: elements,
+      actual: tensor.data.length,
     });
   }
   return elements;
@@ -157,11 +170,21 @@ function padded(size: number, alignment: number): number {
 
 function writeValue(out: ByteWriter, value: GgufValue, key: string): void {
   switch (value.type) {
-    case 'bool': out.u8(value.value ? 1 : 0); return;
-    case 'string': out.string(value.value); return;
-    case 'u64': case 'i64': writeBigInt(out, value.type, value.value, key); return;
-    case 'array': writeArray(out, value.value, key); return;
-    default: writeNumber(out, value.type, value.value, key);
+    case 'bool':
+      out.u8(value.value ? 1 : 0);
+      return;
+    case 'string':
+      out.string(value.value);
+      return;
+    case 'u64':
+    case 'i64':
+      writeBigInt(out, value.type, value.value, key);
+      return;
+    case 'array':
+      writeArray(out, value.value, key);
+      return;
+    default:
+      writeNumber(out, value.type, value.value, key);
   }
 }
 
@@ -169,17 +192,31 @@ function writeArray(out: ByteWriter, array: GgufArray, key: string): void {
   out.u32(GGUF_VALUE_TYPES[array.itemType]);
   out.u64(BigInt(array.items.length));
   switch (array.itemType) {
-    case 'bool': for (const item of array.items) out.u8(item ? 1 : 0); return;
-    case 'string': for (const item of array.items) out.string(item); return;
-    case 'u64': case 'i64': for (const item of array.items) writeBigInt(out, array.itemType, item, key); return;
-    case 'array': for (const item of array.items) writeArray(out, item, key); return;
-    default: for (let i = 0; i < array.items.length; i++) writeNumber(out, array.itemType, array.items[i]!, key);
+    case 'bool':
+      for (const item of array.items) out.u8(item ? 1 : 0);
+      return;
+    case 'string':
+      for (const item of array.items) out.string(item);
+      return;
+    case 'u64':
+    case 'i64':
+      for (const item of array.items) writeBigInt(out, array.itemType, item, key);
+      return;
+    case 'array':
+      for (const item of array.items) writeArray(out, item, key);
+      return;
+    default:
+      for (let i = 0; i < array.items.length; i++) writeNumber(out, array.itemType, array.items[i]!, key);
   }
 }
 
 const INTEGER_RANGES: Record<Exclude<GgufNumberType, 'f32' | 'f64'>, readonly [number, number]> = {
-  u8: [0, 0xff], i8: [-0x80, 0x7f], u16: [0, 0xffff], i16: [-0x8000, 0x7fff],
-  u32: [0, 0xffffffff], i32: [-0x80000000, 0x7fffffff],
+  u8: [0, 0xff],
+  i8: [-0x80, 0x7f],
+  u16: [0, 0xffff],
+  i16: [-0x8000, 0x7fff],
+  u32: [0, 0xffffffff],
+  i32: [-0x80000000, 0x7fffffff],
 };
 
 function writeNumber(out: ByteWriter, type: GgufNumberType, value: number, key: string): void {
@@ -188,12 +225,18 @@ function writeNumber(out: ByteWriter, type: GgufNumberType, value: number, key: 
   const [min, max] = INTEGER_RANGES[type];
   if (!Number.isInteger(value) || value < min || value > max) throw invalid(`value out of ${type} range`, { key });
   switch (type) {
-    case 'u8': return out.u8(value);
-    case 'i8': return out.u8(value & 0xff);
-    case 'u16': return out.u16(value);
-    case 'i16': return out.u16(value & 0xffff);
-    case 'u32': return out.u32(value);
-    case 'i32': return out.i32(value);
+    case 'u8':
+      return out.u8(value);
+    case 'i8':
+      return out.u8(value & 0xff);
+    case 'u16':
+      return out.u16(value);
+    case 'i16':
+      return out.u16(value & 0xffff);
+    case 'u32':
+      return out.u32(value);
+    case 'i32':
+      return out.i32(value);
   }
 }
 
@@ -213,13 +256,27 @@ class ByteWriter {
   #view = new DataView(this.#buffer.buffer);
   #length = 0;
 
-  u8(value: number): void { this.#reserve(1).setUint8(this.#length - 1, value); }
-  u16(value: number): void { this.#reserve(2).setUint16(this.#length - 2, value, true); }
-  u32(value: number): void { this.#reserve(4).setUint32(this.#length - 4, value, true); }
-  i32(value: number): void { this.#reserve(4).setInt32(this.#length - 4, value, true); }
-  u64(value: bigint): void { this.#reserve(8).setBigUint64(this.#length - 8, value, true); }
-  f32(value: number): void { this.#reserve(4).setFloat32(this.#length - 4, value, true); }
-  f64(value: number): void { this.#reserve(8).setFloat64(this.#length - 8, value, true); }
+  u8(value: number): void {
+    this.#reserve(1).setUint8(this.#length - 1, value);
+  }
+  u16(value: number): void {
+    this.#reserve(2).setUint16(this.#length - 2, value, true);
+  }
+  u32(value: number): void {
+    this.#reserve(4).setUint32(this.#length - 4, value, true);
+  }
+  i32(value: number): void {
+    this.#reserve(4).setInt32(this.#length - 4, value, true);
+  }
+  u64(value: bigint): void {
+    this.#reserve(8).setBigUint64(this.#length - 8, value, true);
+  }
+  f32(value: number): void {
+    this.#reserve(4).setFloat32(this.#length - 4, value, true);
+  }
+  f64(value: number): void {
+    this.#reserve(8).setFloat64(this.#length - 8, value, true);
+  }
 
   string(value: string): void {
     const encoded = textEncoder.encode(value);

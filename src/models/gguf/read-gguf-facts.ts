@@ -26,9 +26,18 @@ const IGNORED_KEYS = ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokeniz
 export async function readGgufFacts(path: string, signal?: AbortSignal): Promise<GgufFacts> {
   let info;
   try {
-    info = await readGgufFileInfo(path, { sourceType: 'filesystem', readTensorInfo: true, ignoreKeys: IGNORED_KEYS, logWarnings: false, ...(signal === undefined ? {} : { signal }) });
+    info = await readGgufFileInfo(path, {
+      sourceType: 'filesystem',
+      readTensorInfo: true,
+      ignoreKeys: IGNORED_KEYS,
+      logWarnings: false,
+      ...(signal === undefined ? {} : { signal }),
+    });
   } catch (error) {
-    throw new FlambeauError('invalid_request', `${path} is not a readable GGUF file (${(error as Error).message.split('\n')[0]}).`, { cause: error, details: { path } });
+    throw new FlambeauError('invalid_request', `${path} is not a readable GGUF file (${(error as Error).message.split('\n')[0]}).`, {
+      cause: error,
+      details: { path },
+    });
   }
   const general = info.metadata.general as unknown as Record<string, unknown>;
   const fileType = typeof general.file_type === 'number' ? general.file_type : null;

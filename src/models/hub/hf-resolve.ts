@@ -21,23 +21,34 @@ export async function resolveHfFile(ref: HfRef, endpoint: string, token: string 
     try {
       response = await request(url, { method: 'HEAD', headers, ...(signal === undefined ? {} : { signal }) });
     } catch (error) {
-      throw new FlambeauError('upstream_failed', `cannot reach the hub at ${endpoint} (${(error as { code?: string }).code ?? (error as Error).message}).`, { cause: error });
+      throw new FlambeauError('upstream_failed', `cannot reach the hub at ${endpoint} (${(error as { code?: string }).code ?? (error as Error).message}).`, {
+        cause: error,
+      });
     }
     await response.body.dump();
     const h = response.headers;
     const location = typeof h.location === 'string' ? h.location : undefined;
-    if (location !== undefined && !URL.canParse(location, url)) throw new FlambeauError('upstream_failed', `the hub redirected ${url} to an unreadable Location.`, { details: { status: response.statusCode } });
+    if (location !== undefined && !URL.canParse(location, url))
+      throw new FlambeauError('upstream_failed', `the hub redirected ${url} to an unreadable Location.`, { details: { status: response.statusCode } });
     // Only the hub's own redirects are followed here (with the token); the CDN's URL is checked by the download.
     const sameHost = location !== undefined && new URL(location, url).origin === new URL(endpoint).origin;
     if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined && sameHost && h['x-linked-etag'] === undefined) {
       url = new URL(location, url).toString();
       continue;
     }
-    if (response.statusCode === 404) throw new FlambeauError('model_not_found', `${ref.owner}/${ref.repo} has no file ${ref.file} at ${ref.revision} (${endpoint}).`, { details: { status: 404 } });
+    if (response.statusCode === 404)
+      throw new FlambeauError('model_not_found', `${ref.owner}/${ref.repo} has no file ${ref.file} at ${ref.revision} (${endpoint}).`, {
+        details: { status: 404 },
+      });
     if (response.statusCode === 401 || response.statusCode === 403) {
-      throw new FlambeauError('upstream_failed', `${ref.owner}/${ref.repo} is gated or private (HTTP ${response.statusCode}): accept its terms on the hub and set HF_TOKEN.`, { details: { status: response.statusCode } });
+      throw new FlambeauError(
+        'upstream_failed',
+        `${ref.owner}/${ref.repo} is gated or private (HTTP ${response.statusCode}): accept its terms on the hub and set HF_TOKEN.`,
+        { details: { status: response.statusCode } },
+      );
     }
-    if (response.statusCode >= 400) throw new FlambeauError('upstream_failed', `the hub answered HTTP ${response.statusCode} for ${url}.`, { details: { status: response.statusCode } });
+    if (response.statusCode >= 400)
+      throw new FlambeauError('upstream_failed', `the hub answered HTTP ${response.statusCode} for ${url}.`, { details: { status: response.statusCode } });
     const etag = cleanEtag(header(h['x-linked-etag']) ?? header(h.etag));
     const size = Number(header(h['x-linked-size']) ?? header(h['content-length']));
     return {

@@ -35,7 +35,11 @@ const MAX_MANIFEST_BYTES = 1_000_000;
 export async function resolveOllamaModel(ref: OllamaRef, registry: string, guard: HopGuard, signal?: AbortSignal): Promise<RemoteFile> {
   const base = `${registry}/v2/${ref.namespace}/${ref.name}`;
   const manifest = manifestSchema.safeParse(await getJson(`${base}/manifests/${ref.tag}`, guard, signal, `ollama:${ref.name}:${ref.tag}`));
-  if (!manifest.success) throw new FlambeauError('upstream_failed', `the registry's manifest for ${ref.name}:${ref.tag} is not a v2 manifest (${manifest.error.issues[0]?.message ?? 'invalid'}).`);
+  if (!manifest.success)
+    throw new FlambeauError(
+      'upstream_failed',
+      `the registry's manifest for ${ref.name}:${ref.tag} is not a v2 manifest (${manifest.error.issues[0]?.message ?? 'invalid'}).`,
+    );
   const layers = manifest.data.layers;
   const model = layers.find((l) => l.mediaType === OLLAMA_MEDIA_TYPES.model);
   if (model === undefined) throw new FlambeauError('upstream_failed', `${ref.name}:${ref.tag} has no ${OLLAMA_MEDIA_TYPES.model} layer (not a GGUF model).`);
@@ -44,7 +48,11 @@ export async function resolveOllamaModel(ref: OllamaRef, registry: string, guard
     if (found === undefined || found.size > SMALL_LAYER_BYTES) return undefined;
     return getBlobText(`${base}/blobs/${found.digest}`, found.digest, found.size, guard, signal);
   };
-  const [licenseText, template, params] = await Promise.all([text(OLLAMA_MEDIA_TYPES.license), text(OLLAMA_MEDIA_TYPES.template), text(OLLAMA_MEDIA_TYPES.params)]);
+  const [licenseText, template, params] = await Promise.all([
+    text(OLLAMA_MEDIA_TYPES.license),
+    text(OLLAMA_MEDIA_TYPES.template),
+    text(OLLAMA_MEDIA_TYPES.params),
+  ]);
   const extras: RemoteFile['extras'] = {};
   if (licenseText !== undefined) extras.licenseText = licenseText;
   if (template !== undefined) extras.template = template;
@@ -76,13 +84,26 @@ async function getBlobText(url: string, digest: string, size: number, guard: Hop
 }
 
 /** GETs a small document, reading at most `maxBytes` of it. */
-async function get(url: string, guard: HopGuard, signal: AbortSignal | undefined, extra: Record<string, string>, what: string, maxBytes: number): Promise<Buffer> {
+async function get(
+  url: string,
+  guard: HopGuard,
+  signal: AbortSignal | undefined,
+  extra: Record<string, string>,
+  what: string,
+  maxBytes: number,
+): Promise<Buffer> {
   let response;
   try {
-    ({ response } = await requestFollowingRedirects(url, { method: 'GET', headers: { 'user-agent': 'flambeau', ...extra }, ...(signal === undefined ? {} : { signal }) }, guard));
+    ({ response } = await requestFollowingRedirects(
+      url,
+      { method: 'GET', headers: { 'user-agent': 'flambeau', ...extra }, ...(signal === undefined ? {} : { signal }) },
+      guard,
+    ));
   } catch (error) {
     if (error instanceof FlambeauError) throw error;
-    throw new FlambeauError('upstream_failed', `cannot reach the registry for ${what} (${(error as { code?: string }).code ?? (error as Error).message}).`, { cause: error });
+    throw new FlambeauError('upstream_failed', `cannot reach the registry for ${what} (${(error as { code?: string }).code ?? (error as Error).message}).`, {
+      cause: error,
+    });
   }
   if (response.statusCode === 404) {
     await response.body.dump();
@@ -103,7 +124,11 @@ async function get(url: string, guard: HopGuard, signal: AbortSignal | undefined
     }
   } catch (error) {
     if (error instanceof FlambeauError) throw error;
-    throw new FlambeauError('upstream_failed', `the registry's answer for ${what} was interrupted (${(error as { code?: string }).code ?? (error as Error).message}).`, { cause: error });
+    throw new FlambeauError(
+      'upstream_failed',
+      `the registry's answer for ${what} was interrupted (${(error as { code?: string }).code ?? (error as Error).message}).`,
+      { cause: error },
+    );
   }
   return Buffer.concat(chunks);
 }

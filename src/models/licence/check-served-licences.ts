@@ -17,7 +17,11 @@ export interface ServedLicence {
  * (the known-model list, or the GGUF), otherwise from the GGUF's `general.license`. Every licence
  * that applies must allow the use (a distilled model carries its base's licence too).
  */
-export async function checkServedLicences(models: readonly { name: string; path?: string | undefined }[], store: ModelStore, deployment: Deployment): Promise<ServedLicence[]> {
+export async function checkServedLicences(
+  models: readonly { name: string; path?: string | undefined }[],
+  store: ModelStore,
+  deployment: Deployment,
+): Promise<ServedLicence[]> {
   const out: ServedLicence[] = [];
   for (const model of models) {
     if (model.path === undefined) continue;
@@ -39,9 +43,13 @@ export function enforceLicences(report: readonly ServedLicence[], deployment: De
   const refused = report.filter((r) => !r.verdict.allowed);
   const lines = refused.map((r) => `${r.name} (${r.licenceIds.join(' + ') || 'unknown licence'}): ${r.verdict.reasons.join('; ')}`);
   if (refused.length > 0 && deployment.onViolation === 'refuse') {
-    throw new FlambeauError('policy_denied', `licence policy: ${lines.join(' | ')}. Remove the model, change deployment.use, or set deployment.on_licence_violation: warn.`, {
-      details: { models: refused.map((r) => ({ model: r.name, licences: r.licenceIds, reasons: r.verdict.reasons })) },
-    });
+    throw new FlambeauError(
+      'policy_denied',
+      `licence policy: ${lines.join(' | ')}. Remove the model, change deployment.use, or set deployment.on_licence_violation: warn.`,
+      {
+        details: { models: refused.map((r) => ({ model: r.name, licences: r.licenceIds, reasons: r.verdict.reasons })) },
+      },
+    );
   }
   return lines;
 }

@@ -18,14 +18,25 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** A header-only GGUF with a `general.license`: enough for the metadata reader. */
 function ggufWithLicence(name: string, license: string): string {
   const path = join(dir, `${name}.gguf`);
-  writeFileSync(path, writeGguf({
-    metadata: [['general.architecture', { type: 'string', value: 'llama' }], ['general.name', { type: 'string', value: name }], ['general.license', { type: 'string', value: license }]],
-    tensors: [],
-  }));
+  writeFileSync(
+    path,
+    writeGguf({
+      metadata: [
+        ['general.architecture', { type: 'string', value: 'llama' }],
+        ['general.name', { type: 'string', value: name }],
+        ['general.license', { type: 'string', value: license }],
+      ],
+      tensors: [],
+    }),
+  );
   return path;
 }
 
-const deployment = (use: Deployment['use'], monthlyUsers: number | null = null, onViolation: Deployment['onViolation'] = 'refuse'): Deployment => ({ use, monthlyUsers, onViolation });
+const deployment = (use: Deployment['use'], monthlyUsers: number | null = null, onViolation: Deployment['onViolation'] = 'refuse'): Deployment => ({
+  use,
+  monthlyUsers,
+  onViolation,
+});
 
 describe('licence policy', () => {
   it('allows or refuses each licence by use and monthly users, with the reason', () => {
@@ -67,7 +78,11 @@ describe('licence policy', () => {
   });
 
   it('reads deployment: from the config shape', () => {
-    assert.deepEqual(toDeployment(deploymentFileSchema.parse({ use: 'commercial', monthly_users: 20 })), { use: 'commercial', monthlyUsers: 20, onViolation: 'refuse' });
+    assert.deepEqual(toDeployment(deploymentFileSchema.parse({ use: 'commercial', monthly_users: 20 })), {
+      use: 'commercial',
+      monthlyUsers: 20,
+      onViolation: 'refuse',
+    });
     assert.equal(toDeployment(undefined), null);
     assert.equal(deploymentFileSchema.safeParse({ use: 'business' }).success, false);
   });
@@ -80,14 +95,23 @@ describe('licence policy', () => {
       { name: 'cloud-thing' },
     ];
     const report = await checkServedLicences(models, store, deployment('commercial'));
-    assert.deepEqual(report.map((r) => [r.name, r.licenceIds, r.verdict.allowed]), [['research', ['qwen-research'], false], ['open', ['apache-2.0'], true]]);
-    assert.throws(() => enforceLicences(report, deployment('commercial')), (error: unknown) => {
-      assert.ok(error instanceof FlambeauError);
-      assert.equal(error.code, 'policy_denied');
-      assert.match(error.message, /research \(qwen-research\): the Qwen Research License allows non-commercial research use only/);
-      assert.deepEqual(error.details.models, [{ model: 'research', licences: ['qwen-research'], reasons: [report[0]?.verdict.reasons[0]] }]);
-      return true;
-    });
+    assert.deepEqual(
+      report.map((r) => [r.name, r.licenceIds, r.verdict.allowed]),
+      [
+        ['research', ['qwen-research'], false],
+        ['open', ['apache-2.0'], true],
+      ],
+    );
+    assert.throws(
+      () => enforceLicences(report, deployment('commercial')),
+      (error: unknown) => {
+        assert.ok(error instanceof FlambeauError);
+        assert.equal(error.code, 'policy_denied');
+        assert.match(error.message, /research \(qwen-research\): the Qwen Research License allows non-commercial research use only/);
+        assert.deepEqual(error.details.models, [{ model: 'research', licences: ['qwen-research'], reasons: [report[0]?.verdict.reasons[0]] }]);
+        return true;
+      },
+    );
     const warnings = enforceLicences(report, deployment('commercial', null, 'warn'));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] ?? '', /^research/);

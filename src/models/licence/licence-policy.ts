@@ -20,14 +20,21 @@ export interface LicenceVerdict {
 export function evaluateLicence(licenceId: string | null, deployment: Deployment): LicenceVerdict {
   const licence = licenceId === null ? null : (LICENCES[licenceId] ?? null);
   if (licence === null) {
-    return { allowed: true, reasons: [`licence ${licenceId === null ? 'unknown' : `"${licenceId}" not in flambeau's list`}: check its terms yourself`], obligations: [], licence };
+    return {
+      allowed: true,
+      reasons: [`licence ${licenceId === null ? 'unknown' : `"${licenceId}" not in flambeau's list`}: check its terms yourself`],
+      obligations: [],
+      licence,
+    };
   }
   const reasons: string[] = [];
   if (!licence.commercial && deployment.use !== 'personal') {
     reasons.push(`the ${licence.title} allows non-commercial research use only, and the deployment is ${deployment.use}`);
   }
   if (licence.maxMonthlyUsers !== null && deployment.monthlyUsers !== null && deployment.monthlyUsers > licence.maxMonthlyUsers) {
-    reasons.push(`the ${licence.title} needs a separate licence above ${licence.maxMonthlyUsers.toLocaleString('en')} monthly active users, and the deployment declares ${deployment.monthlyUsers.toLocaleString('en')}`);
+    reasons.push(
+      `the ${licence.title} needs a separate licence above ${licence.maxMonthlyUsers.toLocaleString('en')} monthly active users, and the deployment declares ${deployment.monthlyUsers.toLocaleString('en')}`,
+    );
   }
   return { allowed: reasons.length === 0, reasons, obligations: licence.attribution === null ? [] : [licence.attribution], licence };
 }

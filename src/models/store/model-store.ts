@@ -38,7 +38,11 @@ export function createModelStore(home: string): ModelStore {
     root,
     blobPath,
     partialPath: (key) => join(partial, `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.partial`),
-    has: (sha256) => stat(blobPath(sha256)).then((s) => s.isFile(), () => false),
+    has: (sha256) =>
+      stat(blobPath(sha256)).then(
+        (s) => s.isFile(),
+        () => false,
+      ),
     async adopt(partialPath, sha256) {
       await mkdir(blobs, { recursive: true });
       await rename(partialPath, blobPath(sha256));
@@ -51,7 +55,12 @@ export function createModelStore(home: string): ModelStore {
       for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
       const sha256 = hash.digest('hex');
       await mkdir(blobs, { recursive: true });
-      if (!(await stat(blobPath(sha256)).then(() => true, () => false))) {
+      if (
+        !(await stat(blobPath(sha256)).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         const temporary = `${blobPath(sha256)}.${process.pid}.tmp`;
         // A hard link costs no space but only works on the same file system; copy otherwise.
         if (options.link) await link(path, temporary).catch(() => copyFile(path, temporary));
@@ -70,7 +79,8 @@ export function createModelStore(home: string): ModelStore {
       const text = await readFile(manifestPath(sha256), 'utf8').catch(() => null);
       if (text === null) return null;
       const parsed = localModelSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new FlambeauError('internal', `model manifest ${manifestPath(sha256)} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+      if (!parsed.success)
+        throw new FlambeauError('internal', `model manifest ${manifestPath(sha256)} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
       return parsed.data;
     },
     async list() {

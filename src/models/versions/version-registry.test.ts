@@ -56,11 +56,23 @@ describe('model versions', () => {
       }
       return 'none';
     };
-    assert.equal(code(() => r.promote('nope', 1)), 'not_found');
-    assert.equal(code(() => r.promote('chat', 9)), 'not_found');
+    assert.equal(
+      code(() => r.promote('nope', 1)),
+      'not_found',
+    );
+    assert.equal(
+      code(() => r.promote('chat', 9)),
+      'not_found',
+    );
     r.add('chat', B);
-    assert.equal(code(() => r.promote('chat', 2, { canaryPercent: 100 })), 'invalid_request');
-    assert.equal(code(() => r.rollback('chat')), 'invalid_request');
+    assert.equal(
+      code(() => r.promote('chat', 2, { canaryPercent: 100 })),
+      'invalid_request',
+    );
+    assert.equal(
+      code(() => r.rollback('chat')),
+      'invalid_request',
+    );
     assert.deepEqual(r.usersOf(B), ['chat']);
     r.removeName('chat');
     assert.deepEqual([r.names(), r.usersOf(B)], [[], []]);

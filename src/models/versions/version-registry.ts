@@ -93,7 +93,8 @@ export function createVersionRegistry(db: Db, now: () => number = Date.now): Ver
       const version = nextVersion.get(name) as number;
       const createdAt = now();
       insertVersion.run(name, version, sha256, JSON.stringify(versionSettingsSchema.parse(settings)), createdAt);
-      if (selectPointer.get(name) === undefined) upsertPointer.run({ name, current: version, previous: null, canary: null, canaryPercent: null, updatedAt: createdAt });
+      if (selectPointer.get(name) === undefined)
+        upsertPointer.run({ name, current: version, previous: null, canary: null, canaryPercent: null, updatedAt: createdAt });
       return { name, version, sha256, settings, createdAt };
     }),
     promote: db.transaction((name: string, version: number, options: { canaryPercent?: number } = {}): ModelPointer => {
@@ -101,15 +102,17 @@ export function createVersionRegistry(db: Db, now: () => number = Date.now): Ver
       requireVersion(name, version);
       const percent = options.canaryPercent;
       if (percent !== undefined) {
-        if (!Number.isInteger(percent) || percent < 1 || percent > 99) throw new FlambeauError('invalid_request', `--canary takes a whole percent from 1 to 99, got ${percent}.`, { param: 'canary' });
+        if (!Number.isInteger(percent) || percent < 1 || percent > 99)
+          throw new FlambeauError('invalid_request', `--canary takes a whole percent from 1 to 99, got ${percent}.`, { param: 'canary' });
         if (version === pointer.current) throw new FlambeauError('invalid_request', `${name} v${version} is already the current version.`);
         const next = { ...pointer, canary: version, canaryPercent: percent, updatedAt: now() };
         upsertPointer.run(next);
         return next;
       }
-      const next = version === pointer.current
-        ? { ...pointer, canary: null, canaryPercent: null, updatedAt: now() }
-        : { ...pointer, current: version, previous: pointer.current, canary: null, canaryPercent: null, updatedAt: now() };
+      const next =
+        version === pointer.current
+          ? { ...pointer, canary: null, canaryPercent: null, updatedAt: now() }
+          : { ...pointer, current: version, previous: pointer.current, canary: null, canaryPercent: null, updatedAt: now() };
       upsertPointer.run(next);
       return next;
     }),
@@ -138,7 +141,11 @@ export function createVersionRegistry(db: Db, now: () => number = Date.now): Ver
       if (pointer === undefined) return undefined;
       let version = pointer.current;
       // Turn n goes to the canary when the running share floor(n * p / 100) steps up.
-      if (pointer.canary !== null && pointer.canaryPercent !== null && Math.floor(((turn + 1) * pointer.canaryPercent) / 100) > Math.floor((turn * pointer.canaryPercent) / 100)) {
+      if (
+        pointer.canary !== null &&
+        pointer.canaryPercent !== null &&
+        Math.floor(((turn + 1) * pointer.canaryPercent) / 100) > Math.floor((turn * pointer.canaryPercent) / 100)
+      ) {
         version = pointer.canary;
       }
       return toVersion(selectVersion.get(name, version));

@@ -9,7 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { loadLabelledSet } from './labelled-set.js';
 
 export function labelledSetJsonl(): string {
-  return loadLabelledSet().map((example) => JSON.stringify(example)).join('\n') + '\n';
+  return (
+    loadLabelledSet()
+      .map((example) => JSON.stringify(example))
+      .join('\n') + '\n'
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

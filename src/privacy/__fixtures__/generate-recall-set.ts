@@ -84,12 +84,12 @@ const FR: Template[] = [
   (v) => [t('Contact facturation — '), v.P(), t('\n'), v.A(), t(`\nFacture n° ${v.n(99999)} à régler avant le ${v.date()}.`)],
   (v) => [t('Synthèse : '), v.P(), t(', '), t(String(20 + v.n(70))), t(' ans, domicilié(e) '), v.A(), t('. Médecin traitant prévenu.')],
   (v) => [t('Pour info, '), v.P(), t(' a déménagé : '), v.A(), t('. Portable inchangé : '), v.T(), t('.')],
-  (v) => [t('coucou c\'est '), v.P(), t(', mon nouveau numéro c\'est le '), v.T()],
+  (v) => [t("coucou c'est "), v.P(), t(", mon nouveau numéro c'est le "), v.T()],
   (v) => [t('Audition de '), v.P(), t(` à ${v.time()}, en présence de `), v.P(), t('.')],
   (v) => [t('Peux-tu relire cette lettre de motivation ? Elle est adressée à '), v.P(), t(', responsable RH.')],
-  (v) => [t('Merci de virer l\'acompte sur '), v.I(), t(' (titulaire : '), v.P(), t(').')],
+  (v) => [t("Merci de virer l'acompte sur "), v.I(), t(' (titulaire : '), v.P(), t(').')],
   (v) => [t('La carte '), v.C(), t(' est au nom de '), v.P(), t(' ; écrire à '), v.E(), t('.')],
-  (v) => [t('Étiquette d\'envoi\n'), v.P(), t('\n'), v.A(), t('\nTél. '), v.T()],
+  (v) => [t("Étiquette d'envoi\n"), v.P(), t('\n'), v.A(), t('\nTél. '), v.T()],
   (v) => [t('Assuré : '), v.P(), t(', NIR '), v.N(), t(', né le '), t(v.date()), t('.')],
   (v) => [t(`Notre agence de ${v.city()} ferme à 18 h le vendredi ; les ${v.n(40)} places de parking sont libres après 19 h.`)],
   (v) => [t(`Le chiffre d'affaires a progressé de ${v.n(30)} % au T${1 + v.n(3)} ; prochain comité le ${v.date()} à ${v.time()}.`)],
@@ -160,7 +160,11 @@ function addressPiece(f: Faker, code: string): Piece {
   const zip = f.location.zipCode();
   const city = f.location.city();
   const us = code === 'en_US' || code === 'en_CA' || code === 'en_AU';
-  const tail = us ? `${city}, ${f.location.state({ abbreviated: true })} ${zip}` : code.startsWith('en_GB') || code === 'en_IE' ? `${city} ${zip}` : `${zip} ${city}`;
+  const tail = us
+    ? `${city}, ${f.location.state({ abbreviated: true })} ${zip}`
+    : code.startsWith('en_GB') || code === 'en_IE'
+      ? `${city} ${zip}`
+      : `${zip} ${city}`;
   if (r < 40) return { text: `${street}, ${unit}${tail}`, type: 'ADDRESS' };
   if (r < 60) return { text: `${street}`, type: 'ADDRESS' };
   if (r < 85) return { text: `${unit ? `${unit.slice(0, -2)}\n` : ''}${street}\n${tail}`, type: 'ADDRESS' };
@@ -173,7 +177,11 @@ function phonePiece(f: Faker): Piece {
   if (r < 80) return { text: f.phone.number({ style: 'international' }), type: 'PHONE' };
   const d = () => String(f.number.int(9));
   const groups = Array.from({ length: 5 }, () => d() + d());
-  if (r < 90) return { text: `0${1 + f.number.int(8)}${f.helpers.arrayElement([' ', '.', '-', ''])}${groups.slice(1).join(f.helpers.arrayElement([' ', '.', '-']))}`, type: 'PHONE' };
+  if (r < 90)
+    return {
+      text: `0${1 + f.number.int(8)}${f.helpers.arrayElement([' ', '.', '-', ''])}${groups.slice(1).join(f.helpers.arrayElement([' ', '.', '-']))}`,
+      type: 'PHONE',
+    };
   return { text: `+${f.helpers.arrayElement(['33', '44', '49', '32', '41', '39', '34', '31'])} ${d()}${d()} ${groups.slice(0, 4).join(' ')}`, type: 'PHONE' };
 }
 
@@ -191,7 +199,10 @@ export function generateRecallSet(seed = EVAL_SEED, count = COUNT): Doc[] {
       A: () => addressPiece(f, code),
       T: () => phonePiece(f),
       E: () => ({ text: f.internet.email().toLowerCase(), type: 'EMAIL' }),
-      I: () => ({ text: f.finance.iban({ formatted: n(2) === 0, countryCode: f.helpers.arrayElement(['FR', 'DE', 'ES', 'IT', 'NL', 'BE', 'GB']) }), type: 'IBAN' }),
+      I: () => ({
+        text: f.finance.iban({ formatted: n(2) === 0, countryCode: f.helpers.arrayElement(['FR', 'DE', 'ES', 'IT', 'NL', 'BE', 'GB']) }),
+        type: 'IBAN',
+      }),
       C: () => ({ text: luhnCard(n), type: 'CREDIT_CARD' }),
       S: () => ({ text: ssn(n), type: 'US_SSN' }),
       N: () => ({ text: nir(n), type: 'FR_NIR' }),

@@ -27,10 +27,45 @@ function escapeDots(word: string): string {
 }
 
 const FR_STREET = anyCase([
-  'rue', 'avenue', 'av.', 'boulevard', 'bd', 'bld', 'place', 'pl.', 'allée', 'allee', 'chemin', 'impasse', 'quai',
-  'route', 'rte', 'cours', 'square', 'passage', 'voie', 'faubourg', 'fbg', 'rond-point', 'esplanade', 'promenade',
-  'parvis', 'sentier', 'hameau', 'lotissement', 'résidence', 'cité', 'villa', 'mail', 'montée', 'traverse', 'ruelle',
-  'lieu-dit', 'avenue du', 'domaine', 'clos',
+  'rue',
+  'avenue',
+  'av.',
+  'boulevard',
+  'bd',
+  'bld',
+  'place',
+  'pl.',
+  'allée',
+  'allee',
+  'chemin',
+  'impasse',
+  'quai',
+  'route',
+  'rte',
+  'cours',
+  'square',
+  'passage',
+  'voie',
+  'faubourg',
+  'fbg',
+  'rond-point',
+  'esplanade',
+  'promenade',
+  'parvis',
+  'sentier',
+  'hameau',
+  'lotissement',
+  'résidence',
+  'cité',
+  'villa',
+  'mail',
+  'montée',
+  'traverse',
+  'ruelle',
+  'lieu-dit',
+  'avenue du',
+  'domaine',
+  'clos',
 ]);
 const UPPER = 'A-ZÀ-ÖØ-Þ';
 const WORD = `[${UPPER}0-9][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*`;
@@ -40,10 +75,46 @@ const FR_NAME = `(?:${LINK}\\s?)?${WORD}(?:[ \\u00a0](?:${LINK}[ \\u00a0]?)?${WO
 const FR_POSTCODE_CITY = `(?:,?[ \\u00a0]*(?:\\n[ \\t]*)?(?:BP[ \\u00a0]\\d{1,5},?[ \\u00a0])?(?:\\d{5}|\\d{2}[ \\u00a0]\\d{3})[ \\u00a0]+[${UPPER}][A-Za-zÀ-ÖØ-öø-ÿ'’-]*(?:[ \\u00a0-](?:sur|sous|en|lès|le|la|les|de|du|d'|[${UPPER}][A-Za-zÀ-ÖØ-öø-ÿ'’-]*)){0,4}(?:[ \\u00a0]Cedex(?:[ \\u00a0]\\d{1,2})?)?)?`;
 
 const EN_SUFFIX = byFirstLetter([
-  'Street', 'St\\.?', 'Avenue', 'Ave\\.?', 'Road', 'Rd\\.?', 'Boulevard', 'Blvd\\.?', 'Lane', 'Ln\\.?', 'Drive', 'Dr\\.?',
-  'Court', 'Ct\\.?', 'Place', 'Pl\\.?', 'Square', 'Sq\\.?', 'Terrace', 'Way', 'Close', 'Crescent', 'Parkway', 'Pkwy\\.?',
-  'Highway', 'Hwy\\.?', 'Circle', 'Cir\\.?', 'Row', 'Gardens', 'Mews', 'Hill', 'Grove', 'Walk', 'Trail', 'Plaza', 'Alley',
-]).map(([first, group]) => `${first}(?:${group.map((w) => w.slice(1)).join('|')})`).join('|');
+  'Street',
+  'St\\.?',
+  'Avenue',
+  'Ave\\.?',
+  'Road',
+  'Rd\\.?',
+  'Boulevard',
+  'Blvd\\.?',
+  'Lane',
+  'Ln\\.?',
+  'Drive',
+  'Dr\\.?',
+  'Court',
+  'Ct\\.?',
+  'Place',
+  'Pl\\.?',
+  'Square',
+  'Sq\\.?',
+  'Terrace',
+  'Way',
+  'Close',
+  'Crescent',
+  'Parkway',
+  'Pkwy\\.?',
+  'Highway',
+  'Hwy\\.?',
+  'Circle',
+  'Cir\\.?',
+  'Row',
+  'Gardens',
+  'Mews',
+  'Hill',
+  'Grove',
+  'Walk',
+  'Trail',
+  'Plaza',
+  'Alley',
+])
+  .map(([first, group]) => `${first}(?:${group.map((w) => w.slice(1)).join('|')})`)
+  .join('|');
 const EN_UNIT = `(?:,?[ \\u00a0](?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Floor|#)[ \\u00a0]?[\\w-]{1,6})?`;
 const US_TAIL = `(?:,[ \\u00a0]*[A-Z][a-z]+(?:[ \\u00a0][A-Z][a-z]+){0,2},?[ \\u00a0]+[A-Z]{2}[ \\u00a0]+\\d{5}(?:-\\d{4})?)`;
 const UK_TAIL = `(?:,[ \\u00a0]*(?:[A-Z][a-z]+(?:[ \\u00a0][A-Z][a-z]+){0,2},?[ \\u00a0]+)?[A-Z]{1,2}\\d[A-Z\\d]?[ \\u00a0]?\\d[A-Z]{2}\\b)`;
@@ -59,9 +130,9 @@ const EN_NAME = `(?:[NSEW]\\.?[ \\u00a0])?(?:[A-Z][A-Za-z'’-]+\\.?[ \\u00a0]){
  * with it. (Two passes over the text cost about a third more.)
  */
 const ADDRESS = new RegExp(
-  `\\b\\d{1,5}(?:(?:[ \\u00a0]?(?:bis|ter|quater|[A-Da-d])\\b)?,?[ \\u00a0](?:${FR_STREET})[ \\u00a0]+${FR_NAME}${FR_POSTCODE_CITY}`
-    + `|[A-Za-z]?[ \\u00a0]${EN_NAME}(?:${EN_SUFFIX})(?![\\w])(?:[ \\u00a0](?:NW|NE|SW|SE|N|S|E|W)\\b)?${EN_UNIT}(?:${US_TAIL}|${UK_TAIL}|${CITY_TAIL})?)`
-    + `|(\\b(?:\\d{5}|\\d{2}[ \\u00a0]\\d{3})[ \\u00a0]+[${UPPER}][A-Za-zÀ-ÖØ-öø-ÿ'’-]+)`,
+  `\\b\\d{1,5}(?:(?:[ \\u00a0]?(?:bis|ter|quater|[A-Da-d])\\b)?,?[ \\u00a0](?:${FR_STREET})[ \\u00a0]+${FR_NAME}${FR_POSTCODE_CITY}` +
+    `|[A-Za-z]?[ \\u00a0]${EN_NAME}(?:${EN_SUFFIX})(?![\\w])(?:[ \\u00a0](?:NW|NE|SW|SE|N|S|E|W)\\b)?${EN_UNIT}(?:${US_TAIL}|${UK_TAIL}|${CITY_TAIL})?)` +
+    `|(\\b(?:\\d{5}|\\d{2}[ \\u00a0]\\d{3})[ \\u00a0]+[${UPPER}][A-Za-zÀ-ÖØ-öø-ÿ'’-]+)`,
   'g',
 );
 /** "rue des Lilas, " right before a postcode (tested on the few characters before it). */

@@ -28,8 +28,18 @@ export const emailDetector: Detector = {
 
 /** RFC 5322 "atext" minus rarities, plus letters with accents (internationalised local parts). */
 function isLocalChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
-    || c === 46 || c === 95 || c === 45 || c === 43 || c === 37 || c === 39 || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 46 ||
+    c === 95 ||
+    c === 45 ||
+    c === 43 ||
+    c === 37 ||
+    c === 39 ||
+    (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
+  );
 }
 
 function isLabelChar(c: number): boolean {

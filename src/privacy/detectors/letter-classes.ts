@@ -29,7 +29,7 @@ const CLASSES = LETTER_CLASSES;
 const FOLDED = FOLDED_CODES;
 
 /** Letters that carry their stroke in the glyph rather than as a combining mark. */
-const STROKED: Record<string, string> = { 'ł': 'l', 'ø': 'o', 'đ': 'd', 'ð': 'd', 'ħ': 'h', 'ı': 'i', 'ŧ': 't', 'ƀ': 'b', 'ɨ': 'i' };
+const STROKED: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ð: 'd', ħ: 'h', ı: 'i', ŧ: 't', ƀ: 'b', ɨ: 'i' };
 
 for (let c = 0; c < SIZE; c++) {
   const ch = String.fromCharCode(c);

@@ -1,7 +1,20 @@
 import type { Detector, Span } from '../pii-types.js';
 import {
-  ABBREVIATION, ALL_CAPS, AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, PARTICLE, PLACE_AFTER, personLexicon,
-  SAINT, TITLE, TITLE_NEEDS_DOT, type PersonLexicon,
+  ABBREVIATION,
+  ALL_CAPS,
+  AMBIGUOUS,
+  FIRST_NAME,
+  GREETING,
+  LABEL_CUE,
+  LEGAL_FORM,
+  NON_NAME,
+  PARTICLE,
+  PLACE_AFTER,
+  personLexicon,
+  SAINT,
+  TITLE,
+  TITLE_NEEDS_DOT,
+  type PersonLexicon,
 } from './person-lexicon.js';
 import { KnownParts, LowerCaseUse } from './person-known-parts.js';
 import { endOfWord, flagsOf, lengthOf, startOf, tokenize, type Tokens } from './person-tokens.js';
@@ -12,7 +25,8 @@ const NAME_GAP = /^[ \u00a0](?:(?:de la|de|du|des|van|von|der|den|da|di|del|dell
 const LABEL_GAP = /^[ \t\u00a0]*(?:[:\-–]|\(e\)\s*:)?[ \t\u00a0]*$/;
 const BLANKS = /^[ \t\u00a0]{1,3}$/;
 /** Lower-case phrases right before a name. */
-const PHRASE_CUE = /(?:sign(?:é|ée|ed) (?:par|by)|written by|rédigée? par|de la part de|on behalf of|prepared by|préparée? par|écrit par|reported by|assigned to|assignée? à|cc:?)[ \t\u00a0]+$/i;
+const PHRASE_CUE =
+  /(?:sign(?:é|ée|ed) (?:par|by)|written by|rédigée? par|de la part de|on behalf of|prepared by|préparée? par|écrit par|reported by|assigned to|assignée? à|cc:?)[ \t\u00a0]+$/i;
 /** Cheap pre-check for PHRASE_CUE: the last word before the name ends one of its phrases. */
 const CUE_WORDS = new Set(['par', 'by', 'de', 'of', 'to', 'à', 'cc', 'cc:']);
 /** After a greeting, the name ends the phrase. */
@@ -35,7 +49,10 @@ export const personDetector: Detector = createPersonDetector();
 class PersonScan {
   readonly tokens: Tokens;
 
-  constructor(readonly text: string, readonly lex: PersonLexicon) {
+  constructor(
+    readonly text: string,
+    readonly lex: PersonLexicon,
+  ) {
     this.tokens = tokenize(text, lex);
   }
 
@@ -266,7 +283,8 @@ function addKnownAlone(s: PersonScan, spans: Span[], known: KnownParts): Span[] 
     const start = s.start(i);
     while (k < spans.length && spans[k]!.end <= start) out.push(spans[k++]!);
     const inside = k < spans.length && spans[k]!.start <= start;
-    if (!inside && known.has(s.text, s.tokens, i) && !afterSaint(s, i) && !lower.has(start, s.end(i))) out.push({ type: 'PERSON', start, end: s.end(i), score: 0.7, detector: 'person' });
+    if (!inside && known.has(s.text, s.tokens, i) && !afterSaint(s, i) && !lower.has(start, s.end(i)))
+      out.push({ type: 'PERSON', start, end: s.end(i), score: 0.7, detector: 'person' });
   }
   while (k < spans.length) out.push(spans[k++]!);
   return out;

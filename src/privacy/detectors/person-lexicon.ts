@@ -49,7 +49,8 @@ const PARTICLES = 'Le La De Du Des Van Von Der Di Da Del Della Dos Das Ben El Al
 const SAINTS = 'St Ste Saint Sainte San Santa Santo São Sao Sankt';
 
 /** Legal forms: "Stone Design LLC", "Martin Conseil SARL" name a company. As written. */
-const LEGAL_FORMS = 'LLC Inc INC Ltd LTD Ltée Corp Corporation Incorporated Limited GmbH AG SA SAS SASU SARL EURL SCI SCOP SNC PLC Plc LLP LP BV NV SpA Srl SRL';
+const LEGAL_FORMS =
+  'LLC Inc INC Ltd LTD Ltée Corp Corporation Incorporated Limited GmbH AG SA SAS SASU SARL EURL SCI SCOP SNC PLC Plc LLP LP BV NV SpA Srl SRL';
 
 /** Shape bits of a capitalised word, computed by the tokenizer along with its hash. */
 export const SHAPE_LOWER = 1;

@@ -1,4 +1,11 @@
-import { FOLDED_CODES as imported_FOLDED_CODES, GLUES as imported_GLUES, IN_WORD as imported_IN_WORD, LETTER_CLASSES as imported_LETTER_CLASSES, LOWER as imported_LOWER, TABLE_SIZE as imported_TABLE_SIZE } from './letter-classes.js';
+import {
+  FOLDED_CODES as imported_FOLDED_CODES,
+  GLUES as imported_GLUES,
+  IN_WORD as imported_IN_WORD,
+  LETTER_CLASSES as imported_LETTER_CLASSES,
+  LOWER as imported_LOWER,
+  TABLE_SIZE as imported_TABLE_SIZE,
+} from './letter-classes.js';
 import { SHAPE_HYPHEN as imported_SHAPE_HYPHEN, SHAPE_LOWER as imported_SHAPE_LOWER, type PersonLexicon } from './person-lexicon.js';
 
 // Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
@@ -20,7 +27,6 @@ const SHAPE_LOWER = imported_SHAPE_LOWER;
  * glued to a previous letter ("l'Hôpital", "iPhone") are dropped.
  */
 const CAPITAL = /[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0386-\u03ab\u0400-\u042f\u1e00-\u1eff]/g;
-
 
 /**
  * The capitalised words of a text: start, end, lexicon flags and case-blind hash of each, packed

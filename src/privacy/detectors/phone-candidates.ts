@@ -58,7 +58,20 @@ function bracketAt(text: string, i: number): number {
 
 /** The candidate whose first digit (or O) is at `at`, or null. Looks back for `+`, `(`. */
 export function readCandidate(text: string, at: number): PhoneCandidate | null {
-  const c: PhoneCandidate = { start: at, end: at, digits: '', groups: [], international: false, bracketed: false, separators: 0, letterO: false, extension: false, digitsEnd: at, cuts: [], overflow: false };
+  const c: PhoneCandidate = {
+    start: at,
+    end: at,
+    digits: '',
+    groups: [],
+    international: false,
+    bracketed: false,
+    separators: 0,
+    letterO: false,
+    extension: false,
+    digitsEnd: at,
+    cuts: [],
+    overflow: false,
+  };
   let i = at;
   // A bracketed first group: "(415) 555-0132", "(33) 1 45 56 78 90", "(0164) 019293275".
   if (text.charCodeAt(at - 1) === 40) {

@@ -12,12 +12,24 @@ describe('phone detector by shape and context (issue 14)', () => {
   });
 
   it('finds national formats of other countries, trunk and country codes in brackets, 00 prefixes and extensions', () => {
-    assert.deepEqual(phones('Office lines: 9472 7916 (Sydney), 723 813 266 (Prague), +41 (0)85 806 98 67 (Zurich).'), ['9472 7916', '723 813 266', '+41 (0)85 806 98 67']);
-    assert.deepEqual(phones('Appelez le (33) 1 45 56 78 90 ou le 0033 1 45 56 78 91, ou 345-899-3560x4587.'), ['(33) 1 45 56 78 90', '0033 1 45 56 78 91', '345-899-3560x4587']);
+    assert.deepEqual(phones('Office lines: 9472 7916 (Sydney), 723 813 266 (Prague), +41 (0)85 806 98 67 (Zurich).'), [
+      '9472 7916',
+      '723 813 266',
+      '+41 (0)85 806 98 67',
+    ]);
+    assert.deepEqual(phones('Appelez le (33) 1 45 56 78 90 ou le 0033 1 45 56 78 91, ou 345-899-3560x4587.'), [
+      '(33) 1 45 56 78 90',
+      '0033 1 45 56 78 91',
+      '345-899-3560x4587',
+    ]);
   });
 
   it('finds numbers read digit by digit, with a letter O for a zero, or glued to a word', () => {
-    assert.deepEqual(phones('Mon portable : 0 6 7 4 2 0 5 1 7 1. Sinon O6 12 34 56 78, ou le06.98.43.40.20.'), ['0 6 7 4 2 0 5 1 7 1', 'O6 12 34 56 78', '06.98.43.40.20']);
+    assert.deepEqual(phones('Mon portable : 0 6 7 4 2 0 5 1 7 1. Sinon O6 12 34 56 78, ou le06.98.43.40.20.'), [
+      '0 6 7 4 2 0 5 1 7 1',
+      'O6 12 34 56 78',
+      '06.98.43.40.20',
+    ]);
   });
 
   it('leaves dates, times, amounts, order numbers, lab values, cards, IBANs and ZIP+4 codes alone', () => {
@@ -28,7 +40,8 @@ describe('phone detector by shape and context (issue 14)', () => {
       'Carte 4111 1111 1111 1111, IBAN FR24 6107 3587 3557 0636 0607 104, Springfield, IL 62704-6617.',
       'References 2024-000123 and 2024-000124; SSN 078-05-1120; version 10.20.30.41 of the build.',
       'Invoice INV-2024-00871 for $1,249.00; 12 345 678 € in 2019 2020 2021.',
-    ]) assert.deepEqual(phones(text), [], text);
+    ])
+      assert.deepEqual(phones(text), [], text);
   });
 
   it('needs firmer evidence at the balanced recall level: an unallocated number without a cue is left', () => {

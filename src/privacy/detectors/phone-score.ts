@@ -10,11 +10,14 @@ export const PHONE_THRESHOLD: Readonly<Record<RecallLevel, number>> = { high: 0.
 export type PhoneVerdicts = Map<string, boolean>;
 
 /** Words before a number that make it a phone number (looked for in the 40 characters before it). */
-const CUE = /\b(?:t[ée]l|phone|mobile|portable|port\.|fax|cell|gsm|mob|appel|rappel|call|ring|text me|joindre|joignable|num[ée]ro|number|contact|whatsapp|sms|line|ligne|standard|hotline|urgence|emergency|direct|domicile|poste|reach)/;
+const CUE =
+  /\b(?:t[ée]l|phone|mobile|portable|port\.|fax|cell|gsm|mob|appel|rappel|call|ring|text me|joindre|joignable|num[ée]ro|number|contact|whatsapp|sms|line|ligne|standard|hotline|urgence|emergency|direct|domicile|poste|reach)/;
 /** Words before a number that make it something else (in the same 40 characters; they outweigh a cue). */
-const ANTI_CUE = /\b(?:order|client|customer|member|membre|adh[ée]rent|abonn|policy|police|mrn|\bein\b|routing|aba\b|commande|cmd|factur|invoice|inv\b|r[ée]f|tracking|suivi|colis|dossier|badge|contrat|contract|siret|siren|tva|vat|iban|rib|bic|compte|account|acct|ticket|\bid\b|ipp|\blot\b|serial|s[ée]rie|isbn|montant|amount|total|prix|price|ssn|nir|s[ée]curit[ée] sociale|social security|passport|passeport|licen[cs]e|permis|matricule|card|carte|transaction|version|build|sku|ean|ref\b|\bno\.? de (?:commande|dossier))/;
+const ANTI_CUE =
+  /\b(?:order|client|customer|member|membre|adh[ée]rent|abonn|policy|police|mrn|\bein\b|routing|aba\b|commande|cmd|factur|invoice|inv\b|r[ée]f|tracking|suivi|colis|dossier|badge|contrat|contract|siret|siren|tva|vat|iban|rib|bic|compte|account|acct|ticket|\bid\b|ipp|\blot\b|serial|s[ée]rie|isbn|montant|amount|total|prix|price|ssn|nir|s[ée]curit[ée] sociale|social security|passport|passeport|licen[cs]e|permis|matricule|card|carte|transaction|version|build|sku|ean|ref\b|\bno\.? de (?:commande|dossier))/;
 /** A currency, a percentage or a unit right after: an amount or a measure. */
-const UNIT_AFTER = /^[ \u00a0]?(?:€|\$|£|%|‰|eur\b|euros?\b|usd\b|chf\b|gbp\b|mg\b|kg\b|km\b|ml\b|mmol|µ|g\/|h\b|min\b|ans\b|years?\b|kb\b|mb\b|go\b|gb\b|ko\b|mo\b|pts?\b|points?\b)/i;
+const UNIT_AFTER =
+  /^[ \u00a0]?(?:€|\$|£|%|‰|eur\b|euros?\b|usd\b|chf\b|gbp\b|mg\b|kg\b|km\b|ml\b|mmol|µ|g\/|h\b|min\b|ans\b|years?\b|kb\b|mb\b|go\b|gb\b|ko\b|mo\b|pts?\b|points?\b)/i;
 const DATE_FIRST = /^(?:19|20)\d\d[-. \u00a0/]\d{1,2}[-. \u00a0/]\d{1,2}(?!\d)/;
 const DATE_LAST = /^\d{1,2}[-. \u00a0/]\d{1,2}[-. \u00a0/](?:19|20)\d\d(?!\d)/;
 /** US ZIP+4, SSN, and "2024-000124"-like references: not phone numbers. */

@@ -19,10 +19,12 @@ function gluedBefore(text: string, at: number): boolean {
  * of the text. A keyword glued to a preceding letter or digit ("xtoken") is not one: checked by
  * hand in detect(), a leading lookbehind costing a quarter of the pass.
  */
-const KEYWORD_VALUE = /(a(?:pi[_ -]?key|pikey|ccess[_ -]?(?:key|token)|uth[_ -]?token)|secret(?:[_ -]?key)?|client[_ -]?secret|token|p(?:rivate[_ -]?key|ass(?:wd|word)?|wd)|m(?:ot de passe|dp)|cl(?:é(?: d'API| API| secrète| privée)?|e api))\b["']?\s{0,3}(?:[:=]|=>|\bis\b|\best\b|:=)\s{0,3}["'`]?([^\s"'`,;<>]{6,200})/gi;
+const KEYWORD_VALUE =
+  /(a(?:pi[_ -]?key|pikey|ccess[_ -]?(?:key|token)|uth[_ -]?token)|secret(?:[_ -]?key)?|client[_ -]?secret|token|p(?:rivate[_ -]?key|ass(?:wd|word)?|wd)|m(?:ot de passe|dp)|cl(?:é(?: d'API| API| secrète| privée)?|e api))\b["']?\s{0,3}(?:[:=]|=>|\bis\b|\best\b|:=)\s{0,3}["'`]?([^\s"'`,;<>]{6,200})/gi;
 
 /** Looks like code or a reference rather than a value: `getToken()`, `process.env.X`, `${X}`, `string`. */
-const NOT_A_VALUE = /^(?:[A-Za-z_$][\w$]*(?:\.[\w$]+)*\(|process\.env|os\.environ|env\.|\$\{|\$[A-Z_]|\{\{|<|%|string\b|str\b|number\b|boolean\b|null\b|undefined\b|none\b|true\b|false\b|required\b|optional\b|z\.|\*{3,}|x{4,}|\.{3})/i;
+const NOT_A_VALUE =
+  /^(?:[A-Za-z_$][\w$]*(?:\.[\w$]+)*\(|process\.env|os\.environ|env\.|\$\{|\$[A-Z_]|\{\{|<|%|string\b|str\b|number\b|boolean\b|null\b|undefined\b|none\b|true\b|false\b|required\b|optional\b|z\.|\*{3,}|x{4,}|\.{3})/i;
 const PASSWORD_WORDS = /^(?:passwd|password|pwd|pass|mot de passe|mdp)$/i;
 
 /** API keys and tokens of common providers, private keys, and secret-looking values after a keyword. */

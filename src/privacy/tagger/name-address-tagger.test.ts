@@ -43,12 +43,15 @@ describe('name and address tagger (shipped weights)', () => {
       'DB_HOST=10.0.0.1 LOG_LEVEL=debug AccountName=prodlogs',
       'The quarterly review showed steady growth in the Northern region, with revenue up 12% year over year.',
       "Le comité de direction s'est réuni mardi pour examiner le budget 2025.",
-    ]) assert.deepEqual(tagged(text), [], text);
+    ])
+      assert.deepEqual(tagged(text), [], text);
   });
 
   it('reports only the enabled types', () => {
     const onlyAddresses = createNameAddressTagger({ types: ['ADDRESS'], level: 'high' });
-    assert.deepEqual(tagged('Écrire à Przemysław Wójcik, 14 impasse des Glycines, 33700 Mérignac.', onlyAddresses), ['ADDRESS:14 impasse des Glycines, 33700 Mérignac']);
+    assert.deepEqual(tagged('Écrire à Przemysław Wójcik, 14 impasse des Glycines, 33700 Mérignac.', onlyAddresses), [
+      'ADDRESS:14 impasse des Glycines, 33700 Mérignac',
+    ]);
   });
 
   it('tags no more at the balanced level than at the high one', () => {

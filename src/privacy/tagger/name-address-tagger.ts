@@ -78,11 +78,69 @@ export function tagText(model: TaggerModel, text: string, outsideBias = 0): Tagg
 }
 
 /** House numbers in words: "sept allée des roses". */
-const NUMBER_WORDS = new Set(['un', 'une', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze', 'treize',
-  'quatorze', 'quinze', 'seize', 'vingt', 'trente', 'cent', 'one', 'two', 'three', 'four', 'five', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty']);
+const NUMBER_WORDS = new Set([
+  'un',
+  'une',
+  'deux',
+  'trois',
+  'quatre',
+  'cinq',
+  'six',
+  'sept',
+  'huit',
+  'neuf',
+  'dix',
+  'onze',
+  'douze',
+  'treize',
+  'quatorze',
+  'quinze',
+  'seize',
+  'vingt',
+  'trente',
+  'cent',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'twenty',
+]);
 
 /** Lower-case words that belong to a name ("Charles de Gaulle", "Anne van der Berg"). */
-const PARTICLES = new Set(['de', 'du', 'des', 'la', 'le', 'van', 'von', 'der', 'den', 'da', 'di', 'del', 'della', 'dos', 'das', 'ben', 'bin', 'al', 'el', 'ter', 'ten', 'zu', 'y', "d'", 'e']);
+const PARTICLES = new Set([
+  'de',
+  'du',
+  'des',
+  'la',
+  'le',
+  'van',
+  'von',
+  'der',
+  'den',
+  'da',
+  'di',
+  'del',
+  'della',
+  'dos',
+  'das',
+  'ben',
+  'bin',
+  'al',
+  'el',
+  'ter',
+  'ten',
+  'zu',
+  'y',
+  "d'",
+  'e',
+]);
 
 const CUE_BITS = TITLE | GREETING | LABEL_CUE | NAME_CUE;
 
@@ -98,9 +156,14 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
   if (span.type === 'PERSON') return plausibleName(text, tokens, info, span);
   // "habite rue du centre 320": a lower-case word before a street word is not part of it (before a
   // number it may be the street's name: "skopska 96").
-  while (span.first! < span.last! && tokenKind(tokens, span.first!) === WORD && ((info.shape[span.first!]! - 1) & CAPITALISED) === 0
-    && (info.lexicon[span.first!]! & ADDRESS_WORD) === 0 && !NUMBER_WORDS.has(wordAt(text, tokens, span.first!))
-    && (info.lexicon[span.first! + 1]! & ADDRESS_WORD) !== 0) {
+  while (
+    span.first! < span.last! &&
+    tokenKind(tokens, span.first!) === WORD &&
+    ((info.shape[span.first!]! - 1) & CAPITALISED) === 0 &&
+    (info.lexicon[span.first!]! & ADDRESS_WORD) === 0 &&
+    !NUMBER_WORDS.has(wordAt(text, tokens, span.first!)) &&
+    (info.lexicon[span.first! + 1]! & ADDRESS_WORD) !== 0
+  ) {
     span.first!++;
     span.start = tokens.data[3 * span.first!]!;
   }
@@ -180,8 +243,14 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
   if (companyAfter(text, tokens, info, last)) return false;
   // "Customer Care Officer", "Agence Immobilière du Parc": the end of a longer capitalised phrase
   // that starts with a known non-name; "Barreau de Lille": ending on one (a city, a common word).
-  if (first > 0 && tokenKind(tokens, first - 1) === WORD && ((info.shape[first - 1]! - 1) & CAPITALISED) !== 0
-    && (info.lexicon[first - 1]! & (NON_NAME | CUE_BITS)) === NON_NAME && text.slice(tokens.data[3 * (first - 1) + 1]!, span.start) === ' ') return false;
+  if (
+    first > 0 &&
+    tokenKind(tokens, first - 1) === WORD &&
+    ((info.shape[first - 1]! - 1) & CAPITALISED) !== 0 &&
+    (info.lexicon[first - 1]! & (NON_NAME | CUE_BITS)) === NON_NAME &&
+    text.slice(tokens.data[3 * (first - 1) + 1]!, span.start) === ' '
+  )
+    return false;
   if (last > first && (info.lexicon[last]! & (NON_NAME | FIRST_NAME)) === NON_NAME && !PARTICLES.has(wordAt(text, tokens, last))) return false;
   // One word alone ("Redis", "Bearer", "Fils") is a name only after a cue or when the lexicon knows it as a first name.
   if (words === 1 && !cued && !lexiconName) return false;

@@ -1,7 +1,33 @@
 import { FoldedWordTable, foldedHash as imported_foldedHash } from '../detectors/folded-word-table.js';
-import { FOLDED_CODES as imported_FOLDED_CODES, LETTER_CLASSES as imported_LETTER_CLASSES, LOWER as imported_LOWER, TABLE_SIZE as imported_TABLE_SIZE, UPPER as imported_UPPER } from '../detectors/letter-classes.js';
-import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, NON_NAME, personLexicon, PLACE_AFTER, SHAPE_HYPHEN as imported_SHAPE_HYPHEN, SHAPE_LOWER as imported_SHAPE_LOWER, TITLE } from '../detectors/person-lexicon.js';
-import { NEWLINE as imported_NEWLINE, NUMBER as imported_NUMBER, PUNCT as imported_PUNCT, tokenEnd as imported_tokenEnd, tokenKind as imported_tokenKind, tokenStart as imported_tokenStart, WORD as imported_WORD, type TaggerTokens } from './tagger-tokens.js';
+import {
+  FOLDED_CODES as imported_FOLDED_CODES,
+  LETTER_CLASSES as imported_LETTER_CLASSES,
+  LOWER as imported_LOWER,
+  TABLE_SIZE as imported_TABLE_SIZE,
+  UPPER as imported_UPPER,
+} from '../detectors/letter-classes.js';
+import {
+  AMBIGUOUS,
+  FIRST_NAME,
+  GREETING,
+  LABEL_CUE,
+  NON_NAME,
+  personLexicon,
+  PLACE_AFTER,
+  SHAPE_HYPHEN as imported_SHAPE_HYPHEN,
+  SHAPE_LOWER as imported_SHAPE_LOWER,
+  TITLE,
+} from '../detectors/person-lexicon.js';
+import {
+  NEWLINE as imported_NEWLINE,
+  NUMBER as imported_NUMBER,
+  PUNCT as imported_PUNCT,
+  tokenEnd as imported_tokenEnd,
+  tokenKind as imported_tokenKind,
+  tokenStart as imported_tokenStart,
+  WORD as imported_WORD,
+  type TaggerTokens,
+} from './tagger-tokens.js';
 
 // Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
 // tests and the bench) every read of an imported binding is a getter call, in the hottest loops.
@@ -86,7 +112,14 @@ export interface TokenInfo {
 export function describeTokens(text: string, t: TaggerTokens): TokenInfo {
   const n = t.count;
   const info: TokenInfo = {
-    count: n, text, tokens: t, word: new Int32Array(n), shape: new Int32Array(n), affixes: null, lexicon: new Int32Array(n), flags: new Int32Array(n),
+    count: n,
+    text,
+    tokens: t,
+    word: new Int32Array(n),
+    shape: new Int32Array(n),
+    affixes: null,
+    lexicon: new Int32Array(n),
+    flags: new Int32Array(n),
   };
   const people = personLexicon();
   const classes = LETTER_CLASSES;

@@ -43,7 +43,15 @@ export function allowed(previous: number, current: number): boolean {
 const FORBIDDEN = -1e9;
 
 /** Emission scores of tokens [from, to): (to - from) × LABEL_COUNT. `outsideBias` is added to O. */
-export function emissions(model: TaggerModel, info: TokenInfo, from: number, to: number, outsideBias: number, scratch: Int32Array, into?: Float32Array): Float32Array {
+export function emissions(
+  model: TaggerModel,
+  info: TokenInfo,
+  from: number,
+  to: number,
+  outsideBias: number,
+  scratch: Int32Array,
+  into?: Float32Array,
+): Float32Array {
   const mask = (1 << model.hashBits) - 1;
   const scores = into ?? new Float32Array((to - from) * LABEL_COUNT);
   const w = model.weights;

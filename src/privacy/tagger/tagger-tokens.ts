@@ -1,4 +1,9 @@
-import { GLUES as imported_GLUES, IN_WORD as imported_IN_WORD, LETTER_CLASSES as imported_LETTER_CLASSES, TABLE_SIZE as imported_TABLE_SIZE } from '../detectors/letter-classes.js';
+import {
+  GLUES as imported_GLUES,
+  IN_WORD as imported_IN_WORD,
+  LETTER_CLASSES as imported_LETTER_CLASSES,
+  TABLE_SIZE as imported_TABLE_SIZE,
+} from '../detectors/letter-classes.js';
 
 // Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
 // tests and the bench) every read of an imported binding is a getter call, in the hottest loops.

@@ -47,17 +47,21 @@ export function encodeTaggerModel(model: TaggerModel, provenance: Record<string,
     for (const v of q) bytes.push(v & 0xff);
   }
   const round = (v: number) => Math.round(v * 1e4) / 1e4;
-  return `${JSON.stringify({
-    format: TAGGER_WEIGHTS_FORMAT,
-    featuresVersion: FEATURES_VERSION,
-    hashBits: model.hashBits,
-    labels: LABEL_COUNT,
-    step,
-    transitions: Array.from(model.transitions, round),
-    start: Array.from(model.start, round),
-    provenance,
-    packed: Buffer.from(bytes).toString('base64'),
-  }, null, 1)}\n`;
+  return `${JSON.stringify(
+    {
+      format: TAGGER_WEIGHTS_FORMAT,
+      featuresVersion: FEATURES_VERSION,
+      hashBits: model.hashBits,
+      labels: LABEL_COUNT,
+      step,
+      transitions: Array.from(model.transitions, round),
+      start: Array.from(model.start, round),
+      provenance,
+      packed: Buffer.from(bytes).toString('base64'),
+    },
+    null,
+    1,
+  )}\n`;
 }
 
 /** Parses a weights file; a malformed one throws `internal` (the shipped file is checked by a test). */
@@ -81,7 +85,8 @@ export function decodeTaggerModel(json: string): TaggerModel {
       if (byte < 0x80) break;
     }
     bucket += gap;
-    if (bucket >= weights.length / LABEL_COUNT || at + LABEL_COUNT > bytes.length) throw new FlambeauError('internal', 'The privacy tagger weights file is malformed.');
+    if (bucket >= weights.length / LABEL_COUNT || at + LABEL_COUNT > bytes.length)
+      throw new FlambeauError('internal', 'The privacy tagger weights file is malformed.');
     for (let l = 0; l < LABEL_COUNT; l++) weights[bucket * LABEL_COUNT + l] = (bytes[at++]! << 24) >> 24;
   }
   return { hashBits: parsed.hashBits, weights, step: parsed.step, transitions: Float32Array.from(parsed.transitions), start: Float32Array.from(parsed.start) };

@@ -23,16 +23,33 @@ describe('tagger tokens', () => {
     const text = "M. Kozłowski, 12bis rue l'Abbé\n75001 Paris";
     const t = tokenizeForTagger(text);
     const read = Array.from({ length: t.count }, (_, i) => [text.slice(t.data[3 * i], t.data[3 * i + 1]), t.data[3 * i + 2]]);
-    assert.deepEqual(read, [['M', WORD], ['.', PUNCT], ['Kozłowski', WORD], [',', PUNCT], ['12bis', NUMBER], ['rue', WORD], ["l'Abbé", WORD], ['\n', NEWLINE], ['75001', NUMBER], ['Paris', WORD]]);
+    assert.deepEqual(read, [
+      ['M', WORD],
+      ['.', PUNCT],
+      ['Kozłowski', WORD],
+      [',', PUNCT],
+      ['12bis', NUMBER],
+      ['rue', WORD],
+      ["l'Abbé", WORD],
+      ['\n', NEWLINE],
+      ['75001', NUMBER],
+      ['Paris', WORD],
+    ]);
   });
 
   it('turns spans into labels and labels back into the same spans', () => {
     const text = 'Dear Anne Le Goff,\nplease write to 12 rue des Lilas\n69003 Lyon.';
-    const gold: TaggedSpan[] = [{ type: 'PERSON', start: 5, end: 17 }, { type: 'ADDRESS', start: 35, end: 63 }];
+    const gold: TaggedSpan[] = [
+      { type: 'PERSON', start: 5, end: 17 },
+      { type: 'ADDRESS', start: 35, end: 63 },
+    ];
     const t = tokenizeForTagger(text);
     const out: TaggedSpan[] = [];
     spansFromLabels(text, t, 0, labelsFromSpans(t, gold), out);
-    assert.deepEqual(out.map((s) => text.slice(s.start, s.end)), ['Anne Le Goff', '12 rue des Lilas\n69003 Lyon']);
+    assert.deepEqual(
+      out.map((s) => text.slice(s.start, s.end)),
+      ['Anne Le Goff', '12 rue des Lilas\n69003 Lyon'],
+    );
   });
 });
 
@@ -75,8 +92,14 @@ describe('tagger training', () => {
   });
 
   it('refuses a malformed weights file with a typed error', () => {
-    assert.throws(() => decodeTaggerModel('{"format":"something else"}'), (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'internal');
-    assert.throws(() => decodeTaggerModel('not json'), (e: unknown) => (e as { code?: string }).code === 'internal');
+    assert.throws(
+      () => decodeTaggerModel('{"format":"something else"}'),
+      (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'internal',
+    );
+    assert.throws(
+      () => decodeTaggerModel('not json'),
+      (e: unknown) => (e as { code?: string }).code === 'internal',
+    );
   });
 });
 

@@ -18,19 +18,121 @@ export interface TrainingText {
   spans: { type: 'PERSON' | 'ADDRESS'; start: number; end: number }[];
 }
 
-const LOCALES = ['fr', 'fr', 'fr', 'fr_BE', 'fr_CH', 'fr_CA', 'en_US', 'en_US', 'en_GB', 'en_GB', 'en_IE', 'en_AU', 'de', 'de_AT', 'de_CH',
-  'nl', 'nl_BE', 'it', 'es', 'pt_PT', 'pl', 'cs_CZ', 'sk', 'hu', 'ro', 'hr', 'sl_SI', 'sv', 'da', 'nb_NO', 'fi', 'lv', 'tr'];
+const LOCALES = [
+  'fr',
+  'fr',
+  'fr',
+  'fr_BE',
+  'fr_CH',
+  'fr_CA',
+  'en_US',
+  'en_US',
+  'en_GB',
+  'en_GB',
+  'en_IE',
+  'en_AU',
+  'de',
+  'de_AT',
+  'de_CH',
+  'nl',
+  'nl_BE',
+  'it',
+  'es',
+  'pt_PT',
+  'pl',
+  'cs_CZ',
+  'sk',
+  'hu',
+  'ro',
+  'hr',
+  'sl_SI',
+  'sv',
+  'da',
+  'nb_NO',
+  'fi',
+  'lv',
+  'tr',
+];
 
 /** Places, companies and things named like people: never a PERSON here. */
-const NAMESAKE_PLACES = ['Brittany', 'Florence', 'Victoria', 'Jordan', 'Georgia', 'Virginia', 'Charlotte', 'Sydney', 'Austin', 'Dallas',
-  'Lourdes', 'Adelaide', 'Chelsea', 'Savannah', 'Orlando', 'Regina', 'Valencia', 'Verona', 'Santiago', 'Nancy', 'Lorraine',
-  'Madison', 'Lincoln', 'Houston', 'Denver', 'Aurora', 'Beverly Hills', 'Marie-Galante', 'Saint-Étienne', 'Montpellier', 'Bretagne'];
-const ORGS = ['Crédit Agricole', 'Banque Populaire', 'Johns Hopkins Hospital', 'Hôpital Necker', 'Lycée Victor Hugo', 'Stone Design LLC',
-  'Air France', 'Société Générale', 'Ford Motor Company', 'Martin Conseil SARL', 'Clinique Pasteur', 'Collège Jean Moulin',
-  'Warren Mills Consulting Ltd', 'Georges Pompidou Center', 'Mayo Clinic', 'Marks & Spencer', 'Morgan Stanley', 'Harvey Nichols'];
+const NAMESAKE_PLACES = [
+  'Brittany',
+  'Florence',
+  'Victoria',
+  'Jordan',
+  'Georgia',
+  'Virginia',
+  'Charlotte',
+  'Sydney',
+  'Austin',
+  'Dallas',
+  'Lourdes',
+  'Adelaide',
+  'Chelsea',
+  'Savannah',
+  'Orlando',
+  'Regina',
+  'Valencia',
+  'Verona',
+  'Santiago',
+  'Nancy',
+  'Lorraine',
+  'Madison',
+  'Lincoln',
+  'Houston',
+  'Denver',
+  'Aurora',
+  'Beverly Hills',
+  'Marie-Galante',
+  'Saint-Étienne',
+  'Montpellier',
+  'Bretagne',
+];
+const ORGS = [
+  'Crédit Agricole',
+  'Banque Populaire',
+  'Johns Hopkins Hospital',
+  'Hôpital Necker',
+  'Lycée Victor Hugo',
+  'Stone Design LLC',
+  'Air France',
+  'Société Générale',
+  'Ford Motor Company',
+  'Martin Conseil SARL',
+  'Clinique Pasteur',
+  'Collège Jean Moulin',
+  'Warren Mills Consulting Ltd',
+  'Georges Pompidou Center',
+  'Mayo Clinic',
+  'Marks & Spencer',
+  'Morgan Stanley',
+  'Harvey Nichols',
+];
 const PRODUCTS = ['iPhone 15 Pro', 'Galaxy S24', 'Windows 11', 'Model 3', 'Clio V', 'PlayStation 5', 'ThinkPad X1', 'Office 365', 'Kindle Paperwhite'];
-const COMMON_STARTS = ['Merci', 'Bonjour', 'Cordialement', 'Suite', 'Concernant', 'Attention', 'Urgent', 'Rappel', 'Thanks', 'Regards',
-  'Please', 'Note', 'Update', 'Meeting', 'Budget', 'Planning', 'Report', 'Summary', 'Agenda', 'Follow-up', 'Invoice', 'Commande'];
+const COMMON_STARTS = [
+  'Merci',
+  'Bonjour',
+  'Cordialement',
+  'Suite',
+  'Concernant',
+  'Attention',
+  'Urgent',
+  'Rappel',
+  'Thanks',
+  'Regards',
+  'Please',
+  'Note',
+  'Update',
+  'Meeting',
+  'Budget',
+  'Planning',
+  'Report',
+  'Summary',
+  'Agenda',
+  'Follow-up',
+  'Invoice',
+  'Commande',
+];
 const TITLES_FR = ['M.', 'Mme', 'Mlle', 'Dr', 'Dr.', 'Pr', 'Me', 'Monsieur', 'Madame', 'Docteur'];
 const TITLES_EN = ['Mr', 'Mr.', 'Mrs', 'Mrs.', 'Ms', 'Ms.', 'Dr', 'Dr.', 'Prof.', 'Miss', 'Sir'];
 const PARTICLES = ['de', 'de la', 'du', 'van', 'van der', 'von', 'di', 'da', 'del', 'dos', 'le', 'El', 'Le', 'Ben', "d'", 'ter'];
@@ -86,15 +188,18 @@ function addressLines(g: Gen, code: string): string {
   if (r < 50) return `${f.location.secondaryAddress()}${sep}${street}${sep}${tail}`;
   if (r < 55) return `${street}${int(2) === 0 ? ',' : ''} ${f.location.secondaryAddress()}${sep}${tail}`;
   if (r < 60) return `${pick(['PO Box', 'P.O. Box', 'BP', 'Boîte postale', 'Postfach', 'CS'])} ${1 + int(9999)}${sep}${tail}`;
-  if (r < 63) return `${pick(['PSC', 'Unit', 'CMR'])} ${1000 + int(8999)}, Box ${1000 + int(8999)}${sep}${pick(['APO', 'FPO', 'DPO'])} ${pick(['AE', 'AP', 'AA'])} ${f.location.zipCode('#####')}`;
+  if (r < 63)
+    return `${pick(['PSC', 'Unit', 'CMR'])} ${1000 + int(8999)}, Box ${1000 + int(8999)}${sep}${pick(['APO', 'FPO', 'DPO'])} ${pick(['AE', 'AP', 'AA'])} ${f.location.zipCode('#####')}`;
   if (r < 67) {
     const a = 1 + int(80);
     return `${a}-${a + 2 + int(40)} ${street.replace(/^\d+[a-zA-Z]?\s*/, '')}${sep}${tail}`;
   }
-  if (r < 71) return `${pick(FR_NUMBER_WORDS)} ${pick(FR_STREETS)} ${pick(['des', 'du', 'de la'])} ${f.word.noun()}${int(2) === 0 ? `, ${tail}` : ''}`.toLowerCase();
+  if (r < 71)
+    return `${pick(FR_NUMBER_WORDS)} ${pick(FR_STREETS)} ${pick(['des', 'du', 'de la'])} ${f.word.noun()}${int(2) === 0 ? `, ${tail}` : ''}`.toLowerCase();
   if (r < 76) return `${street}${sep}${tail}`.toLowerCase();
   if (r < 80) return `${street.replace(/^(\d+)/, `$1 ${pick(['bis', 'ter', 'B'])}`)}${sep}${tail}`;
-  if (r < 84) return `${pick(['Résidence', 'Bâtiment', 'Bât.', 'Immeuble', 'Appartement', 'Apt', 'Flat', 'Suite', 'Escalier'])} ${pick([f.person.lastName(), String(1 + int(40)), 'C', 'B2'])}${sep}${street}${sep}${tail}`;
+  if (r < 84)
+    return `${pick(['Résidence', 'Bâtiment', 'Bât.', 'Immeuble', 'Appartement', 'Apt', 'Flat', 'Suite', 'Escalier'])} ${pick([f.person.lastName(), String(1 + int(40)), 'C', 'B2'])}${sep}${street}${sep}${tail}`;
   if (r < 88) return `${street}\n${tail}\n${f.location.country()}`;
   return `${street} ${tail}`;
 }
@@ -157,14 +262,14 @@ const FR: Template[] = [
   (g, P, A, x) => ['Bonjour ', P(), ',\nSuite à notre échange du ', x.date(), ', je vous adresse le dossier complet.\nCordialement,\n', P()],
   (g, P, A, x) => ['De : ', P(), ' <', x.email(), '>\nÀ : ', P(), '\nObjet : ', x.common(), ' du ', x.date()],
   (g, P, A, x) => ['Patient : ', P(), '\nNé(e) le ', x.date(), '\nDomicile : ', A(), '\nMédecin traitant : ', x.title(), ' ', P()],
-  (g, P, A, x) => ['Merci d\'envoyer le colis au ', A(), ' avant le ', x.date(), '.'],
+  (g, P, A, x) => ["Merci d'envoyer le colis au ", A(), ' avant le ', x.date(), '.'],
   (g, P, A, x) => [x.title(), ' ', P(), ' a appelé à ', x.time(), ' au sujet de la commande ', x.ref(), '.'],
-  (g, P, A, x) => ['je m\'appelle ', P(), ' et j\'habite ', A(), ', tu peux m\'aider à écrire à ma banque ?'],
+  (g, P, A, x) => ["je m'appelle ", P(), " et j'habite ", A(), ", tu peux m'aider à écrire à ma banque ?"],
   (g, P, A, x) => ['Livraison chez ', P(), '\n', A()],
   (g, P, A, x) => ['Signé par ', P(), ' pour le compte de ', x.org(), '.'],
-  (g, P, A, x) => ['Salut ', P(), ', ', P(), ' m\'a demandé de te transférer ça. Appelle le ', x.phone(), ' si besoin.'],
-  (g, P, A, x) => ['Quelle est la capitale de la région ', x.place(), ' ? Et la distance jusqu\'à ', x.city(), ' ?'],
-  (g, P, A, x) => [x.common(), ' de l\'équipe ', x.org(), ' : le lancement du ', x.product(), ' est reporté au ', x.date(), '.'],
+  (g, P, A, x) => ['Salut ', P(), ', ', P(), " m'a demandé de te transférer ça. Appelle le ", x.phone(), ' si besoin.'],
+  (g, P, A, x) => ['Quelle est la capitale de la région ', x.place(), " ? Et la distance jusqu'à ", x.city(), ' ?'],
+  (g, P, A, x) => [x.common(), " de l'équipe ", x.org(), ' : le lancement du ', x.product(), ' est reporté au ', x.date(), '.'],
   (g, P, A, x) => ['Personne à prévenir : ', P(), ' (', g.pick(['épouse', 'époux', 'fils', 'fille', 'frère', 'sœur']), '), ', A(), '.'],
   (g, P, A, x) => ['Bailleur : ', P(), '. Logement situé ', A(), '. Loyer ', x.money(), ' par mois.'],
   (g, P, A, x) => ['Réunion avec ', P(), ' à ', x.time(), ' salle ', x.place(), '.'],
@@ -174,19 +279,36 @@ const FR: Template[] = [
   (g, P, A, x) => [x.common(), ' : ', x.money(), ' réglés le ', x.date(), ' pour le ', x.product(), '.'],
   (g, P, A, x) => ['Vu ce jour par le ', x.title(), ' ', P(), '. TA 13/8 à ', x.time(), '.'],
   (g, P, A, x) => ['Rendez-vous au ', A(), ', cabinet de ', P(), ', le ', x.date(), '.'],
-  (g, P, A, x) => [P(), ' écrit : « J\'ai déménagé au ', A(), ', merci de mettre à jour mon dossier. »'],
+  (g, P, A, x) => [P(), " écrit : « J'ai déménagé au ", A(), ', merci de mettre à jour mon dossier. »'],
   (g, P, A, x) => ['Salarié ', P(), ', matricule ', x.ref(), ', affecté à ', x.city(), '.'],
   (g, P, A, x) => ['Dis à ', P(), ' que ', P(), ' sera en retard.'],
   (g, P, A, x) => ['Nous avons visité ', x.place(), ' et ', x.city(), ' en ', g.pick(['mai', 'juin', 'août']), '.'],
   (g, P, A, x) => ['chez ', P(), ', ', A()],
   (g, P, A, x) => ['Né le ', x.date(), ' à ', x.city(), ', ', P(), ' demeure ', A(), '.'],
   (g, P, A, x) => ['Étaient présents : ', P(), ', ', P(), ' et ', P(), '.'],
-  (g, P, A, x) => ['J\'ai croisé ', P(), ' et ', P(), ' chez ', x.org(), '.'],
+  (g, P, A, x) => ["J'ai croisé ", P(), ' et ', P(), ' chez ', x.org(), '.'],
   (g, P, A, x) => ['Copie : ', P(), ' ; ', P()],
   (g, P, A, x) => [P(), ' et ', P(), ' nous rejoindront le ', x.date(), '.'],
   (g, P, A, x) => [P(), ' (', String(18 + g.int(80)), ' ans, retraité) vit seul ', A(), ' ; sa fille passe chaque semaine.'],
-  (g, P, A, x) => [P(), ', ', String(18 + g.int(80)), ' ans, hospitalisé pour ', g.pick(['douleur thoracique', 'fièvre', 'chute', 'dyspnée']), ' à ', x.time(), '.'],
-  (g, P, A, x) => ['Interlocuteur : ', P(), ', responsable ', g.pick(['commercial', 'financier', 'des soins', 'informatique']), ', poste ', String(100 + g.int(900)), '.'],
+  (g, P, A, x) => [
+    P(),
+    ', ',
+    String(18 + g.int(80)),
+    ' ans, hospitalisé pour ',
+    g.pick(['douleur thoracique', 'fièvre', 'chute', 'dyspnée']),
+    ' à ',
+    x.time(),
+    '.',
+  ],
+  (g, P, A, x) => [
+    'Interlocuteur : ',
+    P(),
+    ', responsable ',
+    g.pick(['commercial', 'financier', 'des soins', 'informatique']),
+    ', poste ',
+    String(100 + g.int(900)),
+    '.',
+  ],
   (g, P, A, x) => ['Propriétaire : ', P(), ' - ', x.org(), ', ', x.city(), '. Statut : actif.'],
   (g, P, A, x) => [x.common(), '\n', P(), '\n', A(), '\n', x.phone()],
 ];
@@ -209,7 +331,12 @@ export function generateTrainingTexts(count: number, seed: number): TrainingText
     const lang: 'fr' | 'en' = code.startsWith('fr') ? (f.number.int(4) === 0 ? 'en' : 'fr') : f.number.int(3) === 0 ? 'fr' : 'en';
     const g: Gen = { f, lang, int: (max) => f.number.int(Math.max(0, max - 1)), pick: (items) => f.helpers.arrayElement(items) };
     const x: Fillers = {
-      date: () => g.pick([`${1 + g.int(28)}/${1 + g.int(12)}/${2000 + g.int(26)}`, `${1 + g.int(28)} ${g.pick(['mars', 'avril', 'March', 'April', 'juin', 'June'])} ${2000 + g.int(26)}`, `20${10 + g.int(16)}-0${1 + g.int(9)}-1${g.int(9)}`]),
+      date: () =>
+        g.pick([
+          `${1 + g.int(28)}/${1 + g.int(12)}/${2000 + g.int(26)}`,
+          `${1 + g.int(28)} ${g.pick(['mars', 'avril', 'March', 'April', 'juin', 'June'])} ${2000 + g.int(26)}`,
+          `20${10 + g.int(16)}-0${1 + g.int(9)}-1${g.int(9)}`,
+        ]),
       time: () => g.pick([`${g.int(24)}:${String(g.int(60)).padStart(2, '0')}`, `${g.int(24)} h ${String(g.int(60)).padStart(2, '0')}`, `${1 + g.int(12)}pm`]),
       phone: () => f.phone.number(),
       email: () => f.internet.email().toLowerCase(),

@@ -72,7 +72,16 @@ describe('isValidPhoneNumber', () => {
   });
 
   it('answers the common shapes itself (French, North American, international), without the library', () => {
-    for (const [input, country] of [['0612345678', 'FR'], ['0144528719', 'FR'], ['4155550132', 'US'], ['+33612345678', undefined], ['+442079460958', undefined], ['+14155550132', undefined], ['+4930123456', undefined], ['01603555218', 'GB']] as const) {
+    for (const [input, country] of [
+      ['0612345678', 'FR'],
+      ['0144528719', 'FR'],
+      ['4155550132', 'US'],
+      ['+33612345678', undefined],
+      ['+442079460958', undefined],
+      ['+14155550132', undefined],
+      ['+4930123456', undefined],
+      ['01603555218', 'GB'],
+    ] as const) {
       assert.equal(fastPhoneVerdict(input, country), library(input, country), input);
     }
     const fast = all.filter(([input, country]) => fastPhoneVerdict(input, country) !== undefined).length;

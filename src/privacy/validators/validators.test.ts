@@ -25,7 +25,15 @@ describe('isLuhnValid / hasCardIssuerPrefix', () => {
 
 describe('isValidIban', () => {
   it('accepts valid IBANs of several countries', () => {
-    for (const n of ['FR7630006000011234567890189', 'FR0407074137484777183417047', 'DE44836949235972203271', 'GB32BARC84431802433253', 'BE98692841407806', 'CH9267172314301540486', 'MC8265936877800639436991922']) {
+    for (const n of [
+      'FR7630006000011234567890189',
+      'FR0407074137484777183417047',
+      'DE44836949235972203271',
+      'GB32BARC84431802433253',
+      'BE98692841407806',
+      'CH9267172314301540486',
+      'MC8265936877800639436991922',
+    ]) {
       assert.equal(isValidIban(n), true, n);
     }
   });

@@ -54,7 +54,9 @@ async function collect(events: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
 }
 
 /** Folds streamed events as a client would: text, tool calls by index, the closing finish and usage. */
-function fold(events: ChatEvent[]): Pick<ChatResult, 'finish' | 'usage' | 'warnings'> & { text: string; calls: { id?: string; name?: string; args: string }[] } {
+function fold(
+  events: ChatEvent[],
+): Pick<ChatResult, 'finish' | 'usage' | 'warnings'> & { text: string; calls: { id?: string; name?: string; args: string }[] } {
   const first = events[0];
   const last = events.at(-1);
   assert.equal(first?.type, 'stream-start', 'stream-start comes first');
@@ -99,7 +101,8 @@ function assertAborted(thrown: unknown): void {
 }
 
 function assertUsage(usage: ChatResult['usage']): void {
-  for (const count of [usage.inputTokens, usage.outputTokens]) assert.ok(count === null || (Number.isInteger(count) && count >= 0), `token count ${String(count)}`);
+  for (const count of [usage.inputTokens, usage.outputTokens])
+    assert.ok(count === null || (Number.isInteger(count) && count >= 0), `token count ${String(count)}`);
 }
 
 export function describeChatModelContract(name: string, make: () => Promise<ChatModelContractSubject>, teardown: () => Promise<void> = async () => {}): void {
@@ -184,7 +187,11 @@ function describeWarnings(subject: () => ChatModelContractSubject): void {
     const warnings = subject().warnings;
     if ('none' in warnings) return t.skip(`declares it honours every setting: ${warnings.none}`);
     const generated = await warnings.unsupported();
-    assert.ok((await generated.model.generate(generated.request, signal())).warnings.some((w) => w.setting === generated.warning.setting && w.kind === generated.warning.kind));
+    assert.ok(
+      (await generated.model.generate(generated.request, signal())).warnings.some(
+        (w) => w.setting === generated.warning.setting && w.kind === generated.warning.kind,
+      ),
+    );
     const streamed = await warnings.unsupported();
     assert.ok(fold(await collect(streamed.model.stream(streamed.request, signal()))).warnings.some((w) => w.setting === streamed.warning.setting));
   });
@@ -227,9 +234,18 @@ function describeUpstream(subject: () => ChatModelContractSubject): void {
       if (status === 429) assert.notEqual(error.details.retryAfter, null, 'retry-after is kept');
       const streamed = await upstream.status(status);
       const early: ChatEvent[] = [];
-      const streamError = assertCode(await rejection(async () => { for await (const e of streamed.model.stream(streamed.request, signal())) early.push(e); }), 'upstream_failed');
+      const streamError = assertCode(
+        await rejection(async () => {
+          for await (const e of streamed.model.stream(streamed.request, signal())) early.push(e);
+        }),
+        'upstream_failed',
+      );
       assert.equal(streamError.details.upstreamStatus, status);
-      assert.deepEqual(early.filter((e) => e.type !== 'stream-start'), [], 'nothing but stream-start before a failed status');
+      assert.deepEqual(
+        early.filter((e) => e.type !== 'stream-start'),
+        [],
+        'nothing but stream-start before a failed status',
+      );
     }
   });
 
@@ -248,12 +264,14 @@ function describeUpstream(subject: () => ChatModelContractSubject): void {
     const aborted = await upstream.stall();
     const controller = new AbortController();
     const seen: ChatEvent[] = [];
-    assertAborted(await rejection(async () => {
-      for await (const event of aborted.model.stream(aborted.request, controller.signal)) {
-        seen.push(event);
-        if (event.type === 'text-delta') controller.abort();
-      }
-    }));
+    assertAborted(
+      await rejection(async () => {
+        for await (const event of aborted.model.stream(aborted.request, controller.signal)) {
+          seen.push(event);
+          if (event.type === 'text-delta') controller.abort();
+        }
+      }),
+    );
     assert.equal(seen.at(-1)?.type, 'text-delta');
     await aborted.closed();
     const left = await upstream.stall();
@@ -266,7 +284,12 @@ function describeUpstream(subject: () => ChatModelContractSubject): void {
     if (!upstream) return;
     const c = await upstream.errorMidStream();
     const seen: ChatEvent[] = [];
-    const error = assertCode(await rejection(async () => { for await (const e of c.model.stream(c.request, signal())) seen.push(e); }), 'upstream_failed');
+    const error = assertCode(
+      await rejection(async () => {
+        for await (const e of c.model.stream(c.request, signal())) seen.push(e);
+      }),
+      'upstream_failed',
+    );
     assert.equal(error.details.provider, c.model.provider);
     assert.equal(seen[0]?.type, 'stream-start');
     assert.equal(seen.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])).join(''), c.textBefore);

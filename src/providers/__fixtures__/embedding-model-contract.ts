@@ -42,7 +42,11 @@ function assertCode(thrown: unknown, code: FlambeauError['code']): FlambeauError
   return thrown;
 }
 
-export function describeEmbeddingModelContract(name: string, make: () => Promise<EmbeddingModelContractSubject>, teardown: () => Promise<void> = async () => {}): void {
+export function describeEmbeddingModelContract(
+  name: string,
+  make: () => Promise<EmbeddingModelContractSubject>,
+  teardown: () => Promise<void> = async () => {},
+): void {
   describe(`EmbeddingModel contract: ${name}`, () => {
     let subject: EmbeddingModelContractSubject;
     const request = (input: string[], extra: Partial<EmbedRequest> = {}): EmbedRequest => ({ model: subject.model.model, input, ...extra });
@@ -85,7 +89,10 @@ export function describeEmbeddingModelContract(name: string, make: () => Promise
       if ('none' in dimensions) return t.skip(`declares it cannot change the size: ${dimensions.none}`);
       await subject.answer();
       const { vectors } = await subject.model.embed(request(['a', 'b'], { dimensions: dimensions.other }), signal());
-      assert.deepEqual(vectors.map((v) => v.length), [dimensions.other, dimensions.other]);
+      assert.deepEqual(
+        vectors.map((v) => v.length),
+        [dimensions.other, dimensions.other],
+      );
     });
 
     it('declaration holds: a model that cannot change the size refuses another one with unsupported_parameter', async (t) => {

@@ -86,7 +86,13 @@ async function makeSubject(): Promise<ChatModelContractSubject> {
         { what: 'a message whose content is not an array', stream: false, arrange: raw('{"type":"message","content":"Hi","stop_reason":"end_turn"}') },
         { what: 'a message whose usage counts are strings', stream: false, arrange: raw('{"type":"message","content":[],"usage":{"input_tokens":"3"}}') },
         { what: 'a stream event that is not JSON', stream: true, arrange: raw('event: message_start\ndata: {not json\n\n') },
-        { what: 'a stream event with a wrong-typed index', stream: true, arrange: raw(`${textSse.slice(0, textSse.indexOf('event: content_block_start'))}event: content_block_delta\ndata: {"type":"content_block_delta","index":"0","delta":{"type":"text_delta","text":"x"}}\n\n`) },
+        {
+          what: 'a stream event with a wrong-typed index',
+          stream: true,
+          arrange: raw(
+            `${textSse.slice(0, textSse.indexOf('event: content_block_start'))}event: content_block_delta\ndata: {"type":"content_block_delta","index":"0","delta":{"type":"text_delta","text":"x"}}\n\n`,
+          ),
+        },
         { what: 'a stream event that is JSON null', stream: true, arrange: raw('event: message_start\ndata: null\n\n') },
       ],
     },
@@ -105,7 +111,13 @@ describe('anthropic provider: wire specifics', () => {
 
   before(async () => {
     cloud = await startStandInCloud();
-    provider = createAnthropicProvider({ id: 'claude', baseUrl: cloud.anthropicBaseUrl, apiKey: new Secret('sk-ant-test'), locality: 'cloud', headers: { 'anthropic-beta': 'test-beta' } });
+    provider = createAnthropicProvider({
+      id: 'claude',
+      baseUrl: cloud.anthropicBaseUrl,
+      apiKey: new Secret('sk-ant-test'),
+      locality: 'cloud',
+      headers: { 'anthropic-beta': 'test-beta' },
+    });
     model = provider.chatModel({ name: 'sonnet', model: 'claude-sonnet-4-5', maxTokens: 256 });
   });
   beforeEach(() => cloud.reset());
@@ -148,13 +160,20 @@ describe('anthropic provider: wire specifics', () => {
     cloud.script({ kind: 'raw', body: await fixture('tool-call.json') });
     const result = await model.generate(request({ tools: [{ name: 'get_weather' }] }), new AbortController().signal);
     assert.equal(result.text, "I'll check the current weather in San Francisco for you.");
-    assert.deepEqual(result.toolCalls, [{ id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', arguments: '{"location":"San Francisco, CA","unit":"celsius"}' }]);
+    assert.deepEqual(result.toolCalls, [
+      { id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', arguments: '{"location":"San Francisco, CA","unit":"celsius"}' },
+    ]);
     assert.deepEqual(result.finish, { reason: 'tool-calls', raw: 'tool_use' });
   });
 
   it('generates a JSON answer from the forced tool when responseFormat asks for JSON', async () => {
     const message = {
-      id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', stop_reason: 'tool_use', stop_sequence: null,
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      stop_reason: 'tool_use',
+      stop_sequence: null,
       content: [{ type: 'tool_use', id: 'toolu_1', name: 'city_answer', input: { city: 'Paris' } }],
       usage: { input_tokens: 20, output_tokens: 9 },
     };
@@ -173,8 +192,18 @@ describe('anthropic provider: wire specifics', () => {
     cloud.script({ kind: 'raw', body: await fixture('tool-call.sse') });
     const events = await collect(model.stream(request({ maxTokens: 50 }), new AbortController().signal));
     assert.equal(events[0]?.type, 'stream-start');
-    assert.deepEqual(events.filter((e) => e.type === 'tool-call-delta' && e.id !== undefined).map((e) => e.type === 'tool-call-delta' && [e.index, e.name]), [[0, 'get_weather'], [1, 'get_time']]);
-    assert.deepEqual(events.at(-1), { type: 'stream-end', finish: { reason: 'tool-calls', raw: 'tool_use' }, usage: { inputTokens: 572, outputTokens: 89, estimated: false } });
+    assert.deepEqual(
+      events.filter((e) => e.type === 'tool-call-delta' && e.id !== undefined).map((e) => e.type === 'tool-call-delta' && [e.index, e.name]),
+      [
+        [0, 'get_weather'],
+        [1, 'get_time'],
+      ],
+    );
+    assert.deepEqual(events.at(-1), {
+      type: 'stream-end',
+      finish: { reason: 'tool-calls', raw: 'tool_use' },
+      usage: { inputTokens: 572, outputTokens: 89, estimated: false },
+    });
     const seen = cloud.requests[0];
     const body = seen?.body as Record<string, unknown>;
     assert.equal(body.stream, true);
@@ -191,13 +220,27 @@ describe('anthropic provider: wire specifics', () => {
       assert.equal(error.details.upstreamStatus, 529);
       return true;
     });
-    await assert.rejects(collect(model.stream(request(), new AbortController().signal)), (error: unknown) => error instanceof FlambeauError && /HTTP 529/.test(error.message));
+    await assert.rejects(
+      collect(model.stream(request(), new AbortController().signal)),
+      (error: unknown) => error instanceof FlambeauError && /HTTP 529/.test(error.message),
+    );
   });
 
   it('rejects an unusable request before any upstream call', async () => {
-    const bad = request({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: null, toolCalls: [{ id: 't', name: 'f', arguments: 'nope' }] }] });
-    await assert.rejects(model.generate(bad, new AbortController().signal), (error: unknown) => error instanceof FlambeauError && error.code === 'invalid_request');
-    await assert.rejects(collect(model.stream(bad, new AbortController().signal)), (error: unknown) => error instanceof FlambeauError && error.code === 'invalid_request');
+    const bad = request({
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: null, toolCalls: [{ id: 't', name: 'f', arguments: 'nope' }] },
+      ],
+    });
+    await assert.rejects(
+      model.generate(bad, new AbortController().signal),
+      (error: unknown) => error instanceof FlambeauError && error.code === 'invalid_request',
+    );
+    await assert.rejects(
+      collect(model.stream(bad, new AbortController().signal)),
+      (error: unknown) => error instanceof FlambeauError && error.code === 'invalid_request',
+    );
     assert.equal(cloud.requests.length, 0);
   });
 

@@ -38,8 +38,7 @@ export function createAnthropicProvider(settings: AnthropicSettings): Provider {
     'anthropic-version': settings.anthropicVersion ?? DEFAULT_ANTHROPIC_VERSION,
     ...settings.headers,
   };
-  const headers = (): Record<string, string> =>
-    settings.apiKey === undefined ? fixed : { ...fixed, 'x-api-key': settings.apiKey.reveal() };
+  const headers = (): Record<string, string> => (settings.apiKey === undefined ? fixed : { ...fixed, 'x-api-key': settings.apiKey.reveal() });
   return {
     id: settings.id,
     type: 'anthropic',

@@ -41,49 +41,83 @@ const cases: Case[] = [
       messages: [
         { role: 'system', content: 'First.' },
         hi,
-        { role: 'system', content: [{ type: 'text', text: 'Sec' }, { type: 'text', text: 'ond.' }] },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Sec' },
+            { type: 'text', text: 'ond.' },
+          ],
+        },
         { role: 'assistant', content: 'Hello' },
       ],
     },
     body: {
-      system: [{ type: 'text', text: 'First.' }, { type: 'text', text: 'Second.' }],
-      messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }],
+      system: [
+        { type: 'text', text: 'First.' },
+        { type: 'text', text: 'Second.' },
+      ],
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello' },
+      ],
     },
   },
   {
     name: 'consecutive same-role messages merge into one turn (a system message between them does not split it)',
     request: {
-      messages: [hi, { role: 'system', content: 'S' }, { role: 'user', content: [{ type: 'text', text: 'Again' }] }, { role: 'assistant', content: 'A' }, { role: 'assistant', content: 'B' }],
+      messages: [
+        hi,
+        { role: 'system', content: 'S' },
+        { role: 'user', content: [{ type: 'text', text: 'Again' }] },
+        { role: 'assistant', content: 'A' },
+        { role: 'assistant', content: 'B' },
+      ],
     },
     body: {
       system: 'S',
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'text', text: 'Again' }] },
-        { role: 'assistant', content: [{ type: 'text', text: 'A' }, { type: 'text', text: 'B' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Hi' },
+            { type: 'text', text: 'Again' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'A' },
+            { type: 'text', text: 'B' },
+          ],
+        },
       ],
     },
   },
   {
     name: 'user images: data: URLs become base64 sources, http(s) URLs url sources',
     request: {
-      messages: [{
-        role: 'user',
-        content: [
-          { type: 'text', text: 'Compare' },
-          { type: 'image', url: PNG_DATA_URL },
-          { type: 'image', url: 'https://example.com/cat.jpg', detail: 'auto' },
-        ],
-      }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Compare' },
+            { type: 'image', url: PNG_DATA_URL },
+            { type: 'image', url: 'https://example.com/cat.jpg', detail: 'auto' },
+          ],
+        },
+      ],
     },
     body: {
-      messages: [{
-        role: 'user',
-        content: [
-          { type: 'text', text: 'Compare' },
-          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
-          { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
-        ],
-      }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Compare' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+          ],
+        },
+      ],
     },
   },
   {
@@ -147,10 +181,17 @@ const cases: Case[] = [
   {
     name: 'sampling settings map to their Anthropic names',
     request: { messages: [hi], maxTokens: 100, temperature: 0.3, topP: 0.9, stop: ['END', '##'], user: 'user-42' },
-    body: { max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }], temperature: 0.3, top_p: 0.9, stop_sequences: ['END', '##'], metadata: { user_id: 'user-42' } },
+    body: {
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Hi' }],
+      temperature: 0.3,
+      top_p: 0.9,
+      stop_sequences: ['END', '##'],
+      metadata: { user_id: 'user-42' },
+    },
   },
   {
-    name: 'a temperature above 1 is clamped to Anthropic\'s range, with a warning',
+    name: "a temperature above 1 is clamped to Anthropic's range, with a warning",
     request: { messages: [hi], temperature: 1.5 },
     body: { messages: [{ role: 'user', content: 'Hi' }], temperature: 1 },
     warnings: ['approximated:temperature'],
@@ -178,12 +219,14 @@ const cases: Case[] = [
       ],
     },
   },
-  ...([
-    ['auto', { type: 'auto' }],
-    ['required', { type: 'any' }],
-    ['none', { type: 'none' }],
-    [{ name: 'ping' }, { type: 'tool', name: 'ping' }],
-  ] as const).map(([choice, wire]): Case => ({
+  ...(
+    [
+      ['auto', { type: 'auto' }],
+      ['required', { type: 'any' }],
+      ['none', { type: 'none' }],
+      [{ name: 'ping' }, { type: 'tool', name: 'ping' }],
+    ] as const
+  ).map(([choice, wire]): Case => ({
     name: `toolChoice ${JSON.stringify(choice)} → ${JSON.stringify(wire)}`,
     request: { messages: [hi], tools: [{ name: 'ping' }], toolChoice: choice },
     body: { messages: [{ role: 'user', content: 'Hi' }], tools: [{ name: 'ping', input_schema: { type: 'object', properties: {} } }], tool_choice: wire },
@@ -220,23 +263,36 @@ const cases: Case[] = [
   },
   {
     name: 'json_schema is emulated by one forced tool carrying the schema',
-    request: { messages: [hi], responseFormat: { type: 'json_schema', name: 'city_answer', schema: { type: 'object', properties: { city: { type: 'string' } } } } },
+    request: {
+      messages: [hi],
+      responseFormat: { type: 'json_schema', name: 'city_answer', schema: { type: 'object', properties: { city: { type: 'string' } } } },
+    },
     body: {
       messages: [{ role: 'user', content: 'Hi' }],
-      tools: [{ name: 'city_answer', description: 'Give your final answer with this tool: its input is the answer, as a JSON object.', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 'city_answer',
+          description: 'Give your final answer with this tool: its input is the answer, as a JSON object.',
+          input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      ],
       tool_choice: { type: 'tool', name: 'city_answer', disable_parallel_tool_use: true },
     },
     warnings: ['approximated:responseFormat'],
     jsonToolName: 'city_answer',
   },
   {
-    name: 'json_object next to the caller\'s tools: both offered, one of them must be used',
+    name: "json_object next to the caller's tools: both offered, one of them must be used",
     request: { messages: [hi], tools: [{ name: 'json_response' }], responseFormat: { type: 'json_object' } },
     body: {
       messages: [{ role: 'user', content: 'Hi' }],
       tools: [
         { name: 'json_response', input_schema: { type: 'object', properties: {} } },
-        { name: 'json_response_', description: 'Give your final answer with this tool: its input is the answer, as a JSON object.', input_schema: { type: 'object' } },
+        {
+          name: 'json_response_',
+          description: 'Give your final answer with this tool: its input is the answer, as a JSON object.',
+          input_schema: { type: 'object' },
+        },
       ],
       tool_choice: { type: 'any' },
     },
@@ -250,8 +306,18 @@ const cases: Case[] = [
   },
   {
     name: 'message names are not sent, with one warning',
-    request: { messages: [{ role: 'user', content: 'Hi', name: 'ann' }, { role: 'assistant', content: 'Yo', name: 'bot' }] },
-    body: { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Yo' }] },
+    request: {
+      messages: [
+        { role: 'user', content: 'Hi', name: 'ann' },
+        { role: 'assistant', content: 'Yo', name: 'bot' },
+      ],
+    },
+    body: {
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Yo' },
+      ],
+    },
     warnings: ['unsupported:messages.name'],
   },
 ];
@@ -261,7 +327,10 @@ describe('toAnthropicRequest', () => {
     it(c.name, () => {
       const plan = toAnthropicRequest({ model: 'claude-x', messages: [], ...c.request }, { stream: c.stream ?? false, defaultMaxTokens: 4096 });
       assert.deepEqual(plan.body, { model: 'claude-x', max_tokens: 4096, ...c.body });
-      assert.deepEqual(plan.warnings.map((w) => `${w.kind}:${w.setting}`), c.warnings ?? []);
+      assert.deepEqual(
+        plan.warnings.map((w) => `${w.kind}:${w.setting}`),
+        c.warnings ?? [],
+      );
       assert.equal(plan.jsonToolName, c.jsonToolName);
     });
   }

@@ -60,7 +60,8 @@ function addSampling(body: Record<string, unknown>, request: ChatRequest, warn: 
 }
 
 function toAnthropicTool(tool: ToolSpec, warn: (warning: Warning) => void): Record<string, unknown> {
-  if (tool.strict === true) warn({ kind: 'unsupported', setting: 'tools.strict', detail: 'Tool schemas are not enforced strictly by the classic Messages API.' });
+  if (tool.strict === true)
+    warn({ kind: 'unsupported', setting: 'tools.strict', detail: 'Tool schemas are not enforced strictly by the classic Messages API.' });
   return {
     name: tool.name,
     ...(tool.description === undefined ? {} : { description: tool.description }),
@@ -75,7 +76,11 @@ function toToolChoice(choice: ToolChoice): ToolChoiceBody {
   return { type: 'tool', name: choice.name };
 }
 
-interface ToolSettings { tools?: Record<string, unknown>[]; toolChoice?: ToolChoiceBody; jsonToolName: string | undefined }
+interface ToolSettings {
+  tools?: Record<string, unknown>[];
+  toolChoice?: ToolChoiceBody;
+  jsonToolName: string | undefined;
+}
 
 function toolSettings(request: ChatRequest, warn: (warning: Warning) => void): ToolSettings {
   const userTools = (request.tools ?? []).map((tool) => toAnthropicTool(tool, warn));
@@ -103,16 +108,21 @@ function toolSettings(request: ChatRequest, warn: (warning: Warning) => void): T
  * The classic Messages API has no response_format. As vercel/ai does, we emulate it with a tool
  * whose input schema is the wanted schema, forced through tool_choice; its input is the answer.
  */
-function jsonResponseTool(format: ResponseFormat | undefined, userTools: Record<string, unknown>[], warn: (warning: Warning) => void): Record<string, unknown> | undefined {
+function jsonResponseTool(
+  format: ResponseFormat | undefined,
+  userTools: Record<string, unknown>[],
+  warn: (warning: Warning) => void,
+): Record<string, unknown> | undefined {
   if (format === undefined || format.type === 'text') return undefined;
   warn({ kind: 'approximated', setting: 'responseFormat', detail: 'Emulated with a forced tool call whose input is returned as the JSON text.' });
   let name = format.type === 'json_schema' ? format.name : 'json_response';
   while (userTools.some((tool) => tool.name === name)) name = `${name}_`;
   return {
     name,
-    description: format.type === 'json_schema' && format.description !== undefined
-      ? format.description
-      : 'Give your final answer with this tool: its input is the answer, as a JSON object.',
+    description:
+      format.type === 'json_schema' && format.description !== undefined
+        ? format.description
+        : 'Give your final answer with this tool: its input is the answer, as a JSON object.',
     input_schema: format.type === 'json_schema' ? format.schema : { type: 'object' },
   };
 }

@@ -28,8 +28,7 @@ async function run(chunks: Buffer[], options: Partial<AnthropicStreamOptions> = 
   return { events, error: undefined };
 }
 
-const sse = (...events: object[]): Buffer =>
-  Buffer.from(events.map((e) => `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`).join(''));
+const sse = (...events: object[]): Buffer => Buffer.from(events.map((e) => `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`).join(''));
 
 function assertUpstreamFailed(error: unknown, pattern: RegExp): void {
   assert.ok(error instanceof FlambeauError, `expected a FlambeauError, got ${String(error)}`);
@@ -94,13 +93,23 @@ describe('translateAnthropicStream', () => {
     assert.equal(error, undefined);
     const text = events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])).join('');
     assert.deepEqual(JSON.parse(text), { city: 'Paris', country: 'France' });
-    assert.equal(events.some((e) => e.type === 'tool-call-delta'), false);
-    assert.deepEqual(events.at(-1), { type: 'stream-end', finish: { reason: 'stop', raw: 'tool_use' }, usage: { inputTokens: 310, outputTokens: 27, estimated: false } });
+    assert.equal(
+      events.some((e) => e.type === 'tool-call-delta'),
+      false,
+    );
+    assert.deepEqual(events.at(-1), {
+      type: 'stream-end',
+      finish: { reason: 'stop', raw: 'tool_use' },
+      usage: { inputTokens: 310, outputTokens: 27, estimated: false },
+    });
   });
 
   it('throws upstream_failed with the upstream error type and message on an error event', async () => {
     const { events, error } = await run([await fixture('error-mid-stream.sse')]);
-    assert.deepEqual(events, [{ type: 'stream-start', warnings: [] }, { type: 'text-delta', text: 'Partial' }]);
+    assert.deepEqual(events, [
+      { type: 'stream-start', warnings: [] },
+      { type: 'text-delta', text: 'Partial' },
+    ]);
     assertUpstreamFailed(error, /overloaded_error.*Overloaded/);
     assert.equal((error as FlambeauError).details.upstreamType, 'overloaded_error');
   });
@@ -113,7 +122,10 @@ describe('translateAnthropicStream', () => {
 
   it('throws upstream_failed when the stream ends without message_stop', async () => {
     const { events, error } = await run([await fixture('truncated.sse')]);
-    assert.deepEqual(events, [{ type: 'stream-start', warnings: [] }, { type: 'text-delta', text: 'Cut off' }]);
+    assert.deepEqual(events, [
+      { type: 'stream-start', warnings: [] },
+      { type: 'text-delta', text: 'Cut off' },
+    ]);
     assertUpstreamFailed(error, /before it was complete/);
   });
 
@@ -148,12 +160,18 @@ describe('translateAnthropicStream', () => {
   });
 
   it('maps refusal to filtered and unknown stop reasons to other, keeping the raw value', async () => {
-    for (const [raw, reason] of [['refusal', 'filtered'], ['stop_sequence', 'stop'], ['pause_turn', 'other']] as const) {
-      const { events } = await run([sse(
-        { type: 'message_start', message: { usage: { input_tokens: 1, output_tokens: 1 } } },
-        { type: 'message_delta', delta: { stop_reason: raw }, usage: { output_tokens: 2 } },
-        { type: 'message_stop' },
-      )]);
+    for (const [raw, reason] of [
+      ['refusal', 'filtered'],
+      ['stop_sequence', 'stop'],
+      ['pause_turn', 'other'],
+    ] as const) {
+      const { events } = await run([
+        sse(
+          { type: 'message_start', message: { usage: { input_tokens: 1, output_tokens: 1 } } },
+          { type: 'message_delta', delta: { stop_reason: raw }, usage: { output_tokens: 2 } },
+          { type: 'message_stop' },
+        ),
+      ]);
       assert.deepEqual(events.at(-1), { type: 'stream-end', finish: { reason, raw }, usage: { inputTokens: 1, outputTokens: 2, estimated: false } });
     }
   });

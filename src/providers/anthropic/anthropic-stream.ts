@@ -62,14 +62,21 @@ export class AnthropicStreamTranslator {
 
   handle(event: AnthropicStreamEvent): ChatEvent[] {
     switch (event.type) {
-      case 'message_start': return this.messageStart(event.event);
-      case 'content_block_start': return this.contentBlockStart(event.event);
-      case 'content_block_delta': return this.contentBlockDelta(event.event);
-      case 'message_delta': return this.messageDelta(event.event);
-      case 'message_stop': return this.messageStop();
-      case 'error': return this.error(event.event);
+      case 'message_start':
+        return this.messageStart(event.event);
+      case 'content_block_start':
+        return this.contentBlockStart(event.event);
+      case 'content_block_delta':
+        return this.contentBlockDelta(event.event);
+      case 'message_delta':
+        return this.messageDelta(event.event);
+      case 'message_stop':
+        return this.messageStop();
+      case 'error':
+        return this.error(event.event);
       // ping, content_block_stop and event types added later carry nothing for us.
-      default: return [];
+      default:
+        return [];
     }
   }
 
@@ -108,7 +115,9 @@ export class AnthropicStreamTranslator {
       out.push({ type: 'text-delta', text: delta.text });
     } else if (delta.type === 'input_json_delta' && delta.partial_json !== undefined) {
       if (block === undefined) {
-        throw new FlambeauError('upstream_failed', `${this.#options.label} streamed tool input for a block it never started.`, { details: { provider: this.#options.label } });
+        throw new FlambeauError('upstream_failed', `${this.#options.label} streamed tool input for a block it never started.`, {
+          details: { provider: this.#options.label },
+        });
       }
       if (delta.partial_json === '') return out;
       if (block.kind === 'tool') out.push({ type: 'tool-call-delta', index: block.ordinal, argsDelta: delta.partial_json });

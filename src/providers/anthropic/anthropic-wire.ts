@@ -59,9 +59,7 @@ export type StreamEventType = keyof typeof StreamEventSchemas;
 export type StreamEvent<T extends StreamEventType> = z.infer<(typeof StreamEventSchemas)[T]>;
 
 /** One parsed stream event: a known type with its checked payload, or an unknown type to ignore. */
-export type AnthropicStreamEvent =
-  | { [T in StreamEventType]: { type: T; event: StreamEvent<T> } }[StreamEventType]
-  | { type: 'unknown'; name: string };
+export type AnthropicStreamEvent = { [T in StreamEventType]: { type: T; event: StreamEvent<T> } }[StreamEventType] | { type: 'unknown'; name: string };
 
 /** Parses one SSE `data` payload. Throws SyntaxError (not JSON) or a zod error (wrong shape). */
 export function parseAnthropicStreamEvent(data: string): AnthropicStreamEvent {

@@ -1,5 +1,8 @@
 /** One Server-Sent Event: `event` is undefined when the stream named none. */
-export interface SseEvent { event: string | undefined; data: string }
+export interface SseEvent {
+  event: string | undefined;
+  data: string;
+}
 
 /**
  * Parses an SSE byte stream (WHATWG rules: LF, CR or CRLF line ends, multi-line `data`, comments)

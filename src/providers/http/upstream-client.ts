@@ -83,11 +83,9 @@ export class UpstreamClient {
       return { status: response.statusCode, headers: response.headers, body: response.body };
     }
     const text = await readLimited(response.body, 16_384).catch(() => '');
-    throw new FlambeauError(
-      'upstream_failed',
-      `${this.#label} returned HTTP ${response.statusCode}: ${upstreamErrorMessage(text)}`,
-      { details: { provider: this.#label, upstreamStatus: response.statusCode, retryAfter: response.headers['retry-after'] ?? null } },
-    );
+    throw new FlambeauError('upstream_failed', `${this.#label} returned HTTP ${response.statusCode}: ${upstreamErrorMessage(text)}`, {
+      details: { provider: this.#label, upstreamStatus: response.statusCode, retryAfter: response.headers['retry-after'] ?? null },
+    });
   }
 
   /** Maps an error thrown while reading or requesting to our codes. Aborts by the caller stay aborts. */
@@ -98,7 +96,8 @@ export class UpstreamClient {
     const name = (error as { name?: string }).name ?? '';
     const provider = this.#label;
     if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || name === 'TimeoutError') {
-      const what = code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect' : code === 'UND_ERR_HEADERS_TIMEOUT' ? 'first byte' : code === 'UND_ERR_BODY_TIMEOUT' ? 'idle' : 'total';
+      const what =
+        code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect' : code === 'UND_ERR_HEADERS_TIMEOUT' ? 'first byte' : code === 'UND_ERR_BODY_TIMEOUT' ? 'idle' : 'total';
       return new FlambeauError('upstream_timeout', `${provider} did not answer in time (${what} timeout).`, {
         details: { provider, timeout: what },
         cause: error,

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  makeTestModels, TEST_MODEL_ANSWER, TEST_MODEL_ANSWER_PIECES, TEST_MODEL_FUNCTION_CALL, type TestModelPaths,
+  makeTestModels,
+  TEST_MODEL_ANSWER,
+  TEST_MODEL_ANSWER_PIECES,
+  TEST_MODEL_FUNCTION_CALL,
+  type TestModelPaths,
 } from '../../../test/fixtures/test-models.js';
 import { createEngine } from '../../engine/child-engine.js';
 import type { Engine } from '../../engine/engine.js';
@@ -127,11 +131,14 @@ describe('llamacpp chat model (real engine)', () => {
     assert.equal(provider.status?.(chat).loaded, true);
   });
 
-  it('streams the answer in the model\'s own token pieces', async () => {
+  it("streams the answer in the model's own token pieces", async () => {
     // Stream order, joined text and usage are the contract's; the pieces are this model's.
     const events = await collect(provider.chatModel(chat).stream(ask(), signal()));
     assert.deepEqual(events[0], { type: 'stream-start', warnings: [] });
-    assert.deepEqual(events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])), [...TEST_MODEL_ANSWER_PIECES]);
+    assert.deepEqual(
+      events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])),
+      [...TEST_MODEL_ANSWER_PIECES],
+    );
   });
 
   it('stops at max_tokens with finish length, and at a stop sequence with finish stop', async () => {
@@ -184,7 +191,11 @@ describe('llamacpp chat model (real engine)', () => {
         ...ask(),
         model: 'flambeau-toolcall',
         tools: [WEATHER],
-        messages: [question, { role: 'assistant', content: null, toolCalls: [toolCall] }, { role: 'tool', toolCallId: toolCall.id, content: '{"temperature": 21}' }],
+        messages: [
+          question,
+          { role: 'assistant', content: null, toolCalls: [toolCall] },
+          { role: 'tool', toolCallId: toolCall.id, content: '{"temperature": 21}' },
+        ],
       },
       signal(),
     );

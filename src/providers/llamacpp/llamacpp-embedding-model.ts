@@ -26,10 +26,14 @@ export class LlamaCppEmbeddingModel implements EmbeddingModel {
     const result = await this.#engine.embed(this.#spec, request.input, signal);
     const size = result.vectors[0]?.length;
     if (request.dimensions !== undefined && size !== undefined && size !== request.dimensions) {
-      throw new FlambeauError('unsupported_parameter', `'${this.#spec.name}' embeds in ${size} dimensions; dimensions=${request.dimensions} is not available.`, {
-        param: 'dimensions',
-        details: { dimensions: size },
-      });
+      throw new FlambeauError(
+        'unsupported_parameter',
+        `'${this.#spec.name}' embeds in ${size} dimensions; dimensions=${request.dimensions} is not available.`,
+        {
+          param: 'dimensions',
+          details: { dimensions: size },
+        },
+      );
     }
     return { vectors: result.vectors, usage: { inputTokens: result.inputTokens, outputTokens: 0, estimated: false } };
   }

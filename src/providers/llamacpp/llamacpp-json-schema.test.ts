@@ -37,10 +37,7 @@ describe('toGbnfJsonSchema', () => {
       name: 'anyOf becomes oneOf; nullable and type lists with null become alternatives',
       schema: { anyOf: [{ type: 'string' }, { type: 'object', properties: { a: { type: 'boolean', nullable: true } } }] },
       expected: {
-        oneOf: [
-          { type: 'string' },
-          { type: 'object', properties: { a: { oneOf: [{ type: 'boolean' }, { type: 'null' }] } }, additionalProperties: false },
-        ],
+        oneOf: [{ type: 'string' }, { type: 'object', properties: { a: { oneOf: [{ type: 'boolean' }, { type: 'null' }] } }, additionalProperties: false }],
       },
     },
     {
@@ -50,7 +47,11 @@ describe('toGbnfJsonSchema', () => {
     },
     {
       name: '#/definitions references become $defs references, defs travel with the root',
-      schema: { type: 'object', properties: { p: { $ref: '#/definitions/Point' } }, definitions: { Point: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } } },
+      schema: {
+        type: 'object',
+        properties: { p: { $ref: '#/definitions/Point' } },
+        definitions: { Point: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } },
+      },
       expected: {
         type: 'object',
         properties: { p: { $ref: '#/$defs/Point' } },

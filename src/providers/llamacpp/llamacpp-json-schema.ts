@@ -9,17 +9,26 @@ import type { GbnfJsonSchema } from 'node-llama-cpp';
  * node-llama-cpp always emits every declared property, and adds no undeclared property unless
  * `additionalProperties` allows it (here: only when an object declares no properties).
  */
-export type SchemaConversion =
-  | { ok: true; schema: GbnfJsonSchema; notEnforced: string[] }
-  | { ok: false; reason: string };
+export type SchemaConversion = { ok: true; schema: GbnfJsonSchema; notEnforced: string[] } | { ok: false; reason: string };
 
 type Json = Record<string, unknown>;
 type Out = Record<string, unknown>;
 
 /** Annotations without effect on validity: dropped silently. */
 const METADATA = new Set([
-  'title', 'default', 'examples', '$schema', '$id', '$comment', '$anchor', 'deprecated', 'readOnly', 'writeOnly',
-  'contentMediaType', 'contentEncoding', 'strict',
+  'title',
+  'default',
+  'examples',
+  '$schema',
+  '$id',
+  '$comment',
+  '$anchor',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'contentMediaType',
+  'contentEncoding',
+  'strict',
 ]);
 const FORMATS = new Set(['date-time', 'time', 'date']);
 const SCALARS = new Set(['string', 'number', 'integer', 'boolean', 'null']);
@@ -131,9 +140,7 @@ function convertTypeList(node: Json, types: unknown[], path: string, notEnforced
     return { type: types };
   }
   return {
-    oneOf: types.map((t) =>
-      typeof t === 'string' && SCALARS.has(t) && t !== 'string' ? { type: t } : dispatch({ ...node, type: t }, path, notEnforced),
-    ),
+    oneOf: types.map((t) => (typeof t === 'string' && SCALARS.has(t) && t !== 'string' ? { type: t } : dispatch({ ...node, type: t }, path, notEnforced))),
   };
 }
 

@@ -5,7 +5,11 @@ import type { ChatRequest, ModelBinding } from '../spec.js';
 import { DEFAULT_SAMPLING, toEngineJob } from './llamacpp-request.js';
 
 const binding: ModelBinding = { name: 'local-chat', model: 'chat', path: '/models/chat.gguf' };
-const weather = { name: 'getWeather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const weather = {
+  name: 'getWeather',
+  description: 'Weather of a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
 const time = { name: 'getTime', parameters: { type: 'object', properties: {} } };
 
 function request(extra: Partial<ChatRequest> = {}): ChatRequest {
@@ -28,7 +32,13 @@ describe('toEngineJob: history', () => {
       request({
         messages: [
           { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: [{ type: 'text', text: 'first' }, { type: 'text', text: 'second' }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'first' },
+              { type: 'text', text: 'second' },
+            ],
+          },
           { role: 'assistant', content: 'Sure.' },
           { role: 'user', content: 'Again' },
         ],
@@ -81,18 +91,55 @@ describe('toEngineJob: history', () => {
   });
 
   it('refuses a tool result without its call, a call without its result, and images', () => {
-    throwsCode(() => toEngineJob(request({ messages: [{ role: 'user', content: 'x' }, { role: 'tool', toolCallId: 'call_9', content: '1' }] }), binding), 'invalid_request', 'messages[1].tool_call_id');
     throwsCode(
-      () => toEngineJob(request({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, toolCalls: [{ id: 'call_1', name: 'f', arguments: '{}' }] }] }), binding),
+      () =>
+        toEngineJob(
+          request({
+            messages: [
+              { role: 'user', content: 'x' },
+              { role: 'tool', toolCallId: 'call_9', content: '1' },
+            ],
+          }),
+          binding,
+        ),
+      'invalid_request',
+      'messages[1].tool_call_id',
+    );
+    throwsCode(
+      () =>
+        toEngineJob(
+          request({
+            messages: [
+              { role: 'user', content: 'x' },
+              { role: 'assistant', content: null, toolCalls: [{ id: 'call_1', name: 'f', arguments: '{}' }] },
+            ],
+          }),
+          binding,
+        ),
       'invalid_request',
       /call_1/,
     );
-    throwsCode(() => toEngineJob(request({ messages: [{ role: 'user', content: [{ type: 'image', url: 'data:image/png;base64,AA' }] }] }), binding), 'invalid_request', /does not accept images/);
+    throwsCode(
+      () => toEngineJob(request({ messages: [{ role: 'user', content: [{ type: 'image', url: 'data:image/png;base64,AA' }] }] }), binding),
+      'invalid_request',
+      /does not accept images/,
+    );
   });
 
   it('warns once that participant names are not used', () => {
-    const { warnings } = toEngineJob(request({ messages: [{ role: 'user', content: 'a', name: 'ann' }, { role: 'user', content: 'b', name: 'bob' }] }), binding);
-    assert.deepEqual(warnings.map((w) => w.setting), ['messages.name']);
+    const { warnings } = toEngineJob(
+      request({
+        messages: [
+          { role: 'user', content: 'a', name: 'ann' },
+          { role: 'user', content: 'b', name: 'bob' },
+        ],
+      }),
+      binding,
+    );
+    assert.deepEqual(
+      warnings.map((w) => w.setting),
+      ['messages.name'],
+    );
   });
 });
 
@@ -110,10 +157,16 @@ describe('toEngineJob: tools', () => {
   it('approximates required and a named choice, with a warning', () => {
     const named = toEngineJob(request({ tools: [weather, time], toolChoice: { name: 'getTime' } }), binding);
     assert.deepEqual(Object.keys(named.job.functions ?? {}), ['getTime']);
-    assert.deepEqual(named.warnings.map((w) => [w.kind, w.setting]), [['approximated', 'toolChoice']]);
+    assert.deepEqual(
+      named.warnings.map((w) => [w.kind, w.setting]),
+      [['approximated', 'toolChoice']],
+    );
     const required = toEngineJob(request({ tools: [weather, time], toolChoice: 'required' }), binding);
     assert.deepEqual(Object.keys(required.job.functions ?? {}), ['getWeather', 'getTime']);
-    assert.deepEqual(required.warnings.map((w) => [w.kind, w.setting]), [['approximated', 'toolChoice']]);
+    assert.deepEqual(
+      required.warnings.map((w) => [w.kind, w.setting]),
+      [['approximated', 'toolChoice']],
+    );
   });
 
   it('refuses a choice naming no given tool, duplicate names, and a schema it cannot express (naming the tool)', () => {
@@ -150,19 +203,36 @@ describe('toEngineJob: response format and sampling', () => {
   });
 
   it('refuses an unusable response schema and warns about a format beside tools', () => {
-    throwsCode(() => toEngineJob(request({ responseFormat: { type: 'json_schema', name: 'r', schema: { allOf: [{}, {}] } } }), binding), 'invalid_request', 'response_format');
+    throwsCode(
+      () => toEngineJob(request({ responseFormat: { type: 'json_schema', name: 'r', schema: { allOf: [{}, {}] } } }), binding),
+      'invalid_request',
+      'response_format',
+    );
     const both = toEngineJob(request({ tools: [weather], responseFormat: { type: 'json_object' } }), binding);
     assert.equal(both.job.grammar, undefined);
-    assert.deepEqual(both.warnings.map((w) => [w.kind, w.setting]), [['unsupported', 'responseFormat']]);
+    assert.deepEqual(
+      both.warnings.map((w) => [w.kind, w.setting]),
+      [['unsupported', 'responseFormat']],
+    );
   });
 
   it('uses llama-server defaults, the request settings, the binding max tokens, and OpenAI penalties', () => {
     assert.deepEqual(toEngineJob(request(), binding).job.sampling, { ...DEFAULT_SAMPLING });
-    const { job } = toEngineJob(
-      request({ temperature: 0, topP: 0.5, seed: 7, stop: ['\n\n'], maxTokens: 12, presencePenalty: 0.5, frequencyPenalty: -0.2 }),
-      { ...binding, maxTokens: 99 },
-    );
-    assert.deepEqual(job.sampling, { temperature: 0, topP: 0.5, topK: 40, minP: 0.05, seed: 7, stop: ['\n\n'], maxTokens: 12, presencePenalty: 0.5, frequencyPenalty: -0.2 });
+    const { job } = toEngineJob(request({ temperature: 0, topP: 0.5, seed: 7, stop: ['\n\n'], maxTokens: 12, presencePenalty: 0.5, frequencyPenalty: -0.2 }), {
+      ...binding,
+      maxTokens: 99,
+    });
+    assert.deepEqual(job.sampling, {
+      temperature: 0,
+      topP: 0.5,
+      topK: 40,
+      minP: 0.05,
+      seed: 7,
+      stop: ['\n\n'],
+      maxTokens: 12,
+      presencePenalty: 0.5,
+      frequencyPenalty: -0.2,
+    });
     assert.equal(toEngineJob(request(), { ...binding, maxTokens: 99 }).job.sampling.maxTokens, 99);
   });
 
@@ -170,6 +240,9 @@ describe('toEngineJob: response format and sampling', () => {
     const { job, warnings } = toEngineJob(request({ passthrough: { top_k: 5, min_p: 0.1, logprobs: true } }), binding);
     assert.equal(job.sampling.topK, 5);
     assert.equal(job.sampling.minP, 0.1);
-    assert.deepEqual(warnings.map((w) => [w.kind, w.setting]), [['unsupported', 'logprobs']]);
+    assert.deepEqual(
+      warnings.map((w) => [w.kind, w.setting]),
+      [['unsupported', 'logprobs']],
+    );
   });
 });

@@ -14,7 +14,8 @@ const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'ignore
 
 /** Real frames of a streamed answer, as the stand-in sends them: the role chunk, then one word. */
 function firstFrames(text: string): string {
-  const chunk = (delta: object) => `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+  const chunk = (delta: object) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
   return chunk({ role: 'assistant', content: '' }) + chunk({ content: text });
 }
 
@@ -57,10 +58,23 @@ async function makeSubject(): Promise<ChatModelContractSubject> {
       none: 'OpenAI-compatible servers get every setting, passthrough fields included, unchanged',
       async everySetting() {
         answer({ kind: 'reply' });
-        return plain(ask({
-          maxTokens: 9, temperature: 0.5, topP: 0.9, stop: ['x'], seed: 1, presencePenalty: 0.1, frequencyPenalty: 0.1, tools: [WEATHER],
-          toolChoice: 'auto', parallelToolCalls: false, responseFormat: { type: 'json_object' }, user: 'u', passthrough: { logprobs: true },
-        }));
+        return plain(
+          ask({
+            maxTokens: 9,
+            temperature: 0.5,
+            topP: 0.9,
+            stop: ['x'],
+            seed: 1,
+            presencePenalty: 0.1,
+            frequencyPenalty: 0.1,
+            tools: [WEATHER],
+            toolChoice: 'auto',
+            parallelToolCalls: false,
+            responseFormat: { type: 'json_object' },
+            user: 'u',
+            passthrough: { logprobs: true },
+          }),
+        );
       },
     },
     upstream: {
@@ -110,7 +124,13 @@ describe('openai-compatible chat model: wire specifics', () => {
 
   it('sends the bearer key, the model id and stream_options to /chat/completions', async () => {
     await using standIn = await startStandInCloud({ apiKey: KEY });
-    const p = createOpenAiCompatibleProvider({ id: 'o', baseUrl: standIn.openaiBaseUrl, apiKey: new Secret(KEY), locality: 'cloud', headers: { 'x-extra': '1' } });
+    const p = createOpenAiCompatibleProvider({
+      id: 'o',
+      baseUrl: standIn.openaiBaseUrl,
+      apiKey: new Secret(KEY),
+      locality: 'cloud',
+      headers: { 'x-extra': '1' },
+    });
     try {
       const model: ChatModel = p.chatModel({ name: 'n', model: 'gpt-4o-mini' });
       await collect(model.stream(ask({ passthrough: { logprobs: true } }), new AbortController().signal));
@@ -118,7 +138,13 @@ describe('openai-compatible chat model: wire specifics', () => {
       assert.equal(seen?.path, '/v1/chat/completions');
       assert.equal(seen?.headers.authorization, `Bearer ${KEY}`);
       assert.equal(seen?.headers['x-extra'], '1');
-      assert.deepEqual(seen?.body, { logprobs: true, model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello there' }], stream: true, stream_options: { include_usage: true } });
+      assert.deepEqual(seen?.body, {
+        logprobs: true,
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Hello there' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
     } finally {
       await p.close();
     }
@@ -127,7 +153,14 @@ describe('openai-compatible chat model: wire specifics', () => {
   it('reads an in-stream error whose error is a bare string, and a wrong-typed field names the field', async () => {
     const run = async (body: string): Promise<unknown> => {
       try {
-        await collect(translateOpenAiStream((async function* () { yield Buffer.from(body); })(), 'o'));
+        await collect(
+          translateOpenAiStream(
+            (async function* () {
+              yield Buffer.from(body);
+            })(),
+            'o',
+          ),
+        );
       } catch (error) {
         return error;
       }
@@ -143,10 +176,18 @@ describe('openai-compatible chat model: wire specifics', () => {
   });
 
   it('keeps unknown fields harmless and reads content chunks it does not know as no text', async () => {
-    const events = await collect(translateOpenAiStream((async function* () {
-      yield Buffer.from('data: {"choices":[{"delta":{"content":[{"type":"thinking"}],"reasoning":"x"},"logprobs":null}],"x_new":{"a":1}}\n\n');
-      yield Buffer.from('data: {"choices":[{"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
-    })(), 'o'));
-    assert.deepEqual(events.map((e) => e.type), ['stream-start', 'text-delta', 'stream-end']);
+    const events = await collect(
+      translateOpenAiStream(
+        (async function* () {
+          yield Buffer.from('data: {"choices":[{"delta":{"content":[{"type":"thinking"}],"reasoning":"x"},"logprobs":null}],"x_new":{"a":1}}\n\n');
+          yield Buffer.from('data: {"choices":[{"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+        })(),
+        'o',
+      ),
+    );
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['stream-start', 'text-delta', 'stream-end'],
+    );
   });
 });

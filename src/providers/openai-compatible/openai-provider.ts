@@ -25,8 +25,7 @@ export function createOpenAiCompatibleProvider(settings: OpenAiCompatibleSetting
     connections: settings.maxConnections,
   });
   const fixed: Record<string, string> = { 'content-type': 'application/json', ...settings.headers };
-  const headers = (): Record<string, string> =>
-    settings.apiKey === undefined ? fixed : { ...fixed, authorization: `Bearer ${settings.apiKey.reveal()}` };
+  const headers = (): Record<string, string> => (settings.apiKey === undefined ? fixed : { ...fixed, authorization: `Bearer ${settings.apiKey.reveal()}` });
   return {
     id: settings.id,
     type: 'openai-compatible',

@@ -32,9 +32,18 @@ export function toOpenAiBody(request: ChatRequest, stream: boolean): Record<stri
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   const format = request.responseFormat;
   if (format !== undefined) {
-    body.response_format = format.type === 'json_schema'
-      ? { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, ...(format.strict === undefined ? {} : { strict: format.strict }), ...(format.description === undefined ? {} : { description: format.description }) } }
-      : { type: format.type };
+    body.response_format =
+      format.type === 'json_schema'
+        ? {
+            type: 'json_schema',
+            json_schema: {
+              name: format.name,
+              schema: format.schema,
+              ...(format.strict === undefined ? {} : { strict: format.strict }),
+              ...(format.description === undefined ? {} : { description: format.description }),
+            },
+          }
+        : { type: format.type };
   }
   return body;
 }

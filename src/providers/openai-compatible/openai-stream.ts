@@ -65,7 +65,9 @@ export class OpenAiStreamTranslator {
   }
 
   #error(error: NonNullable<OpenAiChunk['error']>): never {
-    throw new FlambeauError('upstream_failed', `${this.#label} reported an error mid-stream: ${describeOpenAiError(error)}`, { details: { provider: this.#label } });
+    throw new FlambeauError('upstream_failed', `${this.#label} reported an error mid-stream: ${describeOpenAiError(error)}`, {
+      details: { provider: this.#label },
+    });
   }
 }
 

@@ -68,12 +68,17 @@ const WireEmbeddings = z.object({
 export function fromOpenAiFinish(raw: string | null | undefined): Finish {
   if (raw === null || raw === undefined) return { reason: 'other' };
   switch (raw) {
-    case 'stop': return { reason: 'stop', raw };
-    case 'length': return { reason: 'length', raw };
+    case 'stop':
+      return { reason: 'stop', raw };
+    case 'length':
+      return { reason: 'length', raw };
     case 'tool_calls':
-    case 'function_call': return { reason: 'tool-calls', raw };
-    case 'content_filter': return { reason: 'filtered', raw };
-    default: return { reason: 'other', raw };
+    case 'function_call':
+      return { reason: 'tool-calls', raw };
+    case 'content_filter':
+      return { reason: 'filtered', raw };
+    default:
+      return { reason: 'other', raw };
   }
 }
 

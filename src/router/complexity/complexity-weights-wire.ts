@@ -135,7 +135,7 @@ export function decodeComplexityModel(text: string): ComplexityModel {
   const parts = file.parts.map((p) => decodePart(p, file.featurizer.hashBits));
   const partOf = (kind: PromptKind): ComplexityPart => {
     const part = parts[file.kinds[kind]];
-    if (part === undefined) throw new FlambeauError('internal', 'The complexity weights file is invalid at \'kinds\'.');
+    if (part === undefined) throw new FlambeauError('internal', "The complexity weights file is invalid at 'kinds'.");
     return part;
   };
   return {

@@ -41,7 +41,11 @@ export function evaluateScores(rows: readonly RoutingRow[], scores: ArrayLike<nu
   const benches = [...new Set(rows.map((r) => r.bench))].sort();
   const groups = benches.map((bench) => {
     const index = rows.map((_, i) => i).filter((i) => rows[i]?.bench === bench);
-    return group(bench, index.map((i) => rows[i] as RoutingRow), index.map((i) => all[i] ?? 0));
+    return group(
+      bench,
+      index.map((i) => rows[i] as RoutingRow),
+      index.map((i) => all[i] ?? 0),
+    );
   });
   if (benches.length > 1) groups.push(group('all', rows, all));
   return { groups };

@@ -1,4 +1,12 @@
-export { gainFromLogits, scoreFeatures, scoreWithPart, thresholdForShare, type ComplexityModel, type ComplexityObjective, type ComplexityPart } from './complexity-model.js';
+export {
+  gainFromLogits,
+  scoreFeatures,
+  scoreWithPart,
+  thresholdForShare,
+  type ComplexityModel,
+  type ComplexityObjective,
+  type ComplexityPart,
+} from './complexity-model.js';
 export { decodeComplexityModel, encodeComplexityModel, WEIGHTS_FORMAT } from './complexity-weights-wire.js';
 export { evaluateScores, type RouterEvalGroup, type RouterEvaluation } from './evaluate-scores.js';
 export { createFeaturizer, DEFAULT_FEATURIZER_OPTIONS, type Features, type Featurizer, type FeaturizerOptions, type SparseVector } from './featurize.js';

@@ -39,7 +39,8 @@ function direction(gradient: Float64Array, steps: Float64Array[], changes: Float
     for (let i = 0; i < q.length; i++) q[i] = (q[i] as number) - alpha * (y[i] as number);
   }
   const last = steps.length - 1;
-  const gamma = last >= 0 ? dot(steps[last] as Float64Array, changes[last] as Float64Array) / dot(changes[last] as Float64Array, changes[last] as Float64Array) : 1;
+  const gamma =
+    last >= 0 ? dot(steps[last] as Float64Array, changes[last] as Float64Array) / dot(changes[last] as Float64Array, changes[last] as Float64Array) : 1;
   for (let i = 0; i < q.length; i++) q[i] = (q[i] as number) * gamma;
   for (let k = 0; k < steps.length; k++) {
     const s = steps[k] as Float64Array;

@@ -34,6 +34,9 @@ describe('the shipped complexity scorer', () => {
   });
 
   it('throws internal when the weights file is missing', () => {
-    assert.throws(() => loadComplexityScorer('/nonexistent/weights.json'), (e: unknown) => e instanceof FlambeauError && e.code === 'internal');
+    assert.throws(
+      () => loadComplexityScorer('/nonexistent/weights.json'),
+      (e: unknown) => e instanceof FlambeauError && e.code === 'internal',
+    );
   });
 });

@@ -90,7 +90,10 @@ describe('router metrics on a hand-computed example', () => {
   });
 
   it('is undefined (NaN) when the strong model is no better', () => {
-    const flat = [{ weak: 1, strong: 1 }, { weak: 0, strong: 0 }];
+    const flat = [
+      { weak: 1, strong: 1 },
+      { weak: 0, strong: 0 },
+    ];
     assert.ok(Number.isNaN(routerMetrics([1, 0], flat).apgr));
     assert.ok(Number.isNaN(routerMetrics([1, 0], flat).cpt50));
   });

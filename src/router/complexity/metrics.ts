@@ -52,7 +52,7 @@ export function routingCurve(scores: ArrayLike<number>, outcomes: readonly Outco
   let total = 0;
   for (const o of outcomes) total += o.weak;
   const points: CurvePoint[] = [{ strongShare: 0, quality: total / Math.max(1, n) }];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const score = scores[order[i] ?? 0];
     while (i < n && scores[order[i] ?? 0] === score) {
       const o = outcomes[order[i] ?? 0] as Outcome;
@@ -165,10 +165,19 @@ export function routerMetrics(scores: ArrayLike<number>, outcomes: readonly Outc
 export function randomRouterMetrics(outcomes: readonly Outcome[]): RouterMetrics {
   const weak = mean(outcomes.map((o) => o.weak));
   const strong = mean(outcomes.map((o) => o.strong));
-  return metricsOfCurve([{ strongShare: 0, quality: weak }, { strongShare: 1, quality: strong }], outcomes);
+  return metricsOfCurve(
+    [
+      { strongShare: 0, quality: weak },
+      { strongShare: 1, quality: strong },
+    ],
+    outcomes,
+  );
 }
 
 /** The best any threshold router can do: prompts ranked by their true gain, strong - weak. */
 export function oracleRouterMetrics(outcomes: readonly Outcome[]): RouterMetrics {
-  return routerMetrics(outcomes.map((o) => o.strong - o.weak), outcomes);
+  return routerMetrics(
+    outcomes.map((o) => o.strong - o.weak),
+    outcomes,
+  );
 }

@@ -15,7 +15,14 @@ describe('evaluateScores and its report', () => {
 
   it('evaluates each bench on its own, then all rows', () => {
     const evaluation = evaluateScores(rows, scores);
-    assert.deepEqual(evaluation.groups.map((g) => [g.name, g.count]), [['x', 4], ['y', 2], ['all', 6]]);
+    assert.deepEqual(
+      evaluation.groups.map((g) => [g.name, g.count]),
+      [
+        ['x', 4],
+        ['y', 2],
+        ['all', 6],
+      ],
+    );
     const x = evaluation.groups[0];
     assert.equal(x?.router.apgr, 0.625);
     assert.equal(x?.random.apgr, 0.5);
@@ -33,6 +40,9 @@ describe('evaluateScores and its report', () => {
   });
 
   it('needs one score per row', () => {
-    assert.throws(() => evaluateScores(rows, [0.5]), (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request');
+    assert.throws(
+      () => evaluateScores(rows, [0.5]),
+      (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request',
+    );
   });
 });

@@ -30,5 +30,12 @@ export function formatRouterEvaluation(evaluation: RouterEvaluation, routerName 
     lines.push(['', '', '', '', 'oracle', ...metricCells(g.oracle)]);
   }
   const widths = HEADER.map((_, c) => Math.max(...lines.map((l) => (l[c] ?? '').length)));
-  return lines.map((l) => l.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ').trimEnd()).join('\n');
+  return lines
+    .map((l) =>
+      l
+        .map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

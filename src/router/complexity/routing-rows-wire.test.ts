@@ -20,8 +20,12 @@ describe('parseRoutingRows', () => {
     const text = '{"id": "a", "prompt": "secret text", "weak": 1, "strong": 0}\n{"id": "b", "prompt": "secret text", "weak": 3, "strong": 0}';
     assert.throws(
       () => parseRoutingRows(text),
-      (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request' && /line 2/.test(e.message) && /weak/.test(e.message) && !e.message.includes('secret'),
+      (e: unknown) =>
+        e instanceof FlambeauError && e.code === 'invalid_request' && /line 2/.test(e.message) && /weak/.test(e.message) && !e.message.includes('secret'),
     );
-    assert.throws(() => parseRoutingRows('{not json'), (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request');
+    assert.throws(
+      () => parseRoutingRows('{not json'),
+      (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request',
+    );
   });
 });

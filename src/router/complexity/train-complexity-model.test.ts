@@ -33,8 +33,14 @@ describe('trainComplexityModel', () => {
   const scorer = createComplexityScorer(model);
 
   it('learns a separable signal: routes like the oracle on unseen prompts', () => {
-    const evaluation = evaluateScores(test, test.map((r) => scorer.score(r.prompt)));
-    assert.deepEqual(evaluation.groups.map((g) => g.name), ['chat', 'quiz', 'all']);
+    const evaluation = evaluateScores(
+      test,
+      test.map((r) => scorer.score(r.prompt)),
+    );
+    assert.deepEqual(
+      evaluation.groups.map((g) => g.name),
+      ['chat', 'quiz', 'all'],
+    );
     for (const g of evaluation.groups) {
       assert.ok(g.router.apgr > 0.97 * g.oracle.apgr, `${g.name}: ${g.router.apgr} vs oracle ${g.oracle.apgr}`);
       assert.ok(g.router.apgr > g.random.apgr + 0.3);
@@ -80,18 +86,32 @@ describe('trainComplexityModel', () => {
   });
 
   it('rejects empty training data and corrupt weights with typed errors', () => {
-    assert.throws(() => trainComplexityModel([]), (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request');
+    assert.throws(
+      () => trainComplexityModel([]),
+      (e: unknown) => e instanceof FlambeauError && e.code === 'invalid_request',
+    );
     const file = JSON.parse(encodeComplexityModel(model, 'n')) as { parts: { packed: string }[] };
     for (const p of file.parts) p.packed = p.packed.slice(0, 12);
-    assert.throws(() => decodeComplexityModel(JSON.stringify(file)), (e: unknown) => e instanceof FlambeauError && e.code === 'internal');
-    assert.throws(() => decodeComplexityModel('{"format": "other"}'), (e: unknown) => e instanceof FlambeauError && e.code === 'internal');
+    assert.throws(
+      () => decodeComplexityModel(JSON.stringify(file)),
+      (e: unknown) => e instanceof FlambeauError && e.code === 'internal',
+    );
+    assert.throws(
+      () => decodeComplexityModel('{"format": "other"}'),
+      (e: unknown) => e instanceof FlambeauError && e.code === 'internal',
+    );
   });
 });
 
 describe('jointTargets', () => {
   it('shrinks a row toward the average of the other rows of its subject', () => {
     const rows: RoutingRow[] = Array.from({ length: 7 }, (_, i) => ({
-      id: String(i), bench: 'b', subject: 's', prompt: '', weak: i === 0 ? 0 : 1, strong: 1,
+      id: String(i),
+      bench: 'b',
+      subject: 's',
+      prompt: '',
+      weak: i === 0 ? 0 : 1,
+      strong: 1,
     }));
     const [neither, strongOnly, weakOnly, both] = jointTargets(rows, 0.5);
     // Row 0 is strong-only; the six others are all "both right".

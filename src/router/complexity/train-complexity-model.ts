@@ -1,11 +1,5 @@
 import { FlambeauError } from '../../errors/index.js';
-import {
-  HEADS,
-  scoreFeatures,
-  type ComplexityModel,
-  type ComplexityObjective,
-  type ComplexityPart,
-} from './complexity-model.js';
+import { HEADS, scoreFeatures, type ComplexityModel, type ComplexityObjective, type ComplexityPart } from './complexity-model.js';
 import { createFeaturizer, type Features, type FeaturizerOptions } from './featurize.js';
 import { fitLinear, type LinearLoss } from './fit-linear.js';
 import type { RoutingRow } from './routing-rows-wire.js';
@@ -181,6 +175,9 @@ export function trainComplexityModel(rows: readonly RoutingRow[], overrides: Par
       options: { choice: options.choice, open: options.open, minRowsPerKind: options.minRowsPerKind },
     },
   };
-  model.scoreQuantiles = scoreQuantiles(features.map((f) => scoreFeatures(model, f)), options.quantileSteps);
+  model.scoreQuantiles = scoreQuantiles(
+    features.map((f) => scoreFeatures(model, f)),
+    options.quantileSteps,
+  );
   return model;
 }

@@ -49,7 +49,10 @@ function crossValidate(
   const perBench: Record<string, number> = {};
   for (const bench of [...new Set(rows.map((r) => r.bench))].sort()) {
     const index = rows.map((_, i) => i).filter((i) => rows[i]?.bench === bench);
-    perBench[bench] = routerMetrics(index.map((i) => scores[i] ?? 0), index.map((i) => rows[i] as RoutingRow)).apgr;
+    perBench[bench] = routerMetrics(
+      index.map((i) => scores[i] ?? 0),
+      index.map((i) => rows[i] as RoutingRow),
+    ).apgr;
   }
   const values = Object.values(perBench).filter(Number.isFinite);
   return { apgr: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length), perBench };

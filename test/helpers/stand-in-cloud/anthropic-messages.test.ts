@@ -42,16 +42,19 @@ describe('stand-in cloud: Anthropic protocol', () => {
     assert.match(String(res.headers['request-id']), /^req_/);
     const message = (await res.body.json()) as Record<string, unknown>;
     assert.match(String(message.id), /^msg_01/);
-    assert.deepEqual({ ...message, id: 'x' }, {
-      id: 'x',
-      type: 'message',
-      role: 'assistant',
-      model: base.model,
-      content: [{ type: 'text', text: DEFAULT_TEXT }],
-      stop_reason: 'end_turn',
-      stop_sequence: null,
-      usage: { input_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 5 },
-    });
+    assert.deepEqual(
+      { ...message, id: 'x' },
+      {
+        id: 'x',
+        type: 'message',
+        role: 'assistant',
+        model: base.model,
+        content: [{ type: 'text', text: DEFAULT_TEXT }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 5 },
+      },
+    );
     assert.deepEqual([cloud.requests[0]?.protocol, cloud.requests[0]?.completed], ['anthropic', true]);
   });
 
@@ -61,20 +64,41 @@ describe('stand-in cloud: Anthropic protocol', () => {
     const res = await post({ ...base, stream: true, tools, tool_choice: { type: 'auto' } });
     assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
     const events = parseEvents(await res.body.text());
-    assert.deepEqual(events.map((e) => e.type), [
-      'message_start',
-      'content_block_start', 'ping', 'content_block_delta', 'content_block_delta', 'content_block_stop',
-      'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop',
-      'message_delta',
-      'message_stop',
-    ]);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      [
+        'message_start',
+        'content_block_start',
+        'ping',
+        'content_block_delta',
+        'content_block_delta',
+        'content_block_stop',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_delta',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
+      ],
+    );
     const start = events[0]?.message as Record<string, unknown>;
     assert.deepEqual([start.content, start.stop_reason], [[], null]);
     assert.deepEqual(start.usage, { input_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 });
     assert.deepEqual(events[1], { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     const deltas = events.filter((e) => e.type === 'content_block_delta') as unknown as { index: number; delta: Record<string, string> }[];
-    assert.equal(deltas.filter((d) => d.index === 0).map((d) => d.delta.type === 'text_delta' && d.delta.text).join(''), 'Checking now.');
-    assert.deepEqual(events[6], { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_fixed', name: 'get_weather', input: {} } });
+    assert.equal(
+      deltas
+        .filter((d) => d.index === 0)
+        .map((d) => d.delta.type === 'text_delta' && d.delta.text)
+        .join(''),
+      'Checking now.',
+    );
+    assert.deepEqual(events[6], {
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'tool_use', id: 'toolu_fixed', name: 'get_weather', input: {} },
+    });
     const json = deltas.filter((d) => d.index === 1);
     assert.ok(json.every((d) => d.delta.type === 'input_json_delta'));
     assert.equal(json[0]?.delta.partial_json, '');
@@ -87,7 +111,10 @@ describe('stand-in cloud: Anthropic protocol', () => {
     const call = { name: 'lookup', arguments: '{"q":"x"}', id: 'toolu_1' };
     cloud.script({ kind: 'reply', toolCalls: [call] }, { kind: 'reply', toolCalls: [call] });
     const events = parseEvents(await (await post({ ...base, stream: true })).body.text());
-    assert.deepEqual(events.slice(1, 3).map((e) => e.type), ['content_block_start', 'ping']);
+    assert.deepEqual(
+      events.slice(1, 3).map((e) => e.type),
+      ['content_block_start', 'ping'],
+    );
     assert.equal((events[1]?.content_block as { type: string }).type, 'tool_use');
     const message = (await (await post(base)).body.json()) as { content: unknown; stop_reason: string };
     assert.deepEqual(message.content, [{ type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'x' } }]);
@@ -133,20 +160,29 @@ describe('stand-in cloud: Anthropic protocol', () => {
   it('ends a stream with an error event, or breaks it, after N events', async () => {
     cloud.script({ kind: 'error-mid-stream', afterChunks: 3 }, { kind: 'break-mid-stream', afterChunks: 2 });
     const events = parseEvents(await (await post({ ...base, stream: true })).body.text());
-    assert.deepEqual(events.map((e) => e.type), ['message_start', 'content_block_start', 'ping', 'error']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['message_start', 'content_block_start', 'ping', 'error'],
+    );
     assert.deepEqual(events.at(-1), { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
     const broken = await post({ ...base, stream: true });
     let text = '';
     await assert.rejects(async () => {
       for await (const chunk of broken.body) text += String(chunk);
     });
-    assert.deepEqual(parseEvents(text).map((e) => e.type), ['message_start', 'content_block_start']);
+    assert.deepEqual(
+      parseEvents(text).map((e) => e.type),
+      ['message_start', 'content_block_start'],
+    );
   });
 
   it('requires anthropic-version and a valid body, as the real API does', async () => {
     const noVersion = await post(base, { 'content-type': 'application/json' });
     assert.equal(noVersion.statusCode, 400);
-    assert.deepEqual(((await noVersion.body.json()) as { error: unknown }).error, { type: 'invalid_request_error', message: 'anthropic-version: header is required' });
+    assert.deepEqual(((await noVersion.body.json()) as { error: unknown }).error, {
+      type: 'invalid_request_error',
+      message: 'anthropic-version: header is required',
+    });
     const noMax = await post({ model: base.model, messages: base.messages });
     assert.deepEqual([noMax.statusCode, ((await noMax.body.json()) as { error: { message: string } }).error.message], [400, 'max_tokens: Field required']);
     const systemRole = await post({ ...base, messages: [{ role: 'system', content: 'x' }, ...base.messages] });
@@ -178,6 +214,10 @@ describe('stand-in cloud: Anthropic api key', () => {
       const body = (await res.body.json()) as { error?: { type: string; message: string }; type: string };
       results.push([res.statusCode, body.error?.message ?? body.type]);
     }
-    assert.deepEqual(results, [[401, 'x-api-key header is required'], [401, 'invalid x-api-key'], [200, 'message']]);
+    assert.deepEqual(results, [
+      [401, 'x-api-key header is required'],
+      [401, 'invalid x-api-key'],
+      [200, 'message'],
+    ]);
   });
 });

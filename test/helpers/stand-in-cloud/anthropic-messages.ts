@@ -121,7 +121,9 @@ function validateMessages(messages: unknown[]): JsonPlan | undefined {
   for (const [i, m] of messages.entries()) {
     const role = asRecord(m).role;
     if (role === 'system') {
-      return anthropicInvalid('messages: Unexpected role "system". The Messages API accepts a top-level `system` parameter, not "system" as an input message role.');
+      return anthropicInvalid(
+        'messages: Unexpected role "system". The Messages API accepts a top-level `system` parameter, not "system" as an input message role.',
+      );
     }
     if (role !== 'user' && role !== 'assistant') return anthropicInvalid(`messages.${i}.role: Input should be 'user' or 'assistant'`);
   }

@@ -52,7 +52,10 @@ describe('stand-in cloud: behaviours', () => {
     cloud.script({ kind: 'reset' }, { kind: 'fail', status: 503, retryAfterSeconds: 0 });
     const completion = await retrying.chat.completions.create({ model: 'm', messages });
     assert.equal(completion.choices[0]?.message.content, DEFAULT_TEXT);
-    assert.deepEqual(cloud.requests.map((r) => r.completed), [false, true, true]);
+    assert.deepEqual(
+      cloud.requests.map((r) => r.completed),
+      [false, true, true],
+    );
   });
 
   it('resets the connection before any byte, having read the body', async () => {
@@ -112,11 +115,20 @@ describe('stand-in cloud: behaviours', () => {
     assert.equal(res.statusCode, 200);
     const { text, ended } = await drain(res.body);
     assert.equal(ended, false);
-    assert.deepEqual(parseSseFrames(text).map((f) => JSON.parse(f.data).object), Array(3).fill('chat.completion.chunk'));
+    assert.deepEqual(
+      parseSseFrames(text).map((f) => JSON.parse(f.data).object),
+      Array(3).fill('chat.completion.chunk'),
+    );
     await assert.rejects(async () => {
       for await (const chunk of await client.chat.completions.create({ model: 'm', messages, stream: true })) void chunk;
     });
-    assert.deepEqual(cloud.requests.map((r) => [r.completed, r.aborted]), [[false, false], [false, false]]);
+    assert.deepEqual(
+      cloud.requests.map((r) => [r.completed, r.aborted]),
+      [
+        [false, false],
+        [false, false],
+      ],
+    );
   });
 
   it('breaks a JSON reply after its headers and half its body', async () => {
@@ -146,7 +158,11 @@ describe('stand-in cloud: behaviours', () => {
   });
 
   it('raw: sends the bytes verbatim with the default content type of the route, or holds them open', async () => {
-    cloud.script({ kind: 'raw', body: '{"choices": 7' }, { kind: 'raw', body: 'data: {oops\n\n' }, { kind: 'raw', status: 418, contentType: 'text/plain', body: 'teapot' });
+    cloud.script(
+      { kind: 'raw', body: '{"choices": 7' },
+      { kind: 'raw', body: 'data: {oops\n\n' },
+      { kind: 'raw', status: 418, contentType: 'text/plain', body: 'teapot' },
+    );
     const json = await post(chatUrl(), { model: 'm', messages });
     assert.deepEqual([json.statusCode, json.headers['content-type'], await json.body.text()], [200, 'application/json', '{"choices": 7']);
     const sse = await post(chatUrl(), { model: 'm', messages, stream: true });

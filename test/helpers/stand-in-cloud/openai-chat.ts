@@ -5,7 +5,13 @@ import { openAiHeaders, openAiInvalid, openAiWire } from './openai-wire.js';
 import { asRecord, jsonPlan, ssePlan, type Plan, type ReplyContent, type Route } from './plan.js';
 import { countTokens, countToolCallTokens, openAiMessageTexts, splitArguments, splitDeltas } from './wire-text.js';
 
-const FROM_ANTHROPIC: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
+const FROM_ANTHROPIC: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
 
 interface ToolCall {
   id: string;
@@ -75,7 +81,10 @@ function completionBody(c: Completion): Record<string, unknown> {
 /** Builds `data:` frames; with include_usage every chunk carries `usage: null`, as the API does. */
 class ChunkWriter {
   readonly frames: string[] = [];
-  constructor(private readonly c: Completion, private readonly includeUsage: boolean) {}
+  constructor(
+    private readonly c: Completion,
+    private readonly includeUsage: boolean,
+  ) {}
 
   private push(choices: unknown[], usage: unknown = null): void {
     const chunk: Record<string, unknown> = {
@@ -136,7 +145,12 @@ export const openAiChatRoute: Route = {
     if (typeof request.model !== 'string') return openAiInvalid('you must provide a model parameter');
     if (request.messages === undefined) return openAiInvalid("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
     if (!Array.isArray(request.messages)) return openAiInvalid("Invalid type for 'messages': expected an array of objects.", 'messages', 'invalid_type');
-    if (request.messages.length === 0) return openAiInvalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
+    if (request.messages.length === 0)
+      return openAiInvalid(
+        "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+        'messages',
+        'empty_array',
+      );
     return undefined;
   },
   answer(body, reply): Plan {

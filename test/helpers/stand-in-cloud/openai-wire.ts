@@ -12,9 +12,15 @@ interface OpenAiErrorShape {
 }
 
 function errorShape(status: number): OpenAiErrorShape {
-  if (status === 401) return { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.' };
+  if (status === 401)
+    return {
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+      message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
+    };
   if (status === 404) return { type: 'invalid_request_error', code: 'model_not_found', message: 'The model does not exist or you do not have access to it.' };
-  if (status === 429) return { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests per min (RPM). Please try again later.' };
+  if (status === 429)
+    return { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests per min (RPM). Please try again later.' };
   if (status === 503) return { type: 'server_error', code: null, message: 'The engine is currently overloaded, please try again later.' };
   if (status >= 500) return { type: 'server_error', code: null, message: 'The server had an error while processing your request. Sorry about that!' };
   return { type: 'invalid_request_error', code: null, message: 'Invalid request.' };
@@ -25,7 +31,11 @@ export function openAiHeaders(): ResponseHeaders {
 }
 
 function openAiError(status: number, error: OpenAiErrorShape & { param?: string | null }, headers: ResponseHeaders = {}): JsonPlan {
-  return jsonPlan(status, { error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } }, { ...openAiHeaders(), ...headers });
+  return jsonPlan(
+    status,
+    { error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } },
+    { ...openAiHeaders(), ...headers },
+  );
 }
 
 /** A 400 as the API words a bad parameter. */
@@ -51,7 +61,8 @@ export const openAiWire: ProtocolWire = {
       return openAiError(401, {
         type: 'invalid_request_error',
         code: null,
-        message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+        message:
+          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
       });
     }
     // The real message quotes a masked key; this one quotes nothing so no secret reaches a log.
@@ -83,10 +94,15 @@ export const openAiEmbeddingsRoute: Route = {
     const request = asRecord(body);
     if (typeof request.model !== 'string') return openAiInvalid('you must provide a model parameter');
     if (request.input === undefined) return openAiInvalid("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
-    if (embeddingInputs(request.input).length === 0) return openAiInvalid("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
+    if (embeddingInputs(request.input).length === 0)
+      return openAiInvalid("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
     const dims = request.dimensions;
     if (dims !== undefined && (typeof dims !== 'number' || !Number.isInteger(dims) || dims < 1)) {
-      return openAiInvalid(`Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${String(dims)} instead.`, 'dimensions', 'integer_below_min_value');
+      return openAiInvalid(
+        `Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${String(dims)} instead.`,
+        'dimensions',
+        'integer_below_min_value',
+      );
     }
     return undefined;
   },

@@ -25,6 +25,9 @@ describe('stand-in cloud text helpers', () => {
     assert.deepEqual(embeddingVector('alpha', 20), v);
     assert.notDeepEqual(embeddingVector('alphb', 20), v);
     const bytes = Buffer.from(toBase64Float32(v), 'base64');
-    assert.deepEqual(Array.from({ length: 20 }, (_, i) => bytes.readFloatLE(i * 4)), Array.from(v));
+    assert.deepEqual(
+      Array.from({ length: 20 }, (_, i) => bytes.readFloatLE(i * 4)),
+      Array.from(v),
+    );
   });
 });

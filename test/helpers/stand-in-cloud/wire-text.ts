@@ -68,8 +68,5 @@ function anthropicContentText(content: unknown): string[] {
 export function anthropicMessageTexts(body: unknown): string[] {
   const request = asRecord(body);
   const messages = Array.isArray(request.messages) ? request.messages : [];
-  return [
-    ...anthropicContentText(request.system),
-    ...messages.flatMap((m) => anthropicContentText(asRecord(m).content)),
-  ];
+  return [...anthropicContentText(request.system), ...messages.flatMap((m) => anthropicContentText(asRecord(m).content))];
 }
