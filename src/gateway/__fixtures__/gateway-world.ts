@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditLog } from '../../audit/audit-log.js';
 import { createRequestRecorder } from '../../audit/request-outcome.js';
+import { homePaths } from '../../config/home-layout.js';
 import { createBudgetLedger } from '../../auth/budget-ledger.js';
 import { createKeyStore, type NewKey } from '../../auth/key-store.js';
 import { createMemoryRateLimiter } from '../../auth/memory-rate-limiter.js';
@@ -48,7 +49,7 @@ export interface GatewayWorld {
 
 export function gatewayWorld(models: WorldModel[], options: { routes?: unknown[]; routing?: Record<string, unknown> } = {}): GatewayWorld {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-stages-'));
-  const store = openStore(join(home, 'flambeau.db'));
+  const store = openStore(homePaths(home).db);
   const providers = new Map<string, Provider>();
   for (const locality of ['device', 'lan', 'cloud'] as const) {
     // Port 9 (discard) is closed here: nothing in a stage test may reach an upstream by accident.

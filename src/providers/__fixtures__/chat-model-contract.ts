@@ -7,9 +7,17 @@ import type { ChatEvent, ChatModel, ChatRequest, ChatResult, Provider, Warning }
  * The behaviour every ChatModel owes the gateway, run against each provider (hono's routers,
  * drizzle's drivers). A provider test calls `describeChatModelContract` with a subject that
  * arranges each case: the cloud providers script the stand-in cloud, llamacpp runs the real
- * engine. A case a model cannot run is declared with a reason; each declaration is itself
- * checked by a case, and the skipped cases say which declaration skips them.
+ * engine. A case a model cannot run is declared up front with a reason (`ChatDeclarations`): it is
+ * then not registered at all, and a case checks the declaration itself instead. No case is skipped.
  */
+
+/** What a model declares it cannot do, with the reason; known when the suite is registered. */
+export interface ChatDeclarations {
+  /** There is no upstream to script (statuses, timeouts, stalls, payloads). */
+  noUpstream?: string;
+  /** Every setting of a request is honoured: there is no warning to test. */
+  honoursEverySetting?: string;
+}
 
 /** One call to make: the model (a case may need another binding) and the request. */
 export interface ChatCase {
@@ -105,7 +113,12 @@ function assertUsage(usage: ChatResult['usage']): void {
     assert.ok(count === null || (Number.isInteger(count) && count >= 0), `token count ${String(count)}`);
 }
 
-export function describeChatModelContract(name: string, make: () => Promise<ChatModelContractSubject>, teardown: () => Promise<void> = async () => {}): void {
+export function describeChatModelContract(
+  name: string,
+  make: () => Promise<ChatModelContractSubject>,
+  teardown: () => Promise<void> = async () => {},
+  declares: ChatDeclarations = {},
+): void {
   describe(`ChatModel contract: ${name}`, () => {
     let subject: ChatModelContractSubject;
     before(async () => {
@@ -177,15 +190,24 @@ export function describeChatModelContract(name: string, make: () => Promise<Chat
       assertAborted(await rejection(() => collect(streamed.model.stream(streamed.request, controller.signal))));
     });
 
-    describeWarnings(() => subject);
-    describeUpstream(() => subject);
+    describeWarnings(() => subject, declares);
+    describeUpstream(() => subject, declares);
   });
 }
 
-function describeWarnings(subject: () => ChatModelContractSubject): void {
-  it('warns about a setting it cannot honour, at stream-start and in the result', async (t) => {
+function describeWarnings(subject: () => ChatModelContractSubject, declares: ChatDeclarations): void {
+  if (declares.honoursEverySetting !== undefined) {
+    it(`declaration holds (${declares.honoursEverySetting}): no warning for a request that uses every setting`, async () => {
+      const warnings = subject().warnings;
+      assert.ok('none' in warnings, 'the subject declares it honours every setting too');
+      const c = await warnings.everySetting();
+      assert.deepEqual((await c.model.generate(c.request, signal())).warnings, []);
+    });
+    return;
+  }
+  it('warns about a setting it cannot honour, at stream-start and in the result', async () => {
     const warnings = subject().warnings;
-    if ('none' in warnings) return t.skip(`declares it honours every setting: ${warnings.none}`);
+    assert.ok(!('none' in warnings), 'the subject names a setting it cannot honour');
     const generated = await warnings.unsupported();
     assert.ok(
       (await generated.model.generate(generated.request, signal())).warnings.some(
@@ -195,37 +217,27 @@ function describeWarnings(subject: () => ChatModelContractSubject): void {
     const streamed = await warnings.unsupported();
     assert.ok(fold(await collect(streamed.model.stream(streamed.request, signal()))).warnings.some((w) => w.setting === streamed.warning.setting));
   });
-
-  it('declaration holds: a model that honours every setting gives no warning for a request that uses them all', async (t) => {
-    const warnings = subject().warnings;
-    if (!('none' in warnings)) return t.skip('declares a setting it cannot honour (checked above)');
-    const c = await warnings.everySetting();
-    assert.deepEqual((await c.model.generate(c.request, signal())).warnings, []);
-  });
 }
 
-function describeUpstream(subject: () => ChatModelContractSubject): void {
-  /** The scripted upstream, or a skip naming the declaration. */
-  const scripted = (t: { skip(message: string): void }): ScriptedUpstream | undefined => {
+function describeUpstream(subject: () => ChatModelContractSubject, declares: ChatDeclarations): void {
+  if (declares.noUpstream !== undefined) {
+    it(`declaration holds (${declares.noUpstream}): the provider has no reachability probe`, () => {
+      const upstream = subject().upstream;
+      assert.ok('none' in upstream, 'the subject declares no upstream too');
+      // `Provider.probe` is the remote providers' reachability check: no probe, nothing remote to script.
+      assert.equal(upstream.provider.probe, undefined);
+      assert.equal(upstream.provider.id, subject().model.provider);
+    });
+    return;
+  }
+  const scripted = (): ScriptedUpstream => {
     const upstream = subject().upstream;
-    if ('none' in upstream) {
-      t.skip(`declares no scripted upstream: ${upstream.none}`);
-      return undefined;
-    }
+    assert.ok(!('none' in upstream), 'the subject scripts its upstream');
     return upstream;
   };
 
-  it('declaration holds: a model without an upstream has a provider without a reachability probe', (t) => {
-    const upstream = subject().upstream;
-    if (!('none' in upstream)) return t.skip('has a scripted upstream (the cases below run)');
-    // `Provider.probe` is the remote providers' reachability check: no probe, nothing remote to script.
-    assert.equal(upstream.provider.probe, undefined);
-    assert.equal(upstream.provider.id, subject().model.provider);
-  });
-
-  it('maps upstream statuses 401, 429 and 500 to upstream_failed with the status, generated and streamed', async (t) => {
-    const upstream = scripted(t);
-    if (!upstream) return;
+  it('maps upstream statuses 401, 429 and 500 to upstream_failed with the status, generated and streamed', async () => {
+    const upstream = scripted();
     for (const status of [401, 429, 500] as const) {
       const generated = await upstream.status(status);
       const error = assertCode(await rejection(() => generated.model.generate(generated.request, signal())), 'upstream_failed');
@@ -249,18 +261,16 @@ function describeUpstream(subject: () => ChatModelContractSubject): void {
     }
   });
 
-  it('maps an upstream that does not answer in time to upstream_timeout', async (t) => {
-    const upstream = scripted(t);
-    if (!upstream) return;
+  it('maps an upstream that does not answer in time to upstream_timeout', async () => {
+    const upstream = scripted();
     const generated = await upstream.silence();
     assertCode(await rejection(() => generated.model.generate(generated.request, signal())), 'upstream_timeout');
     const streamed = await upstream.silence();
     assertCode(await rejection(() => collect(streamed.model.stream(streamed.request, signal()))), 'upstream_timeout');
   });
 
-  it('aborting mid-stream rejects the stream and closes the upstream; so does a consumer that stops early', async (t) => {
-    const upstream = scripted(t);
-    if (!upstream) return;
+  it('aborting mid-stream rejects the stream and closes the upstream; so does a consumer that stops early', async () => {
+    const upstream = scripted();
     const aborted = await upstream.stall();
     const controller = new AbortController();
     const seen: ChatEvent[] = [];
@@ -279,9 +289,8 @@ function describeUpstream(subject: () => ChatModelContractSubject): void {
     await left.closed();
   });
 
-  it('throws upstream_failed on an in-stream error frame, after the text before it', async (t) => {
-    const upstream = scripted(t);
-    if (!upstream) return;
+  it('throws upstream_failed on an in-stream error frame, after the text before it', async () => {
+    const upstream = scripted();
     const c = await upstream.errorMidStream();
     const seen: ChatEvent[] = [];
     const error = assertCode(
@@ -295,9 +304,8 @@ function describeUpstream(subject: () => ChatModelContractSubject): void {
     assert.equal(seen.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])).join(''), c.textBefore);
   });
 
-  it('turns a malformed upstream payload into upstream_failed naming the provider, never a TypeError', async (t) => {
-    const upstream = scripted(t);
-    if (!upstream) return;
+  it('turns a malformed upstream payload into upstream_failed naming the provider, never a TypeError', async () => {
+    const upstream = scripted();
     assert.ok(upstream.malformed.length > 0, 'at least one malformed payload is tried');
     for (const bad of upstream.malformed) {
       const c = await bad.arrange();

@@ -42,10 +42,19 @@ function assertCode(thrown: unknown, code: FlambeauError['code']): FlambeauError
   return thrown;
 }
 
+/** What a model declares it cannot do, with the reason: such cases are not registered; a case checks the declaration. */
+export interface EmbeddingDeclarations {
+  /** The vectors have the model's own size only. */
+  fixedSize?: string;
+  /** There is no upstream to script. */
+  noUpstream?: string;
+}
+
 export function describeEmbeddingModelContract(
   name: string,
   make: () => Promise<EmbeddingModelContractSubject>,
   teardown: () => Promise<void> = async () => {},
+  declares: EmbeddingDeclarations = {},
 ): void {
   describe(`EmbeddingModel contract: ${name}`, () => {
     let subject: EmbeddingModelContractSubject;
@@ -84,36 +93,45 @@ export function describeEmbeddingModelContract(
       assert.ok(aborted, `expected an abort, got ${String(thrown)}`);
     });
 
-    it('embeds in the dimensions asked for', async (t) => {
-      const dimensions = subject.dimensions;
-      if ('none' in dimensions) return t.skip(`declares it cannot change the size: ${dimensions.none}`);
-      await subject.answer();
-      const { vectors } = await subject.model.embed(request(['a', 'b'], { dimensions: dimensions.other }), signal());
-      assert.deepEqual(
-        vectors.map((v) => v.length),
-        [dimensions.other, dimensions.other],
-      );
-    });
+    if (declares.fixedSize === undefined) {
+      it('embeds in the dimensions asked for', async () => {
+        const dimensions = subject.dimensions;
+        assert.ok(!('none' in dimensions), 'the subject names another size');
+        await subject.answer();
+        const { vectors } = await subject.model.embed(request(['a', 'b'], { dimensions: dimensions.other }), signal());
+        assert.deepEqual(
+          vectors.map((v) => v.length),
+          [dimensions.other, dimensions.other],
+        );
+      });
+    } else {
+      it(`declaration holds (${declares.fixedSize}): another size is refused with unsupported_parameter`, async () => {
+        assert.ok('none' in subject.dimensions, 'the subject declares a fixed size too');
+        await subject.answer();
+        const size = (await subject.model.embed(request(['a']), signal())).vectors[0]?.length ?? 0;
+        await subject.answer();
+        const error = assertCode(await rejection(() => subject.model.embed(request(['a'], { dimensions: size + 1 }), signal())), 'unsupported_parameter');
+        assert.equal(error.param, 'dimensions');
+      });
+    }
 
-    it('declaration holds: a model that cannot change the size refuses another one with unsupported_parameter', async (t) => {
-      if (!('none' in subject.dimensions)) return t.skip('embeds in other sizes (checked above)');
-      await subject.answer();
-      const size = (await subject.model.embed(request(['a']), signal())).vectors[0]?.length ?? 0;
-      await subject.answer();
-      const error = assertCode(await rejection(() => subject.model.embed(request(['a'], { dimensions: size + 1 }), signal())), 'unsupported_parameter');
-      assert.equal(error.param, 'dimensions');
-    });
-
-    it('declaration holds: a model without an upstream has a provider without a reachability probe', (t) => {
+    if (declares.noUpstream !== undefined) {
+      it(`declaration holds (${declares.noUpstream}): the provider has no reachability probe`, () => {
+        const upstream = subject.upstream;
+        assert.ok('none' in upstream, 'the subject declares no upstream too');
+        assert.equal(upstream.provider.probe, undefined);
+        assert.equal(upstream.provider.id, subject.model.provider);
+      });
+      return;
+    }
+    const scripted = (): ScriptedEmbeddingUpstream => {
       const upstream = subject.upstream;
-      if (!('none' in upstream)) return t.skip('has a scripted upstream (the cases below run)');
-      assert.equal(upstream.provider.probe, undefined);
-      assert.equal(upstream.provider.id, subject.model.provider);
-    });
+      assert.ok(!('none' in upstream), 'the subject scripts its upstream');
+      return upstream;
+    };
 
-    it('maps upstream statuses 401, 429 and 500 to upstream_failed with the status', async (t) => {
-      const upstream = subject.upstream;
-      if ('none' in upstream) return t.skip(`declares no scripted upstream: ${upstream.none}`);
+    it('maps upstream statuses 401, 429 and 500 to upstream_failed with the status', async () => {
+      const upstream = scripted();
       for (const status of [401, 429, 500] as const) {
         await upstream.status(status);
         const error = assertCode(await rejection(() => subject.model.embed(request(['x']), signal())), 'upstream_failed');
@@ -122,9 +140,8 @@ export function describeEmbeddingModelContract(
       }
     });
 
-    it('turns a malformed upstream payload into upstream_failed naming the provider, never a TypeError', async (t) => {
-      const upstream = subject.upstream;
-      if ('none' in upstream) return t.skip(`declares no scripted upstream: ${upstream.none}`);
+    it('turns a malformed upstream payload into upstream_failed naming the provider, never a TypeError', async () => {
+      const upstream = scripted();
       assert.ok(upstream.malformed.length > 0, 'at least one malformed payload is tried');
       for (const bad of upstream.malformed) {
         await bad.arrange(2);

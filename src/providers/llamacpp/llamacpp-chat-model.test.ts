@@ -78,38 +78,48 @@ const WEATHER: ToolSpec = {
   parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
 };
 
-describeChatModelContract('llamacpp (real engine, generated GGUF)', async (): Promise<ChatModelContractSubject> => {
-  await setUp();
-  const model = provider.chatModel(chat);
-  const question: ChatMessage = { role: 'user', content: 'What is the weather in Paris?' };
-  return {
-    model,
-    text: async () => ({ model, request: ask(), text: TEST_MODEL_ANSWER }),
-    length: async () => ({ model, request: ask({ maxTokens: 2 }) }),
-    toolCall: async () => ({
-      model: provider.chatModel(tools),
-      request: { ...ask(), model: 'flambeau-toolcall', tools: [WEATHER], messages: [question] },
-      name: TEST_MODEL_FUNCTION_CALL.name,
-      arguments: TEST_MODEL_FUNCTION_CALL.params,
-    }),
-    warnings: {
-      unsupported: async () => ({ model, request: ask({ passthrough: { logprobs: true } }), warning: { kind: 'unsupported', setting: 'logprobs' } }),
-    },
-    upstream: { none: 'the model runs on the embedded engine: there is no upstream HTTP server to script (statuses, timeouts, stalls, payloads)', provider },
-  };
-});
+describeChatModelContract(
+  'llamacpp (real engine, generated GGUF)',
+  async (): Promise<ChatModelContractSubject> => {
+    await setUp();
+    const model = provider.chatModel(chat);
+    const question: ChatMessage = { role: 'user', content: 'What is the weather in Paris?' };
+    return {
+      model,
+      text: async () => ({ model, request: ask(), text: TEST_MODEL_ANSWER }),
+      length: async () => ({ model, request: ask({ maxTokens: 2 }) }),
+      toolCall: async () => ({
+        model: provider.chatModel(tools),
+        request: { ...ask(), model: 'flambeau-toolcall', tools: [WEATHER], messages: [question] },
+        name: TEST_MODEL_FUNCTION_CALL.name,
+        arguments: TEST_MODEL_FUNCTION_CALL.params,
+      }),
+      warnings: {
+        unsupported: async () => ({ model, request: ask({ passthrough: { logprobs: true } }), warning: { kind: 'unsupported', setting: 'logprobs' } }),
+      },
+      upstream: { none: 'the model runs on the embedded engine: there is no upstream HTTP server to script (statuses, timeouts, stalls, payloads)', provider },
+    };
+  },
+  undefined,
+  { noUpstream: 'the embedded engine has no upstream HTTP server to script' },
+);
 
-describeEmbeddingModelContract('llamacpp (real engine, generated GGUF)', async (): Promise<EmbeddingModelContractSubject> => {
-  await setUp();
-  const model = provider.embeddingModel?.(chat);
-  assert.ok(model);
-  return {
-    model,
-    answer: async () => {},
-    dimensions: { none: "a llama.cpp embedding has the model's own size" },
-    upstream: { none: 'the model runs on the embedded engine: there is no upstream HTTP server to script', provider },
-  };
-});
+describeEmbeddingModelContract(
+  'llamacpp (real engine, generated GGUF)',
+  async (): Promise<EmbeddingModelContractSubject> => {
+    await setUp();
+    const model = provider.embeddingModel?.(chat);
+    assert.ok(model);
+    return {
+      model,
+      answer: async () => {},
+      dimensions: { none: "a llama.cpp embedding has the model's own size" },
+      upstream: { none: 'the model runs on the embedded engine: there is no upstream HTTP server to script', provider },
+    };
+  },
+  undefined,
+  { fixedSize: "a llama.cpp embedding has the model's own size", noUpstream: 'the embedded engine has no upstream HTTP server to script' },
+);
 
 describe('llamacpp chat model (real engine)', () => {
   it('generates the answer with exact usage, the same on every run', async () => {

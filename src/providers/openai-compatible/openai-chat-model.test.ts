@@ -110,10 +110,15 @@ async function makeSubject(): Promise<ChatModelContractSubject> {
   };
 }
 
-describeChatModelContract('openai-compatible (stand-in cloud)', makeSubject, async () => {
-  for (const p of providers) await p.close();
-  await cloud.close();
-});
+describeChatModelContract(
+  'openai-compatible (stand-in cloud)',
+  makeSubject,
+  async () => {
+    for (const p of providers) await p.close();
+    await cloud.close();
+  },
+  { honoursEverySetting: 'OpenAI-compatible servers get every setting, passthrough fields included, unchanged' },
+);
 
 describe('openai-compatible chat model: wire specifics', () => {
   async function collect(events: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
