@@ -21,9 +21,20 @@ interface Match {
 }
 
 const TABLE = ROUTES.map((route) => ({ route, segments: route.path.split('/') }));
+// Paths without a parameter are found in one lookup: the hot path (chat, embeddings) never scans.
+const STATIC = new Map<string, { allowed: string[]; byMethod: Map<string, Route> }>();
+for (const { route, segments } of TABLE) {
+  if (segments.some((s) => s.startsWith(':'))) continue;
+  const entry = STATIC.get(route.path) ?? { allowed: [], byMethod: new Map<string, Route>() };
+  entry.allowed.push(route.method);
+  entry.byMethod.set(route.method, route);
+  STATIC.set(route.path, entry);
+}
 
 /** Matches a path against the one route table (segment by segment; `:name` takes one non-empty segment). */
 function match(method: string, path: string): Match | null {
+  const fixed = STATIC.get(path);
+  if (fixed !== undefined) return { route: fixed.byMethod.get(method), allowed: fixed.allowed, label: path, params: [] };
   const parts = path.split('/');
   let found: Match | null = null;
   for (const { route, segments } of TABLE) {
