@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { asFlambeauError } from '../../errors/index.js';
-import { responseHeaders, startChat, type GatewayDeps, type GatewayRequest } from '../../gateway/index.js';
+import { responseHeaders, startChat } from '../../gateway/index.js';
 import type { Warning } from '../../providers/spec.js';
 import { abortOnClose } from './abort-on-close.js';
 import { chatCompletionBody } from './chat-completion-response.js';
@@ -10,16 +10,13 @@ import { ChatSseWriter } from './chat-sse-writer.js';
 import { knowledgeExtension } from './knowledge-wire.js';
 import { readJsonBody } from './read-json-body.js';
 import { errorBody, sendJson } from './send.js';
+import type { RouteCall } from './route-call.js';
 
 /** POST /v1/chat/completions: the OpenAI wire format onto the gateway's chat spine and back (JSON or SSE). */
-export async function handleChatCompletions(
-  req: IncomingMessage,
-  res: ServerResponse,
-  request: GatewayRequest,
-  deps: GatewayDeps,
-  bodyLimitBytes: number,
-): Promise<void> {
-  const parsed = parseChatBody(await readJsonBody(req, bodyLimitBytes));
+export async function handleChatCompletions(call: RouteCall): Promise<void> {
+  const { req, res, request } = call;
+  const deps = call.deps.gateway;
+  const parsed = parseChatBody(await readJsonBody(req, call.deps.bodyLimitBytes));
   const signal = abortOnClose(res);
   const answer = await startChat(
     { request, chat: parsed.request, collections: parsed.knowledge, stream: parsed.stream, tags: req.headers['x-flambeau-tags'], signal },

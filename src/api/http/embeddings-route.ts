@@ -1,12 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
-import { responseHeaders, startEmbed, type GatewayDeps, type GatewayRequest } from '../../gateway/index.js';
+import { responseHeaders, startEmbed } from '../../gateway/index.js';
 import { abortOnClose } from './abort-on-close.js';
 import { MAX_MODEL_NAME_CHARS } from './chat-completions-wire.js';
-import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send.js';
-import { invalidRequestFrom } from './zod-issue.js';
+import { readBody, type RouteCall } from './route-call.js';
 
 const embeddingsBody = z.looseObject({
   model: z.string().min(1).max(MAX_MODEL_NAME_CHARS),
@@ -19,18 +17,9 @@ const embeddingsBody = z.looseObject({
 });
 
 /** POST /v1/embeddings: the OpenAI wire format onto the gateway's embedding spine and back. */
-export async function handleEmbeddings(
-  req: IncomingMessage,
-  res: ServerResponse,
-  request: GatewayRequest,
-  deps: GatewayDeps,
-  bodyLimitBytes: number,
-): Promise<void> {
-  const raw = await readJsonBody(req, bodyLimitBytes);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new FlambeauError('invalid_request', 'The request body must be a JSON object.');
-  const parsed = embeddingsBody.safeParse(raw);
-  if (!parsed.success) throw invalidRequestFrom(parsed.error);
-  const body = parsed.data;
+export async function handleEmbeddings(call: RouteCall): Promise<void> {
+  const { res, request } = call;
+  const body = await readBody(call, embeddingsBody, 'a JSON object');
   const input = typeof body.input === 'string' ? [body.input] : body.input;
   const empty = input.findIndex((text) => text === '');
   if (empty !== -1)
@@ -46,7 +35,7 @@ export async function handleEmbeddings(
       ...(body.dimensions === undefined ? {} : { dimensions: body.dimensions }),
       ...(body.user === undefined ? {} : { user: body.user }),
     },
-    deps,
+    call.deps.gateway,
   );
   const base64 = body.encoding_format === 'base64';
   const prompt = result.usage.inputTokens ?? 0;

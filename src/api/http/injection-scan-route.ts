@@ -1,10 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { FlambeauError } from '../../errors/index.js';
-import { INJECTION_SOURCES, scanInjection, type GatewayDeps, type GatewayRequest } from '../../gateway/index.js';
-import { readJsonBody } from './read-json-body.js';
+import { INJECTION_SOURCES, scanInjection } from '../../gateway/index.js';
 import { sendJson } from './send.js';
-import { invalidRequestFrom } from './zod-issue.js';
+import { readBody, type RouteCall } from './route-call.js';
 
 /**
  * Characters per call. The scan costs about half a CPU second per MB on one core and runs on the
@@ -18,19 +15,10 @@ const scanBody = z.strictObject({ text: z.string().max(MAX_SCAN_CHARS), source: 
  * POST /v1/injection/scan: `{text, source?}` in, `{flagged, score, signals}` out, scored as the
  * gateway would score that text from that source (`user` by default). Nothing is stored or logged.
  */
-export async function handleInjectionScan(
-  req: IncomingMessage,
-  res: ServerResponse,
-  request: GatewayRequest,
-  deps: GatewayDeps,
-  bodyLimitBytes: number,
-): Promise<void> {
-  const raw = await readJsonBody(req, bodyLimitBytes);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw new FlambeauError('invalid_request', 'The request body must be a JSON object with a `text` string.');
-  const parsed = scanBody.safeParse(raw);
-  if (!parsed.success) throw invalidRequestFrom(parsed.error);
-  const scan = scanInjection(parsed.data.text, parsed.data.source, deps);
+export async function handleInjectionScan(call: RouteCall): Promise<void> {
+  const { res, request } = call;
+  const body = await readBody(call, scanBody, 'a JSON object with a `text` string');
+  const scan = scanInjection(body.text, body.source, call.deps.gateway);
   sendJson(
     res,
     200,

@@ -1,13 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { FlambeauError } from '../../errors/index.js';
-import { searchKnowledge, type GatewayDeps, type GatewayRequest, type KnowledgeSearchCall } from '../../gateway/index.js';
+import { searchKnowledge, type KnowledgeSearchCall } from '../../gateway/index.js';
 import { abortOnClose } from './abort-on-close.js';
 import { collectionName } from './chat-completions-wire.js';
 import { wireHit } from './knowledge-wire.js';
-import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send.js';
-import { invalidRequestFrom } from './zod-issue.js';
+import { readBody, type RouteCall } from './route-call.js';
 
 const when = z.union([z.number().int(), z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date or time')]);
 
@@ -34,19 +31,9 @@ const searchBody = z.strictObject({
  * their citation and scores out, and `degraded: "vector_unavailable"` when the embedding model
  * failed and BM25 answered alone (else null). Endpoint scope `knowledge`; collection scopes apply.
  */
-export async function handleKnowledgeSearch(
-  req: IncomingMessage,
-  res: ServerResponse,
-  request: GatewayRequest,
-  deps: GatewayDeps,
-  bodyLimitBytes: number,
-): Promise<void> {
-  const raw = await readJsonBody(req, bodyLimitBytes);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw new FlambeauError('invalid_request', 'The request body must be a JSON object with a `query` string.');
-  const parsed = searchBody.safeParse(raw);
-  if (!parsed.success) throw invalidRequestFrom(parsed.error);
-  const body = parsed.data;
+export async function handleKnowledgeSearch(call: RouteCall): Promise<void> {
+  const { res, request } = call;
+  const body = await readBody(call, searchBody, 'a JSON object with a `query` string');
   const filters: KnowledgeSearchCall['filters'] = {};
   const f = body.filters;
   if (f?.path_prefix !== undefined) filters.pathPrefix = f.path_prefix;
@@ -64,7 +51,7 @@ export async function handleKnowledgeSearch(
       ...(body.k === undefined ? {} : { k: body.k }),
       ...(body.mode === undefined ? {} : { mode: body.mode }),
     },
-    deps,
+    call.deps.gateway,
   );
   sendJson(res, 200, { object: 'list', data: hits.map(wireHit), collections, degraded }, { 'x-request-id': request.outcome.requestId });
 }

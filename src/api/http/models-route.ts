@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
-import { getModel, listModels, type GatewayDeps, type GatewayRequest, type ModelView } from '../../gateway/index.js';
+import { getModel, listModels, type ModelView } from '../../gateway/index.js';
 import { sendJson } from './send.js';
+import type { RouteCall } from './route-call.js';
 
 /** A model object on the wire; `auto` and exposed route names are models the router resolves. */
 function modelObject(view: ModelView, created: number): Record<string, unknown> {
@@ -23,7 +23,9 @@ function modelObject(view: ModelView, created: number): Record<string, unknown> 
 }
 
 /** GET /v1/models: the models the caller's key may use (a scoped key sees only its own). */
-export function handleListModels(res: ServerResponse, request: GatewayRequest, deps: GatewayDeps): void {
+export function handleListModels(call: RouteCall): void {
+  const { res, request } = call;
+  const deps = call.deps.gateway;
   const created = Math.floor(deps.startedAt / 1000);
   sendJson(
     res,
@@ -34,6 +36,9 @@ export function handleListModels(res: ServerResponse, request: GatewayRequest, d
 }
 
 /** GET /v1/models/{model}. */
-export function handleGetModel(res: ServerResponse, request: GatewayRequest, deps: GatewayDeps, name: string): void {
+export function handleGetModel(call: RouteCall): void {
+  const { res, request, params } = call;
+  const deps = call.deps.gateway;
+  const name = params[0] as string;
   sendJson(res, 200, modelObject(getModel(request, name, deps), Math.floor(deps.startedAt / 1000)), { 'x-request-id': request.outcome.requestId });
 }

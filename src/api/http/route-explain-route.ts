@@ -1,21 +1,17 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { explainRoute, type GatewayDeps, type GatewayRequest } from '../../gateway/index.js';
+import { explainRoute } from '../../gateway/index.js';
 import { parseChatBody } from './chat-completions-wire.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send.js';
+import type { RouteCall } from './route-call.js';
 
 /**
  * POST /v1/route/explain: a chat body in; the decision, the facts it rested on, each candidate
  * with the privacy action it would get, and what was skipped and why. No model is called.
  */
-export async function handleRouteExplain(
-  req: IncomingMessage,
-  res: ServerResponse,
-  request: GatewayRequest,
-  deps: GatewayDeps,
-  bodyLimitBytes: number,
-): Promise<void> {
-  const parsed = parseChatBody(await readJsonBody(req, bodyLimitBytes));
+export async function handleRouteExplain(call: RouteCall): Promise<void> {
+  const { req, res, request } = call;
+  const deps = call.deps.gateway;
+  const parsed = parseChatBody(await readJsonBody(req, call.deps.bodyLimitBytes));
   const { decision, candidates, facts, findings } = await explainRoute(
     { request, chat: parsed.request, collections: parsed.knowledge, tags: req.headers['x-flambeau-tags'] },
     deps,

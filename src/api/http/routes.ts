@@ -1,7 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Endpoint, GatewayDeps, GatewayRequest } from '../../gateway/index.js';
 import * as admin from './admin-routes.js';
-import type { AdminCall, AdminDeps, AdminHandler } from './admin-routes.js';
+import type { AdminCall, AdminHandler } from './admin-routes.js';
 import { handleChatCompletions } from './chat-completions-route.js';
 import { handleEmbeddings } from './embeddings-route.js';
 import { handleInjectionScan } from './injection-scan-route.js';
@@ -9,38 +7,9 @@ import { handleKnowledgeSearch } from './knowledge-search-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
 import { handleRouteExplain } from './route-explain-route.js';
+import type { Route, RouteCall } from './route-call.js';
 
-export interface AppDeps {
-  gateway: GatewayDeps;
-  admin: AdminDeps;
-  bodyLimitBytes: number;
-  /** False while starting or draining: /readyz answers 503. */
-  isReady: () => boolean;
-}
-
-/** One matched call: the request in flight and the route's path parameters (still percent-encoded). */
-export interface RouteCall {
-  req: IncomingMessage;
-  res: ServerResponse;
-  request: GatewayRequest;
-  params: string[];
-  query: URLSearchParams;
-  deps: AppDeps;
-}
-
-export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** Segments; `:name` matches one non-empty segment, percent-decoded after authentication. */
-  path: string;
-  /**
-   * `admin`: the master key only, nothing recorded but the admin actions' own audit events. An
-   * endpoint: any key whose scope allows it; the call is recorded (usage, audit), refused or not.
-   */
-  access: Endpoint | 'admin';
-  /** Kept in the request log as well (latency, time to first token). */
-  logged?: boolean;
-  handle(call: RouteCall): Promise<void> | void;
-}
+export type { AppDeps, Route, RouteCall } from './route-call.js';
 
 /** An admin handler takes its own call: the master principal (authenticated by app.ts), the decoded parameters. */
 const adminOnly = (handler: AdminHandler) => (c: RouteCall) =>
@@ -63,41 +32,41 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/chat/completions',
     access: 'chat',
     logged: true,
-    handle: (c) => handleChatCompletions(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+    handle: handleChatCompletions,
   },
   {
     method: 'POST',
     path: '/v1/embeddings',
     access: 'embeddings',
     logged: true,
-    handle: (c) => handleEmbeddings(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+    handle: handleEmbeddings,
   },
   {
     method: 'POST',
     path: '/v1/route/explain',
     access: 'chat',
-    handle: (c) => handleRouteExplain(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+    handle: handleRouteExplain,
   },
   {
     method: 'POST',
     path: '/v1/knowledge/search',
     access: 'knowledge',
-    handle: (c) => handleKnowledgeSearch(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+    handle: handleKnowledgeSearch,
   },
   {
     method: 'POST',
     path: '/v1/privacy/scan',
     access: 'privacy',
-    handle: (c) => handlePrivacyScan(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+    handle: handlePrivacyScan,
   },
   {
     method: 'POST',
     path: '/v1/injection/scan',
     access: 'injection',
-    handle: (c) => handleInjectionScan(c.req, c.res, c.request, c.deps.gateway, c.deps.bodyLimitBytes),
+    handle: handleInjectionScan,
   },
-  { method: 'GET', path: '/v1/models', access: 'models', handle: (c) => handleListModels(c.res, c.request, c.deps.gateway) },
-  { method: 'GET', path: '/v1/models/:model', access: 'models', handle: (c) => handleGetModel(c.res, c.request, c.deps.gateway, c.params[0] as string) },
+  { method: 'GET', path: '/v1/models', access: 'models', handle: handleListModels },
+  { method: 'GET', path: '/v1/models/:model', access: 'models', handle: handleGetModel },
   { method: 'GET', path: '/admin/keys', access: 'admin', handle: adminOnly(admin.listKeys) },
   { method: 'POST', path: '/admin/keys', access: 'admin', handle: adminOnly(admin.createKey) },
   { method: 'GET', path: '/admin/keys/:id', access: 'admin', handle: adminOnly(admin.showKey) },
