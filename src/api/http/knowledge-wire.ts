@@ -23,13 +23,7 @@ function citationJson(c: Citation): Record<string, unknown> {
     n: c.n,
     chunk_id: c.chunkId,
     collection: c.collection,
-    path: c.path,
-    page: c.page,
-    heading: c.heading,
-    start: c.start,
-    end: c.end,
-    mtime: new Date(c.mtime).toISOString(),
-    date: new Date(c.date).toISOString(),
+    ...placeJson(c, c.date),
     ...(c.message === null ? {} : { message: c.message }),
     ...(c.sender === null ? {} : { sender: c.sender }),
     ...(c.subject === null ? {} : { subject: c.subject }),
@@ -48,16 +42,26 @@ export function wireHit(hit: SearchHit): Record<string, unknown> {
     score: hit.score,
     scores: { bm25_rank: hit.bm25Rank, vector_rank: hit.vectorRank, bm25: hit.bm25, cosine_distance: hit.distance },
     citation: {
-      path: c.path,
-      page: c.page,
-      heading: c.heading,
-      start: c.start,
-      end: c.end,
-      mtime: new Date(c.mtime).toISOString(),
-      date: new Date(c.docDate).toISOString(),
+      ...placeJson(c, c.docDate),
       sender: c.sender,
       subject: c.subject,
       message: messageIndex(c),
     },
+  };
+}
+
+/** Where a chunk sits in its source, as both citations and search hits give it: times as ISO strings. */
+function placeJson(
+  c: { path: string; page: number | null; heading: string | null; start: number; end: number; mtime: number },
+  date: number,
+): Record<string, unknown> {
+  return {
+    path: c.path,
+    page: c.page,
+    heading: c.heading,
+    start: c.start,
+    end: c.end,
+    mtime: new Date(c.mtime).toISOString(),
+    date: new Date(date).toISOString(),
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FlambeauError } from '../../errors/index.js';
 import type { ChatEvent, ChatModel, ChatRequest, ChatResult, Provider, Warning } from '../spec.js';
+import { assertCode, rejection, signal } from './contract-asserts.js';
 
 /**
  * The behaviour every ChatModel owes the gateway, run against each provider (hono's routers,
@@ -53,8 +54,6 @@ export interface ScriptedUpstream {
   malformed: readonly { what: string; stream: boolean; arrange(): Promise<ChatCase> }[];
 }
 
-const signal = (): AbortSignal => new AbortController().signal;
-
 async function collect(events: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
   const out: ChatEvent[] = [];
   for await (const event of events) out.push(event);
@@ -85,21 +84,6 @@ function fold(
     }
   }
   return { text, calls, warnings: first.warnings, finish: last.finish, usage: last.usage };
-}
-
-async function rejection(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (thrown) {
-    return thrown;
-  }
-  assert.fail('expected a rejection');
-}
-
-function assertCode(thrown: unknown, code: FlambeauError['code']): FlambeauError {
-  assert.ok(thrown instanceof FlambeauError, `expected a FlambeauError, got ${String(thrown)}`);
-  assert.equal(thrown.code, code, thrown.message);
-  return thrown;
 }
 
 /** An abort surfaces as the signal's AbortError or as client_closed; both mean "the caller left". */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FlambeauError } from '../../errors/index.js';
 import type { EmbeddingModel, EmbedRequest, Provider } from '../spec.js';
+import { assertCode, rejection, signal } from './contract-asserts.js';
 
 /**
  * The behaviour every EmbeddingModel owes the gateway and the knowledge domain, run against each
@@ -23,23 +24,6 @@ export interface ScriptedEmbeddingUpstream {
   status(status: 401 | 429 | 500): Promise<void>;
   /** Payloads no real upstream should send, for a request of `inputs` inputs. */
   malformed: readonly { what: string; arrange(inputs: number): Promise<void> }[];
-}
-
-const signal = (): AbortSignal => new AbortController().signal;
-
-async function rejection(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (thrown) {
-    return thrown;
-  }
-  assert.fail('expected a rejection');
-}
-
-function assertCode(thrown: unknown, code: FlambeauError['code']): FlambeauError {
-  assert.ok(thrown instanceof FlambeauError, `expected a FlambeauError, got ${String(thrown)}`);
-  assert.equal(thrown.code, code, thrown.message);
-  return thrown;
 }
 
 /** What a model declares it cannot do, with the reason: such cases are not registered; a case checks the declaration. */
