@@ -54,7 +54,7 @@ const NOT_APPLIED_OPTIONS = [
 const options = z
   .strictObject({
     ...Object.fromEntries(Object.entries(mapped).map(([k, v]) => [k, v.nullish()])),
-    ...Object.fromEntries(NOT_APPLIED_OPTIONS.map((k) => [k, z.unknown()])),
+    ...Object.fromEntries(NOT_APPLIED_OPTIONS.map((k) => [k, z.unknown().optional()])),
   })
   .nullish();
 type Options = { [K in keyof typeof mapped]?: z.infer<(typeof mapped)[K]> | null } & Record<string, unknown>;
