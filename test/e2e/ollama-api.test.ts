@@ -270,6 +270,30 @@ describe('the Ollama API through the real server, with the ollama client', () =>
     assert.equal(typeof last.error, 'string');
   });
 
+  it('an upstream failure before the first line is a real status with an Ollama error body', async () => {
+    cloud.script({ kind: 'fail', status: 500, message: 'boom' });
+    await assert.rejects(ollama.chat({ model: 'cloud-echo', messages, stream: true }), ollamaError(502, /\S/));
+  });
+
+  it('the client aborting its stream makes the upstream see the abort', async () => {
+    cloud.script({ kind: 'slow', delayMs: 20, then: { kind: 'reply', text: 'a b c d e f g h i j k l m n o p' } });
+    const stream = await ollama.chat({ model: 'cloud-echo', messages, stream: true });
+    let received = 0;
+    try {
+      for await (const part of stream) {
+        if (part.message.content !== '') {
+          received += 1;
+          stream.abort();
+        }
+      }
+    } catch (error) {
+      assert.equal((error as Error).name, 'AbortError');
+    }
+    assert.equal(received, 1);
+    await cloud.waitFor((r) => r[0]?.aborted === true);
+    assert.equal(cloud.requests[0]?.completed, false);
+  });
+
   it('pseudonymises personal data to the cloud and restores it, whole and streamed', async () => {
     cloud.setDefault({ kind: 'echo' });
     const content = 'Écris à claire.martin@example.fr demain.';
