@@ -98,6 +98,8 @@ describe('the Ollama API through the real server, with the ollama client', () =>
     });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['content-type'], 'application/x-ndjson');
+    assert.equal(res.headers['x-flambeau-provider'], 'cloud');
+    assert.match(String(res.headers['x-request-id']), /\S/);
     const lines = (await res.body.text()).trim().split('\n');
     assert.ok(lines.every((line) => typeof JSON.parse(line) === 'object'));
     assert.equal((JSON.parse(lines.at(-1) as string) as { done: boolean }).done, true);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,6 +23,7 @@ describe('the Ollama API on the local engine, with the ollama client', () => {
         { name: 'local-chat', provider: 'local', path: paths.chat, context: 1024, threads: 1 },
         { name: 'local-tools', provider: 'local', path: paths.toolcall, context: 2048, threads: 1 },
       ],
+      knowledge: { embedding_model: 'local-chat' },
     });
     ollama = new Ollama({ host: gw.url, headers: { authorization: `Bearer ${gw.key}` } });
   });
@@ -88,5 +89,20 @@ describe('the Ollama API on the local engine, with the ollama client', () => {
     const res = await ollama.embed({ model: 'local-chat', input: ['Paris', 'budget'] });
     assert.equal(res.embeddings.length, 2);
     assert.ok((res.embeddings[0]?.length ?? 0) > 0);
+  });
+
+  it('a rag: model name retrieves on the spine; citations come in the flambeau field, whole and on the done line', async () => {
+    const notes = join(dir, 'notes');
+    mkdirSync(notes);
+    writeFileSync(join(notes, 'budget.md'), '# Réunion budget\n\nLa réunion budget du projet est lundi à Paris.\n');
+    const report = await gw.gateway.knowledge.ingest({ collection: 'notes', paths: [notes] });
+    assert.equal(report.indexed, 1);
+    const question = [{ role: 'user', content: 'Quand est la réunion budget ?' }];
+    type Cited = { flambeau?: { citations: { path: string }[] } };
+    const whole = (await ollama.chat({ model: 'rag:notes/local-chat', messages: question, stream: false })) as unknown as Cited;
+    assert.match(whole.flambeau?.citations[0]?.path ?? '', /budget\.md$/);
+    let last: Cited | undefined;
+    for await (const part of await ollama.chat({ model: 'rag:notes/local-chat', messages: question, stream: true })) last = part as unknown as Cited;
+    assert.match(last?.flambeau?.citations[0]?.path ?? '', /budget\.md$/);
   });
 });

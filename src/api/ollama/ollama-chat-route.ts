@@ -4,6 +4,7 @@ import { asFlambeauError } from '../../errors/index.js';
 import { getModel, responseHeaders, startChat } from '../../gateway/index.js';
 import { abortOnClose } from '../http/abort-on-close.js';
 import { warningHeader } from '../http/chat-completions-route.js';
+import { knowledgeExtension } from '../http/knowledge-wire.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import type { RouteCall } from '../http/route-call.js';
 import { sendJson } from '../http/send.js';
@@ -43,16 +44,19 @@ async function answer(call: RouteCall, kind: OllamaKind, parsed: ParsedOllamaCha
     call.deps.gateway,
   );
   const startedAt = request.outcome.startedAt;
+  // Citations of a `rag:` answer: our `flambeau` field, as on chat completions (on the done line when streamed).
+  const extension = knowledgeExtension(answered.knowledge);
 
   if (!answered.stream) {
     const result = answered.result;
     const headers = { ...responseHeaders(request), ...warningHeader([...parsed.warnings, ...result.warnings]) };
-    sendJson(res, 200, ollamaAnswerBody(kind, model, result, { startedAt, firstTokenAt: null, endedAt: Date.now() }), headers);
+    const body = ollamaAnswerBody(kind, model, result, { startedAt, firstTokenAt: null, endedAt: Date.now() });
+    sendJson(res, 200, extension === undefined ? body : { ...body, flambeau: extension }, headers);
     return;
   }
 
   res.writeHead(200, OllamaNdjsonWriter.headers({ ...responseHeaders(request), ...warningHeader([...parsed.warnings, ...answered.warnings]) }));
-  const writer = new OllamaNdjsonWriter(res, kind, model, startedAt);
+  const writer = new OllamaNdjsonWriter(res, kind, model, startedAt, extension);
   try {
     for await (const event of answered.events) if (!writer.write(event)) await drain(res, signal);
     writer.end();

@@ -13,11 +13,13 @@ export class OllamaNdjsonWriter {
   readonly #model: string;
   readonly #startedAt: number;
   readonly #now: () => number;
+  readonly #extension: Record<string, unknown> | undefined;
   #firstTokenAt: number | null = null;
   readonly #calls: { id: string; name: string; arguments: string }[] = [];
 
-  constructor(res: ServerResponse, kind: OllamaKind, model: string, startedAt: number, now: () => number = Date.now) {
+  constructor(res: ServerResponse, kind: OllamaKind, model: string, startedAt: number, extension?: Record<string, unknown>, now: () => number = Date.now) {
     this.#res = res;
+    this.#extension = extension;
     this.#kind = kind;
     this.#model = JSON.stringify(model);
     this.#startedAt = startedAt;
@@ -50,7 +52,9 @@ export class OllamaNdjsonWriter {
           this.#line(`"message":{"role":"assistant","content":"","tool_calls":${JSON.stringify(wireToolCalls(calls))}}`, '"done":false');
         }
         const fields = doneFields(event.finish, event.usage, { startedAt: this.#startedAt, firstTokenAt: this.#firstTokenAt, endedAt: this.#now() });
-        const tail = JSON.stringify(this.#kind === 'generate' ? { ...fields, context: [] } : fields).slice(1, -1);
+        if (this.#kind === 'generate') fields.context = [];
+        if (this.#extension !== undefined) fields.flambeau = this.#extension;
+        const tail = JSON.stringify(fields).slice(1, -1);
         return this.#line(this.#content(''), tail);
       }
     }
