@@ -6,6 +6,7 @@ export { isCollectionName, messageIndex, type Citation, type SearchDegradation, 
 export type { ScanReport } from '../privacy/scan-report.js';
 export { authenticate } from './authenticate.js';
 export { explainRoute, type CandidateExplanation, type RouteExplanation } from './explain-route.js';
+export { describeModelFile, type ModelFileFacts } from './describe-model-file.js';
 export type { GatewayDeps } from './gateway-deps.js';
 export { getModel, listModels, type ModelView } from './list-models.js';
 export { matchRequest, openRequest, responseHeaders, type ChatTarget, type GatewayRequest } from './request.js';

@@ -64,19 +64,29 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const request = openRequest(requestIdFor(req), path);
-    void dispatch(req, res, request, path, q === -1 ? '' : url.slice(q + 1)).catch((thrown) => {
+    // The matched route, once known: its protocol decides the shape of an error.
+    let matched: Route | undefined;
+    void dispatch(req, res, request, path, q === -1 ? '' : url.slice(q + 1), (route) => (matched = route)).catch((thrown) => {
       const error = asFlambeauError(thrown);
       request.outcome.status = error.status;
       request.outcome.errorCode = error.code;
       if (error.code === 'internal') deps.logger.error('request failed', { requestId: request.outcome.requestId, path, error: describe(thrown) });
       if (error.code !== 'client_closed') {
         for (const [name, value] of Object.entries(responseHeaders(request))) res.setHeader(name, value);
-        sendError(res, error);
+        if (matched?.sendError !== undefined) matched.sendError(res, error);
+        else sendError(res, error);
       }
     });
   };
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, path: string, query: string): Promise<void> {
+  async function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: GatewayRequest,
+    path: string,
+    query: string,
+    onMatch: (route: Route) => void,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
@@ -97,10 +107,12 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       await found.route.handle({ req, res, request, params: found.params.map((p) => decodePathSegment(p, 'path')), query: parsed.searchParams, deps });
       return;
     }
-    if (!path.startsWith('/v1/')) throw new FlambeauError('not_found', `No route for ${method} ${path}.`);
     const found = match(method, path);
+    // Outside the table and /v1/ (the Ollama API lives under /api/), an unknown path is a plain 404.
+    if (found === null && !path.startsWith('/v1/')) throw new FlambeauError('not_found', `No route for ${method} ${path}.`);
     if (found !== null) matchRequest(request, { label: found.label, logged: found.route?.logged === true });
-    // Every /v1 call is accounted for (usage, audit, request log), refused ones included.
+    if (found?.route !== undefined) onMatch(found.route);
+    // Every call of an inference API is accounted for (usage, audit, request log), refused ones included.
     res.once('close', () => {
       try {
         settleClosed(request, { status: res.headersSent ? res.statusCode : 499, finished: res.writableFinished }, deps.gateway);
@@ -109,7 +121,7 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       }
     });
     const route = found?.route;
-    authenticate(request, req.headers.authorization, route === undefined || route.access === 'admin' ? null : route.access, deps.gateway);
+    authenticate(request, credentialOf(req), route === undefined || route.access === 'admin' ? null : route.access, deps.gateway);
     if (route === undefined) refuse(res, method, path, found, 'No route');
     // Path parameters are decoded after authentication: a caller without a key learns nothing, not even 400.
     await route.handle({
@@ -121,6 +133,17 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       deps,
     });
   }
+}
+
+/**
+ * The key a client sends: `Authorization: Bearer …` (OpenAI, Ollama clients), else `x-api-key`
+ * (Anthropic's SDK and the tools built on it), read as a bearer token.
+ */
+function credentialOf(req: IncomingMessage): string | undefined {
+  const authorization = req.headers.authorization;
+  if (authorization !== undefined) return authorization;
+  const apiKey = req.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey !== '' ? `Bearer ${apiKey}` : undefined;
 }
 
 /** 405 with `allow` when the path exists for other methods, else 404. */

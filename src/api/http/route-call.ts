@@ -36,6 +36,11 @@ export interface Route {
   /** Kept in the request log as well (latency, time to first token). */
   logged?: boolean;
   handle(call: RouteCall): Promise<void> | void;
+  /**
+   * Writes an error in this protocol's own shape (Anthropic's, Ollama's), refusals before the
+   * handler included (401, 403, 429...). Default: the OpenAI envelope.
+   */
+  sendError?(res: ServerResponse, error: FlambeauError): void;
 }
 
 /**

@@ -8,6 +8,10 @@ import { handleGetModel, handleListModels } from './models-route.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
 import { handleRouteExplain } from './route-explain-route.js';
 import type { Route, RouteCall } from './route-call.js';
+import { handleOllamaChat, handleOllamaGenerate } from '../ollama/ollama-chat-route.js';
+import { handleOllamaEmbed, handleOllamaEmbeddings } from '../ollama/ollama-embed-route.js';
+import { refuseModelManagement, sendOllamaError } from '../ollama/ollama-errors.js';
+import { handleOllamaPs, handleOllamaShow, handleOllamaTags, handleOllamaVersion } from '../ollama/ollama-models-route.js';
 
 export type { AppDeps, Route, RouteCall } from './route-call.js';
 
@@ -67,6 +71,20 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/v1/models', access: 'models', handle: handleListModels },
   { method: 'GET', path: '/v1/models/:model', access: 'models', handle: handleGetModel },
+  // The Ollama API (api/ollama/): its errors are `{"error": "..."}`.
+  { method: 'GET', path: '/api/version', access: 'models', handle: handleOllamaVersion, sendError: sendOllamaError },
+  { method: 'GET', path: '/api/tags', access: 'models', handle: handleOllamaTags, sendError: sendOllamaError },
+  { method: 'GET', path: '/api/ps', access: 'models', handle: handleOllamaPs, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/show', access: 'models', handle: handleOllamaShow, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/chat', access: 'chat', logged: true, handle: handleOllamaChat, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/generate', access: 'chat', logged: true, handle: handleOllamaGenerate, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/embed', access: 'embeddings', logged: true, handle: handleOllamaEmbed, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/embeddings', access: 'embeddings', logged: true, handle: handleOllamaEmbeddings, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/pull', access: 'models', handle: refuseModelManagement, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/push', access: 'models', handle: refuseModelManagement, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/create', access: 'models', handle: refuseModelManagement, sendError: sendOllamaError },
+  { method: 'POST', path: '/api/copy', access: 'models', handle: refuseModelManagement, sendError: sendOllamaError },
+  { method: 'DELETE', path: '/api/delete', access: 'models', handle: refuseModelManagement, sendError: sendOllamaError },
   { method: 'GET', path: '/admin/keys', access: 'admin', handle: adminOnly(admin.listKeys) },
   { method: 'POST', path: '/admin/keys', access: 'admin', handle: adminOnly(admin.createKey) },
   { method: 'GET', path: '/admin/keys/:id', access: 'admin', handle: adminOnly(admin.showKey) },
