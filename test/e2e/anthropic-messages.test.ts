@@ -281,6 +281,14 @@ describe('the Anthropic Messages API, inbound, through the real server', () => {
     await assert.rejects(client.messages.stream(ask('Compte.')).finalMessage(), Anthropic.APIError);
   });
 
+  it('a client that stops reading its stream makes the upstream see the abort', async () => {
+    cloud.script({ kind: 'slow', delayMs: 20, then: { kind: 'reply', text: 'un deux trois quatre cinq six sept huit neuf dix onze douze' } });
+    const stream = client.messages.stream(ask('Compte.'));
+    for await (const event of stream) if (event.type === 'content_block_delta') break;
+    await cloud.waitFor((r) => r[0]?.aborted === true);
+    assert.equal(cloud.requests[0]?.completed, false);
+  });
+
   it('privacy: a personal value is pseudonymised upstream and restored, whole and streamed', async () => {
     cloud.setDefault({ kind: 'echo' });
     const content = `Écris à ${PERSON} (${EMAIL}).`;
