@@ -265,6 +265,15 @@ describe('the Anthropic Messages API, inbound, through the real server', () => {
   it('an upstream failure: before the first byte a status and body, after it one `error` event', async () => {
     cloud.script({ kind: 'fail', status: 500, message: 'boom' });
     await assert.rejects(client.messages.create(ask('hi')), (error: unknown) => error instanceof Anthropic.APIError && error.status === 502);
+    cloud.script({ kind: 'fail', status: 500, message: 'boom' });
+    const before = await request(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': gw.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask('Compte.'), stream: true }),
+    });
+    assert.equal(before.statusCode, 502);
+    assert.match(String(before.headers['content-type']), /^application\/json/);
+    assert.deepEqual(((await before.body.json()) as { type: string; error: { type: string; code: string } }).error.type, 'api_error');
     cloud.script({ kind: 'error-mid-stream', afterChunks: 3 });
     const res = await request(`${gw.url}/v1/messages`, {
       method: 'POST',

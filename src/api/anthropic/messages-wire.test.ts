@@ -103,6 +103,21 @@ describe('parseMessagesBody', () => {
     );
   });
 
+  it('leaves out an assistant turn of thinking blocks only', () => {
+    const parsed = parseMessagesBody({
+      ...base,
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: [{ type: 'redacted_thinking', data: 'x' }] },
+        { role: 'user', content: 'b' },
+      ],
+    });
+    assert.deepEqual(
+      parsed.request.messages.map((m) => m.role),
+      ['user', 'user'],
+    );
+  });
+
   it('max_tokens is required, except to count tokens', () => {
     refused({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, /max_tokens/)();
     assert.equal(parseMessagesBody({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, true).request.maxTokens, undefined);

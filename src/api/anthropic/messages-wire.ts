@@ -41,6 +41,7 @@ const tool = z.object({
   name: toolName,
   description: z.string().optional(),
   input_schema: z.record(z.string(), z.unknown()),
+  strict: z.boolean().optional(),
   cache_control: cacheControl,
 });
 
@@ -142,7 +143,9 @@ class Translation {
   turn(m: WireTurn, index: number): ChatMessage[] {
     if (typeof m.content === 'string') return [{ role: m.role, content: m.content }];
     const blocks = m.content.map((block, j) => this.#block(block, `messages[${index}].content[${j}]`, m.role));
-    return m.role === 'assistant' ? [this.#assistant(blocks, index)] : this.#user(blocks);
+    if (m.role === 'user') return this.#user(blocks);
+    const assistant = this.#assistant(blocks, index);
+    return assistant === null ? [] : [assistant];
   }
 
   tool(raw: { type?: string | undefined }, index: number): NonNullable<ChatRequest['tools']>[number] {
@@ -151,7 +154,12 @@ class Translation {
     }
     const t = parse(tool, raw, `tools[${index}]`);
     this.noteCache(t.cache_control, `tools[${index}]`);
-    return { name: t.name, ...(t.description === undefined ? {} : { description: t.description }), parameters: t.input_schema };
+    return {
+      name: t.name,
+      ...(t.description === undefined ? {} : { description: t.description }),
+      parameters: t.input_schema,
+      ...(t.strict === undefined ? {} : { strict: t.strict }),
+    };
   }
 
   noteCache(value: unknown, where: string): void {
@@ -223,14 +231,16 @@ class Translation {
       .join('\n');
   }
 
-  #assistant(blocks: Block[], index: number): ChatMessage {
+  /** Null for a turn of thinking blocks only: nothing of it is sent. */
+  #assistant(blocks: Block[], index: number): ChatMessage | null {
     const parts: { type: 'text'; text: string }[] = [];
     const calls: ToolCall[] = [];
     for (const b of blocks) {
       if (b.kind === 'part' && b.part.type === 'text') parts.push(b.part);
       else if (b.kind === 'call') calls.push(b.call);
     }
-    if (parts.length === 0 && calls.length === 0 && blocks.every((b) => b.kind !== 'skip')) {
+    if (parts.length === 0 && calls.length === 0) {
+      if (blocks.some((b) => b.kind === 'skip')) return null;
       throw new FlambeauError('invalid_request', `Invalid value for 'messages[${index}].content': an assistant turn needs text or tool_use blocks.`, {
         param: `messages[${index}].content`,
       });
