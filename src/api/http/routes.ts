@@ -1,3 +1,5 @@
+import { sendAnthropicError } from '../anthropic/anthropic-error.js';
+import { handleCountTokens, handleMessages } from '../anthropic/messages-route.js';
 import * as admin from './admin-routes.js';
 import type { AdminCall, AdminHandler } from './admin-routes.js';
 import { handleChatCompletions } from './chat-completions-route.js';
@@ -38,6 +40,8 @@ export const ROUTES: readonly Route[] = [
     logged: true,
     handle: handleChatCompletions,
   },
+  { method: 'POST', path: '/v1/messages', access: 'chat', logged: true, handle: handleMessages, sendError: sendAnthropicError },
+  { method: 'POST', path: '/v1/messages/count_tokens', access: 'chat', handle: handleCountTokens, sendError: sendAnthropicError },
   {
     method: 'POST',
     path: '/v1/embeddings',
