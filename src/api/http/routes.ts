@@ -7,6 +7,7 @@ import { handleKnowledgeSearch } from './knowledge-search-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
 import { handleRouteExplain } from './route-explain-route.js';
+import { handleResponses } from '../responses/responses-route.js';
 import type { Route, RouteCall } from './route-call.js';
 
 export type { AppDeps, Route, RouteCall } from './route-call.js';
@@ -33,6 +34,13 @@ export const ROUTES: readonly Route[] = [
     access: 'chat',
     logged: true,
     handle: handleChatCompletions,
+  },
+  {
+    method: 'POST',
+    path: '/v1/responses',
+    access: 'chat',
+    logged: true,
+    handle: handleResponses,
   },
   {
     method: 'POST',
