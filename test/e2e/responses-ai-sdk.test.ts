@@ -13,6 +13,7 @@ describe('the AI SDK (default @ai-sdk/openai provider, Responses API)', () => {
   let openai: ReturnType<typeof createOpenAI>;
   /** The paths the SDK called on flambeau: proof that it spoke the Responses API. */
   const called: string[] = [];
+  const sentBodies: string[] = [];
 
   before(async () => {
     cloud = await startStandInCloud();
@@ -26,6 +27,7 @@ describe('the AI SDK (default @ai-sdk/openai provider, Responses API)', () => {
       apiKey: gw.key,
       fetch: async (input, init) => {
         called.push(new URL(input instanceof Request ? input.url : input).pathname);
+        sentBodies.push(typeof init?.body === 'string' ? init.body : '');
         return fetch(input, init);
       },
     });
@@ -85,6 +87,36 @@ describe('the AI SDK (default @ai-sdk/openai provider, Responses API)', () => {
         { role: 'tool', tool_call_id: 'call_w1', content: JSON.stringify({ city: 'Paris', temperature: 21 }) },
       ]);
     }
+  });
+
+  it('a step with text and a tool call comes back as item references to the stored response (store is on by default)', async () => {
+    const weather = tool({ inputSchema: z.object({ city: z.string() }), execute: async () => ({ temperature: 21 }) });
+    cloud.script(
+      { kind: 'reply', text: 'Let me check.', toolCalls: [{ name: 'weather', arguments: '{"city":"Paris"}', id: 'call_w2' }] },
+      { kind: 'reply', text: 'It is 21 degrees.' },
+    );
+    const result = await generateText({
+      model: openai('cloud-free'),
+      prompt: 'Weather in Paris?',
+      tools: { weather },
+      stopWhen: stepCountIs(3),
+      maxRetries: 0,
+    });
+    assert.equal(result.text, 'It is 21 degrees.');
+    const input = (JSON.parse(sentBodies.at(-1) ?? '{}') as { input: { type?: string }[] }).input;
+    assert.ok(
+      input.some((item) => item.type === 'item_reference'),
+      JSON.stringify(input),
+    );
+    const second = cloud.requests[1]?.body as { messages: Record<string, unknown>[] };
+    assert.deepEqual(second.messages.slice(1), [
+      {
+        role: 'assistant',
+        content: [{ type: 'text', text: 'Let me check.' }],
+        tool_calls: [{ id: 'call_w2', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_w2', content: JSON.stringify({ temperature: 21 }) },
+    ]);
   });
 
   it('structured output: the JSON schema reaches the upstream as response_format', async () => {

@@ -257,7 +257,7 @@ describe('the OpenAI Responses API through the openai client', () => {
       [{ model: 'cloud-free', input: 'x', truncation: 'auto' }, 'truncation'],
       [{ model: 'cloud-free', input: 'x', reasoning: { effort: 'high' } }, 'reasoning.effort'],
       [{ model: 'cloud-free', input: 'x', made_up: 1 }, 'made_up'],
-      [{ model: 'cloud-free', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type'],
+      [{ model: 'cloud-free', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].id'],
       [{ model: 'cloud-free', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }] }, 'input[0].content[0].type'],
       [{ model: 'cloud-free', input: [{ type: 'function_call_output', call_id: 'nope', output: 'x' }] }, 'input[0].call_id'],
       [{ model: 'cloud-free', input: 'x', tool_choice: { type: 'web_search_preview' } }, 'tool_choice'],

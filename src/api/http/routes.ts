@@ -7,7 +7,7 @@ import { handleKnowledgeSearch } from './knowledge-search-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
 import { handleRouteExplain } from './route-explain-route.js';
-import { handleResponses } from '../responses/responses-route.js';
+import { handleDeleteResponse, handleGetResponse, handleListInputItems, handleResponses } from '../responses/responses-route.js';
 import type { Route, RouteCall } from './route-call.js';
 
 export type { AppDeps, Route, RouteCall } from './route-call.js';
@@ -42,6 +42,9 @@ export const ROUTES: readonly Route[] = [
     logged: true,
     handle: handleResponses,
   },
+  { method: 'GET', path: '/v1/responses/:id', access: 'chat', handle: handleGetResponse },
+  { method: 'DELETE', path: '/v1/responses/:id', access: 'chat', handle: handleDeleteResponse },
+  { method: 'GET', path: '/v1/responses/:id/input_items', access: 'chat', handle: handleListInputItems },
   {
     method: 'POST',
     path: '/v1/embeddings',

@@ -108,11 +108,10 @@ export function responseObject(
     model: head.model,
     output: state.output,
     parallel_tool_calls: body.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: body.previous_response_id ?? null,
     reasoning: { effort: null, summary: null },
     service_tier: 'default',
-    // Nothing is stored (yet): the response says so, whatever the request asked.
-    store: false,
+    store: body.store ?? true,
     temperature: body.temperature ?? 1,
     text: { format: body.text?.format ?? { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',

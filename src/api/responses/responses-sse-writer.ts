@@ -18,6 +18,7 @@ export class ResponsesSseWriter {
   readonly #calls = new Map<number, { item: FunctionCallItem; index: number }>();
   #callCount = 0;
   #messageCount = 0;
+  #final: Record<string, unknown> | undefined;
 
   constructor(res: ServerResponse, head: ResponseHead) {
     this.#res = res;
@@ -97,7 +98,13 @@ export class ResponsesSseWriter {
     this.#closeMessage(status);
     this.#closeCalls();
     const response = responseObject(this.#head, { status, output: this.#output, usage, incompleteReason: reason });
+    this.#final = response;
     return this.#send(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+  }
+
+  /** The finished response object (completed or incomplete), once the last event was written. */
+  get final(): Record<string, unknown> | undefined {
+    return this.#final;
   }
 
   /** Ends the HTTP response (the protocol has no `[DONE]` line). */

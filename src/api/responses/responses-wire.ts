@@ -59,7 +59,7 @@ const known = {
     .nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.strictObject({ include_obfuscation: z.boolean().optional() }).nullish(),
-  /** Accepted; nothing is stored yet, and the response says `store: false`. */
+  /** Default true, as OpenAI: the response is kept for `responses.retention_days`, for its key only. */
   store: z.boolean().nullish(),
   user: z.string().nullish(),
   safety_identifier: z.string().nullish(),
@@ -69,7 +69,7 @@ const known = {
   truncation: z.literal('disabled', "only 'disabled' is supported: flambeau never drops input items").nullish(),
   include: z.array(z.string()).max(0, 'no extra output data is supported').nullish(),
   background: onlyOff(false, 'background responses are not supported'),
-  previous_response_id: onlyOff(undefined, 'stored responses are not supported yet: send the whole conversation in `input`'),
+  previous_response_id: z.string().min(1).max(128).nullish(),
   conversation: onlyOff(undefined, 'conversations are not supported: send the whole conversation in `input`'),
   prompt: onlyOff(undefined, 'prompt templates are not supported'),
   reasoning: z.strictObject({}, 'reasoning settings are not supported').nullish(),
@@ -120,8 +120,18 @@ type Item =
   | { kind: 'call'; item: z.infer<typeof functionCallItem> }
   | { kind: 'output'; item: z.infer<typeof functionCallOutputItem> };
 
+/** Reads what an earlier stored response of the same key holds (undefined: none, or not this key's). */
+export interface StoredLookup {
+  /** The conversation a response continues: its input items, then its output items. */
+  conversation(responseId: string): unknown[] | undefined;
+  /** One output item of a stored response, by the item's id (`item_reference`). */
+  item(itemId: string): unknown;
+}
+
 export interface ParsedResponses {
   request: ChatRequest;
+  /** The whole conversation as input items, earlier turns first: what a stored response keeps. */
+  items: unknown[];
   stream: boolean;
   knowledge: string[];
   /** The body as checked: the response object echoes its settings. */
@@ -131,7 +141,7 @@ export interface ParsedResponses {
 }
 
 /** Parses and validates a body; throws `invalid_request` naming the first bad or unsupported field. */
-export function parseResponsesBody(raw: unknown): ParsedResponses {
+export function parseResponsesBody(raw: unknown, stored: StoredLookup): ParsedResponses {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new FlambeauError('invalid_request', 'The request body must be a JSON object.');
   const input = (raw as { input?: unknown }).input;
   if (Array.isArray(input) && input.length > CHAT_LIMITS.messages) {
@@ -143,8 +153,20 @@ export function parseResponsesBody(raw: unknown): ParsedResponses {
   const tools = (body.tools ?? []).map((t, i) => check(functionTool, t, ['tools', i], toolTypeRefusal));
   const messages: ChatMessage[] = [];
   if (body.instructions != null && body.instructions !== '') messages.push({ role: 'system', content: body.instructions });
-  if (typeof body.input === 'string') messages.push({ role: 'user', content: body.input });
-  else messages.push(...toMessages(body.input.map((item, i) => toItem(item, i))));
+  const earlier = body.previous_response_id == null ? [] : stored.conversation(body.previous_response_id);
+  if (earlier === undefined) {
+    throw new FlambeauError(
+      'invalid_request',
+      `Invalid value for 'previous_response_id': no stored response has the id ${JSON.stringify(body.previous_response_id)}.`,
+      {
+        param: 'previous_response_id',
+      },
+    );
+  }
+  const given = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : body.input.map((item, i) => dereference(item, i, stored));
+  // Earlier turns are checked again: they were valid when stored, and are parsed the same way.
+  const items = [...earlier, ...given];
+  messages.push(...toMessages(items.map((item, i) => toItem(item, i - earlier.length))));
 
   const request: ChatRequest = { model: body.model, messages };
   if (body.max_output_tokens != null) request.maxTokens = body.max_output_tokens;
@@ -172,7 +194,7 @@ export function parseResponsesBody(raw: unknown): ParsedResponses {
       ...(format.description == null ? {} : { description: format.description }),
     };
   } else if (format != null) request.responseFormat = { type: format.type };
-  return { request, stream: body.stream === true, knowledge: [...(body.flambeau?.knowledge ?? [])], body, tools };
+  return { request, items, stream: body.stream === true, knowledge: [...(body.flambeau?.knowledge ?? [])], body, tools };
 }
 
 /** Parses `value` with `schema`; a failure is a 400 naming the field under `at`. */
@@ -228,16 +250,23 @@ function toolTypeRefusal(value: unknown, at: (string | number)[]): void {
   }
 }
 
+/** An `item_reference` becomes the stored item it names; anything else is kept as sent. */
+function dereference(raw: unknown, i: number, stored: StoredLookup): unknown {
+  const ref = raw as { type?: unknown; id?: unknown } | null;
+  if (ref?.type !== 'item_reference') return raw;
+  const found = typeof ref.id === 'string' ? stored.item(ref.id) : undefined;
+  if (found !== undefined) return found;
+  const param = `input[${i}].id`;
+  throw new FlambeauError('invalid_request', `Invalid value for '${param}': no stored item has this id.`, { param });
+}
+
 function toItem(raw: unknown, i: number): Item {
   const type = (raw as { type?: unknown } | null)?.type;
   if (type === undefined || type === 'message') return { kind: 'message', item: check(messageItem, raw, ['input', i]) };
   if (type === 'function_call') return { kind: 'call', item: check(functionCallItem, raw, ['input', i]) };
   if (type === 'function_call_output') return { kind: 'output', item: check(functionCallOutputItem, raw, ['input', i]) };
   const param = `input[${i}].type`;
-  const why =
-    type === 'item_reference'
-      ? 'stored items are not supported yet: send the items themselves (with the AI SDK, set `store: false`)'
-      : 'only message, function_call and function_call_output items are supported';
+  const why = 'only message, function_call, function_call_output and item_reference items are supported';
   throw new FlambeauError('invalid_request', `Invalid value for '${param}': ${why}.`, { param });
 }
 
