@@ -36,8 +36,8 @@ export async function handleResponses(call: RouteCall): Promise<void> {
 
   if (!answer.stream) {
     const response = completedResponse(head, answer.result);
-    store(deps, request, parsed, head, response);
     sendJson(res, 200, response, { ...responseHeaders(request), ...warningHeader(answer.result.warnings) });
+    store(deps, request, parsed, head, response);
     return;
   }
 
@@ -46,9 +46,9 @@ export async function handleResponses(call: RouteCall): Promise<void> {
   writer.start();
   try {
     for await (const event of answer.events) if (!writer.write(event)) await drain(res, signal);
+    writer.end();
     const response = writer.final;
     if (response !== undefined) store(deps, request, parsed, head, response);
-    writer.end();
   } catch (thrown) {
     if (signal.aborted) return;
     const error = asFlambeauError(thrown);
@@ -138,10 +138,18 @@ function storedLookup(deps: GatewayDeps, request: GatewayRequest): StoredLookup 
   };
 }
 
-/** `store` defaults to true, as OpenAI; only a finished answer is stored. */
+/**
+ * `store` defaults to true, as OpenAI; only a finished answer is stored. Called right after the
+ * last byte is handed to the socket, in the same tick: the write costs the client no latency, and
+ * no request of the same client (previous_response_id) can be read before it is done.
+ */
 function store(deps: GatewayDeps, request: GatewayRequest, parsed: ParsedResponses, head: ResponseHead, response: Record<string, unknown>): void {
   if (parsed.body.store === false) return;
-  saveResponse(deps, request, { id: head.id, createdAt: head.created * 1000, inputItems: parsed.items, response });
+  try {
+    saveResponse(deps, request, { id: head.id, createdAt: head.created * 1000, inputItems: parsed.items, response });
+  } catch (error) {
+    deps.logger.error('stored response write failed', { requestId: request.outcome.requestId, error: String(error) });
+  }
 }
 
 async function drain(res: ServerResponse, signal: AbortSignal): Promise<void> {
