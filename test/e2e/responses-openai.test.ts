@@ -228,6 +228,26 @@ describe('the OpenAI Responses API through the openai client', () => {
     assert.ok(events.some((e) => e.type === 'response.output_text.delta'));
   });
 
+  it('a client that cancels its stream stops the upstream', async () => {
+    cloud.script({ kind: 'slow', delayMs: 100, then: { kind: 'reply', text: 'one two three four five six seven eight nine ten eleven twelve' } });
+    const controller = new AbortController();
+    const stream = await client.responses.create({ model: 'cloud-free', input: 'hi', stream: true, store: false }, { signal: controller.signal });
+    let received = 0;
+    try {
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta') {
+          received += 1;
+          controller.abort();
+        }
+      }
+    } catch (error) {
+      assert.equal((error as Error).name, 'APIUserAbortError');
+    }
+    assert.equal(received, 1);
+    await cloud.waitFor((r) => r[0]?.aborted === true);
+    assert.equal(cloud.requests[0]?.completed, false);
+  });
+
   it('pseudonymises personal data upstream and restores it in the answer, streamed and not', async () => {
     const text = 'Write to Claire Martin <claire.martin@example.fr> today.';
     cloud.setDefault({ kind: 'echo' });
