@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateText, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
+import { z } from 'zod';
 import { makeTestModels, TEST_MODEL_ANSWER, TEST_MODEL_FUNCTION_CALL } from '../fixtures/test-models.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 
@@ -69,5 +72,23 @@ describe('the Responses API on a local GGUF model', () => {
       input: [{ role: 'user', content: input }, call, { type: 'function_call_output', call_id: call.call_id, output: '{"temperature": 21}' }],
     });
     assert.equal(second.output_text, TEST_MODEL_ANSWER);
+  });
+
+  it('the AI SDK default provider: generateText, streamText and a tool loop', async () => {
+    const openai = createOpenAI({ baseURL: gw.baseURL, apiKey: gw.key });
+    assert.equal((await generateText({ model: openai('local-chat'), prompt: input, maxRetries: 0 })).text, TEST_MODEL_ANSWER);
+    assert.equal(await streamText({ model: openai('local-chat'), prompt: input, maxRetries: 0 }).text, TEST_MODEL_ANSWER);
+    let asked: unknown;
+    const getWeather = tool({
+      description: 'Current weather for a city',
+      inputSchema: z.object({ city: z.string() }),
+      execute: async (args) => {
+        asked = args;
+        return { temperature: 21 };
+      },
+    });
+    const looped = await generateText({ model: openai('local-tools'), prompt: input, tools: { getWeather }, stopWhen: stepCountIs(2), maxRetries: 0 });
+    assert.deepEqual(asked, TEST_MODEL_FUNCTION_CALL.params);
+    assert.equal(looped.text, TEST_MODEL_ANSWER);
   });
 });
