@@ -147,6 +147,7 @@ const ADMIN_ROUTES = ['api/http/admin-routes.ts', 'api/http/admin-wire.ts'];
 const ROUTE_TABLE = ['api/http/app.ts', 'api/http/routes.ts'];
 /** Test fixtures wire real stores, as main.ts does. */
 const isHttpFixture = (file: string): boolean => file.startsWith('api/http/__fixtures__/');
+/** `api/<protocol>/` folders (Responses, Anthropic, Ollama) are inference routes too. */
 const isInferenceRoute = (file: string): boolean =>
   file.startsWith('api/') && !ADMIN_ROUTES.includes(file) && !ROUTE_TABLE.includes(file) && !isHttpFixture(file);
 /** `api/ollama/x.ts` -> `api/ollama/`: a protocol's files may import each other. */

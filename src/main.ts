@@ -30,6 +30,7 @@ import { createAuditLog, createRequestRecorder, type AuditLog } from './audit/in
 import { ensureAuditKey } from './audit/audit-key.js';
 import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
+import { createResponseStore } from './responses/response-store.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
@@ -204,6 +205,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         limiter,
         recorder,
         requestLog,
+        responses: createResponseStore(store.db, { retentionDays: config.responses.retentionDays }),
         logger,
         defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
         knowledgeContextTokens: config.knowledge.contextTokens,

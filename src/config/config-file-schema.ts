@@ -73,6 +73,7 @@ export const configFileSchema = z.strictObject({
   routes: z.array(z.unknown()).optional(),
   routing: routingFileSchema.optional(),
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
+  responses: z.strictObject({ retention_days: positiveInt.optional() }).optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
   knowledge: z

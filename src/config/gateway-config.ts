@@ -87,6 +87,8 @@ export interface GatewayConfig {
   routing: RoutingFile;
   /** `enabled: false` writes no usage rows or audit records (budgets still apply). */
   audit: { enabled: boolean; includeContent: boolean };
+  /** Stored Responses API responses (`store: true`): kept this many days, then deleted. */
+  responses: { retentionDays: number };
   /** Rate-limit counters: in memory (one instance) or in Redis (shared by several instances). */
   rateLimit: { redisUrl: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */

@@ -100,6 +100,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     routes: file.routes ?? [],
     routing: file.routing ?? routingFileSchema.parse({}),
     audit: { enabled: values.get('audit.enabled') as boolean, includeContent: values.get('audit.include_content') as boolean },
+    responses: { retentionDays: values.get('responses.retention_days') as number },
     rateLimit: { redisUrl: values.get('rate_limit.redis_url') as Secret | null },
     budget: { defaultMaxOutputTokens: values.get('budget.default_max_output_tokens') as number },
     knowledge: {

@@ -208,6 +208,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     parse: bool,
   },
   {
+    key: 'responses.retention_days',
+    env: 'FLAMBEAU_RESPONSES_RETENTION_DAYS',
+    default: 30,
+    doc: 'Days a stored Responses API response (store: true) is kept, then deleted.',
+    parse: positiveInt,
+  },
+  {
     key: 'rate_limit.redis_url',
     env: 'FLAMBEAU_RATE_LIMIT_REDIS_URL',
     default: null,

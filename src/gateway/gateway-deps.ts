@@ -7,6 +7,7 @@ import type { Knowledge } from '../knowledge/index.js';
 import type { Logger } from '../log/logger.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { PrivacyGuard } from '../privacy/index.js';
+import type { ResponseStore } from '../responses/response-store.js';
 import type { Router } from '../router/router.js';
 import type { RequestLog } from '../usage/request-log.js';
 
@@ -23,6 +24,8 @@ export interface GatewayDeps {
   /** Null when `audit.enabled` is false: holds are then settled directly, nothing is written. */
   recorder: RequestRecorder | null;
   requestLog: RequestLog;
+  /** Responses API responses stored with `store: true`. */
+  responses: ResponseStore;
   /** Where accounting anomalies are reported (facts only, never text). */
   logger: Logger;
   /** Output tokens assumed for a budget hold when neither request nor model sets max_tokens. */

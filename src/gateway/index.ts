@@ -12,6 +12,7 @@ export type { GatewayDeps } from './gateway-deps.js';
 export { getModel, listModels, type ModelView } from './list-models.js';
 export { matchRequest, openRequest, responseHeaders, type ChatTarget, type GatewayRequest } from './request.js';
 export { scanInjection, scanPrivacy } from './scan-text.js';
+export { deleteResponse, findResponse, saveResponse, type StoredResponse } from './stored-responses.js';
 export { searchKnowledge, type KnowledgeSearchCall } from './search-knowledge.js';
 export { startChat, type ChatAnswer, type ChatCall } from './start-chat.js';
 export { startEmbed, type EmbedCall } from './start-embed.js';

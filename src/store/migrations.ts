@@ -350,4 +350,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX usage_log_audit_seq ON usage_log (audit_seq) WHERE audit_seq IS NOT NULL;
     `,
   },
+  {
+    id: 13,
+    name: 'stored-responses',
+    sql: `
+      -- Responses API responses made with store: true (responses/response-store.ts). Text is kept
+      -- as the client sent and received it, never in pseudonymised form; rows past expires_at are
+      -- never read and are deleted on the next write.
+      CREATE TABLE stored_responses (
+        id TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,                 -- only this key may read or delete it
+        created_at INTEGER NOT NULL,          -- unix ms
+        expires_at INTEGER NOT NULL,          -- unix ms: created_at + responses.retention_days
+        input_items TEXT NOT NULL,            -- JSON array: the conversation before this answer
+        response TEXT NOT NULL                -- JSON: the response object as the client got it
+      );
+      CREATE INDEX stored_responses_expires ON stored_responses (expires_at);
+    `,
+  },
 ];

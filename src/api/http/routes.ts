@@ -9,6 +9,7 @@ import { handleKnowledgeSearch } from './knowledge-search-route.js';
 import { handleGetModel, handleListModels } from './models-route.js';
 import { handlePrivacyScan } from './privacy-scan-route.js';
 import { handleRouteExplain } from './route-explain-route.js';
+import { handleDeleteResponse, handleGetResponse, handleListInputItems, handleResponses } from '../responses/responses-route.js';
 import type { Route, RouteCall } from './route-call.js';
 import { handleOllamaChat, handleOllamaGenerate } from '../ollama/ollama-chat-route.js';
 import { handleOllamaEmbed, handleOllamaEmbeddings } from '../ollama/ollama-embed-route.js';
@@ -42,6 +43,16 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'POST', path: '/v1/messages', access: 'chat', logged: true, handle: handleMessages, sendError: sendAnthropicError },
   { method: 'POST', path: '/v1/messages/count_tokens', access: 'chat', handle: handleCountTokens, sendError: sendAnthropicError },
+  {
+    method: 'POST',
+    path: '/v1/responses',
+    access: 'chat',
+    logged: true,
+    handle: handleResponses,
+  },
+  { method: 'GET', path: '/v1/responses/:id', access: 'chat', handle: handleGetResponse },
+  { method: 'DELETE', path: '/v1/responses/:id', access: 'chat', handle: handleDeleteResponse },
+  { method: 'GET', path: '/v1/responses/:id/input_items', access: 'chat', handle: handleListInputItems },
   {
     method: 'POST',
     path: '/v1/embeddings',

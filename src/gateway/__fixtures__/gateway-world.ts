@@ -24,6 +24,7 @@ import { compileRoutes } from '../../router/compile-routes.js';
 import { routingFileSchema } from '../../router/route-config.js';
 import { createRouter } from '../../router/router.js';
 import { openStore } from '../../store/store.js';
+import { createResponseStore } from '../../responses/response-store.js';
 import { createRequestLog } from '../../usage/request-log.js';
 import { createUsageLog } from '../../usage/usage-log.js';
 import type { GatewayDeps } from '../gateway-deps.js';
@@ -94,6 +95,7 @@ export function gatewayWorld(models: WorldModel[], options: { routes?: unknown[]
     limiter: createMemoryRateLimiter(),
     recorder: createRequestRecorder({ usage, audit, ledger, requestLog }),
     requestLog,
+    responses: createResponseStore(store.db, { retentionDays: 30 }),
     logger: silentLogger,
     defaultMaxOutputTokens: 4096,
     knowledgeContextTokens: 2000,
