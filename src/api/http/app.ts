@@ -128,11 +128,21 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       req,
       res,
       request,
-      params: (found as Match).params.map((p) => decodePathSegment(p, 'model name')),
+      params: (found as Match).params.map((p, i) => decodePathSegment(p, paramName(route.path, i))),
       query: new URLSearchParams(query),
       deps,
     });
   }
+}
+
+/** How an error names the i-th parameter of a route path: `:model` is the model name, `:id` the id. */
+function paramName(path: string, i: number): string {
+  const name =
+    path
+      .split('/')
+      .filter((s) => s.startsWith(':'))
+      [i]?.slice(1) ?? 'path';
+  return name === 'model' ? 'model name' : name;
 }
 
 /**
