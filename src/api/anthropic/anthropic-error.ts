@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FlambeauError } from '../../errors/index.js';
-import { sendJson } from '../http/send.js';
+import { sendErrorAs } from '../http/send.js';
 
 /**
  * Anthropic's `error.type` for our status. 402 (budget) has no Anthropic status of its own: its
@@ -28,12 +28,5 @@ export function anthropicErrorBody(error: FlambeauError): Record<string, unknown
 
 /** The Messages API's error shape, for refusals before the handler (401, 403, 429...) and failures before the first byte. */
 export function sendAnthropicError(res: ServerResponse, error: FlambeauError): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const headers: Record<string, string> = {};
-  const retryAfter = error.details.retryAfter;
-  if (typeof retryAfter === 'string' || typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
-  sendJson(res, error.status, anthropicErrorBody(error), headers);
+  sendErrorAs(res, error, anthropicErrorBody);
 }

@@ -25,6 +25,14 @@ export function errorBody(error: FlambeauError): {
 }
 
 export function sendError(res: ServerResponse, error: FlambeauError): void {
+  sendErrorAs(res, error, errorBody);
+}
+
+/**
+ * Writes an error with its status in a protocol's own body shape (OpenAI's, Anthropic's, Ollama's),
+ * keeping `retry-after` for 429. Once an answer has begun, the connection is cut instead.
+ */
+export function sendErrorAs(res: ServerResponse, error: FlambeauError, body: (error: FlambeauError) => unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -33,5 +41,5 @@ export function sendError(res: ServerResponse, error: FlambeauError): void {
   const retryAfter = error.details.retryAfter;
   if (typeof retryAfter === 'string' || typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
   // 499 is ours (nginx's "client closed"); nobody is left to read it.
-  sendJson(res, error.status, errorBody(error), headers);
+  sendJson(res, error.status, body(error), headers);
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { FlambeauError } from '../../errors/index.js';
-import { sendJson } from '../http/send.js';
+import { sendErrorAs } from '../http/send.js';
 import type { RouteCall } from '../http/route-call.js';
 
 /**
@@ -8,14 +8,7 @@ import type { RouteCall } from '../http/route-call.js';
  * `error` and the status; `retry-after` is kept for 429.
  */
 export function sendOllamaError(res: ServerResponse, error: FlambeauError): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const headers: Record<string, string> = {};
-  const retryAfter = error.details.retryAfter;
-  if (typeof retryAfter === 'string' || typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
-  sendJson(res, error.status, { error: error.message }, headers);
+  sendErrorAs(res, error, (e) => ({ error: e.message }));
 }
 
 /**
