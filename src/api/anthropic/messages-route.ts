@@ -1,10 +1,7 @@
-import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { asFlambeauError } from '../../errors/index.js';
 import { countInputTokens, responseHeaders, startChat } from '../../gateway/index.js';
 import type { Warning } from '../../providers/spec.js';
 import { abortOnClose } from '../http/abort-on-close.js';
-import { warningHeader } from '../http/chat-completions-route.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import type { RouteCall } from '../http/route-call.js';
 import { sendJson } from '../http/send.js';
@@ -12,6 +9,7 @@ import { anthropicErrorBody } from './anthropic-error.js';
 import { messageBody } from './messages-response.js';
 import { MessagesSseWriter } from './messages-sse-writer.js';
 import { parseMessagesBody } from './messages-wire.js';
+import { drain, streamHeaders, warningHeader } from '../http/stream-out.js';
 
 /**
  * POST /v1/messages: the Anthropic Messages API onto the gateway's chat spine and back (JSON or
@@ -35,7 +33,10 @@ export async function handleMessages(call: RouteCall): Promise<void> {
     return;
   }
 
-  res.writeHead(200, MessagesSseWriter.headers({ ...responseHeaders(request), ...warningHeader([...parsed.warnings, ...answer.warnings]) }));
+  res.writeHead(
+    200,
+    streamHeaders('text/event-stream; charset=utf-8', { ...responseHeaders(request), ...warningHeader([...parsed.warnings, ...answer.warnings]) }),
+  );
   const writer = new MessagesSseWriter(res, id, name);
   try {
     if (!writer.start()) await drain(res, signal);
@@ -53,9 +54,4 @@ export async function handleCountTokens(call: RouteCall): Promise<void> {
   const tokens = countInputTokens(request, parsed.request, parsed.knowledge);
   const warnings: Warning[] = [...parsed.warnings, { kind: 'approximated', setting: 'input_tokens', detail: 'estimated by the gateway' }];
   sendJson(res, 200, { input_tokens: tokens }, { ...responseHeaders(request), ...warningHeader(warnings) });
-}
-
-async function drain(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) throw signal.reason;
-  await once(res, 'drain', { signal });
 }

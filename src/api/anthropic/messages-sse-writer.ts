@@ -25,16 +25,6 @@ export class MessagesSseWriter {
     this.#model = model;
   }
 
-  static headers(extra: Record<string, string>): Record<string, string> {
-    return {
-      ...extra,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    };
-  }
-
   /** Input tokens are not known before the end: message_start says 0, message_delta the count. */
   start(): boolean {
     const message = {

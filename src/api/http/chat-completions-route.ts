@@ -1,8 +1,5 @@
-import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { asFlambeauError } from '../../errors/index.js';
 import { responseHeaders, startChat } from '../../gateway/index.js';
-import type { Warning } from '../../providers/spec.js';
 import { abortOnClose } from './abort-on-close.js';
 import { chatCompletionBody } from './chat-completion-response.js';
 import { parseChatBody } from './chat-completions-wire.js';
@@ -11,6 +8,7 @@ import { knowledgeExtension } from './knowledge-wire.js';
 import { readJsonBody } from './read-json-body.js';
 import { errorBody, sendJson } from './send.js';
 import type { RouteCall } from './route-call.js';
+import { drain, streamHeaders, warningHeader } from './stream-out.js';
 
 /** POST /v1/chat/completions: the OpenAI wire format onto the gateway's chat spine and back (JSON or SSE). */
 export async function handleChatCompletions(call: RouteCall): Promise<void> {
@@ -34,7 +32,7 @@ export async function handleChatCompletions(call: RouteCall): Promise<void> {
     return;
   }
 
-  res.writeHead(200, ChatSseWriter.headers({ ...responseHeaders(request), ...warningHeader(answer.warnings) }));
+  res.writeHead(200, streamHeaders('text/event-stream; charset=utf-8', { ...responseHeaders(request), ...warningHeader(answer.warnings) }));
   const writer = new ChatSseWriter(res, id, created, name, parsed.includeUsage, extension);
   writer.start();
   try {
@@ -43,15 +41,4 @@ export async function handleChatCompletions(call: RouteCall): Promise<void> {
   } catch (thrown) {
     if (!signal.aborted) writer.fail(errorBody(asFlambeauError(thrown)));
   }
-}
-
-/** Settings the model could not honour, e.g. `unsupported:seed, approximated:tool_choice`. */
-export function warningHeader(warnings: readonly Warning[]): Record<string, string> {
-  if (warnings.length === 0) return {};
-  return { 'x-flambeau-warnings': warnings.map((w) => `${w.kind}:${w.setting}`).join(', ') };
-}
-
-async function drain(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) throw signal.reason;
-  await once(res, 'drain', { signal });
 }

@@ -24,16 +24,6 @@ export class ChatSseWriter {
     this.#includeUsage = includeUsage;
   }
 
-  static headers(extra: Record<string, string>): Record<string, string> {
-    return {
-      ...extra,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    };
-  }
-
   /** Returns false when the socket buffer is full; the caller waits for 'drain'. */
   start(): boolean {
     return this.#choice('{"role":"assistant","content":"","refusal":null}', 'null');

@@ -1,9 +1,6 @@
-import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { asFlambeauError } from '../../errors/index.js';
 import { getModel, responseHeaders, startChat } from '../../gateway/index.js';
 import { abortOnClose } from '../http/abort-on-close.js';
-import { warningHeader } from '../http/chat-completions-route.js';
 import { knowledgeExtension } from '../http/knowledge-wire.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import type { RouteCall } from '../http/route-call.js';
@@ -11,6 +8,7 @@ import { sendJson } from '../http/send.js';
 import { ollamaAnswerBody, type OllamaKind } from './ollama-answer.js';
 import { OllamaNdjsonWriter } from './ollama-ndjson-writer.js';
 import { parseOllamaChat, parseOllamaGenerate, type ParsedOllamaChat } from './ollama-wire.js';
+import { drain, streamHeaders, warningHeader } from '../http/stream-out.js';
 
 /** POST /api/chat: Ollama's chat onto the gateway's chat spine; NDJSON unless `stream: false`. */
 export async function handleOllamaChat(call: RouteCall): Promise<void> {
@@ -30,7 +28,7 @@ export async function handleOllamaGenerate(call: RouteCall): Promise<void> {
   getModel(request, model, call.deps.gateway);
   const body = { model, created_at: new Date().toISOString(), response: '', done: true, done_reason: 'load' };
   if (!parsed.stream) return sendJson(res, 200, body, responseHeaders(request));
-  res.writeHead(200, OllamaNdjsonWriter.headers(responseHeaders(request)));
+  res.writeHead(200, streamHeaders('application/x-ndjson', responseHeaders(request)));
   res.end(`${JSON.stringify(body)}\n`);
 }
 
@@ -55,7 +53,7 @@ async function answer(call: RouteCall, kind: OllamaKind, parsed: ParsedOllamaCha
     return;
   }
 
-  res.writeHead(200, OllamaNdjsonWriter.headers({ ...responseHeaders(request), ...warningHeader([...parsed.warnings, ...answered.warnings]) }));
+  res.writeHead(200, streamHeaders('application/x-ndjson', { ...responseHeaders(request), ...warningHeader([...parsed.warnings, ...answered.warnings]) }));
   const writer = new OllamaNdjsonWriter(res, kind, model, startedAt, extension);
   try {
     for await (const event of answered.events) if (!writer.write(event)) await drain(res, signal);
@@ -63,9 +61,4 @@ async function answer(call: RouteCall, kind: OllamaKind, parsed: ParsedOllamaCha
   } catch (thrown) {
     if (!signal.aborted) writer.fail(asFlambeauError(thrown).message);
   }
-}
-
-async function drain(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) throw signal.reason;
-  await once(res, 'drain', { signal });
 }

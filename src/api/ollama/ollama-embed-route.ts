@@ -1,11 +1,11 @@
 import { responseHeaders, startEmbed } from '../../gateway/index.js';
 import { abortOnClose } from '../http/abort-on-close.js';
-import { warningHeader } from '../http/chat-completions-route.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import type { RouteCall } from '../http/route-call.js';
 import { sendJson } from '../http/send.js';
 import type { Warning } from '../../providers/spec.js';
 import { embedBody, embeddingsBody, parseOllamaBody } from './ollama-wire.js';
+import { warningHeader } from '../http/stream-out.js';
 
 /** POST /api/embed: one vector per input, in input order. */
 export async function handleOllamaEmbed(call: RouteCall): Promise<void> {

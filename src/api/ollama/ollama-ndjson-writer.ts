@@ -26,10 +26,6 @@ export class OllamaNdjsonWriter {
     this.#now = now;
   }
 
-  static headers(extra: Record<string, string>): Record<string, string> {
-    return { ...extra, 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' };
-  }
-
   /** Returns false when the socket buffer is full; the caller waits for 'drain'. */
   write(event: ChatEvent): boolean {
     switch (event.type) {

@@ -1,12 +1,8 @@
-import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
 import { deleteResponse, findResponse, responseHeaders, saveResponse, startChat, type GatewayRequest } from '../../gateway/index.js';
 import type { GatewayDeps } from '../../gateway/index.js';
 import { abortOnClose } from '../http/abort-on-close.js';
-import { warningHeader } from '../http/chat-completions-route.js';
-import { ChatSseWriter } from '../http/chat-sse-writer.js';
 import { knowledgeExtension } from '../http/knowledge-wire.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import type { RouteCall } from '../http/route-call.js';
@@ -14,6 +10,7 @@ import { sendJson } from '../http/send.js';
 import { completedResponse, type ResponseHead } from './response-object.js';
 import { parseResponsesBody, type ParsedResponses, type StoredLookup } from './responses-wire.js';
 import { ResponsesSseWriter } from './responses-sse-writer.js';
+import { drain, streamHeaders, warningHeader } from '../http/stream-out.js';
 
 /** POST /v1/responses: the OpenAI Responses wire format onto the gateway's chat spine and back (JSON or SSE). */
 export async function handleResponses(call: RouteCall): Promise<void> {
@@ -41,7 +38,7 @@ export async function handleResponses(call: RouteCall): Promise<void> {
     return;
   }
 
-  res.writeHead(200, ChatSseWriter.headers({ ...responseHeaders(request), ...warningHeader(answer.warnings) }));
+  res.writeHead(200, streamHeaders('text/event-stream; charset=utf-8', { ...responseHeaders(request), ...warningHeader(answer.warnings) }));
   const writer = new ResponsesSseWriter(res, head);
   writer.start();
   try {
@@ -150,9 +147,4 @@ function store(deps: GatewayDeps, request: GatewayRequest, parsed: ParsedRespons
   } catch (error) {
     deps.logger.error('stored response write failed', { requestId: request.outcome.requestId, error: String(error) });
   }
-}
-
-async function drain(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) throw signal.reason;
-  await once(res, 'drain', { signal });
 }
