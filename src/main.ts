@@ -28,7 +28,15 @@ import { createRouter, type ComplexityScorer, type Router } from './router/route
 import { openStore, type Store } from './store/store.js';
 import { createAuditLog, createRequestRecorder, type AuditLog } from './audit/index.js';
 import { ensureAuditKey } from './audit/audit-key.js';
-import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
+import {
+  createBudgetLedger,
+  createKeyStore,
+  createMemoryRateLimiter,
+  keylessLoopbackPrincipal,
+  createRedisRateLimiter,
+  createTeamStore,
+  type RateLimiter,
+} from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
 import { createResponseStore } from './responses/response-store.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
@@ -213,6 +221,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       },
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
       bodyLimitBytes: config.server.bodyLimitBytes,
+      keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
       isReady: () => ready,
       logger,
     });

@@ -3,6 +3,7 @@ import { asFlambeauError, FlambeauError } from '../../errors/index.js';
 import { authenticate, matchRequest, openRequest, responseHeaders, settleClosed, type GatewayRequest } from '../../gateway/index.js';
 import type { Logger } from '../../log/logger.js';
 import { authenticateAdmin } from './admin-routes.js';
+import { keylessFor } from './keyless-access.js';
 import { decodePathSegment } from './path-segment.js';
 import { requestIdFor } from './request-id.js';
 import { ROUTES, type AppDeps, type Route } from './routes.js';
@@ -121,7 +122,14 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       }
     });
     const route = found?.route;
-    authenticate(request, credentialOf(req), route === undefined || route.access === 'admin' ? null : route.access, deps.gateway);
+    const credential = credentialOf(req);
+    authenticate(
+      request,
+      credential,
+      route === undefined || route.access === 'admin' ? null : route.access,
+      deps.gateway,
+      credential === undefined ? keylessFor(req.socket.remoteAddress, route, deps.keylessLoopback) : null,
+    );
     if (route === undefined) refuse(res, method, path, found, 'No route');
     // Path parameters are decoded after authentication: a caller without a key learns nothing, not even 400.
     await route.handle({

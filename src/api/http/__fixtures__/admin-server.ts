@@ -46,6 +46,7 @@ export async function startAdminTestServer(): Promise<AdminTestServer> {
       gateway: undefined as unknown as GatewayDeps,
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: 1 << 20 },
       bodyLimitBytes: 1 << 20,
+      keylessLoopback: null,
       isReady: () => true,
       logger: silentLogger,
     }),
