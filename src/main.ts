@@ -20,6 +20,7 @@ import { createVersionRegistry } from './models/versions/version-registry.js';
 import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
 import { createShippedInjectionScanner } from './injection/index.js';
+import { createGatewayMetrics, gaugeSourcesOf } from './metrics/index.js';
 import { createPrivacyGuard, type Detector } from './privacy/index.js';
 import { loadComplexityScorer } from './router/complexity/load-complexity-scorer.js';
 import { compileRoutes } from './router/compile-routes.js';
@@ -218,10 +219,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
         knowledgeContextTokens: config.knowledge.contextTokens,
         startedAt,
+        ...(config.metrics.enabled ? { metrics: createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger })) } : {}),
       },
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
       bodyLimitBytes: config.server.bodyLimitBytes,
       keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
+      metricsPublicOnLoopback: config.metrics.publicOnLoopback,
       isReady: () => ready,
       logger,
     });

@@ -1,5 +1,5 @@
 /** Endpoints a key's scope can name; `*` allows all of them. */
-export const ENDPOINTS = ['chat', 'embeddings', 'models', 'knowledge', 'privacy', 'injection'] as const;
+export const ENDPOINTS = ['chat', 'embeddings', 'models', 'knowledge', 'privacy', 'injection', 'metrics'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'total';

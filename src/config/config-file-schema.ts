@@ -74,6 +74,7 @@ export const configFileSchema = z.strictObject({
   routes: z.array(z.unknown()).optional(),
   routing: routingFileSchema.optional(),
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
+  metrics: z.strictObject({ enabled: z.boolean().optional(), public_on_loopback: z.boolean().optional() }).optional(),
   responses: z.strictObject({ retention_days: positiveInt.optional() }).optional(),
   /** File-only, like the policy sections: key-less loopback access to the Ollama API. */
   ollama: ollamaConfigSchema.optional(),

@@ -88,6 +88,8 @@ export interface GatewayConfig {
   routing: RoutingFile;
   /** `enabled: false` writes no usage rows or audit records (budgets still apply). */
   audit: { enabled: boolean; includeContent: boolean };
+  /** Prometheus metrics at `GET /metrics`; `publicOnLoopback` lets a local scraper in without a key. */
+  metrics: { enabled: boolean; publicOnLoopback: boolean };
   /** Stored Responses API responses (`store: true`): kept this many days, then deleted. */
   responses: { retentionDays: number };
   /** `ollama.keyless_loopback`: the models and endpoints a key-less loopback caller may use on `/api/*`; null: off. */

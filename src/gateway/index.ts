@@ -6,6 +6,7 @@ export { INJECTION_SOURCES, type InjectionSource } from '../injection/index.js';
 export { isCollectionName, messageIndex, type Citation, type SearchDegradation, type SearchHit, type SearchMode } from '../knowledge/index.js';
 export type { ScanReport } from '../privacy/scan-report.js';
 export { authenticate } from './authenticate.js';
+export { scrapeMetrics } from './scrape-metrics.js';
 export { countInputTokens } from './count-tokens.js';
 export { explainRoute, type CandidateExplanation, type RouteExplanation } from './explain-route.js';
 export { describeModelFile, type ModelFileFacts } from './describe-model-file.js';

@@ -146,6 +146,8 @@ export interface EmbeddingModel {
 /** What `/v1/models` and `flambeau models` show about a model beyond its name. */
 export interface ModelStatus {
   loaded?: boolean;
+  /** Local models: requests waiting in the engine's queue for a free sequence. */
+  queued?: number;
   detail?: string;
   /** Local models: the CPU threads the engine runs the model with (configured, or the machine's default). */
   threads?: number;

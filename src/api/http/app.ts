@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
-import { authenticate, matchRequest, openRequest, responseHeaders, settleClosed, type GatewayRequest } from '../../gateway/index.js';
+import {
+  authenticate,
+  isLoopbackAddress,
+  matchRequest,
+  openRequest,
+  responseHeaders,
+  scrapeMetrics,
+  settleClosed,
+  type GatewayRequest,
+} from '../../gateway/index.js';
 import type { Logger } from '../../log/logger.js';
 import { authenticateAdmin } from './admin-routes.js';
 import { keylessFor } from './keyless-access.js';
@@ -96,6 +105,18 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
     if (path === '/readyz') {
       const ready = deps.isReady();
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', models: deps.gateway.catalog.list().length });
+      return;
+    }
+    if (path === '/metrics') {
+      if (method !== 'GET') {
+        res.setHeader('allow', 'GET');
+        throw new FlambeauError('method_not_allowed', `${method} is not allowed on /metrics; use GET.`);
+      }
+      const credential = credentialOf(req);
+      const open = credential === undefined && deps.metricsPublicOnLoopback && isLoopbackAddress(req.socket.remoteAddress);
+      const { contentType, body } = await scrapeMetrics(credential, open, deps.gateway);
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store', 'x-request-id': request.outcome.requestId });
+      res.end(body);
       return;
     }
     if (path === '/admin' || path.startsWith('/admin/')) {

@@ -15,6 +15,8 @@ export interface AppDeps {
    * (`ollama.keyless_loopback`); null: every call needs a key.
    */
   keylessLoopback: KeyPrincipal | null;
+  /** `metrics.public_on_loopback`: a scraper on this machine reads `/metrics` without a key. */
+  metricsPublicOnLoopback: boolean;
   /** False while starting or draining: /readyz answers 503. */
   isReady: () => boolean;
 }

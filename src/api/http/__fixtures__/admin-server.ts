@@ -47,6 +47,7 @@ export async function startAdminTestServer(): Promise<AdminTestServer> {
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: 1 << 20 },
       bodyLimitBytes: 1 << 20,
       keylessLoopback: null,
+      metricsPublicOnLoopback: false,
       isReady: () => true,
       logger: silentLogger,
     }),
