@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -21,6 +22,7 @@ import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
 import { createShippedInjectionScanner } from './injection/index.js';
 import { createGatewayMetrics, gaugeSourcesOf } from './metrics/index.js';
+import { createTracing, type Tracing } from './telemetry/index.js';
 import { createPrivacyGuard, type Detector } from './privacy/index.js';
 import { loadComplexityScorer } from './router/complexity/load-complexity-scorer.js';
 import { compileRoutes } from './router/compile-routes.js';
@@ -152,6 +154,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let ready = false;
   let health: { stop(): void } | undefined;
   let limiter: RateLimiter | undefined;
+  let tracing: Tracing | null = null;
   let requestLogRef: RequestLog | undefined;
   let knowledgeRef: Knowledge | undefined;
   let auditRef: AuditLog | undefined;
@@ -200,6 +203,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       config.rateLimit.redisUrl === null
         ? createMemoryRateLimiter()
         : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
+    tracing =
+      config.telemetry.otlpEndpoint === null
+        ? null
+        : createTracing({ endpoint: config.telemetry.otlpEndpoint, serviceVersion: packageVersion(), exportIntervalMs: config.telemetry.exportIntervalMs });
     const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
     knowledgeRef = knowledge;
     const handler = createRequestHandler({
@@ -220,6 +227,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         knowledgeContextTokens: config.knowledge.contextTokens,
         startedAt,
         ...(config.metrics.enabled ? { metrics: createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger })) } : {}),
+        ...(tracing === null ? {} : { tracing }),
       },
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
       bodyLimitBytes: config.server.bodyLimitBytes,
@@ -260,6 +268,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   } catch (error) {
     health?.stop();
     await limiter?.close().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     server?.close();
@@ -280,8 +289,19 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     requestLogRef?.flush();
+    // The last spans go out before the process ends (the batch exporter holds them up to an interval).
+    await tracing?.shutdown().catch(() => undefined);
     knowledgeRef?.close();
     auditRef?.close();
     store.close();
+  }
+}
+
+/** flambeau's version, as the package says (dist/ and src/ both sit one level below it). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }

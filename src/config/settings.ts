@@ -56,6 +56,16 @@ const level = (raw: string): string => {
   return raw;
 };
 const nonEmpty = (raw: string): string => raw;
+const url = (raw: string): string => {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`expected an http:// or https:// URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`expected an http:// or https:// URL, got "${raw}"`);
+  return raw;
+};
 
 export const SETTINGS: readonly SettingSpec[] = [
   {
@@ -191,6 +201,21 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'FLAMBEAU_KNOWLEDGE_CONTEXT_TOKENS',
     default: 2000,
     doc: 'Tokens of retrieved text a chat request may carry.',
+    parse: positiveInt,
+  },
+  {
+    key: 'telemetry.otlp_endpoint',
+    env: 'FLAMBEAU_TELEMETRY_OTLP_ENDPOINT',
+    default: null,
+    unsetMeans: 'off',
+    doc: 'OpenTelemetry collector (OTLP over HTTP) that receives a trace per request, e.g. http://127.0.0.1:4318; /v1/traces is appended. No prompt or answer text is ever in a span.',
+    parse: url,
+  },
+  {
+    key: 'telemetry.export_interval_ms',
+    env: 'FLAMBEAU_TELEMETRY_EXPORT_INTERVAL_MS',
+    default: 5000,
+    doc: 'Spans are exported in batches at this interval (and when the gateway stops).',
     parse: positiveInt,
   },
   {

@@ -6,6 +6,7 @@ import type { InjectionScanner } from '../injection/index.js';
 import type { Knowledge } from '../knowledge/index.js';
 import type { Logger } from '../log/logger.js';
 import type { GatewayMetrics } from '../metrics/index.js';
+import type { Tracing } from '../telemetry/index.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { PrivacyGuard } from '../privacy/index.js';
 import type { ResponseStore } from '../responses/response-store.js';
@@ -37,6 +38,8 @@ export interface GatewayDeps {
   startedAt: number;
   /** Prometheus counters (`GET /metrics`); absent, nothing is counted. */
   metrics?: GatewayMetrics;
+  /** OpenTelemetry traces (`telemetry.otlp_endpoint`); absent, nothing is traced. */
+  tracing?: Tracing;
   /** Waits between retries; tests inject a recorder. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;

@@ -7,6 +7,7 @@ export { isCollectionName, messageIndex, type Citation, type SearchDegradation, 
 export type { ScanReport } from '../privacy/scan-report.js';
 export { authenticate } from './authenticate.js';
 export { scrapeMetrics } from './scrape-metrics.js';
+export { beginTrace } from './trace-request.js';
 export { countInputTokens } from './count-tokens.js';
 export { explainRoute, type CandidateExplanation, type RouteExplanation } from './explain-route.js';
 export { describeModelFile, type ModelFileFacts } from './describe-model-file.js';

@@ -2,6 +2,7 @@ import type { Reservation } from '../auth/budget-ledger.js';
 import type { RateLimitGrant } from '../auth/rate-limiter.js';
 import type { RequestOutcome } from '../audit/request-outcome.js';
 import type { Locality } from '../providers/spec.js';
+import type { RequestTrace } from '../telemetry/index.js';
 
 /** Which model actually answers: reported in response headers and recorded in the outcome. */
 export interface ChatTarget {
@@ -30,6 +31,8 @@ export interface GatewayRequest {
   recorded: boolean;
   /** Prompt tokens the target read from its prompt cache, when it said so before the answer's headers. */
   cachedInputTokens: number | null;
+  /** The request's trace while it runs (null when tracing is off, and once ended). */
+  trace: RequestTrace | null;
 }
 
 /** A request as the HTTP edge first sees it: refused ones are recorded too. */
@@ -63,6 +66,7 @@ export function openRequest(requestId: string, endpoint: string, now: number = D
     rateLimitHeaders: {},
     recorded: false,
     cachedInputTokens: null,
+    trace: null,
   };
 }
 

@@ -10,6 +10,7 @@ import { namedCollections, retrieve, type KnowledgeReport } from './stages/retri
 import { route } from './stages/route.js';
 import { callerOf, scope } from './stages/scope.js';
 import { settle } from './stages/settle.js';
+import { traceStage } from './trace-request.js';
 import { estimateInputTokens } from './usage-estimate.js';
 
 /** A chat as every inbound protocol hands it to the spine. */
@@ -40,19 +41,21 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
   outcome.model = named.request.model;
   scope(request, { endpoint: 'chat', model: named.request.model, collections: named.collections });
   await admit(request, estimateInputTokens(named.request) + (named.request.maxTokens ?? 0), deps);
-  const retrieved = await retrieve(named.request, named.collections, signal, deps);
-  const inspection = await inspect(retrieved.request, deps);
+  const retrieved = await traceStage(request, 'flambeau.retrieve', () => retrieve(named.request, named.collections, signal, deps));
+  const inspection = await traceStage(request, 'flambeau.privacy', () => inspect(retrieved.request, deps));
   outcome.privacy = { action: null, findings: inspection.findings };
-  const routed = route(
-    {
-      request: retrieved.request,
-      inspection,
-      caller: callerOf(request),
-      tags: call.tags,
-      signal,
-      ...(retrieved.knowledge === undefined ? {} : { knowledge: retrieved.knowledge }),
-    },
-    deps,
+  const routed = traceStage(request, 'flambeau.route', () =>
+    route(
+      {
+        request: retrieved.request,
+        inspection,
+        caller: callerOf(request),
+        tags: call.tags,
+        signal,
+        ...(retrieved.knowledge === undefined ? {} : { knowledge: retrieved.knowledge }),
+      },
+      deps,
+    ),
   );
   outcome.route = routed.decision.route;
   hold(request, routed, deps);

@@ -2,6 +2,7 @@ import { labelOf } from '../../audit/name-label.js';
 import { costOverHold, requestRecordOf, storedForm } from '../../audit/request-outcome.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 import type { GatewayRequest } from '../request.js';
+import { endTrace } from '../trace-request.js';
 import { actualCost } from './hold.js';
 
 export type SettleDeps = Pick<GatewayDeps, 'recorder' | 'ledger' | 'limiter' | 'logger' | 'catalog' | 'router' | 'requestLog' | 'metrics'>;
@@ -55,6 +56,7 @@ function record(request: GatewayRequest, deps: SettleDeps): void {
     recordOutcome(outcome, settled, deps);
   } finally {
     deps.metrics?.observeRequest(outcome);
+    endTrace(request);
   }
   if (request.grant !== null && outcome.usage !== null) {
     const tokens = (outcome.usage.inputTokens ?? 0) + (outcome.usage.outputTokens ?? 0);
