@@ -19,6 +19,7 @@ import { createModelStore } from './models/store/model-store.js';
 import { createVersionRegistry } from './models/versions/version-registry.js';
 import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
+import { chunkScreen } from './gateway/chunk-screen.js';
 import { createShippedInjectionScanner } from './injection/index.js';
 import { createPrivacyGuard, type Detector } from './privacy/index.js';
 import { loadComplexityScorer } from './router/complexity/load-complexity-scorer.js';
@@ -191,13 +192,20 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       config.rateLimit.redisUrl === null
         ? createMemoryRateLimiter()
         : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
-    const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
+    // One scanner per process: chat scans with it, and so does an ingest through this gateway.
+    const injection = createShippedInjectionScanner(config.injection);
+    const knowledge = createKnowledge({
+      db: store.db,
+      embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger),
+      screen: chunkScreen(injection),
+    });
     knowledgeRef = knowledge;
     const handler = createRequestHandler({
       gateway: {
         catalog,
         privacy,
-        injection: createShippedInjectionScanner(config.injection),
+        injection,
+        injectionConfig: config.injection,
         router,
         knowledge,
         keys,

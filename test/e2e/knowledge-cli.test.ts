@@ -81,8 +81,8 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
   it('collections lists the collection, its sizes and the model its vectors were made with', async () => {
     const table = await run(['collections']);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /^COLLECTION\s+FILES\s+DOCUMENTS\s+CHUNKS\s+SIZE\s+EMBEDDED WITH\s+SHAREABLE\s+LAST INGEST$/m);
-    assert.match(table.stdout, /^notes\s+2\s+2\s+[1-9]\d*\s+\d+ B\s+configured-embedder\s+no\s+\d{4}-\d\d-\d\dT/m);
+    assert.match(table.stdout, /^COLLECTION\s+FILES\s+DOCUMENTS\s+CHUNKS\s+FLAGGED\s+SIZE\s+EMBEDDED WITH\s+SHAREABLE\s+LAST INGEST$/m);
+    assert.match(table.stdout, /^notes\s+2\s+2\s+[1-9]\d*\s+0\s+\d+ B\s+configured-embedder\s+no\s+\d{4}-\d\d-\d\dT/m);
     const [notes] = await listed();
     assert.equal(notes?.name, 'notes');
     assert.deepEqual(notes?.embeddingModels, ['configured-embedder']);

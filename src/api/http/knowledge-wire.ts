@@ -13,6 +13,9 @@ export function knowledgeExtension(report: KnowledgeReport | null): Record<strin
       dropped_chunks: report.droppedChunks,
       degraded: report.degraded,
       skipped: report.skipped,
+      // The injection stage: chunks in marked data blocks, and those left out (`injection.documents: drop`).
+      spotlighted: report.spotlighted,
+      dropped: report.injectionDropped.map((d) => ({ chunk_id: d.chunkId, collection: d.collection, path: d.path, reason: d.reason, score: d.score })),
     },
   };
 }
