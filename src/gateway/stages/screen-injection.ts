@@ -55,11 +55,12 @@ export function screenInjection(request: GatewayRequest, chat: ChatRequest, retr
   let spotlit = false;
   const messages = chat.messages.map((message): ChatMessage => {
     if (message.role === 'user') {
-      const text = textOf(message.content);
+      // `allow` is off: nothing is scanned (the cost of the stage is then nil).
+      const text = config.user === 'allow' ? '' : textOf(message.content);
       if (text !== '') judge(deps.injection.scan(text, 'user'));
       return message;
     }
-    if (message.role !== 'tool') return message;
+    if (message.role !== 'tool' || config.tools === 'allow') return message;
     const text = textOf(message.content);
     if (judge(deps.injection.scan(text, 'tool')) !== 'spotlight') return message;
     spotlit = true;
