@@ -172,7 +172,7 @@ describe('the Anthropic Messages API, inbound, through the real server', () => {
       ['system', 'user', 'assistant', 'tool'],
     );
     assert.equal(third.messages[3]?.tool_call_id, 'call_7');
-    assert.match(String(third.messages[3]?.content), /^<<data ([0-9a-f]{16}) tool result getWeather>>\n\u00a6\{"sky":"clear"\}\n<<\/data \1>>$/);
+    assert.match(String(third.messages[3]?.content), /^<<data (\d{20}) tool result getWeather>>\n\u00a6\{"sky":"clear"\}\n<<\/data \1>>$/);
   });
 
   it('to an Anthropic upstream nothing is lost: tool ids, stop reasons and usage match a direct call', async () => {

@@ -130,7 +130,7 @@ describe('chat through an openai-compatible cloud provider', () => {
     const tool = sent.messages[3] as { role: string; tool_call_id: string; content: string };
     assert.equal(tool.role, 'tool');
     assert.equal(tool.tool_call_id, 'call_1');
-    assert.match(tool.content, /^<<data ([0-9a-f]{16}) tool result getWeather>>\n\u00a6\{"temp":21\}\n<<\/data \1>>$/);
+    assert.match(tool.content, /^<<data (\d{20}) tool result getWeather>>\n\u00a6\{"temp":21\}\n<<\/data \1>>$/);
     assert.deepEqual((sent.messages[2]?.tool_calls as unknown[])[0], {
       id: 'call_1',
       type: 'function',

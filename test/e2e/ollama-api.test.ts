@@ -147,7 +147,7 @@ describe('the Ollama API through the real server, with the ollama client', () =>
       assert.match(callId, /\S/);
       assert.deepEqual(JSON.parse(upstream[1]?.tool_calls?.[0]?.function.arguments as string), { city: 'Paris' });
       assert.deepEqual({ role: upstream[2]?.role, tool_call_id: upstream[2]?.tool_call_id }, { role: 'tool', tool_call_id: callId });
-      assert.match(String(upstream[2]?.content), /^<<data ([0-9a-f]{16}) tool result getWeather>>\n\u00a6\{"sky":"clear"\}\n<<\/data \1>>$/);
+      assert.match(String(upstream[2]?.content), /^<<data (\d{20}) tool result getWeather>>\n\u00a6\{"sky":"clear"\}\n<<\/data \1>>$/);
     }
   });
 

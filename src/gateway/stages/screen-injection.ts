@@ -44,7 +44,7 @@ export function screenInjection(request: GatewayRequest, chat: ChatRequest, retr
   const findings: InjectionFinding[] = [];
   request.outcome.injection = findings;
   const config = deps.injectionConfig;
-  const spot: SpotlightOptions = { ...SPINE_SPOTLIGHT, boundary: randomBytes(8).toString('hex'), label: '' };
+  const spot: SpotlightOptions = { ...SPINE_SPOTLIGHT, boundary: randomBoundary(), label: '' };
   const judge = (scored: ScoredText) => {
     if (isReported(scored, config))
       findings.push({ source: scored.source, score: round(scored.score), signals: [...new Set(scored.signals.map((s) => s.kind))] });
@@ -102,6 +102,15 @@ function screenChunks(
 /** Stored kinds as the decision reads them (only `kind` is read). */
 function kindsOf(kinds: readonly string[]): ScoredText['signals'] {
   return kinds.map((kind) => ({ kind: kind as ScoredText['signals'][number]['kind'] }));
+}
+
+/**
+ * 8 random bytes per request, never derived from the content, written as 20 decimal digits: BPE
+ * tokenizers split digits in groups of three, so the boundary costs 7 tokens every time, where 16
+ * hex characters cost 8 to 12 (it is written twice per block).
+ */
+function randomBoundary(): string {
+  return randomBytes(8).readBigUInt64BE().toString().padStart(20, '0');
 }
 
 const round = (score: number): number => Math.round(score * 1000) / 1000;
