@@ -214,6 +214,19 @@ describe('prompt-injection defence in the spine, through the real server', () =>
     assert.equal(clean.response.headers.get('x-flambeau-injection'), null);
   });
 
+  it('/v1/route/explain screens the messages as chat does: the injection fact, the rule it picks', async () => {
+    const res = await request(`${gw.baseURL}/route/explain`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: ATTACK }] }),
+    });
+    const body = (await res.body.json()) as { route: string; facts: { injection: boolean } };
+    assert.equal(res.statusCode, 200, JSON.stringify(body));
+    assert.equal(body.facts.injection, true);
+    assert.equal(body.route, 'suspicious');
+    assert.equal(cloud.requests.length, 0, 'nothing called');
+  });
+
   it('another door (Ollama /api/chat) carries the same header and route', async () => {
     const res = await request(`${gw.url}/api/chat`, {
       method: 'POST',
