@@ -199,6 +199,12 @@ describe('prompt-injection defence in the spine, through the real server', () =>
     assert.equal(row?.errorCode, 'policy_denied');
     assert.equal(row?.injection?.[0]?.source, 'user');
     assert.equal(JSON.stringify(row).includes('reveal'), false);
+    // The audit record: the refusal with its finding, never the text.
+    const body = strict.gateway.store.db.prepare("SELECT body FROM audit_log WHERE type = 'request' ORDER BY seq DESC LIMIT 1").pluck().get() as string;
+    const event = (JSON.parse(body) as { event: { outcome: { status: number; code: string }; injection?: { source: string; score: number }[] } }).event;
+    assert.deepEqual(event.outcome, { status: 403, code: 'policy_denied' });
+    assert.equal(event.injection?.[0]?.source, 'user');
+    assert.equal(body.includes('reveal'), false);
   });
 
   it('flag: the route fact sends a flagged request to the local model; a clean one goes to the cloud', async () => {
@@ -225,6 +231,15 @@ describe('prompt-injection defence in the spine, through the real server', () =>
     assert.equal(body.facts.injection, true);
     assert.equal(body.route, 'suspicious');
     assert.equal(cloud.requests.length, 0, 'nothing called');
+  });
+
+  it('a streamed answer carries the header too (it is sent before the first byte)', async () => {
+    const { data, response } = await clientOf(gw)
+      .chat.completions.create({ model: 'auto', stream: true, messages: [{ role: 'user', content: ATTACK }] })
+      .withResponse();
+    for await (const _chunk of data);
+    assert.match(response.headers.get('x-flambeau-injection') ?? '', /^source=user;score=/);
+    assert.equal(response.headers.get('x-flambeau-route'), 'suspicious');
   });
 
   it('another door (Ollama /api/chat) carries the same header and route', async () => {

@@ -20,7 +20,7 @@ export function knowledgeExtension(report: KnowledgeReport | null): Record<strin
   };
 }
 
-/** A citation on the wire: `n` is the number of its `<<<DOCUMENT [n]` block in the prompt; times as ISO strings, as /v1/knowledge/search gives them. */
+/** A citation on the wire: `n` is the number of its block in the prompt (`<<<DOCUMENT [n]`, or `<<data … document [n]>>` spotlighted); times as ISO strings, as /v1/knowledge/search gives them. */
 function citationJson(c: Citation): Record<string, unknown> {
   return {
     n: c.n,
