@@ -13,7 +13,7 @@
  *   apart from its space: o200k and cl100k spend 60–110% more tokens on the text.
  * - `sentences`: the start of every line, and after every sentence end (`week.¦ Staff`), before
  *   the space so that no word changes: personal-data detectors that run on the same text after it
- *   (names, phone numbers, addresses) see the words as they were, and a RAG prompt costs about 5%
+ *   (names, phone numbers, addresses) see the words as they were, and a RAG prompt costs about 1%
  *   more tokens than the plain quoted format (decision 0006, bench/injection-spine.bench.ts).
  */
 export type SpotlightMode = 'datamark' | 'encode';

@@ -27,7 +27,7 @@ export interface RouteInput {
   signal: AbortSignal;
 }
 
-/** Stage 5: decides where the request may go, and why (candidates in order, what was skipped). */
+/** Stage 6: decides where the request may go, and why (candidates in order, what was skipped). */
 export function route(input: RouteInput, deps: Pick<GatewayDeps, 'router'>): RoutedChat {
   const { decision, facts } = deps.router.route({
     requested: input.request.model,

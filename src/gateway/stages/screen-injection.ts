@@ -4,6 +4,7 @@ import {
   decideInjection,
   injectionRefusal,
   isReported,
+  SIGNAL_KINDS,
   spotlight,
   spotlightInstruction,
   type ScoredText,
@@ -19,7 +20,7 @@ import { quoteRetrieved, type DroppedChunk, type Quoted, type Retrieved } from '
  * How the spine spotlights: a marker one token long in o200k and cl100k and rare in text, put at
  * line starts and sentence ends (before the space: no word changes, so the privacy scan that runs
  * after this stage reads names and numbers as they were). Marking every space, as the paper does,
- * costs 60-110% more tokens on the text; this costs about 5% of a RAG prompt (decision 0006).
+ * costs 60-110% more tokens on the text; this adds about 1% to a RAG prompt (decision 0006).
  */
 export const SPINE_SPOTLIGHT: Pick<SpotlightOptions, 'marker' | 'marks'> = { marker: '\u00a6', marks: 'sentences' };
 
@@ -99,9 +100,9 @@ function screenChunks(
   return { kept, dropped, spotlight: deps.injectionConfig.documents === 'spotlight' };
 }
 
-/** Stored kinds as the decision reads them (only `kind` is read). */
+/** Stored kinds as the decision reads them (a kind this version does not know is left out). */
 function kindsOf(kinds: readonly string[]): ScoredText['signals'] {
-  return kinds.map((kind) => ({ kind: kind as ScoredText['signals'][number]['kind'] }));
+  return SIGNAL_KINDS.filter((kind) => kinds.includes(kind)).map((kind) => ({ kind }));
 }
 
 /**
