@@ -4,19 +4,21 @@
 //    format (`injection.documents: allow`);
 // 2. the stage's cost per request: in process (the stage alone, chunks scanned or read from
 //    ingest), and through a real gateway with injection on (the defaults) and off (all `allow`).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { chunkScreen } from '../src/gateway/chunk-screen.js';
 import { openRequest } from '../src/gateway/request.js';
 import type { GatewayDeps } from '../src/gateway/gateway-deps.js';
 import type { Retrieved } from '../src/gateway/stages/retrieve.js';
 import { screenInjection } from '../src/gateway/stages/screen-injection.js';
 import { PARAGRAPHS, SIGNATURES } from '../src/injection/data/document-parts.js';
 import { createShippedInjectionScanner, injectionConfigSchema, type InjectionConfig } from '../src/injection/index.js';
-import { buildKnowledgeContext, estimateTextTokens, type SearchHit } from '../src/knowledge/index.js';
+import { buildKnowledgeContext, createKnowledge, estimateTextTokens, type SearchHit } from '../src/knowledge/index.js';
 import type { ChatMessage, ChatRequest } from '../src/providers/spec.js';
+import { openStore } from '../src/store/store.js';
 import { startChild } from './child-server.js';
 import { fmt, percentile, processCpuSeconds, table } from './stats.js';
 
@@ -215,11 +217,50 @@ async function gatewayCost(): Promise<void> {
   }
 }
 
+/** What scoring every chunk at ingest costs: the same files ingested (full-text only) with and without the screen. */
+async function ingestCost(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-ingest-'));
+  try {
+    const docs = join(dir, 'docs');
+    mkdirSync(docs);
+    const hits = ragHits();
+    let bytes = 0;
+    for (let i = 0; i < 300; i++) {
+      const text = `# Note ${i}\n\n${hits[i % hits.length]?.chunk.text ?? ''}\n\n${hits[(i + 3) % hits.length]?.chunk.text ?? ''}\n`;
+      bytes += Buffer.byteLength(text);
+      writeFileSync(join(docs, `note-${i}.md`), text);
+    }
+    const scanner = createShippedInjectionScanner(injectionConfigSchema.parse({}));
+    scanner.scan('warm up', 'document');
+    const rows: (string | number)[][] = [];
+    const ms: number[] = [];
+    for (const [name, screen] of [
+      ['without scores', undefined],
+      ['with scores (defaults)', chunkScreen(scanner)],
+    ] as const) {
+      const store = openStore(join(dir, `${ms.length}.db`));
+      const knowledge = createKnowledge({ db: store.db, embedder: null, ...(screen === undefined ? {} : { screen }) });
+      const t0 = performance.now();
+      const report = await knowledge.ingest({ collection: 'bench', paths: [docs] });
+      ms.push(performance.now() - t0);
+      rows.push([name, report.chunks, fmt(ms.at(-1) ?? 0, 0), fmt((bytes / 1024 / (ms.at(-1) ?? 1)) * 1000, 0)]);
+      knowledge.close();
+      store.close();
+    }
+    rows.push(['ratio', '', fmt((ms[1] ?? 0) / (ms[0] ?? 1), 2), '']);
+    table([`ingest, 300 Markdown files, ${fmt(bytes / 1024, 0)} KB, full-text only`, 'chunks', 'ms', 'KB/s'], rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   console.log('\n## Injection stage in the spine (decision 0006: spotlighting cost, stage cost)\n');
   await tokenCost();
   console.log('');
   stageCost();
+  console.log('');
+  await ingestCost();
   console.log('');
   await gatewayCost();
 }
