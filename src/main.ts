@@ -21,6 +21,7 @@ import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
 import { chunkScreen } from './gateway/chunk-screen.js';
 import { createShippedInjectionScanner } from './injection/index.js';
+import { createGatewayMetrics, gaugeSourcesOf } from './metrics/index.js';
 import { createPrivacyGuard, type Detector } from './privacy/index.js';
 import { loadComplexityScorer } from './router/complexity/load-complexity-scorer.js';
 import { compileRoutes } from './router/compile-routes.js';
@@ -29,7 +30,15 @@ import { createRouter, type ComplexityScorer, type Router } from './router/route
 import { openStore, type Store } from './store/store.js';
 import { createAuditLog, createRequestRecorder, type AuditLog } from './audit/index.js';
 import { ensureAuditKey } from './audit/audit-key.js';
-import { createBudgetLedger, createKeyStore, createMemoryRateLimiter, createRedisRateLimiter, createTeamStore, type RateLimiter } from './auth/index.js';
+import {
+  createBudgetLedger,
+  createKeyStore,
+  createMemoryRateLimiter,
+  keylessLoopbackPrincipal,
+  createRedisRateLimiter,
+  createTeamStore,
+  type RateLimiter,
+} from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
 import { createResponseStore } from './responses/response-store.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
@@ -218,9 +227,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
         knowledgeContextTokens: config.knowledge.contextTokens,
         startedAt,
+        ...(config.metrics.enabled ? { metrics: createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger })) } : {}),
       },
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
       bodyLimitBytes: config.server.bodyLimitBytes,
+      keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
+      metricsPublicOnLoopback: config.metrics.publicOnLoopback,
       isReady: () => ready,
       logger,
     });

@@ -9,6 +9,7 @@ export {
 export { periodBounds } from './budget-period.js';
 export { createKeyStore, DEFAULT_KEY_CACHE_TTL_MS, type KeyRecord, type KeyStore, type KeyStoreOptions, type NewKey } from './key-store.js';
 export { keyIdOf } from './key-token.js';
+export { isLoopbackAddress, keylessLoopbackPrincipal, LOOPBACK_ACTOR_ID } from './keyless-loopback.js';
 export { parseBudget, parseDuration, parseNameList, parseSince } from './key-options.js';
 export { createMemoryRateLimiter } from './memory-rate-limiter.js';
 export { costUsd, worstCaseCostUsd, type Price } from './price.js';

@@ -1,5 +1,5 @@
 /** Endpoints a key's scope can name; `*` allows all of them. */
-export const ENDPOINTS = ['chat', 'embeddings', 'models', 'knowledge', 'privacy', 'injection'] as const;
+export const ENDPOINTS = ['chat', 'embeddings', 'models', 'knowledge', 'privacy', 'injection', 'metrics'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'total';
@@ -38,10 +38,11 @@ export interface TeamInfo {
 
 /**
  * Who is calling, as established by authentication. The master key is a principal with full
- * scope and no budget or limits (`kind: 'master'`, `keyId: null`).
+ * scope and no budget or limits (`kind: 'master'`, `keyId: null`); `loopback` is a key-less call
+ * from this machine to the Ollama API, scoped by `ollama.keyless_loopback` (keyless-loopback.ts).
  */
 export interface KeyPrincipal {
-  kind: 'master' | 'key';
+  kind: 'master' | 'key' | 'loopback';
   keyId: string | null;
   name: string;
   team: TeamInfo | null;
@@ -68,7 +69,7 @@ export const MASTER_PRINCIPAL: KeyPrincipal = Object.freeze({
  * `keyId` is then the id it claimed (from a well-formed token), if any.
  */
 export interface Actor {
-  kind: 'master' | 'key' | 'anonymous';
+  kind: KeyPrincipal['kind'] | 'anonymous';
   keyId: string | null;
   team: string | null;
 }

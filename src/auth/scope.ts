@@ -28,7 +28,7 @@ export function allowsModel(principal: KeyPrincipal, model: string): boolean {
  */
 export function checkScope(principal: KeyPrincipal, request: ScopeRequest): void {
   const { scopes } = principal;
-  const who = principal.keyId === null ? 'This key' : `API key ${principal.keyId}`;
+  const who = principal.kind === 'loopback' ? 'A key-less loopback call' : principal.keyId === null ? 'This key' : `API key ${principal.keyId}`;
   if (!scopeAllows(scopes.endpoints, request.endpoint)) {
     throw new FlambeauError('forbidden', `${who} may not call the ${request.endpoint} endpoint (allowed: ${describe(scopes.endpoints)}).`, {
       details: { denied: 'endpoint', endpoint: request.endpoint, allowed: [...scopes.endpoints] },

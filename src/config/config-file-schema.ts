@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LOCALITIES, PROVIDER_TYPES } from './provider-types.js';
 import { deploymentFileSchema } from './sections/deployment-section.js';
 import { injectionConfigSchema } from './sections/injection-section.js';
+import { ollamaConfigSchema } from './sections/ollama-section.js';
 import { privacyConfigSchema } from './sections/privacy-section.js';
 import { routingFileSchema } from './sections/routing-section.js';
 
@@ -73,7 +74,10 @@ export const configFileSchema = z.strictObject({
   routes: z.array(z.unknown()).optional(),
   routing: routingFileSchema.optional(),
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
+  metrics: z.strictObject({ enabled: z.boolean().optional(), public_on_loopback: z.boolean().optional() }).optional(),
   responses: z.strictObject({ retention_days: positiveInt.optional() }).optional(),
+  /** File-only, like the policy sections: key-less loopback access to the Ollama API. */
+  ollama: ollamaConfigSchema.optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
   knowledge: z

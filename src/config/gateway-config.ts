@@ -2,6 +2,7 @@ import type { Secret } from './secret.js';
 import type { Locality, ProviderType } from './provider-types.js';
 import type { Deployment } from './sections/deployment-section.js';
 import type { InjectionConfig } from './sections/injection-section.js';
+import type { KeylessLoopback } from './sections/ollama-section.js';
 import type { PrivacyConfig } from './sections/privacy-section.js';
 import type { RoutingFile } from './sections/routing-section.js';
 
@@ -87,8 +88,12 @@ export interface GatewayConfig {
   routing: RoutingFile;
   /** `enabled: false` writes no usage rows or audit records (budgets still apply). */
   audit: { enabled: boolean; includeContent: boolean };
+  /** Prometheus metrics at `GET /metrics`; `publicOnLoopback` lets a local scraper in without a key. */
+  metrics: { enabled: boolean; publicOnLoopback: boolean };
   /** Stored Responses API responses (`store: true`): kept this many days, then deleted. */
   responses: { retentionDays: number };
+  /** `ollama.keyless_loopback`: the models and endpoints a key-less loopback caller may use on `/api/*`; null: off. */
+  ollama: { keylessLoopback: KeylessLoopback | null };
   /** Rate-limit counters: in memory (one instance) or in Redis (shared by several instances). */
   rateLimit: { redisUrl: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */

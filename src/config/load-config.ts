@@ -11,6 +11,7 @@ import { defaultHome, homePaths } from './home-layout.js';
 import { useLocalProvider } from './local-provider.js';
 import { toDeployment } from './sections/deployment-section.js';
 import { injectionConfigSchema } from './sections/injection-section.js';
+import type { KeylessLoopback } from './sections/ollama-section.js';
 import { privacyConfigSchema } from './sections/privacy-section.js';
 import { routingFileSchema } from './sections/routing-section.js';
 
@@ -100,7 +101,9 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     routes: file.routes ?? [],
     routing: file.routing ?? routingFileSchema.parse({}),
     audit: { enabled: values.get('audit.enabled') as boolean, includeContent: values.get('audit.include_content') as boolean },
+    metrics: { enabled: values.get('metrics.enabled') as boolean, publicOnLoopback: values.get('metrics.public_on_loopback') as boolean },
     responses: { retentionDays: values.get('responses.retention_days') as number },
+    ollama: { keylessLoopback: keylessLoopbackOf(file, values.get('server.host') as string, warnings) },
     rateLimit: { redisUrl: values.get('rate_limit.redis_url') as Secret | null },
     budget: { defaultMaxOutputTokens: values.get('budget.default_max_output_tokens') as number },
     knowledge: {
@@ -297,4 +300,24 @@ function addImplicitLocalModels(models: ModelConfig[], providers: ProviderConfig
 function expandHome(path: string, baseDir: string): string {
   const expanded = path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
   return isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
+}
+
+/**
+ * `ollama.keyless_loopback`, with the warning it always earns: whatever runs on this machine (and
+ * whoever reaches it through a reverse proxy on this host) may use the listed models without a key.
+ */
+function keylessLoopbackOf(file: ConfigFile, host: string, warnings: string[]): KeylessLoopback | null {
+  const section = file.ollama?.keyless_loopback;
+  if (section === undefined) return null;
+  warnings.push(
+    `ollama.keyless_loopback is on: any program on this machine may call the Ollama API (${section.endpoints.join(', ')}) without a key for the models ${section.models.join(', ')}` +
+      ' (recorded as actor "loopback"). A reverse proxy on this host would extend that to every client behind it.' +
+      (section.models.includes('*') ? ' Its models list is "*": every model, cloud ones included.' : '') +
+      (isLoopbackHost(host) ? '' : ` server.host is ${host}: remote callers still need a key.`),
+  );
+  return { models: [...section.models], endpoints: [...section.endpoints] };
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

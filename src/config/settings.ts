@@ -194,6 +194,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     parse: positiveInt,
   },
   {
+    key: 'metrics.enabled',
+    env: 'FLAMBEAU_METRICS_ENABLED',
+    default: true,
+    doc: 'Prometheus metrics at GET /metrics (false: nothing is counted and /metrics is 404).',
+    parse: bool,
+  },
+  {
+    key: 'metrics.public_on_loopback',
+    env: 'FLAMBEAU_METRICS_PUBLIC_ON_LOOPBACK',
+    default: false,
+    doc: 'true lets a scraper on this machine read /metrics without a key (the socket address is read, never a forwarded-for header).',
+    parse: bool,
+  },
+  {
     key: 'audit.enabled',
     env: 'FLAMBEAU_AUDIT_ENABLED',
     default: true,

@@ -95,8 +95,47 @@ describe('child engine', () => {
       [...TEST_MODEL_ANSWER_PIECES],
     );
     // Five answer tokens plus the end-of-generation token.
-    assert.deepEqual(events.at(-1), { type: 'end', stopReason: 'eogToken', usage: { inputTokens: start.promptTokens, outputTokens: 6 } });
+    // A model just loaded has nothing in its cache.
+    assert.equal(start.cachedPromptTokens, 0);
+    assert.deepEqual(events.at(-1), { type: 'end', stopReason: 'eogToken', usage: { inputTokens: start.promptTokens, cachedInputTokens: 0, outputTokens: 6 } });
     assert.ok(engine.isLoaded(pair));
+  });
+
+  it('reuses the KV cache of a sequence whose tokens start the new prompt, and says how many tokens it reused', async () => {
+    const system = 'Tu es un assistant météo. Réponds en une phrase, sans détour, en citant la ville. '.repeat(4);
+    const turn1: EngineChatJob = {
+      history: [
+        { type: 'system', text: system },
+        { type: 'user', text: PROMPT },
+      ],
+      sampling: { temperature: 0 },
+    };
+    const first = await collect(engine.chat(solo, turn1, signal()));
+    const firstStart = first[0];
+    assert.ok(firstStart?.type === 'start');
+    // The next turn of the same conversation: the system prompt, the first question and its answer come first.
+    const turn2: EngineChatJob = {
+      history: [
+        { type: 'system', text: system },
+        { type: 'user', text: PROMPT },
+        { type: 'model', response: [textOf(first)] },
+        { type: 'user', text: 'Et demain ?' },
+      ],
+      sampling: { temperature: 0 },
+    };
+    const second = await collect(engine.chat(solo, turn2, signal()));
+    const secondStart = second[0];
+    assert.ok(secondStart?.type === 'start');
+    assert.ok(secondStart.promptTokens > firstStart.promptTokens);
+    // At least the system prompt and the first question are reused; the new question is not.
+    assert.ok(secondStart.cachedPromptTokens >= firstStart.promptTokens - 8, `${secondStart.cachedPromptTokens} of ${secondStart.promptTokens}`);
+    assert.ok(secondStart.cachedPromptTokens < secondStart.promptTokens);
+    const end = second.at(-1);
+    assert.ok(end?.type === 'end');
+    assert.equal(end.usage.cachedInputTokens, secondStart.cachedPromptTokens);
+    // Another conversation shares only the template's first tokens.
+    const other = await collect(engine.chat(solo, { history: [{ type: 'user', text: 'Bonjour.' }], sampling: { temperature: 0 } }, signal()));
+    assert.ok(other[0]?.type === 'start' && other[0].cachedPromptTokens < 8);
   });
 
   it('runs a model whose spec sets no threads with the default, in its chat and its embedding context', async () => {

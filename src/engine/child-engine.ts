@@ -281,7 +281,7 @@ class ChildEngine implements Engine {
       case 'embedded':
         this.#finish(
           message.id,
-          { inputTokens: message.inputTokens, outputTokens: 0 },
+          { inputTokens: message.inputTokens, cachedInputTokens: 0, outputTokens: 0 },
           { embedded: { vectors: message.vectors, inputTokens: message.inputTokens } },
         );
         return;

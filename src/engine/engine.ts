@@ -87,11 +87,13 @@ export interface EngineSampling {
 
 /**
  * `start`: the model is loaded and the prompt fits; `promptTokens` counts the whole rendered
- * prompt (template and tool documentation included). `end.usage` is exact: `outputTokens` counts
+ * prompt (template and tool documentation included), `cachedPromptTokens` the part of it already
+ * in the sequence's KV cache from an earlier request (same model, same leading tokens: a system
+ * prompt, the turns of a conversation), which is not evaluated again. `end.usage` is exact: `outputTokens` counts
  * the tokens the model sampled, the end-of-generation token included.
  */
 export type EngineChatEvent =
-  | { type: 'start'; promptTokens: number; contextSize: number }
+  | { type: 'start'; promptTokens: number; cachedPromptTokens: number; contextSize: number }
   | { type: 'text'; text: string }
   | { type: 'tool-call'; index: number; name: string; argsDelta: string }
   | { type: 'end'; stopReason: EngineStopReason; usage: EngineUsage };
@@ -100,6 +102,8 @@ export type EngineStopReason = 'eogToken' | 'stopGenerationTrigger' | 'customSto
 
 export interface EngineUsage {
   inputTokens: number;
+  /** Of `inputTokens`, those reused from the KV cache (see the `start` event). */
+  cachedInputTokens: number;
   outputTokens: number;
 }
 

@@ -31,6 +31,7 @@ export class LlamaChatJob {
   #sequence: LlamaContextSequence | null = null;
   #meterBefore: TokenMeterState | null = null;
   #promptTokens = 0;
+  #reusedTokens = 0;
   #text = '';
   readonly #calls: CallStream[] = [];
 
@@ -44,18 +45,23 @@ export class LlamaChatJob {
   /** Tokens counted so far; null before generation started. */
   usage(): EngineUsage | null {
     if (!this.#sequence || !this.#meterBefore) return null;
-    return { inputTokens: this.#promptTokens, outputTokens: this.#sequence.tokenMeter.diff(this.#meterBefore).usedOutputTokens };
+    return {
+      inputTokens: this.#promptTokens,
+      cachedInputTokens: this.#reusedTokens,
+      outputTokens: this.#sequence.tokenMeter.diff(this.#meterBefore).usedOutputTokens,
+    };
   }
 
   async run(grammar: LlamaGrammar | undefined, signal: AbortSignal): Promise<void> {
     const { wrapper, functions, prompt, maxTokens } = this.#prepare();
-    const sequence = this.#loaded.takeSequence(prompt);
+    const { sequence, reusedTokens } = this.#loaded.takeSequence(prompt);
     this.#sequence = sequence;
+    this.#reusedTokens = reusedTokens;
     this.#meterBefore = sequence.tokenMeter.getState();
     let chat: LlamaChat | null = null;
     try {
       chat = new LlamaChat({ contextSequence: sequence, chatWrapper: wrapper });
-      this.#emit({ type: 'start', promptTokens: prompt.length, contextSize: this.#loaded.context.contextSize });
+      this.#emit({ type: 'start', promptTokens: prompt.length, cachedPromptTokens: reusedTokens, contextSize: this.#loaded.context.contextSize });
       const response = await chat.generateResponse(this.#job.history, {
         ...this.#samplingOptions(maxTokens),
         signal,
@@ -75,7 +81,7 @@ export class LlamaChatJob {
         this.#onText(response.response.slice(this.#text.length));
       }
       (response.functionCalls ?? []).forEach((call, index) => this.#closeCall(index, call.functionName, call.params));
-      const usage = this.usage() ?? { inputTokens: prompt.length, outputTokens: 0 };
+      const usage = this.usage() ?? { inputTokens: prompt.length, cachedInputTokens: reusedTokens, outputTokens: 0 };
       const stopReason: EngineStopReason = (response.functionCalls?.length ?? 0) > 0 ? 'functionCalls' : response.metadata.stopReason;
       chat.dispose();
       this.#loaded.releaseSequence(sequence);

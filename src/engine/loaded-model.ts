@@ -48,7 +48,7 @@ export class LoadedModel {
    * prompt (a follow-up turn then re-evaluates only the new messages). The gateway admits at
    * most `parallel` chats per model, so one is always free.
    */
-  takeSequence(promptTokens: Token[]): LlamaContextSequence {
+  takeSequence(promptTokens: Token[]): { sequence: LlamaContextSequence; reusedTokens: number } {
     let best = -1;
     let bestShared = -1;
     this.#free.forEach((sequence, index) => {
@@ -57,7 +57,9 @@ export class LoadedModel {
     });
     const [sequence] = best < 0 ? [] : this.#free.splice(best, 1);
     if (!sequence) throw new FlambeauError('engine_unavailable', `No free sequence for '${this.#spec.name}'; retry.`);
-    return sequence;
+    // The last prompt token is evaluated again even when all of them are in the cache: its logits
+    // are what the first answer token is sampled from.
+    return { sequence, reusedTokens: Math.max(0, Math.min(bestShared, promptTokens.length - 1)) };
   }
 
   releaseSequence(sequence: LlamaContextSequence): void {

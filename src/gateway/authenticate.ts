@@ -1,5 +1,5 @@
 import { keyIdOf } from '../auth/key-token.js';
-import type { Endpoint } from '../auth/principal.js';
+import type { Endpoint, KeyPrincipal } from '../auth/principal.js';
 import { checkScope } from '../auth/scope.js';
 import { FlambeauError } from '../errors/index.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -8,11 +8,19 @@ import type { GatewayRequest } from './request.js';
 /**
  * Who is calling: the key's principal, or 401. A failed attempt is recorded (who it claimed to
  * be, never the secret); a store failure is 503, never a 401. With a known endpoint its scope is
- * checked at once: a key without it learns nothing more.
+ * checked at once: a key without it learns nothing more. `keyless` is the principal of a call that
+ * sends no credential, when the caller (the HTTP edge) has found it may have one (key-less
+ * loopback access); a credential that is sent is always checked, whatever `keyless` says.
  */
-export function authenticate(request: GatewayRequest, authorization: string | undefined, endpoint: Endpoint | null, deps: Pick<GatewayDeps, 'keys'>): void {
+export function authenticate(
+  request: GatewayRequest,
+  authorization: string | undefined,
+  endpoint: Endpoint | null,
+  deps: Pick<GatewayDeps, 'keys'>,
+  keyless: KeyPrincipal | null = null,
+): void {
   try {
-    request.outcome.principal = deps.keys.authenticate(authorization);
+    request.outcome.principal = authorization === undefined && keyless !== null ? keyless : deps.keys.authenticate(authorization);
   } catch (error) {
     if (error instanceof FlambeauError && error.code === 'unauthenticated') {
       const token = /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1];

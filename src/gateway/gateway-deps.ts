@@ -5,6 +5,7 @@ import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { InjectionConfig, InjectionScanner } from '../injection/index.js';
 import type { Knowledge } from '../knowledge/index.js';
 import type { Logger } from '../log/logger.js';
+import type { GatewayMetrics } from '../metrics/index.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { PrivacyGuard } from '../privacy/index.js';
 import type { ResponseStore } from '../responses/response-store.js';
@@ -36,6 +37,8 @@ export interface GatewayDeps {
   knowledgeContextTokens: number;
   /** Unix ms the gateway started: the `created` of every model object. */
   startedAt: number;
+  /** Prometheus counters (`GET /metrics`); absent, nothing is counted. */
+  metrics?: GatewayMetrics;
   /** Waits between retries; tests inject a recorder. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;

@@ -1,11 +1,13 @@
 // What inbound protocols (api/) may use: the spine's entry points, the request record's helpers,
 // and the domain types their wire forms are written from. api/ imports nothing else of the domains.
-export type { Endpoint } from '../auth/principal.js';
+export type { Endpoint, KeyPrincipal } from '../auth/principal.js';
+export { isLoopbackAddress } from '../auth/keyless-loopback.js';
 export { INJECTION_SOURCES, type InjectionSource } from '../injection/index.js';
 export { isCollectionName, messageIndex, type Citation, type SearchDegradation, type SearchHit, type SearchMode } from '../knowledge/index.js';
 export type { ScanReport } from '../privacy/scan-report.js';
 export { authenticate } from './authenticate.js';
 export { chunkScreen } from './chunk-screen.js';
+export { scrapeMetrics } from './scrape-metrics.js';
 export { countInputTokens } from './count-tokens.js';
 export { explainRoute, type CandidateExplanation, type RouteExplanation } from './explain-route.js';
 export { describeModelFile, type ModelFileFacts } from './describe-model-file.js';

@@ -29,6 +29,8 @@ export interface GatewayRequest {
   rateLimitHeaders: Record<string, string>;
   /** Outcomes are written once: before the last byte of a success, or when the response closes. */
   recorded: boolean;
+  /** Prompt tokens the target read from its prompt cache, when it said so before the answer's headers. */
+  cachedInputTokens: number | null;
 }
 
 /** A request as the HTTP edge first sees it: refused ones are recorded too. */
@@ -61,6 +63,7 @@ export function openRequest(requestId: string, endpoint: string, now: number = D
     reservation: null,
     rateLimitHeaders: {},
     recorded: false,
+    cachedInputTokens: null,
   };
 }
 
@@ -96,5 +99,6 @@ export function responseHeaders(request: GatewayRequest): Record<string, string>
     headers['x-flambeau-model'] = request.target.model;
     headers['x-flambeau-locality'] = request.target.locality;
   }
+  if (request.cachedInputTokens !== null) headers['x-flambeau-cache'] = `prompt-tokens-reused=${request.cachedInputTokens}`;
   return headers;
 }

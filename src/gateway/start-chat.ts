@@ -62,6 +62,7 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
   if (!call.stream) {
     const result = await attemptComplete(request, routed, deps);
     outcome.usage = result.usage;
+    request.cachedInputTokens = result.usage.cachedInputTokens ?? null;
     outcome.status = 200;
     settle(request, deps);
     return { stream: false, result, knowledge: screened.report };

@@ -101,6 +101,8 @@ export function completeUsage(usage: Usage, request: ChatRequest, outputChars: (
     inputTokens: usage.inputTokens ?? estimateInputTokens(request),
     outputTokens: usage.outputTokens ?? tokensForChars(outputChars()),
     estimated: true,
+    // A cached count is only meaningful beside the input count it is part of.
+    ...(usage.inputTokens !== null && usage.cachedInputTokens !== undefined ? { cachedInputTokens: usage.cachedInputTokens } : {}),
   };
 }
 

@@ -81,6 +81,12 @@ export interface Usage {
   inputTokens: number | null;
   outputTokens: number | null;
   estimated: boolean;
+  /**
+   * Of `inputTokens`, those the target read from a prompt cache instead of evaluating them again:
+   * the local engine's KV cache, OpenAI's `prompt_tokens_details.cached_tokens`, Anthropic's
+   * `cache_read_input_tokens`. Absent when the target did not say.
+   */
+  cachedInputTokens?: number;
 }
 
 export interface Warning {
@@ -90,7 +96,8 @@ export interface Warning {
 }
 
 export type ChatEvent =
-  | { type: 'stream-start'; warnings: Warning[] }
+  /** `cachedInputTokens`: as in Usage, when the target knows it before the first token (the local engine does). */
+  | { type: 'stream-start'; warnings: Warning[]; cachedInputTokens?: number }
   | { type: 'text-delta'; text: string }
   | { type: 'tool-call-delta'; index: number; id?: string; name?: string; argsDelta: string }
   | { type: 'stream-end'; finish: Finish; usage: Usage };
@@ -139,6 +146,8 @@ export interface EmbeddingModel {
 /** What `/v1/models` and `flambeau models` show about a model beyond its name. */
 export interface ModelStatus {
   loaded?: boolean;
+  /** Local models: requests waiting in the engine's queue for a free sequence. */
+  queued?: number;
   detail?: string;
   /** Local models: the CPU threads the engine runs the model with (configured, or the machine's default). */
   threads?: number;

@@ -130,6 +130,32 @@ describe('chat and embeddings on the embedded llama.cpp engine', () => {
     assert.equal(streamedCall?.type === 'function' ? streamedCall.function.arguments : undefined, call.function.arguments);
   });
 
+  it("reuses the engine's prompt cache on a conversation's next turn, and says so as OpenAI does", async () => {
+    const system = { role: 'system' as const, content: 'Tu es le service météo de la ville. Réponds brièvement et poliment. '.repeat(6) };
+    const turn1 = [system, ...messages];
+    const { data: first, response: firstResponse } = await client.chat.completions.create({ model: 'local-chat', messages: turn1 }).withResponse();
+    const firstAnswer = first.choices[0]?.message.content ?? '';
+    const turn2 = [...turn1, { role: 'assistant' as const, content: firstAnswer }, { role: 'user' as const, content: 'Et à Lyon ?' }];
+    const { data: second, response } = await client.chat.completions.create({ model: 'local-chat', messages: turn2 }).withResponse();
+    const firstPrompt = first.usage?.prompt_tokens ?? 0;
+    const reused = second.usage?.prompt_tokens_details?.cached_tokens ?? 0;
+    // The system prompt and the first turn come from the cache; the new question does not.
+    assert.ok(reused >= firstPrompt - 8 && reused < (second.usage?.prompt_tokens ?? 0), `${reused} reused of ${second.usage?.prompt_tokens}`);
+    assert.equal(response.headers.get('x-flambeau-cache'), `prompt-tokens-reused=${reused}`);
+    assert.ok((first.usage?.prompt_tokens_details?.cached_tokens ?? 0) < firstPrompt - 8);
+    assert.match(String(firstResponse.headers.get('x-flambeau-cache')), /^prompt-tokens-reused=\d+$/);
+
+    // Streamed, the header is known before the first token: the engine says it when generation starts.
+    const stream = await client.chat.completions
+      .create({ model: 'local-chat', messages: turn2, stream: true, stream_options: { include_usage: true } })
+      .withResponse();
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream.data) usage ??= chunk.usage ?? undefined;
+    const streamedReused = usage?.prompt_tokens_details?.cached_tokens ?? 0;
+    assert.equal(streamedReused, (usage?.prompt_tokens ?? 0) - 1, 'the same prompt again: all but its last token');
+    assert.equal(stream.response.headers.get('x-flambeau-cache'), `prompt-tokens-reused=${streamedReused}`);
+  });
+
   it('embeds on the local model, float and base64 decoding equal, bag-of-words ranking', async () => {
     const input = ['réunion budget projet', 'météo Paris soleil', 'réunion projet'];
     const floats = await client.embeddings.create({ model: 'local-chat', input, encoding_format: 'float' });

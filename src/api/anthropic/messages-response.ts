@@ -22,14 +22,17 @@ export function stopReason(finish: Finish): string {
 
 /**
  * Anthropic usage. Unknown counts are 0 (the SDKs need numbers); `estimated: true` (our extension,
- * as on chat) when the gateway counted. Cache counts are folded into `input_tokens` by the spine.
+ * as on chat) when the gateway counted. As Anthropic counts them, `input_tokens` leaves out the
+ * tokens read from a prompt cache (`cache_read_input_tokens`, when the target said how many); cache
+ * writes are folded into `input_tokens` by the spine.
  */
 export function messagesUsage(usage: Usage): Record<string, unknown> {
+  const cached = usage.inputTokens === null ? undefined : usage.cachedInputTokens;
   return {
-    input_tokens: usage.inputTokens ?? 0,
+    input_tokens: (usage.inputTokens ?? 0) - (cached ?? 0),
     output_tokens: usage.outputTokens ?? 0,
     cache_creation_input_tokens: null,
-    cache_read_input_tokens: null,
+    cache_read_input_tokens: cached ?? null,
     ...(usage.estimated ? { estimated: true } : {}),
   };
 }

@@ -1,8 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
-import { authenticate, matchRequest, openRequest, responseHeaders, settleClosed, type GatewayRequest } from '../../gateway/index.js';
+import {
+  authenticate,
+  isLoopbackAddress,
+  matchRequest,
+  openRequest,
+  responseHeaders,
+  scrapeMetrics,
+  settleClosed,
+  type GatewayRequest,
+} from '../../gateway/index.js';
 import type { Logger } from '../../log/logger.js';
 import { authenticateAdmin } from './admin-routes.js';
+import { keylessFor } from './keyless-access.js';
 import { decodePathSegment } from './path-segment.js';
 import { requestIdFor } from './request-id.js';
 import { ROUTES, type AppDeps, type Route } from './routes.js';
@@ -97,6 +107,18 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', models: deps.gateway.catalog.list().length });
       return;
     }
+    if (path === '/metrics') {
+      if (method !== 'GET') {
+        res.setHeader('allow', 'GET');
+        throw new FlambeauError('method_not_allowed', `${method} is not allowed on /metrics; use GET.`);
+      }
+      const credential = credentialOf(req);
+      const open = credential === undefined && deps.metricsPublicOnLoopback && isLoopbackAddress(req.socket.remoteAddress);
+      const { contentType, body } = await scrapeMetrics(credential, open, deps.gateway);
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store', 'x-request-id': request.outcome.requestId });
+      res.end(body);
+      return;
+    }
     if (path === '/admin' || path.startsWith('/admin/')) {
       // The master key first, whatever the path: another key learns nothing of the admin routes.
       request.outcome.principal = authenticateAdmin(req.headers.authorization, deps.admin);
@@ -121,7 +143,14 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       }
     });
     const route = found?.route;
-    authenticate(request, credentialOf(req), route === undefined || route.access === 'admin' ? null : route.access, deps.gateway);
+    const credential = credentialOf(req);
+    authenticate(
+      request,
+      credential,
+      route === undefined || route.access === 'admin' ? null : route.access,
+      deps.gateway,
+      credential === undefined ? keylessFor(req.socket.remoteAddress, route, deps.keylessLoopback) : null,
+    );
     if (route === undefined) refuse(res, method, path, found, 'No route');
     // Path parameters are decoded after authentication: a caller without a key learns nothing, not even 400.
     await route.handle({

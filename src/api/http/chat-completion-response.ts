@@ -20,7 +20,14 @@ export function wireFinish(finish: Finish): string {
 export function wireUsage(usage: Usage): Record<string, unknown> {
   const prompt = usage.inputTokens ?? 0;
   const completion = usage.outputTokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, ...(usage.estimated ? { estimated: true } : {}) };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    // As OpenAI reports its prompt caching; here the local engine's reused KV cache too.
+    ...(usage.cachedInputTokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens } }),
+    ...(usage.estimated ? { estimated: true } : {}),
+  };
 }
 
 export function chatCompletionBody(id: string, created: number, model: string, result: ChatResult): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
-import type { Endpoint, GatewayDeps, GatewayRequest } from '../../gateway/index.js';
+import type { Endpoint, GatewayDeps, GatewayRequest, KeyPrincipal } from '../../gateway/index.js';
 import type { AdminDeps } from './admin-routes.js';
 import { readJsonBody } from './read-json-body.js';
 import { invalidRequestFrom } from './zod-issue.js';
@@ -10,6 +10,13 @@ export interface AppDeps {
   gateway: GatewayDeps;
   admin: AdminDeps;
   bodyLimitBytes: number;
+  /**
+   * The principal of a key-less call to the Ollama API (`/api/*`) from a loopback address
+   * (`ollama.keyless_loopback`); null: every call needs a key.
+   */
+  keylessLoopback: KeyPrincipal | null;
+  /** `metrics.public_on_loopback`: a scraper on this machine reads `/metrics` without a key. */
+  metricsPublicOnLoopback: boolean;
   /** False while starting or draining: /readyz answers 503. */
   isReady: () => boolean;
 }

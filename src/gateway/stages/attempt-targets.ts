@@ -7,7 +7,7 @@ import { setTarget, type GatewayRequest } from '../request.js';
 import { prepareTarget, type PreparedTarget } from './prepare-target.js';
 import type { RoutedChat } from './route.js';
 
-export type AttemptDeps = Pick<GatewayDeps, 'catalog' | 'privacy' | 'router' | 'sleep' | 'random'>;
+export type AttemptDeps = Pick<GatewayDeps, 'catalog' | 'privacy' | 'router' | 'sleep' | 'random' | 'metrics'>;
 
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal });
 
@@ -60,6 +60,7 @@ export async function attemptTargets<T>(
           breakers.release(provider);
           throw error;
         }
+        deps.metrics?.observeUpstreamError(provider, asFlambeauError(error).code);
         const kind = classifyFailure(error);
         if (kind === 'final') {
           breakers.release(provider);

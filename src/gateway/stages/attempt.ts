@@ -74,6 +74,7 @@ export async function attemptStream(
         }
         if (next.value.type === 'stream-start') {
           warnings.push(...next.value.warnings);
+          request.cachedInputTokens = next.value.cachedInputTokens ?? null;
           continue;
         }
         return { warnings, events: replay(next.value, iterator) };

@@ -4,7 +4,7 @@ import type { GatewayDeps } from '../gateway-deps.js';
 import type { GatewayRequest } from '../request.js';
 import { actualCost } from './hold.js';
 
-export type SettleDeps = Pick<GatewayDeps, 'recorder' | 'ledger' | 'limiter' | 'logger' | 'catalog' | 'router' | 'requestLog'>;
+export type SettleDeps = Pick<GatewayDeps, 'recorder' | 'ledger' | 'limiter' | 'logger' | 'catalog' | 'router' | 'requestLog' | 'metrics'>;
 
 /**
  * Stage 9: prices the answer and records the request before its last byte, so that an
@@ -50,6 +50,24 @@ function record(request: GatewayRequest, deps: SettleDeps): void {
       actualUsd: outcome.costUsd,
     });
   }
+  // Counted once the outcome is final; a request whose record fails is counted all the same.
+  try {
+    recordOutcome(outcome, settled, deps);
+  } finally {
+    deps.metrics?.observeRequest(outcome);
+  }
+  if (request.grant !== null && outcome.usage !== null) {
+    const tokens = (outcome.usage.inputTokens ?? 0) + (outcome.usage.outputTokens ?? 0);
+    void deps.limiter.record(request.grant, tokens).catch(() => undefined);
+  }
+}
+
+/** The usage row, audit record and request log row (or, audit off, the hold settled and the log row batched). */
+function recordOutcome(
+  outcome: GatewayRequest['outcome'],
+  settled: { reservation: NonNullable<GatewayRequest['reservation']> } | undefined,
+  deps: SettleDeps,
+): void {
   if (deps.recorder !== null) deps.recorder.recordRequestOutcome(outcome, settled);
   else {
     // Audit off: no trail to keep in step with, so the request log stays batched (best-effort).
@@ -61,10 +79,6 @@ function record(request: GatewayRequest, deps: SettleDeps): void {
           outcome.log,
         ),
       );
-  }
-  if (request.grant !== null && outcome.usage !== null) {
-    const tokens = (outcome.usage.inputTokens ?? 0) + (outcome.usage.outputTokens ?? 0);
-    void deps.limiter.record(request.grant, tokens).catch(() => undefined);
   }
 }
 

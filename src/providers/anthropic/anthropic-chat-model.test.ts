@@ -141,7 +141,7 @@ describe('anthropic provider: wire specifics', () => {
       text: 'Hi! My name is Claude.',
       toolCalls: [],
       finish: { reason: 'stop', raw: 'end_turn' },
-      usage: { inputTokens: 2110, outputTokens: 503, estimated: false },
+      usage: { inputTokens: 2110, outputTokens: 503, estimated: false, cachedInputTokens: 5 },
       warnings: [{ kind: 'unsupported', setting: 'seed', detail: 'Anthropic has no seed.' }],
     });
     const [seen] = cloud.requests;
@@ -202,7 +202,7 @@ describe('anthropic provider: wire specifics', () => {
     assert.deepEqual(events.at(-1), {
       type: 'stream-end',
       finish: { reason: 'tool-calls', raw: 'tool_use' },
-      usage: { inputTokens: 572, outputTokens: 89, estimated: false },
+      usage: { inputTokens: 572, outputTokens: 89, estimated: false, cachedInputTokens: 100 },
     });
     const seen = cloud.requests[0];
     const body = seen?.body as Record<string, unknown>;

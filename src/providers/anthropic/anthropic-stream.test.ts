@@ -84,7 +84,11 @@ describe('translateAnthropicStream', () => {
       { type: 'tool-call-delta', index: 1, id: 'toolu_01Yc8rGvJVf3Zs2uVYhR6Qw1', name: 'get_time', argsDelta: '' },
       { type: 'tool-call-delta', index: 1, argsDelta: '{"timezone": "America/Los_Angeles"}' },
       // 472 uncached + 100 read from the cache.
-      { type: 'stream-end', finish: { reason: 'tool-calls', raw: 'tool_use' }, usage: { inputTokens: 572, outputTokens: 89, estimated: false } },
+      {
+        type: 'stream-end',
+        finish: { reason: 'tool-calls', raw: 'tool_use' },
+        usage: { inputTokens: 572, outputTokens: 89, estimated: false, cachedInputTokens: 100 },
+      },
     ]);
   });
 

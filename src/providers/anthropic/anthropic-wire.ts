@@ -120,6 +120,7 @@ export function fromAnthropicUsage(usage: AnthropicUsage | null | undefined): Us
     inputTokens: typeof input === 'number' ? input + (usage?.cache_creation_input_tokens ?? 0) + (usage?.cache_read_input_tokens ?? 0) : null,
     outputTokens: typeof output === 'number' ? output : null,
     estimated: false,
+    ...(typeof usage?.cache_read_input_tokens === 'number' ? { cachedInputTokens: usage.cache_read_input_tokens } : {}),
   };
 }
 

@@ -144,7 +144,14 @@ describe('llamacpp chat model (real engine)', () => {
   it("streams the answer in the model's own token pieces", async () => {
     // Stream order, joined text and usage are the contract's; the pieces are this model's.
     const events = await collect(provider.chatModel(chat).stream(ask(), signal()));
-    assert.deepEqual(events[0], { type: 'stream-start', warnings: [] });
+    const start = events[0];
+    assert.ok(start?.type === 'stream-start');
+    assert.deepEqual(start.warnings, []);
+    // What the engine found in its KV cache (here the template's first tokens: the last prompt had a system message).
+    const end = events.at(-1);
+    assert.ok(end?.type === 'stream-end');
+    assert.ok(typeof start.cachedInputTokens === 'number' && start.cachedInputTokens < (end.usage.inputTokens ?? 0));
+    assert.equal(end.usage.cachedInputTokens, start.cachedInputTokens);
     assert.deepEqual(
       events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])),
       [...TEST_MODEL_ANSWER_PIECES],

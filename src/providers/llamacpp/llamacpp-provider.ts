@@ -19,7 +19,8 @@ export function createLlamaCppProvider(settings: { id: string; locality: Localit
     status: (binding: ModelBinding): ModelStatus => {
       if (binding.path === undefined) return { loaded: false, detail: 'no GGUF file path' };
       const spec = toModelSpec(binding);
-      return { loaded: engine.isLoaded(spec), threads: engine.threads(spec) };
+      const lane = engine.status().models.find((m) => m.name === spec.name && m.path === spec.path);
+      return { loaded: engine.isLoaded(spec), threads: engine.threads(spec), queued: lane?.queued ?? 0 };
     },
     close: async () => {},
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EngineChatEvent, EngineStopReason } from '../../engine/engine.js';
+import type { EngineChatEvent, EngineStopReason, EngineUsage } from '../../engine/engine.js';
 import type { ChatEvent, Finish, Warning } from '../spec.js';
 
 /**
@@ -19,18 +19,18 @@ export class LlamaCppStreamTranslator {
   translate(event: EngineChatEvent): ChatEvent | null {
     switch (event.type) {
       case 'start':
-        return this.onStart();
+        return this.onStart(event.cachedPromptTokens);
       case 'text':
         return this.onText(event.text);
       case 'tool-call':
         return this.onToolCall(event.index, event.name, event.argsDelta);
       case 'end':
-        return this.onEnd(event.stopReason, event.usage.inputTokens, event.usage.outputTokens);
+        return this.onEnd(event.stopReason, event.usage);
     }
   }
 
-  onStart(): ChatEvent {
-    return { type: 'stream-start', warnings: this.#warnings };
+  onStart(cachedInputTokens: number): ChatEvent {
+    return { type: 'stream-start', warnings: this.#warnings, cachedInputTokens };
   }
 
   onText(text: string): ChatEvent | null {
@@ -44,8 +44,9 @@ export class LlamaCppStreamTranslator {
     return { type: 'tool-call-delta', index, id, name, argsDelta };
   }
 
-  onEnd(stopReason: EngineStopReason, inputTokens: number, outputTokens: number): ChatEvent {
-    return { type: 'stream-end', finish: toFinish(stopReason), usage: { inputTokens, outputTokens, estimated: false } };
+  onEnd(stopReason: EngineStopReason, usage: EngineUsage): ChatEvent {
+    const { inputTokens, outputTokens, cachedInputTokens } = usage;
+    return { type: 'stream-end', finish: toFinish(stopReason), usage: { inputTokens, outputTokens, estimated: false, cachedInputTokens } };
   }
 }
 

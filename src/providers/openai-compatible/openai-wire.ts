@@ -14,6 +14,8 @@ import type { Finish, ToolCall, Usage } from '../spec.js';
 const WireUsage = z.object({
   prompt_tokens: z.number().nullish(),
   completion_tokens: z.number().nullish(),
+  // A server that does not know it (or says null) is not wrong: only a number is read.
+  prompt_tokens_details: z.object({ cached_tokens: z.unknown().optional() }).nullish().catch(null),
 });
 export type OpenAiUsage = z.infer<typeof WireUsage>;
 
@@ -83,7 +85,13 @@ export function fromOpenAiFinish(raw: string | null | undefined): Finish {
 }
 
 export function fromOpenAiUsage(usage: OpenAiUsage | null | undefined): Usage {
-  return { inputTokens: usage?.prompt_tokens ?? null, outputTokens: usage?.completion_tokens ?? null, estimated: false };
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
+  return {
+    inputTokens: usage?.prompt_tokens ?? null,
+    outputTokens: usage?.completion_tokens ?? null,
+    estimated: false,
+    ...(typeof cached === 'number' && Number.isInteger(cached) && cached >= 0 ? { cachedInputTokens: cached } : {}),
+  };
 }
 
 /** The message of an in-stream error, trimmed. */

@@ -46,6 +46,8 @@ export async function startAdminTestServer(): Promise<AdminTestServer> {
       gateway: undefined as unknown as GatewayDeps,
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: 1 << 20 },
       bodyLimitBytes: 1 << 20,
+      keylessLoopback: null,
+      metricsPublicOnLoopback: false,
       isReady: () => true,
       logger: silentLogger,
     }),
