@@ -20,6 +20,7 @@ import { createModelStore } from './models/store/model-store.js';
 import { createVersionRegistry } from './models/versions/version-registry.js';
 import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
+import { chunkScreen } from './gateway/chunk-screen.js';
 import { createShippedInjectionScanner } from './injection/index.js';
 import { createGatewayMetrics, gaugeSourcesOf } from './metrics/index.js';
 import { createTracing, type Tracing } from './telemetry/index.js';
@@ -207,13 +208,20 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       config.telemetry.otlpEndpoint === null
         ? null
         : createTracing({ endpoint: config.telemetry.otlpEndpoint, serviceVersion: packageVersion(), exportIntervalMs: config.telemetry.exportIntervalMs });
-    const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
+    // One scanner per process: chat scans with it, and so does an ingest through this gateway.
+    const injection = createShippedInjectionScanner(config.injection);
+    const knowledge = createKnowledge({
+      db: store.db,
+      embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger),
+      screen: chunkScreen(injection),
+    });
     knowledgeRef = knowledge;
     const handler = createRequestHandler({
       gateway: {
         catalog,
         privacy,
-        injection: createShippedInjectionScanner(config.injection),
+        injection,
+        injectionConfig: config.injection,
         router,
         knowledge,
         keys,
@@ -226,7 +234,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
         knowledgeContextTokens: config.knowledge.contextTokens,
         startedAt,
-        ...(config.metrics.enabled ? { metrics: createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger })) } : {}),
+        ...(config.metrics.enabled
+          ? {
+              metrics: createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger }), {
+                user: config.injection.user,
+                document: config.injection.documents,
+                tool: config.injection.tools,
+              }),
+            }
+          : {}),
         ...(tracing === null ? {} : { tracing }),
       },
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },

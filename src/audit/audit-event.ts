@@ -20,12 +20,21 @@ export interface RequestAuditEvent {
   upstreamModel: string | null;
   locality: string | null;
   privacy: { action: string | null; findings: Record<string, number> } | null;
+  /** Texts flagged as prompt injections, when any was (absent otherwise). */
+  injection?: InjectionFinding[];
   outcome: { status: number; code: string | null };
   costUsd: number;
   tokens: { input: number | null; output: number | null; estimated: boolean } | null;
   latencyMs: number;
   /** Kept only when the audit log was created with `includeContent`. */
   content?: { request?: unknown; answer?: unknown };
+}
+
+/** One text the injection stage reported: where it came from, its score, its signals' kinds. Never the text. */
+export interface InjectionFinding {
+  source: 'user' | 'document' | 'tool';
+  score: number;
+  signals: string[];
 }
 
 export type AdminAction = 'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported';

@@ -24,7 +24,8 @@ describe('docs/flambeau.example.yaml', () => {
           ['claude', 'cloud'],
         ],
       );
-      assert.equal(config.routes.length, 5);
+      assert.equal(config.routes.length, 6);
+      assert.deepEqual(config.injection, { user: 'flag', documents: 'spotlight', tools: 'spotlight', threshold: 0.5 });
       assert.equal(config.privacy.cloud, 'pseudonymize');
       assert.equal(config.models.find((m) => m.name === 'claude')?.price?.outputPerMTok, 15);
       assert.equal(config.knowledge.contextTokens, 2000);

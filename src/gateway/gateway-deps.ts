@@ -2,7 +2,7 @@ import type { RequestRecorder } from '../audit/request-outcome.js';
 import type { BudgetLedger } from '../auth/budget-ledger.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
-import type { InjectionScanner } from '../injection/index.js';
+import type { InjectionConfig, InjectionScanner } from '../injection/index.js';
 import type { Knowledge } from '../knowledge/index.js';
 import type { Logger } from '../log/logger.js';
 import type { GatewayMetrics } from '../metrics/index.js';
@@ -18,6 +18,8 @@ export interface GatewayDeps {
   catalog: ModelCatalog;
   privacy: PrivacyGuard;
   injection: InjectionScanner;
+  /** What the injection stage does per source (`injection:` section; the threshold is the scanner's). */
+  injectionConfig: InjectionConfig;
   router: Router;
   knowledge: Knowledge;
   keys: KeyStore;

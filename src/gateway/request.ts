@@ -1,6 +1,7 @@
 import type { Reservation } from '../auth/budget-ledger.js';
 import type { RateLimitGrant } from '../auth/rate-limiter.js';
 import type { RequestOutcome } from '../audit/request-outcome.js';
+import { injectionHeader } from '../injection/index.js';
 import type { Locality } from '../providers/spec.js';
 import type { RequestTrace } from '../telemetry/index.js';
 
@@ -95,6 +96,8 @@ export function responseHeaders(request: GatewayRequest): Record<string, string>
   const headers: Record<string, string> = { ...request.rateLimitHeaders, 'x-request-id': outcome.requestId };
   if (outcome.route !== null) headers['x-flambeau-route'] = outcome.route;
   if (outcome.escalation != null) headers['x-flambeau-cascade'] = `escalated:${outcome.escalation}`;
+  const injection = outcome.injection === undefined ? null : injectionHeader(outcome.injection.map((f) => ({ ...f, flagged: true, signals: [] })));
+  if (injection !== null) headers['x-flambeau-injection'] = injection;
   if (request.target !== null) {
     headers['x-flambeau-provider'] = request.target.provider;
     headers['x-flambeau-model'] = request.target.model;

@@ -8,6 +8,7 @@ import { hold } from './stages/hold.js';
 import { inspect } from './stages/inspect.js';
 import { namedCollections, retrieve, type KnowledgeReport } from './stages/retrieve.js';
 import { route } from './stages/route.js';
+import { screenInjection } from './stages/screen-injection.js';
 import { callerOf, scope } from './stages/scope.js';
 import { settle } from './stages/settle.js';
 import { traceStage } from './trace-request.js';
@@ -42,17 +43,19 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
   scope(request, { endpoint: 'chat', model: named.request.model, collections: named.collections });
   await admit(request, estimateInputTokens(named.request) + (named.request.maxTokens ?? 0), deps);
   const retrieved = await traceStage(request, 'flambeau.retrieve', () => retrieve(named.request, named.collections, signal, deps));
-  const inspection = await traceStage(request, 'flambeau.privacy', () => inspect(retrieved.request, deps));
+  const screened = traceStage(request, 'flambeau.injection', () => screenInjection(request, named.request, retrieved, deps));
+  const inspection = await traceStage(request, 'flambeau.privacy', () => inspect(screened.request, deps));
   outcome.privacy = { action: null, findings: inspection.findings };
   const routed = traceStage(request, 'flambeau.route', () =>
     route(
       {
-        request: retrieved.request,
+        request: screened.request,
         inspection,
         caller: callerOf(request),
         tags: call.tags,
         signal,
-        ...(retrieved.knowledge === undefined ? {} : { knowledge: retrieved.knowledge }),
+        injection: screened.findings.length > 0,
+        ...(screened.knowledge === undefined ? {} : { knowledge: screened.knowledge }),
       },
       deps,
     ),
@@ -65,12 +68,12 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
     request.cachedInputTokens = result.usage.cachedInputTokens ?? null;
     outcome.status = 200;
     settle(request, deps);
-    return { stream: false, result, knowledge: retrieved.report };
+    return { stream: false, result, knowledge: screened.report };
   }
   if (outcome.log !== undefined) outcome.log.streamed = true;
   const opened = await attemptStream(request, routed, deps);
   outcome.status = 200;
-  return { stream: true, warnings: opened.warnings, events: settledStream(request, opened.events, deps), knowledge: retrieved.report };
+  return { stream: true, warnings: opened.warnings, events: settledStream(request, opened.events, deps), knowledge: screened.report };
 }
 
 /** Notes the time to first token and the usage as events pass; settles after the last one. */

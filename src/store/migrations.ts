@@ -368,4 +368,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX stored_responses_expires ON stored_responses (expires_at);
     `,
   },
+  {
+    id: 14,
+    name: 'injection-findings',
+    sql: `
+      -- Prompt injections the spine reported for a request: JSON [{source, score, signals}] (signal
+      -- kinds only, never text); NULL when none was.
+      ALTER TABLE request_log ADD COLUMN injection TEXT;
+      -- Each chunk's injection score, scanned once at ingest (source document, with an HTML
+      -- file's hidden parts), so chat does not rescan what it retrieves. A table of its own beside
+      -- knowledge_chunks, removed with its chunk; a chunk without a row (ingested before) is
+      -- scanned when retrieved.
+      CREATE TABLE knowledge_chunk_injection (
+        chunk_id INTEGER PRIMARY KEY,
+        collection TEXT NOT NULL,
+        score REAL NOT NULL,                  -- 0..1; flagged when >= injection.threshold (read at use)
+        signals TEXT NOT NULL                 -- JSON array of signal kinds
+      ) STRICT;
+      CREATE INDEX knowledge_chunk_injection_collection ON knowledge_chunk_injection (collection, score);
+      CREATE TRIGGER knowledge_chunk_injection_ad AFTER DELETE ON knowledge_chunks BEGIN
+        DELETE FROM knowledge_chunk_injection WHERE chunk_id = old.id;
+      END;
+    `,
+  },
 ];

@@ -8,7 +8,7 @@ import { actualCost } from './hold.js';
 export type SettleDeps = Pick<GatewayDeps, 'recorder' | 'ledger' | 'limiter' | 'logger' | 'catalog' | 'router' | 'requestLog' | 'metrics'>;
 
 /**
- * Stage 8: prices the answer and records the request before its last byte, so that an
+ * Stage 9: prices the answer and records the request before its last byte, so that an
  * acknowledged request is on disk. Throws `store_unavailable` (503): then do not acknowledge.
  */
 export function settle(request: GatewayRequest, deps: SettleDeps): void {
