@@ -28,7 +28,7 @@ export interface RequestAuditEvent {
   content?: { request?: unknown; answer?: unknown };
 }
 
-export type AdminAction = 'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported';
+export type AdminAction = 'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported' | 'eval.stored';
 
 export interface AdminAuditEvent {
   type: 'admin';

@@ -8,3 +8,5 @@ export { disagreements, summarizeRun, type ModelSummary } from './eval-summary.j
 export type { CallModel, ModelCallResult } from './model-call.js';
 export { runSuite, type RunSuiteOptions } from './run-suite.js';
 export { parseSuite, SUITE_LIMITS, type Suite } from './suite-parse.js';
+export { MAX_RESULTS, parseRunBody, parseRunJson, resultJson, runBodyJson, runHeaderJson, runJson, summaryJson, type PostedRun } from './eval-wire.js';
+export { withGatewayCosts, type CostOf } from './eval-costs.js';
