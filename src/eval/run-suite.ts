@@ -50,15 +50,16 @@ export async function runSuite(o: RunSuiteOptions): Promise<EvalResult[]> {
       o.onResult?.(result, done, jobs.length);
     }
   };
+  // The first failure is the cause; the aborts it makes in the other workers are not.
+  let failure: { error: unknown } | null = null;
   const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency, jobs.length)) }, () =>
     worker().catch((error: unknown) => {
+      failure ??= { error };
       stop.abort();
-      throw error;
     }),
   );
-  const settled = await Promise.allSettled(workers);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
+  await Promise.all(workers);
+  if (failure !== null) throw (failure as { error: unknown }).error;
   o.signal.throwIfAborted();
   return results;
 }

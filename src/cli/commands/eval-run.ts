@@ -50,7 +50,8 @@ async function resolveModels(client: GatewayClient, flags: EvalRunFlags, needsJu
   if (missing.length > 0)
     throw new CliExit(EXIT.usage, `error: the gateway serves no model named ${missing.map((m) => `'${m}'`).join(', ')} (see \`flambeau models\`)`);
   if (flags.judge !== undefined || !needsJudge) return { models, judge: flags.judge ?? null };
-  const local = listed.data.find((m) => m.flambeau?.locality === 'device' && m.flambeau.embeddings !== true && m.flambeau.routed !== true);
+  // Local GGUF models say `embeddings: true` too (they embed as well as chat): locality alone decides.
+  const local = listed.data.find((m) => m.flambeau?.locality === 'device' && m.flambeau.routed !== true);
   if (local === undefined) process.stderr.write('warning: the suite has judge cases and the gateway serves no local model to judge them; give --judge MODEL\n');
   return { models, judge: local?.id ?? null };
 }
