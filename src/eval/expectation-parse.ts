@@ -44,7 +44,7 @@ const SHAPES = {
  * (a bad regex, a pattern that backtracks catastrophically or a schema zod cannot convert is a
  * suite error naming the field, never a crash halfway through a run).
  */
-export function parseExpectation(raw: unknown): Expectation {
+export function parseExpectation(raw: unknown, probed: Map<string, string | null> = new Map()): Expectation {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RowProblem('expect', 'must be an object such as {"contains": "Paris"}');
   const kinds = GRADER_KINDS.filter((kind) => Object.hasOwn(raw, kind));
   if (kinds.length !== 1) {
@@ -64,10 +64,10 @@ export function parseExpectation(raw: unknown): Expectation {
       unknownKey !== undefined ? `is not a field of the ${kind} grader` : (issue?.message ?? 'is invalid'),
     );
   }
-  return build(kind, parsed.data as Record<string, unknown>);
+  return build(kind, parsed.data as Record<string, unknown>, probed);
 }
 
-function build(kind: GraderKind, v: Record<string, unknown>): Expectation {
+function build(kind: GraderKind, v: Record<string, unknown>, probed: Map<string, string | null>): Expectation {
   const list = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : [value as string]);
   switch (kind) {
     case 'equals':
@@ -77,9 +77,14 @@ function build(kind: GraderKind, v: Record<string, unknown>): Expectation {
     case 'not_contains':
       return { kind, values: list(v.not_contains), ignoreCase: v.ignore_case === true };
     case 'regex':
-      return regexExpectation(v.regex as string, (v.flags as string | undefined) ?? '');
+      return {
+        kind,
+        pattern: v.regex as string,
+        flags: (v.flags as string | undefined) ?? '',
+        regex: safeRegex(v.regex as string, (v.flags as string | undefined) ?? '', 'expect.regex', probed),
+      };
     case 'json_schema':
-      return { kind, validator: schemaValidator(v.json_schema as Record<string, unknown> | boolean) };
+      return { kind, validator: schemaValidator(v.json_schema as Record<string, unknown> | boolean, probed) };
     case 'number':
       return { kind, value: v.number as number, tolerance: (v.tolerance as number | undefined) ?? 0 };
     case 'tool_call': {
@@ -91,26 +96,27 @@ function build(kind: GraderKind, v: Record<string, unknown>): Expectation {
   }
 }
 
-function regexExpectation(pattern: string, flags: string): Expectation {
-  return { kind: 'regex', pattern, flags, regex: safeRegex(pattern, flags, 'expect.regex') };
-}
-
-/** Compiles a pattern from a suite and refuses one that backtracks catastrophically (the config's own probe). */
-function safeRegex(pattern: string, flags: string, field: string): RegExp {
+/**
+ * Compiles a pattern from a suite and refuses one that backtracks catastrophically (the config's
+ * own probe, a few ms each; `probed` remembers verdicts so a suite repeating a pattern pays once).
+ */
+function safeRegex(pattern: string, flags: string, field: string, probed: Map<string, string | null>): RegExp {
   let regex: RegExp;
   try {
     regex = new RegExp(pattern, flags);
   } catch (error) {
     throw new RowProblem(field, `is not a valid regular expression (${(error as Error).message.slice(0, 200)})`);
   }
-  const slow = catastrophicBacktracking(pattern, flags);
+  const key = `${flags}/${pattern}`;
+  const slow = probed.has(key) ? (probed.get(key) as string | null) : catastrophicBacktracking(pattern, flags);
+  probed.set(key, slow);
   if (slow !== null) throw new RowProblem(field, slow);
   return regex;
 }
 
 /** The schema's own regexes (`pattern`, `patternProperties`) are probed like `regex` before zod compiles them. */
-function schemaValidator(schema: Record<string, unknown> | boolean): z.ZodType {
-  probeSchemaPatterns(schema, 'expect.json_schema');
+function schemaValidator(schema: Record<string, unknown> | boolean, probed: Map<string, string | null>): z.ZodType {
+  probeSchemaPatterns(schema, 'expect.json_schema', probed);
   try {
     return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
   } catch (error) {
@@ -118,17 +124,17 @@ function schemaValidator(schema: Record<string, unknown> | boolean): z.ZodType {
   }
 }
 
-function probeSchemaPatterns(node: unknown, path: string): void {
+function probeSchemaPatterns(node: unknown, path: string, probed: Map<string, string | null>): void {
   if (node === null || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    node.forEach((item, i) => probeSchemaPatterns(item, `${path}.${i}`));
+    node.forEach((item, i) => probeSchemaPatterns(item, `${path}.${i}`, probed));
     return;
   }
   for (const [key, value] of Object.entries(node)) {
-    if (key === 'pattern' && typeof value === 'string') safeRegex(value, '', `${path}.pattern`);
+    if (key === 'pattern' && typeof value === 'string') safeRegex(value, '', `${path}.pattern`, probed);
     if (key === 'patternProperties' && value !== null && typeof value === 'object') {
-      for (const name of Object.keys(value)) safeRegex(name, '', `${path}.patternProperties`);
+      for (const name of Object.keys(value)) safeRegex(name, '', `${path}.patternProperties`, probed);
     }
-    probeSchemaPatterns(value, `${path}.${key}`);
+    probeSchemaPatterns(value, `${path}.${key}`, probed);
   }
 }

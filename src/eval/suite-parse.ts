@@ -55,6 +55,7 @@ export function parseSuite(bytes: Buffer, name: string): Suite {
   const problems: string[] = [];
   const cases: EvalCase[] = [];
   const seen = new Set<string>();
+  const probed = new Map<string, string | null>();
   let start = 0;
   for (let line = 1; start <= bytes.length && problems.length < SUITE_LIMITS.problems; line++) {
     let end = bytes.indexOf(0x0a, start);
@@ -62,7 +63,7 @@ export function parseSuite(bytes: Buffer, name: string): Suite {
     const raw = bytes.subarray(start, end);
     start = end + 1;
     try {
-      const parsed = parseLine(raw, line, cases.length);
+      const parsed = parseLine(raw, line, cases.length, probed);
       if (parsed === null) continue;
       if (seen.has(parsed.id)) throw new RowProblem('id', `'${parsed.id}' is used twice; ids must be unique`);
       seen.add(parsed.id);
@@ -80,7 +81,7 @@ export function parseSuite(bytes: Buffer, name: string): Suite {
   return { name, sha256: createHash('sha256').update(bytes).digest('hex'), cases };
 }
 
-function parseLine(raw: Buffer, line: number, index: number): EvalCase | null {
+function parseLine(raw: Buffer, line: number, index: number, probed: Map<string, string | null>): EvalCase | null {
   if (raw.length > SUITE_LIMITS.lineBytes) throw new RowProblem('', `the line is over ${SUITE_LIMITS.lineBytes / 1024} KiB`);
   const trimmed = raw.toString('utf8').trim();
   if (trimmed === '' || trimmed.startsWith('//')) return null;
@@ -108,7 +109,7 @@ function parseLine(raw: Buffer, line: number, index: number): EvalCase | null {
   if ((r.prompt === undefined) === (r.messages === undefined)) throw new RowProblem('prompt', "give either 'prompt' or 'messages'");
   if (r.system !== undefined && r.messages !== undefined) throw new RowProblem('system', "goes with 'prompt'; put a system message in 'messages' instead");
   if (!Object.hasOwn(r, 'expect')) throw new RowProblem('expect', 'is required');
-  const expect = parseExpectation(r.expect);
+  const expect = parseExpectation(r.expect, probed);
   if (expect.kind === 'tool_call' && r.tools === undefined) throw new RowProblem('tools', 'is required by the tool_call grader: offer the function to call');
   const messages = r.messages ?? [...(r.system === undefined ? [] : [{ role: 'system', content: r.system }]), { role: 'user', content: r.prompt as string }];
   return {
