@@ -184,6 +184,26 @@ describe('flambeau eval through the running gateway', () => {
     assert.match(refused.stderr, /bad\.jsonl:2: 'expect' needs one grader among equals/);
     const unknown = await cli(['eval', 'run', 'builtin:smoke', '--models', 'no-such-model']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /serves no model named 'no-such-model'/);
+    assert.match(unknown.stderr, /no model named 'no-such-model' is available to this key/);
+  });
+  it('runs with any key, under its scopes; storing needs the master key, else the figures are printed only', async () => {
+    const created = await request(`${gw.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'evaluator', models: ['local-chat'], endpoints: ['chat', 'models'] }),
+    });
+    const key = (await created.body.json()) as { id: string; key: string };
+    const asKey = (args: string[]) => runCli([...args, '--url', gw.url, '--key', key.key, '--home', dir], { env: { FLAMBEAU_MASTER_KEY: '' } });
+    const run = await asKey(['eval', 'run', suitePath, '--models', 'local-chat']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: the run was not stored \(HTTP 403\): storing needs the master key/);
+    assert.match(run.stdout, /^run \(not stored\) {2}\S+suite\.jsonl {2}9 case\(s\) {2}judge: local-chat$/m);
+    assert.match(run.stdout, /^local-chat\s+3\/9\s+33%\s+12%-65%\s+0\s+\d+\s+\d+\s+\d+\s+\d+\s+-\s+-$/m);
+    // The calls were the key's own: the model list, 9 answers and 1 judge call in its usage.
+    const usage = await admin('/admin/usage?by=key');
+    assert.equal((usage.body.data as { group: string; requests: number }[]).find((r) => r.group === key.id)?.requests, 11);
+    const outOfScope = await asKey(['eval', 'run', suitePath, '--models', 'cloud-small']);
+    assert.equal(outOfScope.code, 2);
+    assert.match(outOfScope.stderr, /no model named 'cloud-small' is available to this key/);
   });
 });

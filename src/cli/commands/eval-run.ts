@@ -48,7 +48,7 @@ async function resolveModels(client: GatewayClient, flags: EvalRunFlags, needsJu
   const known = new Set(listed.data.map((m) => m.id));
   const missing = [...models, ...(flags.judge === undefined ? [] : [flags.judge])].filter((m) => !known.has(m));
   if (missing.length > 0)
-    throw new CliExit(EXIT.usage, `error: the gateway serves no model named ${missing.map((m) => `'${m}'`).join(', ')} (see \`flambeau models\`)`);
+    throw new CliExit(EXIT.usage, `error: no model named ${missing.map((m) => `'${m}'`).join(', ')} is available to this key (see \`flambeau models\`)`);
   if (flags.judge !== undefined || !needsJudge) return { models, judge: flags.judge ?? null };
   // Local GGUF models say `embeddings: true` too (they embed as well as chat): locality alone decides.
   const local = listed.data.find((m) => m.flambeau?.locality === 'device' && m.flambeau.routed !== true);
@@ -62,8 +62,8 @@ async function resolveModels(client: GatewayClient, flags: EvalRunFlags, needsJu
  * key may store it.
  */
 async function storeRun(flags: EvalRunFlags, run: PostedRun): Promise<EvalRun | null> {
-  const keys = [...new Set([resolveClientSettings(flags).key, resolveClientSettings({ ...flags, key: undefined }).key])];
-  let last = '';
+  const keys = [...new Set([resolveClientSettings(flags).key, resolveClientSettings({ ...flags, key: undefined }).key])].filter((k) => k !== undefined);
+  let last = 'no key';
   for (const key of keys) {
     const client = new GatewayClient({ url: resolveClientSettings(flags).url, key });
     const answer = await client.exchange('/admin/evals', runBodyJson(run), {});
