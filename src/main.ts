@@ -43,6 +43,7 @@ import {
 } from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
 import { createResponseStore } from './responses/response-store.js';
+import { createEvalStore } from './eval/index.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
@@ -245,7 +246,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           : {}),
         ...(tracing === null ? {} : { tracing }),
       },
-      admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
+      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.db), bodyLimitBytes: config.server.bodyLimitBytes },
       bodyLimitBytes: config.server.bodyLimitBytes,
       keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
       metricsPublicOnLoopback: config.metrics.publicOnLoopback,
