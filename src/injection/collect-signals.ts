@@ -1,3 +1,4 @@
+import { normalizeForModel } from './normalize-text.js';
 import { DEFAULT_DECODE_LIMITS, findEncodedPayloads, type DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { findHiddenText } from './signals/hidden-text.js';
@@ -27,14 +28,16 @@ function readsAsInstructions(text: string, modelLogit: ModelLogit | undefined, t
  * chat-template tokens and role lines, override phrases, encoded payloads that decode to
  * instructions, and (for HTML documents) the hidden parts the loader passes in `hidden`.
  * Decoded and hidden texts are read by `modelLogit` when given; without it (the rules-only
- * baseline) only their own phrases and markers count.
+ * baseline) only their own phrases and markers count. `folded`: `normalizeForModel(text)` when the
+ * caller already has it (the scanner does).
  */
 export function collectSignals(
   text: string,
-  options: { modelLogit?: ModelLogit; threshold: number; hidden?: readonly HiddenHtmlText[]; decodeLimits?: DecodeLimits },
+  options: { modelLogit?: ModelLogit; threshold: number; hidden?: readonly HiddenHtmlText[]; decodeLimits?: DecodeLimits; folded?: string },
 ): CollectedSignals {
   const hiddenText = findHiddenText(text);
-  const signals: InjectionSignal[] = [...hiddenText.signals, ...findRoleMarkers(text), ...findOverridePhrases(text)];
+  const folded = options.folded ?? normalizeForModel(text);
+  const signals: InjectionSignal[] = [...hiddenText.signals, ...findRoleMarkers(text, folded), ...findOverridePhrases(text, folded)];
   let hiddenLogit = Number.NEGATIVE_INFINITY;
   if (hiddenText.tagText !== '' && options.modelLogit !== undefined) hiddenLogit = options.modelLogit(hiddenText.tagText);
   for (const payload of findEncodedPayloads(text, options.decodeLimits ?? DEFAULT_DECODE_LIMITS)) {

@@ -1,8 +1,8 @@
 import { collectSignals } from './collect-signals.js';
 import { createFeaturizer, type Featurizer } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
-import { sigmoid, windowLogit, type InjectionModel } from './injection-model.js';
-import { normalizeForModel } from './normalize-text.js';
+import { sigmoid, type InjectionModel } from './injection-model.js';
+import { decodeCodes, foldForModel } from './normalize-text.js';
 import type { DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { SIGNAL_LOGIT, type InjectionSignal, type SignalKind } from './signals/injection-signal.js';
@@ -51,26 +51,21 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     return loaded;
   };
   const maxWindows = options.maxWindows ?? 4096;
-  const textLogit = (text: string): { logit: number; coverage: number } => {
+  const textLogit = (text: string): { logit: number; coverage: number; folded: string } => {
     const { model, featurizer } = use();
-    const normalized = normalizeForModel(text);
-    const plan = planWindows(normalized.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
-    let logit = Number.NEGATIVE_INFINITY;
-    if (plan.coverage === 1) {
-      const features = featurizer.read(normalized);
-      for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, features.window(w.start, w.end)));
-    } else {
-      // Past the window limit, hash only what the spread windows read (same features: a window's
-      // words are those wholly inside it either way).
-      for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, featurizer.read(normalized.slice(w.start, w.end)).window(0, w.end - w.start)));
-    }
-    return { logit, coverage: plan.coverage };
+    const folded = foldForModel(text);
+    const plan = planWindows(folded.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
+    // The whole text is hashed in one pass either way (linear, a few tens of µs per KB); past the
+    // window limit only the spread windows are scored, and `coverage` says so.
+    const logit = featurizer.maxWindowLogit(folded.codes, folded.length, plan.windows, model.weights, model.bias);
+    return { logit, coverage: plan.coverage, folded: decodeCodes(folded.codes, folded.length) };
   };
   return {
     threshold: options.threshold,
     scan(text, source = 'user', scanOptions = {}) {
       const read = textLogit(text);
       const collected = collectSignals(text, {
+        folded: read.folded,
         modelLogit: (t) => textLogit(t).logit,
         threshold: options.threshold,
         ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),

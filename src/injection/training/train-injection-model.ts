@@ -1,4 +1,4 @@
-import { createFeaturizer, DEFAULT_FEATURIZER, type FeaturizerSettings } from '../featurize-window.js';
+import { codesOf, createFeaturizer, DEFAULT_FEATURIZER, type FeaturizerSettings } from '../featurize-window.js';
 import { windowLogit, type InjectionModel } from '../injection-model.js';
 import { normalizeForModel } from '../normalize-text.js';
 import { planWindows } from '../text-windows.js';
@@ -46,7 +46,7 @@ export function trainInjectionModel(
   const prepared: RowWindows[] = rows.map((row) => {
     const text = normalizeForModel(row.text);
     const plan = planWindows(text.length, o.featurizer.windowChars, o.featurizer.strideChars, o.maxWindowsPerRow);
-    const features = featurizer.read(text);
+    const features = featurizer.read(codesOf(text), text.length);
     return { label: row.label, windows: plan.windows.map((w) => features.window(w.start, w.end)) };
   });
   const positives = prepared.filter((r) => r.label === 1).length;
