@@ -2,9 +2,11 @@ import { normalizeForModel } from './normalize-text.js';
 import { DEFAULT_DECODE_LIMITS, findEncodedPayloads, type DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { findHiddenText } from './signals/hidden-text.js';
-import type { InjectionSignal } from './signals/injection-signal.js';
-import { findOverridePhrases } from './signals/override-phrases.js';
-import { findRoleMarkers } from './signals/role-markers.js';
+import { anchorSearch, type InjectionSignal } from './signals/injection-signal.js';
+import { findOverridePhrases, OVERRIDE_ANCHORS } from './signals/override-phrases.js';
+import { findRoleMarkers, ROLE_ANCHORS } from './signals/role-markers.js';
+
+const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS]);
 
 /** Logit of a text read by the learned model; absent for the rules-only baseline. */
 export type ModelLogit = (text: string) => number;
@@ -36,8 +38,9 @@ export function collectSignals(
   options: { modelLogit?: ModelLogit; threshold: number; hidden?: readonly HiddenHtmlText[]; decodeLimits?: DecodeLimits; folded?: string },
 ): CollectedSignals {
   const hiddenText = findHiddenText(text);
-  const folded = options.folded ?? normalizeForModel(text);
-  const signals: InjectionSignal[] = [...hiddenText.signals, ...findRoleMarkers(text, folded), ...findOverridePhrases(text, folded)];
+  // One search for the anchors of both rule families: most texts then skip most patterns.
+  const present = ANCHORS.present(options.folded ?? normalizeForModel(text));
+  const signals: InjectionSignal[] = [...hiddenText.signals, ...findRoleMarkers(text, present), ...findOverridePhrases(text, present)];
   let hiddenLogit = Number.NEGATIVE_INFINITY;
   if (hiddenText.tagText !== '' && options.modelLogit !== undefined) hiddenLogit = options.modelLogit(hiddenText.tagText);
   for (const payload of findEncodedPayloads(text, options.decodeLimits ?? DEFAULT_DECODE_LIMITS)) {

@@ -40,7 +40,7 @@ describe('window logits from prefix sums', () => {
     const featurizer = createFeaturizer({ ...DEFAULT_FEATURIZER, hashBits: 12 });
     let seed = 7;
     const weights = Float32Array.from({ length: 4096 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1);
-    const model = { featurizer: featurizer.settings, bias: -0.25, weights, provenance: {} };
+    const model = { bias: -0.25, weights };
     for (const text of TEXTS) {
       const folded = normalizeForModel(text);
       const plan = planWindows(folded.length, 400, 200, 100);

@@ -62,9 +62,10 @@ function fmix(x: number): number {
 
 /** Letters and digits of any script (code units: surrogate halves count as word characters). */
 function isWordChar(c: number): boolean {
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  if (c < 128) return WORD_ASCII[c] === 1;
   return c !== 0xa0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000;
 }
+const WORD_ASCII = Uint8Array.from({ length: 128 }, (_, c) => ((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? 1 : 0));
 
 /** Words of a text: start, end (exclusive) and the FNV-1a hash of their code units. */
 interface Words {

@@ -74,7 +74,7 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
       let boost = 0;
       for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
-      const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost);
+      const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost + use().model.sourceBias[source]);
       return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
     },
   };

@@ -76,16 +76,18 @@ const PHRASES: { detail: string; anchors: readonly (readonly string[])[]; patter
   },
 ];
 
-const ANCHORS = anchorSearch(PHRASES.flatMap((p) => p.anchors.flat()));
+/** Every anchor the phrases need (collect-signals.ts searches them once with the role markers'). */
+export const OVERRIDE_ANCHORS: readonly string[] = PHRASES.flatMap((p) => p.anchors.flat());
+const ANCHORS = anchorSearch(OVERRIDE_ANCHORS);
 
 /**
- * `folded`: the text as the model reads it (normalize-text.ts). Each phrase first needs its
- * `anchors` there (one word of each list, lower case, accents removed: literal parts of the
- * pattern, so no match is lost); plain text seldom has them, and the patterns are not run on it.
+ * Each phrase first needs its `anchors` in the folded text (normalize-text.ts; one word of each
+ * list, lower case, accents removed: literal parts of the pattern, so no match is lost); plain text
+ * seldom has them, and the patterns are not run on it. `present`: the anchors found there, when the
+ * caller searched already.
  */
-export function findOverridePhrases(text: string, folded: string = normalizeForModel(text)): InjectionSignal[] {
+export function findOverridePhrases(text: string, present: ReadonlySet<string> = ANCHORS.present(normalizeForModel(text))): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
-  const present = ANCHORS.present(folded);
   for (const { detail, anchors, pattern } of PHRASES) {
     if (!hasAnchors(present, anchors)) continue;
     const matches = firstMatches(text, pattern);

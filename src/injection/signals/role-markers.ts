@@ -23,23 +23,27 @@ const TEMPLATE_ANCHORS = [['<|', 'inst]', 'sys>>', '_of_turn>', 'system_prompt]'
 const ROLE_WORDS = ['sys', 'assistant', 'developer', 'instruction', 'admin', 'im_start', 'consigne'];
 const ROLE_TAG_ANCHORS = [['<'], ROLE_WORDS];
 const ROLE_LINE_ANCHORS = [[':'], ROLE_WORDS];
-// '<' and ':' are everywhere: they are tested on their own (includes), not in the alternation.
-const ANCHORS = anchorSearch([...TEMPLATE_ANCHORS.flat(), ...ROLE_WORDS]);
+/** Anchors searched in one alternation ('<' and ':' are everywhere: they are tested apart, with includes). */
+export const ROLE_ANCHORS: readonly string[] = [...TEMPLATE_ANCHORS.flat(), ...ROLE_WORDS];
+const ANCHORS = anchorSearch(ROLE_ANCHORS);
 
-/** `folded`: the text as the model reads it (normalize-text.ts), for the anchor tests. */
-export function findRoleMarkers(text: string, folded: string = normalizeForModel(text)): InjectionSignal[] {
+/**
+ * `present`: the ROLE_ANCHORS found in the folded text (normalize-text.ts), when the caller searched
+ * already; each pattern runs only when its anchors are there.
+ */
+export function findRoleMarkers(text: string, present: ReadonlySet<string> = ANCHORS.present(normalizeForModel(text))): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
-  const present = ANCHORS.present(folded);
-  if (folded.includes('<')) present.add('<');
-  if (folded.includes(':')) present.add(':');
-  const tokens = hasAnchors(present, TEMPLATE_ANCHORS) ? firstMatches(text, TEMPLATE_TOKEN) : [];
+  const has = new Set(present);
+  if (text.includes('<')) has.add('<');
+  if (text.includes(':')) has.add(':');
+  const tokens = hasAnchors(has, TEMPLATE_ANCHORS) ? firstMatches(text, TEMPLATE_TOKEN) : [];
   if (tokens.length > 0) {
     const distinct = [...new Set(tokens.map((m) => m[0].toLowerCase()))].slice(0, 4).join(' ');
     signals.push(signalOf('template_token', distinct, tokens));
   }
   const roles = [
-    ...(hasAnchors(present, ROLE_LINE_ANCHORS) ? firstMatches(text, ROLE_LINE) : []),
-    ...(hasAnchors(present, ROLE_TAG_ANCHORS) ? firstMatches(text, ROLE_TAG) : []),
+    ...(hasAnchors(has, ROLE_LINE_ANCHORS) ? firstMatches(text, ROLE_LINE) : []),
+    ...(hasAnchors(has, ROLE_TAG_ANCHORS) ? firstMatches(text, ROLE_TAG) : []),
   ].sort((a, b) => a.index - b.index);
   if (roles.length > 0) {
     const distinct = [

@@ -1,5 +1,5 @@
 import { codesOf, createFeaturizer, DEFAULT_FEATURIZER, type FeaturizerSettings } from '../featurize-window.js';
-import { windowLogit, type InjectionModel } from '../injection-model.js';
+import { NO_SOURCE_BIAS, windowLogit, type InjectionModel } from '../injection-model.js';
 import { normalizeForModel } from '../normalize-text.js';
 import { planWindows } from '../text-windows.js';
 import { fitLogistic, type LogisticOptions } from './fit-logistic.js';
@@ -17,7 +17,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainInjectionOptions = {
   featurizer: DEFAULT_FEATURIZER,
   maxWindowsPerRow: 12,
   rounds: 2,
-  l2: 1e-5,
+  l2: 1e-3,
   minDocumentFrequency: 2,
   maxIterations: 300,
   tolerance: 1e-7,
@@ -73,7 +73,13 @@ export function trainInjectionModel(
       }
     });
     const fit = fitLogistic({ buckets, labels: Uint8Array.from(labels), weights: Float64Array.from(weights) }, size, o);
-    model = { featurizer: o.featurizer, bias: fit.bias, weights: fit.weights, provenance: { ...provenance, iterations: fit.iterations, rounds: o.rounds } };
+    model = {
+      featurizer: o.featurizer,
+      bias: fit.bias,
+      sourceBias: { ...NO_SOURCE_BIAS },
+      weights: fit.weights,
+      provenance: { ...provenance, iterations: fit.iterations, rounds: o.rounds },
+    };
     const current = model;
     chosen = prepared.map((row) => {
       if (row.label === 0) return 0;
