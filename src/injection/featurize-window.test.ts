@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codesOf, createFeaturizer, DEFAULT_FEATURIZER } from './featurize-window.js';
+import { codesOf, createFeaturizer, DEFAULT_FEATURIZER, quantizeWeights } from './featurize-window.js';
 import { windowLogit } from './injection-model.js';
 import { foldForModel, normalizeForModel } from './normalize-text.js';
 import { planWindows } from './text-windows.js';
@@ -47,8 +47,8 @@ describe('window logits from prefix sums', () => {
       const features = featurizer.read(codesOf(folded), folded.length);
       const expected = Math.max(...plan.windows.map((w) => windowLogit(model, features.window(w.start, w.end))));
       const scratch = foldForModel(text);
-      const actual = featurizer.maxWindowLogit(scratch.codes, scratch.length, plan.windows, weights, model.bias);
-      assert.ok(Math.abs(actual - expected) < 1e-5, `${JSON.stringify(text.slice(0, 40))}: ${actual} vs ${expected}`);
+      const actual = featurizer.maxWindowLogit(scratch.codes, scratch.length, plan.windows, quantizeWeights(weights), model.bias);
+      assert.ok(Math.abs(actual - expected) < 1e-3, `${JSON.stringify(text.slice(0, 40))}: ${actual} vs ${expected}`);
     }
   });
 });

@@ -44,9 +44,11 @@ export interface Featurizer {
   read(codes: Uint16Array, length: number): TextFeatures;
   /**
    * The highest window logit `bias + sum / sqrt(n)` over `windows` of the normalised text
-   * `codes[0, length)`, in one pass: no per-feature allocation (the scan path).
+   * `codes[0, length)`, in one pass: no per-feature allocation (the scan path). Weights come as
+   * 16-bit levels times `scale` (quantizeWeights): half the cache footprint of floats, and the
+   * random reads of the weight table are most of a scan's time.
    */
-  maxWindowLogit(codes: Uint16Array, length: number, windows: readonly TextWindow[], weights: Float32Array, bias: number): number;
+  maxWindowLogit(codes: Uint16Array, length: number, windows: readonly TextWindow[], weights: QuantizedWeights, bias: number): number;
 }
 
 /** murmur3's finaliser: FNV's low bits are poorly spread. */
@@ -158,7 +160,9 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
         },
       };
     },
-    maxWindowLogit(codes, length, windows, weights, bias) {
+    maxWindowLogit(codes, length, windows, quantized, bias) {
+      const weights = quantized.levels;
+      const scale = quantized.scale;
       const w = splitWords(codes, length);
       if (wordPrefix.length < w.count + 1) {
         wordPrefix = new Float64Array(2 * (w.count + 1));
@@ -248,11 +252,25 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
           total += (p[end - n + 1] as number) - (p[start] as number);
           count += end - n + 1 - start;
         });
-        best = Math.max(best, count === 0 ? bias : bias + total / Math.sqrt(count));
+        best = Math.max(best, count === 0 ? bias : bias + (scale * total) / Math.sqrt(count));
       }
       return best;
     },
   };
+}
+
+/** A weight table as 16-bit levels: weight = level * scale. */
+export interface QuantizedWeights {
+  levels: Int16Array;
+  scale: number;
+}
+
+/** Rounds weights to 16-bit levels of the largest one (error at most largest / 65534 per weight). */
+export function quantizeWeights(weights: Float32Array): QuantizedWeights {
+  let largest = 0;
+  for (const w of weights) largest = Math.max(largest, Math.abs(w));
+  const scale = largest > 0 ? largest / 32767 : 1;
+  return { levels: Int16Array.from(weights, (w) => Math.round(w / scale)), scale };
 }
 
 /** First index in `list[0, length)` (ascending) whose value is >= `value`. */

@@ -1,5 +1,5 @@
 import { collectSignals } from './collect-signals.js';
-import { createFeaturizer, type Featurizer } from './featurize-window.js';
+import { createFeaturizer, quantizeWeights, type Featurizer, type QuantizedWeights } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
 import { sigmoid, type InjectionModel } from './injection-model.js';
 import { decodeCodes, foldForModel } from './normalize-text.js';
@@ -42,22 +42,22 @@ export interface ScannerOptions {
  * sigmoid. One scanner per process; not safe to share across worker threads.
  */
 export function createInjectionScanner(options: ScannerOptions): InjectionScanner {
-  let loaded: { model: InjectionModel; featurizer: Featurizer } | null = null;
+  let loaded: { model: InjectionModel; featurizer: Featurizer; weights: QuantizedWeights } | null = null;
   const use = () => {
     if (loaded === null) {
       const model = options.loadModel();
-      loaded = { model, featurizer: createFeaturizer(model.featurizer) };
+      loaded = { model, featurizer: createFeaturizer(model.featurizer), weights: quantizeWeights(model.weights) };
     }
     return loaded;
   };
   const maxWindows = options.maxWindows ?? 4096;
   const textLogit = (text: string): { logit: number; coverage: number; folded: string } => {
-    const { model, featurizer } = use();
+    const { model, featurizer, weights } = use();
     const folded = foldForModel(text);
     const plan = planWindows(folded.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
     // The whole text is hashed in one pass either way (linear, a few tens of µs per KB); past the
     // window limit only the spread windows are scored, and `coverage` says so.
-    const logit = featurizer.maxWindowLogit(folded.codes, folded.length, plan.windows, model.weights, model.bias);
+    const logit = featurizer.maxWindowLogit(folded.codes, folded.length, plan.windows, weights, model.bias);
     return { logit, coverage: plan.coverage, folded: decodeCodes(folded.codes, folded.length) };
   };
   return {
