@@ -35,7 +35,15 @@ function readsAsInstructions(text: string, modelLogit: ModelLogit | undefined, t
  */
 export function collectSignals(
   text: string,
-  options: { modelLogit?: ModelLogit; threshold: number; hidden?: readonly HiddenHtmlText[]; decodeLimits?: DecodeLimits; folded?: string },
+  options: {
+    modelLogit?: ModelLogit;
+    threshold: number;
+    hidden?: readonly HiddenHtmlText[];
+    decodeLimits?: DecodeLimits;
+    folded?: string;
+    /** False when the caller knows the text has no run of 24+ base64 characters (normalize-text.ts): the payload search is skipped. */
+    mayHoldEncoded?: boolean;
+  },
 ): CollectedSignals {
   const hiddenText = findHiddenText(text);
   // One search for the anchors of both rule families: most texts then skip most patterns.
@@ -43,7 +51,8 @@ export function collectSignals(
   const signals: InjectionSignal[] = [...hiddenText.signals, ...findRoleMarkers(text, present), ...findOverridePhrases(text, present)];
   let hiddenLogit = Number.NEGATIVE_INFINITY;
   if (hiddenText.tagText !== '' && options.modelLogit !== undefined) hiddenLogit = options.modelLogit(hiddenText.tagText);
-  for (const payload of findEncodedPayloads(text, options.decodeLimits ?? DEFAULT_DECODE_LIMITS)) {
+  const payloads = options.mayHoldEncoded === false ? [] : findEncodedPayloads(text, options.decodeLimits ?? DEFAULT_DECODE_LIMITS);
+  for (const payload of payloads) {
     const read = readsAsInstructions(payload.text, options.modelLogit, options.threshold);
     if (!read.hit) continue;
     hiddenLogit = Math.max(hiddenLogit, read.logit);

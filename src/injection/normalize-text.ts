@@ -20,7 +20,18 @@ export function normalizeForModel(text: string): string {
 export interface FoldedText {
   codes: Uint16Array;
   length: number;
+  /**
+   * Whether the original text holds a run of 24 or more base64 characters, the shortest a hidden
+   * payload can be (signals/encoded-payloads.ts): the fold reads every code unit anyway, so the
+   * payload search is skipped for free on texts without one.
+   */
+  longBase64Run: boolean;
 }
+
+/** A-Z a-z 0-9 + / _ - (standard and URL-safe base64). */
+const BASE64_CHAR = Uint8Array.from({ length: 128 }, (_, c) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 47 && c <= 57) || c === 43 || c === 45 || c === 95 ? 1 : 0,
+);
 
 const REMOVED = -1;
 const SPACE = -2;
@@ -50,14 +61,19 @@ export function foldForModel(text: string): FoldedText {
     const whole = wholeTextFold(text).replace(/\s+/g, ' ').trim();
     const codes = ensure(whole.length);
     for (let i = 0; i < whole.length; i++) codes[i] = whole.charCodeAt(i);
-    return { codes, length: whole.length };
+    return { codes, length: whole.length, longBase64Run: true };
   }
   // Folding never lengthens a text except through MULTI entries, which make room for themselves.
   let codes = ensure(text.length + 1);
   let n = 0;
   let space = false;
+  let run = 0;
+  let longRun = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
+    if (code < 128 && BASE64_CHAR[code] === 1) {
+      if (++run >= 24) longRun = true;
+    } else run = 0;
     let entry = table[code] as number;
     if (entry === 0) entry = learn(code);
     if (entry > 0) {
@@ -81,7 +97,7 @@ export function foldForModel(text: string): FoldedText {
       }
     }
   }
-  return { codes, length: n };
+  return { codes, length: n, longBase64Run: longRun };
 }
 
 function ensure(size: number, keep = 0): Uint16Array {

@@ -51,14 +51,14 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     return loaded;
   };
   const maxWindows = options.maxWindows ?? 4096;
-  const textLogit = (text: string): { logit: number; coverage: number; folded: string } => {
+  const textLogit = (text: string): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
     const { model, featurizer, weights } = use();
     const folded = foldForModel(text);
     const plan = planWindows(folded.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
     // The whole text is hashed in one pass either way (linear, a few tens of µs per KB); past the
     // window limit only the spread windows are scored, and `coverage` says so.
     const logit = featurizer.maxWindowLogit(folded.codes, folded.length, plan.windows, weights, model.bias);
-    return { logit, coverage: plan.coverage, folded: decodeCodes(folded.codes, folded.length) };
+    return { logit, coverage: plan.coverage, folded: decodeCodes(folded.codes, folded.length), longBase64Run: folded.longBase64Run };
   };
   return {
     threshold: options.threshold,
@@ -66,6 +66,7 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       const read = textLogit(text);
       const collected = collectSignals(text, {
         folded: read.folded,
+        mayHoldEncoded: read.longBase64Run,
         modelLogit: (t) => textLogit(t).logit,
         threshold: options.threshold,
         ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
