@@ -65,7 +65,7 @@ function mixedText(bytes: number): string {
  * and no CPU cache or branch predictor can learn one text by heart). Flat strings, as JSON.parse
  * makes them.
  */
-function textsOf(bytes: number, count: number): string[] {
+export function textsOf(bytes: number, count: number): string[] {
   const pool = mixedText(bytes * count + bytes);
   return Array.from({ length: count }, (_, i) => JSON.parse(JSON.stringify(pool.slice(i * bytes, (i + 1) * bytes))) as string);
 }

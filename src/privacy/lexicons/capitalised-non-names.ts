@@ -51,6 +51,8 @@ Cardiologie Radiologie Neurologie Pédiatrie Oncologie Médecine Chirurgie Resso
 Marketing Support Sales Ventes Équipe Team Projet Project Client Clients Customer Customers Patient Patiente Docteur
 Doctor Professeur Professor Directeur Directrice Director Manager Président Présidente President Chef Responsable
 Ingénieur Engineer Avocat Lawyer Notaire Maître Infirmier Infirmière Nurse Secrétaire Secretary Assistant Assistante
+Senior Junior Analyst Analyste Consultant Consultante Developer Développeur Développeuse Architect Architecte Officer
+Coordinator Coordinateur Coordinatrice Specialist Spécialiste Technician Technicien Technicienne Intern Stagiaire
 Compte Account Carte Card Virement Transfer Facture Invoice Commande Order Contrat Contract Dossier File Rapport Report
 Mot Code Clé Key Token Password Email Mail Courriel Téléphone Phone Mobile Adresse Address Rue Street Avenue Boulevard
 Place Route Road Lane Drive Square Nord Sud Est Ouest North South East West Central Général General Grand Grande

@@ -48,7 +48,7 @@ const SHAPE_HYPHEN = imported_SHAPE_HYPHEN;
 const SHAPE_LOWER = imported_SHAPE_LOWER;
 
 /** Bump when tokens, features or hashing change: shipped weights record the version they expect. */
-export const FEATURES_VERSION = 3;
+export const FEATURES_VERSION = 4;
 
 /** Features per token (see featuresAt). */
 export const FEATURES_PER_TOKEN = 14;
@@ -72,18 +72,37 @@ const ADDRESS_WORDS = `rue avenue av boulevard bd bld allée allee chemin impass
   vei gate plass katu tie kuja polku iela bloc bl sc ap`;
 
 /**
+ * Street suffixes of English-speaking countries (the US Postal Service's list, the commonest
+ * ones) that are also ordinary words or first names ("Manuela Pine", "Anastasia Drives", "Cleta
+ * Views"): a weaker bit than ADDRESS_WORD, a feature only; an address needs a number besides.
+ */
+const STREET_SUFFIXES = `alley annex arcade bayou beach bend bluff bluffs bottom branch bridge brook brooks burg burgs bypass
+  camp canyon cape causeway center centers circles cliff cliffs club common commons corner corners course courts cove coves
+  creek crest crossing crossroad curve dale dam divide drives estate estates expressway extension extensions fall falls ferry
+  field fields flat flats ford fords forest forge forges fork forks fort freeway garden gateway glen glens green greens
+  groves harbor harbors haven heights hill hills hollow inlet island islands isle junction junctions key keys knoll knolls
+  lake lakes land landing light lights loaf lock locks lodge loop mall manor manors meadow meadows mill mills mission
+  motorway mount mountain mountains neck orchard oval overpass park parks parkways pass path pike pine pines plain plains
+  point points port ports prairie radial ramp ranch rapid rapids rest ridge ridges river roads route run shoal shoals shore
+  shores skyway spring springs spur spurs squares station stravenue stream streets summit throughway trace track
+  trafficway trailer tunnel turnpike underpass union unions valley valleys viaduct view views village villages ville vista
+  walk walks wall ways well wells`;
+
+/**
  * Lower-case words after which a name often comes, without a capital in chat ("c'est lucas",
  * "my grandma rosemary", "chez dupont"): a lexicon bit, and the tagger looks further after them.
+ * Not "né": lookups are accent-blind, and "ne" is the commonest French negation.
  */
 const NAME_CUES = `chez appelle m'appelle appelé appelée name named called c'est moi dear cher chère grandma grandpa grand-mère
   grand-père mamie papi mamy papy soeur sœur frère brother sister mother father mère père mom mum dad maman papa fils
   fille son daughter wife husband femme mari épouse époux friend ami amie copain copine voisin voisine neighbour
-  neighbor collègue colleague boss patron signé signed né née from cc attn`;
+  neighbor collègue colleague boss patron signé signed née from cc attn`;
 
 /** Lexicon bits used as features (person lexicon bits plus ADDRESS_WORD and NAME_CUE). */
 export const ADDRESS_WORD = 1 << 20;
 export const NAME_CUE = 1 << 21;
-const KEPT_BITS = FIRST_NAME | AMBIGUOUS | NON_NAME | TITLE | LABEL_CUE | GREETING | PLACE_AFTER | ADDRESS_WORD | NAME_CUE;
+export const STREET_SUFFIX = 1 << 22;
+const KEPT_BITS = FIRST_NAME | AMBIGUOUS | NON_NAME | TITLE | LABEL_CUE | GREETING | PLACE_AFTER | ADDRESS_WORD | NAME_CUE | STREET_SUFFIX;
 
 let cueTable: FoldedWordTable | undefined;
 
@@ -92,6 +111,7 @@ function cueWords(): FoldedWordTable {
   const words = new Map<string, number>();
   for (const w of ADDRESS_WORDS.split(/\s+/)) if (w.length > 0) words.set(w, ADDRESS_WORD);
   for (const w of NAME_CUES.split(/\s+/)) if (w.length > 0) words.set(w, (words.get(w) ?? 0) | NAME_CUE);
+  for (const w of STREET_SUFFIXES.split(/\s+/)) if (w.length > 0 && !words.has(w)) words.set(w, STREET_SUFFIX);
   return (cueTable = new FoldedWordTable(words));
 }
 
