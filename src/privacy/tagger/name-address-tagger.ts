@@ -2,7 +2,7 @@ import type { Detector, PiiType, Span } from '../pii-types.js';
 import type { RecallLevel } from '../detectors/recall-level.js';
 import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, personLexicon, PLACE_AFTER, TITLE } from '../detectors/person-lexicon.js';
 import { ADDRESS_WORD, describeTokens, NAME_CUE, STREET_SUFFIX, type TokenInfo } from './tagger-features.js';
-import { tagRange, taggerBuffers, type TaggerModel } from './tagger-model.js';
+import { tagRange, taggerBuffers, type TaggerBuffers, type TaggerModel } from './tagger-model.js';
 import { spansFromLabels, type TaggedSpan } from './tagger-spans.js';
 import { NUMBER, tokenizeForTagger, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
 import { shippedTaggerModel } from './tagger-weights-wire.js';
@@ -40,13 +40,16 @@ export function createNameAddressTagger(options: TaggerDetectorOptions): Detecto
   const person = options.types.includes('PERSON');
   const address = options.types.includes('ADDRESS');
   const bias = OUTSIDE_BIAS[options.level];
+  // Work arrays lent from one scan to the next (a scan is synchronous and keeps nothing of them):
+  // for the small texts requests carry, allocating them cost as much as the tagging.
+  const scratch: TaggerScratch = {};
   return {
     name: 'tagger',
     type: person ? 'PERSON' : 'ADDRESS',
     detect(text) {
       const model = options.model ?? shippedTaggerModel();
       const found: TaggedSpan[] = [];
-      for (const span of tagText(model, text, bias)) {
+      for (const span of tagText(model, text, bias, scratch)) {
         if ((span.type === 'PERSON' && person) || (span.type === 'ADDRESS' && address)) found.push(span);
       }
       return found.map((s): Span => ({ type: s.type, start: s.start, end: s.end, score: 0.75, detector: 'tagger' }));
@@ -54,12 +57,27 @@ export function createNameAddressTagger(options: TaggerDetectorOptions): Detecto
   };
 }
 
-/** Tagged spans of a text: Viterbi over each window of interesting tokens. */
-export function tagText(model: TaggerModel, text: string, outsideBias = 0): TaggedSpan[] {
-  const tokens = tokenizeForTagger(text);
-  const info = describeTokens(text, tokens);
+/** Arrays one tagging call may lend to the next (see tagText). */
+export interface TaggerScratch {
+  tokens?: Int32Array;
+  info?: TokenInfo;
+  buffers?: TaggerBuffers;
+}
+
+/**
+ * Tagged spans of a text: Viterbi over each window of interesting tokens. With `scratch`, the
+ * arrays of the previous call are written over (and the ones of this call kept there).
+ */
+export function tagText(model: TaggerModel, text: string, outsideBias = 0, scratch?: TaggerScratch): TaggedSpan[] {
+  const tokens = tokenizeForTagger(text, scratch?.tokens);
+  const info = describeTokens(text, tokens, scratch?.info);
   const spans: TaggedSpan[] = [];
-  const buffers = taggerBuffers(Math.min(256, Math.max(8, info.count)));
+  const buffers = scratch?.buffers ?? taggerBuffers(Math.min(256, Math.max(8, info.count)));
+  if (scratch !== undefined) {
+    scratch.tokens = tokens.data;
+    scratch.info = info;
+    scratch.buffers = buffers;
+  }
   let from = -1;
   let to = -1;
   for (let i = 0; i < info.count; i++) {

@@ -105,14 +105,26 @@ export const STREET_SUFFIX = 1 << 22;
 const KEPT_BITS = FIRST_NAME | AMBIGUOUS | NON_NAME | TITLE | LABEL_CUE | GREETING | PLACE_AFTER | ADDRESS_WORD | NAME_CUE | STREET_SUFFIX;
 
 let cueTable: FoldedWordTable | undefined;
+let mergedTable: FoldedWordTable | undefined;
 
-function cueWords(): FoldedWordTable {
-  if (cueTable !== undefined) return cueTable;
+function cueEntries(): Map<string, number> {
   const words = new Map<string, number>();
   for (const w of ADDRESS_WORDS.split(/\s+/)) if (w.length > 0) words.set(w, ADDRESS_WORD);
   for (const w of NAME_CUES.split(/\s+/)) if (w.length > 0) words.set(w, (words.get(w) ?? 0) | NAME_CUE);
   for (const w of STREET_SUFFIXES.split(/\s+/)) if (w.length > 0 && !words.has(w)) words.set(w, STREET_SUFFIX);
-  return (cueTable = new FoldedWordTable(words));
+  return words;
+}
+
+function cueWords(): FoldedWordTable {
+  return (cueTable ??= new FoldedWordTable(cueEntries()));
+}
+
+/** The person lexicon's words and the cue words in one table: one probe per word of the text instead of two. */
+function wordTable(): FoldedWordTable {
+  if (mergedTable !== undefined) return mergedTable;
+  const merged = new Map(personLexicon().entries());
+  for (const [word, bits] of cueEntries()) merged.set(word, (merged.get(word) ?? 0) | bits);
+  return (mergedTable = new FoldedWordTable(merged));
 }
 
 /** Per-token values computed once per text; features combine them. */
@@ -129,19 +141,26 @@ export interface TokenInfo {
   flags: Int32Array;
 }
 
-export function describeTokens(text: string, t: TaggerTokens): TokenInfo {
+/**
+ * Describes the tokens of a text. `reuse` (the TokenInfo of an earlier call, no longer needed)
+ * lends its arrays when they are large enough: a detector scanning many small texts then
+ * allocates nothing here.
+ */
+export function describeTokens(text: string, t: TaggerTokens, reuse?: TokenInfo): TokenInfo {
   const n = t.count;
+  const fits = reuse !== undefined && reuse.word.length >= n;
   const info: TokenInfo = {
     count: n,
     text,
     tokens: t,
-    word: new Int32Array(n),
-    shape: new Int32Array(n),
-    affixes: null,
-    lexicon: new Int32Array(n),
-    flags: new Int32Array(n),
+    word: fits ? reuse.word : new Int32Array(n),
+    shape: fits ? reuse.shape : new Int32Array(n),
+    affixes: fits && reuse.affixes !== null && reuse.affixes.length >= 3 * n ? reuse.affixes.fill(0, 0, 3 * n) : null,
+    lexicon: fits ? reuse.lexicon : new Int32Array(n),
+    flags: fits ? reuse.flags : new Int32Array(n),
   };
   const people = personLexicon();
+  const table = wordTable();
   const classes = LETTER_CLASSES;
   const folded = FOLDED_CODES;
   const letterClass = (c: number) => (c < TABLE_SIZE ? classes[c]! : 0);
@@ -177,17 +196,23 @@ export function describeTokens(text: string, t: TaggerTokens): TokenInfo {
       const lengthBucket = length === 1 ? 0 : length === 2 ? 1 : length === 3 ? 2 : length < 8 ? 3 : 4;
       info.word[i] = hash;
       info.shape[i] = 1 + capital + 2 * allCaps + 4 * hyphen + 8 * apostrophe + 16 * lengthBucket;
-      const personBits = people.lookup(text, start, end, hash, (lower > 0 ? SHAPE_LOWER : 0) | (hyphen ? SHAPE_HYPHEN : 0));
-      info.lexicon[i] = (personBits | cues.get(text, start, end, hash)) & KEPT_BITS;
+      // One probe of the merged table; the person lexicon's own lookup only for hyphenated words (compound first names).
+      const bits = hyphen
+        ? people.lookup(text, start, end, hash, (lower > 0 ? SHAPE_LOWER : 0) | SHAPE_HYPHEN) | cues.get(text, start, end, hash)
+        : table.get(text, start, end, hash);
+      info.lexicon[i] = bits & KEPT_BITS;
     } else if (kind === NUMBER) {
+      info.lexicon[i] = 0; // a lent array holds the last text's values
       let digits = 0;
       while (digits < end - start && text.charCodeAt(start + digits) <= 57) digits++;
       info.shape[i] = 100 + Math.min(digits, 6) + (digits < end - start ? 10 : 0);
       info.word[i] = info.shape[i]!;
     } else if (kind === PUNCT) {
+      info.lexicon[i] = 0;
       info.shape[i] = 200;
       info.word[i] = 1000 + text.charCodeAt(start);
     } else {
+      info.lexicon[i] = 0;
       info.shape[i] = 300;
       info.word[i] = 300;
     }
