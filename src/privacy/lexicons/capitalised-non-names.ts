@@ -39,7 +39,7 @@ Angeles Tokyo Beijing Shanghai Sydney Melbourne Toronto Vancouver Ottawa New Los
 California Texas Florida Ohio Michigan Illinois Washington Oregon Nevada Arizona Colorado Massachusetts
 Google Microsoft Apple Amazon Meta Facebook Instagram Twitter LinkedIn WhatsApp Netflix Spotify Uber Airbnb Tesla IBM
 Oracle Intel Nvidia Samsung Sony Adobe Salesforce Slack Zoom Teams Outlook Gmail Excel Word PowerPoint Windows Linux
-Android iPhone Orange Free SFR Bouygues Renault Peugeot Citroën Airbus Total TotalEnergies Danone Carrefour Leclerc
+Android iPhone Orange Free SFR Bouygues Renault Peugeot Citroën Airbus Total TotalEnergies Danone Carrefour
 Auchan Michelin Sanofi Thales Safran Dassault Capgemini Atos Decathlon Fnac Darty Ikea SNCF RATP EDF Engie Veolia
 Mistral OpenAI Anthropic ChatGPT GPT Gemini Llama Visa Mastercard PayPal Stripe Revolut Qonto BNP Paribas
 Société Générale Crédit Agricole Mutuel Caisse Épargne Banque Postale LCL HSBC Barclays Lloyds Chase Citi Wells Fargo
