@@ -36,6 +36,14 @@ describe('name and address tagger (shipped weights)', () => {
 
   it('keeps the city after a postcode and a state and ZIP code after a city, in lower case', () => {
     assert.deepEqual(tagged('Le patient vit au 351 quai des lombards, 17544 calais, depuis mai.'), ['ADDRESS:351 quai des lombards, 17544 calais']);
+    // Not the rest of the sentence after a US state and ZIP code; not the verb before the house number.
+    assert.deepEqual(tagged('Send it to 8832 Wisozk Extension, Suite 332, East Ransom, KY 47391 by Friday.'), [
+      'ADDRESS:8832 Wisozk Extension, Suite 332, East Ransom, KY 47391',
+    ]);
+    assert.deepEqual(
+      tagged('Mme Aubert, domiciliée 6 impasse du Moulin.').filter((s) => s.startsWith('ADDRESS')),
+      ['ADDRESS:6 impasse du Moulin'],
+    );
   });
 
   it('gives the same spans whatever the texts scanned before (its work arrays are lent from scan to scan)', () => {

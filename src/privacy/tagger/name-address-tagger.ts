@@ -180,7 +180,9 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
     ((info.shape[span.first!]! - 1) & CAPITALISED) === 0 &&
     (info.lexicon[span.first!]! & ADDRESS_WORD) === 0 &&
     !NUMBER_WORDS.has(wordAt(text, tokens, span.first!)) &&
-    (info.lexicon[span.first! + 1]! & ADDRESS_WORD) !== 0
+    ((info.lexicon[span.first! + 1]! & ADDRESS_WORD) !== 0 ||
+      // "domiciliée 6 impasse du Moulin": before a house number, when a street word follows it.
+      (tokenKind(tokens, span.first! + 1) === NUMBER && span.first! + 2 <= span.last! && (info.lexicon[span.first! + 2]! & ADDRESS_WORD) !== 0))
   ) {
     span.first!++;
     span.start = tokens.data[3 * span.first!]!;
@@ -213,6 +215,13 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
   return true;
 }
 
+/** Words that start the rest of a sentence, not a city: "… 47391 by Friday", "… 75011 pour le dossier". */
+const SENTENCE_WORDS = new Set(
+  'by on in at for to from with and or but before after until since is was will le la les pour avec et ou en dans sur depuis avant après avec est sera'.split(
+    ' ',
+  ),
+);
+
 /**
  * The tagger may stop at a postcode and leave the city out, or stop at the city and leave the state
  * and ZIP code out, mostly in lower case ("via ildegonda 9, 45778 alda a mare", "south piper, nt
@@ -226,9 +235,11 @@ function extendAddressTail(text: string, span: TaggedSpan): void {
     span.end += zip[0].length;
     return;
   }
-  if (!/(?:\d{4,}|\d-\d{3})(?: [\p{L}][\p{L}'’-]*){0,2}$/u.test(text.slice(Math.max(span.start, span.end - 40), span.end))) return;
+  const tail = text.slice(Math.max(span.start, span.end - 40), span.end);
+  // Not after a US-style "KY 47391", where the city came before: what follows is the sentence.
+  if (!/(?:\d{4,}|\d-\d{3})(?: [\p{L}][\p{L}'’-]*){0,2}$/u.test(tail) || /\b[A-Z]{2} \d{5}(?:-\d{4})?$/.test(tail)) return;
   const city = /^(?:-\d{3,4})?(?: [\p{L}][\p{L}'’-]*){1,3}(?=[.,;:)\n]|$)/u.exec(after);
-  if (city !== null) span.end += city[0].length;
+  if (city !== null && !SENTENCE_WORDS.has(/\p{L}[\p{L}'’-]*/u.exec(city[0])![0].toLowerCase())) span.end += city[0].length;
 }
 
 /**
