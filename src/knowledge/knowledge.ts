@@ -56,6 +56,8 @@ export interface Knowledge {
  */
 export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Knowledge {
   const db = new KnowledgeDb(deps.db);
+  // Chunks indexed before the stemmed index (migration 15) join it now, once.
+  db.indexPendingStems();
   const { embedder } = deps;
   // Names and flags only: a chat or a search checks them on every request, the sizes are for listings.
   const known = (): Map<string, { shareable: boolean }> => db.collectionFlags();

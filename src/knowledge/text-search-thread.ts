@@ -4,7 +4,9 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/store.js';
 import type { SearchFilters } from './search-filters.js';
 
-export type TextHit = { id: number; score: number };
+import type { TextHit } from './text-hits.js';
+
+export type { TextHit };
 
 /** What the main thread posts to the worker: plain data only. */
 export interface TextSearchRequest {
