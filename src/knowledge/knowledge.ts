@@ -24,7 +24,11 @@ export interface Retrieval {
 
 export type RetrievalSkip = 'no_search_terms';
 
-type SearchCall = { k?: number; mode?: SearchMode; signal?: AbortSignal };
+/** `vectorWeight` overrides the collections' calibrated weight (see `vectorWeight`). */
+type SearchCall = { k?: number; mode?: SearchMode; signal?: AbortSignal; vectorWeight?: number };
+
+/** The fusion weight of collections never calibrated for the embedder: plain RRF. */
+export const UNCALIBRATED_VECTOR_WEIGHT = 0.5;
 
 export interface Knowledge {
   readonly db: KnowledgeDb;
@@ -61,11 +65,22 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
   const { embedder } = deps;
   // Names and flags only: a chat or a search checks them on every request, the sizes are for listings.
   const known = (): Map<string, { shareable: boolean }> => db.collectionFlags();
+  /**
+   * The vector weight for a search of these collections: the lowest calibrated one (a collection
+   * where vectors do not help pulls the fusion to BM25); plain RRF when none was calibrated for
+   * this embedder.
+   */
+  const vectorWeight = (collections: readonly string[]): number => {
+    if (embedder === null) return 0;
+    const weights = collections.map((c) => db.vectorWeight(c)).filter((w) => w !== null && w.model === embedder.model);
+    return weights.length === 0 ? UNCALIBRATED_VECTOR_WEIGHT : Math.min(...weights.map((w) => w?.weight ?? 0));
+  };
   const search: Knowledge['search'] = (query, filters, options = {}) =>
     searchKnowledge(db, {
       query,
       filters,
       embedder,
+      vectorWeight: options.vectorWeight ?? vectorWeight(filters.collections),
       ...(options.k === undefined ? {} : { k: options.k }),
       ...(options.mode === undefined ? {} : { mode: options.mode }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
