@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hashingEmbedder } from '../src/knowledge/__fixtures__/hashing-embedder.js';
 import { rng } from '../src/knowledge/__fixtures__/seeded-random.js';
 import { calibrateFusion } from '../src/knowledge/calibrate-fusion.js';
+import { aboveRelevanceFloor } from '../src/knowledge/relevance-floor.js';
 import { chunkDocument } from '../src/knowledge/chunk-document.js';
 import { embeddingText } from '../src/knowledge/embedder.js';
 import { createKnowledge, KnowledgeDb, type Embedder, type Knowledge } from '../src/knowledge/index.js';
@@ -149,7 +150,36 @@ function paths(store: Store, ids: number[]): string[] {
   return ids.map((id) => byId.get(id) ?? '');
 }
 
-async function quality(set: Beir): Promise<string[][]> {
+/**
+ * The relevance floor (k = 8, BM25 alone and calibrated hybrid): chunks kept and whether the right
+ * document is still among them, for the set's questions; and how many questions of another set
+ * (off-topic here) get no chunk at all.
+ */
+async function floor(set: Beir, offTopic: string[], knowledge: Knowledge, weight: number): Promise<string[]> {
+  const filters = { collections: ['set'] };
+  let kept = 0;
+  let found = 0;
+  let n = 0;
+  for (const [id, relevant] of set.qrels) {
+    const query = set.queries.get(id);
+    if (query === undefined) continue;
+    const result = await knowledge.search(query, filters, { k: 8, vectorWeight: weight });
+    const hits = aboveRelevanceFloor(result.hits, result.vectorWeight);
+    kept += hits.length;
+    if (hits.some((h) => relevant.has(h.chunk.path))) found += 1;
+    n += 1;
+  }
+  let none = 0;
+  for (const query of offTopic) {
+    const result = await knowledge.search(query, filters, { k: 8, vectorWeight: weight });
+    if (aboveRelevanceFloor(result.hits, result.vectorWeight).length === 0) none += 1;
+  }
+  return [set.name, String(weight), fmt(kept / n, 1), fmt(found / n, 3), `${none}/${offTopic.length}`];
+}
+
+const floorRows: string[][] = [];
+
+async function quality(set: Beir, offTopic: string[] = []): Promise<string[][]> {
   const rows: string[][] = [];
   for (const embedder of [hashingEmbedder(64, 'bench-hashing'), randomEmbedder()]) {
     const { store, dir, knowledge } = await indexSet(set, embedder);
@@ -189,6 +219,7 @@ async function quality(set: Beir): Promise<string[][]> {
       await row(`hybrid calibrated w=${calibration.weight}`, async (query, k) =>
         (await knowledge.search(query, filters, { k, mode: 'hybrid', vectorWeight: calibration.weight })).hits.map((h) => h.chunk.path),
       );
+      if (embedder.model === 'bench-hashing' && offTopic.length > 0) floorRows.push(await floor(set, offTopic, knowledge, calibration.weight));
     } finally {
       knowledge.close();
       store.close();
@@ -265,9 +296,14 @@ export async function run(): Promise<void> {
   );
   sets.push(mixed(sets));
   const rows: string[][] = [];
-  for (const set of sets) rows.push(...(await quality(set)));
+  const questions = (set: Beir) => [...set.queries.values()];
+  const [en, fr, mini] = sets as [Beir, Beir, Beir];
+  // Off-topic for the docs: household questions in both languages; for the notes: the docs' questions.
+  for (const set of sets) rows.push(...(await quality(set, set === en ? [...questions(fr), ...questions(mini)] : set === fr ? questions(en) : [])));
   console.log('\nretrieval quality (document level)');
   table(['set', 'embedder', 'search', 'nDCG@10', 'recall@100'], rows);
+  console.log("\nrelevance floor (k=8, hashing embedder at its calibrated weight; off-topic = the other language set's questions)");
+  table(['set', 'vector weight', 'chunks kept (mean)', 'right doc kept', 'off-topic with no chunk'], floorRows);
   const docs = sets[0] as Beir;
   // Most frequent first, as Zipf draws expect: stop words lead, as in real text.
   const counts = new Map<string, number>();

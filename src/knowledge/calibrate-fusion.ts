@@ -7,7 +7,10 @@ import { textHits } from './text-hits.js';
 export interface FusionCalibration {
   collection: string;
   model: string;
+  /** The weight to use; when not `measured`, plain RRF's 0.5, and nothing is stored. */
   weight: number;
+  /** False when the collection is too small to build enough pseudo-queries from (fewer than MIN_QUERIES). */
+  measured: boolean;
   queries: number;
   /** Mean reciprocal rank (top 20) of the right document, by vector weight (0: BM25 alone). */
   mrr: Array<{ weight: number; mrr: number }>;
@@ -21,6 +24,10 @@ const MIN_GAIN = 0.01;
 const SAMPLE = 80;
 const DEPTH = 20;
 const RRF_K = 60;
+/** Below this many pseudo-queries a measure says nothing: the collection keeps plain RRF. */
+const MIN_QUERIES = 5;
+/** The weight of a collection too small to measure: plain RRF, as before calibration existed. */
+export const UNMEASURED_WEIGHT = 0.5;
 
 interface PseudoQuery {
   text: string;
@@ -41,8 +48,8 @@ interface PseudoQuery {
 export async function calibrateFusion(db: KnowledgeDb, embedder: Embedder, collection: string, signal: AbortSignal): Promise<FusionCalibration> {
   const space = db.vectorSpaces().find((s) => s.model === embedder.model);
   const queries = space === undefined ? [] : pseudoQueries(db, collection);
-  const none: FusionCalibration = { collection, model: embedder.model, weight: 0, queries: queries.length, mrr: [] };
-  if (space === undefined || queries.length < 5) return none;
+  const none: FusionCalibration = { collection, model: embedder.model, weight: UNMEASURED_WEIGHT, measured: false, queries: queries.length, mrr: [] };
+  if (space === undefined || queries.length < MIN_QUERIES) return none;
   const vectors = await embedder.embed(
     queries.map((q) => q.text),
     signal,
@@ -81,7 +88,7 @@ export async function calibrateFusion(db: KnowledgeDb, embedder: Embedder, colle
   });
   const base = mrr[0]?.mrr ?? 0;
   const best = mrr.reduce((a, b) => (b.mrr > a.mrr ? b : a));
-  return { ...none, weight: best.mrr >= base + MIN_GAIN ? best.weight : 0, mrr };
+  return { ...none, measured: true, weight: best.mrr >= base + MIN_GAIN ? best.weight : 0, mrr };
 }
 
 /** Titles and first sentences of documents spread over the collection (chunk order by id). */

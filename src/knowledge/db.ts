@@ -45,6 +45,9 @@ export interface CollectionInfo {
   bytes: number;
   createdAt: number;
   lastIngestAt: number | null;
+  /** Hybrid search's vector weight, as calibration measured it for `vectorWeightModel`; null: never measured. */
+  vectorWeight: number | null;
+  vectorWeightModel: string | null;
 }
 
 /** A document's chunks as the ingest runner hands them over, with the document's fields. */
@@ -243,6 +246,7 @@ export class KnowledgeDb {
     const rows = this.db
       .prepare(
         `SELECT c.name, c.shareable, c.created_at AS createdAt, c.last_ingest_at AS lastIngestAt,
+                c.vector_weight AS vectorWeight, c.vector_weight_model AS vectorWeightModel,
                 COUNT(f.id) - COUNT(f.part_of) AS files, COALESCE(SUM(f.documents), 0) AS documents, COALESCE(SUM(f.size), 0) AS bytes,
                 (SELECT COUNT(*) FROM knowledge_chunks k WHERE k.collection = c.name) AS chunks
          FROM knowledge_collections c LEFT JOIN knowledge_files f ON f.collection = c.name

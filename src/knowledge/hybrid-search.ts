@@ -36,6 +36,8 @@ export interface SearchHit {
   /** FTS5 bm25() (lower is better) and cosine distance (0..2, lower is better). */
   bm25: number | null;
   distance: number | null;
+  /** How much of the query's words the chunk matched (see TextHit.relevance); null when BM25 did not list it. */
+  relevance: number | null;
 }
 
 /** Why a search answered with less than it was asked for: the embedding model failed, so BM25 alone. */
@@ -45,6 +47,8 @@ export interface SearchResult {
   hits: SearchHit[];
   /** Null when every list asked for was searched. */
   degraded: SearchDegradation | null;
+  /** The vector list's share of the fusion as searched (0: BM25 alone, no embedder, or it failed). */
+  vectorWeight: number;
 }
 
 /**
@@ -69,7 +73,7 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
       { param: 'mode' },
     );
   }
-  if (options.filters.collections.length === 0) return { hits: [], degraded: null };
+  if (options.filters.collections.length === 0) return { hits: [], degraded: null, vectorWeight: 0 };
   // A hybrid search whose vectors weigh nothing is BM25: the embedder is not even asked.
   const withVectors = mode !== 'bm25' && options.embedder !== null && weight > 0;
   // Both lists: BM25 goes to the worker thread (when up) and runs while this thread scans vectors.
@@ -87,10 +91,10 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   const fused = new Map<number, Omit<SearchHit, 'chunk'>>();
   const entry = (id: number) => {
     let hit = fused.get(id);
-    if (hit === undefined) fused.set(id, (hit = { score: 0, bm25Rank: null, vectorRank: null, bm25: null, distance: null }));
+    if (hit === undefined) fused.set(id, (hit = { score: 0, bm25Rank: null, vectorRank: null, bm25: null, distance: null, relevance: null }));
     return hit;
   };
-  text.forEach((h, i) => Object.assign(entry(h.id), { bm25Rank: i + 1, bm25: h.score }));
+  text.forEach((h, i) => Object.assign(entry(h.id), { bm25Rank: i + 1, bm25: h.score, relevance: h.relevance }));
   vector.forEach((h, i) => Object.assign(entry(h.id), { vectorRank: i + 1, distance: h.distance }));
   for (const hit of fused.values()) hit.score = fusedScore(hit.bm25Rank, hit.vectorRank, mode === 'bm25' ? 0 : weight, rrfK);
   // Ties (same fused score) go to the better single rank, then to the lower id: stable results.
@@ -106,7 +110,7 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
     const chunk = byId.get(id);
     return chunk === undefined ? [] : [{ chunk, ...hit }];
   });
-  return { hits, degraded };
+  return { hits, degraded, vectorWeight: withVectors && degraded === null ? weight : 0 };
 }
 
 /**

@@ -6,7 +6,9 @@ import type { SearchFilters } from './search-filters.js';
 import type { Embedder } from './embedder.js';
 import { searchKnowledge, type SearchDegradation, type SearchHit, type SearchMode, type SearchResult } from './hybrid-search.js';
 import { ingest, type IngestOptions, type IngestReport } from './ingest.js';
+import { calibrateFusion, UNMEASURED_WEIGHT, type FusionCalibration } from './calibrate-fusion.js';
 import { buildKnowledgeContext, type KnowledgeContext } from './knowledge-context.js';
+import { aboveRelevanceFloor } from './relevance-floor.js';
 import { rewriteQuery } from './rewrite-query.js';
 
 export interface Retrieval {
@@ -18,17 +20,24 @@ export interface Retrieval {
   shareable: boolean;
   /** Set when the search fell back to BM25 alone (the embedding model failed). */
   degraded: SearchDegradation | null;
-  /** Set when nothing was searched: the question has no letter or digit ("???"), so any chunk would be noise. */
+  /**
+   * Set when nothing is retrieved on purpose: the question has no letter or digit ("???"), or no
+   * chunk matches it well enough; either way any chunk would be noise.
+   */
   skipped: RetrievalSkip | null;
 }
 
-export type RetrievalSkip = 'no_search_terms';
+/**
+ * Why nothing was retrieved: the question has no letter or digit (`no_search_terms`), or no chunk
+ * matches it well enough (`no_relevant_chunks`: see aboveRelevanceFloor).
+ */
+export type RetrievalSkip = 'no_search_terms' | 'no_relevant_chunks';
 
 /** `vectorWeight` overrides the collections' calibrated weight (see `vectorWeight`). */
 type SearchCall = { k?: number; mode?: SearchMode; signal?: AbortSignal; vectorWeight?: number };
 
-/** The fusion weight of collections never calibrated for the embedder: plain RRF. */
-export const UNCALIBRATED_VECTOR_WEIGHT = 0.5;
+/** The fusion weight of collections never calibrated for the embedder (or too small to measure): plain RRF. */
+export const UNCALIBRATED_VECTOR_WEIGHT = UNMEASURED_WEIGHT;
 
 export interface Knowledge {
   readonly db: KnowledgeDb;
@@ -52,6 +61,12 @@ export interface Knowledge {
     options: { tokenBudget: number; k?: number; signal?: AbortSignal },
   ): Promise<Retrieval>;
   ingest(options: Omit<IngestOptions, 'db' | 'embedder'>): Promise<IngestReport>;
+  /**
+   * Measures how much the embedder adds to BM25 on the collection (calibrateFusion) and stores
+   * the weight hybrid search then uses for it. Throws `invalid_request` without an embedder,
+   * `not_found` for an unknown collection.
+   */
+  calibrate(collection: string, signal?: AbortSignal): Promise<FusionCalibration>;
 }
 
 /**
@@ -114,13 +129,23 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
       const shareable = this.shareable(collections);
       if (!/[\p{L}\p{N}]/u.test(query))
         return { query, hits: [], context: buildKnowledgeContext([], options.tokenBudget), shareable, degraded: null, skipped: 'no_search_terms' };
-      const { hits, degraded } = await search(
-        query,
-        { collections },
-        { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) },
-      );
-      return { query, hits, context: buildKnowledgeContext(hits, options.tokenBudget), shareable, degraded, skipped: null };
+      const found = await search(query, { collections }, { k: options.k ?? 8, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+      // A weak question gets fewer chunks, or none (said so), rather than k chunks of noise.
+      const hits = aboveRelevanceFloor(found.hits, found.vectorWeight);
+      const skipped: RetrievalSkip | null = hits.length === 0 && found.hits.length > 0 ? 'no_relevant_chunks' : null;
+      return { query, hits, context: buildKnowledgeContext(hits, options.tokenBudget), shareable, degraded: found.degraded, skipped };
     },
     ingest: (options) => ingest({ ...options, db, embedder }),
+    async calibrate(collection, signal) {
+      this.requireCollections([collection]);
+      if (embedder === null)
+        throw new FlambeauError(
+          'invalid_request',
+          'Calibration measures the embedding model against BM25, and none is configured (knowledge.embedding_model).',
+        );
+      const result = await calibrateFusion(db, embedder, collection, signal ?? new AbortController().signal);
+      if (result.measured) db.setVectorWeight(collection, result.weight, embedder.model);
+      return result;
+    },
   };
 }

@@ -3,17 +3,7 @@ import { EXACT_INDEX, STEM_BM25_WEIGHTS, type KnowledgeDb, type TextIndex } from
 import { detectLanguage, isStopWord, UNDETERMINED, type ChunkLanguage } from './languages.js';
 import type { SearchFilters } from './search-filters.js';
 import { hasStemTable, stemTable } from './stem-index.js';
-
-/** A BM25 hit: FTS5's score (negative, lower is better) and how much of the query it matched. */
-export interface TextHit {
-  id: number;
-  score: number;
-  /**
-   * -score over the sum of the query terms' IDF: about 1 when the chunk holds every term once,
-   * near 0 when it holds only a weak one. What the relevance floor reads.
-   */
-  relevance: number;
-}
+import type { TextHit } from './text-search-thread.js';
 
 /** A query word with the number of chunks that contain it. */
 interface Term {

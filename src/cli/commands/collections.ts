@@ -11,7 +11,9 @@ import { jsonText } from '../terminal-text.js';
 export function registerCollections(program: Command): void {
   program
     .command('collections')
-    .description('List knowledge collections: files, documents, chunks, size, the models their vectors were made with, and last ingest.')
+    .description(
+      'List knowledge collections: files, documents, chunks, size, the models their vectors were made with, the vector weight of hybrid search, and last ingest.',
+    )
     .option('--share <name>', 'mark a collection shareable: its chunks may reach non-device models (the privacy guard still runs)')
     .option('--unshare <name>', 'mark a collection private again (the default)')
     .option('--config <path>', 'config file')
@@ -45,7 +47,7 @@ export function registerCollections(program: Command): void {
           return;
         }
         printTable(
-          ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'SIZE', 'EMBEDDED WITH', 'SHAREABLE', 'LAST INGEST'],
+          ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'SIZE', 'EMBEDDED WITH', 'VECTOR WEIGHT', 'SHAREABLE', 'LAST INGEST'],
           list.map((c) => [
             c.name,
             String(c.files),
@@ -53,6 +55,8 @@ export function registerCollections(program: Command): void {
             String(c.chunks),
             formatBytes(c.bytes),
             c.embeddingModels.join(',') || '-',
+            // Measured by calibration for one model: another model's vectors are not weighed by it.
+            c.vectorWeight === null ? '-' : `${c.vectorWeight} (${c.vectorWeightModel ?? '?'})`,
             c.shareable ? 'yes' : 'no',
             c.lastIngestAt === null ? '-' : new Date(c.lastIngestAt).toISOString().replace(/\.\d+Z$/, 'Z'),
           ]),

@@ -15,6 +15,7 @@ import { createProvider } from '../../providers/registry.js';
 import type { Provider } from '../../providers/spec.js';
 import { openStore, type Db } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
+import { describeCalibration } from '../calibration-text.js';
 
 /**
  * Runs in-process, like `serve` and `scan`: the files are on this machine, the index is the home
@@ -70,6 +71,10 @@ export function registerIngest(program: Command): void {
             onProgress: bar.update,
           });
           bar.done();
+          // The vector weight of hybrid search follows what the collection now holds.
+          const stale = knowledge.db.vectorWeight(opts.collection)?.model !== runtime.embedder?.model;
+          const calibration =
+            runtime.embedder !== null && (report.indexed > 0 || report.removed > 0 || stale) ? await knowledge.calibrate(opts.collection, abort.signal) : null;
           if (opts.json === true) {
             process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
           } else {
@@ -80,6 +85,7 @@ export function registerIngest(program: Command): void {
             );
             for (const exclusion of report.exclusions) process.stdout.write(`  excluded: ${exclusion.path}: ${exclusion.reason}\n`);
             for (const failure of report.failures) process.stdout.write(`  failed: ${failure.path}: ${failure.reason}\n`);
+            if (calibration !== null) process.stdout.write(`${describeCalibration(calibration)}\n`);
           }
           if (report.failed > 0) process.exitCode = EXIT.requestFailed;
         } finally {
