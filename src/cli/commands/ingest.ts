@@ -7,6 +7,7 @@ import { createEngine } from '../../engine/child-engine.js';
 import type { Engine } from '../../engine/engine.js';
 import { createLogger } from '../../log/logger.js';
 import { createKnowledge, embedderOf, isCollectionName, knowledgeEmbeddingModel, type Embedder, type IngestProgress } from '../../knowledge/index.js';
+import { knownEmbeddingModelNames } from '../../models/known-models.js';
 import { createModelCatalog } from '../../models/model-catalog.js';
 import { createVersionSource, withRegisteredModels } from '../../models/served-models.js';
 import { createModelStore } from '../../models/store/model-store.js';
@@ -30,7 +31,7 @@ export function registerIngest(program: Command): void {
     .option('--collection <name>', 'collection to index into', 'default')
     .option(
       '--embedding-model <name>',
-      'model that embeds the chunks (default: the one the server searches with: knowledge.embedding_model, else the first device-local model that embeds)',
+      'model that embeds the chunks (default: the one the server searches with: knowledge.embedding_model, else a pulled embedding model such as multilingual-e5-small; never a chat model)',
     )
     .option('--no-embeddings', 'full-text index only (no vectors)')
     .option('--follow-links', 'follow links whose target lies outside the paths given (secrets, the home folder and /proc, /sys, /dev stay refused)')
@@ -142,9 +143,16 @@ export function openEmbedder(config: GatewayConfig, db: Db, flag: string | undef
     await engine?.shutdown().catch(() => undefined);
   };
   const catalog = createModelCatalog(served.models, providers, { versions: createVersionSource(versions, modelStore) });
-  const entry = knowledgeEmbeddingModel(catalog, flag ?? config.knowledge.embeddingModel, flag === undefined ? undefined : '--embedding-model');
+  const entry = knowledgeEmbeddingModel(
+    catalog,
+    flag ?? config.knowledge.embeddingModel,
+    flag === undefined ? undefined : '--embedding-model',
+    knownEmbeddingModelNames(),
+  );
   if (entry === undefined) {
-    process.stderr.write('warning: no device-local model can embed; indexing for full-text search only (set --embedding-model)\n');
+    process.stderr.write(
+      'warning: no embedding model (knowledge.embedding_model, or a pulled one such as `flambeau pull multilingual-e5-small`); indexing for full-text search only\n',
+    );
     return { embedder: null, close };
   }
   if (entry.locality !== 'device')
