@@ -6,7 +6,7 @@ import { BinaryVectorIndex, cosineDistance, floats } from './binary-vector-index
 import type { DocumentChunk } from './chunk-document.js';
 import type { SearchFilters } from './search-filters.js';
 import { UNDETERMINED, type ChunkLanguage } from './languages.js';
-import { chunkLanguages, collectionLanguages, deleteStems, indexPendingStems, insertStems, type StemSource } from './stem-index.js';
+import { chunkLanguages, collectionLanguages, deleteStems, indexPendingStems, insertStems, mainLanguage, type StemSource } from './stem-index.js';
 import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
 
 export interface StoredChunk {
@@ -132,6 +132,10 @@ interface ConnectionCache {
   writes: number;
   vectorIndexes: Map<string, VectorIndexState>;
   chunkCount: { stamp: string; count: number } | null;
+  /** Per FTS5 table: document frequencies of the terms looked up since `stamp` (fts5vocab reads a term's whole posting list). */
+  termDocuments: Map<string, { stamp: string; documents: Map<string, number> }>;
+  /** Per collection: its main language, and the write count when it was looked up. */
+  mainLanguages: Map<string, { language: ChunkLanguage; at: number }>;
   /** Per collection: chunk count and languages, at a stamp. */
   collectionStats: Map<string, { stamp: string; count: number; languages: ChunkLanguage[] }>;
   /** The BM25 worker of this connection: undefined until first asked for, null when it cannot run. */
@@ -151,6 +155,9 @@ interface VectorIndexState {
   index: BinaryVectorIndex | null;
   seq: number;
 }
+
+/** Files written between two looks at a collection's main language. */
+const MAIN_LANGUAGE_EVERY = 100;
 
 /** Log entries kept after an ingest; an index further behind than that is rebuilt. */
 const VECTOR_LOG_KEEP = 200_000;
@@ -187,7 +194,16 @@ export class KnowledgeDb {
     if (cache === undefined)
       caches.set(
         db,
-        (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null, collectionStats: new Map(), textThread: undefined, copiedSpaces: new Set() }),
+        (cache = {
+          writes: 0,
+          vectorIndexes: new Map(),
+          chunkCount: null,
+          termDocuments: new Map(),
+          mainLanguages: new Map(),
+          collectionStats: new Map(),
+          textThread: undefined,
+          copiedSpaces: new Set(),
+        }),
       );
     this.#cache = cache;
   }
@@ -342,7 +358,10 @@ export class KnowledgeDb {
       let n = 0;
       const stems: Array<StemSource & { lang: ChunkLanguage }> = [];
       record.documents.forEach((doc, docIndex) => {
-        const langs = chunkLanguages(doc.chunks.map((c) => ({ text: c.text })));
+        const langs = chunkLanguages(
+          doc.chunks.map((c) => ({ text: c.text })),
+          this.#mainLanguage(record.collection),
+        );
         doc.chunks.forEach((chunk, seq) => {
           const lang = langs[seq] ?? UNDETERMINED;
           const { lastInsertRowid: chunkId } = insert.run(
@@ -456,14 +475,34 @@ export class KnowledgeDb {
    * and the number of chunks: lets a query drop words that nearly every chunk contains.
    */
   termFrequencies(terms: readonly string[], index: TextIndex = EXACT_INDEX): { chunks: number; documents: Map<string, number> } {
-    this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${index.table}_terms USING fts5vocab(main, ${index.table}, row)`);
-    const lookup = this.db.prepare(`SELECT doc FROM temp.${index.table}_terms WHERE term = ?`).pluck();
-    const documents = new Map(terms.map((t) => [t, (lookup.get(t) as number | undefined) ?? 0]));
-    if (index.collection !== undefined) return { chunks: this.collectionStats(index.collection).count, documents };
     const stamp = this.#stamp();
+    let cached = this.#cache.termDocuments.get(index.table);
+    // Bounded: a long-running server sees many distinct words between two writes.
+    if (cached?.stamp !== stamp || cached.documents.size > 50_000) this.#cache.termDocuments.set(index.table, (cached = { stamp, documents: new Map() }));
+    const known = cached.documents;
+    const missing = terms.filter((t) => !known.has(t));
+    if (missing.length > 0) {
+      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${index.table}_terms USING fts5vocab(main, ${index.table}, row)`);
+      const lookup = this.db.prepare(`SELECT doc FROM temp.${index.table}_terms WHERE term = ?`).pluck();
+      for (const t of missing) known.set(t, (lookup.get(t) as number | undefined) ?? 0);
+    }
+    const documents = new Map(terms.map((t) => [t, known.get(t) ?? 0]));
+    if (index.collection !== undefined) return { chunks: this.collectionStats(index.collection).count, documents };
     if (this.#cache.chunkCount?.stamp !== stamp)
       this.#cache.chunkCount = { stamp, count: this.db.prepare('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
     return { chunks: this.#cache.chunkCount.count, documents };
+  }
+
+  /**
+   * The collection's main language for chunks whose own words do not tell (see chunkLanguages):
+   * looked up again every MAIN_LANGUAGE_EVERY files written, not on every one (a GROUP BY).
+   */
+  #mainLanguage(collection: string): ChunkLanguage {
+    const known = this.#cache.mainLanguages.get(collection);
+    if (known !== undefined && this.#cache.writes - known.at < MAIN_LANGUAGE_EVERY) return known.language;
+    const language = mainLanguage(this.db, collection);
+    this.#cache.mainLanguages.set(collection, { language, at: this.#cache.writes });
+    return language;
   }
 
   /** A collection's chunk count and main languages (see collectionLanguages), cached until the next write. */

@@ -39,15 +39,20 @@ const DETECT_WORDS = 400;
 
 /**
  * The language of each chunk of one document: the chunk's own when its words tell it, else the
- * document's (a short chunk, a table), else undetermined.
+ * document's (a short chunk, a table), else `fallback` (the collection's main language: a
+ * collection is mostly written in one or two, and one analyser per collection is what queries can
+ * match best), else undetermined.
  */
-export function chunkLanguages(chunks: ReadonlyArray<{ text: string; heading?: string | null; title?: string | null }>): ChunkLanguage[] {
+export function chunkLanguages(
+  chunks: ReadonlyArray<{ text: string; heading?: string | null; title?: string | null }>,
+  fallback: ChunkLanguage = UNDETERMINED,
+): ChunkLanguage[] {
   const documentWords: string[] = [];
   for (const chunk of chunks) {
     if (documentWords.length >= DETECT_WORDS) break;
     documentWords.push(...wordsOf(chunk.text).slice(0, DETECT_WORDS));
   }
-  const documentLanguage: ChunkLanguage = detectLanguage(documentWords) ?? UNDETERMINED;
+  const documentLanguage: ChunkLanguage = detectLanguage(documentWords) ?? fallback;
   return chunks.map((c) => detectLanguage(wordsOf(c.text).slice(0, DETECT_WORDS)) ?? documentLanguage);
 }
 
@@ -83,7 +88,7 @@ export function indexPendingStems(db: Db): number {
       const docs = pendingDocs.all(PENDING_BATCH) as Array<{ fileId: number; docIndex: number; collection: string }>;
       for (const doc of docs) {
         const chunks = chunksOf.all(doc.fileId, doc.docIndex) as StemSource[];
-        const langs = chunkLanguages(chunks);
+        const langs = chunkLanguages(chunks, mainLanguage(db, doc.collection));
         const rows = chunks.map((c, i) => ({ ...c, lang: langs[i] ?? UNDETERMINED }));
         insertStems(db, doc.collection, rows);
         for (const row of rows) setLang.run(row.lang, row.id);
@@ -95,11 +100,21 @@ export function indexPendingStems(db: Db): number {
   }
 }
 
+/** The most common language (not undetermined) of a collection's chunks so far, else undetermined. */
+export function mainLanguage(db: Db, collection: string): ChunkLanguage {
+  const row = db
+    .prepare("SELECT lang FROM knowledge_chunks WHERE collection = ? AND lang IS NOT NULL AND lang != 'und' GROUP BY lang ORDER BY COUNT(*) DESC LIMIT 1")
+    .pluck()
+    .get(collection) as ChunkLanguage | undefined;
+  return row ?? UNDETERMINED;
+}
+
 /**
  * The languages of a collection's chunks that make up at least `share` of them, most common
- * first: the languages a query is stemmed in when its own words do not tell.
+ * first: the languages a query is stemmed in when its own words do not tell. Each language
+ * multiplies the query's terms (a stem per language), so a minor one is left out.
  */
-export function collectionLanguages(db: Db, collection: string, share = 0.1): ChunkLanguage[] {
+export function collectionLanguages(db: Db, collection: string, share = 0.2): ChunkLanguage[] {
   const rows = db
     .prepare('SELECT lang, COUNT(*) AS n FROM knowledge_chunks WHERE collection = ? AND lang IS NOT NULL GROUP BY lang ORDER BY n DESC')
     .all(collection) as Array<{ lang: string; n: number }>;

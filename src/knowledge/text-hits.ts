@@ -30,7 +30,7 @@ export function textHits(db: KnowledgeDb, query: string, filters: SearchFilters,
 }
 
 /** Languages a query is stemmed in when its words do not tell: a collection's main ones, at most this many. */
-const MAX_QUERY_LANGUAGES = 3;
+const MAX_QUERY_LANGUAGES = 2;
 
 function stemmedHits(db: KnowledgeDb, words: string[], exact: string | undefined, filters: SearchFilters, limit: number): TextHit[] | null {
   const detected = detectLanguage(words);
