@@ -499,7 +499,9 @@ export class KnowledgeDb {
    */
   #mainLanguage(collection: string): ChunkLanguage {
     const known = this.#cache.mainLanguages.get(collection);
-    if (known !== undefined && this.#cache.writes - known.at < MAIN_LANGUAGE_EVERY) return known.language;
+    // Not known yet (a new collection's first files): asked again soon, not after MAIN_LANGUAGE_EVERY files.
+    const every = known?.language === UNDETERMINED ? 1 : MAIN_LANGUAGE_EVERY;
+    if (known !== undefined && this.#cache.writes - known.at < every) return known.language;
     const language = mainLanguage(this.db, collection);
     this.#cache.mainLanguages.set(collection, { language, at: this.#cache.writes });
     return language;

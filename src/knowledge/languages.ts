@@ -83,13 +83,16 @@ export function isStopWord(language: Language, word: string): boolean {
 /** Below this many stop-word hits, a text is too short or too odd to tell its language. */
 const MIN_EVIDENCE = 2;
 /** The best language must outscore the second by this factor. */
-const MARGIN = 1.5;
+const MARGIN = 1.2;
 
 /**
  * The language of lower-case words by their stop words: in running text of a European language
  * stop words are a third to a half of all words, so their mix names the language reliably from a
  * sentence or two on, with no model and no dependency beyond the lists already used for queries.
- * Each hit weighs 1 / (languages listing the word). Null when the evidence is thin or close
+ * Each hit weighs 1 / √(languages listing the word): a word few lists share ("et", "the",
+ * "und") counts more than one most Romance lists share ("le", "un"), without letting one rare
+ * entry of a long list (Spanish lists "fin") outvote a sentence; one-letter words ("a", "h", "y")
+ * are left out: lists disagree on them. Null when the evidence is thin or close
  * (a list of keywords, code, a table of numbers): the caller then falls back (document's
  * language, collection's languages).
  */
@@ -97,10 +100,10 @@ export function detectLanguage(words: readonly string[]): Language | null {
   const scores = new Map<Language, number>();
   let hits = 0;
   for (const word of words) {
-    const shared = SHARED.get(word);
+    const shared = word.length < 2 ? undefined : SHARED.get(word);
     if (shared === undefined) continue;
     hits += 1;
-    for (const [code, set] of STOPS) if (set.has(word)) scores.set(code, (scores.get(code) ?? 0) + 1 / shared);
+    for (const [code, set] of STOPS) if (set.has(word)) scores.set(code, (scores.get(code) ?? 0) + 1 / Math.sqrt(shared));
   }
   if (hits < MIN_EVIDENCE) return null;
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
