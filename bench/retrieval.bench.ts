@@ -302,7 +302,7 @@ export async function run(): Promise<void> {
   for (const set of sets) rows.push(...(await quality(set, set === en ? [...questions(fr), ...questions(mini)] : set === fr ? questions(en) : [])));
   console.log('\nretrieval quality (document level)');
   table(['set', 'embedder', 'search', 'nDCG@10', 'recall@100'], rows);
-  console.log("\nrelevance floor (k=8, hashing embedder at its calibrated weight; off-topic = the other language set's questions)");
+  console.log('\nrelevance floor (k=8, hashing embedder at its calibrated weight; off-topic = questions of the other sets, on other subjects)');
   table(['set', 'vector weight', 'chunks kept (mean)', 'right doc kept', 'off-topic with no chunk'], floorRows);
   const docs = sets[0] as Beir;
   // Most frequent first, as Zipf draws expect: stop words lead, as in real text.
