@@ -22,8 +22,17 @@ export function ensureStemTable(db: Db, collection: string): string {
   return table;
 }
 
+/** Stemmed tables seen per connection: made once, never dropped, so a table found stays found. */
+const seenTables = new WeakMap<Db, Set<string>>();
+
 export function hasStemTable(db: Db, collection: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(stemTable(collection)) !== undefined;
+  const table = stemTable(collection);
+  let seen = seenTables.get(db);
+  if (seen === undefined) seenTables.set(db, (seen = new Set()));
+  if (seen.has(table)) return true;
+  const found = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !== undefined;
+  if (found) seen.add(table);
+  return found;
 }
 
 /** A chunk as the stemmed index reads it. */
