@@ -44,6 +44,7 @@ import {
 import { createUsageLog } from './usage/usage-log.js';
 import { createResponseStore } from './responses/response-store.js';
 import { createEvalStore } from './eval/index.js';
+import { knownEmbeddingModelNames } from './models/known-models.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 
@@ -87,7 +88,7 @@ function lazyScorer(weightsPath?: string): ComplexityScorer {
 
 /** The knowledge embedder (see knowledgeEmbeddingModel: `flambeau ingest` chooses the same). */
 function knowledgeEmbedder(catalog: ModelCatalog, configured: string | null, logger: Logger): Embedder | null {
-  const entry = knowledgeEmbeddingModel(catalog, configured);
+  const entry = knowledgeEmbeddingModel(catalog, configured, undefined, knownEmbeddingModelNames());
   if (entry === undefined) return null;
   if (entry.locality !== 'device')
     logger.warn('knowledge.embedding_model is not device-local: document text is sent to it to be embedded', { model: entry.name, locality: entry.locality });

@@ -10,6 +10,7 @@ import { registerKeys } from './commands/keys.js';
 import { registerPull } from './commands/pull.js';
 import { registerCollections } from './commands/collections.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerKnowledge } from './commands/knowledge.js';
 import { registerSearch } from './commands/search.js';
 import { registerRouter } from './commands/router.js';
 import { registerScan } from './commands/scan.js';
@@ -38,6 +39,7 @@ registerRouter(program);
 registerPull(program);
 registerIngest(program);
 registerCollections(program);
+registerKnowledge(program);
 registerSearch(program);
 registerEval(program);
 

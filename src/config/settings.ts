@@ -192,7 +192,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'knowledge.embedding_model',
     env: 'FLAMBEAU_KNOWLEDGE_EMBEDDING_MODEL',
     default: null,
-    unsetMeans: 'the first device-local model that embeds',
+    unsetMeans: 'a device-local model served as a known embedding model (e.g. multilingual-e5-small), never a chat model; else BM25 only',
     doc: 'The model that embeds chunks and queries (ingest and chat use the same).',
     parse: nonEmpty,
   },

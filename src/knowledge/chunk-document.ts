@@ -13,15 +13,24 @@ export interface DocumentChunk {
 export interface ChunkOptions {
   /** Upper bound of a chunk's length in characters (default 1200, about 300 tokens). */
   maxChars?: number;
+  /**
+   * A long document's first section shorter than this (default maxChars / 6) joins the next one on
+   * the same page rather than make a chunk of its own: a title or a one-line intro alone is too
+   * short for BM25 or an embedding to match a question, and loses the text it introduces.
+   */
+  minChars?: number;
 }
 
 /**
- * Groups consecutive blocks into chunks of at most `maxChars`, never across a section boundary
- * (a heading, a page, the mail headers): a chunk then has one heading and one page to cite. A
- * block longer than `maxChars` is cut at sentence ends, else at spaces.
+ * Groups consecutive blocks into chunks of at most `maxChars`, never across a page, and across a
+ * section boundary (a heading, the mail headers) only to join a long document's first section,
+ * when shorter than `minChars`, to the next one (the chunk then cites the later section's
+ * heading). A short document keeps one chunk per section. A block longer than `maxChars` is cut
+ * at sentence ends, else at spaces.
  */
 export function chunkDocument(document: SourceDocument, options: ChunkOptions = {}): DocumentChunk[] {
   const maxChars = options.maxChars ?? 1200;
+  const minChars = options.minChars ?? Math.floor(maxChars / 6);
   const chunks: DocumentChunk[] = [];
   let current: { start: number; end: number; block: DocumentBlock } | null = null;
   const emit = (): void => {
@@ -31,8 +40,12 @@ export function chunkDocument(document: SourceDocument, options: ChunkOptions = 
   };
   for (const block of document.blocks) {
     const sameSection = current !== null && block.boundary !== true && block.heading === current.block.heading && block.page === current.block.page;
-    if (current !== null && sameSection && block.end - current.start <= maxChars) {
+    const tooShort =
+      current !== null && chunks.length === 0 && document.text.length > maxChars && current.end - current.start < minChars && block.page === current.block.page;
+    if (current !== null && (sameSection || tooShort) && block.end - current.start <= maxChars) {
       current.end = block.end;
+      // Joined to the next section: the chunk is now mostly that section's, and cites it.
+      if (!sameSection) current.block = block;
       continue;
     }
     emit();

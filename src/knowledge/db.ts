@@ -6,6 +6,8 @@ import { BinaryVectorIndex, cosineDistance, floats } from './binary-vector-index
 import { ChunkInjectionTable, type ChunkInjection } from './chunk-injection.js';
 import type { DocumentChunk } from './chunk-document.js';
 import type { SearchFilters } from './search-filters.js';
+import { UNDETERMINED, type ChunkLanguage } from './languages.js';
+import { chunkLanguages, collectionLanguages, deleteStems, indexPendingStems, insertStems, mainLanguage, type StemSource } from './stem-index.js';
 import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
 
 export interface StoredChunk {
@@ -44,6 +46,9 @@ export interface CollectionInfo {
   bytes: number;
   createdAt: number;
   lastIngestAt: number | null;
+  /** Hybrid search's vector weight, as calibration measured it for `vectorWeightModel`; null: never measured. */
+  vectorWeight: number | null;
+  vectorWeightModel: string | null;
 }
 
 /** A document's chunks as the ingest runner hands them over, with the document's fields. */
@@ -87,8 +92,22 @@ export interface VectorSpace {
 
 const loaded = new WeakSet<Db>();
 
-/** FTS5 bm25() column weights: text, heading, title (a heading or title word counts half). */
+/** FTS5 bm25() column weights of the exact index: text, heading, title (a heading or title word counts half). */
 const BM25_WEIGHTS = [1.0, 0.5, 0.5] as const;
+/**
+ * Column weights of the stemmed index (BM25F-style boosts): a word of the chunk's heading or of
+ * its document's title says more about the chunk than one of its text (tuned on bench/retrieval).
+ */
+export const STEM_BM25_WEIGHTS = [1.0, 2.0, 1.5] as const;
+
+/** Which FTS5 table a BM25 query runs on: the exact index, or one collection's stemmed index. */
+export interface TextIndex {
+  table: string;
+  weights: readonly number[];
+  /** The collection whose stemmed table this is; undefined for the exact index (all collections). */
+  collection?: string;
+}
+export const EXACT_INDEX: TextIndex = { table: 'knowledge_fts', weights: BM25_WEIGHTS };
 
 /**
  * Above this many vectors in a space, search scans the in-memory 1-bit index and re-scores the
@@ -116,6 +135,12 @@ interface ConnectionCache {
   writes: number;
   vectorIndexes: Map<string, VectorIndexState>;
   chunkCount: { stamp: string; count: number } | null;
+  /** Per FTS5 table: document frequencies of the terms looked up since `stamp` (fts5vocab reads a term's whole posting list). */
+  termDocuments: Map<string, { stamp: string; documents: Map<string, number> }>;
+  /** Per collection: its main language, and the write count when it was looked up. */
+  mainLanguages: Map<string, { language: ChunkLanguage; at: number }>;
+  /** Per collection: chunk count and languages, at a stamp. */
+  collectionStats: Map<string, { stamp: string; count: number; languages: ChunkLanguage[] }>;
   /** The BM25 worker of this connection: undefined until first asked for, null when it cannot run. */
   textThread: TextSearchThread | null | undefined;
   /** Spaces whose plain vector copy was checked complete (see #copyVectors). */
@@ -133,6 +158,9 @@ interface VectorIndexState {
   index: BinaryVectorIndex | null;
   seq: number;
 }
+
+/** Files written between two looks at a collection's main language. */
+const MAIN_LANGUAGE_EVERY = 100;
 
 /** Log entries kept after an ingest; an index further behind than that is rebuilt. */
 const VECTOR_LOG_KEEP = 200_000;
@@ -168,7 +196,19 @@ export class KnowledgeDb {
     loadVectorExtension(db);
     let cache = caches.get(db);
     if (cache === undefined)
-      caches.set(db, (cache = { writes: 0, vectorIndexes: new Map(), chunkCount: null, textThread: undefined, copiedSpaces: new Set() }));
+      caches.set(
+        db,
+        (cache = {
+          writes: 0,
+          vectorIndexes: new Map(),
+          chunkCount: null,
+          termDocuments: new Map(),
+          mainLanguages: new Map(),
+          collectionStats: new Map(),
+          textThread: undefined,
+          copiedSpaces: new Set(),
+        }),
+      );
     this.#cache = cache;
   }
 
@@ -226,6 +266,7 @@ export class KnowledgeDb {
     const rows = this.db
       .prepare(
         `SELECT c.name, c.shareable, c.created_at AS createdAt, c.last_ingest_at AS lastIngestAt,
+                c.vector_weight AS vectorWeight, c.vector_weight_model AS vectorWeightModel,
                 COUNT(f.id) - COUNT(f.part_of) AS files, COALESCE(SUM(f.documents), 0) AS documents, COALESCE(SUM(f.size), 0) AS bytes,
                 (SELECT COUNT(*) FROM knowledge_chunks k WHERE k.collection = c.name) AS chunks
          FROM knowledge_collections c LEFT JOIN knowledge_files f ON f.collection = c.name
@@ -312,15 +353,21 @@ export class KnowledgeDb {
       const firstDocIndex = record.firstDocIndex ?? 0;
       const fileId = Number(lastInsertRowid);
       const insert = this.db.prepare(
-        `INSERT INTO knowledge_chunks (file_id, collection, path, doc_index, seq, title, heading, page, start_offset, end_offset, doc_date, sender, subject, text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO knowledge_chunks (file_id, collection, path, doc_index, seq, title, heading, page, start_offset, end_offset, doc_date, sender, subject, text, lang)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const insertVector =
         record.vectors === null ? null : this.db.prepare(`INSERT INTO ${record.vectors.space.table} (rowid, embedding, collection) VALUES (?, ?, ?)`);
       const insertPlain = this.db.prepare('INSERT INTO knowledge_vectors (chunk_id, space, collection, embedding) VALUES (?, ?, ?, ?)');
       let n = 0;
+      const stems: Array<StemSource & { lang: ChunkLanguage }> = [];
       record.documents.forEach((doc, docIndex) => {
+        const langs = chunkLanguages(
+          doc.chunks.map((c) => ({ text: c.text })),
+          this.#mainLanguage(record.collection),
+        );
         doc.chunks.forEach((chunk, seq) => {
+          const lang = langs[seq] ?? UNDETERMINED;
           const { lastInsertRowid: chunkId } = insert.run(
             fileId,
             record.collection,
@@ -336,9 +383,11 @@ export class KnowledgeDb {
             doc.sender ?? null,
             doc.subject ?? null,
             chunk.text,
+            lang,
           );
           const injection = doc.injection?.[seq];
           if (injection !== undefined) this.injection.write(chunkId, record.collection, injection);
+          stems.push({ id: Number(chunkId), text: chunk.text, heading: chunk.heading ?? null, title: doc.title ?? null, lang });
           const vector = record.vectors?.values[n];
           if (insertVector !== null && vector !== undefined && record.vectors !== null) {
             insertVector.run(BigInt(chunkId), vectorBlob(vector), record.collection);
@@ -347,6 +396,7 @@ export class KnowledgeDb {
           n += 1;
         });
       });
+      insertStems(this.db, record.collection, stems);
       return fileId;
     })();
   }
@@ -370,6 +420,8 @@ export class KnowledgeDb {
   }
 
   #deleteFile(id: number): void {
+    const collection = this.db.prepare('SELECT collection FROM knowledge_files WHERE id = ?').pluck().get(id) as string | undefined;
+    if (collection !== undefined) deleteStems(this.db, collection, id);
     for (const space of this.vectorSpaces()) {
       this.db.prepare(`DELETE FROM ${space.table} WHERE rowid IN (SELECT id FROM knowledge_chunks WHERE file_id = ?)`).run(id);
     }
@@ -406,17 +458,20 @@ export class KnowledgeDb {
    * few rows are joined and filtered; when the filters then leave too few, it runs again uncut.
    * `bm25()` in the select list, not `ORDER BY rank`: FTS5's rank path costs ~40% more per row.
    */
-  searchText(match: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
+  searchText(match: string, filters: SearchFilters, limit: number, index: TextIndex = EXACT_INDEX, exact?: string): Array<{ id: number; score: number }> {
     const where = filterSql(filters, 'c');
+    // Quoted phrases: only chunks that hold them word for word in the exact index.
+    const phrase = exact === undefined ? '' : 'AND rowid IN (SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ?)';
     const fetch = limit * 4;
     const run = (cut: number) =>
       this.db
         .prepare(
           `SELECT c.id AS id, f.score AS score, (${where.sql}) AS kept
-           FROM (SELECT rowid, bm25(knowledge_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM knowledge_fts WHERE knowledge_fts MATCH ? ORDER BY score, rowid LIMIT ?) f
+           FROM (SELECT rowid, bm25(${index.table}, ${index.weights.join(', ')}) AS score FROM ${index.table} WHERE ${index.table} MATCH ? ${phrase}
+                 ORDER BY score, rowid LIMIT ?) f
            JOIN knowledge_chunks c ON c.id = f.rowid ORDER BY f.score, c.id`,
         )
-        .all(...where.params, match, cut) as Array<{ id: number; score: number; kept: number }>;
+        .all(...where.params, match, ...(exact === undefined ? [] : [exact]), cut) as Array<{ id: number; score: number; kept: number }>;
     let rows = run(fetch);
     // The cut was reached and the filters left too few: the rest may hold more matches.
     const kept = () => rows.filter((r) => r.kept === 1);
@@ -430,14 +485,70 @@ export class KnowledgeDb {
    * Document frequency (chunks containing it) of each folded term, from FTS5's own vocabulary,
    * and the number of chunks: lets a query drop words that nearly every chunk contains.
    */
-  termFrequencies(terms: readonly string[]): { chunks: number; documents: Map<string, number> } {
-    this.db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.knowledge_fts_terms USING fts5vocab(main, knowledge_fts, row)');
-    const lookup = this.db.prepare('SELECT doc FROM temp.knowledge_fts_terms WHERE term = ?').pluck();
-    const documents = new Map(terms.map((t) => [t, (lookup.get(t) as number | undefined) ?? 0]));
+  termFrequencies(terms: readonly string[], index: TextIndex = EXACT_INDEX): { chunks: number; documents: Map<string, number> } {
     const stamp = this.#stamp();
+    let cached = this.#cache.termDocuments.get(index.table);
+    // Bounded: a long-running server sees many distinct words between two writes.
+    if (cached?.stamp !== stamp || cached.documents.size > 50_000) this.#cache.termDocuments.set(index.table, (cached = { stamp, documents: new Map() }));
+    const known = cached.documents;
+    const missing = terms.filter((t) => !known.has(t));
+    if (missing.length > 0) {
+      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${index.table}_terms USING fts5vocab(main, ${index.table}, row)`);
+      const lookup = this.db.prepare(`SELECT doc FROM temp.${index.table}_terms WHERE term = ?`).pluck();
+      for (const t of missing) known.set(t, (lookup.get(t) as number | undefined) ?? 0);
+    }
+    const documents = new Map(terms.map((t) => [t, known.get(t) ?? 0]));
+    if (index.collection !== undefined) return { chunks: this.collectionStats(index.collection).count, documents };
     if (this.#cache.chunkCount?.stamp !== stamp)
       this.#cache.chunkCount = { stamp, count: this.db.prepare('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
     return { chunks: this.#cache.chunkCount.count, documents };
+  }
+
+  /**
+   * The collection's main language for chunks whose own words do not tell (see chunkLanguages):
+   * looked up again every MAIN_LANGUAGE_EVERY files written, not on every one (a GROUP BY).
+   */
+  #mainLanguage(collection: string): ChunkLanguage {
+    const known = this.#cache.mainLanguages.get(collection);
+    // Not known yet (a new collection's first files): asked again soon, not after MAIN_LANGUAGE_EVERY files.
+    const every = known?.language === UNDETERMINED ? 1 : MAIN_LANGUAGE_EVERY;
+    if (known !== undefined && this.#cache.writes - known.at < every) return known.language;
+    const language = mainLanguage(this.db, collection);
+    this.#cache.mainLanguages.set(collection, { language, at: this.#cache.writes });
+    return language;
+  }
+
+  /** A collection's chunk count and main languages (see collectionLanguages), cached until the next write. */
+  collectionStats(collection: string): { count: number; languages: ChunkLanguage[] } {
+    const stamp = this.#stamp();
+    let stats = this.#cache.collectionStats.get(collection);
+    if (stats?.stamp !== stamp) {
+      const count = this.db.prepare('SELECT COUNT(*) FROM knowledge_chunks WHERE collection = ?').pluck().get(collection) as number;
+      stats = { stamp, count, languages: collectionLanguages(this.db, collection) };
+      this.#cache.collectionStats.set(collection, stats);
+    }
+    return stats;
+  }
+
+  /**
+   * Puts chunks written before the stemmed index existed (migration 15) into it; returns how
+   * many. The knowledge domain runs it when it opens: a few seconds per 100k chunks, once.
+   */
+  indexPendingStems(): number {
+    const done = indexPendingStems(this.db);
+    if (done > 0) this.#cache.writes += 1;
+    return done;
+  }
+
+  /** The fusion weight of a collection's vector list and the embedding model it was measured with (null: never measured). */
+  vectorWeight(collection: string): { weight: number; model: string } | null {
+    const row = this.db.prepare('SELECT vector_weight AS weight, vector_weight_model AS model FROM knowledge_collections WHERE name = ?').get(collection) as
+      { weight: number | null; model: string | null } | undefined;
+    return row?.weight == null || row.model == null ? null : { weight: row.weight, model: row.model };
+  }
+
+  setVectorWeight(collection: string, weight: number, model: string): void {
+    this.db.prepare('UPDATE knowledge_collections SET vector_weight = ?, vector_weight_model = ? WHERE name = ?').run(weight, model, collection);
   }
 
   /**

@@ -19,11 +19,16 @@ export interface SearchOptions {
   candidates?: number;
   /** The RRF constant (default 60, as in Cormack et al. 2009). */
   rrfK?: number;
+  /**
+   * The vector list's share of the fusion, 0..1 (default 0.5: plain RRF). Calibration measures it
+   * per collection (see calibrateFusion); 0 makes hybrid exactly BM25 and skips the embedder.
+   */
+  vectorWeight?: number;
 }
 
 export interface SearchHit {
   chunk: StoredChunk;
-  /** Fused score: Σ 1/(rrfK + rank) over the lists the chunk is in (or the single list's). */
+  /** Fused score: Σ 2·weight/(rrfK + rank) over the lists the chunk is in (weights 1/2 each: plain RRF). */
   score: number;
   /** 1-based ranks in each list; null when absent from it. */
   bm25Rank: number | null;
@@ -31,6 +36,8 @@ export interface SearchHit {
   /** FTS5 bm25() (lower is better) and cosine distance (0..2, lower is better). */
   bm25: number | null;
   distance: number | null;
+  /** How much of the query's words the chunk matched (see TextHit.relevance); null when BM25 did not list it. */
+  relevance: number | null;
 }
 
 /** Why a search answered with less than it was asked for: the embedding model failed, so BM25 alone. */
@@ -40,6 +47,8 @@ export interface SearchResult {
   hits: SearchHit[];
   /** Null when every list asked for was searched. */
   degraded: SearchDegradation | null;
+  /** The vector list's share of the fusion as searched (0: BM25 alone, no embedder, or it failed). */
+  vectorWeight: number;
 }
 
 /**
@@ -56,6 +65,7 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   const mode = options.mode ?? 'hybrid';
   const candidates = Math.max(options.candidates ?? 50, k * 2);
   const rrfK = options.rrfK ?? 60;
+  const weight = mode === 'hybrid' ? Math.min(1, Math.max(0, options.vectorWeight ?? 0.5)) : mode === 'vector' ? 1 : 0;
   if (mode === 'vector' && options.embedder === null) {
     throw new FlambeauError(
       'invalid_request',
@@ -63,8 +73,9 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
       { param: 'mode' },
     );
   }
-  if (options.filters.collections.length === 0) return { hits: [], degraded: null };
-  const withVectors = mode !== 'bm25' && options.embedder !== null;
+  if (options.filters.collections.length === 0) return { hits: [], degraded: null, vectorWeight: 0 };
+  // A hybrid search whose vectors weigh nothing is BM25: the embedder is not even asked.
+  const withVectors = mode !== 'bm25' && options.embedder !== null && weight > 0;
   // Both lists: BM25 goes to the worker thread (when up) and runs while this thread scans vectors.
   const thread = mode === 'hybrid' && withVectors ? db.textSearchThread() : null;
   const offloaded = thread?.isReady === true ? thread.search(options.query, options.filters, candidates) : null;
@@ -80,13 +91,12 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
   const fused = new Map<number, Omit<SearchHit, 'chunk'>>();
   const entry = (id: number) => {
     let hit = fused.get(id);
-    if (hit === undefined) fused.set(id, (hit = { score: 0, bm25Rank: null, vectorRank: null, bm25: null, distance: null }));
+    if (hit === undefined) fused.set(id, (hit = { score: 0, bm25Rank: null, vectorRank: null, bm25: null, distance: null, relevance: null }));
     return hit;
   };
-  text.forEach((h, i) => Object.assign(entry(h.id), { bm25Rank: i + 1, bm25: h.score }));
+  text.forEach((h, i) => Object.assign(entry(h.id), { bm25Rank: i + 1, bm25: h.score, relevance: h.relevance }));
   vector.forEach((h, i) => Object.assign(entry(h.id), { vectorRank: i + 1, distance: h.distance }));
-  for (const hit of fused.values())
-    hit.score = (hit.bm25Rank === null ? 0 : 1 / (rrfK + hit.bm25Rank)) + (hit.vectorRank === null ? 0 : 1 / (rrfK + hit.vectorRank));
+  for (const hit of fused.values()) hit.score = fusedScore(hit.bm25Rank, hit.vectorRank, mode === 'bm25' ? 0 : weight, rrfK);
   // Ties (same fused score) go to the better single rank, then to the lower id: stable results.
   const order = [...fused.entries()]
     .sort(
@@ -100,7 +110,19 @@ export async function searchKnowledge(db: KnowledgeDb, options: SearchOptions): 
     const chunk = byId.get(id);
     return chunk === undefined ? [] : [{ chunk, ...hit }];
   });
-  return { hits, degraded };
+  return { hits, degraded, vectorWeight: withVectors && degraded === null ? weight : 0 };
+}
+
+/**
+ * Weighted reciprocal rank fusion: 2·((1 − w)/(rrfK + BM25 rank) + w/(rrfK + vector rank)); with
+ * w = 0.5 it is plain RRF, with w = 0 the BM25 order. A single list's search scores with its own term.
+ */
+export function fusedScore(bm25Rank: number | null, vectorRank: number | null, weight: number, rrfK: number): number {
+  const text = bm25Rank === null ? 0 : 1 / (rrfK + bm25Rank);
+  const vector = vectorRank === null ? 0 : 1 / (rrfK + vectorRank);
+  if (weight >= 1) return vector;
+  if (weight <= 0) return text;
+  return 2 * ((1 - weight) * text + weight * vector);
 }
 
 type VectorList = { hits: Array<{ id: number; distance: number }> } | { failure: unknown };

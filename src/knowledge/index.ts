@@ -20,3 +20,5 @@ export type { ChunkOptions, DocumentChunk } from './chunk-document.js';
 export { DEFAULT_LOADERS, loaderFor } from './loaders/loaders.js';
 export type { DocumentBlock, DocumentLoader, SourceDocument } from './source-document.js';
 export { knowledgeEmbeddingModel } from './knowledge-embedding-model.js';
+export { calibrateFusion } from './calibrate-fusion.js';
+export type { FusionCalibration } from './calibrate-fusion.js';

@@ -70,10 +70,12 @@ describe('knowledge with the bag-of-words test model', () => {
     assert.equal(hybrid[0]?.vectorRank, 1);
   });
 
-  it('vectors find what words miss: a plural form only the embedding folds', async () => {
-    // "invoices" is not in any text, so BM25 finds nothing; the model maps both forms to one dimension.
+  it('finds a plural form with both lists: the stemmed index and the embedding fold it', async () => {
+    // "invoices" is in no text: the stemmed index holds "invoic" for "invoice", and the model
+    // maps both forms to one dimension.
     const hits = (await knowledge.search('invoices', { collections: ['notes'] }, { k: 3 })).hits;
     assert.equal(hits[0]?.chunk.path, planted);
-    assert.equal(hits[0]?.bm25Rank, null);
+    assert.equal(hits[0]?.bm25Rank, 1);
+    assert.equal(hits[0]?.vectorRank, 1);
   });
 });

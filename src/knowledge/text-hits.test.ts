@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MIGRATIONS } from '../store/migrations.js';
 import { openStore, type Store } from '../store/store.js';
-import { KnowledgeDb } from './db.js';
+import { KnowledgeDb, STEM_BM25_WEIGHTS, type TextIndex } from './db.js';
+import { stemTable } from './stem-index.js';
 import type { SearchFilters } from './search-filters.js';
 import { matchOf, queryWords, textHits } from './text-hits.js';
 import { rng } from './__fixtures__/seeded-random.js';
@@ -15,22 +16,22 @@ function words(random: () => number, n: number): string {
   return Array.from({ length: n }, () => `w${Math.floor(800 * random() ** 2.5)}`).join(' ');
 }
 
-const CHUNKS = 24_000; // above the split search's threshold (20k)
+const CHUNKS = 24_000; // 'notes' alone above the split search's threshold (20k): BM25 statistics are per collection
 
 describe('BM25 split search (MaxScore over FTS5)', () => {
   let dir: string;
   let store: Store;
   let db: KnowledgeDb;
-  /** The FTS5 queries textHits ran for the last search. */
-  let matches: string[] = [];
+  /** The FTS5 queries textHits ran for the last search, with the table each ran on. */
+  let matches: Array<{ match: string; table: string }> = [];
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-text-hits-'));
     store = openStore(join(dir, 'flambeau.db'));
     db = new KnowledgeDb(store.db, { textThread: false });
     const original = db.searchText.bind(db);
-    db.searchText = (match, filters, limit) => {
-      matches.push(match);
-      return original(match, filters, limit);
+    db.searchText = (match, filters, limit, index, exact) => {
+      matches.push({ match, table: index?.table ?? 'knowledge_fts' });
+      return original(match, filters, limit, index, exact);
     };
     const random = rng(11);
     for (const collection of ['notes', 'mail']) db.ensureCollection(collection, 0);
@@ -38,7 +39,7 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
       const texts = Array.from({ length: 100 }, () => words(random, 30));
       db.writeFile(
         {
-          collection: f % 4 === 0 ? 'mail' : 'notes',
+          collection: f % 10 === 0 ? 'mail' : 'notes', // notes above the split threshold on its own
           path: `/docs/${f % 2 === 0 ? 'work' : 'home'}/file-${f}.md`,
           hash: String(f),
           size: 0,
@@ -61,12 +62,21 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The reference: every match of every word (but the >50% ones textHits drops) scored by FTS5. */
+  /**
+   * The reference: every match of every word (but the >50% ones textHits drops) scored by FTS5 in
+   * each collection's stemmed index (these made-up words have no stem and no language), merged.
+   */
   function everyMatch(query: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
     const all = queryWords(query);
-    const { chunks, documents } = db.termFrequencies(all);
-    const kept = all.filter((w) => (documents.get(w) ?? 0) <= chunks / 2);
-    return db.searchText(matchOf(kept.length > 0 ? kept : all), filters, limit);
+    return filters.collections
+      .flatMap((collection) => {
+        const index: TextIndex = { table: stemTable(collection), weights: STEM_BM25_WEIGHTS, collection };
+        const { chunks, documents } = db.termFrequencies(all, index);
+        const kept = all.filter((w) => (documents.get(w) ?? 0) <= chunks / 2);
+        return db.searchText(matchOf(kept.length > 0 ? kept : all), { ...filters, collections: [collection] }, limit, index);
+      })
+      .sort((a, b) => a.score - b.score || a.id - b.id)
+      .slice(0, limit);
   }
 
   for (const [label, filters] of [
@@ -89,9 +99,10 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
           `query "${query}"`,
         );
         hits.forEach((h, i) => assert.ok(Math.abs(h.score - (expected[i]?.score ?? Number.NaN)) < 1e-9, `score of ${h.id} for "${query}"`));
-        if (ran.some((m) => m.includes(' AND ('))) mixed += 1;
-        // Split path kept: only AND and NOT queries ran, no fallback to every match.
-        if (ran.every((m) => m.includes(' AND (') || m.includes(' NOT ('))) split += 1;
+        if (ran.some((m) => m.match.includes(' AND ('))) mixed += 1;
+        // Split path kept on 'notes' (the collection large enough): only AND and NOT queries ran there, no fallback to every match.
+        const notes = ran.filter((m) => m.table === stemTable('notes'));
+        if (notes.every((m) => m.match.includes(' AND (') || m.match.includes(' NOT ('))) split += 1;
       }
       assert.ok(mixed >= 20, `queries mixing rare and common words: ${mixed}`);
       assert.ok(split >= 10, `split path taken ${split} of ${mixed} times`);
@@ -109,8 +120,8 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
     );
     assert.ok(hits.length === 50);
     assert.ok(
-      matches.some((m) => !m.includes(' AND (') && !m.includes(' NOT (')),
-      `ran: ${matches.join(' | ')}`,
+      matches.some((m) => !m.match.includes(' AND (') && !m.match.includes(' NOT (')),
+      `ran: ${matches.map((m) => m.match).join(' | ')}`,
     );
   });
 });
@@ -138,13 +149,17 @@ describe('letters the tokenizer does not fold', () => {
         path,
         MIGRATIONS.filter((m) => m.id < 11),
       );
-      const before = new KnowledgeDb(old.db, { textThread: false });
-      before.ensureCollection('c', 0);
-      write(before, '/old.md', 'Le cœur du sujet.');
+      // Written as that schema's code wrote it (today's writeFile knows columns it lacks).
+      old.db.exec(`INSERT INTO knowledge_collections (name, created_at) VALUES ('c', 0);
+        INSERT INTO knowledge_files (id, collection, path, hash, size, mtime, documents, ingested_at) VALUES (1, 'c', '/old.md', 'h', 0, 0, 1, 0);
+        INSERT INTO knowledge_chunks (file_id, collection, path, doc_index, seq, title, start_offset, end_offset, doc_date, text)
+          VALUES (1, 'c', '/old.md', 0, 0, 'Œuvres', 0, 17, 0, 'Le cœur du sujet.');`);
       old.close();
       const store = openStore(path);
       try {
         const db = new KnowledgeDb(store.db, { textThread: false });
+        // What createKnowledge does on open: the old row joins the stemmed index (migration 15).
+        assert.equal(db.indexPendingStems(), 1);
         write(db, '/new.md', 'Die Straße zum oﬃce, mon cœur.');
         const found = (query: string) =>
           db

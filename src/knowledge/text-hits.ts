@@ -1,5 +1,9 @@
-import { INDEX_FOLDS, type KnowledgeDb } from './db.js';
+import { foldWord, stemWord, wordsOf } from './analyze-text.js';
+import { EXACT_INDEX, STEM_BM25_WEIGHTS, type KnowledgeDb, type TextIndex } from './db.js';
+import { detectLanguage, isStopWord, UNDETERMINED, type ChunkLanguage } from './languages.js';
 import type { SearchFilters } from './search-filters.js';
+import { hasStemTable, stemTable } from './stem-index.js';
+import type { TextHit } from './text-search-thread.js';
 
 /** A query word with the number of chunks that contain it. */
 interface Term {
@@ -9,23 +13,60 @@ interface Term {
 
 /**
  * BM25 hits (best first) for the user's words under the filters; what the text-search worker
- * runs too. On a large index the common words are scored only where a rarer word matched, when
- * that provably yields the same list as scoring every match (see `splitSearch`).
+ * runs too. Each searched collection's stemmed index is queried with the words' stems, stop
+ * words left out, and the lists merged by score; quoted phrases must appear word for word (the
+ * exact index). A query of stop words only ("to be or not to be"), or collections indexed before
+ * the stemmed index existed, use the exact index. On a large index the common words are scored
+ * only where a rarer word matched, when that provably yields the same list (see `splitSearch`).
  */
-export function textHits(db: KnowledgeDb, query: string, filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
-  const words = queryWords(query);
+export function textHits(db: KnowledgeDb, query: string, filters: SearchFilters, limit: number): TextHit[] {
+  const { words, phrases } = parseQuery(query);
   if (words.length === 0) return [];
+  const exact = phrases.length === 0 ? undefined : phrases.map((p) => `"${p.join(' ')}"`).join(' AND ');
   // One snapshot: the counts behind the split's bound and the queries see the same index.
-  return db.reading(() => rankedHits(db, words, filters, limit));
+  return db.reading(
+    () => stemmedHits(db, words, exact, filters, limit) ?? rankedHits(db, EXACT_INDEX, [...new Set(words.map(foldWord))], filters, limit, exact),
+  );
 }
 
-function rankedHits(db: KnowledgeDb, words: string[], filters: SearchFilters, limit: number): Array<{ id: number; score: number }> {
-  const folded = words.map(foldTerm);
-  const { chunks, documents } = db.termFrequencies(folded);
+/** Languages a query is stemmed in when its words do not tell: a collection's main ones, at most this many. */
+const MAX_QUERY_LANGUAGES = 2;
+
+function stemmedHits(db: KnowledgeDb, words: string[], exact: string | undefined, filters: SearchFilters, limit: number): TextHit[] | null {
+  const detected = detectLanguage(words);
+  const hits: TextHit[] = [];
+  let searched = false;
+  for (const collection of filters.collections) {
+    if (!hasStemTable(db.db, collection)) continue;
+    const { languages: main } = db.collectionStats(collection);
+    const languages: ChunkLanguage[] = [...new Set([...(detected === null ? [] : [detected]), ...main.slice(0, MAX_QUERY_LANGUAGES)])];
+    if (languages.length === 0) languages.push(UNDETERMINED);
+    // Stop words of the query's language (or, when it cannot be told, of any the collection is written in).
+    const dropIn = detected === null ? languages : [detected];
+    const content = words.filter((w) => !dropIn.some((l) => l !== UNDETERMINED && isStopWord(l, w)));
+    if (content.length === 0) continue;
+    const stems = [...new Set(content.flatMap((w) => languages.map((l) => stemWord(l, w))))];
+    searched = true;
+    const index: TextIndex = { table: stemTable(collection), weights: STEM_BM25_WEIGHTS, collection };
+    hits.push(...rankedHits(db, index, stems, { ...filters, collections: [collection] }, limit, exact));
+  }
+  if (!searched) return null;
+  return hits.sort((a, b) => a.score - b.score || a.id - b.id).slice(0, limit);
+}
+
+function rankedHits(db: KnowledgeDb, index: TextIndex, words: string[], filters: SearchFilters, limit: number, exact: string | undefined): TextHit[] {
+  const { chunks, documents } = db.termFrequencies(words, index);
   const terms = withoutCommonWords(
-    words.map((word, i) => ({ word, documents: documents.get(folded[i] as string) ?? 0 })),
+    words.map((word) => ({ word, documents: documents.get(word) ?? 0 })),
     chunks,
   );
+  // The most a chunk can score: every word once. In a collection of a few chunks, a word found in
+  // none of them says little about the question (its chatty words: "say", "tell"), so only the
+  // words the collection holds count there; in a larger one an absent word is part of what the
+  // question asks and nothing answers.
+  const bounding = chunks < SMALL_COLLECTION ? terms.filter((t) => t.documents > 0) : terms;
+  const bound = bounding.reduce((sum, t) => sum + idf(t.documents, chunks), 0);
+  const scored = (hits: Array<{ id: number; score: number }>): TextHit[] => hits.map((h) => ({ ...h, relevance: bound > 0 ? -h.score / bound : 0 }));
   if (chunks >= SPLIT_FROM && terms.length >= 2) {
     let tried = 0;
     for (const share of SPLIT_SHARES) {
@@ -36,11 +77,11 @@ function rankedHits(db: KnowledgeDb, words: string[], filters: SearchFilters, li
         .filter((t) => t.documents > chunks * share);
       if (common.length === 0 || common.length === tried) continue;
       tried = common.length;
-      const hits = splitSearch(db, terms, common, chunks, filters, limit);
-      if (hits !== null) return hits;
+      const hits = splitSearch(db, index, terms, common, chunks, filters, limit, exact);
+      if (hits !== null) return scored(hits);
     }
   }
-  return db.searchText(matchOf(terms.map((t) => t.word)), filters, limit);
+  return scored(db.searchText(matchOf(terms.map((t) => t.word)), filters, limit, index, exact));
 }
 
 /** Words in more than this share of the chunks are left out of the BM25 query. */
@@ -60,12 +101,17 @@ function withoutCommonWords(terms: Term[], chunks: number): Term[] {
 
 /** From this many chunks, BM25 tries the split search; below it, scoring every match takes a few ms. */
 const SPLIT_FROM = 20_000;
+/** Below this many chunks, words absent from the collection do not weaken a question (see rankedHits). */
+const SMALL_COLLECTION = 50;
 /**
  * Words in more than this share of the chunks are the split search's common words: first a low
  * share (fewest chunks to score), then, when its bound does not hold, a higher one.
  */
 const SPLIT_SHARES = [0.05, 0.2];
-/** FTS5's bm25() constant k1: a word's share of a chunk's score is below IDF × (k1 + 1). */
+/**
+ * FTS5's bm25() constant k1: a word's share of a chunk's score is below IDF × (k1 + 1), whatever
+ * the column weights (FTS5 weighs the columns' counts into one frequency, then saturates it).
+ */
 const BM25_K1 = 1.2;
 
 /**
@@ -73,23 +119,25 @@ const BM25_K1 = 1.2;
  * matches come from a few common words. Split the words into rare ones R and common ones C: the
  * chunks matching R are ranked exactly by two cheap queries, `R AND C` and `R NOT C`, whose
  * scores are the full query's (a word absent from a chunk adds 0). A chunk matching C alone
- * scores below the sum of the C words' upper bounds, IDF × (k1 + 1); when the `limit`-th best
- * R chunk scores more than that, no such chunk can enter the list, which is then exactly the
- * full query's. Otherwise (too few R chunks, or the bound too high) null: the caller tries a
- * smaller C or scores every match. FTS5 scores are negative (lower is better).
+ * scores below the sum of the C words' upper bounds, IDF × (k1 + 1); when
+ * the `limit`-th best R chunk scores more than that, no such chunk can enter the list, which is
+ * then exactly the full query's. Otherwise (too few R chunks, or the bound too high) null: the
+ * caller tries a smaller C or scores every match. FTS5 scores are negative (lower is better).
  */
 function splitSearch(
   db: KnowledgeDb,
+  index: TextIndex,
   terms: Term[],
   common: Term[],
   chunks: number,
   filters: SearchFilters,
   limit: number,
+  exact: string | undefined,
 ): Array<{ id: number; score: number }> | null {
   const rare = terms.filter((t) => !common.includes(t));
   const r = matchOf(rare.map((t) => t.word));
   const c = matchOf(common.map((t) => t.word));
-  const hits = [...db.searchText(`(${r}) AND (${c})`, filters, limit), ...db.searchText(`(${r}) NOT (${c})`, filters, limit)]
+  const hits = [...db.searchText(`(${r}) AND (${c})`, filters, limit, index, exact), ...db.searchText(`(${r}) NOT (${c})`, filters, limit, index, exact)]
     .sort((a, b) => a.score - b.score || a.id - b.id)
     .slice(0, limit);
   // The bound a little high: FTS5 computes IDF in C doubles from the same counts.
@@ -103,18 +151,22 @@ function idf(documents: number, chunks: number): number {
   return Math.max(Math.log((chunks - documents + 0.5) / (documents + 0.5)), 1e-6);
 }
 
-/** A word as FTS5's unicode61 tokenizer (remove_diacritics 2) indexes it: lower case, no accents. */
-function foldTerm(word: string): string {
-  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+/** The query's words (lower case, ligatures spelled out as the index spells them: "cœur": "coeur"), at most 64. */
+export function queryWords(text: string): string[] {
+  return [...new Set(wordsOf(text))].slice(0, 64);
 }
 
-const SPELLED = new Map(INDEX_FOLDS);
-const FOLDED = new RegExp(`[${INDEX_FOLDS.map(([letter]) => letter).join('')}]`, 'gu');
-
-/** The query's words, with the letters the index spells out spelled out the same way ("cœur": "coeur"). */
-export function queryWords(text: string): string[] {
-  const spelled = text.replace(FOLDED, (letter) => SPELLED.get(letter) ?? letter);
-  return [...new Set((spelled.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))].slice(0, 64);
+/**
+ * The query's words, and its quoted phrases ("…") as word lists: a phrase must appear word for
+ * word in a chunk (the exact index), its words also rank as any other.
+ */
+export function parseQuery(text: string): { words: string[]; phrases: string[][] } {
+  const phrases: string[][] = [];
+  for (const match of text.matchAll(/"([^"]*)"/g)) {
+    const words = wordsOf(match[1] as string);
+    if (words.length > 0) phrases.push(words);
+  }
+  return { words: queryWords(text), phrases };
 }
 
 /**

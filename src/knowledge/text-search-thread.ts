@@ -4,7 +4,16 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/store.js';
 import type { SearchFilters } from './search-filters.js';
 
-export type TextHit = { id: number; score: number };
+/** A BM25 hit: FTS5's score (negative, lower is better) and how much of the query it matched. */
+export interface TextHit {
+  id: number;
+  score: number;
+  /**
+   * -score over the sum of the query terms' IDF: about 1 when the chunk holds every term once,
+   * near 0 when it holds only a weak one. What the relevance floor reads.
+   */
+  relevance: number;
+}
 
 /** What the main thread posts to the worker: plain data only. */
 export interface TextSearchRequest {

@@ -8,7 +8,12 @@
  */
 export interface KnownModel {
   name: string;
-  family: 'qwen' | 'llama' | 'mistral' | 'gemma' | 'phi' | 'smollm' | 'deepseek';
+  family: 'qwen' | 'llama' | 'mistral' | 'gemma' | 'phi' | 'smollm' | 'deepseek' | 'bge' | 'e5' | 'nomic';
+  /**
+   * 'embedding': a text-embedding model (no chat); knowledge search embeds with one of these when
+   * `knowledge.embedding_model` names none (never with a chat model picked silently). Default 'chat'.
+   */
+  kind?: 'chat' | 'embedding';
   ref: string;
   /** Another source of the same weights (e.g. the Ollama registry). */
   alternatives: string[];
@@ -243,9 +248,54 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
     card: 'https://huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Llama-8B',
     note: 'Distilled from Llama-3.1-8B: the Llama 3.1 Community License applies too.',
   },
+  // Embedding models for knowledge search (`knowledge.embedding_model`): multilingual first.
+  {
+    name: 'multilingual-e5-small',
+    family: 'e5',
+    kind: 'embedding',
+    ref: 'hf:cstr/multilingual-e5-small-GGUF/multilingual-e5-small-q8_0.gguf',
+    alternatives: [],
+    quantisation: 'Q8_0',
+    approxSizeMb: 130,
+    licence: 'mit',
+    alsoLicensedUnder: [],
+    card: 'https://huggingface.co/intfloat/multilingual-e5-small',
+    note: 'Multilingual (about 100 languages), 384 dimensions, 512 tokens. E5 expects "query: " and "passage: " prefixes; flambeau embeds plain text.',
+  },
+  {
+    name: 'bge-m3',
+    family: 'bge',
+    kind: 'embedding',
+    ref: 'hf:gpustack/bge-m3-GGUF/bge-m3-Q8_0.gguf',
+    alternatives: ['ollama:bge-m3'],
+    quantisation: 'Q8_0',
+    approxSizeMb: 630,
+    licence: 'mit',
+    alsoLicensedUnder: [],
+    card: 'https://huggingface.co/BAAI/bge-m3',
+    note: 'Multilingual (100+ languages), 1024 dimensions, 8192 tokens: better than the small models, slower to ingest on a CPU.',
+  },
+  {
+    name: 'nomic-embed-text',
+    family: 'nomic',
+    kind: 'embedding',
+    ref: 'hf:nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.Q8_0.gguf',
+    alternatives: ['ollama:nomic-embed-text'],
+    quantisation: 'Q8_0',
+    approxSizeMb: 140,
+    licence: 'apache-2.0',
+    alsoLicensedUnder: [],
+    card: 'https://huggingface.co/nomic-ai/nomic-embed-text-v1.5',
+    note: 'English first, 768 dimensions, 8192 tokens.',
+  },
 ];
 
 export function findKnownModel(name: string): KnownModel | undefined {
   const key = name.toLowerCase();
   return KNOWN_MODELS.find((m) => m.name === key);
+}
+
+/** Names of the known embedding models: what knowledge search may embed with when no model is configured. */
+export function knownEmbeddingModelNames(): Set<string> {
+  return new Set(KNOWN_MODELS.filter((m) => m.kind === 'embedding').map((m) => m.name));
 }

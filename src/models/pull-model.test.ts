@@ -317,6 +317,14 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(unknown.code, 'model_not_found');
   });
 
+  it('pulls the known embedding models by name (the served name is what knowledge search looks for)', async () => {
+    hub.addHfFile('cstr', 'multilingual-e5-small-GGUF', 'multilingual-e5-small-q8_0.gguf', chatBytes);
+    const added = await pullModel('multilingual-e5-small', {}, deps());
+    assert.equal(added.name, 'multilingual-e5-small');
+    assert.equal(added.model.source.ref, 'hf:cstr/multilingual-e5-small-GGUF/multilingual-e5-small-q8_0.gguf');
+    assert.deepEqual(added.model.licence, { id: 'mit', from: 'known-model', also: [] });
+  });
+
   it('imports a local file with no network, and refuses a file that is not a GGUF', async () => {
     const added = await importModel(files.toolcall, { name: 'offline' }, deps());
     assert.equal(added.name, 'offline');

@@ -392,6 +392,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `,
   },
   {
+    id: 15,
+    name: 'knowledge-stemmed-index',
+    sql: `
+      -- A stemmed index beside the exact one (knowledge_fts): one contentless FTS5 table per
+      -- collection (knowledge_stems_<hash>, made by src/knowledge/stem-index.ts on first write),
+      -- holding each chunk's words without stop words, stemmed in the chunk's language and folded.
+      -- One table per collection gives BM25 the collection's own statistics. lang is the chunk's
+      -- language (ISO 639-1, 'und' when not recognised); NULL means not in the stemmed index yet:
+      -- stemming is JavaScript, so existing chunks are re-indexed by the knowledge domain when it
+      -- opens (KnowledgeDb.indexPendingStems), not by this SQL.
+      ALTER TABLE knowledge_chunks ADD COLUMN lang TEXT;
+      CREATE INDEX knowledge_chunks_unstemmed ON knowledge_chunks (id) WHERE lang IS NULL;
+      CREATE INDEX knowledge_chunks_lang ON knowledge_chunks (collection, lang);
+      -- The fusion weight of the vector list for a collection, measured against BM25 by
+      -- calibration (0: the embedder does not help; NULL: never measured), and the embedding
+      -- model it was measured with (a weight measured for another model does not apply).
+      ALTER TABLE knowledge_collections ADD COLUMN vector_weight REAL;
+      ALTER TABLE knowledge_collections ADD COLUMN vector_weight_model TEXT;
+    `,
+  },
+  {
     id: 16,
     name: 'eval-runs',
     sql: `

@@ -76,13 +76,15 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /ingesting into "notes" \(embeddings: configured-embedder\)/);
     assert.match(result.stdout, /^2 files: 2 indexed, 0 unchanged, 0 removed, 0 excluded, 0 failed; 2 documents, \d+ chunks in [\d.]+ s$/m);
+    assert.match(result.stdout, /^notes: too few documents to measure configured-embedder against BM25/m);
   });
 
   it('collections lists the collection, its sizes and the model its vectors were made with', async () => {
     const table = await run(['collections']);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /^COLLECTION\s+FILES\s+DOCUMENTS\s+CHUNKS\s+FLAGGED\s+SIZE\s+EMBEDDED WITH\s+SHAREABLE\s+LAST INGEST$/m);
-    assert.match(table.stdout, /^notes\s+2\s+2\s+[1-9]\d*\s+0\s+\d+ B\s+configured-embedder\s+no\s+\d{4}-\d\d-\d\dT/m);
+    assert.match(table.stdout, /^COLLECTION\s+FILES\s+DOCUMENTS\s+CHUNKS\s+FLAGGED\s+SIZE\s+EMBEDDED WITH\s+VECTOR WEIGHT\s+SHAREABLE\s+LAST INGEST$/m);
+    // Two documents are too few to calibrate the vector weight on: none is shown.
+    assert.match(table.stdout, /^notes\s+2\s+2\s+[1-9]\d*\s+0\s+\d+ B\s+configured-embedder\s+-\s+no\s+\d{4}-\d\d-\d\dT/m);
     const [notes] = await listed();
     assert.equal(notes?.name, 'notes');
     assert.deepEqual(notes?.embeddingModels, ['configured-embedder']);
@@ -104,6 +106,18 @@ describe('flambeau ingest, collections and search (CLI, real engine)', () => {
     }
     const budget = JSON.parse((await search('réunion budget projet', 'vector')).stdout) as Array<{ citation: { path: string } }>;
     assert.match(budget[0]?.citation.path ?? '', /budget\.md$/);
+  });
+
+  it('knowledge calibrate measures the embedder on a collection, and names an unknown one', async () => {
+    const result = await run(['knowledge', 'calibrate', 'notes', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const calibration = JSON.parse(result.stdout) as { collection: string; model: string; measured: boolean; weight: number };
+    assert.deepEqual(calibration.collection, 'notes');
+    assert.equal(calibration.model, 'configured-embedder');
+    assert.equal(calibration.measured, false, 'two documents are too few');
+    const unknown = await run(['knowledge', 'calibrate', 'nope']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no knowledge collection named "nope"/);
   });
 
   it('--embedding-model still overrides the config', async () => {

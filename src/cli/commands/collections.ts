@@ -12,7 +12,7 @@ export function registerCollections(program: Command): void {
   program
     .command('collections')
     .description(
-      'List knowledge collections: files, documents, chunks, chunks flagged as prompt injections at ingest, size, the models their vectors were made with, and last ingest.',
+      'List knowledge collections: files, documents, chunks, chunks flagged as prompt injections at ingest, size, the models their vectors were made with, the vector weight of hybrid search, and last ingest.',
     )
     .option('--share <name>', 'mark a collection shareable: its chunks may reach non-device models (the privacy guard still runs)')
     .option('--unshare <name>', 'mark a collection private again (the default)')
@@ -51,7 +51,7 @@ export function registerCollections(program: Command): void {
           return;
         }
         printTable(
-          ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'FLAGGED', 'SIZE', 'EMBEDDED WITH', 'SHAREABLE', 'LAST INGEST'],
+          ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'FLAGGED', 'SIZE', 'EMBEDDED WITH', 'VECTOR WEIGHT', 'SHAREABLE', 'LAST INGEST'],
           list.map((c) => [
             c.name,
             String(c.files),
@@ -60,6 +60,8 @@ export function registerCollections(program: Command): void {
             String(c.injectionFlaggedChunks),
             formatBytes(c.bytes),
             c.embeddingModels.join(',') || '-',
+            // Measured by calibration for one model: another model's vectors are not weighed by it.
+            c.vectorWeight === null ? '-' : `${c.vectorWeight} (${c.vectorWeightModel ?? '?'})`,
             c.shareable ? 'yes' : 'no',
             c.lastIngestAt === null ? '-' : new Date(c.lastIngestAt).toISOString().replace(/\.\d+Z$/, 'Z'),
           ]),

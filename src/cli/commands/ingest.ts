@@ -9,6 +9,7 @@ import { chunkScreen } from '../../gateway/chunk-screen.js';
 import { createShippedInjectionScanner } from '../../injection/index.js';
 import { createLogger } from '../../log/logger.js';
 import { createKnowledge, embedderOf, isCollectionName, knowledgeEmbeddingModel, type Embedder, type IngestProgress } from '../../knowledge/index.js';
+import { knownEmbeddingModelNames } from '../../models/known-models.js';
 import { createModelCatalog } from '../../models/model-catalog.js';
 import { createVersionSource, withRegisteredModels } from '../../models/served-models.js';
 import { createModelStore } from '../../models/store/model-store.js';
@@ -17,6 +18,7 @@ import { createProvider } from '../../providers/registry.js';
 import type { Provider } from '../../providers/spec.js';
 import { openStore, type Db } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
+import { describeCalibration } from '../calibration-text.js';
 
 /**
  * Runs in-process, like `serve` and `scan`: the files are on this machine, the index is the home
@@ -31,7 +33,7 @@ export function registerIngest(program: Command): void {
     .option('--collection <name>', 'collection to index into', 'default')
     .option(
       '--embedding-model <name>',
-      'model that embeds the chunks (default: the one the server searches with: knowledge.embedding_model, else the first device-local model that embeds)',
+      'model that embeds the chunks (default: the one the server searches with: knowledge.embedding_model, else a pulled embedding model such as multilingual-e5-small; never a chat model)',
     )
     .option('--no-embeddings', 'full-text index only (no vectors)')
     .option('--follow-links', 'follow links whose target lies outside the paths given (secrets, the home folder and /proc, /sys, /dev stay refused)')
@@ -73,6 +75,10 @@ export function registerIngest(program: Command): void {
             onProgress: bar.update,
           });
           bar.done();
+          // The vector weight of hybrid search follows what the collection now holds.
+          const stale = knowledge.db.vectorWeight(opts.collection)?.model !== runtime.embedder?.model;
+          const calibration =
+            runtime.embedder !== null && (report.indexed > 0 || report.removed > 0 || stale) ? await knowledge.calibrate(opts.collection, abort.signal) : null;
           if (opts.json === true) {
             process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
           } else {
@@ -83,6 +89,7 @@ export function registerIngest(program: Command): void {
             );
             for (const exclusion of report.exclusions) process.stdout.write(`  excluded: ${exclusion.path}: ${exclusion.reason}\n`);
             for (const failure of report.failures) process.stdout.write(`  failed: ${failure.path}: ${failure.reason}\n`);
+            if (calibration !== null) process.stdout.write(`${describeCalibration(calibration)}\n`);
           }
           if (report.failed > 0) process.exitCode = EXIT.requestFailed;
         } finally {
@@ -139,9 +146,16 @@ export function openEmbedder(config: GatewayConfig, db: Db, flag: string | undef
     await engine?.shutdown().catch(() => undefined);
   };
   const catalog = createModelCatalog(served.models, providers, { versions: createVersionSource(versions, modelStore) });
-  const entry = knowledgeEmbeddingModel(catalog, flag ?? config.knowledge.embeddingModel, flag === undefined ? undefined : '--embedding-model');
+  const entry = knowledgeEmbeddingModel(
+    catalog,
+    flag ?? config.knowledge.embeddingModel,
+    flag === undefined ? undefined : '--embedding-model',
+    knownEmbeddingModelNames(),
+  );
   if (entry === undefined) {
-    process.stderr.write('warning: no device-local model can embed; indexing for full-text search only (set --embedding-model)\n');
+    process.stderr.write(
+      'warning: no embedding model (knowledge.embedding_model, or a pulled one such as `flambeau pull multilingual-e5-small`); indexing for full-text search only\n',
+    );
     return { embedder: null, close };
   }
   if (entry.locality !== 'device')

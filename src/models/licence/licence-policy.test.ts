@@ -74,7 +74,23 @@ describe('licence policy', () => {
       assert.match(model.ref, /^(hf|ollama):/);
       assert.match(model.card, /^https:\/\//);
     }
-    assert.deepEqual([...new Set(KNOWN_MODELS.map((m) => m.family))].sort(), ['deepseek', 'gemma', 'llama', 'mistral', 'phi', 'qwen', 'smollm']);
+    assert.deepEqual([...new Set(KNOWN_MODELS.map((m) => m.family))].sort(), [
+      'bge',
+      'deepseek',
+      'e5',
+      'gemma',
+      'llama',
+      'mistral',
+      'nomic',
+      'phi',
+      'qwen',
+      'smollm',
+    ]);
+    // Embedding models for knowledge search, multilingual ones included (issue 20).
+    assert.deepEqual(
+      KNOWN_MODELS.filter((m) => m.kind === 'embedding').map((m) => m.name),
+      ['multilingual-e5-small', 'bge-m3', 'nomic-embed-text'],
+    );
   });
 
   it('reads deployment: from the config shape', () => {
