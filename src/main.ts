@@ -42,6 +42,7 @@ import { createUsageLog } from './usage/usage-log.js';
 import { createResponseStore } from './responses/response-store.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
+import { compileShadowRules, createShadowEvaluator, createShadowStore, type ShadowEvaluator } from './shadow/index.js';
 
 export interface GatewayHandle {
   url: string;
@@ -57,6 +58,8 @@ export interface GatewayHandle {
   requestLog: RequestLog;
   router: Router;
   knowledge: Knowledge;
+  /** Shadow evaluation, when `shadow:` has rules. */
+  shadow: ShadowEvaluator | null;
   /** The embedded engine, when a llamacpp model is configured. */
   engine(): Engine | undefined;
   close(): Promise<void>;
@@ -155,6 +158,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let requestLogRef: RequestLog | undefined;
   let knowledgeRef: Knowledge | undefined;
   let auditRef: AuditLog | undefined;
+  let shadow: ShadowEvaluator | null = null;
   let server: Server | undefined;
   try {
     // Models pulled or imported into HOME/models are served by name; their version pointers are read per request.
@@ -202,6 +206,18 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
     const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
     knowledgeRef = knowledge;
+    const metrics = config.metrics.enabled ? createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger })) : undefined;
+    const shadowRules = compileShadowRules(config.shadow, new Set(served.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
+    if (shadowRules.length > 0)
+      shadow = createShadowEvaluator({
+        rules: shadowRules,
+        catalog,
+        privacy,
+        router,
+        store: createShadowStore(store.db),
+        logger,
+        ...(metrics === undefined ? {} : { metrics }),
+      });
     const handler = createRequestHandler({
       gateway: {
         catalog,
@@ -219,7 +235,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
         knowledgeContextTokens: config.knowledge.contextTokens,
         startedAt,
-        ...(config.metrics.enabled ? { metrics: createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger })) } : {}),
+        ...(metrics === undefined ? {} : { metrics }),
+        ...(shadow === null ? {} : { shadow }),
       },
       admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
       bodyLimitBytes: config.server.bodyLimitBytes,
@@ -254,10 +271,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       requestLog,
       router,
       knowledge,
+      shadow,
       engine: () => engine,
       close: () => (closing ??= shutdown(listening, options.drainMs ?? 10_000)),
     };
   } catch (error) {
+    await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
@@ -275,6 +294,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const timer = setTimeout(() => listening.closeAllConnections(), drainMs);
     await closed;
     clearTimeout(timer);
+    // Shadow calls in flight are abandoned (not stored): the store closes below.
+    await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));

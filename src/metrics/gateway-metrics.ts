@@ -23,6 +23,11 @@ export interface GatewayMetrics {
   observeUpstreamError(provider: string, code: string): void;
   /** A prompt-injection finding acted upon (`action`: flag, spotlight, drop, block). */
   observeInjection(source: string, action: string): void;
+  /**
+   * A shadow comparison ended (`agree`, `disagree`, `error`, `denied`) or was never run
+   * (`dropped`: queue full; `over_budget`). `route` is a configured route name.
+   */
+  observeShadow(route: string, outcome: string): void;
   /** The text exposition format (version 0.0.4) and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -82,6 +87,12 @@ export function createGatewayMetrics(sources: GaugeSources): GatewayMetrics {
     name: 'flambeau_upstream_errors_total',
     help: 'Failed attempts on a provider, by provider and error code.',
     labelNames: ['provider', 'code'] as const,
+    registers: [registry],
+  });
+  const shadow = new Counter({
+    name: 'flambeau_shadow_comparisons_total',
+    help: 'Shadow evaluations of live answers, by route and outcome (agree, disagree, error, denied, dropped, over_budget).',
+    labelNames: ['route', 'outcome'] as const,
     registers: [registry],
   });
   new Gauge({
@@ -146,6 +157,9 @@ export function createGatewayMetrics(sources: GaugeSources): GatewayMetrics {
     },
     observeInjection(source, action) {
       injection.inc({ source, action });
+    },
+    observeShadow(route, outcome) {
+      shadow.inc({ route, outcome });
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
