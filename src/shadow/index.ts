@@ -2,3 +2,4 @@ export { createShadowEvaluator, type ShadowEvaluator, type ShadowEvaluatorDeps, 
 export { checkShadowRules, compileShadowRules, type ShadowRule } from './shadow-rules.js';
 export { createShadowStore, type ShadowComparison, type ShadowOutcome, type ShadowStore, type StoredFeatures } from './shadow-store.js';
 export { scoreAgreement, type Agreement, type AgreementMethod } from './score-agreement.js';
+export { shadowReport, type ShadowReportGroup } from './shadow-report.js';
