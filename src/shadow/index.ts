@@ -3,3 +3,4 @@ export { checkShadowRules, compileShadowRules, type ShadowRule } from './shadow-
 export { createShadowStore, type ShadowComparison, type ShadowOutcome, type ShadowStore, type StoredFeatures } from './shadow-store.js';
 export { scoreAgreement, type Agreement, type AgreementMethod } from './score-agreement.js';
 export { shadowReport, type ShadowReportGroup } from './shadow-report.js';
+export { shadowTrainingSet, type ShadowTrainingSet } from './shadow-training-rows.js';
