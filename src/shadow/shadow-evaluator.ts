@@ -178,6 +178,12 @@ export function createShadowEvaluator(deps: ShadowEvaluatorDeps): ShadowEvaluato
 
   async function compare({ rule, offer }: Job): Promise<void> {
     const state = stateOf(rule);
+    // Checked again when a queued offer's turn comes: the calls before it may have spent the budget.
+    if (rule.budgetUsdPerDay !== null && spent(state) >= rule.budgetUsdPerDay) {
+      state.stats.overBudget++;
+      count(offer.decision.route, 'over_budget');
+      return;
+    }
     const servedIsLocal = offer.served.name === rule.local;
     const other = servedIsLocal ? rule.reference : rule.local;
     const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(rule.timeoutMs)]);
