@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scoreAgreement } from './score-agreement.js';
+import { embeddingAgreement, scoreAgreement } from './score-agreement.js';
 
 describe('scoreAgreement', () => {
   const cases: { name: string; a: string; b: string; score: number; method: string }[] = [
@@ -30,5 +30,15 @@ describe('scoreAgreement', () => {
 
   it('is symmetric', () => {
     for (const c of cases) assert.equal(scoreAgreement(c.a, c.b).score.toFixed(12), scoreAgreement(c.b, c.a).score.toFixed(12));
+  });
+});
+
+describe('embeddingAgreement', () => {
+  it('is the cosine of the two vectors, clamped to 0..1', () => {
+    assert.equal(embeddingAgreement(Float32Array.of(1, 2, 3), Float32Array.of(2, 4, 6)), 1);
+    assert.equal(embeddingAgreement(Float32Array.of(1, 0), Float32Array.of(0, 1)), 0);
+    assert.equal(embeddingAgreement(Float32Array.of(1, 0), Float32Array.of(-1, 0)), 0);
+    assert.ok(Math.abs(embeddingAgreement(Float32Array.of(1, 1), Float32Array.of(1, 0)) - Math.SQRT1_2) < 1e-6);
+    assert.equal(embeddingAgreement(Float32Array.of(0, 0), Float32Array.of(1, 0)), 0);
   });
 });

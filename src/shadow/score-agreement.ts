@@ -1,10 +1,10 @@
 /** How two answers were compared. */
-export type AgreementMethod = 'exact' | 'json' | 'text' | 'judge';
+export type AgreementMethod = 'exact' | 'json' | 'text' | 'embedding' | 'judge';
 
 export interface Agreement {
   /** 0..1: 1 = the same answer. */
   score: number;
-  method: Exclude<AgreementMethod, 'judge'>;
+  method: Exclude<AgreementMethod, 'judge' | 'embedding'>;
 }
 
 /** Case, spacing and trailing punctuation do not make two answers differ. */
@@ -84,4 +84,20 @@ export function scoreAgreement(a: string, b: string): Agreement {
   const right = jsonOf(b);
   if (left !== undefined && right !== undefined) return { score: jsonAgreement(left, right), method: 'json' };
   return { score: textAgreement(a, b), method: 'text' };
+}
+
+/** Cosine similarity of two answers' embeddings, clamped to 0..1 (a zero vector gives 0). */
+export function embeddingAgreement(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    normA += x * x;
+    normB += y * y;
+  }
+  if (normA === 0 || normB === 0) return 0;
+  return Math.max(0, Math.min(1, dot / Math.sqrt(normA * normB)));
 }

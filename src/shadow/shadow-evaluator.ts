@@ -1,4 +1,4 @@
-import { asFlambeauError } from '../errors/index.js';
+import { asFlambeauError, FlambeauError } from '../errors/index.js';
 import type { ShadowOffer, ShadowSink } from '../gateway/gateway-deps.js';
 import { actualCost } from '../gateway/stages/hold.js';
 import { prepareTarget } from '../gateway/stages/prepare-target.js';
@@ -13,7 +13,7 @@ import type { RouteWorld } from '../router/compile-routes.js';
 import { promptText } from '../router/request-facts.js';
 import type { Router } from '../router/router.js';
 import { judgeRequest, readVerdict, type JudgeVerdict } from './judge-answers.js';
-import { scoreAgreement } from './score-agreement.js';
+import { embeddingAgreement, scoreAgreement } from './score-agreement.js';
 import type { ShadowRule } from './shadow-rules.js';
 import type { ShadowComparison, ShadowOutcome, ShadowStore, StoredFeatures } from './shadow-store.js';
 
@@ -74,6 +74,13 @@ const DAY_MS = 86_400_000;
  * Costs go to the rule's own daily budget, never to the caller's key.
  */
 export function createShadowEvaluator(deps: ShadowEvaluatorDeps): ShadowEvaluator {
+  for (const rule of deps.rules) {
+    if (rule.embeddingModel === null) continue;
+    const entry = deps.catalog.get(rule.embeddingModel);
+    // Answers are compared as the client got them (personal data restored): they stay on the device.
+    if (entry.locality !== 'device' || entry.embedding === undefined)
+      throw new FlambeauError('config_invalid', `shadow rule ${rule.name}: embedding_model ${rule.embeddingModel} must be a device-local model that embeds.`);
+  }
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
   const featurizer = createFeaturizer();
@@ -176,6 +183,13 @@ export function createShadowEvaluator(deps: ShadowEvaluatorDeps): ShadowEvaluato
     return { verdict: readVerdict(answer.text), costUsd: answer.costUsd };
   }
 
+  async function embedded(model: string, local: string, reference: string, signal: AbortSignal): Promise<number> {
+    const embedding = deps.catalog.get(model).embedding;
+    if (embedding === undefined) return 0;
+    const { vectors } = await embedding.embed({ model: embedding.model, input: [local, reference] }, signal);
+    return embeddingAgreement(vectors[0] ?? new Float32Array(), vectors[1] ?? new Float32Array());
+  }
+
   async function compare({ rule, offer }: Job): Promise<void> {
     const state = stateOf(rule);
     // Checked again when a queued offer's turn comes: the calls before it may have spent the budget.
@@ -224,7 +238,11 @@ export function createShadowEvaluator(deps: ShadowEvaluatorDeps): ShadowEvaluato
         const agreement = scoreAgreement(local, reference);
         row.agreement = agreement.score;
         row.method = agreement.method;
-        row.localAsGood = agreement.score >= rule.agreeAt;
+        if (agreement.method === 'text' && rule.embeddingModel !== null) {
+          row.agreement = await embedded(rule.embeddingModel, local, reference, signal);
+          row.method = 'embedding';
+        }
+        row.localAsGood = row.agreement >= rule.agreeAt;
         if (rule.judge !== null && agreement.method !== 'exact') {
           const judged = await judge(rule, offer, local, reference, signal);
           row.shadowCostUsd += judged.costUsd;

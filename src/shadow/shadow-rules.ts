@@ -11,13 +11,16 @@ const shadowWhenSchema = whenSchema.extend({ route: oneOrMany.optional() });
 type ShadowWhenFile = z.infer<typeof shadowWhenSchema>;
 
 /** `5/day`, `0.5/day` or a bare number (per day): USD the shadow calls of one rule may spend per UTC day. */
-const budgetSchema = z.union([
-  z.number().nonnegative(),
-  z
-    .string()
-    .regex(/^\d+(?:\.\d+)?\s*\/\s*day$/, 'USD per day, e.g. 5/day')
-    .transform((text) => Number(text.split('/')[0])),
-]);
+const budgetSchema = z.union(
+  [
+    z.number().nonnegative(),
+    z
+      .string()
+      .regex(/^\d+(?:\.\d+)?\s*\/\s*day$/)
+      .transform((text) => Number(text.split('/')[0])),
+  ],
+  { error: 'USD per day: 5/day, or a number' },
+);
 
 export const shadowRuleFileSchema = z.strictObject({
   name,
@@ -33,6 +36,8 @@ export const shadowRuleFileSchema = z.strictObject({
   /** Offers waiting for a free slot; past it they are dropped (and counted). */
   max_queue: z.number().int().nonnegative().default(64),
   budget_usd: budgetSchema.optional(),
+  /** A device-local embedding model: free-text answers then agree by the cosine of their embeddings. */
+  embedding_model: name.optional(),
   /** Agreement score at or above which the two answers count as agreeing (no judge). */
   agree_at: z.number().min(0).max(1).default(0.8),
   /** Longest shadow call (judge included), then it is abandoned as an error. */
@@ -50,6 +55,7 @@ export interface ShadowRule {
   reference: string;
   sample: number;
   judge: string | null;
+  embeddingModel: string | null;
   maxConcurrency: number;
   maxQueue: number;
   /** USD per UTC day; null: no limit. */
@@ -80,7 +86,7 @@ export function compileShadowRules(raw: unknown, models: ReadonlySet<string>, th
     const rule = parsed.data;
     if (names.has(rule.name)) throw new FlambeauError('config_invalid', `${label}: the name ${rule.name} is used by an earlier rule.`);
     names.add(rule.name);
-    for (const model of [...rule.compare, ...(rule.judge === undefined ? [] : [rule.judge])]) {
+    for (const model of [...rule.compare, ...[rule.judge, rule.embedding_model].filter((m) => m !== undefined)]) {
       if (!models.has(model)) throw new FlambeauError('config_invalid', `${label}: ${model} is not a configured model.`, { param: `shadow[${index}]` });
     }
     if (rule.compare[0] === rule.compare[1]) throw new FlambeauError('config_invalid', `${label}: compare needs two different models.`);
@@ -92,6 +98,7 @@ export function compileShadowRules(raw: unknown, models: ReadonlySet<string>, th
       reference: rule.compare[1],
       sample: rule.sample,
       judge: rule.judge ?? null,
+      embeddingModel: rule.embedding_model ?? null,
       maxConcurrency: rule.max_concurrency,
       maxQueue: rule.max_queue,
       budgetUsdPerDay: rule.budget_usd ?? null,

@@ -55,6 +55,7 @@ describe('shadow evaluation on live traffic', () => {
         rule('content', { include_content: true }),
         rule('judged', { judge: 'cloud-judge' }),
         rule('queue', { max_concurrency: 1, max_queue: 1 }),
+        rule('embedded', { embedding_model: 'local-chat' }),
         rule('budget', { compare: ['local-chat', 'cloud-pricey'], budget_usd: '0.001/day' }),
       ],
     });
@@ -161,6 +162,16 @@ describe('shadow evaluation on live traffic', () => {
     assert.equal(row.judge_reason, 'both greet the user.');
     assert.equal(row.outcome, 'agree');
     assert.equal(row.local_as_good, 1);
+  });
+
+  it('scores free-text answers by the cosine of their embeddings on a device-local model', async () => {
+    cloud.setDefault({ kind: 'reply', text: 'Il fait beau à Paris.' });
+    await ask('embedded');
+    await shadow.idle();
+    const row = rows('embedded').at(-1) as Row;
+    assert.equal(row.method, 'embedding');
+    assert.ok((row.agreement as number) >= 0 && (row.agreement as number) <= 1);
+    assert.equal(row.outcome, (row.agreement as number) >= 0.8 ? 'agree' : 'disagree');
   });
 
   it('drops (and counts) offers when the queue is full', async () => {
