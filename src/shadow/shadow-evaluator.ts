@@ -161,12 +161,14 @@ export function createShadowEvaluator(deps: ShadowEvaluatorDeps): ShadowEvaluato
     running.add(done);
   }
 
-  /** One model's answer to `request`, prepared for its locality and restored; throws when refused. */
+  /**
+   * One model's answer to `request`, prepared for its locality and restored. A model the router
+   * would skip now (air-gapped cloud, open breaker) or the privacy policy refuses is not called.
+   */
   async function ask(routed: RoutedChat, model: string): Promise<{ text: string; latencyMs: number; costUsd: number } | { denied: string }> {
-    const skip = deps.router.skipReason(model);
-    if (skip !== null) return { denied: skip };
+    if (deps.router.skipReason(model) !== null) return { denied: 'no_target_available' };
     const plan = prepareTarget(routed, model, deps);
-    if (!('entry' in plan)) return { denied: plan.reasons.join('; ') };
+    if (!('entry' in plan)) return { denied: 'policy_denied' };
     const t0 = performance.now();
     const raw = await plan.entry.chat.generate(plan.request, routed.signal);
     const result: ChatResult = plan.vault.size === 0 ? raw : deps.privacy.restoreResult(raw, plan.vault);
@@ -229,7 +231,7 @@ export function createShadowEvaluator(deps: ShadowEvaluatorDeps): ShadowEvaluato
       const answer = await ask(routed, other);
       if ('denied' in answer) {
         row.outcome = 'denied';
-        row.errorCode = 'policy_denied';
+        row.errorCode = answer.denied;
       } else {
         row.shadowCostUsd = answer.costUsd;
         const [local, reference] = servedIsLocal ? [offer.answer, answer.text] : [answer.text, offer.answer];
