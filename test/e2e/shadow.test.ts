@@ -146,6 +146,16 @@ describe('shadow evaluation on live traffic', () => {
     assert.equal(row.outcome, 'disagree');
     assert.equal(row.local_text, TEST_MODEL_ANSWER);
     assert.equal(row.reference_text, 'Hello from the stand-in cloud.');
+    // A streamed answer is compared as the client read it.
+    const stream = await client.chat.completions.create(
+      { model: 'auto', messages: [{ role: 'user', content: 'Et à Lyon ?' }], stream: true },
+      { headers: { 'x-flambeau-tags': 'content' } },
+    );
+    for await (const _chunk of stream);
+    await shadow.idle();
+    const streamed = rows('content').at(-1) as Row;
+    assert.notEqual(streamed.id, row.id);
+    assert.equal(streamed.local_text, TEST_MODEL_ANSWER);
   });
 
   it('asks the judge when the answers differ, and keeps its verdict and reason', async () => {
