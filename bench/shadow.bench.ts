@@ -78,9 +78,36 @@ export async function run(): Promise<void> {
     console.log(`\n${counted.join('\n')}\n\nflambeau shadow report (after ${n + 50} requests):\n`);
     const report = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'shadow', 'report', '--home', homes[0]], { encoding: 'utf8' });
     process.stdout.write(report.stdout + report.stderr);
+    await failingTarget(reference.url, Math.min(n, 200));
   } finally {
     await Promise.all(targets.map((t) => t.pool.close()));
     await Promise.all([on.stop(), off.stop(), reference.stop(), local.stop()]);
     for (const home of homes) rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** A shadow target that fails every call: the client must see no error. */
+async function failingTarget(reference: string, n: number): Promise<void> {
+  const failing = await startChild(['--import', 'tsx', join(root, 'bench/serve-stand-in.ts')], { STAND_IN_FAIL: '1' });
+  const home = mkdtempSync(join(tmpdir(), 'flambeau-bench-'));
+  const gw = await gateway(home, reference, failing.url, true);
+  const pool = new Pool(gw.url, { connections: 8 });
+  const t: Target = {
+    name: 'failing',
+    pool,
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+  };
+  let errors = 0;
+  try {
+    for (let i = 0; i < n; i++) await once(t, body(PROMPTS[i % PROMPTS.length] as string)).catch(() => (errors += 1));
+    await sleep(500);
+    const scrape = await pool.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_KEY}` } });
+    const counted = (await scrape.body.text()).split('\n').filter((l) => l.startsWith('flambeau_shadow_comparisons_total'));
+    console.log(`\nshadow target failing every call: ${errors} client error(s) in ${n} requests; ${counted.join(', ')}`);
+  } finally {
+    await pool.close();
+    await Promise.all([gw.stop(), failing.stop()]);
+    rmSync(home, { recursive: true, force: true });
   }
 }
