@@ -7,7 +7,9 @@
  *      ../shared/data/injection/train.jsonl.gz, skipped with a note when absent), and
  *    - flambeau's two hand-written FR/EN held-out sets with hard negatives (in the repo; the
  *      blind one was written after the training data and its rows were never inspected).
- * 2. Cost: KB scanned per CPU millisecond on one core, from 1 KB to 1 MB of benign mail text (it
+ *    Targets (issue 15), at the shipped threshold 0.5: recall >= 60%, FPR <= 3% on benign text and
+ *    <= 5% on benign hard negatives (the "benign hard negatives alone" row).
+ * 2. Cost: KB scanned per CPU millisecond (and µs of CPU per KB: target <= 50) on one core, from 1 KB to 1 MB of benign mail text (it
  *    should stay flat as size grows), and the one-off cost of loading the weights.
  * Run alone: `node --import tsx bench/injection.bench.ts`, or through `npm run bench`.
  */
@@ -17,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PARAGRAPHS } from '../src/injection/data/document-parts.js';
 import { collectSignals } from '../src/injection/collect-signals.js';
-import { BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH, loadInjectionModel } from '../src/injection/load-injection-model.js';
+import { BLIND_2_HELDOUT_PATH, BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH, loadInjectionModel } from '../src/injection/load-injection-model.js';
 import { createInjectionScanner, type InjectionScanner } from '../src/injection/scan-injection.js';
 import { figureTable, formatFigures } from '../src/injection/training/evaluate-injection.js';
 import { loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
@@ -99,7 +101,12 @@ export async function run(): Promise<void> {
     loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten'),
     scanner,
   );
-  compare('blind hand-written FR/EN held-out set (written last, totals only ever read)', loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind'), scanner);
+  compare('blind hand-written FR/EN held-out set (written after round 1, totals only ever read)', loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind'), scanner);
+  compare(
+    'second blind FR/EN held-out set (written before round 2 data and calibration, totals only ever read)',
+    loadOwnRows(BLIND_2_HELDOUT_PATH, 'flambeau:blind-2'),
+    scanner,
+  );
 
   console.log('\ninjection: scan cost on benign FR/EN mail text, source document, one core (median of 5 rounds)');
   const rates: number[] = [];
@@ -111,7 +118,9 @@ export async function run(): Promise<void> {
   ] as const) {
     const r = throughput(scanner, bytes);
     rates.push(r.kbPerCpuMs);
-    console.log(`  ${label.padEnd(7)} ${r.kbPerCpuMs.toFixed(2).padStart(6)} KB per CPU ms  (${r.msPerScan.toFixed(2)} ms per scan, wall)`);
+    console.log(
+      `  ${label.padEnd(7)} ${r.kbPerCpuMs.toFixed(2).padStart(6)} KB per CPU ms = ${(1000 / r.kbPerCpuMs).toFixed(1).padStart(5)} µs of CPU per KB (target ≤ 50)  (${r.msPerScan.toFixed(2)} ms per scan, wall)`,
+    );
   }
   console.log(`  1 MB vs 10 KB: ${((rates[3] as number) / (rates[1] as number)).toFixed(2)}x the rate (about 1 when the scan is linear)`);
 }

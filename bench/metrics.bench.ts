@@ -1,6 +1,9 @@
-// The cost of Prometheus metrics on the hot path: the same lean gateway (no privacy scan, no
-// usage/audit rows) with metrics on and off, interleaved, against a loopback stand-in upstream.
+// The cost of Prometheus metrics and OpenTelemetry tracing on the hot path: the same lean gateway
+// (no privacy scan, no usage/audit rows) with both off, metrics on, and metrics and tracing on
+// (spans exported to a local sink), interleaved, against a loopback stand-in upstream.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,48 +16,69 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const LEAN = 'privacy:\n  detect: []\n  cloud: allow\naudit:\n  enabled: false\n';
 
 export async function run(): Promise<void> {
-  console.log('\n## Metrics on vs off (lean gateway, loopback stand-in upstream)\n');
+  console.log('\n## Metrics and tracing on vs off (lean gateway, loopback stand-in upstream)\n');
   const upstream = await startChild(['--import', 'tsx', join(root, 'bench/serve-stand-in.ts')]);
-  const homes = [mkdtempSync(join(tmpdir(), 'flambeau-bench-')), mkdtempSync(join(tmpdir(), 'flambeau-bench-'))] as const;
-  const on = await gatewayChild(homes[0], upstream.url, `${LEAN}metrics:\n  enabled: true\n`);
-  const off = await gatewayChild(homes[1], upstream.url, `${LEAN}metrics:\n  enabled: false\n`);
-  const target = (name: string, url: string): Target => ({
-    name,
-    pool: new Pool(url, { connections: 8 }),
+  // An OTLP sink: takes the span batches and answers 200.
+  const sink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  const homes = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
+  const children = [
+    await gatewayChild(homes[0] as string, upstream.url, `${LEAN}metrics:\n  enabled: false\n`),
+    await gatewayChild(homes[1] as string, upstream.url, `${LEAN}metrics:\n  enabled: true\n`),
+    await gatewayChild(
+      homes[2] as string,
+      upstream.url,
+      `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n`,
+    ),
+  ];
+  const names = ['off', 'metrics', 'traced'];
+  const targets: Target[] = children.map((child, i) => ({
+    name: names[i] as string,
+    pool: new Pool(child.url, { connections: 8 }),
     path: '/v1/chat/completions',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
-  });
-  const targets = [target('on', on.url), target('off', off.url)];
+  }));
+  const cpu = () => Promise.all(children.map((c) => processCpuSeconds(c.child.pid as number)));
   try {
     await sequential(targets, BENCH_BODY, 300); // warm-up
     const n = Number(process.env.BENCH_REQUESTS ?? 2000);
-    const cpu0 = await Promise.all([processCpuSeconds(on.child.pid as number), processCpuSeconds(off.child.pid as number)]);
+    const cpu0 = await cpu();
     const runs = await sequential(targets, BENCH_BODY, n);
-    const cpu1 = await Promise.all([processCpuSeconds(on.child.pid as number), processCpuSeconds(off.child.pid as number)]);
-    const a = runs.get('on')?.total ?? [];
-    const b = runs.get('off')?.total ?? [];
-    const scrape = await targets[0]?.pool.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_KEY}` } });
-    const exposition = (await scrape?.body.text()) ?? '';
+    const cpu1 = await cpu();
+    const lat = (name: string, p: number) => percentile(runs.get(name)?.total ?? [], p);
+    const cpuPer = (i: number) => (((cpu1[i] ?? 0) - (cpu0[i] ?? 0)) / n) * 1e6;
+    const added = (name: string, p: number) => `${fmt((lat(name, p) - lat('off', p)) * 1000, 0)} µs`;
     table(
-      ['measure', 'metrics off', 'metrics on', 'added'],
+      ['measure', 'both off', 'metrics on', 'added', 'metrics + tracing', 'added'],
       [
-        ['latency p50 (ms)', fmt(percentile(b, 50)), fmt(percentile(a, 50)), `${fmt((percentile(a, 50) - percentile(b, 50)) * 1000, 0)} µs`],
-        ['latency p99 (ms)', fmt(percentile(b, 99)), fmt(percentile(a, 99)), `${fmt((percentile(a, 99) - percentile(b, 99)) * 1000, 0)} µs`],
+        ...[50, 99].map((p) => [
+          `latency p${p} (ms)`,
+          fmt(lat('off', p)),
+          fmt(lat('metrics', p)),
+          added('metrics', p),
+          fmt(lat('traced', p)),
+          added('traced', p),
+        ]),
         [
           'gateway CPU per request (µs)',
-          fmt((((cpu1[1] ?? 0) - (cpu0[1] ?? 0)) / n) * 1e6, 0),
-          fmt((((cpu1[0] ?? 0) - (cpu0[0] ?? 0)) / n) * 1e6, 0),
-          `${fmt((((cpu1[0] ?? 0) - (cpu0[0] ?? 0) - ((cpu1[1] ?? 0) - (cpu0[1] ?? 0))) / n) * 1e6, 0)} µs`,
+          fmt(cpuPer(0), 0),
+          fmt(cpuPer(1), 0),
+          `${fmt(cpuPer(1) - cpuPer(0), 0)} µs`,
+          fmt(cpuPer(2), 0),
+          `${fmt(cpuPer(2) - cpuPer(0), 0)} µs`,
         ],
       ],
     );
-    console.log(
-      `scrape after the run: ${exposition.length} bytes, ${exposition.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length} samples (target: added p50 ≤ 30 µs)`,
-    );
+    const scrape = await targets[1]?.pool.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_KEY}` } });
+    const exposition = (await scrape?.body.text()) ?? '';
+    const samples = exposition.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+    console.log(`scrape after the run: ${exposition.length} bytes, ${samples} samples (target: metrics and tracing add p50 ≤ 30 µs)`);
   } finally {
     await Promise.all(targets.map((t) => t.pool.close()));
-    await Promise.all([on.stop(), off.stop()]);
+    await Promise.all(children.map((c) => c.stop()));
     await upstream.stop();
+    sink.close();
     for (const home of homes) rmSync(home, { recursive: true, force: true });
   }
 }

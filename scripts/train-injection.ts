@@ -2,14 +2,18 @@
 /**
  * Regenerates the shipped weights of the prompt-injection detector, deterministically:
  *
- *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--all]
+ *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
- *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded).
+ *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
+ *   generate-own-rows.ts, and generate-benign-rows.ts's training part).
  * - Holds out whole origins for validation (src/injection/training/split-by-origin.ts).
- * - Fits on the rest, writes src/injection/injection-weights.json, and prints the figures of the
- *   full detector (model + signals) on the validation part and on the hand-written held-out
- *   sets (src/injection/data/heldout-*.jsonl, never used for training).
+ * - Fits on the rest; sets one logit per source so that the shipped threshold flags TARGET_FPR of
+ *   the benign calibration rows (generate-benign-rows.ts's calibration part: sentences held back
+ *   from training); writes src/injection/injection-weights.json, and prints the figures of the
+ *   full detector (model + signals) on the validation part, the hand-written held-out set
+ *   (src/injection/data/heldout-handwritten.jsonl, never used for training) and the calibration
+ *   rows. The blind sets are left to the bench, so that tuning never reads them.
  *
  * `--all` fits on the validation origins too; the validation table is then no longer a fair estimate.
  */
@@ -17,10 +21,13 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_FEATURIZER } from '../src/injection/featurize-window.js';
 import { decodeInjectionModel, encodeInjectionModel } from '../src/injection/injection-weights-wire.js';
-import { BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH, SHIPPED_INJECTION_WEIGHTS } from '../src/injection/load-injection-model.js';
+import { HANDWRITTEN_HELDOUT_PATH, SHIPPED_INJECTION_WEIGHTS } from '../src/injection/load-injection-model.js';
 import { createInjectionScanner } from '../src/injection/scan-injection.js';
 import { figureTable, formatFigures } from '../src/injection/training/evaluate-injection.js';
+import { calibrateSourceBias, logitOfScore } from '../src/injection/training/calibrate-source-bias.js';
+import { generateBenignRows } from '../src/injection/training/generate-benign-rows.js';
 import { generateOwnRows } from '../src/injection/training/generate-own-rows.js';
 import { dedupeRows, loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
 import { splitByOrigin } from '../src/injection/training/split-by-origin.js';
@@ -32,32 +39,49 @@ const NOTICE =
   'Trained on public prompt-injection and benign prompt sets (MIT, Apache-2.0, CC-BY-4.0; list and licences in ' +
   'docs/decisions/0006-injection-detector.md) and on text written for flambeau.';
 
+/** Share of benign calibration rows per source flagged at the shipped threshold (the issue asks for at most 3% on benign text). */
+const TARGET_FPR = 0.015;
+
 const { values } = parseArgs({
   options: {
     data: { type: 'string', default: join(root, '..', 'shared', 'data', 'injection', 'train.jsonl.gz') },
     out: { type: 'string', default: SHIPPED_INJECTION_WEIGHTS },
     seed: { type: 'string', default: '20250315' },
     l2: { type: 'string' },
+    window: { type: 'string' },
     all: { type: 'boolean', default: false },
   },
 });
 const seed = Number(values.seed);
 const pool = loadPoolRows(values.data);
-const own = generateOwnRows(seed);
+const own = [...generateOwnRows(seed), ...generateBenignRows(seed + 1, 'train')];
 const rows = dedupeRows([...pool, ...own]);
 const { train, validation } = splitByOrigin(rows);
+// Benign rows made of the hand-written sentences held back from training, to set the operating point.
+const calibration = dedupeRows(generateBenignRows(seed + 2, 'calibration', 0.5));
 const heldout = loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten');
 console.log(
-  `pool ${pool.length} rows, generated ${own.length}, after dedupe ${rows.length}: training ${train.length}, validation ${validation.length}; hand-written held-out ${heldout.length}`,
+  `pool ${pool.length} rows, generated ${own.length}, after dedupe ${rows.length}: training ${train.length}, validation ${validation.length}; calibration ${calibration.length}; hand-written held-out ${heldout.length}`,
 );
 
 const started = Date.now();
-const fitted = trainInjectionModel(values.all ? rows : train, values.l2 === undefined ? {} : { l2: Number(values.l2) }, {
+const trainOptions = {
+  ...(values.l2 === undefined ? {} : { l2: Number(values.l2) }),
+  ...(values.window === undefined ? {} : { featurizer: { ...DEFAULT_FEATURIZER, windowChars: Number(values.window), strideChars: Number(values.window) / 2 } }),
+};
+const fitted = trainInjectionModel(values.all ? rows : train, trainOptions, {
   seed,
   trainedOn: values.all ? 'all rows' : 'training part',
   rows: values.all ? rows.length : train.length,
 });
 console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+// Calibrate on the weights as written (quantised), exactly as the gateway will read them.
+const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
+const raw = createInjectionScanner({ loadModel: () => uncalibrated, threshold: 0.5 });
+const calibrated = calibrateSourceBias(calibration, (r) => logitOfScore(raw.scan(r.text, r.channel).score), TARGET_FPR);
+console.log(`source bias ${JSON.stringify(calibrated.bias)} from ${JSON.stringify(calibrated.rows)} benign calibration rows, target FPR ${TARGET_FPR}`);
+fitted.sourceBias = calibrated.bias;
+fitted.provenance = { ...fitted.provenance, calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR } };
 const text = encodeInjectionModel(fitted, NOTICE);
 writeFileSync(values.out, text);
 console.log(`wrote ${values.out} (${(text.length / 1024).toFixed(0)} KiB)`);
@@ -78,4 +102,5 @@ const report = (title: string, set: InjectionRow[]) => {
 };
 report('validation part (held-out origins)', validation);
 report('hand-written held-out set', heldout);
-report('blind hand-written held-out set', loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind'));
+report('calibration rows (benign only; the bias was set on them)', calibration);
+// The blind sets are read by the bench only (npm run bench), not while tuning the training.

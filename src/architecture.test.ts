@@ -143,7 +143,7 @@ function expectOnlyPending(check: string, found: ReadonlyMap<string, string>): v
 }
 
 /** Inference routes: everything in api/http but these, and every inbound protocol's folder api/<protocol>/. */
-const ADMIN_ROUTES = ['api/http/admin-routes.ts', 'api/http/admin-wire.ts'];
+const ADMIN_ROUTES = ['api/http/admin-routes.ts', 'api/http/admin-wire.ts', 'api/http/eval-admin-routes.ts'];
 const ROUTE_TABLE = ['api/http/app.ts', 'api/http/routes.ts'];
 /** Test fixtures wire real stores, as main.ts does. */
 const isHttpFixture = (file: string): boolean => file.startsWith('api/http/__fixtures__/');
@@ -169,7 +169,7 @@ const rules: { name: string; covers: (file: string) => boolean; allows: (e: Edge
     allows: (e) => !e.to.startsWith('cli/'),
   },
   { name: 'inference routes', covers: isInferenceRoute, allows: routeMayImport },
-  { name: 'admin routes', covers: (f) => ADMIN_ROUTES.includes(f), allows: (e) => routeMayImport(e) || /^(auth|usage|audit)\//.test(e.to) },
+  { name: 'admin routes', covers: (f) => ADMIN_ROUTES.includes(f), allows: (e) => routeMayImport(e) || /^(auth|usage|audit|eval)\//.test(e.to) },
   { name: 'config is a leaf', covers: (f) => f.startsWith('config/'), allows: (e) => /^(config|errors)\//.test(e.to) },
   { name: 'errors is a leaf', covers: (f) => f.startsWith('errors/'), allows: (e) => e.to.startsWith('errors/') },
 ];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -19,8 +20,10 @@ import { createModelStore } from './models/store/model-store.js';
 import { createVersionRegistry } from './models/versions/version-registry.js';
 import { createProvider } from './providers/registry.js';
 import type { Provider } from './providers/spec.js';
+import { chunkScreen } from './gateway/chunk-screen.js';
 import { createShippedInjectionScanner } from './injection/index.js';
 import { createGatewayMetrics, gaugeSourcesOf } from './metrics/index.js';
+import { createTracing, type Tracing } from './telemetry/index.js';
 import { createPrivacyGuard, type Detector } from './privacy/index.js';
 import { loadComplexityScorer } from './router/complexity/load-complexity-scorer.js';
 import { compileRoutes } from './router/compile-routes.js';
@@ -40,6 +43,7 @@ import {
 } from './auth/index.js';
 import { createUsageLog } from './usage/usage-log.js';
 import { createResponseStore } from './responses/response-store.js';
+import { createEvalStore } from './eval/index.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
 import { compileShadowRules, createShadowEvaluator, createShadowStore, type ShadowEvaluator } from './shadow/index.js';
@@ -155,6 +159,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let ready = false;
   let health: { stop(): void } | undefined;
   let limiter: RateLimiter | undefined;
+  let tracing: Tracing | null = null;
   let requestLogRef: RequestLog | undefined;
   let knowledgeRef: Knowledge | undefined;
   let auditRef: AuditLog | undefined;
@@ -204,9 +209,25 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       config.rateLimit.redisUrl === null
         ? createMemoryRateLimiter()
         : createRedisRateLimiter({ url: config.rateLimit.redisUrl.reveal(), onError: (error) => logger.error('redis rate limiter', { error: String(error) }) });
-    const knowledge = createKnowledge({ db: store.db, embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger) });
+    tracing =
+      config.telemetry.otlpEndpoint === null
+        ? null
+        : createTracing({ endpoint: config.telemetry.otlpEndpoint, serviceVersion: packageVersion(), exportIntervalMs: config.telemetry.exportIntervalMs });
+    // One scanner per process: chat scans with it, and so does an ingest through this gateway.
+    const injection = createShippedInjectionScanner(config.injection);
+    const knowledge = createKnowledge({
+      db: store.db,
+      embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger),
+      screen: chunkScreen(injection),
+    });
     knowledgeRef = knowledge;
-    const metrics = config.metrics.enabled ? createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger })) : undefined;
+    const metrics = config.metrics.enabled
+      ? createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger }), {
+          user: config.injection.user,
+          document: config.injection.documents,
+          tool: config.injection.tools,
+        })
+      : undefined;
     const shadowRules = compileShadowRules(config.shadow, new Set(served.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
     if (shadowRules.length > 0)
       shadow = createShadowEvaluator({
@@ -222,7 +243,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       gateway: {
         catalog,
         privacy,
-        injection: createShippedInjectionScanner(config.injection),
+        injection,
+        injectionConfig: config.injection,
         router,
         knowledge,
         keys,
@@ -237,8 +259,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         startedAt,
         ...(metrics === undefined ? {} : { metrics }),
         ...(shadow === null ? {} : { shadow }),
+        ...(tracing === null ? {} : { tracing }),
       },
-      admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: config.server.bodyLimitBytes },
+      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.db), bodyLimitBytes: config.server.bodyLimitBytes },
       bodyLimitBytes: config.server.bodyLimitBytes,
       keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
       metricsPublicOnLoopback: config.metrics.publicOnLoopback,
@@ -279,6 +302,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     server?.close();
@@ -301,8 +325,19 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     requestLogRef?.flush();
+    // The last spans go out before the process ends (the batch exporter holds them up to an interval).
+    await tracing?.shutdown().catch(() => undefined);
     knowledgeRef?.close();
     auditRef?.close();
     store.close();
+  }
+}
+
+/** flambeau's version, as the package says (dist/ and src/ both sit one level below it). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }

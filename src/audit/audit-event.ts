@@ -20,6 +20,8 @@ export interface RequestAuditEvent {
   upstreamModel: string | null;
   locality: string | null;
   privacy: { action: string | null; findings: Record<string, number> } | null;
+  /** Texts flagged as prompt injections, when any was (absent otherwise). */
+  injection?: InjectionFinding[];
   outcome: { status: number; code: string | null };
   costUsd: number;
   tokens: { input: number | null; output: number | null; estimated: boolean } | null;
@@ -28,7 +30,14 @@ export interface RequestAuditEvent {
   content?: { request?: unknown; answer?: unknown };
 }
 
-export type AdminAction = 'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported';
+/** One text the injection stage reported: where it came from, its score, its signals' kinds. Never the text. */
+export interface InjectionFinding {
+  source: 'user' | 'document' | 'tool';
+  score: number;
+  signals: string[];
+}
+
+export type AdminAction = 'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported' | 'eval.stored';
 
 export interface AdminAuditEvent {
   type: 'admin';

@@ -1,4 +1,4 @@
-export type { AdminAction, AdminAuditEvent, AuditEvent, AuditRecord, RequestAuditEvent } from './audit-event.js';
+export type { AdminAction, AdminAuditEvent, AuditEvent, AuditRecord, InjectionFinding, RequestAuditEvent } from './audit-event.js';
 export { GENESIS_HASH, chainHash } from './audit-chain.js';
 export { openAuditFile } from './audit-file.js';
 export { createAuditLog, type AuditLog, type AuditLogOptions } from './audit-log.js';

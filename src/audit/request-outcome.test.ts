@@ -74,6 +74,24 @@ describe('recordRequestOutcome', () => {
     assert.deepEqual(await audit.verify(), { ok: true, count: 1, head: audit.head() });
   });
 
+  it('carries the injection findings (source, score, signal kinds) into the audit record and the request log; none: absent', async () => {
+    const usage = createUsageLog(store.db);
+    const audit = createAuditLog({ db: store.db });
+    const requestLog = createRequestLog(store.db);
+    const recorder = createRequestRecorder({ usage, audit, requestLog });
+    const injection = [{ source: 'user' as const, score: 0.93, signals: ['override_phrase'] }];
+    const record = recorder.recordRequestOutcome(
+      outcome('inj', { status: 403, errorCode: 'policy_denied', injection, log: { ttftMs: null, streamed: false } }),
+    );
+    assert.deepEqual(record.event.type === 'request' ? record.event.injection : null, injection);
+    const clean = recorder.recordRequestOutcome(outcome('clean', { injection: [], log: { ttftMs: null, streamed: false } }));
+    assert.equal(clean.event.type === 'request' && 'injection' in clean.event, false);
+    const rows = requestLog.recent(2);
+    assert.deepEqual(rows.find((r) => r.id === 'inj')?.injection, injection);
+    assert.equal(rows.find((r) => r.id === 'clean')?.injection, null);
+    assert.deepEqual(await audit.verify(), { ok: true, count: 2, head: audit.head() });
+  });
+
   it('writes neither row when the transaction fails', () => {
     const usage = createUsageLog(store.db);
     const audit = createAuditLog({ db: store.db });

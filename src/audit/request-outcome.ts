@@ -6,7 +6,7 @@ import type { Usage } from '../providers/spec.js';
 import type { RequestLog, RequestRecord } from '../usage/request-log.js';
 import type { UsageLog } from '../usage/usage-log.js';
 import type { AuditLog } from './audit-log.js';
-import type { AuditRecord } from './audit-event.js';
+import type { AuditRecord, InjectionFinding } from './audit-event.js';
 import { labelOf } from './name-label.js';
 
 /**
@@ -35,6 +35,8 @@ export interface RequestOutcome {
   upstreamModel: string | null;
   locality: string | null;
   privacy: { action: string | null; findings: Record<string, number> } | null;
+  /** Prompt injections reported by the spine's injection stage (source, score, signal kinds; never text). */
+  injection?: InjectionFinding[];
   status: number;
   errorCode: string | null;
   /** Completed usage (estimated counts when the upstream gave none); null when no model ran. */
@@ -96,6 +98,7 @@ export function createRequestRecorder(deps: {
             upstreamModel: outcome.upstreamModel,
             locality: outcome.locality,
             privacy: outcome.privacy,
+            ...(outcome.injection === undefined || outcome.injection.length === 0 ? {} : { injection: outcome.injection }),
             outcome: { status: outcome.status, code: outcome.errorCode },
             costUsd: outcome.costUsd,
             tokens,
@@ -175,5 +178,6 @@ export function requestRecordOf(outcome: RequestOutcome, log: NonNullable<Reques
     streamed: log.streamed,
     privacyAction: outcome.privacy?.action ?? null,
     privacyFindings: outcome.privacy?.findings ?? null,
+    injection: outcome.injection === undefined || outcome.injection.length === 0 ? null : outcome.injection,
   };
 }

@@ -35,6 +35,41 @@ export class GatewayClient {
     }
   }
 
+  /**
+   * POSTs JSON and returns the answer whatever its status (the caller reads error bodies itself),
+   * with the response headers; only an unreachable server throws (CliExit). `headers` are added
+   * to the request (e.g. `x-request-id`).
+   */
+  async exchange(
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+    const sent: Record<string, string> = { 'content-type': 'application/json', ...headers };
+    if (this.settings.key !== undefined) sent.authorization = `Bearer ${this.settings.key}`;
+    let response;
+    try {
+      response = await request(`${this.settings.url}${path}`, {
+        method: 'POST',
+        headers: sent,
+        body: JSON.stringify(body),
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      if (signal?.aborted === true) throw error;
+      throw this.#unreachable(error);
+    }
+    return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+  }
+
+  #unreachable(error: unknown): CliExit {
+    return new CliExit(
+      EXIT.unreachable,
+      `cannot reach flambeau at ${this.settings.url} (${(error as { code?: string }).code ?? (error as Error).message}); is \`flambeau serve\` running? Set --url or FLAMBEAU_URL.`,
+    );
+  }
+
   async #send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.settings.key !== undefined) headers.authorization = `Bearer ${this.settings.key}`;
@@ -47,10 +82,7 @@ export class GatewayClient {
         ...(signal === undefined ? {} : { signal }),
       });
     } catch (error) {
-      throw new CliExit(
-        EXIT.unreachable,
-        `cannot reach flambeau at ${this.settings.url} (${(error as { code?: string }).code ?? (error as Error).message}); is \`flambeau serve\` running? Set --url or FLAMBEAU_URL.`,
-      );
+      throw this.#unreachable(error);
     }
     if (response.statusCode >= 400) {
       const text = await response.body.text();

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { asFlambeauError } from '../errors/index.js';
 import { registerChat } from './commands/chat.js';
+import { registerEval } from './commands/eval.js';
 import { registerConfig } from './commands/config-check.js';
 import { registerModels } from './commands/models.js';
 import { registerAudit } from './commands/audit.js';
@@ -40,6 +41,7 @@ registerPull(program);
 registerIngest(program);
 registerCollections(program);
 registerSearch(program);
+registerEval(program);
 
 try {
   await program.parseAsync(process.argv);

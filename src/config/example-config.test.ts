@@ -25,7 +25,8 @@ describe('docs/flambeau.example.yaml', () => {
           ['claude', 'cloud'],
         ],
       );
-      assert.equal(config.routes.length, 5);
+      assert.equal(config.routes.length, 6);
+      assert.deepEqual(config.injection, { user: 'flag', documents: 'spotlight', tools: 'spotlight', threshold: 0.5 });
       assert.equal(config.shadow.length, 1);
       checkShadowRules(config);
       assert.equal(config.privacy.cloud, 'pseudonymize');

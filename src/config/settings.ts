@@ -56,6 +56,16 @@ const level = (raw: string): string => {
   return raw;
 };
 const nonEmpty = (raw: string): string => raw;
+const url = (raw: string): string => {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`expected an http:// or https:// URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`expected an http:// or https:// URL, got "${raw}"`);
+  return raw;
+};
 
 export const SETTINGS: readonly SettingSpec[] = [
   {
@@ -194,6 +204,21 @@ export const SETTINGS: readonly SettingSpec[] = [
     parse: positiveInt,
   },
   {
+    key: 'telemetry.otlp_endpoint',
+    env: 'FLAMBEAU_TELEMETRY_OTLP_ENDPOINT',
+    default: null,
+    unsetMeans: 'off',
+    doc: 'OpenTelemetry collector (OTLP over HTTP) that receives a trace per request, e.g. http://127.0.0.1:4318; /v1/traces is appended. No prompt or answer text is ever in a span.',
+    parse: url,
+  },
+  {
+    key: 'telemetry.export_interval_ms',
+    env: 'FLAMBEAU_TELEMETRY_EXPORT_INTERVAL_MS',
+    default: 5000,
+    doc: 'Spans are exported in batches at this interval (and when the gateway stops).',
+    parse: positiveInt,
+  },
+  {
     key: 'metrics.enabled',
     env: 'FLAMBEAU_METRICS_ENABLED',
     default: true,
@@ -259,9 +284,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 'refuse',
     doc: 'refuse or forward images the guard cannot read (binary data: URLs) where the action is not allow.',
   },
-  { key: 'injection.user', default: 'flag', doc: 'A flagged user message: allow, flag or block (validated; per-request actions are not applied yet).' },
-  { key: 'injection.documents', default: 'spotlight', doc: 'Retrieved chunks: allow, spotlight, drop (a flagged one) or block (validated; not applied yet).' },
-  { key: 'injection.tools', default: 'spotlight', doc: 'Tool results: allow, spotlight or block (validated; not applied yet).' },
+  { key: 'injection.user', default: 'flag', doc: 'A flagged user message: allow (not scanned), flag or block.' },
+  {
+    key: 'injection.documents',
+    default: 'spotlight',
+    doc: 'Retrieved chunks: allow, spotlight (every chunk, in a marked data block), drop (a flagged one) or block.',
+  },
+  { key: 'injection.tools', default: 'spotlight', doc: 'Tool results: allow (not scanned), spotlight (every result, in a marked data block) or block.' },
   { key: 'injection.threshold', default: 0.5, doc: 'Score (0..1) from which the injection scan flags a text.' },
   { key: 'routing.allow_cloud', default: true, doc: 'false = air-gapped: cloud models are never called.' },
   { key: 'routing.retries', default: 1, doc: 'Retries of one target on 429, 5xx, reset or timeout, before its first byte (0..10).' },

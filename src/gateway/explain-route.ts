@@ -8,6 +8,7 @@ import { inspect } from './stages/inspect.js';
 import { prepareTarget } from './stages/prepare-target.js';
 import { assumeRetrieved, namedCollections } from './stages/retrieve.js';
 import { route } from './stages/route.js';
+import { screenInjection } from './stages/screen-injection.js';
 import { callerOf, scope } from './stages/scope.js';
 
 export type CandidateExplanation =
@@ -23,7 +24,8 @@ export interface RouteExplanation {
 
 /**
  * The chat spine up to the route, with nothing called: scope (as chat: an explanation names
- * providers and upstream ids, which a key limited to other models must not learn), inspect,
+ * providers and upstream ids, which a key limited to other models must not learn), injection
+ * (user messages and tool results), inspect,
  * route, and each candidate's privacy action. Named collections count as retrieved (nothing is
  * searched): the answer is the route the request would take if they yield chunks, which is the
  * one that keeps them private.
@@ -35,14 +37,18 @@ export async function explainRoute(
   const named = namedCollections(call.chat, call.collections);
   scope(call.request, { endpoint: 'chat', model: named.request.model, collections: named.collections });
   const knowledge = assumeRetrieved(named.collections, deps.knowledge);
-  const inspection = await inspect(named.request, deps);
+  // User messages and tool results are screened as chat screens them (a `block` refuses here too);
+  // chunks are not, since nothing is searched.
+  const screened = screenInjection(call.request, named.request, { collections: named.collections, retrieval: null }, deps);
+  const inspection = await inspect(screened.request, deps);
   const routed = route(
     {
-      request: named.request,
+      request: screened.request,
       inspection,
       caller: callerOf(call.request),
       tags: call.tags,
       signal: AbortSignal.abort(),
+      injection: screened.findings.length > 0,
       ...(knowledge === undefined ? {} : { knowledge }),
     },
     deps,

@@ -2,10 +2,11 @@ import type { RequestOutcome, RequestRecorder } from '../audit/request-outcome.j
 import type { BudgetLedger } from '../auth/budget-ledger.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
-import type { InjectionScanner } from '../injection/index.js';
+import type { InjectionConfig, InjectionScanner } from '../injection/index.js';
 import type { Knowledge } from '../knowledge/index.js';
 import type { Logger } from '../log/logger.js';
 import type { GatewayMetrics } from '../metrics/index.js';
+import type { Tracing } from '../telemetry/index.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import type { ChatInspection, PrivacyGuard } from '../privacy/index.js';
 import type { ChatRequest } from '../providers/spec.js';
@@ -21,6 +22,8 @@ export interface GatewayDeps {
   catalog: ModelCatalog;
   privacy: PrivacyGuard;
   injection: InjectionScanner;
+  /** What the injection stage does per source (`injection:` section; the threshold is the scanner's). */
+  injectionConfig: InjectionConfig;
   router: Router;
   knowledge: Knowledge;
   keys: KeyStore;
@@ -41,6 +44,8 @@ export interface GatewayDeps {
   startedAt: number;
   /** Prometheus counters (`GET /metrics`); absent, nothing is counted. */
   metrics?: GatewayMetrics;
+  /** OpenTelemetry traces (`telemetry.otlp_endpoint`); absent, nothing is traced. */
+  tracing?: Tracing;
   /** Shadow evaluation (src/shadow/): offered each settled chat answer; absent, nothing is offered. */
   shadow?: ShadowSink;
   /** Waits between retries; tests inject a recorder. */
@@ -53,7 +58,7 @@ export interface GatewayDeps {
  * as text unless a shadow rule opts in. `offer` returns at once and never throws.
  */
 export interface ShadowOffer {
-  /** The request as the client sent it (knowledge quoted in), with its privacy inspection. */
+  /** The request as it was routed (knowledge quoted in, injection screening applied), with its privacy inspection. */
   request: ChatRequest;
   inspection: ChatInspection;
   decision: Decision;

@@ -6,7 +6,9 @@ export { INJECTION_SOURCES, type InjectionSource } from '../injection/index.js';
 export { isCollectionName, messageIndex, type Citation, type SearchDegradation, type SearchHit, type SearchMode } from '../knowledge/index.js';
 export type { ScanReport } from '../privacy/scan-report.js';
 export { authenticate } from './authenticate.js';
+export { chunkScreen } from './chunk-screen.js';
 export { scrapeMetrics } from './scrape-metrics.js';
+export { beginTrace } from './trace-request.js';
 export { countInputTokens } from './count-tokens.js';
 export { explainRoute, type CandidateExplanation, type RouteExplanation } from './explain-route.js';
 export { describeModelFile, type ModelFileFacts } from './describe-model-file.js';
@@ -18,5 +20,5 @@ export { deleteResponse, findResponse, saveResponse, type StoredResponse } from 
 export { searchKnowledge, type KnowledgeSearchCall } from './search-knowledge.js';
 export { startChat, type ChatAnswer, type ChatCall } from './start-chat.js';
 export { startEmbed, type EmbedCall } from './start-embed.js';
-export type { KnowledgeReport } from './stages/retrieve.js';
+export type { DroppedChunk, KnowledgeReport } from './stages/retrieve.js';
 export { settleClosed } from './stages/settle.js';

@@ -1,7 +1,9 @@
 import type { Reservation } from '../auth/budget-ledger.js';
 import type { RateLimitGrant } from '../auth/rate-limiter.js';
 import type { RequestOutcome } from '../audit/request-outcome.js';
+import { injectionHeader } from '../injection/index.js';
 import type { Locality } from '../providers/spec.js';
+import type { RequestTrace } from '../telemetry/index.js';
 
 /** Which model actually answers: reported in response headers and recorded in the outcome. */
 export interface ChatTarget {
@@ -30,6 +32,8 @@ export interface GatewayRequest {
   recorded: boolean;
   /** Prompt tokens the target read from its prompt cache, when it said so before the answer's headers. */
   cachedInputTokens: number | null;
+  /** The request's trace while it runs (null when tracing is off, and once ended). */
+  trace: RequestTrace | null;
 }
 
 /** A request as the HTTP edge first sees it: refused ones are recorded too. */
@@ -63,6 +67,7 @@ export function openRequest(requestId: string, endpoint: string, now: number = D
     rateLimitHeaders: {},
     recorded: false,
     cachedInputTokens: null,
+    trace: null,
   };
 }
 
@@ -91,6 +96,8 @@ export function responseHeaders(request: GatewayRequest): Record<string, string>
   const headers: Record<string, string> = { ...request.rateLimitHeaders, 'x-request-id': outcome.requestId };
   if (outcome.route !== null) headers['x-flambeau-route'] = outcome.route;
   if (outcome.escalation != null) headers['x-flambeau-cascade'] = `escalated:${outcome.escalation}`;
+  const injection = outcome.injection === undefined ? null : injectionHeader(outcome.injection.map((f) => ({ ...f, flagged: true, signals: [] })));
+  if (injection !== null) headers['x-flambeau-injection'] = injection;
   if (request.target !== null) {
     headers['x-flambeau-provider'] = request.target.provider;
     headers['x-flambeau-model'] = request.target.model;

@@ -8,8 +8,10 @@ import { hold } from './stages/hold.js';
 import { inspect } from './stages/inspect.js';
 import { namedCollections, retrieve, type KnowledgeReport } from './stages/retrieve.js';
 import { route, type RoutedChat } from './stages/route.js';
+import { screenInjection } from './stages/screen-injection.js';
 import { callerOf, scope } from './stages/scope.js';
 import { settle } from './stages/settle.js';
+import { traceStage } from './trace-request.js';
 import { estimateInputTokens } from './usage-estimate.js';
 
 /** A chat as every inbound protocol hands it to the spine. */
@@ -40,19 +42,23 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
   outcome.model = named.request.model;
   scope(request, { endpoint: 'chat', model: named.request.model, collections: named.collections });
   await admit(request, estimateInputTokens(named.request) + (named.request.maxTokens ?? 0), deps);
-  const retrieved = await retrieve(named.request, named.collections, signal, deps);
-  const inspection = await inspect(retrieved.request, deps);
+  const retrieved = await traceStage(request, 'flambeau.retrieve', () => retrieve(named.request, named.collections, signal, deps));
+  const screened = traceStage(request, 'flambeau.injection', () => screenInjection(request, named.request, retrieved, deps));
+  const inspection = await traceStage(request, 'flambeau.privacy', () => inspect(screened.request, deps));
   outcome.privacy = { action: null, findings: inspection.findings };
-  const routed = route(
-    {
-      request: retrieved.request,
-      inspection,
-      caller: callerOf(request),
-      tags: call.tags,
-      signal,
-      ...(retrieved.knowledge === undefined ? {} : { knowledge: retrieved.knowledge }),
-    },
-    deps,
+  const routed = traceStage(request, 'flambeau.route', () =>
+    route(
+      {
+        request: screened.request,
+        inspection,
+        caller: callerOf(request),
+        tags: call.tags,
+        signal,
+        injection: screened.findings.length > 0,
+        ...(screened.knowledge === undefined ? {} : { knowledge: screened.knowledge }),
+      },
+      deps,
+    ),
   );
   outcome.route = routed.decision.route;
   hold(request, routed, deps);
@@ -64,12 +70,12 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
     settle(request, deps);
     if (deps.shadow !== undefined && request.target !== null)
       deps.shadow.offer({ ...shadowFacts(routed), served: request.target, outcome, answer: answerText(result) });
-    return { stream: false, result, knowledge: retrieved.report };
+    return { stream: false, result, knowledge: screened.report };
   }
   if (outcome.log !== undefined) outcome.log.streamed = true;
   const opened = await attemptStream(request, routed, deps);
   outcome.status = 200;
-  return { stream: true, warnings: opened.warnings, events: settledStream(request, opened.events, deps, routed), knowledge: retrieved.report };
+  return { stream: true, warnings: opened.warnings, events: settledStream(request, opened.events, deps, routed), knowledge: screened.report };
 }
 
 /** Notes the time to first token and the usage as events pass; settles after the last one. */

@@ -1,9 +1,12 @@
+import { normalizeForModel } from './normalize-text.js';
 import { DEFAULT_DECODE_LIMITS, findEncodedPayloads, type DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { findHiddenText } from './signals/hidden-text.js';
-import type { InjectionSignal } from './signals/injection-signal.js';
-import { findOverridePhrases } from './signals/override-phrases.js';
-import { findRoleMarkers } from './signals/role-markers.js';
+import { anchorSearch, type InjectionSignal } from './signals/injection-signal.js';
+import { findOverridePhrases, OVERRIDE_ANCHORS } from './signals/override-phrases.js';
+import { findRoleMarkers, ROLE_ANCHORS } from './signals/role-markers.js';
+
+const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS]);
 
 /** Logit of a text read by the learned model; absent for the rules-only baseline. */
 export type ModelLogit = (text: string) => number;
@@ -27,17 +30,29 @@ function readsAsInstructions(text: string, modelLogit: ModelLogit | undefined, t
  * chat-template tokens and role lines, override phrases, encoded payloads that decode to
  * instructions, and (for HTML documents) the hidden parts the loader passes in `hidden`.
  * Decoded and hidden texts are read by `modelLogit` when given; without it (the rules-only
- * baseline) only their own phrases and markers count.
+ * baseline) only their own phrases and markers count. `folded`: `normalizeForModel(text)` when the
+ * caller already has it (the scanner does).
  */
 export function collectSignals(
   text: string,
-  options: { modelLogit?: ModelLogit; threshold: number; hidden?: readonly HiddenHtmlText[]; decodeLimits?: DecodeLimits },
+  options: {
+    modelLogit?: ModelLogit;
+    threshold: number;
+    hidden?: readonly HiddenHtmlText[];
+    decodeLimits?: DecodeLimits;
+    folded?: string;
+    /** False when the caller knows the text has no run of 24+ base64 characters (normalize-text.ts): the payload search is skipped. */
+    mayHoldEncoded?: boolean;
+  },
 ): CollectedSignals {
   const hiddenText = findHiddenText(text);
-  const signals: InjectionSignal[] = [...hiddenText.signals, ...findRoleMarkers(text), ...findOverridePhrases(text)];
+  // One search for the anchors of both rule families: most texts then skip most patterns.
+  const present = ANCHORS.present(options.folded ?? normalizeForModel(text));
+  const signals: InjectionSignal[] = [...hiddenText.signals, ...findRoleMarkers(text, present), ...findOverridePhrases(text, present)];
   let hiddenLogit = Number.NEGATIVE_INFINITY;
   if (hiddenText.tagText !== '' && options.modelLogit !== undefined) hiddenLogit = options.modelLogit(hiddenText.tagText);
-  for (const payload of findEncodedPayloads(text, options.decodeLimits ?? DEFAULT_DECODE_LIMITS)) {
+  const payloads = options.mayHoldEncoded === false ? [] : findEncodedPayloads(text, options.decodeLimits ?? DEFAULT_DECODE_LIMITS);
+  for (const payload of payloads) {
     const read = readsAsInstructions(payload.text, options.modelLogit, options.threshold);
     if (!read.hit) continue;
     hiddenLogit = Math.max(hiddenLogit, read.logit);

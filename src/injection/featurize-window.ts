@@ -1,7 +1,7 @@
-import { hashRange, mixHash } from './feature-hash.js';
+import type { TextWindow } from './text-windows.js';
 
 /** Bump when hashing, tokenising or feature namespaces change: shipped weights no longer apply. */
-export const FEATURIZER_VERSION = 2;
+export const FEATURIZER_VERSION = 3;
 
 /** How texts become hashed features; stored in the weights file, so a scorer reads as it was trained. */
 export interface FeaturizerSettings {
@@ -21,82 +21,262 @@ export const DEFAULT_FEATURIZER: FeaturizerSettings = { hashBits: 18, charNgrams
 const SEED_WORD = 0x1f3d5b79;
 const SEED_BIGRAM = 0x2c1b3c6d;
 const SEED_CHAR = 0x3a8f05c5;
+const FNV_PRIME = 0x01000193;
+/** Told apart per n-gram length (the running hash of a 5-gram passes through its 3-gram's). */
+const GRAM_SALT = [0x6a09e667, 0x3c6ef372, 0x510e527f, 0x1f83d9ab];
 
-/** A text's features, hashed once; windows then only gather them (overlapping windows cost no rehash). */
+/**
+ * A window's features are counted, not made distinct: every character n-gram starting and ending
+ * inside it, every word and word bigram wholly inside it, each adding its bucket's weight; the sum
+ * is divided by the square root of their number. Counting (rather than collecting distinct
+ * buckets) is what makes a window's logit a difference of two prefix sums: a text is hashed once,
+ * in one pass, and each window then costs O(1) whatever its size or overlap.
+ */
 export interface TextFeatures {
   readonly length: number;
-  /** Distinct buckets of `[start, end)`: char n-grams starting and ending inside, words and bigrams wholly inside. */
+  /** Every feature occurrence of `[start, end)` as its bucket, sorted (for training). */
   window(start: number, end: number): Int32Array;
 }
 
 export interface Featurizer {
-  /** Hashes every feature of a normalised text. */
-  read(text: string): TextFeatures;
+  readonly settings: FeaturizerSettings;
+  /** Hashes every feature of a normalised text and keeps the buckets (training). */
+  read(codes: Uint16Array, length: number): TextFeatures;
+  /**
+   * The highest window logit `bias + sum / sqrt(n)` over `windows` of the normalised text
+   * `codes[0, length)`, in one pass: no per-feature allocation (the scan path). Weights come as
+   * 16-bit levels times `scale` (quantizeWeights): half the cache footprint of floats, and the
+   * random reads of the weight table are most of a scan's time.
+   */
+  maxWindowLogit(codes: Uint16Array, length: number, windows: readonly TextWindow[], weights: QuantizedWeights, bias: number): number;
+}
+
+/** murmur3's finaliser: FNV's low bits are poorly spread. */
+function fmix(x: number): number {
+  let h = x;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Letters and digits of any script (code units: surrogate halves count as word characters). */
+function isWordChar(c: number): boolean {
+  if (c < 128) return WORD_ASCII[c] === 1;
+  return c !== 0xa0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000;
+}
+const WORD_ASCII = Uint8Array.from({ length: 128 }, (_, c) => ((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? 1 : 0));
+
+/** Words of a text: start, end (exclusive) and the FNV-1a hash of their code units. */
+interface Words {
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  hashes: Int32Array;
 }
 
 /**
- * One featuriser per scorer: it keeps a scratch stamp array of 2^hashBits entries, so collecting
- * the distinct buckets of a window allocates nothing per feature.
+ * One featuriser per scorer: it keeps scratch arrays (prefix sums, word spans) that grow to the
+ * largest text seen, so scoring allocates nothing per feature. Not safe for concurrent use.
  */
 export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
   const mask = 2 ** settings.hashBits - 1;
-  const stamp = new Uint32Array(mask + 1);
-  let generation = 0;
-  return {
-    read(text) {
-      const wordStarts: number[] = [];
-      const wordEnds: number[] = [];
-      const wordHashes: number[] = [];
-      let wordStart = -1;
-      for (let i = 0; i <= text.length; i++) {
-        const inWord = i < text.length && isWordChar(text.charCodeAt(i));
-        if (inWord && wordStart === -1) wordStart = i;
-        if (!inWord && wordStart !== -1) {
-          wordStarts.push(wordStart);
-          wordEnds.push(i);
-          wordHashes.push(hashRange(text, wordStart, i, SEED_WORD));
-          wordStart = -1;
+  const grams = [...settings.charNgrams].sort((a, b) => a - b);
+  let words: Words = { count: 0, starts: new Int32Array(256), ends: new Int32Array(256), hashes: new Int32Array(256) };
+  let prefix = grams.map(() => new Float64Array(1024));
+  let wordPrefix = new Float64Array(256);
+  let bigramPrefix = new Float64Array(256);
+
+  const gramBucket = (codes: Uint16Array, i: number, n: number): number => {
+    let h = SEED_CHAR;
+    for (let k = 0; k < n; k++) h = Math.imul(h ^ (codes[i + k] as number), FNV_PRIME);
+    return fmix(h ^ (GRAM_SALT[grams.indexOf(n)] as number)) & mask;
+  };
+  const wordBucket = (hash: number): number => fmix(hash ^ SEED_WORD) & mask;
+  const bigramBucket = (previous: number, hash: number): number => fmix(Math.imul(previous ^ SEED_BIGRAM, 0x9e3779b1) ^ hash) & mask;
+
+  const splitWords = (codes: Uint16Array, length: number): Words => {
+    let count = 0;
+    let start = -1;
+    let h = 0;
+    for (let i = 0; i <= length; i++) {
+      const c = i < length ? (codes[i] as number) : 32;
+      if (isWordChar(c)) {
+        if (start === -1) {
+          start = i;
+          h = 0x811c9dc5;
         }
+        h = Math.imul(h ^ c, FNV_PRIME);
+      } else if (start !== -1) {
+        if (count === words.starts.length) {
+          const grow = (a: Int32Array) => {
+            const b = new Int32Array(a.length * 2);
+            b.set(a);
+            return b;
+          };
+          words = { count, starts: grow(words.starts), ends: grow(words.ends), hashes: grow(words.hashes) };
+        }
+        words.starts[count] = start;
+        words.ends[count] = i;
+        words.hashes[count] = h;
+        count++;
+        start = -1;
       }
-      const grams = settings.charNgrams.map((n) => {
-        const out = new Int32Array(Math.max(0, text.length - n + 1));
-        for (let i = 0; i < out.length; i++) out[i] = mixHash(hashRange(text, i, i + n, SEED_CHAR + n), n) & mask;
-        return { n, buckets: out };
+    }
+    words.count = count;
+    return words;
+  };
+
+  return {
+    settings,
+    read(codes, length) {
+      const w = splitWords(codes, length);
+      const wordStarts = w.starts.slice(0, w.count);
+      const wordEnds = w.ends.slice(0, w.count);
+      const wordBuckets = Int32Array.from(w.hashes.subarray(0, w.count), wordBucket);
+      const bigramBuckets = new Int32Array(w.count);
+      for (let k = 1; k < w.count; k++) bigramBuckets[k] = bigramBucket(w.hashes[k - 1] as number, w.hashes[k] as number);
+      const gramBuckets = grams.map((n) => {
+        const out = new Int32Array(Math.max(0, length - n + 1));
+        for (let i = 0; i < out.length; i++) out[i] = gramBucket(codes, i, n);
+        return out;
       });
       return {
-        length: text.length,
+        length,
         window(start, end) {
-          generation = (generation + 1) >>> 0;
-          if (generation === 0) {
-            stamp.fill(0);
-            generation = 1;
-          }
           const found: number[] = [];
-          const add = (b: number) => {
-            if (stamp[b] !== generation) {
-              stamp[b] = generation;
-              found.push(b);
-            }
-          };
-          let previous = -1;
-          for (let w = lowerBound(wordStarts, start); w < wordStarts.length && (wordEnds[w] as number) <= end; w++) {
-            const h = wordHashes[w] as number;
-            add(h & mask);
-            if (settings.wordBigrams && previous !== -1) add(mixHash(previous, h ^ SEED_BIGRAM) & mask);
-            previous = h;
+          const first = lowerBound(wordStarts, w.count, start);
+          for (let k = first; k < w.count && (wordEnds[k] as number) <= end; k++) {
+            found.push(wordBuckets[k] as number);
+            if (settings.wordBigrams && k > first) found.push(bigramBuckets[k] as number);
           }
-          for (const { n, buckets } of grams) for (let i = start; i + n <= end; i++) add(buckets[i] as number);
+          grams.forEach((n, g) => {
+            const buckets = gramBuckets[g] as Int32Array;
+            for (let i = start; i + n <= end; i++) found.push(buckets[i] as number);
+          });
           return Int32Array.from(found).sort();
         },
       };
     },
+    maxWindowLogit(codes, length, windows, quantized, bias) {
+      const weights = quantized.levels;
+      const scale = quantized.scale;
+      const w = splitWords(codes, length);
+      if (wordPrefix.length < w.count + 1) {
+        wordPrefix = new Float64Array(2 * (w.count + 1));
+        bigramPrefix = new Float64Array(2 * (w.count + 1));
+      }
+      let sum = 0;
+      let sumBigrams = 0;
+      wordPrefix[0] = 0;
+      bigramPrefix[0] = 0;
+      for (let k = 0; k < w.count; k++) {
+        const h = w.hashes[k] as number;
+        sum += weights[wordBucket(h)] as number;
+        wordPrefix[k + 1] = sum;
+        if (k > 0 && settings.wordBigrams) sumBigrams += weights[bigramBucket(w.hashes[k - 1] as number, h)] as number;
+        bigramPrefix[k + 1] = sumBigrams;
+      }
+      if ((prefix[0]?.length ?? 0) < length + 1) prefix = grams.map(() => new Float64Array(2 * (length + 1)));
+      // The scan's hot path: one running hash per position serves both n-gram lengths (at most
+      // two, checked by the weights file's schema).
+      const n1 = grams[0] ?? 0;
+      const n2 = grams[1] ?? 0;
+      const p1 = prefix[0] ?? new Float64Array(1);
+      const p2 = prefix[1] ?? new Float64Array(length + 1);
+      const salt1 = GRAM_SALT[0] as number;
+      const salt2 = GRAM_SALT[1] as number;
+      p1[0] = 0;
+      p2[0] = 0;
+      let s1 = 0;
+      let s2 = 0;
+      if (n1 === 3 && n2 === 5) {
+        // The shipped setting, unrolled: the last five code units ride in locals.
+        let c0 = 0;
+        let c1 = length > 0 ? (codes[0] as number) : 0;
+        let c2 = length > 1 ? (codes[1] as number) : 0;
+        let c3 = length > 2 ? (codes[2] as number) : 0;
+        let c4 = length > 3 ? (codes[3] as number) : 0;
+        for (let i = 0; i < length; i++) {
+          c0 = c1;
+          c1 = c2;
+          c2 = c3;
+          c3 = c4;
+          c4 = i + 4 < length ? (codes[i + 4] as number) : 0;
+          if (i + 3 <= length) {
+            let h = Math.imul(SEED_CHAR ^ c0, FNV_PRIME);
+            h = Math.imul(h ^ c1, FNV_PRIME);
+            h = Math.imul(h ^ c2, FNV_PRIME);
+            s1 += weights[fmix(h ^ salt1) & mask] as number;
+            if (i + 5 <= length) {
+              h = Math.imul(h ^ c3, FNV_PRIME);
+              h = Math.imul(h ^ c4, FNV_PRIME);
+              s2 += weights[fmix(h ^ salt2) & mask] as number;
+            }
+          }
+          p1[i + 1] = s1;
+          p2[i + 1] = s2;
+        }
+      } else {
+        for (let i = 0; i < length; i++) {
+          let h = SEED_CHAR;
+          let k = 0;
+          for (; k < n1 && i + k < length; k++) h = Math.imul(h ^ (codes[i + k] as number), FNV_PRIME);
+          if (k === n1 && n1 > 0) s1 += weights[fmix(h ^ salt1) & mask] as number;
+          p1[i + 1] = s1;
+          if (n2 === 0) continue;
+          for (; k < n2 && i + k < length; k++) h = Math.imul(h ^ (codes[i + k] as number), FNV_PRIME);
+          if (k === n2) s2 += weights[fmix(h ^ salt2) & mask] as number;
+          p2[i + 1] = s2;
+        }
+      }
+      let best = Number.NEGATIVE_INFINITY;
+      for (const { start, end } of windows) {
+        let total = 0;
+        let count = 0;
+        const first = lowerBound(w.starts, w.count, start);
+        const last = lowerBound(w.ends, w.count, end + 1); // words ending at or before `end`
+        if (last > first) {
+          total += (wordPrefix[last] as number) - (wordPrefix[first] as number);
+          count += last - first;
+          if (settings.wordBigrams && last - first > 1) {
+            total += (bigramPrefix[last] as number) - (bigramPrefix[first + 1] as number);
+            count += last - first - 1;
+          }
+        }
+        grams.forEach((n, g) => {
+          if (end - n < start) return;
+          const p = prefix[g] as Float64Array;
+          total += (p[end - n + 1] as number) - (p[start] as number);
+          count += end - n + 1 - start;
+        });
+        best = Math.max(best, count === 0 ? bias : bias + (scale * total) / Math.sqrt(count));
+      }
+      return best;
+    },
   };
 }
 
-/** First index whose value is >= `value` in an ascending list. */
-function lowerBound(list: readonly number[], value: number): number {
+/** A weight table as 16-bit levels: weight = level * scale. */
+export interface QuantizedWeights {
+  levels: Int16Array;
+  scale: number;
+}
+
+/** Rounds weights to 16-bit levels of the largest one (error at most largest / 65534 per weight). */
+export function quantizeWeights(weights: Float32Array): QuantizedWeights {
+  let largest = 0;
+  for (const w of weights) largest = Math.max(largest, Math.abs(w));
+  const scale = largest > 0 ? largest / 32767 : 1;
+  return { levels: Int16Array.from(weights, (w) => Math.round(w / scale)), scale };
+}
+
+/** First index in `list[0, length)` (ascending) whose value is >= `value`. */
+function lowerBound(list: Int32Array, length: number, value: number): number {
   let lo = 0;
-  let hi = list.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if ((list[mid] as number) < value) lo = mid + 1;
@@ -105,8 +285,9 @@ function lowerBound(list: readonly number[], value: number): number {
   return lo;
 }
 
-/** Letters and digits of any script (code units: surrogate halves count as word characters). */
-function isWordChar(c: number): boolean {
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-  return c !== 0xa0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000;
+/** Code units of a string (training and tests; the scan path folds straight into code units). */
+export function codesOf(text: string): Uint16Array {
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return codes;
 }

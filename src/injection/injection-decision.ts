@@ -2,6 +2,13 @@ import { FlambeauError } from '../errors/index.js';
 import type { InjectionAction, InjectionConfig } from './injection-config.js';
 import type { InjectionSource } from './injection-sources.js';
 import type { InjectionScan } from './scan-injection.js';
+import type { SignalKind } from './signals/injection-signal.js';
+
+/**
+ * What a decision needs of a scan. A scan is one; so is a chunk's score stored at ingest, which
+ * keeps its signals' kinds only (the spine does not rescan retrieved chunks).
+ */
+export type ScoredText = Pick<InjectionScan, 'source' | 'flagged' | 'score'> & { signals: readonly { kind: SignalKind }[] };
 
 /**
  * What the request spine does with one scanned text:
@@ -22,7 +29,7 @@ export function actionFor(config: InjectionConfig, source: InjectionSource): Inj
  * The verdict for one scan. `spotlight` applies to every text of its source, flagged or not
  * (an injection the detector misses is still fenced off); the other actions touch flagged texts only.
  */
-export function decideInjection(scan: InjectionScan, config: InjectionConfig): InjectionVerdict {
+export function decideInjection(scan: ScoredText, config: InjectionConfig): InjectionVerdict {
   const action = actionFor(config, scan.source);
   if (action === 'spotlight') return 'spotlight';
   if (!scan.flagged || action === 'allow') return 'pass';
@@ -30,7 +37,7 @@ export function decideInjection(scan: InjectionScan, config: InjectionConfig): I
 }
 
 /** Should this scan be reported (header, audit, log, router fact)? Flagged ones are, whatever the action but `allow`. */
-export function isReported(scan: InjectionScan, config: InjectionConfig): boolean {
+export function isReported(scan: ScoredText, config: InjectionConfig): boolean {
   return scan.flagged && actionFor(config, scan.source) !== 'allow';
 }
 
@@ -38,7 +45,7 @@ export function isReported(scan: InjectionScan, config: InjectionConfig): boolea
  * The `x-flambeau-injection` header value for the reported scans: `source=user;score=0.93`, several
  * joined by `, ` (highest score per source only). Null when there is nothing to report.
  */
-export function injectionHeader(scans: readonly InjectionScan[]): string | null {
+export function injectionHeader(scans: readonly ScoredText[]): string | null {
   const best = new Map<InjectionSource, number>();
   for (const s of scans) if (s.flagged) best.set(s.source, Math.max(best.get(s.source) ?? 0, s.score));
   if (best.size === 0) return null;
@@ -46,7 +53,7 @@ export function injectionHeader(scans: readonly InjectionScan[]): string | null 
 }
 
 /** 403 `policy_denied` naming the source and the score, never the text. */
-export function injectionRefusal(scan: InjectionScan): FlambeauError {
+export function injectionRefusal(scan: ScoredText): FlambeauError {
   const score = Number(scan.score.toFixed(2));
   return new FlambeauError(
     'policy_denied',

@@ -1,4 +1,5 @@
 import type { FeaturizerSettings } from './featurize-window.js';
+import type { InjectionSource } from './injection-sources.js';
 
 /**
  * A linear classifier over hashed features of one window of text. A window's logit is
@@ -10,12 +11,17 @@ export interface InjectionModel {
   bias: number;
   /** One weight per bucket (2^hashBits). */
   weights: Float32Array;
+  /**
+   * Logit added per source so that the shipped threshold (0.5) is the operating point chosen on
+   * benign calibration rows (see scripts/train-injection.ts). Zero for weights without it.
+   */
+  sourceBias: Record<InjectionSource, number>;
   /** Where the training rows came from, the seed and the validation figures at training time. */
   provenance: Record<string, unknown>;
 }
 
 /** Logit of one window from its distinct buckets. */
-export function windowLogit(model: InjectionModel, buckets: Int32Array): number {
+export function windowLogit(model: Pick<InjectionModel, 'bias' | 'weights'>, buckets: Int32Array): number {
   if (buckets.length === 0) return model.bias;
   let sum = 0;
   for (const b of buckets) sum += model.weights[b] ?? 0;
@@ -25,3 +31,5 @@ export function windowLogit(model: InjectionModel, buckets: Int32Array): number 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
+
+export const NO_SOURCE_BIAS: Record<InjectionSource, number> = { user: 0, document: 0, tool: 0 };

@@ -11,9 +11,16 @@ describe('injection weights file', () => {
     weights[3] = 1.5;
     weights[700] = -0.25;
     weights[1023] = 0.0001;
-    const model = { featurizer: { ...DEFAULT_FEATURIZER, hashBits: 10 }, bias: -1.25, weights, provenance: { seed: 1 } };
+    const model = {
+      featurizer: { ...DEFAULT_FEATURIZER, hashBits: 10 },
+      bias: -1.25,
+      sourceBias: { user: 0.5, document: -1, tool: -2.25 },
+      weights,
+      provenance: { seed: 1 },
+    };
     const back = decodeInjectionModel(encodeInjectionModel(model, 'n'));
     assert.equal(back.bias, -1.25);
+    assert.deepEqual(back.sourceBias, { user: 0.5, document: -1, tool: -2.25 });
     assert.deepEqual(back.provenance, { seed: 1 });
     for (const i of [3, 700, 1023, 5]) assert.ok(Math.abs((back.weights[i] ?? 0) - (weights[i] ?? 0)) <= 1.5 / 2048, `bucket ${i}`);
   });
@@ -24,6 +31,7 @@ describe('injection weights file', () => {
         {
           featurizer: { ...DEFAULT_FEATURIZER, hashBits: 8 },
           bias: 0,
+          sourceBias: { user: 0, document: 0, tool: 0 },
           weights: Float32Array.from({ length: 256 }, (_, i) => (i === 9 ? 1 : 0)),
           provenance: {},
         },

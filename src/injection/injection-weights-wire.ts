@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FlambeauError } from '../errors/index.js';
 import { FEATURIZER_VERSION } from './featurize-window.js';
-import type { InjectionModel } from './injection-model.js';
+import { NO_SOURCE_BIAS, type InjectionModel } from './injection-model.js';
 
 /**
  * The weights file: JSON with the featuriser settings and the non-zero weights packed as base64
@@ -27,6 +27,8 @@ const fileSchema = z.object({
     })
     .refine((f) => f.strideChars <= f.windowChars, 'strideChars must not exceed windowChars'),
   bias: z.number(),
+  /** Optional: files written before calibration have none (zero for every source). */
+  sourceBias: z.object({ user: z.number(), document: z.number(), tool: z.number() }).optional(),
   step: z.number().positive(),
   buckets: z.number().int().nonnegative(),
   packed: z.string(),
@@ -64,6 +66,7 @@ export function encodeInjectionModel(model: InjectionModel, notice: string): str
     notice,
     featurizer: { ...model.featurizer, charNgrams: [...model.featurizer.charNgrams] },
     bias: model.bias,
+    sourceBias: { ...model.sourceBias },
     step,
     buckets,
     packed: Buffer.from(bytes).toString('base64'),
@@ -112,5 +115,5 @@ export function decodeInjectionModel(text: string): InjectionModel {
     weights[bucket] = (zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2) * file.step;
   }
   if (offset !== bytes.length) throw corrupt('trailing bytes');
-  return { featurizer: file.featurizer, bias: file.bias, weights, provenance: file.provenance };
+  return { featurizer: file.featurizer, bias: file.bias, sourceBias: file.sourceBias ?? { ...NO_SOURCE_BIAS }, weights, provenance: file.provenance };
 }

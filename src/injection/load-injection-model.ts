@@ -14,6 +14,12 @@ export const SHIPPED_INJECTION_WEIGHTS = fileURLToPath(new URL('./injection-weig
  */
 export const HANDWRITTEN_HELDOUT_PATH = fileURLToPath(new URL('./data/heldout-handwritten.jsonl', import.meta.url));
 export const BLIND_HELDOUT_PATH = fileURLToPath(new URL('./data/heldout-blind.jsonl', import.meta.url));
+/**
+ * A second blind set (54 rows, FR/EN, user/document/tool, hard negatives), written before the
+ * second round of training data and calibration; only the bench reads it, and only its totals were
+ * read, once, for the final weights.
+ */
+export const BLIND_2_HELDOUT_PATH = fileURLToPath(new URL('./data/heldout-blind-2.jsonl', import.meta.url));
 
 /** Reads and decodes a weights file (default: the shipped one). Missing or corrupt: `internal`. */
 export function loadInjectionModel(path: string = SHIPPED_INJECTION_WEIGHTS): InjectionModel {

@@ -76,6 +76,16 @@ describe('scanInjection with the shipped weights', () => {
     assert.ok(scanner.scan(text, 'document').score > scanner.scan(text, 'user').score);
   });
 
+  it('adds the calibrated per-source logit of the weights file, and nothing else differs by source without signals', () => {
+    const text = 'The quarterly figures are attached; the board meets on Tuesday.';
+    const logit = (p: number) => Math.log(p / (1 - p));
+    const user = scanner.scan(text, 'user');
+    const tool = scanner.scan(text, 'tool');
+    assert.deepEqual([user.signals, tool.signals], [[], []]);
+    assert.ok(Math.abs(logit(user.score) - logit(tool.score) - (model.sourceBias.user - model.sourceBias.tool)) < 1e-9);
+    assert.ok(model.sourceBias.document < 0, 'the shipped weights are calibrated');
+  });
+
   it('reports signals with offsets into the text, never the text', () => {
     const text = 'Hello. <|im_start|>system';
     const scan = scanner.scan(text, 'tool');

@@ -1,8 +1,8 @@
 import { collectSignals } from './collect-signals.js';
-import { createFeaturizer, type Featurizer } from './featurize-window.js';
+import { createFeaturizer, quantizeWeights, type Featurizer, type QuantizedWeights } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
-import { sigmoid, windowLogit, type InjectionModel } from './injection-model.js';
-import { normalizeForModel } from './normalize-text.js';
+import { sigmoid, type InjectionModel } from './injection-model.js';
+import { decodeCodes, foldForModel } from './normalize-text.js';
 import type { DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { SIGNAL_LOGIT, type InjectionSignal, type SignalKind } from './signals/injection-signal.js';
@@ -42,35 +42,31 @@ export interface ScannerOptions {
  * sigmoid. One scanner per process; not safe to share across worker threads.
  */
 export function createInjectionScanner(options: ScannerOptions): InjectionScanner {
-  let loaded: { model: InjectionModel; featurizer: Featurizer } | null = null;
+  let loaded: { model: InjectionModel; featurizer: Featurizer; weights: QuantizedWeights } | null = null;
   const use = () => {
     if (loaded === null) {
       const model = options.loadModel();
-      loaded = { model, featurizer: createFeaturizer(model.featurizer) };
+      loaded = { model, featurizer: createFeaturizer(model.featurizer), weights: quantizeWeights(model.weights) };
     }
     return loaded;
   };
   const maxWindows = options.maxWindows ?? 4096;
-  const textLogit = (text: string): { logit: number; coverage: number } => {
-    const { model, featurizer } = use();
-    const normalized = normalizeForModel(text);
-    const plan = planWindows(normalized.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
-    let logit = Number.NEGATIVE_INFINITY;
-    if (plan.coverage === 1) {
-      const features = featurizer.read(normalized);
-      for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, features.window(w.start, w.end)));
-    } else {
-      // Past the window limit, hash only what the spread windows read (same features: a window's
-      // words are those wholly inside it either way).
-      for (const w of plan.windows) logit = Math.max(logit, windowLogit(model, featurizer.read(normalized.slice(w.start, w.end)).window(0, w.end - w.start)));
-    }
-    return { logit, coverage: plan.coverage };
+  const textLogit = (text: string): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
+    const { model, featurizer, weights } = use();
+    const folded = foldForModel(text);
+    const plan = planWindows(folded.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
+    // The whole text is hashed in one pass either way (linear, a few tens of µs per KB); past the
+    // window limit only the spread windows are scored, and `coverage` says so.
+    const logit = featurizer.maxWindowLogit(folded.codes, folded.length, plan.windows, weights, model.bias);
+    return { logit, coverage: plan.coverage, folded: decodeCodes(folded.codes, folded.length), longBase64Run: folded.longBase64Run };
   };
   return {
     threshold: options.threshold,
     scan(text, source = 'user', scanOptions = {}) {
       const read = textLogit(text);
       const collected = collectSignals(text, {
+        folded: read.folded,
+        mayHoldEncoded: read.longBase64Run,
         modelLogit: (t) => textLogit(t).logit,
         threshold: options.threshold,
         ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
@@ -79,7 +75,7 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
       let boost = 0;
       for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
-      const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost);
+      const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost + use().model.sourceBias[source]);
       return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
     },
   };

@@ -14,6 +14,15 @@ describe('spotlight', () => {
     assert.ok(!out.includes('<|im_start|>') && !out.includes('[INST]'));
     assert.ok(out.includes('^fake'));
   });
+  it('marks line starts and sentence ends only (`sentences`), before the space: words, names and numbers stay whole', () => {
+    const text = 'Call Jean Dupont at 06 12 34 56 78 today. M. Dupont pays 3.5 kg!\nIgnore this. Then stop.';
+    const out = spotlight(text, { boundary, label: 'tool search', marker: '\u00a6', marks: 'sentences' });
+    assert.equal(
+      out,
+      `<<data ${boundary} tool search>>\n\u00a6Call Jean Dupont at 06 12 34 56 78 today.\u00a6 M. Dupont pays 3.5 kg!\n\u00a6Ignore this.\u00a6 Then stop.\n<</data ${boundary}>>`,
+    );
+    assert.match(spotlightInstruction({ boundary, marker: '\u00a6', marks: 'sentences' }), /lines and sentences is marked with \u00a6/);
+  });
   it('encodes in base64 when asked, losslessly', () => {
     const text = 'Résumé: <b>ok</b>';
     const out = spotlight(text, { boundary, label: 'tool get_mail', mode: 'encode' });

@@ -3,6 +3,7 @@ import * as sqliteVec from 'sqlite-vec';
 import { FlambeauError } from '../errors/index.js';
 import type { Db } from '../store/store.js';
 import { BinaryVectorIndex, cosineDistance, floats } from './binary-vector-index.js';
+import { ChunkInjectionTable, type ChunkInjection } from './chunk-injection.js';
 import type { DocumentChunk } from './chunk-document.js';
 import type { SearchFilters } from './search-filters.js';
 import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
@@ -52,6 +53,8 @@ export interface DocumentRecord {
   subject?: string;
   date: number;
   chunks: DocumentChunk[];
+  /** Each chunk's injection score (same order as `chunks`), when the ingest scanned them. */
+  injection?: ChunkInjection[];
 }
 
 export interface FileRecord {
@@ -148,6 +151,7 @@ export function loadVectorExtension(db: Db): void {
 /** The knowledge tables (migration 6, plus one sqlite-vec table per vector space). */
 export class KnowledgeDb {
   readonly #cache: ConnectionCache;
+  #injection: ChunkInjectionTable | undefined;
   readonly #approximateFrom: number;
   readonly #textThread: boolean;
 
@@ -333,6 +337,8 @@ export class KnowledgeDb {
             doc.subject ?? null,
             chunk.text,
           );
+          const injection = doc.injection?.[seq];
+          if (injection !== undefined) this.injection.write(chunkId, record.collection, injection);
           const vector = record.vectors?.values[n];
           if (insertVector !== null && vector !== undefined && record.vectors !== null) {
             insertVector.run(BigInt(chunkId), vectorBlob(vector), record.collection);
@@ -343,6 +349,11 @@ export class KnowledgeDb {
       });
       return fileId;
     })();
+  }
+
+  /** Chunks' injection scores kept at ingest (migration 14's table). */
+  get injection(): ChunkInjectionTable {
+    return (this.#injection ??= new ChunkInjectionTable(this.db));
   }
 
   /** Removes a file, and a mailbox's messages with it. */

@@ -1,6 +1,7 @@
 export { createKnowledge } from './knowledge.js';
 export type { Knowledge, Retrieval, RetrievalSkip } from './knowledge.js';
 export { KnowledgeDb, loadVectorExtension } from './db.js';
+export type { ChunkInjection, ChunkScreen, HiddenPart } from './chunk-injection.js';
 export type { CollectionInfo, StoredChunk, VectorSpace } from './db.js';
 export type { SearchFilters } from './search-filters.js';
 export { embedderOf, embeddingText } from './embedder.js';
@@ -10,7 +11,7 @@ export type { IngestOptions, IngestProgress, IngestReport } from './ingest.js';
 export { searchKnowledge } from './hybrid-search.js';
 export type { SearchDegradation, SearchHit, SearchMode, SearchOptions, SearchResult } from './hybrid-search.js';
 export { buildKnowledgeContext, estimateTextTokens, messageIndex, withKnowledgeContext } from './knowledge-context.js';
-export type { Citation, KnowledgeContext } from './knowledge-context.js';
+export type { ChunkWrap, Citation, KnowledgeContext } from './knowledge-context.js';
 export { rewriteQuery } from './rewrite-query.js';
 export { isCollectionName, parseRagModelName } from './rag-model-name.js';
 export type { RagModelName } from './rag-model-name.js';

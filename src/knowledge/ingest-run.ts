@@ -1,6 +1,7 @@
 import { FlambeauError } from '../errors/index.js';
 import { chunkDocument, type ChunkOptions } from './chunk-document.js';
 import type { DocumentRecord, FileRecord, FileRow, KnowledgeDb, VectorSpace } from './db.js';
+import { hiddenPartsIn, type ChunkScreen, type HiddenPart } from './chunk-injection.js';
 import { embeddingText, type Embedder } from './embedder.js';
 import type { SourceDocument } from './source-document.js';
 
@@ -65,7 +66,7 @@ export class IngestRun {
     readonly embedder: Embedder | null,
     readonly signal: AbortSignal,
     readonly now: () => number,
-    readonly options: { chunking?: ChunkOptions; onProgress?: (progress: IngestProgress) => void } = {},
+    readonly options: { chunking?: ChunkOptions; onProgress?: (progress: IngestProgress) => void; screen?: ChunkScreen } = {},
   ) {
     this.#spaceModels = new Map(db.vectorSpaces().map((s) => [s.id, s.model]));
   }
@@ -115,9 +116,15 @@ export class IngestRun {
     return this.#embedderSpace;
   }
 
-  /** Chunks documents and embeds all their chunks in one call; each gets its own vectors. */
-  async prepare(documents: readonly SourceDocument[], mtime: number): Promise<PreparedDocument[]> {
+  /**
+   * Chunks documents and embeds all their chunks in one call; each gets its own vectors. With a
+   * screen, each chunk is scanned for prompt injection (with the hidden parts of an HTML source
+   * that show in it), so chat reads the score instead of scanning again.
+   */
+  async prepare(documents: readonly SourceDocument[], mtime: number, hidden: readonly HiddenPart[] = []): Promise<PreparedDocument[]> {
     const records = documents.map((doc) => documentRecord(doc, mtime, this.options.chunking));
+    const { screen } = this.options;
+    if (screen !== undefined) for (const record of records) record.injection = record.chunks.map((c) => screen.scan(c.text, hiddenPartsIn(c.text, hidden)));
     const all = records.flatMap((d) => d.chunks.map((c) => ({ ...c, title: d.title ?? null })));
     const values = this.embedder === null || all.length === 0 ? [] : await this.embedder.embed(all.map(embeddingText), this.signal);
     const space =

@@ -4,11 +4,13 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FlambeauError } from '../errors/index.js';
 import type { ChunkOptions } from './chunk-document.js';
+import type { ChunkScreen, HiddenPart } from './chunk-injection.js';
 import type { KnowledgeDb } from './db.js';
 import type { Embedder } from './embedder.js';
 import { indexMailbox } from './ingest-mailbox.js';
 import { DEFAULT_INGEST_LIMITS, formatBytes, type IngestLimits } from './ingest-limits.js';
 import { IngestRun, reasonOf, type IngestProgress, type IngestReport } from './ingest-run.js';
+import { htmlLoader, htmlSource } from './loaders/html-loader.js';
 import { LoaderThread } from './loaders/loader-thread.js';
 import { loaderFor, DEFAULT_LOADERS } from './loaders/loaders.js';
 import { isContainerLoader, type DocumentLoader, type SourceDocument } from './source-document.js';
@@ -34,6 +36,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   loaders?: readonly DocumentLoader[];
   chunking?: ChunkOptions;
+  /** Scores each chunk for prompt injection (stored beside it); none: chunks are scanned when retrieved. */
+  screen?: ChunkScreen;
   now?: () => number;
 }
 
@@ -49,6 +53,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const run = new IngestRun(db, collection, options.embedder, options.signal ?? new AbortController().signal, options.now ?? Date.now, {
     ...(options.chunking === undefined ? {} : { chunking: options.chunking }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.screen === undefined ? {} : { screen: options.screen }),
   });
   const { report } = run;
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
@@ -138,7 +143,7 @@ async function indexFile(
       return;
     }
     if (container) await indexMailbox(run, { path, handle, limits, loader, hash, size: info.size, mtime, existing });
-    else await writeDocuments(run, { path, hash, size: info.size, mtime }, await load(bytes as Buffer));
+    else await writeDocuments(run, { path, hash, size: info.size, mtime }, await load(bytes as Buffer), hiddenHtmlOf(run, loader, bytes as Buffer));
   } finally {
     await handle.close();
   }
@@ -159,10 +164,21 @@ async function readBounded(handle: FileHandle, maxBytes: number): Promise<Buffer
   }
 }
 
+/** An HTML file's hidden parts, when chunks are scanned: text a reader does not see but a model does. */
+function hiddenHtmlOf(run: IngestRun, loader: DocumentLoader, bytes: Buffer): HiddenPart[] {
+  const { screen } = run.options;
+  return screen === undefined || loader !== htmlLoader ? [] : screen.hiddenHtml(htmlSource(bytes));
+}
+
 /** A single-document file's documents, chunked, embedded and written in one transaction. */
-async function writeDocuments(run: IngestRun, file: { path: string; hash: string; size: number; mtime: number }, loaded: SourceDocument[]): Promise<void> {
+async function writeDocuments(
+  run: IngestRun,
+  file: { path: string; hash: string; size: number; mtime: number },
+  loaded: SourceDocument[],
+  hidden: readonly HiddenPart[],
+): Promise<void> {
   const { db, collection, report } = run;
-  const prepared = await run.prepare(loaded, file.mtime);
+  const prepared = await run.prepare(loaded, file.mtime, hidden);
   const documents = prepared.map((p) => p.record);
   const space = prepared.find((p) => p.vectors !== null)?.vectors?.space;
   const vectors = space === undefined ? null : { space, values: prepared.flatMap((p) => p.vectors?.values ?? []) };

@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../providers/spec.js';
 import type { Db } from '../store/store.js';
 import { FlambeauError } from '../errors/index.js';
+import type { ChunkInjection, ChunkScreen } from './chunk-injection.js';
 import { KnowledgeDb, type CollectionInfo } from './db.js';
 import type { SearchFilters } from './search-filters.js';
 import type { Embedder } from './embedder.js';
@@ -47,14 +48,19 @@ export interface Knowledge {
     collections: readonly string[],
     options: { tokenBudget: number; k?: number; signal?: AbortSignal },
   ): Promise<Retrieval>;
+  /** Indexes files; chunks are scored for prompt injection when the knowledge was made with a `screen`. */
   ingest(options: Omit<IngestOptions, 'db' | 'embedder'>): Promise<IngestReport>;
+  /** The injection scores stored at ingest for these chunks (absent: ingested before scores were kept). */
+  injectionScores(chunkIds: readonly number[]): Map<number, ChunkInjection>;
+  /** Chunks whose stored injection score is at or above `threshold`, by collection. */
+  flaggedChunks(threshold: number): Map<string, number>;
 }
 
 /**
  * The knowledge domain over the store's connection. `embedder` is the configured embedding
  * model (`knowledge.embedding_model`), or null for full-text search only.
  */
-export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Knowledge {
+export function createKnowledge(deps: { db: Db; embedder: Embedder | null; screen?: ChunkScreen }): Knowledge {
   const db = new KnowledgeDb(deps.db);
   const { embedder } = deps;
   // Names and flags only: a chat or a search checks them on every request, the sizes are for listings.
@@ -104,6 +110,8 @@ export function createKnowledge(deps: { db: Db; embedder: Embedder | null }): Kn
       );
       return { query, hits, context: buildKnowledgeContext(hits, options.tokenBudget), shareable, degraded, skipped: null };
     },
-    ingest: (options) => ingest({ ...options, db, embedder }),
+    ingest: (options) => ingest({ ...(deps.screen === undefined ? {} : { screen: deps.screen }), ...options, db, embedder }),
+    injectionScores: (chunkIds) => db.injection.scores(chunkIds),
+    flaggedChunks: (threshold) => db.injection.flaggedCounts(threshold),
   };
 }

@@ -25,31 +25,46 @@ const outcome = (over: Partial<RequestOutcome> = {}): RequestOutcome => ({
   ...over,
 });
 
+const ACTIONS = { user: 'flag', document: 'spotlight', tool: 'block' };
+
 describe('gateway metrics', () => {
   it('counts an outcome under bounded labels: an unknown model or path is `other`, never its text', async () => {
     let breakerOpen = false;
-    const metrics = createGatewayMetrics({
-      breakers: () => [{ provider: 'cloud', open: breakerOpen }],
-      engine: () => [{ model: 'local-chat', queued: 3, loaded: true }],
-      budgets: () => [{ scope: 'team', name: 'research', remainingUsd: 12.5 }],
-    });
+    const metrics = createGatewayMetrics(
+      {
+        breakers: () => [{ provider: 'cloud', open: breakerOpen }],
+        engine: () => [{ model: 'local-chat', queued: 3, loaded: true }],
+        budgets: () => [{ scope: 'team', name: 'research', remainingUsd: 12.5 }],
+      },
+      ACTIONS,
+    );
     metrics.observeRequest(outcome());
     metrics.observeRequest(outcome());
     metrics.observeRequest(outcome({ model: 'attacker-chosen-name', modelKnown: false, status: 404, usage: null, log: undefined }));
+    metrics.observeRequest(
+      outcome({
+        injection: [
+          { source: 'tool', score: 0.9, signals: ['role-line'] },
+          { source: 'user', score: 0.7, signals: [] },
+        ],
+      }),
+    );
     metrics.observeRequest(outcome({ endpoint: 'label:0123abcd', endpointKnown: false, model: null, status: 404, usage: null }));
     const { contentType, body } = await metrics.render();
     assert.match(contentType, /^text\/plain; version=0\.0\.4/);
     assert.match(
       body,
-      /flambeau_requests_total\{endpoint="\/v1\/chat\/completions",route="default",model="local-chat",provider="local",locality="device",status="200"\} 2/,
+      /flambeau_requests_total\{endpoint="\/v1\/chat\/completions",route="default",model="local-chat",provider="local",locality="device",status="200"\} 3/,
     );
     assert.match(body, /flambeau_requests_total\{[^}]*model="other"[^}]*status="404"\} 1/);
     assert.match(body, /flambeau_requests_total\{endpoint="other",[^}]*model="none"[^}]*\} 1/);
     assert.ok(!body.includes('attacker-chosen-name') && !body.includes('0123abcd'));
-    assert.match(body, /flambeau_tokens_total\{direction="input",model="local-chat",locality="device"\} 24/);
-    assert.match(body, /flambeau_time_to_first_token_seconds_count\{model="local-chat",locality="device"\} 2/);
-    assert.match(body, /flambeau_request_duration_seconds_sum\{endpoint="\/v1\/chat\/completions",locality="device"\} 0\.75/);
-    assert.match(body, /flambeau_privacy_findings_total\{type="EMAIL",action="allow"\} 8/);
+    assert.match(body, /flambeau_tokens_total\{direction="input",model="local-chat",locality="device"\} 36/);
+    assert.match(body, /flambeau_injection_findings_total\{source="tool",action="block"\} 1/);
+    assert.match(body, /flambeau_injection_findings_total\{source="user",action="flag"\} 1/);
+    assert.match(body, /flambeau_time_to_first_token_seconds_count\{model="local-chat",locality="device"\} 3/);
+    assert.match(body, /flambeau_request_duration_seconds_sum\{endpoint="\/v1\/chat\/completions",locality="device"\} 1/);
+    assert.match(body, /flambeau_privacy_findings_total\{type="EMAIL",action="allow"\} 10/);
     assert.ok(!/type="PHONE"/.test(body), 'a type found 0 times is not counted');
     assert.match(body, /flambeau_engine_queue_depth\{model="local-chat"\} 3/);
     assert.match(body, /flambeau_budget_remaining_usd\{scope="team",name="research"\} 12\.5/);
@@ -59,7 +74,7 @@ describe('gateway metrics', () => {
   });
 
   it('never fails the request it counts', () => {
-    const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: () => [] });
+    const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: () => [] }, ACTIONS);
     assert.doesNotThrow(() => metrics.observeRequest(outcome({ usage: { inputTokens: -3, outputTokens: Number.NaN, estimated: false } })));
   });
 });

@@ -21,8 +21,6 @@ export interface GatewayMetrics {
   observeRequest(outcome: RequestOutcome): void;
   /** An attempt on a provider failed (retried or not). `code` is flambeau's error code. */
   observeUpstreamError(provider: string, code: string): void;
-  /** A prompt-injection finding acted upon (`action`: flag, spotlight, drop, block). */
-  observeInjection(source: string, action: string): void;
   /**
    * A shadow comparison ended (`agree`, `disagree`, `error`, `denied`) or was never run
    * (`dropped`: queue full; `over_budget`). `route` is a configured route name.
@@ -36,7 +34,11 @@ export interface GatewayMetrics {
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const TTFT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
 
-export function createGatewayMetrics(sources: GaugeSources): GatewayMetrics {
+/**
+ * `injectionActions`: what the config does with a finding from each source (`injection:`), the
+ * action label of `flambeau_injection_findings_total`.
+ */
+export function createGatewayMetrics(sources: GaugeSources, injectionActions: Readonly<Record<'user' | 'document' | 'tool', string>>): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -155,9 +157,6 @@ export function createGatewayMetrics(sources: GaugeSources): GatewayMetrics {
     observeUpstreamError(provider, code) {
       upstreamErrors.inc({ provider, code });
     },
-    observeInjection(source, action) {
-      injection.inc({ source, action });
-    },
     observeShadow(route, outcome) {
       shadow.inc({ route, outcome });
     },
@@ -192,6 +191,7 @@ export function createGatewayMetrics(sources: GaugeSources): GatewayMetrics {
       const team = outcome.principal?.team?.id ?? 'none';
       bound(costChildren, `${model}\0${key}\0${team}`, () => cost.labels({ model, key, team })).inc(outcome.costUsd);
     }
+    for (const finding of outcome.injection ?? []) injection.inc({ source: finding.source, action: injectionActions[finding.source] });
     const found = outcome.privacy;
     if (found !== null) {
       for (const [type, count] of Object.entries(found.findings)) if (count > 0) privacy.inc({ type, action: found.action ?? 'none' }, count);

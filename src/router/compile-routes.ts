@@ -73,6 +73,7 @@ export function compileWhen(when: WhenFile, thresholdForShare: (share: number) =
     add(`complexity_top_share: ${when.complexity_top_share} (score > ${threshold.toFixed(4)})`, (f) => f.complexity() > threshold);
   }
   if (when.knowledge !== undefined) add(`knowledge: ${when.knowledge}`, (f) => f.knowledge === when.knowledge);
+  if (when.injection !== undefined) add(`injection: ${when.injection}`, (f) => f.injection === when.injection);
   if (when.cloud_available !== undefined) {
     add(
       `cloud_available: ${when.cloud_available}`,

@@ -65,6 +65,9 @@ describe('decide: each fact', () => {
     ['complexity_lt', { complexity_lt: 0.2 }, { scoreComplexity: () => 0.1 }, true],
     ['complexity_top_share: threshold from the share', { complexity_top_share: 0.3 }, { scoreComplexity: () => 0.75 }, true],
     ['complexity_top_share miss', { complexity_top_share: 0.3 }, { scoreComplexity: () => 0.65 }, false],
+    ['injection', { injection: true }, { injection: true }, true],
+    ['injection miss', { injection: true }, {}, false],
+    ['injection false', { injection: false }, {}, true],
   ];
   for (const [label, when, sources, matches] of cases) {
     it(label, () => {

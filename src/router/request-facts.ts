@@ -31,6 +31,8 @@ export interface RequestFacts {
   readonly tags: readonly string[];
   /** Retrieved private knowledge is in the prompt. */
   readonly knowledge: boolean;
+  /** A text of the prompt was flagged as a prompt injection (and its action is not `allow`). */
+  readonly injection: boolean;
   complexity(): number;
 }
 
@@ -47,6 +49,8 @@ export interface FactSources {
   scoreComplexity: (text: string) => number;
   /** Retrieved chunks are in the prompt. */
   knowledge?: boolean;
+  /** The injection stage reported a flagged text. */
+  injection?: boolean;
 }
 
 export function requestFacts(sources: FactSources): RequestFacts {
@@ -65,6 +69,7 @@ export function requestFacts(sources: FactSources): RequestFacts {
     team: sources.caller.team,
     tags: sources.tags,
     knowledge: sources.knowledge === true,
+    injection: sources.injection === true,
     complexity() {
       complexity ??= sources.scoreComplexity(promptText(sources.request));
       return complexity;

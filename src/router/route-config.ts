@@ -41,6 +41,8 @@ export const whenSchema = z.strictObject({
   complexity_top_share: share.optional(),
   /** Retrieved private knowledge is in the prompt (see `knowledge:` collections). */
   knowledge: z.boolean().optional(),
+  /** A user message, retrieved chunk or tool result was flagged as a prompt injection (see `injection:`). */
+  injection: z.boolean().optional(),
   /** Health: at least one cloud target of this route is usable now (allowed, breaker not open). */
   cloud_available: z.boolean().optional(),
   /** Health: this model's provider is usable now. */

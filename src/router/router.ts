@@ -21,6 +21,8 @@ export interface RouteRequest {
   tags: readonly string[];
   /** Private knowledge in the prompt: `shareable` false keeps it on device-local models, whatever the rule. */
   knowledge?: KnowledgeUse;
+  /** The injection stage reported a flagged text (user message, retrieved chunk or tool result). */
+  injection?: boolean;
 }
 
 export interface Router {
@@ -77,6 +79,7 @@ export function createRouter(options: {
         tags: input.tags,
         scoreComplexity: (text) => scorer.score(text),
         knowledge: input.knowledge?.used === true,
+        injection: input.injection === true,
       });
       const decision = decide({ requested: input.requested, routes, facts, world });
       if (input.knowledge?.used === true && !input.knowledge.shareable) keepOnDevice(decision, catalog);
@@ -115,6 +118,7 @@ export function factsSnapshot(facts: RequestFacts): Record<string, unknown> {
     team: facts.team,
     tags: facts.tags,
     knowledge: facts.knowledge,
+    injection: facts.injection,
     complexity: Number(facts.complexity().toFixed(4)),
   };
 }

@@ -369,6 +369,73 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    id: 14,
+    name: 'injection-findings',
+    sql: `
+      -- Prompt injections the spine reported for a request: JSON [{source, score, signals}] (signal
+      -- kinds only, never text); NULL when none was.
+      ALTER TABLE request_log ADD COLUMN injection TEXT;
+      -- Each chunk's injection score, scanned once at ingest (source document, with an HTML
+      -- file's hidden parts), so chat does not rescan what it retrieves. A table of its own beside
+      -- knowledge_chunks, removed with its chunk; a chunk without a row (ingested before) is
+      -- scanned when retrieved.
+      CREATE TABLE knowledge_chunk_injection (
+        chunk_id INTEGER PRIMARY KEY,
+        collection TEXT NOT NULL,
+        score REAL NOT NULL,                  -- 0..1; flagged when >= injection.threshold (read at use)
+        signals TEXT NOT NULL                 -- JSON array of signal kinds
+      ) STRICT;
+      CREATE INDEX knowledge_chunk_injection_collection ON knowledge_chunk_injection (collection, score);
+      CREATE TRIGGER knowledge_chunk_injection_ad AFTER DELETE ON knowledge_chunks BEGIN
+        DELETE FROM knowledge_chunk_injection WHERE chunk_id = old.id;
+      END;
+      `,
+  },
+  {
+    id: 16,
+    name: 'eval-runs',
+    sql: `
+      -- Stored evaluation runs (eval/eval-store.ts): suite runs of \`flambeau eval run\` now, and the
+      -- shadow comparisons of live traffic later (kind 'shadow', docs/decisions/0008). Never the
+      -- prompt; the answer only in runs stored with content (include_content = 1).
+      CREATE TABLE eval_runs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('eval', 'shadow')),
+        source TEXT NOT NULL,                 -- 'builtin:smoke', a suite file's name, or a shadow rule
+        suite_sha256 TEXT,                    -- of the suite's bytes: compare warns when two runs differ
+        models TEXT NOT NULL,                 -- JSON array, in the order asked
+        judge TEXT,
+        started_at INTEGER NOT NULL,          -- unix ms
+        finished_at INTEGER NOT NULL,
+        cases INTEGER NOT NULL,
+        include_content INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX eval_runs_started_at ON eval_runs (kind, started_at);
+      CREATE TABLE eval_results (
+        run_id TEXT NOT NULL REFERENCES eval_runs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,                 -- suite order x model order
+        case_id TEXT NOT NULL,                -- the suite row's id; for shadow, the request id
+        model TEXT NOT NULL,
+        tags TEXT,                            -- JSON array
+        grader TEXT NOT NULL,
+        pass INTEGER,                         -- 1 / 0; NULL: no verdict (shadow without one)
+        score REAL,                           -- agreement in [0, 1] (shadow)
+        reason TEXT NOT NULL,                 -- never quotes the answer (a judge's own words excepted)
+        error_code TEXT,
+        latency_ms REAL,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        cost_nusd INTEGER,                    -- from the call's usage row; NULL: unknown
+        request_id TEXT,                      -- joins usage_log and the audit record
+        judge_request_id TEXT,
+        judge_cost_nusd INTEGER,
+        route TEXT,                           -- the routing rule (shadow)
+        answer TEXT,                          -- only when the run's include_content = 1
+        PRIMARY KEY (run_id, seq)
+      ) STRICT;
+    `,
+  },
+  {
     id: 17,
     name: 'shadow-comparisons',
     sql: `

@@ -20,6 +20,8 @@ export interface RequestRecord {
   privacyAction: string | null;
   /** Types and counts of personal data found. */
   privacyFindings: Record<string, number> | null;
+  /** Prompt injections reported (source, score, signal kinds); null when none. */
+  injection: Array<{ source: string; score: number; signals: string[] }> | null;
 }
 
 export interface RequestLog {
@@ -47,8 +49,8 @@ export function createRequestLog(db: Db, options: { flushMs?: number; onError?: 
   let queue: RequestRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   const insert = db.prepare(`INSERT INTO request_log
-    (id, started_at, endpoint, model, provider, upstream_model, locality, status, error_code, input_tokens, output_tokens, tokens_estimated, latency_ms, ttft_ms, streamed, privacy_action, privacy_findings)
-    VALUES (@id, @startedAt, @endpoint, @model, @provider, @upstreamModel, @locality, @status, @errorCode, @inputTokens, @outputTokens, @tokensEstimated, @latencyMs, @ttftMs, @streamed, @privacyAction, @privacyFindings)
+    (id, started_at, endpoint, model, provider, upstream_model, locality, status, error_code, input_tokens, output_tokens, tokens_estimated, latency_ms, ttft_ms, streamed, privacy_action, privacy_findings, injection)
+    VALUES (@id, @startedAt, @endpoint, @model, @provider, @upstreamModel, @locality, @status, @errorCode, @inputTokens, @outputTokens, @tokensEstimated, @latencyMs, @ttftMs, @streamed, @privacyAction, @privacyFindings, @injection)
     ON CONFLICT (id) DO NOTHING`);
   const select = db.prepare('SELECT * FROM request_log ORDER BY started_at DESC, rowid DESC LIMIT ?');
   const writeAll = db.transaction((rows: RequestRecord[]) => {
@@ -60,6 +62,7 @@ export function createRequestLog(db: Db, options: { flushMs?: number; onError?: 
       tokensEstimated: record.tokensEstimated ? 1 : 0,
       streamed: record.streamed ? 1 : 0,
       privacyFindings: record.privacyFindings === null || Object.keys(record.privacyFindings).length === 0 ? null : JSON.stringify(record.privacyFindings),
+      injection: record.injection === null || record.injection.length === 0 ? null : JSON.stringify(record.injection),
     });
   }
   function flush(): void {
@@ -108,6 +111,7 @@ export function createRequestLog(db: Db, options: { flushMs?: number; onError?: 
         streamed: row.streamed === 1,
         privacyAction: row.privacy_action as string | null,
         privacyFindings: typeof row.privacy_findings === 'string' ? (JSON.parse(row.privacy_findings) as Record<string, number>) : null,
+        injection: typeof row.injection === 'string' ? (JSON.parse(row.injection) as NonNullable<RequestRecord['injection']>) : null,
       }));
     },
   };

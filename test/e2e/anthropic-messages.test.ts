@@ -166,12 +166,13 @@ describe('the Anthropic Messages API, inbound, through the real server', () => {
     });
     assert.deepEqual(answer.content, [{ type: 'text', text: 'Il fait beau.' }]);
     const third = cloud.requests[2]?.body as { messages: Record<string, unknown>[] };
+    // injection.tools: spotlight (the default): a system message, and the tool result inside a data block.
     assert.deepEqual(
       third.messages.map((m) => m.role),
-      ['user', 'assistant', 'tool'],
+      ['system', 'user', 'assistant', 'tool'],
     );
-    assert.equal(third.messages[2]?.tool_call_id, 'call_7');
-    assert.equal(third.messages[2]?.content, '{"sky":"clear"}');
+    assert.equal(third.messages[3]?.tool_call_id, 'call_7');
+    assert.match(String(third.messages[3]?.content), /^<<data (\d{20}) tool result getWeather>>\n\u00a6\{"sky":"clear"\}\n<<\/data \1>>$/);
   });
 
   it('to an Anthropic upstream nothing is lost: tool ids, stop reasons and usage match a direct call', async () => {

@@ -124,8 +124,14 @@ describe('chat through an openai-compatible cloud provider', () => {
       ],
     });
     const sent = cloud.requests[0]?.body as { messages: Record<string, unknown>[] };
-    assert.deepEqual(sent.messages[2], { role: 'tool', tool_call_id: 'call_1', content: '{"temp":21}' });
-    assert.deepEqual((sent.messages[1]?.tool_calls as unknown[])[0], {
+    // injection.tools: spotlight (the default): the tool result goes up inside a data block, and a
+    // system message saying so comes first.
+    assert.equal(sent.messages[0]?.role, 'system');
+    const tool = sent.messages[3] as { role: string; tool_call_id: string; content: string };
+    assert.equal(tool.role, 'tool');
+    assert.equal(tool.tool_call_id, 'call_1');
+    assert.match(tool.content, /^<<data (\d{20}) tool result getWeather>>\n\u00a6\{"temp":21\}\n<<\/data \1>>$/);
+    assert.deepEqual((sent.messages[2]?.tool_calls as unknown[])[0], {
       id: 'call_1',
       type: 'function',
       function: { name: 'getWeather', arguments: '{"city":"Paris"}' },

@@ -117,6 +117,9 @@ describe('knowledge access control and privacy, through the real server', () => 
       // because of the knowledge it carries. Privacy is left at its defaults (cloud: pseudonymize).
       routes: [{ name: CLOUD_ROUTE, to: ['cloud-echo', 'local-chat'] }],
       routing: { health_interval_ms: 0, retries: 0 },
+      // The blocks are read in their plain quoted format (documentBlocks); the default,
+      // spotlighting, keeps the same privacy path and is tested in injection-spine.test.ts.
+      injection: { documents: 'allow' },
     });
     for (const [collection, files] of Object.entries(DOCUMENTS)) {
       const folder = join(dir, 'docs', collection);

@@ -68,6 +68,8 @@ describe('private knowledge in chat, through the real server', () => {
       knowledge: { embedding_model: 'embedder' },
       routes: [{ name: 'default', to: ['cloud-echo', 'box-echo'] }],
       routing: { health_interval_ms: 0 },
+      // This file reads the chunks in their plain quoted format; the default (spotlight) is tested in injection-spine.test.ts.
+      injection: { documents: 'allow' },
     });
     client = new OpenAI({ baseURL: gw.baseURL, apiKey: gw.key, maxRetries: 0 });
     docs = join(dir, 'notes');
@@ -286,12 +288,16 @@ describe('knowledge when the embedding model fails or is missing, through the re
       ],
       knowledge: { embedding_model: 'box-embed' },
       routing: { health_interval_ms: 0 },
+      // This file reads the chunks in their plain quoted format; the default (spotlight) is tested in injection-spine.test.ts.
+      injection: { documents: 'allow' },
     });
     // Only a cloud model: no device model to embed with, so no embedding model at all.
     wordsOnly = await startTestGateway({
       providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, locality: 'cloud' }],
       models: [{ name: 'cloud-echo', provider: 'cloud', model: 'cloud-1' }],
       routing: { health_interval_ms: 0 },
+      // This file reads the chunks in their plain quoted format; the default (spotlight) is tested in injection-spine.test.ts.
+      injection: { documents: 'allow' },
     });
     client = new OpenAI({ baseURL: gw.baseURL, apiKey: gw.key, maxRetries: 0 });
     const docs = join(dir, 'notes');

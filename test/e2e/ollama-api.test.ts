@@ -140,14 +140,14 @@ describe('the Ollama API through the real server, with the ollama client', () =>
         stream: false,
       });
       assert.equal(second.message.content, 'Il fait beau.');
-      const upstream = (cloud.requests[1]?.body as { messages: Record<string, any>[] }).messages;
+      // injection.tools: spotlight (the default): a system message first, the tool result inside a data block.
+      const [system, ...upstream] = (cloud.requests[1]?.body as { messages: Record<string, any>[] }).messages;
+      assert.equal(system?.role, 'system');
       const callId = upstream[1]?.tool_calls?.[0]?.id as string;
       assert.match(callId, /\S/);
       assert.deepEqual(JSON.parse(upstream[1]?.tool_calls?.[0]?.function.arguments as string), { city: 'Paris' });
-      assert.deepEqual(
-        { role: upstream[2]?.role, tool_call_id: upstream[2]?.tool_call_id, content: upstream[2]?.content },
-        { role: 'tool', tool_call_id: callId, content: '{"sky":"clear"}' },
-      );
+      assert.deepEqual({ role: upstream[2]?.role, tool_call_id: upstream[2]?.tool_call_id }, { role: 'tool', tool_call_id: callId });
+      assert.match(String(upstream[2]?.content), /^<<data (\d{20}) tool result getWeather>>\n\u00a6\{"sky":"clear"\}\n<<\/data \1>>$/);
     }
   });
 

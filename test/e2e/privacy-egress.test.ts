@@ -164,7 +164,10 @@ describe('privacy egress through the real server: no field carries personal data
       ],
     });
     assert.deepEqual(leaked(seen), []);
-    const messages = seen.messages as { name?: string; tool_calls?: { id: string; function: { arguments: string } }[]; tool_call_id?: string }[];
+    // The first message is the spotlighting instruction (injection.tools: spotlight, the default).
+    const messages = (
+      seen.messages as { role: string; name?: string; tool_calls?: { id: string; function: { arguments: string } }[]; tool_call_id?: string }[]
+    ).filter((m) => m.role !== 'system');
     assert.equal(messages[0]?.name, 'PHONE_1');
     assert.deepEqual(JSON.parse(messages[1]!.tool_calls![0]!.function.arguments), { '<EMAIL_1>': '<IBAN_1>' });
     assert.equal(messages[1]!.tool_calls![0]!.id, messages[2]!.tool_call_id);

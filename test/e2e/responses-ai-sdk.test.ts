@@ -21,6 +21,9 @@ describe('the AI SDK (default @ai-sdk/openai provider, Responses API)', () => {
       providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, locality: 'cloud' }],
       models: [{ name: 'cloud-free', provider: 'cloud', model: 'free-1' }],
       privacy: { cloud: 'pseudonymize' },
+      // The tool loop's items are checked as they translate, byte for byte: tool outputs go up as
+      // they came (the default, spotlight, is tested in injection-spine.test.ts).
+      injection: { tools: 'allow' },
     });
     openai = createOpenAI({
       baseURL: gw.baseURL,

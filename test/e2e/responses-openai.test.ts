@@ -49,6 +49,9 @@ describe('the OpenAI Responses API through the openai client', () => {
       ],
       privacy: { cloud: 'pseudonymize' },
       routing: { retries: 0 },
+      // These tests check how Responses items translate, byte for byte: tool outputs go up as they
+      // came (the default, spotlight, is tested through every door in injection-spine.test.ts).
+      injection: { tools: 'allow' },
     });
     client = new OpenAI({ baseURL: gw.baseURL, apiKey: gw.key, maxRetries: 0 });
   });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdminAction, AuditEvent } from '../../audit/audit-event.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { BudgetLedger } from '../../auth/budget-ledger.js';
+import type { EvalStore } from '../../eval/index.js';
 import { parseSince } from '../../auth/key-options.js';
 import type { KeyStore } from '../../auth/key-store.js';
 import { actorOf, type KeyPrincipal } from '../../auth/principal.js';
@@ -19,6 +20,8 @@ export interface AdminDeps {
   ledger: BudgetLedger;
   usage: UsageLog;
   audit: AuditLog;
+  /** Stored eval runs (eval-admin-routes.ts). */
+  evals: EvalStore;
   bodyLimitBytes: number;
   clock?: () => number;
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
 import {
   authenticate,
+  beginTrace,
   isLoopbackAddress,
   matchRequest,
   openRequest,
@@ -133,6 +134,7 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
     // Outside the table and /v1/ (the Ollama API lives under /api/), an unknown path is a plain 404.
     if (found === null && !path.startsWith('/v1/')) throw new FlambeauError('not_found', `No route for ${method} ${path}.`);
     if (found !== null) matchRequest(request, { label: found.label, logged: found.route?.logged === true });
+    beginTrace(request, method, found?.label ?? 'other', req.headers.traceparent, deps.gateway);
     if (found?.route !== undefined) onMatch(found.route);
     // Every call of an inference API is accounted for (usage, audit, request log), refused ones included.
     res.once('close', () => {

@@ -13,11 +13,14 @@ export function knowledgeExtension(report: KnowledgeReport | null): Record<strin
       dropped_chunks: report.droppedChunks,
       degraded: report.degraded,
       skipped: report.skipped,
+      // The injection stage: chunks in marked data blocks, and those left out (`injection.documents: drop`).
+      spotlighted: report.spotlighted,
+      dropped: report.injectionDropped.map((d) => ({ chunk_id: d.chunkId, collection: d.collection, path: d.path, reason: d.reason, score: d.score })),
     },
   };
 }
 
-/** A citation on the wire: `n` is the number of its `<<<DOCUMENT [n]` block in the prompt; times as ISO strings, as /v1/knowledge/search gives them. */
+/** A citation on the wire: `n` is the number of its block in the prompt (`<<<DOCUMENT [n]`, or `<<data … document [n]>>` spotlighted); times as ISO strings, as /v1/knowledge/search gives them. */
 function citationJson(c: Citation): Record<string, unknown> {
   return {
     n: c.n,

@@ -2,6 +2,7 @@ import { sendAnthropicError } from '../anthropic/anthropic-error.js';
 import { handleCountTokens, handleMessages } from '../anthropic/messages-route.js';
 import * as admin from './admin-routes.js';
 import type { AdminCall, AdminHandler } from './admin-routes.js';
+import { listEvalRuns, showEvalRun, storeEvalRun } from './eval-admin-routes.js';
 import { handleChatCompletions } from './chat-completions-route.js';
 import { handleEmbeddings } from './embeddings-route.js';
 import { handleInjectionScan } from './injection-scan-route.js';
@@ -110,4 +111,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/admin/usage', access: 'admin', handle: adminOnly(admin.showUsage) },
   { method: 'GET', path: '/admin/audit/verify', access: 'admin', handle: adminOnly(admin.verifyAudit) },
   { method: 'GET', path: '/admin/audit/export', access: 'admin', handle: adminOnly(admin.exportAudit) },
+  { method: 'GET', path: '/admin/evals', access: 'admin', handle: adminOnly(listEvalRuns) },
+  { method: 'POST', path: '/admin/evals', access: 'admin', handle: adminOnly(storeEvalRun) },
+  { method: 'GET', path: '/admin/evals/:id', access: 'admin', handle: adminOnly(showEvalRun) },
 ];

@@ -11,7 +11,9 @@ import { jsonText } from '../terminal-text.js';
 export function registerCollections(program: Command): void {
   program
     .command('collections')
-    .description('List knowledge collections: files, documents, chunks, size, the models their vectors were made with, and last ingest.')
+    .description(
+      'List knowledge collections: files, documents, chunks, chunks flagged as prompt injections at ingest, size, the models their vectors were made with, and last ingest.',
+    )
     .option('--share <name>', 'mark a collection shareable: its chunks may reach non-device models (the privacy guard still runs)')
     .option('--unshare <name>', 'mark a collection private again (the default)')
     .option('--config <path>', 'config file')
@@ -35,7 +37,11 @@ export function registerCollections(program: Command): void {
           knowledge.setShareable(name, shareable);
         }
         const models = knowledge.db.embeddingModels();
-        const list = knowledge.collections().map((c) => ({ ...c, embeddingModels: models.get(c.name) ?? [] }));
+        // Flagged by today's injection.threshold: the scores were kept at ingest, the threshold is read now.
+        const flagged = knowledge.flaggedChunks(config.injection.threshold);
+        const list = knowledge
+          .collections()
+          .map((c) => ({ ...c, embeddingModels: models.get(c.name) ?? [], injectionFlaggedChunks: flagged.get(c.name) ?? 0 }));
         if (opts.json === true) {
           process.stdout.write(`${jsonText(list)}\n`);
           return;
@@ -45,12 +51,13 @@ export function registerCollections(program: Command): void {
           return;
         }
         printTable(
-          ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'SIZE', 'EMBEDDED WITH', 'SHAREABLE', 'LAST INGEST'],
+          ['COLLECTION', 'FILES', 'DOCUMENTS', 'CHUNKS', 'FLAGGED', 'SIZE', 'EMBEDDED WITH', 'SHAREABLE', 'LAST INGEST'],
           list.map((c) => [
             c.name,
             String(c.files),
             String(c.documents),
             String(c.chunks),
+            String(c.injectionFlaggedChunks),
             formatBytes(c.bytes),
             c.embeddingModels.join(',') || '-',
             c.shareable ? 'yes' : 'no',

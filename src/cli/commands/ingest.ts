@@ -5,6 +5,8 @@ import type { GatewayConfig } from '../../config/gateway-config.js';
 import { homePaths } from '../../config/home-layout.js';
 import { createEngine } from '../../engine/child-engine.js';
 import type { Engine } from '../../engine/engine.js';
+import { chunkScreen } from '../../gateway/chunk-screen.js';
+import { createShippedInjectionScanner } from '../../injection/index.js';
 import { createLogger } from '../../log/logger.js';
 import { createKnowledge, embedderOf, isCollectionName, knowledgeEmbeddingModel, type Embedder, type IngestProgress } from '../../knowledge/index.js';
 import { createModelCatalog } from '../../models/model-catalog.js';
@@ -51,7 +53,8 @@ export function registerIngest(program: Command): void {
         try {
           requireSomePath(paths, opts.collection, store.db);
           runtime = openEmbedder(config, store.db, opts.embeddings ? opts.embeddingModel : false);
-          const knowledge = createKnowledge({ db: store.db, embedder: runtime.embedder });
+          // Each chunk is scored for prompt injection here, once, so chat reads the score (decision 0006).
+          const knowledge = createKnowledge({ db: store.db, embedder: runtime.embedder, screen: chunkScreen(createShippedInjectionScanner(config.injection)) });
           process.once('SIGINT', stop);
           const bar = progressBar(opts.json !== true && process.stderr.isTTY === true);
           if (opts.json !== true)

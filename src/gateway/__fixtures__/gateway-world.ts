@@ -27,6 +27,7 @@ import { openStore } from '../../store/store.js';
 import { createResponseStore } from '../../responses/response-store.js';
 import { createRequestLog } from '../../usage/request-log.js';
 import { createUsageLog } from '../../usage/usage-log.js';
+import { chunkScreen } from '../chunk-screen.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 
 export const MASTER = 'flm-stage-test-master-key-0123456789';
@@ -48,7 +49,10 @@ export interface GatewayWorld {
   close(): void;
 }
 
-export function gatewayWorld(models: WorldModel[], options: { routes?: unknown[]; routing?: Record<string, unknown> } = {}): GatewayWorld {
+export function gatewayWorld(
+  models: WorldModel[],
+  options: { routes?: unknown[]; routing?: Record<string, unknown>; injection?: Record<string, unknown> } = {},
+): GatewayWorld {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-stages-'));
   const store = openStore(homePaths(home).db);
   const providers = new Map<string, Provider>();
@@ -87,9 +91,14 @@ export function gatewayWorld(models: WorldModel[], options: { routes?: unknown[]
   const deps: GatewayDeps = {
     catalog,
     privacy: createPrivacyGuard(privacyConfigSchema.parse({})),
-    injection: createShippedInjectionScanner(injectionConfigSchema.parse({})),
+    injection: createShippedInjectionScanner(injectionConfigSchema.parse(options.injection ?? {})),
+    injectionConfig: injectionConfigSchema.parse(options.injection ?? {}),
     router,
-    knowledge: createKnowledge({ db: store.db, embedder: null }),
+    knowledge: createKnowledge({
+      db: store.db,
+      embedder: null,
+      screen: chunkScreen(createShippedInjectionScanner(injectionConfigSchema.parse(options.injection ?? {}))),
+    }),
     keys,
     ledger,
     limiter: createMemoryRateLimiter(),

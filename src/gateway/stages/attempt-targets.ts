@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
 import { policyDeniedError, type DeniedVerdict, type PrivacyAction } from '../../privacy/index.js';
+import { withCallHeaders } from '../../providers/http/call-context.js';
 import { backoffMs, classifyFailure, isUpstreamFault } from '../../router/retry-policy.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 import { setTarget, type GatewayRequest } from '../request.js';
@@ -51,11 +52,24 @@ export async function attemptTargets<T>(
         break;
       }
       attempted += attempt === 0 ? 1 : 0;
+      // A client span per attempt; the upstream call carries it as its parent (`traceparent`).
+      const span = request.trace?.child(
+        `chat ${plan.target.model}`,
+        { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': provider, 'gen_ai.request.model': plan.target.model, 'flambeau.attempt': attempt + 1 },
+        'client',
+      );
       try {
-        const out = await run(plan, signal);
+        // A client's trace id is the client's string: it may reach a device or LAN model, never a
+        // cloud one (16 bytes of the caller's choosing would leave unscanned). A trace flambeau
+        // started itself goes everywhere.
+        const propagate = span !== undefined && (plan.target.locality !== 'cloud' || request.trace?.continued !== true);
+        const out = await withCallHeaders(propagate ? { traceparent: span.traceparent() } : null, () => run(plan, signal));
+        span?.end();
         breakers.onSuccess(provider);
         return out;
       } catch (error) {
+        span?.fail(asFlambeauError(error).code);
+        span?.end();
         if (signal.aborted) {
           breakers.release(provider);
           throw error;

@@ -10,7 +10,7 @@ import type { PreparedTarget } from './prepare-target.js';
 import type { RoutedChat } from './route.js';
 
 /**
- * Stage 7, whole answers: from the first candidate that gives one (retries, fallbacks, cascade).
+ * Stage 8, whole answers: from the first candidate that gives one (retries, fallbacks, cascade).
  * Each target's answer is restored (placeholders back to the values) before it is returned.
  */
 export async function attemptComplete(request: GatewayRequest, routed: RoutedChat, deps: AttemptDeps): Promise<ChatResult> {
@@ -50,7 +50,7 @@ async function completeCascade(request: GatewayRequest, routed: RoutedChat, casc
 }
 
 /**
- * Stage 7, streams: opens the stream of the first candidate that produces content. Nothing
+ * Stage 8, streams: opens the stream of the first candidate that produces content. Nothing
  * reaches the client before the upstream's first content event, so a target that fails before it
  * still gets a retry or a fallback, and a failure with no target left gets a real HTTP status.
  */

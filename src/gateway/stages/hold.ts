@@ -9,7 +9,7 @@ import { embedInputTokenBound, inputTokenBound } from '../usage-estimate.js';
 import type { RoutedChat } from './route.js';
 
 /**
- * Stage 6: holds the worst case over every candidate (fallbacks, cascade) before any call: a
+ * Stage 7: holds the worst case over every candidate (fallbacks, cascade) before any call: a
  * bound on everything forwarded, not routing's estimate (docs/decisions/0004-budget-hold-bound.md).
  * 402 `budget_exhausted` when the key's or team's budget cannot cover it.
  */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { FlambeauError } from '../../errors/index.js';
 import { gatewayWorld, type GatewayWorld } from '../__fixtures__/gateway-world.js';
-import { assumeRetrieved, namedCollections, retrieve } from './retrieve.js';
+import { assumeRetrieved, namedCollections, quoteRetrieved, retrieve } from './retrieve.js';
 
 let world: GatewayWorld;
 afterEach(() => world?.close());
@@ -25,9 +25,11 @@ describe('retrieve stage', () => {
     world = gatewayWorld([{ name: 'local', locality: 'device' }]);
     const request = chat('local');
     const none = await retrieve(request, [], new AbortController().signal, world.deps);
-    assert.equal(none.request, request);
-    assert.equal(none.report, null);
-    assert.equal(none.knowledge, undefined);
+    assert.equal(none.retrieval, null);
+    const quoted = quoteRetrieved(request, none, { kept: [], dropped: [] }, world.deps);
+    assert.equal(quoted.request, request);
+    assert.equal(quoted.report, null);
+    assert.equal(quoted.knowledge, undefined);
     await assert.rejects(retrieve(request, ['nope'], new AbortController().signal, world.deps), (e: FlambeauError) => e.status === 404);
     assert.throws(
       () => assumeRetrieved(['nope'], world.deps.knowledge),

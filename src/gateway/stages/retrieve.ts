@@ -1,8 +1,26 @@
 import { FlambeauError } from '../../errors/index.js';
-import { parseRagModelName, withKnowledgeContext, type Citation, type Knowledge, type Retrieval } from '../../knowledge/index.js';
+import {
+  buildKnowledgeContext,
+  parseRagModelName,
+  withKnowledgeContext,
+  type ChunkWrap,
+  type Citation,
+  type Knowledge,
+  type Retrieval,
+  type SearchHit,
+} from '../../knowledge/index.js';
 import type { ChatRequest } from '../../providers/spec.js';
 import type { KnowledgeUse } from '../../router/request-facts.js';
 import type { GatewayDeps } from '../gateway-deps.js';
+
+/** A retrieved chunk the injection stage left out of the prompt (`injection.documents: drop`). */
+export interface DroppedChunk {
+  chunkId: number;
+  collection: string;
+  path: string;
+  reason: 'prompt_injection';
+  score: number;
+}
 
 /** What retrieval put in the prompt, for the answer's `flambeau` extension (citations). */
 export interface KnowledgeReport {
@@ -14,10 +32,21 @@ export interface KnowledgeReport {
   droppedChunks: number;
   degraded: Retrieval['degraded'];
   skipped: Retrieval['skipped'];
+  /** Chunks left out as prompt injections, with their scores. */
+  injectionDropped: readonly DroppedChunk[];
+  /** The chunks reached the model spotlighted (inside marked data blocks), not in the plain quoted format. */
+  spotlighted: boolean;
 }
 
+/** What was searched, before the injection stage decides what of it reaches the prompt. */
 export interface Retrieved {
-  /** The request with the retrieved chunks quoted in as delimited data (unchanged without knowledge). */
+  collections: readonly string[];
+  /** Null when the chat names no collection. */
+  retrieval: Retrieval | null;
+}
+
+/** The request with the chunks quoted in (unchanged without knowledge), and what was quoted. */
+export interface Quoted {
   request: ChatRequest;
   /** For routing: private knowledge in the prompt keeps it on the device unless shareable. */
   knowledge?: KnowledgeUse;
@@ -38,17 +67,36 @@ export function namedCollections(request: ChatRequest, given: readonly string[])
   return { request: { ...request, model: rag.model }, collections };
 }
 
-/** Stage 3: retrieves from the named collections and quotes the chunks into the request. */
+/** Stage 3: searches the named collections (the injection stage then quotes what it keeps: `quoteRetrieved`). */
 export async function retrieve(
   request: ChatRequest,
   collections: readonly string[],
   signal: AbortSignal,
   deps: Pick<GatewayDeps, 'knowledge' | 'knowledgeContextTokens'>,
 ): Promise<Retrieved> {
-  if (collections.length === 0) return { request, report: null };
+  if (collections.length === 0) return { collections, retrieval: null };
   deps.knowledge.requireCollections(collections);
   const retrieval = await deps.knowledge.retrieve(request.messages, collections, { tokenBudget: deps.knowledgeContextTokens, signal });
-  const { context } = retrieval;
+  return { collections, retrieval };
+}
+
+/**
+ * Quotes the kept chunks into the request as delimited data, within the context budget: the
+ * retrieval's own context when nothing was left out or spotlighted, else one rebuilt from `kept`
+ * (each block made by `wrap` when spotlighting).
+ */
+export function quoteRetrieved(
+  request: ChatRequest,
+  retrieved: Retrieved,
+  screened: { kept: readonly SearchHit[]; dropped: readonly DroppedChunk[]; wrap?: ChunkWrap },
+  deps: Pick<GatewayDeps, 'knowledgeContextTokens'>,
+): Quoted {
+  const { retrieval, collections } = retrieved;
+  if (retrieval === null) return { request, report: null };
+  const context =
+    screened.dropped.length === 0 && screened.wrap === undefined
+      ? retrieval.context
+      : buildKnowledgeContext(screened.kept, deps.knowledgeContextTokens, screened.wrap === undefined ? {} : { wrap: screened.wrap });
   const used = context.citations.length > 0;
   return {
     request: used ? withKnowledgeContext(request, context) : request,
@@ -62,6 +110,8 @@ export async function retrieve(
       droppedChunks: context.droppedChunks,
       degraded: retrieval.degraded,
       skipped: retrieval.skipped,
+      injectionDropped: screened.dropped,
+      spotlighted: used && screened.wrap !== undefined,
     },
   };
 }

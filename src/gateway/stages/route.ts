@@ -22,10 +22,12 @@ export interface RouteInput {
   /** The raw `x-flambeau-tags` value (split here). */
   tags: string | string[] | undefined;
   knowledge?: KnowledgeUse;
+  /** The injection stage reported a flagged text: the router's `injection` fact. */
+  injection?: boolean;
   signal: AbortSignal;
 }
 
-/** Stage 5: decides where the request may go, and why (candidates in order, what was skipped). */
+/** Stage 6: decides where the request may go, and why (candidates in order, what was skipped). */
 export function route(input: RouteInput, deps: Pick<GatewayDeps, 'router'>): RoutedChat {
   const { decision, facts } = deps.router.route({
     requested: input.request.model,
@@ -35,6 +37,7 @@ export function route(input: RouteInput, deps: Pick<GatewayDeps, 'router'>): Rou
     caller: input.caller,
     tags: parseTags(input.tags),
     ...(input.knowledge === undefined ? {} : { knowledge: input.knowledge }),
+    ...(input.injection === undefined ? {} : { injection: input.injection }),
   });
   return { request: input.request, signal: input.signal, inspection: input.inspection, decision, facts };
 }

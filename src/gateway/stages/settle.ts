@@ -2,12 +2,13 @@ import { labelOf } from '../../audit/name-label.js';
 import { costOverHold, requestRecordOf, storedForm } from '../../audit/request-outcome.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 import type { GatewayRequest } from '../request.js';
+import { endTrace } from '../trace-request.js';
 import { actualCost } from './hold.js';
 
 export type SettleDeps = Pick<GatewayDeps, 'recorder' | 'ledger' | 'limiter' | 'logger' | 'catalog' | 'router' | 'requestLog' | 'metrics'>;
 
 /**
- * Stage 8: prices the answer and records the request before its last byte, so that an
+ * Stage 9: prices the answer and records the request before its last byte, so that an
  * acknowledged request is on disk. Throws `store_unavailable` (503): then do not acknowledge.
  */
 export function settle(request: GatewayRequest, deps: SettleDeps): void {
@@ -55,6 +56,7 @@ function record(request: GatewayRequest, deps: SettleDeps): void {
     recordOutcome(outcome, settled, deps);
   } finally {
     deps.metrics?.observeRequest(outcome);
+    endTrace(request);
   }
   if (request.grant !== null && outcome.usage !== null) {
     const tokens = (outcome.usage.inputTokens ?? 0) + (outcome.usage.outputTokens ?? 0);

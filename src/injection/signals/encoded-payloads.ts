@@ -28,21 +28,50 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function findEncodedPayloads(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodedPayload[] {
   const found: DecodedPayload[] = [];
   let candidates = 0;
+  // The patterns only ever match inside a run of at least 24 base64 characters (hex is a subset):
+  // such runs are found by one loop over the character codes, and the patterns only read them.
+  const runs = base64Runs(text);
+  if (runs.length === 0) return found;
   for (const [encoding, pattern] of [
     ['hex', HEX],
     ['base64', BASE64],
   ] as const) {
-    for (const m of text.matchAll(pattern)) {
-      if (candidates >= limits.maxCandidates) return found;
-      const raw = m[0];
-      const start = m.index;
-      if (encoding === 'base64' && (!/[a-z]/.test(raw) || !/[A-Z]/.test(raw) || found.some((f) => f.start <= start && start < f.end))) continue;
-      candidates++;
-      const decoded = decode(encoding, raw.slice(0, limits.maxCandidateChars));
-      if (decoded !== null && readsAsText(decoded)) found.push({ encoding, start, end: start + raw.length, text: decoded });
+    for (const run of runs) {
+      // Two characters past the run: the '=' padding base64 may end with.
+      const slice = text.slice(run.start, Math.min(text.length, run.end + 2));
+      for (const m of slice.matchAll(pattern)) {
+        if (candidates >= limits.maxCandidates) return found;
+        const raw = m[0];
+        const start = run.start + m.index;
+        if (encoding === 'base64' && (!/[a-z]/.test(raw) || !/[A-Z]/.test(raw) || found.some((f) => f.start <= start && start < f.end))) continue;
+        candidates++;
+        const decoded = decode(encoding, raw.slice(0, limits.maxCandidateChars));
+        if (decoded !== null && readsAsText(decoded)) found.push({ encoding, start, end: start + raw.length, text: decoded });
+      }
     }
   }
   return found;
+}
+
+const BASE64_CHAR = Uint8Array.from({ length: 128 }, (_, c) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 47 && c <= 57) || c === 43 || c === 45 || c === 95 ? 1 : 0,
+);
+
+/** Maximal runs of base64 characters (A-Z a-z 0-9 + / _ -) at least 24 long. */
+function base64Runs(text: string): { start: number; end: number }[] {
+  const runs: { start: number; end: number }[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    const inRun = c < 128 && BASE64_CHAR[c] === 1;
+    if (inRun) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      if (i - start >= 24) runs.push({ start, end: i });
+      start = -1;
+    }
+  }
+  return runs;
 }
 
 function decode(encoding: 'base64' | 'hex', raw: string): string | null {

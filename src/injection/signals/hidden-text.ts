@@ -7,6 +7,8 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
 /** Zero-width characters between two letters: they split a word so that a word filter misses it. */
 const ZERO_WIDTH_IN_WORD = /(?<=\p{L})[\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad]+(?=\p{L})/gu;
 
+const ANY_HIDING = /[\u00ad\u180e\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+
 export interface HiddenTextFindings {
   signals: InjectionSignal[];
   /** The ASCII spelled by tag characters, to be scored like any other text ('' when none). */
@@ -35,6 +37,8 @@ export function findHiddenText(text: string): HiddenTextFindings {
     last = i + 2;
   }
   if (first !== -1) signals.push({ kind: 'hidden_text', detail: 'unicode tag characters', count, start: first, end: last });
+  // Most texts hold none of these characters: one quick test spares the two patterns below.
+  if (!ANY_HIDING.test(text)) return { signals, tagText };
   const bidi = firstMatches(text, BIDI);
   if (bidi.length > 0) signals.push(spanSignal('bidi controls', bidi));
   const zw = firstMatches(text, ZERO_WIDTH_IN_WORD);

@@ -48,3 +48,40 @@ export function firstMatches(text: string, pattern: RegExp): RegExpExecArray[] {
   }
   return out;
 }
+
+/**
+ * Anchors: literal strings a pattern cannot match without (lower case, accents removed), looked
+ * for in the folded text (normalize-text.ts) before the pattern runs. Plain text seldom holds
+ * them, so most texts skip most patterns. One alternation finds all of a module's anchors in one
+ * pass (a search per anchor costs several times more).
+ */
+export interface AnchorSearch {
+  /** The anchors of `vocabulary` present in `folded`. */
+  present(folded: string): Set<string>;
+}
+
+export function anchorSearch(vocabulary: readonly string[]): AnchorSearch {
+  const sorted = [...new Set(vocabulary)].sort((a, b) => b.length - a.length);
+  // Each search restarts one character after the last match's start, so anchors overlapping one
+  // another are all seen; at one position only the longest is matched, hence the shorter anchors it
+  // starts with are added with it. (A lookahead would do the same but defeats the regex engine's
+  // quick scan for the alternatives' first characters: several times slower.)
+  const pattern = new RegExp(sorted.map((a) => a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const withPrefixes = new Map(sorted.map((a) => [a, sorted.filter((b) => a.startsWith(b))]));
+  return {
+    present(folded) {
+      const found = new Set<string>();
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(folded); m !== null; m = pattern.exec(folded)) {
+        for (const a of withPrefixes.get(m[0]) ?? []) found.add(a);
+        pattern.lastIndex = m.index + 1;
+      }
+      return found;
+    },
+  };
+}
+
+/** Whether `present` holds at least one anchor of each list. */
+export function hasAnchors(present: ReadonlySet<string>, anchors: readonly (readonly string[])[]): boolean {
+  return anchors.every((any) => any.some((a) => present.has(a)));
+}

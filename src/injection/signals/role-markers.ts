@@ -1,4 +1,5 @@
-import { firstMatches, type InjectionSignal } from './injection-signal.js';
+import { normalizeForModel } from '../normalize-text.js';
+import { anchorSearch, firstMatches, hasAnchors, type InjectionSignal } from './injection-signal.js';
 
 /**
  * Chat-template control tokens (ChatML, Llama 2/3, Gemma, Phi, Mistral): text that carries them
@@ -17,14 +18,33 @@ const ROLE_TAG = /<\/?(?:system|assistant|developer|instructions?|admin|im_start
 const ROLE_LINE =
   /^[ \t>*#-]*(?:\[|\()?(?:system|assistant|developer|ai assistant|system prompt|system message|new instructions?|updated instructions?|admin override|syst[eè]me|nouvelles? (?:instructions?|consignes?)|instructions? (?:syst[eè]me|pour l'(?:ia|assistant)))(?:\]|\))?[ \t]*:/gim;
 
-export function findRoleMarkers(text: string): InjectionSignal[] {
+/** Literal parts each pattern needs in the folded text (see hasAnchors); plain text skips the patterns. */
+const TEMPLATE_ANCHORS = [['<|', 'inst]', 'sys>>', '_of_turn>', 'system_prompt]', 'tool_results]', 'available_tools]']];
+const ROLE_WORDS = ['sys', 'assistant', 'developer', 'instruction', 'admin', 'im_start', 'consigne'];
+const ROLE_TAG_ANCHORS = [['<'], ROLE_WORDS];
+const ROLE_LINE_ANCHORS = [[':'], ROLE_WORDS];
+/** Anchors searched in one alternation ('<' and ':' are everywhere: they are tested apart, with includes). */
+export const ROLE_ANCHORS: readonly string[] = [...TEMPLATE_ANCHORS.flat(), ...ROLE_WORDS];
+const ANCHORS = anchorSearch(ROLE_ANCHORS);
+
+/**
+ * `present`: the ROLE_ANCHORS found in the folded text (normalize-text.ts), when the caller searched
+ * already; each pattern runs only when its anchors are there.
+ */
+export function findRoleMarkers(text: string, present: ReadonlySet<string> = ANCHORS.present(normalizeForModel(text))): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
-  const tokens = firstMatches(text, TEMPLATE_TOKEN);
+  const has = new Set(present);
+  if (text.includes('<')) has.add('<');
+  if (text.includes(':')) has.add(':');
+  const tokens = hasAnchors(has, TEMPLATE_ANCHORS) ? firstMatches(text, TEMPLATE_TOKEN) : [];
   if (tokens.length > 0) {
     const distinct = [...new Set(tokens.map((m) => m[0].toLowerCase()))].slice(0, 4).join(' ');
     signals.push(signalOf('template_token', distinct, tokens));
   }
-  const roles = [...firstMatches(text, ROLE_LINE), ...firstMatches(text, ROLE_TAG)].sort((a, b) => a.index - b.index);
+  const roles = [
+    ...(hasAnchors(has, ROLE_LINE_ANCHORS) ? firstMatches(text, ROLE_LINE) : []),
+    ...(hasAnchors(has, ROLE_TAG_ANCHORS) ? firstMatches(text, ROLE_TAG) : []),
+  ].sort((a, b) => a.index - b.index);
   if (roles.length > 0) {
     const distinct = [
       ...new Set(

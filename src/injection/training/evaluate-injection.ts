@@ -45,6 +45,7 @@ export function figureTable(rows: readonly InjectionRow[], flagged: readonly boo
     add(`lang=${row.lang === 'fr' ? 'fr' : row.lang === 'en' ? 'en' : 'other'}`, i);
     add(`source=${row.channel} lang=${row.lang === 'fr' ? 'fr' : row.lang === 'en' ? 'en' : 'other'}`, i);
     if (row.label === 1 || row.hardNegative) add('attacks + hard negatives', i);
+    if (row.label === 0 && row.hardNegative) add('benign hard negatives alone', i);
   });
   return [...groups].map(([group, indices]) => ({
     group,

@@ -13,7 +13,7 @@ import type { InjectionSource } from '../injection-sources.js';
 import type { InjectionRow } from './injection-rows.js';
 import { structuredRecord } from './structured-records.js';
 
-type Lang = 'en' | 'fr';
+export type Lang = 'en' | 'fr';
 const LANGS: readonly Lang[] = ['en', 'fr'];
 
 /** mulberry32: a small seeded generator, so the same seed gives the same rows everywhere. */
@@ -28,14 +28,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * flambeau's own training rows, generated from the hand-written parts in `../data/` (the
- * hand-written held-out set is separate and never generated). Covers what the public pool lacks:
- * French, long benign documents, benign text about instructions and passwords, instructions
- * planted in mails and tool results (with the same document, clean, as the negative).
- */
-export function generateOwnRows(seed: number, scale = 1): InjectionRow[] {
-  const random = seededRandom(seed);
+/** Writes attack sentences (direct, or addressed to the assistant, to be planted) from the hand-written parts. */
+export function createAttackWriter(random: () => number): {
+  pick: <T>(list: readonly T[]) => T;
+  fill: (template: string) => string;
+  attack: (lang: Lang) => string;
+} {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const fill = (template: string): string => template.replace(/\{(email|url|amount|iban|brand)\}/g, (_, k: keyof typeof FILLERS) => pick(FILLERS[k]));
   const attack = (lang: Lang): string => {
@@ -50,6 +48,18 @@ export function generateOwnRows(seed: number, scale = 1): InjectionRow[] {
     const text = `${address} ${random() < 0.5 ? bend : payload.charAt(0).toLowerCase() + payload.slice(1)}`;
     return address.startsWith('(') ? `${text})` : text;
   };
+  return { pick, fill, attack };
+}
+
+/**
+ * flambeau's own training rows, generated from the hand-written parts in `../data/` (the
+ * hand-written held-out set is separate and never generated). Covers what the public pool lacks:
+ * French, long benign documents, benign text about instructions and passwords, instructions
+ * planted in mails and tool results (with the same document, clean, as the negative).
+ */
+export function generateOwnRows(seed: number, scale = 1): InjectionRow[] {
+  const random = seededRandom(seed);
+  const { pick, fill, attack } = createAttackWriter(random);
   const document = (lang: Lang, talk: number): string[] => {
     const parts: string[] = [];
     const n = 1 + Math.floor(random() * 7);

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_FEATURIZER } from '../featurize-window.js';
 import { decodeInjectionModel, encodeInjectionModel } from '../injection-weights-wire.js';
-import { BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH } from '../load-injection-model.js';
+import { BLIND_2_HELDOUT_PATH, BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH } from '../load-injection-model.js';
 import { createInjectionScanner } from '../scan-injection.js';
+import { calibrateSourceBias } from './calibrate-source-bias.js';
 import { figuresOf } from './evaluate-injection.js';
+import { generateBenignRows } from './generate-benign-rows.js';
 import { generateOwnRows } from './generate-own-rows.js';
 import { dedupeRows, loadOwnRows, type InjectionRow } from './injection-rows.js';
 import { splitByOrigin } from './split-by-origin.js';
@@ -43,11 +45,52 @@ describe('training data', () => {
     );
   });
 
+  it('generates benign training and calibration rows from disjoint hand-written sentences, reproducibly', () => {
+    assert.deepEqual(generateBenignRows(5, 'train', 0.02), generateBenignRows(5, 'train', 0.02));
+    const train = generateBenignRows(5, 'train', 0.2);
+    const calibration = generateBenignRows(5, 'calibration', 0.2);
+    assert.ok(calibration.every((r) => r.label === 0));
+    for (const source of ['user', 'document', 'tool'] as const)
+      assert.ok(
+        calibration.some((r) => r.channel === source),
+        source,
+      );
+    assert.ok(train.some((r) => r.label === 1 && r.channel === 'tool'));
+    // The first task wrapper is a training sentence (index 0), the fourth a calibration one (index 3).
+    const first = 'Summarise the following document in five bullet points:';
+    const fourth = 'Here is a record from our registry. Who is the owner and when does it expire?';
+    assert.ok(train.some((r) => r.text.startsWith(first)) && !calibration.some((r) => r.text.startsWith(first)));
+    assert.ok(calibration.some((r) => r.text.startsWith(fourth)) && !train.some((r) => r.text.startsWith(fourth)));
+  });
+
+  it('calibrates a per-source bias that flags the target share of benign rows', () => {
+    const rows: InjectionRow[] = Array.from({ length: 100 }, (_, i) => ({
+      text: String(i),
+      label: 0,
+      origin: 'x',
+      lang: 'en',
+      category: 'x',
+      hardNegative: false,
+      channel: i < 50 ? 'user' : 'tool',
+    }));
+    const { bias } = calibrateSourceBias(rows, (r) => Number(r.text) / 10, 0.04);
+    // user logits 0.0..4.9: two of fifty may pass, the cut lies between 4.7 and 4.8.
+    assert.equal(bias.user, -4.75);
+    assert.equal(bias.tool, -9.75);
+    assert.equal(bias.document, 0);
+  });
+
   it('keeps the hand-written held-out sets readable and apart from the generated rows', () => {
-    const heldout = [...loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten'), ...loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind')];
-    assert.ok(heldout.length >= 140);
+    const heldout = [
+      ...loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten'),
+      ...loadOwnRows(BLIND_HELDOUT_PATH, 'flambeau:blind'),
+      ...loadOwnRows(BLIND_2_HELDOUT_PATH, 'flambeau:blind-2'),
+    ];
+    assert.ok(heldout.length >= 190);
     assert.ok(heldout.some((r) => r.lang === 'fr' && r.hardNegative));
-    const generated = new Set(generateOwnRows(20250315).map((r) => r.text));
+    const generated = new Set(
+      [...generateOwnRows(20250315), ...generateBenignRows(20250316, 'train'), ...generateBenignRows(20250317, 'calibration', 0.5)].map((r) => r.text),
+    );
     assert.deepEqual(
       heldout.filter((r) => generated.has(r.text)).map((r) => r.text),
       [],

@@ -1,5 +1,5 @@
-import { createFeaturizer, DEFAULT_FEATURIZER, type FeaturizerSettings } from '../featurize-window.js';
-import { windowLogit, type InjectionModel } from '../injection-model.js';
+import { codesOf, createFeaturizer, DEFAULT_FEATURIZER, type FeaturizerSettings } from '../featurize-window.js';
+import { NO_SOURCE_BIAS, windowLogit, type InjectionModel } from '../injection-model.js';
 import { normalizeForModel } from '../normalize-text.js';
 import { planWindows } from '../text-windows.js';
 import { fitLogistic, type LogisticOptions } from './fit-logistic.js';
@@ -17,7 +17,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainInjectionOptions = {
   featurizer: DEFAULT_FEATURIZER,
   maxWindowsPerRow: 12,
   rounds: 2,
-  l2: 1e-5,
+  l2: 1e-3,
   minDocumentFrequency: 2,
   maxIterations: 300,
   tolerance: 1e-7,
@@ -46,7 +46,7 @@ export function trainInjectionModel(
   const prepared: RowWindows[] = rows.map((row) => {
     const text = normalizeForModel(row.text);
     const plan = planWindows(text.length, o.featurizer.windowChars, o.featurizer.strideChars, o.maxWindowsPerRow);
-    const features = featurizer.read(text);
+    const features = featurizer.read(codesOf(text), text.length);
     return { label: row.label, windows: plan.windows.map((w) => features.window(w.start, w.end)) };
   });
   const positives = prepared.filter((r) => r.label === 1).length;
@@ -73,7 +73,13 @@ export function trainInjectionModel(
       }
     });
     const fit = fitLogistic({ buckets, labels: Uint8Array.from(labels), weights: Float64Array.from(weights) }, size, o);
-    model = { featurizer: o.featurizer, bias: fit.bias, weights: fit.weights, provenance: { ...provenance, iterations: fit.iterations, rounds: o.rounds } };
+    model = {
+      featurizer: o.featurizer,
+      bias: fit.bias,
+      sourceBias: { ...NO_SOURCE_BIAS },
+      weights: fit.weights,
+      provenance: { ...provenance, iterations: fit.iterations, rounds: o.rounds },
+    };
     const current = model;
     chosen = prepared.map((row) => {
       if (row.label === 0) return 0;

@@ -40,9 +40,14 @@ const META_CHARSET = /<meta\s[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
 export const htmlLoader: DocumentLoader = {
   extensions: ['.html', '.htm', '.xhtml'],
   async load(bytes) {
-    return [htmlDocument(decodeText(bytes, declaredCharset(bytes)))];
+    return [htmlDocument(htmlSource(bytes))];
   },
 };
+
+/** The page's text, decoded by its declared charset (or sniffed): what the loader parses. */
+export function htmlSource(bytes: Buffer): string {
+  return decodeText(bytes, declaredCharset(bytes));
+}
 
 /** The charset a page declares in its first 2 KB, where browsers look for it too. */
 function declaredCharset(bytes: Buffer): { declared?: string } {

@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import { FlambeauError } from '../../errors/index.js';
+import { callHeaders } from './call-context.js';
 import { upstreamErrorMessage } from './upstream-error-wire.js';
 import { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from './upstream-timeouts.js';
 
@@ -70,7 +71,7 @@ export class UpstreamClient {
       response = await this.#pool.request({
         method: call.method,
         path: this.#basePath + call.path,
-        headers: call.headers,
+        headers: withContextHeaders(call.headers),
         body: call.body,
         signal: controller.signal,
       });
@@ -139,4 +140,9 @@ export async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () =
     }
   }
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+function withContextHeaders(headers: Record<string, string>): Record<string, string> {
+  const extra = callHeaders();
+  return extra === undefined ? headers : { ...extra, ...headers };
 }

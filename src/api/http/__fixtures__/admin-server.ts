@@ -14,6 +14,7 @@ import type { GatewayDeps } from '../../../gateway/index.js';
 import { silentLogger } from '../../../log/logger.js';
 import { openStore, type Store } from '../../../store/store.js';
 import { createUsageLog, type UsageLog } from '../../../usage/usage-log.js';
+import { createEvalStore } from '../../../eval/index.js';
 import { homePaths } from '../../../config/home-layout.js';
 import { createRequestHandler } from '../app.js';
 
@@ -44,7 +45,7 @@ export async function startAdminTestServer(): Promise<AdminTestServer> {
     createRequestHandler({
       // The admin routes use only `admin`; a /v1 call here would be a mistake in the test.
       gateway: undefined as unknown as GatewayDeps,
-      admin: { keys, teams, ledger, usage, audit, bodyLimitBytes: 1 << 20 },
+      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.db), bodyLimitBytes: 1 << 20 },
       bodyLimitBytes: 1 << 20,
       keylessLoopback: null,
       metricsPublicOnLoopback: false,

@@ -1,0 +1,12 @@
+export { BUILTIN_SUITES, readSuiteSource } from './builtin-suites.js';
+export { compareRuns, type ModelComparison, type RunComparison } from './eval-compare.js';
+export { GRADER_KINDS, type Answer, type EvalCase, type Expectation, type GraderKind, type Verdict } from './eval-case.js';
+export { RUN_KINDS, type EvalResult, type EvalRun, type RunKind } from './eval-run.js';
+export { mcnemarExact, percentile, wilsonInterval } from './eval-stats.js';
+export { createEvalStore, type EvalRunHeader, type EvalStore } from './eval-store.js';
+export { disagreements, summarizeRun, type ModelSummary } from './eval-summary.js';
+export type { CallModel, ModelCallResult } from './model-call.js';
+export { runSuite, type RunSuiteOptions } from './run-suite.js';
+export { parseSuite, SUITE_LIMITS, type Suite } from './suite-parse.js';
+export { MAX_RESULTS, parseRunBody, parseRunJson, resultJson, runBodyJson, runHeaderJson, runJson, summaryJson, type PostedRun } from './eval-wire.js';
+export { withGatewayCosts, type CostOf } from './eval-costs.js';

@@ -1,0 +1,1 @@
+export { createTracing, type RequestTrace, type TraceSpan, type Tracing } from './tracing.js';
