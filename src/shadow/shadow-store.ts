@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromNano, toNano } from '../auth/budget-columns.js';
 import type { Db } from '../store/store.js';
 import type { AgreementMethod } from './score-agreement.js';
 
@@ -70,9 +71,9 @@ interface Row {
   local_as_good: number | null;
   local_latency_ms: number | null;
   reference_latency_ms: number | null;
-  local_cost_usd: number | null;
-  reference_cost_usd: number | null;
-  shadow_cost_usd: number;
+  local_cost_nusd: number | null;
+  reference_cost_nusd: number | null;
+  shadow_cost_nusd: number;
   error_code: string | null;
   features: string | null;
   local_text: string | null;
@@ -106,9 +107,9 @@ function fromRow(r: Row): ShadowComparison {
     localAsGood: r.local_as_good === null ? null : r.local_as_good === 1,
     localLatencyMs: r.local_latency_ms,
     referenceLatencyMs: r.reference_latency_ms,
-    localCostUsd: r.local_cost_usd,
-    referenceCostUsd: r.reference_cost_usd,
-    shadowCostUsd: r.shadow_cost_usd,
+    localCostUsd: r.local_cost_nusd === null ? null : fromNano(r.local_cost_nusd),
+    referenceCostUsd: r.reference_cost_nusd === null ? null : fromNano(r.reference_cost_nusd),
+    shadowCostUsd: fromNano(r.shadow_cost_nusd),
     errorCode: r.error_code,
     features: featuresOf(r.features),
     localText: r.local_text,
@@ -120,22 +121,26 @@ function fromRow(r: Row): ShadowComparison {
 export function createShadowStore(db: Db): ShadowStore {
   const insert = db.prepare(`
     INSERT INTO shadow_comparisons (created_at, rule, route, local_model, reference_model, served_model, outcome, agreement, method,
-      judge_verdict, judge_reason, local_as_good, local_latency_ms, reference_latency_ms, local_cost_usd, reference_cost_usd,
-      shadow_cost_usd, error_code, features, local_text, reference_text)
+      judge_verdict, judge_reason, local_as_good, local_latency_ms, reference_latency_ms, local_cost_nusd, reference_cost_nusd,
+      shadow_cost_nusd, error_code, features, local_text, reference_text)
     VALUES (@createdAt, @rule, @route, @localModel, @referenceModel, @servedModel, @outcome, @agreement, @method,
-      @judgeVerdict, @judgeReason, @localAsGood, @localLatencyMs, @referenceLatencyMs, @localCostUsd, @referenceCostUsd,
-      @shadowCostUsd, @errorCode, @features, @localText, @referenceText)`);
-  const spent = db.prepare('SELECT COALESCE(SUM(shadow_cost_usd), 0) FROM shadow_comparisons WHERE rule = ? AND created_at >= ?').pluck();
+      @judgeVerdict, @judgeReason, @localAsGood, @localLatencyMs, @referenceLatencyMs, @localCostNusd, @referenceCostNusd,
+      @shadowCostNusd, @errorCode, @features, @localText, @referenceText)`);
+  const spent = db.prepare('SELECT COALESCE(SUM(shadow_cost_nusd), 0) FROM shadow_comparisons WHERE rule = ? AND created_at >= ?').pluck();
   const since = db.prepare('SELECT * FROM shadow_comparisons WHERE created_at >= ? ORDER BY id');
   return {
     insert(row) {
+      const { localCostUsd, referenceCostUsd, shadowCostUsd, ...rest } = row;
       insert.run({
-        ...row,
+        ...rest,
+        localCostNusd: localCostUsd === null ? null : toNano(localCostUsd),
+        referenceCostNusd: referenceCostUsd === null ? null : toNano(referenceCostUsd),
+        shadowCostNusd: toNano(shadowCostUsd),
         localAsGood: row.localAsGood === null ? null : row.localAsGood ? 1 : 0,
         features: row.features === null ? null : JSON.stringify(row.features),
       });
     },
-    spentSince: (rule, from) => spent.get(rule, from) as number,
+    spentSince: (rule, from) => fromNano(spent.get(rule, from) as number),
     list: (from) => (since.all(from) as Row[]).map(fromRow),
   };
 }

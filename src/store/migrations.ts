@@ -457,14 +457,14 @@ export const MIGRATIONS: readonly Migration[] = [
         local_as_good INTEGER,                -- 1: the local answer was as good; NULL: unknown
         local_latency_ms REAL,
         reference_latency_ms REAL,
-        local_cost_usd REAL,
-        reference_cost_usd REAL,
-        shadow_cost_usd REAL NOT NULL,        -- what this comparison cost (shadow call and judge)
+        local_cost_nusd INTEGER,              -- nano-USD, as usage_log
+        reference_cost_nusd INTEGER,
+        shadow_cost_nusd INTEGER NOT NULL,    -- what this comparison cost (shadow call and judge)
         error_code TEXT,
         features TEXT,                        -- JSON: hashed complexity features of the prompt
         local_text TEXT,                      -- only with include_content
         reference_text TEXT
-      );
+      ) STRICT;
       CREATE INDEX shadow_comparisons_created ON shadow_comparisons (created_at);
     `,
   },

@@ -129,8 +129,8 @@ describe('shadow evaluation on live traffic', () => {
     assert.equal(row.served_model, 'local-chat');
     assert.equal(row.local_text, null);
     assert.equal(row.reference_text, null);
-    assert.ok((row.reference_cost_usd as number) > 0);
-    assert.equal(row.local_cost_usd, 0);
+    assert.ok((row.reference_cost_nusd as number) > 0);
+    assert.equal(row.local_cost_nusd, 0);
     const stored = JSON.stringify(row);
     for (const word of ['rendez-vous', 'claire', 'Bonjour']) assert.ok(!stored.includes(word), `${word} is stored`);
     const features = JSON.parse(row.features as string) as { kind: string; indices: number[] };
@@ -207,7 +207,7 @@ describe('shadow evaluation on live traffic', () => {
     await ask('budget');
     await shadow.idle();
     assert.equal(cloud.requests.length, 1);
-    assert.ok((rows('budget')[0]?.shadow_cost_usd as number) > 0.001);
+    assert.ok((rows('budget')[0]?.shadow_cost_nusd as number) > 0.001e9);
     for (let i = 0; i < 3; i++) await ask('budget');
     await shadow.idle();
     assert.equal(cloud.requests.length, 1, 'no shadow call past the budget');
