@@ -1,6 +1,6 @@
 /**
  * Trains the privacy tagger (person names and postal addresses) and writes its shipped weights,
- * deterministically: `npm run train:privacy` (optionally `-- --texts 40000 --epochs 10 --seed 14`; about four minutes).
+ * deterministically: `npm run train:privacy` (optionally `-- --texts 80000 --epochs 10 --seed 14`; about a minute).
  *
  * - Generates texts with @faker-js/faker (src/privacy/tagger/training-texts.ts; a devDependency,
  *   never imported at run time), the seed fixing every choice.
@@ -23,7 +23,7 @@ import type { Span } from '../src/privacy/pii-types.js';
 
 const { values } = parseArgs({
   options: {
-    texts: { type: 'string', default: '40000' },
+    texts: { type: 'string', default: '80000' },
     epochs: { type: 'string', default: String(DEFAULT_TAGGER_TRAINING.epochs) },
     seed: { type: 'string', default: String(DEFAULT_TAGGER_TRAINING.seed) },
     bits: { type: 'string', default: String(DEFAULT_TAGGER_TRAINING.hashBits) },

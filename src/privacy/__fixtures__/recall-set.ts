@@ -4,7 +4,8 @@ import { parseLabelledSet, type LabelledExample } from './labelled-set.js';
 
 /**
  * The evaluation set of issue 14 (recall of the privacy detectors): hand-written texts
- * (recall-handwritten.txt, French and English, with the issue's hard cases) and generated ones
+ * (recall-handwritten.txt, French and English, with the issue's hard cases; recall-handwritten-2.txt,
+ * a second batch in the style of synthetic PII sets and French clinical notes) and generated ones
  * (recall-generated.jsonl, see generate-recall-set.ts). Neither is used to train the tagger.
  */
 export interface RecallSet {
@@ -21,7 +22,9 @@ const exampleSchema = z.object({
 });
 
 export function loadRecallSet(): RecallSet {
-  const handwritten = parseLabelledSet(readFileSync(new URL('./recall-handwritten.txt', import.meta.url), 'utf8'));
+  const handwritten = ['./recall-handwritten.txt', './recall-handwritten-2.txt'].flatMap((file) =>
+    parseLabelledSet(readFileSync(new URL(file, import.meta.url), 'utf8')),
+  );
   const generated = readFileSync(new URL('./recall-generated.jsonl', import.meta.url), 'utf8')
     .split('\n')
     .filter((line) => line.length > 0)

@@ -64,6 +64,7 @@ const CASES: [Detector, string, string[]][] = [
     ['203.0.113.42', '10.0.0.1', '2001:db8::1', 'fe80::1ff:fe23:4567:890a'],
   ],
   [ipAddressDetector, 'version 10.0.19045.3803, v1.2.3.4, 999.1.1.1, 12:30:45, std::vector, a::b', []],
+  [ipAddressDetector, 'Tél. 03 61.21.65.93 ou 05-35.65.16.79 (phones, mixed separators); server 10.20.30.40', ['10.20.30.40']],
   [
     secretDetector,
     'key sk-proj-Xb7Qk29LmZpR4tVw8NcYhJ3sDf6GuA1e and AKIAQ7RZL4MNXW2PTY3B',

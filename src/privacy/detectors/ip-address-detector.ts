@@ -7,6 +7,13 @@ const IPV4 = new RegExp(`(?<![\\w.]|\\d\\.)${OCTET}(?:\\.${OCTET}){3}(?!\\.?\\d|
 /** Words that turn a dotted quad into a version number. */
 const VERSION_CUE = /(?:\bv|version|release|build|\bver\.?)\s*$/i;
 
+/**
+ * "09 28.17.80.26", "05-35.65.16.79": four two-digit groups after a two-digit group and a space or
+ * a dash are the end of a phone number written with mixed separators, not an address.
+ */
+const PHONE_TAIL = /^\d{2}\.\d{2}\.\d{2}\.\d{2}$/;
+const PHONE_HEAD = /(?:^|[^\d.])\d{2}[ \u00a0-]$/;
+
 /** IPv4 dotted quads and IPv6 addresses (validated by node:net). */
 export const ipAddressDetector: Detector = {
   name: 'ip-address',
@@ -17,6 +24,7 @@ export const ipAddressDetector: Detector = {
     for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
       const start = m.index;
       if (VERSION_CUE.test(text.slice(Math.max(0, start - 10), start))) continue;
+      if (PHONE_TAIL.test(m[0]) && PHONE_HEAD.test(text.slice(Math.max(0, start - 4), start))) continue;
       spans.push({ type: 'IP_ADDRESS', start, end: start + m[0].length, detector: 'ip-address' });
     }
     spans.push(...ipv6Spans(text));

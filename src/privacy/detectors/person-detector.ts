@@ -180,10 +180,12 @@ function surnameFirst(s: PersonScan, i: number): NameMatch | null {
   return { first: i, last: next, end: endOf(s, next), score: 0.85 };
 }
 
-/** Drops a name that names a place or a company: after "St."/"salle", before "Hospital"/"LLC". */
+/** Drops a name that names a place or a company: after "St."/"salle", before or ending on "Hospital"/"LLC". */
 function unlessPlace(s: PersonScan, found: NameMatch | null): NameMatch | null {
   if (found === null) return null;
   if (afterSaint(s, found.first) || s.lex.placeNounsBefore.has(previousWord(s.text, s.start(found.first), 14))) return null;
+  // "Lincoln Memorial", "Victoria Station": a place noun inside the run names the place.
+  for (let k = found.first; k <= found.last; k++) if ((s.flags(k) & PLACE_AFTER) !== 0) return null;
   const next = found.last + 1;
   if (next < s.count && ((s.flags(next) & PLACE_AFTER) !== 0 || (s.written(next) & LEGAL_FORM) !== 0)) {
     const gap = s.text.slice(found.end, s.start(next));

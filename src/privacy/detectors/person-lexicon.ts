@@ -66,6 +66,8 @@ export interface PersonLexicon {
   asWritten(word: string): number;
   /** Lower-case words before a name that make it the name of a place ("salle Victor Hugo"). */
   placeNounsBefore: ReadonlySet<string>;
+  /** The case-blind words and their flags (lower-cased, with and without accents), for tables built on top. */
+  entries(): ReadonlyMap<string, number>;
 }
 
 let cached: PersonLexicon | undefined;
@@ -120,6 +122,7 @@ export function personLexicon(): PersonLexicon {
 
   cached = {
     lookup,
+    entries: () => folded,
     asWritten: (word) => written.get(word) ?? 0,
     placeNounsBefore: new Set(words(PLACE_NOUNS_BEFORE).flatMap((w) => [w.toLowerCase(), stripAccents(w).toLowerCase()])),
   };

@@ -39,7 +39,7 @@ Angeles Tokyo Beijing Shanghai Sydney Melbourne Toronto Vancouver Ottawa New Los
 California Texas Florida Ohio Michigan Illinois Washington Oregon Nevada Arizona Colorado Massachusetts
 Google Microsoft Apple Amazon Meta Facebook Instagram Twitter LinkedIn WhatsApp Netflix Spotify Uber Airbnb Tesla IBM
 Oracle Intel Nvidia Samsung Sony Adobe Salesforce Slack Zoom Teams Outlook Gmail Excel Word PowerPoint Windows Linux
-Android iPhone Orange Free SFR Bouygues Renault Peugeot Citroën Airbus Total TotalEnergies Danone Carrefour Leclerc
+Android iPhone Orange Free SFR Bouygues Renault Peugeot Citroën Airbus Total TotalEnergies Danone Carrefour
 Auchan Michelin Sanofi Thales Safran Dassault Capgemini Atos Decathlon Fnac Darty Ikea SNCF RATP EDF Engie Veolia
 Mistral OpenAI Anthropic ChatGPT GPT Gemini Llama Visa Mastercard PayPal Stripe Revolut Qonto BNP Paribas
 Société Générale Crédit Agricole Mutuel Caisse Épargne Banque Postale LCL HSBC Barclays Lloyds Chase Citi Wells Fargo
@@ -51,6 +51,8 @@ Cardiologie Radiologie Neurologie Pédiatrie Oncologie Médecine Chirurgie Resso
 Marketing Support Sales Ventes Équipe Team Projet Project Client Clients Customer Customers Patient Patiente Docteur
 Doctor Professeur Professor Directeur Directrice Director Manager Président Présidente President Chef Responsable
 Ingénieur Engineer Avocat Lawyer Notaire Maître Infirmier Infirmière Nurse Secrétaire Secretary Assistant Assistante
+Senior Junior Analyst Analyste Consultant Consultante Developer Développeur Développeuse Architect Architecte Officer
+Coordinator Coordinateur Coordinatrice Specialist Spécialiste Technician Technicien Technicienne Intern Stagiaire
 Compte Account Carte Card Virement Transfer Facture Invoice Commande Order Contrat Contract Dossier File Rapport Report
 Mot Code Clé Key Token Password Email Mail Courriel Téléphone Phone Mobile Adresse Address Rue Street Avenue Boulevard
 Place Route Road Lane Drive Square Nord Sud Est Ouest North South East West Central Général General Grand Grande

@@ -29,6 +29,39 @@ describe('name and address tagger (shipped weights)', () => {
     assert.deepEqual(tagged("salut, c'est lucas girard"), ['PERSON:lucas girard']);
   });
 
+  it('finds lower-case names with a first name the lexicon knows, without a cue, but not ordinary words', () => {
+    assert.deepEqual(tagged('Also present: justine thomas.'), ['PERSON:justine thomas']);
+    assert.deepEqual(tagged("je ne devrais pas l'envoyer, la rose est fanée"), []);
+  });
+
+  it('keeps the city after a postcode and a state and ZIP code after a city, in lower case', () => {
+    assert.deepEqual(tagged('Le patient vit au 351 quai des lombards, 17544 calais, depuis mai.'), ['ADDRESS:351 quai des lombards, 17544 calais']);
+    // Not the rest of the sentence after a US state and ZIP code; not the verb before the house number.
+    assert.deepEqual(tagged('Send it to 8832 Wisozk Extension, Suite 332, East Ransom, KY 47391 by Friday.'), [
+      'ADDRESS:8832 Wisozk Extension, Suite 332, East Ransom, KY 47391',
+    ]);
+    assert.deepEqual(
+      tagged('Mme Aubert, domiciliée 6 impasse du Moulin.').filter((s) => s.startsWith('ADDRESS')),
+      ['ADDRESS:6 impasse du Moulin'],
+    );
+  });
+
+  it('gives the same spans whatever the texts scanned before (its work arrays are lent from scan to scan)', () => {
+    const texts = [
+      'Attendees: Oluwaseun Adeyemi and Kornel Jędrzejewski, 14 impasse des Glycines, 33700 Mérignac.',
+      'ok',
+      'Ship to Nieuwe Baan 473, Rotterdam. '.repeat(40),
+      'Merci à Przemysław Wójcik pour son aide.',
+    ];
+    const expected = texts.map((t) => tagged(t, createNameAddressTagger({ types: ['PERSON', 'ADDRESS'], level: 'high' })));
+    const reused = createNameAddressTagger({ types: ['PERSON', 'ADDRESS'], level: 'high' });
+    for (const round of [0, 1])
+      for (const [k, t] of [...texts, ...texts.slice().reverse()].entries()) {
+        const index = k < texts.length ? k : 2 * texts.length - 1 - k;
+        assert.deepEqual(tagged(t, reused), expected[index], `round ${round}, text ${index}`);
+      }
+  });
+
   it('finds addresses written street first, on several lines, and in lower case with a street word', () => {
     assert.deepEqual(tagged('Ship to Nieuwe Baan 473, Rotterdam.'), ['ADDRESS:Nieuwe Baan 473, Rotterdam']);
     assert.deepEqual(tagged('Adresse :\n14 impasse des Glycines\n33700 Mérignac\nMerci.'), ['ADDRESS:14 impasse des Glycines\n33700 Mérignac']);

@@ -1,8 +1,8 @@
 import type { Detector, PiiType, Span } from '../pii-types.js';
 import type { RecallLevel } from '../detectors/recall-level.js';
 import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, personLexicon, PLACE_AFTER, TITLE } from '../detectors/person-lexicon.js';
-import { ADDRESS_WORD, describeTokens, NAME_CUE, type TokenInfo } from './tagger-features.js';
-import { tagRange, taggerBuffers, type TaggerModel } from './tagger-model.js';
+import { ADDRESS_WORD, describeTokens, NAME_CUE, STREET_SUFFIX, type TokenInfo } from './tagger-features.js';
+import { tagRange, taggerBuffers, type TaggerBuffers, type TaggerModel } from './tagger-model.js';
 import { spansFromLabels, type TaggedSpan } from './tagger-spans.js';
 import { NUMBER, tokenizeForTagger, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
 import { shippedTaggerModel } from './tagger-weights-wire.js';
@@ -40,13 +40,16 @@ export function createNameAddressTagger(options: TaggerDetectorOptions): Detecto
   const person = options.types.includes('PERSON');
   const address = options.types.includes('ADDRESS');
   const bias = OUTSIDE_BIAS[options.level];
+  // Work arrays lent from one scan to the next (a scan is synchronous and keeps nothing of them):
+  // for the small texts requests carry, allocating them cost as much as the tagging.
+  const scratch: TaggerScratch = {};
   return {
     name: 'tagger',
     type: person ? 'PERSON' : 'ADDRESS',
     detect(text) {
       const model = options.model ?? shippedTaggerModel();
       const found: TaggedSpan[] = [];
-      for (const span of tagText(model, text, bias)) {
+      for (const span of tagText(model, text, bias, scratch)) {
         if ((span.type === 'PERSON' && person) || (span.type === 'ADDRESS' && address)) found.push(span);
       }
       return found.map((s): Span => ({ type: s.type, start: s.start, end: s.end, score: 0.75, detector: 'tagger' }));
@@ -54,12 +57,27 @@ export function createNameAddressTagger(options: TaggerDetectorOptions): Detecto
   };
 }
 
-/** Tagged spans of a text: Viterbi over each window of interesting tokens. */
-export function tagText(model: TaggerModel, text: string, outsideBias = 0): TaggedSpan[] {
-  const tokens = tokenizeForTagger(text);
-  const info = describeTokens(text, tokens);
+/** Arrays one tagging call may lend to the next (see tagText). */
+export interface TaggerScratch {
+  tokens?: Int32Array;
+  info?: TokenInfo;
+  buffers?: TaggerBuffers;
+}
+
+/**
+ * Tagged spans of a text: Viterbi over each window of interesting tokens. With `scratch`, the
+ * arrays of the previous call are written over (and the ones of this call kept there).
+ */
+export function tagText(model: TaggerModel, text: string, outsideBias = 0, scratch?: TaggerScratch): TaggedSpan[] {
+  const tokens = tokenizeForTagger(text, scratch?.tokens);
+  const info = describeTokens(text, tokens, scratch?.info);
   const spans: TaggedSpan[] = [];
-  const buffers = taggerBuffers(Math.min(256, Math.max(8, info.count)));
+  const buffers = scratch?.buffers ?? taggerBuffers(Math.min(256, Math.max(8, info.count)));
+  if (scratch !== undefined) {
+    scratch.tokens = tokens.data;
+    scratch.info = info;
+    scratch.buffers = buffers;
+  }
   let from = -1;
   let to = -1;
   for (let i = 0; i < info.count; i++) {
@@ -162,7 +180,9 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
     ((info.shape[span.first!]! - 1) & CAPITALISED) === 0 &&
     (info.lexicon[span.first!]! & ADDRESS_WORD) === 0 &&
     !NUMBER_WORDS.has(wordAt(text, tokens, span.first!)) &&
-    (info.lexicon[span.first! + 1]! & ADDRESS_WORD) !== 0
+    ((info.lexicon[span.first! + 1]! & ADDRESS_WORD) !== 0 ||
+      // "domiciliée 6 impasse du Moulin": before a house number, when a street word follows it.
+      (tokenKind(tokens, span.first! + 1) === NUMBER && span.first! + 2 <= span.last! && (info.lexicon[span.first! + 2]! & ADDRESS_WORD) !== 0))
   ) {
     span.first!++;
     span.start = tokens.data[3 * span.first!]!;
@@ -175,11 +195,14 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
   let postcode = false;
   let word = false;
   let capitalised = 0;
+  let suffix = false;
   for (let i = first; i <= last; i++) {
     const kind = tokenKind(tokens, i);
     if ((info.lexicon[i]! & ADDRESS_WORD) !== 0 || (kind === WORD && STREET_ENDING.test(wordAt(text, tokens, i)))) street = true;
+    else if ((info.lexicon[i]! & STREET_SUFFIX) !== 0) suffix = true;
     else if (kind === NUMBER && houseNumber(text, tokens, i)) {
-      number = true;
+      // Without a street word, the house number stands right next to the street's name ("Nieuwe Baan 473"), not after a comma.
+      if ((i > first && tokenKind(tokens, i - 1) === WORD) || (i < last && tokenKind(tokens, i + 1) === WORD) || street) number = true;
       numbers++;
       if (tokens.data[3 * i + 1]! - tokens.data[3 * i]! >= 4) postcode = true;
     }
@@ -187,7 +210,36 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
     if (kind === WORD && ((info.shape[i]! - 1) & 3) === CAPITALISED) capitalised++;
   }
   // A street, box or unit word; else a house number and two capitalised words ("Nieuwe Baan 473") or a postcode.
-  return word && last > first && (street || (number && (capitalised >= 2 || (postcode && numbers >= 2))));
+  if (!(word && last > first && (street || (number && (suffix || capitalised >= 2 || (postcode && numbers >= 2)))))) return false;
+  extendAddressTail(text, span);
+  return true;
+}
+
+/** Words that start the rest of a sentence, not a city: "… 47391 by Friday", "… 75011 pour le dossier". */
+const SENTENCE_WORDS = new Set(
+  'by on in at for to from with and or but before after until since is was will le la les pour avec et ou en dans sur depuis avant après avec est sera'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The tagger may stop at a postcode and leave the city out, or stop at the city and leave the state
+ * and ZIP code out, mostly in lower case ("via ildegonda 9, 45778 alda a mare", "south piper, nt
+ * 0364"): up to three words after a postcode (or after the words the tagger kept after it), when a punctuation mark, a line break or the end
+ * follows them; a two-letter state and a ZIP code after a comma.
+ */
+function extendAddressTail(text: string, span: TaggedSpan): void {
+  const after = text.slice(span.end, span.end + 60);
+  const zip = /^,? ?[A-Za-z]{2},? \d{4,5}(?:-\d{4})?(?![\p{L}\d])/u.exec(after);
+  if (zip !== null) {
+    span.end += zip[0].length;
+    return;
+  }
+  const tail = text.slice(Math.max(span.start, span.end - 40), span.end);
+  // Not after a US-style "KY 47391", where the city came before: what follows is the sentence.
+  if (!/(?:\d{4,}|\d-\d{3})(?: [\p{L}][\p{L}'’-]*){0,2}$/u.test(tail) || /\b[A-Z]{2} \d{5}(?:-\d{4})?$/.test(tail)) return;
+  const city = /^(?:-\d{3,4})?(?: [\p{L}][\p{L}'’-]*){1,3}(?=[.,;:)\n]|$)/u.exec(after);
+  if (city !== null && !SENTENCE_WORDS.has(/\p{L}[\p{L}'’-]*/u.exec(city[0])![0].toLowerCase())) span.end += city[0].length;
 }
 
 /**
@@ -204,6 +256,16 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
     span.first!++;
     span.start = tokens.data[3 * span.first!]!;
   }
+  // "pardon, Yannick Lebrun": a lower-case word (and the comma after it) does not start a capitalised name.
+  if (hasCapital(info, span.first!, span.last!)) {
+    while (
+      span.first! < span.last! &&
+      (tokenKind(tokens, span.first!) !== WORD || (((info.shape[span.first!]! - 1) & CAPITALISED) === 0 && !PARTICLES.has(wordAt(text, tokens, span.first!))))
+    ) {
+      span.first!++;
+      span.start = tokens.data[3 * span.first!]!;
+    }
+  }
   const first = span.first!;
   const last = span.last!;
   if (GLUED_CODE.test(text.charAt(span.start - 1)) || GLUED_AFTER.test(text.slice(span.end, span.end + 2))) return false;
@@ -214,6 +276,8 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
   let lexiconName = false;
   let ambiguousOnly = true;
   let shortest = Infinity;
+  let sureFirst = false;
+  let nonName = false;
   for (let i = first; i <= last; i++) {
     const kind = tokenKind(tokens, i);
     if (kind === NUMBER) return false;
@@ -233,6 +297,8 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
     if (word.length >= 2) long = true;
     shortest = Math.min(shortest, word.length);
     if ((bits & FIRST_NAME) !== 0) lexiconName = true;
+    if ((bits & (FIRST_NAME | AMBIGUOUS | NON_NAME)) === FIRST_NAME) sureFirst = true;
+    if ((bits & (NON_NAME | FIRST_NAME)) === NON_NAME && !isParticle) nonName = true;
     if ((bits & AMBIGUOUS) === 0 || words > 1) ambiguousOnly = false;
   }
   if (words === 0 || !long) return false;
@@ -240,6 +306,8 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
   // A cue right before, or one word earlier ("mr. elliott", "my name is kwame").
   const cued = cueBefore(text, tokens, info, first - 1) || cueBefore(text, tokens, info, first - 2);
   if (ambiguousOnly && words === 1 && !cued) return false;
+  // "Nexalis SAS", "Stone Design LLC": a legal form as the last word, or within two after.
+  if ((personLexicon().asWritten(text.slice(tokens.data[3 * last]!, tokens.data[3 * last + 1]!)) & LEGAL_FORM) !== 0) return false;
   if (companyAfter(text, tokens, info, last)) return false;
   // "Customer Care Officer", "Agence Immobilière du Parc": the end of a longer capitalised phrase
   // that starts with a known non-name; "Barreau de Lille": ending on one (a city, a common word).
@@ -254,7 +322,9 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
   if (last > first && (info.lexicon[last]! & (NON_NAME | FIRST_NAME)) === NON_NAME && !PARTICLES.has(wordAt(text, tokens, last))) return false;
   // One word alone ("Redis", "Bearer", "Fils") is a name only after a cue or when the lexicon knows it as a first name.
   if (words === 1 && !cued && !lexiconName) return false;
-  if (!capital) return cued && shortest >= 2;
+  // In lower case, without a cue: two or three words, one a first name that is no ordinary word
+  // and none a known non-name ("justine thomas", "kocsis, noel"; not "will smith" or "rose garden").
+  if (!capital) return shortest >= 2 && !nonName && (cued || (words >= 2 && words <= 3 && sureFirst));
   if (!lower && !lexiconName && !cued) return false;
   let end = last;
   while (end > first && tokenKind(tokens, end) === WORD && ((info.shape[end]! - 1) & CAPITALISED) === 0 && !PARTICLES.has(wordAt(text, tokens, end))) end--;
@@ -263,6 +333,11 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
     span.end = tokens.data[3 * end + 1]!;
   }
   return true;
+}
+
+function hasCapital(info: TokenInfo, first: number, last: number): boolean {
+  for (let i = first; i <= last; i++) if (info.shape[i]! < 100 && ((info.shape[i]! - 1) & CAPITALISED) !== 0) return true;
+  return false;
 }
 
 /** Around a name, these mean code or an identifier: "DB_HOST=", "E-1001", "N°", "x.Name", "3-D Secure". */
@@ -317,6 +392,11 @@ function nameLike(info: TokenInfo, i: number): boolean {
   return (info.lexicon[i]! & NON_NAME) === 0 || (info.lexicon[i]! & FIRST_NAME) !== 0;
 }
 
+/** A first name of the lexicon that is no ordinary word, in any case ("justine", "stefan"; not "will", "rose"). */
+function sureFirstName(info: TokenInfo, i: number): boolean {
+  return (info.lexicon[i]! & (FIRST_NAME | AMBIGUOUS | NON_NAME)) === FIRST_NAME;
+}
+
 /**
  * How many tokens after token i the window reaches (0: not interesting). Ordinary prose opens few
  * windows: sentence-initial words are mostly known non-names, and a number opens one only next to
@@ -326,10 +406,14 @@ function interest(info: TokenInfo, i: number): number {
   if ((info.lexicon[i]! & CUE_WINDOW) !== 0) return CUE_AFTER;
   const shape = info.shape[i]!;
   if (shape >= 100 && shape < 200) {
-    for (let k = i - 3; k <= i + 3; k++) if (nameLike(info, k) || (k >= 0 && k < info.count && (info.lexicon[k]! & ADDRESS_WORD) !== 0)) return WINDOW_AFTER;
+    for (let k = Math.max(0, i - 3); k <= i + 3 && k < info.count; k++) {
+      if (nameLike(info, k) || (info.lexicon[k]! & (ADDRESS_WORD | STREET_SUFFIX)) !== 0) return WINDOW_AFTER;
+      // A house number and a postcode a few words apart, in lower case: "skopska 96, 94295 opuzen".
+      if (k !== i && (info.shape[k] === 104 || info.shape[k] === 105) && shape < 110) return CUE_AFTER;
+    }
     return 0;
   }
-  if (nameLike(info, i)) return WINDOW_AFTER;
+  if (nameLike(info, i) || sureFirstName(info, i)) return WINDOW_AFTER;
   // A known non-name starts a window only before another capitalised word ("Le Goff", "Van Dyke").
   return shape < 100 && ((shape - 1) & CAPITALISED) !== 0 && nameLike(info, i + 1) ? WINDOW_AFTER : 0;
 }

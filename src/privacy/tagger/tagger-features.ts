@@ -48,7 +48,7 @@ const SHAPE_HYPHEN = imported_SHAPE_HYPHEN;
 const SHAPE_LOWER = imported_SHAPE_LOWER;
 
 /** Bump when tokens, features or hashing change: shipped weights record the version they expect. */
-export const FEATURES_VERSION = 3;
+export const FEATURES_VERSION = 4;
 
 /** Features per token (see featuresAt). */
 export const FEATURES_PER_TOKEN = 14;
@@ -72,27 +72,59 @@ const ADDRESS_WORDS = `rue avenue av boulevard bd bld allée allee chemin impass
   vei gate plass katu tie kuja polku iela bloc bl sc ap`;
 
 /**
+ * Street suffixes of English-speaking countries (the US Postal Service's list, the commonest
+ * ones) that are also ordinary words or first names ("Manuela Pine", "Anastasia Drives", "Cleta
+ * Views"): a weaker bit than ADDRESS_WORD, a feature only; an address needs a number besides.
+ */
+const STREET_SUFFIXES = `alley annex arcade bayou beach bend bluff bluffs bottom branch bridge brook brooks burg burgs bypass
+  camp canyon cape causeway center centers circles cliff cliffs club common commons corner corners course courts cove coves
+  creek crest crossing crossroad curve dale dam divide drives estate estates expressway extension extensions fall falls ferry
+  field fields flat flats ford fords forest forge forges fork forks fort freeway garden gateway glen glens green greens
+  groves harbor harbors haven heights hill hills hollow inlet island islands isle junction junctions key keys knoll knolls
+  lake lakes land landing light lights loaf lock locks lodge loop mall manor manors meadow meadows mill mills mission
+  motorway mount mountain mountains neck orchard oval overpass park parks parkways pass path pike pine pines plain plains
+  point points port ports prairie radial ramp ranch rapid rapids rest ridge ridges river roads route run shoal shoals shore
+  shores skyway spring springs spur spurs squares station stravenue stream streets summit throughway trace track
+  trafficway trailer tunnel turnpike underpass union unions valley valleys viaduct view views village villages ville vista
+  walk walks wall ways well wells`;
+
+/**
  * Lower-case words after which a name often comes, without a capital in chat ("c'est lucas",
  * "my grandma rosemary", "chez dupont"): a lexicon bit, and the tagger looks further after them.
+ * Not "né": lookups are accent-blind, and "ne" is the commonest French negation.
  */
 const NAME_CUES = `chez appelle m'appelle appelé appelée name named called c'est moi dear cher chère grandma grandpa grand-mère
   grand-père mamie papi mamy papy soeur sœur frère brother sister mother father mère père mom mum dad maman papa fils
   fille son daughter wife husband femme mari épouse époux friend ami amie copain copine voisin voisine neighbour
-  neighbor collègue colleague boss patron signé signed né née from cc attn`;
+  neighbor collègue colleague boss patron signé signed née from cc attn`;
 
 /** Lexicon bits used as features (person lexicon bits plus ADDRESS_WORD and NAME_CUE). */
 export const ADDRESS_WORD = 1 << 20;
 export const NAME_CUE = 1 << 21;
-const KEPT_BITS = FIRST_NAME | AMBIGUOUS | NON_NAME | TITLE | LABEL_CUE | GREETING | PLACE_AFTER | ADDRESS_WORD | NAME_CUE;
+export const STREET_SUFFIX = 1 << 22;
+const KEPT_BITS = FIRST_NAME | AMBIGUOUS | NON_NAME | TITLE | LABEL_CUE | GREETING | PLACE_AFTER | ADDRESS_WORD | NAME_CUE | STREET_SUFFIX;
 
 let cueTable: FoldedWordTable | undefined;
+let mergedTable: FoldedWordTable | undefined;
 
-function cueWords(): FoldedWordTable {
-  if (cueTable !== undefined) return cueTable;
+function cueEntries(): Map<string, number> {
   const words = new Map<string, number>();
   for (const w of ADDRESS_WORDS.split(/\s+/)) if (w.length > 0) words.set(w, ADDRESS_WORD);
   for (const w of NAME_CUES.split(/\s+/)) if (w.length > 0) words.set(w, (words.get(w) ?? 0) | NAME_CUE);
-  return (cueTable = new FoldedWordTable(words));
+  for (const w of STREET_SUFFIXES.split(/\s+/)) if (w.length > 0 && !words.has(w)) words.set(w, STREET_SUFFIX);
+  return words;
+}
+
+function cueWords(): FoldedWordTable {
+  return (cueTable ??= new FoldedWordTable(cueEntries()));
+}
+
+/** The person lexicon's words and the cue words in one table: one probe per word of the text instead of two. */
+function wordTable(): FoldedWordTable {
+  if (mergedTable !== undefined) return mergedTable;
+  const merged = new Map(personLexicon().entries());
+  for (const [word, bits] of cueEntries()) merged.set(word, (merged.get(word) ?? 0) | bits);
+  return (mergedTable = new FoldedWordTable(merged));
 }
 
 /** Per-token values computed once per text; features combine them. */
@@ -109,19 +141,26 @@ export interface TokenInfo {
   flags: Int32Array;
 }
 
-export function describeTokens(text: string, t: TaggerTokens): TokenInfo {
+/**
+ * Describes the tokens of a text. `reuse` (the TokenInfo of an earlier call, no longer needed)
+ * lends its arrays when they are large enough: a detector scanning many small texts then
+ * allocates nothing here.
+ */
+export function describeTokens(text: string, t: TaggerTokens, reuse?: TokenInfo): TokenInfo {
   const n = t.count;
+  const fits = reuse !== undefined && reuse.word.length >= n;
   const info: TokenInfo = {
     count: n,
     text,
     tokens: t,
-    word: new Int32Array(n),
-    shape: new Int32Array(n),
-    affixes: null,
-    lexicon: new Int32Array(n),
-    flags: new Int32Array(n),
+    word: fits ? reuse.word : new Int32Array(n),
+    shape: fits ? reuse.shape : new Int32Array(n),
+    affixes: fits && reuse.affixes !== null && reuse.affixes.length >= 3 * n ? reuse.affixes.fill(0, 0, 3 * n) : null,
+    lexicon: fits ? reuse.lexicon : new Int32Array(n),
+    flags: fits ? reuse.flags : new Int32Array(n),
   };
   const people = personLexicon();
+  const table = wordTable();
   const classes = LETTER_CLASSES;
   const folded = FOLDED_CODES;
   const letterClass = (c: number) => (c < TABLE_SIZE ? classes[c]! : 0);
@@ -157,17 +196,23 @@ export function describeTokens(text: string, t: TaggerTokens): TokenInfo {
       const lengthBucket = length === 1 ? 0 : length === 2 ? 1 : length === 3 ? 2 : length < 8 ? 3 : 4;
       info.word[i] = hash;
       info.shape[i] = 1 + capital + 2 * allCaps + 4 * hyphen + 8 * apostrophe + 16 * lengthBucket;
-      const personBits = people.lookup(text, start, end, hash, (lower > 0 ? SHAPE_LOWER : 0) | (hyphen ? SHAPE_HYPHEN : 0));
-      info.lexicon[i] = (personBits | cues.get(text, start, end, hash)) & KEPT_BITS;
+      // One probe of the merged table; the person lexicon's own lookup only for hyphenated words (compound first names).
+      const bits = hyphen
+        ? people.lookup(text, start, end, hash, (lower > 0 ? SHAPE_LOWER : 0) | SHAPE_HYPHEN) | cues.get(text, start, end, hash)
+        : table.get(text, start, end, hash);
+      info.lexicon[i] = bits & KEPT_BITS;
     } else if (kind === NUMBER) {
+      info.lexicon[i] = 0; // a lent array holds the last text's values
       let digits = 0;
       while (digits < end - start && text.charCodeAt(start + digits) <= 57) digits++;
       info.shape[i] = 100 + Math.min(digits, 6) + (digits < end - start ? 10 : 0);
       info.word[i] = info.shape[i]!;
     } else if (kind === PUNCT) {
+      info.lexicon[i] = 0;
       info.shape[i] = 200;
       info.word[i] = 1000 + text.charCodeAt(start);
     } else {
+      info.lexicon[i] = 0;
       info.shape[i] = 300;
       info.word[i] = 300;
     }

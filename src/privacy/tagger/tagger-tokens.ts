@@ -62,8 +62,13 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 0xa0 || c === 0x202f || c === 0x2009 || c === 0x200b;
 }
 
-export function tokenizeForTagger(text: string): TaggerTokens {
-  let data = new Int32Array(FIELDS * Math.max(64, Math.ceil(text.length / 4)));
+/**
+ * Tokens of a text. `reuse` (the data of an earlier call, no longer needed) is written over when
+ * it is large enough: a detector scanning many small texts then allocates nothing here.
+ */
+export function tokenizeForTagger(text: string, reuse?: Int32Array): TaggerTokens {
+  const wanted = FIELDS * Math.max(64, Math.ceil(text.length / 4));
+  let data = reuse !== undefined && reuse.length >= wanted ? reuse : new Int32Array(wanted);
   let count = 0;
   const push = (start: number, end: number, kind: number) => {
     if (FIELDS * count + FIELDS > data.length) {

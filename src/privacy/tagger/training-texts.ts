@@ -156,20 +156,21 @@ function person(g: Gen): string {
   if (int(12) === 0) last = `${pick(PARTICLES)}${int(3) === 0 ? '' : ' '}${last}`.replace("d' ", "d'");
   if (int(15) === 0) last = `${last}-${f.person.lastName()}`;
   const r = int(100);
-  if (r < 26) return `${first} ${last}`;
-  if (r < 32) return `${first} ${second} ${last}`;
-  if (r < 40) return `${last.toUpperCase()} ${first}`;
-  if (r < 45) return `${last} ${first}`;
-  if (r < 51) return `${first} ${last.toUpperCase()}`;
-  if (r < 56) return `${first[0]}. ${last}`;
-  if (r < 59) return `${first[0]} ${last}`;
-  if (r < 63) return `${last} ${first[0]}.${int(2) === 0 ? `${second[0]}.` : ''}`;
-  if (r < 67) return `${first} ${second[0]}${int(2) === 0 ? '.' : ''} ${last}`;
-  if (r < 73) return `${first} ${last}`.toLowerCase();
-  if (r < 77) return `${first} ${int(2) === 0 ? `${second} ` : ''}${last}`.toUpperCase();
-  if (r < 80) return `${first}-${second} ${last}`;
-  if (r < 82) return `${last}, ${first}`;
-  if (r < 92) return last;
+  if (r < 22) return `${first} ${last}`;
+  if (r < 27) return `${first} ${second} ${last}`;
+  if (r < 34) return `${last.toUpperCase()} ${first}`;
+  if (r < 38) return `${last} ${first}`;
+  if (r < 43) return `${first} ${last.toUpperCase()}`;
+  if (r < 48) return `${first[0]}. ${last}`;
+  if (r < 50) return `${first[0]} ${last}`;
+  if (r < 53) return `${last} ${first[0]}.${int(2) === 0 ? `${second[0]}.` : ''}`;
+  if (r < 58) return `${first} ${second[0]}${int(2) === 0 ? '.' : ''} ${last}`;
+  if (r < 66) return `${first} ${int(4) === 0 ? `${second} ` : ''}${last}`.toLowerCase();
+  if (r < 69) return `${first} ${int(2) === 0 ? `${second} ` : ''}${last}`.toUpperCase();
+  if (r < 72) return `${first}-${second} ${last}`;
+  if (r < 79) return `${int(5) === 0 ? last.toUpperCase() : last}, ${int(4) === 0 ? `${first} ${second[0]}.` : first}`;
+  if (r < 81) return `${last}, ${first}`.toLowerCase();
+  if (r < 90) return last;
   return first;
 }
 
@@ -256,6 +257,17 @@ const EN: Template[] = [
   (g, P, A, x) => ['Owner: ', P(), ' - ', x.org(), ', ', x.city(), '. Status: Active.'],
   (g, P, A, x) => ['Contact person ', P(), ', Head of ', g.pick(['Sales', 'Finance', 'Nursing', 'IT']), ', ext. ', String(100 + g.int(900)), '.'],
   (g, P, A, x) => [x.common(), '\n', P(), '\n', A(), '\n', x.phone()],
+  (g, P, A, x) => ['I spoke with ', P(), ' yesterday; ', P(), ' will send the figures by ', x.date(), '.'],
+  (g, P, A, x) => ['Please phone ', P(), ' at ', x.phone(), ' to reschedule.'],
+  (g, P, A, x) => ['Appointment for ', P(), ' on ', x.date(), ' at ', x.time(), '.'],
+  (g, P, A, x) => ['Forwarded on behalf of ', P(), '. Reply to ', x.email(), '.'],
+  (g, P, A, x) => ['ask ', P(), ' about the ', x.product(), ' invoice'],
+  (g, P, A, x) => ['Attendance: ', P(), '; ', P(), '; ', P(), '.'],
+  (g, P, A, x) => ['The report by ', P(), ' was approved. Mail it to ', A(), '.'],
+  (g, P, A, x) => ['Discharged home to ', A(), ' in the care of ', P(), '.'],
+  (g, P, A, x) => ['Account opened for ', P(), ', residing at ', A(), ', on ', x.date(), '.'],
+  (g, P, A, x) => ['Tenant ', P(), ' (', A(), ') reported a leak at ', x.time(), '.'],
+  (g, P, A, x) => ['Lab results for ', P(), ': sodium 139 mmol/L, hemoglobin 13.2 g/dL.'],
 ];
 
 const FR: Template[] = [
@@ -311,6 +323,17 @@ const FR: Template[] = [
   ],
   (g, P, A, x) => ['Propriétaire : ', P(), ' - ', x.org(), ', ', x.city(), '. Statut : actif.'],
   (g, P, A, x) => [x.common(), '\n', P(), '\n', A(), '\n', x.phone()],
+  (g, P, A, x) => ["J'ai eu ", P(), ' au téléphone ; ', P(), ' envoie les chiffres le ', x.date(), '.'],
+  (g, P, A, x) => ['Merci de rappeler ', P(), ' au ', x.phone(), ' pour décaler le rendez-vous.'],
+  (g, P, A, x) => ['Rendez-vous pour ', P(), ' le ', x.date(), ' à ', x.time(), '.'],
+  (g, P, A, x) => ['Transmis de la part de ', P(), '. Répondre à ', x.email(), '.'],
+  (g, P, A, x) => ['demande à ', P(), ' pour la facture du ', x.product()],
+  (g, P, A, x) => ['Liste des présents : ', P(), ' ; ', P(), ' ; ', P(), '.'],
+  (g, P, A, x) => ['Le rapport de ', P(), ' est validé. Envoyez-le au ', A(), '.'],
+  (g, P, A, x) => ['Retour à domicile, ', A(), ', accompagné de ', P(), '.'],
+  (g, P, A, x) => ['Compte ouvert au nom de ', P(), ', demeurant ', A(), ', le ', x.date(), '.'],
+  (g, P, A, x) => ['Le locataire ', P(), ' (', A(), ') signale une fuite à ', x.time(), '.'],
+  (g, P, A, x) => ['Bilan biologique de ', P(), ' : natrémie 139 mmol/L, hémoglobine 13,2 g/dL.'],
 ];
 
 function fakerFor(code: string, seed: number): Faker {
@@ -363,7 +386,7 @@ export function generateTrainingTexts(count: number, seed: number): TrainingText
       const at = g.int(words.length + 1);
       parts = [...parts, ' ', `${words.slice(0, at).join(' ')}${at > 0 ? ' ' : ''}`, P(), `${at < words.length ? ' ' : ''}${words.slice(at).join(' ')}`];
     }
-    if (g.int(20) === 0) parts = parts.map((p) => (typeof p === 'string' ? p.toLowerCase() : { ...p, text: p.text.toLowerCase() }));
+    if (g.int(12) === 0) parts = parts.map((p) => (typeof p === 'string' ? p.toLowerCase() : { ...p, text: p.text.toLowerCase() }));
     out.push(assemble(parts));
   }
   return out;
