@@ -47,6 +47,7 @@ import { createEvalStore } from './eval/index.js';
 import { knownEmbeddingModelNames } from './models/known-models.js';
 import { createKnowledge, embedderOf, knowledgeEmbeddingModel, type Embedder, type Knowledge } from './knowledge/index.js';
 import { createRequestLog, type RequestLog } from './usage/request-log.js';
+import { compileShadowRules, createShadowEvaluator, createShadowStore, type ShadowEvaluator } from './shadow/index.js';
 
 export interface GatewayHandle {
   url: string;
@@ -62,6 +63,8 @@ export interface GatewayHandle {
   requestLog: RequestLog;
   router: Router;
   knowledge: Knowledge;
+  /** Shadow evaluation, when `shadow:` has rules. */
+  shadow: ShadowEvaluator | null;
   /** The embedded engine, when a llamacpp model is configured. */
   engine(): Engine | undefined;
   close(): Promise<void>;
@@ -161,6 +164,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let requestLogRef: RequestLog | undefined;
   let knowledgeRef: Knowledge | undefined;
   let auditRef: AuditLog | undefined;
+  let shadow: ShadowEvaluator | null = null;
   let server: Server | undefined;
   try {
     // Models pulled or imported into HOME/models are served by name; their version pointers are read per request.
@@ -218,6 +222,24 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       screen: chunkScreen(injection),
     });
     knowledgeRef = knowledge;
+    const metrics = config.metrics.enabled
+      ? createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger }), {
+          user: config.injection.user,
+          document: config.injection.documents,
+          tool: config.injection.tools,
+        })
+      : undefined;
+    const shadowRules = compileShadowRules(config.shadow, new Set(served.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
+    if (shadowRules.length > 0)
+      shadow = createShadowEvaluator({
+        rules: shadowRules,
+        catalog,
+        privacy,
+        router,
+        store: createShadowStore(store.db),
+        logger,
+        ...(metrics === undefined ? {} : { metrics }),
+      });
     const handler = createRequestHandler({
       gateway: {
         catalog,
@@ -236,15 +258,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
         knowledgeContextTokens: config.knowledge.contextTokens,
         startedAt,
-        ...(config.metrics.enabled
-          ? {
-              metrics: createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger }), {
-                user: config.injection.user,
-                document: config.injection.documents,
-                tool: config.injection.tools,
-              }),
-            }
-          : {}),
+        ...(metrics === undefined ? {} : { metrics }),
+        ...(shadow === null ? {} : { shadow }),
         ...(tracing === null ? {} : { tracing }),
       },
       admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.db), bodyLimitBytes: config.server.bodyLimitBytes },
@@ -280,10 +295,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       requestLog,
       router,
       knowledge,
+      shadow,
       engine: () => engine,
       close: () => (closing ??= shutdown(listening, options.drainMs ?? 10_000)),
     };
   } catch (error) {
+    await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
     await tracing?.shutdown().catch(() => undefined);
@@ -302,6 +319,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const timer = setTimeout(() => listening.closeAllConnections(), drainMs);
     await closed;
     clearTimeout(timer);
+    // Shadow calls in flight are abandoned (not stored): the store closes below.
+    await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));

@@ -73,6 +73,8 @@ export const configFileSchema = z.strictObject({
   /** Checked rule by rule by the router (messages name the rule), hence unknown here. */
   routes: z.array(z.unknown()).optional(),
   routing: routingFileSchema.optional(),
+  /** Shadow evaluation rules, checked rule by rule at start (shadow/shadow-rules.ts), hence unknown here. */
+  shadow: z.array(z.unknown()).optional(),
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   metrics: z.strictObject({ enabled: z.boolean().optional(), public_on_loopback: z.boolean().optional() }).optional(),
   telemetry: z.strictObject({ otlp_endpoint: z.url({ protocol: /^https?$/ }).optional(), export_interval_ms: positiveInt.optional() }).optional(),

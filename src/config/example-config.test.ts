@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { checkShadowRules } from '../shadow/index.js';
 import { loadConfig } from './load-config.js';
 
 describe('docs/flambeau.example.yaml', () => {
@@ -26,6 +27,8 @@ describe('docs/flambeau.example.yaml', () => {
       );
       assert.equal(config.routes.length, 6);
       assert.deepEqual(config.injection, { user: 'flag', documents: 'spotlight', tools: 'spotlight', threshold: 0.5 });
+      assert.equal(config.shadow.length, 1);
+      checkShadowRules(config);
       assert.equal(config.privacy.cloud, 'pseudonymize');
       assert.equal(config.models.find((m) => m.name === 'claude')?.price?.outputPerMTok, 15);
       assert.equal(config.knowledge.contextTokens, 2000);

@@ -86,6 +86,8 @@ export interface GatewayConfig {
   /** The `routes:` rules as written (validated at load, compiled at start with the catalog). */
   routes: unknown[];
   routing: RoutingFile;
+  /** The `shadow:` rules as written (validated and compiled at start with the catalog). */
+  shadow: unknown[];
   /** `enabled: false` writes no usage rows or audit records (budgets still apply). */
   audit: { enabled: boolean; includeContent: boolean };
   /** Prometheus metrics at `GET /metrics`; `publicOnLoopback` lets a local scraper in without a key. */

@@ -100,6 +100,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     injection: file.injection ?? injectionConfigSchema.parse({}),
     routes: file.routes ?? [],
     routing: file.routing ?? routingFileSchema.parse({}),
+    shadow: file.shadow ?? [],
     audit: { enabled: values.get('audit.enabled') as boolean, includeContent: values.get('audit.include_content') as boolean },
     metrics: { enabled: values.get('metrics.enabled') as boolean, publicOnLoopback: values.get('metrics.public_on_loopback') as boolean },
     telemetry: { otlpEndpoint: values.get('telemetry.otlp_endpoint') as string | null, exportIntervalMs: values.get('telemetry.export_interval_ms') as number },

@@ -7,7 +7,7 @@ import { attemptComplete, attemptStream } from './stages/attempt.js';
 import { hold } from './stages/hold.js';
 import { inspect } from './stages/inspect.js';
 import { namedCollections, retrieve, type KnowledgeReport } from './stages/retrieve.js';
-import { route } from './stages/route.js';
+import { route, type RoutedChat } from './stages/route.js';
 import { screenInjection } from './stages/screen-injection.js';
 import { callerOf, scope } from './stages/scope.js';
 import { settle } from './stages/settle.js';
@@ -68,17 +68,21 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
     request.cachedInputTokens = result.usage.cachedInputTokens ?? null;
     outcome.status = 200;
     settle(request, deps);
+    if (deps.shadow !== undefined && request.target !== null)
+      deps.shadow.offer({ ...shadowFacts(routed), served: request.target, outcome, answer: answerText(result) });
     return { stream: false, result, knowledge: screened.report };
   }
   if (outcome.log !== undefined) outcome.log.streamed = true;
   const opened = await attemptStream(request, routed, deps);
   outcome.status = 200;
-  return { stream: true, warnings: opened.warnings, events: settledStream(request, opened.events, deps), knowledge: screened.report };
+  return { stream: true, warnings: opened.warnings, events: settledStream(request, opened.events, deps, routed), knowledge: screened.report };
 }
 
 /** Notes the time to first token and the usage as events pass; settles after the last one. */
-async function* settledStream(request: GatewayRequest, events: AsyncIterator<ChatEvent>, deps: GatewayDeps): AsyncGenerator<ChatEvent> {
+async function* settledStream(request: GatewayRequest, events: AsyncIterator<ChatEvent>, deps: GatewayDeps, routed: RoutedChat): AsyncGenerator<ChatEvent> {
   const { outcome } = request;
+  // The answer's text, for a shadow comparison only (kept in memory until it is compared).
+  let text = deps.shadow === undefined ? null : '';
   try {
     for (;;) {
       const next = await events.next();
@@ -87,13 +91,24 @@ async function* settledStream(request: GatewayRequest, events: AsyncIterator<Cha
       if (outcome.log !== undefined && outcome.log.ttftMs === null && (event.type === 'text-delta' || event.type === 'tool-call-delta'))
         outcome.log.ttftMs = performance.now() - request.t0;
       if (event.type === 'stream-end') outcome.usage = event.usage;
+      else if (text !== null && event.type === 'text-delta') text += event.text;
       yield event;
     }
     settle(request, deps);
+    if (deps.shadow !== undefined && text !== null && request.target !== null)
+      deps.shadow.offer({ ...shadowFacts(routed), served: request.target, outcome, answer: text });
   } catch (thrown) {
     outcome.errorCode = asFlambeauError(thrown).code;
     throw thrown;
   } finally {
     await events.return?.().catch(() => undefined);
   }
+}
+
+const shadowFacts = (routed: RoutedChat) => ({ request: routed.request, inspection: routed.inspection, decision: routed.decision, facts: routed.facts });
+
+/** A whole answer's text; tool calls (no text) as their names and arguments. */
+function answerText(result: ChatResult): string {
+  if (result.text !== null && result.text !== '') return result.text;
+  return result.toolCalls.map((call) => `${call.name}(${call.arguments})`).join('\n');
 }

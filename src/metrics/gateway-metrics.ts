@@ -21,6 +21,11 @@ export interface GatewayMetrics {
   observeRequest(outcome: RequestOutcome): void;
   /** An attempt on a provider failed (retried or not). `code` is flambeau's error code. */
   observeUpstreamError(provider: string, code: string): void;
+  /**
+   * A shadow comparison ended (`agree`, `disagree`, `error`, `denied`) or was never run
+   * (`dropped`: queue full; `over_budget`). `route` is a configured route name.
+   */
+  observeShadow(route: string, outcome: string): void;
   /** The text exposition format (version 0.0.4) and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -86,6 +91,12 @@ export function createGatewayMetrics(sources: GaugeSources, injectionActions: Re
     labelNames: ['provider', 'code'] as const,
     registers: [registry],
   });
+  const shadow = new Counter({
+    name: 'flambeau_shadow_comparisons_total',
+    help: 'Shadow evaluations of live answers, by route and outcome (agree, disagree, error, denied, dropped, over_budget).',
+    labelNames: ['route', 'outcome'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'flambeau_breaker_open',
     help: "1 while a provider's circuit breaker is open or half-open, else 0.",
@@ -145,6 +156,9 @@ export function createGatewayMetrics(sources: GaugeSources, injectionActions: Re
     },
     observeUpstreamError(provider, code) {
       upstreamErrors.inc({ provider, code });
+    },
+    observeShadow(route, outcome) {
+      shadow.inc({ route, outcome });
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

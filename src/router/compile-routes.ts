@@ -10,8 +10,8 @@ export interface RouteWorld {
   locality(model: string): Locality;
 }
 
-/** One fact check: a name for explanations, and a test. */
-interface Check {
+/** One fact check: a name for explanations, and a test (shadow rules reuse them). */
+export interface Check {
   fact: string;
   test(facts: RequestFacts, world: RouteWorld, targets: readonly string[]): boolean;
 }
@@ -39,7 +39,7 @@ export function explainMatch(route: CompiledRoute, facts: RequestFacts, world: R
 
 const list = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
 
-function compileWhen(when: WhenFile, thresholdForShare: (share: number) => number): Check[] {
+export function compileWhen(when: WhenFile, thresholdForShare: (share: number) => number): Check[] {
   const checks: Check[] = [];
   const add = (fact: string, test: Check['test']) => checks.push({ fact, test });
   if (when.pii !== undefined) add(`pii: ${when.pii}`, (f) => f.piiTypes.length > 0 === when.pii);

@@ -456,4 +456,37 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    id: 17,
+    name: 'shadow-comparisons',
+    sql: `
+      -- One row per shadow comparison (shadow/shadow-store.ts): a live answer against the other
+      -- model of a shadow rule. No prompt or answer text unless the rule sets include_content.
+      CREATE TABLE shadow_comparisons (
+        id INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL,          -- unix ms
+        rule TEXT NOT NULL,
+        route TEXT NOT NULL,
+        local_model TEXT NOT NULL,            -- compare[0]
+        reference_model TEXT NOT NULL,        -- compare[1]
+        served_model TEXT NOT NULL,           -- the one that answered the client
+        outcome TEXT NOT NULL,                -- agree | disagree | error | denied
+        agreement REAL,                       -- 0..1, NULL when no second answer
+        method TEXT,                          -- exact | json | text | judge
+        judge_verdict TEXT,                   -- pass | fail | NULL
+        judge_reason TEXT,
+        local_as_good INTEGER,                -- 1: the local answer was as good; NULL: unknown
+        local_latency_ms REAL,
+        reference_latency_ms REAL,
+        local_cost_nusd INTEGER,              -- nano-USD, as usage_log
+        reference_cost_nusd INTEGER,
+        shadow_cost_nusd INTEGER NOT NULL,    -- what this comparison cost (shadow call and judge)
+        error_code TEXT,
+        features TEXT,                        -- JSON: hashed complexity features of the prompt
+        local_text TEXT,                      -- only with include_content
+        reference_text TEXT
+      ) STRICT;
+      CREATE INDEX shadow_comparisons_created ON shadow_comparisons (created_at);
+    `,
+  },
 ];

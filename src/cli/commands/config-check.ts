@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load-config.js';
 import { Secret } from '../../config/secret.js';
 import { threadsWarnings } from '../../engine/engine-threads.js';
 import { checkRouteRules } from '../../router/check-route-rules.js';
+import { checkShadowRules } from '../../shadow/index.js';
 import { printTable } from '../table.js';
 import { safe } from '../terminal-text.js';
 
@@ -17,6 +18,7 @@ export function registerConfig(program: Command): void {
     .action((opts: { config?: string; home?: string; model: string[] }) => {
       const loaded = loadConfig({ configPath: opts.config, home: opts.home, modelPaths: opts.model });
       checkRouteRules(loaded);
+      checkShadowRules(loaded);
       const out = (text: string) => process.stdout.write(text);
       out(safe`config file: ${loaded.configPath ?? '(none: embedded defaults)'}\nhome: ${loaded.home}\n\n`);
       printTable(

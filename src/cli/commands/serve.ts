@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { startGateway } from '../../main.js';
 import { checkRouteRules } from '../../router/check-route-rules.js';
+import { checkShadowRules } from '../../shadow/index.js';
 import { collect } from '../options.js';
 import { safe } from '../terminal-text.js';
 
@@ -17,6 +18,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: { config?: string; host?: string; port?: string; home?: string; model: string[] }) => {
       const config = loadConfig({ configPath: opts.config, home: opts.home, flags: { host: opts.host, port: opts.port }, modelPaths: opts.model });
       checkRouteRules(config);
+      checkShadowRules(config);
       for (const warning of config.warnings) process.stderr.write(safe`warning: ${warning}\n`);
       const gateway = await startGateway(config);
       if (gateway.masterKeyGenerated) {

@@ -9,7 +9,15 @@ export {
 } from './complexity-model.js';
 export { decodeComplexityModel, encodeComplexityModel, WEIGHTS_FORMAT } from './complexity-weights-wire.js';
 export { evaluateScores, type RouterEvalGroup, type RouterEvaluation } from './evaluate-scores.js';
-export { createFeaturizer, DEFAULT_FEATURIZER_OPTIONS, type Features, type Featurizer, type FeaturizerOptions, type SparseVector } from './featurize.js';
+export {
+  createFeaturizer,
+  DEFAULT_FEATURIZER_OPTIONS,
+  FEATURIZER_VERSION,
+  type Features,
+  type Featurizer,
+  type FeaturizerOptions,
+  type SparseVector,
+} from './featurize.js';
 export { createComplexityScorer, loadComplexityScorer, SHIPPED_WEIGHTS_PATH, type ComplexityScorer } from './load-complexity-scorer.js';
 export { loadRoutingRows } from './load-routing-rows.js';
 export {

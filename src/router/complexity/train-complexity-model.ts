@@ -143,13 +143,23 @@ export function scoreQuantiles(scores: readonly number[], steps: number): number
 /**
  * Trains the complexity scorer on labelled rows: one linear part per prompt kind that has
  * `minRowsPerKind` rows, and a part fitted on all rows for the kinds that lack them.
- * Deterministic: the same rows and options give the same model.
+ * Deterministic: the same rows and options give the same model. `featurized` (one per row, made
+ * with the featurizer options in `overrides`) replaces featurizing the rows' prompts.
  */
-export function trainComplexityModel(rows: readonly RoutingRow[], overrides: Partial<TrainComplexityOptions> = {}): ComplexityModel {
+export function trainComplexityModel(
+  rows: readonly RoutingRow[],
+  overrides: Partial<TrainComplexityOptions> = {},
+  featurized?: readonly Features[],
+): ComplexityModel {
   const options: TrainComplexityOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
   if (rows.length === 0) throw new FlambeauError('invalid_request', 'No routing rows to train on.');
   const featurizer = createFeaturizer(options.featurizer);
-  const features = rows.map((r) => featurizer.featurize(r.prompt));
+  if (featurized !== undefined && featurized.length !== rows.length)
+    throw new FlambeauError('invalid_request', 'One feature vector per routing row is needed.', {
+      details: { rows: rows.length, features: featurized.length },
+    });
+  // Rows stored without their text (shadow comparisons) arrive featurized, with options.featurizer's settings.
+  const features = featurized ?? rows.map((r) => featurizer.featurize(r.prompt));
   const hashBits = featurizer.options.hashBits;
   const byKind = (kind: PromptKind) => rows.map((_, i) => i).filter((i) => features[i]?.kind === kind);
   const parts: Partial<Record<PromptKind, ComplexityPart>> = {};
