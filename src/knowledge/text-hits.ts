@@ -102,7 +102,7 @@ function withoutCommonWords(terms: Term[], chunks: number): Term[] {
 /** From this many chunks, BM25 tries the split search; below it, scoring every match takes a few ms. */
 const SPLIT_FROM = 20_000;
 /** Below this many chunks, words absent from the collection do not weaken a question (see rankedHits). */
-const SMALL_COLLECTION = 50;
+const SMALL_COLLECTION = 20;
 /**
  * Words in more than this share of the chunks are the split search's common words: first a low
  * share (fewest chunks to score), then, when its bound does not hold, a higher one.
