@@ -11,6 +11,9 @@ export const LOOPBACK_ACTOR_ID = 'loopback';
  * Whether a socket's peer address is this machine: 127.0.0.0/8, ::1, or an IPv4 loopback address
  * mapped into IPv6 (`::ffff:127.0.0.1`, as a dual-stack listener reports it). Only the socket's
  * own address counts: a forwarded-for header is the caller's word and is never read here.
+ * Not models/download/address-policy.ts's classifyAddress: that one refuses, so it counts every
+ * spelling that might reach loopback (IPv4-compatible, NAT64) as loopback; this one grants access,
+ * so it takes only the addresses a socket on this machine reports.
  */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined || address === '') return false;

@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Ollama, type ChatResponse } from 'ollama';
 import { request } from 'undici';
 import { embeddingVector, startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
+import { ollamaError } from '../helpers/ollama-error.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 
 /** The `ollama` npm client, unchanged but for its host and a bearer key, against the real server. */
@@ -19,14 +20,6 @@ describe('the Ollama API through the real server, with the ollama client', () =>
     });
     assert.equal(res.statusCode, 201);
     return ((await res.body.json()) as { key: string }).key;
-  };
-  /** The ollama client's error: the message of `{"error": ...}` and the status. */
-  const ollamaError = (status: number, pattern: RegExp) => (e: unknown) => {
-    const error = e as { name: string; status_code: number; error: string };
-    assert.equal(error.name, 'ResponseError');
-    assert.equal(error.status_code, status);
-    assert.match(error.error, pattern);
-    return true;
   };
 
   before(async () => {

@@ -4,16 +4,9 @@ import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
+import { ollamaError } from '../helpers/ollama-error.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 
-/** The ollama client's error: the message of `{"error": ...}` and the status. */
-const ollamaError = (status: number, pattern: RegExp) => (e: unknown) => {
-  const error = e as { name: string; status_code: number; error: string };
-  assert.equal(error.name, 'ResponseError');
-  assert.equal(error.status_code, status);
-  assert.match(error.error, pattern);
-  return true;
-};
 const messages = [{ role: 'user', content: 'Bonjour' }];
 
 /** `ollama.keyless_loopback`: an Ollama tool that cannot send a header, on the same machine. */
