@@ -203,6 +203,17 @@ const cases: Case[] = [
     warnings: ['unsupported:seed', 'unsupported:presencePenalty', 'unsupported:frequencyPenalty', 'unsupported:logprobs', 'unsupported:reasoning_effort'],
   },
   {
+    name: 'a positive integer top_k in passthrough (the privacy guard let it through) is sent as top_k',
+    request: { messages: [hi], passthrough: { top_k: 5 } },
+    body: { messages: [{ role: 'user', content: 'Hi' }], top_k: 5 },
+  },
+  {
+    name: 'a top_k that is not a positive integer is not sent',
+    request: { messages: [hi], passthrough: { top_k: 'five' } },
+    body: { messages: [{ role: 'user', content: 'Hi' }] },
+    warnings: ['unsupported:top_k'],
+  },
+  {
     name: 'tools get input_schema (default: an empty object schema); no tool_choice unless asked',
     request: {
       messages: [hi],

@@ -36,8 +36,11 @@ export function toAnthropicRequest(request: ChatRequest, options: { stream: bool
   if (conversation.system !== undefined) body.system = conversation.system;
   if (options.stream) body.stream = true;
   addSampling(body, request, warn);
-  for (const key of Object.keys(request.passthrough ?? {})) {
-    warn({ kind: 'unsupported', setting: key, detail: 'Not forwarded: the Anthropic Messages API has no such field.' });
+  for (const [key, value] of Object.entries(request.passthrough ?? {})) {
+    // top_k is a Messages field of its own; it reaches a provider as passthrough (it has no place in
+    // ChatRequest) and only after the privacy guard let it through for this target.
+    if (key === 'top_k' && Number.isInteger(value) && (value as number) > 0) body.top_k = value;
+    else warn({ kind: 'unsupported', setting: key, detail: 'Not forwarded: the Anthropic Messages API has no such field.' });
   }
   const tools = toolSettings(request, warn);
   if (tools.tools !== undefined) body.tools = tools.tools;
