@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createRequestHandler } from './api/http/app.js';
-import type { DashboardDeps } from './api/http/dashboard-admin-routes.js';
+import type { DashboardDeps } from './api/http/dashboard-deps.js';
 import { loadUiAssets } from './api/ui/ui-assets.js';
 import type { UiDeps } from './api/ui/ui-routes.js';
 import { createSessionStore, createSignInLimiter } from './api/ui/ui-session.js';

@@ -10,7 +10,7 @@ import { actorOf, type KeyPrincipal } from '../../auth/principal.js';
 import type { TeamStore } from '../../auth/team-store.js';
 import { FlambeauError } from '../../errors/index.js';
 import { USAGE_GROUPINGS, type UsageGrouping, type UsageLog } from '../../usage/usage-log.js';
-import type { DashboardDeps } from './dashboard-admin-routes.js';
+import type { DashboardDeps } from './dashboard-deps.js';
 import { keyJson, parseNewKeyBody, parseTeamBody, teamJson, usageJson } from './admin-wire.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send.js';
