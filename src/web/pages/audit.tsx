@@ -1,0 +1,86 @@
+import { useState } from 'preact/hooks';
+import { call, gw, when } from '../api';
+import { Badge, Card, Failure, Loading, Page, Table, useData } from '../ui';
+
+interface AuditRecord {
+  seq: number;
+  at: string;
+  type: string;
+  event: Record<string, unknown>;
+}
+type Verify = { ok: true; count: number; head: string } | { ok: false; count: number; first_broken: number; reason: string };
+
+function summary(r: AuditRecord): string {
+  const e = r.event;
+  if (r.type === 'admin') return `${String(e.action)}${e.target !== undefined ? ` ${JSON.stringify(e.target)}` : ''}`;
+  if (r.type === 'request') {
+    const outcome = e.outcome as { status?: number } | undefined;
+    return `${String(e.endpoint)} ${e.model === null ? '' : String(e.model)} → ${String(e.provider ?? '–')} (${String(e.locality ?? '–')}) ${outcome?.status ?? ''}`;
+  }
+  return JSON.stringify(e).slice(0, 120);
+}
+
+export function AuditPage() {
+  const { data, error, reload } = useData(() => gw<{ data: AuditRecord[] }>('GET', '/admin/audit/records?limit=50'));
+  const [verify, setVerify] = useState<Verify | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  async function check() {
+    setFailure(null);
+    try {
+      setVerify(await gw<Verify>('GET', '/admin/audit/verify'));
+    } catch (e) {
+      setFailure((e as Error).message);
+    }
+  }
+  async function exportAll() {
+    setFailure(null);
+    try {
+      const blob = await (await call('GET', '/ui/api/admin/audit/export')).blob();
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `flambeau-audit-${new Date().toISOString().slice(0, 10)}.ndjson`;
+      link.click();
+      URL.revokeObjectURL(link.href);
+      reload();
+    } catch (e) {
+      setFailure((e as Error).message);
+    }
+  }
+  return (
+    <Page title="Audit" question="Does the audit chain hold, and what happened last?">
+      <Failure error={error ?? failure} />
+      <div class="grid">
+        <Card title="Chain">
+          <div class="actions">
+            <button type="button" onClick={check}>
+              Verify the chain
+            </button>
+            <button type="button" onClick={exportAll}>
+              Export (NDJSON)
+            </button>
+          </div>
+          {verify === null ? null : verify.ok ? (
+            <p role="status" class="ok" data-testid="audit-verify">
+              <Badge kind="ok">intact</Badge> {verify.count} records, head {verify.head.slice(0, 16)}…
+            </p>
+          ) : (
+            <p role="alert" class="error" data-testid="audit-verify">
+              <Badge kind="bad">broken</Badge> at record {verify.first_broken}: {verify.reason}
+            </p>
+          )}
+        </Card>
+        <Card title="Last records" wide>
+          {data === null ? (
+            <Loading />
+          ) : (
+            <Table
+              caption="The last 50 audit records, newest first"
+              head={['#', 'at (UTC)', 'type', 'what']}
+              rows={data.data.map((r) => [String(r.seq), when(r.at), r.type, <code class="wrap">{summary(r)}</code>])}
+            />
+          )}
+        </Card>
+      </div>
+    </Page>
+  );
+}
