@@ -263,7 +263,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
             return { model, provider: entry?.provider.id ?? null, locality: entry?.locality ?? null, price: entry?.config.price ?? null };
           }),
         })),
-      breakers: () => router.breakers.snapshot(),
+      // Every provider a model uses, closed until it fails (the snapshot holds only the ones that did).
+      breakers: () => {
+        const seen = router.breakers.snapshot();
+        const ids = new Set(catalog.list().map((e) => e.provider.id));
+        return Object.fromEntries([...ids].sort().map((id) => [id, seen[id] ?? { state: router.breakers.state(id), failures: 0 }]));
+      },
       shadowReport: async (since) => shadowReport(createShadowStore(store.db).list(since)),
     };
     const ui: UiDeps | null = config.ui.enabled

@@ -85,7 +85,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 export function createSqliteDashboardQueries(db: Db): DashboardQueries {
   // `key_id IS ?` matches NULL (the master key) too; a window without a key passes the flag 0.
   const keyFilter = 'AND (@anyKey = 1 OR key_id IS @keyId)';
-  const series = db.prepare(`SELECT (at - @since) / @bucket AS b, COUNT(*) AS requests, SUM(status >= 400) AS errors,
+  const series = db.prepare(`SELECT CAST((at - @since) / @bucket AS INTEGER) AS b, COUNT(*) AS requests, SUM(status >= 400) AS errors,
       COALESCE(SUM(input_tokens), 0) AS input, COALESCE(SUM(output_tokens), 0) AS output, SUM(cost_nusd) AS cost
     FROM usage_log WHERE at >= @since AND at < @until ${keyFilter} GROUP BY b ORDER BY b`);
   const locality = db.prepare(`SELECT locality, COUNT(*) AS n FROM usage_log
@@ -106,7 +106,7 @@ export function createSqliteDashboardQueries(db: Db): DashboardQueries {
   const findings = db.prepare(`SELECT j.key AS type, COALESCE(r.privacy_action, 'none') AS action, SUM(j.value) AS n
     FROM request_log r, json_each(r.privacy_findings) j
     WHERE r.started_at >= @since AND r.started_at < @until AND r.privacy_findings IS NOT NULL GROUP BY type, action ORDER BY n DESC`);
-  const privacySeries = db.prepare(`SELECT (started_at - @since) / @bucket AS b,
+  const privacySeries = db.prepare(`SELECT CAST((started_at - @since) / @bucket AS INTEGER) AS b,
       COALESCE(SUM((SELECT SUM(j.value) FROM json_each(privacy_findings) j)), 0) AS findings,
       SUM(injection IS NOT NULL) AS injections, SUM(error_code = 'policy_denied') AS blocked
     FROM request_log WHERE started_at >= @since AND started_at < @until GROUP BY b ORDER BY b`);
