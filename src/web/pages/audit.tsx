@@ -8,7 +8,7 @@ interface AuditRecord {
   type: string;
   event: Record<string, unknown>;
 }
-type Verify = { ok: true; count: number; head: string } | { ok: false; count: number; first_broken: number; reason: string };
+type Verify = { ok: true; count: number; head: { seq: number; hash: string } | null } | { ok: false; count: number; first_broken: number; reason: string };
 
 function summary(r: AuditRecord): string {
   const e = r.event;
@@ -61,7 +61,7 @@ export function AuditPage() {
           </div>
           {verify === null ? null : verify.ok ? (
             <p role="status" class="ok" data-testid="audit-verify">
-              <Badge kind="ok">intact</Badge> {verify.count} records, head {verify.head.slice(0, 16)}…
+              <Badge kind="ok">intact</Badge> {verify.count} records{verify.head === null ? '' : `, head #${verify.head.seq} ${verify.head.hash.slice(0, 16)}…`}
             </p>
           ) : (
             <p role="alert" class="error" data-testid="audit-verify">
