@@ -118,7 +118,8 @@ export function Plot(props: { label: string; times: number[]; series: Array<{ na
         height: props.height ?? 180,
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true } },
+        // An empty window shows 0 to 1, not uPlot's default 0 to 100.
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [{ stroke: '#667' }, { stroke: '#667', size: 56 }],
         series: [{}, ...props.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2, fill: `${COLORS[i % COLORS.length]}22` }))],
       },

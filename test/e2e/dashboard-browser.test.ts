@@ -77,8 +77,9 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
     await page.getByLabel('Key').fill('flm-wrong-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'That key was refused.' }).waitFor();
+    // By keyboard: the form submits on Enter.
     await page.getByLabel('Key').fill(world.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     // Page-side code as text: this file is type-checked for Node, without the DOM's names.
     const seen = await page.evaluate<Record<string, string>>(
@@ -104,8 +105,11 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
     await shot('01-overview');
   });
 
-  it('routing: decisions, rules, breakers, and the why box', async () => {
-    await open('routing', 'Routing');
+  it('routing: decisions, rules, breakers, and the why box (reached by keyboard)', async () => {
+    await page.getByRole('link', { name: 'Routing', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Routing' }).waitFor();
+    assert.equal(await page.evaluate<string>('document.activeElement?.id ?? ""'), 'page-title', "focus moves to the new page's title");
     await page.getByRole('table').first().waitFor();
     await page.getByRole('button', { name: 'Explain the route' }).click();
     const why = page.getByTestId('explain-answer');
@@ -184,9 +188,36 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
   });
 
   it('evaluations: eval runs and shadow reports', async () => {
+    const started = new Date().toISOString();
+    const result = (caseId: string, pass: boolean) => ({
+      case_id: caseId,
+      model: 'cloud-big',
+      grader: 'contains',
+      pass,
+      reason: 'checked',
+      latency_ms: 12.5,
+      input_tokens: 10,
+      output_tokens: 4,
+      request_id: `ev-${caseId}`,
+    });
+    const stored = await fetch(`${world.url}/admin/evals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${world.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        source: 'builtin:smoke',
+        suite_sha256: 'a'.repeat(64),
+        models: ['cloud-big'],
+        judge: null,
+        started_at: started,
+        finished_at: started,
+        cases: 2,
+        results: [result('c1', true), result('c2', false)],
+      }),
+    });
+    assert.equal(stored.status, 201);
     await open('evals', 'Evaluations');
     await page.getByRole('heading', { name: 'Shadow reports (30 days)' }).waitFor();
-    await page.getByText('No eval run stored').waitFor();
+    await page.getByText('cloud-big: 1/2 (50%)').waitFor();
     await shot('08-evals');
   });
 

@@ -12,10 +12,17 @@ type Verify = { ok: true; count: number; head: { seq: number; hash: string } | n
 
 function summary(r: AuditRecord): string {
   const e = r.event;
-  if (r.type === 'admin') return `${String(e.action)}${e.target !== undefined ? ` ${JSON.stringify(e.target)}` : ''}`;
+  if (r.type === 'admin') {
+    const target = Object.entries((e.target as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+    const details = e.details as Record<string, unknown> | undefined;
+    const model = details?.model === undefined ? [] : [`model=${String(details.model)}`, ...(details.version == null ? [] : [`v${String(details.version)}`])];
+    return [String(e.action), ...target, ...model].join(' ');
+  }
   if (r.type === 'request') {
-    const outcome = e.outcome as { status?: number } | undefined;
-    return `${String(e.endpoint)} ${e.model === null ? '' : String(e.model)} → ${String(e.provider ?? '–')} (${String(e.locality ?? '–')}) ${outcome?.status ?? ''}`;
+    const outcome = e.outcome as { status?: number; code?: string | null } | undefined;
+    const served = e.provider == null ? '' : ` → ${String(e.provider)} (${String(e.locality ?? '?')})`;
+    const model = e.model == null ? '' : ` ${String(e.model)}`;
+    return `${String(e.endpoint)}${model}${served} · ${outcome?.status ?? ''}${outcome?.code == null ? '' : ` ${outcome.code}`}`;
   }
   return JSON.stringify(e).slice(0, 120);
 }

@@ -3,9 +3,12 @@ import { Card, Failure, Loading, Page, Table, useData } from '../ui';
 
 interface EvalRun {
   id: string;
-  suite?: string;
-  created_at?: string;
-  [k: string]: unknown;
+  kind: string;
+  source: string;
+  models: string[];
+  started_at: string;
+  cases: number;
+  pass_counts: Array<{ model: string; cases: number; passed: number }>;
 }
 interface ShadowGroup {
   route: string;
@@ -33,13 +36,19 @@ export function EvalsPage() {
           ) : (
             <Table
               caption="Stored eval runs"
-              head={['run', 'suite', 'model', 'score', 'when']}
+              head={['run', 'kind', 'suite', 'passed per model', 'started (UTC)']}
               rows={runs.data.data.map((r) => [
-                r.id,
-                String(r.suite ?? '–'),
-                String(r.model ?? r.target ?? '–'),
-                typeof r.score === 'number' ? r.score.toFixed(3) : typeof r.pass_rate === 'number' ? pct(r.pass_rate) : '–',
-                when(r.created_at ?? null),
+                <code>{r.id}</code>,
+                r.kind,
+                r.source,
+                <ul class="plain">
+                  {r.pass_counts.map((m) => (
+                    <li key={m.model}>
+                      {m.model}: {m.passed}/{m.cases} ({pct(m.cases === 0 ? null : m.passed / m.cases)})
+                    </li>
+                  ))}
+                </ul>,
+                when(r.started_at),
               ])}
               empty="No eval run stored: flambeau eval run builtin:smoke --store"
             />

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { bytes, gw, when } from '../api';
-import { Badge, Failure, Loading, Page, Table, useData } from '../ui';
+import { Badge, Card, Failure, Loading, Page, Table, useData } from '../ui';
 
 interface Model {
   name: string;
@@ -44,30 +44,36 @@ export function ModelsPage() {
       {data === null ? (
         <Loading />
       ) : (
-        <Table
-          caption="Served models"
-          testid="models-table"
-          head={['model', 'locality', 'loaded', 'licence', 'disk', 'versions']}
-          rows={data.data.map((m) => [
-            <span>
-              <strong>{m.name}</strong>
-              <br />
-              <small class="muted">{m.provider}</small>
-            </span>,
-            <Badge kind={m.locality}>{m.locality}</Badge>,
-            m.loaded === null ? '–' : m.loaded ? <Badge kind="ok">loaded</Badge> : <Badge>not loaded</Badge>,
-            m.licence === null ? (
-              <span class="muted">not a local file</span>
-            ) : (
-              <span title={m.licence.reasons.join('; ')}>
-                {m.licence.ids.join(' + ') || 'unknown'}{' '}
-                <Badge kind={m.licence.allowed ? 'ok' : 'bad'}>{m.licence.allowed ? `ok for ${m.licence.use} use` : `not for ${m.licence.use} use`}</Badge>
-              </span>
-            ),
-            bytes(m.diskBytes),
-            m.versions === null ? <span class="muted">single file</span> : <Versions model={m} act={act} />,
-          ])}
-        />
+        <Card title="Served models" wide>
+          <Table
+            caption="Served models"
+            testid="models-table"
+            head={['model', 'locality', 'loaded', 'licence', 'disk', 'versions']}
+            rows={data.data.map((m) => [
+              <span>
+                <strong>{m.name}</strong>
+                <br />
+                <small class="muted">{m.provider}</small>
+              </span>,
+              <Badge kind={m.locality}>{m.locality}</Badge>,
+              m.loaded === null ? '–' : m.loaded ? <Badge kind="ok">loaded</Badge> : <Badge>not loaded</Badge>,
+              m.licence === null ? (
+                <span class="muted">not a local file</span>
+              ) : (
+                <span title={m.licence.reasons.join('; ')}>
+                  {m.licence.ids.join(' + ') || 'licence not stated'}{' '}
+                  <Badge kind={m.licence.allowed ? 'ok' : 'bad'}>{m.licence.allowed ? `ok for ${m.licence.use} use` : `not for ${m.licence.use} use`}</Badge>
+                </span>
+              ),
+              bytes(m.diskBytes),
+              m.versions === null ? (
+                <span class="muted">{m.locality === 'device' ? 'one file, no versions' : 'served upstream'}</span>
+              ) : (
+                <Versions model={m} act={act} />
+              ),
+            ])}
+          />
+        </Card>
       )}
     </Page>
   );
