@@ -69,6 +69,13 @@ export const gw = <T>(method: string, path: string, body?: unknown): Promise<T> 
 export const usd = (n: number | null | undefined): string => (n == null ? '–' : n === 0 ? '$0' : n < 0.01 ? `$${n.toFixed(5)}` : `$${n.toFixed(2)}`);
 export const num = (n: number | null | undefined): string => (n == null ? '–' : n.toLocaleString('en'));
 export const ms = (n: number | null | undefined): string => (n == null ? '–' : n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(2)} s`);
+/** Two durations in one unit: `167 / 346 ms`, or seconds when either reaches one. */
+export const msPair = (a: number | null | undefined, b: number | null | undefined): string => {
+  if (a == null && b == null) return '–';
+  const inSeconds = (a ?? 0) >= 1000 || (b ?? 0) >= 1000;
+  const show = (n: number | null | undefined) => (n == null ? '–' : inSeconds ? (n / 1000).toFixed(2) : String(Math.round(n)));
+  return `${show(a)} / ${show(b)} ${inSeconds ? 's' : 'ms'}`;
+};
 export const bytes = (n: number | null | undefined): string =>
   n == null
     ? '–'

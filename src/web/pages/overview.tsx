@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { json, ms, num, usd } from '../api';
+import { json, msPair, num, usd } from '../api';
 import { Card, Failure, Loading, Page, Plot, Split, Stat, Table, useData, WindowPicker } from '../ui';
 
 interface Overview {
@@ -46,8 +46,8 @@ export function OverviewPage(props: { admin: boolean }) {
               testid="overview-avoided"
             />
             <Stat label="errors" value={num(data.totals.errors)} testid="overview-errors" />
-            <Stat label="latency p50 / p95" value={`${ms(data.latency_ms.p50)} / ${ms(data.latency_ms.p95)}`} />
-            <Stat label="first token p50 / p95" value={`${ms(data.ttft_ms.p50)} / ${ms(data.ttft_ms.p95)}`} />
+            <Stat label="latency p50 / p95" value={msPair(data.latency_ms.p50, data.latency_ms.p95)} />
+            <Stat label="first token p50 / p95" value={msPair(data.ttft_ms.p50, data.ttft_ms.p95)} hint="streamed answers" />
           </div>
           <div class="grid">
             <Card title="Requests and errors">
