@@ -4,7 +4,7 @@
 // gateway serves /ui with no CDN and no compression work per request (docs/decisions/0014).
 // `--if-stale` skips the build when dist/web is newer than every file under src/web (tests).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -50,17 +50,23 @@ const result = await build({
   logLevel: 'warning',
 });
 
-rmSync(out, { recursive: true, force: true });
+// Files are replaced one by one through a rename (never a half-written file), the manifest last,
+// and nothing is emptied first: two test files building at once write the same bytes.
 mkdirSync(join(out, 'assets'), { recursive: true });
+function put(path, contents) {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
+}
 const files = {};
 for (const file of result.outputFiles) {
   const ext = file.path.endsWith('.css') ? 'css' : file.path.endsWith('.js') ? 'js' : null;
   if (ext === null) continue;
   const hash = createHash('sha256').update(file.contents).digest('hex').slice(0, 12);
   const name = `assets/app.${hash}.${ext}`;
-  writeFileSync(join(out, name), file.contents);
-  writeFileSync(join(out, `${name}.br`), brotliCompressSync(file.contents, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
-  writeFileSync(join(out, `${name}.gz`), gzipSync(file.contents, { level: 9 }));
+  put(join(out, name), file.contents);
+  put(join(out, `${name}.br`), brotliCompressSync(file.contents, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  put(join(out, `${name}.gz`), gzipSync(file.contents, { level: 9 }));
   files[ext] = name;
 }
 if (files.js === undefined || files.css === undefined) throw new Error('build-web: esbuild gave no script or no stylesheet');
@@ -82,12 +88,15 @@ const html = `<!doctype html>
 </body>
 </html>
 `;
-writeFileSync(join(out, 'index.html'), html);
+put(join(out, 'index.html'), html);
 const sizes = Object.fromEntries(
   Object.entries(files).map(([ext, name]) => [
     ext,
     { raw: statSync(join(out, name)).size, br: statSync(join(out, `${name}.br`)).size, gz: statSync(join(out, `${name}.gz`)).size },
   ]),
 );
-writeFileSync(manifestPath, JSON.stringify({ files, sizes }, null, 2) + '\n');
+put(manifestPath, JSON.stringify({ files, sizes }, null, 2) + '\n');
+// Assets of older builds go once the new manifest is in place (a running gateway holds its own in memory).
+const keep = new Set(Object.values(files).flatMap((name) => [name, `${name}.br`, `${name}.gz`].map((n) => n.slice('assets/'.length))));
+for (const name of readdirSync(join(out, 'assets'))) if (!keep.has(name) && !name.endsWith('.tmp')) rmSync(join(out, 'assets', name), { force: true });
 if (!process.argv.includes('--quiet')) console.log(`build-web: ${relative(root, out)} ${JSON.stringify(sizes)}`);
