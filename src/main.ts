@@ -4,6 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createRequestHandler } from './api/http/app.js';
+import type { DashboardDeps } from './api/http/dashboard-deps.js';
+import { loadUiAssets } from './api/ui/ui-assets.js';
+import type { UiDeps } from './api/ui/ui-routes.js';
+import { createSessionStore, createSignInLimiter } from './api/ui/ui-session.js';
+import { fileURLToPath } from 'node:url';
+import { createModelOverview } from './models/model-overview.js';
+import { createSqliteDashboardQueries } from './usage/dashboard-queries.js';
+import { shadowReport } from './shadow/shadow-report.js';
 import { ensureMasterKey } from './auth/master-key.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { homePaths } from './config/home-layout.js';
@@ -51,6 +59,8 @@ import { compileShadowRules, createShadowEvaluator, createShadowStore, type Shad
 
 export interface GatewayHandle {
   url: string;
+  /** The dashboard's address (`${url}/ui/`), null when `ui.enabled` is false. */
+  uiUrl: string | null;
   host: string;
   port: number;
   masterKey: Secret;
@@ -240,7 +250,38 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         logger,
         ...(metrics === undefined ? {} : { metrics }),
       });
+    const dashboard: DashboardDeps = {
+      queries: createSqliteDashboardQueries(store.db),
+      models: createModelOverview({ catalog, registry: versions, store: modelStore, deployment: config.deployment }),
+      collections: async () => knowledge.collections(),
+      embedder: knowledge.embedder === null ? null : config.knowledge.embeddingModel,
+      routes: () =>
+        routes.map((r) => ({
+          name: r.name,
+          targets: r.targets.map((model) => {
+            const entry = catalog.list().find((e) => e.name === model);
+            return { model, provider: entry?.provider.id ?? null, locality: entry?.locality ?? null, price: entry?.config.price ?? null };
+          }),
+        })),
+      // Every provider a model uses, closed until it fails (the snapshot holds only the ones that did).
+      breakers: () => {
+        const seen = router.breakers.snapshot();
+        const ids = new Set(catalog.list().map((e) => e.provider.id));
+        return Object.fromEntries([...ids].sort().map((id) => [id, seen[id] ?? { state: router.breakers.state(id), failures: 0 }]));
+      },
+      shadowReport: async (since) => shadowReport(createShadowStore(store.db).list(since)),
+    };
+    const ui: UiDeps | null = config.ui.enabled
+      ? {
+          assets: loadUiAssets(fileURLToPath(new URL('../dist/web/', import.meta.url))),
+          sessions: createSessionStore({ ttlMs: config.ui.sessionTtlMinutes * 60_000 }),
+          signIn: createSignInLimiter(10),
+          sessionTtlMs: config.ui.sessionTtlMinutes * 60_000,
+        }
+      : null;
+    if (ui !== null && !ui.assets.built) logger.warn('the dashboard is not built (dist/web): /ui says so until `npm run build`');
     const handler = createRequestHandler({
+      ui,
       gateway: {
         catalog,
         privacy,
@@ -262,7 +303,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         ...(shadow === null ? {} : { shadow }),
         ...(tracing === null ? {} : { tracing }),
       },
-      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.db), bodyLimitBytes: config.server.bodyLimitBytes },
+      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.db), bodyLimitBytes: config.server.bodyLimitBytes, dashboard },
       bodyLimitBytes: config.server.bodyLimitBytes,
       keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
       metricsPublicOnLoopback: config.metrics.publicOnLoopback,
@@ -284,6 +325,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host}:${address.port}`,
+      uiUrl: config.ui.enabled ? `http://${host}:${address.port}/ui/` : null,
       host: address.address,
       port: address.port,
       masterKey,

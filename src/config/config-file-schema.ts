@@ -77,6 +77,7 @@ export const configFileSchema = z.strictObject({
   shadow: z.array(z.unknown()).optional(),
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   metrics: z.strictObject({ enabled: z.boolean().optional(), public_on_loopback: z.boolean().optional() }).optional(),
+  ui: z.strictObject({ enabled: z.boolean().optional(), session_ttl_minutes: positiveInt.optional() }).optional(),
   telemetry: z.strictObject({ otlp_endpoint: z.url({ protocol: /^https?$/ }).optional(), export_interval_ms: positiveInt.optional() }).optional(),
   responses: z.strictObject({ retention_days: positiveInt.optional() }).optional(),
   /** File-only, like the policy sections: key-less loopback access to the Ollama API. */

@@ -92,6 +92,8 @@ export interface GatewayConfig {
   audit: { enabled: boolean; includeContent: boolean };
   /** Prometheus metrics at `GET /metrics`; `publicOnLoopback` lets a local scraper in without a key. */
   metrics: { enabled: boolean; publicOnLoopback: boolean };
+  /** The web dashboard at /ui (decisions/0014). */
+  ui: { enabled: boolean; sessionTtlMinutes: number };
   /** OpenTelemetry traces exported with OTLP over HTTP; `otlpEndpoint` null: off. */
   telemetry: { otlpEndpoint: string | null; exportIntervalMs: number };
   /** Stored Responses API responses (`store: true`): kept this many days, then deleted. */

@@ -233,6 +233,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     parse: bool,
   },
   {
+    key: 'ui.enabled',
+    env: 'FLAMBEAU_UI_ENABLED',
+    default: true,
+    doc: 'The web dashboard at /ui on the same port (false: /ui is 404).',
+    parse: bool,
+  },
+  {
+    key: 'ui.session_ttl_minutes',
+    env: 'FLAMBEAU_UI_SESSION_TTL_MINUTES',
+    default: 480,
+    doc: 'A dashboard session (its cookie) ends this many minutes after sign-in, or sooner when its key is revoked.',
+    parse: positiveInt,
+  },
+  {
     key: 'audit.enabled',
     env: 'FLAMBEAU_AUDIT_ENABLED',
     default: true,

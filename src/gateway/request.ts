@@ -98,6 +98,8 @@ export function responseHeaders(request: GatewayRequest): Record<string, string>
   if (outcome.escalation != null) headers['x-flambeau-cascade'] = `escalated:${outcome.escalation}`;
   const injection = outcome.injection === undefined ? null : injectionHeader(outcome.injection.map((f) => ({ ...f, flagged: true, signals: [] })));
   if (injection !== null) headers['x-flambeau-injection'] = injection;
+  const privacy = privacyHeader(outcome.privacy);
+  if (privacy !== null) headers['x-flambeau-privacy'] = privacy;
   if (request.target !== null) {
     headers['x-flambeau-provider'] = request.target.provider;
     headers['x-flambeau-model'] = request.target.model;
@@ -105,4 +107,16 @@ export function responseHeaders(request: GatewayRequest): Record<string, string>
   }
   if (request.cachedInputTokens !== null) headers['x-flambeau-cache'] = `prompt-tokens-reused=${request.cachedInputTokens}`;
   return headers;
+}
+
+/**
+ * `x-flambeau-privacy`: what the privacy guard found and did, by type and count, never a value:
+ * `action=redact, EMAIL=1, PHONE=2`. Null when nothing was found.
+ */
+export function privacyHeader(privacy: RequestOutcome['privacy']): string | null {
+  if (privacy === null) return null;
+  const found = Object.entries(privacy.findings).filter(([, n]) => n > 0);
+  if (found.length === 0) return null;
+  const name = (type: string) => type.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+  return [`action=${name(privacy.action ?? 'none')}`, ...found.map(([type, n]) => `${name(type)}=${n}`)].join(', ');
 }
