@@ -1,10 +1,10 @@
 import type { Detector, PiiType, Span } from '../pii-types.js';
 import type { RecallLevel } from '../detectors/recall-level.js';
 import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, personLexicon, PLACE_AFTER, TITLE } from '../detectors/person-lexicon.js';
-import { ADDRESS_WORD, describeTokens, NAME_CUE, STREET_SUFFIX, type TokenInfo } from './tagger-features.js';
+import { ADDRESS_WORD, describeText, NAME_CUE, STREET_SUFFIX, type TokenInfo } from './tagger-features.js';
 import { tagRange, taggerBuffers, type TaggerBuffers, type TaggerModel } from './tagger-model.js';
 import { spansFromLabels, type TaggedSpan } from './tagger-spans.js';
-import { NUMBER, tokenizeForTagger, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
+import { NUMBER, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
 import { shippedTaggerModel } from './tagger-weights-wire.js';
 
 /**
@@ -59,7 +59,6 @@ export function createNameAddressTagger(options: TaggerDetectorOptions): Detecto
 
 /** Arrays one tagging call may lend to the next (see tagText). */
 export interface TaggerScratch {
-  tokens?: Int32Array;
   info?: TokenInfo;
   buffers?: TaggerBuffers;
 }
@@ -69,12 +68,11 @@ export interface TaggerScratch {
  * arrays of the previous call are written over (and the ones of this call kept there).
  */
 export function tagText(model: TaggerModel, text: string, outsideBias = 0, scratch?: TaggerScratch): TaggedSpan[] {
-  const tokens = tokenizeForTagger(text, scratch?.tokens);
-  const info = describeTokens(text, tokens, scratch?.info);
+  const info = describeText(text, scratch?.info);
+  const tokens = info.tokens;
   const spans: TaggedSpan[] = [];
   const buffers = scratch?.buffers ?? taggerBuffers(Math.min(256, Math.max(8, info.count)));
   if (scratch !== undefined) {
-    scratch.tokens = tokens.data;
     scratch.info = info;
     scratch.buffers = buffers;
   }
