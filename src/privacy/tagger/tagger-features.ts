@@ -289,8 +289,8 @@ export function describeText(text: string, reuse?: TokenInfo): TokenInfo {
       lineStart = true;
       i++;
     } else if ((cls0 & IN_WORD) !== 0 && c !== 39 && c !== 45 && c !== 0x2019) {
-      // A word: read while the characters are in a word; what is after its last letter (a
-      // trailing hyphen or apostrophe) is not part of it, so the state is kept at each letter.
+      // A word: read while the characters are in a word. What follows its last letter (a
+      // trailing hyphen or apostrophe, rare) is not part of it: the word is then read again.
       let hash = 0x811c9dc5;
       let upper = 0;
       let lower = 0;
@@ -298,13 +298,6 @@ export function describeText(text: string, reuse?: TokenInfo): TokenInfo {
       let apostrophe = 0;
       let beyond = 0;
       let k = i;
-      let keptHash = 0;
-      let keptUpper = 0;
-      let keptLower = 0;
-      let keptHyphen = 0;
-      let keptApostrophe = 0;
-      let keptBeyond = 0;
-      let end = i + 1;
       for (; k < n; k++) {
         const d = text.charCodeAt(k);
         const cls = d < TABLE_SIZE ? classes[d]! : 0;
@@ -315,16 +308,30 @@ export function describeText(text: string, reuse?: TokenInfo): TokenInfo {
         if (d > 127) beyond = 2;
         if (d === 45) hyphen = 1;
         else if (d === 39 || d === 0x2019) apostrophe = 1;
-        else {
-          keptHash = hash;
-          keptUpper = upper;
-          keptLower = lower;
-          keptHyphen = hyphen;
-          keptApostrophe = apostrophe;
-          keptBeyond = beyond;
-          end = k + 1;
+      }
+      let end = k;
+      let last = text.charCodeAt(end - 1);
+      if (last === 45 || last === 39 || last === 0x2019) {
+        while (last === 45 || last === 39 || last === 0x2019) last = text.charCodeAt(--end - 1);
+        hash = 0x811c9dc5;
+        upper = lower = hyphen = apostrophe = beyond = 0;
+        for (k = i; k < end; k++) {
+          const d = text.charCodeAt(k);
+          const cls = d < TABLE_SIZE ? classes[d]! : 0;
+          hash = Math.imul(hash ^ (d < TABLE_SIZE ? folded[d]! : d), 0x01000193);
+          if ((cls & UPPER) !== 0) upper++;
+          else if ((cls & LOWER) !== 0) lower++;
+          if (d > 127) beyond = 2;
+          if (d === 45) hyphen = 1;
+          else if (d === 39 || d === 0x2019) apostrophe = 1;
         }
       }
+      const keptHash = hash;
+      const keptUpper = upper;
+      const keptLower = lower;
+      const keptHyphen = hyphen;
+      const keptApostrophe = apostrophe;
+      const keptBeyond = beyond;
       data[at] = i;
       data[at + 1] = end;
       data[at + 2] = WORD;
