@@ -3,8 +3,27 @@ import { readCandidate } from './phone-candidates.js';
 import { phoneScore, PHONE_THRESHOLD, type PhoneVerdicts } from './phone-score.js';
 import type { RecallLevel } from './recall-level.js';
 
-/** Where a phone number can start: a digit, or a capital O right before a digit ("O6 12..."). */
-const START = /\d|O(?=\d)/g;
+/**
+ * Where a phone number can start at or after `from`: a digit, or a capital O right before a digit
+ * ("O6 12..."); -1 when none. Read by character codes: a regex match object per number of the
+ * text cost more than the rest of the detector on prose.
+ */
+function nextStart(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 57 ? c >= 48 : c === 79 && isDigitCode(text.charCodeAt(i + 1))) return i;
+  }
+  return -1;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Separators shortRunEnd skips (as readCandidate allows them): blank, dot, dash, brackets, NBSP and narrow spaces, Unicode dashes. */
+function isRunSeparator(c: number): boolean {
+  return c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 0xa0 || c === 0x202f || c === 0x2010 || c === 0x2011 || c === 0x2013;
+}
 
 /**
  * Phone numbers by shape and context: every phone-shaped run of digits is scored (phone-score.ts)
@@ -23,18 +42,18 @@ export function createPhoneDetector(level: RecallLevel = 'high'): Detector {
       const spans: Span[] = [];
       const verdicts: PhoneVerdicts = new Map(); // per call only: values are not kept across requests
       let previousEnd = -1;
-      START.lastIndex = 0;
-      for (let m = START.exec(text); m !== null; m = START.exec(text)) {
+      for (let at = nextStart(text, 0), from = 0; at !== -1; at = nextStart(text, from)) {
+        from = at + 1;
         // Most numbers of a text (dates, amounts, counts) are too short to be a phone: counted
         // by character codes first, without building a candidate.
-        const short = shortRunEnd(text, m.index);
+        const short = shortRunEnd(text, at);
         if (short > 0) {
-          START.lastIndex = short;
+          from = short;
           continue;
         }
-        const candidate = readCandidate(text, m.index);
+        const candidate = readCandidate(text, at);
         if (candidate === null) continue;
-        START.lastIndex = Math.max(candidate.overflow ? endOfLongNumber(text, candidate.end) : candidate.end, m.index + 1);
+        from = Math.max(candidate.overflow ? endOfLongNumber(text, candidate.end) : candidate.end, at + 1);
         const scored = phoneScore(text, candidate, verdicts, previousEnd);
         if (scored === null || scored.score < threshold) continue;
         spans.push({ type: 'PHONE', start: candidate.start, end: scored.end, score: Math.min(1, scored.score), detector: 'phone' });
@@ -63,7 +82,7 @@ function shortRunEnd(text: string, from: number): number {
     } else if (c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 0xa0 || c === 0x202f || c === 0x2010 || c === 0x2011 || c === 0x2013) {
       // Separators: at most three in a row, as readCandidate allows.
       let j = i + 1;
-      while (j < text.length && j - i < 3 && /[ .\-()\u00a0\u202f\u2010\u2011\u2013]/.test(text[j]!)) j++;
+      while (j < text.length && j - i < 3 && isRunSeparator(text.charCodeAt(j))) j++;
       if (j - i >= 3) break;
       i = j;
     } else {
