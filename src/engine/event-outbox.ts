@@ -1,23 +1,27 @@
 import type { EngineChatEvent } from './engine.js';
 
-/** How long text may wait in the engine process before it leaves, in milliseconds. */
-export const EVENT_WINDOW_MS = 8;
+/** At most one batch of text per this many milliseconds, per request. */
+export const EVENT_WINDOW_MS = 16;
 /** Text events (tokens) after which a batch leaves without waiting for the window to close. */
-export const EVENT_BATCH_MAX = 32;
+export const EVENT_BATCH_MAX = 64;
 
 export interface OutboxOptions {
   windowMs: number;
   maxEvents: number;
+  /** Milliseconds, monotonic. Default `performance.now`. */
+  now?: () => number;
 }
 
 /**
- * The chat events of one request on their way to the gateway, in batches (docs/decisions/0016):
- * each IPC message costs both processes a serialisation, a wake-up and, downstream, one SSE
- * frame, so text produced within `windowMs` of the batch's first piece leaves together, merged
- * into one `text` event (likewise the argument deltas of one tool call). What the client waits
- * for leaves at once: `start`, the first text or call of the answer, and `end` (with everything
- * before it). A batch also leaves after `maxEvents` pieces. A model slower than one token per
- * window (most real ones on a CPU) sends every token as it comes, as before.
+ * The chat events of one request on their way to the gateway, throttled (docs/decisions/0016):
+ * each IPC message costs both processes a serialisation and a wake-up and, downstream, one SSE
+ * frame through the gateway's stages. A piece of text (or of a tool call's arguments) leaves at
+ * once when nothing left in the last `windowMs`; otherwise it waits until `windowMs` after the
+ * last batch, merged with the pieces that come meanwhile into one `text` event (one delta per
+ * tool call). So a model slower than one token per window (most real ones on a CPU) sends every
+ * token as it comes, without added delay, and a fast one sends one batch per window. `start`,
+ * the first piece of the answer and `end` (with everything before it) leave at once; a batch
+ * also leaves once it holds `maxEvents` pieces.
  */
 export class EventOutbox {
   readonly #send: (events: EngineChatEvent[]) => void;
@@ -27,10 +31,13 @@ export class EventOutbox {
   #pieces = 0;
   #timer: NodeJS.Timeout | null = null;
   #answered = false;
+  #lastSent = Number.NEGATIVE_INFINITY;
+  readonly #now: () => number;
 
   constructor(send: (events: EngineChatEvent[]) => void, options: OutboxOptions = { windowMs: EVENT_WINDOW_MS, maxEvents: EVENT_BATCH_MAX }) {
     this.#send = send;
     this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   push(event: EngineChatEvent): void {
@@ -41,10 +48,12 @@ export class EventOutbox {
     }
     this.#append(event);
     this.#pieces++;
-    if (!this.#answered || this.#pieces >= this.#options.maxEvents) {
+    if (this.#timer !== null && this.#pieces < this.#options.maxEvents) return;
+    const wait = this.#lastSent + this.#options.windowMs - this.#now();
+    if (!this.#answered || wait <= 0 || this.#pieces >= this.#options.maxEvents) {
       this.#answered = true;
       this.flush();
-    } else this.#timer ??= setTimeout(() => this.flush(), this.#options.windowMs);
+    } else this.#timer = setTimeout(() => this.flush(), wait);
   }
 
   /** Sends what is pending now (also before a failure is reported, so the order holds). */
@@ -55,6 +64,7 @@ export class EventOutbox {
     if (this.#events.length === 0) return;
     const events = this.#events;
     this.#events = [];
+    this.#lastSent = this.#now();
     this.#send(events);
   }
 
