@@ -24,6 +24,8 @@ interface Sample {
   decodeMs: number;
   ttftMs: number;
   cpuMs: number;
+  /** Of `cpuMs`, the gateway process's (HTTP, stages, SSE, the engine client); 0 for direct. */
+  gatewayCpuMs: number;
   /** SSE chunks carrying text (through the gateway) or text callbacks (direct). */
   deltas: number;
 }
@@ -43,10 +45,12 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-async function treeCpuMs(pid: number): Promise<number> {
-  let sum = 0;
-  for (const p of [pid, ...childrenOf(pid)]) sum += await processCpuSeconds(p).catch(() => 0);
-  return sum * 1000;
+/** CPU ms of the gateway process and of its children (the engine process). */
+async function treeCpuMs(pid: number): Promise<{ total: number; gateway: number }> {
+  const gateway = (await processCpuSeconds(pid).catch(() => 0)) * 1000;
+  let total = gateway;
+  for (const p of childrenOf(pid)) total += (await processCpuSeconds(p).catch(() => 0)) * 1000;
+  return { total, gateway };
 }
 const rate = (s: Sample) => ((s.tokens - 1) / s.decodeMs) * 1000;
 
@@ -78,7 +82,14 @@ export async function run(rounds = 8, maxTokens = 300): Promise<void> {
         if (Number.isNaN(first)) first = last;
       },
     });
-    return { tokens: sequence.tokenMeter.diff(before).usedOutputTokens, decodeMs: last - first, ttftMs: first - t0, cpuMs: ownCpuMs() - cpu0, deltas };
+    return {
+      tokens: sequence.tokenMeter.diff(before).usedOutputTokens,
+      decodeMs: last - first,
+      ttftMs: first - t0,
+      cpuMs: ownCpuMs() - cpu0,
+      gatewayCpuMs: 0,
+      deltas,
+    };
   };
 
   const home = mkdtempSync(join(tmpdir(), 'flambeau-bench-local-'));
@@ -124,7 +135,8 @@ export async function run(rounds = 8, maxTokens = 300): Promise<void> {
       }
       if (chunk.usage) tokens = chunk.usage.completion_tokens;
     }
-    return { tokens, decodeMs: last - first, ttftMs: first - t0, cpuMs: (await treeCpuMs(gatewayPid)) - cpu0, deltas };
+    const cpu1 = await treeCpuMs(gatewayPid);
+    return { tokens, decodeMs: last - first, ttftMs: first - t0, cpuMs: cpu1.total - cpu0.total, gatewayCpuMs: cpu1.gateway - cpu0.gateway, deltas };
   };
   try {
     await direct();
@@ -172,6 +184,18 @@ export async function run(rounds = 8, maxTokens = 300): Promise<void> {
           fmt(percentile(d.map(cpuPer100), 50), 1),
           fmt(percentile(g.map(cpuPer100), 50), 1),
           fmt(percentile(cpuRatios, 50), 2),
+        ],
+        [
+          '  of which the gateway process',
+          '',
+          fmt(
+            percentile(
+              g.map((s) => (s.gatewayCpuMs / s.tokens) * 100),
+              50,
+            ),
+            1,
+          ),
+          '',
         ],
         ['tokens per run', String(d[0]?.tokens), String(g[0]?.tokens), ''],
         [
