@@ -22,6 +22,7 @@ import { threadsWarnings } from './engine/engine-threads.js';
 import { CODES } from './errors/index.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js';
+import { startPreload, type ModelPreload } from './models/model-preload.js';
 import { checkServedLicences, enforceLicences } from './models/licence/check-served-licences.js';
 import { createVersionSource, withRegisteredModels } from './models/served-models.js';
 import { createModelStore } from './models/store/model-store.js';
@@ -168,6 +169,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     }));
   const providers = new Map<string, Provider>();
   let ready = false;
+  let preload: ModelPreload | undefined;
   let health: { stop(): void } | undefined;
   let limiter: RateLimiter | undefined;
   let tracing: Tracing | null = null;
@@ -189,6 +191,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });
     }
     const catalog = createModelCatalog(served.models, providers, { versions: createVersionSource(versions, modelStore) });
+    // Loads run while the server starts listening; /readyz says 503 until they are done.
+    preload = startPreload(config.engine.preload, served.models, providers, logger);
     const requestLog = createRequestLog(store.db, { onError: (error) => logger.error('request log write failed', { error: String(error) }) });
     requestLogRef = requestLog;
     const startedAt = Date.now();
@@ -308,6 +312,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
       metricsPublicOnLoopback: config.metrics.publicOnLoopback,
       isReady: () => ready,
+      modelsNotReady: () => preload?.state() ?? { loading: [], failed: [] },
       logger,
     });
     server = createHttpServer(config.server, handler);
@@ -342,6 +347,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       close: () => (closing ??= shutdown(listening, options.drainMs ?? 10_000)),
     };
   } catch (error) {
+    preload?.cancel();
     await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
@@ -356,6 +362,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
   async function shutdown(listening: Server, drainMs: number): Promise<void> {
     ready = false;
+    preload?.cancel();
     const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
     listening.closeIdleConnections();
     const timer = setTimeout(() => listening.closeAllConnections(), drainMs);

@@ -64,6 +64,8 @@ export const configFileSchema = z.strictObject({
       gpu: z.union([z.literal('auto'), z.literal(false)]).optional(),
       max_queue: positiveInt.optional(),
       threads: positiveInt.optional(),
+      /** Local models loaded at start-up and kept loaded; `/readyz` answers 503 until they are. */
+      preload: z.array(z.string().min(1)).optional(),
     })
     .optional(),
   providers: z.array(providerFileSchema).optional(),

@@ -76,7 +76,8 @@ export interface GatewayConfig {
   };
   auth: { masterKey: Secret | null };
   log: { level: 'debug' | 'info' | 'warn' | 'error'; includeContent: boolean };
-  engine: { idleTimeoutMs: number; gpu: 'auto' | false; maxQueue: number; threads: number | null };
+  /** `preload`: names of local models loaded at start-up and kept loaded (file only); checked against the served models at start. */
+  engine: { idleTimeoutMs: number; gpu: 'auto' | false; maxQueue: number; threads: number | null; preload: string[] };
   providers: ProviderConfig[];
   models: ModelConfig[];
   /** The `privacy:` section, defaults applied (every built-in detector; cloud: pseudonymize). */

@@ -91,6 +91,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
       gpu: values.get('engine.gpu') as 'auto' | false,
       maxQueue: values.get('engine.max_queue') as number,
       threads: values.get('engine.threads') as number | null,
+      preload: [...new Set(file.engine?.preload ?? [])],
     },
     providers,
     models,

@@ -106,8 +106,14 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger; ui?: UiDe
       return;
     }
     if (path === '/readyz') {
-      const ready = deps.isReady();
-      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', models: deps.gateway.catalog.list().length });
+      const { loading, failed } = deps.modelsNotReady?.() ?? { loading: [], failed: [] };
+      const ready = deps.isReady() && loading.length === 0 && failed.length === 0;
+      sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'not_ready',
+        models: deps.gateway.catalog.list().length,
+        ...(loading.length > 0 ? { loading } : {}),
+        ...(failed.length > 0 ? { failed } : {}),
+      });
       return;
     }
     if (path === '/metrics') {
