@@ -93,7 +93,8 @@ export interface GatewayConfig {
   /** Prometheus metrics at `GET /metrics`; `publicOnLoopback` lets a local scraper in without a key. */
   metrics: { enabled: boolean; publicOnLoopback: boolean };
   /** OpenTelemetry traces exported with OTLP over HTTP; `otlpEndpoint` null: off. */
-  telemetry: { otlpEndpoint: string | null; exportIntervalMs: number };
+  /** `sampleRatio`: share of requests traced, 0 to 1 (head sampling; a client traceparent's flag wins). */
+  telemetry: { otlpEndpoint: string | null; exportIntervalMs: number; sampleRatio: number };
   /** Stored Responses API responses (`store: true`): kept this many days, then deleted. */
   responses: { retentionDays: number };
   /** `ollama.keyless_loopback`: the models and endpoints a key-less loopback caller may use on `/api/*`; null: off. */

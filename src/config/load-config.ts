@@ -103,7 +103,11 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     shadow: file.shadow ?? [],
     audit: { enabled: values.get('audit.enabled') as boolean, includeContent: values.get('audit.include_content') as boolean },
     metrics: { enabled: values.get('metrics.enabled') as boolean, publicOnLoopback: values.get('metrics.public_on_loopback') as boolean },
-    telemetry: { otlpEndpoint: values.get('telemetry.otlp_endpoint') as string | null, exportIntervalMs: values.get('telemetry.export_interval_ms') as number },
+    telemetry: {
+      otlpEndpoint: values.get('telemetry.otlp_endpoint') as string | null,
+      exportIntervalMs: values.get('telemetry.export_interval_ms') as number,
+      sampleRatio: values.get('telemetry.sample_ratio') as number,
+    },
     responses: { retentionDays: values.get('responses.retention_days') as number },
     ollama: { keylessLoopback: keylessLoopbackOf(file, values.get('server.host') as string, warnings) },
     rateLimit: { redisUrl: values.get('rate_limit.redis_url') as Secret | null },
