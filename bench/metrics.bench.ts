@@ -22,7 +22,7 @@ export async function run(): Promise<void> {
   const sink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
-  const homes = [0, 1, 2, 3].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
+  const homes = [0, 1, 2, 3, 4].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
   // Two identical gateways with both off (an A/A pair): their difference is the bench's own noise.
   const children = [
     await gatewayChild(homes[0] as string, upstream.url, `${LEAN}metrics:\n  enabled: false\n`),
@@ -33,8 +33,14 @@ export async function run(): Promise<void> {
       upstream.url,
       `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n`,
     ),
+    // Head sampling at 10%: the other nine requests carry a traceparent upstream but record nothing.
+    await gatewayChild(
+      homes[4] as string,
+      upstream.url,
+      `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n  sample_ratio: 0.1\n`,
+    ),
   ];
-  const names = ['off', 'off-again', 'metrics', 'traced'];
+  const names = ['off', 'off-again', 'metrics', 'traced', 'sampled'];
   const targets: Target[] = children.map((child, i) => ({
     name: names[i] as string,
     pool: new Pool(child.url, { connections: 8 }),
@@ -62,7 +68,7 @@ export async function run(): Promise<void> {
     const cpuPer = (i: number) => ((cpuSum[i] ?? 0) / per) * 1e6;
     const added = (name: string, p: number) => `${fmt((lat(name, p) - lat('off', p)) * 1000, 0)} µs`;
     table(
-      ['measure', 'both off', 'off (A/A)', 'added', 'metrics on', 'added', 'metrics + tracing', 'added'],
+      ['measure', 'both off', 'off (A/A)', 'added', 'metrics on', 'added', 'metrics + tracing', 'added', '+ tracing at 10%', 'added'],
       [
         ...[50, 99].map((p) => [
           `latency p${p} (ms)`,
@@ -73,6 +79,8 @@ export async function run(): Promise<void> {
           added('metrics', p),
           fmt(lat('traced', p)),
           added('traced', p),
+          fmt(lat('sampled', p)),
+          added('sampled', p),
         ]),
         [
           'gateway CPU per request (µs)',
@@ -83,6 +91,8 @@ export async function run(): Promise<void> {
           `${fmt(cpuPer(2) - cpuPer(0), 0)} µs`,
           fmt(cpuPer(3), 0),
           `${fmt(cpuPer(3) - cpuPer(0), 0)} µs`,
+          fmt(cpuPer(4), 0),
+          `${fmt(cpuPer(4) - cpuPer(0), 0)} µs`,
         ],
       ],
     );

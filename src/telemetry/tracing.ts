@@ -62,26 +62,33 @@ export function createTracing(options: {
   const scope = { name: 'flambeau', version: options.serviceVersion };
   const ratio = options.sampleRatio ?? 1;
   const random = options.random ?? Math.random;
-  let queue: ReadableSpan[] = [];
+  // Finished traces wait as records; they become the exporter's spans when a batch leaves.
+  let queue: { traceId: string; spans: SpanRecord[] }[] = [];
+  let queued = 0;
   let exporting: Promise<void> = Promise.resolve();
   let stopped = false;
 
   const flush = (): Promise<void> => {
     if (queue.length === 0) return exporting;
-    const batches: ReadableSpan[][] = [];
-    for (let i = 0; i < queue.length; i += MAX_BATCH) batches.push(queue.slice(i, i + MAX_BATCH));
+    const spans: ReadableSpan[] = [];
+    for (const { traceId, spans: records } of queue) for (const record of records) spans.push(new ExportedSpan(record, traceId, resource, scope));
     queue = [];
+    queued = 0;
     exporting = exporting.then(async () => {
-      for (const batch of batches) await new Promise<void>((resolve) => exporter.export(batch, () => resolve()));
+      for (let i = 0; i < spans.length; i += MAX_BATCH) {
+        const batch = spans.slice(i, i + MAX_BATCH);
+        await new Promise<void>((resolve) => exporter.export(batch, () => resolve()));
+      }
     });
     return exporting;
   };
   const timer = setInterval(() => void flush(), options.exportIntervalMs ?? 5_000);
   timer.unref();
-  const emit = (spans: ReadableSpan[]): void => {
-    if (stopped || queue.length + spans.length > MAX_QUEUE) return;
-    for (const span of spans) queue.push(span);
-    if (queue.length >= MAX_BATCH) void flush();
+  const emit = (traceId: string, spans: SpanRecord[]): void => {
+    if (stopped || queued + spans.length > MAX_QUEUE) return;
+    queue.push({ traceId, spans });
+    queued += spans.length;
+    if (queued >= MAX_BATCH) void flush();
   };
 
   return {
@@ -90,7 +97,7 @@ export function createTracing(options: {
       const sampled = parent === null ? ratio >= 1 || random() < ratio : parent.sampled;
       const traceId = parent?.traceId ?? randomHex(16);
       if (!sampled) return unsampledTrace(traceId, parent !== null);
-      return new SampledTrace(name, traceId, parent?.spanId ?? null, attributes, (spans) => emit(spans.map((s) => readable(s, traceId, resource, scope))));
+      return new SampledTrace(name, traceId, parent?.spanId ?? null, attributes, (spans) => emit(traceId, spans));
     },
     async shutdown() {
       clearInterval(timer);
@@ -122,7 +129,7 @@ class RecordedSpan implements TraceSpan {
     private readonly onEnd: ((span: RecordedSpan) => void) | null,
   ) {}
   set(attributes: Attributes): void {
-    Object.assign(this.record.attributes, attributes);
+    this.record.attributes = { ...this.record.attributes, ...attributes };
   }
   fail(code: string): void {
     this.record.attributes['error.type'] = code;
@@ -196,29 +203,44 @@ function unsampledTrace(traceId: string, continued: boolean): RequestTrace {
   return { root: span, continued, sampled: false, child: () => span };
 }
 
-function readable(span: SpanRecord, traceId: string, resource: Resource, scope: { name: string; version: string }): ReadableSpan {
-  const context: SpanContext = { traceId, spanId: span.spanId, traceFlags: 1 };
-  const startTime = hrTime(span.start);
-  const endTime = hrTime(span.end);
-  return {
-    name: span.name,
-    kind: span.kind,
-    spanContext: () => context,
-    ...(span.parentSpanId === null ? {} : { parentSpanContext: { traceId, spanId: span.parentSpanId, traceFlags: 1, isRemote: span.remoteParent } }),
-    startTime,
-    endTime,
-    duration: hrTime(span.end - span.start, 0),
-    status: { code: span.failed ? SpanStatusCode.ERROR : SpanStatusCode.UNSET },
-    attributes: span.attributes,
-    links: [],
-    events: [],
-    ended: true,
-    resource,
-    instrumentationScope: scope,
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-  };
+/** A finished span as the OTLP exporter reads it (one class: the exporter's loop sees one shape). */
+class ExportedSpan implements ReadableSpan {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly duration: HrTime;
+  readonly status: { code: SpanStatusCode };
+  readonly attributes: Attributes;
+  readonly links = [];
+  readonly events = [];
+  readonly ended = true;
+  readonly droppedAttributesCount = 0;
+  readonly droppedEventsCount = 0;
+  readonly droppedLinksCount = 0;
+  readonly #context: SpanContext;
+
+  constructor(
+    span: SpanRecord,
+    traceId: string,
+    readonly resource: Resource,
+    readonly instrumentationScope: { name: string; version: string },
+  ) {
+    this.name = span.name;
+    this.kind = span.kind;
+    this.#context = { traceId, spanId: span.spanId, traceFlags: 1 };
+    this.parentSpanContext = span.parentSpanId === null ? undefined : { traceId, spanId: span.parentSpanId, traceFlags: 1, isRemote: span.remoteParent };
+    this.startTime = hrTime(span.start);
+    this.endTime = hrTime(span.end);
+    this.duration = hrTime(span.end - span.start, 0);
+    this.status = { code: span.failed ? SpanStatusCode.ERROR : SpanStatusCode.UNSET };
+    this.attributes = span.attributes;
+  }
+
+  spanContext(): SpanContext {
+    return this.#context;
+  }
 }
 
 /** `performance.now()` milliseconds (plus `origin`) as OTel's [seconds, nanoseconds]. */
