@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startChild } from './child-server.js';
 import { BENCH_BODY, BENCH_KEY, gatewayChild, sequential, type Target } from './gateway-load.js';
+import type { RequestOutcome } from '../src/audit/request-outcome.js';
+import { createGatewayMetrics } from '../src/metrics/index.js';
+import { createTracing, type Tracing } from '../src/telemetry/index.js';
 import { fmt, percentile, processCpuSeconds, table } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -100,6 +103,8 @@ export async function run(): Promise<void> {
     const exposition = (await scrape?.body.text()) ?? '';
     const samples = exposition.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
     console.log(`scrape after the run: ${exposition.length} bytes, ${samples} samples (target: metrics and tracing add p50 ≤ 30 µs)`);
+    console.log('');
+    await inProcess(sinkUrl);
   } finally {
     await Promise.all(targets.map((t) => t.pool.close()));
     await Promise.all(children.map((c) => c.stop()));
@@ -107,4 +112,89 @@ export async function run(): Promise<void> {
     sink.close();
     for (const home of homes) rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** A request's outcome as the lean bench's requests end (known model, usage, cost). */
+const OUTCOME: RequestOutcome = {
+  requestId: 'r',
+  startedAt: 0,
+  principal: null,
+  claimedKeyId: null,
+  endpoint: '/v1/chat/completions',
+  endpointKnown: true,
+  model: 'bench',
+  modelKnown: true,
+  route: 'default',
+  provider: 'upstream',
+  upstreamModel: 'bench-upstream',
+  locality: 'cloud',
+  privacy: { action: 'allow', findings: {} },
+  status: 200,
+  errorCode: null,
+  usage: { inputTokens: 12, outputTokens: 10, estimated: false },
+  costUsd: 0.0000052,
+  heldUsd: null,
+  latencyMs: 2.3,
+  escalation: null,
+  log: { ttftMs: null, streamed: false },
+};
+
+/**
+ * The same costs in this process, CPU time per request (process.cpuUsage), less exposed to the
+ * machine's load than latencies across processes: counting one outcome, and one request's trace
+ * as the gateway opens it (request span, four stages, one attempt with its traceparent), exported
+ * with OTLP/HTTP to the local sink (the export's CPU included; the sink's share is small).
+ */
+async function inProcess(sinkUrl: string): Promise<void> {
+  const n = 20_000;
+  const cpuPer = async (work: (i: number) => void, after: () => Promise<void> = async () => undefined): Promise<number> => {
+    for (let i = 0; i < 2000; i++) work(i); // warm-up
+    await after();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      work(i);
+      if (i % 200 === 199) await new Promise<void>((resolve) => setImmediate(resolve)); // let exports run, as between requests
+    }
+    await after();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / n;
+  };
+  const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: () => [] }, { user: 'flag', document: 'flag', tool: 'flag' });
+  const traced = (tracing: Tracing) => () => {
+    const trace = tracing.startRequest('POST /v1/chat/completions', undefined, { 'http.request.method': 'POST', 'http.route': '/v1/chat/completions' });
+    if (trace.sampled) for (const stage of ['flambeau.retrieve', 'flambeau.injection', 'flambeau.privacy', 'flambeau.route']) trace.child(stage).end();
+    const attempt = trace.child(
+      'chat bench-upstream',
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'upstream', 'gen_ai.request.model': 'bench-upstream', 'flambeau.attempt': 1 },
+      'client',
+    );
+    attempt.traceparent();
+    attempt.end();
+    if (trace.sampled) {
+      trace.root.set({
+        'http.response.status_code': 200,
+        'gen_ai.request.model': 'bench',
+        'gen_ai.provider.name': 'upstream',
+        'gen_ai.response.model': 'bench-upstream',
+        'gen_ai.usage.input_tokens': 12,
+        'gen_ai.usage.output_tokens': 10,
+        'flambeau.route': 'default',
+        'flambeau.locality': 'cloud',
+        'flambeau.cost_usd': 0.0000052,
+      });
+    }
+    trace.root.end();
+  };
+  const rows: (string | number)[][] = [];
+  rows.push(['count the outcome (metrics)', fmt(await cpuPer(() => metrics.observeRequest(OUTCOME)), 1)]);
+  for (const ratio of [1, 0.1]) {
+    const tracing = createTracing({ endpoint: sinkUrl, serviceVersion: 'bench', exportIntervalMs: 1000, sampleRatio: ratio });
+    const flushed = async () => {
+      // Wait for the pending exports: their CPU is part of the cost.
+      await new Promise<void>((resolve) => setTimeout(resolve, 1100));
+    };
+    rows.push([`trace the request, sampled ${ratio * 100}% (spans + OTLP export)`, fmt(await cpuPer(traced(tracing), flushed), 1)]);
+    await tracing.shutdown();
+  }
+  table(['in-process CPU per request', 'µs'], rows);
 }
