@@ -227,7 +227,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     tracing =
       config.telemetry.otlpEndpoint === null
         ? null
-        : createTracing({ endpoint: config.telemetry.otlpEndpoint, serviceVersion: packageVersion(), exportIntervalMs: config.telemetry.exportIntervalMs });
+        : createTracing({
+            endpoint: config.telemetry.otlpEndpoint,
+            serviceVersion: packageVersion(),
+            exportIntervalMs: config.telemetry.exportIntervalMs,
+            sampleRatio: config.telemetry.sampleRatio,
+          });
     // One scanner per process: chat scans with it, and so does an ingest through this gateway.
     const injection = createShippedInjectionScanner(config.injection);
     const knowledge = createKnowledge({

@@ -80,7 +80,13 @@ export const configFileSchema = z.strictObject({
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   metrics: z.strictObject({ enabled: z.boolean().optional(), public_on_loopback: z.boolean().optional() }).optional(),
   ui: z.strictObject({ enabled: z.boolean().optional(), session_ttl_minutes: positiveInt.optional() }).optional(),
-  telemetry: z.strictObject({ otlp_endpoint: z.url({ protocol: /^https?$/ }).optional(), export_interval_ms: positiveInt.optional() }).optional(),
+  telemetry: z
+    .strictObject({
+      otlp_endpoint: z.url({ protocol: /^https?$/ }).optional(),
+      export_interval_ms: positiveInt.optional(),
+      sample_ratio: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
   responses: z.strictObject({ retention_days: positiveInt.optional() }).optional(),
   /** File-only, like the policy sections: key-less loopback access to the Ollama API. */
   ollama: ollamaConfigSchema.optional(),

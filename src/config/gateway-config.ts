@@ -96,7 +96,8 @@ export interface GatewayConfig {
   /** The web dashboard at /ui (decisions/0014). */
   ui: { enabled: boolean; sessionTtlMinutes: number };
   /** OpenTelemetry traces exported with OTLP over HTTP; `otlpEndpoint` null: off. */
-  telemetry: { otlpEndpoint: string | null; exportIntervalMs: number };
+  /** `sampleRatio`: share of requests traced, 0 to 1 (head sampling; a client traceparent's flag wins). */
+  telemetry: { otlpEndpoint: string | null; exportIntervalMs: number; sampleRatio: number };
   /** Stored Responses API responses (`store: true`): kept this many days, then deleted. */
   responses: { retentionDays: number };
   /** `ollama.keyless_loopback`: the models and endpoints a key-less loopback caller may use on `/api/*`; null: off. */

@@ -105,7 +105,11 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     audit: { enabled: values.get('audit.enabled') as boolean, includeContent: values.get('audit.include_content') as boolean },
     ui: { enabled: values.get('ui.enabled') as boolean, sessionTtlMinutes: values.get('ui.session_ttl_minutes') as number },
     metrics: { enabled: values.get('metrics.enabled') as boolean, publicOnLoopback: values.get('metrics.public_on_loopback') as boolean },
-    telemetry: { otlpEndpoint: values.get('telemetry.otlp_endpoint') as string | null, exportIntervalMs: values.get('telemetry.export_interval_ms') as number },
+    telemetry: {
+      otlpEndpoint: values.get('telemetry.otlp_endpoint') as string | null,
+      exportIntervalMs: values.get('telemetry.export_interval_ms') as number,
+      sampleRatio: values.get('telemetry.sample_ratio') as number,
+    },
     responses: { retentionDays: values.get('responses.retention_days') as number },
     ollama: { keylessLoopback: keylessLoopbackOf(file, values.get('server.host') as string, warnings) },
     rateLimit: { redisUrl: values.get('rate_limit.redis_url') as Secret | null },

@@ -56,6 +56,11 @@ const level = (raw: string): string => {
   return raw;
 };
 const nonEmpty = (raw: string): string => raw;
+const fraction = (raw: string): number => {
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new Error(`expected a number from 0 to 1, got "${raw}"`);
+  return value;
+};
 const url = (raw: string): string => {
   let parsed: URL;
   try {
@@ -217,6 +222,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 5000,
     doc: 'Spans are exported in batches at this interval (and when the gateway stops).',
     parse: positiveInt,
+  },
+  {
+    key: 'telemetry.sample_ratio',
+    env: 'FLAMBEAU_TELEMETRY_SAMPLE_RATIO',
+    default: 1,
+    doc: 'Share of requests traced (0 to 1), decided when the request starts; a request with a client traceparent follows its sampled flag instead.',
+    parse: fraction,
   },
   {
     key: 'metrics.enabled',

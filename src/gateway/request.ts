@@ -1,4 +1,5 @@
 import type { Reservation } from '../auth/budget-ledger.js';
+import type { Price } from '../auth/price.js';
 import type { RateLimitGrant } from '../auth/rate-limiter.js';
 import type { RequestOutcome } from '../audit/request-outcome.js';
 import { injectionHeader } from '../injection/index.js';
@@ -12,6 +13,11 @@ export interface ChatTarget {
   provider: string;
   model: string;
   locality: Locality;
+  /**
+   * What the answer costs, resolved with the target (the version answering, device-local: null):
+   * settling prices the answer from it, without looking the model up again.
+   */
+  price: Price | null;
 }
 
 /**
