@@ -25,6 +25,7 @@ import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js
 import { startPreload, type ModelPreload } from './models/model-preload.js';
 import { checkServedLicences, enforceLicences } from './models/licence/check-served-licences.js';
 import { createVersionSource, withRegisteredModels } from './models/served-models.js';
+import { announcingKeyStore, followCluster, openClusterBus, type ClusterBus } from './cluster/index.js';
 import { createModelStore } from './models/store/model-store.js';
 import { createVersionRegistry } from './models/versions/version-registry.js';
 import { createProvider } from './providers/registry.js';
@@ -92,6 +93,9 @@ export interface StartOptions {
   /** Clock for circuit breakers (tests). */
   now?: () => number;
 }
+
+/** How long an instance of a cluster trusts its cached model pointers when no event arrives (as keys: DEFAULT_KEY_CACHE_TTL_MS). */
+const CLUSTER_CACHE_MS = 10_000;
 
 /** The shipped scorer, loaded on first use: configs whose rules never test complexity never pay for it. */
 function lazyScorer(weightsPath?: string): ComplexityScorer {
@@ -178,7 +182,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let auditRef: AuditLog | undefined;
   let shadow: ShadowEvaluator | null = null;
   let server: Server | undefined;
+  let bus: ClusterBus | undefined;
   try {
+    // Instances sharing one store hear each other's key revocations and model changes (cluster/).
+    bus = await openClusterBus(config.cluster, logger);
+    const clusterBus = bus;
     // Models pulled or imported into HOME/models are served by name; their version pointers are read per request.
     const modelStore = createModelStore(config.home);
     const versions = createVersionRegistry(store.db);
@@ -190,7 +198,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       for (const line of enforceLicences(report, config.deployment))
         logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });
     }
-    const catalog = createModelCatalog(served.models, providers, { versions: createVersionSource(versions, modelStore) });
+    // In a cluster, pointers are cached (10 s) and dropped by the bus's model-changed events; alone,
+    // they are read on each look-up, so a local `models promote` applies at the next request.
+    const versionSource = createVersionSource(versions, modelStore, {
+      ...(bus.kind === 'redis' ? { sharedTurns: bus, cacheMs: CLUSTER_CACHE_MS } : {}),
+      onError: (what, error) => logger.warn(`${what} failed; this instance counts its own requests meanwhile`, { error: error.message }),
+    });
+    await versionSource.prime(versions.names());
+    const catalog = createModelCatalog(served.models, providers, { versions: versionSource });
     // Loads run while the server starts listening; /readyz says 503 until they are done.
     preload = startPreload(config.engine.preload, served.models, providers, logger);
     const requestLog = createRequestLog(store.db, { onError: (error) => logger.error('request log write failed', { error: String(error) }) });
@@ -208,7 +223,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const router = createRouter({ routes, settings: config.routing, catalog, scorer, ...(options.now === undefined ? {} : { now: options.now }) });
     health = startHealthMonitor({ providers: [...providers.values()], breakers: router.breakers, intervalMs: config.routing.health_interval_ms, logger });
     const teams = createTeamStore(store.db);
-    const keys = createKeyStore({ db: store.db, teams, masterKey });
+    const ownKeys = createKeyStore({ db: store.db, teams, masterKey });
+    const keys = announcingKeyStore(ownKeys, clusterBus);
+    followCluster(clusterBus, { keys: ownKeys, versions: versionSource });
     const ledger = createBudgetLedger({ db: store.db });
     const usage = createUsageLog(store.db);
     // The chain's MAC key and head live beside the database, not in it (docs/decisions/0005).
@@ -356,6 +373,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
     await tracing?.shutdown().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
@@ -377,6 +395,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     requestLogRef?.flush();

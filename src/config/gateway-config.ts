@@ -104,6 +104,11 @@ export interface GatewayConfig {
   ollama: { keylessLoopback: KeylessLoopback | null };
   /** Rate-limit counters: in memory (one instance) or in Redis (shared by several instances). */
   rateLimit: { redisUrl: Secret | null };
+  /**
+   * Instances sharing one store: `redisUrl` (cluster.redis_url, else rate_limit.redis_url) carries
+   * their change events and canary counters; null: this instance only.
+   */
+  cluster: { redisUrl: Secret | null; namespace: string };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */
   budget: { defaultMaxOutputTokens: number };
   /**

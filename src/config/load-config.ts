@@ -113,6 +113,10 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     responses: { retentionDays: values.get('responses.retention_days') as number },
     ollama: { keylessLoopback: keylessLoopbackOf(file, values.get('server.host') as string, warnings) },
     rateLimit: { redisUrl: values.get('rate_limit.redis_url') as Secret | null },
+    cluster: {
+      redisUrl: (values.get('cluster.redis_url') ?? values.get('rate_limit.redis_url')) as Secret | null,
+      namespace: values.get('cluster.namespace') as string,
+    },
     budget: { defaultMaxOutputTokens: values.get('budget.default_max_output_tokens') as number },
     knowledge: {
       embeddingModel: values.get('knowledge.embedding_model') as string | null,

@@ -289,6 +289,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     parse: nonEmpty,
   },
   {
+    key: 'cluster.redis_url',
+    env: 'FLAMBEAU_CLUSTER_REDIS_URL',
+    default: null,
+    secret: true,
+    unsetMeans: 'rate_limit.redis_url; unset too: this instance only',
+    doc: 'Redis whose pub/sub tells every instance of a key revocation or a model promote within a second, and holds the shared canary counters.',
+    parse: nonEmpty,
+  },
+  {
+    key: 'cluster.namespace',
+    env: 'FLAMBEAU_CLUSTER_NAMESPACE',
+    default: 'flambeau',
+    doc: 'Prefix of the Redis channel and counters of this cluster (instances sharing one store share one namespace).',
+    parse: nonEmpty,
+  },
+  {
     key: 'budget.default_max_output_tokens',
     env: 'FLAMBEAU_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS',
     default: 4096,

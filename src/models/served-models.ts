@@ -2,7 +2,7 @@ import type { ModelConfig, ProviderConfig } from '../config/gateway-config.js';
 import { useLocalProvider } from '../config/local-provider.js';
 import type { ResolvedVersion, VersionSource } from './model-catalog.js';
 import type { ModelStore } from './store/model-store.js';
-import type { ModelVersion, VersionRegistry } from './versions/version-registry.js';
+import { versionForTurn, type ModelPointer, type ModelVersion, type VersionRegistry } from './versions/version-registry.js';
 
 /** The binding of one version: its blob, its settings, and a model id naming the version. */
 export function bindingOf(version: ModelVersion, store: ModelStore): ResolvedVersion['binding'] {
@@ -16,21 +16,90 @@ export function bindingOf(version: ModelVersion, store: ModelStore): ResolvedVer
   return binding;
 }
 
+export interface VersionSourceOptions {
+  /**
+   * A counter shared by every instance (`increment(name)` gives each caller its own 1, 2...): the
+   * canary split then counts the requests of all instances, so `--canary 10` is 10% of them all.
+   * Without it (one instance) this process counts its own requests.
+   */
+  sharedTurns?: { increment(name: string): Promise<number> };
+  /** How long a name's pointer and versions are kept in memory; 0 (default): read on every look-up. */
+  cacheMs?: number;
+  clock?: () => number;
+  /** Told when the shared counter fails (this process's own count is used meanwhile). */
+  onError?: (what: string, error: Error) => void;
+}
+
+/** The catalog's view of the registry, plus what a cluster needs to keep it current. */
+export interface RegistryVersionSource extends VersionSource {
+  /** Forgets what is cached of `name` (or of every name): the next look-up reads the store. */
+  invalidate(name?: string): void;
+  /** Takes a shared turn for each name now, so that the first request of each already has one. */
+  prime(names: readonly string[]): Promise<void>;
+}
+
 /**
  * The catalog's view of the registry. The upstream model id is `NAME@vN`, so the
  * `x-flambeau-model` header and the request log's `upstream_model` say which version answered.
+ *
+ * With `sharedTurns`, each instance holds one turn taken from the shared counter for its next
+ * request of a name, and takes the next one when that request starts: every turn goes to one
+ * request of one instance, so the split is the configured share across instances. When the
+ * counter cannot be reached, this process's own count is used.
  */
-export function createVersionSource(registry: VersionRegistry, store: ModelStore): VersionSource {
+export function createVersionSource(registry: VersionRegistry, store: ModelStore, options: VersionSourceOptions = {}): RegistryVersionSource {
   // The canary split counts requests that reached a model, not catalog look-ups: one request
   // looks a name up several times (router, budget, target), and all must see the same version.
   const turns = new Map<string, number>();
+  const held = new Map<string, number>();
+  const taking = new Set<string>();
+  const cacheMs = options.cacheMs ?? 0;
+  const clock = options.clock ?? Date.now;
+  const cache = new Map<string, { pointer: ModelPointer | undefined; versions: Map<number, ModelVersion>; until: number }>();
+  const shared = options.sharedTurns;
+
+  async function take(name: string): Promise<void> {
+    if (shared === undefined || taking.has(name)) return;
+    taking.add(name);
+    try {
+      held.set(name, await shared.increment(`canary:${name}`));
+    } catch (error) {
+      options.onError?.('shared canary counter', error as Error);
+    } finally {
+      taking.delete(name);
+    }
+  }
+
+  function pick(name: string, turn: number): ModelVersion | undefined {
+    if (cacheMs <= 0) return registry.pick(name, turn);
+    const now = clock();
+    let entry = cache.get(name);
+    if (entry === undefined || entry.until <= now) {
+      entry = { pointer: registry.pointer(name), versions: new Map(registry.versions(name).map((v) => [v.version, v])), until: now + cacheMs };
+      cache.set(name, entry);
+    }
+    return entry.pointer === undefined ? undefined : entry.versions.get(versionForTurn(entry.pointer, turn));
+  }
+
   return {
     resolve(name) {
-      const version = registry.pick(name, turns.get(name) ?? 0);
-      return version === undefined ? undefined : { version: version.version, binding: bindingOf(version, store) };
+      const version = pick(name, held.get(name) ?? turns.get(name) ?? 0);
+      if (version === undefined) return undefined;
+      if (!held.has(name)) void take(name);
+      return { version: version.version, binding: bindingOf(version, store) };
     },
     served(name) {
       turns.set(name, (turns.get(name) ?? 0) + 1);
+      if (shared === undefined) return;
+      held.delete(name);
+      void take(name);
+    },
+    invalidate(name) {
+      if (name === undefined) cache.clear();
+      else cache.delete(name);
+    },
+    async prime(names) {
+      await Promise.all(names.map((name) => take(name)));
     },
   };
 }

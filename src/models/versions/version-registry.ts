@@ -53,6 +53,19 @@ export interface VersionRegistry {
 
 const notFound = (message: string) => new FlambeauError('not_found', message);
 
+/**
+ * Whether request number `turn` of a name goes to its canary of `percent`: when the running share
+ * floor(turn * percent / 100) steps up, so that any run of 100 turns holds exactly `percent`.
+ */
+export function takesCanary(percent: number, turn: number): boolean {
+  return Math.floor(((turn + 1) * percent) / 100) > Math.floor((turn * percent) / 100);
+}
+
+/** The version number that answers request number `turn` under `pointer`. */
+export function versionForTurn(pointer: ModelPointer, turn: number): number {
+  return pointer.canary !== null && pointer.canaryPercent !== null && takesCanary(pointer.canaryPercent, turn) ? pointer.canary : pointer.current;
+}
+
 export function createVersionRegistry(db: Db, now: () => number = Date.now): VersionRegistry {
   const insertVersion = db.prepare('INSERT INTO model_versions (name, version, sha256, settings, created_at) VALUES (?, ?, ?, ?, ?)');
   const nextVersion = db.prepare('SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = ?').pluck();
@@ -139,16 +152,7 @@ export function createVersionRegistry(db: Db, now: () => number = Date.now): Ver
     pick(name, turn = 0) {
       const pointer = toPointer(selectPointer.get(name));
       if (pointer === undefined) return undefined;
-      let version = pointer.current;
-      // Turn n goes to the canary when the running share floor(n * p / 100) steps up.
-      if (
-        pointer.canary !== null &&
-        pointer.canaryPercent !== null &&
-        Math.floor(((turn + 1) * pointer.canaryPercent) / 100) > Math.floor((turn * pointer.canaryPercent) / 100)
-      ) {
-        version = pointer.canary;
-      }
-      return toVersion(selectVersion.get(name, version));
+      return toVersion(selectVersion.get(name, versionForTurn(pointer, turn)));
     },
   };
 }
