@@ -220,6 +220,7 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
     await open('evals', 'Evaluations');
     await page.getByRole('heading', { name: 'Shadow reports (30 days)' }).waitFor();
     await page.getByText('cloud-big: 1/2 (50%)').waitFor();
+    await page.getByRole('cell', { name: 'office-chat vs cloud-big' }).waitFor();
     await shot('08-evals');
   });
 
