@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -187,6 +188,14 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
       .first()
       .waitFor();
     await shot('07-audit');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export (NDJSON)' }).click()]);
+    assert.match(download.suggestedFilename(), /^flambeau-audit-\d{4}-\d{2}-\d{2}\.ndjson$/);
+    const lines = (await readFile((await download.path()) as string, 'utf8')).trim().split('\n');
+    assert.ok(lines.length >= 5);
+    assert.ok(
+      lines.every((line) => typeof (JSON.parse(line) as { hash?: unknown }).hash === 'string'),
+      'each line a chained record',
+    );
   });
 
   it('evaluations: eval runs and shadow reports', async () => {
