@@ -280,7 +280,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       queries: createSqliteDashboardQueries(store.db),
       models: createModelOverview({ catalog, registry: versions, store: modelStore, deployment: config.deployment }),
       collections: async () => knowledge.collections(),
-      embedder: knowledge.embedder === null ? null : config.knowledge.embeddingModel,
+      embedder: knowledge.embedder?.model ?? null,
       routes: () =>
         routes.map((r) => ({
           name: r.name,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { startTestGateway } from '../helpers/start-gateway.js';
 import { startDashboardWorld, sessionCookieOf, VERSIONED_MODEL, type DashboardWorld } from '../helpers/dashboard-world.js';
 
 // The dashboard's server side through real HTTP: the page and its assets, sign-in and the session
@@ -64,6 +65,27 @@ describe('dashboard: page and assets', () => {
     assert.equal(raw.headers.get('content-encoding'), null);
     assert.equal((await fetch(`${world.url}${style}`)).headers.get('content-type'), 'text/css; charset=utf-8');
     assert.equal((await fetch(`${world.url}/ui/assets/app.000000000000.js`)).status, 404);
+  });
+
+  it('answers 405 with allow for a wrong method, 404 for an unknown /ui path or a path the proxy does not reach', async () => {
+    const wrong = await fetch(`${world.url}/ui/`, { method: 'POST' });
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'GET, HEAD');
+    assert.equal((await fetch(`${world.url}/ui/nothing`)).status, 404);
+    const s = await signIn(world.key);
+    assert.equal((await ui('/ui/api/metrics', { cookie: s.cookie })).status, 404);
+    assert.equal((await ui('/ui/api/ui/session', { cookie: s.cookie })).status, 404, 'no loop back into /ui');
+  });
+
+  it('is off with ui.enabled: false', async () => {
+    const off = await startTestGateway({ ui: { enabled: false } });
+    try {
+      assert.equal((await fetch(`${off.url}/ui/`)).status, 404);
+      assert.equal(off.gateway.uiUrl, null);
+      assert.equal((await fetch(`${off.url}/v1/models`, { headers: { authorization: `Bearer ${off.key}` } })).status, 200);
+    } finally {
+      await off.close();
+    }
   });
 
   it('keeps the first load under 250 KB of brotli-compressed JavaScript', async () => {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEFAULT_TEXT } from '../helpers/stand-in-cloud.js';
 import { startDashboardWorld, VERSIONED_MODEL, type DashboardWorld } from '../helpers/dashboard-world.js';
 
 // The dashboard in a real headless Chromium (Debian's `chromium`, installed by .ci/run when
@@ -99,7 +101,8 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
     const before = Number((await requests.textContent())?.replace(/,/g, ''));
     for (let i = 0; i < 3; i++) await chatAuto(`Hello number ${i}`);
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.waitForFunction(`Number(document.querySelector('[data-testid=overview-requests]')?.textContent?.replace(/,/g, '')) === ${before + 3}`);
+    // Locators poll from outside the page: waitForFunction would need eval, which the CSP refuses.
+    await requests.filter({ hasText: new RegExp(`^${before + 3}$`) }).waitFor();
     assert.notEqual(await page.getByTestId('overview-avoided').textContent(), '$0', "LAN answers priced at the route's cloud model");
     await page.locator('.plot canvas').first().waitFor();
     await shot('01-overview');
@@ -185,6 +188,14 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
       .first()
       .waitFor();
     await shot('07-audit');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export (NDJSON)' }).click()]);
+    assert.match(download.suggestedFilename(), /^flambeau-audit-\d{4}-\d{2}-\d{2}\.ndjson$/);
+    const lines = (await readFile((await download.path()) as string, 'utf8')).trim().split('\n');
+    assert.ok(lines.length >= 5);
+    assert.ok(
+      lines.every((line) => typeof (JSON.parse(line) as { hash?: unknown }).hash === 'string'),
+      'each line a chained record',
+    );
   });
 
   it('evaluations: eval runs and shadow reports', async () => {
@@ -218,6 +229,7 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
     await open('evals', 'Evaluations');
     await page.getByRole('heading', { name: 'Shadow reports (30 days)' }).waitFor();
     await page.getByText('cloud-big: 1/2 (50%)').waitFor();
+    await page.getByRole('cell', { name: 'office-chat vs cloud-big' }).waitFor();
     await shot('08-evals');
   });
 
@@ -227,7 +239,7 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
     await page.getByLabel('Message').fill('Please email jeanne.morel@example.fr the minutes.');
     await page.getByRole('button', { name: 'Send' }).click();
     const answer = page.locator('.turn.assistant');
-    await page.waitForFunction(`(document.querySelector('.turn.assistant')?.textContent ?? '').replace('The model answered:', '').trim().length > 3`);
+    await answer.filter({ hasText: DEFAULT_TEXT }).waitFor();
     await page.getByRole('button', { name: 'Send' }).and(page.locator(':enabled')).waitFor();
     const badges = (await page.getByTestId('playground-badges').textContent()) ?? '';
     assert.match(badges, /cloud-upstream/);
@@ -256,6 +268,42 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/ui/api/admin/dashboard/keys')).status);
     assert.equal(status, 401);
+  });
+
+  it('a key without admin rights sees its own usage and the playground only', async () => {
+    const made = await fetch(`${world.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${world.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'carol' }),
+    });
+    const key = ((await made.json()) as { key: string }).key;
+    const r = await fetch(`${world.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Hello from carol' }] }),
+    });
+    assert.equal(r.status, 200);
+    await page.getByLabel('Key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signed out from the playground, signed in again on the same page: it is one of the two.
+    await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor();
+    await open('overview', 'Overview');
+    await page.getByText('Your own usage with this key.').waitFor();
+    const links = await page.getByRole('navigation', { name: 'Dashboard pages' }).getByRole('link').allTextContents();
+    assert.deepEqual(links, ['Overview', 'Playground']);
+    // Carol's chat and the playground's model list she loaded on signing in: hers only.
+    const own = await page.evaluate<number>(`fetch('/ui/own/overview').then((r) => r.json()).then((o) => o.totals.requests)`);
+    const all = (await (await fetch(`${world.url}/admin/dashboard/overview`, { headers: { authorization: `Bearer ${world.key}` } })).json()) as {
+      totals: { requests: number };
+    };
+    assert.ok(own >= 1 && own < all.totals.requests, `own ${own}, all ${all.totals.requests}`);
+    await page
+      .getByTestId('overview-requests')
+      .filter({ hasText: new RegExp(`^${own}$`) })
+      .waitFor();
+    await shot('10-own-usage');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
     assert.deepEqual(foreign, [], 'nothing was fetched from another origin');
     assert.deepEqual(problems, [], 'no console error or CSP violation');
   });

@@ -29,7 +29,8 @@ export interface DashboardWorld {
  * Builds the dashboard (dist/web, when src/web changed since the last build: the tests serve the
  * real bundle) and starts a gateway on 127.0.0.1 with: a stand-in cloud answering as a LAN model
  * (`office-chat`) and a priced cloud model (`cloud-big`), a route `default` (model `auto`) trying the LAN one first,
- * a local model with two imported versions, and a knowledge collection `handbook`.
+ * a shadow rule comparing that route's answers with the cloud model, a local model with two
+ * imported versions, and a knowledge collection `handbook`.
  */
 export async function startDashboardWorld(config: Record<string, unknown> = {}): Promise<DashboardWorld> {
   execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url)), '--if-stale', '--quiet'], { stdio: 'inherit' });
@@ -57,6 +58,8 @@ export async function startDashboardWorld(config: Record<string, unknown> = {}):
       ],
       routes: [{ name: 'default', to: ['office-chat', 'cloud-big'] }],
       privacy: { cloud: 'redact' },
+      // Every answer of the route compared with the cloud model: the Evaluations page's shadow report.
+      shadow: [{ name: 'lan-vs-cloud', when: { route: 'default' }, compare: ['office-chat', 'cloud-big'], sample: 1 }],
       ...config,
     }),
   );

@@ -40,17 +40,17 @@ export async function handleUi(
   const method = req.method ?? 'GET';
   const now = (ui.clock ?? Date.now)();
   if (path === '/ui' || path === '/ui/') {
-    allow(method, ['GET', 'HEAD'], path);
+    allow(res, method, ['GET', 'HEAD'], path);
     ui.assets.index(res);
     return;
   }
   if (path.startsWith('/ui/assets/')) {
-    allow(method, ['GET', 'HEAD'], path);
+    allow(res, method, ['GET', 'HEAD'], path);
     if (!ui.assets.asset(req, res, path.slice('/ui/assets/'.length))) throw new FlambeauError('not_found', `No dashboard asset ${path.slice(0, 120)}.`);
     return;
   }
   if (path === '/ui/session') {
-    allow(method, ['GET', 'POST', 'DELETE'], path);
+    allow(res, method, ['GET', 'POST', 'DELETE'], path);
     if (method === 'POST') return signIn(req, res, deps, ui, now);
     const session = requireSession(req, ui, now);
     if (method === 'DELETE') {
@@ -64,7 +64,7 @@ export async function handleUi(
   }
   if (path === '/ui/own/overview') {
     // A key without admin rights sees its own usage only: the overview narrowed to its key id.
-    allow(method, ['GET'], path);
+    allow(res, method, ['GET'], path);
     const session = requireSession(req, ui, now);
     await stillValid(req, res, deps, ui, session);
     const dashboard = deps.admin.dashboard;
@@ -156,8 +156,9 @@ function clearCookie(req: IncomingMessage): string {
   return `${SESSION_COOKIE}=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0${isTls(req) ? '; Secure' : ''}`;
 }
 
-function allow(method: string, methods: string[], path: string): void {
+function allow(res: ServerResponse, method: string, methods: string[], path: string): void {
   if (methods.includes(method)) return;
+  res.setHeader('allow', methods.join(', '));
   throw new FlambeauError('method_not_allowed', `${method} is not allowed on ${path}; use ${methods.join(' or ')}.`);
 }
 

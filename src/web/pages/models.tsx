@@ -51,7 +51,7 @@ export function ModelsPage() {
             head={['model', 'locality', 'loaded', 'licence', 'disk', 'versions']}
             rows={data.data.map((m) => [
               <span>
-                <strong>{m.name}</strong>
+                <strong class="nowrap">{m.name}</strong>
                 <br />
                 <small class="muted">{m.provider}</small>
               </span>,
@@ -65,7 +65,7 @@ export function ModelsPage() {
                   <Badge kind={m.licence.allowed ? 'ok' : 'bad'}>{m.licence.allowed ? `ok for ${m.licence.use} use` : `not for ${m.licence.use} use`}</Badge>
                 </span>
               ),
-              bytes(m.diskBytes),
+              <span class="nowrap">{bytes(m.diskBytes)}</span>,
               m.versions === null ? (
                 <span class="muted">{m.locality === 'device' ? 'one file, no versions' : 'served upstream'}</span>
               ) : (
