@@ -115,28 +115,6 @@ describe('detectors', () => {
     });
   }
 
-  it('iban: finds candidates where the global regex it replaced would, run-ons and lower case included', () => {
-    // The regex as it was (global, tried at every position), with the same cut logic around it.
-    const global = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0-]?[A-Za-z0-9]){10,32}/g;
-    const texts = [
-      'IBAN FR76 3000 6000 0112 3456 7890 189 BIC AGRIFRPP, ab12 GB82WEST12345698765432 and DE89370400440532013000.',
-      'xFR7630006000011234567890189 fr7630006000011234567890189 FR76-3000-6000-0112-3456-7890-189 ES91 2100 0418 4502 0005 1332',
-      'a1 ab1 ab12 ab123 AB12cdefghijklmnop 12AB34567890123456 GB82 WEST 1234 5698 7654 32 271 and GB32 ...',
-    ];
-    for (const text of texts) {
-      const starts: number[] = [];
-      global.lastIndex = 0;
-      for (let m = global.exec(text); m !== null; m = global.exec(text)) {
-        const end = ibanDetector.detect(m[0]).find((s) => s.start === 0)?.end ?? 0;
-        starts.push(m.index);
-        global.lastIndex = m.index + Math.max(end, 1);
-      }
-      const spans = ibanDetector.detect(text);
-      for (const span of spans) assert.ok(starts.includes(span.start), `${text.slice(span.start, span.end)} at ${span.start}`);
-    }
-    assert.deepEqual(found(ibanDetector, texts[0]!), ['FR76 3000 6000 0112 3456 7890 189', 'GB82WEST12345698765432', 'DE89370400440532013000']);
-  });
-
   it('report spans with their type and detector name', () => {
     const [span] = emailDetector.detect('a x@y.fr');
     assert.deepEqual(span, { type: 'EMAIL', start: 2, end: 8, detector: 'email' });

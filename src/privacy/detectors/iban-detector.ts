@@ -7,33 +7,7 @@ import { isValidIban } from '../validators/iban-checksum.js';
  * Letters of either case: `fr7630006000011234567890189` is the same account (the checksum is
  * computed on the upper-case form, and keeps chance matches of lower-case words out).
  */
-const CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0-]?[A-Za-z0-9]){10,32}/y;
-
-function isAsciiLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function isAsciiDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/**
- * The first offset at or after `from` where CANDIDATE can match: two letters then two digits, not
- * after a letter or digit. Found by character codes (digits first: most characters are not), then
- * CANDIDATE is tried there alone (sticky): the leftmost match, as a global regex would find it,
- * without trying the regex at every letter of the text.
- */
-function nextCandidate(text: string, from: number): number {
-  for (let i = from + 2; i + 1 < text.length; i++) {
-    if (!isAsciiDigit(text.charCodeAt(i))) continue;
-    const p = i - 2;
-    if (isAsciiDigit(text.charCodeAt(i + 1)) && isAsciiLetter(text.charCodeAt(p)) && isAsciiLetter(text.charCodeAt(p + 1))) {
-      const before = text.charCodeAt(p - 1);
-      if (!(isAsciiLetter(before) || isAsciiDigit(before))) return p;
-    }
-  }
-  return -1;
-}
+const CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0-]?[A-Za-z0-9]){10,32}/g;
 
 /** IBANs validated with ISO 7064 mod 97-10 and the country's length. */
 export const ibanDetector: Detector = {
@@ -41,18 +15,13 @@ export const ibanDetector: Detector = {
   type: 'IBAN',
   detect(text) {
     const spans: Span[] = [];
-    for (let at = nextCandidate(text, 0); at !== -1;) {
-      CANDIDATE.lastIndex = at;
-      const m = CANDIDATE.exec(text);
-      if (m === null) {
-        at = nextCandidate(text, at + 1);
-        continue;
-      }
+    CANDIDATE.lastIndex = 0;
+    for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       const end = bestIban(m[0]);
-      if (end > 0) spans.push({ type: 'IBAN', start: at, end: at + end, detector: 'iban' });
+      if (end > 0) spans.push({ type: 'IBAN', start: m.index, end: m.index + end, detector: 'iban' });
       // Lower-case letters let a candidate run over following words ("... 271 and GB32 ..."): go
       // on right after what was used, never after the whole candidate (at most 34 characters).
-      at = nextCandidate(text, at + Math.max(end, 1));
+      CANDIDATE.lastIndex = m.index + Math.max(end, 1);
     }
     return spans;
   },

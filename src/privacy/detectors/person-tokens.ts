@@ -26,7 +26,7 @@ const SHAPE_LOWER = imported_SHAPE_LOWER;
  * by character codes, which costs less than a regex match object and its string per word. Words
  * glued to a previous letter ("l'Hôpital", "iPhone") are dropped.
  */
-export const CAPITAL = /[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0386-\u03ab\u0400-\u042f\u1e00-\u1eff]/g;
+const CAPITAL = /[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0386-\u03ab\u0400-\u042f\u1e00-\u1eff]/g;
 
 /**
  * The capitalised words of a text: start, end, lexicon flags and case-blind hash of each, packed
@@ -67,12 +67,6 @@ function isQuote(c: number): boolean {
   return c === 39 || c === 0x2019;
 }
 
-/** A code of the CAPITAL class, tested by ranges (the regex stays as its definition; a test compares them). */
-export function isCapitalCode(c: number): boolean {
-  if (c < 0xc0) return c >= 65 && c <= 90;
-  return (c <= 0xde && c !== 0xd7) || (c >= 0x100 && c <= 0x24f) || (c >= 0x386 && c <= 0x3ab) || (c >= 0x400 && c <= 0x42f) || (c >= 0x1e00 && c <= 0x1eff);
-}
-
 /**
  * `reuse`: the data array of an earlier call, no longer needed, written over (a detector scanning
  * many small texts then allocates nothing here).
@@ -83,17 +77,14 @@ export function tokenize(text: string, lex: PersonLexicon, reuse?: Int32Array): 
   const classOf = (c: number) => (c < TABLE_SIZE ? classes[c]! : c === 0x2019 /* ’ */ ? IN_WORD | GLUES : 0);
   let data = reuse ?? new Int32Array(FIELDS * 16); // grown by doubling: most texts have few capitalised words
   let count = 0;
-  const n = text.length;
-  for (let next = 0; next < n;) {
-    // The next code of the CAPITAL class, read by character codes (a regex call per word cost more).
-    let start = next;
-    while (start < n && !isCapitalCode(text.charCodeAt(start))) start++;
-    if (start === n) break;
-    next = start + 1;
+  const re = CAPITAL;
+  re.lastIndex = 0;
+  while (re.test(text)) {
+    const start = re.lastIndex - 1;
     if ((classOf(text.charCodeAt(start)) & LOWER) !== 0) continue; // "ł" in "Kozłowski"
     let end = start + 1;
     while (end < text.length && (classOf(text.charCodeAt(end)) & IN_WORD) !== 0) end++;
-    next = end;
+    re.lastIndex = end;
     if (start > 0 && (classOf(text.charCodeAt(start - 1)) & GLUES) !== 0) continue;
     // A possessive "'s" and trailing apostrophes or hyphens are not part of the name.
     if (text.charCodeAt(end - 1) === 115 /* s */ && end - start > 2 && isQuote(text.charCodeAt(end - 2))) end -= 2;

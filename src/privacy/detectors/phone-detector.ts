@@ -3,22 +3,8 @@ import { readCandidate } from './phone-candidates.js';
 import { phoneScore, PHONE_THRESHOLD, type PhoneVerdicts } from './phone-score.js';
 import type { RecallLevel } from './recall-level.js';
 
-/**
- * Where a phone number can start at or after `from`: a digit, or a capital O right before a digit
- * ("O6 12..."); -1 when none. Read by character codes: a regex match object per number of the
- * text cost more than the rest of the detector on prose.
- */
-function nextStart(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= 57 ? c >= 48 : c === 79 && isDigitCode(text.charCodeAt(i + 1))) return i;
-  }
-  return -1;
-}
-
-function isDigitCode(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
+/** Where a phone number can start: a digit, or a capital O right before a digit ("O6 12..."). */
+const START = /\d|O(?=\d)/g;
 
 /** Separators shortRunEnd skips (as readCandidate allows them): blank, dot, dash, brackets, NBSP and narrow spaces, Unicode dashes. */
 function isRunSeparator(c: number): boolean {
@@ -42,18 +28,18 @@ export function createPhoneDetector(level: RecallLevel = 'high'): Detector {
       const spans: Span[] = [];
       const verdicts: PhoneVerdicts = new Map(); // per call only: values are not kept across requests
       let previousEnd = -1;
-      for (let at = nextStart(text, 0), from = 0; at !== -1; at = nextStart(text, from)) {
-        from = at + 1;
+      START.lastIndex = 0;
+      for (let m = START.exec(text); m !== null; m = START.exec(text)) {
         // Most numbers of a text (dates, amounts, counts) are too short to be a phone: counted
         // by character codes first, without building a candidate.
-        const short = shortRunEnd(text, at);
+        const short = shortRunEnd(text, m.index);
         if (short > 0) {
-          from = short;
+          START.lastIndex = short;
           continue;
         }
-        const candidate = readCandidate(text, at);
+        const candidate = readCandidate(text, m.index);
         if (candidate === null) continue;
-        from = Math.max(candidate.overflow ? endOfLongNumber(text, candidate.end) : candidate.end, at + 1);
+        START.lastIndex = Math.max(candidate.overflow ? endOfLongNumber(text, candidate.end) : candidate.end, m.index + 1);
         const scored = phoneScore(text, candidate, verdicts, previousEnd);
         if (scored === null || scored.score < threshold) continue;
         spans.push({ type: 'PHONE', start: candidate.start, end: scored.end, score: Math.min(1, scored.score), detector: 'phone' });
