@@ -29,6 +29,8 @@ interface Sample {
   /** Each stream's decode rate (tokens after the first, over first text to end). */
   streamRates: number[];
   engineCpuMs: number;
+  /** Time to first text of the stream that got it last (the wait of the last request in). */
+  lastFirstTextMs: number;
 }
 
 export async function run(rounds = 5, maxTokens = 200): Promise<void> {
@@ -46,14 +48,14 @@ export async function run(rounds = 5, maxTokens = 200): Promise<void> {
     sampling: { temperature: 0, maxTokens },
   });
 
-  const stream = async (model: EngineModelSpec, i: number): Promise<{ tokens: number; rate: number }> => {
+  const stream = async (model: EngineModelSpec, i: number, t0: number): Promise<{ tokens: number; rate: number; firstMs: number }> => {
     let first = Number.NaN;
     let tokens = 0;
     for await (const event of engine.chat(model, job(i), new AbortController().signal)) {
       if (event.type === 'text' && Number.isNaN(first)) first = performance.now();
       if (event.type === 'end') tokens = event.usage.outputTokens;
     }
-    return { tokens, rate: ((tokens - 1) / (performance.now() - first)) * 1000 };
+    return { tokens, rate: ((tokens - 1) / (performance.now() - first)) * 1000, firstMs: first - t0 };
   };
 
   /** N streams at once on `parallel: N`, or (`serial`) one after the other on `parallel: 1`. */
@@ -65,13 +67,19 @@ export async function run(rounds = 5, maxTokens = 200): Promise<void> {
     const results = serial
       ? await (async () => {
           const out = [];
-          for (let i = 0; i < n; i++) out.push(await stream(model, i));
+          for (let i = 0; i < n; i++) out.push(await stream(model, i, t0));
           return out;
         })()
-      : await Promise.all(Array.from({ length: n }, (_, i) => stream(model, i)));
+      : await Promise.all(Array.from({ length: n }, (_, i) => stream(model, i, t0)));
     const wallMs = performance.now() - t0;
     const engineCpuMs = pid === null ? Number.NaN : ((await processCpuSeconds(pid)) - cpu0) * 1000;
-    return { tokens: results.reduce((s, r) => s + r.tokens, 0), wallMs, streamRates: results.map((r) => r.rate), engineCpuMs };
+    return {
+      tokens: results.reduce((s, r) => s + r.tokens, 0),
+      wallMs,
+      streamRates: results.map((r) => r.rate),
+      engineCpuMs,
+      lastFirstTextMs: Math.max(...results.map((r) => r.firstMs)),
+    };
   };
 
   const settings = [
@@ -100,9 +108,10 @@ export async function run(rounds = 5, maxTokens = 200): Promise<void> {
         fmt(aggregate(xs), 0),
         fmt(median(xs.flatMap((x) => x.streamRates)), 0),
         fmt(median(xs.map((x) => (x.engineCpuMs / x.tokens) * 100)), 1),
+        fmt(median(xs.map((x) => x.lastFirstTextMs)), 0),
       ];
     });
-    table(['streams', 'aggregate tok/s (median)', 'per-stream decode tok/s', 'engine CPU ms / 100 tok'], rows);
+    table(['streams', 'aggregate tok/s (median)', 'per-stream decode tok/s', 'engine CPU ms / 100 tok', 'last first text (ms)'], rows);
     const one = aggregate(samples.get('1/false') as Sample[]);
     for (const n of [2, 4]) {
       const together = samples.get(`${n}/false`) as Sample[];

@@ -1,14 +1,15 @@
-// Ingest embedding throughput: chunks embedded per second through the embedder ingest uses
-// (knowledge/embedder.ts over the llamacpp provider and flambeau's engine process), one chunk per
-// engine call against batches of many chunks per call, on the same model, interleaved rounds,
-// medians. Models: the repo's generated test GGUF (bag-of-words embeddings) and, when present,
+// Ingest embedding throughput: texts embedded per second, and CPU per text (engine + caller),
+// through the embedder ingest and search use (knowledge/embedder.ts over the llamacpp provider and
+// flambeau's engine process), one text per engine call against batches per call, on the same
+// model, interleaved rounds, medians. Models: the repo's generated test GGUF and, when present,
 // ../shared/models/stories260K.gguf. One thread. Also a whole `ingest` run (files → chunks →
-// vectors → SQLite) with the default batching, in chunks/s.
+// vectors → SQLite) both ways, in chunks/s.
 // Standalone: `node --import tsx bench/ingest-embed.bench.ts [rounds] [chunks]`.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EMBED_BATCH_SIZE } from '../src/knowledge/embedder.js';
 import { createKnowledge, embedderOf, type Embedder } from '../src/knowledge/index.js';
 import { createLlamaCppProvider } from '../src/providers/llamacpp/llamacpp-provider.js';
 import type { ModelBinding } from '../src/providers/spec.js';
@@ -29,7 +30,7 @@ function chunkTexts(n: number, words: number): string[] {
   );
 }
 
-export async function run(rounds = 5, chunks = 128): Promise<void> {
+export async function run(rounds = 4, chunks = 32): Promise<void> {
   console.log('\n## Ingest embeddings: one chunk per engine call vs batches of chunks per call');
   const { createEngine, from } = await loadCreateEngine();
   const engine = createEngine({ idleTimeoutMs: 600_000, gpu: false, logLevel: 'error' });
@@ -37,19 +38,22 @@ export async function run(rounds = 5, chunks = 128): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-embed-'));
   try {
     const made = await makeTestModels(dir);
-    const models: { label: string; path: string; context: number }[] = [{ label: 'test GGUF (bag of words)', path: made.chat, context: 512 }];
-    if (existsSync(STORIES)) models.push({ label: 'stories260K', path: STORIES, context: 512 });
-    const texts = chunkTexts(chunks, 60);
+    // stories260K costs ~0.4 ms of CPU per token to embed: query-sized texts only.
+    const cases: { label: string; path: string; words: number }[] = [
+      { label: 'test GGUF, chunks of 60 words', path: made.chat, words: 60 },
+      { label: 'test GGUF, queries of 8 words', path: made.chat, words: 8 },
+    ];
+    if (existsSync(STORIES)) cases.push({ label: 'stories260K, queries of 8 words', path: STORIES, words: 8 });
     const rows: string[][] = [];
     const summary: string[] = [];
-    for (const m of models) {
-      const binding = { name: m.label, provider: 'local', model: m.label, path: m.path, context: m.context, threads: 1 } as ModelBinding;
+    for (const m of cases) {
+      const texts = chunkTexts(chunks, m.words);
+      const binding = { name: m.label, provider: 'local', model: m.label, path: m.path, context: 512, threads: 1 } as ModelBinding;
       const model = provider.embeddingModel?.(binding);
       if (model === undefined) throw new Error('no embedding model');
       const modes: [string, Embedder][] = [
         ['1 chunk per call', embedderOf(model, m.label, 1)],
-        ['16 per call (before)', embedderOf(model, m.label, 16)],
-        ['batched (default)', embedderOf(model, m.label)],
+        [`${EMBED_BATCH_SIZE} per call (default)`, embedderOf(model, m.label)],
       ];
       const rate = async (embedder: Embedder) => {
         const pid = engine.status().pid;
@@ -66,7 +70,7 @@ export async function run(rounds = 5, chunks = 128): Promise<void> {
       for (const [, embedder] of modes) await rate(embedder); // load, warm up
       const samples = modes.map(() => [] as { perSecond: number; cpuMsPerChunk: number }[]);
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? modes.keys() : [...modes.keys()].reverse();
+        const order = r % 2 === 0 ? [0, 1] : [1, 0];
         for (const i of order) samples[i]?.push(await rate((modes[i] as [string, Embedder])[1]));
       }
       const med = (i: number, f: (s: { perSecond: number; cpuMsPerChunk: number }) => number) => percentile((samples[i] ?? []).map(f), 50);
@@ -80,24 +84,25 @@ export async function run(rounds = 5, chunks = 128): Promise<void> {
           ),
           fmt(
             med(i, (s) => s.cpuMsPerChunk),
-            3,
+            2,
           ),
         ]),
       );
-      const paired = (samples[2] ?? []).map((s, i) => s.perSecond / (samples[0]?.[i]?.perSecond ?? Number.NaN));
+      const paired = (samples[1] ?? []).map((s, i) => s.perSecond / (samples[0]?.[i]?.perSecond ?? Number.NaN));
+      const cpuPaired = (samples[1] ?? []).map((s, i) => (samples[0]?.[i]?.cpuMsPerChunk ?? Number.NaN) / s.cpuMsPerChunk);
       summary.push(
-        `${m.label}: batched / one chunk per call = ${fmt(percentile(paired, 50), 2)}× (median of paired rounds: ${paired.map((x) => x.toFixed(2)).join(' ')})`,
+        `${m.label}: batched / one per call: chunks/s ${fmt(percentile(paired, 50), 2)}×, CPU per chunk ${fmt(percentile(cpuPaired, 50), 2)}× less (medians of paired rounds)`,
       );
     }
-    console.log(`${chunks} chunks of ~60 words per round, ${rounds} interleaved rounds, 1 thread; engine from ${from}`);
+    console.log(`${chunks} texts per round, ${rounds} interleaved rounds, 1 thread; engine from ${from}`);
     table(['model', 'calls', 'chunks/s (median)', 'CPU ms per chunk (engine + caller)'], rows);
     for (const line of summary) console.log(line);
 
-    // A whole ingest: 40 Markdown files of 4 sections, with the test GGUF.
+    // A whole ingest: 20 Markdown files of 4 sections, with the test GGUF.
     const docs = join(dir, 'docs');
     mkdirSync(docs);
     const words = chunkTexts(400, 70);
-    for (let f = 0; f < 40; f++)
+    for (let f = 0; f < 20; f++)
       writeFileSync(
         join(docs, `doc-${f}.md`),
         `# Document ${f}\n\n${words
@@ -111,7 +116,7 @@ export async function run(rounds = 5, chunks = 128): Promise<void> {
     const ingestRows: string[][] = [];
     for (const [label, embedder] of [
       ['1 chunk per call', embedderOf(model, 'test', 1)],
-      ['batched (default)', embedderOf(model, 'test')],
+      [`${EMBED_BATCH_SIZE} per call (default)`, embedderOf(model, 'test')],
     ] as const) {
       const store = openStore(join(dir, `${label.replace(/\W+/g, '-')}.db`));
       const knowledge = createKnowledge({ db: store.db, embedder });
@@ -119,7 +124,7 @@ export async function run(rounds = 5, chunks = 128): Promise<void> {
       store.close();
       ingestRows.push([label, String(report.documents), String(report.chunks), fmt(report.chunks / (report.elapsedMs / 1000), 0)]);
     }
-    console.log('\nwhole ingest, test GGUF, 40 files:');
+    console.log('\nwhole ingest, test GGUF, 20 files of 4 sections:');
     table(['embedding calls', 'documents', 'chunks', 'chunks/s'], ingestRows);
   } finally {
     await engine.shutdown();
@@ -128,5 +133,5 @@ export async function run(rounds = 5, chunks = 128): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await run(Number(process.argv[2] ?? 5), Number(process.argv[3] ?? 128));
+  await run(Number(process.argv[2] ?? 4), Number(process.argv[3] ?? 32));
 }

@@ -129,6 +129,28 @@ describe('embedderOf: batched embedding calls', () => {
     await assert.rejects(y);
   });
 
+  it('leaves no listener on a signal reused for many calls', async () => {
+    const { model, calls, called } = recordingModel();
+    const embedder = embedderOf(model, 'm', 64);
+    const controller = new AbortController();
+    let listeners = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => (listeners++, add(...args))) as AbortSignal['addEventListener'];
+    signal.removeEventListener = ((...args: Parameters<AbortSignal['removeEventListener']>) => (
+      listeners--,
+      remove(...args)
+    )) as AbortSignal['removeEventListener'];
+    for (let i = 0; i < 20; i++) {
+      const done = embedder.embed([`file ${i}`], signal);
+      await called(i + 1);
+      calls[i]?.answer();
+      await done;
+    }
+    assert.equal(listeners, 0);
+  });
+
   it('answers an empty list without a call', async () => {
     const { model, calls } = recordingModel();
     assert.deepEqual(await embedderOf(model, 'm').embed([], new AbortController().signal), []);

@@ -20,6 +20,8 @@ interface Job {
   done: number;
   signal: AbortSignal;
   settled: boolean;
+  /** Removes the job's abort listener (callers reuse one signal for many calls, e.g. a whole ingest). */
+  unlisten(): void;
   /** After a shared call failed: this job's texts go in calls of their own. */
   alone: boolean;
   resolve(vectors: Float32Array[]): void;
@@ -51,6 +53,7 @@ export function embedderOf(model: EmbeddingModel, name: string, batchSize = EMBE
   const settle = (job: Job, outcome: { vectors: Float32Array[] } | { error: unknown }) => {
     if (job.settled) return;
     job.settled = true;
+    job.unlisten();
     const index = queue.indexOf(job);
     if (index >= 0) queue.splice(index, 1);
     if ('error' in outcome) job.reject(outcome.error);
@@ -121,8 +124,20 @@ export function embedderOf(model: EmbeddingModel, name: string, batchSize = EMBE
       if (texts.length === 0) return Promise.resolve([]);
       if (signal.aborted) return Promise.reject(cancelled());
       return new Promise<Float32Array[]>((resolve, reject) => {
-        const job: Job = { texts, vectors: new Array(texts.length), next: 0, done: 0, signal, settled: false, alone: false, resolve, reject };
-        signal.addEventListener('abort', () => settle(job, { error: cancelled() }), { once: true });
+        const onAbort = () => settle(job, { error: cancelled() });
+        const job: Job = {
+          texts,
+          vectors: new Array(texts.length),
+          next: 0,
+          done: 0,
+          signal,
+          settled: false,
+          alone: false,
+          unlisten: () => signal.removeEventListener('abort', onAbort),
+          resolve,
+          reject,
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
         queue.push(job);
         void pump();
       });
