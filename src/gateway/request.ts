@@ -99,10 +99,14 @@ export function setTarget(request: GatewayRequest, target: ChatTarget): void {
 /** The headers every response carries, success or error: id, route, target, rate limits. */
 export function responseHeaders(request: GatewayRequest): Record<string, string> {
   const { outcome } = request;
-  const headers: Record<string, string> = { ...request.rateLimitHeaders, 'x-request-id': outcome.requestId };
+  const headers: Record<string, string> = {};
+  for (const name in request.rateLimitHeaders) headers[name] = request.rateLimitHeaders[name] as string;
+  headers['x-request-id'] = outcome.requestId;
   if (outcome.route !== null) headers['x-flambeau-route'] = outcome.route;
   if (outcome.escalation != null) headers['x-flambeau-cascade'] = `escalated:${outcome.escalation}`;
-  const injection = outcome.injection === undefined ? null : injectionHeader(outcome.injection.map((f) => ({ ...f, flagged: true, signals: [] })));
+  // Findings are rare: most requests skip building the header.
+  const findings = outcome.injection;
+  const injection = findings === undefined || findings.length === 0 ? null : injectionHeader(findings.map((f) => ({ ...f, flagged: true, signals: [] })));
   if (injection !== null) headers['x-flambeau-injection'] = injection;
   const privacy = privacyHeader(outcome.privacy);
   if (privacy !== null) headers['x-flambeau-privacy'] = privacy;
