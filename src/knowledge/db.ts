@@ -9,6 +9,7 @@ import type { DocumentChunk } from './chunk-document.js';
 import type { SearchFilters } from './search-filters.js';
 import { UNDETERMINED, type ChunkLanguage } from './languages.js';
 import { chunkLanguages, collectionLanguages, deleteStems, indexPendingStems, insertStems, mainLanguage, type StemSource } from './stem-index.js';
+import { StemPostings } from './stem-postings.js';
 import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
 
 export interface StoredChunk {
@@ -142,6 +143,11 @@ interface ConnectionCache {
   mainLanguages: Map<string, { language: ChunkLanguage; at: number }>;
   /** Per collection: chunk count at a stamp, and languages as counted when it had `countedAt` chunks. */
   collectionStats: Map<string, { stamp: string; count: number; languages: ChunkLanguage[]; countedAt: number }>;
+  /**
+   * Per stemmed table: its posting lists in memory (see rankInMemory) for the snapshot `stamp`;
+   * null until a second search sees the same snapshot.
+   */
+  postings: Map<string, { stamp: string; postings: StemPostings | null }>;
   /** Per FTS5 table: each term's best score alone (see termBounds) since `stamp`. */
   termBounds: Map<string, { stamp: string; bounds: Map<string, number> }>;
   /** Statements of the search path by SQL text, prepared once per connection (see #prepared). */
@@ -166,6 +172,11 @@ interface VectorIndexState {
 
 /** Change in a collection's chunk count (a share) after which its languages are counted again. */
 const LANGUAGES_RECOUNT_CHANGE = 0.1;
+
+/** The stemmed tables' columns, in order (see stem-index.ts). */
+const STEM_COLUMNS = ['text', 'heading', 'title'] as const;
+/** Postings held in memory per stemmed table (8 bytes each): 16 MB. */
+const MAX_POSTINGS = 2_000_000;
 
 /** Prepared statements kept per connection. */
 const MAX_STATEMENTS = 200;
@@ -193,17 +204,21 @@ export class KnowledgeDb {
   #injection: ChunkInjectionTable | undefined;
   readonly #approximateFrom: number;
   readonly #textThread: boolean;
+  readonly #postingsInMemory: boolean;
 
   /**
    * `approximateFrom`: vectors in a space from which search uses the 1-bit index (tests lower it).
    * `textThread` (default true): hybrid search may run BM25 on a worker thread beside the vector search.
+   * `postingsInMemory` (default true): large collections' BM25 may rank from posting lists kept in
+   * memory (see rankInMemory); tests turn it off to exercise the FTS5 paths.
    */
   constructor(
     readonly db: Db,
-    options: { approximateFrom?: number; textThread?: boolean } = {},
+    options: { approximateFrom?: number; textThread?: boolean; postingsInMemory?: boolean } = {},
   ) {
     this.#approximateFrom = options.approximateFrom ?? APPROXIMATE_VECTOR_SEARCH_FROM;
     this.#textThread = options.textThread ?? true;
+    this.#postingsInMemory = options.postingsInMemory ?? true;
     loadVectorExtension(db);
     let cache = caches.get(db);
     if (cache === undefined)
@@ -218,6 +233,7 @@ export class KnowledgeDb {
           collectionStats: new Map(),
           statements: new Map(),
           termBounds: new Map(),
+          postings: new Map(),
           textThread: undefined,
           copiedSpaces: new Set(),
         }),
@@ -547,6 +563,25 @@ export class KnowledgeDb {
     if (this.#cache.chunkCount?.stamp !== stamp)
       this.#cache.chunkCount = { stamp, count: this.#prepared('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
     return { chunks: this.#cache.chunkCount.count, documents };
+  }
+
+  /**
+   * The `limit` best chunks of a stemmed table for an OR of `terms`, scored in memory exactly as
+   * FTS5's bm25() scores them (see StemPostings), or null: not a stemmed table, or the snapshot
+   * is new. Its posting lists are read on the second search that sees a snapshot, not the first:
+   * while an ingest commits file after file, every search would pay the load (~30 ms per 100k
+   * chunks, then ~1 ms per 1,000 chunks of each new term) and FTS5 answers it instead.
+   */
+  rankInMemory(index: TextIndex, terms: readonly string[], limit: number): Array<{ id: number; score: number }> | null {
+    if (index.collection === undefined || !this.#postingsInMemory) return null;
+    const stamp = this.#stamp();
+    const known = this.#cache.postings.get(index.table);
+    if (known?.stamp !== stamp) {
+      this.#cache.postings.set(index.table, { stamp, postings: null });
+      return null;
+    }
+    known.postings ??= StemPostings.load(this.db, index.table, STEM_COLUMNS, index.weights, MAX_POSTINGS);
+    return known.postings?.top(terms, limit) ?? null;
   }
 
   /**

@@ -67,6 +67,14 @@ function rankedHits(db: KnowledgeDb, index: TextIndex, words: string[], filters:
   const bounding = chunks < SMALL_COLLECTION ? terms.filter((t) => t.documents > 0) : terms;
   const bound = bounding.reduce((sum, t) => sum + idf(t.documents, chunks), 0);
   const scored = (hits: Array<{ id: number; score: number }>): TextHit[] => hits.map((h) => ({ ...h, relevance: bound > 0 ? -h.score / bound : 0 }));
+  if (chunks >= SPLIT_FROM && exact === undefined && !isNarrowed(filters)) {
+    const ranked = db.rankInMemory(
+      index,
+      terms.map((t) => t.word),
+      limit,
+    );
+    if (ranked !== null) return scored(ranked);
+  }
   if (chunks >= SPLIT_FROM && terms.length >= 2) {
     // The rarest word always stays in R.
     const common = [...terms]
@@ -76,6 +84,11 @@ function rankedHits(db: KnowledgeDb, index: TextIndex, words: string[], filters:
     if (common.length > 0) return scored(splitSearch(db, index, terms, common, chunks, filters, limit, exact));
   }
   return scored(db.searchText(matchOf(terms.map((t) => t.word)), filters, limit, index, exact));
+}
+
+/** True when the filters do more than name collections (a stemmed table holds one collection's chunks). */
+function isNarrowed(filters: SearchFilters): boolean {
+  return filters.pathPrefix !== undefined || filters.since !== undefined || filters.until !== undefined || filters.sender !== undefined;
 }
 
 /** Words in more than this share of the chunks are left out of the BM25 query. */
