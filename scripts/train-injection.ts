@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEATURIZER } from '../src/injection/featurize-window.js';
 import { NO_SOURCE_BIAS } from '../src/injection/injection-model.js';
+import { INJECTION_SOURCES, type InjectionSource } from '../src/injection/injection-sources.js';
 import { decodeInjectionModel, encodeInjectionModel } from '../src/injection/injection-weights-wire.js';
 import { HANDWRITTEN_HELDOUT_PATH, SHIPPED_INJECTION_WEIGHTS } from '../src/injection/load-injection-model.js';
 import { createInjectionScanner } from '../src/injection/scan-injection.js';
@@ -42,7 +43,7 @@ const NOTICE =
   'docs/decisions/0006-injection-detector.md) and on text written for flambeau.';
 
 /** Share of benign calibration rows per source flagged at the shipped threshold (the issue asks for at most 3% on benign text). */
-const DEFAULT_TARGET_FPR = 0.015;
+const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.015, document: 0.015, tool: 0.015 };
 
 const { values } = parseArgs({
   options: {
@@ -59,7 +60,12 @@ const { values } = parseArgs({
   },
 });
 const seed = Number(values.seed);
-const TARGET_FPR = values['target-fpr'] === undefined ? DEFAULT_TARGET_FPR : Number(values['target-fpr']);
+// `--target-fpr 0.02` for every source, or `--target-fpr user=0.03,document=0.015`.
+const TARGET_FPR = { ...DEFAULT_TARGET_FPR };
+for (const part of (values['target-fpr'] ?? '').split(',').filter((p) => p !== '')) {
+  const [key, value] = part.includes('=') ? part.split('=') : [undefined, part];
+  for (const source of INJECTION_SOURCES) if (key === undefined || key === source) TARGET_FPR[source] = Number(value);
+}
 const pool = loadPoolRows(values.data);
 const own = [...generateOwnRows(seed), ...generateBenignRows(seed + 1, 'train'), ...generateHardNegativeRows(seed + 3)];
 const rows = dedupeRows([...pool, ...own]);
@@ -91,7 +97,9 @@ console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
 const raw = createInjectionScanner({ loadModel: () => uncalibrated, threshold: 0.5 });
 const calibrated = calibrateSourceBias(calibration, (r) => logitOfScore(raw.scan(r.text, r.channel).score), TARGET_FPR);
-console.log(`source bias ${JSON.stringify(calibrated.bias)} from ${JSON.stringify(calibrated.rows)} benign calibration rows, target FPR ${TARGET_FPR}`);
+console.log(
+  `source bias ${JSON.stringify(calibrated.bias)} from ${JSON.stringify(calibrated.rows)} benign calibration rows, target FPR ${JSON.stringify(TARGET_FPR)}`,
+);
 fitted.sourceBias = calibrated.bias;
 fitted.provenance = { ...fitted.provenance, calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR } };
 const text = encodeInjectionModel(fitted, NOTICE);

@@ -1,5 +1,5 @@
 import { normalizeForModel } from './normalize-text.js';
-import { ADDRESSED_ANCHORS, findAddressedToModel } from './signals/addressed-to-model.js';
+import { findAddressedToModel } from './signals/addressed-to-model.js';
 import { DEFAULT_DECODE_LIMITS, findEncodedPayloads, type DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { findHiddenText } from './signals/hidden-text.js';
@@ -7,7 +7,7 @@ import { anchorSearch, type InjectionSignal } from './signals/injection-signal.j
 import { findOverridePhrases, OVERRIDE_ANCHORS } from './signals/override-phrases.js';
 import { findRoleMarkers, ROLE_ANCHORS } from './signals/role-markers.js';
 
-const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS, ...ADDRESSED_ANCHORS]);
+const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS]);
 
 /** Logit of a text read by the learned model; absent for the rules-only baseline. */
 export type ModelLogit = (text: string) => number;
@@ -53,7 +53,7 @@ export function collectSignals(
     ...hiddenText.signals,
     ...findRoleMarkers(text, present),
     ...findOverridePhrases(text, present),
-    ...findAddressedToModel(text, present),
+    ...findAddressedToModel(text),
   ];
   let hiddenLogit = Number.NEGATIVE_INFINITY;
   if (hiddenText.tagText !== '' && options.modelLogit !== undefined) hiddenLogit = options.modelLogit(hiddenText.tagText);
