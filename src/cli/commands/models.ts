@@ -54,6 +54,9 @@ export function registerModels(program: Command): void {
       ].join('\n'),
     )
     .action(async (opts: ServerFlags & { json?: boolean }) => listServer(opts));
+  // `models` has a --home of its own, and commander gives a flag to the first command that
+  // declares it: `models promote NAME 2 --home DIR` sets the parent's, so read both.
+  const homeOf = (opts: { home?: string }): string | undefined => opts.home ?? (models.opts() as { home?: string }).home;
 
   models
     .command('list')
@@ -64,7 +67,7 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--json', 'print JSON')
     .action(async (opts: ServerFlags & { json?: boolean; local?: boolean }) =>
-      opts.local === true ? withHome(opts.home, (h) => listLocal(h, opts.json === true)) : listServer(opts),
+      opts.local === true ? withHome(homeOf(opts), (h) => listLocal(h, opts.json === true)) : listServer(opts),
     );
 
   models
@@ -73,7 +76,7 @@ export function registerModels(program: Command): void {
     .argument('<name>')
     .option('--home <dir>', HOME_HELP)
     .option('--json', 'print JSON')
-    .action(async (name: string, opts: { home?: string; json?: boolean }) => withHome(opts.home, (h) => show(h, name, opts.json === true)));
+    .action(async (name: string, opts: { home?: string; json?: boolean }) => withHome(homeOf(opts), (h) => show(h, name, opts.json === true)));
 
   models
     .command('import')
@@ -83,7 +86,7 @@ export function registerModels(program: Command): void {
     .option('--link', 'hard-link instead of copying (same file system only; falls back to a copy)')
     .option('--home <dir>', HOME_HELP)
     .action(async (path: string, opts: { name?: string; link?: boolean; home?: string }) =>
-      withHome(opts.home, async (h) =>
+      withHome(homeOf(opts), async (h) =>
         printAdded(await importModel(path, { ...(opts.name === undefined ? {} : { name: opts.name }), link: opts.link === true }, h)),
       ),
     );
@@ -97,7 +100,7 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--config <file>', CONFIG_HELP)
     .action(async (name: string, version: string, opts: { canary?: string; home?: string; config?: string }) =>
-      withHome(opts.home, async (h) => {
+      withHome(homeOf(opts), async (h) => {
         const number = Number(version.replace(/^v/i, ''));
         if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
         const canary = opts.canary === undefined ? undefined : Number(opts.canary);
@@ -118,7 +121,7 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--config <file>', CONFIG_HELP)
     .action(async (name: string, opts: { home?: string; config?: string }) =>
-      withHome(opts.home, async (h) => {
+      withHome(homeOf(opts), async (h) => {
         const p = h.registry.rollback(name);
         process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
         await announceModelChange(name, { home: h.home, config: opts.config });
@@ -130,7 +133,7 @@ export function registerModels(program: Command): void {
     .description('Forget a served name and delete its files that no other name uses (or delete one file by sha256).')
     .argument('<name>')
     .option('--home <dir>', HOME_HELP)
-    .action(async (name: string, opts: { home?: string }) => withHome(opts.home, (h) => remove(h, name)));
+    .action(async (name: string, opts: { home?: string }) => withHome(homeOf(opts), (h) => remove(h, name)));
 
   models
     .command('known')
