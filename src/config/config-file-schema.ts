@@ -82,6 +82,7 @@ export const configFileSchema = z.strictObject({
   /** File-only, like the policy sections: key-less loopback access to the Ollama API. */
   ollama: ollamaConfigSchema.optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
+  store: z.strictObject({ url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
   knowledge: z
     .strictObject({

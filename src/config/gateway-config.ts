@@ -100,6 +100,8 @@ export interface GatewayConfig {
   ollama: { keylessLoopback: KeylessLoopback | null };
   /** Rate-limit counters: in memory (one instance) or in Redis (shared by several instances). */
   rateLimit: { redisUrl: Secret | null };
+  /** Where the gateway's state lives: null, HOME/flambeau.db; a `postgres://` URL, PostgreSQL (shared by several instances). */
+  store: { url: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */
   budget: { defaultMaxOutputTokens: number };
   /**

@@ -107,6 +107,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     responses: { retentionDays: values.get('responses.retention_days') as number },
     ollama: { keylessLoopback: keylessLoopbackOf(file, values.get('server.host') as string, warnings) },
     rateLimit: { redisUrl: values.get('rate_limit.redis_url') as Secret | null },
+    store: { url: values.get('store.url') as Secret | null },
     budget: { defaultMaxOutputTokens: values.get('budget.default_max_output_tokens') as number },
     knowledge: {
       embeddingModel: values.get('knowledge.embedding_model') as string | null,
