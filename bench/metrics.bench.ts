@@ -159,7 +159,7 @@ async function inProcess(sinkUrl: string): Promise<void> {
     const c = process.cpuUsage(c0);
     return (c.user + c.system) / n;
   };
-  const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: () => [] }, { user: 'flag', document: 'flag', tool: 'flag' });
+  const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, { user: 'flag', document: 'flag', tool: 'flag' });
   const traced = (tracing: Tracing) => () => {
     const trace = tracing.startRequest('POST /v1/chat/completions', undefined, { 'http.request.method': 'POST', 'http.route': '/v1/chat/completions' });
     if (trace.sampled) for (const stage of ['flambeau.retrieve', 'flambeau.injection', 'flambeau.privacy', 'flambeau.route']) trace.child(stage).end();

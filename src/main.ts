@@ -39,7 +39,7 @@ import { loadComplexityScorer } from './router/complexity/load-complexity-scorer
 import { compileRoutes } from './router/compile-routes.js';
 import { startHealthMonitor } from './router/health-monitor.js';
 import { createRouter, type ComplexityScorer, type Router } from './router/router.js';
-import { openStore, type Store } from './store/store.js';
+import { openConfiguredStore, type Store } from './store/store.js';
 import { createAuditLog, createRequestRecorder, type AuditLog } from './audit/index.js';
 import { ensureAuditKey } from './audit/audit-key.js';
 import {
@@ -160,7 +160,7 @@ function createHttpServer(settings: GatewayConfig['server'], handler: (req: Inco
 /** The composition root: the only place that wires real parts together. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<GatewayHandle> {
   const logger = options.logger ?? createLogger(config.log.level);
-  const store = openStore(homePaths(config.home).db);
+  const store = await openConfiguredStore(homePaths(config.home).db, config.store.url?.reveal() ?? null);
   const { key: masterKey, generated, path: masterKeyPath } = ensureMasterKey(config.auth.masterKey, config.home);
   let engine: Engine | undefined;
   const getEngine = (): Engine =>
@@ -189,8 +189,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const clusterBus = bus;
     // Models pulled or imported into HOME/models are served by name; their version pointers are read per request.
     const modelStore = createModelStore(config.home);
-    const versions = createVersionRegistry(store.db);
-    const served = withRegisteredModels(config.models, config.providers, versions, modelStore);
+    const versions = createVersionRegistry(store.sql);
+    const served = await withRegisteredModels(config.models, config.providers, versions, modelStore);
     for (const provider of served.providers) providers.set(provider.id, createProvider(provider, { engine: getEngine }));
     for (const warning of threadsWarnings({ engine: config.engine, ...served })) logger.warn(warning);
     if (config.deployment !== null) {
@@ -199,16 +199,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });
     }
     // In a cluster, pointers are cached (10 s) and dropped by the bus's model-changed events; alone,
-    // they are read on each look-up, so a local `models promote` applies at the next request.
+    // they are read once per request, so a `models promote` applies at the next request.
     const versionSource = createVersionSource(versions, modelStore, {
       ...(bus.kind === 'redis' ? { sharedTurns: bus, cacheMs: CLUSTER_CACHE_MS } : {}),
-      onError: (what, error) => logger.warn(`${what} failed; this instance counts its own requests meanwhile`, { error: error.message }),
+      onError: (what, error) => logger.warn(`${what} failed`, { error: error.message }),
     });
-    await versionSource.prime(versions.names());
+    await versionSource.prime(await versions.names());
     const catalog = createModelCatalog(served.models, providers, { versions: versionSource });
     // Loads run while the server starts listening; /readyz says 503 until they are done.
     preload = startPreload(config.engine.preload, served.models, providers, logger);
-    const requestLog = createRequestLog(store.db, { onError: (error) => logger.error('request log write failed', { error: String(error) }) });
+    const requestLog = createRequestLog(store.sql, { onError: (error) => logger.error('request log write failed', { error: String(error) }) });
     requestLogRef = requestLog;
     const startedAt = Date.now();
     const privacy = createPrivacyGuard(config.privacy, options.privacyDetectors === undefined ? {} : { detectors: options.privacyDetectors });
@@ -222,16 +222,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const routes = compileRoutes(config.routes, new Set(served.models.map((m) => m.name)), (share) => scorer.thresholdForCloudShare(share));
     const router = createRouter({ routes, settings: config.routing, catalog, scorer, ...(options.now === undefined ? {} : { now: options.now }) });
     health = startHealthMonitor({ providers: [...providers.values()], breakers: router.breakers, intervalMs: config.routing.health_interval_ms, logger });
-    const teams = createTeamStore(store.db);
-    const ownKeys = createKeyStore({ db: store.db, teams, masterKey });
+    const teams = createTeamStore(store.sql);
+    const ownKeys = createKeyStore({ sql: store.sql, teams, masterKey });
     const keys = announcingKeyStore(ownKeys, clusterBus);
     followCluster(clusterBus, { keys: ownKeys, versions: versionSource });
-    const ledger = createBudgetLedger({ db: store.db });
-    const usage = createUsageLog(store.db);
+    const ledger = createBudgetLedger({ sql: store.sql });
+    const usage = createUsageLog(store.sql);
     // The chain's MAC key and head live beside the database, not in it (docs/decisions/0005).
     const auditKey = ensureAuditKey(config.home).key;
     const audit = createAuditLog({
-      db: store.db,
+      sql: store.sql,
       includeContent: config.audit.includeContent,
       keyed: { key: auditKey, headPath: homePaths(config.home).auditHead, onTamper: (reason) => logger.error('audit chain', { reason }) },
     });
@@ -272,7 +272,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         catalog,
         privacy,
         router,
-        store: createShadowStore(store.db),
+        store: createShadowStore(store.sql),
         logger,
         ...(metrics === undefined ? {} : { metrics }),
       });
@@ -295,7 +295,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         const ids = new Set(catalog.list().map((e) => e.provider.id));
         return Object.fromEntries([...ids].sort().map((id) => [id, seen[id] ?? { state: router.breakers.state(id), failures: 0 }]));
       },
-      shadowReport: async (since) => shadowReport(createShadowStore(store.db).list(since)),
+      shadowReport: async (since) => shadowReport(await createShadowStore(store.sql).list(since)),
     };
     const ui: UiDeps | null = config.ui.enabled
       ? {
@@ -320,7 +320,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         limiter,
         recorder,
         requestLog,
-        responses: createResponseStore(store.db, { retentionDays: config.responses.retentionDays }),
+        responses: createResponseStore(store.sql, { retentionDays: config.responses.retentionDays }),
         logger,
         defaultMaxOutputTokens: config.budget.defaultMaxOutputTokens,
         knowledgeContextTokens: config.knowledge.contextTokens,
@@ -329,7 +329,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         ...(shadow === null ? {} : { shadow }),
         ...(tracing === null ? {} : { tracing }),
       },
-      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.db), bodyLimitBytes: config.server.bodyLimitBytes, dashboard },
+      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: config.server.bodyLimitBytes, dashboard },
       bodyLimitBytes: config.server.bodyLimitBytes,
       keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
       metricsPublicOnLoopback: config.metrics.publicOnLoopback,
@@ -379,7 +379,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await engine?.shutdown().catch(() => undefined);
     server?.close();
     auditRef?.close();
-    store.close();
+    await store.close().catch(() => undefined);
     throw error;
   }
 
@@ -398,12 +398,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await bus?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
-    requestLogRef?.flush();
+    await requestLogRef?.flush().catch(() => undefined);
     // The last spans go out before the process ends (the batch exporter holds them up to an interval).
     await tracing?.shutdown().catch(() => undefined);
     knowledgeRef?.close();
     auditRef?.close();
-    store.close();
+    await store.close();
   }
 }
 

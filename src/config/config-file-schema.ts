@@ -92,6 +92,7 @@ export const configFileSchema = z.strictObject({
   ollama: ollamaConfigSchema.optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
   cluster: z.strictObject({ redis_url: z.string().min(1).optional(), namespace: z.string().min(1).optional() }).optional(),
+  store: z.strictObject({ url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
   knowledge: z
     .strictObject({

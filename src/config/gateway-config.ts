@@ -109,6 +109,8 @@ export interface GatewayConfig {
    * their change events and canary counters; null: this instance only.
    */
   cluster: { redisUrl: Secret | null; namespace: string };
+  /** Where the gateway's state lives: null, HOME/flambeau.db; a `postgres://` URL, PostgreSQL (shared by several instances). */
+  store: { url: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */
   budget: { defaultMaxOutputTokens: number };
   /**

@@ -117,6 +117,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
       redisUrl: (values.get('cluster.redis_url') ?? values.get('rate_limit.redis_url')) as Secret | null,
       namespace: values.get('cluster.namespace') as string,
     },
+    store: { url: values.get('store.url') as Secret | null },
     budget: { defaultMaxOutputTokens: values.get('budget.default_max_output_tokens') as number },
     knowledge: {
       embeddingModel: values.get('knowledge.embedding_model') as string | null,

@@ -280,6 +280,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     parse: positiveInt,
   },
   {
+    key: 'store.url',
+    env: 'FLAMBEAU_STORE_URL',
+    default: null,
+    secret: true,
+    unsetMeans: 'HOME/flambeau.db',
+    doc: 'PostgreSQL (`postgres://…`) holding keys, budgets, usage, the audit chain, the request log, model versions, responses, evals and shadow results, shared by several instances (`env:NAME` or `file:PATH` in the file).',
+    parse: nonEmpty,
+  },
+  {
     key: 'rate_limit.redis_url',
     env: 'FLAMBEAU_RATE_LIMIT_REDIS_URL',
     default: null,

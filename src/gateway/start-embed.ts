@@ -33,6 +33,7 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
   let estimate = 0;
   for (const text of call.input) estimate += estimateTokens(text);
   await admit(request, estimate, deps);
+  await deps.catalog.refreshVersions();
   const entry = deps.catalog.get(call.model);
   const model = entry.embedding;
   if (model === undefined) throw new FlambeauError('unsupported_parameter', `The model \`${call.model}\` does not provide embeddings.`, { param: 'model' });
@@ -46,7 +47,7 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
   const prepared = await deps.privacy.prepareEmbed(call.input, action, call.user);
   outcome.privacy = { action, findings: prepared.findings };
   if (!prepared.allowed) throw policyDeniedError(prepared.verdict);
-  holdEmbed(request, entry.name, call.input, prepared.findings, deps);
+  await holdEmbed(request, entry.name, call.input, prepared.findings, deps);
   const embedded = await model.embed(
     {
       model: model.model,
@@ -59,6 +60,6 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
   const result = embedded.usage.inputTokens !== null ? embedded : { ...embedded, usage: { inputTokens: estimate, outputTokens: 0, estimated: true } };
   outcome.usage = result.usage;
   outcome.status = 200;
-  settle(request, deps);
+  await settle(request, deps);
   return { model: entry.name, result };
 }

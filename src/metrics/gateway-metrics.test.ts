@@ -34,7 +34,7 @@ describe('gateway metrics', () => {
       {
         breakers: () => [{ provider: 'cloud', open: breakerOpen }],
         engine: () => [{ model: 'local-chat', queued: 3, loaded: true }],
-        budgets: () => [{ scope: 'team', name: 'research', remainingUsd: 12.5 }],
+        budgets: async () => [{ scope: 'team', name: 'research', remainingUsd: 12.5 }],
       },
       ACTIONS,
     );
@@ -74,7 +74,7 @@ describe('gateway metrics', () => {
   });
 
   it('writes histograms with cumulative buckets and escapes label values as the exposition format requires', async () => {
-    const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: () => [] }, ACTIONS);
+    const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, ACTIONS);
     for (const latencyMs of [3, 30, 30, 400_000]) metrics.observeRequest(outcome({ latencyMs, route: 'a"b\\c\nd' }));
     const { body } = await metrics.render();
     const series = (le: string) =>
@@ -90,7 +90,7 @@ describe('gateway metrics', () => {
   });
 
   it('never fails the request it counts', () => {
-    const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: () => [] }, ACTIONS);
+    const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, ACTIONS);
     assert.doesNotThrow(() => metrics.observeRequest(outcome({ usage: { inputTokens: -3, outputTokens: Number.NaN, estimated: false } })));
   });
 });

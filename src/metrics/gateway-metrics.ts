@@ -8,7 +8,7 @@ export interface GaugeSources {
   /** Local models: requests waiting for a sequence, and whether the engine holds them. */
   engine(): { model: string; queued: number; loaded: boolean }[];
   /** USD left in the current period of each key or team that has a budget. */
-  budgets(): { scope: 'key' | 'team'; name: string; remainingUsd: number }[];
+  budgets(): Promise<{ scope: 'key' | 'team'; name: string; remainingUsd: number }[]>;
 }
 
 /**
@@ -107,9 +107,10 @@ export function createGatewayMetrics(sources: GaugeSources, injectionActions: Re
     help: 'USD left in the current period of a key or team budget.',
     labelNames: ['scope', 'name'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
+      const budgets = await sources.budgets();
       this.reset();
-      for (const { scope, name, remainingUsd } of sources.budgets()) this.set({ scope, name }, remainingUsd);
+      for (const { scope, name, remainingUsd } of budgets) this.set({ scope, name }, remainingUsd);
     },
   });
 

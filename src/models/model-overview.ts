@@ -52,16 +52,16 @@ export function createModelOverview(deps: { catalog: ModelCatalog; registry: Ver
   return {
     async list(): Promise<ModelOverview[]> {
       const report = await licenceReport();
-      const names = new Set(deps.registry.names());
+      const names = new Set(await deps.registry.names());
       return Promise.all(
         deps.catalog.list().map(async (entry): Promise<ModelOverview> => {
           const status = entry.status();
-          const pointer = names.has(entry.name) ? deps.registry.pointer(entry.name) : undefined;
+          const pointer = names.has(entry.name) ? await deps.registry.pointer(entry.name) : undefined;
           const list =
             pointer === undefined
               ? []
               : await Promise.all(
-                  deps.registry.versions(entry.name).map(async (v) => ({
+                  (await deps.registry.versions(entry.name)).map(async (v) => ({
                     version: v.version,
                     sha256: v.sha256,
                     createdAt: v.createdAt,
@@ -91,12 +91,12 @@ export function createModelOverview(deps: { catalog: ModelCatalog; registry: Ver
       );
     },
     async promote(name: string, version: number, canaryPercent?: number): Promise<void> {
-      if (!deps.registry.versions(name).some((v) => v.version === version))
+      if (!(await deps.registry.versions(name)).some((v) => v.version === version))
         throw new FlambeauError('not_found', `'${name.slice(0, 64)}' has no version ${version}.`, { param: 'version' });
-      deps.registry.promote(name, version, canaryPercent === undefined ? {} : { canaryPercent });
+      await deps.registry.promote(name, version, canaryPercent === undefined ? {} : { canaryPercent });
     },
     async rollback(name: string): Promise<void> {
-      deps.registry.rollback(name);
+      await deps.registry.rollback(name);
     },
   };
 }

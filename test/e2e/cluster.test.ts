@@ -87,11 +87,11 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
       FLAMBEAU_CLUSTER_NAMESPACE: namespace,
       ...(storeUrl === undefined ? {} : { FLAMBEAU_STORE_URL: storeUrl }),
     };
-    const models = openModelHome(home);
+    const models = await openModelHome(home);
     try {
-      for (const n of [1, 2]) models.registry.add('vm', sha(`vm v${n}`));
+      for (const n of [1, 2]) await models.registry.add('vm', sha(`vm v${n}`));
     } finally {
-      models.close();
+      await models.close();
     }
     // The first instance creates the store; the two others start together against it.
     instances.push(await serve(config, home, env));
@@ -140,13 +140,13 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
     const cachedAt = Date.now();
     // What `flambeau models promote` does, in this process so that the clock starts at the change:
     // write the pointer to the shared store, then tell the cluster.
-    const models = openModelHome(home);
+    const models = await openModelHome(home);
     const bus = await createRedisClusterBus({ url: redisUrl, namespace });
     try {
-      models.registry.promote('vm', 2);
+      await models.registry.promote('vm', 2);
       await bus.publish({ type: 'model-changed', name: 'vm' });
     } finally {
-      models.close();
+      await models.close();
       await bus.close();
     }
     const promotedAt = Date.now();

@@ -36,12 +36,12 @@ export async function startDashboardWorld(config: Record<string, unknown> = {}):
   execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url)), '--if-stale', '--quiet'], { stdio: 'inherit' });
   const home = mkdtempSync(join(tmpdir(), 'flambeau-dashboard-'));
   const files = await makeTestModels(join(home, 'fixtures'));
-  const local = openModelHome(home);
+  const local = await openModelHome(home);
   try {
     await importModel(files.chat, { name: VERSIONED_MODEL, settings: { context: 512 } }, local);
     await importModel(files.toolcall, { name: VERSIONED_MODEL, settings: { context: 512 } }, local);
   } finally {
-    local.close();
+    await local.close();
   }
   const cloud = await startStandInCloud();
   const configPath = join(home, 'flambeau.yaml');

@@ -136,7 +136,7 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger; ui?: UiDe
     }
     if (path === '/admin' || path.startsWith('/admin/')) {
       // The master key first, whatever the path: another key learns nothing of the admin routes.
-      request.outcome.principal = authenticateAdmin(req.headers.authorization, deps.admin);
+      request.outcome.principal = await authenticateAdmin(req.headers.authorization, deps.admin);
       const parsed = new URL(req.url ?? '/', 'http://admin.invalid');
       const adminPath = parsed.pathname.replace(/\/+$/, '');
       const found = match(method, adminPath);
@@ -152,15 +152,13 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger; ui?: UiDe
     if (found?.route !== undefined) onMatch(found.route);
     // Every call of an inference API is accounted for (usage, audit, request log), refused ones included.
     res.once('close', () => {
-      try {
-        settleClosed(request, { status: res.headersSent ? res.statusCode : 499, finished: res.writableFinished }, deps.gateway);
-      } catch (error) {
-        deps.logger.error('usage and audit write failed', { requestId: request.outcome.requestId, error: describe(error) });
-      }
+      settleClosed(request, { status: res.headersSent ? res.statusCode : 499, finished: res.writableFinished }, deps.gateway).catch((error: unknown) =>
+        deps.logger.error('usage and audit write failed', { requestId: request.outcome.requestId, error: describe(error) }),
+      );
     });
     const route = found?.route;
     const credential = credentialOf(req);
-    authenticate(
+    await authenticate(
       request,
       credential,
       route === undefined || route.access === 'admin' ? null : route.access,

@@ -13,30 +13,34 @@ import type { RoutedChat } from './route.js';
  * bound on everything forwarded, not routing's estimate (docs/decisions/0004-budget-hold-bound.md).
  * 402 `budget_exhausted` when the key's or team's budget cannot cover it.
  */
-export function hold(request: GatewayRequest, routed: RoutedChat, deps: Pick<GatewayDeps, 'ledger' | 'catalog' | 'defaultMaxOutputTokens'>): void {
+export async function hold(
+  request: GatewayRequest,
+  routed: RoutedChat,
+  deps: Pick<GatewayDeps, 'ledger' | 'catalog' | 'defaultMaxOutputTokens'>,
+): Promise<void> {
   const { principal } = request.outcome;
   if (principal === null) return;
   const bound = inputTokenBound(routed.request, routed.inspection.findings);
   const maxCostUsd = worstCaseChatCost(deps.catalog, routed.request, bound, routed.decision.candidates, deps.defaultMaxOutputTokens);
-  holdUsd(request, maxCostUsd, deps);
+  await holdUsd(request, maxCostUsd, deps);
 }
 
 /** The same for embeddings, once the findings are known (placeholders may lengthen the inputs). */
-export function holdEmbed(
+export async function holdEmbed(
   request: GatewayRequest,
   model: string,
   input: readonly string[],
   findings: Findings,
   deps: Pick<GatewayDeps, 'ledger' | 'catalog'>,
-): void {
+): Promise<void> {
   if (request.outcome.principal === null) return;
-  holdUsd(request, worstCaseCostUsd(priceOf(deps.catalog, model), embedInputTokenBound(input, findings), 0), deps);
+  await holdUsd(request, worstCaseCostUsd(priceOf(deps.catalog, model), embedInputTokenBound(input, findings), 0), deps);
 }
 
-function holdUsd(request: GatewayRequest, maxCostUsd: number, deps: Pick<GatewayDeps, 'ledger'>): void {
+async function holdUsd(request: GatewayRequest, maxCostUsd: number, deps: Pick<GatewayDeps, 'ledger'>): Promise<void> {
   const { principal } = request.outcome;
   if (principal === null) return;
-  request.reservation = deps.ledger.reserve(principal, { maxCostUsd });
+  request.reservation = await deps.ledger.reserve(principal, { maxCostUsd });
   request.outcome.heldUsd = request.reservation.amountUsd;
 }
 
