@@ -124,6 +124,10 @@ export function describeDashboardQueriesContract(
           { type: 'PHONE', action: 'redact', count: 1 },
         ],
       );
+      assert.deepEqual(p.seriesByType, [
+        { type: 'EMAIL', counts: [0, 0, 3, 0] },
+        { type: 'PHONE', counts: [0, 0, 1, 0] },
+      ]);
       assert.deepEqual(p.injections, [{ source: 'user', count: 1 }]);
       assert.equal(p.blocked, 1);
       assert.equal(p.requests, 5);
