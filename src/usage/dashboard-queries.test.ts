@@ -175,16 +175,16 @@ describeDashboardQueriesContract('SQLite', async (seed) => {
   const dir = mkdtempSync(join(tmpdir(), 'flambeau-dashboard-queries-'));
   const store: Store = openStore(join(dir, 'flambeau.db'));
   let now = 0;
-  const audit = createAuditLog({ db: store.db, includeContent: true, clock: () => now });
-  const recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit, requestLog: createRequestLog(store.db), clock: () => now });
+  const audit = createAuditLog({ sql: store.sql, includeContent: true, clock: () => now });
+  const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit, requestLog: createRequestLog(store.sql), clock: () => now });
   for (const o of seed) {
     now = o.startedAt;
-    recorder.recordRequestOutcome(o);
+    await recorder.recordRequestOutcome(o);
   }
   return {
     queries: createSqliteDashboardQueries(store.db),
     close: async () => {
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
