@@ -54,7 +54,12 @@ export async function throughput(target: Target, concurrency: number, count: num
 }
 
 /** A gateway child serving model `bench` from `upstreamUrl`, with `extra` YAML appended to its config. */
-export async function gatewayChild(home: string, upstreamUrl: string, extra: string): Promise<Awaited<ReturnType<typeof startChild>>> {
+export async function gatewayChild(
+  home: string,
+  upstreamUrl: string,
+  extra: string,
+  env: Record<string, string> = {},
+): Promise<Awaited<ReturnType<typeof startChild>>> {
   const config = join(home, 'flambeau.yaml');
   writeFileSync(
     config,
@@ -63,5 +68,6 @@ export async function gatewayChild(home: string, upstreamUrl: string, extra: str
   return startChild([join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--home', home, '--port', '0'], {
     FLAMBEAU_MASTER_KEY: BENCH_KEY,
     FLAMBEAU_LOG_LEVEL: 'error',
+    ...env,
   });
 }
