@@ -85,7 +85,7 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
     resolve(name) {
       const version = pick(name, held.get(name) ?? turns.get(name) ?? 0);
       if (version === undefined) return undefined;
-      if (!held.has(name)) void take(name);
+      if (shared !== undefined && !held.has(name)) void take(name);
       return { version: version.version, binding: bindingOf(version, store) };
     },
     served(name) {
