@@ -133,7 +133,12 @@ export function registerModels(program: Command): void {
     .description('Forget a served name and delete its files that no other name uses (or delete one file by sha256).')
     .argument('<name>')
     .option('--home <dir>', HOME_HELP)
-    .action(async (name: string, opts: { home?: string }) => withHome(homeOf(opts), (h) => remove(h, name)));
+    .option('--config <file>', CONFIG_HELP)
+    .action(async (name: string, opts: { home?: string; config?: string }) =>
+      withHome(homeOf(opts), async (h) => {
+        if (await remove(h, name)) await announceModelChange(name, { home: h.home, config: opts.config });
+      }),
+    );
 
   models
     .command('known')
@@ -290,7 +295,8 @@ function licenceSummary(model: LocalModel): string {
   );
 }
 
-async function remove(h: ModelHome, name: string): Promise<void> {
+/** True when a served name was forgotten (not a bare file deleted). */
+async function remove(h: ModelHome, name: string): Promise<boolean> {
   const versions = h.registry.versions(name);
   if (versions.length > 0) {
     h.registry.removeName(name);
@@ -301,14 +307,14 @@ async function remove(h: ModelHome, name: string): Promise<void> {
       deleted.push(sha.slice(0, 12));
     }
     process.stdout.write(safe`${name} removed${deleted.length === 0 ? '' : `; deleted ${deleted.join(', ')}`}.\n`);
-    return;
+    return true;
   }
   if (/^[0-9a-f]{64}$/.test(name) && (await h.store.readManifest(name)) !== null) {
     const users = h.registry.usersOf(name);
     if (users.length > 0) throw new CliExit(EXIT.requestFailed, `error: ${name.slice(0, 12)} is used by ${users.join(', ')}; remove those names first.`);
     await h.store.remove(name);
     process.stdout.write(safe`deleted ${name.slice(0, 12)}.\n`);
-    return;
+    return false;
   }
   throw new CliExit(EXIT.requestFailed, `error: no served name or file "${name}" in ${h.home}.`);
 }
