@@ -17,7 +17,7 @@ import pg from 'pg';
 import { createRedisClusterBus } from '../../src/cluster/index.js';
 import { decodeClusterMessage } from '../../src/cluster/cluster-event.js';
 import { inputTokenBound } from '../../src/gateway/usage-estimate.js';
-import { openModelHome } from '../../src/models/model-home.js';
+import { openModelHome, type ModelHome } from '../../src/models/model-home.js';
 import { openStore } from '../../src/store/store.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { CLI_ENTRY, runCli, TSX_LOADER } from '../helpers/run-cli.js';
@@ -87,12 +87,9 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
       FLAMBEAU_CLUSTER_NAMESPACE: namespace,
       ...(storeUrl === undefined ? {} : { FLAMBEAU_STORE_URL: storeUrl }),
     };
-    const models = openModelHome(home);
-    try {
-      for (const n of [1, 2]) models.registry.add('vm', sha(`vm v${n}`));
-    } finally {
-      models.close();
-    }
+    withRegistry(home, (registry) => {
+      for (const n of [1, 2]) registry.add('vm', sha(`vm v${n}`));
+    });
     // The first instance creates the store; the two others start together against it.
     instances.push(await serve(config, home, env));
     instances.push(...(await Promise.all([serve(config, home, env), serve(config, home, env)])));
@@ -140,13 +137,11 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
     const cachedAt = Date.now();
     // What `flambeau models promote` does, in this process so that the clock starts at the change:
     // write the pointer to the shared store, then tell the cluster.
-    const models = openModelHome(home);
+    withRegistry(home, (registry) => registry.promote('vm', 2));
     const bus = await createRedisClusterBus({ url: redisUrl, namespace });
     try {
-      models.registry.promote('vm', 2);
       await bus.publish({ type: 'model-changed', name: 'vm' });
     } finally {
-      models.close();
       await bus.close();
     }
     const promotedAt = Date.now();
@@ -258,6 +253,20 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
     assert.equal(remote.body.ok, true, JSON.stringify(remote.body));
   });
 });
+
+/**
+ * Runs `work` on the model version registry of the shared store. HOME's SQLite file today; with
+ * FLAMBEAU_TEST_STORE_URL this must open the PostgreSQL store instead (one place to change when
+ * the PostgreSQL store lands).
+ */
+function withRegistry(home: string, work: (registry: ModelHome['registry']) => void): void {
+  const models = openModelHome(home);
+  try {
+    work(models.registry);
+  } finally {
+    models.close();
+  }
+}
 
 /** Subscribes to the cluster's channel; `next` is the first event heard on it. */
 async function listening(namespace: string): Promise<{ next: Promise<unknown>; close(): Promise<void> }> {
