@@ -21,6 +21,7 @@ import { openModelHome, type ModelHome } from '../../src/models/model-home.js';
 import { openStore } from '../../src/store/store.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { CLI_ENTRY, runCli, TSX_LOADER } from '../helpers/run-cli.js';
+import { startTestGateway } from '../helpers/start-gateway.js';
 
 const MASTER = 'flm-cluster-test-master-key-0001';
 const redisUrl = process.env.FLAMBEAU_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -251,6 +252,34 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
     // The survivors still answer, and see the same chain.
     const remote = await admin(0, 'GET', '/admin/audit/verify');
     assert.equal(remote.body.ok, true, JSON.stringify(remote.body));
+  });
+});
+
+describe('an instance whose cluster Redis is down (e2e)', () => {
+  it('starts, serves, revokes at once for itself, and says why the others may lag', async () => {
+    await using cloud = await startStandInCloud();
+    const logged: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (message: string) => void logged.push(message), error: (message: string) => void logged.push(message) };
+    await using gw = await startTestGateway(
+      { providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, locality: 'cloud' }], models: [{ name: 'm', provider: 'cloud' }] },
+      { env: { FLAMBEAU_CLUSTER_REDIS_URL: 'redis://127.0.0.1:1' }, logger },
+    );
+    const made = (await (
+      await fetch(`${gw.url}/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'k' }),
+      })
+    ).json()) as { id: string; key: string };
+    const c = new OpenAI({ baseURL: gw.baseURL, apiKey: made.key, maxRetries: 0 });
+    await c.chat.completions.create({ model: 'm', messages: user('hi') });
+    const revoked = await fetch(`${gw.url}/admin/keys/${made.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${gw.key}` } });
+    assert.equal(revoked.status, 200);
+    await assert.rejects(c.chat.completions.create({ model: 'm', messages: user('hi') }), (e: unknown) => e instanceof OpenAI.AuthenticationError);
+    assert.ok(
+      logged.some((m) => m.startsWith('cluster: ') && m.includes('10 s')),
+      logged.join('\n'),
+    );
   });
 });
 
