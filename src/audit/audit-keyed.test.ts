@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { MASTER_PRINCIPAL, actorOf, type KeyPrincipal } from '../auth/principal.js';
+import { createSqliteClient } from '../store/sqlite-client.js';
 import { openStore, type Store } from '../store/store.js';
 import { createUsageLog } from '../usage/usage-log.js';
 import { AUDIT_HEAD_FILE, ensureAuditKey } from './audit-key.js';
@@ -45,7 +46,7 @@ describe('keyed audit chain (issue 11, item 13)', () => {
 
   const open = (): AuditLog =>
     createAuditLog({
-      db: store.db,
+      sql: store.sql,
       keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE), onTamper: (reason) => tampered.push(reason) },
     });
 
@@ -72,16 +73,16 @@ describe('keyed audit chain (issue 11, item 13)', () => {
     }
   }
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-keyed-'));
     store = openStore(join(dir, 'flambeau.db'));
     tampered = [];
     audit = open();
-    recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit });
-    audit.append({ type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'key.created', target: { keyId: 'aaaaaaaaaaaa' }, details: {} });
-    for (let i = 1; i <= 6; i++) recorder.recordRequestOutcome(outcome(i));
+    recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit });
+    await audit.append({ type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'key.created', target: { keyId: 'aaaaaaaaaaaa' }, details: {} });
+    for (let i = 1; i <= 6; i++) await recorder.recordRequestOutcome(outcome(i));
   });
-  afterEach(() => {
+  afterEach(async () => {
     audit.close();
     if (store.db.open) store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -93,7 +94,7 @@ describe('keyed audit chain (issue 11, item 13)', () => {
     assert.equal(macs.length, 7);
     assert.ok(macs.every((mac) => mac !== null && /^[0-9a-f]{64}$/.test(mac)));
     const result = await audit.verify();
-    assert.deepEqual(result, { ok: true, count: 7, head: audit.head(), keyedFrom: 1 });
+    assert.deepEqual(result, { ok: true, count: 7, head: await audit.head(), keyedFrom: 1 });
   });
 
   it('catches the last records cut, even with every remaining hash valid', async () => {
@@ -126,8 +127,9 @@ describe('keyed audit chain (issue 11, item 13)', () => {
       db.prepare('DELETE FROM usage_log').run();
     });
     // The attacker appends look-alike records with the plain (unkeyed) writer.
-    const plain = createAuditLog({ db: new Database(join(dir, 'flambeau.db')) });
-    for (let i = 2; i <= 7; i++) plain.append({ type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'key.revoked', target: {}, details: {} });
+    const plainPath = join(dir, 'flambeau.db');
+    const plain = createAuditLog({ sql: createSqliteClient(new Database(plainPath), plainPath) });
+    for (let i = 2; i <= 7; i++) await plain.append({ type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'key.revoked', target: {}, details: {} });
     const result = await audit.verify();
     assert.equal(result.ok, false);
     assert.equal(!result.ok && result.firstBroken, 2);
@@ -150,8 +152,8 @@ describe('keyed audit chain (issue 11, item 13)', () => {
 
   it('keeps the head where it was when an append finds the chain cut, and reports it', async () => {
     tamper((db) => db.exec('DELETE FROM audit_log WHERE seq >= 6; DELETE FROM usage_log WHERE audit_seq >= 6;'));
-    recorder.recordRequestOutcome(outcome(9)); // becomes record 6 again
-    recorder.recordRequestOutcome(outcome(10));
+    await recorder.recordRequestOutcome(outcome(9)); // becomes record 6 again
+    await recorder.recordRequestOutcome(outcome(10));
     assert.equal(tampered.length, 1);
     assert.match(tampered[0] ?? '', /records were cut from its end/);
     const result = await audit.verify();
@@ -165,14 +167,14 @@ describe('keyed audit chain (issue 11, item 13)', () => {
     rmSync(dir, { recursive: true, force: true });
     dir = mkdtempSync(join(tmpdir(), 'flambeau-keyed-'));
     store = openStore(join(dir, 'flambeau.db'));
-    const legacy = createAuditLog({ db: store.db });
+    const legacy = createAuditLog({ sql: store.sql });
     for (let i = 0; i < 3; i++)
-      legacy.append({ type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'team.created', target: { team: `t${i}` }, details: {} });
+      await legacy.append({ type: 'admin', actor: actorOf(MASTER_PRINCIPAL), action: 'team.created', target: { team: `t${i}` }, details: {} });
     audit = open();
-    createRequestRecorder({ usage: createUsageLog(store.db), audit }).recordRequestOutcome(outcome(1));
+    await createRequestRecorder({ usage: createUsageLog(store.sql), audit }).recordRequestOutcome(outcome(1));
     assert.deepEqual(store.db.prepare('SELECT seq FROM audit_log WHERE mac IS NULL ORDER BY seq').pluck().all(), [1, 2, 3]);
     const result = await audit.verify();
-    assert.deepEqual(result, { ok: true, count: 4, head: audit.head(), keyedFrom: 4 });
+    assert.deepEqual(result, { ok: true, count: 4, head: await audit.head(), keyedFrom: 4 });
   });
 
   it('the read-only check of `flambeau audit verify` finds a missing head, and refuses MACs it cannot check without the key', async () => {

@@ -53,16 +53,16 @@ describe('audit log', () => {
     db.close();
   }
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-audit-'));
     store = openStore(join(dir, 'flambeau.db'));
     now = Date.UTC(2026, 10, 15, 12);
-    audit = createAuditLog({ db: store.db, clock: () => (now += 1000), pageSize: 3 });
-    audit.append(adminEvent);
-    for (let i = 1; i <= 5; i++) audit.append(requestEvent(i, i === 3 ? { outcome: { status: 402, code: 'budget_exhausted' } } : {}));
-    audit.append({ ...adminEvent, action: 'key.revoked' });
+    audit = createAuditLog({ sql: store.sql, clock: () => (now += 1000), pageSize: 3 });
+    await audit.append(adminEvent);
+    for (let i = 1; i <= 5; i++) await audit.append(requestEvent(i, i === 3 ? { outcome: { status: 402, code: 'budget_exhausted' } } : {}));
+    await audit.append({ ...adminEvent, action: 'key.revoked' });
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -82,10 +82,10 @@ describe('audit log', () => {
       if (i > 0) assert.equal(row.prev_hash, rows[i - 1]?.hash);
     }
     const result = await audit.verify();
-    assert.deepEqual(result, { ok: true, count: 7, head: audit.head() });
+    assert.deepEqual(result, { ok: true, count: 7, head: await audit.head() });
   });
 
-  it('refuses UPDATE and DELETE through SQL while its triggers are in place', () => {
+  it('refuses UPDATE and DELETE through SQL while its triggers are in place', async () => {
     assert.throws(() => store.db.prepare("UPDATE audit_log SET body = '{}' WHERE seq = 2").run(), /append-only/);
     assert.throws(() => store.db.prepare('DELETE FROM audit_log WHERE seq = 2').run(), /append-only/);
   });
@@ -136,7 +136,7 @@ describe('audit log', () => {
   });
 
   it('detects records cut from the end, given an anchor kept elsewhere', async () => {
-    const anchor = audit.head();
+    const anchor = await audit.head();
     assert.ok(anchor !== null);
     tamper('DELETE FROM audit_log WHERE seq >= 6');
     assert.equal((await audit.verify()).ok, true); // a shorter chain is still a chain...
@@ -144,12 +144,12 @@ describe('audit log', () => {
     assert.equal(!result.ok && result.firstBroken, 6);
   });
 
-  it('drops request content unless include_content is on', () => {
+  it('drops request content unless include_content is on', async () => {
     const withText = requestEvent(9, { content: { request: 'my secret prompt', answer: 'the answer' } });
-    const dropped = audit.append(withText);
+    const dropped = await audit.append(withText);
     assert.equal('content' in dropped.event, false);
     assert.ok(!(store.db.prepare('SELECT body FROM audit_log WHERE seq = ?').pluck().get(dropped.seq) as string).includes('secret prompt'));
-    const kept = createAuditLog({ db: store.db, includeContent: true }).append(withText);
+    const kept = await createAuditLog({ sql: store.sql, includeContent: true }).append(withText);
     assert.ok((store.db.prepare('SELECT body FROM audit_log WHERE seq = ?').pluck().get(kept.seq) as string).includes('secret prompt'));
   });
 
@@ -178,14 +178,14 @@ describe('audit log', () => {
     }
   });
 
-  it('never stores a key: admin events carry only ids and facts', () => {
+  it('never stores a key: admin events carry only ids and facts', async () => {
     const all = store.db.prepare('SELECT body FROM audit_log').pluck().all() as string[];
     for (const body of all) assert.doesNotMatch(body, /flm_[0-9a-f]{12}_/);
   });
 });
 
 describe('canonical JSON', () => {
-  it('sorts keys, drops undefined and writes no whitespace', () => {
+  it('sorts keys, drops undefined and writes no whitespace', async () => {
     assert.equal(canonicalJson({ b: 1, a: [true, null, 'x', undefined], c: { z: undefined, y: 1.5 } }), '{"a":[true,null,"x",null],"b":1,"c":{"y":1.5}}');
     assert.equal(canonicalJson({ é: 1, e: 2, Z: 3 }), '{"Z":3,"e":2,"é":1}');
     assert.throws(() => canonicalJson({ x: Number.NaN }));

@@ -1,5 +1,5 @@
-import { guardStore } from '../auth/store-guard.js';
-import type { Db } from '../store/store.js';
+import { guardStore, storeError } from '../auth/store-guard.js';
+import { ADVISORY_LOCKS, type SqlClient, type SqlExecutor } from '../store/sql.js';
 import { usageLinkPages, type UsageLink } from '../usage/usage-log.js';
 import type { AuditEvent, AuditRecord } from './audit-event.js';
 import { canonicalJson } from './canonical-json.js';
@@ -9,25 +9,26 @@ import { verifyRows, type AuditAnchor, type VerifyResult } from './audit-verify.
 
 export interface AuditLog {
   /**
-   * Appends one record: reads the last hash and inserts in one `BEGIN IMMEDIATE` transaction, so
-   * that appends from several processes sharing the file form one chain. Inside `atomically`, it
-   * joins that transaction. Throws `store_unavailable` (503).
+   * Appends one record: reads the last hash and inserts in one transaction that holds the chain
+   * (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: an advisory transaction lock), so that appends from
+   * several processes or instances form one chain. Given `tx` (inside `atomically`), it joins
+   * that transaction. Throws `store_unavailable` (503).
    */
-  append(event: AuditEvent, at?: number): AuditRecord;
-  /** Runs `work` (with its appends and other writes) in one IMMEDIATE transaction: all or nothing. */
-  atomically<T>(work: () => T): T;
-  /** Walks the whole chain (yielding to the event loop between pages), with the key's MACs, the head file and the usage links. */
+  append(event: AuditEvent, at?: number, tx?: SqlExecutor): Promise<AuditRecord>;
+  /** Runs `work` (with its appends and other writes, given `tx`) in one transaction holding the chain: all or nothing. */
+  atomically<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Walks the whole chain (a page at a time), with the key's MACs, the head file and the usage links. */
   verify(options?: { anchor?: AuditAnchor }): Promise<VerifyResult>;
   /** Records at or after `since` (unix ms), oldest first, one JSON line each (ending in "\n"). */
   exportLines(options?: { since?: number }): AsyncIterable<string>;
   /** The last record's sequence number and hash: write them down elsewhere to anchor the log. */
-  head(): AuditAnchor | null;
+  head(): Promise<AuditAnchor | null>;
   /** Closes the head file. */
   close(): void;
 }
 
 export interface AuditLogOptions {
-  db: Db;
+  sql: SqlClient;
   /** Keep `content` (prompt and answer) in request records (`audit.include_content`); default false: dropped. */
   includeContent?: boolean;
   clock?: () => number;
@@ -42,44 +43,94 @@ export interface AuditLogOptions {
   keyed?: { key: Buffer | null; headPath: string; readOnly?: boolean; onTamper?: (reason: string) => void };
 }
 
+type Writer = Awaited<ReturnType<typeof openHead>>;
+
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const { db } = options;
+  const { sql } = options;
   const clock = options.clock ?? Date.now;
   const pageSize = options.pageSize ?? 1000;
-  // A database from before keyed chains, opened read-only by verify, has no mac column.
-  const hasMac = (db.prepare("SELECT name FROM pragma_table_info('audit_log')").pluck().all() as string[]).includes('mac');
-  const macColumn = hasMac ? 'mac' : 'NULL AS mac';
-  const last = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-  const insert = hasMac ? db.prepare('INSERT INTO audit_log (seq, at, type, body, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?)') : null;
-  const page = db.prepare<[number, number], AuditRow>(
-    `SELECT seq, at, type, body, prev_hash, hash, ${macColumn} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
-  );
-  const pageSince = db.prepare<[number, number, number], AuditRow>(
-    `SELECT seq, at, type, body, prev_hash, hash, ${macColumn} FROM audit_log WHERE seq > ? AND at >= ? ORDER BY seq LIMIT ?`,
-  );
-  const usagePage = usageLinkPages(db);
   const key = options.keyed?.key ?? null;
-  const writer =
-    options.keyed !== undefined && options.keyed.readOnly !== true && key !== null ? openHead(db, key, options.keyed.headPath, options.keyed.onTamper) : null;
+  const LAST = 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1';
+  // Opened on first use (they read the database): the mac column's presence (a database from
+  // before keyed chains, opened read-only by verify, has none) and the head file's writer.
+  let setup: Promise<{ hasMac: boolean; writer: Writer | null }> | undefined;
+  const ready = () =>
+    (setup ??= (async () => {
+      const hasMac =
+        sql.dialect === 'postgres' || (await sql.all<{ name: string }>("SELECT name FROM pragma_table_info('audit_log')")).some((c) => c.name === 'mac');
+      const writer =
+        options.keyed !== undefined && options.keyed.readOnly !== true && key !== null
+          ? await openHead(sql, key, options.keyed.headPath, options.keyed.onTamper)
+          : null;
+      return { hasMac, writer };
+    })());
+  // A failed set-up (store down) is retried by the next call.
+  const setupOf = async () => {
+    try {
+      return await ready();
+    } catch (error) {
+      setup = undefined;
+      throw storeError(sql, 'opening the audit log', error);
+    }
+  };
 
-  const appendTx = db.transaction((event: AuditEvent, at: number): AuditRecord => {
-    const previous = last.get();
+  /** Appends inside `tx`, which holds the chain; returns the record and the head to write once committed. */
+  async function appendIn(tx: SqlExecutor, event: AuditEvent, at: number, heads: AuditHead[]): Promise<AuditRecord> {
+    const { hasMac, writer } = await setupOf();
+    if (!hasMac) throw new Error('the audit_log table predates migration 12: open the store with migrations to append');
+    await holdChain(tx);
+    const previous = await tx.get<{ seq: number; hash: string }>(LAST);
     const seq = (previous?.seq ?? 0) + 1;
     const prevHash = previous?.hash ?? GENESIS_HASH;
     const iso = new Date(at).toISOString();
     const body = canonicalJson({ seq, at: iso, event });
     const hash = chainHash(prevHash, body);
-    if (insert === null) throw new Error('the audit_log table predates migration 12: open the store with migrations to append');
-    insert.run(seq, at, event.type, body, prevHash, hash, key === null ? null : recordMac(key, seq, hash));
-    writer?.appended(previous ?? null, seq, hash);
+    await tx.run('INSERT INTO audit_log (seq, at, type, body, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      seq,
+      at,
+      event.type,
+      body,
+      prevHash,
+      hash,
+      key === null ? null : recordMac(key, seq, hash),
+    ]);
+    const staged = writer?.appended(previous ?? null, seq, hash);
+    if (staged != null) heads.push(staged);
     return { seq, at: iso, event, prevHash, hash };
-  });
+  }
+
+  // Heads staged by transactions in flight, written when each commits.
+  const staged = new WeakMap<SqlExecutor, AuditHead[]>();
+  async function inChain<T>(work: (tx: SqlExecutor, heads: AuditHead[]) => Promise<T>, outer?: SqlExecutor): Promise<T> {
+    if (outer !== undefined && outer.inTransaction) {
+      const heads = staged.get(outer);
+      if (heads !== undefined) return work(outer, heads);
+    }
+    const { writer } = await setupOf();
+    const heads: AuditHead[] = [];
+    const result = await guardStore(sql, 'writing an audited change', () =>
+      (outer ?? sql).transaction(async (tx) => {
+        staged.set(tx, heads);
+        await holdChain(tx);
+        return work(tx, heads);
+      }),
+    );
+    const last = heads.at(-1);
+    if (last !== undefined) writer?.commit(last);
+    return result;
+  }
 
   async function* rows(since: number | undefined): AsyncGenerator<AuditRow> {
     let after = 0;
+    const { hasMac } = await setupOf();
+    const columns = `seq, at, type, body, prev_hash, hash, ${hasMac ? 'mac' : 'NULL AS mac'}`;
     for (;;) {
       // Pages, not one long iterate(): the connection stays free for requests between pages.
-      const batch = guardStore(db, 'reading the audit log', () => (since === undefined ? page.all(after, pageSize) : pageSince.all(after, since, pageSize)));
+      const batch = await guardStore(sql, 'reading the audit log', () =>
+        since === undefined
+          ? sql.all<AuditRow>(`SELECT ${columns} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`, [after, pageSize])
+          : sql.all<AuditRow>(`SELECT ${columns} FROM audit_log WHERE seq > ? AND at >= ? ORDER BY seq LIMIT ?`, [after, since, pageSize]),
+      );
       for (const row of batch) yield row;
       if (batch.length < pageSize) return;
       after = (batch.at(-1) as AuditRow).seq;
@@ -87,11 +138,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
-  async function* usageLinks(next: NonNullable<typeof usagePage>): AsyncGenerator<UsageLink> {
+  async function* usageLinks(next: (afterSeq: number, afterId: number, limit: number) => Promise<UsageLink[]>): AsyncGenerator<UsageLink> {
     let afterSeq = 0;
     let afterId = 0;
     for (;;) {
-      const batch = guardStore(db, 'reading usage', () => next(afterSeq, afterId, pageSize));
+      const batch = await guardStore(sql, 'reading usage', () => next(afterSeq, afterId, pageSize));
       for (const link of batch) yield link;
       if (batch.length < pageSize) return;
       const tail = batch.at(-1) as UsageLink;
@@ -102,72 +153,76 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   return {
-    append(event, at = clock()) {
+    append(event, at = clock(), tx) {
       const kept = event.type === 'request' && event.content !== undefined && options.includeContent !== true ? withoutContent(event) : event;
-      const record = guardStore(db, 'appending to the audit log', () => appendTx.immediate(kept, at));
-      // Inside `atomically` the head moves once that transaction commits.
-      if (!db.inTransaction) writer?.commit();
-      return record;
+      return inChain((inner, heads) => appendIn(inner, kept, at, heads), tx);
     },
     atomically(work) {
-      try {
-        const result = guardStore(db, 'writing an audited change', () => db.transaction(work).immediate());
-        writer?.commit();
-        return result;
-      } finally {
-        writer?.rollback();
-      }
+      return inChain((tx) => work(tx));
     },
-    verify: (verifyOptions = {}) =>
-      verifyRows(rows(undefined), GENESIS_HASH, {
+    async verify(verifyOptions = {}) {
+      const usagePage = await usageLinkPages(sql);
+      return verifyRows(rows(undefined), GENESIS_HASH, {
         ...(verifyOptions.anchor === undefined ? {} : { anchor: verifyOptions.anchor }),
         ...(options.keyed === undefined || key === null ? {} : { keyed: { key, head: readHead(options.keyed.headPath) } }),
         ...(usagePage === null ? {} : { usage: usageLinks(usagePage) }),
-      }),
+      });
+    },
     async *exportLines(exportOptions = {}) {
       for await (const row of rows(exportOptions.since)) {
         const record = JSON.parse(row.body) as { seq: number; at: string; event: AuditEvent };
         yield `${canonicalJson({ ...record, prev_hash: row.prev_hash, hash: row.hash })}\n`;
       }
     },
-    head() {
-      const row = guardStore(db, 'reading the audit log', () => last.get());
+    async head() {
+      const row = await guardStore(sql, 'reading the audit log', () => sql.get<{ seq: number; hash: string }>(LAST));
       return row === undefined ? null : { seq: row.seq, hash: row.hash };
     },
     close() {
-      writer?.close();
+      void setup?.then(({ writer }) => writer?.close()).catch(() => undefined);
     },
   };
 }
 
 /**
- * Keeps HOME/audit.head at the last committed record. The keyed part of the chain starts at
- * `from`: the first record appended with the key (older records verify by hash alone). An append
- * that finds the database behind the head (records cut, or rewritten) leaves the head where it
- * is, so that verify still sees the cut, and reports it.
+ * Serialises appends to the chain across processes and instances. SQLite: the transaction is
+ * `BEGIN IMMEDIATE`, already the only writer. PostgreSQL: an advisory lock held until commit, so
+ * the next appender reads the last hash only once this one's record is committed: the chain
+ * never forks (and the primary key on seq would refuse a fork if it tried).
  */
-function openHead(db: Db, key: Buffer, path: string, onTamper: (reason: string) => void = () => {}) {
+async function holdChain(tx: SqlExecutor): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [ADVISORY_LOCKS.auditChain]);
+}
+
+/**
+ * Keeps HOME/audit.head at the last committed record this process wrote. The keyed part of the
+ * chain starts at `from`: the first record appended with the key (older records verify by hash
+ * alone). An append that finds the database behind the head (records cut, or rewritten) leaves
+ * the head where it is, so that verify still sees the cut, and reports it.
+ */
+async function openHead(sql: SqlClient, key: Buffer, path: string, onTamper: (reason: string) => void = () => {}) {
   const file = new HeadFile(path);
   const found = file.read();
-  const tail = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get();
+  const tail = await sql.get<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   let from: number;
+  let written = found !== null && found !== 'unreadable' ? found.seq : 0;
   if (found !== null && found !== 'unreadable') from = found.from;
   else {
     // No head yet: the keyed part starts with the next record (or at the first record that carries a MAC, if the head file was lost).
-    const firstKeyed = db.prepare('SELECT MIN(seq) FROM audit_log WHERE mac IS NOT NULL').pluck().get() as number | null;
+    const firstKeyed = (await sql.get<{ first: number | null }>('SELECT MIN(seq) AS first FROM audit_log WHERE mac IS NOT NULL'))?.first ?? null;
     from = firstKeyed ?? (tail?.seq ?? 0) + 1;
     if (found === 'unreadable' || firstKeyed !== null)
       onTamper(`${path} was ${found === 'unreadable' ? 'unreadable' : 'missing'}: a new head starts at record ${tail?.seq ?? 0}`);
     const seq = tail?.seq ?? 0;
     const hash = tail?.hash ?? GENESIS_HASH;
     file.write({ from, seq, hash, mac: headMac(key, from, seq, hash) });
+    written = seq;
   }
-  let pending: AuditHead | null = null;
   let frozen = false;
   return {
-    /** Inside the append transaction: checks the database still reaches the head, and stages the new one. */
-    appended(previous: { seq: number; hash: string } | null, seq: number, hash: string): void {
-      if (frozen) return;
+    /** Inside the append transaction: checks the database still reaches the head; returns the new head to write once committed. */
+    appended(previous: { seq: number; hash: string } | null, seq: number, hash: string): AuditHead | null {
+      if (frozen) return null;
       const current = file.read();
       if (current !== null && current !== 'unreadable') {
         const behind = (previous?.seq ?? 0) < current.seq;
@@ -177,24 +232,21 @@ function openHead(db: Db, key: Buffer, path: string, onTamper: (reason: string) 
           onTamper(
             `the audit log no longer reaches its head (record ${current.seq}): ${behind ? 'records were cut from its end' : 'its last record was rewritten'}; audit.head is kept as it is`,
           );
-          return;
+          return null;
         }
       }
-      pending = { from, seq, hash, mac: headMac(key, from, seq, hash) };
+      return { from, seq, hash, mac: headMac(key, from, seq, hash) };
     },
-    commit(): void {
-      const head = pending;
-      pending = null;
-      if (head === null || frozen) return;
+    /** After the commit: the head moves forward only (transactions of this process commit in order, but never move it back). */
+    commit(head: AuditHead): void {
+      if (frozen || head.seq <= written) return;
       try {
         file.write(head);
+        written = head.seq;
       } catch (error) {
         // The records are committed: a head that lags is reported by verify as nothing worse than a lag.
         onTamper(`cannot write ${path}: ${(error as Error).message}`);
       }
-    },
-    rollback(): void {
-      pending = null;
     },
     close(): void {
       file.close();

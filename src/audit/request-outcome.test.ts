@@ -49,69 +49,76 @@ describe('recordRequestOutcome', () => {
   let dir: string;
   let store: Store;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-outcome-'));
     store = openStore(join(dir, 'flambeau.db'));
   });
-  afterEach(() => {
+  afterEach(async () => {
     if (store.db.open) store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes the usage row, the audit record and the budget settlement together', async () => {
-    const usage = createUsageLog(store.db);
-    const audit = createAuditLog({ db: store.db });
-    const ledger = createBudgetLedger({ db: store.db });
+    const usage = createUsageLog(store.sql);
+    const audit = createAuditLog({ sql: store.sql });
+    const ledger = createBudgetLedger({ sql: store.sql });
     const recorder = createRequestRecorder({ usage, audit, ledger });
-    const reservation = ledger.reserve(key, { maxCostUsd: 0.5 });
-    const record = recorder.recordRequestOutcome(outcome('r1'), { reservation });
+    const reservation = await ledger.reserve(key, { maxCostUsd: 0.5 });
+    const record = await recorder.recordRequestOutcome(outcome('r1'), { reservation });
     assert.equal(record.event.type, 'request');
     assert.deepEqual(
-      usage.forRequest('r1').map((u) => [u.keyId, u.team, u.inputTokens, u.outputTokens, u.costUsd]),
+      (await usage.forRequest('r1')).map((u) => [u.keyId, u.team, u.inputTokens, u.outputTokens, u.costUsd]),
       [['aaaaaaaaaaaa', 'research', 100, 20, 0.0003]],
     );
-    assert.deepEqual(ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month'), { ...ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month'), spentUsd: 0.0003, reservedUsd: 0 });
-    assert.deepEqual(await audit.verify(), { ok: true, count: 1, head: audit.head() });
+    assert.deepEqual(await ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month'), {
+      ...(await ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month')),
+      spentUsd: 0.0003,
+      reservedUsd: 0,
+    });
+    assert.deepEqual(await audit.verify(), { ok: true, count: 1, head: await audit.head() });
   });
 
   it('carries the injection findings (source, score, signal kinds) into the audit record and the request log; none: absent', async () => {
-    const usage = createUsageLog(store.db);
-    const audit = createAuditLog({ db: store.db });
-    const requestLog = createRequestLog(store.db);
+    const usage = createUsageLog(store.sql);
+    const audit = createAuditLog({ sql: store.sql });
+    const requestLog = createRequestLog(store.sql);
     const recorder = createRequestRecorder({ usage, audit, requestLog });
     const injection = [{ source: 'user' as const, score: 0.93, signals: ['override_phrase'] }];
-    const record = recorder.recordRequestOutcome(
+    const record = await recorder.recordRequestOutcome(
       outcome('inj', { status: 403, errorCode: 'policy_denied', injection, log: { ttftMs: null, streamed: false } }),
     );
     assert.deepEqual(record.event.type === 'request' ? record.event.injection : null, injection);
-    const clean = recorder.recordRequestOutcome(outcome('clean', { injection: [], log: { ttftMs: null, streamed: false } }));
+    const clean = await recorder.recordRequestOutcome(outcome('clean', { injection: [], log: { ttftMs: null, streamed: false } }));
     assert.equal(clean.event.type === 'request' && 'injection' in clean.event, false);
-    const rows = requestLog.recent(2);
+    const rows = await requestLog.recent(2);
     assert.deepEqual(rows.find((r) => r.id === 'inj')?.injection, injection);
     assert.equal(rows.find((r) => r.id === 'clean')?.injection, null);
-    assert.deepEqual(await audit.verify(), { ok: true, count: 2, head: audit.head() });
+    assert.deepEqual(await audit.verify(), { ok: true, count: 2, head: await audit.head() });
   });
 
-  it('writes neither row when the transaction fails', () => {
-    const usage = createUsageLog(store.db);
-    const audit = createAuditLog({ db: store.db });
+  it('writes neither row when the transaction fails', async () => {
+    const usage = createUsageLog(store.sql);
+    const audit = createAuditLog({ sql: store.sql });
     const recorder = createRequestRecorder({ usage, audit });
     // The reservation cannot be settled without a ledger: the usage row already inserted rolls back.
-    assert.throws(() => recorder.recordRequestOutcome(outcome('r2'), { reservation: { id: null, keyId: null, team: null, amountUsd: 0 } }), FlambeauError);
-    assert.deepEqual(usage.forRequest('r2'), []);
-    assert.equal(audit.head(), null);
+    await assert.rejects(
+      () => recorder.recordRequestOutcome(outcome('r2'), { reservation: { id: null, keyId: null, team: null, amountUsd: 0 } }),
+      FlambeauError,
+    );
+    assert.deepEqual(await usage.forRequest('r2'), []);
+    assert.equal(await audit.head(), null);
   });
 
-  it('writes the request log row in the same transaction: all three rows or none', () => {
-    const usage = createUsageLog(store.db);
-    const audit = createAuditLog({ db: store.db });
-    const requestLog = createRequestLog(store.db);
+  it('writes the request log row in the same transaction: all three rows or none', async () => {
+    const usage = createUsageLog(store.sql);
+    const audit = createAuditLog({ sql: store.sql });
+    const requestLog = createRequestLog(store.sql);
     const recorder = createRequestRecorder({ usage, audit, requestLog });
-    recorder.recordRequestOutcome(outcome('logged', { log: { ttftMs: 4, streamed: true } }));
+    await recorder.recordRequestOutcome(outcome('logged', { log: { ttftMs: 4, streamed: true } }));
     // No flush: the row is on disk when recordRequestOutcome returns, not queued.
     const row = store.db.prepare('SELECT id, ttft_ms, streamed, input_tokens FROM request_log WHERE id = ?').get('logged');
     assert.deepEqual(row, { id: 'logged', ttft_ms: 4, streamed: 1, input_tokens: 100 });
-    assert.throws(
+    await assert.rejects(
       () =>
         recorder.recordRequestOutcome(outcome('rolled-back', { log: { ttftMs: null, streamed: false } }), {
           reservation: { id: null, keyId: null, team: null, amountUsd: 0 },
@@ -119,29 +126,29 @@ describe('recordRequestOutcome', () => {
       FlambeauError,
     );
     assert.equal(store.db.prepare('SELECT COUNT(*) FROM request_log WHERE id = ?').pluck().get('rolled-back'), 0);
-    assert.deepEqual(usage.forRequest('rolled-back'), []);
+    assert.deepEqual(await usage.forRequest('rolled-back'), []);
   });
 
-  it('stores a model name the gateway does not serve as a label, the same in usage, request log and audit', () => {
-    const usage = createUsageLog(store.db);
-    const audit = createAuditLog({ db: store.db });
-    const recorder = createRequestRecorder({ usage, audit, requestLog: createRequestLog(store.db), labelKey: Buffer.alloc(32, 7) });
-    const record = recorder.recordRequestOutcome(
+  it('stores a model name the gateway does not serve as a label, the same in usage, request log and audit', async () => {
+    const usage = createUsageLog(store.sql);
+    const audit = createAuditLog({ sql: store.sql });
+    const recorder = createRequestRecorder({ usage, audit, requestLog: createRequestLog(store.sql), labelKey: Buffer.alloc(32, 7) });
+    const record = await recorder.recordRequestOutcome(
       outcome('unknown', { model: 'DE89370400440532013000', status: 404, errorCode: 'model_not_found', log: { ttftMs: null, streamed: false } }),
     );
     const label = record.event.type === 'request' ? record.event.model : null;
     assert.match(label ?? '', /^hmac:[0-9a-f]{12}$/);
     assert.equal(label, recorder.label('DE89370400440532013000'));
-    assert.equal(usage.forRequest('unknown')[0]?.model, label);
+    assert.equal((await usage.forRequest('unknown'))[0]?.model, label);
     assert.equal(store.db.prepare('SELECT model FROM request_log WHERE id = ?').pluck().get('unknown'), label);
-    const known = recorder.recordRequestOutcome(outcome('known', { modelKnown: true }));
+    const known = await recorder.recordRequestOutcome(outcome('known', { modelKnown: true }));
     assert.equal(known.event.type === 'request' && known.event.model, 'gpt-small');
   });
 
   it('audits an unauthenticated request as anonymous, with no usage row', async () => {
-    const usage = createUsageLog(store.db);
-    const audit = createAuditLog({ db: store.db });
-    const record = createRequestRecorder({ usage, audit }).recordRequestOutcome(
+    const usage = createUsageLog(store.sql);
+    const audit = createAuditLog({ sql: store.sql });
+    const record = await createRequestRecorder({ usage, audit }).recordRequestOutcome(
       outcome('anon', {
         principal: null,
         claimedKeyId: 'bbbbbbbbbbbb',
@@ -156,14 +163,14 @@ describe('recordRequestOutcome', () => {
       }),
     );
     assert.deepEqual(record.event.type === 'request' && record.event.actor, { kind: 'anonymous', keyId: 'bbbbbbbbbbbb', team: null });
-    assert.deepEqual(usage.forRequest('anon'), []);
+    assert.deepEqual(await usage.forRequest('anon'), []);
     assert.equal((await audit.verify()).ok, true);
   });
 
-  it('fails with 503 store_unavailable when the store is gone', () => {
-    const recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit: createAuditLog({ db: store.db }) });
+  it('fails with 503 store_unavailable when the store is gone', async () => {
+    const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit: createAuditLog({ sql: store.sql }) });
     store.close();
-    assert.throws(
+    await assert.rejects(
       () => recorder.recordRequestOutcome(outcome('r3')),
       (error: unknown) => error instanceof FlambeauError && error.code === 'store_unavailable' && error.status === 503,
     );
@@ -213,7 +220,7 @@ describe('durability', () => {
       const store = openStore(path);
       try {
         // Keyed: every MAC, the head file both writers updated (it may lag the last commit, never lead it) and the usage links.
-        const audit = createAuditLog({ db: store.db, keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE), readOnly: true } });
+        const audit = createAuditLog({ sql: store.sql, keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE), readOnly: true } });
         const result = await audit.verify();
         assert.equal(result.ok, true, JSON.stringify(result));
         assert.equal(result.ok && result.keyedFrom, 1);

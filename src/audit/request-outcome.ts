@@ -57,13 +57,13 @@ export interface RequestRecorder {
   /** The stored form of a client string the gateway does not serve (see `labelOf`). */
   label(value: string): string;
   /**
-   * Writes the request's usage row and its audit record in ONE `BEGIN IMMEDIATE` transaction
-   * (and settles its budget reservation in it, when given): on return both are committed, and
-   * with WAL + synchronous=NORMAL survive a kill -9. Call it before the response's last byte, so
+   * Writes the request's usage row and its audit record in ONE transaction holding the audit
+   * chain (and settles its budget reservation in it, when given): once it resolves both are
+   * committed, and survive a kill -9 (SQLite WAL + synchronous=NORMAL; PostgreSQL commits). Call it before the response's last byte, so
    * that no acknowledged request is unrecorded. Throws `store_unavailable` (503): then do not
    * acknowledge the request.
    */
-  recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): AuditRecord;
+  recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): Promise<AuditRecord>;
 }
 
 export function createRequestRecorder(deps: {
@@ -77,7 +77,7 @@ export function createRequestRecorder(deps: {
   const label = (value: string) => labelOf(value, deps.labelKey ?? null);
   return {
     label,
-    recordRequestOutcome(given, settle) {
+    async recordRequestOutcome(given, settle) {
       const outcome = storedForm(given, label);
       if (!Number.isFinite(outcome.costUsd) || !Number.isFinite(outcome.latencyMs)) {
         throw new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${outcome.costUsd}, ${outcome.latencyMs}).`);
@@ -85,8 +85,8 @@ export function createRequestRecorder(deps: {
       const actor = actorOf(outcome.principal, outcome.claimedKeyId ?? null);
       const tokens =
         outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
-      return deps.audit.atomically(() => {
-        const record = deps.audit.append(
+      return deps.audit.atomically(async (tx) => {
+        const record = await deps.audit.append(
           {
             type: 'request',
             requestId: outcome.requestId,
@@ -106,39 +106,44 @@ export function createRequestRecorder(deps: {
             ...(outcome.content === undefined ? {} : { content: outcome.content }),
           },
           deps.clock?.(),
+          tx,
         );
         if (outcome.principal !== null)
-          deps.usage.append({
-            requestId: outcome.requestId,
-            at: outcome.startedAt,
-            keyId: actor.keyId,
-            team: actor.team,
-            endpoint: outcome.endpoint,
-            model: outcome.model,
-            provider: outcome.provider,
-            upstreamModel: outcome.upstreamModel,
-            locality: outcome.locality,
-            inputTokens: tokens?.input ?? null,
-            outputTokens: tokens?.output ?? null,
-            tokensEstimated: tokens?.estimated ?? false,
-            costUsd: outcome.costUsd,
-            latencyMs: outcome.latencyMs,
-            status: outcome.status,
-            errorCode: outcome.errorCode,
-            // The audit record carries the same cost and tokens: verify cross-checks them.
-            auditSeq: record.seq,
-          });
-        if (outcome.log !== undefined) deps.requestLog?.write(requestRecordOf(outcome, outcome.log));
+          await deps.usage.append(
+            {
+              requestId: outcome.requestId,
+              at: outcome.startedAt,
+              keyId: actor.keyId,
+              team: actor.team,
+              endpoint: outcome.endpoint,
+              model: outcome.model,
+              provider: outcome.provider,
+              upstreamModel: outcome.upstreamModel,
+              locality: outcome.locality,
+              inputTokens: tokens?.input ?? null,
+              outputTokens: tokens?.output ?? null,
+              tokensEstimated: tokens?.estimated ?? false,
+              costUsd: outcome.costUsd,
+              latencyMs: outcome.latencyMs,
+              status: outcome.status,
+              errorCode: outcome.errorCode,
+              // The audit record carries the same cost and tokens: verify cross-checks them.
+              auditSeq: record.seq,
+            },
+            tx,
+          );
+        if (outcome.log !== undefined) await deps.requestLog?.write(requestRecordOf(outcome, outcome.log), tx);
         if (costOverHold(outcome)) {
-          deps.audit.append(
+          await deps.audit.append(
             { type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd },
             deps.clock?.(),
+            tx,
           );
         }
         if (settle !== undefined) {
           if (deps.ledger === undefined)
             throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
-          deps.ledger.settle(settle.reservation, outcome.costUsd);
+          await deps.ledger.settle(settle.reservation, outcome.costUsd, tx);
         }
         return record;
       });

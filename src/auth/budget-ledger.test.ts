@@ -18,9 +18,9 @@ function principal(keyId: string, budget: Budget | null, team?: { id: string; bu
   return { ...MASTER_PRINCIPAL, kind: 'key', keyId, name: keyId, budget, team: team === undefined ? null : { ...team, limits: { rpm: null, tpm: null } } };
 }
 
-function codeOf(fn: () => unknown): string {
+async function codeOf(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
     return 'ok';
   } catch (error) {
     assert.ok(error instanceof FlambeauError, String(error));
@@ -29,7 +29,7 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('prices', () => {
-  it('prices usage per million tokens; no price is free', () => {
+  it('prices usage per million tokens; no price is free', async () => {
     const price = { inputPerMTok: 2, outputPerMTok: 8 };
     assert.equal(costUsd(price, { inputTokens: 1_000_000, outputTokens: 500_000 }), 6);
     assert.equal(costUsd(price, { inputTokens: 1000, outputTokens: null }), 0.002);
@@ -37,7 +37,7 @@ describe('prices', () => {
     assert.equal(worstCaseCostUsd(price, 1000, 4096), (1000 * 2 + 4096 * 8) / 1e6);
   });
 
-  it('rolls periods over by calendar (UTC)', () => {
+  it('rolls periods over by calendar (UTC)', async () => {
     const at = Date.UTC(2026, 10, 19, 15, 30); // a Thursday
     assert.deepEqual(periodBounds('day', at), { start: Date.UTC(2026, 10, 19), end: Date.UTC(2026, 10, 20) });
     assert.deepEqual(periodBounds('week', at), { start: Date.UTC(2026, 10, 16), end: Date.UTC(2026, 10, 23) });
@@ -52,13 +52,13 @@ describe('budget ledger', () => {
   let now: number;
   let ledger: BudgetLedger;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-budget-'));
     store = openStore(join(dir, 'flambeau.db'));
     now = Date.UTC(2026, 10, 15, 12);
-    ledger = createBudgetLedger({ db: store.db, clock: () => now, reservationTtlMs: 60_000 });
+    ledger = createBudgetLedger({ sql: store.sql, clock: () => now, reservationTtlMs: 60_000 });
   });
-  afterEach(() => {
+  afterEach(async () => {
     if (store.db.open) store.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -70,7 +70,7 @@ describe('budget ledger', () => {
         await sleep(i % 3); // interleave the calls
         let reservation: Reservation;
         try {
-          reservation = ledger.reserve(key, { maxCostUsd: 0.1 });
+          reservation = await ledger.reserve(key, { maxCostUsd: 0.1 });
         } catch (error) {
           assert.ok(error instanceof FlambeauError);
           assert.equal(error.code, 'budget_exhausted');
@@ -78,17 +78,14 @@ describe('budget ledger', () => {
           return 'refused';
         }
         await sleep(5); // the upstream call
-        ledger.settle(reservation, 0.1);
+        await ledger.settle(reservation, 0.1);
         return 'granted';
       }),
     );
     assert.equal(outcomes.filter((o) => o === 'granted').length, 10);
-    assert.equal(ledger.use({ keyId: 'key-a' }, 'month').spentUsd, 1);
-    assert.equal(ledger.use({ keyId: 'key-a' }, 'month').reservedUsd, 0);
-    assert.equal(
-      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.000001 })),
-      'budget_exhausted',
-    );
+    assert.equal((await ledger.use({ keyId: 'key-a' }, 'month')).spentUsd, 1);
+    assert.equal((await ledger.use({ keyId: 'key-a' }, 'month')).reservedUsd, 0);
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.000001 })), 'budget_exhausted');
   });
 
   it('grants exactly 10 of 50 across two processes sharing the file', async () => {
@@ -126,19 +123,16 @@ describe('budget ledger', () => {
     assert.equal(held.n, 1e9);
   });
 
-  it('applies the team budget across its keys, and the key budget on its own', () => {
+  it('applies the team budget across its keys, and the key budget on its own', async () => {
     const team = { id: 'research', budget: { usd: 1, period: 'month' } as Budget };
     const a = principal('a', null, team);
     const b = principal('b', { usd: 0.3, period: 'month' }, team);
-    ledger.settle(ledger.reserve(a, { maxCostUsd: 0.5 }), 0.5);
-    assert.equal(
-      codeOf(() => ledger.reserve(b, { maxCostUsd: 0.4 })),
-      'budget_exhausted',
-    ); // key: 0.4 > 0.3
-    ledger.settle(ledger.reserve(b, { maxCostUsd: 0.3 }), 0.3);
+    await ledger.settle(await ledger.reserve(a, { maxCostUsd: 0.5 }), 0.5);
+    assert.equal(await codeOf(() => ledger.reserve(b, { maxCostUsd: 0.4 })), 'budget_exhausted'); // key: 0.4 > 0.3
+    await ledger.settle(await ledger.reserve(b, { maxCostUsd: 0.3 }), 0.3);
     let refusal: FlambeauError | undefined;
     try {
-      ledger.reserve(a, { maxCostUsd: 0.3 }); // team: 0.8 spent + 0.3 > 1
+      await ledger.reserve(a, { maxCostUsd: 0.3 }); // team: 0.8 spent + 0.3 > 1
     } catch (error) {
       refusal = error as FlambeauError;
     }
@@ -146,65 +140,47 @@ describe('budget ledger', () => {
     assert.equal(refusal?.details.scope, 'team');
     assert.equal(refusal?.details.spentUsd, 0.8);
     assert.equal(refusal?.details.resetsAt, '2026-12-01T00:00:00.000Z');
-    assert.equal(ledger.use({ team: 'research' }, 'month').spentUsd, 0.8);
+    assert.equal((await ledger.use({ team: 'research' }, 'month')).spentUsd, 0.8);
   });
 
-  it('never blocks a free (device-local) call, even with the budget spent', () => {
+  it('never blocks a free (device-local) call, even with the budget spent', async () => {
     const key = principal('k', { usd: 0.1, period: 'day' });
-    ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), 0.1);
-    assert.equal(
-      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.01 })),
-      'budget_exhausted',
-    );
-    const free = ledger.reserve(key, { maxCostUsd: 0 });
+    await ledger.settle(await ledger.reserve(key, { maxCostUsd: 0.1 }), 0.1);
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted');
+    const free = await ledger.reserve(key, { maxCostUsd: 0 });
     assert.equal(free.id, null);
-    ledger.settle(free, 0);
-    assert.equal(ledger.use({ keyId: 'k' }, 'day').spentUsd, 0.1);
+    await ledger.settle(free, 0);
+    assert.equal((await ledger.use({ keyId: 'k' }, 'day')).spentUsd, 0.1);
   });
 
-  it('starts afresh when the calendar period rolls over', () => {
+  it('starts afresh when the calendar period rolls over', async () => {
     const key = principal('k', { usd: 1, period: 'month' });
-    ledger.settle(ledger.reserve(key, { maxCostUsd: 1 }), 1);
-    assert.equal(
-      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })),
-      'budget_exhausted',
-    );
+    await ledger.settle(await ledger.reserve(key, { maxCostUsd: 1 }), 1);
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'budget_exhausted');
     now = Date.UTC(2026, 11, 1, 0, 0, 1);
-    assert.equal(
-      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })),
-      'ok',
-    );
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok');
   });
 
-  it('expires holds left by a crashed process after the TTL', () => {
+  it('expires holds left by a crashed process after the TTL', async () => {
     const key = principal('k', { usd: 1, period: 'month' });
-    ledger.reserve(key, { maxCostUsd: 1 }); // never settled: its process "crashed"
-    assert.equal(
-      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })),
-      'budget_exhausted',
-    );
+    await ledger.reserve(key, { maxCostUsd: 1 }); // never settled: its process "crashed"
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'budget_exhausted');
     now += 60_001;
-    assert.equal(
-      codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })),
-      'ok',
-    );
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'ok');
   });
 
-  it('settles the real cost, releases failed calls, and ignores a second settle', () => {
+  it('settles the real cost, releases failed calls, and ignores a second settle', async () => {
     const key = principal('k', { usd: 1, period: 'month' });
-    const r1 = ledger.reserve(key, { maxCostUsd: 0.6 });
-    ledger.settle(r1, 0.05);
-    ledger.settle(r1, 0.05);
-    const r2 = ledger.reserve(key, { maxCostUsd: 0.9 });
-    ledger.release(r2);
-    ledger.settle(r2, 0.9);
-    assert.equal(
-      codeOf(() => ledger.reserve(key, { maxCostUsd: Number.NaN })),
-      'internal',
-    );
-    ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), Number.NaN); // unknown cost: charged as held
-    ledger.settle(ledger.reserve(key, { maxCostUsd: 0.1 }), -0.1);
-    assert.deepEqual(ledger.use({ keyId: 'k' }, 'month'), {
+    const r1 = await ledger.reserve(key, { maxCostUsd: 0.6 });
+    await ledger.settle(r1, 0.05);
+    await ledger.settle(r1, 0.05);
+    const r2 = await ledger.reserve(key, { maxCostUsd: 0.9 });
+    await ledger.release(r2);
+    await ledger.settle(r2, 0.9);
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: Number.NaN })), 'internal');
+    await ledger.settle(await ledger.reserve(key, { maxCostUsd: 0.1 }), Number.NaN); // unknown cost: charged as held
+    await ledger.settle(await ledger.reserve(key, { maxCostUsd: 0.1 }), -0.1);
+    assert.deepEqual(await ledger.use({ keyId: 'k' }, 'month'), {
       period: 'month',
       periodStart: Date.UTC(2026, 10, 1),
       resetsAt: Date.UTC(2026, 11, 1),
@@ -213,15 +189,12 @@ describe('budget ledger', () => {
     });
   });
 
-  it('records spend for keys without a budget and never touches the store for the master key', () => {
+  it('records spend for keys without a budget and never touches the store for the master key', async () => {
     const key = principal('free-spender', null);
-    ledger.settle(ledger.reserve(key, { maxCostUsd: 5 }), 2.5);
-    assert.equal(ledger.use({ keyId: 'free-spender' }, 'total').spentUsd, 2.5);
+    await ledger.settle(await ledger.reserve(key, { maxCostUsd: 5 }), 2.5);
+    assert.equal((await ledger.use({ keyId: 'free-spender' }, 'total')).spentUsd, 2.5);
     store.close();
-    ledger.settle(ledger.reserve(MASTER_PRINCIPAL, { maxCostUsd: 5 }), 2.5);
-    assert.equal(
-      codeOf(() => ledger.reserve(principal('k', { usd: 9, period: 'day' }), { maxCostUsd: 1 })),
-      'store_unavailable',
-    );
+    await ledger.settle(await ledger.reserve(MASTER_PRINCIPAL, { maxCostUsd: 5 }), 2.5);
+    assert.equal(await codeOf(() => ledger.reserve(principal('k', { usd: 9, period: 'day' }), { maxCostUsd: 1 })), 'store_unavailable');
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FlambeauError } from '../errors/index.js';
-import type { Db } from '../store/store.js';
+import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import { fromNano, toNano } from './budget-columns.js';
 import { dayStart, periodBounds } from './budget-period.js';
 import type { Budget, KeyPrincipal } from './principal.js';
@@ -27,23 +27,28 @@ export interface BudgetUse {
 
 export interface BudgetLedger {
   /**
-   * Holds `maxCostUsd` against the key's budget and its team's, in one `BEGIN IMMEDIATE`
-   * transaction that checks spent + reserved + this ≤ limit for each: concurrent calls, in this
-   * process or another sharing the file, can never together overspend. A free call (0, e.g. a
-   * device-local model) is never refused and touches no table. Throws `budget_exhausted` (402)
-   * naming the budget, or `store_unavailable` (503).
+   * Holds `maxCostUsd` against the key's budget and its team's, in one transaction that checks
+   * spent + reserved + this ≤ limit for each: concurrent calls, in this process or in any other
+   * sharing the store, can never together overspend. SQLite: `BEGIN IMMEDIATE` (one writer at a
+   * time); PostgreSQL: the key's and the team's rows are locked (`SELECT … FOR UPDATE`, key then
+   * team) before the sums are read. A free call (0, e.g. a device-local model) is never refused
+   * and touches no table. Throws `budget_exhausted` (402) naming the budget, or
+   * `store_unavailable` (503).
    */
-  reserve(principal: KeyPrincipal, request: { maxCostUsd: number }): Reservation;
-  /** Replaces the hold by the real cost (charged even beyond the hold: it was spent). Idempotent. */
-  settle(reservation: Reservation, actualCostUsd: number): void;
+  reserve(principal: KeyPrincipal, request: { maxCostUsd: number }): Promise<Reservation>;
+  /**
+   * Replaces the hold by the real cost (charged even beyond the hold: it was spent). Idempotent.
+   * Inside the caller's transaction when `tx` is given (the request recorder's).
+   */
+  settle(reservation: Reservation, actualCostUsd: number, tx?: SqlExecutor): Promise<void>;
   /** Drops the hold without charging (the call failed before any cost). Idempotent. */
-  release(reservation: Reservation): void;
+  release(reservation: Reservation): Promise<void>;
   /** What a key or team has spent and holds in the current period of `period`. */
-  use(scope: { keyId: string } | { team: string }, period: Budget['period']): BudgetUse;
+  use(scope: { keyId: string } | { team: string }, period: Budget['period']): Promise<BudgetUse>;
 }
 
 export interface BudgetLedgerOptions {
-  db: Db;
+  sql: SqlClient;
   clock?: () => number;
   /**
    * How long a hold counts if never settled or released (its process crashed). Must exceed the
@@ -54,80 +59,96 @@ export interface BudgetLedgerOptions {
 
 export const DEFAULT_RESERVATION_TTL_MS = 15 * 60_000;
 
+const CHARGE =
+  'INSERT INTO budget_spend (scope, day, spent_nusd) VALUES (?, ?, ?) ON CONFLICT (scope, day) DO UPDATE SET spent_nusd = budget_spend.spent_nusd + excluded.spent_nusd';
+
 export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
-  const { db } = options;
+  const { sql } = options;
   const clock = options.clock ?? Date.now;
   const ttl = options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
   const finished = new WeakSet<Reservation>();
-  const purge = db.prepare('DELETE FROM budget_reservations WHERE expires_at <= ?');
-  const spentSince = db.prepare<[string, number], number>('SELECT COALESCE(SUM(spent_nusd), 0) FROM budget_spend WHERE scope = ? AND day >= ?').pluck();
-  const heldByKey = db
-    .prepare<[string, number], number>('SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE key_id = ? AND expires_at > ?')
-    .pluck();
-  const heldByTeam = db
-    .prepare<[string, number], number>('SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE team = ? AND expires_at > ?')
-    .pluck();
-  const hold = db.prepare('INSERT INTO budget_reservations (id, key_id, team, amount_nusd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
-  const drop = db.prepare('DELETE FROM budget_reservations WHERE id = ?');
-  const charge = db.prepare(
-    'INSERT INTO budget_spend (scope, day, spent_nusd) VALUES (?, ?, ?) ON CONFLICT (scope, day) DO UPDATE SET spent_nusd = spent_nusd + excluded.spent_nusd',
-  );
 
-  function measure(scope: { keyId: string } | { team: string }, period: Budget['period'], now: number): { use: BudgetUse; spent: number; held: number } {
+  async function measure(
+    db: SqlExecutor,
+    scope: { keyId: string } | { team: string },
+    period: Budget['period'],
+    now: number,
+  ): Promise<{ use: BudgetUse; spent: number; held: number }> {
     const bounds = periodBounds(period, now);
-    const spent = spentSince.get('keyId' in scope ? `key:${scope.keyId}` : `team:${scope.team}`, bounds.start) as number;
-    const held = ('keyId' in scope ? heldByKey.get(scope.keyId, now) : heldByTeam.get(scope.team, now)) as number;
+    const spentRow = await db.get<{ n: number }>('SELECT COALESCE(SUM(spent_nusd), 0) AS n FROM budget_spend WHERE scope = ? AND day >= ?', [
+      'keyId' in scope ? `key:${scope.keyId}` : `team:${scope.team}`,
+      bounds.start,
+    ]);
+    const heldRow = await db.get<{ n: number }>(
+      'keyId' in scope
+        ? 'SELECT COALESCE(SUM(amount_nusd), 0) AS n FROM budget_reservations WHERE key_id = ? AND expires_at > ?'
+        : 'SELECT COALESCE(SUM(amount_nusd), 0) AS n FROM budget_reservations WHERE team = ? AND expires_at > ?',
+      ['keyId' in scope ? scope.keyId : scope.team, now],
+    );
+    const spent = spentRow?.n ?? 0;
+    const held = heldRow?.n ?? 0;
     return { spent, held, use: { period, periodStart: bounds.start, resetsAt: bounds.end, spentUsd: fromNano(spent), reservedUsd: fromNano(held) } };
   }
 
-  const reserveTx = db.transaction((principal: KeyPrincipal, amount: number, now: number): string => {
-    purge.run(now);
+  async function reserveIn(tx: SqlExecutor, principal: KeyPrincipal, amount: number, now: number): Promise<string> {
     const checks: { scope: 'key' | 'team'; id: string; budget: Budget }[] = [];
     if (principal.budget !== null && principal.keyId !== null) checks.push({ scope: 'key', id: principal.keyId, budget: principal.budget });
     if (principal.team?.budget != null) checks.push({ scope: 'team', id: principal.team.id, budget: principal.team.budget });
+    if (tx.dialect === 'postgres') {
+      // The budget rows, always key then team: holds on one budget queue here, across instances.
+      for (const check of checks) await tx.get(`SELECT 1 FROM ${check.scope === 'key' ? 'api_keys' : 'teams'} WHERE id = ? FOR UPDATE`, [check.id]);
+    }
+    await tx.run('DELETE FROM budget_reservations WHERE expires_at <= ?', [now]);
     for (const check of checks) {
-      const { spent, held, use } = measure(check.scope === 'key' ? { keyId: check.id } : { team: check.id }, check.budget.period, now);
+      const { spent, held, use } = await measure(tx, check.scope === 'key' ? { keyId: check.id } : { team: check.id }, check.budget.period, now);
       if (spent + held + amount > toNano(check.budget.usd)) throw exhausted(check, use, amount);
     }
     const id = `rsv_${randomBytes(12).toString('base64url')}`;
-    hold.run(id, principal.keyId, principal.team?.id ?? null, amount, now, now + ttl);
+    await tx.run('INSERT INTO budget_reservations (id, key_id, team, amount_nusd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      id,
+      principal.keyId,
+      principal.team?.id ?? null,
+      amount,
+      now,
+      now + ttl,
+    ]);
     return id;
-  });
+  }
 
-  const settleTx = db.transaction((reservation: Reservation, cost: number, now: number) => {
-    if (reservation.id !== null) drop.run(reservation.id);
+  async function settleIn(tx: SqlExecutor, reservation: Reservation, cost: number, now: number): Promise<void> {
+    if (reservation.id !== null) await tx.run('DELETE FROM budget_reservations WHERE id = ?', [reservation.id]);
     if (cost <= 0) return;
     const day = dayStart(now);
-    if (reservation.keyId !== null) charge.run(`key:${reservation.keyId}`, day, cost);
-    if (reservation.team !== null) charge.run(`team:${reservation.team}`, day, cost);
-  });
+    if (reservation.keyId !== null) await tx.run(CHARGE, [`key:${reservation.keyId}`, day, cost]);
+    if (reservation.team !== null) await tx.run(CHARGE, [`team:${reservation.team}`, day, cost]);
+  }
 
   return {
-    reserve(principal, request) {
+    async reserve(principal, request) {
       if (!Number.isFinite(request.maxCostUsd)) throw new FlambeauError('internal', `A budget reservation needs a finite cost, got ${request.maxCostUsd}.`);
       const amount = Math.max(0, toNano(request.maxCostUsd));
       const base = { keyId: principal.keyId, team: principal.team?.id ?? null, amountUsd: fromNano(amount) };
       const budgeted = (principal.budget !== null && principal.keyId !== null) || principal.team?.budget != null;
       if (amount === 0 || !budgeted) return { id: null, ...base };
-      const id = guardStore(db, 'reserving budget', () => reserveTx.immediate(principal, amount, clock()));
+      const id = await guardStore(sql, 'reserving budget', () => sql.transaction((tx) => reserveIn(tx, principal, amount, clock())));
       return { id, ...base };
     },
-    settle(reservation, actualCostUsd) {
+    async settle(reservation, actualCostUsd, tx) {
       if (finished.has(reservation)) return;
       // A cost that cannot be computed is charged as the hold: never less than was reserved.
       const cost = Number.isFinite(actualCostUsd) ? Math.max(0, toNano(actualCostUsd)) : toNano(reservation.amountUsd);
       if (reservation.id !== null || (cost > 0 && (reservation.keyId !== null || reservation.team !== null))) {
-        guardStore(db, 'settling budget', () => settleTx.immediate(reservation, cost, clock()));
+        await guardStore(sql, 'settling budget', () => (tx ?? sql).transaction((inner) => settleIn(inner, reservation, cost, clock())));
       }
       finished.add(reservation);
     },
-    release(reservation) {
+    async release(reservation) {
       if (finished.has(reservation)) return;
-      if (reservation.id !== null) guardStore(db, 'releasing budget', () => drop.run(reservation.id));
+      if (reservation.id !== null) await guardStore(sql, 'releasing budget', () => sql.run('DELETE FROM budget_reservations WHERE id = ?', [reservation.id]));
       finished.add(reservation);
     },
-    use(scope, period) {
-      return guardStore(db, 'reading budget use', () => measure(scope, period, clock()).use);
+    async use(scope, period) {
+      return guardStore(sql, 'reading budget use', async () => (await measure(sql, scope, period, clock())).use);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { FlambeauError } from '../errors/index.js';
-import type { Db } from '../store/store.js';
+import type { SqlClient } from '../store/sql.js';
 import { hashToken, keyIdOf, sameHash } from './key-token.js';
 import { MASTER_PRINCIPAL, type KeyPrincipal } from './principal.js';
 import { budgetFromRow } from './budget-columns.js';
@@ -8,7 +8,7 @@ import { guardStore } from './store-guard.js';
 import type { KeyRow } from './key-row.js';
 
 export interface KeyAuthenticator {
-  authenticate(authorization: string | undefined): KeyPrincipal;
+  authenticate(authorization: string | undefined): Promise<KeyPrincipal>;
   invalidate(id?: string): void;
 }
 
@@ -35,26 +35,22 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * one indexed read.
  */
 export function createKeyAuthenticator(options: {
-  db: Db;
+  sql: SqlClient;
   masterKey: { reveal(): string } | null;
   clock: () => number;
   cacheTtlMs: number;
   lastUsedResolutionMs: number;
 }): KeyAuthenticator {
-  const { db, clock } = options;
+  const { sql, clock } = options;
   const masterDigest = options.masterKey === null ? null : createHash('sha256').update(options.masterKey.reveal()).digest();
-  const select = db.prepare<
-    [string],
-    AuthRow
-  >(`SELECT k.*, t.budget_nusd AS team_budget_nusd, t.budget_period AS team_budget_period, t.rpm AS team_rpm, t.tpm AS team_tpm
-    FROM api_keys k LEFT JOIN teams t ON t.id = k.team WHERE k.id = ?`);
-  const touch = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+  const SELECT = `SELECT k.*, t.budget_nusd AS team_budget_nusd, t.budget_period AS team_budget_period, t.rpm AS team_rpm, t.tpm AS team_tpm
+    FROM api_keys k LEFT JOIN teams t ON t.id = k.team WHERE k.id = ?`;
   const cache = new Map<string, CacheEntry>();
 
-  function load(id: string, now: number): CacheEntry | null {
+  async function load(id: string, now: number): Promise<CacheEntry | null> {
     const cached = cache.get(id);
     if (cached !== undefined && cached.until > now) return cached;
-    const row = guardStore(db, 'checking an API key', () => select.get(id));
+    const row = await guardStore(sql, 'checking an API key', () => sql.get<AuthRow>(SELECT, [id]));
     if (row === undefined) {
       cache.delete(id);
       return null;
@@ -71,7 +67,7 @@ export function createKeyAuthenticator(options: {
   }
 
   return {
-    authenticate(authorization) {
+    async authenticate(authorization) {
       if (authorization === undefined || authorization === '') throw unauthenticated('missing', 'Missing API key: send it as "Authorization: Bearer KEY".');
       const token = BEARER.exec(authorization)?.[1];
       if (token === undefined) throw unauthenticated('malformed', 'Incorrect API key provided: expected "Authorization: Bearer KEY".');
@@ -79,15 +75,16 @@ export function createKeyAuthenticator(options: {
       const id = keyIdOf(token);
       if (id === null) throw unauthenticated('invalid', 'Incorrect API key provided.');
       const now = clock();
-      const entry = load(id, now);
+      const entry = await load(id, now);
       if (entry === null || !sameHash(hashToken(token), entry.secretHash)) throw unauthenticated('invalid', 'Incorrect API key provided.');
       // Only the holder of the right secret learns that the key was revoked or expired.
       if (entry.revokedAt !== null) throw unauthenticated('revoked', `API key ${id} was revoked on ${new Date(entry.revokedAt).toISOString()}.`, id);
       const expiresAt = entry.principal.expiresAt;
       if (expiresAt !== null && expiresAt <= now) throw unauthenticated('expired', `API key ${id} expired on ${new Date(expiresAt).toISOString()}.`, id);
       if (now - entry.lastUsedWritten >= options.lastUsedResolutionMs) {
-        guardStore(db, 'recording key use', () => touch.run(now, id));
+        // Marked first: concurrent requests of the key write it once.
         entry.lastUsedWritten = now;
+        await guardStore(sql, 'recording key use', () => sql.run('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [now, id]));
       }
       return entry.principal;
     },

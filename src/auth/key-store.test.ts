@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { FlambeauError } from '../errors/index.js';
+import { createSqliteClient } from '../store/sqlite-client.js';
 import { openStore, type Store } from '../store/store.js';
 import { hashToken } from './key-token.js';
 import { createKeyStore, type KeyStore } from './key-store.js';
@@ -13,9 +14,9 @@ import { createTeamStore } from './team-store.js';
 
 const MASTER = 'flm-master-key-for-tests-0123456789';
 
-function errorOf(fn: () => unknown): FlambeauError {
+async function errorOf(fn: () => unknown): Promise<FlambeauError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     assert.ok(error instanceof FlambeauError, `expected a FlambeauError, got ${String(error)}`);
     return error;
@@ -30,21 +31,21 @@ describe('key store', () => {
   let keys: KeyStore;
   const clock = () => now;
   const makeKeys = (s: Store, cacheTtlMs = 10_000) =>
-    createKeyStore({ db: s.db, teams: createTeamStore(s.db, clock), masterKey: { reveal: () => MASTER }, clock, cacheTtlMs });
+    createKeyStore({ sql: s.sql, teams: createTeamStore(s.sql, clock), masterKey: { reveal: () => MASTER }, clock, cacheTtlMs });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-keys-'));
     store = openStore(join(dir, 'flambeau.db'));
     now = Date.UTC(2026, 10, 15, 12);
     keys = makeKeys(store);
   });
-  afterEach(() => {
-    if (store.db.open) store.close();
+  afterEach(async () => {
+    if (store.db.open) await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates flm_<id>_<secret> keys and stores only their sha256', () => {
-    const { token, record } = keys.create({
+  it('creates flm_<id>_<secret> keys and stores only their sha256', async () => {
+    const { token, record } = await keys.create({
       name: 'ci bot',
       team: 'research',
       scopes: { models: ['gpt-small', 'auto'] },
@@ -60,26 +61,26 @@ describe('key store', () => {
     for (const value of Object.values(row)) assert.ok(!String(value).includes(secret), 'the secret is not stored');
     assert.deepEqual(record.scopes, { models: ['gpt-small', 'auto'], endpoints: ['*'], collections: ['*'] });
     assert.deepEqual(record.budget, { usd: 25, period: 'month' });
-    assert.equal(keys.list().length, 1);
-    assert.deepEqual(keys.get(record.id), record);
+    assert.equal((await keys.list()).length, 1);
+    assert.deepEqual(await keys.get(record.id), record);
   });
 
-  it('authenticates a key to its principal, with its team limits', () => {
-    createTeamStore(store.db, clock).upsert({ id: 'research', budget: { usd: 100, period: 'week' }, rpm: 600 });
-    const { token, record } = keys.create({ name: 'a', team: 'research', rpm: 5 });
-    const principal = keys.authenticate(`Bearer ${token}`);
+  it('authenticates a key to its principal, with its team limits', async () => {
+    (await createTeamStore(store.sql, clock)).upsert({ id: 'research', budget: { usd: 100, period: 'week' }, rpm: 600 });
+    const { token, record } = await keys.create({ name: 'a', team: 'research', rpm: 5 });
+    const principal = await keys.authenticate(`Bearer ${token}`);
     assert.equal(principal.kind, 'key');
     assert.equal(principal.keyId, record.id);
     assert.deepEqual(principal.limits, { rpm: 5, tpm: null });
     assert.deepEqual(principal.team, { id: 'research', budget: { usd: 100, period: 'week' }, limits: { rpm: 600, tpm: null } });
   });
 
-  it('returns the master principal for the master key', () => {
-    assert.equal(keys.authenticate(`Bearer ${MASTER}`), MASTER_PRINCIPAL);
+  it('returns the master principal for the master key', async () => {
+    assert.equal(await keys.authenticate(`Bearer ${MASTER}`), MASTER_PRINCIPAL);
   });
 
-  it('refuses missing, malformed, unknown and wrong keys with 401 and distinct reasons', () => {
-    const { token } = keys.create({ name: 'a' });
+  it('refuses missing, malformed, unknown and wrong keys with 401 and distinct reasons', async () => {
+    const { token } = await keys.create({ name: 'a' });
     const cases: [string | undefined, string][] = [
       [undefined, 'missing'],
       ['', 'missing'],
@@ -89,75 +90,75 @@ describe('key store', () => {
       [`Bearer ${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, 'invalid'],
     ];
     for (const [header, reason] of cases) {
-      const error = errorOf(() => keys.authenticate(header));
+      const error = await errorOf(() => keys.authenticate(header));
       assert.equal(error.code, 'unauthenticated', String(header));
       assert.equal(error.status, 401);
       assert.equal(error.details.reason, reason, String(header));
     }
   });
 
-  it('refuses a revoked key at once in this process, though it was cached', () => {
-    const { token, record } = keys.create({ name: 'a' });
-    keys.authenticate(`Bearer ${token}`);
-    assert.equal(keys.revoke(record.id).changed, true);
-    const error = errorOf(() => keys.authenticate(`Bearer ${token}`));
+  it('refuses a revoked key at once in this process, though it was cached', async () => {
+    const { token, record } = await keys.create({ name: 'a' });
+    await keys.authenticate(`Bearer ${token}`);
+    assert.equal((await keys.revoke(record.id)).changed, true);
+    const error = await errorOf(() => keys.authenticate(`Bearer ${token}`));
     assert.equal(error.code, 'unauthenticated');
     assert.equal(error.details.reason, 'revoked');
     assert.match(error.message, /revoked/);
-    assert.equal(keys.revoke(record.id).changed, false);
+    assert.equal((await keys.revoke(record.id)).changed, false);
   });
 
-  it('sees a revocation by another process within the cache bound', () => {
-    const { token, record } = keys.create({ name: 'a' });
-    keys.authenticate(`Bearer ${token}`);
+  it('sees a revocation by another process within the cache bound', async () => {
+    const { token, record } = await keys.create({ name: 'a' });
+    await keys.authenticate(`Bearer ${token}`);
     const other = openStore(join(dir, 'flambeau.db'));
-    makeKeys(other).revoke(record.id);
-    other.close();
-    keys.authenticate(`Bearer ${token}`); // still cached
+    await makeKeys(other).revoke(record.id);
+    await other.close();
+    await keys.authenticate(`Bearer ${token}`); // still cached
     now += 10_001;
-    assert.equal(errorOf(() => keys.authenticate(`Bearer ${token}`)).details.reason, 'revoked');
+    assert.equal((await errorOf(() => keys.authenticate(`Bearer ${token}`))).details.reason, 'revoked');
   });
 
-  it('refuses an expired key', () => {
-    const { token } = keys.create({ name: 'a', expiresAt: now + 1000 });
-    keys.authenticate(`Bearer ${token}`);
+  it('refuses an expired key', async () => {
+    const { token } = await keys.create({ name: 'a', expiresAt: now + 1000 });
+    await keys.authenticate(`Bearer ${token}`);
     now += 1000;
-    const error = errorOf(() => keys.authenticate(`Bearer ${token}`));
+    const error = await errorOf(() => keys.authenticate(`Bearer ${token}`));
     assert.equal(error.details.reason, 'expired');
     assert.match(error.message, /expired/);
   });
 
-  it('records last use at most once per resolution', () => {
-    const { token, record } = keys.create({ name: 'a' });
-    keys.authenticate(`Bearer ${token}`);
-    assert.equal(keys.get(record.id).lastUsedAt, now);
+  it('records last use at most once per resolution', async () => {
+    const { token, record } = await keys.create({ name: 'a' });
+    await keys.authenticate(`Bearer ${token}`);
+    assert.equal((await keys.get(record.id)).lastUsedAt, now);
     const first = now;
     now += 5000;
-    keys.authenticate(`Bearer ${token}`);
-    assert.equal(keys.get(record.id).lastUsedAt, first);
+    await keys.authenticate(`Bearer ${token}`);
+    assert.equal((await keys.get(record.id)).lastUsedAt, first);
     now += 60_000;
-    keys.authenticate(`Bearer ${token}`);
-    assert.equal(keys.get(record.id).lastUsedAt, now);
+    await keys.authenticate(`Bearer ${token}`);
+    assert.equal((await keys.get(record.id)).lastUsedAt, now);
   });
 
-  it('answers 503 store_unavailable, never 401, when the store is closed', () => {
-    const { token } = keys.create({ name: 'a' });
+  it('answers 503 store_unavailable, never 401, when the store is closed', async () => {
+    const { token } = await keys.create({ name: 'a' });
     const fresh = makeKeys(store);
     store.close();
-    const error = errorOf(() => fresh.authenticate(`Bearer ${token}`));
+    const error = await errorOf(() => fresh.authenticate(`Bearer ${token}`));
     assert.equal(error.code, 'store_unavailable');
     assert.equal(error.status, 503);
   });
 
-  it('answers 503 store_unavailable when another writer holds the file beyond the busy timeout', () => {
-    const { token } = keys.create({ name: 'a' });
+  it('answers 503 store_unavailable when another writer holds the file beyond the busy timeout', async () => {
+    const { token } = await keys.create({ name: 'a' });
     const path = join(dir, 'flambeau.db');
     const writer = new Database(path);
     writer.exec('BEGIN IMMEDIATE');
     const fresh = openStoreQuick(path);
     try {
       // The first use of a key records last_used_at: a write, which waits for the lock, then gives up.
-      const error = errorOf(() => makeKeys(fresh).authenticate(`Bearer ${token}`));
+      const error = await errorOf(() => makeKeys(fresh).authenticate(`Bearer ${token}`));
       assert.equal(error.code, 'store_unavailable');
       assert.equal(error.details.sqliteCode, 'SQLITE_BUSY');
     } finally {
@@ -167,13 +168,13 @@ describe('key store', () => {
     }
   });
 
-  it('validates new keys', () => {
-    assert.equal(errorOf(() => keys.create({ name: 'a', scopes: { endpoints: ['chat', 'telepathy'] } })).param, 'endpoints');
-    assert.equal(errorOf(() => keys.create({ name: ' ' })).param, 'name');
-    assert.equal(errorOf(() => keys.create({ name: 'a', rpm: 0 })).param, 'rpm');
-    assert.equal(errorOf(() => keys.create({ name: 'a', expiresAt: now - 1 })).param, 'expires_at');
-    assert.equal(errorOf(() => keys.create({ name: 'a', team: 'bad team!' })).param, 'team');
-    assert.equal(errorOf(() => keys.get('nope')).code, 'not_found');
+  it('validates new keys', async () => {
+    assert.equal((await errorOf(() => keys.create({ name: 'a', scopes: { endpoints: ['chat', 'telepathy'] } }))).param, 'endpoints');
+    assert.equal((await errorOf(() => keys.create({ name: ' ' }))).param, 'name');
+    assert.equal((await errorOf(() => keys.create({ name: 'a', rpm: 0 }))).param, 'rpm');
+    assert.equal((await errorOf(() => keys.create({ name: 'a', expiresAt: now - 1 }))).param, 'expires_at');
+    assert.equal((await errorOf(() => keys.create({ name: 'a', team: 'bad team!' }))).param, 'team');
+    assert.equal((await errorOf(() => keys.get('nope'))).code, 'not_found');
   });
 });
 
@@ -181,5 +182,6 @@ describe('key store', () => {
 function openStoreQuick(path: string): Store {
   const db = new Database(path);
   db.pragma('busy_timeout = 50');
-  return { db, path, close: () => db.close() };
+  const sql = createSqliteClient(db, path);
+  return { db, path, sql, close: () => sql.close() };
 }

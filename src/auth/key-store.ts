@@ -1,5 +1,5 @@
 import { FlambeauError } from '../errors/index.js';
-import type { Db } from '../store/store.js';
+import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import { budgetFromRow, budgetToRow } from './budget-columns.js';
 import { createKeyAuthenticator, type KeyAuthenticator } from './key-authenticator.js';
 import type { KeyRow } from './key-row.js';
@@ -36,25 +36,25 @@ export interface NewKey {
 
 export interface KeyStore {
   /** Creates a key. `token` is the only time the secret exists outside the caller's hands: show it once. */
-  create(input: NewKey): { token: string; record: KeyRecord };
-  list(): KeyRecord[];
+  create(input: NewKey, tx?: SqlExecutor): Promise<{ token: string; record: KeyRecord }>;
+  list(): Promise<KeyRecord[]>;
   /** Throws `not_found`. */
-  get(id: string): KeyRecord;
+  get(id: string): Promise<KeyRecord>;
   /** Revokes at once for this process (see `authenticate`); `changed` is false if it was already revoked. */
-  revoke(id: string): { record: KeyRecord; changed: boolean };
+  revoke(id: string, tx?: SqlExecutor): Promise<{ record: KeyRecord; changed: boolean }>;
   /**
    * The principal behind an `Authorization` header value (`Bearer …`): the master key or an API
    * key. Throws `unauthenticated` (401) for a missing, malformed or unknown key, a wrong secret,
    * a revoked or an expired key (distinct messages and `details.reason`), and `store_unavailable`
    * (503) when the store cannot answer, never a 401 for that.
    */
-  authenticate(authorization: string | undefined): KeyPrincipal;
+  authenticate(authorization: string | undefined): Promise<KeyPrincipal>;
   /** Drops cached verifications (one key, or all: after a team's limits change). */
   invalidate(id?: string): void;
 }
 
 export interface KeyStoreOptions {
-  db: Db;
+  sql: SqlClient;
   teams: TeamStore;
   /** The master key's value; null when there is none. */
   masterKey: { reveal(): string } | null;
@@ -90,63 +90,69 @@ export function keyFromRow(row: KeyRow): KeyRecord {
 }
 
 export function createKeyStore(options: KeyStoreOptions): KeyStore {
-  const { db, teams } = options;
+  const { sql, teams } = options;
   const clock = options.clock ?? Date.now;
-  const insert =
-    db.prepare(`INSERT INTO api_keys (id, name, team, secret_hash, models, endpoints, collections, budget_nusd, budget_period, rpm, tpm, expires_at, created_at)
-    VALUES (@id, @name, @team, @secret_hash, @models, @endpoints, @collections, @budget_nusd, @budget_period, @rpm, @tpm, @expires_at, @created_at)`);
-  const select = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE id = ?');
-  const selectAll = db.prepare<[], KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id');
-  const revokeRow = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const select = (db: SqlExecutor, id: string) => db.get<KeyRow>('SELECT * FROM api_keys WHERE id = ?', [id]);
   const auth: KeyAuthenticator = createKeyAuthenticator({
-    db,
+    sql,
     masterKey: options.masterKey,
     clock,
     cacheTtlMs: options.cacheTtlMs ?? DEFAULT_KEY_CACHE_TTL_MS,
     lastUsedResolutionMs: options.lastUsedResolutionMs ?? 60_000,
   });
 
-  const createTx = db.transaction((input: NewKey, scopes: Scopes) => {
-    if (input.team != null) teams.ensure(input.team);
+  async function createIn(tx: SqlExecutor, input: NewKey, scopes: Scopes): Promise<{ token: string; record: KeyRecord }> {
+    if (input.team != null) await teams.ensure(input.team, tx);
     // Ids are 48 random bits: a collision is rare but possible over many keys, so retry.
     for (let attempt = 0; ; attempt++) {
       const made = newKeyToken();
-      if (select.get(made.id) !== undefined && attempt < 5) continue;
-      insert.run({
-        id: made.id,
-        name: input.name,
-        team: input.team ?? null,
-        secret_hash: made.hash,
-        models: JSON.stringify(scopes.models),
-        endpoints: JSON.stringify(scopes.endpoints),
-        collections: JSON.stringify(scopes.collections),
-        ...budgetToRow(input.budget ?? null),
-        rpm: input.rpm ?? null,
-        tpm: input.tpm ?? null,
-        expires_at: input.expiresAt ?? null,
-        created_at: clock(),
-      });
-      return { token: made.token, record: keyFromRow(select.get(made.id) as KeyRow) };
+      if ((await select(tx, made.id)) !== undefined && attempt < 5) continue;
+      const budget = budgetToRow(input.budget ?? null);
+      await tx.run(
+        `INSERT INTO api_keys (id, name, team, secret_hash, models, endpoints, collections, budget_nusd, budget_period, rpm, tpm, expires_at, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          made.id,
+          input.name,
+          input.team ?? null,
+          made.hash,
+          JSON.stringify(scopes.models),
+          JSON.stringify(scopes.endpoints),
+          JSON.stringify(scopes.collections),
+          budget.budget_nusd,
+          budget.budget_period,
+          input.rpm ?? null,
+          input.tpm ?? null,
+          input.expiresAt ?? null,
+          clock(),
+        ],
+      );
+      return { token: made.token, record: keyFromRow((await select(tx, made.id)) as KeyRow) };
     }
-  });
+  }
 
-  function get(id: string): KeyRecord {
-    const row = guardStore(db, 'reading a key', () => select.get(id));
+  async function get(id: string, db: SqlExecutor = sql): Promise<KeyRecord> {
+    const row = await guardStore(sql, 'reading a key', () => select(db, id));
     if (row === undefined) throw new FlambeauError('not_found', `No API key with id '${id.slice(0, 40)}'.`, { details: { keyId: id.slice(0, 40) } });
     return keyFromRow(row);
   }
 
   return {
-    create(input) {
+    async create(input, outer) {
       const scopes = checkNewKey(input, clock());
-      return guardStore(db, 'creating a key', () => createTx.immediate(input, scopes));
+      return guardStore(sql, 'creating a key', () => (outer ?? sql).transaction((tx) => createIn(tx, input, scopes)));
     },
-    list: () => guardStore(db, 'listing keys', () => selectAll.all()).map(keyFromRow),
-    get,
-    revoke(id) {
-      const changed = guardStore(db, 'revoking a key', () => revokeRow.run(clock(), id).changes === 1);
+    list: async () => (await guardStore(sql, 'listing keys', () => sql.all<KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id'))).map(keyFromRow),
+    get: (id) => get(id),
+    async revoke(id, tx) {
+      const db = tx ?? sql;
+      const changed = await guardStore(
+        sql,
+        'revoking a key',
+        async () => (await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [clock(), id])) === 1,
+      );
       auth.invalidate(id);
-      return { record: get(id), changed };
+      return { record: await get(id, db), changed };
     },
     authenticate: (authorization) => auth.authenticate(authorization),
     invalidate: (id) => auth.invalidate(id),

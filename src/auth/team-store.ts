@@ -1,5 +1,5 @@
 import { FlambeauError } from '../errors/index.js';
-import type { Db } from '../store/store.js';
+import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import { budgetFromRow, budgetToRow } from './budget-columns.js';
 import type { Budget, Limits } from './principal.js';
 import { guardStore } from './store-guard.js';
@@ -24,11 +24,11 @@ export interface TeamChange {
 
 export interface TeamStore {
   /** Creates the team or changes the given fields. */
-  upsert(change: TeamChange): { team: TeamRecord; created: boolean };
-  /** Creates a team with no budget or limits if it does not exist yet (keys name teams freely). */
-  ensure(id: string): void;
-  get(id: string): TeamRecord | null;
-  list(): TeamRecord[];
+  upsert(change: TeamChange, tx?: SqlExecutor): Promise<{ team: TeamRecord; created: boolean }>;
+  /** Creates a team with no budget or limits if it does not exist yet (keys name teams freely); in `tx` when given. */
+  ensure(id: string, tx?: SqlExecutor): Promise<void>;
+  get(id: string): Promise<TeamRecord | null>;
+  list(): Promise<TeamRecord[]>;
 }
 
 interface TeamRow {
@@ -56,49 +56,56 @@ export function checkTeamId(id: string): void {
     throw new FlambeauError('invalid_request', `Invalid team name '${id.slice(0, 80)}': use 1-64 letters, digits, '.', '_' or '-'.`, { param: 'team' });
 }
 
-export function createTeamStore(db: Db, clock: () => number = Date.now): TeamStore {
-  const select = db.prepare<[string], TeamRow>('SELECT * FROM teams WHERE id = ?');
-  const selectAll = db.prepare<[], TeamRow>('SELECT * FROM teams ORDER BY id');
-  const insert = db.prepare(
-    'INSERT INTO teams (id, budget_nusd, budget_period, rpm, tpm, created_at, updated_at) VALUES (@id, @budget_nusd, @budget_period, @rpm, @tpm, @now, @now)',
-  );
-  const insertIfMissing = db.prepare('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
-  const update = db.prepare(
-    'UPDATE teams SET budget_nusd = @budget_nusd, budget_period = @budget_period, rpm = @rpm, tpm = @tpm, updated_at = @now WHERE id = @id',
-  );
+export function createTeamStore(sql: SqlClient, clock: () => number = Date.now): TeamStore {
+  const select = (db: SqlExecutor, id: string) => db.get<TeamRow>('SELECT * FROM teams WHERE id = ?', [id]);
 
-  const upsertTx = db.transaction((change: TeamChange): { team: TeamRecord; created: boolean } => {
+  async function upsertIn(tx: SqlExecutor, change: TeamChange): Promise<{ team: TeamRecord; created: boolean }> {
     const now = clock();
-    const before = select.get(change.id);
+    const before = await select(tx, change.id);
     const current = before === undefined ? null : teamFromRow(before);
     const budget = change.budget === undefined ? (current?.budget ?? null) : change.budget;
-    const row = {
-      id: change.id,
-      ...budgetToRow(budget),
-      rpm: change.rpm === undefined ? (current?.limits.rpm ?? null) : change.rpm,
-      tpm: change.tpm === undefined ? (current?.limits.tpm ?? null) : change.tpm,
-      now,
-    };
-    if (before === undefined) insert.run(row);
-    else update.run(row);
-    return { team: teamFromRow(select.get(change.id) as TeamRow), created: before === undefined };
-  });
+    const row = budgetToRow(budget);
+    const rpm = change.rpm === undefined ? (current?.limits.rpm ?? null) : change.rpm;
+    const tpm = change.tpm === undefined ? (current?.limits.tpm ?? null) : change.tpm;
+    if (before === undefined)
+      await tx.run('INSERT INTO teams (id, budget_nusd, budget_period, rpm, tpm, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        change.id,
+        row.budget_nusd,
+        row.budget_period,
+        rpm,
+        tpm,
+        now,
+        now,
+      ]);
+    else
+      await tx.run('UPDATE teams SET budget_nusd = ?, budget_period = ?, rpm = ?, tpm = ?, updated_at = ? WHERE id = ?', [
+        row.budget_nusd,
+        row.budget_period,
+        rpm,
+        tpm,
+        now,
+        change.id,
+      ]);
+    return { team: teamFromRow((await select(tx, change.id)) as TeamRow), created: before === undefined };
+  }
 
   return {
-    upsert(change) {
+    upsert(change, outer) {
       checkTeamId(change.id);
-      return guardStore(db, 'saving a team', () => upsertTx.immediate(change));
+      return guardStore(sql, 'saving a team', () => (outer ?? sql).transaction((tx) => upsertIn(tx, change)));
     },
-    ensure(id) {
+    async ensure(id, tx) {
       checkTeamId(id);
-      guardStore(db, 'saving a team', () => insertIfMissing.run(id, clock(), clock()));
+      await guardStore(sql, 'saving a team', () =>
+        (tx ?? sql).run('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING', [id, clock(), clock()]),
+      );
     },
-    get(id) {
-      const row = guardStore(db, 'reading a team', () => select.get(id));
+    async get(id) {
+      const row = await guardStore(sql, 'reading a team', () => select(sql, id));
       return row === undefined ? null : teamFromRow(row);
     },
-    list() {
-      return guardStore(db, 'listing teams', () => selectAll.all()).map(teamFromRow);
+    async list() {
+      return (await guardStore(sql, 'listing teams', () => sql.all<TeamRow>('SELECT * FROM teams ORDER BY id'))).map(teamFromRow);
     },
   };
 }

@@ -21,21 +21,21 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'flambeau-follow-'));
   stores = [openStore(join(dir, 'flambeau.db')), openStore(join(dir, 'flambeau.db'))];
 });
-after(() => {
-  for (const store of stores) store.close();
+after(async () => {
+  for (const store of stores) await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function instance(store: Store, bus: ClusterBus): { keys: KeyStore; versions: string[] } {
-  const own = createKeyStore({ db: store.db, teams: createTeamStore(store.db), masterKey: { reveal: () => MASTER }, cacheTtlMs: 60_000 });
+  const own = createKeyStore({ sql: store.sql, teams: createTeamStore(store.sql), masterKey: { reveal: () => MASTER }, cacheTtlMs: 60_000 });
   const dropped: string[] = [];
   followCluster(bus, { keys: own, versions: { invalidate: (name) => dropped.push(name ?? '*') } });
   return { keys: announcingKeyStore(own, bus), versions: dropped };
 }
 
-function refusal(fn: () => unknown): FlambeauError {
+async function refusal(fn: () => Promise<unknown>): Promise<FlambeauError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     assert.ok(error instanceof FlambeauError);
     return error;
@@ -47,11 +47,11 @@ describe('following the cluster', () => {
   it('a key revoked through one instance is refused at once by another that had it cached', async () => {
     const bus = createLocalBus();
     const [one, two] = [instance(stores[0]!, bus), instance(stores[1]!, bus)];
-    const { token, record } = one.keys.create({ name: 'roaming' });
-    assert.equal(two.keys.authenticate(`Bearer ${token}`).keyId, record.id); // cached for 60 s
-    one.keys.revoke(record.id);
+    const { token, record } = await one.keys.create({ name: 'roaming' });
+    assert.equal((await two.keys.authenticate(`Bearer ${token}`)).keyId, record.id); // cached for 60 s
+    await one.keys.revoke(record.id);
     await tick();
-    assert.equal(refusal(() => two.keys.authenticate(`Bearer ${token}`)).details.reason, 'revoked');
+    assert.equal((await refusal(() => two.keys.authenticate(`Bearer ${token}`))).details.reason, 'revoked');
   });
 
   it('drops model pointers on model-changed, and everything on resync', async () => {

@@ -38,10 +38,12 @@ export function followCluster(bus: ClusterBus, caches: ClusterCaches): () => voi
 export function announcingKeyStore(keys: KeyStore, bus: ClusterBus): KeyStore {
   return {
     ...keys,
-    revoke(id) {
-      const result = keys.revoke(id);
-      // Awaited when the store answers asynchronously: the others are told once it is written.
-      void Promise.resolve(result).then(() => bus.publish({ type: 'key-changed', keyId: id }));
+    async revoke(id, tx) {
+      const result = await keys.revoke(id, tx);
+      // The others are told once it is committed: inside a caller's transaction that is later, and
+      // telling them now would let them read the key again before the commit and keep it 10 s.
+      // Such a caller calls `invalidate(id)` after its commit (admin-routes' revokeKey does).
+      if (tx === undefined) void bus.publish({ type: 'key-changed', keyId: id });
       return result;
     },
     invalidate(id) {

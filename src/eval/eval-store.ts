@@ -1,6 +1,6 @@
 import { fromNano, toNano } from '../auth/budget-columns.js';
 import { guardStore } from '../auth/store-guard.js';
-import type { Db } from '../store/store.js';
+import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import type { EvalResult, EvalRun, RunKind } from './eval-run.js';
 
 const nanoOf = (usd: number | null): number | null => (usd === null ? null : toNano(usd));
@@ -13,10 +13,10 @@ export interface EvalRunHeader extends Omit<EvalRun, 'results'> {
 
 export interface EvalStore {
   /** Saves a run and its results in one transaction. */
-  save(run: EvalRun): void;
+  save(run: EvalRun, tx?: SqlExecutor): Promise<void>;
   /** The latest runs first. */
-  list(options: { limit: number; kind?: RunKind }): EvalRunHeader[];
-  get(id: string): EvalRun | null;
+  list(options: { limit: number; kind?: RunKind }): Promise<EvalRunHeader[]>;
+  get(id: string): Promise<EvalRun | null>;
 }
 
 interface RunRow {
@@ -53,35 +53,8 @@ interface ResultRow {
 }
 
 /** Stored runs (tables `eval_runs`, `eval_results`, migration 16). The answer column is filled only for runs stored with content. */
-export function createEvalStore(db: Db): EvalStore {
-  const insertRun = db.prepare(`INSERT INTO eval_runs (id, kind, source, suite_sha256, models, judge, started_at, finished_at, cases, include_content)
-    VALUES (@id, @kind, @source, @suiteSha256, @models, @judge, @startedAt, @finishedAt, @cases, @includeContent)`);
-  const insertResult = db.prepare(`INSERT INTO eval_results (run_id, seq, case_id, model, tags, grader, pass, score, reason, error_code, latency_ms,
-    input_tokens, output_tokens, cost_nusd, request_id, judge_request_id, judge_cost_nusd, route, answer)
-    VALUES (@runId, @seq, @caseId, @model, @tags, @grader, @pass, @score, @reason, @errorCode, @latencyMs,
-    @inputTokens, @outputTokens, @costNusd, @requestId, @judgeRequestId, @judgeCostNusd, @route, @answer)`);
-  const selectRuns = db.prepare<[number], RunRow>('SELECT * FROM eval_runs ORDER BY started_at DESC, rowid DESC LIMIT ?');
-  const selectRunsOfKind = db.prepare<[string, number], RunRow>('SELECT * FROM eval_runs WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT ?');
-  const selectRun = db.prepare<[string], RunRow>('SELECT * FROM eval_runs WHERE id = ?');
-  const selectResults = db.prepare<[string], ResultRow>('SELECT * FROM eval_results WHERE run_id = ? ORDER BY seq');
-  const selectCounts = db.prepare<[string], { model: string; cases: number; passed: number }>(
-    'SELECT model, COUNT(*) AS cases, COALESCE(SUM(pass = 1), 0) AS passed FROM eval_results WHERE run_id = ? GROUP BY model',
-  );
-  const save = db.transaction((run: EvalRun) => {
-    insertRun.run({ ...run, models: JSON.stringify(run.models), includeContent: run.includeContent ? 1 : 0 });
-    run.results.forEach((r, seq) =>
-      insertResult.run({
-        ...r,
-        runId: run.id,
-        seq,
-        tags: r.tags.length === 0 ? null : JSON.stringify(r.tags),
-        pass: r.pass === null ? null : r.pass ? 1 : 0,
-        costNusd: nanoOf(r.costUsd),
-        judgeCostNusd: nanoOf(r.judgeCostUsd),
-        answer: run.includeContent ? r.answer : null,
-      }),
-    );
-  });
+export function createEvalStore(sql: SqlClient): EvalStore {
+  const rowId = sql.dialect === 'sqlite' ? 'rowid' : 'row_id';
   const header = (row: RunRow): Omit<EvalRun, 'results'> => ({
     id: row.id,
     kind: row.kind,
@@ -95,19 +68,78 @@ export function createEvalStore(db: Db): EvalStore {
     includeContent: row.include_content === 1,
   });
   return {
-    save: (run) => guardStore(db, 'saving an eval run', () => save(run)),
-    list: ({ limit, kind }) =>
-      guardStore(db, 'listing eval runs', () =>
-        (kind === undefined ? selectRuns.all(limit) : selectRunsOfKind.all(kind, limit)).map((row) => {
-          const counts = new Map(selectCounts.all(row.id).map((c) => [c.model, c]));
-          const h = header(row);
-          return { ...h, perModel: h.models.map((model) => counts.get(model) ?? { model, cases: 0, passed: 0 }) };
+    save: (run, outer) =>
+      guardStore(sql, 'saving an eval run', () =>
+        (outer ?? sql).transaction(async (tx) => {
+          await tx.run(
+            `INSERT INTO eval_runs (id, kind, source, suite_sha256, models, judge, started_at, finished_at, cases, include_content)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              run.id,
+              run.kind,
+              run.source,
+              run.suiteSha256,
+              JSON.stringify(run.models),
+              run.judge,
+              run.startedAt,
+              run.finishedAt,
+              run.cases,
+              run.includeContent ? 1 : 0,
+            ],
+          );
+          for (const [seq, r] of run.results.entries())
+            await tx.run(
+              `INSERT INTO eval_results (run_id, seq, case_id, model, tags, grader, pass, score, reason, error_code, latency_ms,
+              input_tokens, output_tokens, cost_nusd, request_id, judge_request_id, judge_cost_nusd, route, answer)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              [
+                run.id,
+                seq,
+                r.caseId,
+                r.model,
+                r.tags.length === 0 ? null : JSON.stringify(r.tags),
+                r.grader,
+                r.pass === null ? null : r.pass ? 1 : 0,
+                r.score,
+                r.reason,
+                r.errorCode,
+                r.latencyMs,
+                r.inputTokens,
+                r.outputTokens,
+                nanoOf(r.costUsd),
+                r.requestId,
+                r.judgeRequestId,
+                nanoOf(r.judgeCostUsd),
+                r.route,
+                run.includeContent ? r.answer : null,
+              ],
+            );
         }),
       ),
+    list: ({ limit, kind }) =>
+      guardStore(sql, 'listing eval runs', async () => {
+        const runs =
+          kind === undefined
+            ? await sql.all<RunRow>(`SELECT * FROM eval_runs ORDER BY started_at DESC, ${rowId} DESC LIMIT ?`, [limit])
+            : await sql.all<RunRow>(`SELECT * FROM eval_runs WHERE kind = ? ORDER BY started_at DESC, ${rowId} DESC LIMIT ?`, [kind, limit]);
+        const out: EvalRunHeader[] = [];
+        for (const row of runs) {
+          const counts = await sql.all<{ model: string; cases: number; passed: number }>(
+            'SELECT model, COUNT(*) AS cases, COALESCE(SUM(CASE WHEN pass = 1 THEN 1 ELSE 0 END), 0) AS passed FROM eval_results WHERE run_id = ? GROUP BY model',
+            [row.id],
+          );
+          const byModel = new Map(counts.map((c) => [c.model, c]));
+          const h = header(row);
+          out.push({ ...h, perModel: h.models.map((model) => byModel.get(model) ?? { model, cases: 0, passed: 0 }) });
+        }
+        return out;
+      }),
     get: (id) =>
-      guardStore(db, 'reading an eval run', () => {
-        const row = selectRun.get(id);
-        return row === undefined ? null : { ...header(row), results: selectResults.all(id).map(resultOf) };
+      guardStore(sql, 'reading an eval run', async () => {
+        const row = await sql.get<RunRow>('SELECT * FROM eval_runs WHERE id = ?', [id]);
+        return row === undefined
+          ? null
+          : { ...header(row), results: (await sql.all<ResultRow>('SELECT * FROM eval_results WHERE run_id = ? ORDER BY seq', [id])).map(resultOf) };
       }),
   };
 }

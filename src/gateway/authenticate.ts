@@ -12,15 +12,15 @@ import type { GatewayRequest } from './request.js';
  * sends no credential, when the caller (the HTTP edge) has found it may have one (key-less
  * loopback access); a credential that is sent is always checked, whatever `keyless` says.
  */
-export function authenticate(
+export async function authenticate(
   request: GatewayRequest,
   authorization: string | undefined,
   endpoint: Endpoint | null,
   deps: Pick<GatewayDeps, 'keys'>,
   keyless: KeyPrincipal | null = null,
-): void {
+): Promise<void> {
   try {
-    request.outcome.principal = authorization === undefined && keyless !== null ? keyless : deps.keys.authenticate(authorization);
+    request.outcome.principal = authorization === undefined && keyless !== null ? keyless : await deps.keys.authenticate(authorization);
   } catch (error) {
     if (error instanceof FlambeauError && error.code === 'unauthenticated') {
       const token = /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1];

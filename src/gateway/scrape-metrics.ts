@@ -14,6 +14,6 @@ export async function scrapeMetrics(
   deps: Pick<GatewayDeps, 'keys' | 'metrics'>,
 ): Promise<{ contentType: string; body: string }> {
   if (deps.metrics === undefined) throw new FlambeauError('not_found', 'Metrics are off (metrics.enabled: false).');
-  if (!open) checkScope(deps.keys.authenticate(credential), { endpoint: 'metrics' });
+  if (!open) checkScope(await deps.keys.authenticate(credential), { endpoint: 'metrics' });
   return deps.metrics.render();
 }

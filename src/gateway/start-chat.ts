@@ -42,6 +42,7 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
   outcome.model = named.request.model;
   scope(request, { endpoint: 'chat', model: named.request.model, collections: named.collections });
   await admit(request, estimateInputTokens(named.request) + (named.request.maxTokens ?? 0), deps);
+  await deps.catalog.refreshVersions();
   const retrieved = await traceStage(request, 'flambeau.retrieve', () => retrieve(named.request, named.collections, signal, deps));
   const screened = traceStage(request, 'flambeau.injection', () => screenInjection(request, named.request, retrieved, deps));
   const inspection = await traceStage(request, 'flambeau.privacy', () => inspect(screened.request, deps));
@@ -61,13 +62,13 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
     ),
   );
   outcome.route = routed.decision.route;
-  hold(request, routed, deps);
+  await hold(request, routed, deps);
   if (!call.stream) {
     const result = await attemptComplete(request, routed, deps);
     outcome.usage = result.usage;
     request.cachedInputTokens = result.usage.cachedInputTokens ?? null;
     outcome.status = 200;
-    settle(request, deps);
+    await settle(request, deps);
     if (deps.shadow !== undefined && request.target !== null)
       deps.shadow.offer({ ...shadowFacts(routed), served: request.target, outcome, answer: answerText(result) });
     return { stream: false, result, knowledge: screened.report };
@@ -94,7 +95,7 @@ async function* settledStream(request: GatewayRequest, events: AsyncIterator<Cha
       else if (text !== null && event.type === 'text-delta') text += event.text;
       yield event;
     }
-    settle(request, deps);
+    await settle(request, deps);
     if (deps.shadow !== undefined && text !== null && request.target !== null)
       deps.shadow.offer({ ...shadowFacts(routed), served: request.target, outcome, answer: text });
   } catch (thrown) {

@@ -4,7 +4,7 @@ import type { EmbedResult } from '../providers/spec.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { setTarget, type GatewayRequest } from './request.js';
 import { admit } from './stages/admit.js';
-import { holdEmbed } from './stages/hold.js';
+import { holdEmbed, priceOfEntry } from './stages/hold.js';
 import { scope } from './stages/scope.js';
 import { settle } from './stages/settle.js';
 import { estimateTokens } from './usage-estimate.js';
@@ -33,6 +33,7 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
   let estimate = 0;
   for (const text of call.input) estimate += estimateTokens(text);
   await admit(request, estimate, deps);
+  await deps.catalog.refreshVersions();
   const entry = deps.catalog.get(call.model);
   const model = entry.embedding;
   if (model === undefined) throw new FlambeauError('unsupported_parameter', `The model \`${call.model}\` does not provide embeddings.`, { param: 'model' });
@@ -41,12 +42,12 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
     throw new FlambeauError('no_target_available', `The model \`${entry.name}\` cannot be used now: ${skip}.`, {
       details: { reasons: [{ model: entry.name, reason: skip }] },
     });
-  setTarget(request, { name: entry.name, provider: entry.provider.id, model: model.model, locality: entry.locality });
+  setTarget(request, { name: entry.name, provider: entry.provider.id, model: model.model, locality: entry.locality, price: priceOfEntry(entry) });
   const action = deps.privacy.actionFor(entry.locality);
   const prepared = await deps.privacy.prepareEmbed(call.input, action, call.user);
   outcome.privacy = { action, findings: prepared.findings };
   if (!prepared.allowed) throw policyDeniedError(prepared.verdict);
-  holdEmbed(request, entry.name, call.input, prepared.findings, deps);
+  await holdEmbed(request, entry.name, call.input, prepared.findings, deps);
   const embedded = await model.embed(
     {
       model: model.model,
@@ -59,6 +60,6 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
   const result = embedded.usage.inputTokens !== null ? embedded : { ...embedded, usage: { inputTokens: estimate, outputTokens: 0, estimated: true } };
   outcome.usage = result.usage;
   outcome.status = 200;
-  settle(request, deps);
+  await settle(request, deps);
   return { model: entry.name, result };
 }

@@ -54,7 +54,7 @@ describe('request traces', () => {
     for (const name of ['sync', 'async']) assert.equal(byName.get(name)?.parentSpanContext?.spanId, root?.spanContext().spanId);
   });
 
-  it('does nothing without tracing', () => {
+  it('does nothing without tracing', async () => {
     const request = openRequest('r2', '/v1/chat/completions');
     beginTrace(request, 'POST', '/v1/chat/completions', undefined, {});
     assert.equal(request.trace, null);

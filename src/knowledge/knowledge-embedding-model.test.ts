@@ -9,6 +9,7 @@ function catalogOf(entries: Array<Pick<CatalogEntry, 'name' | 'locality' | 'embe
   const list = entries as CatalogEntry[];
   return {
     list: () => list,
+    refreshVersions: async () => {},
     get: (name) => {
       const entry = list.find((e) => e.name === name);
       if (entry === undefined) throw new Error(`no ${name}`);

@@ -27,17 +27,17 @@ export function gaugeSourcesOf(deps: {
       }
       return local;
     },
-    budgets() {
+    async budgets() {
       const now = Date.now();
       const out: { scope: 'key' | 'team'; name: string; remainingUsd: number }[] = [];
-      for (const key of deps.keys.list()) {
+      for (const key of await deps.keys.list()) {
         if (key.budget === null || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= now)) continue;
-        const use = deps.ledger.use({ keyId: key.id }, key.budget.period);
+        const use = await deps.ledger.use({ keyId: key.id }, key.budget.period);
         out.push({ scope: 'key', name: key.id, remainingUsd: Math.max(0, key.budget.usd - use.spentUsd - use.reservedUsd) });
       }
-      for (const team of deps.teams.list()) {
+      for (const team of await deps.teams.list()) {
         if (team.budget === null) continue;
-        const use = deps.ledger.use({ team: team.id }, team.budget.period);
+        const use = await deps.ledger.use({ team: team.id }, team.budget.period);
         out.push({ scope: 'team', name: team.id, remainingUsd: Math.max(0, team.budget.usd - use.spentUsd - use.reservedUsd) });
       }
       return out;

@@ -20,6 +20,8 @@ export interface ModelCatalog {
   list(): CatalogEntry[];
   /** Throws `model_not_found` (404) naming the model. */
   get(name: string): CatalogEntry;
+  /** Re-reads which versions answer (model pointers in the store): the spine calls it once per request, before routing. */
+  refreshVersions(): Promise<void>;
 }
 
 /**
@@ -30,6 +32,8 @@ export interface VersionSource {
   resolve(name: string): ResolvedVersion | undefined;
   /** Told when a versioned entry starts a chat: the request turn of `name` is over (canary split). */
   served?(name: string): void;
+  /** Reads the pointers again (the store may be shared by other processes and instances). */
+  refresh?(): Promise<void>;
 }
 
 export interface ResolvedVersion {
@@ -54,6 +58,9 @@ export function createModelCatalog(models: ModelConfig[], providers: Map<string,
   const versioned = new Map<string, CatalogEntry>();
   return {
     list: () => [...entries.values()],
+    refreshVersions: async () => {
+      await options.versions?.refresh?.();
+    },
     get(name) {
       const entry = entries.get(name);
       if (entry === undefined) {

@@ -46,7 +46,7 @@ beforeEach(async () => {
 function deps(extra: Partial<PullDeps> = {}): PullDeps {
   return {
     store: createModelStore(home),
-    registry: createVersionRegistry(db.db),
+    registry: createVersionRegistry(db.sql),
     endpoints: { huggingFace: hub.url, ollama: hub.url },
     hfToken: null,
     progress: (label) => createProgressReporter({ out: { write: (t: string) => output.push(t), isTTY: false }, label }),
@@ -156,7 +156,7 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.match(failed.message, /sha256 mismatch.*deleted/);
     assert.deepEqual(readdirSync(join(home, 'models', 'partial')), []);
     assert.equal(existsSync(join(home, 'models', 'blobs')), false);
-    assert.deepEqual(createVersionRegistry(db.db).names(), []);
+    assert.deepEqual(await createVersionRegistry(db.sql).names(), []);
   });
 
   it('pulls ollama:NAME:TAG from the registry manifest, with its licence, template and params layers', async () => {

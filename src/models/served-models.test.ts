@@ -30,18 +30,18 @@ before(async () => {
   files = await makeTestModels(join(dir, 'fixtures'));
   db = openStore(join(dir, 'flambeau.db'));
   store = createModelStore(dir);
-  registry = createVersionRegistry(db.db);
+  registry = createVersionRegistry(db.sql);
   await importModel(files.chat, { name: 'assistant', settings: { context: 512, threads: 1 } }, { store, registry });
   await importModel(files.toolcall, { name: 'assistant', settings: { context: 1024, threads: 1 } }, { store, registry });
   engine = createEngine({ idleTimeoutMs: 60_000, gpu: false, threads: 1, logger: silentLogger });
-  const { models, providers } = withRegisteredModels([], [], registry, store);
+  const { models, providers } = await withRegisteredModels([], [], registry, store);
   assert.deepEqual(
     providers.map((p) => [p.id, p.type]),
     [['local', 'llamacpp']],
   );
   assert.deepEqual(
     models.map((m) => [m.name, m.model, m.path, m.context]),
-    [['assistant', 'assistant@v1', store.blobPath(registry.versions('assistant')[0]!.sha256), 512]],
+    [['assistant', 'assistant@v1', store.blobPath((await registry.versions('assistant'))[0]!.sha256), 512]],
   );
   const provider: Provider = createLlamaCppProvider({ id: 'local', locality: 'device', engine });
   catalog = createModelCatalog(models, new Map([['local', provider]]), { versions: createVersionSource(registry, store) });
@@ -54,6 +54,7 @@ after(async () => {
 });
 
 async function ask(): Promise<{ text: string; model: string }> {
+  await catalog.refreshVersions(); // as the spine does, once per request
   const entry = catalog.get('assistant');
   const result = await entry.chat.generate(
     { model: entry.chat.model, temperature: 0, maxTokens: 12, messages: [{ role: 'user', content: 'Hello' }] },
@@ -69,7 +70,7 @@ describe('served versions (real engine)', () => {
 
     // Requests in flight while the pointer moves: every one succeeds, old or new version.
     const inFlight = Array.from({ length: 4 }, () => ask());
-    registry.promote('assistant', 2);
+    await registry.promote('assistant', 2);
     const during = await Promise.all([...inFlight, ask(), ask()]);
     assert.equal(during.length, 6);
     assert.ok(during.every((r) => r.text.length > 0));
@@ -78,14 +79,14 @@ describe('served versions (real engine)', () => {
     assert.notEqual(second.text, TEST_MODEL_ANSWER, 'the tool-call model answers with its call');
     assert.match(second.text, /getWeather/);
 
-    registry.rollback('assistant');
+    await registry.rollback('assistant');
     assert.deepEqual(await ask(), first);
 
-    registry.promote('assistant', 2, { canaryPercent: 50 });
+    await registry.promote('assistant', 2, { canaryPercent: 50 });
     const canary = [];
     for (let i = 0; i < 4; i++) canary.push((await ask()).model);
     assert.deepEqual(canary.sort(), ['assistant@v1', 'assistant@v1', 'assistant@v2', 'assistant@v2']);
-    registry.rollback('assistant');
+    await registry.rollback('assistant');
     assert.equal((await ask()).model, 'assistant@v1');
     // list() keeps the configured binding; get() resolves the version.
     assert.deepEqual(

@@ -2,7 +2,7 @@ import type { ModelConfig, ProviderConfig } from '../config/gateway-config.js';
 import { useLocalProvider } from '../config/local-provider.js';
 import type { ResolvedVersion, VersionSource } from './model-catalog.js';
 import type { ModelStore } from './store/model-store.js';
-import { versionForTurn, type ModelPointer, type ModelVersion, type VersionRegistry } from './versions/version-registry.js';
+import { versionForTurn, type ModelVersion, type VersionRegistry } from './versions/version-registry.js';
 
 /** The binding of one version: its blob, its settings, and a model id naming the version. */
 export function bindingOf(version: ModelVersion, store: ModelStore): ResolvedVersion['binding'] {
@@ -32,6 +32,7 @@ export interface VersionSourceOptions {
 
 /** The catalog's view of the registry, plus what a cluster needs to keep it current. */
 export interface RegistryVersionSource extends VersionSource {
+  refresh(): Promise<void>;
   /** Forgets what is cached of `name` (or of every name): the next look-up reads the store. */
   invalidate(name?: string): void;
   /** Takes a shared turn for each name now, so that the first request of each already has one. */
@@ -41,6 +42,11 @@ export interface RegistryVersionSource extends VersionSource {
 /**
  * The catalog's view of the registry. The upstream model id is `NAME@vN`, so the
  * `x-flambeau-model` header and the request log's `upstream_model` say which version answered.
+ * `refresh` reads every pointer in one query (the spine calls it once per request, so a promote,
+ * rollback or canary made by the CLI or another instance applies to the next request); `resolve`
+ * answers from what it read. A failed read keeps the last view (the request goes on). With
+ * `cacheMs` (a cluster whose bus drops the cache on change), the view is re-read only when it is
+ * older than that or was invalidated.
  *
  * With `sharedTurns`, each instance holds one turn taken from the shared counter for its next
  * request of a name, and takes the next one when that request starts: every turn goes to one
@@ -55,8 +61,9 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
   const taking = new Set<string>();
   const cacheMs = options.cacheMs ?? 0;
   const clock = options.clock ?? Date.now;
-  const cache = new Map<string, { pointer: ModelPointer | undefined; versions: Map<number, ModelVersion>; until: number }>();
   const shared = options.sharedTurns;
+  let live: Awaited<ReturnType<VersionRegistry['live']>> = new Map();
+  let freshUntil = -Infinity;
 
   async function take(name: string): Promise<void> {
     if (shared === undefined || taking.has(name)) return;
@@ -70,20 +77,21 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
     }
   }
 
-  function pick(name: string, turn: number): ModelVersion | undefined {
-    if (cacheMs <= 0) return registry.pick(name, turn);
-    const now = clock();
-    let entry = cache.get(name);
-    if (entry === undefined || entry.until <= now) {
-      entry = { pointer: registry.pointer(name), versions: new Map(registry.versions(name).map((v) => [v.version, v])), until: now + cacheMs };
-      cache.set(name, entry);
-    }
-    return entry.pointer === undefined ? undefined : entry.versions.get(versionForTurn(entry.pointer, turn));
-  }
-
   return {
+    async refresh() {
+      if (cacheMs > 0 && clock() < freshUntil) return;
+      try {
+        live = await registry.live();
+        freshUntil = clock() + cacheMs;
+      } catch (error) {
+        options.onError?.('model versions read', error as Error);
+      }
+    },
     resolve(name) {
-      const version = pick(name, held.get(name) ?? turns.get(name) ?? 0);
+      const entry = live.get(name);
+      if (entry === undefined) return undefined;
+      const number = versionForTurn(entry.pointer, held.get(name) ?? turns.get(name) ?? 0);
+      const version = entry.versions.find((v) => v.version === number);
       if (version === undefined) return undefined;
       if (shared !== undefined && !held.has(name)) void take(name);
       return { version: version.version, binding: bindingOf(version, store) };
@@ -94,9 +102,9 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
       held.delete(name);
       void take(name);
     },
-    invalidate(name) {
-      if (name === undefined) cache.clear();
-      else cache.delete(name);
+    invalidate() {
+      // One read brings every pointer back, so dropping one name drops the whole view.
+      freshUntil = -Infinity;
     },
     async prime(names) {
       await Promise.all(names.map((name) => take(name)));
@@ -110,20 +118,20 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
  * A name the config declares keeps its settings, and its versions (if any) still apply through
  * the catalog. Returns new arrays; the inputs are not changed.
  */
-export function withRegisteredModels(
+export async function withRegisteredModels(
   models: readonly ModelConfig[],
   providers: readonly ProviderConfig[],
   registry: VersionRegistry,
   store: ModelStore,
-): { models: ModelConfig[]; providers: ProviderConfig[] } {
+): Promise<{ models: ModelConfig[]; providers: ProviderConfig[] }> {
   const outModels = [...models];
   const outProviders = [...providers];
-  const names = registry.names().filter((name) => !models.some((m) => m.name === name));
+  const names = (await registry.names()).filter((name) => !models.some((m) => m.name === name));
   if (names.length === 0) return { models: outModels, providers: outProviders };
   const local = useLocalProvider(outProviders);
   for (const name of names) {
-    const pointer = registry.pointer(name);
-    const current = pointer === undefined ? undefined : registry.versions(name).find((v) => v.version === pointer.current);
+    const pointer = await registry.pointer(name);
+    const current = pointer === undefined ? undefined : (await registry.versions(name)).find((v) => v.version === pointer.current);
     if (current === undefined) continue;
     outModels.push({ name, provider: local.id, price: null, origin: 'home', ...bindingOf(current, store), model: `${name}@v${current.version}` });
   }

@@ -17,21 +17,22 @@ let store: ModelStore;
 let registry: VersionRegistry;
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-before(() => {
+before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flambeau-version-source-'));
   db = openStore(join(dir, 'flambeau.db'));
   store = createModelStore(dir);
-  registry = createVersionRegistry(db.db);
-  registry.add('vm', sha('v1'));
-  registry.add('vm', sha('v2'));
+  registry = createVersionRegistry(db.sql);
+  await registry.add('vm', sha('v1'));
+  await registry.add('vm', sha('v2'));
 });
-after(() => {
-  db?.close();
+after(async () => {
+  await db?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** One request of `name` through a source: look up (as the router does), then start it. */
 async function request(source: ReturnType<typeof createVersionSource>, name: string): Promise<string | undefined> {
+  await source.refresh?.(); // once per request, as the spine does
   const model = source.resolve(name)?.binding.model;
   source.served?.(name);
   await tick(); // the next shared turn arrives
@@ -42,7 +43,7 @@ describe('version source in a cluster', () => {
   it('splits a canary over the requests of every instance together when they share a counter', async () => {
     let count = 0;
     const counter = { increment: async () => ++count };
-    registry.promote('vm', 2, { canaryPercent: 10 });
+    await registry.promote('vm', 2, { canaryPercent: 10 });
     try {
       const instances = [0, 1, 2].map(() => createVersionSource(registry, store, { sharedTurns: counter }));
       for (const instance of instances) await instance.prime(['vm']);
@@ -55,7 +56,7 @@ describe('version source in a cluster', () => {
       for (let n = 0; n < 20; n++) own.push(await request(alone[n % 3]!, 'vm'));
       assert.equal(own.filter((m) => m === 'vm@v2').length, 0);
     } finally {
-      registry.rollback('vm');
+      await registry.rollback('vm');
     }
   });
 
@@ -65,32 +66,36 @@ describe('version source in a cluster', () => {
       sharedTurns: { increment: async () => Promise.reject(new Error('down')) },
       onError: (what) => errors.push(what),
     });
-    registry.promote('vm', 2, { canaryPercent: 50 });
+    await registry.promote('vm', 2, { canaryPercent: 50 });
     try {
       const answered: (string | undefined)[] = [];
       for (let n = 0; n < 4; n++) answered.push(await request(source, 'vm'));
       assert.deepEqual(answered, ['vm@v1', 'vm@v2', 'vm@v1', 'vm@v2']);
       assert.ok(errors.length > 0 && errors.every((e) => e === 'shared canary counter'));
     } finally {
-      registry.rollback('vm');
+      await registry.rollback('vm');
     }
   });
 
-  it('keeps a pointer for cacheMs, unless told that it changed', () => {
+  it('keeps the pointers for cacheMs, unless told that they changed', async () => {
     let now = 1_000;
     const source = createVersionSource(registry, store, { cacheMs: 10_000, clock: () => now });
+    await source.refresh();
     assert.equal(source.resolve('vm')?.version, 1);
-    registry.promote('vm', 2);
+    await registry.promote('vm', 2);
     try {
+      await source.refresh();
       assert.equal(source.resolve('vm')?.version, 1, 'cached');
       source.invalidate('vm');
+      await source.refresh();
       assert.equal(source.resolve('vm')?.version, 2, 'dropped by the event');
-      registry.rollback('vm');
+      await registry.rollback('vm');
       now += 10_000;
+      await source.refresh();
       assert.equal(source.resolve('vm')?.version, 1, 'expired');
       assert.equal(source.resolve('unversioned'), undefined);
     } finally {
-      if (registry.pointer('vm')?.current !== 1) registry.rollback('vm');
+      if ((await registry.pointer('vm'))?.current !== 1) await registry.rollback('vm');
     }
   });
 });

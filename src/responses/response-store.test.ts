@@ -14,25 +14,25 @@ describe('response store', () => {
     response: { id, output: [] },
   });
 
-  it('keeps a response for its key only, for the retention period, and deletes it on request', () => {
-    const { db } = openStore(':memory:');
-    const store = createResponseStore(db, { retentionDays: 2 });
+  it('keeps a response for its key only, for the retention period, and deletes it on request', async () => {
+    const { sql } = openStore(':memory:');
+    const store = createResponseStore(sql, { retentionDays: 2 });
     const t0 = Date.UTC(2026, 0, 1);
-    store.save(stored('resp_a', 'key1', t0), t0);
-    assert.deepEqual(store.find('resp_a', 'key1', t0 + 2 * DAY - 1)?.inputItems, [{ role: 'user', content: 'hi' }]);
-    assert.equal(store.find('resp_a', 'key2', t0), undefined, 'another key');
-    assert.equal(store.find('resp_a', 'key1', t0 + 2 * DAY), undefined, 'expired');
-    assert.equal(store.delete('resp_a', 'key2'), false);
-    assert.equal(store.delete('resp_a', 'key1'), true);
-    assert.equal(store.find('resp_a', 'key1', t0), undefined);
+    await store.save(stored('resp_a', 'key1', t0), t0);
+    assert.deepEqual((await store.find('resp_a', 'key1', t0 + 2 * DAY - 1))?.inputItems, [{ role: 'user', content: 'hi' }]);
+    assert.equal(await store.find('resp_a', 'key2', t0), undefined, 'another key');
+    assert.equal(await store.find('resp_a', 'key1', t0 + 2 * DAY), undefined, 'expired');
+    assert.equal(await store.delete('resp_a', 'key2'), false);
+    assert.equal(await store.delete('resp_a', 'key1'), true);
+    assert.equal(await store.find('resp_a', 'key1', t0), undefined);
   });
 
-  it('a write deletes the rows past their retention', () => {
-    const { db } = openStore(':memory:');
-    const store = createResponseStore(db, { retentionDays: 1 });
+  it('a write deletes the rows past their retention', async () => {
+    const { sql, db } = openStore(':memory:');
+    const store = createResponseStore(sql, { retentionDays: 1 });
     const t0 = Date.UTC(2026, 0, 1);
-    store.save(stored('resp_old', 'k', t0), t0);
-    store.save(stored('resp_new', 'k', t0 + DAY), t0 + DAY);
+    await store.save(stored('resp_old', 'k', t0), t0);
+    await store.save(stored('resp_new', 'k', t0 + DAY), t0 + DAY);
     const ids = db.prepare('SELECT id FROM stored_responses ORDER BY id').all() as { id: string }[];
     assert.deepEqual(
       ids.map((r) => r.id),

@@ -1,4 +1,4 @@
-import type { Db } from '../store/store.js';
+import type { SqlClient } from '../store/sql.js';
 
 /** One stored Responses API response: what the client sent and got, owned by one key. */
 export interface StoredResponse {
@@ -13,11 +13,11 @@ export interface StoredResponse {
 
 export interface ResponseStore {
   /** Saves a response; deletes every expired one in the same transaction. */
-  save(stored: StoredResponse, now: number): void;
+  save(stored: StoredResponse, now: number): Promise<void>;
   /** The response if it exists, is not expired and belongs to `keyId`; else undefined. */
-  find(id: string, keyId: string, now: number): StoredResponse | undefined;
+  find(id: string, keyId: string, now: number): Promise<StoredResponse | undefined>;
   /** True when a response of `keyId` was deleted. */
-  delete(id: string, keyId: string): boolean;
+  delete(id: string, keyId: string): Promise<boolean>;
 }
 
 interface Row {
@@ -33,24 +33,22 @@ interface Row {
  * read (an expired row is never returned) and enforced on write, so no timer is needed: the
  * table holds at most one retention period of rows plus those written since the last save.
  */
-export function createResponseStore(db: Db, options: { retentionDays: number }): ResponseStore {
+export function createResponseStore(sql: SqlClient, options: { retentionDays: number }): ResponseStore {
   const retentionMs = options.retentionDays * 86_400_000;
-  const insert = db.prepare(
-    'INSERT INTO stored_responses (id, key_id, created_at, expires_at, input_items, response) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-  );
-  const expire = db.prepare('DELETE FROM stored_responses WHERE expires_at <= ?');
-  const select = db.prepare<[string, string, number], Row>(
-    'SELECT id, key_id, created_at, input_items, response FROM stored_responses WHERE id = ? AND key_id = ? AND expires_at > ?',
-  );
-  const remove = db.prepare('DELETE FROM stored_responses WHERE id = ? AND key_id = ?');
-  const save = db.transaction((stored: StoredResponse, now: number) => {
-    expire.run(now);
-    insert.run(stored.id, stored.keyId, stored.createdAt, stored.createdAt + retentionMs, JSON.stringify(stored.inputItems), JSON.stringify(stored.response));
-  });
   return {
-    save,
-    find(id, keyId, now) {
-      const row = select.get(id, keyId, now);
+    save: (stored, now) =>
+      sql.transaction(async (tx) => {
+        await tx.run('DELETE FROM stored_responses WHERE expires_at <= ?', [now]);
+        await tx.run(
+          'INSERT INTO stored_responses (id, key_id, created_at, expires_at, input_items, response) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+          [stored.id, stored.keyId, stored.createdAt, stored.createdAt + retentionMs, JSON.stringify(stored.inputItems), JSON.stringify(stored.response)],
+        );
+      }),
+    async find(id, keyId, now) {
+      const row = await sql.get<Row>(
+        'SELECT id, key_id, created_at, input_items, response FROM stored_responses WHERE id = ? AND key_id = ? AND expires_at > ?',
+        [id, keyId, now],
+      );
       if (row === undefined) return undefined;
       return {
         id: row.id,
@@ -60,8 +58,8 @@ export function createResponseStore(db: Db, options: { retentionDays: number }):
         response: JSON.parse(row.response) as Record<string, unknown>,
       };
     },
-    delete(id, keyId) {
-      return remove.run(id, keyId).changes > 0;
+    async delete(id, keyId) {
+      return (await sql.run('DELETE FROM stored_responses WHERE id = ? AND key_id = ?', [id, keyId])) > 0;
     },
   };
 }

@@ -90,10 +90,17 @@ export function createShadowEvaluator(deps: ShadowEvaluatorDeps): ShadowEvaluato
   const states = new Map<string, RuleState>(
     deps.rules.map((rule) => {
       const day = Math.floor(now() / DAY_MS);
-      const spentToday = rule.budgetUsdPerDay === null ? 0 : deps.store.spentSince(rule.name, day * DAY_MS);
-      return [rule.name, { active: 0, queue: [], day, spentToday, stats: { offered: 0, sampled: 0, dropped: 0, overBudget: 0, stored: 0 } }];
+      return [rule.name, { active: 0, queue: [], day, spentToday: 0, stats: { offered: 0, sampled: 0, dropped: 0, overBudget: 0, stored: 0 } }];
     }),
   );
+  // What the rules spent earlier today (another run, another instance), added once the store answers.
+  void Promise.all(
+    deps.rules.map(async (rule) => {
+      if (rule.budgetUsdPerDay === null) return;
+      const state = states.get(rule.name) as RuleState;
+      state.spentToday += await deps.store.spentSince(rule.name, state.day * DAY_MS);
+    }),
+  ).catch((error: unknown) => deps.logger.error('shadow: cannot read what the rules spent today', { error: String(error) }));
   const world: RouteWorld = {
     usable: (model) => deps.router.skipReason(model) === null,
     locality: (model) => deps.catalog.get(model).locality,
@@ -263,7 +270,7 @@ export function createShadowEvaluator(deps: ShadowEvaluatorDeps): ShadowEvaluato
     spent(state);
     state.spentToday += row.shadowCostUsd;
     if (closing.signal.aborted) return;
-    deps.store.insert(row);
+    await deps.store.insert(row);
     state.stats.stored++;
     count(row.route, row.outcome);
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fromNano, toNano } from '../auth/budget-columns.js';
-import type { Db } from '../store/store.js';
+import type { SqlClient } from '../store/sql.js';
 import type { AgreementMethod } from './score-agreement.js';
 
 export type ShadowOutcome = 'agree' | 'disagree' | 'error' | 'denied';
@@ -49,11 +49,11 @@ const storedFeaturesSchema = z.object({
 });
 
 export interface ShadowStore {
-  insert(row: ShadowComparison): void;
+  insert(row: ShadowComparison): Promise<void>;
   /** USD spent by a rule's shadow calls since `since` (unix ms). */
-  spentSince(rule: string, since: number): number;
+  spentSince(rule: string, since: number): Promise<number>;
   /** Comparisons since `since` (unix ms), oldest first. */
-  list(since: number): ShadowComparison[];
+  list(since: number): Promise<ShadowComparison[]>;
 }
 
 interface Row {
@@ -118,29 +118,48 @@ function fromRow(r: Row): ShadowComparison {
 }
 
 /** The `shadow_comparisons` table (migration 17). */
-export function createShadowStore(db: Db): ShadowStore {
-  const insert = db.prepare(`
-    INSERT INTO shadow_comparisons (created_at, rule, route, local_model, reference_model, served_model, outcome, agreement, method,
-      judge_verdict, judge_reason, local_as_good, local_latency_ms, reference_latency_ms, local_cost_nusd, reference_cost_nusd,
-      shadow_cost_nusd, error_code, features, local_text, reference_text)
-    VALUES (@createdAt, @rule, @route, @localModel, @referenceModel, @servedModel, @outcome, @agreement, @method,
-      @judgeVerdict, @judgeReason, @localAsGood, @localLatencyMs, @referenceLatencyMs, @localCostNusd, @referenceCostNusd,
-      @shadowCostNusd, @errorCode, @features, @localText, @referenceText)`);
-  const spent = db.prepare('SELECT COALESCE(SUM(shadow_cost_nusd), 0) FROM shadow_comparisons WHERE rule = ? AND created_at >= ?').pluck();
-  const since = db.prepare('SELECT * FROM shadow_comparisons WHERE created_at >= ? ORDER BY id');
+export function createShadowStore(sql: SqlClient): ShadowStore {
   return {
-    insert(row) {
-      const { localCostUsd, referenceCostUsd, shadowCostUsd, ...rest } = row;
-      insert.run({
-        ...rest,
-        localCostNusd: localCostUsd === null ? null : toNano(localCostUsd),
-        referenceCostNusd: referenceCostUsd === null ? null : toNano(referenceCostUsd),
-        shadowCostNusd: toNano(shadowCostUsd),
-        localAsGood: row.localAsGood === null ? null : row.localAsGood ? 1 : 0,
-        features: row.features === null ? null : JSON.stringify(row.features),
-      });
+    async insert(row) {
+      await sql.run(
+        `INSERT INTO shadow_comparisons (created_at, rule, route, local_model, reference_model, served_model, outcome, agreement, method,
+          judge_verdict, judge_reason, local_as_good, local_latency_ms, reference_latency_ms, local_cost_nusd, reference_cost_nusd,
+          shadow_cost_nusd, error_code, features, local_text, reference_text)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          row.createdAt,
+          row.rule,
+          row.route,
+          row.localModel,
+          row.referenceModel,
+          row.servedModel,
+          row.outcome,
+          row.agreement,
+          row.method,
+          row.judgeVerdict,
+          row.judgeReason,
+          row.localAsGood === null ? null : row.localAsGood ? 1 : 0,
+          row.localLatencyMs,
+          row.referenceLatencyMs,
+          row.localCostUsd === null ? null : toNano(row.localCostUsd),
+          row.referenceCostUsd === null ? null : toNano(row.referenceCostUsd),
+          toNano(row.shadowCostUsd),
+          row.errorCode,
+          row.features === null ? null : JSON.stringify(row.features),
+          row.localText,
+          row.referenceText,
+        ],
+      );
     },
-    spentSince: (rule, from) => fromNano(spent.get(rule, from) as number),
-    list: (from) => (since.all(from) as Row[]).map(fromRow),
+    spentSince: async (rule, from) =>
+      fromNano(
+        (
+          await sql.get<{ n: number }>('SELECT COALESCE(SUM(shadow_cost_nusd), 0) AS n FROM shadow_comparisons WHERE rule = ? AND created_at >= ?', [
+            rule,
+            from,
+          ])
+        )?.n ?? 0,
+      ),
+    list: async (from) => (await sql.all<Row>('SELECT * FROM shadow_comparisons WHERE created_at >= ? ORDER BY id', [from])).map(fromRow),
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../store/store.js';
+import type { SqlClient, SqlExecutor } from '../store/sql.js';
 
 /** One finished request. Never holds prompt or answer text. */
 export interface RequestRecord {
@@ -29,12 +29,12 @@ export interface RequestLog {
    * Inserts the row now, inside the caller's transaction when there is one: `recordRequestOutcome`
    * writes it with the usage row and the audit record, so an acknowledged request is in all three.
    */
-  write(record: RequestRecord): void;
+  write(record: RequestRecord, tx?: SqlExecutor): Promise<void>;
   /** Queues the row; rows are written together within `flushMs`. Best-effort: only when audit is off. */
   append(record: RequestRecord): void;
   /** Writes the queued rows now (on shutdown, before reading). */
-  flush(): void;
-  recent(limit: number): RequestRecord[];
+  flush(): Promise<void>;
+  recent(limit: number): Promise<RequestRecord[]>;
 }
 
 /**
@@ -44,56 +44,63 @@ export interface RequestLog {
  * acknowledged before a kill -9 is in all three (docs/decisions/0002). With `audit.enabled: false`
  * rows are batched (`append`) and a kill -9 may lose the last `flushMs` of them.
  */
-export function createRequestLog(db: Db, options: { flushMs?: number; onError?: (error: unknown) => void } = {}): RequestLog {
+export function createRequestLog(sql: SqlClient, options: { flushMs?: number; onError?: (error: unknown) => void } = {}): RequestLog {
   const flushMs = options.flushMs ?? 100;
   let queue: RequestRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const insert = db.prepare(`INSERT INTO request_log
+  const INSERT = `INSERT INTO request_log
     (id, started_at, endpoint, model, provider, upstream_model, locality, status, error_code, input_tokens, output_tokens, tokens_estimated, latency_ms, ttft_ms, streamed, privacy_action, privacy_findings, injection)
-    VALUES (@id, @startedAt, @endpoint, @model, @provider, @upstreamModel, @locality, @status, @errorCode, @inputTokens, @outputTokens, @tokensEstimated, @latencyMs, @ttftMs, @streamed, @privacyAction, @privacyFindings, @injection)
-    ON CONFLICT (id) DO NOTHING`);
-  const select = db.prepare('SELECT * FROM request_log ORDER BY started_at DESC, rowid DESC LIMIT ?');
-  const writeAll = db.transaction((rows: RequestRecord[]) => {
-    for (const record of rows) write(record);
-  });
-  function write(record: RequestRecord): void {
-    insert.run({
-      ...record,
-      tokensEstimated: record.tokensEstimated ? 1 : 0,
-      streamed: record.streamed ? 1 : 0,
-      privacyFindings: record.privacyFindings === null || Object.keys(record.privacyFindings).length === 0 ? null : JSON.stringify(record.privacyFindings),
-      injection: record.injection === null || record.injection.length === 0 ? null : JSON.stringify(record.injection),
-    });
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO NOTHING`;
+  const RECENT = `SELECT * FROM request_log ORDER BY started_at DESC, ${sql.dialect === 'sqlite' ? 'rowid' : 'row_id'} DESC LIMIT ?`;
+  async function write(record: RequestRecord, tx?: SqlExecutor): Promise<void> {
+    await (tx ?? sql).run(INSERT, [
+      record.id,
+      record.startedAt,
+      record.endpoint,
+      record.model,
+      record.provider,
+      record.upstreamModel,
+      record.locality,
+      record.status,
+      record.errorCode,
+      record.inputTokens,
+      record.outputTokens,
+      record.tokensEstimated ? 1 : 0,
+      record.latencyMs,
+      record.ttftMs,
+      record.streamed ? 1 : 0,
+      record.privacyAction,
+      record.privacyFindings === null || Object.keys(record.privacyFindings).length === 0 ? null : JSON.stringify(record.privacyFindings),
+      record.injection === null || record.injection.length === 0 ? null : JSON.stringify(record.injection),
+    ]);
   }
-  function flush(): void {
+  async function flush(): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (queue.length === 0) return;
     const rows = queue;
     queue = [];
-    writeAll(rows);
+    await sql.transaction(async (tx) => {
+      for (const record of rows) await write(record, tx);
+    });
   }
+  // A failed background write must not crash the gateway: report it (the rows are lost).
+  const flushInBackground = () => void flush().catch((error: unknown) => options.onError?.(error));
   return {
     write,
     append(record) {
       queue.push(record);
-      if (queue.length >= 512) flush();
+      if (queue.length >= 512) flushInBackground();
       else if (timer === undefined) {
-        // A failed background write must not crash the gateway: report it (the rows are lost).
-        timer = setTimeout(() => {
-          try {
-            flush();
-          } catch (error) {
-            options.onError?.(error);
-          }
-        }, flushMs);
+        timer = setTimeout(flushInBackground, flushMs);
         timer.unref();
       }
     },
     flush,
-    recent(limit) {
-      flush();
-      return (select.all(limit) as Record<string, unknown>[]).map((row) => ({
+    async recent(limit) {
+      await flush();
+      return (await sql.all(RECENT, [limit])).map((row) => ({
         id: row.id as string,
         startedAt: row.started_at as number,
         endpoint: row.endpoint as string,

@@ -33,39 +33,39 @@ describe('usage log', () => {
   let store: Store;
   let usage: UsageLog;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-usage-'));
     store = openStore(join(dir, 'flambeau.db'));
-    usage = createUsageLog(store.db);
+    usage = createUsageLog(store.sql);
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps one row per request, a reused request id included', () => {
-    usage.append(row('same'));
-    usage.append(row('same', { costUsd: 0.1 }));
+  it('keeps one row per request, a reused request id included', async () => {
+    await usage.append(row('same'));
+    await usage.append(row('same', { costUsd: 0.1 }));
     assert.deepEqual(
-      usage.forRequest('same').map((r) => r.costUsd),
+      (await usage.forRequest('same')).map((r) => r.costUsd),
       [0.0003, 0.1],
     );
-    assert.deepEqual(usage.forRequest('same')[0], row('same'));
+    assert.deepEqual((await usage.forRequest('same'))[0], row('same'));
   });
 
-  it('sums usage by key, team, model and day, exactly', () => {
+  it('sums usage by key, team, model and day, exactly', async () => {
     store.db
       .prepare(
         "INSERT INTO api_keys (id, name, secret_hash, models, endpoints, collections, created_at) VALUES ('aaaaaaaaaaaa', 'ci bot', 'x', '[]', '[]', '[]', 0)",
       )
       .run();
-    usage.append(row('a'));
-    usage.append(row('b', { model: 'claude', inputTokens: 50, outputTokens: 5, tokensEstimated: true, costUsd: 0.0001 }));
-    usage.append(row('c', { keyId: null, team: null, model: 'local', locality: 'device', costUsd: 0, at: Date.UTC(2026, 10, 16, 8) }));
-    usage.append(row('d', { status: 402, errorCode: 'budget_exhausted', inputTokens: null, outputTokens: null, costUsd: 0 }));
+    await usage.append(row('a'));
+    await usage.append(row('b', { model: 'claude', inputTokens: 50, outputTokens: 5, tokensEstimated: true, costUsd: 0.0001 }));
+    await usage.append(row('c', { keyId: null, team: null, model: 'local', locality: 'device', costUsd: 0, at: Date.UTC(2026, 10, 16, 8) }));
+    await usage.append(row('d', { status: 402, errorCode: 'budget_exhausted', inputTokens: null, outputTokens: null, costUsd: 0 }));
     // 1000 calls at 0.1 µUSD each: integer nano-USD sums stay exact where floats would drift.
-    for (let i = 0; i < 1000; i++) usage.append(row(`tiny-${i}`, { model: 'tiny', inputTokens: 1, outputTokens: 0, costUsd: 0.0000001 }));
-    const byKey = usage.summarize({ by: 'key' });
+    for (let i = 0; i < 1000; i++) await usage.append(row(`tiny-${i}`, { model: 'tiny', inputTokens: 1, outputTokens: 0, costUsd: 0.0000001 }));
+    const byKey = await usage.summarize({ by: 'key' });
     assert.deepEqual(byKey.total, { requests: 1004, errors: 1, inputTokens: 1250, outputTokens: 45, estimated: 1, costUsd: 0.0005 });
     assert.deepEqual(
       byKey.rows.map((r) => [r.group, r.label, r.requests]),
@@ -75,14 +75,14 @@ describe('usage log', () => {
       ],
     );
     assert.deepEqual(
-      usage.summarize({ by: 'team' }).rows.map((r) => [r.group, r.requests]),
+      (await usage.summarize({ by: 'team' })).rows.map((r) => [r.group, r.requests]),
       [
         ['research', 1003],
         ['-', 1],
       ],
     );
     assert.deepEqual(
-      usage.summarize({ by: 'model' }).rows.map((r) => [r.group, r.costUsd]),
+      (await usage.summarize({ by: 'model' })).rows.map((r) => [r.group, r.costUsd]),
       [
         ['gpt-small', 0.0003],
         ['tiny', 0.0001],
@@ -91,12 +91,12 @@ describe('usage log', () => {
       ],
     );
     assert.deepEqual(
-      usage.summarize({ by: 'day' }).rows.map((r) => [r.group, r.requests]),
+      (await usage.summarize({ by: 'day' })).rows.map((r) => [r.group, r.requests]),
       [
         ['2026-11-15', 1003],
         ['2026-11-16', 1],
       ],
     );
-    assert.equal(usage.summarize({ by: 'day', since: Date.UTC(2026, 10, 16) }).total.requests, 1);
+    assert.equal((await usage.summarize({ by: 'day', since: Date.UTC(2026, 10, 16) })).total.requests, 1);
   });
 });

@@ -1,6 +1,6 @@
 import { fromNano, toNano } from '../auth/budget-columns.js';
 import { guardStore } from '../auth/store-guard.js';
-import type { Db } from '../store/store.js';
+import type { Dialect, SqlClient, SqlExecutor } from '../store/sql.js';
 
 /** One request's usage: who, what, how much. Never prompt or answer text. */
 export interface UsageRecord {
@@ -57,20 +57,21 @@ export interface UsageSummary {
 
 export interface UsageLog {
   /** Inserts one row; runs inside the caller's transaction when there is one (see recordRequestOutcome). */
-  append(record: UsageRecord): void;
-  summarize(options: { by: UsageGrouping; since?: number }): UsageSummary;
+  append(record: UsageRecord, tx?: SqlExecutor): Promise<void>;
+  summarize(options: { by: UsageGrouping; since?: number }): Promise<UsageSummary>;
   /** The rows of one request id (clients may reuse an id, hence several). */
-  forRequest(requestId: string): UsageRecord[];
+  forRequest(requestId: string): Promise<UsageRecord[]>;
 }
 
-const GROUP_SQL: Record<UsageGrouping, string> = {
-  key: "COALESCE(u.key_id, 'master')",
-  team: "COALESCE(u.team, '-')",
-  model: "COALESCE(u.model, '-')",
-  day: "strftime('%Y-%m-%d', u.at / 1000, 'unixepoch')",
-};
+const GROUP_SQL = (by: UsageGrouping, dialect: Dialect): string =>
+  ({
+    key: "COALESCE(u.key_id, 'master')",
+    team: "COALESCE(u.team, '-')",
+    model: "COALESCE(u.model, '-')",
+    day: dialect === 'sqlite' ? "strftime('%Y-%m-%d', u.at / 1000, 'unixepoch')" : "to_char(to_timestamp(u.at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+  })[by];
 
-const TOTALS_SQL = `COUNT(*) AS requests, COALESCE(SUM(u.status >= 400), 0) AS errors, COALESCE(SUM(u.input_tokens), 0) AS input_tokens,
+const TOTALS_SQL = `COUNT(*) AS requests, COALESCE(SUM(CASE WHEN u.status >= 400 THEN 1 ELSE 0 END), 0) AS errors, COALESCE(SUM(u.input_tokens), 0) AS input_tokens,
   COALESCE(SUM(u.output_tokens), 0) AS output_tokens, COALESCE(SUM(u.tokens_estimated), 0) AS estimated, COALESCE(SUM(u.cost_nusd), 0) AS cost_nusd`;
 
 interface TotalsRow {
@@ -82,38 +83,54 @@ interface TotalsRow {
   cost_nusd: number;
 }
 
-export function createUsageLog(db: Db): UsageLog {
-  const insert =
-    db.prepare(`INSERT INTO usage_log (request_id, at, key_id, team, endpoint, model, provider, upstream_model, locality, input_tokens, output_tokens, tokens_estimated, cost_nusd, latency_ms, status, error_code, audit_seq)
-    VALUES (@requestId, @at, @keyId, @team, @endpoint, @model, @provider, @upstreamModel, @locality, @inputTokens, @outputTokens, @tokensEstimated, @costNusd, @latencyMs, @status, @errorCode, @auditSeq)`);
-  const byRequest = db.prepare<[string], Record<string, unknown>>('SELECT * FROM usage_log WHERE request_id = ? ORDER BY id');
+export function createUsageLog(sql: SqlClient): UsageLog {
+  const INSERT = `INSERT INTO usage_log (request_id, at, key_id, team, endpoint, model, provider, upstream_model, locality, input_tokens, output_tokens, tokens_estimated, cost_nusd, latency_ms, status, error_code, audit_seq)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
   const grouped = new Map(
     USAGE_GROUPINGS.map((by) => [
       by,
-      db.prepare<
-        [number],
-        TotalsRow & { grp: string; label: string | null }
-      >(`SELECT ${GROUP_SQL[by]} AS grp, ${by === 'key' ? 'MAX(k.name)' : 'NULL'} AS label, ${TOTALS_SQL}
-        FROM usage_log u ${by === 'key' ? 'LEFT JOIN api_keys k ON k.id = u.key_id' : ''} WHERE u.at >= ? GROUP BY grp ORDER BY ${by === 'day' ? 'grp' : 'cost_nusd DESC, requests DESC, grp'}`),
+      `SELECT ${GROUP_SQL(by, sql.dialect)} AS grp, ${by === 'key' ? 'MAX(k.name)' : 'NULL'} AS label, ${TOTALS_SQL}
+        FROM usage_log u ${by === 'key' ? 'LEFT JOIN api_keys k ON k.id = u.key_id' : ''} WHERE u.at >= ? GROUP BY grp ORDER BY ${by === 'day' ? 'grp' : 'cost_nusd DESC, requests DESC, grp'}`,
     ]),
   );
-  const totals = db.prepare<[number], TotalsRow>(`SELECT ${TOTALS_SQL} FROM usage_log u WHERE u.at >= ?`);
 
   return {
-    append(record) {
-      insert.run({ ...record, tokensEstimated: record.tokensEstimated ? 1 : 0, costNusd: toNano(record.costUsd), auditSeq: record.auditSeq ?? null });
+    async append(r, tx) {
+      await (tx ?? sql).run(INSERT, [
+        r.requestId,
+        r.at,
+        r.keyId,
+        r.team,
+        r.endpoint,
+        r.model,
+        r.provider,
+        r.upstreamModel,
+        r.locality,
+        r.inputTokens,
+        r.outputTokens,
+        r.tokensEstimated ? 1 : 0,
+        toNano(r.costUsd),
+        r.latencyMs,
+        r.status,
+        r.errorCode,
+        r.auditSeq ?? null,
+      ]);
     },
-    summarize({ by, since }) {
+    async summarize({ by, since }) {
       const from = since ?? 0;
-      return guardStore(db, 'summarising usage', () => ({
+      return guardStore(sql, 'summarising usage', async () => ({
         by,
         since: since ?? null,
-        rows: (grouped.get(by)?.all(from) ?? []).map((row) => ({ group: row.grp, label: row.label, ...totalsOf(row) })),
-        total: totalsOf(totals.get(from) as TotalsRow),
+        rows: (await sql.all<TotalsRow & { grp: string; label: string | null }>(grouped.get(by) as string, [from])).map((row) => ({
+          group: row.grp,
+          label: row.label,
+          ...totalsOf(row),
+        })),
+        total: totalsOf((await sql.get<TotalsRow>(`SELECT ${TOTALS_SQL} FROM usage_log u WHERE u.at >= ?`, [from])) as TotalsRow),
       }));
     },
-    forRequest(requestId) {
-      return guardStore(db, 'reading usage', () => byRequest.all(requestId)).map(recordOf);
+    async forRequest(requestId) {
+      return (await guardStore(sql, 'reading usage', () => sql.all('SELECT * FROM usage_log WHERE request_id = ? ORDER BY id', [requestId]))).map(recordOf);
     },
   };
 }
@@ -165,13 +182,12 @@ export interface UsageLink {
  * The usage rows linked to audit records, in audit order, a page at a time; null when the
  * database predates the link (no `audit_seq` column: verify reads files without migrating them).
  */
-export function usageLinkPages(db: Db): ((afterSeq: number, afterId: number, limit: number) => UsageLink[]) | null {
-  const columns = db.prepare("SELECT name FROM pragma_table_info('usage_log')").pluck().all() as string[];
-  if (!columns.includes('audit_seq')) return null;
-  const page = db.prepare<
-    [number, number, number, number],
-    UsageLink
-  >(`SELECT id, audit_seq AS auditSeq, request_id AS requestId, cost_nusd AS costNusd, input_tokens AS inputTokens, output_tokens AS outputTokens
-    FROM usage_log WHERE audit_seq IS NOT NULL AND (audit_seq > ? OR (audit_seq = ? AND id > ?)) ORDER BY audit_seq, id LIMIT ?`);
-  return (afterSeq, afterId, limit) => page.all(afterSeq, afterSeq, afterId, limit);
+export async function usageLinkPages(sql: SqlExecutor): Promise<((afterSeq: number, afterId: number, limit: number) => Promise<UsageLink[]>) | null> {
+  if (sql.dialect === 'sqlite') {
+    const columns = (await sql.all<{ name: string }>("SELECT name FROM pragma_table_info('usage_log')")).map((row) => row.name);
+    if (!columns.includes('audit_seq')) return null;
+  }
+  const PAGE = `SELECT id, audit_seq AS "auditSeq", request_id AS "requestId", cost_nusd AS "costNusd", input_tokens AS "inputTokens", output_tokens AS "outputTokens"
+    FROM usage_log WHERE audit_seq IS NOT NULL AND (audit_seq > ? OR (audit_seq = ? AND id > ?)) ORDER BY audit_seq, id LIMIT ?`;
+  return (afterSeq, afterId, limit) => sql.all<UsageLink>(PAGE, [afterSeq, afterSeq, afterId, limit]);
 }

@@ -88,8 +88,8 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
       FLAMBEAU_CLUSTER_NAMESPACE: namespace,
       ...(storeUrl === undefined ? {} : { FLAMBEAU_STORE_URL: storeUrl }),
     };
-    withRegistry(home, (registry) => {
-      for (const n of [1, 2]) registry.add('vm', sha(`vm v${n}`));
+    await withRegistry(home, async (registry) => {
+      for (const n of [1, 2]) await registry.add('vm', sha(`vm v${n}`));
     });
     // The first instance creates the store; the two others start together against it.
     instances.push(await serve(config, home, env));
@@ -138,7 +138,7 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
     const cachedAt = Date.now();
     // What `flambeau models promote` does, in this process so that the clock starts at the change:
     // write the pointer to the shared store, then tell the cluster.
-    withRegistry(home, (registry) => registry.promote('vm', 2));
+    await withRegistry(home, (registry) => registry.promote('vm', 2));
     const bus = await createRedisClusterBus({ url: redisUrl, namespace });
     try {
       await bus.publish({ type: 'model-changed', name: 'vm' });
@@ -283,17 +283,13 @@ describe('an instance whose cluster Redis is down (e2e)', () => {
   });
 });
 
-/**
- * Runs `work` on the model version registry of the shared store. HOME's SQLite file today; with
- * FLAMBEAU_TEST_STORE_URL this must open the PostgreSQL store instead (one place to change when
- * the PostgreSQL store lands).
- */
-function withRegistry(home: string, work: (registry: ModelHome['registry']) => void): void {
-  const models = openModelHome(home);
+/** Runs `work` on the model version registry of the shared store: HOME's SQLite file, or the PostgreSQL of FLAMBEAU_TEST_STORE_URL. */
+async function withRegistry(home: string, work: (registry: ModelHome['registry']) => Promise<unknown>): Promise<void> {
+  const models = await openModelHome(home, storeUrl ?? null);
   try {
-    work(models.registry);
+    await work(models.registry);
   } finally {
-    models.close();
+    await models.close();
   }
 }
 

@@ -219,7 +219,7 @@ describe('errors: the OpenAI envelope with a code from the closed table', () => 
     // The row is written when the response closes; wait for it deterministically.
     let row;
     for (let i = 0; i < 100 && row === undefined; i++) {
-      row = gw.gateway.requestLog.recent(50).find((r) => r.id === id);
+      row = (await gw.gateway.requestLog.recent(50)).find((r) => r.id === id);
       if (row === undefined) await new Promise((r) => setImmediate(r));
     }
     assert.ok(row !== undefined);

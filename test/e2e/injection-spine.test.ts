@@ -194,7 +194,7 @@ describe('prompt-injection defence in the spine, through the real server', () =>
       return true;
     });
     assert.equal(cloud.requests.length, 0, 'no upstream call');
-    const row = strict.gateway.requestLog.recent(1)[0];
+    const row = (await strict.gateway.requestLog.recent(1))[0];
     assert.equal(row?.status, 403);
     assert.equal(row?.errorCode, 'policy_denied');
     assert.equal(row?.injection?.[0]?.source, 'user');

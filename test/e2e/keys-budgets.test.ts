@@ -252,7 +252,7 @@ describe('durability: kill -9 under load', () => {
       try {
         // Keyed, as `flambeau audit verify` checks it: MACs, the head file the killed process kept, usage links.
         const verdict = await createAuditLog({
-          db: store.db,
+          sql: store.sql,
           keyed: { key: readAuditKey(home), headPath: join(home, AUDIT_HEAD_FILE), readOnly: true },
         }).verify();
         assert.equal(verdict.ok, true, JSON.stringify(verdict));

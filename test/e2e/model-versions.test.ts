@@ -57,7 +57,7 @@ async function chat(gateway: GatewayHandle, model: string): Promise<{ status: nu
 describe('models you own, served (e2e)', () => {
   it('pull, serve, then promote / canary / rollback switch the answering file with no restart and no failed request', async () => {
     const home = join(dir, 'home-versions');
-    const local = openModelHome(home);
+    const local = await openModelHome(home);
     const deps = {
       store: local.store,
       registry: local.registry,
@@ -77,7 +77,7 @@ describe('models you own, served (e2e)', () => {
 
       // The CLI's promote writes through its own connection to HOME/flambeau.db while requests run.
       const running = Array.from({ length: 4 }, () => chat(gateway, 'qwen2.5-0.5b-instruct'));
-      local.registry.promote('qwen2.5-0.5b-instruct', 2);
+      await local.registry.promote('qwen2.5-0.5b-instruct', 2);
       const during = await Promise.all([...running, chat(gateway, 'qwen2.5-0.5b-instruct')]);
       assert.deepEqual(
         during.map((r) => r.status),
@@ -87,28 +87,28 @@ describe('models you own, served (e2e)', () => {
       assert.equal(after2.version, 'qwen2.5-0.5b-instruct@v2');
       assert.match(after2.text, /getWeather/);
 
-      local.registry.rollback('qwen2.5-0.5b-instruct');
+      await local.registry.rollback('qwen2.5-0.5b-instruct');
       assert.equal((await chat(gateway, 'qwen2.5-0.5b-instruct')).text, TEST_MODEL_ANSWER);
-      local.registry.promote('qwen2.5-0.5b-instruct', 2, { canaryPercent: 50 });
+      await local.registry.promote('qwen2.5-0.5b-instruct', 2, { canaryPercent: 50 });
       const canary = [];
       for (let i = 0; i < 4; i++) canary.push((await chat(gateway, 'qwen2.5-0.5b-instruct')).version);
       assert.deepEqual(canary.sort(), ['qwen2.5-0.5b-instruct@v1', 'qwen2.5-0.5b-instruct@v1', 'qwen2.5-0.5b-instruct@v2', 'qwen2.5-0.5b-instruct@v2']);
 
-      gateway.requestLog.flush();
-      const answered = gateway.requestLog.recent(100).map((r) => r.upstreamModel);
+      await gateway.requestLog.flush();
+      const answered = (await gateway.requestLog.recent(100)).map((r) => r.upstreamModel);
       assert.ok(
         answered.includes('qwen2.5-0.5b-instruct@v1') && answered.includes('qwen2.5-0.5b-instruct@v2'),
         'the request log records which version answered',
       );
     } finally {
       await gateway.close();
-      local.close();
+      await local.close();
     }
   });
 
   it('refuses at start-up a model whose licence forbids the declared use, or warns when told so', async () => {
     const home = join(dir, 'home-licence');
-    const local = openModelHome(home);
+    const local = await openModelHome(home);
     const research = join(dir, 'research.gguf');
     writeFileSync(
       research,
@@ -122,7 +122,7 @@ describe('models you own, served (e2e)', () => {
       }),
     );
     await importModel(research, { name: 'research-only' }, { store: local.store, registry: local.registry });
-    local.close();
+    await local.close();
     await assert.rejects(start(home, 'deployment: { use: commercial, monthly_users: 1000 }\n'), (error: unknown) => {
       assert.ok(error instanceof FlambeauError);
       assert.equal(error.code, 'policy_denied');

@@ -207,7 +207,7 @@ describe('privacy guard through the real server: pseudonymise to the cloud, rest
 
 async function logged(gw: TestGateway, id: string) {
   for (let i = 0; i < 200; i++) {
-    const row = gw.gateway.requestLog.recent(100).find((r) => r.id === id);
+    const row = (await gw.gateway.requestLog.recent(100)).find((r) => r.id === id);
     if (row !== undefined) return row;
     await new Promise((r) => setImmediate(r));
   }

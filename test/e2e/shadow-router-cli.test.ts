@@ -12,9 +12,9 @@ import { openStore } from '../../src/store/store.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /** Comparisons where proofs and integrals defeat the local model and greetings do not. */
-function seed(home: string): void {
+async function seed(home: string): Promise<void> {
   const store = openStore(homePaths(home).db);
-  const shadow = createShadowStore(store.db);
+  const shadow = createShadowStore(store.sql);
   const featurizer = createFeaturizer();
   const hard = [
     'prove the theorem about primes',
@@ -49,10 +49,10 @@ function seed(home: string): void {
       localText: null,
       referenceText: null,
     };
-    shadow.insert(row);
+    await shadow.insert(row);
   }
   // A failed comparison has no verdict: left out.
-  shadow.insert({ ...(shadow.list(0)[0] as ShadowComparison), outcome: 'error', agreement: null, localAsGood: null });
+  await shadow.insert({ ...((await shadow.list(0))[0] as ShadowComparison), outcome: 'error', agreement: null, localAsGood: null });
   store.close();
 }
 
@@ -60,7 +60,7 @@ describe('flambeau router train / eval --from-shadow', () => {
   it('learns from stored comparisons without their text, and eval shows the effect', async () => {
     const home = mkdtempSync(join(tmpdir(), 'flambeau-shadow-router-'));
     try {
-      seed(home);
+      await seed(home);
       const out = join(home, 'weights.json');
       const trained = await runCli(['router', 'train', '--from-shadow', '--since', '1d', '--home', home, '--out', out]);
       assert.equal(trained.code, 0, trained.stderr);

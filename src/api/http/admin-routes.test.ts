@@ -29,7 +29,7 @@ describe('admin API', () => {
   it('needs the master key: 401 without a key, 403 for another valid key', async () => {
     assert.equal((await call('GET', '/admin/keys', undefined, null)).status, 401);
     assert.equal((await call('GET', '/admin/keys', undefined, 'wrong')).json?.error.code, 'unauthenticated');
-    const { token } = server.keys.create({ name: 'plain' });
+    const { token } = await server.keys.create({ name: 'plain' });
     const forbidden = await call('GET', '/admin/keys', undefined, token);
     assert.equal(forbidden.status, 403);
     assert.equal(forbidden.json?.error.code, 'forbidden');
@@ -52,7 +52,7 @@ describe('admin API', () => {
       ['ci bot', 'research', ['gpt-small', 'auto'], ['*'], { usd: 25, period: 'month' }, 60, null, 'active'],
     );
     assert.ok(Date.parse(key.expires_at) - Date.now() > 29 * 86_400_000);
-    assert.equal(server.keys.authenticate(`Bearer ${key.key}`).keyId, key.id);
+    assert.equal((await server.keys.authenticate(`Bearer ${key.key}`)).keyId, key.id);
 
     const list = await call('GET', '/admin/keys');
     assert.ok(list.json?.data.some((k: { id: string }) => k.id === key.id));
@@ -65,7 +65,7 @@ describe('admin API', () => {
     const revoked = await call('DELETE', `/admin/keys/${key.id}`);
     assert.equal(revoked.json?.status, 'revoked');
     assert.equal(revoked.json?.revoked, true);
-    assert.throws(() => server.keys.authenticate(`Bearer ${key.key}`), /revoked/);
+    await assert.rejects(() => server.keys.authenticate(`Bearer ${key.key}`), /revoked/);
 
     const lines = await call('GET', '/admin/audit/export');
     assert.equal(lines.headers.get('content-type'), 'application/x-ndjson; charset=utf-8');

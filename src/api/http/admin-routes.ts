@@ -10,6 +10,7 @@ import { actorOf, type KeyPrincipal } from '../../auth/principal.js';
 import type { TeamStore } from '../../auth/team-store.js';
 import { FlambeauError } from '../../errors/index.js';
 import { USAGE_GROUPINGS, type UsageGrouping, type UsageLog } from '../../usage/usage-log.js';
+import type { DashboardDeps } from './dashboard-deps.js';
 import { keyJson, parseNewKeyBody, parseTeamBody, teamJson, usageJson } from './admin-wire.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send.js';
@@ -24,6 +25,8 @@ export interface AdminDeps {
   evals: EvalStore;
   bodyLimitBytes: number;
   clock?: () => number;
+  /** The dashboard's reads and model actions (dashboard-admin-routes.ts); absent, those endpoints are 404. */
+  dashboard?: DashboardDeps;
 }
 
 /** One admin call: the master key that makes it, the route's decoded path parameters, the query. */
@@ -44,8 +47,8 @@ export type AdminHandler = (req: IncomingMessage, res: ServerResponse, call: Adm
  * `forbidden`, whatever the path); every change appends an audit record in the same transaction
  * as the change itself.
  */
-export function authenticateAdmin(authorization: string | undefined, deps: AdminDeps): KeyPrincipal {
-  const principal = deps.keys.authenticate(authorization);
+export async function authenticateAdmin(authorization: string | undefined, deps: AdminDeps): Promise<KeyPrincipal> {
+  const principal = await deps.keys.authenticate(authorization);
   if (principal.kind !== 'master')
     throw new FlambeauError('forbidden', 'The admin API needs the master key.', { details: { denied: 'endpoint', endpoint: 'admin' } });
   return principal;
@@ -62,16 +65,18 @@ function adminEvent(call: AdminCall, action: AdminAction, target: { keyId?: stri
 export async function createKey(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const input = parseNewKeyBody(await readJsonBody(req, call.deps.bodyLimitBytes), call.now);
   const { keys, audit } = call.deps;
-  const created = audit.atomically(() => {
-    const made = keys.create(input);
+  const created = await audit.atomically(async (tx) => {
+    const made = await keys.create(input, tx);
     const r = made.record;
-    audit.append(
+    await audit.append(
       adminEvent(
         call,
         'key.created',
         { keyId: r.id, ...(r.team === null ? {} : { team: r.team }) },
         { name: r.name, scopes: r.scopes, budget: r.budget, rpm: r.limits.rpm, tpm: r.limits.tpm, expiresAt: r.expiresAt },
       ),
+      undefined,
+      tx,
     );
     return made;
   });
@@ -79,41 +84,47 @@ export async function createKey(req: IncomingMessage, res: ServerResponse, call:
   send(res, call, 201, { ...keyJson(created.record, call.now), key: created.token });
 }
 
-export function listKeys(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
-  send(res, call, 200, { object: 'list', data: call.deps.keys.list().map((k) => keyJson(k, call.now)) });
+export async function listKeys(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+  send(res, call, 200, { object: 'list', data: (await call.deps.keys.list()).map((k) => keyJson(k, call.now)) });
 }
 
-export function showKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
-  const key = call.deps.keys.get(call.params[0] as string);
-  send(res, call, 200, keyJson(key, call.now, call.deps.ledger.use({ keyId: key.id }, key.budget?.period ?? 'month')));
+export async function showKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+  const key = await call.deps.keys.get(call.params[0] as string);
+  send(res, call, 200, keyJson(key, call.now, await call.deps.ledger.use({ keyId: key.id }, key.budget?.period ?? 'month')));
 }
 
-export function revokeKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export async function revokeKey(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const { keys, audit } = call.deps;
   const id = call.params[0] as string;
-  const { record, changed } = audit.atomically(() => {
-    const result = keys.revoke(id);
-    audit.append(
+  const { record, changed } = await audit.atomically(async (tx) => {
+    const result = await keys.revoke(id, tx);
+    await audit.append(
       adminEvent(
         call,
         'key.revoked',
         { keyId: id, ...(result.record.team === null ? {} : { team: result.record.team }) },
         { name: result.record.name, alreadyRevoked: !result.changed },
       ),
+      undefined,
+      tx,
     );
     return result;
   });
+  // After the commit: a cluster tells the other instances now (cluster/follow-cluster.ts).
+  keys.invalidate(id);
   send(res, call, 200, { ...keyJson(record, call.now), revoked: changed });
 }
 
 export async function saveTeam(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const change = parseTeamBody(await readJsonBody(req, call.deps.bodyLimitBytes));
   const { teams, audit, keys } = call.deps;
-  const { team, created } = audit.atomically(() => {
-    const result = teams.upsert(change);
+  const { team, created } = await audit.atomically(async (tx) => {
+    const result = await teams.upsert(change, tx);
     const t = result.team;
-    audit.append(
+    await audit.append(
       adminEvent(call, result.created ? 'team.created' : 'team.updated', { team: t.id }, { budget: t.budget, rpm: t.limits.rpm, tpm: t.limits.tpm }),
+      undefined,
+      tx,
     );
     return result;
   });
@@ -121,23 +132,23 @@ export async function saveTeam(req: IncomingMessage, res: ServerResponse, call: 
   send(res, call, created ? 201 : 200, teamJson(team));
 }
 
-export function listTeams(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
-  send(res, call, 200, { object: 'list', data: call.deps.teams.list().map((t) => teamJson(t)) });
+export async function listTeams(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
+  send(res, call, 200, { object: 'list', data: (await call.deps.teams.list()).map((t) => teamJson(t)) });
 }
 
-export function showTeam(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export async function showTeam(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const id = call.params[0] as string;
-  const team = call.deps.teams.get(id);
+  const team = await call.deps.teams.get(id);
   if (team === null) throw new FlambeauError('not_found', `No team named '${id.slice(0, 64)}'.`);
-  send(res, call, 200, teamJson(team, call.deps.ledger.use({ team: team.id }, team.budget?.period ?? 'month')));
+  send(res, call, 200, teamJson(team, await call.deps.ledger.use({ team: team.id }, team.budget?.period ?? 'month')));
 }
 
-export function showUsage(_req: IncomingMessage, res: ServerResponse, call: AdminCall): void {
+export async function showUsage(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const by = call.query.get('by') ?? 'key';
   if (!(USAGE_GROUPINGS as readonly string[]).includes(by))
     throw new FlambeauError('invalid_request', `Invalid 'by': use ${USAGE_GROUPINGS.join(', ')}.`, { param: 'by' });
   const since = optionalSince(call);
-  send(res, call, 200, usageJson(call.deps.usage.summarize({ by: by as UsageGrouping, ...(since === undefined ? {} : { since }) })));
+  send(res, call, 200, usageJson(await call.deps.usage.summarize({ by: by as UsageGrouping, ...(since === undefined ? {} : { since }) })));
 }
 
 export async function verifyAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {

@@ -12,6 +12,7 @@ import {
   type GatewayRequest,
 } from '../../gateway/index.js';
 import type { Logger } from '../../log/logger.js';
+import { handleUi, type UiDeps } from '../ui/ui-routes.js';
 import { authenticateAdmin } from './admin-routes.js';
 import { keylessFor } from './keyless-access.js';
 import { decodePathSegment } from './path-segment.js';
@@ -69,8 +70,8 @@ function match(method: string, path: string): Match | null {
 }
 
 /** The gateway's HTTP surface on plain node:http (no framework on the hot path). */
-export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
+export function createRequestHandler(deps: AppDeps & { logger: Logger; ui?: UiDeps | null }): (req: IncomingMessage, res: ServerResponse) => void {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
@@ -89,6 +90,7 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       }
     });
   };
+  return handler;
 
   async function dispatch(
     req: IncomingMessage,
@@ -104,8 +106,14 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       return;
     }
     if (path === '/readyz') {
-      const ready = deps.isReady();
-      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', models: deps.gateway.catalog.list().length });
+      const { loading, failed } = deps.modelsNotReady?.() ?? { loading: [], failed: [] };
+      const ready = deps.isReady() && loading.length === 0 && failed.length === 0;
+      sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'not_ready',
+        models: deps.gateway.catalog.list().length,
+        ...(loading.length > 0 ? { loading } : {}),
+        ...(failed.length > 0 ? { failed } : {}),
+      });
       return;
     }
     if (path === '/metrics') {
@@ -120,9 +128,15 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       res.end(body);
       return;
     }
+    if (path === '/ui' || path.startsWith('/ui/')) {
+      // The dashboard (api/ui/): its /ui/api/ calls come back through this handler with the session's key.
+      if (deps.ui == null) throw new FlambeauError('not_found', `No route for ${method} ${path} (the dashboard is off: ui.enabled).`);
+      await handleUi(req, res, path, query, deps, deps.ui, handler);
+      return;
+    }
     if (path === '/admin' || path.startsWith('/admin/')) {
       // The master key first, whatever the path: another key learns nothing of the admin routes.
-      request.outcome.principal = authenticateAdmin(req.headers.authorization, deps.admin);
+      request.outcome.principal = await authenticateAdmin(req.headers.authorization, deps.admin);
       const parsed = new URL(req.url ?? '/', 'http://admin.invalid');
       const adminPath = parsed.pathname.replace(/\/+$/, '');
       const found = match(method, adminPath);
@@ -138,15 +152,13 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
     if (found?.route !== undefined) onMatch(found.route);
     // Every call of an inference API is accounted for (usage, audit, request log), refused ones included.
     res.once('close', () => {
-      try {
-        settleClosed(request, { status: res.headersSent ? res.statusCode : 499, finished: res.writableFinished }, deps.gateway);
-      } catch (error) {
-        deps.logger.error('usage and audit write failed', { requestId: request.outcome.requestId, error: describe(error) });
-      }
+      settleClosed(request, { status: res.headersSent ? res.statusCode : 499, finished: res.writableFinished }, deps.gateway).catch((error: unknown) =>
+        deps.logger.error('usage and audit write failed', { requestId: request.outcome.requestId, error: describe(error) }),
+      );
     });
     const route = found?.route;
     const credential = credentialOf(req);
-    authenticate(
+    await authenticate(
       request,
       credential,
       route === undefined || route.access === 'admin' ? null : route.access,

@@ -105,7 +105,7 @@ describe('admin API: eval runs', () => {
     assert.equal((await call('GET', '/admin/evals?kind=weird')).json.error.param, 'kind');
     const missing = await call('GET', '/admin/evals/ev_missing');
     assert.deepEqual([missing.status, missing.json.error.code], [404, 'not_found']);
-    const { token } = server.keys.create({ name: 'plain' });
+    const { token } = await server.keys.create({ name: 'plain' });
     assert.equal((await call('GET', '/admin/evals', undefined, token)).status, 403);
     assert.equal((await call('POST', '/admin/evals', run([result({})]), token)).status, 403);
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { asFlambeauError, FlambeauError } from '../../errors/index.js';
-import { deleteResponse, findResponse, responseHeaders, saveResponse, startChat, type GatewayRequest } from '../../gateway/index.js';
+import { deleteResponse, findResponse, responseHeaders, saveResponse, startChat, type GatewayRequest, type StoredResponse } from '../../gateway/index.js';
 import type { GatewayDeps } from '../../gateway/index.js';
 import { abortOnClose } from '../http/abort-on-close.js';
 import { knowledgeExtension } from '../http/knowledge-wire.js';
@@ -16,7 +16,8 @@ import { drain, streamHeaders, warningHeader } from '../http/stream-out.js';
 export async function handleResponses(call: RouteCall): Promise<void> {
   const { req, res, request } = call;
   const deps = call.deps.gateway;
-  const parsed = parseResponsesBody(await readJsonBody(req, call.deps.bodyLimitBytes), storedLookup(deps, request));
+  const raw = await readJsonBody(req, call.deps.bodyLimitBytes);
+  const parsed = parseResponsesBody(raw, await storedLookup(deps, request, raw));
   const signal = abortOnClose(res);
   const answer = await startChat(
     { request, chat: parsed.request, collections: parsed.knowledge, stream: parsed.stream, tags: req.headers['x-flambeau-tags'], signal },
@@ -34,7 +35,7 @@ export async function handleResponses(call: RouteCall): Promise<void> {
   if (!answer.stream) {
     const response = completedResponse(head, answer.result);
     sendJson(res, 200, response, { ...responseHeaders(request), ...warningHeader(answer.result.warnings) });
-    store(deps, request, parsed, head, response);
+    await store(deps, request, parsed, head, response);
     return;
   }
 
@@ -45,7 +46,7 @@ export async function handleResponses(call: RouteCall): Promise<void> {
     for await (const event of answer.events) if (!writer.write(event)) await drain(res, signal);
     writer.end();
     const response = writer.final;
-    if (response !== undefined) store(deps, request, parsed, head, response);
+    if (response !== undefined) await store(deps, request, parsed, head, response);
   } catch (thrown) {
     if (signal.aborted) return;
     const error = asFlambeauError(thrown);
@@ -54,20 +55,20 @@ export async function handleResponses(call: RouteCall): Promise<void> {
 }
 
 /** GET /v1/responses/{id}: a stored response of the caller's key. */
-export function handleGetResponse(call: RouteCall): void {
-  sendJson(call.res, 200, ownResponse(call).response, { 'x-request-id': call.request.outcome.requestId });
+export async function handleGetResponse(call: RouteCall): Promise<void> {
+  sendJson(call.res, 200, (await ownResponse(call)).response, { 'x-request-id': call.request.outcome.requestId });
 }
 
 /** DELETE /v1/responses/{id}. */
-export function handleDeleteResponse(call: RouteCall): void {
+export async function handleDeleteResponse(call: RouteCall): Promise<void> {
   const id = call.params[0] as string;
-  if (!deleteResponse(call.deps.gateway, call.request, id)) throw notFound(id);
+  if (!(await deleteResponse(call.deps.gateway, call.request, id))) throw notFound(id);
   sendJson(call.res, 200, { id, object: 'response.deleted', deleted: true }, { 'x-request-id': call.request.outcome.requestId });
 }
 
 /** GET /v1/responses/{id}/input_items: the conversation the response answered, as OpenAI lists it (`order`, `limit`, `after`). */
-export function handleListInputItems(call: RouteCall): void {
-  const stored = ownResponse(call);
+export async function handleListInputItems(call: RouteCall): Promise<void> {
+  const stored = await ownResponse(call);
   const order = call.query.get('order') ?? 'desc';
   if (order !== 'asc' && order !== 'desc')
     throw new FlambeauError('invalid_request', "Invalid value for 'order': expected 'asc' or 'desc'.", { param: 'order' });
@@ -106,9 +107,9 @@ function listedItem(item: unknown, fallbackId: string): Record<string, unknown> 
   return listed;
 }
 
-function ownResponse(call: RouteCall) {
+async function ownResponse(call: RouteCall) {
   const id = call.params[0] as string;
-  const stored = findResponse(call.deps.gateway, call.request, id);
+  const stored = await findResponse(call.deps.gateway, call.request, id);
   if (stored === undefined) throw notFound(id);
   return stored;
 }
@@ -118,18 +119,36 @@ function notFound(id: string): FlambeauError {
   return new FlambeauError('not_found', `No stored response with id ${JSON.stringify(id.slice(0, 128))}.`);
 }
 
-/** What `previous_response_id` and `item_reference` read: the caller's own stored responses. */
-function storedLookup(deps: GatewayDeps, request: GatewayRequest): StoredLookup {
+/**
+ * What `previous_response_id` and `item_reference` read: the caller's own stored responses,
+ * fetched before the body is parsed (the store answers asynchronously; parsing stays a pure
+ * function of the body and what it names).
+ */
+async function storedLookup(deps: GatewayDeps, request: GatewayRequest, raw: unknown): Promise<StoredLookup> {
+  // Output item ids are `msg_<hex>`, `msg_<hex>_<n>` or `fc_<hex>_<n>`: the hex is the response's.
+  const responseOf = (itemId: string) => /^(?:msg|fc)_([0-9a-f]{24})(?:_\d+)?$/.exec(itemId)?.[1];
+  const wanted = new Set<string>();
+  const body = raw !== null && typeof raw === 'object' ? (raw as { previous_response_id?: unknown; input?: unknown }) : {};
+  if (typeof body.previous_response_id === 'string') wanted.add(body.previous_response_id);
+  if (Array.isArray(body.input))
+    for (const item of body.input as { type?: unknown; id?: unknown }[]) {
+      const hex = item?.type === 'item_reference' && typeof item.id === 'string' ? responseOf(item.id) : undefined;
+      if (hex !== undefined) wanted.add(`resp_${hex}`);
+    }
+  const found = new Map<string, StoredResponse>();
+  for (const id of wanted) {
+    const stored = await findResponse(deps, request, id);
+    if (stored !== undefined) found.set(id, stored);
+  }
   return {
     conversation(responseId) {
-      const stored = findResponse(deps, request, responseId);
+      const stored = found.get(responseId);
       return stored === undefined ? undefined : [...stored.inputItems, ...((stored.response.output as unknown[] | undefined) ?? [])];
     },
     item(itemId) {
-      // Output item ids are `msg_<hex>`, `msg_<hex>_<n>` or `fc_<hex>_<n>`: the hex is the response's.
-      const hex = /^(?:msg|fc)_([0-9a-f]{24})(?:_\d+)?$/.exec(itemId)?.[1];
+      const hex = responseOf(itemId);
       if (hex === undefined) return undefined;
-      const output = findResponse(deps, request, `resp_${hex}`)?.response.output as { id?: unknown }[] | undefined;
+      const output = found.get(`resp_${hex}`)?.response.output as { id?: unknown }[] | undefined;
       return output?.find((item) => item.id === itemId);
     },
   };
@@ -140,10 +159,16 @@ function storedLookup(deps: GatewayDeps, request: GatewayRequest): StoredLookup 
  * last byte is handed to the socket, in the same tick: the write costs the client no latency, and
  * no request of the same client (previous_response_id) can be read before it is done.
  */
-function store(deps: GatewayDeps, request: GatewayRequest, parsed: ParsedResponses, head: ResponseHead, response: Record<string, unknown>): void {
+async function store(
+  deps: GatewayDeps,
+  request: GatewayRequest,
+  parsed: ParsedResponses,
+  head: ResponseHead,
+  response: Record<string, unknown>,
+): Promise<void> {
   if (parsed.body.store === false) return;
   try {
-    saveResponse(deps, request, { id: head.id, createdAt: head.created * 1000, inputItems: parsed.items, response });
+    await saveResponse(deps, request, { id: head.id, createdAt: head.created * 1000, inputItems: parsed.items, response });
   } catch (error) {
     deps.logger.error('stored response write failed', { requestId: request.outcome.requestId, error: String(error) });
   }

@@ -13,12 +13,12 @@ const [dbPath, worker] = process.argv.slice(2) as [string, string];
 const store = openStore(dbPath);
 // Keyed as the gateway is: both writers update HOME/audit.head after each commit.
 const home = dirname(dbPath);
-const audit = createAuditLog({ db: store.db, keyed: { key: ensureAuditKey(home).key, headPath: join(home, AUDIT_HEAD_FILE) } });
-const recorder = createRequestRecorder({ usage: createUsageLog(store.db), audit });
+const audit = createAuditLog({ sql: store.sql, keyed: { key: ensureAuditKey(home).key, headPath: join(home, AUDIT_HEAD_FILE) } });
+const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit });
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
   const requestId = `${worker}-${i}`;
-  recorder.recordRequestOutcome({
+  await recorder.recordRequestOutcome({
     requestId,
     startedAt: Date.now(),
     principal: MASTER_PRINCIPAL,

@@ -8,7 +8,7 @@ import type { KeyPrincipal } from '../principal.js';
 
 const [dbPath, principalJson, attempts, amount] = process.argv.slice(2) as [string, string, string, string];
 const store = openStore(dbPath);
-const ledger = createBudgetLedger({ db: store.db });
+const ledger = createBudgetLedger({ sql: store.sql });
 const principal = JSON.parse(principalJson) as KeyPrincipal;
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });
@@ -18,7 +18,7 @@ let granted = 0;
 let refused = 0;
 for (let i = 0; i < Number(attempts); i++) {
   try {
-    ledger.reserve(principal, { maxCostUsd: Number(amount) });
+    await ledger.reserve(principal, { maxCostUsd: Number(amount) });
     granted++;
   } catch (error) {
     if ((error as { code?: string }).code !== 'budget_exhausted') throw error;
@@ -27,5 +27,5 @@ for (let i = 0; i < Number(attempts); i++) {
   // Yield so that the other process's transactions interleave with ours.
   await new Promise((resolve) => setTimeout(resolve, 1));
 }
-store.close();
+await store.close();
 process.stdout.write(`${JSON.stringify({ granted, refused })}\n`);

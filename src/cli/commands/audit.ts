@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { openAuditFile } from '../../audit/audit-file.js';
+import { openAuditFile, openAuditStore } from '../../audit/audit-file.js';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { AuditAnchor, VerifyResult } from '../../audit/audit-verify.js';
 import { parseSince } from '../../auth/key-options.js';
 import { resolveClientSettings } from '../../config/client-settings.js';
@@ -19,7 +20,8 @@ interface AuditFlags extends ServerFlags {
 }
 
 /**
- * `audit verify` and `audit export` read HOME/flambeau.db directly (read-only) by default: they
+ * `audit verify` and `audit export` read the store directly (HOME/flambeau.db read-only, or the
+ * PostgreSQL of `store.url`) by default: they
  * work with the server down, and an integrity check should not take the checked server's word
  * for it. `--remote` asks the running server's admin API instead (another machine).
  */
@@ -76,13 +78,14 @@ function parseAnchor(text: string): AuditAnchor {
   return { seq: Number(match[1]), hash: match[2] as string };
 }
 
-async function withFile<T>(opts: AuditFlags, work: (log: ReturnType<typeof openAuditFile>['audit']) => Promise<T>): Promise<T> {
-  const home = loadConfig({ configPath: opts.config, home: opts.home }).home;
-  const file = openAuditFile(homePaths(home).db);
+/** The configured store's chain: HOME/flambeau.db read-only, or the PostgreSQL of `store.url` (read only). */
+async function withFile<T>(opts: AuditFlags, work: (log: AuditLog) => Promise<T>): Promise<T> {
+  const config = loadConfig({ configPath: opts.config, home: opts.home });
+  const file = config.store.url === null ? openAuditFile(homePaths(config.home).db) : await openAuditStore(config.home, config.store.url.reveal());
   try {
     return await work(file.audit);
   } finally {
-    file.close();
+    await file.close();
   }
 }
 

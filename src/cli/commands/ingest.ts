@@ -16,7 +16,8 @@ import { createModelStore } from '../../models/store/model-store.js';
 import { createVersionRegistry } from '../../models/versions/version-registry.js';
 import { createProvider } from '../../providers/registry.js';
 import type { Provider } from '../../providers/spec.js';
-import { openStore, type Db } from '../../store/store.js';
+import { openConfiguredStore, type Db } from '../../store/store.js';
+import type { SqlClient } from '../../store/sql.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { describeCalibration } from '../calibration-text.js';
 
@@ -48,13 +49,13 @@ export function registerIngest(program: Command): void {
         if (!isCollectionName(opts.collection))
           throw new CliExit(EXIT.usage, 'error: --collection: letters, digits, "_", "-" and "." only, at most 64 characters.');
         const config = loadConfig({ configPath: opts.config, home: opts.home });
-        const store = openStore(homePaths(config.home).db);
+        const store = await openConfiguredStore(homePaths(config.home).db, config.store.url?.reveal() ?? null);
         const abort = new AbortController();
         const stop = (): void => abort.abort();
         let runtime: { embedder: Embedder | null; close(): Promise<void> } | undefined;
         try {
           requireSomePath(paths, opts.collection, store.db);
-          runtime = openEmbedder(config, store.db, opts.embeddings ? opts.embeddingModel : false);
+          runtime = await openEmbedder(config, store.sql, opts.embeddings ? opts.embeddingModel : false);
           // Each chunk is scored for prompt injection here, once, so chat reads the score (decision 0006).
           const knowledge = createKnowledge({ db: store.db, embedder: runtime.embedder, screen: chunkScreen(createShippedInjectionScanner(config.injection)) });
           process.once('SIGINT', stop);
@@ -118,10 +119,14 @@ function requireSomePath(paths: readonly string[], collection: string, db: Db): 
  * (--embedding-model) overrides the config, false turns embeddings off. None: full-text only,
  * with a warning.
  */
-export function openEmbedder(config: GatewayConfig, db: Db, flag: string | undefined | false): { embedder: Embedder | null; close(): Promise<void> } {
-  const versions = createVersionRegistry(db);
+export async function openEmbedder(
+  config: GatewayConfig,
+  sql: SqlClient,
+  flag: string | undefined | false,
+): Promise<{ embedder: Embedder | null; close(): Promise<void> }> {
+  const versions = createVersionRegistry(sql);
   const modelStore = createModelStore(config.home);
-  const served = withRegisteredModels(config.models, config.providers, versions, modelStore);
+  const served = await withRegisteredModels(config.models, config.providers, versions, modelStore);
   if (flag === false || served.models.length === 0) return { embedder: null, close: async () => {} };
   let engine: Engine | undefined;
   const logger = createLogger(config.log.level);
@@ -146,6 +151,7 @@ export function openEmbedder(config: GatewayConfig, db: Db, flag: string | undef
     await engine?.shutdown().catch(() => undefined);
   };
   const catalog = createModelCatalog(served.models, providers, { versions: createVersionSource(versions, modelStore) });
+  await catalog.refreshVersions();
   const entry = knowledgeEmbeddingModel(
     catalog,
     flag ?? config.knowledge.embeddingModel,

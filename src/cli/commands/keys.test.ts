@@ -62,7 +62,7 @@ describe('flambeau keys, teams, usage and audit commands', () => {
     const token = /(flm_[0-9a-f]{12}_[A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1];
     assert.ok(token !== undefined, created.stdout);
     const id = token.slice(4, 16);
-    assert.equal(server.keys.authenticate(`Bearer ${token}`).keyId, id);
+    assert.equal((await server.keys.authenticate(`Bearer ${token}`)).keyId, id);
 
     const list = await run(['keys', 'list']);
     assert.equal(list.code, 0, list.stderr);
@@ -76,7 +76,7 @@ describe('flambeau keys, teams, usage and audit commands', () => {
 
     const revoke = await run(['keys', 'revoke', id]);
     assert.match(revoke.stdout, new RegExp(`Revoked key ${id}`));
-    assert.throws(() => server.keys.authenticate(`Bearer ${token}`), /revoked/);
+    await assert.rejects(() => server.keys.authenticate(`Bearer ${token}`), /revoked/);
   });
 
   it('exits 2 on bad flags before any request, and 4 on a wrong key', async () => {

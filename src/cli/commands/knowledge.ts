@@ -3,7 +3,7 @@ import { homePaths } from '../../config/home-layout.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createKnowledge } from '../../knowledge/index.js';
 import { describeCalibration } from '../calibration-text.js';
-import { openStore } from '../../store/store.js';
+import { openConfiguredStore } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { jsonText } from '../terminal-text.js';
 import { openEmbedder } from './ingest.js';
@@ -25,8 +25,8 @@ export function registerKnowledge(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (collection: string, opts: { embeddingModel?: string; config?: string; home?: string; json?: boolean }) => {
       const config = loadConfig({ configPath: opts.config, home: opts.home });
-      const store = openStore(homePaths(config.home).db);
-      const runtime = openEmbedder(config, store.db, opts.embeddingModel);
+      const store = await openConfiguredStore(homePaths(config.home).db, config.store.url?.reveal() ?? null);
+      const runtime = await openEmbedder(config, store.sql, opts.embeddingModel);
       try {
         const domain = createKnowledge({ db: store.db, embedder: runtime.embedder });
         if (!domain.collectionNames().includes(collection)) throw new CliExit(EXIT.usage, `error: no knowledge collection named "${collection}".`);

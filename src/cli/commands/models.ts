@@ -8,6 +8,7 @@ import { importModel } from '../../models/import-model.js';
 import { KNOWN_MODELS } from '../../models/known-models.js';
 import { LICENCES } from '../../models/licence/licence-terms.js';
 import { openModelHome, type ModelHome } from '../../models/model-home.js';
+import { configuredStoreUrl } from '../store-url.js';
 import type { LocalModel } from '../../models/store/local-model.js';
 import { GatewayClient } from '../client.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -104,7 +105,7 @@ export function registerModels(program: Command): void {
         const number = Number(version.replace(/^v/i, ''));
         if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
         const canary = opts.canary === undefined ? undefined : Number(opts.canary);
-        const p = h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
+        const p = await h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
         process.stdout.write(
           p.canary !== null
             ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n`
@@ -122,7 +123,7 @@ export function registerModels(program: Command): void {
     .option('--config <file>', CONFIG_HELP)
     .action(async (name: string, opts: { home?: string; config?: string }) =>
       withHome(homeOf(opts), async (h) => {
-        const p = h.registry.rollback(name);
+        const p = await h.registry.rollback(name);
         process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
         await announceModelChange(name, { home: h.home, config: opts.config });
       }),
@@ -204,32 +205,34 @@ async function announceModelChange(name: string, where: { home: string; config: 
 }
 
 async function withHome<T>(home: string | undefined, run: (h: ModelHome) => T | Promise<T>): Promise<T> {
-  const h = openModelHome(home ?? (process.env.FLAMBEAU_HOME || undefined));
+  const h = await openModelHome(home ?? (process.env.FLAMBEAU_HOME || undefined), configuredStoreUrl(home));
   try {
     return await run(h);
   } finally {
-    h.close();
+    await h.close();
   }
 }
 
 async function listLocal(h: ModelHome, json: boolean): Promise<void> {
   const files = await h.store.list();
-  const rows = h.registry.names().map((name) => {
-    const p = h.registry.pointer(name);
-    const current = h.registry.versions(name).find((v) => v.version === p?.current);
+  const rows = [];
+  for (const name of await h.registry.names()) {
+    const p = await h.registry.pointer(name);
+    const versions = await h.registry.versions(name);
+    const current = versions.find((v) => v.version === p?.current);
     const file = files.find((f) => f.sha256 === current?.sha256);
-    return {
+    rows.push({
       name,
       current: p?.current ?? null,
       canary: p?.canary ?? null,
       canaryPercent: p?.canaryPercent ?? null,
-      versions: h.registry.versions(name).length,
+      versions: versions.length,
       sha256: current?.sha256 ?? null,
       size: file?.size ?? null,
       quantisation: file?.gguf.quantisation ?? null,
       licence: file?.licence.id ?? null,
-    };
-  });
+    });
+  }
   if (json) return void process.stdout.write(`${jsonText({ served: rows, files })}\n`);
   printTable(
     ['NAME', 'VERSION', 'CANARY', 'SIZE', 'QUANT', 'LICENCE', 'SHA256'],
@@ -246,8 +249,8 @@ async function listLocal(h: ModelHome, json: boolean): Promise<void> {
 }
 
 async function show(h: ModelHome, name: string, json: boolean): Promise<void> {
-  const pointer = h.registry.pointer(name);
-  const versions = h.registry.versions(name);
+  const pointer = await h.registry.pointer(name);
+  const versions = await h.registry.versions(name);
   const sha = pointer === undefined ? name : versions.find((v) => v.version === pointer.current)?.sha256;
   const model = sha === undefined || !/^[0-9a-f]{64}$/.test(sha) ? null : await h.store.readManifest(sha);
   if (model === null) throw new CliExit(EXIT.requestFailed, `error: no served name or file "${name}" in ${h.home} (see \`flambeau models list --local\`).`);
@@ -297,12 +300,12 @@ function licenceSummary(model: LocalModel): string {
 
 /** True when a served name was forgotten (not a bare file deleted). */
 async function remove(h: ModelHome, name: string): Promise<boolean> {
-  const versions = h.registry.versions(name);
+  const versions = await h.registry.versions(name);
   if (versions.length > 0) {
-    h.registry.removeName(name);
+    await h.registry.removeName(name);
     const deleted: string[] = [];
     for (const sha of new Set(versions.map((v) => v.sha256))) {
-      if (h.registry.usersOf(sha).length > 0) continue;
+      if ((await h.registry.usersOf(sha)).length > 0) continue;
       await h.store.remove(sha);
       deleted.push(sha.slice(0, 12));
     }
@@ -310,7 +313,7 @@ async function remove(h: ModelHome, name: string): Promise<boolean> {
     return true;
   }
   if (/^[0-9a-f]{64}$/.test(name) && (await h.store.readManifest(name)) !== null) {
-    const users = h.registry.usersOf(name);
+    const users = await h.registry.usersOf(name);
     if (users.length > 0) throw new CliExit(EXIT.requestFailed, `error: ${name.slice(0, 12)} is used by ${users.join(', ')}; remove those names first.`);
     await h.store.remove(name);
     process.stdout.write(safe`deleted ${name.slice(0, 12)}.\n`);

@@ -3,6 +3,7 @@ import { UNDECLARED_SIZE_LIMIT_BYTES } from '../../models/download/download-file
 import { createProgressReporter, formatBytes } from '../../models/download/progress-reporter.js';
 import { resolveHubEndpoints } from '../../models/hub-endpoints.js';
 import { openModelHome } from '../../models/model-home.js';
+import { configuredStoreUrl } from '../store-url.js';
 import { pullModel, type AddedModel } from '../../models/pull-model.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 
@@ -32,7 +33,7 @@ export function registerPull(program: Command): void {
       const size = opts.size === undefined ? undefined : Number(opts.size);
       if (size !== undefined && (!/^\d+$/.test(opts.size ?? '') || !Number.isSafeInteger(size) || size <= 0))
         throw new CliExit(EXIT.usage, '--size takes a whole number of bytes.');
-      const home = openModelHome(opts.home ?? (process.env.FLAMBEAU_HOME || undefined));
+      const home = await openModelHome(opts.home ?? (process.env.FLAMBEAU_HOME || undefined), configuredStoreUrl(opts.home));
       try {
         const added = await pullModel(
           ref,
@@ -52,7 +53,7 @@ export function registerPull(program: Command): void {
         );
         printAdded(added);
       } finally {
-        home.close();
+        await home.close();
       }
     });
 }

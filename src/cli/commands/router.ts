@@ -19,7 +19,7 @@ import {
   type RoutingRow,
 } from '../../router/complexity/index.js';
 import { createShadowStore, shadowTrainingSet } from '../../shadow/index.js';
-import { openStore } from '../../store/store.js';
+import { openConfiguredStore } from '../../store/store.js';
 import { parseFlag } from './keys.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { safe } from '../terminal-text.js';
@@ -81,12 +81,13 @@ async function labelledRows(opts: LabelFlags): Promise<{ rows: RoutingRow[]; fea
   if ((opts.data === undefined) === (opts.fromShadow !== true)) throw new CliExit(EXIT.usage, 'error: give exactly one of --data FILE or --from-shadow');
   if (opts.data !== undefined) return { rows: await readRows(opts.data), source: opts.data };
   const since = opts.since === undefined ? 0 : parseFlag(() => parseSince(opts.since as string, Date.now(), '--since'));
-  const store = openStore(homePaths(loadConfig({ home: opts.home }).home).db);
+  const config = loadConfig({ home: opts.home });
+  const store = await openConfiguredStore(homePaths(config.home).db, config.store.url?.reveal() ?? null);
   let set: ReturnType<typeof shadowTrainingSet>;
   try {
-    set = shadowTrainingSet(createShadowStore(store.db).list(since));
+    set = shadowTrainingSet(await createShadowStore(store.sql).list(since));
   } finally {
-    store.close();
+    await store.close();
   }
   if (set.rows.length === 0) throw new CliExit(EXIT.usage, `error: no shadow comparison with a verdict to learn from (${set.skipped} without one)`);
   if (set.skipped > 0) process.stderr.write(`${set.skipped} shadow comparison(s) without a verdict (error, denied) left out\n`);

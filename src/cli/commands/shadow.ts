@@ -3,7 +3,7 @@ import { parseSince } from '../../auth/key-options.js';
 import { homePaths } from '../../config/home-layout.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createShadowStore, shadowReport, type ShadowReportGroup } from '../../shadow/index.js';
-import { openStore } from '../../store/store.js';
+import { openConfiguredStore } from '../../store/store.js';
 import { printTable } from '../table.js';
 import { jsonText } from '../terminal-text.js';
 import { parseFlag } from './keys.js';
@@ -24,14 +24,15 @@ export function registerShadow(program: Command): void {
     .option('--since <when>', 'a date (2026-11-01), an ISO time, or a duration back from now (24h, 7d)', '7d')
     .option('--home <dir>', 'home folder')
     .option('--json', 'print JSON')
-    .action((opts: { since: string; home?: string; json?: boolean }) => {
+    .action(async (opts: { since: string; home?: string; json?: boolean }) => {
       const since = parseFlag(() => parseSince(opts.since, Date.now(), '--since'));
-      const store = openStore(homePaths(loadConfig({ home: opts.home }).home).db);
+      const config = loadConfig({ home: opts.home });
+      const store = await openConfiguredStore(homePaths(config.home).db, config.store.url?.reveal() ?? null);
       let groups: ShadowReportGroup[];
       try {
-        groups = shadowReport(createShadowStore(store.db).list(since));
+        groups = shadowReport(await createShadowStore(store.sql).list(since));
       } finally {
-        store.close();
+        await store.close();
       }
       if (opts.json === true) {
         process.stdout.write(`${jsonText({ since: new Date(since).toISOString(), data: groups })}\n`);

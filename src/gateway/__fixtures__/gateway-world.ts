@@ -43,7 +43,7 @@ export interface WorldModel {
 export interface GatewayWorld {
   deps: GatewayDeps;
   /** A key's principal, as authentication makes it. */
-  principal(key?: NewKey): KeyPrincipal;
+  principal(key?: NewKey): Promise<KeyPrincipal>;
   /** Each retry wait, in ms. */
   sleeps: number[];
   close(): void;
@@ -81,12 +81,12 @@ export function gatewayWorld(
     catalog,
     scorer,
   });
-  const teams = createTeamStore(store.db);
-  const keys = createKeyStore({ db: store.db, teams, masterKey: { reveal: () => MASTER } });
-  const ledger = createBudgetLedger({ db: store.db });
-  const usage = createUsageLog(store.db);
-  const audit = createAuditLog({ db: store.db });
-  const requestLog = createRequestLog(store.db);
+  const teams = createTeamStore(store.sql);
+  const keys = createKeyStore({ sql: store.sql, teams, masterKey: { reveal: () => MASTER } });
+  const ledger = createBudgetLedger({ sql: store.sql });
+  const usage = createUsageLog(store.sql);
+  const audit = createAuditLog({ sql: store.sql });
+  const requestLog = createRequestLog(store.sql);
   const sleeps: number[] = [];
   const deps: GatewayDeps = {
     catalog,
@@ -104,7 +104,7 @@ export function gatewayWorld(
     limiter: createMemoryRateLimiter(),
     recorder: createRequestRecorder({ usage, audit, ledger, requestLog }),
     requestLog,
-    responses: createResponseStore(store.db, { retentionDays: 30 }),
+    responses: createResponseStore(store.sql, { retentionDays: 30 }),
     logger: silentLogger,
     defaultMaxOutputTokens: 4096,
     knowledgeContextTokens: 2000,
@@ -117,7 +117,7 @@ export function gatewayWorld(
   return {
     deps,
     sleeps,
-    principal: (key = { name: 'stage-test' }) => keys.authenticate(`Bearer ${keys.create(key).token}`),
+    principal: async (key = { name: 'stage-test' }) => keys.authenticate(`Bearer ${(await keys.create(key)).token}`),
     close() {
       deps.knowledge.close();
       store.close();

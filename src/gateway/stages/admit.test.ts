@@ -6,12 +6,12 @@ import { openRequest } from '../request.js';
 import { admit } from './admit.js';
 
 let world: GatewayWorld;
-afterEach(() => world.close());
+afterEach(async () => world.close());
 
 describe('admit stage', () => {
   it("grants within the key's per-minute limits and keeps the x-ratelimit-* headers, granted or refused", async () => {
     world = gatewayWorld([{ name: 'a', locality: 'cloud' }]);
-    const principal = world.principal({ name: 'limited', rpm: 2 });
+    const principal = await world.principal({ name: 'limited', rpm: 2 });
     for (let i = 0; i < 2; i++) {
       const request = openRequest(`ok${i}`, '/v1/chat/completions');
       request.outcome.principal = principal;

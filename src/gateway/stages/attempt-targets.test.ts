@@ -12,7 +12,7 @@ import { route } from './route.js';
 const upstream = (status: number) => new FlambeauError('upstream_failed', `upstream ${status}`, { details: { upstreamStatus: status } });
 
 let world: GatewayWorld;
-afterEach(() => world.close());
+afterEach(async () => world.close());
 
 async function routed(models: string[], signal = new AbortController().signal) {
   const chat = { model: models.length === 1 ? (models[0] as string) : 'auto', messages: [{ role: 'user' as const, content: 'hello' }] };

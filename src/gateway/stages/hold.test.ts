@@ -8,7 +8,7 @@ import { hold } from './hold.js';
 import { route } from './route.js';
 
 let world: GatewayWorld;
-afterEach(() => world.close());
+afterEach(async () => world.close());
 
 async function routed(model: string, content: string, maxTokens?: number) {
   const chat = { model, messages: [{ role: 'user' as const, content }], ...(maxTokens === undefined ? {} : { maxTokens }) };
@@ -30,9 +30,9 @@ describe('hold stage', () => {
       { routes: [{ name: 'r', to: ['cheap', 'dear', 'local'] }] },
     );
     const request = openRequest('h1', '/v1/chat/completions');
-    request.outcome.principal = world.principal({ name: 'b', budget: { usd: 100, period: 'day' } });
+    request.outcome.principal = await world.principal({ name: 'b', budget: { usd: 100, period: 'day' } });
     const r = await routed('auto', 'hello there', 100);
-    hold(request, r, world.deps);
+    await hold(request, r, world.deps);
     const expected = ((inputTokenBound(r.request, r.inspection.findings) + 100) * 1000) / 1e6;
     assert.ok(request.reservation !== null);
     assert.ok(Math.abs((request.outcome.heldUsd ?? 0) - expected) < 1e-9, `${request.outcome.heldUsd} vs ${expected}`);
@@ -41,15 +41,15 @@ describe('hold stage', () => {
   it('refuses with budget_exhausted before any call when the hold does not fit; holds nothing for the master key', async () => {
     world = gatewayWorld([{ name: 'dear', locality: 'cloud', price: 1000 }]);
     const request = openRequest('h2', '/v1/chat/completions');
-    request.outcome.principal = world.principal({ name: 'poor', budget: { usd: 0.01, period: 'day' } });
+    request.outcome.principal = await world.principal({ name: 'poor', budget: { usd: 0.01, period: 'day' } });
     const r = await routed('dear', 'x'.repeat(40_000), 1);
-    assert.throws(
+    await assert.rejects(
       () => hold(request, r, world.deps),
       (e: FlambeauError) => e.code === 'budget_exhausted',
     );
     assert.equal(request.reservation, null);
     const master = openRequest('h3', '/v1/chat/completions');
-    hold(master, r, world.deps);
+    await hold(master, r, world.deps);
     assert.equal(master.reservation, null);
     assert.equal(master.outcome.heldUsd, null);
   });

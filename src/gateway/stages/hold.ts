@@ -1,6 +1,6 @@
 import type { Price } from '../../auth/price.js';
 import { costUsd, worstCaseCostUsd } from '../../auth/price.js';
-import type { ModelCatalog } from '../../models/model-catalog.js';
+import type { CatalogEntry, ModelCatalog } from '../../models/model-catalog.js';
 import type { Findings } from '../../privacy/index.js';
 import type { ChatRequest, Usage } from '../../providers/spec.js';
 import type { GatewayDeps } from '../gateway-deps.js';
@@ -13,36 +13,44 @@ import type { RoutedChat } from './route.js';
  * bound on everything forwarded, not routing's estimate (docs/decisions/0004-budget-hold-bound.md).
  * 402 `budget_exhausted` when the key's or team's budget cannot cover it.
  */
-export function hold(request: GatewayRequest, routed: RoutedChat, deps: Pick<GatewayDeps, 'ledger' | 'catalog' | 'defaultMaxOutputTokens'>): void {
+export async function hold(
+  request: GatewayRequest,
+  routed: RoutedChat,
+  deps: Pick<GatewayDeps, 'ledger' | 'catalog' | 'defaultMaxOutputTokens'>,
+): Promise<void> {
   const { principal } = request.outcome;
   if (principal === null) return;
   const bound = inputTokenBound(routed.request, routed.inspection.findings);
   const maxCostUsd = worstCaseChatCost(deps.catalog, routed.request, bound, routed.decision.candidates, deps.defaultMaxOutputTokens);
-  holdUsd(request, maxCostUsd, deps);
+  await holdUsd(request, maxCostUsd, deps);
 }
 
 /** The same for embeddings, once the findings are known (placeholders may lengthen the inputs). */
-export function holdEmbed(
+export async function holdEmbed(
   request: GatewayRequest,
   model: string,
   input: readonly string[],
   findings: Findings,
   deps: Pick<GatewayDeps, 'ledger' | 'catalog'>,
-): void {
+): Promise<void> {
   if (request.outcome.principal === null) return;
-  holdUsd(request, worstCaseCostUsd(priceOf(deps.catalog, model), embedInputTokenBound(input, findings), 0), deps);
+  await holdUsd(request, worstCaseCostUsd(priceOf(deps.catalog, model), embedInputTokenBound(input, findings), 0), deps);
 }
 
-function holdUsd(request: GatewayRequest, maxCostUsd: number, deps: Pick<GatewayDeps, 'ledger'>): void {
+async function holdUsd(request: GatewayRequest, maxCostUsd: number, deps: Pick<GatewayDeps, 'ledger'>): Promise<void> {
   const { principal } = request.outcome;
   if (principal === null) return;
-  request.reservation = deps.ledger.reserve(principal, { maxCostUsd });
+  request.reservation = await deps.ledger.reserve(principal, { maxCostUsd });
   request.outcome.heldUsd = request.reservation.amountUsd;
 }
 
 /** A model's price, or null when it is free: unpriced, or device-local (never held by a cloud budget). */
 export function priceOf(catalog: ModelCatalog, model: string): Price | null {
-  const entry = catalog.get(model);
+  return priceOfEntry(catalog.get(model));
+}
+
+/** The price of a resolved catalog entry (null when free: unpriced, or device-local). */
+export function priceOfEntry(entry: CatalogEntry): Price | null {
   return entry.locality === 'device' ? null : entry.config.price;
 }
 
@@ -62,8 +70,9 @@ export function worstCaseChatCost(
 ): number {
   let worst = 0;
   for (const model of candidates) {
-    const maxOutput = request.maxTokens ?? catalog.get(model).config.maxTokens ?? defaultMaxOutputTokens;
-    worst = Math.max(worst, worstCaseCostUsd(priceOf(catalog, model), inputTokenBound, maxOutput));
+    const entry = catalog.get(model); // once: a versioned name is resolved by a look-up
+    const maxOutput = request.maxTokens ?? entry.config.maxTokens ?? defaultMaxOutputTokens;
+    worst = Math.max(worst, worstCaseCostUsd(priceOfEntry(entry), inputTokenBound, maxOutput));
   }
   return worst;
 }

@@ -5,12 +5,12 @@ import { gatewayWorld, type GatewayWorld } from '../__fixtures__/gateway-world.j
 import { assumeRetrieved, namedCollections, quoteRetrieved, retrieve } from './retrieve.js';
 
 let world: GatewayWorld;
-afterEach(() => world?.close());
+afterEach(async () => world?.close());
 
 const chat = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'what did we decide?' }] });
 
 describe('retrieve stage', () => {
-  it('reads `rag:` model names for every protocol: collections added once, the model named after the slash', () => {
+  it('reads `rag:` model names for every protocol: collections added once, the model named after the slash', async () => {
     const named = namedCollections(chat('rag:notes+mail/auto'), ['notes']);
     assert.deepEqual(named.collections, ['notes', 'mail']);
     assert.equal(named.request.model, 'auto');

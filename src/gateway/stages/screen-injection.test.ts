@@ -18,7 +18,7 @@ const CLEAN = 'La facture de maçonnerie du chantier est arrivée. Le montant es
 
 let world: GatewayWorld;
 let dir: string | undefined;
-afterEach(() => {
+afterEach(async () => {
   world?.close();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
@@ -50,7 +50,7 @@ async function retrievedMail(w: GatewayWorld) {
 }
 
 describe('injection stage', () => {
-  it('flag: the request goes on unchanged; the finding (source, score, kinds, no text) is in the outcome', () => {
+  it('flag: the request goes on unchanged; the finding (source, score, kinds, no text) is in the outcome', async () => {
     world = gatewayWorld([{ name: 'local', locality: 'device' }]);
     const request = openRequest('r', '/v1/chat/completions');
     const asked = chat({ role: 'user', content: ATTACK });
@@ -64,7 +64,7 @@ describe('injection stage', () => {
     assert.equal(JSON.stringify(screened.findings).includes('Ignore'), false);
   });
 
-  it('block: refuses with policy_denied before anything else, the finding already in the outcome', () => {
+  it('block: refuses with policy_denied before anything else, the finding already in the outcome', async () => {
     world = gatewayWorld([{ name: 'local', locality: 'device' }], { injection: { user: 'block' } });
     const request = openRequest('r', '/v1/chat/completions');
     assert.throws(
@@ -76,7 +76,7 @@ describe('injection stage', () => {
     assert.equal(screenInjection(openRequest('c', 'x'), chat({ role: 'user', content: 'What is the weather in Paris?' }), none, world.deps).findings.length, 0);
   });
 
-  it('allow: nothing is scanned at all', () => {
+  it('allow: nothing is scanned at all', async () => {
     world = gatewayWorld([{ name: 'local', locality: 'device' }], { injection: { user: 'allow', tools: 'allow', documents: 'allow' } });
     const scanner = counting(world.deps.injection);
     const asked = toolLoop(ATTACK);
@@ -88,7 +88,7 @@ describe('injection stage', () => {
     assert.equal(screened.findings.length, 0);
   });
 
-  it('spotlight: every tool result, flagged or not, goes in a data block; one instruction names the boundary', () => {
+  it('spotlight: every tool result, flagged or not, goes in a data block; one instruction names the boundary', async () => {
     world = gatewayWorld([{ name: 'local', locality: 'device' }]);
     for (const result of [`{"snippet":"Sunny. ${ATTACK}"}`, '{"temperature":21}']) {
       const screened = screenInjection(openRequest('r', 'x'), toolLoop(result), none, world.deps);

@@ -7,21 +7,21 @@ import { route } from './route.js';
 import { settle, settleClosed } from './settle.js';
 
 let world: GatewayWorld;
-afterEach(() => world.close());
+afterEach(async () => world.close());
 
 async function held(id: string) {
   const request = openRequest(id, '/v1/chat/completions');
   matchRequest(request, { logged: true });
-  request.outcome.principal = world.principal({ name: id, budget: { usd: 1, period: 'day' } });
+  request.outcome.principal = await world.principal({ name: id, budget: { usd: 1, period: 'day' } });
   request.outcome.model = 'm';
   const chat = { model: 'm', messages: [{ role: 'user' as const, content: 'hello' }], maxTokens: 10 };
   const inspection = await world.deps.privacy.inspectChat(chat);
-  hold(
+  await hold(
     request,
     route({ request: chat, inspection, caller: { keyId: null, keyName: null, team: null }, tags: undefined, signal: new AbortController().signal }, world.deps),
     world.deps,
   );
-  setTarget(request, { name: 'm', provider: 'cloud', model: 'upstream-m', locality: 'cloud' });
+  setTarget(request, { name: 'm', provider: 'cloud', model: 'upstream-m', locality: 'cloud', price: world.deps.catalog.get('m').config.price });
   return request;
 }
 
@@ -32,16 +32,16 @@ describe('settle stage', () => {
     const principal = request.outcome.principal;
     request.outcome.usage = { inputTokens: 1000, outputTokens: 500, estimated: false };
     request.outcome.status = 200;
-    settle(request, world.deps);
-    settle(request, world.deps);
-    settleClosed(request, { status: 200, finished: true }, world.deps);
+    await settle(request, world.deps);
+    await settle(request, world.deps);
+    await settleClosed(request, { status: 200, finished: true }, world.deps);
     assert.equal(request.outcome.costUsd, 0.003);
-    const rows = world.deps.requestLog.recent(10);
+    const rows = await world.deps.requestLog.recent(10);
     assert.deepEqual(
       rows.map((r) => [r.id, r.status, r.inputTokens]),
       [['s1', 200, 1000]],
     );
-    const use = world.deps.ledger.use({ keyId: principal?.keyId as string }, 'day');
+    const use = await world.deps.ledger.use({ keyId: principal?.keyId as string }, 'day');
     assert.equal(use.spentUsd, 0.003);
     assert.equal(use.reservedUsd, 0, 'the hold is settled, not left reserved');
   });
@@ -49,13 +49,13 @@ describe('settle stage', () => {
   it('releases the hold of a request that failed before any usage, recording the client that left as client_closed', async () => {
     world = gatewayWorld([{ name: 'm', locality: 'cloud', price: 2 }]);
     const request = await held('s2');
-    settleClosed(request, { status: 499, finished: false }, world.deps);
+    await settleClosed(request, { status: 499, finished: false }, world.deps);
     assert.equal(request.outcome.status, 499);
     assert.equal(request.outcome.errorCode, 'client_closed');
-    const use = world.deps.ledger.use({ keyId: request.outcome.principal?.keyId as string }, 'day');
+    const use = await world.deps.ledger.use({ keyId: request.outcome.principal?.keyId as string }, 'day');
     assert.deepEqual([use.spentUsd, use.reservedUsd], [0, 0]);
     assert.deepEqual(
-      world.deps.requestLog.recent(10).map((r) => [r.id, r.errorCode]),
+      (await world.deps.requestLog.recent(10)).map((r) => [r.id, r.errorCode]),
       [['s2', 'client_closed']],
     );
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
-import type { Db } from '../../store/store.js';
+import type { SqlClient, SqlExecutor } from '../../store/sql.js';
 
 /** Settings of one version; they override the served model's configured ones. */
 export const versionSettingsSchema = z.strictObject({
@@ -31,24 +31,26 @@ export interface ModelPointer {
 
 export interface VersionRegistry {
   /** Adds the next version of `name` (the first one becomes current). Returns it. */
-  add(name: string, sha256: string, settings?: VersionSettings): ModelVersion;
+  add(name: string, sha256: string, settings?: VersionSettings): Promise<ModelVersion>;
   /** Makes `version` current (the current one becomes `previous`), or, with a percent, a canary. */
-  promote(name: string, version: number, options?: { canaryPercent?: number }): ModelPointer;
+  promote(name: string, version: number, options?: { canaryPercent?: number }): Promise<ModelPointer>;
   /** Drops a canary if there is one; otherwise returns to the previous version. */
-  rollback(name: string): ModelPointer;
-  pointer(name: string): ModelPointer | undefined;
-  versions(name: string): ModelVersion[];
-  names(): string[];
+  rollback(name: string): Promise<ModelPointer>;
+  pointer(name: string): Promise<ModelPointer | undefined>;
+  versions(name: string): Promise<ModelVersion[]>;
+  names(): Promise<string[]>;
   /** Served names whose versions use this blob (rm refuses while there are some). */
-  usersOf(sha256: string): string[];
+  usersOf(sha256: string): Promise<string[]>;
   /** Forgets a served name and its versions (the blobs stay). */
-  removeName(name: string): void;
+  removeName(name: string): Promise<void>;
   /**
    * The version that answers request number `turn` (0, 1, 2...) of `name`, or undefined when
    * `name` has no versions. A canary gets exactly `canaryPercent` of the turns, spread evenly (a
    * counter, not a coin: the share holds over any run of requests, and tests can check it).
    */
-  pick(name: string, turn?: number): ModelVersion | undefined;
+  pick(name: string, turn?: number): Promise<ModelVersion | undefined>;
+  /** Every pointer with the versions it can answer with (current and canary): one read, for the catalog's per-request view. */
+  live(): Promise<Map<string, { pointer: ModelPointer; versions: ModelVersion[] }>>;
 }
 
 const notFound = (message: string) => new FlambeauError('not_found', message);
@@ -66,93 +68,134 @@ export function versionForTurn(pointer: ModelPointer, turn: number): number {
   return pointer.canary !== null && pointer.canaryPercent !== null && takesCanary(pointer.canaryPercent, turn) ? pointer.canary : pointer.current;
 }
 
-export function createVersionRegistry(db: Db, now: () => number = Date.now): VersionRegistry {
-  const insertVersion = db.prepare('INSERT INTO model_versions (name, version, sha256, settings, created_at) VALUES (?, ?, ?, ?, ?)');
-  const nextVersion = db.prepare('SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = ?').pluck();
-  const selectVersion = db.prepare('SELECT * FROM model_versions WHERE name = ? AND version = ?');
-  const selectVersions = db.prepare('SELECT * FROM model_versions WHERE name = ? ORDER BY version');
-  const selectPointer = db.prepare('SELECT * FROM model_pointers WHERE name = ?');
-  const upsertPointer = db.prepare(`INSERT INTO model_pointers (name, current, previous, canary, canary_percent, updated_at)
-    VALUES (@name, @current, @previous, @canary, @canaryPercent, @updatedAt)
-    ON CONFLICT (name) DO UPDATE SET current = @current, previous = @previous, canary = @canary, canary_percent = @canaryPercent, updated_at = @updatedAt`);
-  const selectNames = db.prepare('SELECT name FROM model_pointers ORDER BY name').pluck();
-  const selectUsers = db.prepare('SELECT DISTINCT name FROM model_versions WHERE sha256 = ? ORDER BY name').pluck();
-  const deleteVersions = db.prepare('DELETE FROM model_versions WHERE name = ?');
-  const deletePointer = db.prepare('DELETE FROM model_pointers WHERE name = ?');
+interface VersionRow {
+  name: string;
+  version: number;
+  sha256: string;
+  settings: string;
+  created_at: number;
+}
 
-  const toVersion = (row: unknown): ModelVersion | undefined => {
-    if (row === undefined) return undefined;
-    const r = row as { name: string; version: number; sha256: string; settings: string; created_at: number };
-    return { name: r.name, version: r.version, sha256: r.sha256, settings: versionSettingsSchema.parse(JSON.parse(r.settings)), createdAt: r.created_at };
+export function versionOfRow(r: VersionRow): ModelVersion {
+  return { name: r.name, version: r.version, sha256: r.sha256, settings: versionSettingsSchema.parse(JSON.parse(r.settings)), createdAt: r.created_at };
+}
+
+export function createVersionRegistry(sql: SqlClient, now: () => number = Date.now): VersionRegistry {
+  const UPSERT_POINTER = `INSERT INTO model_pointers (name, current, previous, canary, canary_percent, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET current = excluded.current, previous = excluded.previous, canary = excluded.canary, canary_percent = excluded.canary_percent, updated_at = excluded.updated_at`;
+  const savePointer = (db: SqlExecutor, p: ModelPointer) => db.run(UPSERT_POINTER, [p.name, p.current, p.previous, p.canary, p.canaryPercent, p.updatedAt]);
+  const selectVersion = async (db: SqlExecutor, name: string, version: number) => {
+    const row = await db.get<VersionRow>('SELECT * FROM model_versions WHERE name = ? AND version = ?', [name, version]);
+    return row === undefined ? undefined : versionOfRow(row);
   };
-  const toPointer = (row: unknown): ModelPointer | undefined => {
-    if (row === undefined) return undefined;
-    const r = row as { name: string; current: number; previous: number | null; canary: number | null; canary_percent: number | null; updated_at: number };
-    return { name: r.name, current: r.current, previous: r.previous, canary: r.canary, canaryPercent: r.canary_percent, updatedAt: r.updated_at };
+  const selectPointer = async (db: SqlExecutor, name: string): Promise<ModelPointer | undefined> => {
+    const r = await db.get<{
+      name: string;
+      current: number;
+      previous: number | null;
+      canary: number | null;
+      canary_percent: number | null;
+      updated_at: number;
+    }>('SELECT * FROM model_pointers WHERE name = ?', [name]);
+    return r === undefined
+      ? undefined
+      : { name: r.name, current: r.current, previous: r.previous, canary: r.canary, canaryPercent: r.canary_percent, updatedAt: r.updated_at };
   };
-  const requireVersion = (name: string, version: number): ModelVersion => {
-    const found = toVersion(selectVersion.get(name, version));
+  const requireVersion = async (db: SqlExecutor, name: string, version: number): Promise<ModelVersion> => {
+    const found = await selectVersion(db, name, version);
     if (found === undefined) throw notFound(`${name} has no version ${version} (see \`flambeau models show ${name}\`).`);
     return found;
   };
-  const requirePointer = (name: string): ModelPointer => {
-    const found = toPointer(selectPointer.get(name));
+  const requirePointer = async (db: SqlExecutor, name: string): Promise<ModelPointer> => {
+    const found = await selectPointer(db, name);
     if (found === undefined) throw notFound(`no served model named ${name} (pull or import one with --name ${name}).`);
     return found;
   };
 
   return {
-    add: db.transaction((name: string, sha256: string, settings: VersionSettings = {}): ModelVersion => {
-      const version = nextVersion.get(name) as number;
-      const createdAt = now();
-      insertVersion.run(name, version, sha256, JSON.stringify(versionSettingsSchema.parse(settings)), createdAt);
-      if (selectPointer.get(name) === undefined)
-        upsertPointer.run({ name, current: version, previous: null, canary: null, canaryPercent: null, updatedAt: createdAt });
-      return { name, version, sha256, settings, createdAt };
-    }),
-    promote: db.transaction((name: string, version: number, options: { canaryPercent?: number } = {}): ModelPointer => {
-      const pointer = requirePointer(name);
-      requireVersion(name, version);
-      const percent = options.canaryPercent;
-      if (percent !== undefined) {
-        if (!Number.isInteger(percent) || percent < 1 || percent > 99)
-          throw new FlambeauError('invalid_request', `--canary takes a whole percent from 1 to 99, got ${percent}.`, { param: 'canary' });
-        if (version === pointer.current) throw new FlambeauError('invalid_request', `${name} v${version} is already the current version.`);
-        const next = { ...pointer, canary: version, canaryPercent: percent, updatedAt: now() };
-        upsertPointer.run(next);
+    add: (name, sha256, settings = {}) =>
+      sql.transaction(async (tx) => {
+        const version = (await tx.get<{ n: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS n FROM model_versions WHERE name = ?', [name]))?.n ?? 1;
+        const createdAt = now();
+        await tx.run('INSERT INTO model_versions (name, version, sha256, settings, created_at) VALUES (?, ?, ?, ?, ?)', [
+          name,
+          version,
+          sha256,
+          JSON.stringify(versionSettingsSchema.parse(settings)),
+          createdAt,
+        ]);
+        if ((await selectPointer(tx, name)) === undefined)
+          await savePointer(tx, { name, current: version, previous: null, canary: null, canaryPercent: null, updatedAt: createdAt });
+        return { name, version, sha256, settings, createdAt };
+      }),
+    promote: (name, version, options = {}) =>
+      sql.transaction(async (tx) => {
+        const pointer = await requirePointer(tx, name);
+        await requireVersion(tx, name, version);
+        const percent = options.canaryPercent;
+        if (percent !== undefined) {
+          if (!Number.isInteger(percent) || percent < 1 || percent > 99)
+            throw new FlambeauError('invalid_request', `--canary takes a whole percent from 1 to 99, got ${percent}.`, { param: 'canary' });
+          if (version === pointer.current) throw new FlambeauError('invalid_request', `${name} v${version} is already the current version.`);
+          const next = { ...pointer, canary: version, canaryPercent: percent, updatedAt: now() };
+          await savePointer(tx, next);
+          return next;
+        }
+        const next =
+          version === pointer.current
+            ? { ...pointer, canary: null, canaryPercent: null, updatedAt: now() }
+            : { ...pointer, current: version, previous: pointer.current, canary: null, canaryPercent: null, updatedAt: now() };
+        await savePointer(tx, next);
         return next;
-      }
-      const next =
-        version === pointer.current
-          ? { ...pointer, canary: null, canaryPercent: null, updatedAt: now() }
-          : { ...pointer, current: version, previous: pointer.current, canary: null, canaryPercent: null, updatedAt: now() };
-      upsertPointer.run(next);
-      return next;
-    }),
-    rollback: db.transaction((name: string): ModelPointer => {
-      const pointer = requirePointer(name);
-      if (pointer.canary !== null) {
-        const next = { ...pointer, canary: null, canaryPercent: null, updatedAt: now() };
-        upsertPointer.run(next);
+      }),
+    rollback: (name) =>
+      sql.transaction(async (tx) => {
+        const pointer = await requirePointer(tx, name);
+        if (pointer.canary !== null) {
+          const next = { ...pointer, canary: null, canaryPercent: null, updatedAt: now() };
+          await savePointer(tx, next);
+          return next;
+        }
+        if (pointer.previous === null) throw new FlambeauError('invalid_request', `${name} has no previous version to roll back to.`);
+        const next = { ...pointer, current: pointer.previous, previous: pointer.current, updatedAt: now() };
+        await savePointer(tx, next);
         return next;
+      }),
+    pointer: (name) => selectPointer(sql, name),
+    versions: async (name) => (await sql.all<VersionRow>('SELECT * FROM model_versions WHERE name = ? ORDER BY version', [name])).map(versionOfRow),
+    names: async () => (await sql.all<{ name: string }>('SELECT name FROM model_pointers ORDER BY name')).map((r) => r.name),
+    usersOf: async (sha256) =>
+      (await sql.all<{ name: string }>('SELECT DISTINCT name FROM model_versions WHERE sha256 = ? ORDER BY name', [sha256])).map((r) => r.name),
+    removeName: (name) =>
+      sql.transaction(async (tx) => {
+        await tx.run('DELETE FROM model_pointers WHERE name = ?', [name]);
+        await tx.run('DELETE FROM model_versions WHERE name = ?', [name]);
+      }),
+    async live() {
+      const rows = await sql.all<
+        VersionRow & { current: number; previous: number | null; canary: number | null; canary_percent: number | null; updated_at: number }
+      >(
+        `SELECT p.name, p.current, p.previous, p.canary, p.canary_percent, p.updated_at, v.version, v.sha256, v.settings, v.created_at
+        FROM model_pointers p JOIN model_versions v ON v.name = p.name AND (v.version = p.current OR v.version = p.canary) ORDER BY p.name, v.version`,
+      );
+      const out = new Map<string, { pointer: ModelPointer; versions: ModelVersion[] }>();
+      for (const r of rows) {
+        let entry = out.get(r.name);
+        if (entry === undefined) {
+          entry = {
+            pointer: { name: r.name, current: r.current, previous: r.previous, canary: r.canary, canaryPercent: r.canary_percent, updatedAt: r.updated_at },
+            versions: [],
+          };
+          out.set(r.name, entry);
+        }
+        entry.versions.push(versionOfRow(r));
       }
-      if (pointer.previous === null) throw new FlambeauError('invalid_request', `${name} has no previous version to roll back to.`);
-      const next = { ...pointer, current: pointer.previous, previous: pointer.current, updatedAt: now() };
-      upsertPointer.run(next);
-      return next;
-    }),
-    pointer: (name) => toPointer(selectPointer.get(name)),
-    versions: (name) => selectVersions.all(name).map((row) => toVersion(row) as ModelVersion),
-    names: () => selectNames.all() as string[],
-    usersOf: (sha256) => selectUsers.all(sha256) as string[],
-    removeName: db.transaction((name: string) => {
-      deletePointer.run(name);
-      deleteVersions.run(name);
-    }),
-    pick(name, turn = 0) {
-      const pointer = toPointer(selectPointer.get(name));
+      return out;
+    },
+    async pick(name, turn = 0) {
+      const pointer = await selectPointer(sql, name);
       if (pointer === undefined) return undefined;
-      return toVersion(selectVersion.get(name, versionForTurn(pointer, turn)));
+      return selectVersion(sql, name, versionForTurn(pointer, turn));
     },
   };
 }

@@ -35,17 +35,17 @@ export interface AdminTestServer {
 export async function startAdminTestServer(): Promise<AdminTestServer> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-admin-'));
   const store = openStore(homePaths(home).db);
-  const teams = createTeamStore(store.db);
-  const keys = createKeyStore({ db: store.db, teams, masterKey: { reveal: () => ADMIN_TEST_MASTER_KEY } });
-  const ledger = createBudgetLedger({ db: store.db });
-  const usage = createUsageLog(store.db);
-  const audit = createAuditLog({ db: store.db });
+  const teams = createTeamStore(store.sql);
+  const keys = createKeyStore({ sql: store.sql, teams, masterKey: { reveal: () => ADMIN_TEST_MASTER_KEY } });
+  const ledger = createBudgetLedger({ sql: store.sql });
+  const usage = createUsageLog(store.sql);
+  const audit = createAuditLog({ sql: store.sql });
   const recorder = createRequestRecorder({ usage, audit, ledger });
   const server = createServer(
     createRequestHandler({
       // The admin routes use only `admin`; a /v1 call here would be a mistake in the test.
       gateway: undefined as unknown as GatewayDeps,
-      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.db), bodyLimitBytes: 1 << 20 },
+      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: 1 << 20 },
       bodyLimitBytes: 1 << 20,
       keylessLoopback: null,
       metricsPublicOnLoopback: false,

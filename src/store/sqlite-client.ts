@@ -1,0 +1,108 @@
+import Database from 'better-sqlite3';
+import type { Db } from './store.js';
+import type { SqlClient, SqlExecutor, SqlRow } from './sql.js';
+
+// SQLite result codes that mean "the store cannot serve now", as opposed to a bug in our SQL.
+// Extended codes (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT, ...) share these prefixes.
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|PROTOCOL|NOMEM|AUTH|PERM)/;
+
+/**
+ * The store interface on one better-sqlite3 connection. Statements run synchronously (the
+ * promise is already settled); a transaction holds the connection across its awaits, so
+ * statements from other callers wait for it to end instead of slipping into it.
+ */
+export function createSqliteClient(db: Db, path: string): SqlClient {
+  const statements = new Map<string, Database.Statement>();
+  // One transaction at a time holds the connection; `waiters` queue behind it (handed over in order).
+  let locked = false;
+  const waiters: (() => void)[] = [];
+  const acquire = (): Promise<void> | undefined => {
+    if (!locked) {
+      locked = true;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiters.shift();
+    if (next === undefined) locked = false;
+    else next();
+  };
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const direct = {
+    all: <T>(sql: string, params: readonly unknown[] = []) => prepare(sql).all(...params) as T[],
+    get: <T>(sql: string, params: readonly unknown[] = []) => prepare(sql).get(...params) as T | undefined,
+    run: (sql: string, params: readonly unknown[] = []) => {
+      const statement = prepare(sql);
+      // A write with RETURNING reads like a query; count its rows.
+      return statement.reader ? statement.all(...params).length : statement.run(...params).changes;
+    },
+  };
+  /** At once when no transaction holds the connection; else after it (and those queued before). */
+  function later<T>(work: () => T): Promise<T> {
+    if (!locked) {
+      try {
+        return Promise.resolve(work());
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    return (async () => {
+      await acquire();
+      try {
+        return work();
+      } finally {
+        release();
+      }
+    })();
+  }
+  const inside: SqlExecutor = {
+    dialect: 'sqlite',
+    inTransaction: true,
+    all: async (sql, params) => direct.all(sql, params),
+    get: async (sql, params) => direct.get(sql, params),
+    run: async (sql, params) => direct.run(sql, params),
+    transaction: (work) => work(inside),
+  };
+  async function transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    await acquire();
+    try {
+      db.prepare('BEGIN IMMEDIATE').run();
+      try {
+        const result = await work(inside);
+        db.prepare('COMMIT').run();
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.prepare('ROLLBACK').run();
+        throw error;
+      }
+    } finally {
+      release();
+    }
+  }
+  return {
+    dialect: 'sqlite',
+    label: `sqlite:${path}`,
+    get inTransaction() {
+      return false;
+    },
+    all: <T = SqlRow>(sql: string, params?: readonly unknown[]) => later(() => direct.all<T>(sql, params)),
+    get: <T = SqlRow>(sql: string, params?: readonly unknown[]) => later(() => direct.get<T>(sql, params)),
+    run: (sql, params) => later(() => direct.run(sql, params)),
+    transaction,
+    isUnavailable: (error) => !db.open || (error instanceof Database.SqliteError && UNAVAILABLE.test(error.code)),
+    close: async () => {
+      const waiting = acquire();
+      if (waiting !== undefined) await waiting;
+      if (db.open) db.close();
+      release();
+    },
+  };
+}
