@@ -24,7 +24,7 @@ interface ModelRow {
 }
 
 const HOME_HELP = 'home folder (default FLAMBEAU_HOME or ~/.flambeau)';
-const CONFIG_HELP = 'config file naming cluster.redis_url, to tell running instances at once (default FLAMBEAU_CONFIG or ./flambeau.yaml)';
+const CONFIG_HELP = 'config file giving store.url and cluster.redis_url (default FLAMBEAU_CONFIG or ./flambeau.yaml)';
 
 /**
  * `flambeau models`: with no subcommand (or `list`), the running server's models, as before.
@@ -101,18 +101,22 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--config <file>', CONFIG_HELP)
     .action(async (name: string, version: string, opts: { canary?: string; home?: string; config?: string }) =>
-      withHome(homeOf(opts), async (h) => {
-        const number = Number(version.replace(/^v/i, ''));
-        if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
-        const canary = opts.canary === undefined ? undefined : Number(opts.canary);
-        const p = await h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
-        process.stdout.write(
-          p.canary !== null
-            ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n`
-            : safe`${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`,
-        );
-        await announceModelChange(name, { home: h.home, config: opts.config });
-      }),
+      withHome(
+        homeOf(opts),
+        async (h) => {
+          const number = Number(version.replace(/^v/i, ''));
+          if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
+          const canary = opts.canary === undefined ? undefined : Number(opts.canary);
+          const p = await h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
+          process.stdout.write(
+            p.canary !== null
+              ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n`
+              : safe`${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`,
+          );
+          await announceModelChange(name, { home: h.home, config: opts.config });
+        },
+        opts.config,
+      ),
     );
 
   models
@@ -122,11 +126,15 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--config <file>', CONFIG_HELP)
     .action(async (name: string, opts: { home?: string; config?: string }) =>
-      withHome(homeOf(opts), async (h) => {
-        const p = await h.registry.rollback(name);
-        process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
-        await announceModelChange(name, { home: h.home, config: opts.config });
-      }),
+      withHome(
+        homeOf(opts),
+        async (h) => {
+          const p = await h.registry.rollback(name);
+          process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
+          await announceModelChange(name, { home: h.home, config: opts.config });
+        },
+        opts.config,
+      ),
     );
 
   models
@@ -136,9 +144,13 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--config <file>', CONFIG_HELP)
     .action(async (name: string, opts: { home?: string; config?: string }) =>
-      withHome(homeOf(opts), async (h) => {
-        if (await remove(h, name)) await announceModelChange(name, { home: h.home, config: opts.config });
-      }),
+      withHome(
+        homeOf(opts),
+        async (h) => {
+          if (await remove(h, name)) await announceModelChange(name, { home: h.home, config: opts.config });
+        },
+        opts.config,
+      ),
     );
 
   models
@@ -204,8 +216,9 @@ async function announceModelChange(name: string, where: { home: string; config: 
   if (failed !== null) process.stderr.write(`warning: the cluster was not told (${failed}); running instances see the change within 10 s.\n`);
 }
 
-async function withHome<T>(home: string | undefined, run: (h: ModelHome) => T | Promise<T>): Promise<T> {
-  const h = await openModelHome(home ?? (process.env.FLAMBEAU_HOME || undefined), configuredStoreUrl(home));
+/** Opens HOME's models and the store of `store.url` (from `configPath`, else ./flambeau.yaml or FLAMBEAU_STORE_URL). */
+async function withHome<T>(home: string | undefined, run: (h: ModelHome) => T | Promise<T>, configPath?: string): Promise<T> {
+  const h = await openModelHome(home ?? (process.env.FLAMBEAU_HOME || undefined), configuredStoreUrl(home, configPath));
   try {
     return await run(h);
   } finally {
