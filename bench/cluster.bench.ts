@@ -22,12 +22,13 @@ const storeUrl = process.env.FLAMBEAU_BENCH_STORE_URL;
 /** Refusals seen, by status and code (a loaded machine may time out the store or Redis: counted, not hidden). */
 const refusals = new Map<string, number>();
 
-async function attempt(target: Target): Promise<boolean> {
+async function attempt(target: Target, mode: string): Promise<boolean> {
   const res = await target.pool.request({ method: 'POST', path: target.path, headers: target.headers, body: BENCH_BODY });
   const text = await res.body.text();
   if (res.statusCode === 200) return true;
   const code = /"code":"([a-z_]+)"/.exec(text)?.[1] ?? 'unknown';
-  refusals.set(`${res.statusCode} ${code}`, (refusals.get(`${res.statusCode} ${code}`) ?? 0) + 1);
+  const what = `${res.statusCode} ${code} (${mode})`;
+  refusals.set(what, (refusals.get(what) ?? 0) + 1);
   return false;
 }
 
@@ -41,7 +42,7 @@ async function spread(targets: Target[], concurrency: number, count: number): Pr
       while (next < count) {
         const target = targets[next % targets.length] as Target;
         next += 1;
-        if (await attempt(target)) answered += 1;
+        if (await attempt(target, targets.length === 1 ? 'one instance' : `${targets.length} instances`)) answered += 1;
       }
     }),
   );

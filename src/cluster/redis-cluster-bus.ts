@@ -72,8 +72,8 @@ export async function createRedisClusterBus(options: RedisClusterBusOptions): Pr
     options.onReconnect?.();
     tell({ type: 'resync' });
   });
-  subscriber.on('message', (from: string, text: string) => {
-    if (from !== channel) return;
+  subscriber.on('message', (heardOn: string, text: string) => {
+    if (heardOn !== channel) return;
     const message = decodeClusterMessage(text);
     if (message === null) onError('cluster message', new Error(`ignored a message that is not a cluster event (${text.length} bytes)`));
     else tell(message.event);

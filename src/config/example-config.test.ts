@@ -33,6 +33,8 @@ describe('docs/flambeau.example.yaml', () => {
       assert.equal(config.models.find((m) => m.name === 'claude')?.price?.outputPerMTok, 15);
       assert.equal(config.knowledge.contextTokens, 2000);
       assert.notEqual(config.rateLimit.redisUrl, null);
+      assert.equal(config.cluster.redisUrl, config.rateLimit.redisUrl, 'the cluster bus defaults to the Redis of the rate limiter');
+      assert.equal(config.cluster.namespace, 'flambeau');
       assert.equal(config.deployment?.use, 'internal');
     } finally {
       rmSync(home, { recursive: true, force: true });

@@ -93,7 +93,7 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
       const number = versionForTurn(entry.pointer, held.get(name) ?? turns.get(name) ?? 0);
       const version = entry.versions.find((v) => v.version === number);
       if (version === undefined) return undefined;
-      if (!held.has(name)) void take(name);
+      if (shared !== undefined && !held.has(name)) void take(name);
       return { version: version.version, binding: bindingOf(version, store) };
     },
     served(name) {

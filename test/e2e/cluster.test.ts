@@ -17,10 +17,11 @@ import pg from 'pg';
 import { createRedisClusterBus } from '../../src/cluster/index.js';
 import { decodeClusterMessage } from '../../src/cluster/cluster-event.js';
 import { inputTokenBound } from '../../src/gateway/usage-estimate.js';
-import { openModelHome } from '../../src/models/model-home.js';
+import { openModelHome, type ModelHome } from '../../src/models/model-home.js';
 import { openStore } from '../../src/store/store.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { CLI_ENTRY, runCli, TSX_LOADER } from '../helpers/run-cli.js';
+import { startTestGateway } from '../helpers/start-gateway.js';
 
 const MASTER = 'flm-cluster-test-master-key-0001';
 const redisUrl = process.env.FLAMBEAU_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -87,12 +88,9 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
       FLAMBEAU_CLUSTER_NAMESPACE: namespace,
       ...(storeUrl === undefined ? {} : { FLAMBEAU_STORE_URL: storeUrl }),
     };
-    const models = await openModelHome(home);
-    try {
-      for (const n of [1, 2]) await models.registry.add('vm', sha(`vm v${n}`));
-    } finally {
-      await models.close();
-    }
+    await withRegistry(home, async (registry) => {
+      for (const n of [1, 2]) await registry.add('vm', sha(`vm v${n}`));
+    });
     // The first instance creates the store; the two others start together against it.
     instances.push(await serve(config, home, env));
     instances.push(...(await Promise.all([serve(config, home, env), serve(config, home, env)])));
@@ -140,13 +138,11 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
     const cachedAt = Date.now();
     // What `flambeau models promote` does, in this process so that the clock starts at the change:
     // write the pointer to the shared store, then tell the cluster.
-    const models = await openModelHome(home);
+    await withRegistry(home, (registry) => registry.promote('vm', 2));
     const bus = await createRedisClusterBus({ url: redisUrl, namespace });
     try {
-      await models.registry.promote('vm', 2);
       await bus.publish({ type: 'model-changed', name: 'vm' });
     } finally {
-      await models.close();
       await bus.close();
     }
     const promotedAt = Date.now();
@@ -258,6 +254,44 @@ describe('three instances on one store and one Redis (e2e)', { skip }, () => {
     assert.equal(remote.body.ok, true, JSON.stringify(remote.body));
   });
 });
+
+describe('an instance whose cluster Redis is down (e2e)', () => {
+  it('starts, serves, revokes at once for itself, and says why the others may lag', async () => {
+    await using cloud = await startStandInCloud();
+    const logged: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (message: string) => void logged.push(message), error: (message: string) => void logged.push(message) };
+    await using gw = await startTestGateway(
+      { providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, locality: 'cloud' }], models: [{ name: 'm', provider: 'cloud' }] },
+      { env: { FLAMBEAU_CLUSTER_REDIS_URL: 'redis://127.0.0.1:1' }, logger },
+    );
+    const made = (await (
+      await fetch(`${gw.url}/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'k' }),
+      })
+    ).json()) as { id: string; key: string };
+    const c = new OpenAI({ baseURL: gw.baseURL, apiKey: made.key, maxRetries: 0 });
+    await c.chat.completions.create({ model: 'm', messages: user('hi') });
+    const revoked = await fetch(`${gw.url}/admin/keys/${made.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${gw.key}` } });
+    assert.equal(revoked.status, 200);
+    await assert.rejects(c.chat.completions.create({ model: 'm', messages: user('hi') }), (e: unknown) => e instanceof OpenAI.AuthenticationError);
+    assert.ok(
+      logged.some((m) => m.startsWith('cluster: ') && m.includes('10 s')),
+      logged.join('\n'),
+    );
+  });
+});
+
+/** Runs `work` on the model version registry of the shared store: HOME's SQLite file, or the PostgreSQL of FLAMBEAU_TEST_STORE_URL. */
+async function withRegistry(home: string, work: (registry: ModelHome['registry']) => Promise<unknown>): Promise<void> {
+  const models = await openModelHome(home, storeUrl ?? null);
+  try {
+    await work(models.registry);
+  } finally {
+    await models.close();
+  }
+}
 
 /** Subscribes to the cluster's channel; `next` is the first event heard on it. */
 async function listening(namespace: string): Promise<{ next: Promise<unknown>; close(): Promise<void> }> {

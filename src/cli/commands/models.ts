@@ -24,7 +24,7 @@ interface ModelRow {
 }
 
 const HOME_HELP = 'home folder (default FLAMBEAU_HOME or ~/.flambeau)';
-const CONFIG_HELP = 'config file naming cluster.redis_url, to tell running instances at once (default FLAMBEAU_CONFIG or ./flambeau.yaml)';
+const CONFIG_HELP = 'config file giving store.url and cluster.redis_url (default FLAMBEAU_CONFIG or ./flambeau.yaml)';
 
 /**
  * `flambeau models`: with no subcommand (or `list`), the running server's models, as before.
@@ -101,18 +101,22 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--config <file>', CONFIG_HELP)
     .action(async (name: string, version: string, opts: { canary?: string; home?: string; config?: string }) =>
-      withHome(homeOf(opts), async (h) => {
-        const number = Number(version.replace(/^v/i, ''));
-        if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
-        const canary = opts.canary === undefined ? undefined : Number(opts.canary);
-        const p = await h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
-        process.stdout.write(
-          p.canary !== null
-            ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n`
-            : safe`${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`,
-        );
-        await announceModelChange(name, { home: h.home, config: opts.config });
-      }),
+      withHome(
+        homeOf(opts),
+        async (h) => {
+          const number = Number(version.replace(/^v/i, ''));
+          if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
+          const canary = opts.canary === undefined ? undefined : Number(opts.canary);
+          const p = await h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
+          process.stdout.write(
+            p.canary !== null
+              ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n`
+              : safe`${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`,
+          );
+          await announceModelChange(name, { home: h.home, config: opts.config });
+        },
+        opts.config,
+      ),
     );
 
   models
@@ -122,11 +126,15 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--config <file>', CONFIG_HELP)
     .action(async (name: string, opts: { home?: string; config?: string }) =>
-      withHome(homeOf(opts), async (h) => {
-        const p = await h.registry.rollback(name);
-        process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
-        await announceModelChange(name, { home: h.home, config: opts.config });
-      }),
+      withHome(
+        homeOf(opts),
+        async (h) => {
+          const p = await h.registry.rollback(name);
+          process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
+          await announceModelChange(name, { home: h.home, config: opts.config });
+        },
+        opts.config,
+      ),
     );
 
   models
@@ -134,7 +142,16 @@ export function registerModels(program: Command): void {
     .description('Forget a served name and delete its files that no other name uses (or delete one file by sha256).')
     .argument('<name>')
     .option('--home <dir>', HOME_HELP)
-    .action(async (name: string, opts: { home?: string }) => withHome(homeOf(opts), (h) => remove(h, name)));
+    .option('--config <file>', CONFIG_HELP)
+    .action(async (name: string, opts: { home?: string; config?: string }) =>
+      withHome(
+        homeOf(opts),
+        async (h) => {
+          if (await remove(h, name)) await announceModelChange(name, { home: h.home, config: opts.config });
+        },
+        opts.config,
+      ),
+    );
 
   models
     .command('known')
@@ -199,8 +216,9 @@ async function announceModelChange(name: string, where: { home: string; config: 
   if (failed !== null) process.stderr.write(`warning: the cluster was not told (${failed}); running instances see the change within 10 s.\n`);
 }
 
-async function withHome<T>(home: string | undefined, run: (h: ModelHome) => T | Promise<T>): Promise<T> {
-  const h = await openModelHome(home ?? (process.env.FLAMBEAU_HOME || undefined), configuredStoreUrl(home));
+/** Opens HOME's models and the store of `store.url` (from `configPath`, else ./flambeau.yaml or FLAMBEAU_STORE_URL). */
+async function withHome<T>(home: string | undefined, run: (h: ModelHome) => T | Promise<T>, configPath?: string): Promise<T> {
+  const h = await openModelHome(home ?? (process.env.FLAMBEAU_HOME || undefined), configuredStoreUrl(home, configPath));
   try {
     return await run(h);
   } finally {
@@ -293,7 +311,8 @@ function licenceSummary(model: LocalModel): string {
   );
 }
 
-async function remove(h: ModelHome, name: string): Promise<void> {
+/** True when a served name was forgotten (not a bare file deleted). */
+async function remove(h: ModelHome, name: string): Promise<boolean> {
   const versions = await h.registry.versions(name);
   if (versions.length > 0) {
     await h.registry.removeName(name);
@@ -304,14 +323,14 @@ async function remove(h: ModelHome, name: string): Promise<void> {
       deleted.push(sha.slice(0, 12));
     }
     process.stdout.write(safe`${name} removed${deleted.length === 0 ? '' : `; deleted ${deleted.join(', ')}`}.\n`);
-    return;
+    return true;
   }
   if (/^[0-9a-f]{64}$/.test(name) && (await h.store.readManifest(name)) !== null) {
     const users = await h.registry.usersOf(name);
     if (users.length > 0) throw new CliExit(EXIT.requestFailed, `error: ${name.slice(0, 12)} is used by ${users.join(', ')}; remove those names first.`);
     await h.store.remove(name);
     process.stdout.write(safe`deleted ${name.slice(0, 12)}.\n`);
-    return;
+    return false;
   }
   throw new CliExit(EXIT.requestFailed, `error: no served name or file "${name}" in ${h.home}.`);
 }
