@@ -175,8 +175,10 @@ const LANGUAGES_RECOUNT_CHANGE = 0.1;
 
 /** The stemmed tables' columns, in order (see stem-index.ts). */
 const STEM_COLUMNS = ['text', 'heading', 'title'] as const;
-/** Postings held in memory per stemmed table (8 bytes each): 16 MB. */
+/** Postings held in memory per stemmed table (8 bytes each): 16 MB, plus 28 bytes per chunk. */
 const MAX_POSTINGS = 2_000_000;
+/** Stemmed tables whose posting lists a connection keeps at once. */
+const MAX_TABLES_IN_MEMORY = 3;
 
 /** Prepared statements kept per connection. */
 const MAX_STATEMENTS = 200;
@@ -575,11 +577,19 @@ export class KnowledgeDb {
   rankInMemory(index: TextIndex, terms: readonly string[], limit: number): Array<{ id: number; score: number }> | null {
     if (index.collection === undefined || !this.#postingsInMemory) return null;
     const stamp = this.#stamp();
-    const known = this.#cache.postings.get(index.table);
+    const held = this.#cache.postings;
+    const known = held.get(index.table);
     if (known?.stamp !== stamp) {
-      this.#cache.postings.set(index.table, { stamp, postings: null });
+      // Any write makes every table's lists stale (the stamp is the connection's): let them go.
+      for (const [table, entry] of held) if (entry.stamp !== stamp) held.delete(table);
+      // Memory stays bounded with many large collections: the table searched least recently goes.
+      if (held.size >= MAX_TABLES_IN_MEMORY) held.delete(held.keys().next().value as string);
+      held.set(index.table, { stamp, postings: null });
       return null;
     }
+    // Most recently searched last (a Map keeps insertion order).
+    held.delete(index.table);
+    held.set(index.table, known);
     known.postings ??= StemPostings.load(this.db, index.table, STEM_COLUMNS, index.weights, MAX_POSTINGS);
     return known.postings?.top(terms, limit) ?? null;
   }
@@ -680,11 +690,15 @@ export class KnowledgeDb {
     }
     // Filters that kept too few of a full candidate pool: the matches lie further out.
     if (isNarrowed(filters) && ids.length < limit && index.size > candidates) return this.#scanFiltered(space, vector, filters, limit);
-    const rows = this.db
-      .prepare('SELECT chunk_id AS id, embedding FROM knowledge_vectors WHERE chunk_id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(ids.slice(0, rescore))) as Array<{ id: number; embedding: Buffer }>;
-    const hits = rows.map((r) => ({ id: r.id, distance: cosineDistance(vector, floats(r.embedding, space.dimensions)) }));
-    return hits.sort((a, b) => a.distance - b.distance || a.id - b.id).slice(0, limit);
+    // Distances computed by sqlite-vec, as its exact scan computes them, without the vectors leaving SQLite.
+    const hits = this.#prepared(
+      'SELECT chunk_id AS id, vec_distance_cosine(embedding, ?) AS distance FROM knowledge_vectors WHERE chunk_id IN (SELECT value FROM json_each(?))',
+    ).all(vectorBlob(vector), JSON.stringify(ids.slice(0, rescore))) as Array<{ id: number; distance: number | null }>;
+    // A zero vector has no direction: sqlite-vec answers null, cosineDistance 1.
+    return hits
+      .map((h) => ({ id: h.id, distance: h.distance ?? 1 }))
+      .sort((a, b) => a.distance - b.distance || a.id - b.id)
+      .slice(0, limit);
   }
 
   /**
