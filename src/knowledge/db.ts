@@ -9,7 +9,7 @@ import type { DocumentChunk } from './chunk-document.js';
 import type { SearchFilters } from './search-filters.js';
 import { UNDETERMINED, type ChunkLanguage } from './languages.js';
 import { chunkLanguages, collectionLanguages, deleteStems, indexPendingStems, insertStems, mainLanguage, type StemSource } from './stem-index.js';
-import { StemPostings } from './stem-postings.js';
+import { fts5Averages, StemPostings } from './stem-postings.js';
 import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
 
 export interface StoredChunk {
@@ -148,6 +148,8 @@ interface ConnectionCache {
    * null until a second search sees the same snapshot.
    */
   postings: Map<string, { stamp: string; postings: StemPostings | null }>;
+  /** Per stemmed table: FTS5's row count (its averages record) at `stamp`. */
+  tableRows: Map<string, { stamp: string; rows: number }>;
   /** Per FTS5 table: each term's best score alone (see termBounds) since `stamp`. */
   termBounds: Map<string, { stamp: string; bounds: Map<string, number> }>;
   /** Statements of the search path by SQL text, prepared once per connection (see #prepared). */
@@ -235,6 +237,7 @@ export class KnowledgeDb {
           collectionStats: new Map(),
           statements: new Map(),
           termBounds: new Map(),
+          tableRows: new Map(),
           postings: new Map(),
           textThread: undefined,
           copiedSpaces: new Set(),
@@ -561,7 +564,17 @@ export class KnowledgeDb {
       for (const t of missing) known.set(t, (lookup.get(t) as number | undefined) ?? 0);
     }
     const documents = new Map(terms.map((t) => [t, known.get(t) ?? 0]));
-    if (index.collection !== undefined) return { chunks: this.collectionStats(index.collection).count, documents };
+    // A stemmed table: FTS5's own row count, which bm25() computes its IDF from. Deleting from a
+    // contentless table does not lower it, so it can exceed the collection's chunks, and the
+    // split search's bounds must use it to hold.
+    if (index.collection !== undefined) {
+      let rows = this.#cache.tableRows.get(index.table);
+      if (rows?.stamp !== stamp) {
+        rows = { stamp, rows: fts5Averages(this.db, index.table)?.rows ?? this.collectionStats(index.collection).count };
+        this.#cache.tableRows.set(index.table, rows);
+      }
+      return { chunks: rows.rows, documents };
+    }
     if (this.#cache.chunkCount?.stamp !== stamp)
       this.#cache.chunkCount = { stamp, count: this.#prepared('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
     return { chunks: this.#cache.chunkCount.count, documents };
