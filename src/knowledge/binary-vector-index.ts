@@ -188,23 +188,33 @@ export class BinaryVectorIndex {
     let threshold = 0;
     let below = 0;
     while (threshold <= maxDistance && below + (histogram[threshold] as number) < take) below += histogram[threshold++] as number;
-    const picked: Array<{ at: number; score: number }> = [];
+    // Slots and scores in typed arrays: thousands of candidates, no object each.
+    const picked = new Uint32Array(take);
+    const scores = new Float64Array(take);
+    let count = 0;
     let atThreshold = take - below;
-    for (let i = 0; i < slots; i++) {
+    for (let i = 0; i < slots && count < take; i++) {
       const distance = distances[i] as number;
       if (distance > maxDistance) continue;
-      if (distance < threshold) picked.push({ at: i, score: distance });
-      else if (distance === threshold && atThreshold > 0) {
-        picked.push({ at: i, score: distance });
-        atThreshold -= 1;
+      if (distance < threshold || (distance === threshold && atThreshold > 0)) {
+        if (distance === threshold) atThreshold -= 1;
+        picked[count] = i;
+        scores[count] = distance;
+        count += 1;
       }
     }
-    if (take > n) this.#estimate(query, picked);
+    if (take > n) this.#estimate(query, picked, scores, count);
     const ids = this.#ids;
-    return picked
-      .sort((a, b) => a.score - b.score || (ids[a.at] as number) - (ids[b.at] as number))
+    // The n best by (score, id): the n-th best score from a native sort of the scores, then only
+    // the candidates up to it (ties included) sorted with the id as tie-break.
+    let cut = Infinity;
+    if (count > n) cut = (scores.slice(0, count).sort()[n - 1] as number) ?? Infinity;
+    const kept: number[] = [];
+    for (let k = 0; k < count; k++) if ((scores[k] as number) <= cut) kept.push(k);
+    return kept
+      .sort((a, b) => (scores[a] as number) - (scores[b] as number) || (ids[picked[a] as number] as number) - (ids[picked[b] as number] as number))
       .slice(0, n)
-      .map((p) => ids[p.at] as number);
+      .map((k) => ids[picked[k] as number] as number);
   }
 
   /**
@@ -213,7 +223,7 @@ export class BinaryVectorIndex {
    * the query to signs. One lookup table per byte of the packed signs keeps it at 4 lookups per
    * 32 dimensions.
    */
-  #estimate(query: Float32Array, picked: Array<{ at: number; score: number }>): void {
+  #estimate(query: Float32Array, picked: Uint32Array, scores: Float64Array, count: number): void {
     const dims = this.#mean.length;
     let norm = 0;
     for (let d = 0; d < dims; d++) norm += (query[d] ?? 0) ** 2;
@@ -233,9 +243,9 @@ export class BinaryVectorIndex {
     }
     const bits = this.#bits;
     const words = this.#words;
-    for (const p of picked) {
+    for (let k = 0; k < count; k++) {
       let dot = 0;
-      for (let w = 0, base = p.at * words; w < words; w++) {
+      for (let w = 0, base = (picked[k] as number) * words; w < words; w++) {
         const x = bits[base + w] as number;
         const t = w * 1024;
         dot +=
@@ -244,7 +254,7 @@ export class BinaryVectorIndex {
           (tables[t + 512 + ((x >>> 16) & 0xff)] as number) +
           (tables[t + 768 + (x >>> 24)] as number);
       }
-      p.score = -dot;
+      scores[k] = -dot;
     }
   }
 }
