@@ -49,6 +49,34 @@ describe('BinaryVectorIndex', () => {
     assert.deepEqual(index.nearest(query, ['missing'], 5), []);
   });
 
+  it('finds the same neighbours with the WebAssembly scan as with the JavaScript one, through additions (memory growth) and removals', () => {
+    for (const dims of [384, 100]) {
+      const r = rng(dims);
+      const v = () => Float32Array.from({ length: dims }, () => r() * 2 - 1);
+      const rows = Array.from({ length: 3000 }, (_, id) => ({ id, collection: id % 3 === 0 ? 'b' : 'a', embedding: blob(v()) }));
+      const wasm = BinaryVectorIndex.build(dims, () => rows, { scan: 'wasm' });
+      const js = BinaryVectorIndex.build(dims, () => rows, { scan: 'js' });
+      const same = (label: string) => {
+        for (let q = 0; q < 10; q++) {
+          const query = v();
+          assert.deepEqual(wasm.nearest(query, ['a'], 20), js.nearest(query, ['a'], 20), `${label}, ${dims} dims, Hamming order`);
+          assert.deepEqual(wasm.nearest(query, ['a', 'b'], 20, 200), js.nearest(query, ['a', 'b'], 20, 200), `${label}, ${dims} dims, estimate`);
+        }
+      };
+      same('built');
+      // Past the initial capacity several times: the WebAssembly memory grows under the signs.
+      const added = Array.from({ length: 5000 }, (_, i) => ({ id: 10_000 + i, collection: 'a', embedding: blob(v()) }));
+      wasm.add(added);
+      js.add(added);
+      for (let id = 0; id < 3000; id += 7) {
+        wasm.remove(id);
+        js.remove(id);
+      }
+      assert.equal(wasm.size, js.size);
+      same('after additions and removals');
+    }
+  });
+
   it('keeps more of the true nearest when a wider Hamming pool is re-ranked by the asymmetric estimate', () => {
     const dims = 96;
     const r = rng(3);

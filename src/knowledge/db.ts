@@ -9,7 +9,7 @@ import type { DocumentChunk } from './chunk-document.js';
 import type { SearchFilters } from './search-filters.js';
 import { UNDETERMINED, type ChunkLanguage } from './languages.js';
 import { chunkLanguages, collectionLanguages, deleteStems, indexPendingStems, insertStems, mainLanguage, type StemSource } from './stem-index.js';
-import { StemPostings } from './stem-postings.js';
+import { fts5Averages, StemPostings } from './stem-postings.js';
 import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
 
 export interface StoredChunk {
@@ -148,6 +148,8 @@ interface ConnectionCache {
    * null until a second search sees the same snapshot.
    */
   postings: Map<string, { stamp: string; postings: StemPostings | null }>;
+  /** Per stemmed table: FTS5's row count (its averages record) at `stamp`. */
+  tableRows: Map<string, { stamp: string; rows: number }>;
   /** Per FTS5 table: each term's best score alone (see termBounds) since `stamp`. */
   termBounds: Map<string, { stamp: string; bounds: Map<string, number> }>;
   /** Statements of the search path by SQL text, prepared once per connection (see #prepared). */
@@ -175,8 +177,10 @@ const LANGUAGES_RECOUNT_CHANGE = 0.1;
 
 /** The stemmed tables' columns, in order (see stem-index.ts). */
 const STEM_COLUMNS = ['text', 'heading', 'title'] as const;
-/** Postings held in memory per stemmed table (8 bytes each): 16 MB. */
+/** Postings held in memory per stemmed table (8 bytes each): 16 MB, plus 28 bytes per chunk. */
 const MAX_POSTINGS = 2_000_000;
+/** Stemmed tables whose posting lists a connection keeps at once. */
+const MAX_TABLES_IN_MEMORY = 3;
 
 /** Prepared statements kept per connection. */
 const MAX_STATEMENTS = 200;
@@ -233,6 +237,7 @@ export class KnowledgeDb {
           collectionStats: new Map(),
           statements: new Map(),
           termBounds: new Map(),
+          tableRows: new Map(),
           postings: new Map(),
           textThread: undefined,
           copiedSpaces: new Set(),
@@ -559,7 +564,17 @@ export class KnowledgeDb {
       for (const t of missing) known.set(t, (lookup.get(t) as number | undefined) ?? 0);
     }
     const documents = new Map(terms.map((t) => [t, known.get(t) ?? 0]));
-    if (index.collection !== undefined) return { chunks: this.collectionStats(index.collection).count, documents };
+    // A stemmed table: FTS5's own row count, which bm25() computes its IDF from. Deleting from a
+    // contentless table does not lower it, so it can exceed the collection's chunks, and the
+    // split search's bounds must use it to hold.
+    if (index.collection !== undefined) {
+      let rows = this.#cache.tableRows.get(index.table);
+      if (rows?.stamp !== stamp) {
+        rows = { stamp, rows: fts5Averages(this.db, index.table)?.rows ?? this.collectionStats(index.collection).count };
+        this.#cache.tableRows.set(index.table, rows);
+      }
+      return { chunks: rows.rows, documents };
+    }
     if (this.#cache.chunkCount?.stamp !== stamp)
       this.#cache.chunkCount = { stamp, count: this.#prepared('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
     return { chunks: this.#cache.chunkCount.count, documents };
@@ -575,11 +590,19 @@ export class KnowledgeDb {
   rankInMemory(index: TextIndex, terms: readonly string[], limit: number): Array<{ id: number; score: number }> | null {
     if (index.collection === undefined || !this.#postingsInMemory) return null;
     const stamp = this.#stamp();
-    const known = this.#cache.postings.get(index.table);
+    const held = this.#cache.postings;
+    const known = held.get(index.table);
     if (known?.stamp !== stamp) {
-      this.#cache.postings.set(index.table, { stamp, postings: null });
+      // Any write makes every table's lists stale (the stamp is the connection's): let them go.
+      for (const [table, entry] of held) if (entry.stamp !== stamp) held.delete(table);
+      // Memory stays bounded with many large collections: the table searched least recently goes.
+      if (held.size >= MAX_TABLES_IN_MEMORY) held.delete(held.keys().next().value as string);
+      held.set(index.table, { stamp, postings: null });
       return null;
     }
+    // Most recently searched last (a Map keeps insertion order).
+    held.delete(index.table);
+    held.set(index.table, known);
     known.postings ??= StemPostings.load(this.db, index.table, STEM_COLUMNS, index.weights, MAX_POSTINGS);
     return known.postings?.top(terms, limit) ?? null;
   }
@@ -680,11 +703,15 @@ export class KnowledgeDb {
     }
     // Filters that kept too few of a full candidate pool: the matches lie further out.
     if (isNarrowed(filters) && ids.length < limit && index.size > candidates) return this.#scanFiltered(space, vector, filters, limit);
-    const rows = this.db
-      .prepare('SELECT chunk_id AS id, embedding FROM knowledge_vectors WHERE chunk_id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(ids.slice(0, rescore))) as Array<{ id: number; embedding: Buffer }>;
-    const hits = rows.map((r) => ({ id: r.id, distance: cosineDistance(vector, floats(r.embedding, space.dimensions)) }));
-    return hits.sort((a, b) => a.distance - b.distance || a.id - b.id).slice(0, limit);
+    // Distances computed by sqlite-vec, as its exact scan computes them, without the vectors leaving SQLite.
+    const hits = this.#prepared(
+      'SELECT chunk_id AS id, vec_distance_cosine(embedding, ?) AS distance FROM knowledge_vectors WHERE chunk_id IN (SELECT value FROM json_each(?))',
+    ).all(vectorBlob(vector), JSON.stringify(ids.slice(0, rescore))) as Array<{ id: number; distance: number | null }>;
+    // A zero vector has no direction: sqlite-vec answers null, cosineDistance 1.
+    return hits
+      .map((h) => ({ id: h.id, distance: h.distance ?? 1 }))
+      .sort((a, b) => a.distance - b.distance || a.id - b.id)
+      .slice(0, limit);
   }
 
   /**
