@@ -103,9 +103,11 @@ export function createSqliteDashboardQueries(db: Db): DashboardQueries {
     ORDER BY r.started_at DESC LIMIT ${LATENCY_SAMPLE}`);
   const errors = db.prepare(`SELECT COALESCE(error_code, 'http_' || status) AS code, COUNT(*) AS n FROM usage_log
     WHERE at >= @since AND at < @until AND status >= 400 ${keyFilter} GROUP BY code ORDER BY n DESC`);
-  const findings = db.prepare(`SELECT j.key AS type, COALESCE(r.privacy_action, 'none') AS action, SUM(j.value) AS n
+  // json_each has a column named `type`: the PII type is `pii_type`, grouped by its expression.
+  const findings = db.prepare(`SELECT j.key AS pii_type, COALESCE(r.privacy_action, 'none') AS action, SUM(j.value) AS n
     FROM request_log r, json_each(r.privacy_findings) j
-    WHERE r.started_at >= @since AND r.started_at < @until AND r.privacy_findings IS NOT NULL GROUP BY type, action ORDER BY n DESC`);
+    WHERE r.started_at >= @since AND r.started_at < @until AND r.privacy_findings IS NOT NULL
+    GROUP BY j.key, COALESCE(r.privacy_action, 'none') ORDER BY n DESC, pii_type`);
   const privacySeries = db.prepare(`SELECT CAST((started_at - @since) / @bucket AS INTEGER) AS b,
       COALESCE(SUM((SELECT SUM(j.value) FROM json_each(privacy_findings) j)), 0) AS findings,
       SUM(injection IS NOT NULL) AS injections, SUM(error_code = 'policy_denied') AS blocked
@@ -187,7 +189,7 @@ export function createSqliteDashboardQueries(db: Db): DashboardQueries {
       }
       const total = blocked.get(p) as { requests: number; blocked: number };
       return {
-        findings: (findings.all(p) as { type: string; action: string; n: number }[]).map((r) => ({ type: r.type, action: r.action, count: r.n })),
+        findings: (findings.all(p) as { pii_type: string; action: string; n: number }[]).map((r) => ({ type: r.pii_type, action: r.action, count: r.n })),
         series: points,
         injections: (injections.all(p) as { source: string | null; n: number }[]).map((r) => ({ source: r.source ?? 'unknown', count: r.n })),
         blocked: total.blocked,
