@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { openStore } from '../../src/store/store.js';
+import { createShadowStore } from '../../src/shadow/shadow-store.js';
+import { openPgClient, openStore } from '../../src/store/store.js';
 import { scratchPgDatabase } from '../helpers/pg-scratch-database.js';
 import { sessionCookieOf } from '../helpers/dashboard-world.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
@@ -170,6 +171,42 @@ describe('dashboard on PostgreSQL (store.url)', () => {
     );
     assert.equal(a.data[0]?.type, 'request');
     assert.equal((await admin<{ ok: boolean }>('/admin/audit/verify')).ok, true);
+  });
+
+  it('the Evaluations page reads shadow comparisons and eval runs from PostgreSQL', async () => {
+    // As another instance would write it: straight into the shared store.
+    const other = openPgClient(database.url);
+    try {
+      await createShadowStore(other).insert({
+        createdAt: Date.now(),
+        rule: 'lan-vs-cloud',
+        route: 'default',
+        localModel: 'office-chat',
+        referenceModel: 'cloud-big',
+        servedModel: 'office-chat',
+        outcome: 'agree',
+        agreement: 0.9,
+        method: 'text',
+        judgeVerdict: null,
+        judgeReason: null,
+        localAsGood: true,
+        localLatencyMs: 10,
+        referenceLatencyMs: 20,
+        localCostUsd: null,
+        referenceCostUsd: 0.001,
+        shadowCostUsd: 0.001,
+        errorCode: null,
+        features: null,
+        localText: null,
+        referenceText: null,
+      });
+    } finally {
+      await other.close();
+    }
+    const shadow = await admin<{ data: { route: string }[] }>('/admin/dashboard/shadow');
+    assert.equal(shadow.data.length, 1);
+    assert.equal(shadow.data[0]?.route, 'default');
+    assert.deepEqual((await admin<{ data: unknown[] }>('/admin/evals')).data, []);
   });
 
   it('reads rows that are in PostgreSQL and not in the SQLite file', async () => {
