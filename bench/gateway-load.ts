@@ -105,7 +105,7 @@ export async function gatewayChild(
   home: string,
   upstreamUrl: string,
   extra: string,
-  options: { baseline?: boolean } = {},
+  options: { baseline?: boolean; env?: Record<string, string> } = {},
 ): Promise<Awaited<ReturnType<typeof startChild>>> {
   const config = join(home, 'flambeau.yaml');
   writeFileSync(
@@ -121,5 +121,6 @@ export async function gatewayChild(
   return startChild([...flags, main, 'serve', '--config', config, '--home', home, '--port', '0'], {
     FLAMBEAU_MASTER_KEY: BENCH_KEY,
     FLAMBEAU_LOG_LEVEL: 'error',
+    ...options.env,
   });
 }

@@ -17,9 +17,9 @@ import { privacyConfigSchema } from '../src/privacy/privacy-config.js';
 import { createScanner } from '../src/privacy/scanner.js';
 import { textsOf } from './privacy.bench.js';
 
-export function spanLines(): string[] {
+function textsToScan(): [string, string][] {
   const recall = loadRecallSet();
-  const texts: [string, string][] = [
+  return [
     ...recall.generated.map((e): [string, string] => [`generated:${e.id}`, e.text]),
     ...recall.handwritten.map((e): [string, string] => [`handwritten:${e.id}`, e.text]),
     ...loadLabelledSet().map((d, i): [string, string] => [`labelled:${i}`, d.text]),
@@ -27,6 +27,11 @@ export function spanLines(): string[] {
     ...textsOf(10 * 1024, 16).map((t, i): [string, string] => [`mixed-10k:${i}`, t]),
     ...textsOf(100 * 1024, 4).map((t, i): [string, string] => [`mixed-100k:${i}`, t]),
   ];
+}
+
+const texts = textsToScan();
+
+export function spanLines(): string[] {
   const lines: string[] = [];
   for (const recallLevel of ['high', 'balanced'] as const) {
     const scanner = createScanner(privacyConfigSchema.parse({ recall: recallLevel }));
@@ -49,7 +54,26 @@ if (check === -1) {
   let differences = 0;
   for (let i = 0; i < Math.max(before.length, lines.length); i++) {
     if (before[i] === lines[i]) continue;
-    if (differences++ < 20) console.log(`- ${before[i] ?? ''}\n+ ${lines[i] ?? ''}`);
+    if (differences++ < 20) {
+      // Only the spans that changed, with the text they cover.
+      const old = new Set((before[i] ?? '').split(' ').slice(2));
+      const now = new Set((lines[i] ?? '').split(' ').slice(2));
+      const id = (lines[i] ?? before[i] ?? '').split(' ').slice(0, 2).join(' ');
+      const text = texts.find(([name]) => id.endsWith(` ${name}`))?.[1] ?? '';
+      const show = (span: string) => {
+        const [, from, to] = /@(\d+)-(\d+)$/.exec(span) ?? [];
+        return `${span} ${JSON.stringify(text.slice(Math.max(0, Number(from) - 30), Number(from)))}[${text.slice(Number(from), Number(to))}]`;
+      };
+      console.log(
+        `${id}: ${[...old]
+          .filter((x) => !now.has(x))
+          .map((x) => `-${show(x)}`)
+          .join(' ')} ${[...now]
+          .filter((x) => !old.has(x))
+          .map((x) => `+${show(x)}`)
+          .join(' ')}`,
+      );
+    }
   }
   const digest = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
   console.log(`${lines.length} texts scanned, ${differences} differ (spans digest ${digest})`);

@@ -74,11 +74,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   };
 
-  /** Appends inside `tx`, which holds the chain; returns the record and the head to write once committed. */
+  /** Appends inside `tx`, which holds the chain (inChain); stages the head to write once committed. */
   async function appendIn(tx: SqlExecutor, event: AuditEvent, at: number, heads: AuditHead[]): Promise<AuditRecord> {
     const { hasMac, writer } = await setupOf();
     if (!hasMac) throw new Error('the audit_log table predates migration 12: open the store with migrations to append');
-    await holdChain(tx);
+    // `tx` holds the chain already: inChain took the lock when it began the transaction.
     const previous = await tx.get<{ seq: number; hash: string }>(LAST);
     const seq = (previous?.seq ?? 0) + 1;
     const prevHash = previous?.hash ?? GENESIS_HASH;

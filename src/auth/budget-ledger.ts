@@ -75,18 +75,15 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
     now: number,
   ): Promise<{ use: BudgetUse; spent: number; held: number }> {
     const bounds = periodBounds(period, now);
-    const spentRow = await db.get<{ n: number }>('SELECT COALESCE(SUM(spent_nusd), 0) AS n FROM budget_spend WHERE scope = ? AND day >= ?', [
-      'keyId' in scope ? `key:${scope.keyId}` : `team:${scope.team}`,
-      bounds.start,
-    ]);
-    const heldRow = await db.get<{ n: number }>(
-      'keyId' in scope
-        ? 'SELECT COALESCE(SUM(amount_nusd), 0) AS n FROM budget_reservations WHERE key_id = ? AND expires_at > ?'
-        : 'SELECT COALESCE(SUM(amount_nusd), 0) AS n FROM budget_reservations WHERE team = ? AND expires_at > ?',
-      ['keyId' in scope ? scope.keyId : scope.team, now],
+    // One statement, so one snapshot (PostgreSQL's READ COMMITTED takes one per statement): a
+    // settle committing between two reads would move its amount from held to spent unseen.
+    const row = await db.get<{ spent: number; held: number }>(
+      `SELECT (SELECT COALESCE(SUM(spent_nusd), 0) FROM budget_spend WHERE scope = ? AND day >= ?) AS spent,
+        (SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE ${'keyId' in scope ? 'key_id' : 'team'} = ? AND expires_at > ?) AS held`,
+      ['keyId' in scope ? `key:${scope.keyId}` : `team:${scope.team}`, bounds.start, 'keyId' in scope ? scope.keyId : scope.team, now],
     );
-    const spent = spentRow?.n ?? 0;
-    const held = heldRow?.n ?? 0;
+    const spent = row?.spent ?? 0;
+    const held = row?.held ?? 0;
     return { spent, held, use: { period, periodStart: bounds.start, resetsAt: bounds.end, spentUsd: fromNano(spent), reservedUsd: fromNano(held) } };
   }
 

@@ -18,6 +18,7 @@ import { registerScan } from './commands/scan.js';
 import { registerTeams } from './commands/teams.js';
 import { registerUsage } from './commands/usage.js';
 import { registerServe } from './commands/serve.js';
+import { registerStore } from './commands/store.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { safe, terminalSafe } from './terminal-text.js';
 
@@ -38,6 +39,7 @@ registerUsage(program);
 registerAudit(program);
 registerRouter(program);
 registerShadow(program);
+registerStore(program);
 registerPull(program);
 registerIngest(program);
 registerCollections(program);

@@ -24,6 +24,12 @@ describe('workerExecArgv', () => {
     assert.deepEqual(workerExecArgv(flags, '.ts'), ['--import', 'tsx', '--max-old-space-size=512', '--enable-source-maps']);
   });
 
+  it('leaves tsx out for a compiled worker, keeping other loaders', () => {
+    const flags = ['--import', 'file:///app/node_modules/tsx/dist/loader.mjs', '--import=tsx', '--require', './otel.cjs', '--enable-source-maps'];
+    assert.deepEqual(workerExecArgv(flags, '.js'), ['--require', './otel.cjs', '--enable-source-maps']);
+    assert.deepEqual(workerExecArgv(flags, '.ts'), flags);
+  });
+
   it('adds tsx for a TypeScript worker when the parent flags lack it, never for the compiled one', () => {
     assert.deepEqual(workerExecArgv([], '.ts'), ['--import', 'tsx']);
     assert.deepEqual(workerExecArgv(['--input-type=module'], '.js'), []);

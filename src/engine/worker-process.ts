@@ -5,6 +5,8 @@ import type { FromWorker, ToWorker, WorkerSettings } from './engine-protocol.js'
 import { checkFromWorker } from './engine-wire.js';
 
 /** Node flags that must not reach the engine process: test runner, debugger, watch, eval. */
+/** Flags that load tsx (`--import tsx`, `--import=file:///…/tsx/dist/loader.mjs`, `--require tsx/cjs`). */
+const TSX_LOADER = /^--(import|loader|experimental-loader|require)(=|$)|^-r$/;
 const DROPPED_FLAG = /^--(test|experimental-test|inspect|debug|watch|eval|print|check|interactive|input-type)|^-[epci]$/;
 
 export interface WorkerExit {
@@ -125,11 +127,19 @@ export function workerEntry(): { path: string; execArgv: string[] } {
   return { path: fileURLToPath(new URL(`./engine-worker${ext}`, import.meta.url)), execArgv: workerExecArgv(process.execArgv, ext) };
 }
 
-/** The parent's node flags minus those that must not reach the engine, plus tsx for a `.ts` worker. */
+/**
+ * The parent's node flags minus those that must not reach the engine, plus tsx for a `.ts` worker.
+ * A compiled (`.js`) worker loads without tsx, which a parent running TypeScript (tests, benches)
+ * would otherwise pass on: the engine then runs as `flambeau serve` runs it.
+ */
 export function workerExecArgv(flags: readonly string[], workerExt: string): string[] {
   const kept: string[] = [];
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i] ?? '';
+    if (workerExt === '.js' && TSX_LOADER.test(flag) && (flag.includes('=') ? flag.includes('tsx') : (flags[i + 1] ?? '').includes('tsx'))) {
+      if (!flag.includes('=')) i++;
+      continue;
+    }
     if (DROPPED_FLAG.test(flag)) {
       // A value given as the next element (`--test-reporter spec`, `-e code`) goes too; execArgv
       // never holds the script, so a following element without a dash is that value.

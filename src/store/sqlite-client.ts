@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import type { Db } from './store.js';
 import type { SqlClient, SqlExecutor, SqlRow } from './sql.js';
 
 // SQLite result codes that mean "the store cannot serve now", as opposed to a bug in our SQL.
@@ -11,7 +10,7 @@ const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|N
  * promise is already settled); a transaction holds the connection across its awaits, so
  * statements from other callers wait for it to end instead of slipping into it.
  */
-export function createSqliteClient(db: Db, path: string): SqlClient {
+export function createSqliteClient(db: Database.Database, path: string): SqlClient {
   const statements = new Map<string, Database.Statement>();
   // One transaction at a time holds the connection; `waiters` queue behind it (handed over in order).
   let locked = false;

@@ -53,6 +53,8 @@ export interface PrivacyFacts {
   findings: Array<{ type: string; action: string; count: number }>;
   /** Findings over time, summed over types. */
   series: Array<{ t: number; findings: number; injections: number; blocked: number }>;
+  /** Findings over time per type (same buckets as `series`), types by total, most found first. */
+  seriesByType: Array<{ type: string; counts: number[] }>;
   /** Prompt injections reported, by source. */
   injections: Array<{ source: string; count: number }>;
   /** Requests refused by a policy (privacy block, injection block). */
@@ -112,6 +114,9 @@ export function createSqliteDashboardQueries(db: Db): DashboardQueries {
       COALESCE(SUM((SELECT SUM(j.value) FROM json_each(privacy_findings) j)), 0) AS findings,
       SUM(injection IS NOT NULL) AS injections, SUM(error_code = 'policy_denied') AS blocked
     FROM request_log WHERE started_at >= @since AND started_at < @until GROUP BY b ORDER BY b`);
+  const findingsByBucket = db.prepare(`SELECT CAST((r.started_at - @since) / @bucket AS INTEGER) AS b, j.key AS pii_type, SUM(j.value) AS n
+    FROM request_log r, json_each(r.privacy_findings) j
+    WHERE r.started_at >= @since AND r.started_at < @until AND r.privacy_findings IS NOT NULL GROUP BY b, j.key`);
   const injections = db.prepare(`SELECT json_extract(j.value, '$.source') AS source, COUNT(*) AS n
     FROM request_log r, json_each(r.injection) j
     WHERE r.started_at >= @since AND r.started_at < @until AND r.injection IS NOT NULL GROUP BY source ORDER BY n DESC`);
@@ -188,9 +193,17 @@ export function createSqliteDashboardQueries(db: Db): DashboardQueries {
         points.push({ t: w.since + b * p.bucket, findings: r?.findings ?? 0, injections: r?.injections ?? 0, blocked: r?.blocked ?? 0 });
       }
       const total = blocked.get(p) as { requests: number; blocked: number };
+      const byType = new Map<string, number[]>();
+      for (const r of findingsByBucket.all(p) as { b: number; pii_type: string; n: number }[]) {
+        const counts = byType.get(r.pii_type) ?? new Array<number>(buckets(w)).fill(0);
+        if (r.b >= 0 && r.b < counts.length) counts[r.b] = r.n;
+        byType.set(r.pii_type, counts);
+      }
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
       return {
         findings: (findings.all(p) as { pii_type: string; action: string; n: number }[]).map((r) => ({ type: r.pii_type, action: r.action, count: r.n })),
         series: points,
+        seriesByType: [...byType].map(([type, counts]) => ({ type, counts })).sort((a, b) => sum(b.counts) - sum(a.counts) || a.type.localeCompare(b.type)),
         injections: (injections.all(p) as { source: string | null; n: number }[]).map((r) => ({ source: r.source ?? 'unknown', count: r.n })),
         blocked: total.blocked,
         requests: total.requests,

@@ -61,6 +61,7 @@ function SignIn(props: { onSignedIn: (s: Session) => void }) {
           name="key"
           type="password"
           autocomplete="current-password"
+          autoFocus
           required
           value={key}
           onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)}

@@ -57,7 +57,7 @@ function forbiddenFor(collections: string[]): (e: unknown) => boolean {
  */
 function documentBlocks(messages: readonly WireMessage[]): { blocks: { n: number; lines: string[] }[]; outside: string } {
   const all = messages.map((m) => m.content).join('\n');
-  const nonce = /<<<DOCUMENT \[1\] ([0-9a-f]{16})[ >]/.exec(all)?.[1];
+  const nonce = /<<<DOCUMENT \[1\] (\d{20})[ >]/.exec(all)?.[1];
   assert.ok(nonce !== undefined, 'the prompt carries a first DOCUMENT block with a nonce');
   const block = new RegExp(`<<<DOCUMENT \\[(\\d+)\\] ${nonce}[^\\n]*>>>\\n([\\s\\S]*?)\\n<<<END DOCUMENT \\[\\1\\] ${nonce}>>>`, 'g');
   const blocks = [...all.matchAll(block)].map((m) => ({ n: Number(m[1]), lines: (m[2] ?? '').split('\n') }));

@@ -140,7 +140,7 @@ async function changeVersion(req: IncomingMessage, res: ServerResponse, call: Ad
   if (!models.some((m) => m.name === name && m.versions !== null)) throw new FlambeauError('not_found', `No model with versions named '${name.slice(0, 64)}'.`);
   if (kind === 'rollback') await deps.models.rollback(name);
   else await deps.models.promote(name, version as number, percent ?? undefined);
-  call.deps.audit.append({
+  await call.deps.audit.append({
     type: 'admin',
     actor: actorOf(call.master),
     action: kind === 'rollback' ? 'model.rolled_back' : 'model.promoted',

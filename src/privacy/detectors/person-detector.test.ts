@@ -45,4 +45,9 @@ describe('person detector (issue 14 fixes)', () => {
     // "Data" is used as a common word elsewhere in the text: learnt from "Mr. Data", it is not tagged alone.
     assert.deepEqual(persons('Mr. Data arrived. Data shows growth; the data is clean.'), ['Data']);
   });
+
+  it('finds a surname in capitals that is also a word before a first name ("PETIT Julien"), not a heading in capitals', () => {
+    assert.deepEqual(persons('Patient : PETIT Julien, né le 3 mars. Vu avec BLANC Marie-Claire.'), ['PETIT Julien', 'BLANC Marie-Claire']);
+    assert.deepEqual(persons('URGENT RAPPEL : RÉUNION DU 3 MARS. NOTE Will follow. GRAND Paris.'), []);
+  });
 });

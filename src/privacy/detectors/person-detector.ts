@@ -132,7 +132,9 @@ function matchAt(s: PersonScan, i: number): NameMatch | null {
   if ((f & LABEL_CUE) !== 0) return afterLabel(s, i);
   if ((f & GREETING) !== 0) return afterGreeting(s, i);
   if ((f & FIRST_NAME) !== 0) return unlessPlace(s, fromFirstName(s, i));
-  if ((f & NON_NAME) !== 0) return null;
+  // "PETIT Julien", "BLANC Marie": a surname in capitals that is also a word, before a first
+  // name written in lower case that is no ordinary word (a heading in capitals is not).
+  if ((f & NON_NAME) !== 0) return (f & ALL_CAPS) !== 0 ? unlessPlace(s, surnameFirst(s, i, true)) : null;
   if ((f & ALL_CAPS) !== 0) return unlessPlace(s, surnameFirst(s, i));
   // "signé par X", "on behalf of X": the cheap checks first, the phrase regex last.
   const start = s.start(i);
@@ -183,11 +185,15 @@ function fromFirstName(s: PersonScan, i: number): NameMatch | null {
   return { first: i, last: i, end: s.end(i), score: 0.6 };
 }
 
-/** French forms: "DUPONT Jean", "MARTIN Marie-Claire". */
-function surnameFirst(s: PersonScan, i: number): NameMatch | null {
+/**
+ * French forms: "DUPONT Jean", "MARTIN Marie-Claire". `sure`: the surname is also a word
+ * ("PETIT"), so the first name must be one that is no word, not in capitals, and at least three letters.
+ */
+function surnameFirst(s: PersonScan, i: number, sure = false): NameMatch | null {
   const next = i + 1;
   if (next >= s.count || !BLANKS.test(s.gap(i, next))) return null;
   if ((s.flags(next) & FIRST_NAME) === 0) return null;
+  if (sure && ((s.flags(next) & (AMBIGUOUS | NON_NAME | ALL_CAPS)) !== 0 || s.length(next) < 3 || s.length(i) < 3)) return null;
   return { first: i, last: next, end: endOf(s, next), score: 0.85 };
 }
 

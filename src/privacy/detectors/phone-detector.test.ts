@@ -24,6 +24,15 @@ describe('phone detector by shape and context (issue 14)', () => {
     ]);
   });
 
+  it('finds six digits in groups and eight in one run after a trunk 0 only after a phone cue', () => {
+    assert.deepEqual(phones('My new number is 699 968, text me. Ou joindre Mme Roy au 04730934.'), ['699 968', '04730934']);
+    assert.deepEqual(
+      phones('Batch 699 968 shipped; 123 456 people; order number 654 321; réf 04730934; dossier 04730934; le 12 03 24; see lines 120-168.'),
+      [],
+    );
+    assert.deepEqual(phones('Call 699 968', createPhoneDetector('balanced')), []);
+  });
+
   it('finds numbers read digit by digit, with a letter O for a zero, or glued to a word', () => {
     assert.deepEqual(phones('Mon portable : 0 6 7 4 2 0 5 1 7 1. Sinon O6 12 34 56 78, ou le06.98.43.40.20.'), [
       '0 6 7 4 2 0 5 1 7 1',

@@ -54,7 +54,7 @@ export const phoneDetector: Detector = createPhoneDetector();
 
 /**
  * The end of the run of digits, separators and brackets starting at `from` when it holds fewer
- * than 7 digits (or O for zero): no phone number starts there. 0 when it may hold one.
+ * than 6 digits (or O for zero): no phone number starts there. 0 when it may hold one.
  */
 function shortRunEnd(text: string, from: number): number {
   let digits = 0;
@@ -63,7 +63,7 @@ function shortRunEnd(text: string, from: number): number {
     const c = text.charCodeAt(i);
     if ((c >= 48 && c <= 57) || c === 79) {
       digits++;
-      if (digits >= 7) return 0;
+      if (digits >= 6) return 0;
       i++;
     } else if (c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 0xa0 || c === 0x202f || c === 0x2010 || c === 0x2011 || c === 0x2013) {
       // Separators: at most three in a row, as readCandidate allows.

@@ -36,7 +36,11 @@ function isLetter(c: number): boolean {
 /** The score of a candidate and where its span ends, or null when it cannot be a phone number. */
 export function phoneScore(text: string, c: PhoneCandidate, verdicts: PhoneVerdicts, previousEnd: number): { score: number; end: number } | null {
   const d = c.digits.length;
-  if (c.overflow || d < 7) return null;
+  if (c.overflow || d < 6) return null;
+  // Six digits in groups ("699 968", short numbers of small countries and of some operators):
+  // only after a phone cue, never with a word that makes it something else, and not with a dash
+  // ("lines 120-168" is a range).
+  if (d === 6 && !(c.groups.length >= 2 && !c.international && (c.separators & 4) === 0 && sixDigitCue(text, c.start))) return null;
   const before = text.charCodeAt(c.start - 1);
   // Glued to a number, a decimal, a path or a time ("10:32 06 6246 77 36" is a lab value).
   if (isDigit(before) || before === 45 || before === 47 || before === 44 || before === 95 || before === 43) return null;
@@ -68,6 +72,12 @@ export function phoneScore(text: string, c: PhoneCandidate, verdicts: PhoneVerdi
   return { score, end };
 }
 
+/** A phone cue and no anti-cue in the 40 characters before. */
+function sixDigitCue(text: string, start: number): boolean {
+  const head = text.slice(Math.max(0, start - 40), start).toLowerCase();
+  return CUE.test(head) && !ANTI_CUE.test(head);
+}
+
 /** How much the shape alone says. */
 function shapeScore(c: PhoneCandidate, written: string): number {
   const d = c.digits.length;
@@ -80,6 +90,8 @@ function shapeScore(c: PhoneCandidate, written: string): number {
   if (g.length >= 3 && d >= 8 && d <= 12 && g.every((x) => x >= 2 && x <= 4)) return g.length >= 4 && g.every((x) => x === 2) ? 0.5 : 0.45;
   if (c.bracketed && d >= 8) return 0.45;
   if (g.length === 2 && g.every((x) => x >= 3 && x <= 4)) return 0.25;
+  // Eight digits in one run after a trunk 0 ("04730934"): a phone number after a cue, not without one.
+  if (c.digits[0] === '0' && d === 8 && g.length === 1) return 0.2;
   return 0.1; // one run of digits, not starting with 0: an order or account number unless valid and cued
 }
 

@@ -5,6 +5,7 @@ import { Card, Failure, Loading, Page, Plot, Stat, Table, useData, WindowPicker 
 interface Privacy {
   findings: Array<{ type: string; action: string; count: number }>;
   series: Array<{ t: number; findings: number; injections: number; blocked: number }>;
+  seriesByType: Array<{ type: string; counts: number[] }>;
   injections: Array<{ source: string; count: number }>;
   blocked: number;
   requests: number;
@@ -31,7 +32,18 @@ export function PrivacyPage() {
             <Stat label="requests logged" value={num(data.requests)} />
           </div>
           <div class="grid">
-            <Card title="Over time" wide>
+            <Card title="Findings by type over time">
+              {data.seriesByType.length === 0 ? (
+                <p class="muted">Nothing found in this window.</p>
+              ) : (
+                <Plot
+                  label="Personal data found over time, by type"
+                  times={data.series.map((p) => p.t)}
+                  series={data.seriesByType.slice(0, 5).map((s) => ({ name: s.type, values: s.counts }))}
+                />
+              )}
+            </Card>
+            <Card title="Findings, injections and blocks over time">
               <Plot
                 label="Privacy findings, injections and blocked requests over time"
                 times={data.series.map((p) => p.t)}
