@@ -15,7 +15,7 @@ import { createSqliteDashboardQueries, type DashboardQueries, type DashboardWind
 import { createPgDashboardQueries } from '../src/usage/dashboard-queries-pg.js';
 import { createRequestLog } from '../src/usage/request-log.js';
 import { createUsageLog } from '../src/usage/usage-log.js';
-import { scratchPgDatabase } from '../test/helpers/pg-scratch-database.js';
+import { freshPgDatabase } from '../test/helpers/pg-database.js';
 import { fmt, percentile, table } from './stats.js';
 
 const HOUR = 3_600_000;
@@ -68,7 +68,7 @@ export async function run(): Promise<void> {
   console.log(`\n## Dashboard aggregates: SQLite vs PostgreSQL (${n} requests in a 24 h window, ${rounds} interleaved rounds, wall time per call)\n`);
   const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-dashboard-'));
   const file = openStore(join(dir, 'flambeau.db'));
-  const database = await scratchPgDatabase('bench_dashboard');
+  const database = await freshPgDatabase('bench_dashboard');
   const pg = openPgClient(database.url);
   try {
     await migratePg(pg);

@@ -12,13 +12,11 @@ import {
 
 const LATENCY_SAMPLE = 20_000;
 
-/** Findings per type over time: part of PrivacyFacts once the dashboard's plot per type lands; answered here already. */
-type PrivacyFactsByType = PrivacyFacts & { seriesByType: Array<{ type: string; counts: number[] }> };
-
 /**
  * The dashboard's aggregate reads on the PostgreSQL store (`store.url`), where usage, the request
  * log and the audit chain live when several instances share them: the same answers as
- * `createSqliteDashboardQueries` over the same rows (dashboard-queries-pg.test.ts runs both).
+ * `createSqliteDashboardQueries` over the same rows (the DashboardQueries contract suite and
+ * dashboard-queries-pg.test.ts run both).
  * JSON columns are TEXT in both schemas (pg-migrations.ts), read here as `jsonb`
  * (`->`, `->>`, `jsonb_each_text`, `jsonb_array_elements`) where SQLite uses json_extract and
  * json_each. Reads only; no prompt or answer text is read, and audit records come back without
@@ -130,7 +128,7 @@ export function createPgDashboardQueries(sql: SqlClient): DashboardQueries {
         errorsByCode: errors.map((r) => ({ code: r.code, count: r.n })),
       };
     },
-    async privacy(w): Promise<PrivacyFactsByType> {
+    async privacy(w): Promise<PrivacyFacts> {
       const bucket = bucketOf(w);
       const cut = [Math.ceil(w.since), bucket, ...range(w)];
       const [rows, byTypeRows, findings, injections, total] = await Promise.all([

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createShadowStore } from '../../src/shadow/shadow-store.js';
 import { openPgClient, openStore } from '../../src/store/store.js';
-import { scratchPgDatabase } from '../helpers/pg-scratch-database.js';
+import { freshPgDatabase } from '../helpers/pg-database.js';
 import { sessionCookieOf } from '../helpers/dashboard-world.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
@@ -19,7 +19,7 @@ let database: { url: string; drop(): Promise<void> };
 
 before(async () => {
   cloud = await startStandInCloud();
-  database = await scratchPgDatabase('dashboard_e2e');
+  database = await freshPgDatabase('dashboard_e2e');
   gw = await startTestGateway(
     {
       providers: [
