@@ -11,6 +11,7 @@ import { createSessionStore, createSignInLimiter } from './api/ui/ui-session.js'
 import { fileURLToPath } from 'node:url';
 import { createModelOverview } from './models/model-overview.js';
 import { createSqliteDashboardQueries } from './usage/dashboard-queries.js';
+import { createPgDashboardQueries } from './usage/dashboard-queries-pg.js';
 import { shadowReport } from './shadow/shadow-report.js';
 import { ensureMasterKey } from './auth/master-key.js';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -277,7 +278,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         ...(metrics === undefined ? {} : { metrics }),
       });
     const dashboard: DashboardDeps = {
-      queries: createSqliteDashboardQueries(store.db),
+      // The aggregates read where usage, the request log and the audit chain live (store.url: PostgreSQL).
+      queries: store.sql.dialect === 'postgres' ? createPgDashboardQueries(store.sql) : createSqliteDashboardQueries(store.db),
       models: createModelOverview({ catalog, registry: versions, store: modelStore, deployment: config.deployment }),
       collections: async () => knowledge.collections(),
       embedder: knowledge.embedder?.model ?? null,

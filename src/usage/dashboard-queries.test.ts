@@ -6,8 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from '../audit/request-outcome.js';
 import { MASTER_PRINCIPAL, type KeyPrincipal } from '../auth/principal.js';
-import { openStore, type Store } from '../store/store.js';
+import { freshPgDatabase } from '../../test/helpers/pg-database.js';
+import type { SqlClient } from '../store/sql.js';
+import { migratePg, openPgClient, openStore, type Store } from '../store/store.js';
 import { createSqliteDashboardQueries, percentile, type DashboardQueries } from './dashboard-queries.js';
+import { createPgDashboardQueries } from './dashboard-queries-pg.js';
 import { createRequestLog } from './request-log.js';
 import { createUsageLog } from './usage-log.js';
 
@@ -171,21 +174,41 @@ describe('percentile (nearest rank)', () => {
   });
 });
 
-describeDashboardQueriesContract('SQLite', async (seed) => {
-  const dir = mkdtempSync(join(tmpdir(), 'flambeau-dashboard-queries-'));
-  const store: Store = openStore(join(dir, 'flambeau.db'));
+/** Records `seed` through the gateway's recorder: each request's usage row, request log row and audit record. */
+async function record(sql: SqlClient, seed: readonly RequestOutcome[]): Promise<void> {
   let now = 0;
-  const audit = createAuditLog({ sql: store.sql, includeContent: true, clock: () => now });
-  const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit, requestLog: createRequestLog(store.sql), clock: () => now });
+  const audit = createAuditLog({ sql, includeContent: true, clock: () => now });
+  const recorder = createRequestRecorder({ usage: createUsageLog(sql), audit, requestLog: createRequestLog(sql), clock: () => now });
   for (const o of seed) {
     now = o.startedAt;
     await recorder.recordRequestOutcome(o);
   }
+}
+
+describeDashboardQueriesContract('SQLite', async (seed) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flambeau-dashboard-queries-'));
+  const store: Store = openStore(join(dir, 'flambeau.db'));
+  await record(store.sql, seed);
   return {
     queries: createSqliteDashboardQueries(store.db),
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+// A fresh database on the PostgreSQL of these machines (test/helpers/pg-database.ts).
+describeDashboardQueriesContract('PostgreSQL', async (seed) => {
+  const database = await freshPgDatabase('dashboard_contract');
+  const sql = openPgClient(database.url);
+  await migratePg(sql);
+  await record(sql, seed);
+  return {
+    queries: createPgDashboardQueries(sql),
+    close: async () => {
+      await sql.close();
+      await database.drop();
     },
   };
 });
