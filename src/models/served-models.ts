@@ -58,27 +58,34 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
   // looks a name up several times (router, budget, target), and all must see the same version.
   const turns = new Map<string, number>();
   const held = new Map<string, number>();
-  const taking = new Set<string>();
+  // Turns being taken from the shared counter, by name: `refresh` (once per request, before any
+  // look-up) waits for them, so that a request never falls back to this process's own count just
+  // because the previous request's turn is still on its way back from Redis.
+  const taking = new Map<string, Promise<void>>();
   const cacheMs = options.cacheMs ?? 0;
   const clock = options.clock ?? Date.now;
   const shared = options.sharedTurns;
   let live: Awaited<ReturnType<VersionRegistry['live']>> = new Map();
   let freshUntil = -Infinity;
 
-  async function take(name: string): Promise<void> {
-    if (shared === undefined || taking.has(name)) return;
-    taking.add(name);
-    try {
-      held.set(name, await shared.increment(`canary:${name}`));
-    } catch (error) {
-      options.onError?.('shared canary counter', error as Error);
-    } finally {
-      taking.delete(name);
-    }
+  function take(name: string): Promise<void> {
+    if (shared === undefined) return Promise.resolve();
+    const pending = taking.get(name);
+    if (pending !== undefined) return pending;
+    const taken = shared
+      .increment(`canary:${name}`)
+      .then(
+        (turn) => void held.set(name, turn),
+        (error: unknown) => options.onError?.('shared canary counter', error as Error),
+      )
+      .finally(() => taking.delete(name));
+    taking.set(name, taken);
+    return taken;
   }
 
   return {
     async refresh() {
+      if (taking.size > 0) await Promise.all(taking.values());
       if (cacheMs > 0 && clock() < freshUntil) return;
       try {
         live = await registry.live();
