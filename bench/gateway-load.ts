@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pool } from 'undici';
 import { startChild } from './child-server.js';
+import { processCpuSeconds } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const BENCH_KEY = 'flm-bench-key-0123456789';
@@ -29,8 +30,10 @@ export async function once(target: Target, payload: string): Promise<{ total: nu
 export async function sequential(targets: Target[], payload: string, count: number): Promise<Map<string, { total: number[]; ttfb: number[] }>> {
   const out = new Map(targets.map((t) => [t.name, { total: [] as number[], ttfb: [] as number[] }]));
   for (let i = 0; i < count; i++) {
-    // Interleave the targets so that machine noise hits both alike.
-    for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
+    // Interleave the targets and rotate which one goes first, so that machine noise and the slot
+    // (first after the client's own work, or last) hit every target alike.
+    for (let j = 0; j < targets.length; j++) {
+      const target = targets[(i + j) % targets.length] as Target;
       const r = await once(target, payload);
       out.get(target.name)?.total.push(r.total);
       out.get(target.name)?.ttfb.push(r.ttfb);
@@ -53,21 +56,72 @@ export async function throughput(target: Target, concurrency: number, count: num
   return count / ((performance.now() - t0) / 1000);
 }
 
-/** A gateway child serving model `bench` from `upstreamUrl`, with `extra` YAML appended to its config. */
+/** Requests/s and CPU µs per request of the process serving a target, summed over rounds. */
+export interface Closed {
+  rps: number;
+  cpuUsPerRequest: number;
+}
+
+/**
+ * A closed loop at `concurrency` on each target, in `rounds` short rounds whose order rotates, so
+ * that a burst of load from the rest of the machine is shared by all targets. `pids` names the
+ * process whose CPU time (user + system, what `process.cpuUsage()` reports inside it) is charged
+ * to each target.
+ */
+export async function interleavedThroughput(
+  targets: Target[],
+  pids: Map<string, number>,
+  concurrency: number,
+  count: number,
+  rounds: number,
+): Promise<Map<string, Closed>> {
+  const sums = new Map(targets.map((t) => [t.name, { seconds: 0, cpu: 0, n: 0 }]));
+  const per = Math.max(1, Math.floor(count / rounds));
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < targets.length; j++) {
+      const target = targets[(r + j) % targets.length] as Target;
+      const pid = pids.get(target.name);
+      const c0 = pid === undefined ? 0 : await processCpuSeconds(pid);
+      const t0 = performance.now();
+      await throughput(target, concurrency, per);
+      const seconds = (performance.now() - t0) / 1000;
+      const c1 = pid === undefined ? 0 : await processCpuSeconds(pid);
+      const sum = sums.get(target.name) as { seconds: number; cpu: number; n: number };
+      sum.seconds += seconds;
+      sum.cpu += c1 - c0;
+      sum.n += per;
+    }
+  }
+  return new Map([...sums].map(([name, s]) => [name, { rps: s.n / s.seconds, cpuUsPerRequest: (s.cpu / s.n) * 1e6 }]));
+}
+
+/**
+ * A gateway child serving model `bench` from `upstreamUrl`, with `extra` YAML appended to its
+ * config. `BENCH_CPU_PROF=DIR` runs it under `node --cpu-prof` (a `.cpuprofile` per gateway in DIR,
+ * written when the bench stops it); `BENCH_BASELINE=DIR` runs `DIR/dist/cli/main.js` instead for
+ * the children started with `baseline: true` (another build of flambeau, measured in the same run).
+ * `env`: more environment for the child (a store URL, say).
+ */
 export async function gatewayChild(
   home: string,
   upstreamUrl: string,
   extra: string,
-  env: Record<string, string> = {},
+  options: { baseline?: boolean; env?: Record<string, string> } = {},
 ): Promise<Awaited<ReturnType<typeof startChild>>> {
   const config = join(home, 'flambeau.yaml');
   writeFileSync(
     config,
     `providers:\n  - id: upstream\n    type: openai-compatible\n    base_url: ${upstreamUrl}/v1\n    locality: cloud\nmodels:\n  - name: bench\n    provider: upstream\n    model: bench-upstream\n    price: { input_per_mtok: 0.1, output_per_mtok: 0.4 }\nrouting:\n  health_interval_ms: 0\n${extra}`,
   );
-  return startChild([join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--home', home, '--port', '0'], {
+  const profile = process.env.BENCH_CPU_PROF;
+  const main =
+    options.baseline === true && process.env.BENCH_BASELINE !== undefined
+      ? join(process.env.BENCH_BASELINE, 'dist/cli/main.js')
+      : join(root, 'dist/cli/main.js');
+  const flags = profile === undefined || profile === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  return startChild([...flags, main, 'serve', '--config', config, '--home', home, '--port', '0'], {
     FLAMBEAU_MASTER_KEY: BENCH_KEY,
     FLAMBEAU_LOG_LEVEL: 'error',
-    ...env,
+    ...options.env,
   });
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startChild } from './child-server.js';
-import { BENCH_BODY, BENCH_KEY, gatewayChild, sequential, throughput, type Target } from './gateway-load.js';
-import { fmt, percentile, processCpuSeconds, table } from './stats.js';
+import { BENCH_BODY, BENCH_KEY, gatewayChild, interleavedThroughput, sequential, type Target } from './gateway-load.js';
+import { fmt, percentile, table } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const KEY = BENCH_KEY;
@@ -50,6 +50,21 @@ export async function run(): Promise<void> {
   });
   const apiKey = ((await created.body.json()) as { key: string }).key;
   await adminPool.close();
+  // BENCH_BASELINE=DIR: another build's full gateway beside this one, in the same run.
+  const baseHome = process.env.BENCH_BASELINE === undefined ? null : mkdtempSync(join(tmpdir(), 'flambeau-bench-'));
+  const baseFull = baseHome === null ? null : await gatewayChild(baseHome, upstream.url, '', { baseline: true });
+  let baseKey = '';
+  if (baseFull !== null) {
+    const pool = new Pool(baseFull.url);
+    const made = await pool.request({
+      method: 'POST',
+      path: '/admin/keys',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ name: 'bench', budget: '100000/month', rpm: 10000000, tpm: 1000000000 }),
+    });
+    baseKey = ((await made.body.json()) as { key: string }).key;
+    await pool.close();
+  }
   const bare = await startChild(['--import', 'tsx', join(root, 'bench/bare-proxy.ts'), upstream.url]);
   const floor: Target = {
     name: 'bare',
@@ -75,29 +90,45 @@ export async function run(): Promise<void> {
     path: '/v1/chat/completions',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
   };
+  const baseline: Target | null =
+    baseFull === null
+      ? null
+      : {
+          name: 'baseline',
+          pool: new Pool(baseFull.url, { connections: 64 }),
+          path: '/v1/chat/completions',
+          headers: { ...guarded.headers, authorization: `Bearer ${baseKey}` },
+        };
+  const withBase = (targets: Target[]) => (baseline === null ? targets : [...targets, baseline]);
   try {
-    await sequential([direct, through, guarded], body, 200); // warm-up: JIT, pools, SQLite
+    await sequential(withBase([direct, floor, through, guarded]), body, 300); // warm-up: JIT, pools, SQLite
     const n = Number(process.env.BENCH_REQUESTS ?? 2000);
-    const plain = await sequential([direct, floor, through], body, n);
+    const plain = await sequential(withBase([direct, floor, through, guarded]), body, n);
     const streamed = await sequential([direct, floor, through], streamBody, Math.floor(n / 2));
     const rows: (string | number)[][] = [];
     const d = plain.get('direct');
     const g = plain.get('gateway');
+    const f = plain.get('full');
     const ds = streamed.get('direct');
     const gs = streamed.get('gateway');
     const b = plain.get('bare');
     const bs = streamed.get('bare');
-    if (d && g && ds && gs && b && bs) {
+    if (d && g && f && ds && gs && b && bs) {
       for (const p of [50, 99]) {
-        const [dp, bp, gp] = [percentile(d.total, p), percentile(b.total, p), percentile(g.total, p)];
-        rows.push([`non-streamed latency p${p} (ms)`, fmt(dp), fmt(bp), fmt(gp), fmt(gp - dp), fmt(bp - dp), fmt(gp / dp, 2)]);
+        const [dp, bp, gp, fp] = [percentile(d.total, p), percentile(b.total, p), percentile(g.total, p), percentile(f.total, p)];
+        rows.push([`non-streamed latency p${p} (ms)`, fmt(dp), fmt(bp), fmt(gp), fmt(fp), fmt(bp - dp), fmt(gp - dp), fmt(fp - dp), fmt(fp - bp)]);
       }
       for (const p of [50, 99]) {
         const [dp, bp, gp] = [percentile(ds.ttfb, p), percentile(bs.ttfb, p), percentile(gs.ttfb, p)];
-        rows.push([`streamed time to first byte p${p} (ms)`, fmt(dp), fmt(bp), fmt(gp), fmt(gp - dp), fmt(bp - dp), fmt(gp / dp, 2)]);
+        rows.push([`streamed time to first byte p${p} (ms)`, fmt(dp), fmt(bp), fmt(gp), '', fmt(bp - dp), fmt(gp - dp), '', '']);
       }
     }
-    table(['proxy path (lean gateway vs direct)', 'direct', 'bare proxy', 'gateway', 'added', 'bare added', 'ratio'], rows);
+    table(['proxy path vs direct', 'direct', 'bare proxy', 'lean gw', 'full gw', 'bare added', 'lean added', 'full added', 'full − bare'], rows);
+    const base = plain.get('baseline');
+    if (base && f)
+      console.log(
+        `baseline (${process.env.BENCH_BASELINE}) full gateway p50 ${fmt(percentile(base.total, 50))} ms vs this build ${fmt(percentile(f.total, 50))} ms`,
+      );
 
     console.log('');
     const onOff = await sequential([through, guarded], body, Math.floor(n / 2));
@@ -117,30 +148,54 @@ export async function run(): Promise<void> {
     }
 
     console.log('');
+    const pids = new Map<string, number>([
+      ['bare', bare.child.pid as number],
+      ['gateway', lean.child.pid as number],
+      ['full', full.child.pid as number],
+      ...(baseFull === null ? [] : [['baseline', baseFull.child.pid as number] as [string, number]]),
+    ]);
     const rpsRows: (string | number)[][] = [];
-    for (const c of [1, 50]) {
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
+    for (const c of [1, 20]) {
       const count = c === 1 ? Math.floor(n / 2) : n * 2;
-      const rd = await throughput(direct, c, count);
-      const cpu0 = await processCpuSeconds(lean.child.pid as number);
-      const rg = await throughput(through, c, count);
-      const cpu1 = await processCpuSeconds(lean.child.pid as number);
-      const fcpu0 = await processCpuSeconds(full.child.pid as number);
-      const rf = await throughput(guarded, c, count);
-      const fcpu1 = await processCpuSeconds(full.child.pid as number);
+      const r = await interleavedThroughput(withBase([direct, floor, through, guarded]), pids, c, count, rounds);
+      const at = (name: string) => r.get(name) ?? { rps: Number.NaN, cpuUsPerRequest: Number.NaN };
+      const [rd, rb, rg, rf] = [at('direct'), at('bare'), at('gateway'), at('full')];
       rpsRows.push([
         `concurrency ${c}`,
-        fmt(rd, 0),
-        fmt(rg, 0),
-        fmt(rg / rd, 2),
-        fmt(((cpu1 - cpu0) / count) * 1e6, 0),
-        fmt(rf, 0),
-        fmt(((fcpu1 - fcpu0) / count) * 1e6, 0),
+        fmt(rd.rps, 0),
+        fmt(rb.rps, 0),
+        fmt(rg.rps, 0),
+        fmt(rf.rps, 0),
+        fmt(rf.rps / rb.rps, 2),
+        fmt(rb.cpuUsPerRequest, 0),
+        fmt(rg.cpuUsPerRequest, 0),
+        fmt(rf.cpuUsPerRequest, 0),
+        fmt(rf.cpuUsPerRequest / rb.cpuUsPerRequest, 2),
       ]);
+      if (baseline !== null)
+        rpsRows.push([
+          `  baseline full, c=${c}`,
+          '',
+          '',
+          '',
+          fmt(at('baseline').rps, 0),
+          fmt(at('baseline').rps / rb.rps, 2),
+          '',
+          '',
+          fmt(at('baseline').cpuUsPerRequest, 0),
+          fmt(at('baseline').cpuUsPerRequest / rb.cpuUsPerRequest, 2),
+        ]);
     }
-    table(['requests/s', 'direct', 'lean gateway', 'ratio', 'lean CPU µs/req', 'full gateway', 'full CPU µs/req'], rpsRows);
+    table(
+      ['requests/s and CPU', 'direct', 'bare', 'lean gw', 'full gw', 'full/bare', 'bare CPU µs/req', 'lean CPU µs/req', 'full CPU µs/req', 'full/bare CPU'],
+      rpsRows,
+    );
+    console.log('targets (issue 19, full gateway = default guards): req/s at c=20 ≥ 0.5× bare; CPU per request ≤ 2× bare; added p50 ≤ bare added + 0.3 ms');
   } finally {
-    await Promise.all([direct.pool.close(), floor.pool.close(), through.pool.close(), guarded.pool.close()]);
-    await Promise.all([lean.stop(), full.stop(), bare.stop()]);
+    await Promise.all([direct.pool.close(), floor.pool.close(), through.pool.close(), guarded.pool.close(), baseline?.pool.close()]);
+    await Promise.all([lean.stop(), full.stop(), bare.stop(), baseFull?.stop()]);
+    if (baseHome !== null) rmSync(baseHome, { recursive: true, force: true });
     await upstream.stop();
     rmSync(leanHome, { recursive: true, force: true });
     rmSync(fullHome, { recursive: true, force: true });

@@ -5,23 +5,27 @@
  *    same signals alone: flagged when any fires), on
  *    - the validation part of the public pool (whole origins held out from training; needs
  *      ../shared/data/injection/train.jsonl.gz, skipped with a note when absent), and
- *    - flambeau's two hand-written FR/EN held-out sets with hard negatives (in the repo; the
- *      blind one was written after the training data and its rows were never inspected).
+ *    - flambeau's hand-written FR/EN held-out sets with hard negatives (in the repo; the blind
+ *      ones were written before the training data they were measured against, and their rows
+ *      were never inspected), and the held-out hard negatives (316 benign rows, round 3).
  *    Targets (issue 15), at the shipped threshold 0.5: recall >= 60%, FPR <= 3% on benign text and
  *    <= 5% on benign hard negatives (the "benign hard negatives alone" row).
  * 2. Cost: KB scanned per CPU millisecond (and µs of CPU per KB: target <= 50) on one core, from 1 KB to 1 MB of benign mail text (it
  *    should stay flat as size grows), and the one-off cost of loading the weights.
- * Run alone: `node --import tsx bench/injection.bench.ts`, or through `npm run bench`.
+ * Run alone: `node --import tsx bench/injection.bench.ts [--weights FILE] [--no-speed]`, or through `npm run bench`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { PARAGRAPHS } from '../src/injection/data/document-parts.js';
 import { collectSignals } from '../src/injection/collect-signals.js';
 import { BLIND_2_HELDOUT_PATH, BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH, loadInjectionModel } from '../src/injection/load-injection-model.js';
 import { createInjectionScanner, type InjectionScanner } from '../src/injection/scan-injection.js';
+import { decodeInjectionModel } from '../src/injection/injection-weights-wire.js';
 import { figureTable, formatFigures } from '../src/injection/training/evaluate-injection.js';
+import { heldoutHardNegatives } from '../src/injection/training/heldout-hard-negatives.js';
 import { loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
 import { splitByOrigin } from '../src/injection/training/split-by-origin.js';
 
@@ -89,9 +93,10 @@ function throughput(scanner: InjectionScanner, bytes: number): { kbPerCpuMs: num
   return { kbPerCpuMs: bytes / 1024 / median(cpuMs), msPerScan: median(wallMs) };
 }
 
-export async function run(): Promise<void> {
+/** `weights`: another weights file than the shipped one (training experiments); `speed: false` skips the cost part. */
+export async function run(options: { weights?: string; speed?: boolean } = {}): Promise<void> {
   const t0 = performance.now();
-  const model = loadInjectionModel();
+  const model = options.weights === undefined ? loadInjectionModel() : decodeInjectionModel(readFileSync(options.weights, 'utf8'));
   console.log(`\ninjection: weights loaded in ${(performance.now() - t0).toFixed(0)} ms (once per process, on the first scan)`);
   const scanner = createInjectionScanner({ loadModel: () => model, threshold: THRESHOLD });
   if (existsSync(POOL)) compare('validation part of the public pool (origins held out from training)', splitByOrigin(loadPoolRows(POOL)).validation, scanner);
@@ -107,6 +112,8 @@ export async function run(): Promise<void> {
     loadOwnRows(BLIND_2_HELDOUT_PATH, 'flambeau:blind-2'),
     scanner,
   );
+  compare('held-out hard negatives (benign only; round 3, never trained or calibrated on)', heldoutHardNegatives(), scanner);
+  if (options.speed === false) return;
 
   console.log('\ninjection: scan cost on benign FR/EN mail text, source document, one core (median of 5 rounds)');
   const rates: number[] = [];
@@ -125,4 +132,7 @@ export async function run(): Promise<void> {
   console.log(`  1 MB vs 10 KB: ${((rates[3] as number) / (rates[1] as number)).toFixed(2)}x the rate (about 1 when the scan is linear)`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: { weights: { type: 'string' }, 'no-speed': { type: 'boolean', default: false } } });
+  await run({ ...(values.weights === undefined ? {} : { weights: values.weights }), speed: !values['no-speed'] });
+}

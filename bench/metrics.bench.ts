@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startChild } from './child-server.js';
 import { BENCH_BODY, BENCH_KEY, gatewayChild, sequential, type Target } from './gateway-load.js';
+import type { RequestOutcome } from '../src/audit/request-outcome.js';
+import { createGatewayMetrics } from '../src/metrics/index.js';
+import { createTracing, type Tracing } from '../src/telemetry/index.js';
 import { fmt, percentile, processCpuSeconds, table } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,17 +25,25 @@ export async function run(): Promise<void> {
   const sink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
-  const homes = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
+  const homes = [0, 1, 2, 3, 4].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
+  // Two identical gateways with both off (an A/A pair): their difference is the bench's own noise.
   const children = [
     await gatewayChild(homes[0] as string, upstream.url, `${LEAN}metrics:\n  enabled: false\n`),
+    await gatewayChild(homes[3] as string, upstream.url, `${LEAN}metrics:\n  enabled: false\n`),
     await gatewayChild(homes[1] as string, upstream.url, `${LEAN}metrics:\n  enabled: true\n`),
     await gatewayChild(
       homes[2] as string,
       upstream.url,
       `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n`,
     ),
+    // Head sampling at 10%: the other nine requests carry a traceparent upstream but record nothing.
+    await gatewayChild(
+      homes[4] as string,
+      upstream.url,
+      `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n  sample_ratio: 0.1\n`,
+    ),
   ];
-  const names = ['off', 'metrics', 'traced'];
+  const names = ['off', 'off-again', 'metrics', 'traced', 'sampled'];
   const targets: Target[] = children.map((child, i) => ({
     name: names[i] as string,
     pool: new Pool(child.url, { connections: 8 }),
@@ -43,22 +54,36 @@ export async function run(): Promise<void> {
   try {
     await sequential(targets, BENCH_BODY, 300); // warm-up
     const n = Number(process.env.BENCH_REQUESTS ?? 2000);
-    const cpu0 = await cpu();
-    const runs = await sequential(targets, BENCH_BODY, n);
-    const cpu1 = await cpu();
-    const lat = (name: string, p: number) => percentile(runs.get(name)?.total ?? [], p);
-    const cpuPer = (i: number) => (((cpu1[i] ?? 0) - (cpu0[i] ?? 0)) / n) * 1e6;
+    // Rounds: each round is a sequential run whose first slot rotates; CPU is read per round.
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+    const totals = new Map(names.map((name) => [name, [] as number[]]));
+    const cpuSum = names.map(() => 0);
+    for (let r = 0; r < rounds; r++) {
+      const order = names.map((_, j) => targets[(r + j) % targets.length] as Target);
+      const cpu0 = await cpu();
+      const runs = await sequential(order, BENCH_BODY, Math.floor(n / rounds));
+      const cpu1 = await cpu();
+      for (const [name, run] of runs) totals.get(name)?.push(...run.total);
+      names.forEach((_, i) => (cpuSum[i] = (cpuSum[i] ?? 0) + (cpu1[i] ?? 0) - (cpu0[i] ?? 0)));
+    }
+    const per = Math.floor(n / rounds) * rounds;
+    const lat = (name: string, p: number) => percentile(totals.get(name) ?? [], p);
+    const cpuPer = (i: number) => ((cpuSum[i] ?? 0) / per) * 1e6;
     const added = (name: string, p: number) => `${fmt((lat(name, p) - lat('off', p)) * 1000, 0)} µs`;
     table(
-      ['measure', 'both off', 'metrics on', 'added', 'metrics + tracing', 'added'],
+      ['measure', 'both off', 'off (A/A)', 'added', 'metrics on', 'added', 'metrics + tracing', 'added', '+ tracing at 10%', 'added'],
       [
         ...[50, 99].map((p) => [
           `latency p${p} (ms)`,
           fmt(lat('off', p)),
+          fmt(lat('off-again', p)),
+          added('off-again', p),
           fmt(lat('metrics', p)),
           added('metrics', p),
           fmt(lat('traced', p)),
           added('traced', p),
+          fmt(lat('sampled', p)),
+          added('sampled', p),
         ]),
         [
           'gateway CPU per request (µs)',
@@ -67,13 +92,19 @@ export async function run(): Promise<void> {
           `${fmt(cpuPer(1) - cpuPer(0), 0)} µs`,
           fmt(cpuPer(2), 0),
           `${fmt(cpuPer(2) - cpuPer(0), 0)} µs`,
+          fmt(cpuPer(3), 0),
+          `${fmt(cpuPer(3) - cpuPer(0), 0)} µs`,
+          fmt(cpuPer(4), 0),
+          `${fmt(cpuPer(4) - cpuPer(0), 0)} µs`,
         ],
       ],
     );
-    const scrape = await targets[1]?.pool.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_KEY}` } });
+    const scrape = await targets[2]?.pool.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_KEY}` } });
     const exposition = (await scrape?.body.text()) ?? '';
     const samples = exposition.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
     console.log(`scrape after the run: ${exposition.length} bytes, ${samples} samples (target: metrics and tracing add p50 ≤ 30 µs)`);
+    console.log('');
+    await inProcess(sinkUrl);
   } finally {
     await Promise.all(targets.map((t) => t.pool.close()));
     await Promise.all(children.map((c) => c.stop()));
@@ -81,4 +112,99 @@ export async function run(): Promise<void> {
     sink.close();
     for (const home of homes) rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** A request's outcome as the lean bench's requests end (known model, usage, cost). */
+const OUTCOME: RequestOutcome = {
+  requestId: 'r',
+  startedAt: 0,
+  principal: null,
+  claimedKeyId: null,
+  endpoint: '/v1/chat/completions',
+  endpointKnown: true,
+  model: 'bench',
+  modelKnown: true,
+  route: 'default',
+  provider: 'upstream',
+  upstreamModel: 'bench-upstream',
+  locality: 'cloud',
+  privacy: { action: 'allow', findings: {} },
+  status: 200,
+  errorCode: null,
+  usage: { inputTokens: 12, outputTokens: 10, estimated: false },
+  costUsd: 0.0000052,
+  heldUsd: null,
+  latencyMs: 2.3,
+  escalation: null,
+  log: { ttftMs: null, streamed: false },
+};
+
+/**
+ * The same costs in this process, CPU time per request (process.cpuUsage), less exposed to the
+ * machine's load than latencies across processes: counting one outcome, and one request's trace
+ * as the gateway opens it (request span, four stages, one attempt with its traceparent), exported
+ * with OTLP/HTTP to the local sink (the export's CPU included; the sink's share is small).
+ */
+async function inProcess(sinkUrl: string): Promise<void> {
+  const n = 20_000;
+  const cpuPer = async (work: (i: number) => void, after: () => Promise<void> = async () => undefined): Promise<number> => {
+    for (let i = 0; i < 2000; i++) work(i); // warm-up
+    await after();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      work(i);
+      if (i % 200 === 199) await new Promise<void>((resolve) => setImmediate(resolve)); // let exports run, as between requests
+    }
+    await after();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / n;
+  };
+  const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, { user: 'flag', document: 'flag', tool: 'flag' });
+  const traced = (tracing: Tracing) => () => {
+    const trace = tracing.startRequest('POST /v1/chat/completions', undefined, { 'http.request.method': 'POST', 'http.route': '/v1/chat/completions' });
+    if (trace.sampled) for (const stage of ['flambeau.retrieve', 'flambeau.injection', 'flambeau.privacy', 'flambeau.route']) trace.child(stage).end();
+    const attempt = trace.child(
+      'chat bench-upstream',
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'upstream', 'gen_ai.request.model': 'bench-upstream', 'flambeau.attempt': 1 },
+      'client',
+    );
+    attempt.traceparent();
+    attempt.end();
+    if (trace.sampled) {
+      trace.root.set({
+        'http.response.status_code': 200,
+        'gen_ai.request.model': 'bench',
+        'gen_ai.provider.name': 'upstream',
+        'gen_ai.response.model': 'bench-upstream',
+        'gen_ai.usage.input_tokens': 12,
+        'gen_ai.usage.output_tokens': 10,
+        'flambeau.route': 'default',
+        'flambeau.locality': 'cloud',
+        'flambeau.cost_usd': 0.0000052,
+      });
+    }
+    trace.root.end();
+  };
+  const rows: (string | number)[][] = [];
+  rows.push(['count the outcome (metrics)', fmt(await cpuPer(() => metrics.observeRequest(OUTCOME)), 1)]);
+  for (const ratio of [1, 0.1]) {
+    const tracing = createTracing({ endpoint: sinkUrl, serviceVersion: 'bench', exportIntervalMs: 1000, sampleRatio: ratio });
+    const flushed = async () => {
+      // Wait for the pending exports: their CPU is part of the cost.
+      await new Promise<void>((resolve) => setTimeout(resolve, 1100));
+    };
+    rows.push([`trace the request, sampled ${ratio * 100}% (spans + OTLP export)`, fmt(await cpuPer(traced(tracing), flushed), 1)]);
+    await tracing.shutdown();
+  }
+  // The spans alone (what the request's own path pays, plus their conversion when a batch leaves):
+  // an exporter that drops every batch.
+  const dropping = createTracing({
+    endpoint: sinkUrl,
+    serviceVersion: 'bench',
+    exportIntervalMs: 1000,
+    exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined },
+  });
+  rows.push(['trace the request, sampled 100%, spans only (no export)', fmt(await cpuPer(traced(dropping)), 1)]);
+  await dropping.shutdown();
+  table(['in-process CPU per request', 'µs'], rows);
 }

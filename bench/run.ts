@@ -13,7 +13,8 @@ const wanted = process.argv.slice(2);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort((a, b) => (a === 'gateway.bench.ts' ? -1 : b === 'gateway.bench.ts' ? 1 : a.localeCompare(b)))
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)));
+  // A name that is a whole bench (`gateway`) selects that one; any other part of a name selects every match.
+  .filter((f, _, all) => wanted.length === 0 || wanted.some((w) => (all.includes(`${w}.bench.ts`) ? f === `${w}.bench.ts` : f.includes(w))));
 console.log(`flambeau benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 let failed = 0;
 for (const file of files) {

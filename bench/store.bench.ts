@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
   const sqliteHome = mkdtempSync(join(tmpdir(), 'flambeau-bench-'));
   const pgHome = mkdtempSync(join(tmpdir(), 'flambeau-bench-'));
   const sqlite = await gatewayChild(sqliteHome, upstream.url, '');
-  const postgres = await gatewayChild(pgHome, upstream.url, 'store:\n  url: env:DATABASE_URL\n', { DATABASE_URL: database.url });
+  const postgres = await gatewayChild(pgHome, upstream.url, 'store:\n  url: env:DATABASE_URL\n', { env: { DATABASE_URL: database.url } });
   const target = async (name: string, url: string): Promise<Target> => ({
     name,
     pool: new Pool(url, { connections: 64 }),

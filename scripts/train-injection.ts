@@ -17,17 +17,20 @@
  *
  * `--all` fits on the validation origins too; the validation table is then no longer a fair estimate.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEATURIZER } from '../src/injection/featurize-window.js';
+import { NO_SOURCE_BIAS } from '../src/injection/injection-model.js';
+import { INJECTION_SOURCES, type InjectionSource } from '../src/injection/injection-sources.js';
 import { decodeInjectionModel, encodeInjectionModel } from '../src/injection/injection-weights-wire.js';
 import { HANDWRITTEN_HELDOUT_PATH, SHIPPED_INJECTION_WEIGHTS } from '../src/injection/load-injection-model.js';
 import { createInjectionScanner } from '../src/injection/scan-injection.js';
 import { figureTable, formatFigures } from '../src/injection/training/evaluate-injection.js';
 import { calibrateSourceBias, logitOfScore } from '../src/injection/training/calibrate-source-bias.js';
 import { generateBenignRows } from '../src/injection/training/generate-benign-rows.js';
+import { generateHardNegativeRows } from '../src/injection/training/generate-hard-negative-rows.js';
 import { generateOwnRows } from '../src/injection/training/generate-own-rows.js';
 import { dedupeRows, loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
 import { splitByOrigin } from '../src/injection/training/split-by-origin.js';
@@ -40,7 +43,7 @@ const NOTICE =
   'docs/decisions/0006-injection-detector.md) and on text written for flambeau.';
 
 /** Share of benign calibration rows per source flagged at the shipped threshold (the issue asks for at most 3% on benign text). */
-const TARGET_FPR = 0.015;
+const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.015, document: 0.015, tool: 0.015 };
 
 const { values } = parseArgs({
   options: {
@@ -49,12 +52,22 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '20250315' },
     l2: { type: 'string' },
     window: { type: 'string' },
+    'hash-bits': { type: 'string' },
+    'target-fpr': { type: 'string' },
     all: { type: 'boolean', default: false },
+    // Skip the fit: recalibrate and report the model of this weights file (signals and calibration experiments).
+    from: { type: 'string' },
   },
 });
 const seed = Number(values.seed);
+// `--target-fpr 0.02` for every source, or `--target-fpr user=0.03,document=0.015`.
+const TARGET_FPR = { ...DEFAULT_TARGET_FPR };
+for (const part of (values['target-fpr'] ?? '').split(',').filter((p) => p !== '')) {
+  const [key, value] = part.includes('=') ? part.split('=') : [undefined, part];
+  for (const source of INJECTION_SOURCES) if (key === undefined || key === source) TARGET_FPR[source] = Number(value);
+}
 const pool = loadPoolRows(values.data);
-const own = [...generateOwnRows(seed), ...generateBenignRows(seed + 1, 'train')];
+const own = [...generateOwnRows(seed), ...generateBenignRows(seed + 1, 'train'), ...generateHardNegativeRows(seed + 3)];
 const rows = dedupeRows([...pool, ...own]);
 const { train, validation } = splitByOrigin(rows);
 // Benign rows made of the hand-written sentences held back from training, to set the operating point.
@@ -65,21 +78,28 @@ console.log(
 );
 
 const started = Date.now();
-const trainOptions = {
-  ...(values.l2 === undefined ? {} : { l2: Number(values.l2) }),
-  ...(values.window === undefined ? {} : { featurizer: { ...DEFAULT_FEATURIZER, windowChars: Number(values.window), strideChars: Number(values.window) / 2 } }),
+const featurizer = {
+  ...DEFAULT_FEATURIZER,
+  ...(values.window === undefined ? {} : { windowChars: Number(values.window), strideChars: Number(values.window) / 2 }),
+  ...(values['hash-bits'] === undefined ? {} : { hashBits: Number(values['hash-bits']) }),
 };
-const fitted = trainInjectionModel(values.all ? rows : train, trainOptions, {
-  seed,
-  trainedOn: values.all ? 'all rows' : 'training part',
-  rows: values.all ? rows.length : train.length,
-});
+const trainOptions = { featurizer, ...(values.l2 === undefined ? {} : { l2: Number(values.l2) }) };
+const fitted =
+  values.from === undefined
+    ? trainInjectionModel(values.all ? rows : train, trainOptions, {
+        seed,
+        trainedOn: values.all ? 'all rows' : 'training part',
+        rows: values.all ? rows.length : train.length,
+      })
+    : { ...decodeInjectionModel(readFileSync(values.from, 'utf8')), sourceBias: { ...NO_SOURCE_BIAS } };
 console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 // Calibrate on the weights as written (quantised), exactly as the gateway will read them.
 const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
 const raw = createInjectionScanner({ loadModel: () => uncalibrated, threshold: 0.5 });
 const calibrated = calibrateSourceBias(calibration, (r) => logitOfScore(raw.scan(r.text, r.channel).score), TARGET_FPR);
-console.log(`source bias ${JSON.stringify(calibrated.bias)} from ${JSON.stringify(calibrated.rows)} benign calibration rows, target FPR ${TARGET_FPR}`);
+console.log(
+  `source bias ${JSON.stringify(calibrated.bias)} from ${JSON.stringify(calibrated.rows)} benign calibration rows, target FPR ${JSON.stringify(TARGET_FPR)}`,
+);
 fitted.sourceBias = calibrated.bias;
 fitted.provenance = { ...fitted.provenance, calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR } };
 const text = encodeInjectionModel(fitted, NOTICE);

@@ -143,7 +143,13 @@ function expectOnlyPending(check: string, found: ReadonlyMap<string, string>): v
 }
 
 /** Inference routes: everything in api/http but these, and every inbound protocol's folder api/<protocol>/. */
-const ADMIN_ROUTES = ['api/http/admin-routes.ts', 'api/http/admin-wire.ts', 'api/http/eval-admin-routes.ts'];
+const ADMIN_ROUTES = [
+  'api/http/admin-routes.ts',
+  'api/http/admin-wire.ts',
+  'api/http/eval-admin-routes.ts',
+  'api/http/dashboard-admin-routes.ts',
+  'api/http/dashboard-deps.ts',
+];
 const ROUTE_TABLE = ['api/http/app.ts', 'api/http/routes.ts'];
 /** Test fixtures wire real stores, as main.ts does. */
 const isHttpFixture = (file: string): boolean => file.startsWith('api/http/__fixtures__/');

@@ -4,6 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createRequestHandler } from './api/http/app.js';
+import type { DashboardDeps } from './api/http/dashboard-deps.js';
+import { loadUiAssets } from './api/ui/ui-assets.js';
+import type { UiDeps } from './api/ui/ui-routes.js';
+import { createSessionStore, createSignInLimiter } from './api/ui/ui-session.js';
+import { fileURLToPath } from 'node:url';
+import { createModelOverview } from './models/model-overview.js';
+import { createSqliteDashboardQueries } from './usage/dashboard-queries.js';
+import { shadowReport } from './shadow/shadow-report.js';
 import { ensureMasterKey } from './auth/master-key.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { homePaths } from './config/home-layout.js';
@@ -14,8 +22,10 @@ import { threadsWarnings } from './engine/engine-threads.js';
 import { CODES } from './errors/index.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.js';
+import { startPreload, type ModelPreload } from './models/model-preload.js';
 import { checkServedLicences, enforceLicences } from './models/licence/check-served-licences.js';
 import { createVersionSource, withRegisteredModels } from './models/served-models.js';
+import { announcingKeyStore, followCluster, openClusterBus, type ClusterBus } from './cluster/index.js';
 import { createModelStore } from './models/store/model-store.js';
 import { createVersionRegistry } from './models/versions/version-registry.js';
 import { createProvider } from './providers/registry.js';
@@ -51,6 +61,8 @@ import { compileShadowRules, createShadowEvaluator, createShadowStore, type Shad
 
 export interface GatewayHandle {
   url: string;
+  /** The dashboard's address (`${url}/ui/`), null when `ui.enabled` is false. */
+  uiUrl: string | null;
   host: string;
   port: number;
   masterKey: Secret;
@@ -81,6 +93,9 @@ export interface StartOptions {
   /** Clock for circuit breakers (tests). */
   now?: () => number;
 }
+
+/** How long an instance of a cluster trusts its cached model pointers when no event arrives (as keys: DEFAULT_KEY_CACHE_TTL_MS). */
+const CLUSTER_CACHE_MS = 10_000;
 
 /** The shipped scorer, loaded on first use: configs whose rules never test complexity never pay for it. */
 function lazyScorer(weightsPath?: string): ComplexityScorer {
@@ -158,6 +173,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     }));
   const providers = new Map<string, Provider>();
   let ready = false;
+  let preload: ModelPreload | undefined;
   let health: { stop(): void } | undefined;
   let limiter: RateLimiter | undefined;
   let tracing: Tracing | null = null;
@@ -166,7 +182,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let auditRef: AuditLog | undefined;
   let shadow: ShadowEvaluator | null = null;
   let server: Server | undefined;
+  let bus: ClusterBus | undefined;
   try {
+    // Instances sharing one store hear each other's key revocations and model changes (cluster/).
+    bus = await openClusterBus(config.cluster, logger);
+    const clusterBus = bus;
     // Models pulled or imported into HOME/models are served by name; their version pointers are read per request.
     const modelStore = createModelStore(config.home);
     const versions = createVersionRegistry(store.sql);
@@ -178,9 +198,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       for (const line of enforceLicences(report, config.deployment))
         logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });
     }
-    const catalog = createModelCatalog(served.models, providers, {
-      versions: createVersionSource(versions, modelStore, { onError: (error) => logger.error('model versions read failed', { error: String(error) }) }),
+    // In a cluster, pointers are cached (10 s) and dropped by the bus's model-changed events; alone,
+    // they are read once per request, so a `models promote` applies at the next request.
+    const versionSource = createVersionSource(versions, modelStore, {
+      ...(bus.kind === 'redis' ? { sharedTurns: bus, cacheMs: CLUSTER_CACHE_MS } : {}),
+      onError: (what, error) => logger.warn(`${what} failed`, { error: error.message }),
     });
+    await versionSource.prime(await versions.names());
+    const catalog = createModelCatalog(served.models, providers, { versions: versionSource });
+    // Loads run while the server starts listening; /readyz says 503 until they are done.
+    preload = startPreload(config.engine.preload, served.models, providers, logger);
     const requestLog = createRequestLog(store.sql, { onError: (error) => logger.error('request log write failed', { error: String(error) }) });
     requestLogRef = requestLog;
     const startedAt = Date.now();
@@ -196,7 +223,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const router = createRouter({ routes, settings: config.routing, catalog, scorer, ...(options.now === undefined ? {} : { now: options.now }) });
     health = startHealthMonitor({ providers: [...providers.values()], breakers: router.breakers, intervalMs: config.routing.health_interval_ms, logger });
     const teams = createTeamStore(store.sql);
-    const keys = createKeyStore({ sql: store.sql, teams, masterKey });
+    const ownKeys = createKeyStore({ sql: store.sql, teams, masterKey });
+    const keys = announcingKeyStore(ownKeys, clusterBus);
+    followCluster(clusterBus, { keys: ownKeys, versions: versionSource });
     const ledger = createBudgetLedger({ sql: store.sql });
     const usage = createUsageLog(store.sql);
     // The chain's MAC key and head live beside the database, not in it (docs/decisions/0005).
@@ -215,7 +244,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     tracing =
       config.telemetry.otlpEndpoint === null
         ? null
-        : createTracing({ endpoint: config.telemetry.otlpEndpoint, serviceVersion: packageVersion(), exportIntervalMs: config.telemetry.exportIntervalMs });
+        : createTracing({
+            endpoint: config.telemetry.otlpEndpoint,
+            serviceVersion: packageVersion(),
+            exportIntervalMs: config.telemetry.exportIntervalMs,
+            sampleRatio: config.telemetry.sampleRatio,
+          });
     // One scanner per process: chat scans with it, and so does an ingest through this gateway.
     const injection = createShippedInjectionScanner(config.injection);
     const knowledge = createKnowledge({
@@ -242,7 +276,38 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         logger,
         ...(metrics === undefined ? {} : { metrics }),
       });
+    const dashboard: DashboardDeps = {
+      queries: createSqliteDashboardQueries(store.db),
+      models: createModelOverview({ catalog, registry: versions, store: modelStore, deployment: config.deployment }),
+      collections: async () => knowledge.collections(),
+      embedder: knowledge.embedder?.model ?? null,
+      routes: () =>
+        routes.map((r) => ({
+          name: r.name,
+          targets: r.targets.map((model) => {
+            const entry = catalog.list().find((e) => e.name === model);
+            return { model, provider: entry?.provider.id ?? null, locality: entry?.locality ?? null, price: entry?.config.price ?? null };
+          }),
+        })),
+      // Every provider a model uses, closed until it fails (the snapshot holds only the ones that did).
+      breakers: () => {
+        const seen = router.breakers.snapshot();
+        const ids = new Set(catalog.list().map((e) => e.provider.id));
+        return Object.fromEntries([...ids].sort().map((id) => [id, seen[id] ?? { state: router.breakers.state(id), failures: 0 }]));
+      },
+      shadowReport: async (since) => shadowReport(await createShadowStore(store.sql).list(since)),
+    };
+    const ui: UiDeps | null = config.ui.enabled
+      ? {
+          assets: loadUiAssets(fileURLToPath(new URL('../dist/web/', import.meta.url))),
+          sessions: createSessionStore({ ttlMs: config.ui.sessionTtlMinutes * 60_000 }),
+          signIn: createSignInLimiter(10),
+          sessionTtlMs: config.ui.sessionTtlMinutes * 60_000,
+        }
+      : null;
+    if (ui !== null && !ui.assets.built) logger.warn('the dashboard is not built (dist/web): /ui says so until `npm run build`');
     const handler = createRequestHandler({
+      ui,
       gateway: {
         catalog,
         privacy,
@@ -264,11 +329,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         ...(shadow === null ? {} : { shadow }),
         ...(tracing === null ? {} : { tracing }),
       },
-      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: config.server.bodyLimitBytes },
+      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: config.server.bodyLimitBytes, dashboard },
       bodyLimitBytes: config.server.bodyLimitBytes,
       keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
       metricsPublicOnLoopback: config.metrics.publicOnLoopback,
       isReady: () => ready,
+      modelsNotReady: () => preload?.state() ?? { loading: [], failed: [] },
       logger,
     });
     server = createHttpServer(config.server, handler);
@@ -286,6 +352,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host}:${address.port}`,
+      uiUrl: config.ui.enabled ? `http://${host}:${address.port}/ui/` : null,
       host: address.address,
       port: address.port,
       masterKey,
@@ -302,9 +369,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       close: () => (closing ??= shutdown(listening, options.drainMs ?? 10_000)),
     };
   } catch (error) {
+    preload?.cancel();
     await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
     await tracing?.shutdown().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
@@ -316,6 +385,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
   async function shutdown(listening: Server, drainMs: number): Promise<void> {
     ready = false;
+    preload?.cancel();
     const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
     listening.closeIdleConnections();
     const timer = setTimeout(() => listening.closeAllConnections(), drainMs);
@@ -325,6 +395,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await shadow?.close();
     health?.stop();
     await limiter?.close().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     await requestLogRef?.flush().catch(() => undefined);

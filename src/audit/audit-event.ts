@@ -37,7 +37,8 @@ export interface InjectionFinding {
   signals: string[];
 }
 
-export type AdminAction = 'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported' | 'eval.stored';
+export type AdminAction =
+  'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported' | 'eval.stored' | 'model.promoted' | 'model.rolled_back';
 
 export interface AdminAuditEvent {
   type: 'admin';

@@ -64,6 +64,8 @@ export const configFileSchema = z.strictObject({
       gpu: z.union([z.literal('auto'), z.literal(false)]).optional(),
       max_queue: positiveInt.optional(),
       threads: positiveInt.optional(),
+      /** Local models loaded at start-up and kept loaded; `/readyz` answers 503 until they are. */
+      preload: z.array(z.string().min(1)).optional(),
     })
     .optional(),
   providers: z.array(providerFileSchema).optional(),
@@ -77,11 +79,19 @@ export const configFileSchema = z.strictObject({
   shadow: z.array(z.unknown()).optional(),
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   metrics: z.strictObject({ enabled: z.boolean().optional(), public_on_loopback: z.boolean().optional() }).optional(),
-  telemetry: z.strictObject({ otlp_endpoint: z.url({ protocol: /^https?$/ }).optional(), export_interval_ms: positiveInt.optional() }).optional(),
+  ui: z.strictObject({ enabled: z.boolean().optional(), session_ttl_minutes: positiveInt.optional() }).optional(),
+  telemetry: z
+    .strictObject({
+      otlp_endpoint: z.url({ protocol: /^https?$/ }).optional(),
+      export_interval_ms: positiveInt.optional(),
+      sample_ratio: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
   responses: z.strictObject({ retention_days: positiveInt.optional() }).optional(),
   /** File-only, like the policy sections: key-less loopback access to the Ollama API. */
   ollama: ollamaConfigSchema.optional(),
   rate_limit: z.strictObject({ redis_url: z.string().min(1).optional() }).optional(),
+  cluster: z.strictObject({ redis_url: z.string().min(1).optional(), namespace: z.string().min(1).optional() }).optional(),
   store: z.strictObject({ url: z.string().min(1).optional() }).optional(),
   budget: z.strictObject({ default_max_output_tokens: positiveInt.optional() }).optional(),
   knowledge: z

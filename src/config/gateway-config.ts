@@ -76,7 +76,8 @@ export interface GatewayConfig {
   };
   auth: { masterKey: Secret | null };
   log: { level: 'debug' | 'info' | 'warn' | 'error'; includeContent: boolean };
-  engine: { idleTimeoutMs: number; gpu: 'auto' | false; maxQueue: number; threads: number | null };
+  /** `preload`: names of local models loaded at start-up and kept loaded (file only); checked against the served models at start. */
+  engine: { idleTimeoutMs: number; gpu: 'auto' | false; maxQueue: number; threads: number | null; preload: string[] };
   providers: ProviderConfig[];
   models: ModelConfig[];
   /** The `privacy:` section, defaults applied (every built-in detector; cloud: pseudonymize). */
@@ -92,14 +93,22 @@ export interface GatewayConfig {
   audit: { enabled: boolean; includeContent: boolean };
   /** Prometheus metrics at `GET /metrics`; `publicOnLoopback` lets a local scraper in without a key. */
   metrics: { enabled: boolean; publicOnLoopback: boolean };
+  /** The web dashboard at /ui (decisions/0014). */
+  ui: { enabled: boolean; sessionTtlMinutes: number };
   /** OpenTelemetry traces exported with OTLP over HTTP; `otlpEndpoint` null: off. */
-  telemetry: { otlpEndpoint: string | null; exportIntervalMs: number };
+  /** `sampleRatio`: share of requests traced, 0 to 1 (head sampling; a client traceparent's flag wins). */
+  telemetry: { otlpEndpoint: string | null; exportIntervalMs: number; sampleRatio: number };
   /** Stored Responses API responses (`store: true`): kept this many days, then deleted. */
   responses: { retentionDays: number };
   /** `ollama.keyless_loopback`: the models and endpoints a key-less loopback caller may use on `/api/*`; null: off. */
   ollama: { keylessLoopback: KeylessLoopback | null };
   /** Rate-limit counters: in memory (one instance) or in Redis (shared by several instances). */
   rateLimit: { redisUrl: Secret | null };
+  /**
+   * Instances sharing one store: `redisUrl` (cluster.redis_url, else rate_limit.redis_url) carries
+   * their change events and canary counters; null: this instance only.
+   */
+  cluster: { redisUrl: Secret | null; namespace: string };
   /** Where the gateway's state lives: null, HOME/flambeau.db; a `postgres://` URL, PostgreSQL (shared by several instances). */
   store: { url: Secret | null };
   /** Output tokens assumed for the worst-case budget hold when neither request nor model sets max_tokens. */

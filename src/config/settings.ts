@@ -56,6 +56,11 @@ const level = (raw: string): string => {
   return raw;
 };
 const nonEmpty = (raw: string): string => raw;
+const fraction = (raw: string): number => {
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new Error(`expected a number from 0 to 1, got "${raw}"`);
+  return value;
+};
 const url = (raw: string): string => {
   let parsed: URL;
   try {
@@ -219,6 +224,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     parse: positiveInt,
   },
   {
+    key: 'telemetry.sample_ratio',
+    env: 'FLAMBEAU_TELEMETRY_SAMPLE_RATIO',
+    default: 1,
+    doc: 'Share of requests traced (0 to 1), decided when the request starts; a request with a client traceparent follows its sampled flag instead.',
+    parse: fraction,
+  },
+  {
     key: 'metrics.enabled',
     env: 'FLAMBEAU_METRICS_ENABLED',
     default: true,
@@ -231,6 +243,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: false,
     doc: 'true lets a scraper on this machine read /metrics without a key (the socket address is read, never a forwarded-for header).',
     parse: bool,
+  },
+  {
+    key: 'ui.enabled',
+    env: 'FLAMBEAU_UI_ENABLED',
+    default: true,
+    doc: 'The web dashboard at /ui on the same port (false: /ui is 404).',
+    parse: bool,
+  },
+  {
+    key: 'ui.session_ttl_minutes',
+    env: 'FLAMBEAU_UI_SESSION_TTL_MINUTES',
+    default: 480,
+    doc: 'A dashboard session (its cookie) ends this many minutes after sign-in, or sooner when its key is revoked.',
+    parse: positiveInt,
   },
   {
     key: 'audit.enabled',
@@ -269,6 +295,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     secret: true,
     unsetMeans: 'in memory',
     doc: 'Redis that holds the rate-limit counters, shared by several instances (`env:NAME` or `file:PATH` in the file).',
+    parse: nonEmpty,
+  },
+  {
+    key: 'cluster.redis_url',
+    env: 'FLAMBEAU_CLUSTER_REDIS_URL',
+    default: null,
+    secret: true,
+    unsetMeans: 'rate_limit.redis_url; unset too: this instance only',
+    doc: 'Redis whose pub/sub tells every instance of a key revocation or a model promote within a second, and holds the shared canary counters.',
+    parse: nonEmpty,
+  },
+  {
+    key: 'cluster.namespace',
+    env: 'FLAMBEAU_CLUSTER_NAMESPACE',
+    default: 'flambeau',
+    doc: 'Prefix of the Redis channel and counters of this cluster (instances sharing one store share one namespace).',
     parse: nonEmpty,
   },
   {

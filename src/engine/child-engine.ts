@@ -24,6 +24,13 @@ interface Running {
   abandoned: boolean;
 }
 
+/** A `preload` waiting for the engine to say the model is loaded. */
+interface Loading {
+  lane: ModelLane;
+  resolve(): void;
+  reject(error: FlambeauError): void;
+}
+
 interface Outcome {
   events?: EngineChatEvent[];
   embedded?: EngineEmbedResult;
@@ -44,6 +51,7 @@ class ChildEngine implements Engine {
   readonly #logger: Logger;
   readonly #lanes = new Map<string, ModelLane>();
   readonly #running = new Map<number, Running>();
+  readonly #loading = new Map<number, Loading>();
   #worker: WorkerProcess | null = null;
   #lastFatal: string | null = null;
   #nextId = 1;
@@ -95,6 +103,13 @@ class ChildEngine implements Engine {
     } finally {
       this.#abandon(id, running);
     }
+  }
+
+  async preload(model: EngineModelSpec, signal: AbortSignal): Promise<void> {
+    if (this.#closed) throw new FlambeauError('engine_unavailable', 'The llama.cpp engine is shut down.');
+    const lane = this.#lane(model);
+    lane.pin();
+    await this.#load(lane, signal);
   }
 
   isLoaded(model: EngineModelSpec): boolean {
@@ -197,6 +212,55 @@ class ChildEngine implements Engine {
     return { id, running };
   }
 
+  /** Asks the engine process (started if needed) to load the lane's model; resolves once it is loaded. */
+  #load(lane: ModelLane, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(clientClosed());
+    const id = this.#nextId++;
+    const done = new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.#loading.delete(id);
+        this.#updateBusy();
+        reject(clientClosed());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#loading.set(id, {
+        lane,
+        resolve: () => (signal.removeEventListener('abort', onAbort), resolve()),
+        reject: (error) => (signal.removeEventListener('abort', onAbort), reject(error)),
+      });
+    });
+    try {
+      this.#ensureWorker().send({ t: 'load', id, key: lane.key, spec: lane.spec });
+      this.#updateBusy();
+    } catch {
+      this.#settleLoad(id, new FlambeauError('engine_unavailable', 'The llama.cpp engine process could not be started.'));
+    }
+    return done;
+  }
+
+  #settleLoad(id: number, error: FlambeauError | null): boolean {
+    const loading = this.#loading.get(id);
+    if (!loading) return false;
+    this.#loading.delete(id);
+    if (error) loading.reject(error);
+    else loading.resolve();
+    this.#updateBusy();
+    return true;
+  }
+
+  /** After the engine process ended: load the pinned models that were loaded again, in a new one. */
+  #reloadPinned(wasLoaded: readonly ModelLane[]): void {
+    for (const lane of wasLoaded) {
+      if (!lane.pinned || this.#closed) continue;
+      this.#load(lane, new AbortController().signal).catch((error: unknown) =>
+        this.#logger.error('preloaded model could not be loaded again', {
+          model: lane.spec.name,
+          code: error instanceof FlambeauError ? error.code : 'internal',
+        }),
+      );
+    }
+  }
+
   #abandon(id: number, running: Running): void {
     if (running.abandoned || this.#running.get(id) !== running) return;
     running.abandoned = true;
@@ -241,8 +305,12 @@ class ChildEngine implements Engine {
     this.#lastFatal = null;
     const worker = new WorkerProcess(
       { gpu: this.#options.gpu, logLevel: this.#options.logLevel ?? 'warn', maxThreads: this.#options.threads ?? defaultThreads() },
-      (message) => this.#onMessage(worker, message),
-      (exit) => this.#onExit(worker, exit),
+      {
+        message: (message) => this.#onMessage(worker, message),
+        malformed: (reason) => this.#onMalformed(worker, reason),
+        exit: (exit) => this.#onExit(worker, exit),
+      },
+      this.#options.workerEntry,
     );
     this.#worker = worker;
     if (this.#starts === 1) process.on('exit', this.#onProcessExit);
@@ -285,22 +353,51 @@ class ChildEngine implements Engine {
           { embedded: { vectors: message.vectors, inputTokens: message.inputTokens } },
         );
         return;
+      case 'load-done':
+        this.#settleLoad(message.id, null);
+        return;
       case 'failed':
+        if (this.#settleLoad(message.id, fromWireError(message.error))) return;
         this.#finish(message.id, message.usage, { error: fromWireError(message.error) });
         return;
     }
   }
 
+  /**
+   * The engine process sent what the wire schema refuses: it is being killed; its requests fail
+   * now with `engine_unavailable` and the next request (or a pinned model's reload) starts a new one.
+   */
+  #onMalformed(worker: WorkerProcess, reason: string): void {
+    if (worker !== this.#worker) return;
+    this.#logger.error('engine process sent a malformed message; restarting it', { reason });
+    this.#detach(
+      new FlambeauError('engine_unavailable', 'The llama.cpp engine sent a malformed message and was restarted; retry.', {
+        details: { reason: 'malformed_message' },
+      }),
+    );
+  }
+
+  /** Forgets the current engine process: its requests and loads fail with `error`, pinned models load in a new one. */
+  #detach(error: FlambeauError): void {
+    this.#worker = null;
+    const wasLoaded = [...this.#lanes.values()].filter((lane) => lane.loaded);
+    for (const lane of this.#lanes.values()) lane.setLoaded(false);
+    this.#failRunning(error);
+    this.#reloadPinned(wasLoaded);
+  }
+
   /** The engine process is gone: its requests fail, its models are unloaded, waiters go to the next one. */
   #onExit(worker: WorkerProcess, exit: WorkerExit): void {
     if (worker !== this.#worker) return;
-    this.#worker = null;
-    for (const lane of this.#lanes.values()) lane.setLoaded(false);
-    if (this.#closed) return;
+    if (this.#closed) {
+      this.#worker = null;
+      for (const lane of this.#lanes.values()) lane.setLoaded(false);
+      return;
+    }
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     const why = this.#lastFatal ? `could not start: ${this.#lastFatal}` : `${how} while running this request`;
     if (this.#running.size > 0 || !this.#lastFatal) this.#logger.warn('engine process ended', { code: exit.code, signal: exit.signal });
-    this.#failRunning(
+    this.#detach(
       new FlambeauError('engine_unavailable', `The llama.cpp engine ${why}; retry (a new engine starts on the next request).`, {
         details: { exitCode: exit.code, signal: exit.signal },
       }),
@@ -309,17 +406,18 @@ class ChildEngine implements Engine {
 
   #failRunning(error: FlambeauError): void {
     for (const id of [...this.#running.keys()]) this.#finish(id, null, { error });
+    for (const id of [...this.#loading.keys()]) this.#settleLoad(id, error);
   }
 
   #armIdle(lane: ModelLane): void {
-    if (this.#closed) return;
+    if (this.#closed || lane.pinned) return;
     lane.armIdleTimer(this.#options.idleTimeoutMs, () => this.#send({ t: 'unload', key: lane.key }));
   }
 
   /** Keep the gateway's event loop alive only while requests run or wait. */
   #updateBusy(): void {
     const waiting = [...this.#lanes.values()].some((lane) => lane.queued > 0);
-    this.#worker?.setBusy(this.#running.size > 0 || waiting);
+    this.#worker?.setBusy(this.#running.size > 0 || this.#loading.size > 0 || waiting);
   }
 }
 

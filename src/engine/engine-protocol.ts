@@ -4,13 +4,16 @@ import type { LogLevel } from '../log/logger.js';
 
 /**
  * Messages between the gateway and the engine process (IPC, `serialization: 'advanced'`, so
- * typed arrays cross as they are). Requests carry an `id` chosen by the gateway.
+ * typed arrays cross as they are). Requests carry an `id` chosen by the gateway. What the engine
+ * sends is checked against `fromWorkerSchema` (engine-wire.ts) before the gateway reads it.
  */
 export type ToWorker =
   | { t: 'init'; settings: WorkerSettings }
   /** `template`: the request's chat template (one loaded model serves bindings with different ones). */
   | { t: 'chat'; id: number; key: string; spec: ResolvedModelSpec; template: string | undefined; job: EngineChatJob }
   | { t: 'embed'; id: number; key: string; spec: ResolvedModelSpec; input: string[] }
+  /** Load the model now (`engine.preload`); answered by `load-done` or `failed`. */
+  | { t: 'load'; id: number; key: string; spec: ResolvedModelSpec }
   | { t: 'abort'; id: number }
   | { t: 'unload'; key: string };
 
@@ -22,9 +25,10 @@ export type FromWorker =
   | { t: 'unloaded'; key: string }
   /** The threads llama.cpp's contexts of a loaded model use; sent after a load and after the embedding context is made. */
   | { t: 'threads'; key: string; chat: number; embedding: number | null }
-  /** Chat events in order; several per message when they pile up faster than IPC drains. */
+  /** Chat events in order; several per message (see event-outbox.ts: a short window, first events at once). */
   | { t: 'events'; id: number; events: EngineChatEvent[] }
   | { t: 'embedded'; id: number; vectors: Float32Array[]; inputTokens: number }
+  | { t: 'load-done'; id: number }
   /** The request is over in the engine (its sequence is free); `usage` as far as it got. An `end` event means the same. */
   | { t: 'failed'; id: number; error: WireError; usage: EngineUsage | null };
 

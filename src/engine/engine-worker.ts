@@ -6,8 +6,8 @@
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { FlambeauError } from '../errors/index.js';
 import type { LogLevel } from '../log/logger.js';
-import type { EngineChatEvent } from './engine.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './engine-protocol.js';
+import { EventOutbox } from './event-outbox.js';
 import { LlamaChatJob } from './llama-chat-job.js';
 import { runEmbedJob } from './llama-embed-job.js';
 import { LlamaRuntime } from './llama-runtime.js';
@@ -35,6 +35,9 @@ process.on('message', (raw) => {
       return;
     case 'embed':
       void runEmbed(message);
+      return;
+    case 'load':
+      void runLoad(message);
       return;
     case 'abort':
       controllers.get(message.id)?.abort();
@@ -70,7 +73,7 @@ function start(settings: WorkerSettings): LlamaRuntime {
 
 async function runChat(message: Extract<ToWorker, { t: 'chat' }>): Promise<void> {
   const controller = track(message.id);
-  const outbox = new Outbox(message.id);
+  const outbox = new EventOutbox((events) => send({ t: 'events', id: message.id, events }));
   let job: LlamaChatJob | null = null;
   try {
     const loaded = await requireRuntime().model(message.key, message.spec);
@@ -100,6 +103,15 @@ async function runEmbed(message: Extract<ToWorker, { t: 'embed' }>): Promise<voi
   }
 }
 
+async function runLoad(message: Extract<ToWorker, { t: 'load' }>): Promise<void> {
+  try {
+    await requireRuntime().model(message.key, message.spec);
+    send({ t: 'load-done', id: message.id });
+  } catch (thrown) {
+    send({ t: 'failed', id: message.id, error: toWireError(thrown), usage: null });
+  }
+}
+
 function track(id: number): AbortController {
   const controller = new AbortController();
   controllers.set(id, controller);
@@ -109,37 +121,6 @@ function track(id: number): AbortController {
 function requireRuntime(): LlamaRuntime {
   if (!runtime) throw new FlambeauError('engine_unavailable', 'The llama.cpp engine was not initialised.');
   return runtime;
-}
-
-/**
- * Chat events leave in batches: everything produced before the event loop turns goes in one
- * IPC message (no timer, no added latency); `end` flushes at once.
- */
-class Outbox {
-  readonly #id: number;
-  #events: EngineChatEvent[] = [];
-  #scheduled = false;
-
-  constructor(id: number) {
-    this.#id = id;
-  }
-
-  push(event: EngineChatEvent): void {
-    this.#events.push(event);
-    if (event.type === 'end') this.flush();
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  flush(): void {
-    this.#scheduled = false;
-    if (this.#events.length === 0) return;
-    const events = this.#events;
-    this.#events = [];
-    send({ t: 'events', id: this.#id, events });
-  }
 }
 
 function toLlamaLevel(level: LogLevel): LlamaLogLevel {

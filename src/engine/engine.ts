@@ -16,6 +16,12 @@ export interface Engine {
   chat(model: EngineModelSpec, job: EngineChatJob, signal: AbortSignal): AsyncIterable<EngineChatEvent>;
   /** One vector per input, in order, from the model's embedding context (loaded lazily). */
   embed(model: EngineModelSpec, input: string[], signal: AbortSignal): Promise<EngineEmbedResult>;
+  /**
+   * Loads the model (its chat context) now rather than on its first request, and keeps it loaded:
+   * the idle timer never unloads it, and after an engine crash it is loaded again at once. Resolves
+   * when it is loaded; throws as a request would (`model_not_found`, `engine_unavailable`).
+   */
+  preload(model: EngineModelSpec, signal: AbortSignal): Promise<void>;
   /** True while the model (chat or embedding context) is loaded in the engine. */
   isLoaded(model: EngineModelSpec): boolean;
   /** The CPU threads the model runs with: its spec's, else the engine's `threads`, else `defaultThreads()`. */
@@ -41,6 +47,8 @@ export interface EngineOptions {
   logLevel?: LogLevel;
   /** Receives engine log lines (never prompt or answer text). Default: JSON lines on stderr. */
   logger?: Logger;
+  /** Tests only: the engine process's entry file and node flags. Default: `engine-worker` beside this module. */
+  workerEntry?: { path: string; execArgv: string[] };
 }
 
 /** How to load one model. Two specs with the same path but other settings load separately. */
@@ -98,7 +106,9 @@ export type EngineChatEvent =
   | { type: 'tool-call'; index: number; name: string; argsDelta: string }
   | { type: 'end'; stopReason: EngineStopReason; usage: EngineUsage };
 
-export type EngineStopReason = 'eogToken' | 'stopGenerationTrigger' | 'customStopTrigger' | 'maxTokens' | 'functionCalls' | 'abort';
+/** Why a generation ended: node-llama-cpp's stop reasons, plus `functionCalls`. */
+export const ENGINE_STOP_REASONS = ['eogToken', 'stopGenerationTrigger', 'customStopTrigger', 'maxTokens', 'functionCalls', 'abort'] as const;
+export type EngineStopReason = (typeof ENGINE_STOP_REASONS)[number];
 
 export interface EngineUsage {
   inputTokens: number;

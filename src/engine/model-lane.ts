@@ -20,6 +20,7 @@ export class ModelLane {
   readonly key: string;
   readonly spec: ResolvedModelSpec;
   #loaded = false;
+  #pinned = false;
   #engineThreads: EngineModelStatus['engineThreads'] = { chat: null, embedding: null };
   readonly #active: Record<RequestKind, number> = { chat: 0, embed: 0 };
   readonly #waiting: Waiter[] = [];
@@ -43,6 +44,16 @@ export class ModelLane {
 
   setEngineThreads(threads: EngineModelStatus['engineThreads']): void {
     this.#engineThreads = threads;
+  }
+
+  /** Preloaded (`engine.preload`): never unloaded for idleness, loaded again after an engine crash. */
+  get pinned(): boolean {
+    return this.#pinned;
+  }
+
+  pin(): void {
+    this.#pinned = true;
+    this.#stopIdleTimer();
   }
 
   get queued(): number {

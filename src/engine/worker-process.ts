@@ -2,8 +2,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FromWorker, ToWorker, WorkerSettings } from './engine-protocol.js';
+import { checkFromWorker } from './engine-wire.js';
 
 /** Node flags that must not reach the engine process: test runner, debugger, watch, eval. */
+/** Flags that load tsx (`--import tsx`, `--import=file:///…/tsx/dist/loader.mjs`, `--require tsx/cjs`). */
+const TSX_LOADER = /^--(import|loader|experimental-loader|require)(=|$)|^-r$/;
 const DROPPED_FLAG = /^--(test|experimental-test|inspect|debug|watch|eval|print|check|interactive|input-type)|^-[epci]$/;
 
 export interface WorkerExit {
@@ -11,26 +14,50 @@ export interface WorkerExit {
   signal: NodeJS.Signals | null;
 }
 
+/** What the gateway hears from one engine process. */
+export interface WorkerEvents {
+  /** A message that matched the wire schema (engine-wire.ts). */
+  message(message: FromWorker): void;
+  /**
+   * A message that did not: the process is killed at once (its later messages are dropped) and
+   * `exit` follows. `reason` names paths and checks, never values.
+   */
+  malformed(reason: string): void;
+  /** Fires once, however the process ended. */
+  exit(exit: WorkerExit): void;
+}
+
 /**
  * The engine process as seen from the gateway: one `fork` of `engine-worker`, talking over IPC
- * with the advanced serialization. `onExit` fires once, however the process ended.
+ * with the advanced serialization. Every message it sends is checked before it is handed on.
  */
 export class WorkerProcess {
   readonly #child: ChildProcess;
   #exited = false;
   #busy = false;
+  #broken = false;
 
-  constructor(settings: WorkerSettings, onMessage: (message: FromWorker) => void, onExit: (exit: WorkerExit) => void) {
-    const { path, execArgv } = workerEntry();
+  constructor(settings: WorkerSettings, events: WorkerEvents, entry: { path: string; execArgv: string[] } = workerEntry()) {
+    const { path, execArgv } = entry;
     this.#child = fork(path, [], {
       execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    this.#child.on('message', (message) => onMessage(message as FromWorker));
+    this.#child.on('message', (raw) => {
+      if (this.#broken) return;
+      const checked = checkFromWorker(raw);
+      if (checked.ok) {
+        events.message(checked.message);
+        return;
+      }
+      this.#broken = true;
+      events.malformed(checked.reason);
+      this.killNow();
+    });
     // 'error' comes when the fork itself fails (no 'exit' then), 'exit' otherwise.
-    this.#child.once('error', () => this.#ended({ code: null, signal: null }, onExit));
-    this.#child.once('exit', (code, signal) => this.#ended({ code, signal }, onExit));
+    this.#child.once('error', () => this.#ended({ code: null, signal: null }, events.exit));
+    this.#child.once('exit', (code, signal) => this.#ended({ code, signal }, events.exit));
     this.send({ t: 'init', settings });
     this.#busy = true;
     this.setBusy(false);
@@ -40,8 +67,9 @@ export class WorkerProcess {
     return this.#exited ? null : (this.#child.pid ?? null);
   }
 
+  /** False once the process exited or sent a malformed message (it is being killed). */
   get alive(): boolean {
-    return !this.#exited;
+    return !this.#exited && !this.#broken;
   }
 
   send(message: ToWorker): void {
@@ -99,11 +127,19 @@ export function workerEntry(): { path: string; execArgv: string[] } {
   return { path: fileURLToPath(new URL(`./engine-worker${ext}`, import.meta.url)), execArgv: workerExecArgv(process.execArgv, ext) };
 }
 
-/** The parent's node flags minus those that must not reach the engine, plus tsx for a `.ts` worker. */
+/**
+ * The parent's node flags minus those that must not reach the engine, plus tsx for a `.ts` worker.
+ * A compiled (`.js`) worker loads without tsx, which a parent running TypeScript (tests, benches)
+ * would otherwise pass on: the engine then runs as `flambeau serve` runs it.
+ */
 export function workerExecArgv(flags: readonly string[], workerExt: string): string[] {
   const kept: string[] = [];
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i] ?? '';
+    if (workerExt === '.js' && TSX_LOADER.test(flag) && (flag.includes('=') ? flag.includes('tsx') : (flags[i + 1] ?? '').includes('tsx'))) {
+      if (!flag.includes('=')) i++;
+      continue;
+    }
     if (DROPPED_FLAG.test(flag)) {
       // A value given as the next element (`--test-reporter spec`, `-e code`) goes too; execArgv
       // never holds the script, so a following element without a dash is that value.

@@ -1,4 +1,5 @@
 import type { Reservation } from '../auth/budget-ledger.js';
+import type { Price } from '../auth/price.js';
 import type { RateLimitGrant } from '../auth/rate-limiter.js';
 import type { RequestOutcome } from '../audit/request-outcome.js';
 import { injectionHeader } from '../injection/index.js';
@@ -12,6 +13,11 @@ export interface ChatTarget {
   provider: string;
   model: string;
   locality: Locality;
+  /**
+   * What the answer costs, resolved with the target (the version answering, device-local: null):
+   * settling prices the answer from it, without looking the model up again.
+   */
+  price: Price | null;
 }
 
 /**
@@ -93,11 +99,17 @@ export function setTarget(request: GatewayRequest, target: ChatTarget): void {
 /** The headers every response carries, success or error: id, route, target, rate limits. */
 export function responseHeaders(request: GatewayRequest): Record<string, string> {
   const { outcome } = request;
-  const headers: Record<string, string> = { ...request.rateLimitHeaders, 'x-request-id': outcome.requestId };
+  const headers: Record<string, string> = {};
+  for (const name in request.rateLimitHeaders) headers[name] = request.rateLimitHeaders[name] as string;
+  headers['x-request-id'] = outcome.requestId;
   if (outcome.route !== null) headers['x-flambeau-route'] = outcome.route;
   if (outcome.escalation != null) headers['x-flambeau-cascade'] = `escalated:${outcome.escalation}`;
-  const injection = outcome.injection === undefined ? null : injectionHeader(outcome.injection.map((f) => ({ ...f, flagged: true, signals: [] })));
+  // Findings are rare: most requests skip building the header.
+  const findings = outcome.injection;
+  const injection = findings === undefined || findings.length === 0 ? null : injectionHeader(findings.map((f) => ({ ...f, flagged: true, signals: [] })));
   if (injection !== null) headers['x-flambeau-injection'] = injection;
+  const privacy = privacyHeader(outcome.privacy);
+  if (privacy !== null) headers['x-flambeau-privacy'] = privacy;
   if (request.target !== null) {
     headers['x-flambeau-provider'] = request.target.provider;
     headers['x-flambeau-model'] = request.target.model;
@@ -105,4 +117,16 @@ export function responseHeaders(request: GatewayRequest): Record<string, string>
   }
   if (request.cachedInputTokens !== null) headers['x-flambeau-cache'] = `prompt-tokens-reused=${request.cachedInputTokens}`;
   return headers;
+}
+
+/**
+ * `x-flambeau-privacy`: what the privacy guard found and did, by type and count, never a value:
+ * `action=redact, EMAIL=1, PHONE=2`. Null when nothing was found.
+ */
+export function privacyHeader(privacy: RequestOutcome['privacy']): string | null {
+  if (privacy === null) return null;
+  const found = Object.entries(privacy.findings).filter(([, n]) => n > 0);
+  if (found.length === 0) return null;
+  const name = (type: string) => type.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+  return [`action=${name(privacy.action ?? 'none')}`, ...found.map(([type, n]) => `${name(type)}=${n}`)].join(', ');
 }

@@ -4,7 +4,7 @@ import type { EmbedResult } from '../providers/spec.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { setTarget, type GatewayRequest } from './request.js';
 import { admit } from './stages/admit.js';
-import { holdEmbed } from './stages/hold.js';
+import { holdEmbed, priceOfEntry } from './stages/hold.js';
 import { scope } from './stages/scope.js';
 import { settle } from './stages/settle.js';
 import { estimateTokens } from './usage-estimate.js';
@@ -42,7 +42,7 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
     throw new FlambeauError('no_target_available', `The model \`${entry.name}\` cannot be used now: ${skip}.`, {
       details: { reasons: [{ model: entry.name, reason: skip }] },
     });
-  setTarget(request, { name: entry.name, provider: entry.provider.id, model: model.model, locality: entry.locality });
+  setTarget(request, { name: entry.name, provider: entry.provider.id, model: model.model, locality: entry.locality, price: priceOfEntry(entry) });
   const action = deps.privacy.actionFor(entry.locality);
   const prepared = await deps.privacy.prepareEmbed(call.input, action, call.user);
   outcome.privacy = { action, findings: prepared.findings };

@@ -19,8 +19,9 @@ export function beginTrace(
 
 /** Runs one stage in a child span (`flambeau.privacy`, `flambeau.route`...), ended when it settles. */
 export function traceStage<T>(request: GatewayRequest, name: string, run: () => T): T {
-  const span = request.trace?.child(name);
-  if (span === undefined) return run();
+  const trace = request.trace;
+  if (trace === null || !trace.sampled) return run();
+  const span = trace.child(name);
   const failed = (error: unknown): never => {
     span.fail(asFlambeauError(error).code);
     span.end();
@@ -51,6 +52,7 @@ export function endTrace(request: GatewayRequest): void {
   const trace = request.trace;
   if (trace === null) return;
   request.trace = null;
+  if (!trace.sampled) return;
   const { outcome } = request;
   const attributes: Record<string, string | number | boolean> = { 'http.response.status_code': outcome.status };
   if (outcome.model !== null) attributes['gen_ai.request.model'] = outcome.modelKnown === true ? outcome.model : 'other';

@@ -1,4 +1,5 @@
 import { normalizeForModel } from './normalize-text.js';
+import { findAddressedToModel } from './signals/addressed-to-model.js';
 import { DEFAULT_DECODE_LIMITS, findEncodedPayloads, type DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { findHiddenText } from './signals/hidden-text.js';
@@ -19,7 +20,7 @@ export interface CollectedSignals {
 
 /** A decoded or hidden text counts when it reads as instructions: by its own signals, or by the model. */
 function readsAsInstructions(text: string, modelLogit: ModelLogit | undefined, threshold: number): { hit: boolean; logit: number } {
-  const rules = findOverridePhrases(text).length > 0 || findRoleMarkers(text).length > 0;
+  const rules = findOverridePhrases(text).length > 0 || findRoleMarkers(text).length > 0 || findAddressedToModel(text).length > 0;
   const logit = modelLogit === undefined ? Number.NEGATIVE_INFINITY : modelLogit(text);
   return { hit: rules || 1 / (1 + Math.exp(-logit)) >= threshold, logit };
 }
@@ -48,7 +49,12 @@ export function collectSignals(
   const hiddenText = findHiddenText(text);
   // One search for the anchors of both rule families: most texts then skip most patterns.
   const present = ANCHORS.present(options.folded ?? normalizeForModel(text));
-  const signals: InjectionSignal[] = [...hiddenText.signals, ...findRoleMarkers(text, present), ...findOverridePhrases(text, present)];
+  const signals: InjectionSignal[] = [
+    ...hiddenText.signals,
+    ...findRoleMarkers(text, present),
+    ...findOverridePhrases(text, present),
+    ...findAddressedToModel(text),
+  ];
   let hiddenLogit = Number.NEGATIVE_INFINITY;
   if (hiddenText.tagText !== '' && options.modelLogit !== undefined) hiddenLogit = options.modelLogit(hiddenText.tagText);
   const payloads = options.mayHoldEncoded === false ? [] : findEncodedPayloads(text, options.decodeLimits ?? DEFAULT_DECODE_LIMITS);

@@ -15,9 +15,11 @@ export interface ChunkScreen {
   scan(text: string, hidden: readonly HiddenPart[]): ChunkInjection;
   /** The hidden parts of an HTML source (findHiddenHtml). */
   hiddenHtml(html: string): HiddenPart[];
+  /** The hidden runs of a DOCX, from its `word/document.xml` and `word/styles.xml` (findHiddenDocx). */
+  hiddenDocx(documentXml: string, stylesXml: string): HiddenPart[];
 }
 
-/** A hidden part of an HTML source (findHiddenHtml's shape, its fields the scanner reads). */
+/** A hidden part of an HTML or DOCX source (findHiddenHtml's shape, its fields the scanner reads). */
 export interface HiddenPart {
   how: string;
   text: string;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as sqliteVec from 'sqlite-vec';
 import { FlambeauError } from '../errors/index.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/store.js';
 import { BinaryVectorIndex, cosineDistance, floats } from './binary-vector-index.js';
 import { ChunkInjectionTable, type ChunkInjection } from './chunk-injection.js';
@@ -8,6 +9,7 @@ import type { DocumentChunk } from './chunk-document.js';
 import type { SearchFilters } from './search-filters.js';
 import { UNDETERMINED, type ChunkLanguage } from './languages.js';
 import { chunkLanguages, collectionLanguages, deleteStems, indexPendingStems, insertStems, mainLanguage, type StemSource } from './stem-index.js';
+import { StemPostings } from './stem-postings.js';
 import { startTextSearchThread, type TextSearchThread } from './text-search-thread.js';
 
 export interface StoredChunk {
@@ -139,8 +141,17 @@ interface ConnectionCache {
   termDocuments: Map<string, { stamp: string; documents: Map<string, number> }>;
   /** Per collection: its main language, and the write count when it was looked up. */
   mainLanguages: Map<string, { language: ChunkLanguage; at: number }>;
-  /** Per collection: chunk count and languages, at a stamp. */
-  collectionStats: Map<string, { stamp: string; count: number; languages: ChunkLanguage[] }>;
+  /** Per collection: chunk count at a stamp, and languages as counted when it had `countedAt` chunks. */
+  collectionStats: Map<string, { stamp: string; count: number; languages: ChunkLanguage[]; countedAt: number }>;
+  /**
+   * Per stemmed table: its posting lists in memory (see rankInMemory) for the snapshot `stamp`;
+   * null until a second search sees the same snapshot.
+   */
+  postings: Map<string, { stamp: string; postings: StemPostings | null }>;
+  /** Per FTS5 table: each term's best score alone (see termBounds) since `stamp`. */
+  termBounds: Map<string, { stamp: string; bounds: Map<string, number> }>;
+  /** Statements of the search path by SQL text, prepared once per connection (see #prepared). */
+  statements: Map<string, Statement>;
   /** The BM25 worker of this connection: undefined until first asked for, null when it cannot run. */
   textThread: TextSearchThread | null | undefined;
   /** Spaces whose plain vector copy was checked complete (see #copyVectors). */
@@ -158,6 +169,17 @@ interface VectorIndexState {
   index: BinaryVectorIndex | null;
   seq: number;
 }
+
+/** Change in a collection's chunk count (a share) after which its languages are counted again. */
+const LANGUAGES_RECOUNT_CHANGE = 0.1;
+
+/** The stemmed tables' columns, in order (see stem-index.ts). */
+const STEM_COLUMNS = ['text', 'heading', 'title'] as const;
+/** Postings held in memory per stemmed table (8 bytes each): 16 MB. */
+const MAX_POSTINGS = 2_000_000;
+
+/** Prepared statements kept per connection. */
+const MAX_STATEMENTS = 200;
 
 /** Files written between two looks at a collection's main language. */
 const MAIN_LANGUAGE_EVERY = 100;
@@ -182,17 +204,21 @@ export class KnowledgeDb {
   #injection: ChunkInjectionTable | undefined;
   readonly #approximateFrom: number;
   readonly #textThread: boolean;
+  readonly #postingsInMemory: boolean;
 
   /**
    * `approximateFrom`: vectors in a space from which search uses the 1-bit index (tests lower it).
    * `textThread` (default true): hybrid search may run BM25 on a worker thread beside the vector search.
+   * `postingsInMemory` (default true): large collections' BM25 may rank from posting lists kept in
+   * memory (see rankInMemory); tests turn it off to exercise the FTS5 paths.
    */
   constructor(
     readonly db: Db,
-    options: { approximateFrom?: number; textThread?: boolean } = {},
+    options: { approximateFrom?: number; textThread?: boolean; postingsInMemory?: boolean } = {},
   ) {
     this.#approximateFrom = options.approximateFrom ?? APPROXIMATE_VECTOR_SEARCH_FROM;
     this.#textThread = options.textThread ?? true;
+    this.#postingsInMemory = options.postingsInMemory ?? true;
     loadVectorExtension(db);
     let cache = caches.get(db);
     if (cache === undefined)
@@ -205,11 +231,28 @@ export class KnowledgeDb {
           termDocuments: new Map(),
           mainLanguages: new Map(),
           collectionStats: new Map(),
+          statements: new Map(),
+          termBounds: new Map(),
+          postings: new Map(),
           textThread: undefined,
           copiedSpaces: new Set(),
         }),
       );
     this.#cache = cache;
+  }
+
+  /**
+   * A statement of the search path, prepared once per connection: compiling an FTS5 query costs
+   * about as much as running a small one. Bounded (filters and tables make new texts).
+   */
+  #prepared(sql: string): Statement {
+    let statement = this.#cache.statements.get(sql);
+    if (statement === undefined) {
+      if (this.#cache.statements.size >= MAX_STATEMENTS) this.#cache.statements.clear();
+      statement = this.db.prepare(sql);
+      this.#cache.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   #stamp(): string {
@@ -457,21 +500,37 @@ export class KnowledgeDb {
    * query under the filters. FTS5 ranks and cuts its own list before the join, so only the best
    * few rows are joined and filtered; when the filters then leave too few, it runs again uncut.
    * `bm25()` in the select list, not `ORDER BY rank`: FTS5's rank path costs ~40% more per row.
+   * `exact`: quoted phrases the chunks must hold word for word (the exact index). `within`: a
+   * query on the same table that picks the rows to score (bm25() is most of the cost per row; a
+   * row it does not pick is never scored), so its words may repeat without counting twice.
    */
-  searchText(match: string, filters: SearchFilters, limit: number, index: TextIndex = EXACT_INDEX, exact?: string): Array<{ id: number; score: number }> {
+  searchText(
+    match: string,
+    filters: SearchFilters,
+    limit: number,
+    index: TextIndex = EXACT_INDEX,
+    exact?: string,
+    within?: string,
+  ): Array<{ id: number; score: number }> {
     const where = filterSql(filters, 'c');
-    // Quoted phrases: only chunks that hold them word for word in the exact index.
-    const phrase = exact === undefined ? '' : 'AND rowid IN (SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ?)';
+    // `+rowid`: a filter on the rows the MATCH yields. Without the +, SQLite may instead walk the
+    // subquery's rows and look each one up in the ranked table, which took seconds for a phrase
+    // of common words.
+    const phrase = exact === undefined ? '' : 'AND +rowid IN (SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ?)';
+    const picked = within === undefined ? '' : `AND +rowid IN (SELECT rowid FROM ${index.table} WHERE ${index.table} MATCH ?)`;
+    const statement = this.#prepared(
+      `SELECT c.id AS id, f.score AS score, (${where.sql}) AS kept
+       FROM (SELECT rowid, bm25(${index.table}, ${index.weights.join(', ')}) AS score FROM ${index.table} WHERE ${index.table} MATCH ? ${phrase} ${picked}
+             ORDER BY score, rowid LIMIT ?) f
+       JOIN knowledge_chunks c ON c.id = f.rowid ORDER BY f.score, c.id`,
+    );
     const fetch = limit * 4;
     const run = (cut: number) =>
-      this.db
-        .prepare(
-          `SELECT c.id AS id, f.score AS score, (${where.sql}) AS kept
-           FROM (SELECT rowid, bm25(${index.table}, ${index.weights.join(', ')}) AS score FROM ${index.table} WHERE ${index.table} MATCH ? ${phrase}
-                 ORDER BY score, rowid LIMIT ?) f
-           JOIN knowledge_chunks c ON c.id = f.rowid ORDER BY f.score, c.id`,
-        )
-        .all(...where.params, match, ...(exact === undefined ? [] : [exact]), cut) as Array<{ id: number; score: number; kept: number }>;
+      statement.all(...where.params, match, ...(exact === undefined ? [] : [exact]), ...(within === undefined ? [] : [within]), cut) as Array<{
+        id: number;
+        score: number;
+        kept: number;
+      }>;
     let rows = run(fetch);
     // The cut was reached and the filters left too few: the rest may hold more matches.
     const kept = () => rows.filter((r) => r.kept === 1);
@@ -493,15 +552,54 @@ export class KnowledgeDb {
     const known = cached.documents;
     const missing = terms.filter((t) => !known.has(t));
     if (missing.length > 0) {
-      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${index.table}_terms USING fts5vocab(main, ${index.table}, row)`);
-      const lookup = this.db.prepare(`SELECT doc FROM temp.${index.table}_terms WHERE term = ?`).pluck();
+      // Made on every miss, not remembered: a failed read's rollback takes a temp table with it.
+      const vocabulary = `temp.${index.table}_terms`;
+      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${vocabulary} USING fts5vocab(main, ${index.table}, row)`);
+      const lookup = this.#prepared(`SELECT doc FROM ${vocabulary} WHERE term = ?`).pluck();
       for (const t of missing) known.set(t, (lookup.get(t) as number | undefined) ?? 0);
     }
     const documents = new Map(terms.map((t) => [t, known.get(t) ?? 0]));
     if (index.collection !== undefined) return { chunks: this.collectionStats(index.collection).count, documents };
     if (this.#cache.chunkCount?.stamp !== stamp)
-      this.#cache.chunkCount = { stamp, count: this.db.prepare('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
+      this.#cache.chunkCount = { stamp, count: this.#prepared('SELECT COUNT(*) FROM knowledge_chunks').pluck().get() as number };
     return { chunks: this.#cache.chunkCount.count, documents };
+  }
+
+  /**
+   * The `limit` best chunks of a stemmed table for an OR of `terms`, scored in memory exactly as
+   * FTS5's bm25() scores them (see StemPostings), or null: not a stemmed table, or the snapshot
+   * is new. Its posting lists are read on the second search that sees a snapshot, not the first:
+   * while an ingest commits file after file, every search would pay the load (~30 ms per 100k
+   * chunks, then ~1 ms per 1,000 chunks of each new term) and FTS5 answers it instead.
+   */
+  rankInMemory(index: TextIndex, terms: readonly string[], limit: number): Array<{ id: number; score: number }> | null {
+    if (index.collection === undefined || !this.#postingsInMemory) return null;
+    const stamp = this.#stamp();
+    const known = this.#cache.postings.get(index.table);
+    if (known?.stamp !== stamp) {
+      this.#cache.postings.set(index.table, { stamp, postings: null });
+      return null;
+    }
+    known.postings ??= StemPostings.load(this.db, index.table, STEM_COLUMNS, index.weights, MAX_POSTINGS);
+    return known.postings?.top(terms, limit) ?? null;
+  }
+
+  /**
+   * The best score (as a positive number) each term reaches alone in the index: a bound on its
+   * share of any chunk's score in any query of that index, for FTS5's bm25() is a sum of one term
+   * per phrase that does not depend on the others. Costs scoring the term's every chunk once, so
+   * it is kept until the next write (common words, the ones asked about, recur across queries).
+   */
+  termBounds(terms: readonly string[], index: TextIndex): Map<string, number> {
+    const stamp = this.#stamp();
+    let cached = this.#cache.termBounds.get(index.table);
+    if (cached?.stamp !== stamp || cached.bounds.size > 10_000) this.#cache.termBounds.set(index.table, (cached = { stamp, bounds: new Map() }));
+    const known = cached.bounds;
+    const best = this.#prepared(
+      `SELECT -bm25(${index.table}, ${index.weights.join(', ')}) AS best FROM ${index.table} WHERE ${index.table} MATCH ? ORDER BY best DESC LIMIT 1`,
+    ).pluck();
+    for (const term of terms) if (!known.has(term)) known.set(term, (best.get(`"${term}"`) as number | undefined) ?? 0);
+    return new Map(terms.map((t) => [t, known.get(t) ?? 0]));
   }
 
   /**
@@ -518,16 +616,22 @@ export class KnowledgeDb {
     return language;
   }
 
-  /** A collection's chunk count and main languages (see collectionLanguages), cached until the next write. */
+  /**
+   * A collection's chunk count, cached until the next write, and main languages (see
+   * collectionLanguages): those are counted again only once the collection grew or shrank by
+   * LANGUAGES_RECOUNT_CHANGE since (a GROUP BY over its chunks; a few files more do not move them).
+   */
   collectionStats(collection: string): { count: number; languages: ChunkLanguage[] } {
     const stamp = this.#stamp();
-    let stats = this.#cache.collectionStats.get(collection);
-    if (stats?.stamp !== stamp) {
-      const count = this.db.prepare('SELECT COUNT(*) FROM knowledge_chunks WHERE collection = ?').pluck().get(collection) as number;
-      stats = { stamp, count, languages: collectionLanguages(this.db, collection) };
-      this.#cache.collectionStats.set(collection, stats);
-    }
-    return stats;
+    const known = this.#cache.collectionStats.get(collection);
+    if (known?.stamp === stamp) return { count: known.count, languages: known.languages };
+    const count = this.#prepared('SELECT COUNT(*) FROM knowledge_chunks WHERE collection = ?').pluck().get(collection) as number;
+    const stats =
+      known === undefined || Math.abs(count - known.countedAt) > known.countedAt * LANGUAGES_RECOUNT_CHANGE
+        ? { stamp, count, languages: collectionLanguages(this.db, collection), countedAt: count }
+        : { ...known, stamp, count };
+    this.#cache.collectionStats.set(collection, stats);
+    return { count, languages: stats.languages };
   }
 
   /**

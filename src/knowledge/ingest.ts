@@ -10,8 +10,10 @@ import type { Embedder } from './embedder.js';
 import { indexMailbox } from './ingest-mailbox.js';
 import { DEFAULT_INGEST_LIMITS, formatBytes, type IngestLimits } from './ingest-limits.js';
 import { IngestRun, reasonOf, type IngestProgress, type IngestReport } from './ingest-run.js';
+import { docxLoader } from './loaders/docx-loader.js';
 import { htmlLoader, htmlSource } from './loaders/html-loader.js';
 import { LoaderThread } from './loaders/loader-thread.js';
+import { readZipText } from './loaders/zip-bounds.js';
 import { loaderFor, DEFAULT_LOADERS } from './loaders/loaders.js';
 import { isContainerLoader, type DocumentLoader, type SourceDocument } from './source-document.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
@@ -143,7 +145,8 @@ async function indexFile(
       return;
     }
     if (container) await indexMailbox(run, { path, handle, limits, loader, hash, size: info.size, mtime, existing });
-    else await writeDocuments(run, { path, hash, size: info.size, mtime }, await load(bytes as Buffer), hiddenHtmlOf(run, loader, bytes as Buffer));
+    else
+      await writeDocuments(run, { path, hash, size: info.size, mtime }, await load(bytes as Buffer), await hiddenPartsOf(run, loader, bytes as Buffer, limits));
   } finally {
     await handle.close();
   }
@@ -164,10 +167,18 @@ async function readBounded(handle: FileHandle, maxBytes: number): Promise<Buffer
   }
 }
 
-/** An HTML file's hidden parts, when chunks are scanned: text a reader does not see but a model does. */
-function hiddenHtmlOf(run: IngestRun, loader: DocumentLoader, bytes: Buffer): HiddenPart[] {
+/**
+ * An HTML or DOCX file's hidden parts, when chunks are scanned: text a reader does not see but a
+ * model does. Called after the loader read the file (a DOCX's bounds are checked by then; its XML
+ * is inflated again here, within the same limit).
+ */
+async function hiddenPartsOf(run: IngestRun, loader: DocumentLoader, bytes: Buffer, limits: IngestLimits): Promise<HiddenPart[]> {
   const { screen } = run.options;
-  return screen === undefined || loader !== htmlLoader ? [] : screen.hiddenHtml(htmlSource(bytes));
+  if (screen === undefined) return [];
+  if (loader === htmlLoader) return screen.hiddenHtml(htmlSource(bytes));
+  if (loader !== docxLoader) return [];
+  const documentXml = await readZipText(bytes, 'word/document.xml', limits);
+  return documentXml === null ? [] : screen.hiddenDocx(documentXml, (await readZipText(bytes, 'word/styles.xml', limits)) ?? '');
 }
 
 /** A single-document file's documents, chunked, embedded and written in one transaction. */

@@ -23,15 +23,15 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
   let store: Store;
   let db: KnowledgeDb;
   /** The FTS5 queries textHits ran for the last search, with the table each ran on. */
-  let matches: Array<{ match: string; table: string }> = [];
+  let matches: Array<{ match: string; table: string; within?: string }> = [];
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'flambeau-text-hits-'));
     store = openStore(join(dir, 'flambeau.db'));
-    db = new KnowledgeDb(store.db, { textThread: false });
+    db = new KnowledgeDb(store.db, { textThread: false, postingsInMemory: false });
     const original = db.searchText.bind(db);
-    db.searchText = (match, filters, limit, index, exact) => {
-      matches.push({ match, table: index?.table ?? 'knowledge_fts' });
-      return original(match, filters, limit, index, exact);
+    db.searchText = (match, filters, limit, index, exact, within) => {
+      matches.push({ match, table: index?.table ?? 'knowledge_fts', ...(within === undefined ? {} : { within }) });
+      return original(match, filters, limit, index, exact, within);
     };
     const random = rng(11);
     for (const collection of ['notes', 'mail']) db.ensureCollection(collection, 0);
@@ -108,6 +108,53 @@ describe('BM25 split search (MaxScore over FTS5)', () => {
       assert.ok(split >= 10, `split path taken ${split} of ${mixed} times`);
     });
   }
+
+  it('ranks a large collection from posting lists in memory exactly as FTS5 does, from the second search of a snapshot, writes and deletions included', () => {
+    const memory = new KnowledgeDb(store.db, { textThread: false });
+    const random = rng(31);
+    const compare = (round: string) => {
+      for (let q = 0; q < 30; q++) {
+        const query = words(random, 5);
+        matches = [];
+        const hits = textHits(memory, query, { collections: ['notes'] }, 50);
+        const expected = everyMatch(query, { collections: ['notes'] }, 50);
+        assert.deepEqual(
+          hits.map((h) => h.id),
+          expected.map((h) => h.id),
+          `${round}: query "${query}"`,
+        );
+        hits.forEach((h, i) => assert.equal(h.score, expected[i]?.score, `${round}: score of ${h.id} for "${query}"`));
+      }
+    };
+    compare('first snapshot');
+    const searched = memory.searchText.bind(memory);
+    let ranFts = 0;
+    memory.searchText = (...args) => ((ranFts += 1), searched(...args));
+    textHits(memory, 'w1 w300', { collections: ['notes'] }, 50);
+    assert.equal(ranFts, 0, 'ranked in memory, FTS5 not asked');
+    // A file replaced and one removed: a new snapshot, which FTS5 answers first, then memory again.
+    const random2 = rng(5);
+    memory.writeFile(
+      {
+        collection: 'notes',
+        path: '/docs/work/file-1.md',
+        hash: 'changed',
+        size: 0,
+        mtime: 0,
+        documents: [
+          { date: 0, title: 'w7 w7', chunks: Array.from({ length: 60 }, () => words(random2, 40)).map((t) => ({ text: t, start: 0, end: t.length })) },
+        ],
+        vectors: null,
+      },
+      0,
+    );
+    const removed = memory.file('notes', '/docs/home/file-3.md');
+    assert.ok(removed !== undefined);
+    memory.removeFile(removed.id);
+    textHits(memory, 'w1 w300', { collections: ['notes'] }, 50);
+    assert.ok(ranFts > 0, 'the first search of a new snapshot runs on FTS5');
+    compare('after writes');
+  });
 
   it('falls back to scoring every match when the rare words match too few chunks', () => {
     matches = [];

@@ -67,21 +67,28 @@ function rankedHits(db: KnowledgeDb, index: TextIndex, words: string[], filters:
   const bounding = chunks < SMALL_COLLECTION ? terms.filter((t) => t.documents > 0) : terms;
   const bound = bounding.reduce((sum, t) => sum + idf(t.documents, chunks), 0);
   const scored = (hits: Array<{ id: number; score: number }>): TextHit[] => hits.map((h) => ({ ...h, relevance: bound > 0 ? -h.score / bound : 0 }));
+  if (chunks >= SPLIT_FROM && exact === undefined && !isNarrowed(filters)) {
+    const ranked = db.rankInMemory(
+      index,
+      terms.map((t) => t.word),
+      limit,
+    );
+    if (ranked !== null) return scored(ranked);
+  }
   if (chunks >= SPLIT_FROM && terms.length >= 2) {
-    let tried = 0;
-    for (const share of SPLIT_SHARES) {
-      // The rarest word always stays in R; a higher share gives a smaller C (or the same one: skip).
-      const common = [...terms]
-        .sort((a, b) => a.documents - b.documents)
-        .slice(1)
-        .filter((t) => t.documents > chunks * share);
-      if (common.length === 0 || common.length === tried) continue;
-      tried = common.length;
-      const hits = splitSearch(db, index, terms, common, chunks, filters, limit, exact);
-      if (hits !== null) return scored(hits);
-    }
+    // The rarest word always stays in R.
+    const common = [...terms]
+      .sort((a, b) => a.documents - b.documents)
+      .slice(1)
+      .filter((t) => t.documents > chunks * SPLIT_SHARE);
+    if (common.length > 0) return scored(splitSearch(db, index, terms, common, chunks, filters, limit, exact));
   }
   return scored(db.searchText(matchOf(terms.map((t) => t.word)), filters, limit, index, exact));
+}
+
+/** True when the filters do more than name collections (a stemmed table holds one collection's chunks). */
+function isNarrowed(filters: SearchFilters): boolean {
+  return filters.pathPrefix !== undefined || filters.since !== undefined || filters.until !== undefined || filters.sender !== undefined;
 }
 
 /** Words in more than this share of the chunks are left out of the BM25 query. */
@@ -103,26 +110,34 @@ function withoutCommonWords(terms: Term[], chunks: number): Term[] {
 const SPLIT_FROM = 20_000;
 /** Below this many chunks, words absent from the collection do not weaken a question (see rankedHits). */
 const SMALL_COLLECTION = 20;
-/**
- * Words in more than this share of the chunks are the split search's common words: first a low
- * share (fewest chunks to score), then, when its bound does not hold, a higher one.
- */
-const SPLIT_SHARES = [0.05, 0.2];
+/** Words in more than this share of the chunks are the split search's common words. */
+const SPLIT_SHARE = 0.05;
 /**
  * FTS5's bm25() constant k1: a word's share of a chunk's score is below IDF × (k1 + 1), whatever
  * the column weights (FTS5 weighs the columns' counts into one frequency, then saturates it).
  */
 const BM25_K1 = 1.2;
+/** Bounds a little high: FTS5 computes IDF in C doubles from the same counts, and sums in its own order. */
+const BOUND_SLACK = 1 + 1e-9;
+/** Common words up to which the second round lists the sets of them that can beat the threshold (2^n sets). */
+const MAX_COMBINED = 10;
 
 /**
- * MaxScore (Turtle & Flood, 1995) over FTS5. BM25 cost grows with the chunks matched, and most
- * matches come from a few common words. Split the words into rare ones R and common ones C: the
- * chunks matching R are ranked exactly by two cheap queries, `R AND C` and `R NOT C`, whose
- * scores are the full query's (a word absent from a chunk adds 0). A chunk matching C alone
- * scores below the sum of the C words' upper bounds, IDF × (k1 + 1); when
- * the `limit`-th best R chunk scores more than that, no such chunk can enter the list, which is
- * then exactly the full query's. Otherwise (too few R chunks, or the bound too high) null: the
- * caller tries a smaller C or scores every match. FTS5 scores are negative (lower is better).
+ * MaxScore (Turtle & Flood, 1995) over FTS5. bm25() is most of the cost per matching row (a
+ * walk of the row's positions and a look-up of its length), and most matches come from a few
+ * common words. Split the words into rare ones R and common ones C:
+ * 1. The chunks matching R are ranked exactly by two queries, `R AND C` and `R NOT C`, whose
+ *    scores are the full query's (a word absent from a chunk adds 0). Their `limit`-th best
+ *    score is the threshold θ.
+ * 2. A chunk matching C alone scores below the sum of the C words' bounds: IDF × (k1 + 1), or,
+ *    when that is not enough, the best score each word reaches alone in the index (a score is a
+ *    sum of one term per word, see `termBounds`). When the sum is at most θ, no such chunk can
+ *    enter the list, which is then exactly the full query's. Otherwise only chunks holding a set
+ *    of C words whose bounds add up to more than θ can: `(C) NOT (R)` scores just those (the sets
+ *    as a second MATCH that picks the rows, not scored). Without θ (fewer than `limit` R chunks),
+ *    it scores every chunk of C that R did not list.
+ * Either way the list is exactly the full query's (a test compares ids and scores), and no row is
+ * scored twice. FTS5 scores are negative (lower is better).
  */
 function splitSearch(
   db: KnowledgeDb,
@@ -133,17 +148,59 @@ function splitSearch(
   filters: SearchFilters,
   limit: number,
   exact: string | undefined,
-): Array<{ id: number; score: number }> | null {
+): Array<{ id: number; score: number }> {
   const rare = terms.filter((t) => !common.includes(t));
   const r = matchOf(rare.map((t) => t.word));
   const c = matchOf(common.map((t) => t.word));
+  const byScore = (a: { id: number; score: number }, b: { id: number; score: number }) => a.score - b.score || a.id - b.id;
   const hits = [...db.searchText(`(${r}) AND (${c})`, filters, limit, index, exact), ...db.searchText(`(${r}) NOT (${c})`, filters, limit, index, exact)]
-    .sort((a, b) => a.score - b.score || a.id - b.id)
+    .sort(byScore)
     .slice(0, limit);
-  // The bound a little high: FTS5 computes IDF in C doubles from the same counts.
-  const bound = common.reduce((sum, t) => sum + (BM25_K1 + 1) * idf(t.documents, chunks), 0) * (1 + 1e-9);
   const last = hits.at(-1);
-  return hits.length === limit && last !== undefined && -last.score > bound ? hits : null;
+  const threshold = hits.length === limit && last !== undefined ? -last.score : null;
+  let within: string | undefined;
+  if (threshold !== null) {
+    const loose = common.reduce((sum, t) => sum + (BM25_K1 + 1) * idf(t.documents, chunks), 0) * BOUND_SLACK;
+    if (loose <= threshold) return hits;
+    const tight = db.termBounds(
+      common.map((t) => t.word),
+      index,
+    );
+    const bounds = common.map((t) => (tight.get(t.word) ?? (BM25_K1 + 1) * idf(t.documents, chunks)) * BOUND_SLACK);
+    if (bounds.reduce((a, b) => a + b, 0) <= threshold) return hits;
+    within = combinationsAbove(
+      common.map((t) => t.word),
+      bounds,
+      threshold,
+    );
+  }
+  const rest = db.searchText(`(${c}) NOT (${r})`, filters, limit, index, exact, within);
+  return [...hits, ...rest].sort(byScore).slice(0, limit);
+}
+
+/**
+ * The sets of words whose bounds add up to more than `threshold`, each minimal (without any of
+ * its words it would not), as an FTS5 query matching the chunks that hold all the words of one
+ * set; undefined when that is every chunk of any word (a word able to beat it alone in each), or
+ * there are too many words to list the sets.
+ */
+function combinationsAbove(words: string[], bounds: number[], threshold: number): string | undefined {
+  if (words.length > MAX_COMBINED || bounds.every((b) => b > threshold)) return undefined;
+  const sets: string[] = [];
+  for (let mask = 1; mask < 1 << words.length; mask++) {
+    let sum = 0;
+    let least = Infinity;
+    const members: string[] = [];
+    words.forEach((word, i) => {
+      if ((mask & (1 << i)) === 0) return;
+      sum += bounds[i] as number;
+      least = Math.min(least, bounds[i] as number);
+      members.push(`"${word}"`);
+    });
+    if (sum > threshold && sum - least <= threshold) sets.push(`(${members.join(' AND ')})`);
+  }
+  // Bounds that add up past the threshold only all together still give a set: never empty here.
+  return sets.join(' OR ');
 }
 
 /** FTS5's BM25 IDF, clamped as it clamps it. */

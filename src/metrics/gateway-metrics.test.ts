@@ -73,6 +73,22 @@ describe('gateway metrics', () => {
     assert.match((await metrics.render()).body, /flambeau_breaker_open\{provider="cloud"\} 1/);
   });
 
+  it('writes histograms with cumulative buckets and escapes label values as the exposition format requires', async () => {
+    const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, ACTIONS);
+    for (const latencyMs of [3, 30, 30, 400_000]) metrics.observeRequest(outcome({ latencyMs, route: 'a"b\\c\nd' }));
+    const { body } = await metrics.render();
+    const series = (le: string) =>
+      new RegExp(`flambeau_request_duration_seconds_bucket\\{endpoint="/v1/chat/completions",locality="device",le="${le}"\\} (\\d+)`).exec(body)?.[1];
+    assert.equal(series('0.005'), '1');
+    assert.equal(series('0.025'), '1');
+    assert.equal(series('0.05'), '3');
+    assert.equal(series('300'), '3');
+    assert.equal(series('\\+Inf'), '4');
+    assert.match(body, /flambeau_request_duration_seconds_count\{endpoint="\/v1\/chat\/completions",locality="device"\} 4/);
+    assert.ok(body.includes('route="a\\"b\\\\c\\nd"'), body);
+    assert.equal(body.match(/# TYPE flambeau_request_duration_seconds histogram/g)?.length, 1);
+  });
+
   it('never fails the request it counts', () => {
     const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, ACTIONS);
     assert.doesNotThrow(() => metrics.observeRequest(outcome({ usage: { inputTokens: -3, outputTokens: Number.NaN, estimated: false } })));

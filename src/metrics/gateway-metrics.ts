@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { RequestOutcome } from '../audit/request-outcome.js';
 
 /** A gauge's current values, read when Prometheus scrapes (breakers, engine, budgets). */
@@ -41,50 +41,25 @@ const TTFT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
 export function createGatewayMetrics(sources: GaugeSources, injectionActions: Readonly<Record<'user' | 'document' | 'tool', string>>): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
-    name: 'flambeau_requests_total',
-    help: 'Requests answered, by endpoint, route, model, provider, locality and HTTP status.',
-    labelNames: ['endpoint', 'route', 'model', 'provider', 'locality', 'status'] as const,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'flambeau_request_duration_seconds',
-    help: 'Time from the request to its last byte (or its refusal), by endpoint and locality.',
-    labelNames: ['endpoint', 'locality'] as const,
-    buckets: DURATION_BUCKETS,
-    registers: [registry],
-  });
-  const ttft = new Histogram({
-    name: 'flambeau_time_to_first_token_seconds',
-    help: 'Time from the request to the first token of a streamed answer, by model and locality.',
-    labelNames: ['model', 'locality'] as const,
-    buckets: TTFT_BUCKETS,
-    registers: [registry],
-  });
-  const tokens = new Counter({
-    name: 'flambeau_tokens_total',
-    help: 'Tokens read (input) and written (output) by models, by model and locality.',
-    labelNames: ['direction', 'model', 'locality'] as const,
-    registers: [registry],
-  });
-  const cost = new Counter({
-    name: 'flambeau_cost_usd_total',
-    help: 'Cost in USD of the answers, by model, key and team (master: the master key).',
-    labelNames: ['model', 'key', 'team'] as const,
-    registers: [registry],
-  });
-  const privacy = new Counter({
-    name: 'flambeau_privacy_findings_total',
-    help: 'Personal data and secrets found in requests, by type and the action taken.',
-    labelNames: ['type', 'action'] as const,
-    registers: [registry],
-  });
-  const injection = new Counter({
-    name: 'flambeau_injection_findings_total',
-    help: 'Prompt-injection findings, by source (user, document, tool) and the action taken.',
-    labelNames: ['source', 'action'] as const,
-    registers: [registry],
-  });
+  // The per-request series are plain tallies rendered at scrape time: prom-client hashes and
+  // validates the label set on every inc()/observe() (about 10 µs a request for these five), a
+  // Map lookup on a key of bounded label values costs a fraction of a microsecond.
+  const requests = new CounterTally('flambeau_requests_total', 'Requests answered, by endpoint, route, model, provider, locality and HTTP status.');
+  const duration = new HistogramTally(
+    'flambeau_request_duration_seconds',
+    'Time from the request to its last byte (or its refusal), by endpoint and locality.',
+    DURATION_BUCKETS,
+  );
+  const ttft = new HistogramTally(
+    'flambeau_time_to_first_token_seconds',
+    'Time from the request to the first token of a streamed answer, by model and locality.',
+    TTFT_BUCKETS,
+  );
+  const tokens = new CounterTally('flambeau_tokens_total', 'Tokens read (input) and written (output) by models, by model and locality.');
+  const cost = new CounterTally('flambeau_cost_usd_total', 'Cost in USD of the answers, by model, key and team (master: the master key).');
+  const privacy = new CounterTally('flambeau_privacy_findings_total', 'Personal data and secrets found in requests, by type and the action taken.');
+  const injection = new CounterTally('flambeau_injection_findings_total', 'Prompt-injection findings, by source (user, document, tool) and the action taken.');
+  const tallies = [requests, duration, ttft, tokens, cost, privacy, injection];
   const upstreamErrors = new Counter({
     name: 'flambeau_upstream_errors_total',
     help: 'Failed attempts on a provider, by provider and error code.',
@@ -139,20 +114,12 @@ export function createGatewayMetrics(sources: GaugeSources, injectionActions: Re
     },
   });
 
-  // Label sets seen so far, each bound once: prom-client hashes a label object on every call,
-  // which would cost more than the rest of the counting. Their number is bounded as the labels are.
-  const requestChildren = new Map<string, Counter.Internal>();
-  const durationChildren = new Map<string, Histogram.Internal<string>>();
-  const ttftChildren = new Map<string, Histogram.Internal<string>>();
-  const tokenChildren = new Map<string, [Counter.Internal, Counter.Internal]>();
-  const costChildren = new Map<string, Counter.Internal>();
-
   return {
     observeRequest(outcome) {
       try {
         countRequest(outcome);
       } catch {
-        // A counter must never fail the request it counts (prom-client throws on a bad value).
+        // A counter must never fail the request it counts.
       }
     },
     observeUpstreamError(provider, code) {
@@ -162,7 +129,8 @@ export function createGatewayMetrics(sources: GaugeSources, injectionActions: Re
       shadow.inc({ route, outcome });
     },
     async render() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      const own = tallies.map((t) => t.render()).join('');
+      return { contentType: registry.contentType, body: own + (await registry.metrics()) };
     },
   };
 
@@ -172,39 +140,103 @@ export function createGatewayMetrics(sources: GaugeSources, injectionActions: Re
     const locality = outcome.locality ?? 'none';
     const route = outcome.route ?? 'none';
     const provider = outcome.provider ?? 'none';
-    const status = String(outcome.status);
-    bound(requestChildren, `${endpoint}\0${route}\0${model}\0${provider}\0${locality}\0${status}`, () =>
-      requests.labels({ endpoint, route, model, provider, locality, status }),
-    ).inc();
-    bound(durationChildren, `${endpoint}\0${locality}`, () => duration.labels({ endpoint, locality })).observe(outcome.latencyMs / 1000);
-    if (outcome.log?.ttftMs != null) bound(ttftChildren, `${model}\0${locality}`, () => ttft.labels({ model, locality })).observe(outcome.log.ttftMs / 1000);
+    const status = outcome.status;
+    requests.add(
+      `${endpoint}\0${route}\0${model}\0${provider}\0${locality}\0${status}`,
+      () => ({ endpoint, route, model, provider, locality, status: String(status) }),
+      1,
+    );
+    duration.observe(`${endpoint}\0${locality}`, () => ({ endpoint, locality }), outcome.latencyMs / 1000);
+    if (outcome.log?.ttftMs != null) ttft.observe(`${model}\0${locality}`, () => ({ model, locality }), outcome.log.ttftMs / 1000);
     const usage = outcome.usage;
     if (usage !== null) {
-      const [input, output] = bound(tokenChildren, `${model}\0${locality}`, () => [
-        tokens.labels({ direction: 'input', model, locality }),
-        tokens.labels({ direction: 'output', model, locality }),
-      ]);
-      if (usage.inputTokens !== null) input.inc(usage.inputTokens);
-      if (usage.outputTokens !== null) output.inc(usage.outputTokens);
+      if (usage.inputTokens !== null) tokens.add(`i\0${model}\0${locality}`, () => ({ direction: 'input', model, locality }), usage.inputTokens);
+      if (usage.outputTokens !== null) tokens.add(`o\0${model}\0${locality}`, () => ({ direction: 'output', model, locality }), usage.outputTokens);
     }
     if (outcome.costUsd > 0) {
       const key = outcome.principal?.keyId ?? 'master';
       const team = outcome.principal?.team?.id ?? 'none';
-      bound(costChildren, `${model}\0${key}\0${team}`, () => cost.labels({ model, key, team })).inc(outcome.costUsd);
+      cost.add(`${model}\0${key}\0${team}`, () => ({ model, key, team }), outcome.costUsd);
     }
-    for (const finding of outcome.injection ?? []) injection.inc({ source: finding.source, action: injectionActions[finding.source] });
+    for (const finding of outcome.injection ?? []) {
+      const action = injectionActions[finding.source];
+      injection.add(`${finding.source}\0${action}`, () => ({ source: finding.source, action }), 1);
+    }
     const found = outcome.privacy;
     if (found !== null) {
-      for (const [type, count] of Object.entries(found.findings)) if (count > 0) privacy.inc({ type, action: found.action ?? 'none' }, count);
+      const action = found.action ?? 'none';
+      for (const type in found.findings) {
+        const count = found.findings[type] ?? 0;
+        if (count > 0) privacy.add(`${type}\0${action}`, () => ({ type, action }), count);
+      }
     }
   }
 }
 
-function bound<T>(children: Map<string, T>, key: string, make: () => T): T {
-  let child = children.get(key);
-  if (child === undefined) {
-    child = make();
-    children.set(key, child);
+/** `{a="x",b="y"}` with the exposition format's escapes (backslash, double quote, newline). */
+function labelText(labels: Readonly<Record<string, string>>, extra = ''): string {
+  const parts = Object.entries(labels).map(([name, value]) => `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  if (extra !== '') parts.push(extra);
+  return `{${parts.join(',')}}`;
+}
+
+/** A counter whose series are keyed by their label values (bounded: see GatewayMetrics). */
+class CounterTally {
+  readonly #series = new Map<string, { labels: string; value: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  /** Adds `value` (ignored unless finite and ≥ 0) to the series `key`; `labels` is called once per series. */
+  add(key: string, labels: () => Record<string, string>, value: number): void {
+    if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return;
+    const series = this.#series.get(key);
+    if (series !== undefined) series.value += value;
+    else this.#series.set(key, { labels: labelText(labels()), value });
   }
-  return child;
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
+    for (const { labels, value } of this.#series.values()) out += `${this.name}${labels} ${value}\n`;
+    return out;
+  }
+}
+
+/** A histogram with fixed upper bounds (seconds); buckets are counted apart and summed when rendered. */
+class HistogramTally {
+  readonly #series = new Map<string, { labels: Record<string, string>; counts: number[]; sum: number; count: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly bounds: readonly number[],
+  ) {}
+
+  observe(key: string, labels: () => Record<string, string>, value: number): void {
+    if (!Number.isFinite(value)) return;
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = { labels: labels(), counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
+      this.#series.set(key, series);
+    }
+    let i = 0;
+    while (i < this.bounds.length && value > (this.bounds[i] as number)) i++;
+    series.counts[i] = (series.counts[i] ?? 0) + 1;
+    series.sum += value;
+    series.count += 1;
+  }
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
+    for (const { labels, counts, sum, count } of this.#series.values()) {
+      let cumulative = 0;
+      this.bounds.forEach((bound, i) => {
+        cumulative += counts[i] ?? 0;
+        out += `${this.name}_bucket${labelText(labels, `le="${bound}"`)} ${cumulative}\n`;
+      });
+      out += `${this.name}_bucket${labelText(labels, 'le="+Inf"')} ${count}\n`;
+      out += `${this.name}_sum${labelText(labels)} ${sum}\n${this.name}_count${labelText(labels)} ${count}\n`;
+    }
+    return out;
+  }
 }

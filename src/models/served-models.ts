@@ -16,35 +16,98 @@ export function bindingOf(version: ModelVersion, store: ModelStore): ResolvedVer
   return binding;
 }
 
+export interface VersionSourceOptions {
+  /**
+   * A counter shared by every instance (`increment(name)` gives each caller its own 1, 2...): the
+   * canary split then counts the requests of all instances, so `--canary 10` is 10% of them all.
+   * Without it (one instance) this process counts its own requests.
+   */
+  sharedTurns?: { increment(name: string): Promise<number> };
+  /** How long a name's pointer and versions are kept in memory; 0 (default): read on every look-up. */
+  cacheMs?: number;
+  clock?: () => number;
+  /** Told when the shared counter fails (this process's own count is used meanwhile). */
+  onError?: (what: string, error: Error) => void;
+}
+
+/** The catalog's view of the registry, plus what a cluster needs to keep it current. */
+export interface RegistryVersionSource extends VersionSource {
+  refresh(): Promise<void>;
+  /** Forgets what is cached of `name` (or of every name): the next look-up reads the store. */
+  invalidate(name?: string): void;
+  /** Takes a shared turn for each name now, so that the first request of each already has one. */
+  prime(names: readonly string[]): Promise<void>;
+}
+
 /**
  * The catalog's view of the registry. The upstream model id is `NAME@vN`, so the
  * `x-flambeau-model` header and the request log's `upstream_model` say which version answered.
  * `refresh` reads every pointer in one query (the spine calls it once per request, so a promote,
  * rollback or canary made by the CLI or another instance applies to the next request); `resolve`
- * answers from what it read. A failed read keeps the last view (the request goes on).
+ * answers from what it read. A failed read keeps the last view (the request goes on). With
+ * `cacheMs` (a cluster whose bus drops the cache on change), the view is re-read only when it is
+ * older than that or was invalidated.
+ *
+ * With `sharedTurns`, each instance holds one turn taken from the shared counter for its next
+ * request of a name, and takes the next one when that request starts: every turn goes to one
+ * request of one instance, so the split is the configured share across instances. When the
+ * counter cannot be reached, this process's own count is used.
  */
-export function createVersionSource(registry: VersionRegistry, store: ModelStore, options: { onError?: (error: unknown) => void } = {}): VersionSource {
+export function createVersionSource(registry: VersionRegistry, store: ModelStore, options: VersionSourceOptions = {}): RegistryVersionSource {
   // The canary split counts requests that reached a model, not catalog look-ups: one request
   // looks a name up several times (router, budget, target), and all must see the same version.
   const turns = new Map<string, number>();
+  const held = new Map<string, number>();
+  const taking = new Set<string>();
+  const cacheMs = options.cacheMs ?? 0;
+  const clock = options.clock ?? Date.now;
+  const shared = options.sharedTurns;
   let live: Awaited<ReturnType<VersionRegistry['live']>> = new Map();
+  let freshUntil = -Infinity;
+
+  async function take(name: string): Promise<void> {
+    if (shared === undefined || taking.has(name)) return;
+    taking.add(name);
+    try {
+      held.set(name, await shared.increment(`canary:${name}`));
+    } catch (error) {
+      options.onError?.('shared canary counter', error as Error);
+    } finally {
+      taking.delete(name);
+    }
+  }
+
   return {
     async refresh() {
+      if (cacheMs > 0 && clock() < freshUntil) return;
       try {
         live = await registry.live();
+        freshUntil = clock() + cacheMs;
       } catch (error) {
-        options.onError?.(error);
+        options.onError?.('model versions read', error as Error);
       }
     },
     resolve(name) {
       const entry = live.get(name);
       if (entry === undefined) return undefined;
-      const number = versionForTurn(entry.pointer, turns.get(name) ?? 0);
+      const number = versionForTurn(entry.pointer, held.get(name) ?? turns.get(name) ?? 0);
       const version = entry.versions.find((v) => v.version === number);
-      return version === undefined ? undefined : { version: version.version, binding: bindingOf(version, store) };
+      if (version === undefined) return undefined;
+      if (!held.has(name)) void take(name);
+      return { version: version.version, binding: bindingOf(version, store) };
     },
     served(name) {
       turns.set(name, (turns.get(name) ?? 0) + 1);
+      if (shared === undefined) return;
+      held.delete(name);
+      void take(name);
+    },
+    invalidate() {
+      // One read brings every pointer back, so dropping one name drops the whole view.
+      freshUntil = -Infinity;
+    },
+    async prime(names) {
+      await Promise.all(names.map((name) => take(name)));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Pacer, scanPaced, type Paced } from './paced-scan.js';
 import { countFindings, type DetectorFailure, type Findings, type ScanResult, type Span } from './pii-types.js';
-import { createPlaceholderMatcher } from './placeholder-syntax.js';
+import { createPlaceholderMatcher, type PlaceholderMatcher } from './placeholder-syntax.js';
 import type { Scanner } from './scanner.js';
 import type { PlaceholderVault } from './vault.js';
 
@@ -49,7 +49,7 @@ export function* inspectTexts(texts: readonly string[], scanner: Scanner): Paced
  * earlier turn's placeholders) are reserved so that restoring never turns them into a value.
  */
 export function reserveLiterals(texts: string[], types: readonly string[], vault: PlaceholderVault): void {
-  const matcher = createPlaceholderMatcher(types);
+  const matcher = matcherFor(types);
   const re = matcher.candidates;
   for (const text of texts) {
     re.lastIndex = 0;
@@ -71,4 +71,18 @@ export function rewriteTexts(
 ): string[] {
   if (action === 'pseudonymize') reserveLiterals([...texts], scannerTypes, vault);
   return texts.map((text, k) => rewriteText(text, inspection.scans[k]?.spans ?? [], vault, action));
+}
+
+// One matcher per set of types, built once: the types come from the configured detectors, so the
+// set is small and bounded. Safe to share here: the loop above is synchronous and resets `lastIndex`.
+const matchers = new Map<string, PlaceholderMatcher>();
+
+function matcherFor(types: readonly string[]): PlaceholderMatcher {
+  const key = types.join('\u0000');
+  let matcher = matchers.get(key);
+  if (matcher === undefined) {
+    matcher = createPlaceholderMatcher(types);
+    if (matchers.size < 256) matchers.set(key, matcher);
+  }
+  return matcher;
 }

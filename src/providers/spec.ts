@@ -162,6 +162,11 @@ export interface Provider {
   /** Undefined when the provider has no embeddings endpoint. */
   embeddingModel?(model: ModelBinding): EmbeddingModel;
   status?(model: ModelBinding): ModelStatus;
+  /**
+   * Loads the model now and keeps it loaded (`engine.preload`), for providers that load models
+   * (the embedded engine); `status().loaded` says when it is. Throws as a request would.
+   */
+  preload?(model: ModelBinding, signal: AbortSignal): Promise<void>;
   /** A cheap reachability check of a remote provider (e.g. its models list); throws when down. */
   probe?(signal: AbortSignal): Promise<void>;
   /** Releases pools, child processes. */

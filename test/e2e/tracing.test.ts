@@ -129,6 +129,32 @@ describe('OpenTelemetry traces, exported with OTLP over HTTP to a local receiver
     }
   });
 
+  it('a streamed answer carries the traceparent upstream too; at sample_ratio 0 it is flagged not sampled and nothing is exported', async () => {
+    await using cloud = await startStandInCloud();
+    const receiver = await startOtlpReceiver();
+    const gw = await startTestGateway({
+      providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, locality: 'lan' }],
+      models: [{ name: 'cloud-echo', provider: 'cloud', model: 'echo-1' }],
+      telemetry: { otlp_endpoint: receiver.url, sample_ratio: 0 },
+    });
+    try {
+      cloud.setDefault({ kind: 'reply', text: 'ok' });
+      const client = new OpenAI({ baseURL: gw.baseURL, apiKey: gw.key, maxRetries: 0 });
+      const stream = await client.chat.completions.create({ model: 'cloud-echo', stream: true, messages: [{ role: 'user', content: 'x' }] });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      assert.equal(text, 'ok');
+      assert.match(String(cloud.requests[0]?.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    } finally {
+      await gw.close();
+    }
+    try {
+      assert.equal(receiver.spans.length, 0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('without telemetry.otlp_endpoint, nothing is traced and nothing is sent upstream', async () => {
     await using cloud = await startStandInCloud();
     await using plain = await startTestGateway({

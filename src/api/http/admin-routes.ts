@@ -10,6 +10,7 @@ import { actorOf, type KeyPrincipal } from '../../auth/principal.js';
 import type { TeamStore } from '../../auth/team-store.js';
 import { FlambeauError } from '../../errors/index.js';
 import { USAGE_GROUPINGS, type UsageGrouping, type UsageLog } from '../../usage/usage-log.js';
+import type { DashboardDeps } from './dashboard-deps.js';
 import { keyJson, parseNewKeyBody, parseTeamBody, teamJson, usageJson } from './admin-wire.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send.js';
@@ -24,6 +25,8 @@ export interface AdminDeps {
   evals: EvalStore;
   bodyLimitBytes: number;
   clock?: () => number;
+  /** The dashboard's reads and model actions (dashboard-admin-routes.ts); absent, those endpoints are 404. */
+  dashboard?: DashboardDeps;
 }
 
 /** One admin call: the master key that makes it, the route's decoded path parameters, the query. */
@@ -107,6 +110,8 @@ export async function revokeKey(_req: IncomingMessage, res: ServerResponse, call
     );
     return result;
   });
+  // After the commit: a cluster tells the other instances now (cluster/follow-cluster.ts).
+  keys.invalidate(id);
   send(res, call, 200, { ...keyJson(record, call.now), revoked: changed });
 }
 

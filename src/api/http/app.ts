@@ -12,6 +12,7 @@ import {
   type GatewayRequest,
 } from '../../gateway/index.js';
 import type { Logger } from '../../log/logger.js';
+import { handleUi, type UiDeps } from '../ui/ui-routes.js';
 import { authenticateAdmin } from './admin-routes.js';
 import { keylessFor } from './keyless-access.js';
 import { decodePathSegment } from './path-segment.js';
@@ -69,8 +70,8 @@ function match(method: string, path: string): Match | null {
 }
 
 /** The gateway's HTTP surface on plain node:http (no framework on the hot path). */
-export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
+export function createRequestHandler(deps: AppDeps & { logger: Logger; ui?: UiDeps | null }): (req: IncomingMessage, res: ServerResponse) => void {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
@@ -89,6 +90,7 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       }
     });
   };
+  return handler;
 
   async function dispatch(
     req: IncomingMessage,
@@ -104,8 +106,14 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       return;
     }
     if (path === '/readyz') {
-      const ready = deps.isReady();
-      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', models: deps.gateway.catalog.list().length });
+      const { loading, failed } = deps.modelsNotReady?.() ?? { loading: [], failed: [] };
+      const ready = deps.isReady() && loading.length === 0 && failed.length === 0;
+      sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'not_ready',
+        models: deps.gateway.catalog.list().length,
+        ...(loading.length > 0 ? { loading } : {}),
+        ...(failed.length > 0 ? { failed } : {}),
+      });
       return;
     }
     if (path === '/metrics') {
@@ -118,6 +126,12 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger }): (req: 
       const { contentType, body } = await scrapeMetrics(credential, open, deps.gateway);
       res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store', 'x-request-id': request.outcome.requestId });
       res.end(body);
+      return;
+    }
+    if (path === '/ui' || path.startsWith('/ui/')) {
+      // The dashboard (api/ui/): its /ui/api/ calls come back through this handler with the session's key.
+      if (deps.ui == null) throw new FlambeauError('not_found', `No route for ${method} ${path} (the dashboard is off: ui.enabled).`);
+      await handleUi(req, res, path, query, deps, deps.ui, handler);
       return;
     }
     if (path === '/admin' || path.startsWith('/admin/')) {

@@ -6,7 +6,7 @@ import { parseChatBody } from './chat-completions-wire.js';
 import { ChatSseWriter } from './chat-sse-writer.js';
 import { knowledgeExtension } from './knowledge-wire.js';
 import { readJsonBody } from './read-json-body.js';
-import { errorBody, sendJson } from './send.js';
+import { errorBody, sendJsonWith } from './send.js';
 import type { RouteCall } from './route-call.js';
 import { drain, streamHeaders, warningHeader } from './stream-out.js';
 
@@ -28,7 +28,9 @@ export async function handleChatCompletions(call: RouteCall): Promise<void> {
   if (!answer.stream) {
     const body = chatCompletionBody(id, created, name, answer.result);
     if (extension !== undefined) body.flambeau = extension;
-    sendJson(res, 200, body, { ...responseHeaders(request), ...warningHeader(answer.result.warnings) });
+    const headers: Record<string, string | number> = responseHeaders(request);
+    if (answer.result.warnings.length > 0) Object.assign(headers, warningHeader(answer.result.warnings));
+    sendJsonWith(res, 200, body, headers);
     return;
   }
 

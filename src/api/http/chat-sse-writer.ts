@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ChatEvent, Usage } from '../../providers/spec.js';
 import { wireFinish, wireUsage } from './chat-completion-response.js';
+import { writeCorked } from './stream-out.js';
 
 /**
  * Writes OpenAI `chat.completion.chunk` events. The prefix of every chunk is serialised once;
@@ -65,6 +66,6 @@ export class ChatSseWriter {
   }
 
   #choice(delta: string, finish: string, extension = ''): boolean {
-    return this.#res.write(`${this.#head}[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${extension}}\n\n`);
+    return writeCorked(this.#res, `${this.#head}[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${extension}}\n\n`);
   }
 }

@@ -15,7 +15,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     throw tooLarge(limit);
   }
   const type = req.headers['content-type'];
-  if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+  if (type !== undefined && type !== 'application/json' && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
     req.resume();
     throw new FlambeauError('unsupported_media_type', `Content-Type must be application/json, got ${type.slice(0, 100)}.`);
   }

@@ -19,6 +19,8 @@ export interface AppDeps {
   metricsPublicOnLoopback: boolean;
   /** False while starting or draining: /readyz answers 503. */
   isReady: () => boolean;
+  /** `engine.preload` models not loaded yet, or that failed to load: /readyz answers 503 and names them. */
+  modelsNotReady?: () => { loading: string[]; failed: { model: string; code: string }[] };
 }
 
 /** One matched call: the request in flight and the route's path parameters (decoded). */

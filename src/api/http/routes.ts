@@ -2,6 +2,7 @@ import { sendAnthropicError } from '../anthropic/anthropic-error.js';
 import { handleCountTokens, handleMessages } from '../anthropic/messages-route.js';
 import * as admin from './admin-routes.js';
 import type { AdminCall, AdminHandler } from './admin-routes.js';
+import * as dashboard from './dashboard-admin-routes.js';
 import { listEvalRuns, showEvalRun, storeEvalRun } from './eval-admin-routes.js';
 import { handleChatCompletions } from './chat-completions-route.js';
 import { handleEmbeddings } from './embeddings-route.js';
@@ -114,4 +115,16 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/admin/evals', access: 'admin', handle: adminOnly(listEvalRuns) },
   { method: 'POST', path: '/admin/evals', access: 'admin', handle: adminOnly(storeEvalRun) },
   { method: 'GET', path: '/admin/evals/:id', access: 'admin', handle: adminOnly(showEvalRun) },
+  // The dashboard's reads (/ui calls them through /ui/api/ with the signed-in key).
+  { method: 'GET', path: '/admin/dashboard/overview', access: 'admin', handle: adminOnly(dashboard.dashboardOverview) },
+  { method: 'GET', path: '/admin/dashboard/privacy', access: 'admin', handle: adminOnly(dashboard.dashboardPrivacy) },
+  { method: 'GET', path: '/admin/dashboard/routing', access: 'admin', handle: adminOnly(dashboard.dashboardRouting) },
+  { method: 'GET', path: '/admin/dashboard/keys', access: 'admin', handle: adminOnly(dashboard.dashboardKeys) },
+  { method: 'GET', path: '/admin/dashboard/shadow', access: 'admin', handle: adminOnly(dashboard.shadowReportRoute) },
+  { method: 'GET', path: '/admin/model-versions', access: 'admin', handle: adminOnly(dashboard.listModelVersions) },
+  { method: 'POST', path: '/admin/model-versions/:name/promote', access: 'admin', handle: adminOnly(dashboard.promoteModelVersion) },
+  { method: 'POST', path: '/admin/model-versions/:name/canary', access: 'admin', handle: adminOnly(dashboard.canaryModelVersion) },
+  { method: 'POST', path: '/admin/model-versions/:name/rollback', access: 'admin', handle: adminOnly(dashboard.rollbackModelVersion) },
+  { method: 'GET', path: '/admin/knowledge/collections', access: 'admin', handle: adminOnly(dashboard.listCollections) },
+  { method: 'GET', path: '/admin/audit/records', access: 'admin', handle: adminOnly(dashboard.auditRecords) },
 ];

@@ -21,3 +21,25 @@ export async function drain(res: ServerResponse, signal: AbortSignal): Promise<v
   if (signal.aborted) throw signal.reason;
   await once(res, 'drain', { signal });
 }
+
+const corked = new WeakSet<ServerResponse>();
+
+/**
+ * Writes one event of a stream, corked until the current tick's work is done: the events one
+ * upstream chunk turns into (several deltas, the finish, usage) leave in one socket write instead
+ * of one each. The order of bytes is unchanged, and `end()` uncorks fully (the last byte still
+ * follows the accounting, decision 0002). Returns what `write` returns (false: wait for 'drain').
+ */
+export function writeCorked(res: ServerResponse, text: string): boolean {
+  if (!corked.has(res)) {
+    corked.add(res);
+    res.cork();
+    process.nextTick(uncork, res);
+  }
+  return res.write(text);
+}
+
+function uncork(res: ServerResponse): void {
+  corked.delete(res);
+  res.uncork();
+}

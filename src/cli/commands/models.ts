@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { createRedisClusterBus } from '../../cluster/index.js';
 import { resolveClientSettings } from '../../config/client-settings.js';
+import { loadConfig } from '../../config/load-config.js';
+import type { Secret } from '../../config/secret.js';
 import { formatBytes } from '../../models/download/progress-reporter.js';
 import { importModel } from '../../models/import-model.js';
 import { KNOWN_MODELS } from '../../models/known-models.js';
@@ -21,6 +24,7 @@ interface ModelRow {
 }
 
 const HOME_HELP = 'home folder (default FLAMBEAU_HOME or ~/.flambeau)';
+const CONFIG_HELP = 'config file naming cluster.redis_url, to tell running instances at once (default FLAMBEAU_CONFIG or ./flambeau.yaml)';
 
 /**
  * `flambeau models`: with no subcommand (or `list`), the running server's models, as before.
@@ -51,6 +55,9 @@ export function registerModels(program: Command): void {
       ].join('\n'),
     )
     .action(async (opts: ServerFlags & { json?: boolean }) => listServer(opts));
+  // `models` has a --home of its own, and commander gives a flag to the first command that
+  // declares it: `models promote NAME 2 --home DIR` sets the parent's, so read both.
+  const homeOf = (opts: { home?: string }): string | undefined => opts.home ?? (models.opts() as { home?: string }).home;
 
   models
     .command('list')
@@ -61,7 +68,7 @@ export function registerModels(program: Command): void {
     .option('--home <dir>', HOME_HELP)
     .option('--json', 'print JSON')
     .action(async (opts: ServerFlags & { json?: boolean; local?: boolean }) =>
-      opts.local === true ? withHome(opts.home, (h) => listLocal(h, opts.json === true)) : listServer(opts),
+      opts.local === true ? withHome(homeOf(opts), (h) => listLocal(h, opts.json === true)) : listServer(opts),
     );
 
   models
@@ -70,7 +77,7 @@ export function registerModels(program: Command): void {
     .argument('<name>')
     .option('--home <dir>', HOME_HELP)
     .option('--json', 'print JSON')
-    .action(async (name: string, opts: { home?: string; json?: boolean }) => withHome(opts.home, (h) => show(h, name, opts.json === true)));
+    .action(async (name: string, opts: { home?: string; json?: boolean }) => withHome(homeOf(opts), (h) => show(h, name, opts.json === true)));
 
   models
     .command('import')
@@ -80,7 +87,7 @@ export function registerModels(program: Command): void {
     .option('--link', 'hard-link instead of copying (same file system only; falls back to a copy)')
     .option('--home <dir>', HOME_HELP)
     .action(async (path: string, opts: { name?: string; link?: boolean; home?: string }) =>
-      withHome(opts.home, async (h) =>
+      withHome(homeOf(opts), async (h) =>
         printAdded(await importModel(path, { ...(opts.name === undefined ? {} : { name: opts.name }), link: opts.link === true }, h)),
       ),
     );
@@ -92,8 +99,9 @@ export function registerModels(program: Command): void {
     .argument('<version>', 'a version number (2 or v2)')
     .option('--canary <percent>', 'share of requests for VERSION, 1-99; promote again without --canary to finish')
     .option('--home <dir>', HOME_HELP)
-    .action(async (name: string, version: string, opts: { canary?: string; home?: string }) =>
-      withHome(opts.home, async (h) => {
+    .option('--config <file>', CONFIG_HELP)
+    .action(async (name: string, version: string, opts: { canary?: string; home?: string; config?: string }) =>
+      withHome(homeOf(opts), async (h) => {
         const number = Number(version.replace(/^v/i, ''));
         if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
         const canary = opts.canary === undefined ? undefined : Number(opts.canary);
@@ -103,6 +111,7 @@ export function registerModels(program: Command): void {
             ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n`
             : safe`${name}: v${p.current} is current (previous: ${p.previous === null ? 'none' : `v${p.previous}`}).\n`,
         );
+        await announceModelChange(name, { home: h.home, config: opts.config });
       }),
     );
 
@@ -111,10 +120,12 @@ export function registerModels(program: Command): void {
     .description("Drop NAME's canary, or return NAME to its previous version (no restart).")
     .argument('<name>')
     .option('--home <dir>', HOME_HELP)
-    .action(async (name: string, opts: { home?: string }) =>
-      withHome(opts.home, async (h) => {
+    .option('--config <file>', CONFIG_HELP)
+    .action(async (name: string, opts: { home?: string; config?: string }) =>
+      withHome(homeOf(opts), async (h) => {
         const p = await h.registry.rollback(name);
         process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
+        await announceModelChange(name, { home: h.home, config: opts.config });
       }),
     );
 
@@ -123,7 +134,7 @@ export function registerModels(program: Command): void {
     .description('Forget a served name and delete its files that no other name uses (or delete one file by sha256).')
     .argument('<name>')
     .option('--home <dir>', HOME_HELP)
-    .action(async (name: string, opts: { home?: string }) => withHome(opts.home, (h) => remove(h, name)));
+    .action(async (name: string, opts: { home?: string }) => withHome(homeOf(opts), (h) => remove(h, name)));
 
   models
     .command('known')
@@ -161,6 +172,31 @@ async function listServer(opts: ServerFlags & { json?: boolean }): Promise<void>
       m.flambeau?.threads === undefined ? '-' : String(m.flambeau.threads),
     ]),
   );
+}
+
+/**
+ * Tells the instances of a cluster (`cluster.redis_url`) that NAME changed, so that they drop its
+ * cached pointer at once instead of within 10 s. Alone (no Redis), nothing to do: the server reads
+ * the pointer on each request.
+ */
+async function announceModelChange(name: string, where: { home: string; config: string | undefined }): Promise<void> {
+  let settings: { redisUrl: Secret | null; namespace: string };
+  try {
+    settings = loadConfig({ home: where.home, ...(where.config === undefined ? {} : { configPath: where.config }) }).cluster;
+  } catch (error) {
+    process.stderr.write(`warning: the config could not be read (${(error as Error).message}); running instances see the change within 10 s.\n`);
+    return;
+  }
+  if (settings.redisUrl === null) return;
+  let failed: string | null = null;
+  const bus = await createRedisClusterBus({
+    url: settings.redisUrl.reveal(),
+    namespace: settings.namespace,
+    onError: (what, error) => (failed ??= `${what}: ${error.message}`),
+  });
+  await bus.publish({ type: 'model-changed', name });
+  await bus.close();
+  if (failed !== null) process.stderr.write(`warning: the cluster was not told (${failed}); running instances see the change within 10 s.\n`);
 }
 
 async function withHome<T>(home: string | undefined, run: (h: ModelHome) => T | Promise<T>): Promise<T> {

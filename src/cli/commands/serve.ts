@@ -29,6 +29,7 @@ export function registerServe(program: Command): void {
         safe`flambeau ${models.length === 0 ? 'has no models yet: flambeau pull NAME, put .gguf files in ' + config.home + '/models, or pass --model' : 'serves ' + models.join(', ')}\n`,
       );
       process.stdout.write(`listening on ${gateway.url}\n`);
+      if (gateway.uiUrl !== null) process.stdout.write(`dashboard at ${gateway.uiUrl} (sign in with the master key)\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) process.exit(130);

@@ -1,6 +1,6 @@
 import type { Price } from '../../auth/price.js';
 import { costUsd, worstCaseCostUsd } from '../../auth/price.js';
-import type { ModelCatalog } from '../../models/model-catalog.js';
+import type { CatalogEntry, ModelCatalog } from '../../models/model-catalog.js';
 import type { Findings } from '../../privacy/index.js';
 import type { ChatRequest, Usage } from '../../providers/spec.js';
 import type { GatewayDeps } from '../gateway-deps.js';
@@ -46,7 +46,11 @@ async function holdUsd(request: GatewayRequest, maxCostUsd: number, deps: Pick<G
 
 /** A model's price, or null when it is free: unpriced, or device-local (never held by a cloud budget). */
 export function priceOf(catalog: ModelCatalog, model: string): Price | null {
-  const entry = catalog.get(model);
+  return priceOfEntry(catalog.get(model));
+}
+
+/** The price of a resolved catalog entry (null when free: unpriced, or device-local). */
+export function priceOfEntry(entry: CatalogEntry): Price | null {
   return entry.locality === 'device' ? null : entry.config.price;
 }
 
@@ -66,8 +70,9 @@ export function worstCaseChatCost(
 ): number {
   let worst = 0;
   for (const model of candidates) {
-    const maxOutput = request.maxTokens ?? catalog.get(model).config.maxTokens ?? defaultMaxOutputTokens;
-    worst = Math.max(worst, worstCaseCostUsd(priceOf(catalog, model), inputTokenBound, maxOutput));
+    const entry = catalog.get(model); // once: a versioned name is resolved by a look-up
+    const maxOutput = request.maxTokens ?? entry.config.maxTokens ?? defaultMaxOutputTokens;
+    worst = Math.max(worst, worstCaseCostUsd(priceOfEntry(entry), inputTokenBound, maxOutput));
   }
   return worst;
 }

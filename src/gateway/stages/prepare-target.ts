@@ -3,6 +3,7 @@ import type { DeniedVerdict, PlaceholderVault, PrivacyAction } from '../../priva
 import type { ChatRequest, Warning } from '../../providers/spec.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 import type { ChatTarget } from '../request.js';
+import { priceOfEntry } from './hold.js';
 import type { RoutedChat } from './route.js';
 
 /** One candidate made ready to send under its locality's privacy policy. */
@@ -31,7 +32,7 @@ export function prepareTarget(
   if (request.maxTokens === undefined && entry.config.maxTokens !== undefined) request.maxTokens = entry.config.maxTokens;
   return {
     entry,
-    target: { name: entry.name, provider: entry.provider.id, model: entry.chat.model, locality: entry.locality },
+    target: { name: entry.name, provider: entry.provider.id, model: entry.chat.model, locality: entry.locality, price: priceOfEntry(entry) },
     request,
     action: prepared.action,
     vault: prepared.vault,

@@ -45,7 +45,9 @@ export function screenInjection(request: GatewayRequest, chat: ChatRequest, retr
   const findings: InjectionFinding[] = [];
   request.outcome.injection = findings;
   const config = deps.injectionConfig;
-  const spot: SpotlightOptions = { ...SPINE_SPOTLIGHT, boundary: randomBoundary(), label: '' };
+  // The boundary is drawn when something is spotlit (most requests have nothing to spotlight).
+  let spotted: SpotlightOptions | undefined;
+  const spot = (): SpotlightOptions => (spotted ??= { ...SPINE_SPOTLIGHT, boundary: randomBoundary(), label: '' });
   const judge = (scored: ScoredText) => {
     if (isReported(scored, config))
       findings.push({ source: scored.source, score: round(scored.score), signals: [...new Set(scored.signals.map((s) => s.kind))] });
@@ -65,13 +67,13 @@ export function screenInjection(request: GatewayRequest, chat: ChatRequest, retr
     const text = textOf(message.content);
     if (judge(deps.injection.scan(text, 'tool')) !== 'spotlight') return message;
     spotlit = true;
-    return { ...message, content: spotlight(text, { ...spot, label: `tool result ${toolName(chat.messages, message.toolCallId)}` }) };
+    return { ...message, content: spotlight(text, { ...spot(), label: `tool result ${toolName(chat.messages, message.toolCallId)}` }) };
   });
   const chunks = screenChunks(retrieved.retrieval?.hits ?? [], judge, deps);
   const wrap: ChunkWrap | undefined =
-    chunks.spotlight && chunks.kept.length > 0 ? (body, n) => spotlight(body, { ...spot, label: `document [${n}]` }) : undefined;
+    chunks.spotlight && chunks.kept.length > 0 ? (body, n) => spotlight(body, { ...spot(), label: `document [${n}]` }) : undefined;
   if (wrap !== undefined) spotlit = true;
-  const screened: ChatRequest = spotlit ? withSystemText({ ...chat, messages }, spotlightInstruction(spot)) : { ...chat, messages };
+  const screened: ChatRequest = spotlit ? withSystemText({ ...chat, messages }, spotlightInstruction(spot())) : { ...chat, messages };
   const quoted = quoteRetrieved(screened, retrieved, { kept: chunks.kept, dropped: chunks.dropped, ...(wrap === undefined ? {} : { wrap }) }, deps);
   return { ...quoted, findings };
 }

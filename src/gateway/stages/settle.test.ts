@@ -21,7 +21,7 @@ async function held(id: string) {
     route({ request: chat, inspection, caller: { keyId: null, keyName: null, team: null }, tags: undefined, signal: new AbortController().signal }, world.deps),
     world.deps,
   );
-  setTarget(request, { name: 'm', provider: 'cloud', model: 'upstream-m', locality: 'cloud' });
+  setTarget(request, { name: 'm', provider: 'cloud', model: 'upstream-m', locality: 'cloud', price: world.deps.catalog.get('m').config.price });
   return request;
 }
 

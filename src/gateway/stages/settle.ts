@@ -3,7 +3,7 @@ import { costOverHold, requestRecordOf, storedForm } from '../../audit/request-o
 import type { GatewayDeps } from '../gateway-deps.js';
 import type { GatewayRequest } from '../request.js';
 import { endTrace } from '../trace-request.js';
-import { actualCost } from './hold.js';
+import { costUsd } from '../../auth/price.js';
 
 export type SettleDeps = Pick<GatewayDeps, 'recorder' | 'ledger' | 'limiter' | 'logger' | 'catalog' | 'router' | 'requestLog' | 'metrics'>;
 
@@ -13,7 +13,7 @@ export type SettleDeps = Pick<GatewayDeps, 'recorder' | 'ledger' | 'limiter' | '
  */
 export async function settle(request: GatewayRequest, deps: SettleDeps): Promise<void> {
   const { outcome } = request;
-  if (request.target !== null && outcome.usage !== null) outcome.costUsd = actualCost(deps.catalog, request.target.name, outcome.usage);
+  if (request.target !== null && outcome.usage !== null) outcome.costUsd = costUsd(request.target.price, outcome.usage);
   await record(request, deps);
 }
 
@@ -86,5 +86,13 @@ async function recordOutcome(
 
 /** A name the gateway serves: a catalog entry or a route (`auto`, exposed routes). */
 function isServedModel(name: string, deps: Pick<GatewayDeps, 'catalog' | 'router'>): boolean {
-  return deps.router.virtualModels.includes(name) || deps.catalog.list().some((entry) => entry.name === name);
+  let names = servedNames.get(deps.catalog);
+  if (names === undefined) {
+    names = new Set(deps.catalog.list().map((entry) => entry.name));
+    servedNames.set(deps.catalog, names);
+  }
+  return names.has(name) || deps.router.virtualModels.includes(name);
 }
+
+// The catalog's configured names never change while it lives (`ModelCatalog.list()`): one set each.
+const servedNames = new WeakMap<GatewayDeps['catalog'], ReadonlySet<string>>();

@@ -1,7 +1,8 @@
 import { Parser } from 'htmlparser2';
 
-/** Why a piece of HTML text does not show to a reader. */
-export type HiddenHow = 'comment' | 'display_none' | 'visibility_hidden' | 'zero_size' | 'invisible_color' | 'transparent' | 'hidden_attribute' | 'offscreen';
+/** Why a piece of HTML (or DOCX: `vanish`, see hidden-docx.ts) text does not show to a reader. */
+export type HiddenHow =
+  'comment' | 'display_none' | 'visibility_hidden' | 'zero_size' | 'invisible_color' | 'transparent' | 'hidden_attribute' | 'offscreen' | 'vanish';
 
 export interface HiddenHtmlText {
   how: HiddenHow;

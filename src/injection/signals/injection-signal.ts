@@ -1,7 +1,15 @@
 import type { InjectionSource } from '../injection-sources.js';
 
 /** Evidence the learned model misses, each with a stable kind a client can branch on. */
-export const SIGNAL_KINDS = ['hidden_text', 'template_token', 'role_marker', 'override_phrase', 'encoded_payload', 'hidden_markup'] as const;
+export const SIGNAL_KINDS = [
+  'hidden_text',
+  'template_token',
+  'role_marker',
+  'override_phrase',
+  'addressed_to_model',
+  'encoded_payload',
+  'hidden_markup',
+] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 /**
@@ -28,6 +36,8 @@ export const SIGNAL_LOGIT: Record<SignalKind, Record<InjectionSource, number>> =
   template_token: { user: 2, document: 4, tool: 4 },
   role_marker: { user: 0.75, document: 2, tool: 2 },
   override_phrase: { user: 1.5, document: 2.5, tool: 2.5 },
+  // Users speak to the assistant all the time; data has no reason to.
+  addressed_to_model: { user: 0, document: 2, tool: 2 },
   encoded_payload: { user: 3, document: 4, tool: 4 },
   hidden_markup: { user: 3, document: 3, tool: 3 },
 };

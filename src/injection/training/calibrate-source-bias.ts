@@ -3,14 +3,14 @@ import type { InjectionRow } from './injection-rows.js';
 
 /**
  * Per-source logits that put the shipped threshold (score 0.5, logit 0) at the operating point:
- * for each source, minus the logit that `targetFpr` of the benign calibration rows of that source
+ * for each source, minus the logit that `targetFpr` (one for all, or per source) of the benign calibration rows of that source
  * reach or exceed. `logitOf` is the full detector's logit (model and signals) without any source
  * bias. A source without calibration rows keeps 0. Deterministic: same rows, same biases.
  */
 export function calibrateSourceBias(
   rows: readonly InjectionRow[],
   logitOf: (row: InjectionRow) => number,
-  targetFpr: number,
+  targetFpr: number | Record<InjectionSource, number>,
 ): { bias: Record<InjectionSource, number>; rows: Record<InjectionSource, number> } {
   const bias = { user: 0, document: 0, tool: 0 };
   const counts = { user: 0, document: 0, tool: 0 };
@@ -23,7 +23,7 @@ export function calibrateSourceBias(
     if (logits.length === 0) continue;
     // The k highest benign rows may be flagged: k = floor(target * n). The cut lies halfway between
     // the k-th and the (k+1)-th highest logits, so a tie does not decide it.
-    const k = Math.floor(targetFpr * logits.length);
+    const k = Math.floor((typeof targetFpr === 'number' ? targetFpr : targetFpr[source]) * logits.length);
     const above = k === 0 ? (logits[0] as number) + 1 : (logits[k - 1] as number);
     const below = logits[k] as number;
     bias[source] = Math.round(-1000 * ((above + below) / 2)) / 1000;

@@ -48,9 +48,13 @@ export function makeDocx(blocks: readonly string[]): Buffer {
       return `<w:p>${heading ? '<w:pPr><w:pStyle w:val="Heading1"/></w:pPr>' : ''}<w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
     })
     .join('');
-  const ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+  return makeDocxBody(body);
+}
+
+/** A DOCX whose `w:body` is the given WordprocessingML (runs with their own properties), and extra `w:style` elements. */
+export function makeDocxBody(body: string, extraStyles = ''): Buffer {
   return makeZip([
-    ...docxPackageParts(),
+    ...docxPackageParts(extraStyles),
     ['word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document ${WORD_NS}><w:body>${body}</w:body></w:document>`],
   ]);
 }
@@ -58,7 +62,7 @@ export function makeDocx(blocks: readonly string[]): Buffer {
 const WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
 
 /** Every part of a DOCX but its document.xml. */
-function docxPackageParts(): Array<readonly [string, string]> {
+function docxPackageParts(extraStyles = ''): Array<readonly [string, string]> {
   const ns = WORD_NS;
   return [
     [
@@ -75,7 +79,7 @@ function docxPackageParts(): Array<readonly [string, string]> {
     ],
     [
       'word/styles.xml',
-      `<?xml version="1.0" encoding="UTF-8"?><w:styles ${ns}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style></w:styles>`,
+      `<?xml version="1.0" encoding="UTF-8"?><w:styles ${ns}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>${extraStyles}</w:styles>`,
     ],
   ];
 }

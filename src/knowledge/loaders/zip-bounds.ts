@@ -32,6 +32,7 @@ export async function checkZipBounds(bytes: Buffer, limits: Pick<IngestLimits, '
 }
 
 interface ZipEntry {
+  name: string;
   method: number;
   compressedSize: number;
   declaredSize: number;
@@ -55,7 +56,9 @@ function centralDirectory(bytes: Buffer, maxEntries: number): ZipEntry[] {
   for (let at = offset; at + 4 <= bytes.length && bytes.readUInt32LE(at) === DIRECTORY_ENTRY;) {
     if (entries.length >= maxEntries) throw tooLarge(`holds more than ${maxEntries} entries`);
     if (at + 46 > bytes.length) throw notAZip('a central directory entry is cut');
+    const nameLength = bytes.readUInt16LE(at + 28);
     entries.push({
+      name: bytes.toString('utf8', at + 46, Math.min(bytes.length, at + 46 + nameLength)),
       method: bytes.readUInt16LE(at + 10),
       compressedSize: bytes.readUInt32LE(at + 20),
       declaredSize: bytes.readUInt32LE(at + 24),
@@ -74,13 +77,46 @@ function findEndRecord(bytes: Buffer): number {
   throw notAZip('no end of central directory record');
 }
 
-/** Bytes an entry really inflates to, counted without keeping them; stops once over `budget`. */
-async function inflatedSize(bytes: Buffer, entry: ZipEntry, budget: number): Promise<number> {
+/**
+ * The text of one entry (e.g. a DOCX's `word/document.xml`), or null when the archive has no such
+ * entry. Inflated for real and bounded by `maxBytes` (over it: `payload_too_large`), so it may be
+ * called on a file no parser has checked yet.
+ */
+export async function readZipText(bytes: Buffer, name: string, limits: Pick<IngestLimits, 'maxInflatedBytes' | 'maxZipEntries'>): Promise<string | null> {
+  const entry = centralDirectory(bytes, limits.maxZipEntries).find((e) => e.name === name);
+  if (entry === undefined) return null;
+  const data = entryData(bytes, entry);
+  if (entry.method !== 8) return data.toString('utf8');
+  return new Promise((resolve, reject) => {
+    const inflater = createInflateRaw();
+    const blocks: Buffer[] = [];
+    let total = 0;
+    inflater.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      blocks.push(chunk);
+      if (total > limits.maxInflatedBytes) {
+        inflater.destroy();
+        reject(tooLarge(`entry ${name} inflates to more than knowledge.max_inflated_bytes (${formatBytes(limits.maxInflatedBytes)})`));
+      }
+    });
+    inflater.on('end', () => resolve(Buffer.concat(blocks, total).toString('utf8')));
+    inflater.on('error', (error) => reject(notAZip(`an entry does not inflate (${error.message})`)));
+    inflater.end(data);
+  });
+}
+
+/** An entry's stored bytes, found through its local header. */
+function entryData(bytes: Buffer, entry: ZipEntry): Buffer {
   const at = entry.localOffset;
   if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== LOCAL_HEADER) throw notAZip('a local header is cut or missing');
   const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
   if (start + entry.compressedSize > bytes.length) throw notAZip('an entry runs past the end of the file');
-  const data = bytes.subarray(start, start + entry.compressedSize);
+  return bytes.subarray(start, start + entry.compressedSize);
+}
+
+/** Bytes an entry really inflates to, counted without keeping them; stops once over `budget`. */
+async function inflatedSize(bytes: Buffer, entry: ZipEntry, budget: number): Promise<number> {
+  const data = entryData(bytes, entry);
   // Stored (0) entries are as large as they are; other methods than deflate (8) the parser refuses.
   if (entry.method !== 8) return data.length;
   return new Promise((resolve, reject) => {

@@ -55,15 +55,17 @@ export interface VersionRegistry {
 
 const notFound = (message: string) => new FlambeauError('not_found', message);
 
-/** The version that answers turn `turn` of a pointer: a canary gets exactly its percent of the turns, spread evenly. */
+/**
+ * Whether request number `turn` of a name goes to its canary of `percent`: when the running share
+ * floor(turn * percent / 100) steps up, so that any run of 100 turns holds exactly `percent`.
+ */
+export function takesCanary(percent: number, turn: number): boolean {
+  return Math.floor(((turn + 1) * percent) / 100) > Math.floor((turn * percent) / 100);
+}
+
+/** The version number that answers request number `turn` under `pointer`. */
 export function versionForTurn(pointer: ModelPointer, turn: number): number {
-  if (
-    pointer.canary !== null &&
-    pointer.canaryPercent !== null &&
-    Math.floor(((turn + 1) * pointer.canaryPercent) / 100) > Math.floor((turn * pointer.canaryPercent) / 100)
-  )
-    return pointer.canary;
-  return pointer.current;
+  return pointer.canary !== null && pointer.canaryPercent !== null && takesCanary(pointer.canaryPercent, turn) ? pointer.canary : pointer.current;
 }
 
 interface VersionRow {

@@ -40,7 +40,17 @@ const GREETING_END = /^\s*(?:[,!:;.\n]|$)/;
  * ("St. Mary's", "salle Victor Hugo", "Johns Hopkins Hospital", "Stone Design LLC").
  */
 export function createPersonDetector(lexicon: PersonLexicon = personLexicon()): Detector {
-  return { name: 'person', type: 'PERSON', detect: (text) => detectPersons(new PersonScan(text, lexicon)) };
+  // The token array is lent from one scan to the next (a scan is synchronous and keeps none of it).
+  let lent: Int32Array | undefined;
+  return {
+    name: 'person',
+    type: 'PERSON',
+    detect: (text) => {
+      const scan = new PersonScan(text, lexicon, lent);
+      lent = scan.tokens.data;
+      return detectPersons(scan);
+    },
+  };
 }
 
 export const personDetector: Detector = createPersonDetector();
@@ -52,8 +62,9 @@ class PersonScan {
   constructor(
     readonly text: string,
     readonly lex: PersonLexicon,
+    lent?: Int32Array,
   ) {
-    this.tokens = tokenize(text, lex);
+    this.tokens = tokenize(text, lex, lent);
   }
 
   get count(): number {

@@ -67,11 +67,15 @@ function isQuote(c: number): boolean {
   return c === 39 || c === 0x2019;
 }
 
-export function tokenize(text: string, lex: PersonLexicon): Tokens {
+/**
+ * `reuse`: the data array of an earlier call, no longer needed, written over (a detector scanning
+ * many small texts then allocates nothing here).
+ */
+export function tokenize(text: string, lex: PersonLexicon, reuse?: Int32Array): Tokens {
   const classes = LETTER_CLASSES;
   const folded = FOLDED_CODES;
   const classOf = (c: number) => (c < TABLE_SIZE ? classes[c]! : c === 0x2019 /* ’ */ ? IN_WORD | GLUES : 0);
-  let data = new Int32Array(FIELDS * 16); // grown by doubling: most texts have few capitalised words
+  let data = reuse ?? new Int32Array(FIELDS * 16); // grown by doubling: most texts have few capitalised words
   let count = 0;
   const re = CAPITAL;
   re.lastIndex = 0;

@@ -6,6 +6,11 @@ import type { RecallLevel } from './recall-level.js';
 /** Where a phone number can start: a digit, or a capital O right before a digit ("O6 12..."). */
 const START = /\d|O(?=\d)/g;
 
+/** Separators shortRunEnd skips (as readCandidate allows them): blank, dot, dash, brackets, NBSP and narrow spaces, Unicode dashes. */
+function isRunSeparator(c: number): boolean {
+  return c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 0xa0 || c === 0x202f || c === 0x2010 || c === 0x2011 || c === 0x2013;
+}
+
 /**
  * Phone numbers by shape and context: every phone-shaped run of digits is scored (phone-score.ts)
  * from its shape (prefix, grouping, length), its validity in libphonenumber's metadata (which
@@ -63,7 +68,7 @@ function shortRunEnd(text: string, from: number): number {
     } else if (c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 0xa0 || c === 0x202f || c === 0x2010 || c === 0x2011 || c === 0x2013) {
       // Separators: at most three in a row, as readCandidate allows.
       let j = i + 1;
-      while (j < text.length && j - i < 3 && /[ .\-()\u00a0\u202f\u2010\u2011\u2013]/.test(text[j]!)) j++;
+      while (j < text.length && j - i < 3 && isRunSeparator(text.charCodeAt(j))) j++;
       if (j - i >= 3) break;
       i = j;
     } else {

@@ -1,10 +1,10 @@
 import type { Detector, PiiType, Span } from '../pii-types.js';
 import type { RecallLevel } from '../detectors/recall-level.js';
 import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, personLexicon, PLACE_AFTER, TITLE } from '../detectors/person-lexicon.js';
-import { ADDRESS_WORD, describeTokens, NAME_CUE, STREET_SUFFIX, type TokenInfo } from './tagger-features.js';
+import { ADDRESS_WORD, describeText, NAME_CUE, STREET_SUFFIX, type TokenInfo } from './tagger-features.js';
 import { tagRange, taggerBuffers, type TaggerBuffers, type TaggerModel } from './tagger-model.js';
 import { spansFromLabels, type TaggedSpan } from './tagger-spans.js';
-import { NUMBER, tokenizeForTagger, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
+import { NUMBER, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
 import { shippedTaggerModel } from './tagger-weights-wire.js';
 
 /**
@@ -59,7 +59,6 @@ export function createNameAddressTagger(options: TaggerDetectorOptions): Detecto
 
 /** Arrays one tagging call may lend to the next (see tagText). */
 export interface TaggerScratch {
-  tokens?: Int32Array;
   info?: TokenInfo;
   buffers?: TaggerBuffers;
 }
@@ -69,12 +68,11 @@ export interface TaggerScratch {
  * arrays of the previous call are written over (and the ones of this call kept there).
  */
 export function tagText(model: TaggerModel, text: string, outsideBias = 0, scratch?: TaggerScratch): TaggedSpan[] {
-  const tokens = tokenizeForTagger(text, scratch?.tokens);
-  const info = describeTokens(text, tokens, scratch?.info);
+  const info = describeText(text, scratch?.info);
+  const tokens = info.tokens;
   const spans: TaggedSpan[] = [];
   const buffers = scratch?.buffers ?? taggerBuffers(Math.min(256, Math.max(8, info.count)));
   if (scratch !== undefined) {
-    scratch.tokens = tokens.data;
     scratch.info = info;
     scratch.buffers = buffers;
   }
@@ -260,7 +258,7 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
   if (hasCapital(info, span.first!, span.last!)) {
     while (
       span.first! < span.last! &&
-      (tokenKind(tokens, span.first!) !== WORD || (((info.shape[span.first!]! - 1) & CAPITALISED) === 0 && !PARTICLES.has(wordAt(text, tokens, span.first!))))
+      (tokenKind(tokens, span.first!) !== WORD || (((info.shape[span.first!]! - 1) & CAPITALISED) === 0 && !isParticleAt(text, tokens, span.first!)))
     ) {
       span.first!++;
       span.start = tokens.data[3 * span.first!]!;
@@ -287,7 +285,7 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
     const isParticle = PARTICLES.has(word);
     // A word of the non-name lexicon ("Customer", "Société", "Zone") cannot start a name; initials ("A.", "L.") can.
     if (i === first && (bits & NON_NAME) !== 0 && (bits & FIRST_NAME) === 0 && !isParticle && word.length > 1) return false;
-    if (CAMEL.test(text.slice(tokens.data[3 * i]!, tokens.data[3 * i + 1]!))) return false;
+    if (mayBeCamel(text, tokens.data[3 * i]!, tokens.data[3 * i + 1]!) && CAMEL.test(text.slice(tokens.data[3 * i]!, tokens.data[3 * i + 1]!))) return false;
     const shape = info.shape[i]! - 1;
     if ((shape & CAPITALISED) !== 0) {
       capital = true;
@@ -319,7 +317,7 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
     text.slice(tokens.data[3 * (first - 1) + 1]!, span.start) === ' '
   )
     return false;
-  if (last > first && (info.lexicon[last]! & (NON_NAME | FIRST_NAME)) === NON_NAME && !PARTICLES.has(wordAt(text, tokens, last))) return false;
+  if (last > first && (info.lexicon[last]! & (NON_NAME | FIRST_NAME)) === NON_NAME && !isParticleAt(text, tokens, last)) return false;
   // One word alone ("Redis", "Bearer", "Fils") is a name only after a cue or when the lexicon knows it as a first name.
   if (words === 1 && !cued && !lexiconName) return false;
   // In lower case, without a cue: two or three words, one a first name that is no ordinary word
@@ -327,7 +325,7 @@ function plausibleName(text: string, tokens: TaggerTokens, info: TokenInfo, span
   if (!capital) return shortest >= 2 && !nonName && (cued || (words >= 2 && words <= 3 && sureFirst));
   if (!lower && !lexiconName && !cued) return false;
   let end = last;
-  while (end > first && tokenKind(tokens, end) === WORD && ((info.shape[end]! - 1) & CAPITALISED) === 0 && !PARTICLES.has(wordAt(text, tokens, end))) end--;
+  while (end > first && tokenKind(tokens, end) === WORD && ((info.shape[end]! - 1) & CAPITALISED) === 0 && !isParticleAt(text, tokens, end)) end--;
   if (end < last) {
     span.last = end;
     span.end = tokens.data[3 * end + 1]!;
@@ -355,6 +353,26 @@ function companyAfter(text: string, tokens: TaggerTokens, info: TokenInfo, last:
 const GLUED_AFTER = /^(?:[_=°@(\[]|-\d|\.\w)/;
 /** A lower-case run of three letters then a capital inside a word: camelCase code, not a name ("MacKenzie" passes). */
 const CAMEL = /\p{Ll}{3}\p{Lu}/u;
+
+/**
+ * CAMEL needs a capital at the fourth character or later: a word whose characters from the fourth
+ * on are all ASCII lower-case letters cannot match, and is not sliced and tested.
+ */
+function mayBeCamel(text: string, start: number, end: number): boolean {
+  for (let k = start + 3; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 97 || c > 122) return true;
+  }
+  return false;
+}
+
+/** The longest particle's length: lower-casing never shortens a word, so a longer one is none. */
+const LONGEST_PARTICLE = Math.max(...[...PARTICLES].map((p) => p.length));
+
+/** Token i is a particle of PARTICLES, in any case; longer words are not sliced. */
+function isParticleAt(text: string, tokens: TaggerTokens, i: number): boolean {
+  return tokens.data[3 * i + 1]! - tokens.data[3 * i]! <= LONGEST_PARTICLE && PARTICLES.has(wordAt(text, tokens, i));
+}
 
 function wordAt(text: string, tokens: TaggerTokens, i: number): string {
   return text.slice(tokens.data[3 * i]!, tokens.data[3 * i + 1]!).toLowerCase();

@@ -1,9 +1,8 @@
-import { FEATURES_PER_TOKEN as imported_FEATURES_PER_TOKEN, featuresAt as imported_featuresAt, type TokenInfo } from './tagger-features.js';
+import { scoreTokens as imported_scoreTokens, type TokenInfo } from './tagger-features.js';
 
 // Imported bindings copied once: under a module loader that compiles to CommonJS (tsx, in
 // tests and the bench) every read of an imported binding is a getter call, in the hottest loops.
-const FEATURES_PER_TOKEN = imported_FEATURES_PER_TOKEN;
-const featuresAt = imported_featuresAt;
+const scoreTokens = imported_scoreTokens;
 
 /** Token labels: outside, then begin/inside of a person name and of a postal address. */
 export const LABELS = ['O', 'B-PER', 'I-PER', 'B-ADR', 'I-ADR'] as const;
@@ -43,42 +42,9 @@ export function allowed(previous: number, current: number): boolean {
 const FORBIDDEN = -1e9;
 
 /** Emission scores of tokens [from, to): (to - from) × LABEL_COUNT. `outsideBias` is added to O. */
-export function emissions(
-  model: TaggerModel,
-  info: TokenInfo,
-  from: number,
-  to: number,
-  outsideBias: number,
-  scratch: Int32Array,
-  into?: Float32Array,
-): Float32Array {
-  const mask = (1 << model.hashBits) - 1;
+export function emissions(model: TaggerModel, info: TokenInfo, from: number, to: number, outsideBias: number, into?: Float32Array): Float32Array {
   const scores = into ?? new Float32Array((to - from) * LABEL_COUNT);
-  const w = model.weights;
-  const features = featuresAt; // one module binding read, not one per token
-  for (let i = from; i < to; i++) {
-    features(info, i, mask, scratch);
-    const at = (i - from) * LABEL_COUNT;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let s4 = 0;
-    for (let f = 0; f < FEATURES_PER_TOKEN; f++) {
-      const b = scratch[f]! * LABEL_COUNT;
-      s0 += w[b]!;
-      s1 += w[b + 1]!;
-      s2 += w[b + 2]!;
-      s3 += w[b + 3]!;
-      s4 += w[b + 4]!;
-    }
-    const step = model.step;
-    scores[at] = s0 * step + outsideBias;
-    scores[at + 1] = s1 * step;
-    scores[at + 2] = s2 * step;
-    scores[at + 3] = s3 * step;
-    scores[at + 4] = s4 * step;
-  }
+  if (to > from) scoreTokens(info, from, to, model.weights, (1 << model.hashBits) - 1, model.step, outsideBias, scores);
   return scores;
 }
 
@@ -103,25 +69,155 @@ function constrain(model: Pick<TaggerModel, 'transitions' | 'start'>): { transit
  */
 export function viterbi(model: Pick<TaggerModel, 'transitions' | 'start'>, scores: Float32Array, n: number, buffers?: TaggerBuffers): Uint8Array {
   const L = LABEL_COUNT;
+  if (L !== 5) throw new Error('viterbi: unrolled for five labels');
   const { transitions, start } = constrain(model);
   const best = buffers?.best ?? new Float64Array(n * L);
   const back = buffers?.back ?? new Uint8Array(n * L);
-  for (let l = 0; l < L; l++) best[l] = scores[l]! + start[l]!;
+  // Unrolled for the five labels (LABEL_COUNT), the scores of the previous token in locals: the
+  // same additions and comparisons in the same order as the loop it replaces.
+  const T = transitions;
+  const t00 = T[0]!,
+    t01 = T[1]!,
+    t02 = T[2]!,
+    t03 = T[3]!,
+    t04 = T[4]!;
+  const t10 = T[5]!,
+    t11 = T[6]!,
+    t12 = T[7]!,
+    t13 = T[8]!,
+    t14 = T[9]!;
+  const t20 = T[10]!,
+    t21 = T[11]!,
+    t22 = T[12]!,
+    t23 = T[13]!,
+    t24 = T[14]!;
+  const t30 = T[15]!,
+    t31 = T[16]!,
+    t32 = T[17]!,
+    t33 = T[18]!,
+    t34 = T[19]!;
+  const t40 = T[20]!,
+    t41 = T[21]!,
+    t42 = T[22]!,
+    t43 = T[23]!,
+    t44 = T[24]!;
+  let b0 = scores[0]! + start[0]!,
+    b1 = scores[1]! + start[1]!,
+    b2 = scores[2]! + start[2]!,
+    b3 = scores[3]! + start[3]!,
+    b4 = scores[4]! + start[4]!;
+  best[0] = b0;
+  best[1] = b1;
+  best[2] = b2;
+  best[3] = b3;
+  best[4] = b4;
   for (let i = 1; i < n; i++) {
-    const prev = (i - 1) * L;
-    for (let l = 0; l < L; l++) {
-      let top = best[prev]! + transitions[l]!;
-      let arg = 0;
-      for (let p = 1; p < L; p++) {
-        const s = best[prev + p]! + transitions[p * L + l]!;
-        if (s > top) {
-          top = s;
-          arg = p;
-        }
-      }
-      best[i * L + l] = top + scores[i * L + l]!;
-      back[i * L + l] = arg;
+    const at = i * 5;
+    let top0 = b0 + t00;
+    let arg0 = 0;
+    if (b1 + t10 > top0) {
+      top0 = b1 + t10;
+      arg0 = 1;
     }
+    if (b2 + t20 > top0) {
+      top0 = b2 + t20;
+      arg0 = 2;
+    }
+    if (b3 + t30 > top0) {
+      top0 = b3 + t30;
+      arg0 = 3;
+    }
+    if (b4 + t40 > top0) {
+      top0 = b4 + t40;
+      arg0 = 4;
+    }
+    let top1 = b0 + t01;
+    let arg1 = 0;
+    if (b1 + t11 > top1) {
+      top1 = b1 + t11;
+      arg1 = 1;
+    }
+    if (b2 + t21 > top1) {
+      top1 = b2 + t21;
+      arg1 = 2;
+    }
+    if (b3 + t31 > top1) {
+      top1 = b3 + t31;
+      arg1 = 3;
+    }
+    if (b4 + t41 > top1) {
+      top1 = b4 + t41;
+      arg1 = 4;
+    }
+    let top2 = b0 + t02;
+    let arg2 = 0;
+    if (b1 + t12 > top2) {
+      top2 = b1 + t12;
+      arg2 = 1;
+    }
+    if (b2 + t22 > top2) {
+      top2 = b2 + t22;
+      arg2 = 2;
+    }
+    if (b3 + t32 > top2) {
+      top2 = b3 + t32;
+      arg2 = 3;
+    }
+    if (b4 + t42 > top2) {
+      top2 = b4 + t42;
+      arg2 = 4;
+    }
+    let top3 = b0 + t03;
+    let arg3 = 0;
+    if (b1 + t13 > top3) {
+      top3 = b1 + t13;
+      arg3 = 1;
+    }
+    if (b2 + t23 > top3) {
+      top3 = b2 + t23;
+      arg3 = 2;
+    }
+    if (b3 + t33 > top3) {
+      top3 = b3 + t33;
+      arg3 = 3;
+    }
+    if (b4 + t43 > top3) {
+      top3 = b4 + t43;
+      arg3 = 4;
+    }
+    let top4 = b0 + t04;
+    let arg4 = 0;
+    if (b1 + t14 > top4) {
+      top4 = b1 + t14;
+      arg4 = 1;
+    }
+    if (b2 + t24 > top4) {
+      top4 = b2 + t24;
+      arg4 = 2;
+    }
+    if (b3 + t34 > top4) {
+      top4 = b3 + t34;
+      arg4 = 3;
+    }
+    if (b4 + t44 > top4) {
+      top4 = b4 + t44;
+      arg4 = 4;
+    }
+    b0 = top0 + scores[at + 0]!;
+    best[at + 0] = b0;
+    back[at + 0] = arg0;
+    b1 = top1 + scores[at + 1]!;
+    best[at + 1] = b1;
+    back[at + 1] = arg1;
+    b2 = top2 + scores[at + 2]!;
+    best[at + 2] = b2;
+    back[at + 2] = arg2;
+    b3 = top3 + scores[at + 3]!;
+    best[at + 3] = b3;
+    back[at + 3] = arg3;
+    b4 = top4 + scores[at + 4]!;
+    best[at + 4] = b4;
+    back[at + 4] = arg4;
   }
   const labels = buffers !== undefined ? buffers.labels.subarray(0, n) : new Uint8Array(n);
   if (n === 0) return labels;
@@ -138,7 +234,6 @@ export function viterbi(model: Pick<TaggerModel, 'transitions' | 'start'>, score
  * dropped with the call.
  */
 export interface TaggerBuffers {
-  features: Int32Array;
   scores: Float32Array;
   best: Float64Array;
   back: Uint8Array;
@@ -147,7 +242,6 @@ export interface TaggerBuffers {
 
 export function taggerBuffers(tokens = 256): TaggerBuffers {
   return {
-    features: new Int32Array(FEATURES_PER_TOKEN),
     scores: new Float32Array(tokens * LABEL_COUNT),
     best: new Float64Array(tokens * LABEL_COUNT),
     back: new Uint8Array(tokens * LABEL_COUNT),
@@ -164,5 +258,5 @@ export function tagRange(model: TaggerModel, info: TokenInfo, from: number, to: 
     if (b !== undefined) Object.assign(b, grown);
     b = b ?? grown;
   }
-  return viterbi(model, emissions(model, info, from, to, outsideBias, b.features, b.scores), n, b);
+  return viterbi(model, emissions(model, info, from, to, outsideBias, b.scores), n, b);
 }

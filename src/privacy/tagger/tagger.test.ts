@@ -3,8 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { describeTokens } from './tagger-features.js';
-import { allowed, LABEL_COUNT, tagRange } from './tagger-model.js';
+import { describeText, describeTokens, FEATURES_PER_TOKEN, featuresAt, scoreTokens, type TokenInfo } from './tagger-features.js';
+import { loadRecallSet } from '../__fixtures__/recall-set.js';
+import { loadLabelledSet } from '../__fixtures__/labelled-set.js';
+import { allowed, LABEL_COUNT, tagRange, viterbi } from './tagger-model.js';
 import { labelsFromSpans, spansFromLabels, type TaggedSpan } from './tagger-spans.js';
 import { NEWLINE, NUMBER, PUNCT, tokenizeForTagger, WORD } from './tagger-tokens.js';
 import { decodeTaggerModel, encodeTaggerModel } from './tagger-weights-wire.js';
@@ -35,6 +37,101 @@ describe('tagger tokens', () => {
       ['75001', NUMBER],
       ['Paris', WORD],
     ]);
+  });
+
+  it('describes a text in one pass exactly as the tokenizer and describeTokens do in two, arrays lent or not', () => {
+    const recall = loadRecallSet();
+    const texts = [
+      ...recall.generated.map((e) => e.text),
+      ...recall.handwritten.map((e) => e.text),
+      ...loadLabelledSet().map((d) => d.text),
+      "trailing hyphens- and quotes' l’Hôpital’ O’Neil’s -x '' 12bis 1er 221B 12abcd 3’ \u2019 Ωmega ŁÓDŹ\r\n\u00a0\u202f\u2009x",
+      '',
+      'x',
+    ];
+    let lent: TokenInfo | undefined;
+    for (const text of texts) {
+      const tokens = tokenizeForTagger(text);
+      const two = describeTokens(text, tokens);
+      const one = describeText(text, lent);
+      lent = one;
+      assert.equal(one.count, two.count);
+      const n = two.count;
+      assert.deepEqual(Array.from(one.tokens.data.subarray(0, 3 * n)), Array.from(tokens.data.subarray(0, 3 * n)));
+      for (const key of ['word', 'shape', 'lexicon', 'flags'] as const)
+        assert.deepEqual(Array.from(one[key].subarray(0, n)), Array.from(two[key].subarray(0, n)), key);
+    }
+  });
+
+  it('sums the weights of featuresAt in scoreTokens, for float and quantised weights, over any range', () => {
+    const hashBits = 12;
+    const mask = (1 << hashBits) - 1;
+    let state = 7;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8) / (1 << 24) - 0.5;
+    const float = Float32Array.from({ length: (mask + 1) * LABEL_COUNT }, random);
+    const int8 = Int8Array.from(float, (v) => Math.round(v * 200));
+    const features = new Int32Array(FEATURES_PER_TOKEN);
+    for (const text of loadRecallSet().handwritten.map((e) => e.text)) {
+      const info = describeText(text);
+      for (const [from, to] of [
+        [0, info.count],
+        [1, Math.max(1, info.count - 1)],
+        [Math.min(3, info.count), Math.min(9, info.count)],
+      ] as const) {
+        for (const [weights, step, bias] of [
+          [float, 1, 0],
+          [int8, 0.01, 4],
+        ] as const) {
+          const got = new Float32Array((to - from) * LABEL_COUNT);
+          scoreTokens(info, from, to, weights, mask, step, bias, got);
+          const want = new Float32Array((to - from) * LABEL_COUNT);
+          for (let i = from; i < to; i++) {
+            featuresAt(info, i, mask, features);
+            for (let l = 0; l < LABEL_COUNT; l++) {
+              let sum = 0;
+              for (let f = 0; f < FEATURES_PER_TOKEN; f++) sum += weights[features[f]! * LABEL_COUNT + l]!;
+              want[(i - from) * LABEL_COUNT + l] = sum * step + (l === 0 ? bias : 0);
+            }
+          }
+          assert.deepEqual(got, want);
+        }
+      }
+    }
+  });
+
+  it('decodes as the plain Viterbi loop does, ties included', () => {
+    let state = 11;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8) % 7;
+    const L = LABEL_COUNT;
+    for (let round = 0; round < 200; round++) {
+      const n = 1 + (round % 23);
+      const model = { transitions: Float32Array.from({ length: L * L }, random), start: Float32Array.from({ length: L }, random) };
+      const scores = Float32Array.from({ length: n * L }, random); // small integers: many ties
+      const T = (p: number, l: number) => (allowed(p, l) ? model.transitions[p * L + l]! : -1e9);
+      const best = new Float64Array(n * L);
+      const back = new Uint8Array(n * L);
+      for (let l = 0; l < L; l++) best[l] = scores[l]! + (allowed(0, l) ? model.start[l]! : -1e9);
+      for (let i = 1; i < n; i++) {
+        for (let l = 0; l < L; l++) {
+          let top = best[(i - 1) * L]! + T(0, l);
+          let arg = 0;
+          for (let p = 1; p < L; p++) {
+            if (best[(i - 1) * L + p]! + T(p, l) > top) {
+              top = best[(i - 1) * L + p]! + T(p, l);
+              arg = p;
+            }
+          }
+          best[i * L + l] = top + scores[i * L + l]!;
+          back[i * L + l] = arg;
+        }
+      }
+      const want = new Uint8Array(n);
+      let last = 0;
+      for (let l = 1; l < L; l++) if (best[(n - 1) * L + l]! > best[(n - 1) * L + last]!) last = l;
+      want[n - 1] = last;
+      for (let i = n - 1; i > 0; i--) want[i - 1] = back[i * L + want[i]!]!;
+      assert.deepEqual(viterbi(model, scores, n), want);
+    }
   });
 
   it('turns spans into labels and labels back into the same spans', () => {

@@ -3,13 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  makeTestModels,
-  TEST_MODEL_ANSWER,
-  TEST_MODEL_ANSWER_PIECES,
-  TEST_MODEL_FUNCTION_CALL,
-  type TestModelPaths,
-} from '../../../test/fixtures/test-models.js';
+import { makeTestModels, TEST_MODEL_ANSWER, deltasOfPieces, TEST_MODEL_FUNCTION_CALL, type TestModelPaths } from '../../../test/fixtures/test-models.js';
 import { createEngine } from '../../engine/child-engine.js';
 import type { Engine } from '../../engine/engine.js';
 import { FlambeauError } from '../../errors/index.js';
@@ -141,7 +135,7 @@ describe('llamacpp chat model (real engine)', () => {
     assert.equal(provider.status?.(chat).loaded, true);
   });
 
-  it("streams the answer in the model's own token pieces", async () => {
+  it("streams the answer in the model's own token pieces (joined in short windows by the engine)", async () => {
     // Stream order, joined text and usage are the contract's; the pieces are this model's.
     const events = await collect(provider.chatModel(chat).stream(ask(), signal()));
     const start = events[0];
@@ -152,10 +146,8 @@ describe('llamacpp chat model (real engine)', () => {
     assert.ok(end?.type === 'stream-end');
     assert.ok(typeof start.cachedInputTokens === 'number' && start.cachedInputTokens < (end.usage.inputTokens ?? 0));
     assert.equal(end.usage.cachedInputTokens, start.cachedInputTokens);
-    assert.deepEqual(
-      events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])),
-      [...TEST_MODEL_ANSWER_PIECES],
-    );
+    const deltas = events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : []));
+    assert.ok(deltasOfPieces(deltas), JSON.stringify(deltas));
   });
 
   it('stops at max_tokens with finish length, and at a stop sequence with finish stop', async () => {

@@ -22,6 +22,7 @@ export function createLlamaCppProvider(settings: { id: string; locality: Localit
       const lane = engine.status().models.find((m) => m.name === spec.name && m.path === spec.path);
       return { loaded: engine.isLoaded(spec), threads: engine.threads(spec), queued: lane?.queued ?? 0 };
     },
+    preload: (binding: ModelBinding, signal: AbortSignal) => engine.preload(toModelSpec(binding), signal),
     close: async () => {},
   };
 }

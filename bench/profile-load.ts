@@ -1,0 +1,41 @@
+// A closed loop at c=20 on one gateway with the default guards (a key with a budget and limits,
+// usage and audit rows, privacy scan), for a profile: `BENCH_CPU_PROF=DIR node --import tsx
+// bench/profile-load.ts` writes the gateway's .cpuprofile in DIR. EXTRA appends YAML to its config.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { startChild } from './child-server.js';
+import { BENCH_KEY, gatewayChild, throughput } from './gateway-load.js';
+import { processCpuSeconds } from './stats.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const upstream = await startChild(['--import', 'tsx', join(root, 'bench/serve-stand-in.ts')]);
+const home = mkdtempSync(join(tmpdir(), 'flambeau-prof-'));
+const full = await gatewayChild(home, upstream.url, process.env.EXTRA ?? '');
+const admin = new Pool(full.url);
+const made = await admin.request({
+  method: 'POST',
+  path: '/admin/keys',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+  body: JSON.stringify({ name: 'bench', budget: '100000/month', rpm: 10000000, tpm: 1000000000 }),
+});
+const key = ((await made.body.json()) as { key: string }).key;
+const t = {
+  name: 'full',
+  pool: new Pool(full.url, { connections: 64 }),
+  path: '/v1/chat/completions',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+};
+await throughput(t, 20, 1000);
+const c0 = await processCpuSeconds(full.child.pid as number);
+const n = Number(process.env.N ?? 6000);
+const rps = await throughput(t, 20, n);
+const c1 = await processCpuSeconds(full.child.pid as number);
+console.log(`rps ${rps.toFixed(0)} cpu µs/req ${(((c1 - c0) / n) * 1e6).toFixed(0)}`);
+await t.pool.close();
+await admin.close();
+await full.stop();
+await upstream.stop();
+process.exit(0);

@@ -1,0 +1,2 @@
+// esbuild bundles stylesheets imported for their side effect (scripts/build-web.mjs).
+declare module '*.css';
