@@ -100,6 +100,7 @@ export async function interleavedThroughput(
  * config. `BENCH_CPU_PROF=DIR` runs it under `node --cpu-prof` (a `.cpuprofile` per gateway in DIR,
  * written when the bench stops it); `BENCH_BASELINE=DIR` runs `DIR/dist/cli/main.js` instead for
  * the children started with `baseline: true` (another build of flambeau, measured in the same run).
+ * `env`: more environment for the child (a store URL, say).
  */
 export async function gatewayChild(
   home: string,
