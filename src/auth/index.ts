@@ -15,8 +15,10 @@ export { createMemoryRateLimiter } from './memory-rate-limiter.js';
 export { costUsd, worstCaseCostUsd, type Price } from './price.js';
 export {
   actorOf,
+  ADMIN_ENDPOINT,
   ALL_SCOPES,
   ENDPOINTS,
+  isAdmin,
   MASTER_PRINCIPAL,
   type Actor,
   type Budget,

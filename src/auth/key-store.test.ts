@@ -170,6 +170,7 @@ describe('key store', () => {
 
   it('validates new keys', async () => {
     assert.equal((await errorOf(() => keys.create({ name: 'a', scopes: { endpoints: ['chat', 'telepathy'] } }))).param, 'endpoints');
+    assert.deepEqual((await keys.create({ name: 'an-admin', scopes: { endpoints: ['admin'] } })).record.scopes.endpoints, ['admin']);
     assert.equal((await errorOf(() => keys.create({ name: ' ' }))).param, 'name');
     assert.equal((await errorOf(() => keys.create({ name: 'a', rpm: 0 }))).param, 'rpm');
     assert.equal((await errorOf(() => keys.create({ name: 'a', expiresAt: now - 1 }))).param, 'expires_at');

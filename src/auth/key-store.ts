@@ -4,7 +4,7 @@ import { budgetFromRow, budgetToRow } from './budget-columns.js';
 import { createKeyAuthenticator, type KeyAuthenticator } from './key-authenticator.js';
 import type { KeyRow } from './key-row.js';
 import { newKeyToken } from './key-token.js';
-import { ALL_SCOPES, ENDPOINTS, type Budget, type KeyPrincipal, type Limits, type Scopes } from './principal.js';
+import { ADMIN_ENDPOINT, ALL_SCOPES, ENDPOINTS, type Budget, type KeyPrincipal, type Limits, type Scopes } from './principal.js';
 import { guardStore } from './store-guard.js';
 import { checkTeamId, type TeamStore } from './team-store.js';
 
@@ -180,7 +180,8 @@ function checkNewKey(input: NewKey, now: number): Scopes {
   for (const [param, list] of Object.entries(scopes) as [string, string[]][]) {
     if (list.some((name) => name.trim() === '' || name.length > 200)) throw invalid(param, `'${param}' holds an empty or overlong name.`);
   }
-  const unknown = scopes.endpoints.filter((e) => e !== '*' && !(ENDPOINTS as readonly string[]).includes(e));
-  if (unknown.length > 0) throw invalid('endpoints', `Unknown endpoint ${unknown.map((e) => `'${e}'`).join(', ')}: use ${ENDPOINTS.join(', ')} or *.`);
+  const unknown = scopes.endpoints.filter((e) => e !== '*' && e !== ADMIN_ENDPOINT && !(ENDPOINTS as readonly string[]).includes(e));
+  if (unknown.length > 0)
+    throw invalid('endpoints', `Unknown endpoint ${unknown.map((e) => `'${e}'`).join(', ')}: use ${ENDPOINTS.join(', ')}, * or ${ADMIN_ENDPOINT}.`);
   return scopes;
 }

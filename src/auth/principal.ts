@@ -2,6 +2,18 @@
 export const ENDPOINTS = ['chat', 'embeddings', 'models', 'knowledge', 'privacy', 'injection', 'metrics'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
+/**
+ * The admin API (`/admin/`, and the dashboard's admin pages) as a key's scope: it must be named
+ * in the key's `endpoints` exactly. `*` and prefix patterns never grant it, so no existing key
+ * became an admin when it was added, and a key made "for everything" is not one.
+ */
+export const ADMIN_ENDPOINT = 'admin';
+
+/** The master key, or a key whose endpoints name `admin` (see ADMIN_ENDPOINT). */
+export function isAdmin(principal: KeyPrincipal): boolean {
+  return principal.kind === 'master' || (principal.kind === 'key' && principal.scopes.endpoints.includes(ADMIN_ENDPOINT));
+}
+
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'total';
 export const BUDGET_PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month', 'total'];
 

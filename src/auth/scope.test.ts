@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FlambeauError } from '../errors/index.js';
-import { MASTER_PRINCIPAL, type KeyPrincipal } from './principal.js';
+import { isAdmin, MASTER_PRINCIPAL, type KeyPrincipal } from './principal.js';
 import { allowsModel, checkScope, scopeAllows, type ScopeRequest } from './scope.js';
 
 const key: KeyPrincipal = {
@@ -13,6 +13,16 @@ const key: KeyPrincipal = {
 };
 
 describe('scopes', () => {
+  it('makes an admin of the master key and of a key naming `admin` exactly, never of `*` or a pattern', () => {
+    const withEndpoints = (endpoints: string[]): KeyPrincipal => ({ ...key, scopes: { ...key.scopes, endpoints } });
+    assert.equal(isAdmin(MASTER_PRINCIPAL), true);
+    assert.equal(isAdmin(withEndpoints(['chat', 'admin'])), true);
+    assert.equal(isAdmin(withEndpoints(['*'])), false);
+    assert.equal(isAdmin(withEndpoints(['a*'])), false);
+    assert.equal(isAdmin(withEndpoints(['chat', 'models'])), false);
+    assert.equal(isAdmin({ ...withEndpoints(['admin']), kind: 'loopback' }), false);
+  });
+
   it('matches *, exact names and prefix patterns', () => {
     const cases: [string[], string, boolean][] = [
       [['*'], 'anything', true],

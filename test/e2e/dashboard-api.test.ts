@@ -116,6 +116,23 @@ describe('dashboard: sessions', () => {
     assert.equal(((await me.json()) as { name: string }).name, 'master');
   });
 
+  it('signs in with an admin key (endpoints naming `admin`) as an admin', async () => {
+    const made = (await (
+      await fetch(`${world.url}/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${world.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'ops-signin', endpoints: ['admin'] }),
+      })
+    ).json()) as { key: string };
+    const signIn = await fetch(`${world.url}/ui/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: made.key }),
+    });
+    assert.equal(signIn.status, 200, await signIn.clone().text());
+    assert.equal(((await signIn.json()) as { admin: boolean }).admin, true);
+  });
+
   it('refuses a wrong key (401), a form post (415), a forged or missing cookie (401)', async () => {
     const wrong = await fetch(`${world.url}/ui/session`, {
       method: 'POST',
@@ -288,5 +305,29 @@ describe('dashboard: admin endpoints', () => {
     const made = (await (await admin('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'plain' }) })).json()) as { key: string };
     const r = await fetch(`${world.url}/admin/dashboard/overview`, { headers: { authorization: `Bearer ${made.key}` } });
     assert.equal(r.status, 403);
+  });
+
+  it('lets an admin key (endpoints naming `admin`) in as an admin, recorded under its own id', async () => {
+    const made = (await (await admin('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'ops', endpoints: ['admin'] }) })).json()) as {
+      key: string;
+      id: string;
+    };
+    const overview = await fetch(`${world.url}/admin/dashboard/overview`, { headers: { authorization: `Bearer ${made.key}` } });
+    assert.equal(overview.status, 200, JSON.stringify(made) + (await overview.clone().text()));
+    // What it changes is the audit's record of that key, not of the master key.
+    const team = await fetch(`${world.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${made.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'made-by-ops' }),
+    });
+    assert.equal(team.status, 201);
+    const records = (await (await admin('/admin/audit/records?limit=5')).json()) as { data: { event: { action: string; actor: { keyId: string | null } } }[] };
+    const created = records.data.find((r) => r.event.action === 'key.created');
+    assert.equal(created?.event.actor.keyId, made.id);
+    // `*` is not `admin`: a key made for every endpoint stays out.
+    const all = (await (await admin('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'all', endpoints: ['*'] }) })).json()) as {
+      key: string;
+    };
+    assert.equal((await fetch(`${world.url}/admin/keys`, { headers: { authorization: `Bearer ${all.key}` } })).status, 403);
   });
 });

@@ -6,7 +6,7 @@ import type { BudgetLedger } from '../../auth/budget-ledger.js';
 import type { EvalStore } from '../../eval/index.js';
 import { parseSince } from '../../auth/key-options.js';
 import type { KeyStore } from '../../auth/key-store.js';
-import { actorOf, type KeyPrincipal } from '../../auth/principal.js';
+import { actorOf, isAdmin, type KeyPrincipal } from '../../auth/principal.js';
 import type { TeamStore } from '../../auth/team-store.js';
 import { FlambeauError } from '../../errors/index.js';
 import { USAGE_GROUPINGS, type UsageGrouping, type UsageLog } from '../../usage/usage-log.js';
@@ -43,14 +43,16 @@ export type AdminHandler = (req: IncomingMessage, res: ServerResponse, call: Adm
 
 /**
  * The admin API under `/admin/` (its routes are lines of the one route table, routes.ts): keys,
- * teams, usage and the audit log. Only the master key may call it (another valid key gets 403
- * `forbidden`, whatever the path); every change appends an audit record in the same transaction
+ * teams, usage and the audit log. Only the master key and admin keys (`isAdmin`) may call it
+ * (another valid key gets 403 `forbidden`, whatever the path); every change appends an audit record in the same transaction
  * as the change itself.
  */
 export async function authenticateAdmin(authorization: string | undefined, deps: AdminDeps): Promise<KeyPrincipal> {
   const principal = await deps.keys.authenticate(authorization);
-  if (principal.kind !== 'master')
-    throw new FlambeauError('forbidden', 'The admin API needs the master key.', { details: { denied: 'endpoint', endpoint: 'admin' } });
+  if (!isAdmin(principal))
+    throw new FlambeauError('forbidden', 'The admin API needs the master key or a key whose endpoints name `admin`.', {
+      details: { denied: 'endpoint', endpoint: 'admin' },
+    });
   return principal;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BudgetUse } from '../../auth/budget-ledger.js';
 import { parseBudget, parseDuration } from '../../auth/key-options.js';
 import type { KeyRecord, NewKey } from '../../auth/key-store.js';
-import { BUDGET_PERIODS, ENDPOINTS, type Budget } from '../../auth/principal.js';
+import { ADMIN_ENDPOINT, BUDGET_PERIODS, ENDPOINTS, type Budget } from '../../auth/principal.js';
 import type { TeamChange, TeamRecord } from '../../auth/team-store.js';
 import type { UsageSummary, UsageTotals } from '../../usage/usage-log.js';
 import { invalidRequestFrom } from './zod-issue.js';
@@ -12,7 +12,7 @@ import { invalidRequestFrom } from './zod-issue.js';
 // `*` alone stands for ['*'].
 const star = (value: unknown) => (value === '*' ? ['*'] : value);
 const names = z.preprocess(star, z.array(z.string().trim().min(1).max(200)).max(1000));
-const endpoints = z.preprocess(star, z.array(z.enum(['*', ...ENDPOINTS])));
+const endpoints = z.preprocess(star, z.array(z.enum(['*', ...ENDPOINTS, ADMIN_ENDPOINT])));
 const budgetObject = z.strictObject({ usd: z.number().finite().nonnegative(), period: z.enum(BUDGET_PERIODS as [Budget['period'], ...Budget['period'][]]) });
 /** `{ "usd": 25, "period": "month" }` or the CLI's text form `"25/month"`. */
 const budget = z.preprocess((value, ctx) => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { isAdmin } from '../../auth/principal.js';
 import { FlambeauError } from '../../errors/index.js';
 import { overviewJson, windowOf } from '../http/dashboard-admin-routes.js';
 import { readJsonBody } from '../http/read-json-body.js';
@@ -103,7 +104,7 @@ async function signIn(req: IncomingMessage, res: ServerResponse, deps: AppDeps, 
   const credential = `Bearer ${key.trim()}`;
   const principal = await deps.gateway.keys.authenticate(credential);
   if (principal.kind === 'loopback') throw new FlambeauError('unauthenticated', 'Sign in with a key.');
-  const { session, cookie } = ui.sessions.open({ credential, keyId: principal.keyId, name: principal.name, admin: principal.kind === 'master' }, now);
+  const { session, cookie } = ui.sessions.open({ credential, keyId: principal.keyId, name: principal.name, admin: isAdmin(principal) }, now);
   send(res, 200, sessionJson(session), { 'set-cookie': sessionCookie(req, cookie, ui.sessionTtlMs) });
 }
 
