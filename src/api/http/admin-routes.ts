@@ -39,6 +39,9 @@ export interface AdminCall {
   now: number;
 }
 
+/** Who the admin API lets in (re-exported for the dashboard's sign-in, which may not import auth/). */
+export { isAdmin };
+
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse, call: AdminCall) => Promise<void> | void;
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { isAdmin } from '../../auth/principal.js';
 import { FlambeauError } from '../../errors/index.js';
+import { isAdmin } from '../http/admin-routes.js';
 import { overviewJson, windowOf } from '../http/dashboard-admin-routes.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import type { AppDeps } from '../http/route-call.js';
