@@ -46,10 +46,14 @@ export function createKeyAuthenticator(options: {
   const SELECT = `SELECT k.*, t.budget_nusd AS team_budget_nusd, t.budget_period AS team_budget_period, t.rpm AS team_rpm, t.tpm AS team_tpm
     FROM api_keys k LEFT JOIN teams t ON t.id = k.team WHERE k.id = ?`;
   const cache = new Map<string, CacheEntry>();
+  // Bumped by `invalidate`: a read that was in flight when a key changed (its row may predate a
+  // revocation's commit) is used for its own request but not cached, or the change would wait 10 s.
+  let generation = 0;
 
   async function load(id: string, now: number): Promise<CacheEntry | null> {
     const cached = cache.get(id);
     if (cached !== undefined && cached.until > now) return cached;
+    const startedAt = generation;
     const row = await guardStore(sql, 'checking an API key', () => sql.get<AuthRow>(SELECT, [id]));
     if (row === undefined) {
       cache.delete(id);
@@ -62,7 +66,7 @@ export function createKeyAuthenticator(options: {
       until: now + options.cacheTtlMs,
       lastUsedWritten: cached?.lastUsedWritten ?? row.last_used_at ?? 0,
     };
-    cache.set(id, entry);
+    if (generation === startedAt) cache.set(id, entry);
     return entry;
   }
 
@@ -89,6 +93,7 @@ export function createKeyAuthenticator(options: {
       return entry.principal;
     },
     invalidate(id) {
+      generation++;
       if (id === undefined) cache.clear();
       else cache.delete(id);
     },

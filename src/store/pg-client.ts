@@ -12,8 +12,9 @@ const TYPES = {
 
 // SQLSTATE classes that mean "the store cannot serve now": connection exceptions (08),
 // insufficient resources (53), operator intervention (57: shutdown, cancel), system errors (58),
-// and a lock that waited too long (55P03).
-const UNAVAILABLE_STATES = /^(08|53|57|58)|^55P03$/;
+// a lock that waited too long (55P03), and a transaction PostgreSQL rolled back to break a deadlock
+// or a serialization conflict (40: the caller may retry; it is not the caller's mistake).
+const UNAVAILABLE_STATES = /^(08|53|57|58|40)|^55P03$/;
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 const placeholders = new Map<string, string>();
@@ -45,6 +46,8 @@ export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';
+    for (const name of ['password', 'sslpassword', 'sslkey'])
+      if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return 'postgres://[unparseable url]';

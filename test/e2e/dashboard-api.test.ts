@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGateway } from '../helpers/start-gateway.js';
@@ -324,6 +325,19 @@ describe('dashboard: admin endpoints', () => {
     const records = (await (await admin('/admin/audit/records?limit=5')).json()) as { data: { event: { action: string; actor: { keyId: string | null } } }[] };
     const created = records.data.find((r) => r.event.action === 'key.created');
     assert.equal(created?.event.actor.keyId, made.id);
+    // An admin key makes keys, not admins.
+    const minted = await fetch(`${world.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${made.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'second-admin', endpoints: ['admin'] }),
+    });
+    assert.equal(minted.status, 403);
+    // `..` in an admin path never reaches another route past its scope check, trace and settlement:
+    // this key may not list models (its endpoints are `admin` only), whatever the spelling.
+    for (const path of ['/admin/%2e%2e/v1/models', '/admin/../v1/models', '/admin/x/%2E%2E/../v1/models']) {
+      const status = await rawGet(world.url, path, made.key);
+      assert.ok(status === 403 || status === 404, `${path}: ${status}`);
+    }
     // `*` is not `admin`: a key made for every endpoint stays out.
     const all = (await (await admin('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'all', endpoints: ['*'] }) })).json()) as {
       key: string;
@@ -331,3 +345,16 @@ describe('dashboard: admin endpoints', () => {
     assert.equal((await fetch(`${world.url}/admin/keys`, { headers: { authorization: `Bearer ${all.key}` } })).status, 403);
   });
 });
+
+/** A GET whose path is sent as written (fetch would resolve `..` before sending). */
+function rawGet(base: string, path: string, key: string): Promise<number> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path, headers: { authorization: `Bearer ${key}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

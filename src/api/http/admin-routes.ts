@@ -6,7 +6,7 @@ import type { BudgetLedger } from '../../auth/budget-ledger.js';
 import type { EvalStore } from '../../eval/index.js';
 import { parseSince } from '../../auth/key-options.js';
 import type { KeyStore } from '../../auth/key-store.js';
-import { actorOf, isAdmin, type KeyPrincipal } from '../../auth/principal.js';
+import { actorOf, ADMIN_ENDPOINT, isAdmin, type KeyPrincipal } from '../../auth/principal.js';
 import type { TeamStore } from '../../auth/team-store.js';
 import { FlambeauError } from '../../errors/index.js';
 import { USAGE_GROUPINGS, type UsageGrouping, type UsageLog } from '../../usage/usage-log.js';
@@ -69,6 +69,13 @@ function adminEvent(call: AdminCall, action: AdminAction, target: { keyId?: stri
 
 export async function createKey(req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const input = parseNewKeyBody(await readJsonBody(req, call.deps.bodyLimitBytes), call.now);
+  // An admin key makes keys, not admins: one that could would outlive its own expiry and
+  // revocation through the admin it made.
+  if (input.scopes?.endpoints?.includes(ADMIN_ENDPOINT) === true && call.master.kind !== 'master')
+    throw new FlambeauError('forbidden', 'Only the master key makes admin keys.', {
+      param: 'endpoints',
+      details: { denied: 'endpoint', endpoint: ADMIN_ENDPOINT },
+    });
   const { keys, audit } = call.deps;
   const created = await audit.atomically(async (tx) => {
     const made = await keys.create(input, tx);
@@ -175,8 +182,9 @@ export async function verifyAudit(_req: IncomingMessage, res: ServerResponse, ca
 
 export async function exportAudit(_req: IncomingMessage, res: ServerResponse, call: AdminCall): Promise<void> {
   const since = optionalSince(call);
-  // Reading the trail is itself worth a record: who took a copy, from when.
-  call.deps.audit.append(adminEvent(call, 'audit.exported', {}, { since: since === undefined ? null : new Date(since).toISOString() }));
+  // Reading the trail is itself worth a record: who took a copy, from when. Awaited: no copy leaves
+  // unless its record is written (a store failure is then a 503 before any byte).
+  await call.deps.audit.append(adminEvent(call, 'audit.exported', {}, { since: since === undefined ? null : new Date(since).toISOString() }));
   const lines = call.deps.audit.exportLines(since === undefined ? {} : { since })[Symbol.asyncIterator]();
   const first = await lines.next();
   res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'x-request-id': call.id, 'cache-control': 'no-store' });

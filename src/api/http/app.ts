@@ -139,7 +139,10 @@ export function createRequestHandler(deps: AppDeps & { logger: Logger; ui?: UiDe
       request.outcome.principal = await authenticateAdmin(req.headers.authorization, deps.admin);
       const parsed = new URL(req.url ?? '/', 'http://admin.invalid');
       const adminPath = parsed.pathname.replace(/\/+$/, '');
-      const found = match(method, adminPath);
+      // Only admin routes: `new URL` resolves `..` and `%2e%2e`, and `/admin/../v1/chat/completions`
+      // must not reach a chat route past its scope check, trace and settlement.
+      const found = adminPath === '/admin' || adminPath.startsWith('/admin/') ? match(method, adminPath) : null;
+      if (found?.route !== undefined && found.route.access !== 'admin') throw new FlambeauError('not_found', `No admin route for ${method} ${adminPath}.`);
       if (found?.route === undefined) refuse(res, method, adminPath, found, 'No admin route');
       await found.route.handle({ req, res, request, params: found.params.map((p) => decodePathSegment(p, 'path')), query: parsed.searchParams, deps });
       return;

@@ -29,7 +29,8 @@ export function registerStore(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { from?: string; to: string; config?: string; json?: boolean }) => {
       const home = opts.from ?? loadConfig({ configPath: opts.config }).home;
-      const url = opts.to.startsWith('env:') ? loadConfig({ configPath: opts.config, home }).store.url?.reveal() : opts.to;
+      // env:NAME reads that variable (the password stays out of argv and the shell's history).
+      const url = opts.to.startsWith('env:') ? process.env[opts.to.slice(4)] : opts.to;
       if (url === undefined || !/^postgres(ql)?:\/\//.test(url))
         throw new CliExit(EXIT.usage, 'error: --to takes a postgres:// URL (or env:NAME holding one).');
       const path = homePaths(home).db;
