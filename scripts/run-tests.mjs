@@ -30,7 +30,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// Two files at a time: most e2e files wait on child processes and sockets, not on the CPU, and
+// node's default on a 2-core machine is one (availableParallelism - 1). FLAMBEAU_TEST_CONCURRENCY
+// overrides it.
+const concurrency = process.env.FLAMBEAU_TEST_CONCURRENCY ?? '2';
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },

@@ -46,8 +46,7 @@ export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';
-    for (const name of ['password', 'sslpassword', 'sslkey'])
-      if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
+    for (const name of ['password', 'sslpassword', 'sslkey']) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return 'postgres://[unparseable url]';

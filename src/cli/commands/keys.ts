@@ -63,7 +63,10 @@ export function registerKeys(program: Command): void {
     .requiredOption('--name <name>', 'who or what the key is for')
     .option('--team <team>', 'team the key belongs to (its budget and limits apply too)')
     .option('--models <list>', 'models and route names it may call: a,b or * (default *)')
-    .option('--endpoints <list>', 'endpoints: chat,embeddings,models,knowledge,privacy,injection,metrics or * (default *); admin, named alone, for the admin API and the dashboard')
+    .option(
+      '--endpoints <list>',
+      'endpoints: chat,embeddings,models,knowledge,privacy,injection,metrics or * (default *); admin, named alone, for the admin API and the dashboard',
+    )
     .option('--collections <list>', 'knowledge collections it may read: a,b or * (default *)')
     .option('--budget-usd <usd/period>', 'spending limit, e.g. 25/month (periods: day, week, month, total)')
     .option('--rpm <n>', 'requests per minute')
