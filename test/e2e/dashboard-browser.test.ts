@@ -112,6 +112,8 @@ describe('dashboard in a real browser', { concurrency: false }, () => {
     await page.getByRole('link', { name: 'Routing', exact: true }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Routing' }).waitFor();
+    // Focus moves to the new page's title once the page has rendered (an effect after the paint).
+    await page.locator('h1#page-title:focus').waitFor();
     assert.equal(await page.evaluate<string>('document.activeElement?.id ?? ""'), 'page-title', "focus moves to the new page's title");
     await page.getByRole('table').first().waitFor();
     await page.getByRole('button', { name: 'Explain the route' }).click();
