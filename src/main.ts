@@ -280,7 +280,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const dashboard: DashboardDeps = {
       // The aggregates read where usage, the request log and the audit chain live (store.url: PostgreSQL).
       queries: store.sql.dialect === 'postgres' ? createPgDashboardQueries(store.sql) : createSqliteDashboardQueries(store.db),
-      models: createModelOverview({ catalog, registry: versions, store: modelStore, deployment: config.deployment }),
+      models: announcingModelChanges(createModelOverview({ catalog, registry: versions, store: modelStore, deployment: config.deployment }), (name) => {
+        // As the CLI does: this instance reads the pointers again at its next request, the others when the event arrives.
+        versionSource.invalidate(name);
+        void clusterBus.publish({ type: 'model-changed', name }).catch(() => undefined);
+      }),
       collections: async () => knowledge.collections(),
       embedder: knowledge.embedder?.model ?? null,
       routes: () =>
@@ -416,4 +420,19 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The dashboard's model actions, followed by `changed(name)` once the pointer is written. */
+function announcingModelChanges(models: ReturnType<typeof createModelOverview>, changed: (name: string) => void): ReturnType<typeof createModelOverview> {
+  return {
+    ...models,
+    async promote(name, version, canaryPercent) {
+      await models.promote(name, version, canaryPercent);
+      changed(name);
+    },
+    async rollback(name) {
+      await models.rollback(name);
+      changed(name);
+    },
+  };
 }
