@@ -1,13 +1,16 @@
 import type { SqlClient } from '../store/sql.js';
 import {
+  bucketCount,
+  bucketMsOf,
   percentile,
+  seriesOf,
+  type SeriesRow,
   type AuditRecordSummary,
   type DashboardQueries,
   type DashboardWindow,
   type OverviewFacts,
   type PrivacyFacts,
   type RoutingFacts,
-  type SeriesPoint,
 } from './dashboard-queries.js';
 
 const LATENCY_SAMPLE = 20_000;
@@ -70,52 +73,23 @@ export function createPgDashboardQueries(sql: SqlClient): DashboardQueries {
     GROUP BY 1, 2, 3 ORDER BY n DESC, e.route COLLATE "C" NULLS FIRST, e.provider COLLATE "C" NULLS FIRST, e.locality COLLATE "C" NULLS FIRST`;
   const RECENT = 'SELECT seq, at, type, body FROM audit_log ORDER BY seq DESC LIMIT ?';
 
-  const bucketOf = (w: DashboardWindow) => Math.max(1, Math.floor(w.bucketMs));
   // BIGINT columns compare with whole milliseconds: a fractional bound would not parse as bigint.
   const range = (w: DashboardWindow) => [Math.ceil(w.since), Math.ceil(w.until)];
   const keyed = (w: DashboardWindow) => [w.keyId === undefined, w.keyId ?? null];
-  const buckets = (w: DashboardWindow) => Math.max(1, Math.ceil((w.until - w.since) / bucketOf(w)));
   const sortedValues = (rows: { v: number }[]) => rows.map((r) => r.v).sort((a, b) => a - b);
 
   return {
     async overview(w): Promise<OverviewFacts> {
-      const bucket = bucketOf(w);
+      const bucket = bucketMsOf(w);
       const [rows, localities, localRows, latencies, ttfts, errors] = await Promise.all([
-        sql.all<{ b: number; requests: number; errors: number; input: number; output: number; cost: number }>(SERIES, [
-          Math.ceil(w.since),
-          bucket,
-          ...range(w),
-          ...keyed(w),
-        ]),
+        sql.all<SeriesRow>(SERIES, [Math.ceil(w.since), bucket, ...range(w), ...keyed(w)]),
         sql.all<{ locality: string; n: number }>(LOCALITY, [...range(w), ...keyed(w)]),
         sql.all<{ route: string | null; n: number; input: number; output: number }>(LOCAL_BY_ROUTE, [...range(w), ...keyed(w)]),
         sql.all<{ v: number }>(LATENCIES, [...range(w), ...keyed(w)]),
         sql.all<{ v: number }>(TTFTS, [...range(w), ...keyed(w)]),
         sql.all<{ code: string; n: number }>(ERRORS, [...range(w), ...keyed(w)]),
       ]);
-      const byBucket = new Map(rows.map((r) => [r.b, r]));
-      const series: SeriesPoint[] = [];
-      for (let b = 0; b < buckets(w); b++) {
-        const r = byBucket.get(b);
-        series.push({
-          t: w.since + b * bucket,
-          requests: r?.requests ?? 0,
-          errors: r?.errors ?? 0,
-          inputTokens: r?.input ?? 0,
-          outputTokens: r?.output ?? 0,
-          costUsd: (r?.cost ?? 0) / 1e9,
-        });
-      }
-      const totals = series.reduce(
-        (sum, x) => ({
-          requests: sum.requests + x.requests,
-          errors: sum.errors + x.errors,
-          inputTokens: sum.inputTokens + x.inputTokens,
-          outputTokens: sum.outputTokens + x.outputTokens,
-          costUsd: sum.costUsd + x.costUsd,
-        }),
-        { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
-      );
+      const { series, totals } = seriesOf(rows, w);
       const lat = sortedValues(latencies);
       const ttft = sortedValues(ttfts);
       return {
@@ -129,7 +103,7 @@ export function createPgDashboardQueries(sql: SqlClient): DashboardQueries {
       };
     },
     async privacy(w): Promise<PrivacyFacts> {
-      const bucket = bucketOf(w);
+      const bucket = bucketMsOf(w);
       const cut = [Math.ceil(w.since), bucket, ...range(w)];
       const [rows, byTypeRows, findings, injections, total] = await Promise.all([
         sql.all<{ b: number; findings: number; injections: number; blocked: number }>(PRIVACY_SERIES, cut),
@@ -140,13 +114,13 @@ export function createPgDashboardQueries(sql: SqlClient): DashboardQueries {
       ]);
       const byBucket = new Map(rows.map((r) => [r.b, r]));
       const series: PrivacyFacts['series'] = [];
-      for (let b = 0; b < buckets(w); b++) {
+      for (let b = 0; b < bucketCount(w); b++) {
         const r = byBucket.get(b);
         series.push({ t: w.since + b * bucket, findings: r?.findings ?? 0, injections: r?.injections ?? 0, blocked: r?.blocked ?? 0 });
       }
       const byType = new Map<string, number[]>();
       for (const r of byTypeRows) {
-        const counts = byType.get(r.pii_type) ?? new Array<number>(buckets(w)).fill(0);
+        const counts = byType.get(r.pii_type) ?? new Array<number>(bucketCount(w)).fill(0);
         if (r.b >= 0 && r.b < counts.length) counts[r.b] = r.n;
         byType.set(r.pii_type, counts);
       }

@@ -84,6 +84,47 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 /** The SQLite answers (the store's one connection; reads only). */
+/** A window's bucket width in whole milliseconds (at least 1), and how many buckets cover it. */
+export const bucketMsOf = (w: DashboardWindow): number => Math.max(1, Math.floor(w.bucketMs));
+export const bucketCount = (w: DashboardWindow): number => Math.max(1, Math.ceil((w.until - w.since) / bucketMsOf(w)));
+
+/** One bucket of the usage series as both stores' SQL returns it (cost in nano-USD). */
+export interface SeriesRow {
+  b: number;
+  requests: number;
+  errors: number;
+  input: number;
+  output: number;
+  cost: number;
+}
+
+/** Every bucket of the window (an empty one as zeros), and their totals: the same on both stores. */
+export function seriesOf(rows: readonly SeriesRow[], w: DashboardWindow): { series: SeriesPoint[]; totals: OverviewFacts['totals'] } {
+  const bucket = bucketMsOf(w);
+  const count = bucketCount(w);
+  const byBucket = new Map(rows.map((r) => [r.b, r]));
+  const series: SeriesPoint[] = [];
+  const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  for (let b = 0; b < count; b++) {
+    const r = byBucket.get(b);
+    const point = {
+      t: w.since + b * bucket,
+      requests: r?.requests ?? 0,
+      errors: r?.errors ?? 0,
+      inputTokens: r?.input ?? 0,
+      outputTokens: r?.output ?? 0,
+      costUsd: (r?.cost ?? 0) / 1e9,
+    };
+    series.push(point);
+    totals.requests += point.requests;
+    totals.errors += point.errors;
+    totals.inputTokens += point.inputTokens;
+    totals.outputTokens += point.outputTokens;
+    totals.costUsd += point.costUsd;
+  }
+  return { series, totals };
+}
+
 export function createSqliteDashboardQueries(db: Db): DashboardQueries {
   // `key_id IS ?` matches NULL (the master key) too; a window without a key passes the flag 0.
   const keyFilter = 'AND (@anyKey = 1 OR key_id IS @keyId)';
@@ -132,40 +173,16 @@ export function createSqliteDashboardQueries(db: Db): DashboardQueries {
   const params = (w: DashboardWindow) => ({
     since: w.since,
     until: w.until,
-    bucket: Math.max(1, Math.floor(w.bucketMs)),
+    bucket: bucketMsOf(w),
     anyKey: w.keyId === undefined ? 1 : 0,
     keyId: w.keyId ?? null,
   });
-  const buckets = (w: DashboardWindow) => Math.max(1, Math.ceil((w.until - w.since) / Math.max(1, w.bucketMs)));
   const sortedValues = (rows: unknown[]) => (rows as { v: number }[]).map((r) => r.v).sort((a, b) => a - b);
 
   return {
     async overview(w) {
       const p = params(w);
-      const rows = series.all(p) as { b: number; requests: number; errors: number; input: number; output: number; cost: number }[];
-      const byBucket = new Map(rows.map((r) => [r.b, r]));
-      const points: SeriesPoint[] = [];
-      for (let b = 0; b < buckets(w); b++) {
-        const r = byBucket.get(b);
-        points.push({
-          t: w.since + b * p.bucket,
-          requests: r?.requests ?? 0,
-          errors: r?.errors ?? 0,
-          inputTokens: r?.input ?? 0,
-          outputTokens: r?.output ?? 0,
-          costUsd: (r?.cost ?? 0) / 1e9,
-        });
-      }
-      const totals = points.reduce(
-        (sum, x) => ({
-          requests: sum.requests + x.requests,
-          errors: sum.errors + x.errors,
-          inputTokens: sum.inputTokens + x.inputTokens,
-          outputTokens: sum.outputTokens + x.outputTokens,
-          costUsd: sum.costUsd + x.costUsd,
-        }),
-        { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
-      );
+      const { series: points, totals } = seriesOf(series.all(p) as SeriesRow[], w);
       const lat = sortedValues(latencies.all(p));
       const ttft = sortedValues(ttfts.all(p));
       return {
@@ -188,14 +205,14 @@ export function createSqliteDashboardQueries(db: Db): DashboardQueries {
       const rows = privacySeries.all(p) as { b: number; findings: number; injections: number; blocked: number | null }[];
       const byBucket = new Map(rows.map((r) => [r.b, r]));
       const points = [];
-      for (let b = 0; b < buckets(w); b++) {
+      for (let b = 0; b < bucketCount(w); b++) {
         const r = byBucket.get(b);
         points.push({ t: w.since + b * p.bucket, findings: r?.findings ?? 0, injections: r?.injections ?? 0, blocked: r?.blocked ?? 0 });
       }
       const total = blocked.get(p) as { requests: number; blocked: number };
       const byType = new Map<string, number[]>();
       for (const r of findingsByBucket.all(p) as { b: number; pii_type: string; n: number }[]) {
-        const counts = byType.get(r.pii_type) ?? new Array<number>(buckets(w)).fill(0);
+        const counts = byType.get(r.pii_type) ?? new Array<number>(bucketCount(w)).fill(0);
         if (r.b >= 0 && r.b < counts.length) counts[r.b] = r.n;
         byType.set(r.pii_type, counts);
       }
