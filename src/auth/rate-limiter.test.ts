@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -9,6 +8,7 @@ import { createMemoryRateLimiter } from './memory-rate-limiter.js';
 import { MASTER_PRINCIPAL, type KeyPrincipal, type Limits } from './principal.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { formatReset, rateLimitHeadersOf, type RateLimiter } from './rate-limiter.js';
+import { reachable } from '../../test/helpers/reachable.js';
 
 function principal(keyId: string, limits: Partial<Limits>, team?: { id: string; limits: Partial<Limits> }): KeyPrincipal {
   return {
@@ -218,19 +218,3 @@ describe('redis rate limiter across instances', () => {
     }
   });
 });
-
-function reachable(url: URL): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -8,6 +7,7 @@ import { createLocalBus, type ClusterBus } from './cluster-bus.js';
 import type { ClusterSignal } from './cluster-event.js';
 import { decodeClusterMessage, encodeClusterMessage } from './cluster-event.js';
 import { createRedisClusterBus } from './redis-cluster-bus.js';
+import { reachable } from '../../test/helpers/reachable.js';
 
 // The Redis bus is tested against a real server: 127.0.0.1:6379 (or FLAMBEAU_TEST_REDIS_URL).
 // Without one it skips, saying so; in CI (CI=true) a missing Redis is a failure.
@@ -163,19 +163,3 @@ describe('redis cluster bus across instances', () => {
     }
   });
 });
-
-function reachable(url: URL): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { freshPgDatabase } from '../helpers/pg-database.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { CLI_ENTRY, runCli, TSX_LOADER } from '../helpers/run-cli.js';
 import { startTestGateway } from '../helpers/start-gateway.js';
+import { reachable } from '../helpers/reachable.js';
 
 const MASTER = 'flm-cluster-test-master-key-0001';
 const redisUrl = process.env.FLAMBEAU_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -354,20 +354,4 @@ async function requestIdsInStore(home: string, url: string | undefined): Promise
   } finally {
     store.close();
   }
-}
-
-function reachable(url: URL): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }
