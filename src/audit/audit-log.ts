@@ -1,10 +1,11 @@
 import { guardStore, storeError } from '../auth/store-guard.js';
+import { FlambeauError } from '../errors/index.js';
 import { ADVISORY_LOCKS, type SqlClient, type SqlExecutor } from '../store/sql.js';
 import { usageLinkPages, type UsageLink } from '../usage/usage-log.js';
 import type { AuditEvent, AuditRecord } from './audit-event.js';
 import { canonicalJson } from './canonical-json.js';
 import { chainHash, GENESIS_HASH, type AuditRow } from './audit-chain.js';
-import { HeadFile, headMac, readHead, recordMac, type AuditHead } from './audit-head.js';
+import { HeadFile, headMac, readHead, recordMac } from './audit-head.js';
 import { verifyRows, type AuditAnchor, type VerifyResult } from './audit-verify.js';
 
 export interface AuditLog {
@@ -17,6 +18,13 @@ export interface AuditLog {
   append(event: AuditEvent, at?: number, tx?: SqlExecutor): Promise<AuditRecord>;
   /** Runs `work` (with its appends and other writes, given `tx`) in one transaction holding the chain: all or nothing. */
   atomically<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * A group commit: runs `work` for each item, in order, in ONE transaction holding the chain,
+   * each item under its own savepoint. An item whose work throws is undone alone (its appends
+   * too) and settles rejected; the others commit together, and each settles only once that
+   * commit is done. A failure of the store or of the commit rejects the call (every item fails).
+   */
+  atomicallyEach<I, T>(items: readonly I[], work: (tx: SqlExecutor, item: I) => Promise<T>): Promise<PromiseSettledResult<T>[]>;
   /** Walks the whole chain (a page at a time), with the key's MACs, the head file and the usage links. */
   verify(options?: { anchor?: AuditAnchor }): Promise<VerifyResult>;
   /** Records at or after `since` (unix ms), oldest first, one JSON line each (ending in "\n"). */
@@ -75,7 +83,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   };
 
   /** Appends inside `tx`, which holds the chain (inChain); stages the head to write once committed. */
-  async function appendIn(tx: SqlExecutor, event: AuditEvent, at: number, heads: AuditHead[]): Promise<AuditRecord> {
+  async function appendIn(tx: SqlExecutor, event: AuditEvent, at: number, heads: StagedHead[]): Promise<AuditRecord> {
     const { hasMac, writer } = await setupOf();
     if (!hasMac) throw new Error('the audit_log table predates migration 12: open the store with migrations to append');
     // `tx` holds the chain already: inChain took the lock when it began the transaction.
@@ -94,20 +102,21 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       hash,
       key === null ? null : recordMac(key, seq, hash),
     ]);
-    const staged = writer?.appended(previous ?? null, seq, hash);
+    // The head file is checked once per transaction: a later append follows this transaction's own record.
+    const staged = writer?.appended(previous ?? null, seq, hash, heads.length === 0);
     if (staged != null) heads.push(staged);
     return { seq, at: iso, event, prevHash, hash };
   }
 
   // Heads staged by transactions in flight, written when each commits.
-  const staged = new WeakMap<SqlExecutor, AuditHead[]>();
-  async function inChain<T>(work: (tx: SqlExecutor, heads: AuditHead[]) => Promise<T>, outer?: SqlExecutor): Promise<T> {
+  const staged = new WeakMap<SqlExecutor, StagedHead[]>();
+  async function inChain<T>(work: (tx: SqlExecutor, heads: StagedHead[]) => Promise<T>, outer?: SqlExecutor): Promise<T> {
     if (outer !== undefined && outer.inTransaction) {
       const heads = staged.get(outer);
       if (heads !== undefined) return work(outer, heads);
     }
     const { writer } = await setupOf();
-    const heads: AuditHead[] = [];
+    const heads: StagedHead[] = [];
     const result = await guardStore(sql, 'writing an audited change', () =>
       (outer ?? sql).transaction(async (tx) => {
         staged.set(tx, heads);
@@ -160,6 +169,27 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     atomically(work) {
       return inChain((tx) => work(tx));
     },
+    atomicallyEach(items, work) {
+      return inChain(async (tx, heads) => {
+        const settled: PromiseSettledResult<Awaited<ReturnType<typeof work>>>[] = [];
+        for (const item of items) {
+          const mark = heads.length;
+          await tx.run('SAVEPOINT audited_item');
+          try {
+            settled.push({ status: 'fulfilled', value: await work(tx, item) });
+            await tx.run('RELEASE SAVEPOINT audited_item');
+          } catch (thrown) {
+            // The store failing fails the whole group (its transaction may be gone already).
+            if (sql.isUnavailable(thrown) || (thrown instanceof FlambeauError && thrown.code === 'store_unavailable')) throw thrown;
+            await tx.run('ROLLBACK TO SAVEPOINT audited_item');
+            await tx.run('RELEASE SAVEPOINT audited_item');
+            heads.length = mark;
+            settled.push({ status: 'rejected', reason: storeError(sql, 'writing an audited change', thrown) });
+          }
+        }
+        return settled;
+      });
+    },
     async verify(verifyOptions = {}) {
       const usagePage = await usageLinkPages(sql);
       return verifyRows(rows(undefined), GENESIS_HASH, {
@@ -200,6 +230,13 @@ async function holdChain(tx: SqlExecutor): Promise<void> {
  * alone). An append that finds the database behind the head (records cut, or rewritten) leaves
  * the head where it is, so that verify still sees the cut, and reports it.
  */
+/** A head to write once its transaction commits; its MAC is computed then, for the last one only. */
+interface StagedHead {
+  from: number;
+  seq: number;
+  hash: string;
+}
+
 async function openHead(sql: SqlClient, key: Buffer, path: string, onTamper: (reason: string) => void = () => {}) {
   const file = new HeadFile(path);
   const found = file.read();
@@ -220,10 +257,13 @@ async function openHead(sql: SqlClient, key: Buffer, path: string, onTamper: (re
   }
   let frozen = false;
   return {
-    /** Inside the append transaction: checks the database still reaches the head; returns the new head to write once committed. */
-    appended(previous: { seq: number; hash: string } | null, seq: number, hash: string): AuditHead | null {
+    /**
+     * Inside the append transaction: checks the database still reaches the head (`check`: the
+     * transaction's first append); returns the new head to write once committed.
+     */
+    appended(previous: { seq: number; hash: string } | null, seq: number, hash: string, check: boolean): StagedHead | null {
       if (frozen) return null;
-      const current = file.read();
+      const current = check ? file.read() : null;
       if (current !== null && current !== 'unreadable') {
         const behind = (previous?.seq ?? 0) < current.seq;
         const rewritten = previous !== null && previous.seq === current.seq && previous.hash !== current.hash;
@@ -235,13 +275,13 @@ async function openHead(sql: SqlClient, key: Buffer, path: string, onTamper: (re
           return null;
         }
       }
-      return { from, seq, hash, mac: headMac(key, from, seq, hash) };
+      return { from, seq, hash };
     },
     /** After the commit: the head moves forward only (transactions of this process commit in order, but never move it back). */
-    commit(head: AuditHead): void {
+    commit(head: StagedHead): void {
       if (frozen || head.seq <= written) return;
       try {
-        file.write(head);
+        file.write({ ...head, mac: headMac(key, head.from, head.seq, head.hash) });
         written = head.seq;
       } catch (error) {
         // The records are committed: a head that lags is reported by verify as nothing worse than a lag.
