@@ -88,6 +88,24 @@ describe('budget ledger', () => {
     assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.000001 })), 'budget_exhausted');
   });
 
+  it('writes holds asked for together in one transaction, each checked after those before it', async () => {
+    const team = { id: 'research', budget: { usd: 1, period: 'month' } as Budget };
+    const a = principal('a', { usd: 0.5, period: 'month' }, team);
+    const b = principal('b', null, team);
+    const statements: string[] = [];
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = ((sql: string) => {
+      if (/^(BEGIN|COMMIT)/.test(sql)) statements.push(sql);
+      return prepare(sql);
+    }) as typeof store.db.prepare;
+    // Key a holds 0.5 at most, the team 1: a's third and b's third are refused, in order.
+    const asks = [a, b, a, b, a, b].map((p) => codeOf(() => ledger.reserve(p, { maxCostUsd: 0.25 })));
+    assert.deepEqual(await Promise.all(asks), ['ok', 'ok', 'ok', 'ok', 'budget_exhausted', 'budget_exhausted']);
+    assert.deepEqual(statements, ['BEGIN IMMEDIATE', 'COMMIT'], 'one transaction for the six');
+    assert.equal((await ledger.use({ team: 'research' }, 'month')).reservedUsd, 1);
+    assert.equal((await ledger.use({ keyId: 'a' }, 'month')).reservedUsd, 0.5);
+  });
+
   it('grants exactly 10 of 50 across two processes sharing the file', async () => {
     const key = principal('key-x', { usd: 1, period: 'day' });
     const child = fileURLToPath(new URL('./__fixtures__/reserve-child.ts', import.meta.url));
