@@ -22,9 +22,14 @@ export interface AuditLog {
    * A group commit: runs `work` for each item, in order, in ONE transaction holding the chain,
    * each item under its own savepoint. An item whose work throws is undone alone (its appends
    * too) and settles rejected; the others commit together, and each settles only once that
-   * commit is done. A failure of the store or of the commit rejects the call (every item fails).
+   * commit is done. `finish` then runs in the same transaction with the items whose work
+   * succeeded. A failure of the store, of `finish` or of the commit rejects the call (every item fails).
    */
-  atomicallyEach<I, T>(items: readonly I[], work: (tx: SqlExecutor, item: I) => Promise<T>): Promise<PromiseSettledResult<T>[]>;
+  atomicallyEach<I, T>(
+    items: readonly I[],
+    work: (tx: SqlExecutor, item: I) => Promise<T>,
+    finish?: (tx: SqlExecutor, done: I[]) => Promise<void>,
+  ): Promise<PromiseSettledResult<T>[]>;
   /** Walks the whole chain (a page at a time), with the key's MACs, the head file and the usage links. */
   verify(options?: { anchor?: AuditAnchor }): Promise<VerifyResult>;
   /** Records at or after `since` (unix ms), oldest first, one JSON line each (ending in "\n"). */
@@ -169,15 +174,17 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     atomically(work) {
       return inChain((tx) => work(tx));
     },
-    atomicallyEach(items, work) {
+    atomicallyEach(items, work, finish) {
       return inChain(async (tx, heads) => {
         const settled: PromiseSettledResult<Awaited<ReturnType<typeof work>>>[] = [];
+        const done: (typeof items)[number][] = [];
         for (const item of items) {
           const mark = heads.length;
           await tx.run('SAVEPOINT audited_item');
           try {
             settled.push({ status: 'fulfilled', value: await work(tx, item) });
             await tx.run('RELEASE SAVEPOINT audited_item');
+            done.push(item);
           } catch (thrown) {
             // The store failing fails the whole group (its transaction may be gone already).
             if (sql.isUnavailable(thrown) || (thrown instanceof FlambeauError && thrown.code === 'store_unavailable')) throw thrown;
@@ -187,6 +194,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
             settled.push({ status: 'rejected', reason: storeError(sql, 'writing an audited change', thrown) });
           }
         }
+        if (finish !== undefined && done.length > 0) await finish(tx, done);
         return settled;
       });
     },

@@ -140,11 +140,16 @@ export function createRequestRecorder(deps: {
         tx,
       );
     }
-    if (settle !== undefined) {
-      if (deps.ledger === undefined) throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
-      await deps.ledger.settle(settle.reservation, outcome.costUsd, tx);
-    }
+    if (settle !== undefined && deps.ledger === undefined)
+      throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
     return record;
+  }
+
+  /** The budget settlements of the outcomes written, after their rows, in the same transaction. */
+  async function settleAll(tx: SqlExecutor, written: readonly Pending[]): Promise<void> {
+    const settlements: { reservation: Reservation; actualCostUsd: number }[] = [];
+    for (const { outcome, settle } of written) if (settle !== undefined) settlements.push({ reservation: settle.reservation, actualCostUsd: outcome.costUsd });
+    if (settlements.length > 0) await deps.ledger?.settleMany(settlements, tx);
   }
 
   // Group commit: the outcomes recorded during one turn of the event loop are written by one
@@ -167,10 +172,16 @@ export function createRequestRecorder(deps: {
     try {
       if (group.length === 1) {
         const only = group[0] as Pending;
-        await deps.audit.atomically((tx) => write(tx, only)).then(only.resolve, only.reject);
+        await deps.audit
+          .atomically(async (tx) => {
+            const record = await write(tx, only);
+            await settleAll(tx, group);
+            return record;
+          })
+          .then(only.resolve, only.reject);
       } else {
         const settled = await deps.audit
-          .atomicallyEach(group, write)
+          .atomicallyEach(group, write, settleAll)
           .catch((error: unknown) => group.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })));
         settled.forEach((result, i) => {
           const item = group[i] as Pending;

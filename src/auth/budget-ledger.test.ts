@@ -207,6 +207,29 @@ describe('budget ledger', () => {
     });
   });
 
+  it('settles several holds at once: each hold dropped, each key and the team charged the sum of their costs', async () => {
+    const team = { id: 'research', budget: { usd: 10, period: 'month' } as Budget };
+    const a = principal('a', { usd: 5, period: 'month' }, team);
+    const b = principal('b', null, team);
+    const [a1, a2, b1, done] = (await Promise.all([a, a, b, b].map((p) => ledger.reserve(p, { maxCostUsd: 1 })))) as Reservation[];
+    await ledger.settle(done as Reservation, 0.5);
+    await ledger.settleMany([
+      { reservation: a1 as Reservation, actualCostUsd: 0.25 },
+      { reservation: a2 as Reservation, actualCostUsd: Number.NaN }, // unknown: charged as held
+      { reservation: b1 as Reservation, actualCostUsd: 0.125 },
+      { reservation: done as Reservation, actualCostUsd: 9 }, // settled already: ignored
+    ]);
+    assert.equal((await ledger.use({ keyId: 'a' }, 'month')).spentUsd, 1.25);
+    assert.equal((await ledger.use({ keyId: 'b' }, 'month')).spentUsd, 0.625);
+    assert.deepEqual(await ledger.use({ team: 'research' }, 'month'), {
+      ...(await ledger.use({ team: 'research' }, 'month')),
+      spentUsd: 1.875,
+      reservedUsd: 0,
+    });
+    await ledger.settleMany([{ reservation: a1 as Reservation, actualCostUsd: 0.25 }]);
+    assert.equal((await ledger.use({ keyId: 'a' }, 'month')).spentUsd, 1.25);
+  });
+
   it('records spend for keys without a budget and never touches the store for the master key', async () => {
     const key = principal('free-spender', null);
     await ledger.settle(await ledger.reserve(key, { maxCostUsd: 5 }), 2.5);

@@ -43,6 +43,8 @@ export interface BudgetLedger {
    * Inside the caller's transaction when `tx` is given (the request recorder's).
    */
   settle(reservation: Reservation, actualCostUsd: number, tx?: SqlExecutor): Promise<void>;
+  /** `settle` for several reservations at once (a group commit's): the holds dropped by one statement, one charge per key or team. */
+  settleMany(settlements: readonly { reservation: Reservation; actualCostUsd: number }[], tx?: SqlExecutor): Promise<void>;
   /** Drops the hold without charging (the call failed before any cost). Idempotent. */
   release(reservation: Reservation): Promise<void>;
   /** What a key or team has spent and holds in the current period of `period`. */
@@ -71,6 +73,9 @@ interface PendingHold {
   reject: (error: unknown) => void;
 }
 
+const DROP_ONE = 'DELETE FROM budget_reservations WHERE id = ?';
+/** Ids per multi-row DELETE (SQLite and PostgreSQL both take far more parameters). */
+const DELETE_CHUNK = 64;
 const CHARGE =
   'INSERT INTO budget_spend (scope, day, spent_nusd) VALUES (?, ?, ?) ON CONFLICT (scope, day) DO UPDATE SET spent_nusd = budget_spend.spent_nusd + excluded.spent_nusd';
 
@@ -201,12 +206,23 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
     return id;
   }
 
-  async function settleIn(tx: SqlExecutor, reservation: Reservation, cost: number, now: number): Promise<void> {
-    if (reservation.id !== null) await tx.run('DELETE FROM budget_reservations WHERE id = ?', [reservation.id]);
-    if (cost <= 0) return;
+  /** Drops the holds and charges the costs (nano-USD), one charge per scope: a group's settlements in a few statements. */
+  async function settleIn(tx: SqlExecutor, settlements: readonly { reservation: Reservation; cost: number }[], now: number): Promise<void> {
+    const ids: string[] = [];
+    const charges = new Map<string, number>();
+    const charge = (scope: string, cost: number) => charges.set(scope, (charges.get(scope) ?? 0) + cost);
+    for (const { reservation, cost } of settlements) {
+      if (reservation.id !== null) ids.push(reservation.id);
+      if (cost <= 0) continue;
+      if (reservation.keyId !== null) charge(`key:${reservation.keyId}`, cost);
+      if (reservation.team !== null) charge(`team:${reservation.team}`, cost);
+    }
+    for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+      const chunk = ids.slice(i, i + DELETE_CHUNK);
+      await tx.run(chunk.length === 1 ? DROP_ONE : `DELETE FROM budget_reservations WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    }
     const day = dayStart(now);
-    if (reservation.keyId !== null) await tx.run(CHARGE, [`key:${reservation.keyId}`, day, cost]);
-    if (reservation.team !== null) await tx.run(CHARGE, [`team:${reservation.team}`, day, cost]);
+    for (const [scope, cost] of charges) await tx.run(CHARGE, [scope, day, cost]);
   }
 
   return {
@@ -222,18 +238,23 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
       });
       return { id, ...base };
     },
-    async settle(reservation, actualCostUsd, tx) {
-      if (finished.has(reservation)) return;
-      // A cost that cannot be computed is charged as the hold: never less than was reserved.
-      const cost = Number.isFinite(actualCostUsd) ? Math.max(0, toNano(actualCostUsd)) : toNano(reservation.amountUsd);
-      if (reservation.id !== null || (cost > 0 && (reservation.keyId !== null || reservation.team !== null))) {
-        await guardStore(sql, 'settling budget', () => (tx ?? sql).transaction((inner) => settleIn(inner, reservation, cost, clock())));
+    settle(reservation, actualCostUsd, tx) {
+      return this.settleMany([{ reservation, actualCostUsd }], tx);
+    },
+    async settleMany(given, tx) {
+      const settlements: { reservation: Reservation; cost: number }[] = [];
+      for (const { reservation, actualCostUsd } of given) {
+        if (finished.has(reservation)) continue;
+        // A cost that cannot be computed is charged as the hold: never less than was reserved.
+        const cost = Number.isFinite(actualCostUsd) ? Math.max(0, toNano(actualCostUsd)) : toNano(reservation.amountUsd);
+        if (reservation.id !== null || (cost > 0 && (reservation.keyId !== null || reservation.team !== null))) settlements.push({ reservation, cost });
       }
-      finished.add(reservation);
+      if (settlements.length > 0) await guardStore(sql, 'settling budget', () => (tx ?? sql).transaction((inner) => settleIn(inner, settlements, clock())));
+      for (const { reservation } of given) finished.add(reservation);
     },
     async release(reservation) {
       if (finished.has(reservation)) return;
-      if (reservation.id !== null) await guardStore(sql, 'releasing budget', () => sql.run('DELETE FROM budget_reservations WHERE id = ?', [reservation.id]));
+      if (reservation.id !== null) await guardStore(sql, 'releasing budget', () => sql.run(DROP_ONE, [reservation.id]));
       finished.add(reservation);
     },
     async use(scope, period) {
