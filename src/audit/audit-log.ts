@@ -88,11 +88,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   };
 
   /** Appends inside `tx`, which holds the chain (inChain); stages the head to write once committed. */
-  async function appendIn(tx: SqlExecutor, event: AuditEvent, at: number, heads: StagedHead[]): Promise<AuditRecord> {
+  async function appendIn(tx: SqlExecutor, event: AuditEvent, at: number, chain: ChainState): Promise<AuditRecord> {
     const { hasMac, writer } = await setupOf();
     if (!hasMac) throw new Error('the audit_log table predates migration 12: open the store with migrations to append');
-    // `tx` holds the chain already: inChain took the lock when it began the transaction.
-    const previous = await tx.get<{ seq: number; hash: string }>(LAST);
+    // `tx` holds the chain already: inChain took the lock when it began the transaction. After
+    // its first append, the last record is the one this transaction wrote: no need to read it.
+    const previous = chain.last !== undefined ? chain.last : ((await tx.get<{ seq: number; hash: string }>(LAST)) ?? null);
     const seq = (previous?.seq ?? 0) + 1;
     const prevHash = previous?.hash ?? GENESIS_HASH;
     const iso = new Date(at).toISOString();
@@ -107,29 +108,30 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       hash,
       key === null ? null : recordMac(key, seq, hash),
     ]);
+    chain.last = { seq, hash };
     // The head file is checked once per transaction: a later append follows this transaction's own record.
-    const staged = writer?.appended(previous ?? null, seq, hash, heads.length === 0);
-    if (staged != null) heads.push(staged);
+    const staged = writer?.appended(previous, seq, hash, chain.heads.length === 0);
+    if (staged != null) chain.heads.push(staged);
     return { seq, at: iso, event, prevHash, hash };
   }
 
   // Heads staged by transactions in flight, written when each commits.
-  const staged = new WeakMap<SqlExecutor, StagedHead[]>();
-  async function inChain<T>(work: (tx: SqlExecutor, heads: StagedHead[]) => Promise<T>, outer?: SqlExecutor): Promise<T> {
+  const staged = new WeakMap<SqlExecutor, ChainState>();
+  async function inChain<T>(work: (tx: SqlExecutor, chain: ChainState) => Promise<T>, outer?: SqlExecutor): Promise<T> {
     if (outer !== undefined && outer.inTransaction) {
-      const heads = staged.get(outer);
-      if (heads !== undefined) return work(outer, heads);
+      const chain = staged.get(outer);
+      if (chain !== undefined) return work(outer, chain);
     }
     const { writer } = await setupOf();
-    const heads: StagedHead[] = [];
+    const chain: ChainState = { heads: [], last: undefined };
     const result = await guardStore(sql, 'writing an audited change', () =>
       (outer ?? sql).transaction(async (tx) => {
-        staged.set(tx, heads);
+        staged.set(tx, chain);
         await holdChain(tx);
-        return work(tx, heads);
+        return work(tx, chain);
       }),
     );
-    const last = heads.at(-1);
+    const last = chain.heads.at(-1);
     if (last !== undefined) writer?.commit(last);
     return result;
   }
@@ -169,17 +171,18 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   return {
     append(event, at = clock(), tx) {
       const kept = event.type === 'request' && event.content !== undefined && options.includeContent !== true ? withoutContent(event) : event;
-      return inChain((inner, heads) => appendIn(inner, kept, at, heads), tx);
+      return inChain((inner, chain) => appendIn(inner, kept, at, chain), tx);
     },
     atomically(work) {
       return inChain((tx) => work(tx));
     },
     atomicallyEach(items, work, finish) {
-      return inChain(async (tx, heads) => {
+      return inChain(async (tx, chain) => {
         const settled: PromiseSettledResult<Awaited<ReturnType<typeof work>>>[] = [];
         const done: (typeof items)[number][] = [];
         for (const item of items) {
-          const mark = heads.length;
+          const mark = chain.heads.length;
+          const last = chain.last;
           await tx.run('SAVEPOINT audited_item');
           try {
             settled.push({ status: 'fulfilled', value: await work(tx, item) });
@@ -190,7 +193,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
             if (sql.isUnavailable(thrown) || (thrown instanceof FlambeauError && thrown.code === 'store_unavailable')) throw thrown;
             await tx.run('ROLLBACK TO SAVEPOINT audited_item');
             await tx.run('RELEASE SAVEPOINT audited_item');
-            heads.length = mark;
+            chain.heads.length = mark;
+            chain.last = last;
             settled.push({ status: 'rejected', reason: storeError(sql, 'writing an audited change', thrown) });
           }
         }
@@ -238,6 +242,12 @@ async function holdChain(tx: SqlExecutor): Promise<void> {
  * alone). An append that finds the database behind the head (records cut, or rewritten) leaves
  * the head where it is, so that verify still sees the cut, and reports it.
  */
+/** What a transaction holding the chain knows: heads to write once it commits, the last record (undefined: not read yet). */
+interface ChainState {
+  heads: StagedHead[];
+  last: { seq: number; hash: string } | null | undefined;
+}
+
 /** A head to write once its transaction commits; its MAC is computed then, for the last one only. */
 interface StagedHead {
   from: number;

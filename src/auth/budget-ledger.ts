@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { FlambeauError } from '../errors/index.js';
 import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import { fromNano, toNano } from './budget-columns.js';
@@ -64,6 +64,19 @@ export interface BudgetLedgerOptions {
 }
 
 export const DEFAULT_RESERVATION_TTL_MS = 15 * 60_000;
+
+// Hold ids come from one pool of random bytes, refilled when spent (one getrandom call per 4 KiB, not one per hold).
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+/** 12 random bytes, base64url. */
+function randomId(): string {
+  if (poolAt + 12 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += 12;
+  return pool.toString('base64url', poolAt - 12, poolAt);
+}
 
 /** A hold waiting for its group's commit (nano-USD). */
 interface PendingHold {
@@ -194,7 +207,7 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
       const { spent, held, use } = await measure(tx, check.scope === 'key' ? { keyId: check.id } : { team: check.id }, check.budget.period, now);
       if (spent + held + amount > toNano(check.budget.usd)) throw exhausted(check, use, amount);
     }
-    const id = `rsv_${randomBytes(12).toString('base64url')}`;
+    const id = `rsv_${randomId()}`;
     await tx.run('INSERT INTO budget_reservations (id, key_id, team, amount_nusd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
       id,
       principal.keyId,
