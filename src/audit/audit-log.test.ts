@@ -85,6 +85,18 @@ describe('audit log', () => {
     assert.deepEqual(result, { ok: true, count: 7, head: await audit.head() });
   });
 
+  it('appends inside a transaction of the store that is not its own, after appends of its own, as the next record', async () => {
+    // SQLite hands every transaction the same executor: nothing from an earlier one may leak in,
+    // such as the last record it knew (another writer, here a second log, appended since).
+    await createAuditLog({ sql: store.sql }).append({ ...adminEvent, action: 'team.updated' });
+    await store.sql.transaction(async (tx) => {
+      await audit.append({ ...adminEvent, action: 'key.created' }, undefined, tx);
+      await audit.append({ ...adminEvent, action: 'key.revoked' }, undefined, tx);
+    });
+    await audit.append({ ...adminEvent, action: 'key.created' });
+    assert.deepEqual(await audit.verify(), { ok: true, count: 11, head: await audit.head() });
+  });
+
   it('refuses UPDATE and DELETE through SQL while its triggers are in place', async () => {
     assert.throws(() => store.db.prepare("UPDATE audit_log SET body = '{}' WHERE seq = 2").run(), /append-only/);
     assert.throws(() => store.db.prepare('DELETE FROM audit_log WHERE seq = 2').run(), /append-only/);

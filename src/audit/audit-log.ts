@@ -127,8 +127,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     const result = await guardStore(sql, 'writing an audited change', () =>
       (outer ?? sql).transaction(async (tx) => {
         staged.set(tx, chain);
-        await holdChain(tx);
-        return work(tx, chain);
+        try {
+          await holdChain(tx);
+          return await work(tx, chain);
+        } finally {
+          // SQLite hands every transaction the same executor: a later one must not find this state.
+          staged.delete(tx);
+        }
       }),
     );
     const last = chain.heads.at(-1);
