@@ -12,7 +12,7 @@ import { createKeyStore, type KeyStore } from '../../../auth/key-store.js';
 import { createTeamStore } from '../../../auth/team-store.js';
 import type { GatewayDeps } from '../../../gateway/index.js';
 import { silentLogger } from '../../../log/logger.js';
-import { openStore, type Store } from '../../../store/store.js';
+import { openConfiguredStore, type Store } from '../../../store/store.js';
 import { createUsageLog, type UsageLog } from '../../../usage/usage-log.js';
 import { createEvalStore } from '../../../eval/index.js';
 import { homePaths } from '../../../config/home-layout.js';
@@ -32,9 +32,10 @@ export interface AdminTestServer {
   close(): Promise<void>;
 }
 
-export async function startAdminTestServer(): Promise<AdminTestServer> {
+/** `storeUrl`: a `postgres://` URL (a fresh database) for the gateway's state instead of the temp SQLite file. */
+export async function startAdminTestServer(options: { storeUrl?: string } = {}): Promise<AdminTestServer> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-admin-'));
-  const store = openStore(homePaths(home).db);
+  const store = await openConfiguredStore(homePaths(home).db, options.storeUrl ?? null);
   const teams = createTeamStore(store.sql);
   const keys = createKeyStore({ sql: store.sql, teams, masterKey: { reveal: () => ADMIN_TEST_MASTER_KEY } });
   const ledger = createBudgetLedger({ sql: store.sql });
@@ -67,7 +68,7 @@ export async function startAdminTestServer(): Promise<AdminTestServer> {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      store.close();
+      await store.close();
       rmSync(home, { recursive: true, force: true });
     },
   };
