@@ -422,17 +422,7 @@ function packageVersion(): string {
   }
 }
 
-/** The dashboard's model actions, followed by `changed(name)` once the pointer is written. */
-function announcingModelChanges(models: ReturnType<typeof createModelOverview>, changed: (name: string) => void): ReturnType<typeof createModelOverview> {
-  return {
-    ...models,
-    async promote(name, version, canaryPercent) {
-      await models.promote(name, version, canaryPercent);
-      changed(name);
-    },
-    async rollback(name) {
-      await models.rollback(name);
-      changed(name);
-    },
-  };
+/** The dashboard's model actions, with `announce(name)`: called by the route once the action has committed. */
+function announcingModelChanges(models: ReturnType<typeof createModelOverview>, changed: (name: string) => void): DashboardDeps['models'] {
+  return { ...models, announce: changed };
 }

@@ -45,4 +45,20 @@ describe('model versions on PostgreSQL, concurrently', () => {
       [1],
     );
   });
+
+  it('serialises concurrent promotes of one name: each sees the other, none is lost (the pointer is read FOR UPDATE)', async () => {
+    const [one, two] = pools.map((sql) => createVersionRegistry(sql)) as [ReturnType<typeof createVersionRegistry>, ReturnType<typeof createVersionRegistry>];
+    for (let i = 1; i <= 3; i++) await one.add('switchy', sha(i));
+    for (let round = 0; round < 10; round++) {
+      const before = (await one.pointer('switchy'))?.current as number;
+      const [a, b] = [1, 2, 3].filter((v) => v !== before) as [number, number];
+      await Promise.all([one.promote('switchy', a), two.promote('switchy', b)]);
+      const after = await one.pointer('switchy');
+      // Whichever ran second saw the first's version as current: the first is now `previous`.
+      assert.ok(
+        (after?.current === a && after.previous === b) || (after?.current === b && after.previous === a),
+        `round ${round}: from v${before}, promoting v${a} and v${b} at once left ${JSON.stringify(after)}`,
+      );
+    }
+  });
 });

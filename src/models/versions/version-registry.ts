@@ -37,10 +37,14 @@ export interface VersionRegistry {
   add(name: string, sha256: string, settings?: VersionSettings): Promise<ModelVersion>;
   /** As `add`, unless `name`'s current version is this file already (then null), decided under the same lock. */
   addUnlessCurrent(name: string, sha256: string, settings?: VersionSettings): Promise<ModelVersion | null>;
-  /** Makes `version` current (the current one becomes `previous`), or, with a percent, a canary. */
-  promote(name: string, version: number, options?: { canaryPercent?: number }): Promise<ModelPointer>;
-  /** Drops a canary if there is one; otherwise returns to the previous version. */
-  rollback(name: string): Promise<ModelPointer>;
+  /**
+   * Makes `version` current (the current one becomes `previous`), or, with a percent, a canary.
+   * The pointer is read locked (PostgreSQL: FOR UPDATE), so concurrent changes of one name queue
+   * and none is lost. `tx`: joins that transaction (the dashboard's, which also appends the audit record).
+   */
+  promote(name: string, version: number, options?: { canaryPercent?: number; tx?: SqlExecutor }): Promise<ModelPointer>;
+  /** Drops a canary if there is one; otherwise returns to the previous version. Locked and `tx` as `promote`. */
+  rollback(name: string, tx?: SqlExecutor): Promise<ModelPointer>;
   pointer(name: string): Promise<ModelPointer | undefined>;
   versions(name: string): Promise<ModelVersion[]>;
   names(): Promise<string[]>;
@@ -103,7 +107,7 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
     const row = await db.get<VersionRow>('SELECT * FROM model_versions WHERE name = ? AND version = ?', [name, version]);
     return row === undefined ? undefined : versionOfRow(row);
   };
-  const selectPointer = async (db: SqlExecutor, name: string): Promise<ModelPointer | undefined> => {
+  const selectPointer = async (db: SqlExecutor, name: string, forUpdate = false): Promise<ModelPointer | undefined> => {
     const r = await db.get<{
       name: string;
       current: number;
@@ -111,18 +115,20 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
       canary: number | null;
       canary_percent: number | null;
       updated_at: number;
-    }>('SELECT * FROM model_pointers WHERE name = ?', [name]);
+    }>(`SELECT * FROM model_pointers WHERE name = ?${forUpdate && db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [name]);
     return r === undefined
       ? undefined
       : { name: r.name, current: r.current, previous: r.previous, canary: r.canary, canaryPercent: r.canary_percent, updatedAt: r.updated_at };
   };
   const requireVersion = async (db: SqlExecutor, name: string, version: number): Promise<ModelVersion> => {
     const found = await selectVersion(db, name, version);
-    if (found === undefined) throw notFound(`${name} has no version ${version} (see \`flambeau models show ${name}\`).`);
+    if (found === undefined)
+      throw new FlambeauError('not_found', `${name} has no version ${version} (see \`flambeau models show ${name}\`).`, { param: 'version' });
     return found;
   };
+  /** The pointer, locked until the transaction ends (SQLite: BEGIN IMMEDIATE holds the file already). */
   const requirePointer = async (db: SqlExecutor, name: string): Promise<ModelPointer> => {
-    const found = await selectPointer(db, name);
+    const found = await selectPointer(db, name, true);
     if (found === undefined) throw notFound(`no served model named ${name} (pull or import one with --name ${name}).`);
     return found;
   };
@@ -162,7 +168,7 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
     add: async (name, sha256, settings = {}) => (await addVersion(name, sha256, settings, false)) as ModelVersion,
     addUnlessCurrent: (name, sha256, settings = {}) => addVersion(name, sha256, settings, true),
     promote: (name, version, options = {}) =>
-      sql.transaction(async (tx) => {
+      (options.tx ?? sql).transaction(async (tx) => {
         const pointer = await requirePointer(tx, name);
         await requireVersion(tx, name, version);
         const percent = options.canaryPercent;
@@ -181,8 +187,8 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
         await savePointer(tx, next);
         return next;
       }),
-    rollback: (name) =>
-      sql.transaction(async (tx) => {
+    rollback: (name, outer) =>
+      (outer ?? sql).transaction(async (tx) => {
         const pointer = await requirePointer(tx, name);
         if (pointer.canary !== null) {
           const next = { ...pointer, canary: null, canaryPercent: null, updatedAt: now() };

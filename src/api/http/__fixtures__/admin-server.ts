@@ -16,6 +16,7 @@ import { openConfiguredStore, type Store } from '../../../store/store.js';
 import { createUsageLog, type UsageLog } from '../../../usage/usage-log.js';
 import { createEvalStore } from '../../../eval/index.js';
 import { homePaths } from '../../../config/home-layout.js';
+import type { AdminDeps } from '../admin-routes.js';
 import { createRequestHandler } from '../app.js';
 
 export const ADMIN_TEST_MASTER_KEY = 'flm-admin-test-master-key-0123456789';
@@ -32,8 +33,13 @@ export interface AdminTestServer {
   close(): Promise<void>;
 }
 
-/** `storeUrl`: a `postgres://` URL (a fresh database) for the gateway's state instead of the temp SQLite file. */
-export async function startAdminTestServer(options: { storeUrl?: string } = {}): Promise<AdminTestServer> {
+/**
+ * `storeUrl`: a `postgres://` URL (a fresh database) for the gateway's state instead of the temp
+ * SQLite file. `admin`: changes the admin dependencies (adds dashboard ones, wraps a store).
+ */
+export async function startAdminTestServer(
+  options: { storeUrl?: string; admin?: (deps: AdminDeps, store: Store) => AdminDeps } = {},
+): Promise<AdminTestServer> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-admin-'));
   const store = await openConfiguredStore(homePaths(home).db, options.storeUrl ?? null);
   const teams = createTeamStore(store.sql);
@@ -46,7 +52,7 @@ export async function startAdminTestServer(options: { storeUrl?: string } = {}):
     createRequestHandler({
       // The admin routes use only `admin`; a /v1 call here would be a mistake in the test.
       gateway: undefined as unknown as GatewayDeps,
-      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: 1 << 20 },
+      admin: (options.admin ?? ((deps) => deps))({ keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: 1 << 20 }, store),
       bodyLimitBytes: 1 << 20,
       keylessLoopback: null,
       metricsPublicOnLoopback: false,
