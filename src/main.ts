@@ -309,6 +309,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           sessions: createSessionStore({ ttlMs: config.ui.sessionTtlMinutes * 60_000 }),
           signIn: createSignInLimiter(10),
           sessionTtlMs: config.ui.sessionTtlMinutes * 60_000,
+          secureCookie: config.ui.secureCookie,
+          trustProxy: config.ui.trustProxy,
         }
       : null;
     if (ui !== null && !ui.assets.built) logger.warn('the dashboard is not built (dist/web): /ui says so until `npm run build`');
