@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The `prev_hash` of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -18,5 +18,6 @@ export interface AuditRow {
 
 /** hash = sha256(prev_hash + body), hex. */
 export function chainHash(prevHash: string, body: string): string {
-  return createHash('sha256').update(prevHash).update(body).digest('hex');
+  // One-shot: no Hash object per record.
+  return hash('sha256', prevHash + body, 'hex');
 }

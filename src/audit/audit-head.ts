@@ -61,13 +61,22 @@ function parseJson(text: string): unknown {
  */
 export class HeadFile {
   readonly #fd: number;
+  readonly #buffer = Buffer.alloc(HEAD_BYTES);
+  // The bytes last read or written and what they parse to: the file is read at every append
+  // transaction, and mostly holds what this process wrote, so the parse is skipped then.
+  #raw = '';
+  #parsed: AuditHead | 'unreadable' | null = null;
   constructor(readonly path: string) {
     this.#fd = openSync(path, existsSync(path) ? 'r+' : 'w+', 0o600);
   }
   read(): AuditHead | 'unreadable' | null {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const length = readSync(this.#fd, buffer, 0, HEAD_BYTES, 0);
-    return parseHead(buffer.subarray(0, length).toString('utf8'));
+    const length = readSync(this.#fd, this.#buffer, 0, HEAD_BYTES, 0);
+    const raw = this.#buffer.toString('utf8', 0, length);
+    if (raw !== this.#raw) {
+      this.#parsed = parseHead(raw);
+      this.#raw = raw;
+    }
+    return this.#parsed;
   }
   write(head: AuditHead): void {
     const line = JSON.stringify(head);
@@ -75,6 +84,8 @@ export class HeadFile {
     buffer.write(line, 0, 'utf8');
     buffer[HEAD_BYTES - 1] = 0x0a;
     writeSync(this.#fd, buffer, 0, HEAD_BYTES, 0);
+    this.#raw = buffer.toString('utf8');
+    this.#parsed = { ...head };
   }
   close(): void {
     closeSync(this.#fd);

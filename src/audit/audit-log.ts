@@ -1,10 +1,11 @@
 import { guardStore, storeError } from '../auth/store-guard.js';
+import { FlambeauError } from '../errors/index.js';
 import { ADVISORY_LOCKS, type SqlClient, type SqlExecutor } from '../store/sql.js';
 import { usageLinkPages, type UsageLink } from '../usage/usage-log.js';
 import type { AuditEvent, AuditRecord } from './audit-event.js';
 import { canonicalJson } from './canonical-json.js';
 import { chainHash, GENESIS_HASH, type AuditRow } from './audit-chain.js';
-import { HeadFile, headMac, readHead, recordMac, type AuditHead } from './audit-head.js';
+import { HeadFile, headMac, readHead, recordMac } from './audit-head.js';
 import { verifyRows, type AuditAnchor, type VerifyResult } from './audit-verify.js';
 
 export interface AuditLog {
@@ -17,6 +18,18 @@ export interface AuditLog {
   append(event: AuditEvent, at?: number, tx?: SqlExecutor): Promise<AuditRecord>;
   /** Runs `work` (with its appends and other writes, given `tx`) in one transaction holding the chain: all or nothing. */
   atomically<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * A group commit: runs `work` for each item, in order, in ONE transaction holding the chain,
+   * each item under its own savepoint. An item whose work throws is undone alone (its appends
+   * too) and settles rejected; the others commit together, and each settles only once that
+   * commit is done. `finish` then runs in the same transaction with the items whose work
+   * succeeded. A failure of the store, of `finish` or of the commit rejects the call (every item fails).
+   */
+  atomicallyEach<I, T>(
+    items: readonly I[],
+    work: (tx: SqlExecutor, item: I) => Promise<T>,
+    finish?: (tx: SqlExecutor, done: I[]) => Promise<void>,
+  ): Promise<PromiseSettledResult<T>[]>;
   /** Walks the whole chain (a page at a time), with the key's MACs, the head file and the usage links. */
   verify(options?: { anchor?: AuditAnchor }): Promise<VerifyResult>;
   /** Records at or after `since` (unix ms), oldest first, one JSON line each (ending in "\n"). */
@@ -75,11 +88,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   };
 
   /** Appends inside `tx`, which holds the chain (inChain); stages the head to write once committed. */
-  async function appendIn(tx: SqlExecutor, event: AuditEvent, at: number, heads: AuditHead[]): Promise<AuditRecord> {
+  async function appendIn(tx: SqlExecutor, event: AuditEvent, at: number, chain: ChainState): Promise<AuditRecord> {
     const { hasMac, writer } = await setupOf();
     if (!hasMac) throw new Error('the audit_log table predates migration 12: open the store with migrations to append');
-    // `tx` holds the chain already: inChain took the lock when it began the transaction.
-    const previous = await tx.get<{ seq: number; hash: string }>(LAST);
+    // `tx` holds the chain already: inChain took the lock when it began the transaction. After
+    // its first append, the last record is the one this transaction wrote: no need to read it.
+    const previous = chain.last !== undefined ? chain.last : ((await tx.get<{ seq: number; hash: string }>(LAST)) ?? null);
     const seq = (previous?.seq ?? 0) + 1;
     const prevHash = previous?.hash ?? GENESIS_HASH;
     const iso = new Date(at).toISOString();
@@ -94,28 +108,30 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       hash,
       key === null ? null : recordMac(key, seq, hash),
     ]);
-    const staged = writer?.appended(previous ?? null, seq, hash);
-    if (staged != null) heads.push(staged);
+    chain.last = { seq, hash };
+    // The head file is checked once per transaction: a later append follows this transaction's own record.
+    const staged = writer?.appended(previous, seq, hash, chain.heads.length === 0);
+    if (staged != null) chain.heads.push(staged);
     return { seq, at: iso, event, prevHash, hash };
   }
 
   // Heads staged by transactions in flight, written when each commits.
-  const staged = new WeakMap<SqlExecutor, AuditHead[]>();
-  async function inChain<T>(work: (tx: SqlExecutor, heads: AuditHead[]) => Promise<T>, outer?: SqlExecutor): Promise<T> {
+  const staged = new WeakMap<SqlExecutor, ChainState>();
+  async function inChain<T>(work: (tx: SqlExecutor, chain: ChainState) => Promise<T>, outer?: SqlExecutor): Promise<T> {
     if (outer !== undefined && outer.inTransaction) {
-      const heads = staged.get(outer);
-      if (heads !== undefined) return work(outer, heads);
+      const chain = staged.get(outer);
+      if (chain !== undefined) return work(outer, chain);
     }
     const { writer } = await setupOf();
-    const heads: AuditHead[] = [];
+    const chain: ChainState = { heads: [], last: undefined };
     const result = await guardStore(sql, 'writing an audited change', () =>
       (outer ?? sql).transaction(async (tx) => {
-        staged.set(tx, heads);
+        staged.set(tx, chain);
         await holdChain(tx);
-        return work(tx, heads);
+        return work(tx, chain);
       }),
     );
-    const last = heads.at(-1);
+    const last = chain.heads.at(-1);
     if (last !== undefined) writer?.commit(last);
     return result;
   }
@@ -155,10 +171,36 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   return {
     append(event, at = clock(), tx) {
       const kept = event.type === 'request' && event.content !== undefined && options.includeContent !== true ? withoutContent(event) : event;
-      return inChain((inner, heads) => appendIn(inner, kept, at, heads), tx);
+      return inChain((inner, chain) => appendIn(inner, kept, at, chain), tx);
     },
     atomically(work) {
       return inChain((tx) => work(tx));
+    },
+    atomicallyEach(items, work, finish) {
+      return inChain(async (tx, chain) => {
+        const settled: PromiseSettledResult<Awaited<ReturnType<typeof work>>>[] = [];
+        const done: (typeof items)[number][] = [];
+        for (const item of items) {
+          const mark = chain.heads.length;
+          const last = chain.last;
+          await tx.run('SAVEPOINT audited_item');
+          try {
+            settled.push({ status: 'fulfilled', value: await work(tx, item) });
+            await tx.run('RELEASE SAVEPOINT audited_item');
+            done.push(item);
+          } catch (thrown) {
+            // The store failing fails the whole group (its transaction may be gone already).
+            if (sql.isUnavailable(thrown) || (thrown instanceof FlambeauError && thrown.code === 'store_unavailable')) throw thrown;
+            await tx.run('ROLLBACK TO SAVEPOINT audited_item');
+            await tx.run('RELEASE SAVEPOINT audited_item');
+            chain.heads.length = mark;
+            chain.last = last;
+            settled.push({ status: 'rejected', reason: storeError(sql, 'writing an audited change', thrown) });
+          }
+        }
+        if (finish !== undefined && done.length > 0) await finish(tx, done);
+        return settled;
+      });
     },
     async verify(verifyOptions = {}) {
       const usagePage = await usageLinkPages(sql);
@@ -200,6 +242,19 @@ async function holdChain(tx: SqlExecutor): Promise<void> {
  * alone). An append that finds the database behind the head (records cut, or rewritten) leaves
  * the head where it is, so that verify still sees the cut, and reports it.
  */
+/** What a transaction holding the chain knows: heads to write once it commits, the last record (undefined: not read yet). */
+interface ChainState {
+  heads: StagedHead[];
+  last: { seq: number; hash: string } | null | undefined;
+}
+
+/** A head to write once its transaction commits; its MAC is computed then, for the last one only. */
+interface StagedHead {
+  from: number;
+  seq: number;
+  hash: string;
+}
+
 async function openHead(sql: SqlClient, key: Buffer, path: string, onTamper: (reason: string) => void = () => {}) {
   const file = new HeadFile(path);
   const found = file.read();
@@ -220,10 +275,13 @@ async function openHead(sql: SqlClient, key: Buffer, path: string, onTamper: (re
   }
   let frozen = false;
   return {
-    /** Inside the append transaction: checks the database still reaches the head; returns the new head to write once committed. */
-    appended(previous: { seq: number; hash: string } | null, seq: number, hash: string): AuditHead | null {
+    /**
+     * Inside the append transaction: checks the database still reaches the head (`check`: the
+     * transaction's first append); returns the new head to write once committed.
+     */
+    appended(previous: { seq: number; hash: string } | null, seq: number, hash: string, check: boolean): StagedHead | null {
       if (frozen) return null;
-      const current = file.read();
+      const current = check ? file.read() : null;
       if (current !== null && current !== 'unreadable') {
         const behind = (previous?.seq ?? 0) < current.seq;
         const rewritten = previous !== null && previous.seq === current.seq && previous.hash !== current.hash;
@@ -235,13 +293,13 @@ async function openHead(sql: SqlClient, key: Buffer, path: string, onTamper: (re
           return null;
         }
       }
-      return { from, seq, hash, mac: headMac(key, from, seq, hash) };
+      return { from, seq, hash };
     },
     /** After the commit: the head moves forward only (transactions of this process commit in order, but never move it back). */
-    commit(head: AuditHead): void {
+    commit(head: StagedHead): void {
       if (frozen || head.seq <= written) return;
       try {
-        file.write(head);
+        file.write({ ...head, mac: headMac(key, head.from, head.seq, head.hash) });
         written = head.seq;
       } catch (error) {
         // The records are committed: a head that lags is reported by verify as nothing worse than a lag.

@@ -167,6 +167,69 @@ describe('recordRequestOutcome', () => {
     assert.equal((await audit.verify()).ok, true);
   });
 
+  it('writes outcomes recorded together in one group commit, in order, and verifies', async () => {
+    const usage = createUsageLog(store.sql);
+    const audit = createAuditLog({ sql: store.sql, keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE) } });
+    const ledger = createBudgetLedger({ sql: store.sql });
+    const requestLog = createRequestLog(store.sql);
+    const recorder = createRequestRecorder({ usage, audit, ledger, requestLog });
+    const reservations = await Promise.all([1, 2, 3].map(() => ledger.reserve(key, { maxCostUsd: 0.1 })));
+    let commits = 0;
+    store.db.function('count_commit', () => (commits += 1));
+    store.db.exec('CREATE TEMP TRIGGER count_usage AFTER INSERT ON usage_log BEGIN SELECT count_commit(); END');
+    const transactions: string[] = [];
+    const listen = (sql: string) => transactions.push(sql);
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = ((sql: string) => {
+      if (/^(BEGIN|COMMIT)/.test(sql)) listen(sql);
+      return prepare(sql);
+    }) as typeof store.db.prepare;
+    const records = await Promise.all(
+      reservations.map((reservation, i) => recorder.recordRequestOutcome(outcome(`g${i}`, { log: { ttftMs: null, streamed: false } }), { reservation })),
+    );
+    assert.deepEqual(transactions, ['BEGIN IMMEDIATE', 'COMMIT'], 'one transaction for the three');
+    assert.equal(commits, 3);
+    assert.deepEqual(
+      records.map((r) => [r.seq, r.event.type === 'request' ? r.event.requestId : null]),
+      [
+        [1, 'g0'],
+        [2, 'g1'],
+        [3, 'g2'],
+      ],
+    );
+    assert.equal((await ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month')).reservedUsd, 0);
+    assert.equal((await ledger.use({ keyId: 'aaaaaaaaaaaa' }, 'month')).spentUsd, 0.0009);
+    assert.equal(store.db.prepare('SELECT COUNT(*) FROM request_log').pluck().get(), 3);
+    assert.deepEqual(await audit.verify(), { ok: true, count: 3, head: await audit.head(), keyedFrom: 1 });
+  });
+
+  it('undoes only the failing outcome of a group: the others commit, the chain and the head file stay whole', async () => {
+    const usage = createUsageLog(store.sql);
+    const audit = createAuditLog({ sql: store.sql, keyed: { key: ensureAuditKey(dir).key, headPath: join(dir, AUDIT_HEAD_FILE) } });
+    const recorder = createRequestRecorder({ usage, audit, requestLog: createRequestLog(store.sql) });
+    // No ledger: the outcome given a reservation fails after its audit record and usage row were written.
+    const bad = { reservation: { id: null, keyId: null, team: null, amountUsd: 0 } };
+    const results = await Promise.allSettled([
+      recorder.recordRequestOutcome(outcome('ok1', { log: { ttftMs: null, streamed: false } })),
+      recorder.recordRequestOutcome(outcome('bad', { log: { ttftMs: null, streamed: false } }), bad),
+      recorder.recordRequestOutcome(outcome('ok2')),
+      recorder.recordRequestOutcome(outcome('bad-last'), bad),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'rejected'],
+    );
+    assert.ok(results[1]?.status === 'rejected' && results[1].reason instanceof FlambeauError && results[1].reason.code === 'internal');
+    assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log ORDER BY id').pluck().all(), ['ok1', 'ok2']);
+    assert.deepEqual(store.db.prepare('SELECT id FROM request_log ORDER BY id').pluck().all(), ['ok1']);
+    const head = await audit.head();
+    assert.equal(head?.seq, 2);
+    // The head file names the last committed record, not the one undone after it.
+    assert.deepEqual(await audit.verify(), { ok: true, count: 2, head, keyedFrom: 1 });
+    await recorder.recordRequestOutcome(outcome('after'));
+    assert.equal((await audit.verify()).ok, true);
+  });
+
   it('fails with 503 store_unavailable when the store is gone', async () => {
     const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit: createAuditLog({ sql: store.sql }) });
     store.close();

@@ -3,6 +3,7 @@ import type { BudgetLedger, Reservation } from '../auth/budget-ledger.js';
 import { actorOf, type KeyPrincipal } from '../auth/principal.js';
 import { FlambeauError } from '../errors/index.js';
 import type { Usage } from '../providers/spec.js';
+import type { SqlExecutor } from '../store/sql.js';
 import type { RequestLog, RequestRecord } from '../usage/request-log.js';
 import type { UsageLog } from '../usage/usage-log.js';
 import type { AuditLog } from './audit-log.js';
@@ -61,7 +62,9 @@ export interface RequestRecorder {
    * chain (and settles its budget reservation in it, when given): once it resolves both are
    * committed, and survive a kill -9 (SQLite WAL + synchronous=NORMAL; PostgreSQL commits). Call it before the response's last byte, so
    * that no acknowledged request is unrecorded. Throws `store_unavailable` (503): then do not
-   * acknowledge the request.
+   * acknowledge the request. The transaction is a group commit: it also holds the outcomes
+   * recorded in the same turn of the event loop, each under its own savepoint (one failing
+   * leaves the others' rows in place), and it commits after that turn (`setImmediate`).
    */
   recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): Promise<AuditRecord>;
 }
@@ -73,82 +76,148 @@ export function createRequestRecorder(deps: {
   requestLog?: RequestLog;
   clock?: () => number;
   labelKey?: Buffer | null;
+  /** Most requests written by one group commit (default 64). */
+  maxGroup?: number;
 }): RequestRecorder {
   const label = (value: string) => labelOf(value, deps.labelKey ?? null);
+  const maxGroup = deps.maxGroup ?? 64;
+
+  /** One request's rows, inside the transaction that holds the chain. */
+  async function write(tx: SqlExecutor, { outcome, settle }: Pending): Promise<AuditRecord> {
+    const actor = actorOf(outcome.principal, outcome.claimedKeyId ?? null);
+    const tokens = outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
+    const record = await deps.audit.append(
+      {
+        type: 'request',
+        requestId: outcome.requestId,
+        actor,
+        endpoint: outcome.endpoint,
+        model: outcome.model,
+        route: outcome.route,
+        provider: outcome.provider,
+        upstreamModel: outcome.upstreamModel,
+        locality: outcome.locality,
+        privacy: outcome.privacy,
+        ...(outcome.injection === undefined || outcome.injection.length === 0 ? {} : { injection: outcome.injection }),
+        outcome: { status: outcome.status, code: outcome.errorCode },
+        costUsd: outcome.costUsd,
+        tokens,
+        latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
+        ...(outcome.content === undefined ? {} : { content: outcome.content }),
+      },
+      deps.clock?.(),
+      tx,
+    );
+    if (outcome.principal !== null)
+      await deps.usage.append(
+        {
+          requestId: outcome.requestId,
+          at: outcome.startedAt,
+          keyId: actor.keyId,
+          team: actor.team,
+          endpoint: outcome.endpoint,
+          model: outcome.model,
+          provider: outcome.provider,
+          upstreamModel: outcome.upstreamModel,
+          locality: outcome.locality,
+          inputTokens: tokens?.input ?? null,
+          outputTokens: tokens?.output ?? null,
+          tokensEstimated: tokens?.estimated ?? false,
+          costUsd: outcome.costUsd,
+          latencyMs: outcome.latencyMs,
+          status: outcome.status,
+          errorCode: outcome.errorCode,
+          // The audit record carries the same cost and tokens: verify cross-checks them.
+          auditSeq: record.seq,
+        },
+        tx,
+      );
+    if (outcome.log !== undefined) await deps.requestLog?.write(requestRecordOf(outcome, outcome.log), tx);
+    if (costOverHold(outcome)) {
+      await deps.audit.append(
+        { type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd },
+        deps.clock?.(),
+        tx,
+      );
+    }
+    if (settle !== undefined && deps.ledger === undefined)
+      throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
+    return record;
+  }
+
+  /** The budget settlements of the outcomes written, after their rows, in the same transaction. */
+  async function settleAll(tx: SqlExecutor, written: readonly Pending[]): Promise<void> {
+    const settlements: { reservation: Reservation; actualCostUsd: number }[] = [];
+    for (const { outcome, settle } of written) if (settle !== undefined) settlements.push({ reservation: settle.reservation, actualCostUsd: outcome.costUsd });
+    if (settlements.length > 0) await deps.ledger?.settleMany(settlements, tx);
+  }
+
+  // Group commit: the outcomes recorded during one turn of the event loop are written by one
+  // transaction when it ends (setImmediate), each under its own savepoint; each caller's promise
+  // settles once that transaction has committed. One group is written at a time; outcomes that
+  // arrive meanwhile form the next.
+  let queue: Pending[] = [];
+  let scheduled = false;
+  let writing = false;
+  const schedule = () => {
+    if (scheduled || writing) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  async function flush(): Promise<void> {
+    scheduled = false;
+    writing = true;
+    const group = queue.length <= maxGroup ? queue : queue.slice(0, maxGroup);
+    queue = queue.length <= maxGroup ? [] : queue.slice(maxGroup);
+    try {
+      if (group.length === 1) {
+        const only = group[0] as Pending;
+        await deps.audit
+          .atomically(async (tx) => {
+            const record = await write(tx, only);
+            await settleAll(tx, group);
+            return record;
+          })
+          .then(only.resolve, only.reject);
+      } else {
+        const settled = await deps.audit
+          .atomicallyEach(group, write, settleAll)
+          .catch((error: unknown) => group.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })));
+        settled.forEach((result, i) => {
+          const item = group[i] as Pending;
+          if (result.status === 'fulfilled') item.resolve(result.value);
+          else item.reject(result.reason);
+        });
+      }
+    } finally {
+      writing = false;
+      if (queue.length > 0) schedule();
+    }
+  }
+
   return {
     label,
-    async recordRequestOutcome(given, settle) {
+    recordRequestOutcome(given, settle) {
       const outcome = storedForm(given, label);
       if (!Number.isFinite(outcome.costUsd) || !Number.isFinite(outcome.latencyMs)) {
-        throw new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${outcome.costUsd}, ${outcome.latencyMs}).`);
-      }
-      const actor = actorOf(outcome.principal, outcome.claimedKeyId ?? null);
-      const tokens =
-        outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
-      return deps.audit.atomically(async (tx) => {
-        const record = await deps.audit.append(
-          {
-            type: 'request',
-            requestId: outcome.requestId,
-            actor,
-            endpoint: outcome.endpoint,
-            model: outcome.model,
-            route: outcome.route,
-            provider: outcome.provider,
-            upstreamModel: outcome.upstreamModel,
-            locality: outcome.locality,
-            privacy: outcome.privacy,
-            ...(outcome.injection === undefined || outcome.injection.length === 0 ? {} : { injection: outcome.injection }),
-            outcome: { status: outcome.status, code: outcome.errorCode },
-            costUsd: outcome.costUsd,
-            tokens,
-            latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
-            ...(outcome.content === undefined ? {} : { content: outcome.content }),
-          },
-          deps.clock?.(),
-          tx,
+        return Promise.reject(
+          new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${outcome.costUsd}, ${outcome.latencyMs}).`),
         );
-        if (outcome.principal !== null)
-          await deps.usage.append(
-            {
-              requestId: outcome.requestId,
-              at: outcome.startedAt,
-              keyId: actor.keyId,
-              team: actor.team,
-              endpoint: outcome.endpoint,
-              model: outcome.model,
-              provider: outcome.provider,
-              upstreamModel: outcome.upstreamModel,
-              locality: outcome.locality,
-              inputTokens: tokens?.input ?? null,
-              outputTokens: tokens?.output ?? null,
-              tokensEstimated: tokens?.estimated ?? false,
-              costUsd: outcome.costUsd,
-              latencyMs: outcome.latencyMs,
-              status: outcome.status,
-              errorCode: outcome.errorCode,
-              // The audit record carries the same cost and tokens: verify cross-checks them.
-              auditSeq: record.seq,
-            },
-            tx,
-          );
-        if (outcome.log !== undefined) await deps.requestLog?.write(requestRecordOf(outcome, outcome.log), tx);
-        if (costOverHold(outcome)) {
-          await deps.audit.append(
-            { type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd },
-            deps.clock?.(),
-            tx,
-          );
-        }
-        if (settle !== undefined) {
-          if (deps.ledger === undefined)
-            throw new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.');
-          await deps.ledger.settle(settle.reservation, outcome.costUsd, tx);
-        }
-        return record;
+      }
+      return new Promise<AuditRecord>((resolve, reject) => {
+        queue.push({ outcome, settle, resolve, reject });
+        schedule();
       });
     },
   };
+}
+
+/** An outcome waiting for its group's commit. */
+interface Pending {
+  outcome: RequestOutcome;
+  settle: { reservation: Reservation } | undefined;
+  resolve: (record: AuditRecord) => void;
+  reject: (error: unknown) => void;
 }
 
 /** True when the request cost more than its hold: the hold was not the bound it should be. */

@@ -88,6 +88,24 @@ describe('budget ledger', () => {
     assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.000001 })), 'budget_exhausted');
   });
 
+  it('writes holds asked for together in one transaction, each checked after those before it', async () => {
+    const team = { id: 'research', budget: { usd: 1, period: 'month' } as Budget };
+    const a = principal('a', { usd: 0.5, period: 'month' }, team);
+    const b = principal('b', null, team);
+    const statements: string[] = [];
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = ((sql: string) => {
+      if (/^(BEGIN|COMMIT)/.test(sql)) statements.push(sql);
+      return prepare(sql);
+    }) as typeof store.db.prepare;
+    // Key a holds 0.5 at most, the team 1: a's third and b's third are refused, in order.
+    const asks = [a, b, a, b, a, b].map((p) => codeOf(() => ledger.reserve(p, { maxCostUsd: 0.25 })));
+    assert.deepEqual(await Promise.all(asks), ['ok', 'ok', 'ok', 'ok', 'budget_exhausted', 'budget_exhausted']);
+    assert.deepEqual(statements, ['BEGIN IMMEDIATE', 'COMMIT'], 'one transaction for the six');
+    assert.equal((await ledger.use({ team: 'research' }, 'month')).reservedUsd, 1);
+    assert.equal((await ledger.use({ keyId: 'a' }, 'month')).reservedUsd, 0.5);
+  });
+
   it('grants exactly 10 of 50 across two processes sharing the file', async () => {
     const key = principal('key-x', { usd: 1, period: 'day' });
     const child = fileURLToPath(new URL('./__fixtures__/reserve-child.ts', import.meta.url));
@@ -187,6 +205,29 @@ describe('budget ledger', () => {
       spentUsd: 0.15,
       reservedUsd: 0,
     });
+  });
+
+  it('settles several holds at once: each hold dropped, each key and the team charged the sum of their costs', async () => {
+    const team = { id: 'research', budget: { usd: 10, period: 'month' } as Budget };
+    const a = principal('a', { usd: 5, period: 'month' }, team);
+    const b = principal('b', null, team);
+    const [a1, a2, b1, done] = (await Promise.all([a, a, b, b].map((p) => ledger.reserve(p, { maxCostUsd: 1 })))) as Reservation[];
+    await ledger.settle(done as Reservation, 0.5);
+    await ledger.settleMany([
+      { reservation: a1 as Reservation, actualCostUsd: 0.25 },
+      { reservation: a2 as Reservation, actualCostUsd: Number.NaN }, // unknown: charged as held
+      { reservation: b1 as Reservation, actualCostUsd: 0.125 },
+      { reservation: done as Reservation, actualCostUsd: 9 }, // settled already: ignored
+    ]);
+    assert.equal((await ledger.use({ keyId: 'a' }, 'month')).spentUsd, 1.25);
+    assert.equal((await ledger.use({ keyId: 'b' }, 'month')).spentUsd, 0.625);
+    assert.deepEqual(await ledger.use({ team: 'research' }, 'month'), {
+      ...(await ledger.use({ team: 'research' }, 'month')),
+      spentUsd: 1.875,
+      reservedUsd: 0,
+    });
+    await ledger.settleMany([{ reservation: a1 as Reservation, actualCostUsd: 0.25 }]);
+    assert.equal((await ledger.use({ keyId: 'a' }, 'month')).spentUsd, 1.25);
   });
 
   it('records spend for keys without a budget and never touches the store for the master key', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { FlambeauError } from '../errors/index.js';
 import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import { fromNano, toNano } from './budget-columns.js';
@@ -33,7 +33,9 @@ export interface BudgetLedger {
    * time); PostgreSQL: the key's and the team's rows are locked (`SELECT … FOR UPDATE`, key then
    * team) before the sums are read. A free call (0, e.g. a device-local model) is never refused
    * and touches no table. Throws `budget_exhausted` (402) naming the budget, or
-   * `store_unavailable` (503).
+   * `store_unavailable` (503). The holds asked for in one turn of the event loop share one
+   * transaction (a group commit), each checked after those before it; each resolves once it
+   * is committed.
    */
   reserve(principal: KeyPrincipal, request: { maxCostUsd: number }): Promise<Reservation>;
   /**
@@ -41,6 +43,8 @@ export interface BudgetLedger {
    * Inside the caller's transaction when `tx` is given (the request recorder's).
    */
   settle(reservation: Reservation, actualCostUsd: number, tx?: SqlExecutor): Promise<void>;
+  /** `settle` for several reservations at once (a group commit's): the holds dropped by one statement, one charge per key or team. */
+  settleMany(settlements: readonly { reservation: Reservation; actualCostUsd: number }[], tx?: SqlExecutor): Promise<void>;
   /** Drops the hold without charging (the call failed before any cost). Idempotent. */
   release(reservation: Reservation): Promise<void>;
   /** What a key or team has spent and holds in the current period of `period`. */
@@ -55,10 +59,36 @@ export interface BudgetLedgerOptions {
    * longest call (providers' `timeouts.total_ms`, 10 minutes by default): default 15 minutes.
    */
   reservationTtlMs?: number;
+  /** Most holds written by one group commit (default 64). */
+  maxGroup?: number;
 }
 
 export const DEFAULT_RESERVATION_TTL_MS = 15 * 60_000;
 
+// Hold ids come from one pool of random bytes, refilled when spent (one getrandom call per 4 KiB, not one per hold).
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+/** 12 random bytes, base64url. */
+function randomId(): string {
+  if (poolAt + 12 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += 12;
+  return pool.toString('base64url', poolAt - 12, poolAt);
+}
+
+/** A hold waiting for its group's commit (nano-USD). */
+interface PendingHold {
+  principal: KeyPrincipal;
+  amount: number;
+  resolve: (id: string) => void;
+  reject: (error: unknown) => void;
+}
+
+const DROP_ONE = 'DELETE FROM budget_reservations WHERE id = ?';
+/** Ids per multi-row DELETE (SQLite and PostgreSQL both take far more parameters). */
+const DELETE_CHUNK = 64;
 const CHARGE =
   'INSERT INTO budget_spend (scope, day, spent_nusd) VALUES (?, ?, ?) ON CONFLICT (scope, day) DO UPDATE SET spent_nusd = budget_spend.spent_nusd + excluded.spent_nusd';
 
@@ -67,6 +97,45 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
   const clock = options.clock ?? Date.now;
   const ttl = options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
   const finished = new WeakSet<Reservation>();
+  const maxGroup = options.maxGroup ?? 64;
+
+  // Group commit of holds: those asked for during one turn of the event loop are written by one
+  // transaction when it ends (setImmediate); one group at a time, the next forms meanwhile.
+  let holds: PendingHold[] = [];
+  let scheduled = false;
+  let writing = false;
+  const schedule = () => {
+    if (scheduled || writing) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  async function flush(): Promise<void> {
+    scheduled = false;
+    writing = true;
+    const group = holds.length <= maxGroup ? holds : holds.slice(0, maxGroup);
+    holds = holds.length <= maxGroup ? [] : holds.slice(maxGroup);
+    try {
+      if (group.length === 1) {
+        const only = group[0] as PendingHold;
+        await guardStore(sql, 'reserving budget', () => sql.transaction((tx) => reserveIn(tx, only.principal, only.amount, clock()))).then(
+          only.resolve,
+          only.reject,
+        );
+      } else {
+        const settled = await guardStore(sql, 'reserving budget', () => sql.transaction((tx) => reserveGroup(tx, group, clock()))).catch((error: unknown) =>
+          group.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })),
+        );
+        settled.forEach((result, i) => {
+          const hold = group[i] as PendingHold;
+          if (result.status === 'fulfilled') hold.resolve(result.value);
+          else hold.reject(result.reason);
+        });
+      }
+    } finally {
+      writing = false;
+      if (holds.length > 0) schedule();
+    }
+  }
 
   async function measure(
     db: SqlExecutor,
@@ -87,20 +156,58 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
     return { spent, held, use: { period, periodStart: bounds.start, resetsAt: bounds.end, spentUsd: fromNano(spent), reservedUsd: fromNano(held) } };
   }
 
+  /**
+   * The holds asked for in one turn of the event loop, in one transaction (a group commit). On
+   * PostgreSQL the budget rows are locked first, every key (in id order) then every team: the
+   * order a single hold takes them in (key, then team), so groups and single holds on several
+   * instances never wait on each other in a cycle. Each hold is then checked and inserted in
+   * turn, so it sees the holds before it: a refusal is that hold's alone.
+   */
+  async function reserveGroup(tx: SqlExecutor, group: readonly PendingHold[], now: number): Promise<PromiseSettledResult<string>[]> {
+    if (tx.dialect === 'postgres') {
+      const keys = new Set<string>();
+      const teams = new Set<string>();
+      for (const { principal } of group) {
+        if (principal.budget !== null && principal.keyId !== null) keys.add(principal.keyId);
+        if (principal.team?.budget != null) teams.add(principal.team.id);
+      }
+      for (const id of [...keys].sort()) await tx.get('SELECT 1 FROM api_keys WHERE id = ? FOR UPDATE', [id]);
+      for (const id of [...teams].sort()) await tx.get('SELECT 1 FROM teams WHERE id = ? FOR UPDATE', [id]);
+    }
+    await tx.run('DELETE FROM budget_reservations WHERE expires_at <= ?', [now]);
+    const settled: PromiseSettledResult<string>[] = [];
+    for (const hold of group) {
+      try {
+        settled.push({ status: 'fulfilled', value: await checkAndHold(tx, hold.principal, hold.amount, now) });
+      } catch (error) {
+        // A refusal is a value for this hold; anything else (the store) fails the group.
+        if (!(error instanceof FlambeauError && error.code === 'budget_exhausted')) throw error;
+        settled.push({ status: 'rejected', reason: error });
+      }
+    }
+    return settled;
+  }
+
   async function reserveIn(tx: SqlExecutor, principal: KeyPrincipal, amount: number, now: number): Promise<string> {
+    if (tx.dialect === 'postgres') {
+      // The budget rows, always key then team: holds on one budget queue here, across instances.
+      if (principal.budget !== null && principal.keyId !== null) await tx.get('SELECT 1 FROM api_keys WHERE id = ? FOR UPDATE', [principal.keyId]);
+      if (principal.team?.budget != null) await tx.get('SELECT 1 FROM teams WHERE id = ? FOR UPDATE', [principal.team.id]);
+    }
+    await tx.run('DELETE FROM budget_reservations WHERE expires_at <= ?', [now]);
+    return checkAndHold(tx, principal, amount, now);
+  }
+
+  /** Checks spent + held + this against the key's and the team's budgets, then inserts the hold. The rows are locked already. */
+  async function checkAndHold(tx: SqlExecutor, principal: KeyPrincipal, amount: number, now: number): Promise<string> {
     const checks: { scope: 'key' | 'team'; id: string; budget: Budget }[] = [];
     if (principal.budget !== null && principal.keyId !== null) checks.push({ scope: 'key', id: principal.keyId, budget: principal.budget });
     if (principal.team?.budget != null) checks.push({ scope: 'team', id: principal.team.id, budget: principal.team.budget });
-    if (tx.dialect === 'postgres') {
-      // The budget rows, always key then team: holds on one budget queue here, across instances.
-      for (const check of checks) await tx.get(`SELECT 1 FROM ${check.scope === 'key' ? 'api_keys' : 'teams'} WHERE id = ? FOR UPDATE`, [check.id]);
-    }
-    await tx.run('DELETE FROM budget_reservations WHERE expires_at <= ?', [now]);
     for (const check of checks) {
       const { spent, held, use } = await measure(tx, check.scope === 'key' ? { keyId: check.id } : { team: check.id }, check.budget.period, now);
       if (spent + held + amount > toNano(check.budget.usd)) throw exhausted(check, use, amount);
     }
-    const id = `rsv_${randomBytes(12).toString('base64url')}`;
+    const id = `rsv_${randomId()}`;
     await tx.run('INSERT INTO budget_reservations (id, key_id, team, amount_nusd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
       id,
       principal.keyId,
@@ -112,12 +219,23 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
     return id;
   }
 
-  async function settleIn(tx: SqlExecutor, reservation: Reservation, cost: number, now: number): Promise<void> {
-    if (reservation.id !== null) await tx.run('DELETE FROM budget_reservations WHERE id = ?', [reservation.id]);
-    if (cost <= 0) return;
+  /** Drops the holds and charges the costs (nano-USD), one charge per scope: a group's settlements in a few statements. */
+  async function settleIn(tx: SqlExecutor, settlements: readonly { reservation: Reservation; cost: number }[], now: number): Promise<void> {
+    const ids: string[] = [];
+    const charges = new Map<string, number>();
+    const charge = (scope: string, cost: number) => charges.set(scope, (charges.get(scope) ?? 0) + cost);
+    for (const { reservation, cost } of settlements) {
+      if (reservation.id !== null) ids.push(reservation.id);
+      if (cost <= 0) continue;
+      if (reservation.keyId !== null) charge(`key:${reservation.keyId}`, cost);
+      if (reservation.team !== null) charge(`team:${reservation.team}`, cost);
+    }
+    for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+      const chunk = ids.slice(i, i + DELETE_CHUNK);
+      await tx.run(chunk.length === 1 ? DROP_ONE : `DELETE FROM budget_reservations WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    }
     const day = dayStart(now);
-    if (reservation.keyId !== null) await tx.run(CHARGE, [`key:${reservation.keyId}`, day, cost]);
-    if (reservation.team !== null) await tx.run(CHARGE, [`team:${reservation.team}`, day, cost]);
+    for (const [scope, cost] of charges) await tx.run(CHARGE, [scope, day, cost]);
   }
 
   return {
@@ -127,21 +245,29 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
       const base = { keyId: principal.keyId, team: principal.team?.id ?? null, amountUsd: fromNano(amount) };
       const budgeted = (principal.budget !== null && principal.keyId !== null) || principal.team?.budget != null;
       if (amount === 0 || !budgeted) return { id: null, ...base };
-      const id = await guardStore(sql, 'reserving budget', () => sql.transaction((tx) => reserveIn(tx, principal, amount, clock())));
+      const id = await new Promise<string>((resolve, reject) => {
+        holds.push({ principal, amount, resolve, reject });
+        schedule();
+      });
       return { id, ...base };
     },
-    async settle(reservation, actualCostUsd, tx) {
-      if (finished.has(reservation)) return;
-      // A cost that cannot be computed is charged as the hold: never less than was reserved.
-      const cost = Number.isFinite(actualCostUsd) ? Math.max(0, toNano(actualCostUsd)) : toNano(reservation.amountUsd);
-      if (reservation.id !== null || (cost > 0 && (reservation.keyId !== null || reservation.team !== null))) {
-        await guardStore(sql, 'settling budget', () => (tx ?? sql).transaction((inner) => settleIn(inner, reservation, cost, clock())));
+    settle(reservation, actualCostUsd, tx) {
+      return this.settleMany([{ reservation, actualCostUsd }], tx);
+    },
+    async settleMany(given, tx) {
+      const settlements: { reservation: Reservation; cost: number }[] = [];
+      for (const { reservation, actualCostUsd } of given) {
+        if (finished.has(reservation)) continue;
+        // A cost that cannot be computed is charged as the hold: never less than was reserved.
+        const cost = Number.isFinite(actualCostUsd) ? Math.max(0, toNano(actualCostUsd)) : toNano(reservation.amountUsd);
+        if (reservation.id !== null || (cost > 0 && (reservation.keyId !== null || reservation.team !== null))) settlements.push({ reservation, cost });
       }
-      finished.add(reservation);
+      if (settlements.length > 0) await guardStore(sql, 'settling budget', () => (tx ?? sql).transaction((inner) => settleIn(inner, settlements, clock())));
+      for (const { reservation } of given) finished.add(reservation);
     },
     async release(reservation) {
       if (finished.has(reservation)) return;
-      if (reservation.id !== null) await guardStore(sql, 'releasing budget', () => sql.run('DELETE FROM budget_reservations WHERE id = ?', [reservation.id]));
+      if (reservation.id !== null) await guardStore(sql, 'releasing budget', () => sql.run(DROP_ONE, [reservation.id]));
       finished.add(reservation);
     },
     async use(scope, period) {

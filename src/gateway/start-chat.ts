@@ -13,6 +13,7 @@ import { callerOf, scope } from './stages/scope.js';
 import { settle } from './stages/settle.js';
 import { traceStage } from './trace-request.js';
 import { estimateInputTokens } from './usage-estimate.js';
+import { refreshVersionsOnce } from './refresh-versions.js';
 
 /** A chat as every inbound protocol hands it to the spine. */
 export interface ChatCall {
@@ -42,7 +43,7 @@ export async function startChat(call: ChatCall, deps: GatewayDeps): Promise<Chat
   outcome.model = named.request.model;
   scope(request, { endpoint: 'chat', model: named.request.model, collections: named.collections });
   await admit(request, estimateInputTokens(named.request) + (named.request.maxTokens ?? 0), deps);
-  await deps.catalog.refreshVersions();
+  await refreshVersionsOnce(deps.catalog);
   const retrieved = await traceStage(request, 'flambeau.retrieve', () => retrieve(named.request, named.collections, signal, deps));
   const screened = traceStage(request, 'flambeau.injection', () => screenInjection(request, named.request, retrieved, deps));
   const inspection = await traceStage(request, 'flambeau.privacy', () => inspect(screened.request, deps));

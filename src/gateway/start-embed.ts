@@ -8,6 +8,7 @@ import { holdEmbed, priceOfEntry } from './stages/hold.js';
 import { scope } from './stages/scope.js';
 import { settle } from './stages/settle.js';
 import { estimateTokens } from './usage-estimate.js';
+import { refreshVersionsOnce } from './refresh-versions.js';
 
 /** Embeddings as every inbound protocol hands them to the spine. */
 export interface EmbedCall {
@@ -33,7 +34,7 @@ export async function startEmbed(call: EmbedCall, deps: GatewayDeps): Promise<{ 
   let estimate = 0;
   for (const text of call.input) estimate += estimateTokens(text);
   await admit(request, estimate, deps);
-  await deps.catalog.refreshVersions();
+  await refreshVersionsOnce(deps.catalog);
   const entry = deps.catalog.get(call.model);
   const model = entry.embedding;
   if (model === undefined) throw new FlambeauError('unsupported_parameter', `The model \`${call.model}\` does not provide embeddings.`, { param: 'model' });

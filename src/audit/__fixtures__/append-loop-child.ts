@@ -1,6 +1,7 @@
-// The kill -9 test's worker: records request outcomes (usage + audit, one transaction each) in a
-// loop against a shared SQLite file, printing each request id once recordRequestOutcome returned,
-// i.e. once the request would have been acknowledged. argv: dbPath, worker name.
+// The kill -9 test's worker: records request outcomes (usage + audit) in a loop against a shared
+// SQLite file, printing each request id once its recordRequestOutcome returned, i.e. once the
+// request would have been acknowledged. Every other round records 8 at once (one group commit),
+// the others one by one. argv: dbPath, worker name.
 import { openStore } from '../../store/store.js';
 import { MASTER_PRINCIPAL } from '../../auth/principal.js';
 import { createUsageLog } from '../../usage/usage-log.js';
@@ -16,8 +17,7 @@ const home = dirname(dbPath);
 const audit = createAuditLog({ sql: store.sql, keyed: { key: ensureAuditKey(home).key, headPath: join(home, AUDIT_HEAD_FILE) } });
 const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit });
 process.stdout.write('ready\n');
-for (let i = 0; ; i++) {
-  const requestId = `${worker}-${i}`;
+const record = async (requestId: string) => {
   await recorder.recordRequestOutcome({
     requestId,
     startedAt: Date.now(),
@@ -37,5 +37,8 @@ for (let i = 0; ; i++) {
     latencyMs: 1.5,
   });
   process.stdout.write(`${requestId}\n`);
-  if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+};
+for (let i = 0; ; i += 8) {
+  if ((i / 8) % 2 === 0) await Promise.all(Array.from({ length: 8 }, (_, j) => record(`${worker}-${i + j}`)));
+  else for (let j = 0; j < 8; j++) await record(`${worker}-${i + j}`);
 }
