@@ -5,11 +5,11 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { decodeTraceRequest, type DecodedSpan } from '../../test/helpers/otlp-protobuf.js';
-import { OtlpTraceEncoder, type EncodableSpan } from './otlp-protobuf.js';
+import { OtlpTraceEncoder, type AttributeValue, type EncodableSpan } from './otlp-protobuf.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-function span(overrides: Partial<EncodableSpan>): EncodableSpan {
+function span(overrides: Partial<Omit<EncodableSpan, 'attributes'>> & { attributes?: Record<string, AttributeValue> }): EncodableSpan {
   return {
     traceId: TRACE,
     spanId: '00f067aa0ba902b7',
@@ -19,9 +19,9 @@ function span(overrides: Partial<EncodableSpan>): EncodableSpan {
     kind: 2,
     startMs: 1_796_409_853_438.7192,
     endMs: 1_796_409_853_441.0051,
-    attributes: {},
     status: 0,
     ...overrides,
+    attributes: Object.entries(overrides.attributes ?? {}).flat(),
   };
 }
 
@@ -127,8 +127,9 @@ describe('OTLP protobuf encoder', () => {
         const expected = BigInt(Math.round(ms * 1000)) * 1000n;
         assert.ok(ns - expected <= 1000n && expected - ns <= 1000n, `${ns} vs ${expected}`);
       }
-      assert.deepEqual(Object.keys(d.attributes), Object.keys(s.attributes));
-      for (const [key, value] of Object.entries(s.attributes)) {
+      const attributes = Object.fromEntries(s.attributes.flatMap((k, j) => (j % 2 === 0 ? [[k, s.attributes[j + 1]]] : [])));
+      assert.deepEqual(Object.keys(d.attributes), Object.keys(attributes));
+      for (const [key, value] of Object.entries(attributes)) {
         if (Number.isNaN(value)) assert.ok(Number.isNaN(d.attributes[key]));
         else assert.equal(d.attributes[key], value, key);
       }
@@ -139,14 +140,15 @@ describe('OTLP protobuf encoder', () => {
     assert.equal(root.numberTypes['http.response.status_code'], 'int');
   });
 
-  it('reuses its buffer: a batch after a larger one decodes alone', () => {
+  it('starts each request afresh: a batch after a larger one decodes alone, and the first is intact', () => {
     const encoder = new OtlpTraceEncoder(RESOURCE, SCOPE);
-    encoder.encode(SPANS);
+    const first = encoder.encode(SPANS);
     const small = decodeTraceRequest(encoder.encode([SPANS[1] as EncodableSpan]));
     assert.deepEqual(
       small.map((s) => s.name),
       ['chat mistral-small'],
     );
     assert.deepEqual(decodeTraceRequest(encoder.encode([])), []);
+    assert.equal(decodeTraceRequest(first).length, SPANS.length);
   });
 });

@@ -9,6 +9,9 @@
 /** An attribute value a span may carry (OTLP `AnyValue`: string, bool, int64 or double). */
 export type AttributeValue = string | number | boolean;
 
+/** Attributes as a flat list of pairs: key, value, key, value… */
+export type AttributeList = readonly (string | AttributeValue)[];
+
 /** A finished span as the encoder reads it. Times are epoch milliseconds (fractions kept). */
 export interface EncodableSpan {
   readonly traceId: string;
@@ -21,7 +24,8 @@ export interface EncodableSpan {
   readonly kind: 1 | 2 | 3;
   readonly startMs: number;
   readonly endMs: number;
-  readonly attributes: Readonly<Record<string, AttributeValue>>;
+  /** Key, value, key, value…: keys unique (the encoder does not check). */
+  readonly attributes: AttributeList;
   /** OTLP's `StatusCode`: 0 unset, 2 error. */
   readonly status: 0 | 2;
 }
@@ -35,13 +39,14 @@ const FLAGS_LOCAL = 0x101;
 const FLAGS_REMOTE = 0x301;
 
 /**
- * Writes export requests for one resource and one instrumentation scope (flambeau's own). The
- * buffer grows to the largest batch and is reused; `encode` returns a view valid until the next
- * call (copy it, or send it before encoding again).
+ * Writes export requests for one resource and one instrumentation scope (flambeau's own): spans
+ * are appended one by one as their traces end, `finish` closes the request and hands its bytes
+ * over (the next spans go to a new buffer, sized from the last one).
  */
 export class OtlpTraceEncoder {
-  #buf = Buffer.allocUnsafe(64 * 1024);
+  #buf: Buffer;
   #pos = 0;
+  #spans = 0;
   readonly #resource: Buffer;
   readonly #scope: Buffer;
   /** Room before the spans for the request's, the resource's and the scope's headers. */
@@ -49,8 +54,8 @@ export class OtlpTraceEncoder {
 
   constructor(resourceAttributes: Readonly<Record<string, AttributeValue>>, scope: { name: string; version: string }) {
     // Resource { attributes = 1; dropped_attributes_count = 2 } and InstrumentationScope { name = 1; version = 2 }.
-    this.#pos = 0;
-    this.#attributes(resourceAttributes, 1);
+    this.#buf = Buffer.allocUnsafe(4096);
+    this.#attributes(Object.entries(resourceAttributes).flat(), 1);
     this.#tag(2, VARINT);
     this.#byte(0);
     this.#resource = Buffer.from(this.#buf.subarray(0, this.#pos));
@@ -63,16 +68,23 @@ export class OtlpTraceEncoder {
     }
     this.#scope = Buffer.from(this.#buf.subarray(0, this.#pos));
     this.#headRoom = this.#resource.length + this.#scope.length + 32;
+    this.#pos = this.#headRoom;
   }
 
-  /** One `ExportTraceServiceRequest` holding `spans`. */
-  encode(spans: readonly EncodableSpan[]): Buffer {
+  /** Spans appended since the last `finish`. */
+  get spans(): number {
+    return this.#spans;
+  }
+
+  append(span: EncodableSpan): void {
+    this.#tag(2, LEN); // ScopeSpans.spans
+    this.#span(span);
+    this.#spans += 1;
+  }
+
+  /** The `ExportTraceServiceRequest` of the spans appended since the last call (its own buffer). */
+  finish(): Buffer {
     const headRoom = this.#headRoom;
-    this.#pos = headRoom;
-    for (const span of spans) {
-      this.#tag(2, LEN); // ScopeSpans.spans
-      this.#span(span);
-    }
     const spansEnd = this.#pos;
     // The headers go right before the spans, written backwards from their lengths: no copy.
     const scopeSpansLength = 1 + varintSize(this.#scope.length) + this.#scope.length + (spansEnd - headRoom);
@@ -90,7 +102,17 @@ export class OtlpTraceEncoder {
     this.#tag(1, LEN); // ScopeSpans.scope
     this.#varint(this.#scope.length);
     this.#pos += this.#scope.copy(this.#buf, this.#pos);
-    return this.#buf.subarray(start, spansEnd);
+    const out = this.#spans === 0 ? Buffer.alloc(0) : this.#buf.subarray(start, spansEnd);
+    if (this.#spans > 0) this.#buf = Buffer.allocUnsafe(Math.max(4096, spansEnd + (spansEnd >> 2)));
+    this.#pos = headRoom;
+    this.#spans = 0;
+    return out;
+  }
+
+  /** One export request holding `spans` (and any appended before). */
+  encode(spans: readonly EncodableSpan[]): Buffer {
+    for (const span of spans) this.append(span);
+    return this.finish();
   }
 
   #span(span: EncodableSpan): void {
@@ -125,15 +147,15 @@ export class OtlpTraceEncoder {
     this.#tag(3, VARINT);
     this.#byte(span.status);
     this.#tag(16, FIXED32);
-    this.#buf.writeUInt32LE(span.remoteParent ? FLAGS_REMOTE : FLAGS_LOCAL, this.#pos);
-    this.#pos += 4;
+    this.#u32(span.remoteParent ? FLAGS_REMOTE : FLAGS_LOCAL);
     this.#close(at, 2);
   }
 
   /** Repeated `KeyValue { key = 1; value = 2 (AnyValue) }` under field `field`. */
-  #attributes(attributes: Readonly<Record<string, AttributeValue>>, field: number): void {
-    for (const key in attributes) {
-      const value = attributes[key] as AttributeValue;
+  #attributes(attributes: AttributeList, field: number): void {
+    for (let i = 0; i + 1 < attributes.length; i += 2) {
+      const key = attributes[i] as string;
+      const value = attributes[i + 1] as AttributeValue;
       this.#tag(field, LEN);
       const pair = this.#open(1);
       this.#tag(1, LEN);
@@ -183,24 +205,37 @@ export class OtlpTraceEncoder {
   }
 
   #string(value: string): void {
+    const length = value.length;
     // At most 3 bytes per UTF-16 unit: a short string's length fits one byte, written after it.
-    this.#ensure(value.length * 3 + 5);
-    if (value.length < 43) {
-      const written = this.#buf.write(value, this.#pos + 1, 'utf8');
-      this.#buf[this.#pos] = written;
-      this.#pos += 1 + written;
+    this.#ensure(length * 3 + 5);
+    const buf = this.#buf;
+    if (length < 43) {
+      // ASCII (names, keys, most values) copied in JS: cheaper than a call into Buffer#write.
+      const at = this.#pos + 1;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = value.charCodeAt(i);
+        if (c > 0x7f) break;
+        buf[at + i] = c;
+      }
+      const written = i === length ? length : buf.write(value, at, 'utf8');
+      buf[this.#pos] = written;
+      this.#pos = at + written;
       return;
     }
     this.#varint(Buffer.byteLength(value, 'utf8'));
-    this.#pos += this.#buf.write(value, this.#pos, 'utf8');
+    this.#pos += buf.write(value, this.#pos, 'utf8');
   }
 
-  /** An id (bytes field) from its lower-case hex form. */
+  /** An id (bytes field) from its lower-case hex form (validated where it came in). */
   #hex(id: string): void {
     this.#ensure(17);
-    const written = this.#buf.write(id, this.#pos + 1, 'hex');
-    this.#buf[this.#pos] = written;
-    this.#pos += 1 + written;
+    const buf = this.#buf;
+    const bytes = id.length >> 1;
+    let at = this.#pos;
+    buf[at++] = bytes;
+    for (let i = 0; i < id.length; i += 2) buf[at++] = (nibble(id.charCodeAt(i)) << 4) | nibble(id.charCodeAt(i + 1));
+    this.#pos = at;
   }
 
   /** Epoch milliseconds as `fixed64` nanoseconds, split so every product stays exact. */
@@ -210,10 +245,20 @@ export class OtlpTraceEncoder {
     const high16 = Math.floor(seconds / 0x10000) * 1e9; // × 2^16 below
     const low = (seconds % 0x10000) * 1e9 + nanos;
     const lo = (high16 % 0x10000) * 0x10000 + (low % 0x100000000);
-    this.#ensure(8);
-    this.#buf.writeUInt32LE(lo >>> 0, this.#pos);
-    this.#buf.writeUInt32LE((Math.floor(high16 / 0x10000) + Math.floor(low / 0x100000000) + Math.floor(lo / 0x100000000)) >>> 0, this.#pos + 4);
-    this.#pos += 8;
+    this.#u32(lo >>> 0);
+    this.#u32((Math.floor(high16 / 0x10000) + Math.floor(low / 0x100000000) + Math.floor(lo / 0x100000000)) >>> 0);
+  }
+
+  /** A little-endian `fixed32` (half of a `fixed64`). */
+  #u32(value: number): void {
+    this.#ensure(4);
+    const buf = this.#buf;
+    const at = this.#pos;
+    buf[at] = value;
+    buf[at + 1] = value >>> 8;
+    buf[at + 2] = value >>> 16;
+    buf[at + 3] = value >>> 24;
+    this.#pos = at + 4;
   }
 
   /** A field's tag; it also makes room for a one-byte value after it. */
@@ -255,6 +300,11 @@ export class OtlpTraceEncoder {
     this.#buf.copy(bigger, 0, 0, this.#pos);
     this.#buf = bigger;
   }
+}
+
+/** The value of a lower-case hex digit's char code. */
+function nibble(c: number): number {
+  return c > 0x39 ? c - 0x57 : c - 0x30;
 }
 
 function varintSize(value: number): number {

@@ -22,14 +22,11 @@ export interface RequestTrace {
   readonly continued: boolean;
   /** False when head sampling left this trace out: spans cost nothing and are not exported. */
   readonly sampled: boolean;
-  /**
-   * A child span of the request (`client`: a call out to a model). The span keeps `attributes`
-   * (pass a fresh object; it is copied before `set` changes it).
-   */
+  /** A child span of the request (`client`: a call out to a model). */
   child(name: string, attributes?: SpanAttributes, kind?: 'internal' | 'client'): TraceSpan;
 }
 
-/** What left and what was lost since the start (drops: queue full, or a failed export). */
+/** Spans exported and spans lost since the start (lost: the queue was full, or their export failed). */
 export interface TracingStats {
   exportedSpans: number;
   droppedSpans: number;
@@ -44,9 +41,9 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** Spans exported in one request at most; a fuller queue is exported at once, not at the interval. */
+/** Spans exported in one request at most; a full batch leaves at once, not at the interval. */
 const MAX_BATCH = 512;
-/** Spans kept while an export is slow or failing; beyond it new ones are dropped (tracing never holds a request). */
+/** Spans kept while an export is slow or failing; beyond it new traces are dropped (tracing never holds a request). */
 const MAX_QUEUE = 8192;
 
 /**
@@ -57,10 +54,11 @@ const MAX_QUEUE = 8192;
  * Head sampling: a request with a valid client `traceparent` follows its sampled flag (the OTel
  * SDK's default, parent-based); any other is sampled with probability `sampleRatio` (default 1).
  *
- * A span is one plain object from start to export (no OTel SDK span, context or
- * AsyncLocalStorage on the hot path: docs/decisions/0015-hot-path.md); a finished trace waits in
- * a bounded queue and is written straight into protobuf bytes when its batch leaves, on a timer
- * or a later tick, never inside the request. A trace left out by sampling records nothing.
+ * A span is one plain object with its attributes in a flat list (no OTel SDK span, context or
+ * AsyncLocalStorage on the hot path: docs/decisions/0015-hot-path.md). A finished trace is
+ * written into the pending batch's protobuf bytes on the next turn of the event loop, after the
+ * request's own work: its objects die young, and what waits for the export is bytes, not objects
+ * the garbage collector would have to promote and trace. A trace left out by sampling records nothing.
  */
 export function createTracing(options: {
   endpoint: string;
@@ -79,43 +77,69 @@ export function createTracing(options: {
   const ratio = options.sampleRatio ?? 1;
   const random = options.random ?? Math.random;
   const stats: TracingStats = { exportedSpans: 0, droppedSpans: 0, failedExports: 0 };
-  let queue: Span[] = [];
+  /** Traces ended since the last encoding turn. */
+  let ended: Span[][] = [];
+  let encodeScheduled = false;
+  /** Encoded batches waiting for the export, and their span counts. */
+  const ready: { body: Buffer; spans: number }[] = [];
+  let waiting = 0; // spans in `ready` and in the encoder
   let exporting: Promise<void> | null = null;
-  let soon = false;
   let stopped = false;
 
-  // One export at a time (the encoder's buffer is reused): batches leave one after the other.
-  const exportAll = async (): Promise<void> => {
-    while (queue.length > 0) {
-      const batch = queue.length <= MAX_BATCH ? queue : queue.slice(0, MAX_BATCH);
-      queue = queue.length <= MAX_BATCH ? [] : queue.slice(MAX_BATCH);
-      try {
-        await send(encoder.encode(batch));
-        stats.exportedSpans += batch.length;
-      } catch {
-        stats.failedExports += 1;
-        stats.droppedSpans += batch.length;
-      }
-    }
+  const seal = (): void => {
+    if (encoder.spans === 0) return;
+    const spans = encoder.spans;
+    ready.push({ body: encoder.finish(), spans });
   };
-  const flush = (): Promise<void> => {
-    soon = false;
-    exporting ??= exportAll().finally(() => {
+  const exportReady = (): Promise<void> => {
+    exporting ??= (async () => {
+      for (let batch = ready.shift(); batch !== undefined; batch = ready.shift()) {
+        try {
+          await send(batch.body);
+          stats.exportedSpans += batch.spans;
+        } catch {
+          stats.failedExports += 1;
+          stats.droppedSpans += batch.spans;
+        }
+        waiting -= batch.spans;
+      }
+    })().finally(() => {
       exporting = null;
     });
     return exporting;
   };
+  const encodeEnded = (): void => {
+    encodeScheduled = false;
+    const traces = ended;
+    ended = [];
+    for (const spans of traces) {
+      if (waiting + spans.length > MAX_QUEUE) {
+        stats.droppedSpans += spans.length;
+        continue;
+      }
+      if (encoder.spans + spans.length > MAX_BATCH) seal();
+      for (const span of spans) encoder.append(span);
+      waiting += spans.length;
+    }
+    if (encoder.spans >= MAX_BATCH) seal();
+    if (ready.length > 0) void exportReady();
+  };
+  const flush = (): Promise<void> => {
+    if (encodeScheduled) encodeEnded();
+    seal();
+    return exportReady();
+  };
   const timer = setInterval(() => void flush(), options.exportIntervalMs ?? 5_000);
   timer.unref();
   const emit = (spans: Span[]): void => {
-    if (stopped || queue.length + spans.length > MAX_QUEUE) {
+    if (stopped) {
       stats.droppedSpans += spans.length;
       return;
     }
-    for (const span of spans) queue.push(span);
-    if (queue.length >= MAX_BATCH && !soon && exporting === null) {
-      soon = true;
-      setImmediate(() => void flush());
+    ended.push(spans);
+    if (!encodeScheduled) {
+      encodeScheduled = true;
+      setImmediate(encodeEnded);
     }
   };
 
@@ -131,7 +155,8 @@ export function createTracing(options: {
     async shutdown() {
       clearInterval(timer);
       stopped = true;
-      while (queue.length > 0 || exporting !== null) await flush();
+      await flush();
+      while (exporting !== null) await exporting;
       sender?.close();
     },
   };
@@ -140,14 +165,14 @@ export function createTracing(options: {
 /** Milliseconds since the epoch, with performance.now()'s fraction. */
 const ORIGIN = performance.timeOrigin;
 
-/** A span, from its start to its export: what the encoder reads, plus what the request calls. */
+/** A span, from its start to its encoding: what the encoder reads, plus what the request calls. */
 class Span implements TraceSpan, EncodableSpan {
   readonly spanId = randomHex(8);
   readonly startMs = ORIGIN + performance.now();
   endMs = 0;
   status: 0 | 2 = 0;
   remoteParent = false;
-  #owned = false;
+  readonly attributes: (string | AttributeValue)[] = [];
 
   constructor(
     readonly trace: SampledTrace,
@@ -155,14 +180,19 @@ class Span implements TraceSpan, EncodableSpan {
     readonly parentSpanId: string | null,
     readonly name: string,
     readonly kind: 1 | 2 | 3,
-    public attributes: SpanAttributes,
-  ) {}
+    attributes: SpanAttributes | undefined,
+  ) {
+    if (attributes !== undefined) for (const key in attributes) this.attributes.push(key, attributes[key] as AttributeValue);
+  }
 
   set(attributes: SpanAttributes): void {
-    if (this.#owned) Object.assign(this.attributes, attributes);
-    else {
-      this.attributes = { ...this.attributes, ...attributes };
-      this.#owned = true;
+    const list = this.attributes;
+    for (const key in attributes) {
+      const value = attributes[key] as AttributeValue;
+      let i = 0;
+      while (i < list.length && list[i] !== key) i += 2;
+      if (i < list.length) list[i + 1] = value;
+      else list.push(key, value);
     }
   }
   fail(code: string): void {
@@ -179,8 +209,6 @@ class Span implements TraceSpan, EncodableSpan {
   }
 }
 
-const NO_ATTRIBUTES: SpanAttributes = Object.freeze({}) as SpanAttributes;
-
 class SampledTrace implements RequestTrace {
   readonly root: Span;
   readonly continued: boolean;
@@ -193,13 +221,13 @@ class SampledTrace implements RequestTrace {
     this.#traceId = traceId;
     this.#done = done;
     this.continued = parentSpanId !== null;
-    this.root = new Span(this, traceId, parentSpanId, name, 2, attributes ?? NO_ATTRIBUTES);
+    this.root = new Span(this, traceId, parentSpanId, name, 2, attributes);
     this.root.remoteParent = parentSpanId !== null;
     this.#spans = [this.root];
   }
 
   child(name: string, attributes?: SpanAttributes, kind: 'internal' | 'client' = 'internal'): TraceSpan {
-    const span = new Span(this, this.#traceId, this.root.spanId, name, kind === 'client' ? 3 : 1, attributes ?? NO_ATTRIBUTES);
+    const span = new Span(this, this.#traceId, this.root.spanId, name, kind === 'client' ? 3 : 1, attributes);
     if (this.root.endMs === 0) this.#spans.push(span);
     return span;
   }
