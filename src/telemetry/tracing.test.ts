@@ -120,8 +120,16 @@ describe('tracing: plain spans, head sampling, traceparent', () => {
     }
   });
 
-  it('exports a full queue in batches of 512 spans without waiting for the interval', async () => {
-    const { tracing, bodies, spans } = tracingWith(1);
+  it('exports a full batch without waiting for the interval', async () => {
+    const bodies: Buffer[] = [];
+    const tracing = createTracing({
+      endpoint: 'http://127.0.0.1:9/',
+      serviceVersion: 'test',
+      exportIntervalMs: 60_000,
+      maxBatchSpans: 512,
+      send: async (body) => void bodies.push(Buffer.from(body)),
+    });
+    const spans = () => bodies.flatMap((b) => decodeTraceRequest(b));
     for (let i = 0; i < 600; i++) tracing.startRequest(`r${i}`, undefined).root.end();
     await new Promise<void>((resolve) => setImmediate(resolve));
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -141,6 +149,8 @@ describe('tracing: plain spans, head sampling, traceparent', () => {
       endpoint: 'http://127.0.0.1:9/',
       serviceVersion: 'test',
       exportIntervalMs: 60_000,
+      maxBatchSpans: 512,
+      maxQueueSpans: 8192,
       send: (body) => {
         calls += 1;
         if (calls === 1) return new Promise<void>((resolve) => (release = resolve)); // stuck
