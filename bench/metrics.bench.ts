@@ -22,25 +22,25 @@ export async function run(): Promise<void> {
   // An OTLP sink in its own process: takes the span batches and answers 200.
   const sink = await startChild(['--import', 'tsx', join(root, 'bench/otlp-sink.ts')]);
   const sinkUrl = sink.url;
-  const homes = [0, 1, 2, 3, 4].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
+  const baseline = process.env.BENCH_BASELINE !== undefined;
+  const homes = [0, 1, 2, 3, 4, 5].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
+  const traced = `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n`;
   // Two identical gateways with both off (an A/A pair): their difference is the bench's own noise.
   const children = [
     await gatewayChild(homes[0] as string, upstream.url, `${LEAN}metrics:\n  enabled: false\n`),
     await gatewayChild(homes[3] as string, upstream.url, `${LEAN}metrics:\n  enabled: false\n`),
     await gatewayChild(homes[1] as string, upstream.url, `${LEAN}metrics:\n  enabled: true\n`),
-    await gatewayChild(
-      homes[2] as string,
-      upstream.url,
-      `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n`,
-    ),
+    await gatewayChild(homes[2] as string, upstream.url, traced),
     // Head sampling at 10%: the other nine requests carry a traceparent upstream but record nothing.
     await gatewayChild(
       homes[4] as string,
       upstream.url,
       `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n  sample_ratio: 0.1\n`,
     ),
+    // BENCH_BASELINE=DIR: the same traced gateway from another build, in the same rounds.
+    ...(baseline ? [await gatewayChild(homes[5] as string, upstream.url, traced, { baseline: true })] : []),
   ];
-  const names = ['off', 'off-again', 'metrics', 'traced', 'sampled'];
+  const names = ['off', 'off-again', 'metrics', 'traced', 'sampled', ...(baseline ? ['traced-baseline'] : [])];
   const targets: Target[] = children.map((child, i) => ({
     name: names[i] as string,
     pool: new Pool(child.url, { connections: 8 }),
@@ -67,33 +67,19 @@ export async function run(): Promise<void> {
     const lat = (name: string, p: number) => percentile(totals.get(name) ?? [], p);
     const cpuPer = (i: number) => ((cpuSum[i] ?? 0) / per) * 1e6;
     const added = (name: string, p: number) => `${fmt((lat(name, p) - lat('off', p)) * 1000, 0)} µs`;
+    const labels: Record<string, string> = {
+      'off-again': 'off (A/A)',
+      metrics: 'metrics on',
+      traced: 'metrics + tracing',
+      sampled: '+ tracing at 10%',
+      'traced-baseline': 'metrics + tracing (baseline build)',
+    };
+    const others = names.slice(1);
     table(
-      ['measure', 'both off', 'off (A/A)', 'added', 'metrics on', 'added', 'metrics + tracing', 'added', '+ tracing at 10%', 'added'],
+      ['measure', 'both off', ...others.flatMap((name) => [labels[name] ?? name, 'added'])],
       [
-        ...[50, 99].map((p) => [
-          `latency p${p} (ms)`,
-          fmt(lat('off', p)),
-          fmt(lat('off-again', p)),
-          added('off-again', p),
-          fmt(lat('metrics', p)),
-          added('metrics', p),
-          fmt(lat('traced', p)),
-          added('traced', p),
-          fmt(lat('sampled', p)),
-          added('sampled', p),
-        ]),
-        [
-          'gateway CPU per request (µs)',
-          fmt(cpuPer(0), 0),
-          fmt(cpuPer(1), 0),
-          `${fmt(cpuPer(1) - cpuPer(0), 0)} µs`,
-          fmt(cpuPer(2), 0),
-          `${fmt(cpuPer(2) - cpuPer(0), 0)} µs`,
-          fmt(cpuPer(3), 0),
-          `${fmt(cpuPer(3) - cpuPer(0), 0)} µs`,
-          fmt(cpuPer(4), 0),
-          `${fmt(cpuPer(4) - cpuPer(0), 0)} µs`,
-        ],
+        ...[50, 99].map((p) => [`latency p${p} (ms)`, fmt(lat('off', p)), ...others.flatMap((name) => [fmt(lat(name, p)), added(name, p)])]),
+        ['gateway CPU per request (µs)', fmt(cpuPer(0), 0), ...others.flatMap((_, j) => [fmt(cpuPer(j + 1), 0), `${fmt(cpuPer(j + 1) - cpuPer(0), 0)} µs`])],
       ],
     );
     const scrape = await targets[2]?.pool.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_KEY}` } });
