@@ -7,14 +7,15 @@ export type OtlpSend = (body: Uint8Array) => Promise<void>;
 /**
  * POSTs export requests to `url` (`…/v1/traces`) as `application/x-protobuf` over one kept-alive
  * connection. A non-2xx answer, a network error or `timeoutMs` without an answer rejects: the
- * batch is dropped (tracing never queues without bound nor retries into a failing collector).
+ * batch is dropped (tracing never queues without bound nor retries into a failing collector; the
+ * one retry is for a kept-alive connection found closed).
  */
 export function createOtlpHttpSender(url: string, timeoutMs = 10_000): { send: OtlpSend; close(): void } {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
   const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const request = secure ? httpsRequest : httpRequest;
-  const send: OtlpSend = (body) =>
+  const post = (body: Uint8Array, retry: boolean): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const req = request(
         target,
@@ -35,8 +36,13 @@ export function createOtlpHttpSender(url: string, timeoutMs = 10_000): { send: O
         },
       );
       req.on('timeout', () => req.destroy(new Error(`OTLP collector gave no answer in ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the collector closed while idle: once more, on a new one.
+        if (retry && req.reusedSocket && error.code === 'ECONNRESET') post(body, false).then(resolve, reject);
+        else reject(error);
+      });
       req.end(body);
     });
+  const send: OtlpSend = (body) => post(body, true);
   return { send, close: () => agent.destroy() };
 }
