@@ -36,6 +36,7 @@ describe('tracing: plain spans, head sampling, traceparent', () => {
     attempt.end();
     const open = trace.child('flambeau.route');
     trace.root.set({ 'http.response.status_code': 200, 'flambeau.cost_usd': 0.25, 'flambeau.cached': false });
+    trace.root.set({ 'http.response.status_code': 200, 'flambeau.absent': undefined as unknown as string });
     trace.root.end();
     open.end(); // after the request span: cut at its end, exported once
     await tracing.shutdown();

@@ -191,13 +191,15 @@ class Span implements TraceSpan, EncodableSpan {
     readonly kind: 1 | 2 | 3,
     attributes: SpanAttributes | undefined,
   ) {
-    if (attributes !== undefined) for (const key in attributes) this.attributes.push(key, attributes[key] as AttributeValue);
+    if (attributes !== undefined) this.set(attributes);
   }
 
+  /** Adds or replaces attributes (an undefined or null value is left out, as OTel does). */
   set(attributes: SpanAttributes): void {
     const list = this.attributes;
     for (const key in attributes) {
-      const value = attributes[key] as AttributeValue;
+      const value = attributes[key];
+      if (value === undefined || value === null) continue;
       let i = 0;
       while (i < list.length && list[i] !== key) i += 2;
       if (i < list.length) list[i + 1] = value;
