@@ -22,6 +22,10 @@ export async function run(): Promise<void> {
   // An OTLP sink in its own process: takes the span batches and answers 200.
   const sink = await startChild(['--import', 'tsx', join(root, 'bench/otlp-sink.ts')]);
   const sinkUrl = sink.url;
+  if (process.env.BENCH_IN_PROCESS_ONLY === '1') {
+    await inProcess(sinkUrl).finally(() => Promise.all([sink.stop(), upstream.stop()]));
+    return;
+  }
   const baseline = process.env.BENCH_BASELINE !== undefined;
   const homes = [0, 1, 2, 3, 4, 5].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
   const traced = `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n`;
@@ -131,10 +135,8 @@ const OUTCOME: RequestOutcome = {
  * and the export run on later ticks).
  */
 async function inProcess(sinkUrl: string): Promise<void> {
-  const n = 20_000;
+  const n = Number(process.env.BENCH_IN_PROCESS_REQUESTS ?? 20_000);
   const cpuPer = async (work: (i: number) => void, after: () => Promise<void> = async () => undefined): Promise<[number, number]> => {
-    for (let i = 0; i < 2000; i++) work(i); // warm-up
-    await after();
     const c0 = process.cpuUsage();
     let inRequest = 0;
     for (let i = 0; i < n; i += 200) {
@@ -173,19 +175,32 @@ async function inProcess(sinkUrl: string): Promise<void> {
     }
     trace.root.end();
   };
-  const rows: (string | number)[][] = [];
-  const row = (name: string, [cpu, inRequest]: [number, number]) => rows.push([name, fmt(cpu, 1), fmt(inRequest, 1)]);
-  row('count the outcome (metrics)', await cpuPer(() => metrics.observeRequest(OUTCOME)));
   // Wait for the pending exports: their CPU is part of the cost.
   const flushed = () => new Promise<void>((resolve) => setTimeout(resolve, 1100));
+  const variants: { name: string; work: () => void; after?: () => Promise<void>; tracing?: Tracing }[] = [
+    { name: 'count the outcome (metrics)', work: () => metrics.observeRequest(OUTCOME) },
+  ];
   for (const ratio of [1, 0.1]) {
     const tracing = createTracing({ endpoint: sinkUrl, serviceVersion: 'bench', exportIntervalMs: 1000, sampleRatio: ratio });
-    row(`trace the request, sampled ${ratio * 100}% (spans + OTLP export)`, await cpuPer(traced(tracing), flushed));
-    await tracing.shutdown();
+    variants.push({ name: `trace the request, sampled ${ratio * 100}% (spans + OTLP export)`, work: traced(tracing), after: flushed, tracing });
   }
   // The spans and their protobuf encoding, without the HTTP export: a sender that drops each batch.
   const dropping = createTracing({ endpoint: sinkUrl, serviceVersion: 'bench', exportIntervalMs: 1000, send: async () => undefined });
-  row('trace the request, sampled 100%, spans + encoding (no HTTP)', await cpuPer(traced(dropping), flushed));
-  await dropping.shutdown();
-  table(['in-process, per request', 'CPU (µs)', 'in the request (µs, wall)'], rows);
+  variants.push({ name: 'trace the request, sampled 100%, spans + encoding (no HTTP)', work: traced(dropping), after: flushed, tracing: dropping });
+  // Rounds whose order rotates (the machine's load drifts): each variant's median and range.
+  const rounds = Number(process.env.BENCH_IN_PROCESS_ROUNDS ?? 3);
+  const seen = variants.map(() => [] as [number, number][]);
+  for (const v of variants) for (let i = 0; i < 2000; i++) v.work(); // warm-up
+  await flushed();
+  for (let r = 0; r < rounds; r++)
+    for (let j = 0; j < variants.length; j++) {
+      const k = (r + j) % variants.length;
+      const v = variants[k] as (typeof variants)[number];
+      seen[k]?.push(await cpuPer(v.work, v.after));
+    }
+  for (const v of variants) await v.tracing?.shutdown();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const spread = (xs: number[]) => `${fmt(median(xs), 1)} (${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)})`;
+  const rows = variants.map((v, k) => [v.name, spread((seen[k] ?? []).map((x) => x[0])), spread((seen[k] ?? []).map((x) => x[1]))]);
+  table([`in-process, per request (median and range of ${rounds} rounds)`, 'CPU (µs)', 'in the request (µs, wall)'], rows);
 }

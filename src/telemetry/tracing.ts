@@ -278,19 +278,23 @@ function parseTraceparent(header: string): { traceId: string; spanId: string; sa
   return { traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 };
 }
 
-// Ids come from one pool of random bytes, refilled when spent (one getrandom call per 4 KiB).
+// Ids come from one pool of random bytes, refilled when spent (one getrandom call per 4 KiB), turned
+// into hex once per refill: an id is then a substring of it (no call into Buffer per id).
 const pool = Buffer.alloc(4096);
+let poolHex = '';
 let poolAt = pool.length;
+const ZEROS = '0'.repeat(32);
 
 function randomHex(bytes: number): string {
   if (poolAt + bytes > pool.length) {
     randomFillSync(pool);
+    poolHex = pool.toString('hex');
     poolAt = 0;
   }
-  const out = pool.toString('hex', poolAt, poolAt + bytes);
+  const out = poolHex.substring(poolAt * 2, (poolAt + bytes) * 2);
   poolAt += bytes;
   // An all-zero id is invalid in W3C trace context; vanishingly rare, but never send one.
-  return out === '0'.repeat(bytes * 2) ? randomHex(bytes) : out;
+  return ZEROS.startsWith(out) ? randomHex(bytes) : out;
 }
 
 function tracesUrl(endpoint: string): string {
