@@ -169,6 +169,7 @@ const CUE_BITS = TITLE | GREETING | LABEL_CUE | NAME_CUE;
  */
 function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: TaggedSpan): boolean {
   if (span.end - span.start > 160) return false;
+  if (touchesCode(text, tokens, span)) return false;
   if (span.type === 'PERSON') return plausibleName(text, tokens, info, span);
   // "habite rue du centre 320": a lower-case word before a street word is not part of it (before a
   // number it may be the street's name: "skopska 96").
@@ -211,6 +212,50 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
   if (!(word && last > first && (street || (number && (suffix || capitalised >= 2 || (postcode && numbers >= 2)))))) return false;
   extendAddressTail(text, span);
   return true;
+}
+
+/**
+ * A span with a token inside an identifier is neither a name nor an address: commit hashes,
+ * UUIDs, request ids, order references ("19275a23e16c799c", "fba629e3-14c4-4991-…",
+ * "CMD7A2B9X41"). An identifier is a run of ASCII letters and digits (hyphens joining them)
+ * that is seven characters long at least and switches between letters and digits twice at
+ * least, or ten long and mixes them. House numbers and postcodes stay well short of that:
+ * "221B", "12bis", "SW1A", "1011AB", "LV-1050", "00-950". Read only around the few spans found.
+ */
+function touchesCode(text: string, tokens: TaggerTokens, span: TaggedSpan): boolean {
+  for (let i = span.first!; i <= span.last!; i++) {
+    const kind = tokenKind(tokens, i);
+    if ((kind === NUMBER || kind === WORD) && codeRunAt(text, tokens.data[3 * i]!)) return true;
+  }
+  return false;
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Whether the run of ASCII letters, digits and inner hyphens around text[at] is an identifier (see touchesCode). */
+export function codeRunAt(text: string, at: number): boolean {
+  if (!isAsciiAlnum(text.charCodeAt(at))) return false;
+  let start = at;
+  while (start > 0 && (isAsciiAlnum(text.charCodeAt(start - 1)) || (text.charCodeAt(start - 1) === 45 && isAsciiAlnum(text.charCodeAt(start - 2))))) start--;
+  let length = 0;
+  let switches = 0;
+  let letters = 0;
+  let digits = 0;
+  let previous = 0; // 1 digit, 2 letter
+  for (let k = start; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 45 && isAsciiAlnum(text.charCodeAt(k + 1)) && k > start) continue;
+    if (!isAsciiAlnum(c)) break;
+    const kind = c <= 57 ? 1 : 2;
+    if (kind === 1) digits++;
+    else letters++;
+    if (previous !== 0 && kind !== previous) switches++;
+    previous = kind;
+    length++;
+  }
+  return (length >= 7 && switches >= 2) || (length >= 10 && letters > 0 && digits > 0);
 }
 
 /** Words that start the rest of a sentence, not a city: "… 47391 by Friday", "… 75011 pour le dossier". */
