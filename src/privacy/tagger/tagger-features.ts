@@ -320,7 +320,7 @@ function isLetterCode(c: number): boolean {
 }
 
 /** Murmur3's finaliser over a template id and up to two values: the bucket of one feature. */
-function bucket(template: number, a: number, b: number, mask: number): number {
+export function bucket(template: number, a: number, b: number, mask: number): number {
   let h = Math.imul(template + 1, 0x9e3779b1) ^ a;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ b;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
@@ -328,10 +328,10 @@ function bucket(template: number, a: number, b: number, mask: number): number {
   return h & mask;
 }
 
-const BOUNDARY = -7; // the word value before the first and after the last token
+export const BOUNDARY = -7; // the word value before the first and after the last token
 
 /** The affix hashes of token i (words of 4 letters or more; zeros otherwise), computed on first use: most tokens are never tagged. */
-function affixes(info: TokenInfo, i: number): Int32Array {
+export function affixes(info: TokenInfo, i: number): Int32Array {
   const all = (info.affixes ??= new Int32Array(3 * info.count));
   if (all[3 * i] === 0 && tokenKind(info.tokens, i) === WORD) {
     const start = tokenStart(info.tokens, i);
