@@ -6,6 +6,21 @@ const affixes = imported_affixes;
 const BOUNDARY = imported_BOUNDARY;
 const bucket = imported_bucket;
 
+/** The first step of bucket() for each template of featuresAt, computed once (bucket() is written out inline below). */
+const SEED_1 = Math.imul(1 + 1, 0x9e3779b1);
+const SEED_2 = Math.imul(2 + 1, 0x9e3779b1);
+const SEED_3 = Math.imul(3 + 1, 0x9e3779b1);
+const SEED_6 = Math.imul(6 + 1, 0x9e3779b1);
+const SEED_7 = Math.imul(7 + 1, 0x9e3779b1);
+const SEED_8 = Math.imul(8 + 1, 0x9e3779b1);
+const SEED_11 = Math.imul(11 + 1, 0x9e3779b1);
+const SEED_13 = Math.imul(13 + 1, 0x9e3779b1);
+const SEED_14 = Math.imul(14 + 1, 0x9e3779b1);
+const SEED_15 = Math.imul(15 + 1, 0x9e3779b1);
+const SEED_17 = Math.imul(17 + 1, 0x9e3779b1);
+const SEED_18 = Math.imul(18 + 1, 0x9e3779b1);
+const SEED_19 = Math.imul(19 + 1, 0x9e3779b1);
+
 /**
  * Per bucket of quantised weights, the four labels' weights less the outside label's (B-PER,
  * I-PER, B-ADR, I-ADR), each plus 128 in one byte of one 32-bit word; 0 where one of them does
@@ -84,9 +99,13 @@ export function scoreTokensRelative(
     let x3 = y3;
     let x4 = y4;
     let k = 0;
+    let h = 0;
     let v = 0;
     let o = 0;
-    k = bucket(1, w0, 0, mask);
+    h = SEED_1 ^ w0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -99,7 +118,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(2, wm1, 0, mask);
+    h = SEED_2 ^ wm1;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -112,7 +134,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(3, wp1, 0, mask);
+    h = SEED_3 ^ wp1;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -125,7 +150,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(6, s0, 0, mask);
+    h = SEED_6 ^ s0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -138,7 +166,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(7, sm1, s0, mask);
+    h = SEED_7 ^ sm1;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ s0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -151,7 +182,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(8, s0, sp1, mask);
+    h = SEED_8 ^ s0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ sp1;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -164,7 +198,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(11, affix[3 * i]!, 0, mask);
+    h = SEED_11 ^ affix[3 * i]!;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -177,7 +214,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(13, affix[3 * i + 2]!, 0, mask);
+    h = SEED_13 ^ affix[3 * i + 2]!;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -190,7 +230,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(14, l0, s0, mask);
+    h = SEED_14 ^ l0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ s0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -203,7 +246,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(15, lm1, lm2, mask);
+    h = SEED_15 ^ lm1;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ lm2;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -216,7 +262,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(17, wm1, s0, mask);
+    h = SEED_17 ^ wm1;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ s0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -229,7 +278,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(18, wp1, s0, mask);
+    h = SEED_18 ^ wp1;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ s0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
@@ -242,7 +294,10 @@ export function scoreTokensRelative(
       x3 += w[5 * k + 3]! - o;
       x4 += w[5 * k + 4]! - o;
     }
-    k = bucket(19, flags[i]!, s0, mask);
+    h = SEED_19 ^ flags[i]!;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ s0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    k = (h ^ (h >>> 16)) & mask;
     v = relative[k]!;
     if (v !== 0) {
       a += v & LOW;
