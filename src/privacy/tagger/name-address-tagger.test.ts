@@ -68,6 +68,15 @@ describe('name and address tagger (shipped weights)', () => {
     assert.deepEqual(tagged('Le patient habite rue du centre 320.'), ['ADDRESS:rue du centre 320']);
   });
 
+  it('finds a name after its initial, and a South Slavic street named by one word before its number', () => {
+    assert.deepEqual(tagged('Please forward this to I. MacGyver before noon.'), ['PERSON:I. MacGyver']);
+    assert.deepEqual(tagged('Report by J. Smith and K. Lartigue.'), ['PERSON:J. Smith', 'PERSON:K. Lartigue']);
+    assert.deepEqual(tagged('Ship to Mlinska 7.'), ['ADDRESS:Mlinska 7']);
+    assert.deepEqual(tagged('Dostava na Bjelovarska 349, Osijek.'), ['ADDRESS:Bjelovarska 349']);
+    for (const text of ['We fly to Alaska 3 times a year.', 'Nebraska 2024 results are out.', 'Plan A. Budget 2025 approved.'])
+      assert.deepEqual(tagged(text), [], text);
+  });
+
   it('leaves places, companies, products, code and ordinary prose alone', () => {
     for (const text of [
       'What is the capital of Brittany? Is Florence older than Victoria?',

@@ -4,7 +4,7 @@ import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, perso
 import { ADDRESS_WORD, describeText, NAME_CUE, STREET_SUFFIX, type TokenInfo } from './tagger-features.js';
 import { tagRange, taggerBuffers, type TaggerBuffers, type TaggerModel } from './tagger-model.js';
 import { spansFromLabels, type TaggedSpan } from './tagger-spans.js';
-import { NUMBER, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
+import { NUMBER, PUNCT, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
 import { shippedTaggerModel } from './tagger-weights-wire.js';
 
 /**
@@ -81,7 +81,7 @@ export function tagText(model: TaggerModel, text: string, outsideBias = 0, scrat
   for (let i = 0; i < info.count; i++) {
     const reach = interest(info, i);
     if (reach === 0) continue;
-    const start = Math.max(0, i - WINDOW_BEFORE);
+    const start = Math.max(0, i - (initialBefore(text, tokens, i) ? 2 : WINDOW_BEFORE));
     const end = Math.min(info.count, i + reach + 1);
     if (start > to) {
       if (to > from) spansFromLabels(text, tokens, from, tagRange(model, info, from, to, outsideBias, buffers), spans);
@@ -91,6 +91,19 @@ export function tagText(model: TaggerModel, text: string, outsideBias = 0, scrat
   }
   if (to > from && from >= 0) spansFromLabels(text, tokens, from, tagRange(model, info, from, to, outsideBias, buffers), spans);
   return spans.filter((span) => plausible(text, tokens, info, span));
+}
+
+/**
+ * An initial right before token i ("J. Smith", "I. MacGyver"): a capital letter alone, then a dot.
+ * The window then opens on the initial, so that the tagger sees it with the name (an initial is
+ * too short to open a window itself).
+ */
+function initialBefore(text: string, tokens: TaggerTokens, i: number): boolean {
+  if (i < 2 || tokenKind(tokens, i - 1) !== PUNCT || text.charCodeAt(tokens.data[3 * (i - 1)]!) !== 46) return false;
+  const start = tokens.data[3 * (i - 2)]!;
+  if (tokenKind(tokens, i - 2) !== WORD || tokens.data[3 * (i - 2) + 1]! - start !== 1) return false;
+  const c = text.charCodeAt(start);
+  return c >= 65 && c <= 90;
 }
 
 /** House numbers in words: "sept allée des roses". */
@@ -428,8 +441,13 @@ function cueBefore(text: string, tokens: TaggerTokens, info: TokenInfo, i: numbe
   return i >= 0 && (info.lexicon[i]! & CUE_BITS) !== 0 && wordAt(text, tokens, i) !== 'me';
 }
 
-/** Street words written as endings of one word: "Hauptstraße", "Maashofstr", "Kerkstraat", "Storgatan". */
-const STREET_ENDING = /(?:stra(?:ß|ss)e|str|weg|laan|gasse|straat|gracht|plein|gatan|vägen|vej|gade|veien|katu|tie|utca|ulica|allee|platz|damm|ring)$/;
+/**
+ * Street words written as endings of one word: "Hauptstraße", "Maashofstr", "Kerkstraat",
+ * "Storgatan"; and the South Slavic and Czech adjectival street names, whose "ulica" goes
+ * unwritten ("Mlinska 7", "Bjelovarska 349", "Vinohradská 12"): six letters at least.
+ */
+const STREET_ENDING =
+  /(?:stra(?:ß|ss)e|str|weg|laan|gasse|straat|gracht|plein|gatan|vägen|vej|gade|veien|katu|tie|utca|ulica|allee|platz|damm|ring|^\p{L}{3,}(?:ska|ška|ská))$/u;
 
 /** A number that can start or end a street address: not a time ("6pm", "10:30"), a decimal or an amount ("4,482"). */
 function houseNumber(text: string, tokens: TaggerTokens, i: number): boolean {
