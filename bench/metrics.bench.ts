@@ -2,8 +2,6 @@
 // (no privacy scan, no usage/audit rows) with both off, metrics on, and metrics and tracing on
 // (spans exported to a local sink), interleaved, against a loopback stand-in upstream.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,29 +19,32 @@ const LEAN = 'privacy:\n  detect: []\n  cloud: allow\naudit:\n  enabled: false\n
 export async function run(): Promise<void> {
   console.log('\n## Metrics and tracing on vs off (lean gateway, loopback stand-in upstream)\n');
   const upstream = await startChild(['--import', 'tsx', join(root, 'bench/serve-stand-in.ts')]);
-  // An OTLP sink: takes the span batches and answers 200.
-  const sink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
-  const homes = [0, 1, 2, 3, 4].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
+  // An OTLP sink in its own process: takes the span batches and answers 200.
+  const sink = await startChild(['--import', 'tsx', join(root, 'bench/otlp-sink.ts')]);
+  const sinkUrl = sink.url;
+  if (process.env.BENCH_IN_PROCESS_ONLY === '1') {
+    await inProcess(sinkUrl).finally(() => Promise.all([sink.stop(), upstream.stop()]));
+    return;
+  }
+  const baseline = process.env.BENCH_BASELINE !== undefined;
+  const homes = [0, 1, 2, 3, 4, 5].map(() => mkdtempSync(join(tmpdir(), 'flambeau-bench-')));
+  const traced = `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n`;
   // Two identical gateways with both off (an A/A pair): their difference is the bench's own noise.
   const children = [
     await gatewayChild(homes[0] as string, upstream.url, `${LEAN}metrics:\n  enabled: false\n`),
     await gatewayChild(homes[3] as string, upstream.url, `${LEAN}metrics:\n  enabled: false\n`),
     await gatewayChild(homes[1] as string, upstream.url, `${LEAN}metrics:\n  enabled: true\n`),
-    await gatewayChild(
-      homes[2] as string,
-      upstream.url,
-      `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n`,
-    ),
+    await gatewayChild(homes[2] as string, upstream.url, traced),
     // Head sampling at 10%: the other nine requests carry a traceparent upstream but record nothing.
     await gatewayChild(
       homes[4] as string,
       upstream.url,
       `${LEAN}metrics:\n  enabled: true\ntelemetry:\n  otlp_endpoint: ${sinkUrl}\n  export_interval_ms: 1000\n  sample_ratio: 0.1\n`,
     ),
+    // BENCH_BASELINE=DIR: the same traced gateway from another build, in the same rounds.
+    ...(baseline ? [await gatewayChild(homes[5] as string, upstream.url, traced, { baseline: true })] : []),
   ];
-  const names = ['off', 'off-again', 'metrics', 'traced', 'sampled'];
+  const names = ['off', 'off-again', 'metrics', 'traced', 'sampled', ...(baseline ? ['traced-baseline'] : [])];
   const targets: Target[] = children.map((child, i) => ({
     name: names[i] as string,
     pool: new Pool(child.url, { connections: 8 }),
@@ -70,33 +71,19 @@ export async function run(): Promise<void> {
     const lat = (name: string, p: number) => percentile(totals.get(name) ?? [], p);
     const cpuPer = (i: number) => ((cpuSum[i] ?? 0) / per) * 1e6;
     const added = (name: string, p: number) => `${fmt((lat(name, p) - lat('off', p)) * 1000, 0)} µs`;
+    const labels: Record<string, string> = {
+      'off-again': 'off (A/A)',
+      metrics: 'metrics on',
+      traced: 'metrics + tracing',
+      sampled: '+ tracing at 10%',
+      'traced-baseline': 'metrics + tracing (baseline build)',
+    };
+    const others = names.slice(1);
     table(
-      ['measure', 'both off', 'off (A/A)', 'added', 'metrics on', 'added', 'metrics + tracing', 'added', '+ tracing at 10%', 'added'],
+      ['measure', 'both off', ...others.flatMap((name) => [labels[name] ?? name, 'added'])],
       [
-        ...[50, 99].map((p) => [
-          `latency p${p} (ms)`,
-          fmt(lat('off', p)),
-          fmt(lat('off-again', p)),
-          added('off-again', p),
-          fmt(lat('metrics', p)),
-          added('metrics', p),
-          fmt(lat('traced', p)),
-          added('traced', p),
-          fmt(lat('sampled', p)),
-          added('sampled', p),
-        ]),
-        [
-          'gateway CPU per request (µs)',
-          fmt(cpuPer(0), 0),
-          fmt(cpuPer(1), 0),
-          `${fmt(cpuPer(1) - cpuPer(0), 0)} µs`,
-          fmt(cpuPer(2), 0),
-          `${fmt(cpuPer(2) - cpuPer(0), 0)} µs`,
-          fmt(cpuPer(3), 0),
-          `${fmt(cpuPer(3) - cpuPer(0), 0)} µs`,
-          fmt(cpuPer(4), 0),
-          `${fmt(cpuPer(4) - cpuPer(0), 0)} µs`,
-        ],
+        ...[50, 99].map((p) => [`latency p${p} (ms)`, fmt(lat('off', p)), ...others.flatMap((name) => [fmt(lat(name, p)), added(name, p)])]),
+        ['gateway CPU per request (µs)', fmt(cpuPer(0), 0), ...others.flatMap((_, j) => [fmt(cpuPer(j + 1), 0), `${fmt(cpuPer(j + 1) - cpuPer(0), 0)} µs`])],
       ],
     );
     const scrape = await targets[2]?.pool.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_KEY}` } });
@@ -109,7 +96,7 @@ export async function run(): Promise<void> {
     await Promise.all(targets.map((t) => t.pool.close()));
     await Promise.all(children.map((c) => c.stop()));
     await upstream.stop();
-    sink.close();
+    await sink.stop();
     for (const home of homes) rmSync(home, { recursive: true, force: true });
   }
 }
@@ -143,21 +130,24 @@ const OUTCOME: RequestOutcome = {
  * The same costs in this process, CPU time per request (process.cpuUsage), less exposed to the
  * machine's load than latencies across processes: counting one outcome, and one request's trace
  * as the gateway opens it (request span, four stages, one attempt with its traceparent), exported
- * with OTLP/HTTP to the local sink (the export's CPU included; the sink's share is small).
+ * with OTLP/HTTP to the sink (another process: the export's CPU here is the encoding and the
+ * POST). "In the request" is the wall time of the calls the request itself makes (the encoding
+ * and the export run on later ticks).
  */
 async function inProcess(sinkUrl: string): Promise<void> {
-  const n = 20_000;
-  const cpuPer = async (work: (i: number) => void, after: () => Promise<void> = async () => undefined): Promise<number> => {
-    for (let i = 0; i < 2000; i++) work(i); // warm-up
-    await after();
+  const n = Number(process.env.BENCH_IN_PROCESS_REQUESTS ?? 20_000);
+  const cpuPer = async (work: (i: number) => void, after: () => Promise<void> = async () => undefined): Promise<[number, number]> => {
     const c0 = process.cpuUsage();
-    for (let i = 0; i < n; i++) {
-      work(i);
-      if (i % 200 === 199) await new Promise<void>((resolve) => setImmediate(resolve)); // let exports run, as between requests
+    let inRequest = 0;
+    for (let i = 0; i < n; i += 200) {
+      const t0 = performance.now();
+      for (let j = i; j < i + 200; j++) work(j);
+      inRequest += performance.now() - t0;
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let exports run, as between requests
     }
     await after();
     const c = process.cpuUsage(c0);
-    return (c.user + c.system) / n;
+    return [(c.user + c.system) / n, (inRequest * 1000) / n];
   };
   const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, { user: 'flag', document: 'flag', tool: 'flag' });
   const traced = (tracing: Tracing) => () => {
@@ -185,26 +175,32 @@ async function inProcess(sinkUrl: string): Promise<void> {
     }
     trace.root.end();
   };
-  const rows: (string | number)[][] = [];
-  rows.push(['count the outcome (metrics)', fmt(await cpuPer(() => metrics.observeRequest(OUTCOME)), 1)]);
+  // Wait for the pending exports: their CPU is part of the cost.
+  const flushed = () => new Promise<void>((resolve) => setTimeout(resolve, 1100));
+  const variants: { name: string; work: () => void; after?: () => Promise<void>; tracing?: Tracing }[] = [
+    { name: 'count the outcome (metrics)', work: () => metrics.observeRequest(OUTCOME) },
+  ];
   for (const ratio of [1, 0.1]) {
     const tracing = createTracing({ endpoint: sinkUrl, serviceVersion: 'bench', exportIntervalMs: 1000, sampleRatio: ratio });
-    const flushed = async () => {
-      // Wait for the pending exports: their CPU is part of the cost.
-      await new Promise<void>((resolve) => setTimeout(resolve, 1100));
-    };
-    rows.push([`trace the request, sampled ${ratio * 100}% (spans + OTLP export)`, fmt(await cpuPer(traced(tracing), flushed), 1)]);
-    await tracing.shutdown();
+    variants.push({ name: `trace the request, sampled ${ratio * 100}% (spans + OTLP export)`, work: traced(tracing), after: flushed, tracing });
   }
-  // The spans alone (what the request's own path pays, plus their conversion when a batch leaves):
-  // an exporter that drops every batch.
-  const dropping = createTracing({
-    endpoint: sinkUrl,
-    serviceVersion: 'bench',
-    exportIntervalMs: 1000,
-    exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined },
-  });
-  rows.push(['trace the request, sampled 100%, spans only (no export)', fmt(await cpuPer(traced(dropping)), 1)]);
-  await dropping.shutdown();
-  table(['in-process CPU per request', 'µs'], rows);
+  // The spans and their protobuf encoding, without the HTTP export: a sender that drops each batch.
+  const dropping = createTracing({ endpoint: sinkUrl, serviceVersion: 'bench', exportIntervalMs: 1000, send: async () => undefined });
+  variants.push({ name: 'trace the request, sampled 100%, spans + encoding (no HTTP)', work: traced(dropping), after: flushed, tracing: dropping });
+  // Rounds whose order rotates (the machine's load drifts): each variant's median and range.
+  const rounds = Number(process.env.BENCH_IN_PROCESS_ROUNDS ?? 3);
+  const seen = variants.map(() => [] as [number, number][]);
+  for (const v of variants) for (let i = 0; i < 2000; i++) v.work(); // warm-up
+  await flushed();
+  for (let r = 0; r < rounds; r++)
+    for (let j = 0; j < variants.length; j++) {
+      const k = (r + j) % variants.length;
+      const v = variants[k] as (typeof variants)[number];
+      seen[k]?.push(await cpuPer(v.work, v.after));
+    }
+  for (const v of variants) await v.tracing?.shutdown();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const spread = (xs: number[]) => `${fmt(median(xs), 1)} (${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)})`;
+  const rows = variants.map((v, k) => [v.name, spread((seen[k] ?? []).map((x) => x[0])), spread((seen[k] ?? []).map((x) => x[1]))]);
+  table([`in-process, per request (median and range of ${rounds} rounds)`, 'CPU (µs)', 'in the request (µs, wall)'], rows);
 }

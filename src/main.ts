@@ -309,6 +309,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           sessions: createSessionStore({ ttlMs: config.ui.sessionTtlMinutes * 60_000 }),
           signIn: createSignInLimiter(10),
           sessionTtlMs: config.ui.sessionTtlMinutes * 60_000,
+          secureCookie: config.ui.secureCookie,
+          trustProxy: config.ui.trustProxy,
         }
       : null;
     if (ui !== null && !ui.assets.built) logger.warn('the dashboard is not built (dist/web): /ui says so until `npm run build`');
@@ -422,17 +424,7 @@ function packageVersion(): string {
   }
 }
 
-/** The dashboard's model actions, followed by `changed(name)` once the pointer is written. */
-function announcingModelChanges(models: ReturnType<typeof createModelOverview>, changed: (name: string) => void): ReturnType<typeof createModelOverview> {
-  return {
-    ...models,
-    async promote(name, version, canaryPercent) {
-      await models.promote(name, version, canaryPercent);
-      changed(name);
-    },
-    async rollback(name) {
-      await models.rollback(name);
-      changed(name);
-    },
-  };
+/** The dashboard's model actions, with `announce(name)`: called by the route once the action has committed. */
+function announcingModelChanges(models: ReturnType<typeof createModelOverview>, changed: (name: string) => void): DashboardDeps['models'] {
+  return { ...models, announce: changed };
 }

@@ -59,34 +59,30 @@ export function checkTeamId(id: string): void {
 export function createTeamStore(sql: SqlClient, clock: () => number = Date.now): TeamStore {
   const select = (db: SqlExecutor, id: string) => db.get<TeamRow>('SELECT * FROM teams WHERE id = ?', [id]);
 
+  /**
+   * Creates the row if missing (ON CONFLICT DO NOTHING: a concurrent creator makes this wait for its
+   * commit, then do nothing), then locks it (PostgreSQL: FOR UPDATE; SQLite's BEGIN IMMEDIATE holds
+   * the file) and applies the change: two calls creating one team at once both succeed, one as the
+   * creation and one as an update, instead of the second failing on the primary key.
+   */
   async function upsertIn(tx: SqlExecutor, change: TeamChange): Promise<{ team: TeamRecord; created: boolean }> {
     const now = clock();
-    const before = await select(tx, change.id);
-    const current = before === undefined ? null : teamFromRow(before);
+    const created = (await tx.run('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING', [change.id, now, now])) === 1;
+    const before = await tx.get<TeamRow>(`SELECT * FROM teams WHERE id = ?${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [change.id]);
+    const current = created || before === undefined ? null : teamFromRow(before);
     const budget = change.budget === undefined ? (current?.budget ?? null) : change.budget;
     const row = budgetToRow(budget);
     const rpm = change.rpm === undefined ? (current?.limits.rpm ?? null) : change.rpm;
     const tpm = change.tpm === undefined ? (current?.limits.tpm ?? null) : change.tpm;
-    if (before === undefined)
-      await tx.run('INSERT INTO teams (id, budget_nusd, budget_period, rpm, tpm, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        change.id,
-        row.budget_nusd,
-        row.budget_period,
-        rpm,
-        tpm,
-        now,
-        now,
-      ]);
-    else
-      await tx.run('UPDATE teams SET budget_nusd = ?, budget_period = ?, rpm = ?, tpm = ?, updated_at = ? WHERE id = ?', [
-        row.budget_nusd,
-        row.budget_period,
-        rpm,
-        tpm,
-        now,
-        change.id,
-      ]);
-    return { team: teamFromRow((await select(tx, change.id)) as TeamRow), created: before === undefined };
+    await tx.run('UPDATE teams SET budget_nusd = ?, budget_period = ?, rpm = ?, tpm = ?, updated_at = ? WHERE id = ?', [
+      row.budget_nusd,
+      row.budget_period,
+      rpm,
+      tpm,
+      now,
+      change.id,
+    ]);
+    return { team: teamFromRow((await select(tx, change.id)) as TeamRow), created };
   }
 
   return {

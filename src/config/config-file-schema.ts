@@ -79,7 +79,14 @@ export const configFileSchema = z.strictObject({
   shadow: z.array(z.unknown()).optional(),
   audit: z.strictObject({ enabled: z.boolean().optional(), include_content: z.boolean().optional() }).optional(),
   metrics: z.strictObject({ enabled: z.boolean().optional(), public_on_loopback: z.boolean().optional() }).optional(),
-  ui: z.strictObject({ enabled: z.boolean().optional(), session_ttl_minutes: positiveInt.optional() }).optional(),
+  ui: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      session_ttl_minutes: positiveInt.optional(),
+      secure_cookie: z.enum(['auto', 'always', 'never']).optional(),
+      trust_proxy: z.boolean().optional(),
+    })
+    .optional(),
   telemetry: z
     .strictObject({
       otlp_endpoint: z.url({ protocol: /^https?$/ }).optional(),

@@ -94,7 +94,14 @@ export interface GatewayConfig {
   /** Prometheus metrics at `GET /metrics`; `publicOnLoopback` lets a local scraper in without a key. */
   metrics: { enabled: boolean; publicOnLoopback: boolean };
   /** The web dashboard at /ui (decisions/0014). */
-  ui: { enabled: boolean; sessionTtlMinutes: number };
+  ui: {
+    enabled: boolean;
+    sessionTtlMinutes: number;
+    /** The session cookie's Secure flag: `auto` (TLS, or https at a trusted proxy), `always`, `never`. */
+    secureCookie: 'auto' | 'always' | 'never';
+    /** Read X-Forwarded-For / X-Forwarded-Proto (the last hop's entries) for the sign-in limiter and `secureCookie: auto`. */
+    trustProxy: boolean;
+  };
   /** OpenTelemetry traces exported with OTLP over HTTP; `otlpEndpoint` null: off. */
   /** `sampleRatio`: share of requests traced, 0 to 1 (head sampling; a client traceparent's flag wins). */
   telemetry: { otlpEndpoint: string | null; exportIntervalMs: number; sampleRatio: number };

@@ -103,7 +103,12 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
     routing: file.routing ?? routingFileSchema.parse({}),
     shadow: file.shadow ?? [],
     audit: { enabled: values.get('audit.enabled') as boolean, includeContent: values.get('audit.include_content') as boolean },
-    ui: { enabled: values.get('ui.enabled') as boolean, sessionTtlMinutes: values.get('ui.session_ttl_minutes') as number },
+    ui: {
+      enabled: values.get('ui.enabled') as boolean,
+      sessionTtlMinutes: values.get('ui.session_ttl_minutes') as number,
+      secureCookie: values.get('ui.secure_cookie') as GatewayConfig['ui']['secureCookie'],
+      trustProxy: values.get('ui.trust_proxy') as boolean,
+    },
     metrics: { enabled: values.get('metrics.enabled') as boolean, publicOnLoopback: values.get('metrics.public_on_loopback') as boolean },
     telemetry: {
       otlpEndpoint: values.get('telemetry.otlp_endpoint') as string | null,

@@ -56,6 +56,10 @@ const level = (raw: string): string => {
   return raw;
 };
 const nonEmpty = (raw: string): string => raw;
+const secureCookie = (raw: string): string => {
+  if (!['auto', 'always', 'never'].includes(raw)) throw new Error(`expected auto, always or never, got "${raw}"`);
+  return raw;
+};
 const fraction = (raw: string): number => {
   const value = Number(raw.trim());
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new Error(`expected a number from 0 to 1, got "${raw}"`);
@@ -257,6 +261,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 480,
     doc: 'A dashboard session (its cookie) ends this many minutes after sign-in, or sooner when its key is revoked.',
     parse: positiveInt,
+  },
+  {
+    key: 'ui.secure_cookie',
+    env: 'FLAMBEAU_UI_SECURE_COOKIE',
+    default: 'auto',
+    doc: "The session cookie's Secure flag: auto sets it when the connection is TLS (or, with ui.trust_proxy, when X-Forwarded-Proto says https); always sets it (behind a TLS-terminating proxy); never leaves it off.",
+    parse: secureCookie,
+  },
+  {
+    key: 'ui.trust_proxy',
+    env: 'FLAMBEAU_UI_TRUST_PROXY',
+    default: false,
+    doc: "true when the dashboard is reached through one reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto: sign-in attempts are counted per forwarded client address (the proxy's last entry) and https there counts as TLS. Off, they are never read (a client could forge them).",
+    parse: bool,
   },
   {
     key: 'audit.enabled',

@@ -10,7 +10,6 @@ import { makeDocx, makeDocxBomb, makeMbox, makePdf, makeZip } from './__fixtures
 import { KnowledgeDb } from './db.js';
 import { ingest } from './ingest.js';
 import { DEFAULT_INGEST_LIMITS } from './ingest-limits.js';
-import { readZipText } from './loaders/zip-bounds.js';
 
 const MB = 1024 * 1024;
 
@@ -157,19 +156,6 @@ describe('ingest survives bombs', () => {
       'knowledge.max_pdf_pages': DEFAULT_INGEST_LIMITS.maxPdfPages,
       'knowledge.loader_memory_mb': DEFAULT_INGEST_LIMITS.loaderMemoryMb,
     });
-  });
-});
-
-describe('readZipText (the DOCX parts ingest reads for hidden runs)', () => {
-  const limits = { maxInflatedBytes: 1024 * 1024, maxZipEntries: 100 };
-  it('reads a named entry, and null for a missing one', async () => {
-    const docx = makeDocx(['# Titre', 'Un paragraphe.']);
-    assert.match((await readZipText(docx, 'word/document.xml', limits)) ?? '', /Un paragraphe\./);
-    assert.equal(await readZipText(docx, 'word/comments.xml', limits), null);
-  });
-  it('stops inflating past the limit, whatever the headers say', async () => {
-    const bomb = await makeDocxBomb(8 * MB, { declaredSize: 2000 });
-    await assert.rejects(readZipText(bomb, 'word/document.xml', limits), (error: Error & { code?: string }) => error.code === 'payload_too_large');
   });
 });
 

@@ -13,7 +13,7 @@ import { IngestRun, reasonOf, type IngestProgress, type IngestReport } from './i
 import { docxLoader } from './loaders/docx-loader.js';
 import { htmlLoader, htmlSource } from './loaders/html-loader.js';
 import { LoaderThread } from './loaders/loader-thread.js';
-import { readZipText } from './loaders/zip-bounds.js';
+import { readDocxParts } from './loaders/docx-parts.js';
 import { loaderFor, DEFAULT_LOADERS } from './loaders/loaders.js';
 import { isContainerLoader, type DocumentLoader, type SourceDocument } from './source-document.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
@@ -169,16 +169,17 @@ async function readBounded(handle: FileHandle, maxBytes: number): Promise<Buffer
 
 /**
  * An HTML or DOCX file's hidden parts, when chunks are scanned: text a reader does not see but a
- * model does. Called after the loader read the file (a DOCX's bounds are checked by then; its XML
- * is inflated again here, within the same limit).
+ * model does. Called after the loader read the file; a DOCX's parts are inflated again here, on
+ * this thread, after its bounds are checked again (readDocxParts).
  */
 async function hiddenPartsOf(run: IngestRun, loader: DocumentLoader, bytes: Buffer, limits: IngestLimits): Promise<HiddenPart[]> {
   const { screen } = run.options;
   if (screen === undefined) return [];
   if (loader === htmlLoader) return screen.hiddenHtml(htmlSource(bytes));
   if (loader !== docxLoader) return [];
-  const documentXml = await readZipText(bytes, 'word/document.xml', limits);
-  return documentXml === null ? [] : screen.hiddenDocx(documentXml, (await readZipText(bytes, 'word/styles.xml', limits)) ?? '');
+  // The parts mammoth converts, found as mammoth finds them (not by their usual names), within the inflate bounds.
+  const parts = await readDocxParts(bytes, limits);
+  return parts.texts.flatMap((xml) => screen.hiddenDocx(xml, parts.styles));
 }
 
 /** A single-document file's documents, chunked, embedded and written in one transaction. */

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { Deployment } from '../config/sections/deployment-section.js';
-import { FlambeauError } from '../errors/index.js';
 import { checkServedLicences, type ServedLicence } from './licence/check-served-licences.js';
 import type { ModelCatalog } from './model-catalog.js';
+import type { SqlExecutor } from '../store/sql.js';
 import type { ModelStore } from './store/model-store.js';
 import type { VersionRegistry } from './versions/version-registry.js';
 
@@ -90,13 +90,12 @@ export function createModelOverview(deps: { catalog: ModelCatalog; registry: Ver
         }),
       );
     },
-    async promote(name: string, version: number, canaryPercent?: number): Promise<void> {
-      if (!(await deps.registry.versions(name)).some((v) => v.version === version))
-        throw new FlambeauError('not_found', `'${name.slice(0, 64)}' has no version ${version}.`, { param: 'version' });
-      await deps.registry.promote(name, version, canaryPercent === undefined ? {} : { canaryPercent });
+    /** `tx`: in that transaction (the dashboard's, which appends the audit record in it too). Throws `not_found` for an unknown version. */
+    async promote(name: string, version: number, canaryPercent?: number, tx?: SqlExecutor): Promise<void> {
+      await deps.registry.promote(name, version, { ...(canaryPercent === undefined ? {} : { canaryPercent }), ...(tx === undefined ? {} : { tx }) });
     },
-    async rollback(name: string): Promise<void> {
-      await deps.registry.rollback(name);
+    async rollback(name: string, tx?: SqlExecutor): Promise<void> {
+      await deps.registry.rollback(name, tx);
     },
   };
 }

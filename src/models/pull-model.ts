@@ -220,8 +220,7 @@ export async function register(input: RegisterInput, settings: VersionSettings, 
   const previous = await deps.store.readManifest(input.sha256);
   await deps.store.writeManifest(previous === null ? model : { ...model, addedAt: previous.addedAt });
   const name = input.name.toLowerCase().replace(/[^a-z0-9._:-]+/g, '-');
-  const pointer = await deps.registry.pointer(name);
-  const current = pointer === undefined ? undefined : (await deps.registry.versions(name)).find((v) => v.version === pointer.current);
-  const version = current !== undefined && current.sha256 === input.sha256 ? null : await deps.registry.add(name, input.sha256, settings);
+  // Checked and added under one lock: two pulls of one file at once add one version.
+  const version = await deps.registry.addUnlessCurrent(name, input.sha256, settings);
   return { model, name, version, alreadyPresent: input.alreadyPresent };
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SqlClient, SqlExecutor, SqlRow } from './sql.js';
+import { rethrowConflict } from './unique-violation.js';
 
 // int8 (COUNT, SUM of integers, BIGINT columns) and numeric (SUM of BIGINT) as JS numbers: our
 // values (unix ms, nano-USD, token counts) stay far below 2^53.
@@ -30,7 +31,8 @@ function toPg(sql: string): string {
 }
 
 function executorOf(client: pg.Pool | pg.PoolClient, inTransaction: boolean, transaction: SqlExecutor['transaction']): SqlExecutor {
-  const query = (sql: string, params: readonly unknown[] = []) => client.query(toPg(sql), params as unknown[]);
+  // A unique violation (two calls inserting one key at once) becomes `conflict` (409), not `internal`.
+  const query = (sql: string, params: readonly unknown[] = []) => client.query(toPg(sql), params as unknown[]).catch(rethrowConflict);
   return {
     dialect: 'postgres',
     inTransaction,

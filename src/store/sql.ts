@@ -35,4 +35,4 @@ export interface SqlClient extends SqlExecutor {
 }
 
 /** Advisory lock ids (PostgreSQL): one per thing serialised across instances. */
-export const ADVISORY_LOCKS = { migrations: 0x666c6d01, auditChain: 0x666c6d02 } as const;
+export const ADVISORY_LOCKS = { migrations: 0x666c6d01, auditChain: 0x666c6d02, modelVersions: 0x666c6d03 } as const;

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { SqlClient, SqlExecutor, SqlRow } from './sql.js';
+import { rethrowConflict } from './unique-violation.js';
 
 // SQLite result codes that mean "the store cannot serve now", as opposed to a bug in our SQL.
 // Extended codes (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT, ...) share these prefixes.
@@ -40,8 +41,12 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
     get: <T>(sql: string, params: readonly unknown[] = []) => prepare(sql).get(...params) as T | undefined,
     run: (sql: string, params: readonly unknown[] = []) => {
       const statement = prepare(sql);
-      // A write with RETURNING reads like a query; count its rows.
-      return statement.reader ? statement.all(...params).length : statement.run(...params).changes;
+      try {
+        // A write with RETURNING reads like a query; count its rows.
+        return statement.reader ? statement.all(...params).length : statement.run(...params).changes;
+      } catch (error) {
+        return rethrowConflict(error); // a unique violation becomes `conflict` (409), as on PostgreSQL
+      }
     },
   };
   /** At once when no transaction holds the connection; else after it (and those queued before). */

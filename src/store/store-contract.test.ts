@@ -128,6 +128,38 @@ function describeStoreContract(subject: StoreUnderTest): void {
       assert.equal(await teams.get('nobody'), null);
     });
 
+    it('creates one team from concurrent upserts of a new name: one creation, the rest updates', async () => {
+      const teams = createTeamStore(sql, clock);
+      for (let round = 0; round < 10; round++) {
+        const id = `racers-${round}`;
+        const results = await Promise.all(Array.from({ length: 6 }, (_, i) => teams.upsert({ id, rpm: 10 + i })));
+        assert.equal(results.filter((r) => r.created).length, 1, id);
+        const final = (await teams.get(id))?.limits.rpm;
+        assert.ok(
+          results.some((r) => r.team.limits.rpm === final),
+          'the row holds one of the writes, whole',
+        );
+      }
+      assert.equal((await teams.list()).length, 10);
+    });
+
+    it('answers a unique violation as 409 conflict, naming the constraint and not the value', async () => {
+      await sql.run('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?)', ['dup-secretish', T0, T0]);
+      await assert.rejects(
+        () => sql.run('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?)', ['dup-secretish', T0, T0]),
+        (e: unknown) =>
+          e instanceof FlambeauError &&
+          e.code === 'conflict' &&
+          e.status === 409 &&
+          !e.message.includes('dup-secretish') &&
+          /teams/.test(String(e.details.constraint)),
+      );
+      await assert.rejects(
+        () => sql.transaction((tx) => tx.run('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?)', ['dup-secretish', T0, T0])),
+        (e: unknown) => e instanceof FlambeauError && e.code === 'conflict',
+      );
+    });
+
     it('holds, settles and releases budgets, and refuses what does not fit', async () => {
       const keys = createKeyStore({ sql, teams: createTeamStore(sql, clock), masterKey: null, clock });
       const { token } = await keys.create({ name: 'spender', budget: { usd: 1, period: 'day' } });

@@ -1,12 +1,13 @@
 import { randomFillSync } from 'node:crypto';
-import { SpanKind, SpanStatusCode, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { OtlpTraceEncoder, type AttributeValue, type EncodableSpan } from './otlp-protobuf.js';
+import { createOtlpHttpSender, type OtlpSend } from './otlp-http-sender.js';
+
+/** Attributes of a span: OTLP `AnyValue`s (string, bool, int64 or double). */
+export type SpanAttributes = Record<string, AttributeValue>;
 
 /** One span of a request's trace: a stage, an attempt on a model, or the request itself. */
 export interface TraceSpan {
-  set(attributes: Attributes): void;
+  set(attributes: SpanAttributes): void;
   /** Marks the span failed with flambeau's error code (never a message that could carry text). */
   fail(code: string): void;
   end(): void;
@@ -22,73 +23,133 @@ export interface RequestTrace {
   /** False when head sampling left this trace out: spans cost nothing and are not exported. */
   readonly sampled: boolean;
   /** A child span of the request (`client`: a call out to a model). */
-  child(name: string, attributes?: Attributes, kind?: 'internal' | 'client'): TraceSpan;
+  child(name: string, attributes?: SpanAttributes, kind?: 'internal' | 'client'): TraceSpan;
+}
+
+/** Spans exported and spans lost since the start (lost: the queue was full, or their export failed). */
+export interface TracingStats {
+  exportedSpans: number;
+  droppedSpans: number;
+  failedExports: number;
 }
 
 export interface Tracing {
   /** The request's server span, a child of the client's `traceparent` when it is a valid one. */
-  startRequest(name: string, traceparent: string | string[] | undefined, attributes?: Attributes): RequestTrace;
+  startRequest(name: string, traceparent: string | string[] | undefined, attributes?: SpanAttributes): RequestTrace;
+  stats(): TracingStats;
   /** Exports what is pending and stops. */
   shutdown(): Promise<void>;
 }
 
-/** Spans exported in one call at most; a fuller buffer is exported at once, not at the interval. */
-const MAX_BATCH = 512;
-/** Spans kept while an export is slow or failing; beyond it the newest are dropped (tracing never holds a request). */
-const MAX_QUEUE = 8192;
+/**
+ * Spans exported in one request at most (about 180 bytes each: some 370 KB); a full batch leaves
+ * at once, not at the interval. A POST costs about 0.5 ms of CPU whatever its size up to a few
+ * hundred KB, so fuller batches cost less per span.
+ */
+const MAX_BATCH = 2048;
+/** Spans kept (as bytes) while an export is slow or failing; beyond it new traces are dropped (tracing never holds a request). */
+const MAX_QUEUE = 16_384;
 
 /**
- * Traces exported with OTLP over HTTP (JSON) to `endpoint` (a collector's base URL; `/v1/traces`
- * is appended unless it is already there), in batches every `exportIntervalMs`. `exporter`
- * replaces the OTLP one (tests).
+ * Traces exported with OTLP over HTTP (protobuf) to `endpoint` (a collector's base URL;
+ * `/v1/traces` is appended unless it is already there), in batches every `exportIntervalMs` or
+ * as soon as `maxBatchSpans` (2048) wait; at most `maxQueueSpans` (16,384) wait, the newer
+ * dropped and counted. `send` replaces the HTTP sender (tests, benches).
  *
  * Head sampling: a request with a valid client `traceparent` follows its sampled flag (the OTel
  * SDK's default, parent-based); any other is sampled with probability `sampleRatio` (default 1).
  *
- * Spans are plain records while the request runs (no OTel SDK span, context or AsyncLocalStorage
- * on the hot path: docs/decisions/0015-hot-path.md); a sampled trace becomes the exporter's
- * `ReadableSpan`s once its request span ends, and a trace left out by sampling is never built.
+ * A span is one plain object with its attributes in a flat list (no OTel SDK span, context or
+ * AsyncLocalStorage on the hot path: docs/decisions/0015-hot-path.md). A finished trace is
+ * written into the pending batch's protobuf bytes on the next turn of the event loop, after the
+ * request's own work: its objects die young, and what waits for the export is bytes, not objects
+ * the garbage collector would have to promote and trace. A trace left out by sampling records nothing.
  */
 export function createTracing(options: {
   endpoint: string;
   serviceVersion: string;
   exportIntervalMs?: number;
   sampleRatio?: number;
-  exporter?: SpanExporter;
+  send?: OtlpSend;
   random?: () => number;
+  maxBatchSpans?: number;
+  maxQueueSpans?: number;
 }): Tracing {
-  const exporter = options.exporter ?? new OTLPTraceExporter({ url: tracesUrl(options.endpoint) });
-  const resource = resourceFromAttributes({ 'service.name': 'flambeau', 'service.version': options.serviceVersion });
-  const scope = { name: 'flambeau', version: options.serviceVersion };
+  const maxBatch = options.maxBatchSpans ?? MAX_BATCH;
+  const maxQueue = options.maxQueueSpans ?? MAX_QUEUE;
+  const sender = options.send === undefined ? createOtlpHttpSender(tracesUrl(options.endpoint)) : null;
+  const send = options.send ?? (sender as { send: OtlpSend }).send;
+  const encoder = new OtlpTraceEncoder(
+    { 'service.name': 'flambeau', 'service.version': options.serviceVersion },
+    { name: 'flambeau', version: options.serviceVersion },
+  );
   const ratio = options.sampleRatio ?? 1;
   const random = options.random ?? Math.random;
-  // Finished traces wait as records; they become the exporter's spans when a batch leaves.
-  let queue: { traceId: string; spans: SpanRecord[] }[] = [];
-  let queued = 0;
-  let exporting: Promise<void> = Promise.resolve();
+  const stats: TracingStats = { exportedSpans: 0, droppedSpans: 0, failedExports: 0 };
+  /** Traces ended since the last encoding turn. */
+  let ended: Span[][] = [];
+  let encodeScheduled = false;
+  /** Encoded batches waiting for the export, and their span counts. */
+  const ready: { body: Buffer; spans: number }[] = [];
+  let waiting = 0; // spans in `ready` and in the encoder
+  let exporting: Promise<void> | null = null;
   let stopped = false;
 
-  const flush = (): Promise<void> => {
-    if (queue.length === 0) return exporting;
-    const spans: ReadableSpan[] = [];
-    for (const { traceId, spans: records } of queue) for (const record of records) spans.push(new ExportedSpan(record, traceId, resource, scope));
-    queue = [];
-    queued = 0;
-    exporting = exporting.then(async () => {
-      for (let i = 0; i < spans.length; i += MAX_BATCH) {
-        const batch = spans.slice(i, i + MAX_BATCH);
-        await new Promise<void>((resolve) => exporter.export(batch, () => resolve()));
+  const seal = (): void => {
+    if (encoder.spans === 0) return;
+    const spans = encoder.spans;
+    ready.push({ body: encoder.finish(), spans });
+  };
+  const exportReady = (): Promise<void> => {
+    exporting ??= (async () => {
+      for (let batch = ready.shift(); batch !== undefined; batch = ready.shift()) {
+        try {
+          await send(batch.body);
+          stats.exportedSpans += batch.spans;
+        } catch {
+          stats.failedExports += 1;
+          stats.droppedSpans += batch.spans;
+        }
+        waiting -= batch.spans;
       }
+    })().finally(() => {
+      exporting = null;
     });
     return exporting;
   };
+  const encodeEnded = (): void => {
+    encodeScheduled = false;
+    const traces = ended;
+    ended = [];
+    for (const spans of traces) {
+      if (waiting + spans.length > maxQueue) {
+        stats.droppedSpans += spans.length;
+        continue;
+      }
+      if (encoder.spans + spans.length > maxBatch) seal();
+      for (const span of spans) encoder.append(span);
+      waiting += spans.length;
+    }
+    if (encoder.spans >= maxBatch) seal();
+    if (ready.length > 0) void exportReady();
+  };
+  const flush = (): Promise<void> => {
+    if (encodeScheduled) encodeEnded();
+    seal();
+    return exportReady();
+  };
   const timer = setInterval(() => void flush(), options.exportIntervalMs ?? 5_000);
   timer.unref();
-  const emit = (traceId: string, spans: SpanRecord[]): void => {
-    if (stopped || queued + spans.length > MAX_QUEUE) return;
-    queue.push({ traceId, spans });
-    queued += spans.length;
-    if (queued >= MAX_BATCH) void flush();
+  const emit = (spans: Span[]): void => {
+    if (stopped) {
+      stats.droppedSpans += spans.length;
+      return;
+    }
+    ended.push(spans);
+    if (!encodeScheduled) {
+      encodeScheduled = true;
+      setImmediate(encodeEnded);
+    }
   };
 
   return {
@@ -97,96 +158,99 @@ export function createTracing(options: {
       const sampled = parent === null ? ratio >= 1 || random() < ratio : parent.sampled;
       const traceId = parent?.traceId ?? randomHex(16);
       if (!sampled) return unsampledTrace(traceId, parent !== null);
-      return new SampledTrace(name, traceId, parent?.spanId ?? null, attributes, (spans) => emit(traceId, spans));
+      return new SampledTrace(name, traceId, parent?.spanId ?? null, attributes, emit);
     },
+    stats: () => ({ ...stats }),
     async shutdown() {
       clearInterval(timer);
       stopped = true;
       await flush();
-      await exporter.shutdown();
+      while (exporting !== null) await exporting;
+      sender?.close();
     },
   };
 }
 
-/** A span while its request runs: times in `performance.now()` milliseconds. */
-interface SpanRecord {
-  name: string;
-  kind: SpanKind;
-  spanId: string;
-  parentSpanId: string | null;
-  /** The parent is the client's span (the request span of a continued trace). */
-  remoteParent: boolean;
-  start: number;
-  end: number;
-  attributes: Attributes;
-  failed: boolean;
-}
+/** Milliseconds since the epoch, with performance.now()'s fraction. */
+const ORIGIN = performance.timeOrigin;
 
-class RecordedSpan implements TraceSpan {
+/** A span, from its start to its encoding: what the encoder reads, plus what the request calls. */
+class Span implements TraceSpan, EncodableSpan {
+  readonly spanId = randomHex(8);
+  readonly startMs = ORIGIN + performance.now();
+  endMs = 0;
+  status: 0 | 2 = 0;
+  remoteParent = false;
+  readonly attributes: (string | AttributeValue)[] = [];
+
   constructor(
-    readonly record: SpanRecord,
-    private readonly traceId: string,
-    private readonly onEnd: ((span: RecordedSpan) => void) | null,
-  ) {}
-  set(attributes: Attributes): void {
-    this.record.attributes = { ...this.record.attributes, ...attributes };
+    readonly trace: SampledTrace,
+    readonly traceId: string,
+    readonly parentSpanId: string | null,
+    readonly name: string,
+    readonly kind: 1 | 2 | 3,
+    attributes: SpanAttributes | undefined,
+  ) {
+    if (attributes !== undefined) this.set(attributes);
+  }
+
+  /** Adds or replaces attributes (an undefined or null value is left out, as OTel does). */
+  set(attributes: SpanAttributes): void {
+    const list = this.attributes;
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined || value === null) continue;
+      let i = 0;
+      while (i < list.length && list[i] !== key) i += 2;
+      if (i < list.length) list[i + 1] = value;
+      else list.push(key, value);
+    }
   }
   fail(code: string): void {
-    this.record.attributes['error.type'] = code;
-    this.record.failed = true;
+    this.set({ 'error.type': code });
+    this.status = 2;
   }
   end(): void {
-    if (this.record.end !== 0) return;
-    this.record.end = performance.now();
-    this.onEnd?.(this);
+    if (this.endMs !== 0) return;
+    this.endMs = ORIGIN + performance.now();
+    if (this.trace.root === this) this.trace.finish();
   }
   traceparent(): string {
-    return `00-${this.traceId}-${this.record.spanId}-01`;
+    return `00-${this.traceId}-${this.spanId}-01`;
   }
 }
 
 class SampledTrace implements RequestTrace {
-  readonly root: RecordedSpan;
+  readonly root: Span;
   readonly continued: boolean;
   readonly sampled = true;
-  readonly #spans: SpanRecord[] = [];
+  readonly #spans: Span[];
   readonly #traceId: string;
+  readonly #done: (spans: Span[]) => void;
 
-  constructor(name: string, traceId: string, parentSpanId: string | null, attributes: Attributes | undefined, done: (spans: SpanRecord[]) => void) {
+  constructor(name: string, traceId: string, parentSpanId: string | null, attributes: SpanAttributes | undefined, done: (spans: Span[]) => void) {
     this.#traceId = traceId;
+    this.#done = done;
     this.continued = parentSpanId !== null;
-    const record = spanRecord(name, SpanKind.SERVER, parentSpanId, attributes);
-    record.remoteParent = parentSpanId !== null;
-    this.#spans.push(record);
-    // The request span ends last: the trace is complete then (a child still open is cut there).
-    this.root = new RecordedSpan(record, traceId, () => {
-      for (const span of this.#spans) if (span.end === 0) span.end = record.end;
-      done(this.#spans);
-    });
+    this.root = new Span(this, traceId, parentSpanId, name, 2, attributes);
+    this.root.remoteParent = parentSpanId !== null;
+    this.#spans = [this.root];
   }
 
-  child(name: string, attributes?: Attributes, kind: 'internal' | 'client' = 'internal'): TraceSpan {
-    const record = spanRecord(name, kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL, this.root.record.spanId, attributes);
-    if (this.root.record.end === 0) this.#spans.push(record);
-    return new RecordedSpan(record, this.#traceId, null);
+  child(name: string, attributes?: SpanAttributes, kind: 'internal' | 'client' = 'internal'): TraceSpan {
+    const span = new Span(this, this.#traceId, this.root.spanId, name, kind === 'client' ? 3 : 1, attributes);
+    if (this.root.endMs === 0) this.#spans.push(span);
+    return span;
+  }
+
+  /** The request span ended: the trace is complete (a child still open is cut there). */
+  finish(): void {
+    for (const span of this.#spans) if (span.endMs === 0) span.endMs = this.root.endMs;
+    this.#done(this.#spans);
   }
 }
 
-function spanRecord(name: string, kind: SpanKind, parentSpanId: string | null, attributes: Attributes | undefined): SpanRecord {
-  return {
-    name,
-    kind,
-    spanId: randomHex(8),
-    parentSpanId,
-    remoteParent: false,
-    start: performance.now(),
-    end: 0,
-    attributes: attributes === undefined ? {} : { ...attributes },
-    failed: false,
-  };
-}
-
-const NOOP_SPAN_ATTRIBUTES = (): void => undefined;
+const NOOP = (): void => undefined;
 
 /**
  * A trace head sampling left out: nothing is recorded, but the upstream call still carries the
@@ -195,59 +259,12 @@ const NOOP_SPAN_ATTRIBUTES = (): void => undefined;
 function unsampledTrace(traceId: string, continued: boolean): RequestTrace {
   let spanId: string | null = null;
   const span: TraceSpan = {
-    set: NOOP_SPAN_ATTRIBUTES,
-    fail: NOOP_SPAN_ATTRIBUTES,
-    end: NOOP_SPAN_ATTRIBUTES,
+    set: NOOP,
+    fail: NOOP,
+    end: NOOP,
     traceparent: () => `00-${traceId}-${(spanId ??= randomHex(8))}-00`,
   };
   return { root: span, continued, sampled: false, child: () => span };
-}
-
-/** A finished span as the OTLP exporter reads it (one class: the exporter's loop sees one shape). */
-class ExportedSpan implements ReadableSpan {
-  readonly name: string;
-  readonly kind: SpanKind;
-  readonly parentSpanContext: SpanContext | undefined;
-  readonly startTime: HrTime;
-  readonly endTime: HrTime;
-  readonly duration: HrTime;
-  readonly status: { code: SpanStatusCode };
-  readonly attributes: Attributes;
-  readonly links = [];
-  readonly events = [];
-  readonly ended = true;
-  readonly droppedAttributesCount = 0;
-  readonly droppedEventsCount = 0;
-  readonly droppedLinksCount = 0;
-  readonly #context: SpanContext;
-
-  constructor(
-    span: SpanRecord,
-    traceId: string,
-    readonly resource: Resource,
-    readonly instrumentationScope: { name: string; version: string },
-  ) {
-    this.name = span.name;
-    this.kind = span.kind;
-    this.#context = { traceId, spanId: span.spanId, traceFlags: 1 };
-    this.parentSpanContext = span.parentSpanId === null ? undefined : { traceId, spanId: span.parentSpanId, traceFlags: 1, isRemote: span.remoteParent };
-    this.startTime = hrTime(span.start);
-    this.endTime = hrTime(span.end);
-    this.duration = hrTime(span.end - span.start, 0);
-    this.status = { code: span.failed ? SpanStatusCode.ERROR : SpanStatusCode.UNSET };
-    this.attributes = span.attributes;
-  }
-
-  spanContext(): SpanContext {
-    return this.#context;
-  }
-}
-
-/** `performance.now()` milliseconds (plus `origin`) as OTel's [seconds, nanoseconds]. */
-function hrTime(ms: number, origin = performance.timeOrigin): HrTime {
-  const whole = origin + ms;
-  const seconds = Math.floor(whole / 1000);
-  return [seconds, Math.round((whole - seconds * 1000) * 1e6)];
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -261,19 +278,23 @@ function parseTraceparent(header: string): { traceId: string; spanId: string; sa
   return { traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 };
 }
 
-// Ids come from one pool of random bytes, refilled when spent (one getrandom call per 4 KiB).
+// Ids come from one pool of random bytes, refilled when spent (one getrandom call per 4 KiB), turned
+// into hex once per refill: an id is then a substring of it (no call into Buffer per id).
 const pool = Buffer.alloc(4096);
+let poolHex = '';
 let poolAt = pool.length;
+const ZEROS = '0'.repeat(32);
 
 function randomHex(bytes: number): string {
   if (poolAt + bytes > pool.length) {
     randomFillSync(pool);
+    poolHex = pool.toString('hex');
     poolAt = 0;
   }
-  const out = pool.toString('hex', poolAt, poolAt + bytes);
+  const out = poolHex.substring(poolAt * 2, (poolAt + bytes) * 2);
   poolAt += bytes;
   // An all-zero id is invalid in W3C trace context; vanishingly rare, but never send one.
-  return out === '0'.repeat(bytes * 2) ? randomHex(bytes) : out;
+  return ZEROS.startsWith(out) ? randomHex(bytes) : out;
 }
 
 function tracesUrl(endpoint: string): string {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeTraceRequest } from './otlp-protobuf.js';
 
 /** A span as an OTLP/JSON export carries it, attributes flattened to plain values. */
 export interface ReceivedSpan {
@@ -13,9 +14,9 @@ export interface ReceivedSpan {
 }
 
 /**
- * A local OpenTelemetry collector endpoint for the tests: accepts OTLP over HTTP with JSON bodies
- * on `POST /v1/traces` (what @opentelemetry/exporter-trace-otlp-http sends) and keeps the spans
- * and the raw bodies.
+ * A local OpenTelemetry collector endpoint for the tests: accepts OTLP over HTTP on
+ * `POST /v1/traces`, protobuf bodies (what flambeau sends) or JSON ones, and keeps the spans and
+ * the raw bodies (as UTF-8 text, for checks that no prompt text left).
  */
 export async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; bodies: string[]; close(): Promise<void> }> {
   const spans: ReceivedSpan[] = [];
@@ -24,12 +25,24 @@ export async function startOtlpReceiver(): Promise<{ url: string; spans: Receive
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (req.method !== 'POST' || req.url !== '/v1/traces' || !String(req.headers['content-type']).startsWith('application/json')) {
+      const bytes = Buffer.concat(chunks);
+      const type = String(req.headers['content-type']);
+      if (req.method !== 'POST' || req.url !== '/v1/traces' || !(type === 'application/x-protobuf' || type.startsWith('application/json'))) {
         res.writeHead(400).end();
         return;
       }
+      const text = bytes.toString('utf8');
       bodies.push(text);
+      if (type === 'application/x-protobuf') {
+        try {
+          for (const span of decodeTraceRequest(bytes)) spans.push({ ...span, status: { code: span.status.code }, attributes: span.attributes });
+        } catch {
+          res.writeHead(400).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
       const body = JSON.parse(text) as { resourceSpans?: { scopeSpans?: { spans?: Record<string, unknown>[] }[] }[] };
       for (const resource of body.resourceSpans ?? [])
         for (const scope of resource.scopeSpans ?? []) for (const span of scope.spans ?? []) spans.push(flatten(span));

@@ -138,16 +138,26 @@ async function changeVersion(req: IncomingMessage, res: ServerResponse, call: Ad
   }
   const models = await deps.models.list();
   if (!models.some((m) => m.name === name && m.versions !== null)) throw new FlambeauError('not_found', `No model with versions named '${name.slice(0, 64)}'.`);
-  if (kind === 'rollback') await deps.models.rollback(name);
-  else await deps.models.promote(name, version as number, percent ?? undefined);
-  await call.deps.audit.append({
-    type: 'admin',
-    actor: actorOf(call.master),
-    action: kind === 'rollback' ? 'model.rolled_back' : 'model.promoted',
-    target: {},
-    details: { model: name, version, canaryPercent: percent },
-    requestId: call.id,
+  // The change and its audit record in one transaction (holding the audit chain, then the pointer
+  // row): both or neither. Announced only once committed, so no instance re-reads the old pointer.
+  const { audit } = call.deps;
+  await audit.atomically(async (tx) => {
+    if (kind === 'rollback') await deps.models.rollback(name, tx);
+    else await deps.models.promote(name, version as number, percent ?? undefined, tx);
+    await audit.append(
+      {
+        type: 'admin',
+        actor: actorOf(call.master),
+        action: kind === 'rollback' ? 'model.rolled_back' : 'model.promoted',
+        target: {},
+        details: { model: name, version, canaryPercent: percent },
+        requestId: call.id,
+      },
+      undefined,
+      tx,
+    );
   });
+  deps.models.announce(name);
   const after = (await deps.models.list()).find((m) => m.name === name);
   send(res, call, after ?? null);
 }

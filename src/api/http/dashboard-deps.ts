@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { DashboardQueries } from '../../usage/dashboard-queries.js';
 
 /** A routing rule as the dashboard shows it: its targets in order, each with where it runs and its price. */
@@ -25,11 +26,19 @@ export interface DashboardModel {
   } | null;
 }
 
+/** The transaction an audited change runs in (the one `AuditLog.atomically` gives its work). */
+export type AuditedTx = Parameters<Parameters<AuditLog['atomically']>[0]>[0];
+
 export interface DashboardModels {
   list(): Promise<DashboardModel[]>;
-  /** `canaryPercent` set: a canary share instead of a switch. Throws `not_found` for an unknown name or version. */
-  promote(name: string, version: number, canaryPercent?: number): Promise<void>;
-  rollback(name: string): Promise<void>;
+  /**
+   * `canaryPercent` set: a canary share instead of a switch. Throws `not_found` for an unknown name
+   * or version. `tx`: in that transaction (the one that appends the action's audit record).
+   */
+  promote(name: string, version: number, canaryPercent: number | undefined, tx: AuditedTx): Promise<void>;
+  rollback(name: string, tx: AuditedTx): Promise<void>;
+  /** Once a promote or rollback has committed: this instance re-reads the pointers at its next request, the others when told. */
+  announce(name: string): void;
 }
 
 export interface DashboardCollection {

@@ -16,6 +16,10 @@ export interface UiDeps {
   signIn: { allow(address: string, now: number): boolean };
   /** `ui.session_ttl_minutes`, in ms: the cookie's Max-Age too. */
   sessionTtlMs: number;
+  /** `ui.secure_cookie` (default auto: TLS, or https at a trusted proxy). */
+  secureCookie?: 'auto' | 'always' | 'never';
+  /** `ui.trust_proxy` (default false): read X-Forwarded-For and X-Forwarded-Proto, the last entry of each. */
+  trustProxy?: boolean;
   clock?: () => number;
 }
 
@@ -57,7 +61,7 @@ export async function handleUi(
     if (method === 'DELETE') {
       requireCsrf(req, ui, session);
       ui.sessions.close(session.id);
-      send(res, 200, { signed_in: false }, { 'set-cookie': clearCookie(req) });
+      send(res, 200, { signed_in: false }, { 'set-cookie': clearCookie(req, ui) });
       return;
     }
     send(res, 200, sessionJson(session));
@@ -95,7 +99,7 @@ async function signIn(req: IncomingMessage, res: ServerResponse, deps: AppDeps, 
   // A cross-site form cannot send JSON without a preflight this server never grants.
   if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
     throw new FlambeauError('unsupported_media_type', 'Sign in with a JSON body: {"key": "..."}.');
-  if (!ui.signIn.allow(req.socket.remoteAddress ?? 'unknown', now))
+  if (!ui.signIn.allow(clientAddress(req, ui), now))
     throw new FlambeauError('rate_limited', 'Too many sign-in attempts from this address; wait a minute.', { details: { retryAfter: 60 } });
   const body = await readJsonBody(req, deps.bodyLimitBytes);
   const key = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { key?: unknown }).key : undefined;
@@ -105,7 +109,7 @@ async function signIn(req: IncomingMessage, res: ServerResponse, deps: AppDeps, 
   const principal = await deps.gateway.keys.authenticate(credential);
   if (principal.kind === 'loopback') throw new FlambeauError('unauthenticated', 'Sign in with a key.');
   const { session, cookie } = ui.sessions.open({ credential, keyId: principal.keyId, name: principal.name, admin: isAdmin(principal) }, now);
-  send(res, 200, sessionJson(session), { 'set-cookie': sessionCookie(req, cookie, ui.sessionTtlMs) });
+  send(res, 200, sessionJson(session), { 'set-cookie': sessionCookie(req, ui, cookie) });
 }
 
 function sessionJson(session: UiSession): Record<string, unknown> {
@@ -141,7 +145,7 @@ async function stillValid(req: IncomingMessage, res: ServerResponse, deps: AppDe
   } catch (error) {
     if (error instanceof FlambeauError && error.code === 'unauthenticated') {
       ui.sessions.closeCredential(session.credential);
-      res.setHeader('set-cookie', clearCookie(req));
+      res.setHeader('set-cookie', clearCookie(req, ui));
     }
     throw error;
   }
@@ -149,12 +153,35 @@ async function stillValid(req: IncomingMessage, res: ServerResponse, deps: AppDe
 
 const isTls = (req: IncomingMessage): boolean => (req.socket as Partial<TLSSocket>).encrypted === true;
 
-function sessionCookie(req: IncomingMessage, value: string, ttlMs: number): string {
-  return `${SESSION_COOKIE}=${value}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(ttlMs / 1000)}${isTls(req) ? '; Secure' : ''}`;
+/**
+ * The last entry of an X-Forwarded-* header: the one the proxy in front of us added (a client may
+ * send the header itself, so earlier entries are whatever it wrote). Read only with `ui.trust_proxy`.
+ */
+function lastForwarded(header: string | string[] | undefined): string | undefined {
+  const all = Array.isArray(header) ? header.join(',') : header;
+  const last = all?.split(',').at(-1)?.trim();
+  return last === '' ? undefined : last;
 }
 
-function clearCookie(req: IncomingMessage): string {
-  return `${SESSION_COOKIE}=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0${isTls(req) ? '; Secure' : ''}`;
+/** The address sign-in attempts count against: the socket's, or behind a trusted proxy the client it forwards for. */
+function clientAddress(req: IncomingMessage, ui: UiDeps): string {
+  const forwarded = ui.trustProxy === true ? lastForwarded(req.headers['x-forwarded-for']) : undefined;
+  return forwarded ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Whether the session cookie gets `Secure` (`ui.secure_cookie`): auto, when the browser reached us over TLS. */
+function secureCookie(req: IncomingMessage, ui: UiDeps): boolean {
+  const mode = ui.secureCookie ?? 'auto';
+  if (mode !== 'auto') return mode === 'always';
+  return isTls(req) || (ui.trustProxy === true && lastForwarded(req.headers['x-forwarded-proto'])?.toLowerCase() === 'https');
+}
+
+function sessionCookie(req: IncomingMessage, ui: UiDeps, value: string): string {
+  return `${SESSION_COOKIE}=${value}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(ui.sessionTtlMs / 1000)}${secureCookie(req, ui) ? '; Secure' : ''}`;
+}
+
+function clearCookie(req: IncomingMessage, ui: UiDeps): string {
+  return `${SESSION_COOKIE}=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0${secureCookie(req, ui) ? '; Secure' : ''}`;
 }
 
 function allow(res: ServerResponse, method: string, methods: string[], path: string): void {

@@ -108,7 +108,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
 
 /**
  * Counts sign-in attempts per client address in a fixed one-minute window: a guessed key costs
- * a minute per `perMinute` tries. Addresses are the socket's, never a forwarded-for header.
+ * a minute per `perMinute` tries. The caller gives the address: the socket's, or with
+ * `ui.trust_proxy` the client the proxy forwards for (ui-routes.ts), never a header it cannot trust.
  */
 export function createSignInLimiter(perMinute: number): { allow(address: string, now: number): boolean } {
   const windows = new Map<string, { start: number; count: number }>();

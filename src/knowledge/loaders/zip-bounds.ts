@@ -77,34 +77,6 @@ function findEndRecord(bytes: Buffer): number {
   throw notAZip('no end of central directory record');
 }
 
-/**
- * The text of one entry (e.g. a DOCX's `word/document.xml`), or null when the archive has no such
- * entry. Inflated for real and bounded by `maxBytes` (over it: `payload_too_large`), so it may be
- * called on a file no parser has checked yet.
- */
-export async function readZipText(bytes: Buffer, name: string, limits: Pick<IngestLimits, 'maxInflatedBytes' | 'maxZipEntries'>): Promise<string | null> {
-  const entry = centralDirectory(bytes, limits.maxZipEntries).find((e) => e.name === name);
-  if (entry === undefined) return null;
-  const data = entryData(bytes, entry);
-  if (entry.method !== 8) return data.toString('utf8');
-  return new Promise((resolve, reject) => {
-    const inflater = createInflateRaw();
-    const blocks: Buffer[] = [];
-    let total = 0;
-    inflater.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      blocks.push(chunk);
-      if (total > limits.maxInflatedBytes) {
-        inflater.destroy();
-        reject(tooLarge(`entry ${name} inflates to more than knowledge.max_inflated_bytes (${formatBytes(limits.maxInflatedBytes)})`));
-      }
-    });
-    inflater.on('end', () => resolve(Buffer.concat(blocks, total).toString('utf8')));
-    inflater.on('error', (error) => reject(notAZip(`an entry does not inflate (${error.message})`)));
-    inflater.end(data);
-  });
-}
-
 /** An entry's stored bytes, found through its local header. */
 function entryData(bytes: Buffer, entry: ZipEntry): Buffer {
   const at = entry.localOffset;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FlambeauError } from '../../errors/index.js';
+import type { SqlClient, SqlExecutor } from '../../store/sql.js';
 import { openStore } from '../../store/store.js';
 import { createVersionRegistry } from './version-registry.js';
 
@@ -64,5 +65,44 @@ describe('model versions', () => {
     assert.deepEqual(await r.usersOf(B), ['chat']);
     await r.removeName('chat');
     assert.deepEqual([await r.names(), await r.usersOf(B)], [[], []]);
+  });
+
+  it('retries an add that meets a unique violation (another writer took its number), leaving nothing of the failed attempt', async () => {
+    const sql = openStore(':memory:').sql;
+    let collisions = 0;
+    // The first version insert meets a row written under it (as by an instance that takes no lock).
+    const colliding = (tx: SqlExecutor): SqlExecutor => ({
+      dialect: tx.dialect,
+      inTransaction: true,
+      all: (q, p) => tx.all(q, p),
+      get: (q, p) => tx.get(q, p),
+      run: async (q, p) => {
+        if (collisions === 0 && q.startsWith('INSERT INTO model_versions')) {
+          collisions++;
+          await tx.run(q, p);
+        }
+        return tx.run(q, p);
+      },
+      transaction: (work) => work(colliding(tx)),
+    });
+    const flaky: SqlClient = { ...sql, transaction: (work) => sql.transaction((tx) => work(colliding(tx))) };
+    const r = createVersionRegistry(flaky);
+    assert.equal((await r.add('chat', A)).version, 1);
+    assert.equal(collisions, 1);
+    assert.deepEqual(
+      (await r.versions('chat')).map((v) => v.version),
+      [1],
+      'the failed attempt left nothing behind',
+    );
+  });
+
+  it('adds no version when the file is already the current one', async () => {
+    const r = registry();
+    assert.equal((await r.addUnlessCurrent('chat', A))?.version, 1);
+    assert.equal(await r.addUnlessCurrent('chat', A), null);
+    assert.equal((await r.addUnlessCurrent('chat', B))?.version, 2);
+    assert.equal(await r.addUnlessCurrent('chat', A), null, 'adding B did not make it current');
+    await r.promote('chat', 2);
+    assert.equal((await r.addUnlessCurrent('chat', A))?.version, 3, 'a file that is not current gets a new version');
   });
 });

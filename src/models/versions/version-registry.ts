@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FlambeauError } from '../../errors/index.js';
-import type { SqlClient, SqlExecutor } from '../../store/sql.js';
+import { ADVISORY_LOCKS, type SqlClient, type SqlExecutor } from '../../store/sql.js';
 
 /** Settings of one version; they override the served model's configured ones. */
 export const versionSettingsSchema = z.strictObject({
@@ -30,12 +30,21 @@ export interface ModelPointer {
 }
 
 export interface VersionRegistry {
-  /** Adds the next version of `name` (the first one becomes current). Returns it. */
+  /**
+   * Adds the next version of `name` (the first one becomes current). Returns it. Safe against
+   * concurrent adds of one name, from this process or another instance: numbers never collide.
+   */
   add(name: string, sha256: string, settings?: VersionSettings): Promise<ModelVersion>;
-  /** Makes `version` current (the current one becomes `previous`), or, with a percent, a canary. */
-  promote(name: string, version: number, options?: { canaryPercent?: number }): Promise<ModelPointer>;
-  /** Drops a canary if there is one; otherwise returns to the previous version. */
-  rollback(name: string): Promise<ModelPointer>;
+  /** As `add`, unless `name`'s current version is this file already (then null), decided under the same lock. */
+  addUnlessCurrent(name: string, sha256: string, settings?: VersionSettings): Promise<ModelVersion | null>;
+  /**
+   * Makes `version` current (the current one becomes `previous`), or, with a percent, a canary.
+   * The pointer is read locked (PostgreSQL: FOR UPDATE), so concurrent changes of one name queue
+   * and none is lost. `tx`: joins that transaction (the dashboard's, which also appends the audit record).
+   */
+  promote(name: string, version: number, options?: { canaryPercent?: number; tx?: SqlExecutor }): Promise<ModelPointer>;
+  /** Drops a canary if there is one; otherwise returns to the previous version. Locked and `tx` as `promote`. */
+  rollback(name: string, tx?: SqlExecutor): Promise<ModelPointer>;
   pointer(name: string): Promise<ModelPointer | undefined>;
   versions(name: string): Promise<ModelVersion[]>;
   names(): Promise<string[]>;
@@ -51,6 +60,16 @@ export interface VersionRegistry {
   pick(name: string, turn?: number): Promise<ModelVersion | undefined>;
   /** Every pointer with the versions it can answer with (current and canary): one read, for the catalog's per-request view. */
   live(): Promise<Map<string, { pointer: ModelPointer; versions: ModelVersion[] }>>;
+}
+
+/**
+ * Holds `name`'s versions and pointer until `tx` ends. PostgreSQL: a transaction advisory lock on
+ * (modelVersions, hashtext(name)), which also covers a name with no row yet to lock FOR UPDATE (a
+ * hash collision between two names only makes them queue). SQLite: nothing to do, BEGIN IMMEDIATE
+ * holds the whole file.
+ */
+async function lockName(tx: SqlExecutor, name: string): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [ADVISORY_LOCKS.modelVersions, name]);
 }
 
 const notFound = (message: string) => new FlambeauError('not_found', message);
@@ -88,7 +107,7 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
     const row = await db.get<VersionRow>('SELECT * FROM model_versions WHERE name = ? AND version = ?', [name, version]);
     return row === undefined ? undefined : versionOfRow(row);
   };
-  const selectPointer = async (db: SqlExecutor, name: string): Promise<ModelPointer | undefined> => {
+  const selectPointer = async (db: SqlExecutor, name: string, forUpdate = false): Promise<ModelPointer | undefined> => {
     const r = await db.get<{
       name: string;
       current: number;
@@ -96,40 +115,60 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
       canary: number | null;
       canary_percent: number | null;
       updated_at: number;
-    }>('SELECT * FROM model_pointers WHERE name = ?', [name]);
+    }>(`SELECT * FROM model_pointers WHERE name = ?${forUpdate && db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [name]);
     return r === undefined
       ? undefined
       : { name: r.name, current: r.current, previous: r.previous, canary: r.canary, canaryPercent: r.canary_percent, updatedAt: r.updated_at };
   };
   const requireVersion = async (db: SqlExecutor, name: string, version: number): Promise<ModelVersion> => {
     const found = await selectVersion(db, name, version);
-    if (found === undefined) throw notFound(`${name} has no version ${version} (see \`flambeau models show ${name}\`).`);
+    if (found === undefined)
+      throw new FlambeauError('not_found', `${name} has no version ${version} (see \`flambeau models show ${name}\`).`, { param: 'version' });
     return found;
   };
+  /** The pointer, locked until the transaction ends (SQLite: BEGIN IMMEDIATE holds the file already). */
   const requirePointer = async (db: SqlExecutor, name: string): Promise<ModelPointer> => {
-    const found = await selectPointer(db, name);
+    const found = await selectPointer(db, name, true);
     if (found === undefined) throw notFound(`no served model named ${name} (pull or import one with --name ${name}).`);
     return found;
   };
 
+  /**
+   * Allocates MAX(version)+1 while holding `name` (see lockName), so that concurrent adds queue
+   * instead of reading the same maximum; a unique violation left anyway (an instance that does not
+   * take the lock yet, during a rolling upgrade) is retried with a fresh maximum.
+   */
+  async function addVersion(name: string, sha256: string, settings: VersionSettings, unlessCurrent: boolean): Promise<ModelVersion | null> {
+    const checked = JSON.stringify(versionSettingsSchema.parse(settings));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await sql.transaction(async (tx) => {
+          await lockName(tx, name);
+          const pointer = await selectPointer(tx, name);
+          if (unlessCurrent && pointer !== undefined && (await selectVersion(tx, name, pointer.current))?.sha256 === sha256) return null;
+          const version = (await tx.get<{ n: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS n FROM model_versions WHERE name = ?', [name]))?.n ?? 1;
+          const createdAt = now();
+          await tx.run('INSERT INTO model_versions (name, version, sha256, settings, created_at) VALUES (?, ?, ?, ?, ?)', [
+            name,
+            version,
+            sha256,
+            checked,
+            createdAt,
+          ]);
+          if (pointer === undefined) await savePointer(tx, { name, current: version, previous: null, canary: null, canaryPercent: null, updatedAt: createdAt });
+          return { name, version, sha256, settings, createdAt };
+        });
+      } catch (error) {
+        if (!(error instanceof FlambeauError && error.code === 'conflict') || attempt >= 5) throw error;
+      }
+    }
+  }
+
   return {
-    add: (name, sha256, settings = {}) =>
-      sql.transaction(async (tx) => {
-        const version = (await tx.get<{ n: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS n FROM model_versions WHERE name = ?', [name]))?.n ?? 1;
-        const createdAt = now();
-        await tx.run('INSERT INTO model_versions (name, version, sha256, settings, created_at) VALUES (?, ?, ?, ?, ?)', [
-          name,
-          version,
-          sha256,
-          JSON.stringify(versionSettingsSchema.parse(settings)),
-          createdAt,
-        ]);
-        if ((await selectPointer(tx, name)) === undefined)
-          await savePointer(tx, { name, current: version, previous: null, canary: null, canaryPercent: null, updatedAt: createdAt });
-        return { name, version, sha256, settings, createdAt };
-      }),
+    add: async (name, sha256, settings = {}) => (await addVersion(name, sha256, settings, false)) as ModelVersion,
+    addUnlessCurrent: (name, sha256, settings = {}) => addVersion(name, sha256, settings, true),
     promote: (name, version, options = {}) =>
-      sql.transaction(async (tx) => {
+      (options.tx ?? sql).transaction(async (tx) => {
         const pointer = await requirePointer(tx, name);
         await requireVersion(tx, name, version);
         const percent = options.canaryPercent;
@@ -148,8 +187,8 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
         await savePointer(tx, next);
         return next;
       }),
-    rollback: (name) =>
-      sql.transaction(async (tx) => {
+    rollback: (name, outer) =>
+      (outer ?? sql).transaction(async (tx) => {
         const pointer = await requirePointer(tx, name);
         if (pointer.canary !== null) {
           const next = { ...pointer, canary: null, canaryPercent: null, updatedAt: now() };

@@ -1,6 +1,7 @@
 import { AMBIGUOUS_FIRST_NAMES, CAPITALISED_NON_NAMES, PLACE_NOUNS_AFTER, PLACE_NOUNS_BEFORE } from '../lexicons/capitalised-non-names.js';
 import { FIRST_NAMES_EN } from '../lexicons/first-names-en.js';
 import { FIRST_NAMES_FR } from '../lexicons/first-names-fr.js';
+import { CUE_BITS, cueEntries } from '../lexicons/cue-words.js';
 import { FoldedWordTable, foldedHash } from './folded-word-table.js';
 import { letterClass, UPPER } from './letter-classes.js';
 
@@ -25,6 +26,9 @@ export const LEGAL_FORM = 1024;
 export const ABBREVIATION = 2048;
 /** Not from the lexicon: two upper-case letters at least and no lower-case one ("DUPONT"). */
 export const ALL_CAPS = 4096;
+
+/** Every bit of the person lexicon's case-blind words (the cue words' bits are above). */
+const PERSON_BITS = ~CUE_BITS;
 
 /** Titles before a name; `.` optional unless noted with TITLE_NEEDS_DOT. */
 const TITLES = `M MM Mme Mmes Mlle Mlles Mr Mrs Ms Mx Dr Dre Drs Pr Prof Me Maître Maitre Docteur Docteure Doctor
@@ -59,9 +63,16 @@ export const SHAPE_HYPHEN = 2;
 export interface PersonLexicon {
   /**
    * Flags of the capitalised word text[start, end) in any case ("Marie", "MARIE", "MacKenzie"),
-   * given its foldedHash and shape bits. Adds ALL_CAPS from the shape.
+   * given its foldedHash and shape bits. Adds ALL_CAPS from the shape. `keep` (default: the
+   * person bits only) may let the cue words' bits through (the tagger's lookups).
    */
-  lookup(text: string, start: number, end: number, hash: number, shape: number): number;
+  lookup(text: string, start: number, end: number, hash: number, shape: number, keep?: number): number;
+  /**
+   * The one case-blind table of the PERSON detector and the tagger: the person lexicon's words
+   * and the tagger's cue words (lexicons/cue-words.ts), their bits or-ed. Sharing it keeps one
+   * table in the CPU caches instead of two during a scan.
+   */
+  words: FoldedWordTable;
   /** PARTICLE, SAINT, LEGAL_FORM and ABBREVIATION: of words as written, case-sensitive. */
   asWritten(word: string): number;
   /** Lower-case words before a name that make it the name of a place ("salle Victor Hugo"). */
@@ -91,7 +102,9 @@ export function personLexicon(): PersonLexicon {
   add(LABEL_CUES, LABEL_CUE);
   add(GREETINGS, GREETING);
   add(PLACE_NOUNS_AFTER, PLACE_AFTER);
-  const table = new FoldedWordTable(folded);
+  const shared = new Map(folded);
+  for (const [word, bits] of cueEntries()) shared.set(word, (shared.get(word) ?? 0) | bits);
+  const table = new FoldedWordTable(shared);
 
   const written = new Map<string, number>();
   const addAsWritten = (list: string, flag: number) => {
@@ -102,8 +115,8 @@ export function personLexicon(): PersonLexicon {
   addAsWritten(LEGAL_FORMS, LEGAL_FORM);
   addAsWritten('St Ste', ABBREVIATION);
 
-  function lookup(text: string, start: number, end: number, hash: number, shape: number): number {
-    let f = table.get(text, start, end, hash);
+  function lookup(text: string, start: number, end: number, hash: number, shape: number, keep = PERSON_BITS): number {
+    let f = table.get(text, start, end, hash) & keep;
     // A compound first name ("Anne-Gaëlle") is a first name when each part is one.
     if ((f & FIRST_NAME) === 0 && (shape & SHAPE_HYPHEN) !== 0 && compoundFirstName(text, start, end)) f |= FIRST_NAME;
     if ((shape & SHAPE_LOWER) === 0 && end - start > 1 && isUpperLetter(text.charCodeAt(start + 1))) f |= ALL_CAPS;
@@ -122,6 +135,7 @@ export function personLexicon(): PersonLexicon {
 
   cached = {
     lookup,
+    words: table,
     entries: () => folded,
     asWritten: (word) => written.get(word) ?? 0,
     placeNounsBefore: new Set(words(PLACE_NOUNS_BEFORE).flatMap((w) => [w.toLowerCase(), stripAccents(w).toLowerCase()])),

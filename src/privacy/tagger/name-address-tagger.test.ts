@@ -68,6 +68,15 @@ describe('name and address tagger (shipped weights)', () => {
     assert.deepEqual(tagged('Le patient habite rue du centre 320.'), ['ADDRESS:rue du centre 320']);
   });
 
+  it('finds a name after its initial, and a South Slavic street named by one word before its number', () => {
+    assert.deepEqual(tagged('Please forward this to I. MacGyver before noon.'), ['PERSON:I. MacGyver']);
+    assert.deepEqual(tagged('Report by J. Smith and K. Lartigue.'), ['PERSON:J. Smith', 'PERSON:K. Lartigue']);
+    assert.deepEqual(tagged('Ship to Mlinska 7.'), ['ADDRESS:Mlinska 7']);
+    assert.deepEqual(tagged('Dostava na Bjelovarska 349, Osijek.'), ['ADDRESS:Bjelovarska 349']);
+    for (const text of ['We fly to Alaska 3 times a year.', 'Nebraska 2024 results are out.', 'Plan A. Budget 2025 approved.'])
+      assert.deepEqual(tagged(text), [], text);
+  });
+
   it('leaves places, companies, products, code and ordinary prose alone', () => {
     for (const text of [
       'What is the capital of Brittany? Is Florence older than Victoria?',
@@ -78,6 +87,41 @@ describe('name and address tagger (shipped weights)', () => {
       "Le comité de direction s'est réuni mardi pour examiner le budget 2025.",
     ])
       assert.deepEqual(tagged(text), [], text);
+  });
+
+  it('takes no identifier for a name or an address: 2,000 hex ids, hashes, UUIDs, order numbers and versions in sentences', () => {
+    const scanner = createScanner(privacyConfigSchema.parse({}));
+    let state = 14;
+    const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8;
+    const of = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[next() % alphabet.length]).join('');
+    const HEX = '0123456789abcdef';
+    const ids = [
+      () => of(HEX, 16),
+      () => of(HEX, 16).toUpperCase(),
+      () => of(HEX, 7),
+      () => of(HEX, 40),
+      () => `${of(HEX, 8)}-${of(HEX, 4)}-4${of(HEX, 3)}-a${of(HEX, 3)}-${of(HEX, 12)}`,
+      () => `CMD-${2020 + (next() % 6)}-${of('0123456789', 5)}`,
+      () => of('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', 12),
+      () => `v${next() % 20}.${next() % 30}.${next() % 100}`,
+    ];
+    const sentences = [
+      (id: string) => `The build failed at commit ${id}, can you check?`,
+      (id: string) => `Please revert ${id} before the release.`,
+      (id: string) => `Request id ${id} timed out after 30 s.`,
+      (id: string) => `${id} is the id of the failing job.`,
+      (id: string) => `Voir le commit ${id} pour le détail.`,
+      (id: string) => `Order ${id} shipped on Monday.`,
+      (id: string) => `Référence ${id} : colis expédié à Lyon.`,
+    ];
+    const flagged: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const text = sentences[i % sentences.length]!(ids[i % ids.length]!());
+      for (const s of scanner.scan(text).spans) if (s.type === 'PERSON' || s.type === 'ADDRESS') flagged.push(`${s.type}:${text.slice(s.start, s.end)}`);
+    }
+    assert.deepEqual(flagged.slice(0, 5), []);
+    // Addresses keep their short letter-digit mixes.
+    assert.deepEqual(tagged('Deliver to Flat 4B, 221B Baker Street, London NW1 6XE.'), ['ADDRESS:Flat 4B, 221B Baker Street, London NW1 6XE']);
   });
 
   it('reports only the enabled types', () => {

@@ -4,7 +4,7 @@ import { AMBIGUOUS, FIRST_NAME, GREETING, LABEL_CUE, LEGAL_FORM, NON_NAME, perso
 import { ADDRESS_WORD, describeText, NAME_CUE, STREET_SUFFIX, type TokenInfo } from './tagger-features.js';
 import { tagRange, taggerBuffers, type TaggerBuffers, type TaggerModel } from './tagger-model.js';
 import { spansFromLabels, type TaggedSpan } from './tagger-spans.js';
-import { NUMBER, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
+import { NUMBER, PUNCT, tokenKind, WORD, type TaggerTokens } from './tagger-tokens.js';
 import { shippedTaggerModel } from './tagger-weights-wire.js';
 
 /**
@@ -81,7 +81,7 @@ export function tagText(model: TaggerModel, text: string, outsideBias = 0, scrat
   for (let i = 0; i < info.count; i++) {
     const reach = interest(info, i);
     if (reach === 0) continue;
-    const start = Math.max(0, i - WINDOW_BEFORE);
+    const start = Math.max(0, i - (initialBefore(text, tokens, i) ? 2 : WINDOW_BEFORE));
     const end = Math.min(info.count, i + reach + 1);
     if (start > to) {
       if (to > from) spansFromLabels(text, tokens, from, tagRange(model, info, from, to, outsideBias, buffers), spans);
@@ -91,6 +91,19 @@ export function tagText(model: TaggerModel, text: string, outsideBias = 0, scrat
   }
   if (to > from && from >= 0) spansFromLabels(text, tokens, from, tagRange(model, info, from, to, outsideBias, buffers), spans);
   return spans.filter((span) => plausible(text, tokens, info, span));
+}
+
+/**
+ * An initial right before token i ("J. Smith", "I. MacGyver"): a capital letter alone, then a dot.
+ * The window then opens on the initial, so that the tagger sees it with the name (an initial is
+ * too short to open a window itself).
+ */
+function initialBefore(text: string, tokens: TaggerTokens, i: number): boolean {
+  if (i < 2 || tokenKind(tokens, i - 1) !== PUNCT || text.charCodeAt(tokens.data[3 * (i - 1)]!) !== 46) return false;
+  const start = tokens.data[3 * (i - 2)]!;
+  if (tokenKind(tokens, i - 2) !== WORD || tokens.data[3 * (i - 2) + 1]! - start !== 1) return false;
+  const c = text.charCodeAt(start);
+  return c >= 65 && c <= 90;
 }
 
 /** House numbers in words: "sept allée des roses". */
@@ -169,6 +182,7 @@ const CUE_BITS = TITLE | GREETING | LABEL_CUE | NAME_CUE;
  */
 function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: TaggedSpan): boolean {
   if (span.end - span.start > 160) return false;
+  if (touchesCode(text, tokens, span)) return false;
   if (span.type === 'PERSON') return plausibleName(text, tokens, info, span);
   // "habite rue du centre 320": a lower-case word before a street word is not part of it (before a
   // number it may be the street's name: "skopska 96").
@@ -211,6 +225,50 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
   if (!(word && last > first && (street || (number && (suffix || capitalised >= 2 || (postcode && numbers >= 2)))))) return false;
   extendAddressTail(text, span);
   return true;
+}
+
+/**
+ * A span with a token inside an identifier is neither a name nor an address: commit hashes,
+ * UUIDs, request ids, order references ("19275a23e16c799c", "fba629e3-14c4-4991-…",
+ * "CMD7A2B9X41"). An identifier is a run of ASCII letters and digits (hyphens joining them)
+ * that is seven characters long at least and switches between letters and digits twice at
+ * least, or ten long and mixes them. House numbers and postcodes stay well short of that:
+ * "221B", "12bis", "SW1A", "1011AB", "LV-1050", "00-950". Read only around the few spans found.
+ */
+function touchesCode(text: string, tokens: TaggerTokens, span: TaggedSpan): boolean {
+  for (let i = span.first!; i <= span.last!; i++) {
+    const kind = tokenKind(tokens, i);
+    if ((kind === NUMBER || kind === WORD) && codeRunAt(text, tokens.data[3 * i]!)) return true;
+  }
+  return false;
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Whether the run of ASCII letters, digits and inner hyphens around text[at] is an identifier (see touchesCode). */
+export function codeRunAt(text: string, at: number): boolean {
+  if (!isAsciiAlnum(text.charCodeAt(at))) return false;
+  let start = at;
+  while (start > 0 && (isAsciiAlnum(text.charCodeAt(start - 1)) || (text.charCodeAt(start - 1) === 45 && isAsciiAlnum(text.charCodeAt(start - 2))))) start--;
+  let length = 0;
+  let switches = 0;
+  let letters = 0;
+  let digits = 0;
+  let previous = 0; // 1 digit, 2 letter
+  for (let k = start; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 45 && isAsciiAlnum(text.charCodeAt(k + 1)) && k > start) continue;
+    if (!isAsciiAlnum(c)) break;
+    const kind = c <= 57 ? 1 : 2;
+    if (kind === 1) digits++;
+    else letters++;
+    if (previous !== 0 && kind !== previous) switches++;
+    previous = kind;
+    length++;
+  }
+  return (length >= 7 && switches >= 2) || (length >= 10 && letters > 0 && digits > 0);
 }
 
 /** Words that start the rest of a sentence, not a city: "… 47391 by Friday", "… 75011 pour le dossier". */
@@ -383,8 +441,13 @@ function cueBefore(text: string, tokens: TaggerTokens, info: TokenInfo, i: numbe
   return i >= 0 && (info.lexicon[i]! & CUE_BITS) !== 0 && wordAt(text, tokens, i) !== 'me';
 }
 
-/** Street words written as endings of one word: "Hauptstraße", "Maashofstr", "Kerkstraat", "Storgatan". */
-const STREET_ENDING = /(?:stra(?:ß|ss)e|str|weg|laan|gasse|straat|gracht|plein|gatan|vägen|vej|gade|veien|katu|tie|utca|ulica|allee|platz|damm|ring)$/;
+/**
+ * Street words written as endings of one word: "Hauptstraße", "Maashofstr", "Kerkstraat",
+ * "Storgatan"; and the South Slavic and Czech adjectival street names, whose "ulica" goes
+ * unwritten ("Mlinska 7", "Bjelovarska 349", "Vinohradská 12"): six letters at least.
+ */
+const STREET_ENDING =
+  /(?:stra(?:ß|ss)e|str|weg|laan|gasse|straat|gracht|plein|gatan|vägen|vej|gade|veien|katu|tie|utca|ulica|allee|platz|damm|ring|^\p{L}{3,}(?:ska|ška|ská))$/u;
 
 /** A number that can start or end a street address: not a time ("6pm", "10:30"), a decimal or an amount ("4,482"). */
 function houseNumber(text: string, tokens: TaggerTokens, i: number): boolean {

@@ -1,4 +1,4 @@
-import { FoldedWordTable, foldedHash as imported_foldedHash } from '../detectors/folded-word-table.js';
+import { foldedHash as imported_foldedHash } from '../detectors/folded-word-table.js';
 import {
   FOLDED_CODES as imported_FOLDED_CODES,
   GLUES as imported_GLUES,
@@ -8,6 +8,7 @@ import {
   TABLE_SIZE as imported_TABLE_SIZE,
   UPPER as imported_UPPER,
 } from '../detectors/letter-classes.js';
+import { ADDRESS_WORD, NAME_CUE, STREET_SUFFIX } from '../lexicons/cue-words.js';
 import {
   AMBIGUOUS,
   FIRST_NAME,
@@ -57,79 +58,11 @@ export const FEATURES_VERSION = 4;
 /** Features per token (see featuresAt). */
 export const FEATURES_PER_TOKEN = 14;
 
-/**
- * Words that announce or build an address, in any case and accent ("rue", "Straße", "ul.",
- * "Box"): one lexicon bit among the features, so that the tagger knows a street word it has
- * seen few times. The tagger learns the rest from the words themselves and their endings.
- */
-const ADDRESS_WORDS = `rue avenue av boulevard bd bld allée allee chemin impasse quai place pl route rte cours square
-  passage voie faubourg fbg esplanade promenade parvis sentier hameau lotissement résidence cité villa ruelle lieu-dit
-  domaine clos zi za zac street st road rd lane ln drive dr court ct way close crescent parkway highway hwy circle terrace
-  grove gardens mews plaza alley trail row blvd ave apt apartment appt appartement suite unit flat floor fl bldg building
-  bâtiment bât bat étage escalier box po psc cmr apo fpo dpo bp cs cedex postfach straße strasse str gasse weg platz
-  allee ring damm ufer chaussee steig pfad markt laan straat plein gracht kade singel dijk steeg dreef via viale piazza
-  corso largo vicolo strada contrada borgo piazzale incrocio rotonda salita lungomare traversa galleria calle avenida
-  paseo camino carretera ronda travesía glorieta callejón aldea urbanización barrio pasaje rambla arrabal polígono
-  cuesta carrer rua travessa praça alameda beco calçada praceta viela quinta bairro rotunda caminho estrada loteamento
-  bulevardul calea aleea piața intrarea șoseaua splaiul ulica ul aleja al plac osiedle os rondo skwer bulwar ulice
-  náměstí nám třída nábřeží utca út tér körút köz sor fasor cesta trg put gatan vägen gata väg gränd torget vej gade
-  vei gate plass katu tie kuja polku iela bloc bl sc ap`;
-
-/**
- * Street suffixes of English-speaking countries (the US Postal Service's list, the commonest
- * ones) that are also ordinary words or first names ("Manuela Pine", "Anastasia Drives", "Cleta
- * Views"): a weaker bit than ADDRESS_WORD, a feature only; an address needs a number besides.
- */
-const STREET_SUFFIXES = `alley annex arcade bayou beach bend bluff bluffs bottom branch bridge brook brooks burg burgs bypass
-  camp canyon cape causeway center centers circles cliff cliffs club common commons corner corners course courts cove coves
-  creek crest crossing crossroad curve dale dam divide drives estate estates expressway extension extensions fall falls ferry
-  field fields flat flats ford fords forest forge forges fork forks fort freeway garden gateway glen glens green greens
-  groves harbor harbors haven heights hill hills hollow inlet island islands isle junction junctions key keys knoll knolls
-  lake lakes land landing light lights loaf lock locks lodge loop mall manor manors meadow meadows mill mills mission
-  motorway mount mountain mountains neck orchard oval overpass park parks parkways pass path pike pine pines plain plains
-  point points port ports prairie radial ramp ranch rapid rapids rest ridge ridges river roads route run shoal shoals shore
-  shores skyway spring springs spur spurs squares station stravenue stream streets summit throughway trace track
-  trafficway trailer tunnel turnpike underpass union unions valley valleys viaduct view views village villages ville vista
-  walk walks wall ways well wells`;
-
-/**
- * Lower-case words after which a name often comes, without a capital in chat ("c'est lucas",
- * "my grandma rosemary", "chez dupont"): a lexicon bit, and the tagger looks further after them.
- * Not "né": lookups are accent-blind, and "ne" is the commonest French negation.
- */
-const NAME_CUES = `chez appelle m'appelle appelé appelée name named called c'est moi dear cher chère grandma grandpa grand-mère
-  grand-père mamie papi mamy papy soeur sœur frère brother sister mother father mère père mom mum dad maman papa fils
-  fille son daughter wife husband femme mari épouse époux friend ami amie copain copine voisin voisine neighbour
-  neighbor collègue colleague boss patron signé signed née from cc attn`;
-
-/** Lexicon bits used as features (person lexicon bits plus ADDRESS_WORD and NAME_CUE). */
-export const ADDRESS_WORD = 1 << 20;
-export const NAME_CUE = 1 << 21;
-export const STREET_SUFFIX = 1 << 22;
+/** Lexicon bits used as features (person lexicon bits plus the cue words' bits). */
+export { ADDRESS_WORD, NAME_CUE, STREET_SUFFIX };
+/** Every bit of the shared table, the cue words' included. */
+const ALL_BITS = -1;
 const KEPT_BITS = FIRST_NAME | AMBIGUOUS | NON_NAME | TITLE | LABEL_CUE | GREETING | PLACE_AFTER | ADDRESS_WORD | NAME_CUE | STREET_SUFFIX;
-
-let cueTable: FoldedWordTable | undefined;
-let mergedTable: FoldedWordTable | undefined;
-
-function cueEntries(): Map<string, number> {
-  const words = new Map<string, number>();
-  for (const w of ADDRESS_WORDS.split(/\s+/)) if (w.length > 0) words.set(w, ADDRESS_WORD);
-  for (const w of NAME_CUES.split(/\s+/)) if (w.length > 0) words.set(w, (words.get(w) ?? 0) | NAME_CUE);
-  for (const w of STREET_SUFFIXES.split(/\s+/)) if (w.length > 0 && !words.has(w)) words.set(w, STREET_SUFFIX);
-  return words;
-}
-
-function cueWords(): FoldedWordTable {
-  return (cueTable ??= new FoldedWordTable(cueEntries()));
-}
-
-/** The person lexicon's words and the cue words in one table: one probe per word of the text instead of two. */
-function wordTable(): FoldedWordTable {
-  if (mergedTable !== undefined) return mergedTable;
-  const merged = new Map(personLexicon().entries());
-  for (const [word, bits] of cueEntries()) merged.set(word, (merged.get(word) ?? 0) | bits);
-  return (mergedTable = new FoldedWordTable(merged));
-}
 
 /** Per-token values computed once per text; features combine them. */
 export interface TokenInfo {
@@ -164,11 +97,10 @@ export function describeTokens(text: string, t: TaggerTokens, reuse?: TokenInfo)
     flags: fits ? reuse.flags : new Int32Array(n),
   };
   const people = personLexicon();
-  const table = wordTable();
+  const table = people.words;
   const classes = LETTER_CLASSES;
   const folded = FOLDED_CODES;
   const letterClass = (c: number) => (c < TABLE_SIZE ? classes[c]! : 0);
-  const cues = cueWords();
   let lineStart = true;
   for (let i = 0; i < n; i++) {
     const start = tokenStart(t, i);
@@ -200,10 +132,8 @@ export function describeTokens(text: string, t: TaggerTokens, reuse?: TokenInfo)
       const lengthBucket = length === 1 ? 0 : length === 2 ? 1 : length === 3 ? 2 : length < 8 ? 3 : 4;
       info.word[i] = hash;
       info.shape[i] = 1 + capital + 2 * allCaps + 4 * hyphen + 8 * apostrophe + 16 * lengthBucket;
-      // One probe of the merged table; the person lexicon's own lookup only for hyphenated words (compound first names).
-      const bits = hyphen
-        ? people.lookup(text, start, end, hash, (lower > 0 ? SHAPE_LOWER : 0) | SHAPE_HYPHEN) | cues.get(text, start, end, hash)
-        : table.get(text, start, end, hash);
+      // One probe of the shared table; the person lexicon's own lookup only for hyphenated words (compound first names).
+      const bits = hyphen ? people.lookup(text, start, end, hash, (lower > 0 ? SHAPE_LOWER : 0) | SHAPE_HYPHEN, ALL_BITS) : table.get(text, start, end, hash);
       info.lexicon[i] = bits & KEPT_BITS;
     } else if (kind === NUMBER) {
       info.lexicon[i] = 0; // a lent array holds the last text's values
@@ -248,8 +178,7 @@ export function describeText(text: string, reuse?: TokenInfo): TokenInfo {
   let lexicon = fits ? reuse.lexicon : new Int32Array(capacity);
   let flagsOf = fits ? reuse.flags : new Int32Array(capacity);
   const people = personLexicon();
-  const table = wordTable();
-  const cues = cueWords();
+  const table = people.words;
   const classes = LETTER_CLASSES;
   const folded = FOLDED_CODES;
   let count = 0;
@@ -343,9 +272,7 @@ export function describeText(text: string, reuse?: TokenInfo): TokenInfo {
       const lengthBucket = length === 1 ? 0 : length === 2 ? 1 : length === 3 ? 2 : length < 8 ? 3 : 4;
       word[count] = h;
       shape[count] = 1 + capital + 2 * allCaps + 4 * keptHyphen + 8 * keptApostrophe + 16 * lengthBucket;
-      const bits = keptHyphen
-        ? people.lookup(text, i, end, h, (keptLower > 0 ? SHAPE_LOWER : 0) | SHAPE_HYPHEN) | cues.get(text, i, end, h)
-        : table.get(text, i, end, h);
+      const bits = keptHyphen ? people.lookup(text, i, end, h, (keptLower > 0 ? SHAPE_LOWER : 0) | SHAPE_HYPHEN, ALL_BITS) : table.get(text, i, end, h);
       lexicon[count] = bits & KEPT_BITS;
       lineStart = false;
       i = end;
@@ -393,7 +320,7 @@ function isLetterCode(c: number): boolean {
 }
 
 /** Murmur3's finaliser over a template id and up to two values: the bucket of one feature. */
-function bucket(template: number, a: number, b: number, mask: number): number {
+export function bucket(template: number, a: number, b: number, mask: number): number {
   let h = Math.imul(template + 1, 0x9e3779b1) ^ a;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ b;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
@@ -401,10 +328,10 @@ function bucket(template: number, a: number, b: number, mask: number): number {
   return h & mask;
 }
 
-const BOUNDARY = -7; // the word value before the first and after the last token
+export const BOUNDARY = -7; // the word value before the first and after the last token
 
 /** The affix hashes of token i (words of 4 letters or more; zeros otherwise), computed on first use: most tokens are never tagged. */
-function affixes(info: TokenInfo, i: number): Int32Array {
+export function affixes(info: TokenInfo, i: number): Int32Array {
   const all = (info.affixes ??= new Int32Array(3 * info.count));
   if (all[3 * i] === 0 && tokenKind(info.tokens, i) === WORD) {
     const start = tokenStart(info.tokens, i);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { describeText, describeTokens, FEATURES_PER_TOKEN, featuresAt, scoreTokens, type TokenInfo } from './tagger-features.js';
+import { relativeWeights, scoreTokensRelative } from './tagger-relative-scores.js';
 import { loadRecallSet } from '../__fixtures__/recall-set.js';
 import { loadLabelledSet } from '../__fixtures__/labelled-set.js';
 import { allowed, LABEL_COUNT, tagRange, viterbi } from './tagger-model.js';
@@ -96,6 +97,31 @@ describe('tagger tokens', () => {
           assert.deepEqual(got, want);
         }
       }
+    }
+  });
+
+  it('sums the weights relative to the outside label in scoreTokensRelative, bytes that do not fit included', () => {
+    const hashBits = 12;
+    const mask = (1 << hashBits) - 1;
+    let state = 9;
+    // Weights up to ±120: differences up to 240, many beyond a byte (read from the weights).
+    const int8 = Int8Array.from({ length: (mask + 1) * LABEL_COUNT }, () => (((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8) % 241) - 120);
+    const relative = relativeWeights(int8);
+    assert.ok(relative.includes(0) && relative.some((v) => v !== 0), 'both kinds of bucket');
+    const features = new Int32Array(FEATURES_PER_TOKEN);
+    for (const text of loadRecallSet().handwritten.map((e) => e.text)) {
+      const info = describeText(text);
+      const [from, to] = [Math.min(1, info.count), info.count];
+      const got = new Float32Array((to - from) * LABEL_COUNT);
+      scoreTokensRelative(info, from, to, relative, int8, mask, 0.01, 4, got);
+      const want = new Float32Array((to - from) * LABEL_COUNT);
+      for (let i = from; i < to; i++) {
+        featuresAt(info, i, mask, features);
+        const sum = (l: number) => features.reduce((s, f) => s + int8[f * LABEL_COUNT + l]!, 0);
+        want[(i - from) * LABEL_COUNT] = 4;
+        for (let l = 1; l < LABEL_COUNT; l++) want[(i - from) * LABEL_COUNT + l] = (sum(l) - sum(0)) * 0.01;
+      }
+      assert.deepEqual(got, want);
     }
   });
 

@@ -12,10 +12,11 @@ import { createKeyStore, type KeyStore } from '../../../auth/key-store.js';
 import { createTeamStore } from '../../../auth/team-store.js';
 import type { GatewayDeps } from '../../../gateway/index.js';
 import { silentLogger } from '../../../log/logger.js';
-import { openStore, type Store } from '../../../store/store.js';
+import { openConfiguredStore, type Store } from '../../../store/store.js';
 import { createUsageLog, type UsageLog } from '../../../usage/usage-log.js';
 import { createEvalStore } from '../../../eval/index.js';
 import { homePaths } from '../../../config/home-layout.js';
+import type { AdminDeps } from '../admin-routes.js';
 import { createRequestHandler } from '../app.js';
 
 export const ADMIN_TEST_MASTER_KEY = 'flm-admin-test-master-key-0123456789';
@@ -32,9 +33,15 @@ export interface AdminTestServer {
   close(): Promise<void>;
 }
 
-export async function startAdminTestServer(): Promise<AdminTestServer> {
+/**
+ * `storeUrl`: a `postgres://` URL (a fresh database) for the gateway's state instead of the temp
+ * SQLite file. `admin`: changes the admin dependencies (adds dashboard ones, wraps a store).
+ */
+export async function startAdminTestServer(
+  options: { storeUrl?: string; admin?: (deps: AdminDeps, store: Store) => AdminDeps } = {},
+): Promise<AdminTestServer> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-admin-'));
-  const store = openStore(homePaths(home).db);
+  const store = await openConfiguredStore(homePaths(home).db, options.storeUrl ?? null);
   const teams = createTeamStore(store.sql);
   const keys = createKeyStore({ sql: store.sql, teams, masterKey: { reveal: () => ADMIN_TEST_MASTER_KEY } });
   const ledger = createBudgetLedger({ sql: store.sql });
@@ -45,7 +52,7 @@ export async function startAdminTestServer(): Promise<AdminTestServer> {
     createRequestHandler({
       // The admin routes use only `admin`; a /v1 call here would be a mistake in the test.
       gateway: undefined as unknown as GatewayDeps,
-      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: 1 << 20 },
+      admin: (options.admin ?? ((deps) => deps))({ keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: 1 << 20 }, store),
       bodyLimitBytes: 1 << 20,
       keylessLoopback: null,
       metricsPublicOnLoopback: false,
@@ -67,7 +74,7 @@ export async function startAdminTestServer(): Promise<AdminTestServer> {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      store.close();
+      await store.close();
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, it } from 'node:test';
+import type { KeyPrincipal } from '../../auth/principal.js';
+import { FlambeauError } from '../../errors/index.js';
+import type { GatewayDeps } from '../../gateway/index.js';
+import { silentLogger } from '../../log/logger.js';
+import { createRequestHandler } from '../http/app.js';
+import type { UiAssets } from './ui-assets.js';
+import type { UiDeps } from './ui-routes.js';
+import { createSessionStore, createSignInLimiter } from './ui-session.js';
+
+const GOOD_KEY = 'flm-ui-test-master-key-0123456789';
+const principal = { kind: 'master', keyId: null, name: 'master' } as unknown as KeyPrincipal;
+
+/** The real request handler with only the dashboard's session routes wired (a wrong key is 401). */
+async function startUi(settings: Partial<Pick<UiDeps, 'secureCookie' | 'trustProxy'>>): Promise<{ url: string; server: Server }> {
+  const keys = {
+    authenticate: async (authorization: string | undefined) => {
+      if (authorization === `Bearer ${GOOD_KEY}`) return principal;
+      throw new FlambeauError('unauthenticated', 'Wrong key.');
+    },
+  };
+  const ui: UiDeps = {
+    assets: {} as UiAssets,
+    sessions: createSessionStore({ ttlMs: 60_000 }),
+    signIn: createSignInLimiter(3),
+    sessionTtlMs: 60_000,
+    ...settings,
+  };
+  const server = createServer(
+    createRequestHandler({
+      ui,
+      gateway: { keys } as unknown as GatewayDeps,
+      admin: undefined as never,
+      bodyLimitBytes: 1 << 20,
+      keylessLoopback: null,
+      metricsPublicOnLoopback: false,
+      isReady: () => true,
+      logger: silentLogger,
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('dashboard session cookie and sign-in behind a proxy', () => {
+  const servers: Server[] = [];
+  const start = async (settings: Partial<Pick<UiDeps, 'secureCookie' | 'trustProxy'>>) => {
+    const started = await startUi(settings);
+    servers.push(started.server);
+    return started.url;
+  };
+  after(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  const signIn = (url: string, headers: Record<string, string> = {}, key = GOOD_KEY) =>
+    fetch(`${url}/ui/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ key }) });
+  const isSecure = (response: Response) => /;\s*Secure(;|$)/i.test(response.headers.get('set-cookie') ?? '');
+
+  it('auto (the default): no Secure on plain HTTP, and a forwarded https is not believed without ui.trust_proxy', async () => {
+    const url = await start({});
+    const plain = await signIn(url);
+    assert.equal(plain.status, 200);
+    assert.equal(isSecure(plain), false);
+    assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'https' })), false);
+  });
+
+  it('auto with ui.trust_proxy: Secure when the proxy says https (its last hop), not when it says http', async () => {
+    const url = await start({ trustProxy: true });
+    assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'https' })), true);
+    assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'https, http' })), false, 'the proxy appends the last entry');
+    assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'http', 'x-forwarded-for': '198.51.100.9' })), false);
+  });
+
+  it('always: Secure on sign-in and on the cookie that signs out, whatever the connection', async () => {
+    const url = await start({ secureCookie: 'always' });
+    const signedIn = await signIn(url);
+    assert.equal(isSecure(signedIn), true);
+    const body = (await signedIn.json()) as { csrf_token: string };
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const out = await fetch(`${url}/ui/session`, { method: 'DELETE', headers: { cookie, 'x-flambeau-csrf': body.csrf_token } });
+    assert.equal(out.status, 200);
+    assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0; Secure$/);
+  });
+
+  it('never: no Secure even when a trusted proxy says https', async () => {
+    const url = await start({ secureCookie: 'never', trustProxy: true });
+    assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'https' })), false);
+  });
+
+  it('without ui.trust_proxy, sign-in attempts count per socket address: a forged X-Forwarded-For changes nothing', async () => {
+    const url = await start({});
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await signIn(url, { 'x-forwarded-for': `203.0.113.${i}` }, 'wrong')).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429]);
+  });
+
+  it("with ui.trust_proxy, attempts count per forwarded client (the proxy's last entry, which a client cannot forge)", async () => {
+    const url = await start({ trustProxy: true });
+    const attempt = async (forwardedFor: string) => (await signIn(url, { 'x-forwarded-for': forwardedFor }, 'wrong')).status;
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push(await attempt(`10.9.9.${i}, 198.51.100.7`));
+    assert.deepEqual(statuses, [401, 401, 401, 429], 'a forged first entry does not make a new client');
+    assert.equal(await attempt('198.51.100.8'), 401, 'another client behind the same proxy still may try');
+  });
+});
