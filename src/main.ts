@@ -260,7 +260,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     });
     knowledgeRef = knowledge;
     const metrics = config.metrics.enabled
-      ? createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger }), {
+      ? createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger, tracing }), {
           user: config.injection.user,
           document: config.injection.documents,
           tool: config.injection.tools,

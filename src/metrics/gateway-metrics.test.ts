@@ -73,6 +73,18 @@ describe('gateway metrics', () => {
     assert.match((await metrics.render()).body, /flambeau_breaker_open\{provider="cloud"\} 1/);
   });
 
+  it('counts trace spans exported and dropped when tracing is on, and has no such series when it is off', async () => {
+    let stats = { exported: 0, dropped: 0 };
+    const traced = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [], traceSpans: () => stats }, ACTIONS);
+    stats = { exported: 2048, dropped: 6 };
+    const { body } = await traced.render();
+    assert.match(body, /# TYPE flambeau_trace_spans_total counter/);
+    assert.match(body, /flambeau_trace_spans_total\{outcome="exported"\} 2048/);
+    assert.match(body, /flambeau_trace_spans_total\{outcome="dropped"\} 6/);
+    const plain = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, ACTIONS);
+    assert.ok(!(await plain.render()).body.includes('flambeau_trace_spans_total'));
+  });
+
   it('writes histograms with cumulative buckets and escapes label values as the exposition format requires', async () => {
     const metrics = createGatewayMetrics({ breakers: () => [], engine: () => [], budgets: async () => [] }, ACTIONS);
     for (const latencyMs of [3, 30, 30, 400_000]) metrics.observeRequest(outcome({ latencyMs, route: 'a"b\\c\nd' }));

@@ -9,6 +9,8 @@ export interface GaugeSources {
   engine(): { model: string; queued: number; loaded: boolean }[];
   /** USD left in the current period of each key or team that has a budget. */
   budgets(): Promise<{ scope: 'key' | 'team'; name: string; remainingUsd: number }[]>;
+  /** Spans exported and spans lost since the start, when tracing is on. */
+  traceSpans?(): { exported: number; dropped: number };
 }
 
 /**
@@ -113,6 +115,20 @@ export function createGatewayMetrics(sources: GaugeSources, injectionActions: Re
       for (const { scope, name, remainingUsd } of budgets) this.set({ scope, name }, remainingUsd);
     },
   });
+  const traceSpans = sources.traceSpans;
+  if (traceSpans !== undefined)
+    new Counter({
+      name: 'flambeau_trace_spans_total',
+      help: 'Trace spans exported to the OTLP collector (exported) or lost: queue full or export failed (dropped).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        const { exported, dropped } = traceSpans();
+        this.reset();
+        this.inc({ outcome: 'exported' }, exported);
+        this.inc({ outcome: 'dropped' }, dropped);
+      },
+    });
 
   return {
     observeRequest(outcome) {

@@ -12,8 +12,19 @@ export function gaugeSourcesOf(deps: {
   keys: KeyStore;
   teams: TeamStore;
   ledger: BudgetLedger;
+  /** The tracing in use, if any (its span counts become `flambeau_trace_spans_total`). */
+  tracing?: { stats(): { exportedSpans: number; droppedSpans: number } } | null;
 }): GaugeSources {
+  const tracing = deps.tracing ?? null;
   return {
+    ...(tracing === null
+      ? {}
+      : {
+          traceSpans() {
+            const { exportedSpans, droppedSpans } = tracing.stats();
+            return { exported: exportedSpans, dropped: droppedSpans };
+          },
+        }),
     breakers() {
       const providers = [...new Set(deps.catalog.list().map((entry) => entry.provider.id))];
       return providers.map((provider) => ({ provider, open: deps.breakers.state(provider) !== 'closed' }));

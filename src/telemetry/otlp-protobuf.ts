@@ -1,7 +1,7 @@
 /**
  * OTLP trace export requests (`ExportTraceServiceRequest`, opentelemetry/proto trace/v1) written
  * straight from flambeau's span records into protobuf bytes: no intermediate objects, ids copied
- * from their hex form, one buffer reused from batch to batch. The fields, their order and the
+ * from their hex form, each request in one buffer sized from the last. The fields, their order and the
  * defaults written are those of `@opentelemetry/otlp-transformer`'s `ProtobufTraceSerializer`
  * (its test decodes these bytes and checks the SDK's serializer gives the same bytes back).
  */

@@ -110,6 +110,11 @@ describe('OpenTelemetry traces, exported with OTLP over HTTP to a local receiver
       await ask();
       await ask('00-zz-not-a-trace-01');
       for (const r of cloud.requests.slice(1)) assert.match(String(r.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      // Spans exported and lost are counted for Prometheus (none lost here).
+      const scrape = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${gw.key}` } });
+      const exposition = await scrape.text();
+      assert.match(exposition, /flambeau_trace_spans_total\{outcome="exported"\} \d+/);
+      assert.match(exposition, /flambeau_trace_spans_total\{outcome="dropped"\} 0/);
     } finally {
       await gw.close();
     }
