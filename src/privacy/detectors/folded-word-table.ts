@@ -25,12 +25,16 @@ export function foldedHash(text: string, start: number, end: number): number {
   return (h & 0x3fffffff) | 1; // a small integer (31-bit in V8), never 0: 0 marks an empty slot
 }
 
-/** Open addressing over typed arrays: a few hundred kilobytes that stay in the CPU caches. */
+/**
+ * Open addressing over typed arrays: a few hundred kilobytes that stay in the CPU caches. A slot
+ * holds the word's hash, its value and where its folded letters lie in one array of codes: a
+ * probe reads one cache line, a hit one more for the letters (not the five of separate arrays of
+ * hashes, indexes, strings and values).
+ */
 export class FoldedWordTable {
-  readonly #hashes: Int32Array;
+  /** Four numbers per slot: hash (0: empty), value, offset and length of the word in #codes. */
   readonly #slots: Int32Array;
-  readonly #words: string[] = [];
-  readonly #values: number[] = [];
+  readonly #codes: Uint16Array;
   readonly #mask: number;
 
   /** `entries`: words and their values (non-zero); spellings that fold alike ("Maëlle", "maelle") share one entry, values or-ed. */
@@ -39,28 +43,44 @@ export class FoldedWordTable {
     for (const [word, value] of words) entries.set(foldWord(word), (entries.get(foldWord(word)) ?? 0) | value);
     let size = 16;
     while (size < entries.size * 2) size *= 2;
-    this.#hashes = new Int32Array(size);
-    this.#slots = new Int32Array(size);
+    this.#slots = new Int32Array(4 * size);
     this.#mask = size - 1;
+    let length = 0;
+    for (const word of entries.keys()) length += word.length;
+    this.#codes = new Uint16Array(length);
+    let offset = 0;
     for (const [word, value] of entries) {
       const hash = foldedHash(word, 0, word.length);
       let i = hash & this.#mask;
-      while (this.#hashes[i] !== 0) i = (i + 1) & this.#mask;
-      this.#hashes[i] = hash;
-      this.#slots[i] = this.#words.length;
-      this.#words.push(word);
-      this.#values.push(value);
+      while (this.#slots[4 * i] !== 0) i = (i + 1) & this.#mask;
+      this.#slots[4 * i] = hash;
+      this.#slots[4 * i + 1] = value;
+      this.#slots[4 * i + 2] = offset;
+      this.#slots[4 * i + 3] = word.length;
+      for (let k = 0; k < word.length; k++) this.#codes[offset + k] = word.charCodeAt(k);
+      offset += word.length;
     }
   }
 
   /** The value of text[start, end) whatever its case and accents, 0 when absent. `hash` is its foldedHash. */
   get(text: string, start: number, end: number, hash: number): number {
-    for (let i = hash & this.#mask; this.#hashes[i] !== 0; i = (i + 1) & this.#mask) {
-      if (this.#hashes[i] !== hash) continue;
-      const slot = this.#slots[i]!;
-      if (sameFolded(text, start, end, this.#words[slot]!)) return this.#values[slot]!;
+    const slots = this.#slots;
+    const codes = this.#codes;
+    const folded = FOLDED_CODES;
+    const length = end - start;
+    for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
+      const at = 4 * i;
+      const h = slots[at]!;
+      if (h === 0) return 0;
+      if (h !== hash || slots[at + 3] !== length) continue;
+      const offset = slots[at + 2]!;
+      let k = 0;
+      for (; k < length; k++) {
+        const c = text.charCodeAt(start + k);
+        if ((c < TABLE_SIZE ? folded[c]! : c) !== codes[offset + k]) break;
+      }
+      if (k === length) return slots[at + 1]!;
     }
-    return 0;
   }
 }
 
