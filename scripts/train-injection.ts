@@ -3,6 +3,7 @@
  * Regenerates the shipped weights of the prompt-injection detector, deterministically:
  *
  *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
+ *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
@@ -16,6 +17,8 @@
  *   rows. The blind sets are left to the bench, so that tuning never reads them.
  *
  * `--all` fits on the validation origins too; the validation table is then no longer a fair estimate.
+ * `--tune` leaves the tuning origins (split-by-origin.ts) out of the fit and reports on them only:
+ * choose options there, and read the held-out origins once, with the chosen options.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
