@@ -3,6 +3,7 @@
  * Regenerates the shipped weights of the prompt-injection detector, deterministically:
  *
  *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
+ *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
@@ -16,6 +17,8 @@
  *   rows. The blind sets are left to the bench, so that tuning never reads them.
  *
  * `--all` fits on the validation origins too; the validation table is then no longer a fair estimate.
+ * `--tune` leaves the tuning origins (split-by-origin.ts) out of the fit and reports on them only:
+ * choose options there, and read the held-out origins once, with the chosen options.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,8 +35,9 @@ import { calibrateSourceBias, logitOfScore } from '../src/injection/training/cal
 import { generateBenignRows } from '../src/injection/training/generate-benign-rows.js';
 import { generateHardNegativeRows } from '../src/injection/training/generate-hard-negative-rows.js';
 import { generateOwnRows } from '../src/injection/training/generate-own-rows.js';
+import { generateRound4Rows } from '../src/injection/training/generate-round4-rows.js';
 import { dedupeRows, loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
-import { splitByOrigin } from '../src/injection/training/split-by-origin.js';
+import { splitByOrigin, TUNING_ORIGINS } from '../src/injection/training/split-by-origin.js';
 import { trainInjectionModel } from '../src/injection/training/train-injection-model.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,8 +46,13 @@ const NOTICE =
   'Trained on public prompt-injection and benign prompt sets (MIT, Apache-2.0, CC-BY-4.0; list and licences in ' +
   'docs/decisions/0006-injection-detector.md) and on text written for flambeau.';
 
-/** Share of benign calibration rows per source flagged at the shipped threshold (the issue asks for at most 3% on benign text). */
-const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.015, document: 0.015, tool: 0.015 };
+/**
+ * Share of benign calibration rows per source flagged at the shipped threshold (the issue asks for
+ * at most 3% on benign text). Chosen on the tuning part (`--tune`, never on the held-out origins):
+ * the highest target (of 0.5%, 1%, 1.5%) under which the tuning part's benign rows of each source
+ * are flagged no more often than round 3's model flagged them (decision 0006, round 4).
+ */
+const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.01, document: 0.01, tool: 0.01 };
 
 const { values } = parseArgs({
   options: {
@@ -55,6 +64,12 @@ const { values } = parseArgs({
     'hash-bits': { type: 'string' },
     'target-fpr': { type: 'string' },
     all: { type: 'boolean', default: false },
+    // Fit without the tuning origins and report on them only: the held-out origins stay unread.
+    tune: { type: 'boolean', default: false },
+    'no-round4': { type: 'boolean', default: false },
+    'nb-power': { type: 'string' },
+    'nb-alpha': { type: 'string' },
+    'hard-negative-weight': { type: 'string' },
     // Skip the fit: recalibrate and report the model of this weights file (signals and calibration experiments).
     from: { type: 'string' },
   },
@@ -67,9 +82,17 @@ for (const part of (values['target-fpr'] ?? '').split(',').filter((p) => p !== '
   for (const source of INJECTION_SOURCES) if (key === undefined || key === source) TARGET_FPR[source] = Number(value);
 }
 const pool = loadPoolRows(values.data);
-const own = [...generateOwnRows(seed), ...generateBenignRows(seed + 1, 'train'), ...generateHardNegativeRows(seed + 3)];
+const own = [
+  ...generateOwnRows(seed),
+  ...generateBenignRows(seed + 1, 'train'),
+  ...generateHardNegativeRows(seed + 3),
+  ...(values['no-round4'] ? [] : generateRound4Rows(seed + 4)),
+];
 const rows = dedupeRows([...pool, ...own]);
-const { train, validation } = splitByOrigin(rows);
+const split = splitByOrigin(rows);
+const { validation } = split;
+const tuning = values.tune ? splitByOrigin(split.train, TUNING_ORIGINS) : null;
+const train = tuning === null ? split.train : tuning.train;
 // Benign rows made of the hand-written sentences held back from training, to set the operating point.
 const calibration = dedupeRows(generateBenignRows(seed + 2, 'calibration', 0.5));
 const heldout = loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten');
@@ -83,7 +106,13 @@ const featurizer = {
   ...(values.window === undefined ? {} : { windowChars: Number(values.window), strideChars: Number(values.window) / 2 }),
   ...(values['hash-bits'] === undefined ? {} : { hashBits: Number(values['hash-bits']) }),
 };
-const trainOptions = { featurizer, ...(values.l2 === undefined ? {} : { l2: Number(values.l2) }) };
+const trainOptions = {
+  featurizer,
+  ...(values.l2 === undefined ? {} : { l2: Number(values.l2) }),
+  ...(values['nb-power'] === undefined ? {} : { nbPower: Number(values['nb-power']) }),
+  ...(values['nb-alpha'] === undefined ? {} : { nbAlpha: Number(values['nb-alpha']) }),
+  ...(values['hard-negative-weight'] === undefined ? {} : { hardNegativeWeight: Number(values['hard-negative-weight']) }),
+};
 const fitted =
   values.from === undefined
     ? trainInjectionModel(values.all ? rows : train, trainOptions, {
@@ -120,7 +149,20 @@ const report = (title: string, set: InjectionRow[]) => {
     ),
   );
 };
-report('validation part (held-out origins)', validation);
-report('hand-written held-out set', heldout);
+if (tuning !== null) {
+  report(`tuning part (${TUNING_ORIGINS.length} training origins left out of this fit)`, tuning.validation);
+  // Recall and FPR by threshold: separation, whatever the calibration.
+  const scores = tuning.validation.map((r) => scanner.scan(r.text, r.channel).score);
+  for (const t of [0.3, 0.4, 0.5, 0.6]) {
+    const f = figureTable(
+      tuning.validation,
+      scores.map((s) => s >= t),
+    )[0]?.figures;
+    console.log(`threshold ${t}: recall ${(100 * (f?.recall ?? 0)).toFixed(1)}%, FPR ${(100 * (f?.falsePositiveRate ?? 0)).toFixed(1)}%`);
+  }
+} else {
+  report('validation part (held-out origins)', validation);
+  report('hand-written held-out set', heldout);
+}
 report('calibration rows (benign only; the bias was set on them)', calibration);
 // The blind sets are read by the bench only (npm run bench), not while tuning the training.

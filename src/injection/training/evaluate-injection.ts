@@ -36,7 +36,7 @@ export function figuresOf(rows: readonly InjectionRow[], flagged: readonly boole
   };
 }
 
-/** Figures overall, then per group (`channel`, `lang`, `channel/lang`, hard negatives). */
+/** Figures overall, then per group (`channel`, `lang`, `channel/lang`, each other language, hard negatives). */
 export function figureTable(rows: readonly InjectionRow[], flagged: readonly boolean[]): { group: string; figures: Figures }[] {
   const groups = new Map<string, number[]>([['all', rows.map((_, i) => i)]]);
   const add = (key: string, i: number) => groups.set(key, [...(groups.get(key) ?? []), i]);
@@ -44,6 +44,7 @@ export function figureTable(rows: readonly InjectionRow[], flagged: readonly boo
     add(`source=${row.channel}`, i);
     add(`lang=${row.lang === 'fr' ? 'fr' : row.lang === 'en' ? 'en' : 'other'}`, i);
     add(`source=${row.channel} lang=${row.lang === 'fr' ? 'fr' : row.lang === 'en' ? 'en' : 'other'}`, i);
+    if (row.lang !== 'en' && row.lang !== 'fr') add(`lang=other: ${row.lang}`, i);
     if (row.label === 1 || row.hardNegative) add('attacks + hard negatives', i);
     if (row.label === 0 && row.hardNegative) add('benign hard negatives alone', i);
   });

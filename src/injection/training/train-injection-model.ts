@@ -11,12 +11,15 @@ export interface TrainInjectionOptions extends LogisticOptions {
   maxWindowsPerRow: number;
   /** Refits that move each attack's positive instance to its highest-scoring window. */
   rounds: number;
+  /** Weight of a benign hard-negative row relative to another benign row (before class balancing). */
+  hardNegativeWeight: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainInjectionOptions = {
   featurizer: DEFAULT_FEATURIZER,
   maxWindowsPerRow: 12,
   rounds: 2,
+  hardNegativeWeight: 1,
   l2: 1e-3,
   minDocumentFrequency: 2,
   maxIterations: 300,
@@ -25,6 +28,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainInjectionOptions = {
 
 interface RowWindows {
   label: 0 | 1;
+  weight: number;
   windows: Int32Array[];
 }
 
@@ -47,12 +51,18 @@ export function trainInjectionModel(
     const text = normalizeForModel(row.text);
     const plan = planWindows(text.length, o.featurizer.windowChars, o.featurizer.strideChars, o.maxWindowsPerRow);
     const features = featurizer.read(codesOf(text), text.length);
-    return { label: row.label, windows: plan.windows.map((w) => features.window(w.start, w.end)) };
+    return {
+      label: row.label,
+      weight: row.label === 0 && row.hardNegative ? o.hardNegativeWeight : 1,
+      windows: plan.windows.map((w) => features.window(w.start, w.end)),
+    };
   });
   const positives = prepared.filter((r) => r.label === 1).length;
-  const negatives = prepared.length - positives;
-  const positiveWeight = positives === 0 ? 0 : prepared.length / (2 * positives);
-  const negativeWeight = negatives === 0 ? 0 : prepared.length / (2 * negatives);
+  let negatives = 0;
+  for (const r of prepared) if (r.label === 0) negatives += r.weight;
+  const total = positives + negatives;
+  const positiveWeight = positives === 0 ? 0 : total / (2 * positives);
+  const negativeWeight = negatives === 0 ? 0 : total / (2 * negatives);
   let chosen = prepared.map(() => 0);
   let model: InjectionModel | null = null;
   for (let round = 0; round <= o.rounds; round++) {
@@ -69,7 +79,7 @@ export function trainInjectionModel(
       for (const w of row.windows) {
         buckets.push(w);
         labels.push(0);
-        weights.push(negativeWeight / row.windows.length);
+        weights.push((negativeWeight * row.weight) / row.windows.length);
       }
     });
     const fit = fitLogistic({ buckets, labels: Uint8Array.from(labels), weights: Float64Array.from(weights) }, size, o);
