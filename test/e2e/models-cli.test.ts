@@ -59,6 +59,28 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     const bad = await run(['models', 'promote', 'qwen2.5-0.5b-instruct', '7']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /no version 7/);
+
+    // Each change wrote the dashboard's audit record in its transaction (the failed one none), by
+    // the master, as `flambeau keys create` does; the chain, its MACs and HOME/audit.head verify.
+    const exported = await run(['audit', 'export', '--home', home]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const records = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: { type: string; action?: string; actor?: unknown; details?: Record<string, unknown> } })
+      .filter((r) => r.event.type === 'admin');
+    assert.deepEqual(
+      records.map((r) => [r.event.action, r.event.details]),
+      [
+        ['model.promoted', { model: 'qwen2.5-0.5b-instruct', version: 2, canaryPercent: 10, via: 'cli' }],
+        ['model.promoted', { model: 'qwen2.5-0.5b-instruct', version: 2, canaryPercent: null, via: 'cli' }],
+        ['model.rolled_back', { model: 'qwen2.5-0.5b-instruct', version: null, canaryPercent: null, via: 'cli' }],
+      ],
+    );
+    for (const r of records) assert.deepEqual(r.event.actor, { kind: 'master', keyId: null, team: null });
+    const verified = await run(['audit', 'verify', '--home', home]);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /^OK: 3 records; head 3:[0-9a-f]{64}; keyed from record 1, head file matches/m);
     const removed = await run(['models', 'rm', 'qwen2.5-0.5b-instruct']);
     assert.match(removed.stdout, /removed; deleted [0-9a-f]{12}, [0-9a-f]{12}/);
   });

@@ -14,6 +14,7 @@ import { GatewayClient } from '../client.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
 import { printTable } from '../table.js';
+import { auditedModelChange } from './model-change-audit.js';
 import { printAdded } from './pull.js';
 import { jsonText, safe } from '../terminal-text.js';
 
@@ -29,7 +30,8 @@ const CONFIG_HELP = 'config file giving store.url and cluster.redis_url (default
 /**
  * `flambeau models`: with no subcommand (or `list`), the running server's models, as before.
  * `list --local`, `show`, `import`, `rm`, `promote`, `rollback`, `known` work on the home folder
- * directly (no server needed); a running server sees promote/rollback on its next request.
+ * directly (no server needed); a running server sees promote/rollback on its next request. Promote
+ * and rollback write their audit record in the same transaction as the pointer (auditedModelChange).
  */
 export function registerModels(program: Command): void {
   const models = program
@@ -107,7 +109,10 @@ export function registerModels(program: Command): void {
           const number = Number(version.replace(/^v/i, ''));
           if (!Number.isInteger(number) || number < 1) throw new CliExit(EXIT.usage, `version must be a number such as 2 or v2, got "${version}".`);
           const canary = opts.canary === undefined ? undefined : Number(opts.canary);
-          const p = await h.registry.promote(name, number, canary === undefined ? {} : { canaryPercent: canary });
+          const change = { kind: 'promote', name, version: number, canaryPercent: canary ?? null } as const;
+          const p = await auditedModelChange(h, change, (tx) =>
+            h.registry.promote(name, number, canary === undefined ? { tx } : { canaryPercent: canary, tx }),
+          );
           process.stdout.write(
             p.canary !== null
               ? safe`${name}: v${p.canary} gets ${p.canaryPercent}% of requests, v${p.current} the rest.\n`
@@ -129,7 +134,7 @@ export function registerModels(program: Command): void {
       withHome(
         homeOf(opts),
         async (h) => {
-          const p = await h.registry.rollback(name);
+          const p = await auditedModelChange(h, { kind: 'rollback', name }, (tx) => h.registry.rollback(name, tx));
           process.stdout.write(safe`${name}: v${p.current} is current${p.previous === null ? '' : ` (rollback again returns to v${p.previous})`}.\n`);
           await announceModelChange(name, { home: h.home, config: opts.config });
         },

@@ -62,6 +62,35 @@ function duplicateMainPart(): Buffer {
   ]);
 }
 
+/**
+ * A DOCX that binds WordprocessingML (`namespace`) to another prefix than `w:` (to the default
+ * namespace when `prefix` is ''), as any XML writer may: mammoth resolves names by namespace, so
+ * its runs are converted like any. The hidden sentence is hidden directly (`vanish`), or by a
+ * character style of a styles part written with yet another prefix when `byStyle`.
+ */
+function boundTo(prefix: string, options: { namespace?: string; byStyle?: boolean } = {}): Buffer {
+  const namespace = options.namespace ?? 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+  const q = (local: string) => (prefix === '' ? local : `${prefix}:${local}`);
+  const xmlns = prefix === '' ? `xmlns="${namespace}"` : `xmlns:${prefix}="${namespace}"`;
+  const run = (text: string, properties = '') =>
+    `<${q('r')}>${properties === '' ? '' : `<${q('rPr')}>${properties}</${q('rPr')}>`}<${q('t')} xml:space="preserve">${text}</${q('t')}></${q('r')}>`;
+  // An unprefixed attribute is in no namespace: a style's id and a run's style need a prefix.
+  const hiding = options.byStyle === true ? `<${q('rStyle')} ${prefix}:val="Ghost"/>` : `<${q('vanish')}/>`;
+  return makeZip([
+    ['[Content_Types].xml', CONTENT_TYPES],
+    ['_rels/.rels', rels(['officeDocument', 'word/document.xml'])],
+    ['word/_rels/document.xml.rels', rels(['styles', 'styles.xml'])],
+    [
+      'word/styles.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><s:styles xmlns:s="${namespace}"><s:style s:type="character" s:styleId="Ghost"><s:rPr><s:vanish/></s:rPr></s:style></s:styles>`,
+    ],
+    [
+      'word/document.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><${q('document')} ${xmlns}><${q('body')}><${q('p')}>${run(`${VISIBLE} `)}${run(HIDDEN, hiding)}</${q('p')}><${q('p')}>${run('Next meeting on 19 March at 9 am.')}</${q('p')}></${q('body')}></${q('document')}>`,
+    ],
+  ]);
+}
+
 describe('readDocxParts: the parts the DOCX loader converts', () => {
   it('follows _rels/.rels to the main part and its relationships to the styles, as mammoth does', async () => {
     const parts = await readDocxParts(renamedMainPart());
@@ -136,6 +165,11 @@ describe('ingest scans the hidden text of the part the DOCX loader converts', ()
   for (const [name, make] of [
     ['renamed main part', renamedMainPart],
     ['repeated entry name', duplicateMainPart],
+    ['namespace prefix w:', () => boundTo('w')],
+    ['namespace prefix x:', () => boundTo('x')],
+    ['default namespace', () => boundTo('')],
+    ['namespace prefix x: and a hiding style under another prefix', () => boundTo('x', { byStyle: true })],
+    ['strict namespace', () => boundTo('ooxml', { namespace: 'http://purl.oclc.org/ooxml/wordprocessingml/main', byStyle: true })],
   ] as const) {
     it(`a DOCX with a ${name}: the chunk holding the hidden run is scanned with it`, async () => {
       scanned.length = 0;
