@@ -194,7 +194,11 @@ describe('prompt-injection defence in the spine, through the real server', () =>
       return true;
     });
     assert.equal(cloud.requests.length, 0, 'no upstream call');
-    const row = (await strict.gateway.requestLog.recent(1))[0];
+    // A refusal is recorded when its response closes (settleClosed), by the next group commit:
+    // wait for that commit rather than racing it.
+    const refused = async () => (await strict.gateway.requestLog.recent(1))[0];
+    for (let tries = 0; tries < 100 && (await refused())?.status !== 403; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const row = await refused();
     assert.equal(row?.status, 403);
     assert.equal(row?.errorCode, 'policy_denied');
     assert.equal(row?.injection?.[0]?.source, 'user');
