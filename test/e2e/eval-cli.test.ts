@@ -57,6 +57,9 @@ describe('flambeau eval through the running gateway', () => {
       ],
       // Personal data may not reach the cloud: the eval's calls, the judge's included, obey it.
       privacy: { cloud: 'block' },
+      // The cloud's replies are scripted in call order: a health probe must not take one (a run
+      // slowed past the 30 s probe interval on a loaded machine did).
+      routing: { health_interval_ms: 0 },
     });
     suitePath = join(dir, 'suite.jsonl');
     writeFileSync(suitePath, `${SUITE.map((row) => JSON.stringify(row)).join('\n')}\n`);
