@@ -69,7 +69,9 @@ export function createTeamStore(sql: SqlClient, clock: () => number = Date.now):
     const now = clock();
     const created = (await tx.run('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING', [change.id, now, now])) === 1;
     const before = await tx.get<TeamRow>(`SELECT * FROM teams WHERE id = ?${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [change.id]);
-    const current = created || before === undefined ? null : teamFromRow(before);
+    // Deleted by a call that committed between the insert and this read (PostgreSQL, read committed).
+    if (before === undefined) throw new FlambeauError('conflict', `Team "${change.id}" was deleted while this change was being saved: send it again.`);
+    const current = created ? null : teamFromRow(before);
     const budget = change.budget === undefined ? (current?.budget ?? null) : change.budget;
     const row = budgetToRow(budget);
     const rpm = change.rpm === undefined ? (current?.limits.rpm ?? null) : change.rpm;
