@@ -294,7 +294,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'ui.secure_cookie',
     env: 'FLAMBEAU_UI_SECURE_COOKIE',
     default: 'auto',
-    doc: "The session cookie's Secure flag: auto sets it when the connection is TLS (or, with ui.trust_proxy, when X-Forwarded-Proto says https); always sets it (behind a TLS-terminating proxy); never leaves it off.",
+    doc: "The session cookie's Secure flag: auto sets it when the connection is TLS (or, from a proxy listed in ui.trust_proxy, when X-Forwarded-Proto says https); always sets it (behind a TLS-terminating proxy); never leaves it off.",
     parse: secureCookie,
   },
   {
