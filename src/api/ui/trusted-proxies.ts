@@ -6,8 +6,6 @@ import { BlockList, isIP } from 'node:net';
  * Everyone else's forwarded headers are the caller's word and are never read.
  */
 export interface TrustedProxies {
-  /** True when the socket's peer is a listed proxy (so its forwarded headers may be read). */
-  trusts(socketAddress: string | undefined): boolean;
   /**
    * The address a request comes from: the socket's, or, when the socket is a trusted proxy, the
    * right-most `X-Forwarded-For` entry that is not itself a trusted proxy. An entry that is not an
@@ -40,10 +38,9 @@ export function trustedProxies(entries: readonly string[]): TrustedProxies {
     header === undefined ? [] : (Array.isArray(header) ? header.join(',') : header).split(',');
 
   return {
-    trusts: (socketAddress) => trusted(normalizeAddress(socketAddress ?? '')),
     clientAddress(socketAddress, forwardedFor) {
       const socket = normalizeAddress(socketAddress ?? '') ?? socketAddress ?? 'unknown';
-      if (!trusted(normalizeAddress(socket))) return socket;
+      if (!trusted(normalizeAddress(socket))) return socket; // a stranger's forwarded headers are its own word
       let client = socket;
       const entries = joined(forwardedFor);
       for (let i = entries.length - 1; i >= 0; i--) {
