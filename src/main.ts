@@ -8,6 +8,7 @@ import type { DashboardDeps } from './api/http/dashboard-deps.js';
 import { loadUiAssets } from './api/ui/ui-assets.js';
 import type { UiDeps } from './api/ui/ui-routes.js';
 import { createSessionStore, createSignInLimiter } from './api/ui/ui-session.js';
+import { trustedProxies } from './api/ui/trusted-proxies.js';
 import { fileURLToPath } from 'node:url';
 import { createModelOverview } from './models/model-overview.js';
 import { createSqliteDashboardQueries } from './usage/dashboard-queries.js';
@@ -310,7 +311,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           signIn: createSignInLimiter(10),
           sessionTtlMs: config.ui.sessionTtlMinutes * 60_000,
           secureCookie: config.ui.secureCookie,
-          trustProxy: config.ui.trustProxy,
+          trustProxy: trustedProxies(config.ui.trustProxy),
         }
       : null;
     if (ui !== null && !ui.assets.built) logger.warn('the dashboard is not built (dist/web): /ui says so until `npm run build`');

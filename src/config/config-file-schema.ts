@@ -84,7 +84,7 @@ export const configFileSchema = z.strictObject({
       enabled: z.boolean().optional(),
       session_ttl_minutes: positiveInt.optional(),
       secure_cookie: z.enum(['auto', 'always', 'never']).optional(),
-      trust_proxy: z.boolean().optional(),
+      trust_proxy: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
     })
     .optional(),
   telemetry: z

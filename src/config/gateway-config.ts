@@ -99,8 +99,11 @@ export interface GatewayConfig {
     sessionTtlMinutes: number;
     /** The session cookie's Secure flag: `auto` (TLS, or https at a trusted proxy), `always`, `never`. */
     secureCookie: 'auto' | 'always' | 'never';
-    /** Read X-Forwarded-For / X-Forwarded-Proto (the last hop's entries) for the sign-in limiter and `secureCookie: auto`. */
-    trustProxy: boolean;
+    /**
+     * `ui.trust_proxy`: the proxy addresses and CIDR blocks whose X-Forwarded-For / X-Forwarded-Proto
+     * the sign-in limiter and `secureCookie: auto` read (empty: none; `true` gave the loopback ones).
+     */
+    trustProxy: readonly string[];
   };
   /** OpenTelemetry traces exported with OTLP over HTTP; `otlpEndpoint` null: off. */
   /** `sampleRatio`: share of requests traced, 0 to 1 (head sampling; a client traceparent's flag wins). */

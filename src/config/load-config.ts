@@ -6,7 +6,7 @@ import { FlambeauError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile, type ModelFile, type ProviderFile } from './config-file-schema.js';
 import type { GatewayConfig, ModelConfig, ProviderConfig, SettingSource } from './gateway-config.js';
 import { resolveSecretRef, Secret } from './secret.js';
-import { LOCATIONS, SETTINGS } from './settings.js';
+import { LOCATIONS, SETTINGS, trustProxyEntries } from './settings.js';
 import { defaultHome, homePaths } from './home-layout.js';
 import { useLocalProvider } from './local-provider.js';
 import { toDeployment } from './sections/deployment-section.js';
@@ -107,7 +107,7 @@ export function loadConfig(inputs: ConfigInputs = {}): GatewayConfig {
       enabled: values.get('ui.enabled') as boolean,
       sessionTtlMinutes: values.get('ui.session_ttl_minutes') as number,
       secureCookie: values.get('ui.secure_cookie') as GatewayConfig['ui']['secureCookie'],
-      trustProxy: values.get('ui.trust_proxy') as boolean,
+      trustProxy: trustProxyOf(values.get('ui.trust_proxy')),
     },
     metrics: { enabled: values.get('metrics.enabled') as boolean, publicOnLoopback: values.get('metrics.public_on_loopback') as boolean },
     telemetry: {
@@ -223,6 +223,15 @@ function lookup(file: unknown, key: string): unknown {
     node = (node as Record<string, unknown>)[part];
   }
   return node;
+}
+
+/** `ui.trust_proxy` (a boolean or a list in the file, a string from the environment) as its address list. */
+function trustProxyOf(value: unknown): readonly string[] {
+  try {
+    return trustProxyEntries(value as boolean | string | readonly string[]);
+  } catch (error) {
+    throw fail(`ui.trust_proxy: ${(error as Error).message}.`, 'ui.trust_proxy');
+  }
 }
 
 function parseOrFail(parse: (raw: string) => unknown, raw: string, where: string): unknown {

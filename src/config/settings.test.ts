@@ -111,3 +111,38 @@ describe('the settings table', () => {
     );
   });
 });
+
+describe('ui.trust_proxy', () => {
+  const withFile = (yaml: string, env: NodeJS.ProcessEnv = {}) => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-trust-proxy-'));
+    try {
+      writeFileSync(join(dir, 'flambeau.yaml'), yaml);
+      return loadConfig({ configPath: join(dir, 'flambeau.yaml'), home: dir, env, cwd: dir });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('is no proxy by default and with false', () => {
+    assert.deepEqual(loadConfig(empty).ui.trustProxy, []);
+    assert.deepEqual(withFile('ui:\n  trust_proxy: false\n').ui.trustProxy, []);
+    assert.deepEqual(loadConfig({ ...empty, env: { FLAMBEAU_UI_TRUST_PROXY: 'false' } }).ui.trustProxy, []);
+  });
+
+  it('true means a proxy on this machine: loopback addresses only', () => {
+    assert.deepEqual(withFile('ui:\n  trust_proxy: true\n').ui.trustProxy, ['127.0.0.0/8', '::1']);
+    assert.deepEqual(loadConfig({ ...empty, env: { FLAMBEAU_UI_TRUST_PROXY: 'true' } }).ui.trustProxy, ['127.0.0.0/8', '::1']);
+  });
+
+  it('takes a list of addresses and CIDR blocks: in the file a list, in the environment comma-separated', () => {
+    assert.deepEqual(withFile('ui:\n  trust_proxy: [10.0.0.5, 10.1.0.0/16, "fd00::/8"]\n').ui.trustProxy, ['10.0.0.5', '10.1.0.0/16', 'fd00::/8']);
+    assert.deepEqual(loadConfig({ ...empty, env: { FLAMBEAU_UI_TRUST_PROXY: '10.0.0.5, fd00::/8' } }).ui.trustProxy, ['10.0.0.5', 'fd00::/8']);
+  });
+
+  it('refuses an entry that is not an address or a CIDR block, naming the setting', () => {
+    assert.throws(() => withFile('ui:\n  trust_proxy: [proxy.local]\n'), /ui\.trust_proxy: .*"proxy\.local"/);
+    assert.throws(() => withFile('ui:\n  trust_proxy: [10.0.0.0/40]\n'), /ui\.trust_proxy: .*"10\.0\.0\.0\/40"/);
+    assert.throws(() => loadConfig({ ...empty, env: { FLAMBEAU_UI_TRUST_PROXY: '10.0.0.1,nginx' } }), /FLAMBEAU_UI_TRUST_PROXY.*"nginx"/);
+    assert.throws(() => withFile('ui:\n  trust_proxy: 10.0.0.1\n'), /trust_proxy/, 'a bare string in the file is not a list');
+  });
+});

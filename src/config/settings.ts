@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { z } from 'zod';
 
 /**
@@ -58,6 +59,33 @@ const level = (raw: string): string => {
 const nonEmpty = (raw: string): string => raw;
 const secureCookie = (raw: string): string => {
   if (!['auto', 'always', 'never'].includes(raw)) throw new Error(`expected auto, always or never, got "${raw}"`);
+  return raw;
+};
+/** `ui.trust_proxy`'s `true`: a reverse proxy on this machine (it connects from loopback). */
+export const LOOPBACK_PROXIES: readonly string[] = Object.freeze(['127.0.0.0/8', '::1']);
+
+/**
+ * `ui.trust_proxy` as the list of proxy addresses and CIDR blocks it trusts: false (or an empty
+ * list) none, true the loopback ones, else the entries (a list in the file, comma-separated in the
+ * environment). Throws on an entry that is not `ADDRESS` or `ADDRESS/PREFIX`.
+ */
+export function trustProxyEntries(value: boolean | string | readonly string[]): readonly string[] {
+  if (value === true) return LOOPBACK_PROXIES;
+  if (value === false) return [];
+  const entries = (typeof value === 'string' ? value.split(',') : value).map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    if (family === 0 || rest.length > 0 || (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max)))
+      throw new Error(`expected true, false or proxy addresses and CIDR blocks (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8), got "${entry}"`);
+  }
+  return Object.freeze(entries);
+}
+const trustProxy = (raw: string): string | boolean => {
+  if (/^(1|true|yes|on)$/i.test(raw.trim())) return true;
+  if (/^(0|false|no|off)$/i.test(raw.trim())) return false;
+  trustProxyEntries(raw);
   return raw;
 };
 const fraction = (raw: string): number => {
@@ -266,15 +294,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'ui.secure_cookie',
     env: 'FLAMBEAU_UI_SECURE_COOKIE',
     default: 'auto',
-    doc: "The session cookie's Secure flag: auto sets it when the connection is TLS (or, with ui.trust_proxy, when X-Forwarded-Proto says https); always sets it (behind a TLS-terminating proxy); never leaves it off.",
+    doc: "The session cookie's Secure flag: auto sets it when the connection is TLS (or, from a proxy listed in ui.trust_proxy, when X-Forwarded-Proto says https); always sets it (behind a TLS-terminating proxy); never leaves it off.",
     parse: secureCookie,
   },
   {
     key: 'ui.trust_proxy',
     env: 'FLAMBEAU_UI_TRUST_PROXY',
     default: false,
-    doc: "true when the dashboard is reached through one reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto: sign-in attempts are counted per forwarded client address (the proxy's last entry) and https there counts as TLS. Off, they are never read (a client could forge them).",
-    parse: bool,
+    doc: "The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto the dashboard reads: false none; true a proxy on this machine (127.0.0.0/8, ::1); or a list of proxy addresses and CIDR blocks (comma-separated in the environment). Read only when the connection comes from a listed proxy: sign-in attempts then count per client (the right-most X-Forwarded-For entry that is not a listed proxy) and https there counts as TLS. Others' headers are never read (a client could forge them).",
+    parse: trustProxy,
   },
   {
     key: 'audit.enabled',

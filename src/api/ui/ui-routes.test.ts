@@ -9,9 +9,14 @@ import { silentLogger } from '../../log/logger.js';
 import { createRequestHandler } from '../http/app.js';
 import type { UiAssets } from './ui-assets.js';
 import type { UiDeps } from './ui-routes.js';
+import { trustedProxies } from './trusted-proxies.js';
 import { createSessionStore, createSignInLimiter } from './ui-session.js';
 
 const GOOD_KEY = 'flm-ui-test-master-key-0123456789';
+/** `ui.trust_proxy: true`: the test's client connects from 127.0.0.1, so it is the trusted proxy. */
+const LOOPBACK_PROXY = trustedProxies(['127.0.0.0/8', '::1']);
+/** A proxy list that does not include the test's client (127.0.0.1): its headers are a stranger's. */
+const OTHER_PROXY = trustedProxies(['10.0.0.0/8', 'fd00::/8']);
 const principal = { kind: 'master', keyId: null, name: 'master' } as unknown as KeyPrincipal;
 
 /** The real request handler with only the dashboard's session routes wired (a wrong key is 401). */
@@ -72,7 +77,7 @@ describe('dashboard session cookie and sign-in behind a proxy', () => {
   });
 
   it('auto with ui.trust_proxy: Secure when the proxy says https (its last hop), not when it says http', async () => {
-    const url = await start({ trustProxy: true });
+    const url = await start({ trustProxy: LOOPBACK_PROXY });
     assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'https' })), true);
     assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'https, http' })), false, 'the proxy appends the last entry');
     assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'http', 'x-forwarded-for': '198.51.100.9' })), false);
@@ -90,7 +95,7 @@ describe('dashboard session cookie and sign-in behind a proxy', () => {
   });
 
   it('never: no Secure even when a trusted proxy says https', async () => {
-    const url = await start({ secureCookie: 'never', trustProxy: true });
+    const url = await start({ secureCookie: 'never', trustProxy: LOOPBACK_PROXY });
     assert.equal(isSecure(await signIn(url, { 'x-forwarded-proto': 'https' })), false);
   });
 
@@ -102,11 +107,34 @@ describe('dashboard session cookie and sign-in behind a proxy', () => {
   });
 
   it("with ui.trust_proxy, attempts count per forwarded client (the proxy's last entry, which a client cannot forge)", async () => {
-    const url = await start({ trustProxy: true });
+    const url = await start({ trustProxy: LOOPBACK_PROXY });
     const attempt = async (forwardedFor: string) => (await signIn(url, { 'x-forwarded-for': forwardedFor }, 'wrong')).status;
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push(await attempt(`10.9.9.${i}, 198.51.100.7`));
     assert.deepEqual(statuses, [401, 401, 401, 429], 'a forged first entry does not make a new client');
     assert.equal(await attempt('198.51.100.8'), 401, 'another client behind the same proxy still may try');
+  });
+
+  it('with a proxy list that does not hold the peer, its X-Forwarded-For and X-Forwarded-Proto are ignored', async () => {
+    assert.equal(isSecure(await signIn(await start({ trustProxy: OTHER_PROXY }), { 'x-forwarded-proto': 'https' })), false, 'a forged https is not TLS');
+    const url = await start({ trustProxy: OTHER_PROXY });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await signIn(url, { 'x-forwarded-for': `203.0.113.${i}` }, 'wrong')).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429], 'a new header value per attempt does not escape the limit');
+  });
+
+  it('a trusted proxy that appends ip:port: attempts count per client address, not per connection', async () => {
+    const url = await start({ trustProxy: LOOPBACK_PROXY });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await signIn(url, { 'x-forwarded-for': `198.51.100.7:${40_000 + i}` }, 'wrong')).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429]);
+  });
+
+  it('an X-Forwarded-For entry that is not an address counts against the socket (the proxy), not a new key', async () => {
+    const url = await start({ trustProxy: LOOPBACK_PROXY });
+    const statuses = [];
+    for (const junk of ['not-an-ip', 'x'.repeat(4000), '198.51.100.7, unknown', '[::1'])
+      statuses.push((await signIn(url, { 'x-forwarded-for': junk }, 'wrong')).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429]);
   });
 });

@@ -7,6 +7,7 @@ import { readJsonBody } from '../http/read-json-body.js';
 import type { AppDeps } from '../http/route-call.js';
 import { sendJson } from '../http/send.js';
 import { UI_SECURITY_HEADERS, type UiAssets } from './ui-assets.js';
+import { NO_TRUSTED_PROXY, type TrustedProxies } from './trusted-proxies.js';
 import { cookieValue, CSRF_HEADER, SESSION_COOKIE, type SessionStore, type UiSession } from './ui-session.js';
 
 /** The dashboard's server side (`ui.enabled`): its page and assets, sessions, and the /ui/api/ proxy. */
@@ -18,8 +19,8 @@ export interface UiDeps {
   sessionTtlMs: number;
   /** `ui.secure_cookie` (default auto: TLS, or https at a trusted proxy). */
   secureCookie?: 'auto' | 'always' | 'never';
-  /** `ui.trust_proxy` (default false): read X-Forwarded-For and X-Forwarded-Proto, the last entry of each. */
-  trustProxy?: boolean;
+  /** `ui.trust_proxy` (default none): the proxies whose X-Forwarded-For and X-Forwarded-Proto are read. */
+  trustProxy?: TrustedProxies;
   clock?: () => number;
 }
 
@@ -154,26 +155,19 @@ async function stillValid(req: IncomingMessage, res: ServerResponse, deps: AppDe
 const isTls = (req: IncomingMessage): boolean => (req.socket as Partial<TLSSocket>).encrypted === true;
 
 /**
- * The last entry of an X-Forwarded-* header: the one the proxy in front of us added (a client may
- * send the header itself, so earlier entries are whatever it wrote). Read only with `ui.trust_proxy`.
+ * The address sign-in attempts count against: the socket's, or when the socket is a trusted proxy,
+ * the client it forwards for (trusted-proxies.ts: the right-most X-Forwarded-For entry that is not a
+ * trusted proxy, an IP address, else the socket's).
  */
-function lastForwarded(header: string | string[] | undefined): string | undefined {
-  const all = Array.isArray(header) ? header.join(',') : header;
-  const last = all?.split(',').at(-1)?.trim();
-  return last === '' ? undefined : last;
-}
-
-/** The address sign-in attempts count against: the socket's, or behind a trusted proxy the client it forwards for. */
 function clientAddress(req: IncomingMessage, ui: UiDeps): string {
-  const forwarded = ui.trustProxy === true ? lastForwarded(req.headers['x-forwarded-for']) : undefined;
-  return forwarded ?? req.socket.remoteAddress ?? 'unknown';
+  return (ui.trustProxy ?? NO_TRUSTED_PROXY).clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']);
 }
 
 /** Whether the session cookie gets `Secure` (`ui.secure_cookie`): auto, when the browser reached us over TLS. */
 function secureCookie(req: IncomingMessage, ui: UiDeps): boolean {
   const mode = ui.secureCookie ?? 'auto';
   if (mode !== 'auto') return mode === 'always';
-  return isTls(req) || (ui.trustProxy === true && lastForwarded(req.headers['x-forwarded-proto'])?.toLowerCase() === 'https');
+  return isTls(req) || (ui.trustProxy ?? NO_TRUSTED_PROXY).forwardedProto(req.socket.remoteAddress, req.headers['x-forwarded-proto']) === 'https';
 }
 
 function sessionCookie(req: IncomingMessage, ui: UiDeps, value: string): string {

@@ -108,21 +108,39 @@ export function cookieValue(header: string | undefined, name: string): string | 
 
 /**
  * Counts sign-in attempts per client address in a fixed one-minute window: a guessed key costs
- * a minute per `perMinute` tries. The caller gives the address: the socket's, or with
- * `ui.trust_proxy` the client the proxy forwards for (ui-routes.ts), never a header it cannot trust.
+ * a minute per `perMinute` tries. The caller gives the address: the socket's, or behind a trusted
+ * proxy the client it forwards for (trusted-proxies.ts), never a header it cannot trust.
+ *
+ * At most `maxAddresses` windows are kept. The map is ordered by window start (a new window is
+ * re-inserted at the end), so expired windows are dropped from its front, each once. When it is
+ * full of live windows, an address without one is refused until one expires (at most a minute):
+ * evicting a live window instead would let anyone holding many addresses push a limited address
+ * out and reset its count, so the cap costs new addresses a wait, never unlocks a limited one.
  */
-export function createSignInLimiter(perMinute: number): { allow(address: string, now: number): boolean } {
+export function createSignInLimiter(
+  perMinute: number,
+  options: { maxAddresses?: number } = {},
+): { allow(address: string, now: number): boolean; readonly size: number } {
+  const maxAddresses = options.maxAddresses ?? 10_000;
   const windows = new Map<string, { start: number; count: number }>();
   return {
     allow(address, now) {
-      if (windows.size > 10_000) for (const [a, w] of windows) if (now - w.start >= 60_000) windows.delete(a);
+      for (const [a, w] of windows) {
+        if (now - w.start < 60_000) break;
+        windows.delete(a);
+      }
       const w = windows.get(address);
       if (w === undefined || now - w.start >= 60_000) {
+        if (w === undefined && windows.size >= maxAddresses) return false;
+        windows.delete(address);
         windows.set(address, { start: now, count: 1 });
         return true;
       }
       w.count += 1;
       return w.count <= perMinute;
+    },
+    get size() {
+      return windows.size;
     },
   };
 }
