@@ -10,8 +10,10 @@ const OK = 'HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-l
 async function rawServer(answer: (socket: Socket, head: string, nth: number) => void) {
   const heads: string[] = [];
   let connections = 0;
+  let closed = 0;
   const server = createNetServer((socket) => {
     connections += 1;
+    socket.on('close', () => (closed += 1));
     let nth = 0;
     socket.on('data', (chunk) => {
       const text = chunk.toString('latin1');
@@ -26,8 +28,34 @@ async function rawServer(answer: (socket: Socket, head: string, nth: number) => 
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`,
     heads,
     connections: () => connections,
+    /** Connections the client closed (or the server ended). */
+    closed: () => closed,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** An answer that never completes: the status line and headers, then one body byte every 100 ms (for 100 s). */
+function trickle(socket: Socket): void {
+  socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 1000\r\n\r\n');
+  const drip = setInterval(() => socket.write('x'), 100);
+  socket.on('close', () => clearInterval(drip));
+}
+
+/** `promise`, or a rejection when it is still pending after `ms`: proves it finishes, not how fast. */
+function beforeGuard<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
+  let guard: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<never>((_, reject) => (guard = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms)));
+  return Promise.race([promise, timeUp]).finally(() => clearTimeout(guard));
+}
+
+/** Resolves once `condition` holds (checked every 10 ms), or rejects after the guard. */
+async function eventually(condition: () => boolean, ms = 10_000): Promise<void> {
+  await beforeGuard(
+    (async () => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+    })(),
+    ms,
+  );
 }
 
 describe('OTLP/HTTP sender', () => {
@@ -65,5 +93,52 @@ describe('OTLP/HTTP sender', () => {
     const refused = createOtlpHttpSender(server.url);
     await assert.rejects(refused.send(new Uint8Array([1])), { code: 'ECONNREFUSED' });
     refused.close();
+  });
+
+  it('fails an answer trickled a byte at a time at the deadline, destroys its connection, and sends the next on a new one', async () => {
+    // The first request gets a trickle that would last 100 s; later ones an immediate 200.
+    const server = await rawServer((socket) => (server.heads.length === 1 ? trickle(socket) : socket.write(OK)));
+    const sender = createOtlpHttpSender(server.url, 300);
+    try {
+      await assert.rejects(beforeGuard(sender.send(new Uint8Array([1]))), /within 300 ms/);
+      await eventually(() => server.closed() === 1);
+      await beforeGuard(sender.send(new Uint8Array([2])));
+      assert.equal(server.heads.length, 2);
+      assert.equal(server.connections(), 2);
+    } finally {
+      sender.close();
+      await server.close();
+    }
+  });
+
+  it('fails at the deadline when the collector accepts and never answers, then sends the next batch', async () => {
+    const server = await rawServer((socket) => (server.heads.length === 1 ? undefined : socket.write(OK)));
+    const sender = createOtlpHttpSender(server.url, 300);
+    try {
+      await assert.rejects(beforeGuard(sender.send(new Uint8Array([1]))), /within 300 ms/);
+      await beforeGuard(sender.send(new Uint8Array([2])));
+      assert.equal(server.heads.length, 2);
+    } finally {
+      sender.close();
+      await server.close();
+    }
+  });
+
+  it('abandons the exchange when its signal aborts, closing the connection', async () => {
+    const server = await rawServer(trickle);
+    const sender = createOtlpHttpSender(server.url, 60_000);
+    const abort = new AbortController();
+    try {
+      const sent = sender.send(new Uint8Array([1]), abort.signal);
+      await eventually(() => server.heads.length === 1);
+      abort.abort();
+      await assert.rejects(beforeGuard(sent), /abandoned/);
+      await eventually(() => server.closed() === 1);
+      await assert.rejects(sender.send(new Uint8Array([1]), abort.signal), /abandoned/); // already aborted: nothing sent
+      assert.equal(server.heads.length, 1);
+    } finally {
+      sender.close();
+      await server.close();
+    }
   });
 });

@@ -1,10 +1,57 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { decodeTraceRequest, type DecodedSpan } from '../../test/helpers/otlp-protobuf.js';
 import { startOtlpReceiver } from '../../test/helpers/otlp-receiver.js';
 import { createTracing } from './tracing.js';
+
+/** `promise`, or a rejection when it is still pending after `ms`: proves it finishes, not how fast. */
+function beforeGuard<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
+  let guard: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<never>((_, reject) => (guard = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms)));
+  return Promise.race([promise, timeUp]).finally(() => clearTimeout(guard));
+}
+
+/**
+ * A collector on 127.0.0.1 whose `answer` decides, for the nth request (from 0), to accept
+ * (`ok`), to trickle the answer one byte every 100 ms for 100 s (`trickle`), or to say nothing
+ * (`silent`). Keeps the spans of the bodies it accepted and counts connections closed under it.
+ */
+async function slowCollector(answer: (nth: number) => 'ok' | 'trickle' | 'silent') {
+  const accepted: string[] = [];
+  let requests = 0;
+  let closed = 0;
+  const server = createServer((req, res) => {
+    const how = answer(requests++);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (how === 'ok') {
+        accepted.push(...decodeTraceRequest(Buffer.concat(chunks)).map((s) => s.name));
+        res.writeHead(200, { 'content-length': 0 }).end();
+      } else if (how === 'trickle') trickle(res);
+    });
+  });
+  server.on('connection', (socket: Socket) => socket.on('close', () => (closed += 1)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    accepted,
+    requests: () => requests,
+    closed: () => closed,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function trickle(res: ServerResponse): void {
+  res.writeHead(200, { 'content-length': 1000 });
+  const drip = setInterval(() => res.write('x'), 100);
+  res.on('close', () => clearInterval(drip));
+}
 
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
@@ -200,5 +247,80 @@ describe('tracing: OTLP/HTTP protobuf export', () => {
     } finally {
       refusing.close();
     }
+  });
+
+  for (const how of ['trickle', 'silent'] as const)
+    it(`fails a batch the collector does not answer in full in time (${how}), counts it dropped, and sends the next`, async () => {
+      const collector = await slowCollector((nth) => (nth === 0 ? how : 'ok'));
+      try {
+        const tracing = createTracing({
+          endpoint: collector.url,
+          serviceVersion: 't',
+          exportIntervalMs: 60_000,
+          maxBatchSpans: 1,
+          exportTimeoutMs: 300,
+          shutdownTimeoutMs: 60_000,
+        });
+        tracing.startRequest('first', undefined).root.end();
+        await new Promise<void>((resolve) => setImmediate(resolve)); // the first batch is out
+        tracing.startRequest('second', undefined).root.end();
+        await beforeGuard(tracing.shutdown());
+        assert.deepEqual(collector.accepted, ['second']);
+        assert.equal(collector.requests(), 2);
+        assert.deepEqual(tracing.stats(), { exportedSpans: 1, droppedSpans: 1, failedExports: 1 });
+      } finally {
+        await collector.close();
+      }
+    });
+
+  it('stops within its time limit when the collector never answers: the batch in flight and those after it are dropped and counted', async () => {
+    const collector = await slowCollector(() => 'silent');
+    try {
+      const tracing = createTracing({
+        endpoint: collector.url,
+        serviceVersion: 't',
+        exportIntervalMs: 60_000,
+        maxBatchSpans: 2,
+        exportTimeoutMs: 60_000,
+        shutdownTimeoutMs: 300,
+      });
+      for (let i = 0; i < 5; i++) tracing.startRequest(`r${i}`, undefined).root.end();
+      await beforeGuard(tracing.shutdown()); // three batches of 2, 2 and 1 span
+      assert.equal(collector.requests(), 1);
+      assert.deepEqual(tracing.stats(), { exportedSpans: 0, droppedSpans: 5, failedExports: 1 });
+      // The request in flight was abandoned: its connection is closed, nothing holds the process.
+      await beforeGuard(
+        (async () => {
+          while (collector.closed() < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+        })(),
+      );
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it('stops within its time limit even when the send ignores the abort, and counts nothing twice when it settles later', async () => {
+    let finish: () => void = () => undefined;
+    let signal: AbortSignal | undefined;
+    const tracing = createTracing({
+      endpoint: 'http://127.0.0.1:9/',
+      serviceVersion: 't',
+      exportIntervalMs: 60_000,
+      shutdownTimeoutMs: 200,
+      send: (_body, abort) => {
+        signal = abort;
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+    });
+    tracing.startRequest('a', undefined).root.end();
+    tracing.startRequest('b', undefined).root.end();
+    await beforeGuard(tracing.shutdown());
+    assert.equal(signal?.aborted, true);
+    assert.deepEqual(tracing.stats(), { exportedSpans: 0, droppedSpans: 2, failedExports: 1 });
+    finish();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.deepEqual(tracing.stats(), { exportedSpans: 0, droppedSpans: 2, failedExports: 1 });
+    tracing.startRequest('late', undefined).root.end(); // after shutdown: dropped
+    assert.equal(tracing.stats().droppedSpans, 3);
   });
 });

@@ -37,7 +37,10 @@ export interface Tracing {
   /** The request's server span, a child of the client's `traceparent` when it is a valid one. */
   startRequest(name: string, traceparent: string | string[] | undefined, attributes?: SpanAttributes): RequestTrace;
   stats(): TracingStats;
-  /** Exports what is pending and stops. */
+  /**
+   * Exports what is pending and stops, within `shutdownTimeoutMs` (5 s): what has not left by then
+   * (the batch in flight, whose request is abandoned, and those after it) is dropped and counted.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -49,12 +52,28 @@ export interface Tracing {
 const MAX_BATCH = 2048;
 /** Spans kept (as bytes) while an export is slow or failing; beyond it new traces are dropped (tracing never holds a request). */
 const MAX_QUEUE = 16_384;
+/**
+ * Longest an export request may take, from the POST to the last byte of the answer (a slow or
+ * silent collector costs one batch, never a stuck exporter). No setting: a collector answers in
+ * milliseconds, and this only bounds a broken one.
+ */
+const EXPORT_TIMEOUT_MS = 10_000;
+/**
+ * Longest `shutdown()` waits for the pending batches to leave. A constant, not a setting: it keeps
+ * a stopping gateway (SIGTERM) from waiting on a collector that drops packets (up to 8 batches of
+ * 2048 spans, each up to `EXPORT_TIMEOUT_MS`), well inside the usual 30 s grace period.
+ */
+const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 /**
  * Traces exported with OTLP over HTTP (protobuf) to `endpoint` (a collector's base URL;
  * `/v1/traces` is appended unless it is already there), in batches every `exportIntervalMs` or
  * as soon as `maxBatchSpans` (2048) wait; at most `maxQueueSpans` (16,384) wait, the newer
- * dropped and counted. `send` replaces the HTTP sender (tests, benches).
+ * dropped and counted. An export request that has not been answered in full within
+ * `exportTimeoutMs` (10 s) fails: its batch is dropped and counted, and the next one goes.
+ * `shutdown()` waits at most `shutdownTimeoutMs` (5 s) for what is pending, then drops and counts
+ * the rest. `send` replaces the HTTP sender (tests, benches); it gets an `AbortSignal` that
+ * shutdown fires when its time is up.
  *
  * Head sampling: a request with a valid client `traceparent` follows its sampled flag (the OTel
  * SDK's default, parent-based); any other is sampled with probability `sampleRatio` (default 1).
@@ -74,10 +93,13 @@ export function createTracing(options: {
   random?: () => number;
   maxBatchSpans?: number;
   maxQueueSpans?: number;
+  exportTimeoutMs?: number;
+  shutdownTimeoutMs?: number;
 }): Tracing {
   const maxBatch = options.maxBatchSpans ?? MAX_BATCH;
   const maxQueue = options.maxQueueSpans ?? MAX_QUEUE;
-  const sender = options.send === undefined ? createOtlpHttpSender(tracesUrl(options.endpoint)) : null;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS;
+  const sender = options.send === undefined ? createOtlpHttpSender(tracesUrl(options.endpoint), options.exportTimeoutMs ?? EXPORT_TIMEOUT_MS) : null;
   const send = options.send ?? (sender as { send: OtlpSend }).send;
   const encoder = new OtlpTraceEncoder(
     { 'service.name': 'flambeau', 'service.version': options.serviceVersion },
@@ -93,7 +115,11 @@ export function createTracing(options: {
   const ready: { body: Buffer; spans: number }[] = [];
   let waiting = 0; // spans in `ready` and in the encoder
   let exporting: Promise<void> | null = null;
+  /** The batch being sent, until its send settles. */
+  let inFlight: { spans: number } | null = null;
   let stopped = false;
+  /** Set when shutdown's time is up: the batches still waiting were counted dropped, and the send in flight abandoned. */
+  const abandon = new AbortController();
 
   const seal = (): void => {
     if (encoder.spans === 0) return;
@@ -102,11 +128,19 @@ export function createTracing(options: {
   };
   const exportReady = (): Promise<void> => {
     exporting ??= (async () => {
-      for (let batch = ready.shift(); batch !== undefined; batch = ready.shift()) {
+      for (let batch = ready.shift(); batch !== undefined && !abandon.signal.aborted; batch = ready.shift()) {
+        inFlight = batch;
+        let sent = false;
         try {
-          await send(batch.body);
-          stats.exportedSpans += batch.spans;
+          await send(batch.body, abandon.signal);
+          sent = true;
         } catch {
+          // counted below
+        }
+        if (abandon.signal.aborted) return; // counted by dropPending, whatever the send's outcome
+        inFlight = null;
+        if (sent) stats.exportedSpans += batch.spans;
+        else {
           stats.failedExports += 1;
           stats.droppedSpans += batch.spans;
         }
@@ -138,6 +172,17 @@ export function createTracing(options: {
     seal();
     return exportReady();
   };
+  /** Shutdown's time is up: the batch in flight fails, and it and those after it are dropped and counted. */
+  const dropPending = (): void => {
+    abandon.abort();
+    if (inFlight !== null) {
+      stats.failedExports += 1;
+      stats.droppedSpans += inFlight.spans;
+      inFlight = null;
+    }
+    for (const batch of ready.splice(0)) stats.droppedSpans += batch.spans;
+    waiting = 0;
+  };
   const timer = setInterval(() => void flush(), options.exportIntervalMs ?? 5_000);
   timer.unref();
   const emit = (spans: Span[]): void => {
@@ -164,9 +209,21 @@ export function createTracing(options: {
     async shutdown() {
       clearInterval(timer);
       stopped = true;
-      await flush();
-      while (exporting !== null) await exporting;
-      sender?.close();
+      let expired: NodeJS.Timeout | undefined;
+      const timeUp = new Promise<'expired'>((resolve) => (expired = setTimeout(resolve, shutdownTimeoutMs, 'expired')));
+      try {
+        // A send that ignores the abort may never settle: shutdown does not wait for it.
+        for (let pending = flush(); ; pending = exporting) {
+          if ((await Promise.race([pending, timeUp])) === 'expired') {
+            dropPending();
+            break;
+          }
+          if (exporting === null) break;
+        }
+      } finally {
+        clearTimeout(expired);
+        sender?.close();
+      }
     },
   };
 }
