@@ -4,6 +4,7 @@ import { actorOf, type KeyPrincipal } from '../auth/principal.js';
 import { FlambeauError } from '../errors/index.js';
 import type { Usage } from '../providers/spec.js';
 import type { SqlExecutor } from '../store/sql.js';
+import { createTurnBatcher } from '../store/turn-batch.js';
 import type { RequestLog, RequestRecord } from '../usage/request-log.js';
 import type { UsageLog } from '../usage/usage-log.js';
 import type { AuditLog } from './audit-log.js';
@@ -156,44 +157,16 @@ export function createRequestRecorder(deps: {
   // transaction when it ends (setImmediate), each under its own savepoint; each caller's promise
   // settles once that transaction has committed. One group is written at a time; outcomes that
   // arrive meanwhile form the next.
-  let queue: Pending[] = [];
-  let scheduled = false;
-  let writing = false;
-  const schedule = () => {
-    if (scheduled || writing) return;
-    scheduled = true;
-    setImmediate(flush);
-  };
-  async function flush(): Promise<void> {
-    scheduled = false;
-    writing = true;
-    const group = queue.length <= maxGroup ? queue : queue.slice(0, maxGroup);
-    queue = queue.length <= maxGroup ? [] : queue.slice(maxGroup);
-    try {
-      if (group.length === 1) {
-        const only = group[0] as Pending;
-        await deps.audit
-          .atomically(async (tx) => {
-            const record = await write(tx, only);
-            await settleAll(tx, group);
-            return record;
-          })
-          .then(only.resolve, only.reject);
-      } else {
-        const settled = await deps.audit
-          .atomicallyEach(group, write, settleAll)
-          .catch((error: unknown) => group.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })));
-        settled.forEach((result, i) => {
-          const item = group[i] as Pending;
-          if (result.status === 'fulfilled') item.resolve(result.value);
-          else item.reject(result.reason);
-        });
-      }
-    } finally {
-      writing = false;
-      if (queue.length > 0) schedule();
-    }
-  }
+  const recordInGroup = createTurnBatcher<Pending, AuditRecord>({
+    maxGroup,
+    writeOne: (only) =>
+      deps.audit.atomically(async (tx) => {
+        const record = await write(tx, only);
+        await settleAll(tx, [only]);
+        return record;
+      }),
+    writeGroup: (group) => deps.audit.atomicallyEach(group, write, settleAll),
+  });
 
   return {
     label,
@@ -204,10 +177,7 @@ export function createRequestRecorder(deps: {
           new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${outcome.costUsd}, ${outcome.latencyMs}).`),
         );
       }
-      return new Promise<AuditRecord>((resolve, reject) => {
-        queue.push({ outcome, settle, resolve, reject });
-        schedule();
-      });
+      return recordInGroup({ outcome, settle });
     },
   };
 }
@@ -216,8 +186,6 @@ export function createRequestRecorder(deps: {
 interface Pending {
   outcome: RequestOutcome;
   settle: { reservation: Reservation } | undefined;
-  resolve: (record: AuditRecord) => void;
-  reject: (error: unknown) => void;
 }
 
 /** True when the request cost more than its hold: the hold was not the bound it should be. */

@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { FlambeauError } from '../errors/index.js';
 import type { SqlClient, SqlExecutor } from '../store/sql.js';
+import { createTurnBatcher } from '../store/turn-batch.js';
 import { fromNano, toNano } from './budget-columns.js';
 import { dayStart, periodBounds } from './budget-period.js';
 import type { Budget, KeyPrincipal } from './principal.js';
@@ -82,8 +83,6 @@ function randomId(): string {
 interface PendingHold {
   principal: KeyPrincipal;
   amount: number;
-  resolve: (id: string) => void;
-  reject: (error: unknown) => void;
 }
 
 const DROP_ONE = 'DELETE FROM budget_reservations WHERE id = ?';
@@ -101,41 +100,11 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
 
   // Group commit of holds: those asked for during one turn of the event loop are written by one
   // transaction when it ends (setImmediate); one group at a time, the next forms meanwhile.
-  let holds: PendingHold[] = [];
-  let scheduled = false;
-  let writing = false;
-  const schedule = () => {
-    if (scheduled || writing) return;
-    scheduled = true;
-    setImmediate(flush);
-  };
-  async function flush(): Promise<void> {
-    scheduled = false;
-    writing = true;
-    const group = holds.length <= maxGroup ? holds : holds.slice(0, maxGroup);
-    holds = holds.length <= maxGroup ? [] : holds.slice(maxGroup);
-    try {
-      if (group.length === 1) {
-        const only = group[0] as PendingHold;
-        await guardStore(sql, 'reserving budget', () => sql.transaction((tx) => reserveIn(tx, only.principal, only.amount, clock()))).then(
-          only.resolve,
-          only.reject,
-        );
-      } else {
-        const settled = await guardStore(sql, 'reserving budget', () => sql.transaction((tx) => reserveGroup(tx, group, clock()))).catch((error: unknown) =>
-          group.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })),
-        );
-        settled.forEach((result, i) => {
-          const hold = group[i] as PendingHold;
-          if (result.status === 'fulfilled') hold.resolve(result.value);
-          else hold.reject(result.reason);
-        });
-      }
-    } finally {
-      writing = false;
-      if (holds.length > 0) schedule();
-    }
-  }
+  const hold = createTurnBatcher<PendingHold, string>({
+    maxGroup,
+    writeOne: (only) => guardStore(sql, 'reserving budget', () => sql.transaction((tx) => reserveIn(tx, only.principal, only.amount, clock()))),
+    writeGroup: (group) => guardStore(sql, 'reserving budget', () => sql.transaction((tx) => reserveGroup(tx, group, clock()))),
+  });
 
   async function measure(
     db: SqlExecutor,
@@ -245,10 +214,7 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
       const base = { keyId: principal.keyId, team: principal.team?.id ?? null, amountUsd: fromNano(amount) };
       const budgeted = (principal.budget !== null && principal.keyId !== null) || principal.team?.budget != null;
       if (amount === 0 || !budgeted) return { id: null, ...base };
-      const id = await new Promise<string>((resolve, reject) => {
-        holds.push({ principal, amount, resolve, reject });
-        schedule();
-      });
+      const id = await hold({ principal, amount });
       return { id, ...base };
     },
     settle(reservation, actualCostUsd, tx) {
