@@ -140,6 +140,8 @@ describe('name and address tagger (shipped weights)', () => {
     // The tagger alone, beside the rules that find these too.
     assert.deepEqual(tagged('Deliver to 10 Downing Street, London SW1A2AA.'), ['ADDRESS:10 Downing Street, London SW1A2AA']);
     assert.deepEqual(tagged('Signed by Jean Dupont1987.'), ['PERSON:Jean Dupont']);
+    // An id shaped as a postcode is one only after an address.
+    assert.deepEqual(scanned('Voir le commit P70EN2W pour le détail.'), []);
     const at = (text: string, part: string) => codeRunAt(text, text.indexOf(part));
     for (const [text, part] of [
       ['75002-Paris', 'Paris'],

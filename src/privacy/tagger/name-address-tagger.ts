@@ -91,7 +91,7 @@ export function tagText(model: TaggerModel, text: string, outsideBias = 0, scrat
   }
   if (to > from && from >= 0) spansFromLabels(text, tokens, from, tagRange(model, info, from, to, outsideBias, buffers), spans);
   const kept: TaggedSpan[] = [];
-  for (const span of spans) for (const piece of outsideCodes(text, tokens, span)) if (plausible(text, tokens, info, piece)) kept.push(piece);
+  for (const span of spans) for (const piece of outsideCodes(text, tokens, info, span)) if (plausible(text, tokens, info, piece)) kept.push(piece);
   return kept;
 }
 
@@ -241,12 +241,26 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
  * are judged on their own: "5 Main Street, Dublin" stays an address whatever code follows it.
  * Read only around the few spans found.
  */
-function outsideCodes(text: string, tokens: TaggerTokens, span: TaggedSpan): TaggedSpan[] {
+function outsideCodes(text: string, tokens: TaggerTokens, info: TokenInfo, span: TaggedSpan): TaggedSpan[] {
   let pieces: TaggedSpan[] | undefined;
   let from = span.first!;
+  // The end of the last postcode kept, so that its other tokens ("SW", "1A", "2AA") are kept too.
+  let postcodeEnd = -1;
   for (let i = span.first!; i <= span.last!; i++) {
     const kind = tokenKind(tokens, i);
-    if ((kind !== NUMBER && kind !== WORD) || !codeRunAt(text, tokens.data[3 * i]!)) continue;
+    if (kind !== NUMBER && kind !== WORD) continue;
+    const run = runKind(text, tokens.data[3 * i]!);
+    if (run === PLAIN) continue;
+    if (run === POSTCODE) {
+      if (tokens.data[3 * i]! < postcodeEnd) continue;
+      // A postcode in one run ("D02X285", "SW1A2AA") reads as an identifier too ("commit P70EN2W"): it is one only after an address.
+      const before: TaggedSpan[] = [];
+      if (span.type === 'ADDRESS' && i > from) pushPiece(tokens, span, from, i - 1, before);
+      if (before.length === 1 && plausible(text, tokens, info, before[0]!)) {
+        postcodeEnd = lastRunEnd;
+        continue;
+      }
+    }
     pieces ??= [];
     if (i > from) pushPiece(tokens, span, from, i - 1, pieces);
     from = i + 1;
@@ -288,16 +302,30 @@ const POSTCODE_RUN = /^(?:[A-Z]{1,2}-)?(?:[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}|(?:[AC-
 /** A capitalised word glued to a number, as a name to a year ("Dupont1987"): a word and a number, not an identifier. */
 const WORD_THEN_NUMBER = /^[A-Z][a-z]{2,}\d+$/;
 
-/**
- * Whether the run of ASCII letters and digits around text[at] is an identifier (see
- * outsideCodes): seven characters long at least and switching between letters and digits twice
- * at least, or ten long and mixing them, not counting the hyphens that join its parts. A hyphen
- * between a number and a word holding a letter no hex id has ("75002-Paris": a postcode, then its
- * city) joins nothing. House numbers and postcodes stay short of an identifier ("221B", "12bis",
- * "SW1A", "LV-1050", "00-950") or have a shape of their own (POSTCODE_RUN).
- */
+/** What a run of ASCII letters and digits is (see runKind). */
+const PLAIN = 0;
+const CODE = 1;
+const POSTCODE = 2;
+
+/** The end of the run runKind read last. */
+let lastRunEnd = 0;
+
+/** Whether the run of ASCII letters and digits around text[at] is an identifier (see runKind). */
 export function codeRunAt(text: string, at: number): boolean {
-  if (!isAsciiAlnum(text.charCodeAt(at))) return false;
+  return runKind(text, at) === CODE;
+}
+
+/**
+ * What the run of ASCII letters and digits around text[at] is (see outsideCodes). An identifier
+ * is seven characters long at least and switches between letters and digits twice at least, or
+ * is ten long and mixes them, not counting the hyphens that join its parts. A hyphen between a
+ * number and a word holding a letter no hex id has ("75002-Paris": a postcode, then its city)
+ * joins nothing. House numbers and postcodes stay short of an identifier ("221B", "12bis",
+ * "SW1A", "LV-1050", "00-950") or have a shape of their own (POSTCODE_RUN); a capitalised word
+ * glued to a number is a word and a number (WORD_THEN_NUMBER).
+ */
+function runKind(text: string, at: number): number {
+  if (!isAsciiAlnum(text.charCodeAt(at))) return PLAIN;
   // The run's start: back over letters, digits and the hyphens between them, stopping at a number-word hyphen.
   let start = at;
   for (;;) {
@@ -326,9 +354,11 @@ export function codeRunAt(text: string, at: number): boolean {
     previous = kind;
     length++;
   }
-  if (!((length >= 7 && switches >= 2) || (length >= 10 && letters > 0 && digits > 0))) return false;
+  lastRunEnd = end;
+  if (!((length >= 7 && switches >= 2) || (length >= 10 && letters > 0 && digits > 0))) return PLAIN;
   const run = text.slice(start, end);
-  return !POSTCODE_RUN.test(run) && !WORD_THEN_NUMBER.test(run);
+  if (WORD_THEN_NUMBER.test(run)) return PLAIN;
+  return POSTCODE_RUN.test(run) ? POSTCODE : CODE;
 }
 
 /** Whether the hyphen at text[at] stands between a number and a word with a letter beyond a–f ("75002-Paris", not "4991-abcd"). */
