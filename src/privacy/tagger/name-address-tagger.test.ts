@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { privacyConfigSchema } from '../privacy-config.js';
 import { createScanner } from '../scanner.js';
-import { createNameAddressTagger } from './name-address-tagger.js';
+import { codeRunAt, createNameAddressTagger } from './name-address-tagger.js';
 import { SHIPPED_TAGGER_WEIGHTS, shippedTaggerModel } from './tagger-weights-wire.js';
 
 const tagger = createNameAddressTagger({ types: ['PERSON', 'ADDRESS'], level: 'high' });
@@ -122,6 +122,49 @@ describe('name and address tagger (shipped weights)', () => {
     assert.deepEqual(flagged.slice(0, 5), []);
     // Addresses keep their short letter-digit mixes.
     assert.deepEqual(tagged('Deliver to Flat 4B, 221B Baker Street, London NW1 6XE.'), ['ADDRESS:Flat 4B, 221B Baker Street, London NW1 6XE']);
+  });
+
+  it('cuts a span at an identifier and keeps the rest of the address', () => {
+    assert.deepEqual(tagged('Send it to 5 Main Street, Dublin 19275a23e16c799c.'), ['ADDRESS:5 Main Street, Dublin']);
+    assert.deepEqual(tagged('Deliver to Nieuwe Baan 473, Rotterdam A7X9K2M4Q1.'), ['ADDRESS:Nieuwe Baan 473, Rotterdam']);
+  });
+
+  it('takes postcodes written in one run, and a postcode joined to its city by a hyphen, for no identifier', () => {
+    const scanner = createScanner(privacyConfigSchema.parse({}));
+    const scanned = (text: string) => scanner.scan(text).spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
+    assert.deepEqual(scanned('Livraison au 12 rue de la Paix, 75002-Paris.'), ['ADDRESS:12 rue de la Paix, 75002-Paris']);
+    assert.deepEqual(scanned('Adresse : 8 avenue Foch, 75116-Paris.'), ['ADDRESS:8 avenue Foch, 75116-Paris']);
+    assert.deepEqual(scanned('Send it to 5 Main Street, Dublin D02X285.'), ['ADDRESS:5 Main Street, Dublin D02X285']);
+    assert.deepEqual(scanned('Send it to 5 Main Street, Dublin 2, D02X285.'), ['ADDRESS:5 Main Street, Dublin 2, D02X285']);
+    assert.deepEqual(scanned('Adres: Kerkstraat 12, NL-1011AB Amsterdam.'), ['ADDRESS:Kerkstraat 12, NL-1011AB Amsterdam']);
+    // The tagger alone, beside the rules that find these too.
+    assert.deepEqual(tagged('Deliver to 10 Downing Street, London SW1A2AA.'), ['ADDRESS:10 Downing Street, London SW1A2AA']);
+    assert.deepEqual(tagged('Signed by Jean Dupont1987.'), ['PERSON:Jean Dupont']);
+    // An id shaped as a postcode is one only after an address.
+    assert.deepEqual(scanned('Voir le commit P70EN2W pour le détail.'), []);
+    const at = (text: string, part: string) => codeRunAt(text, text.indexOf(part));
+    for (const [text, part] of [
+      ['75002-Paris', 'Paris'],
+      ['75002-Paris', '75002'],
+      ['London SW1A2AA', 'SW1A'],
+      ['Dublin D02X285', 'D02X'],
+      ['NL-1011AB', 'NL'],
+      ['Jean Dupont1987', 'Dupont'],
+    ])
+      assert.equal(at(text!, part!), false, text);
+    for (const [text, part] of [
+      ['CMD-2024-12345', 'CMD'],
+      ['id fba629e3-14c4-4991-abcd-19275a23e16c', '4991'],
+      ['commit 19275a23e16c799c', '19275'],
+      ['ref CMD7A2B9X41', 'CMD'],
+    ])
+      assert.equal(at(text!, part!), true, text);
+  });
+
+  it('takes a Slavic street name by its ending only before a house number that no word follows (a surname otherwise)', () => {
+    assert.deepEqual(tagged('Contact Kowalska 12 tomorrow.'), []);
+    assert.deepEqual(tagged('Pani Anna Kowalska 12 lat'), ['PERSON:Anna Kowalska']);
+    assert.deepEqual(tagged('Adresa: Vinohradská 12, 120 00 Praha'), ['ADDRESS:Vinohradská 12, 120 00 Praha']);
   });
 
   it('reports only the enabled types', () => {

@@ -90,7 +90,9 @@ export function tagText(model: TaggerModel, text: string, outsideBias = 0, scrat
     to = Math.max(to, end);
   }
   if (to > from && from >= 0) spansFromLabels(text, tokens, from, tagRange(model, info, from, to, outsideBias, buffers), spans);
-  return spans.filter((span) => plausible(text, tokens, info, span));
+  const kept: TaggedSpan[] = [];
+  for (const span of spans) for (const piece of outsideCodes(text, tokens, info, span)) if (plausible(text, tokens, info, piece)) kept.push(piece);
+  return kept;
 }
 
 /**
@@ -182,7 +184,6 @@ const CUE_BITS = TITLE | GREETING | LABEL_CUE | NAME_CUE;
  */
 function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: TaggedSpan): boolean {
   if (span.end - span.start > 160) return false;
-  if (touchesCode(text, tokens, span)) return false;
   if (span.type === 'PERSON') return plausibleName(text, tokens, info, span);
   // "habite rue du centre 320": a lower-case word before a street word is not part of it (before a
   // number it may be the street's name: "skopska 96").
@@ -210,7 +211,7 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
   let suffix = false;
   for (let i = first; i <= last; i++) {
     const kind = tokenKind(tokens, i);
-    if ((info.lexicon[i]! & ADDRESS_WORD) !== 0 || (kind === WORD && STREET_ENDING.test(wordAt(text, tokens, i)))) street = true;
+    if ((info.lexicon[i]! & ADDRESS_WORD) !== 0 || (kind === WORD && streetByEnding(text, tokens, info, i))) street = true;
     else if ((info.lexicon[i]! & STREET_SUFFIX) !== 0) suffix = true;
     else if (kind === NUMBER && houseNumber(text, tokens, i)) {
       // Without a street word, the house number stands right next to the street's name ("Nieuwe Baan 473"), not after a comma.
@@ -223,44 +224,129 @@ function plausible(text: string, tokens: TaggerTokens, info: TokenInfo, span: Ta
   }
   // A street, box or unit word; else a house number and two capitalised words ("Nieuwe Baan 473") or a postcode.
   if (!(word && last > first && (street || (number && (suffix || capitalised >= 2 || (postcode && numbers >= 2)))))) return false;
+  // Not cut inside a run of letters and digits (a run that is no identifier, or the span would have been cut before it): "Dublin D02X285", "NL-1011AB".
+  while (
+    isAsciiAlnum(text.charCodeAt(span.end - 1)) &&
+    (isAsciiAlnum(text.charCodeAt(span.end)) || (text.charCodeAt(span.end) === 45 && isAsciiAlnum(text.charCodeAt(span.end + 1))))
+  )
+    span.end += text.charCodeAt(span.end) === 45 ? 2 : 1;
   extendAddressTail(text, span);
   return true;
 }
 
 /**
- * A span with a token inside an identifier is neither a name nor an address: commit hashes,
- * UUIDs, request ids, order references ("19275a23e16c799c", "fba629e3-14c4-4991-…",
- * "CMD7A2B9X41"). An identifier is a run of ASCII letters and digits (hyphens joining them)
- * that is seven characters long at least and switches between letters and digits twice at
- * least, or ten long and mixes them. House numbers and postcodes stay well short of that:
- * "221B", "12bis", "SW1A", "1011AB", "LV-1050", "00-950". Read only around the few spans found.
+ * A token inside an identifier is neither a name nor a part of an address: commit hashes, UUIDs,
+ * request ids, order references ("19275a23e16c799c", "fba629e3-14c4-4991-…", "CMD7A2B9X41").
+ * The span is cut there, and the parts before and after it (punctuation at the cut left out)
+ * are judged on their own: "5 Main Street, Dublin" stays an address whatever code follows it.
+ * Read only around the few spans found.
  */
-function touchesCode(text: string, tokens: TaggerTokens, span: TaggedSpan): boolean {
+function outsideCodes(text: string, tokens: TaggerTokens, info: TokenInfo, span: TaggedSpan): TaggedSpan[] {
+  let pieces: TaggedSpan[] | undefined;
+  let from = span.first!;
+  // The end of the last postcode kept, so that its other tokens ("SW", "1A", "2AA") are kept too.
+  let postcodeEnd = -1;
   for (let i = span.first!; i <= span.last!; i++) {
     const kind = tokenKind(tokens, i);
-    if ((kind === NUMBER || kind === WORD) && codeRunAt(text, tokens.data[3 * i]!)) return true;
+    if (kind !== NUMBER && kind !== WORD) continue;
+    const run = runKind(text, tokens.data[3 * i]!);
+    if (run === PLAIN) continue;
+    if (run === POSTCODE) {
+      if (tokens.data[3 * i]! < postcodeEnd) continue;
+      // A postcode in one run ("D02X285", "SW1A2AA") reads as an identifier too ("commit P70EN2W"): it is one only after an address.
+      const before: TaggedSpan[] = [];
+      if (span.type === 'ADDRESS' && i > from) pushPiece(tokens, span, from, i - 1, before);
+      if (before.length === 1 && plausible(text, tokens, info, before[0]!)) {
+        postcodeEnd = lastRunEnd;
+        continue;
+      }
+    }
+    pieces ??= [];
+    if (i > from) pushPiece(tokens, span, from, i - 1, pieces);
+    from = i + 1;
   }
-  return false;
+  if (pieces === undefined) return [span];
+  if (from <= span.last!) pushPiece(tokens, span, from, span.last!, pieces);
+  return pieces;
+}
+
+/** Tokens [first, last] of a span as a span of their own, without punctuation or line breaks at a cut end. */
+function pushPiece(tokens: TaggerTokens, span: TaggedSpan, first: number, last: number, out: TaggedSpan[]): void {
+  while (first <= last && first !== span.first && tokenKind(tokens, first) !== WORD && tokenKind(tokens, first) !== NUMBER) first++;
+  while (last >= first && last !== span.last && tokenKind(tokens, last) !== WORD && tokenKind(tokens, last) !== NUMBER) last--;
+  if (first > last) return;
+  out.push({
+    type: span.type,
+    start: first === span.first ? span.start : tokens.data[3 * first]!,
+    end: last === span.last ? span.end : tokens.data[3 * last + 1]!,
+    first,
+    last,
+  });
 }
 
 function isAsciiAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-/** Whether the run of ASCII letters, digits and inner hyphens around text[at] is an identifier (see touchesCode). */
+function isAsciiDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Postcodes written in one run of letters and digits, which would otherwise read as
+ * identifiers: British ("SW1A2AA"), Irish Eircodes ("D02X285", "D6WXY12"), Dutch ("1011AB"),
+ * each after an optional country prefix ("NL-1011AB"). In capitals, as they are written.
+ */
+const POSTCODE_RUN = /^(?:[A-Z]{1,2}-)?(?:[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}|(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[\dAC-FHKNPRTV-Y]{4}|\d{4}[A-Z]{2})$/;
+
+/** A capitalised word glued to a number, as a name to a year ("Dupont1987"): a word and a number, not an identifier. */
+const WORD_THEN_NUMBER = /^[A-Z][a-z]{2,}\d+$/;
+
+/** What a run of ASCII letters and digits is (see runKind). */
+const PLAIN = 0;
+const CODE = 1;
+const POSTCODE = 2;
+
+/** The end of the run runKind read last. */
+let lastRunEnd = 0;
+
+/** Whether the run of ASCII letters and digits around text[at] is an identifier (see runKind). */
 export function codeRunAt(text: string, at: number): boolean {
-  if (!isAsciiAlnum(text.charCodeAt(at))) return false;
+  return runKind(text, at) === CODE;
+}
+
+/**
+ * What the run of ASCII letters and digits around text[at] is (see outsideCodes). An identifier
+ * is seven characters long at least and switches between letters and digits twice at least, or
+ * is ten long and mixes them, not counting the hyphens that join its parts. A hyphen between a
+ * number and a word holding a letter no hex id has ("75002-Paris": a postcode, then its city)
+ * joins nothing. House numbers and postcodes stay short of an identifier ("221B", "12bis",
+ * "SW1A", "LV-1050", "00-950") or have a shape of their own (POSTCODE_RUN); a capitalised word
+ * glued to a number is a word and a number (WORD_THEN_NUMBER).
+ */
+function runKind(text: string, at: number): number {
+  if (!isAsciiAlnum(text.charCodeAt(at))) return PLAIN;
+  // The run's start: back over letters, digits and the hyphens between them, stopping at a number-word hyphen.
   let start = at;
-  while (start > 0 && (isAsciiAlnum(text.charCodeAt(start - 1)) || (text.charCodeAt(start - 1) === 45 && isAsciiAlnum(text.charCodeAt(start - 2))))) start--;
+  for (;;) {
+    if (start > 0 && isAsciiAlnum(text.charCodeAt(start - 1))) start--;
+    else if (start > 1 && text.charCodeAt(start - 1) === 45 && isAsciiAlnum(text.charCodeAt(start - 2)) && !numberThenWord(text, start - 1)) start--;
+    else break;
+  }
+  let end = at;
+  for (;;) {
+    if (end < text.length && isAsciiAlnum(text.charCodeAt(end))) end++;
+    else if (text.charCodeAt(end) === 45 && isAsciiAlnum(text.charCodeAt(end + 1)) && end > start && !numberThenWord(text, end)) end++;
+    else break;
+  }
   let length = 0;
   let switches = 0;
   let letters = 0;
   let digits = 0;
   let previous = 0; // 1 digit, 2 letter
-  for (let k = start; k < text.length; k++) {
+  for (let k = start; k < end; k++) {
     const c = text.charCodeAt(k);
-    if (c === 45 && isAsciiAlnum(text.charCodeAt(k + 1)) && k > start) continue;
-    if (!isAsciiAlnum(c)) break;
+    if (c === 45) continue;
     const kind = c <= 57 ? 1 : 2;
     if (kind === 1) digits++;
     else letters++;
@@ -268,7 +354,26 @@ export function codeRunAt(text: string, at: number): boolean {
     previous = kind;
     length++;
   }
-  return (length >= 7 && switches >= 2) || (length >= 10 && letters > 0 && digits > 0);
+  lastRunEnd = end;
+  if (!((length >= 7 && switches >= 2) || (length >= 10 && letters > 0 && digits > 0))) return PLAIN;
+  const run = text.slice(start, end);
+  if (WORD_THEN_NUMBER.test(run)) return PLAIN;
+  return POSTCODE_RUN.test(run) ? POSTCODE : CODE;
+}
+
+/** Whether the hyphen at text[at] stands between a number and a word with a letter beyond a–f ("75002-Paris", not "4991-abcd"). */
+function numberThenWord(text: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && isAsciiDigit(text.charCodeAt(k))) k--;
+  if (k === at - 1 || (k >= 0 && isAsciiAlnum(text.charCodeAt(k)))) return false;
+  let beyondHex = false;
+  let e = at + 1;
+  for (; e < text.length; e++) {
+    const c = text.charCodeAt(e) | 32;
+    if (c < 97 || c > 122) break;
+    if (c > 102) beyondHex = true;
+  }
+  return beyondHex && e > at + 1 && !isAsciiAlnum(text.charCodeAt(e));
 }
 
 /** Words that start the rest of a sentence, not a city: "… 47391 by Friday", "… 75011 pour le dossier". */
@@ -293,7 +398,7 @@ function extendAddressTail(text: string, span: TaggedSpan): void {
   }
   const tail = text.slice(Math.max(span.start, span.end - 40), span.end);
   // Not after a US-style "KY 47391", where the city came before: what follows is the sentence.
-  if (!/(?:\d{4,}|\d-\d{3})(?: [\p{L}][\p{L}'’-]*){0,2}$/u.test(tail) || /\b[A-Z]{2} \d{5}(?:-\d{4})?$/.test(tail)) return;
+  if (!/(?:\d{4,}(?:[A-Z]{2})?|\d-\d{3})(?: [\p{L}][\p{L}'’-]*){0,2}$/u.test(tail) || /\b[A-Z]{2} \d{5}(?:-\d{4})?$/.test(tail)) return;
   const city = /^(?:-\d{3,4})?(?: [\p{L}][\p{L}'’-]*){1,3}(?=[.,;:)\n]|$)/u.exec(after);
   if (city !== null && !SENTENCE_WORDS.has(/\p{L}[\p{L}'’-]*/u.exec(city[0])![0].toLowerCase())) span.end += city[0].length;
 }
@@ -441,13 +546,26 @@ function cueBefore(text: string, tokens: TaggerTokens, info: TokenInfo, i: numbe
   return i >= 0 && (info.lexicon[i]! & CUE_BITS) !== 0 && wordAt(text, tokens, i) !== 'me';
 }
 
+/** Street words written as endings of one word: "Hauptstraße", "Maashofstr", "Kerkstraat", "Storgatan". */
+const STREET_ENDING = /(?:stra(?:ß|ss)e|str|weg|laan|gasse|straat|gracht|plein|gatan|vägen|vej|gade|veien|katu|tie|utca|ulica|allee|platz|damm|ring)$/u;
+
 /**
- * Street words written as endings of one word: "Hauptstraße", "Maashofstr", "Kerkstraat",
- * "Storgatan"; and the South Slavic and Czech adjectival street names, whose "ulica" goes
- * unwritten ("Mlinska 7", "Bjelovarska 349", "Vinohradská 12"): six letters at least.
+ * The South Slavic and Czech adjectival street names, whose "ulica" goes unwritten ("Mlinska 7",
+ * "Bjelovarska 349", "Vinohradská 12"): six letters at least.
  */
-const STREET_ENDING =
-  /(?:stra(?:ß|ss)e|str|weg|laan|gasse|straat|gracht|plein|gatan|vägen|vej|gade|veien|katu|tie|utca|ulica|allee|platz|damm|ring|^\p{L}{3,}(?:ska|ška|ská))$/u;
+const SLAVIC_STREET = /^\p{L}{3,}(?:ska|ška|ská)$/u;
+
+/**
+ * Token i is a street by its ending. A Slavic street name reads as a surname too ("Anna Kowalska
+ * 12 lat", "Kowalska 12 tomorrow"): it is one only before its house number, with no word right
+ * after the number.
+ */
+function streetByEnding(text: string, tokens: TaggerTokens, info: TokenInfo, i: number): boolean {
+  const word = wordAt(text, tokens, i);
+  if (STREET_ENDING.test(word)) return true;
+  if (!SLAVIC_STREET.test(word)) return false;
+  return i + 1 < info.count && tokenKind(tokens, i + 1) === NUMBER && (i + 2 >= info.count || tokenKind(tokens, i + 2) !== WORD);
+}
 
 /** A number that can start or end a street address: not a time ("6pm", "10:30"), a decimal or an amount ("4,482"). */
 function houseNumber(text: string, tokens: TaggerTokens, i: number): boolean {
