@@ -241,12 +241,6 @@ async function holdChain(tx: SqlExecutor): Promise<void> {
   if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [ADVISORY_LOCKS.auditChain]);
 }
 
-/**
- * Keeps HOME/audit.head at the last committed record this process wrote. The keyed part of the
- * chain starts at `from`: the first record appended with the key (older records verify by hash
- * alone). An append that finds the database behind the head (records cut, or rewritten) leaves
- * the head where it is, so that verify still sees the cut, and reports it.
- */
 /** What a transaction holding the chain knows: heads to write once it commits, the last record (undefined: not read yet). */
 interface ChainState {
   heads: StagedHead[];
@@ -260,6 +254,12 @@ interface StagedHead {
   hash: string;
 }
 
+/**
+ * Keeps HOME/audit.head at the last committed record this process wrote. The keyed part of the
+ * chain starts at `from`: the first record appended with the key (older records verify by hash
+ * alone). An append that finds the database behind the head (records cut, or rewritten) leaves
+ * the head where it is, so that verify still sees the cut, and reports it.
+ */
 async function openHead(sql: SqlClient, key: Buffer, path: string, onTamper: (reason: string) => void = () => {}) {
   const file = new HeadFile(path);
   const found = file.read();
