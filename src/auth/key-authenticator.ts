@@ -49,6 +49,12 @@ export function createKeyAuthenticator(options: {
   // Bumped by `invalidate`: a read that was in flight when a key changed (its row may predate a
   // revocation's commit) is used for its own request but not cached, or the change would wait 10 s.
   let generation = 0;
+  // The header of a request whose secret was verified against `entry`, so the next request with
+  // the same header skips the regexes and both hashes. Only verified headers get in, and a memo
+  // counts only while its entry is still the cached one (an `invalidate` or a reload drops it).
+  // A lookup compares the header only with one of equal string hash (V8's, seeded per process),
+  // which a caller cannot aim at without knowing the secret.
+  const verified = new Map<string, { entry: CacheEntry; id: string }>();
 
   async function load(id: string, now: number): Promise<CacheEntry | null> {
     const cached = cache.get(id);
@@ -72,6 +78,12 @@ export function createKeyAuthenticator(options: {
 
   return {
     async authenticate(authorization) {
+      const memo = verified.get(authorization ?? '');
+      if (memo !== undefined) {
+        const now = clock();
+        if (memo.entry.until > now && cache.get(memo.id) === memo.entry) return finish(memo.entry, memo.id, now);
+        verified.delete(authorization as string);
+      }
       if (authorization === undefined || authorization === '') throw unauthenticated('missing', 'Missing API key: send it as "Authorization: Bearer KEY".');
       const token = BEARER.exec(authorization)?.[1];
       if (token === undefined) throw unauthenticated('malformed', 'Incorrect API key provided: expected "Authorization: Bearer KEY".');
@@ -81,16 +93,11 @@ export function createKeyAuthenticator(options: {
       const now = clock();
       const entry = await load(id, now);
       if (entry === null || !sameHash(hashToken(token), entry.secretHash)) throw unauthenticated('invalid', 'Incorrect API key provided.');
-      // Only the holder of the right secret learns that the key was revoked or expired.
-      if (entry.revokedAt !== null) throw unauthenticated('revoked', `API key ${id} was revoked on ${new Date(entry.revokedAt).toISOString()}.`, id);
-      const expiresAt = entry.principal.expiresAt;
-      if (expiresAt !== null && expiresAt <= now) throw unauthenticated('expired', `API key ${id} expired on ${new Date(expiresAt).toISOString()}.`, id);
-      if (now - entry.lastUsedWritten >= options.lastUsedResolutionMs) {
-        // Marked first: concurrent requests of the key write it once.
-        entry.lastUsedWritten = now;
-        await guardStore(sql, 'recording key use', () => sql.run('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [now, id]));
+      if (cache.get(id) === entry) {
+        if (verified.size >= MAX_VERIFIED) verified.clear();
+        verified.set(authorization, { entry, id });
       }
-      return entry.principal;
+      return finish(entry, id, now);
     },
     invalidate(id) {
       generation++;
@@ -98,7 +105,23 @@ export function createKeyAuthenticator(options: {
       else cache.delete(id);
     },
   };
+
+  async function finish(entry: CacheEntry, id: string, now: number): Promise<KeyPrincipal> {
+    // Only the holder of the right secret learns that the key was revoked or expired.
+    if (entry.revokedAt !== null) throw unauthenticated('revoked', `API key ${id} was revoked on ${new Date(entry.revokedAt).toISOString()}.`, id);
+    const expiresAt = entry.principal.expiresAt;
+    if (expiresAt !== null && expiresAt <= now) throw unauthenticated('expired', `API key ${id} expired on ${new Date(expiresAt).toISOString()}.`, id);
+    if (now - entry.lastUsedWritten >= options.lastUsedResolutionMs) {
+      // Marked first: concurrent requests of the key write it once.
+      entry.lastUsedWritten = now;
+      await guardStore(sql, 'recording key use', () => sql.run('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [now, id]));
+    }
+    return entry.principal;
+  }
 }
+
+/** Verified headers remembered at most (one per key in use within the cache lifetime, normally). */
+const MAX_VERIFIED = 10_000;
 
 function unauthenticated(reason: 'missing' | 'malformed' | 'invalid' | 'revoked' | 'expired', message: string, keyId?: string): FlambeauError {
   return new FlambeauError('unauthenticated', message, { details: keyId === undefined ? { reason } : { reason, keyId } });

@@ -100,6 +100,7 @@ describe('key store', () => {
   it('refuses a revoked key at once in this process, though it was cached', async () => {
     const { token, record } = await keys.create({ name: 'a' });
     await keys.authenticate(`Bearer ${token}`);
+    await keys.authenticate(`Bearer ${token}`); // from the verified header's memo
     assert.equal((await keys.revoke(record.id)).changed, true);
     const error = await errorOf(() => keys.authenticate(`Bearer ${token}`));
     assert.equal(error.code, 'unauthenticated');
@@ -116,6 +117,19 @@ describe('key store', () => {
     await other.close();
     await keys.authenticate(`Bearer ${token}`); // still cached
     now += 10_001;
+    assert.equal((await errorOf(() => keys.authenticate(`Bearer ${token}`))).details.reason, 'revoked');
+  });
+
+  it('remembers a verified header only for that exact header: a wrong secret of the same id is refused', async () => {
+    const { token, record } = await keys.create({ name: 'a' });
+    assert.equal((await keys.authenticate(`Bearer ${token}`)).kind, 'key');
+    assert.equal((await keys.authenticate(`Bearer ${token}`)).kind, 'key');
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    const forged = `Bearer ${token.slice(0, -1)}${last}`;
+    assert.equal((await errorOf(() => keys.authenticate(forged))).details.reason, 'invalid');
+    assert.equal((await errorOf(() => keys.authenticate(`bearer  ${token.slice(0, -1)}${last} `))).details.reason, 'invalid');
+    assert.equal((await keys.authenticate(`bearer  ${token} `)).kind, 'key');
+    await keys.revoke(record.id);
     assert.equal((await errorOf(() => keys.authenticate(`Bearer ${token}`))).details.reason, 'revoked');
   });
 

@@ -28,3 +28,56 @@ describe('chat body: knowledge collections', () => {
     assert.equal(named.request.model, 'auto');
   });
 });
+
+describe('chat body: the plain-body fast check', () => {
+  // An unknown top-level field always sends a body through zod: the same body with and without one
+  // must parse alike (apart from the passthrough) or fail alike.
+  const outcome = (raw: Record<string, unknown>): unknown => {
+    try {
+      const parsed = parseChatBody(raw);
+      delete parsed.request.passthrough;
+      return parsed;
+    } catch (error) {
+      const e = error as { code?: string; param?: string; message?: string };
+      return { code: e.code, param: e.param, message: e.message };
+    }
+  };
+  const cases: Record<string, unknown>[] = [
+    body({}),
+    body({ stream: true, max_tokens: 32, temperature: 0.5, top_p: 1, user: 'u' }),
+    body({ stream: null, max_tokens: null, max_completion_tokens: 7, temperature: null, top_p: null }),
+    body({
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'developer', content: 'd' },
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+    }),
+    body({ temperature: 2.5 }),
+    body({ temperature: -0.1 }),
+    body({ top_p: 1.5 }),
+    body({ max_tokens: 0 }),
+    body({ max_tokens: 1.5 }),
+    body({ max_completion_tokens: -3 }),
+    body({ stream: 'yes' }),
+    body({ user: 3 }),
+    body({ model: '' }),
+    body({ model: 'x'.repeat(257) }),
+    body({ model: 3 }),
+    body({ messages: [] }),
+    body({ messages: 'hi' }),
+    body({ messages: [{ role: 'user', content: null }] }),
+    body({ messages: [{ role: 'assistant', content: '' }] }),
+    body({ messages: [{ role: 'robot', content: 'x' }] }),
+    body({ messages: [{ role: 'user' }] }),
+    body({ messages: [{ role: 'user', content: 'x', name: 'n' }] }),
+    body({ messages: [{ role: 'user', content: 'x', extra: 1 }] }),
+    body({ messages: [{ role: 'tool', content: 'x', tool_call_id: 'c' }] }),
+    body({ messages: [null] }),
+    { messages: [{ role: 'user', content: 'hi' }] },
+  ];
+  it('accepts and refuses exactly as zod does', () => {
+    for (const raw of cases) assert.deepEqual(outcome(raw), outcome({ ...raw, x_extra: 1 }), JSON.stringify(raw).slice(0, 120));
+  });
+});

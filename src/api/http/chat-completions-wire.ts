@@ -108,9 +108,13 @@ export function parseChatBody(raw: unknown): ParsedChat {
     throw new FlambeauError('invalid_request', 'The request body must be a JSON object.');
   }
   checkChatCounts(raw as Record<string, unknown>);
-  const parsed = chatBody.safeParse(raw);
-  if (!parsed.success) throw invalidRequestFrom(parsed.error);
-  const body = parsed.data;
+  let body: ChatBody;
+  if (isPlainChat(raw as Record<string, unknown>)) body = raw as ChatBody;
+  else {
+    const parsed = chatBody.safeParse(raw);
+    if (!parsed.success) throw invalidRequestFrom(parsed.error);
+    body = parsed.data;
+  }
   const toolIds = new Set<string>();
   const messages = body.messages.map((m, i) => toMessage(m, i, toolIds));
   const request: ChatRequest = { model: body.model, messages };
@@ -151,6 +155,59 @@ export function parseChatBody(raw: unknown): ParsedChat {
   // `rag:COLLECTIONS/MODEL` names are read by the gateway, for every inbound protocol.
   const knowledge = [...(body.flambeau?.knowledge ?? [])];
   return { request, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true, knowledge };
+}
+
+/**
+ * A precompiled check of the common body (string contents, the usual sampling fields), which zod
+ * would accept as it is: such a body skips zod's parse and copy. Anything else (another field, a
+ * part array, a value out of range) goes through zod, so a refused body's message stays zod's.
+ */
+function isPlainChat(body: Record<string, unknown>): boolean {
+  for (const key in body) {
+    const value = body[key];
+    switch (key) {
+      case 'model':
+        if (typeof value !== 'string' || value.length === 0 || value.length > MAX_MODEL_NAME_CHARS) return false;
+        break;
+      case 'messages':
+        if (!Array.isArray(value) || value.length === 0) return false;
+        for (const m of value) if (!isPlainMessage(m)) return false;
+        break;
+      case 'stream':
+        if (value !== null && typeof value !== 'boolean') return false;
+        break;
+      case 'max_tokens':
+      case 'max_completion_tokens':
+        if (value !== null && !(Number.isSafeInteger(value) && (value as number) > 0)) return false;
+        break;
+      case 'temperature':
+        if (value !== null && !(typeof value === 'number' && value >= 0 && value <= 2)) return false;
+        break;
+      case 'top_p':
+        if (value !== null && !(typeof value === 'number' && value >= 0 && value <= 1)) return false;
+        break;
+      case 'user':
+        if (typeof value !== 'string') return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return typeof body.model === 'string' && Array.isArray(body.messages);
+}
+
+/** `{ role, content }` with a string content, of a role that needs nothing else. */
+function isPlainMessage(m: unknown): boolean {
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) return false;
+  let keys = 0;
+  for (const key in m) {
+    if (key !== 'role' && key !== 'content') return false;
+    keys++;
+  }
+  const { role, content } = m as { role?: unknown; content?: unknown };
+  return (
+    keys === 2 && typeof content === 'string' && (role === 'user' || role === 'system' || role === 'developer' || (role === 'assistant' && content !== ''))
+  );
 }
 
 type WireMessage = ChatBody['messages'][number];

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import { FlambeauError } from '../../errors/index.js';
 import { callHeaders } from './call-context.js';
@@ -54,9 +55,10 @@ export class UpstreamClient {
    * `upstream_failed` carrying the upstream status and a trimmed error message.
    */
   async request(call: UpstreamCall): Promise<UpstreamResponse> {
-    // One controller fed by the caller's signal and the total timeout: AbortSignal.any() and
-    // AbortSignal.timeout() cost several times more per request on Node 20's hot path.
-    const controller = new AbortController();
+    // One abort fed by the caller's signal and the total timeout: AbortSignal.any() and
+    // AbortSignal.timeout() cost several times more per request on Node 20's hot path, and so does
+    // a second AbortController (~9 µs against ~1.5 for the EventEmitter undici also takes).
+    const controller = new UpstreamAbort();
     const onAbort = (): void => controller.abort(call.signal.reason);
     if (call.signal.aborted) onAbort();
     else call.signal.addEventListener('abort', onAbort, { once: true });
@@ -73,7 +75,7 @@ export class UpstreamClient {
         path: this.#basePath + call.path,
         headers: withContextHeaders(call.headers),
         body: call.body,
-        signal: controller.signal,
+        signal: controller,
       });
     } catch (error) {
       release();
@@ -119,6 +121,22 @@ export class UpstreamClient {
 
   async close(): Promise<void> {
     await this.#pool.close().catch(() => this.#pool.destroy());
+  }
+}
+
+/**
+ * The abort of one upstream call, in the EventEmitter shape undici's `signal` option accepts
+ * (`aborted`, `reason`, an `abort` event).
+ */
+class UpstreamAbort extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
   }
 }
 
