@@ -7,7 +7,7 @@ export interface DashboardRoute {
   targets: Array<{ model: string; provider: string | null; locality: string | null; price: { inputPerMTok: number; outputPerMTok: number } | null }>;
 }
 
-/** A served model with its versions, licence verdict and disk use (models/dashboard-models.ts). */
+/** A served model with its versions, licence verdict and disk use (built by models/model-overview.ts; the admin routes may not import models/, hence this copy of its shape). */
 export interface DashboardModel {
   name: string;
   provider: string;
@@ -16,7 +16,7 @@ export interface DashboardModel {
   detail: string | null;
   /** Bytes on disk of the file(s) behind it (every version), null: not a local file. */
   diskBytes: number | null;
-  licence: { ids: string[]; allowed: boolean; reasons: string[] } | null;
+  licence: { ids: string[]; allowed: boolean; reasons: string[]; use: string } | null;
   versions: {
     current: number;
     previous: number | null;
