@@ -5,73 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from '../audit/request-outcome.js';
-import { MASTER_PRINCIPAL, type KeyPrincipal } from '../auth/principal.js';
 import { freshPgDatabase } from '../../test/helpers/pg-database.js';
 import type { SqlClient } from '../store/sql.js';
 import { migratePg, openPgClient, openStore, type Store } from '../store/store.js';
+import { alice, HOUR, SEED, SINCE, WINDOW } from './__fixtures__/dashboard-seed.js';
 import { createSqliteDashboardQueries, percentile, type DashboardQueries } from './dashboard-queries.js';
 import { createPgDashboardQueries } from './dashboard-queries-pg.js';
 import { createRequestLog } from './request-log.js';
 import { createUsageLog } from './usage-log.js';
-
-const HOUR = 3_600_000;
-const SINCE = Date.UTC(2026, 10, 15, 0);
-const WINDOW = { since: SINCE, until: SINCE + 4 * HOUR, bucketMs: HOUR };
-const alice: KeyPrincipal = { ...MASTER_PRINCIPAL, kind: 'key', keyId: 'aaaaaaaaaaaa', name: 'alice' };
-
-function outcome(requestId: string, extra: Partial<RequestOutcome> = {}): RequestOutcome {
-  return {
-    requestId,
-    startedAt: SINCE + 30 * 60_000,
-    principal: MASTER_PRINCIPAL,
-    endpoint: '/v1/chat/completions',
-    model: 'auto',
-    route: 'default',
-    provider: 'office',
-    upstreamModel: 'office-upstream',
-    locality: 'lan',
-    privacy: null,
-    status: 200,
-    errorCode: null,
-    usage: { inputTokens: 100, outputTokens: 20, estimated: false },
-    costUsd: 0,
-    latencyMs: 100,
-    log: { ttftMs: null, streamed: false },
-    content: { request: 'secret prompt text' },
-    ...extra,
-  };
-}
-
-/** The requests every implementation is given, as the one record the gateway keeps per request. */
-export const SEED: readonly RequestOutcome[] = [
-  outcome('r1', { latencyMs: 100, log: { ttftMs: 40, streamed: true } }),
-  outcome('r2', { latencyMs: 200, startedAt: SINCE + HOUR + 1, log: { ttftMs: 60, streamed: true } }),
-  outcome('r3', { latencyMs: 300, startedAt: SINCE + 2 * HOUR + 5, principal: alice, privacy: { action: 'redact', findings: { EMAIL: 2, PHONE: 1 } } }),
-  outcome('r4', {
-    route: null,
-    model: 'cloud-big',
-    provider: 'cloud',
-    upstreamModel: 'cloud-upstream',
-    locality: 'cloud',
-    costUsd: 0.5,
-    latencyMs: 400,
-    startedAt: SINCE + 2 * HOUR + 10,
-    privacy: { action: 'redact', findings: { EMAIL: 1 } },
-  }),
-  outcome('r5', {
-    provider: null,
-    upstreamModel: null,
-    locality: null,
-    status: 403,
-    errorCode: 'policy_denied',
-    usage: null,
-    latencyMs: 5,
-    startedAt: SINCE + 3 * HOUR,
-    injection: [{ source: 'user', score: 0.99, signals: ['ignore_previous'] }],
-  }),
-  // Outside the window: counted nowhere.
-  outcome('r6', { startedAt: SINCE - 1 }),
-];
 
 /**
  * What any DashboardQueries must answer for SEED (SQLite here; a PostgreSQL store runs the same
