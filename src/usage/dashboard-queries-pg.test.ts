@@ -9,7 +9,7 @@ import { createRequestRecorder, type RequestOutcome } from '../audit/request-out
 import { MASTER_PRINCIPAL, type KeyPrincipal } from '../auth/principal.js';
 import type { SqlClient } from '../store/sql.js';
 import { migratePg, openPgClient, openStore, type Store } from '../store/store.js';
-import { alice, SEED as CONTRACT_SEED, HOUR, outcome, SINCE, WINDOW } from './__fixtures__/dashboard-seed.js';
+import { alice, SEED as CONTRACT_SEED, HOUR, outcome, SINCE, WINDOW } from '../../test/helpers/dashboard-seed.js';
 import { createSqliteDashboardQueries, type DashboardQueries, type DashboardWindow } from './dashboard-queries.js';
 import { createPgDashboardQueries } from './dashboard-queries-pg.js';
 import { createRequestLog } from './request-log.js';

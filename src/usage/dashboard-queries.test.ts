@@ -8,7 +8,7 @@ import { createRequestRecorder, type RequestOutcome } from '../audit/request-out
 import { freshPgDatabase } from '../../test/helpers/pg-database.js';
 import type { SqlClient } from '../store/sql.js';
 import { migratePg, openPgClient, openStore, type Store } from '../store/store.js';
-import { alice, HOUR, SEED, SINCE, WINDOW } from './__fixtures__/dashboard-seed.js';
+import { alice, HOUR, SEED, SINCE, WINDOW } from '../../test/helpers/dashboard-seed.js';
 import { createSqliteDashboardQueries, percentile, type DashboardQueries } from './dashboard-queries.js';
 import { createPgDashboardQueries } from './dashboard-queries-pg.js';
 import { createRequestLog } from './request-log.js';

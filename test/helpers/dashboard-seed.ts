@@ -1,6 +1,6 @@
-import { MASTER_PRINCIPAL, type KeyPrincipal } from '../../auth/principal.js';
-import type { RequestOutcome } from '../../audit/request-outcome.js';
-import type { DashboardWindow } from '../dashboard-queries.js';
+import { MASTER_PRINCIPAL, type KeyPrincipal } from '../../src/auth/principal.js';
+import type { RequestOutcome } from '../../src/audit/request-outcome.js';
+import type { DashboardWindow } from '../../src/usage/dashboard-queries.js';
 
 // The requests the dashboard query tests record, with the window their expected answers are
 // worked out for (the contract suite on each store, and the SQLite vs PostgreSQL comparison).
