@@ -1,4 +1,4 @@
-// A closed loop at c=20 on one gateway with the default guards (a key with a budget and limits,
+// A closed loop at c=20 (C=N for another concurrency) on one gateway with the default guards (a key with a budget and limits,
 // usage and audit rows, privacy scan), for a profile: `BENCH_CPU_PROF=DIR node --import tsx
 // bench/profile-load.ts` writes the gateway's .cpuprofile in DIR. EXTRA appends YAML to its config.
 import { mkdtempSync } from 'node:fs';
@@ -28,10 +28,11 @@ const t = {
   path: '/v1/chat/completions',
   headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
 };
-await throughput(t, 20, 1000);
+const c = Number(process.env.C ?? 20);
+await throughput(t, c, 1000);
 const c0 = await processCpuSeconds(full.child.pid as number);
 const n = Number(process.env.N ?? 6000);
-const rps = await throughput(t, 20, n);
+const rps = await throughput(t, c, n);
 const c1 = await processCpuSeconds(full.child.pid as number);
 console.log(`rps ${rps.toFixed(0)} cpu µs/req ${(((c1 - c0) / n) * 1e6).toFixed(0)}`);
 await t.pool.close();

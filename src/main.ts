@@ -162,7 +162,8 @@ function createHttpServer(settings: GatewayConfig['server'], handler: (req: Inco
 /** The composition root: the only place that wires real parts together. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<GatewayHandle> {
   const logger = options.logger ?? createLogger(config.log.level);
-  const store = await openConfiguredStore(homePaths(config.home).db, config.store.url?.reveal() ?? null);
+  // The server's event loop never waits for a WAL checkpoint's fsyncs: a thread runs them.
+  const store = await openConfiguredStore(homePaths(config.home).db, config.store.url?.reveal() ?? null, { checkpointThread: true });
   const { key: masterKey, generated, path: masterKeyPath } = ensureMasterKey(config.auth.masterKey, config.home);
   let engine: Engine | undefined;
   const getEngine = (): Engine =>

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { FlambeauError } from '../errors/index.js';
 import { openStore, type Store } from '../store/store.js';
+import type { CheckpointedClient } from '../store/wal-checkpointer.js';
 import { createBudgetLedger, type BudgetLedger, type Reservation } from './budget-ledger.js';
 import { periodBounds } from './budget-period.js';
 import { costUsd, worstCaseCostUsd } from './price.js';
@@ -92,16 +93,13 @@ describe('budget ledger', () => {
     const team = { id: 'research', budget: { usd: 1, period: 'month' } as Budget };
     const a = principal('a', { usd: 0.5, period: 'month' }, team);
     const b = principal('b', null, team);
-    const statements: string[] = [];
-    const prepare = store.db.prepare.bind(store.db);
-    store.db.prepare = ((sql: string) => {
-      if (/^(BEGIN|COMMIT)/.test(sql)) statements.push(sql);
-      return prepare(sql);
-    }) as typeof store.db.prepare;
+    // The SQLite client counts its commits (what the WAL checkpointer watches).
+    const client = store.sql as typeof store.sql & CheckpointedClient;
+    const before = client.writes();
     // Key a holds 0.5 at most, the team 1: a's third and b's third are refused, in order.
     const asks = [a, b, a, b, a, b].map((p) => codeOf(() => ledger.reserve(p, { maxCostUsd: 0.25 })));
     assert.deepEqual(await Promise.all(asks), ['ok', 'ok', 'ok', 'ok', 'budget_exhausted', 'budget_exhausted']);
-    assert.deepEqual(statements, ['BEGIN IMMEDIATE', 'COMMIT'], 'one transaction for the six');
+    assert.equal(client.writes() - before, 1, 'one transaction for the six');
     assert.equal((await ledger.use({ team: 'research' }, 'month')).reservedUsd, 1);
     assert.equal((await ledger.use({ keyId: 'a' }, 'month')).reservedUsd, 0.5);
   });

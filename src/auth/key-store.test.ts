@@ -198,5 +198,5 @@ function openStoreQuick(path: string): Store {
   const db = new Database(path);
   db.pragma('busy_timeout = 50');
   const sql = createSqliteClient(db, path);
-  return { db, path, sql, close: () => sql.close() };
+  return { db, path, sql, checkpointer: null, close: () => sql.close() };
 }

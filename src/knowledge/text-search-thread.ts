@@ -1,7 +1,6 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/store.js';
+import { workerEntry } from '../store/worker-entry.js';
 import type { SearchFilters } from './search-filters.js';
 
 /** A BM25 hit: FTS5's score (negative, lower is better) and how much of the query it matched. */
@@ -39,7 +38,7 @@ export class TextSearchThread {
   #next = 0;
 
   constructor(path: string) {
-    const { url, eval: code } = workerEntry();
+    const { url, eval: code } = workerEntry(import.meta.url, 'text-search-worker');
     this.#worker = code === undefined ? new Worker(url, { workerData: { path } }) : new Worker(code, { eval: true, workerData: { path } });
     // Never keeps the process alive when idle; ref'd only while a search waits on it.
     this.#worker.unref();
@@ -132,17 +131,4 @@ function plainFilters(filters: SearchFilters): SearchFilters {
     ...(filters.until === undefined ? {} : { until: filters.until }),
     ...(filters.sender === undefined ? {} : { sender: filters.sender }),
   };
-}
-
-/**
- * The worker file sits next to this one: `.js` in dist/, loaded as is. Under tsx (tests, dev) it
- * is `.ts`, and Node 20 workers do not get the parent's `--import tsx` loader: a small bootstrap
- * registers tsx in the worker first, then imports the file.
- */
-function workerEntry(): { url: URL; eval?: string } {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./text-search-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return { url };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return { url, eval: `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });` };
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { SqlClient, SqlExecutor, SqlRow } from './sql.js';
 import { rethrowConflict } from './unique-violation.js';
+import type { CheckpointedClient } from './wal-checkpointer.js';
 
 // SQLite result codes that mean "the store cannot serve now", as opposed to a bug in our SQL.
 // Extended codes (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT, ...) share these prefixes.
@@ -11,8 +12,14 @@ const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|N
  * promise is already settled); a transaction holds the connection across its awaits, so
  * statements from other callers wait for it to end instead of slipping into it.
  */
-export function createSqliteClient(db: Database.Database, path: string): SqlClient {
+export function createSqliteClient(db: Database.Database, path: string): SqlClient & CheckpointedClient {
   const statements = new Map<string, Database.Statement>();
+  // Parsed once: every transaction runs them.
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  // Commits and writes outside a transaction so far (what the WAL checkpointer watches).
+  let writes = 0;
   // One transaction at a time holds the connection; `waiters` queue behind it (handed over in order).
   let locked = false;
   const waiters: (() => void)[] = [];
@@ -78,13 +85,14 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
   async function transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     await acquire();
     try {
-      db.prepare('BEGIN IMMEDIATE').run();
+      begin.run();
       try {
         const result = await work(inside);
-        db.prepare('COMMIT').run();
+        commit.run();
+        writes += 1;
         return result;
       } catch (error) {
-        if (db.inTransaction) db.prepare('ROLLBACK').run();
+        if (db.inTransaction) rollback.run();
         throw error;
       }
     } finally {
@@ -99,8 +107,22 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
     },
     all: <T = SqlRow>(sql: string, params?: readonly unknown[]) => later(() => direct.all<T>(sql, params)),
     get: <T = SqlRow>(sql: string, params?: readonly unknown[]) => later(() => direct.get<T>(sql, params)),
-    run: (sql, params) => later(() => direct.run(sql, params)),
+    run: (sql, params) =>
+      later(() => {
+        const changed = direct.run(sql, params);
+        writes += 1;
+        return changed;
+      }),
     transaction,
+    writes: () => writes,
+    exclusive: async <T>(work: () => Promise<T>): Promise<T> => {
+      await acquire();
+      try {
+        return await work();
+      } finally {
+        release();
+      }
+    },
     isUnavailable: (error) => !db.open || (error instanceof Database.SqliteError && UNAVAILABLE.test(error.code)),
     close: async () => {
       const waiting = acquire();

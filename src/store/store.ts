@@ -7,6 +7,7 @@ import { createPgClient } from './pg-client.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import { ADVISORY_LOCKS, type SqlClient } from './sql.js';
 import { createSqliteClient } from './sqlite-client.js';
+import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 
 export type Db = Database.Database;
 
@@ -16,8 +17,19 @@ export interface Store {
   readonly path: string;
   /** Where keys, budgets, usage, the audit chain, the request log, model versions, responses, evals and shadow live. */
   readonly sql: SqlClient;
+  /** The WAL checkpoint thread of the SQLite file, when the store was opened with one. */
+  readonly checkpointer: WalCheckpointer | null;
   /** Closes both (the SQLite file at once; a PostgreSQL pool once its queries end). */
   close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /**
+   * Checkpoint the SQLite file's WAL on a worker thread (wal-checkpointer.ts): for a long-running
+   * server, whose event loop would otherwise wait for the checkpoints' fsyncs. Short commands keep
+   * SQLite's own checkpoints. `true` or the checkpointer's options.
+   */
+  checkpointThread?: boolean | WalCheckpointerOptions;
 }
 
 /**
@@ -26,14 +38,18 @@ export interface Store {
  * an OS crash may lose the last ones) without an fsync per request; then applies pending
  * migrations, one transaction each. Its `sql` is that same file.
  */
-export function openStore(path: string, migrations: readonly Migration[] = MIGRATIONS): Store & { close(): Promise<void> } {
+export function openStore(path: string, migrations: readonly Migration[] = MIGRATIONS, options: StoreOptions = {}): Store {
   const db = openSqlite(path, migrations);
   const sql = createSqliteClient(db, path);
+  const threaded = options.checkpointThread ?? false;
+  const checkpointer = threaded === false ? null : startWalCheckpointer(db, sql, threaded === true ? {} : threaded);
   return {
     db,
     path,
     sql,
+    checkpointer,
     close: () => {
+      checkpointer?.close();
       // Synchronous when nothing holds the connection, so that callers that do not await still close it.
       const closing = sql.close();
       return closing;
@@ -46,8 +62,8 @@ export function openStore(path: string, migrations: readonly Migration[] = MIGRA
  * `postgres://` URL moves the gateway's state there (migrated under an advisory lock, so several
  * instances may start at once) while the knowledge index stays in the local file.
  */
-export async function openConfiguredStore(path: string, url: string | null): Promise<Store> {
-  if (url === null) return openStore(path);
+export async function openConfiguredStore(path: string, url: string | null, options: StoreOptions = {}): Promise<Store> {
+  if (url === null) return openStore(path, MIGRATIONS, options);
   const sql = openPgClient(url);
   try {
     await migratePg(sql);
@@ -62,6 +78,8 @@ export async function openConfiguredStore(path: string, url: string | null): Pro
     db,
     path,
     sql,
+    // Only the knowledge index is written here, outside the request path: SQLite's own checkpoints.
+    checkpointer: null,
     close: async () => {
       if (db.open) db.close();
       await sql.close();

@@ -1,7 +1,6 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FlambeauError, isErrorCode } from '../../errors/index.js';
+import { workerEntry } from '../../store/worker-entry.js';
 import type { IngestLimits } from '../ingest-limits.js';
 import type { SourceDocument } from '../source-document.js';
 
@@ -51,7 +50,7 @@ export class LoaderThread {
 
   #start(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const { url, eval: code } = workerEntry();
+    const { url, eval: code } = workerEntry(import.meta.url, 'loader-worker');
     const resourceLimits = {
       maxOldGenerationSizeMb: this.limits.loaderMemoryMb,
       maxYoungGenerationSizeMb: Math.min(64, Math.max(4, Math.floor(this.limits.loaderMemoryMb / 8))),
@@ -94,17 +93,4 @@ export class LoaderThread {
     this.#worker?.unref();
     return pending;
   }
-}
-
-/**
- * The worker file sits next to this one: `.js` in dist/, loaded as is. Under tsx (tests, dev)
- * it is `.ts`, and Node 20 workers do not get the parent's `--import tsx` loader: a small
- * bootstrap registers tsx in the worker first (as text-search-thread.ts does).
- */
-function workerEntry(): { url: URL; eval?: string } {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./loader-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return { url };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return { url, eval: `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });` };
 }
