@@ -44,8 +44,21 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
     return statement;
   };
   const direct = {
-    all: <T>(sql: string, params: readonly unknown[] = []) => prepare(sql).all(...params) as T[],
-    get: <T>(sql: string, params: readonly unknown[] = []) => prepare(sql).get(...params) as T | undefined,
+    // A write with RETURNING may come as a query: its unique violation is `conflict` too.
+    all: <T>(sql: string, params: readonly unknown[] = []) => {
+      try {
+        return prepare(sql).all(...params) as T[];
+      } catch (error) {
+        return rethrowConflict(error);
+      }
+    },
+    get: <T>(sql: string, params: readonly unknown[] = []) => {
+      try {
+        return prepare(sql).get(...params) as T | undefined;
+      } catch (error) {
+        return rethrowConflict(error);
+      }
+    },
     run: (sql: string, params: readonly unknown[] = []) => {
       const statement = prepare(sql);
       try {

@@ -158,6 +158,10 @@ function describeStoreContract(subject: StoreUnderTest): void {
         () => sql.transaction((tx) => tx.run('INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?)', ['dup-secretish', T0, T0])),
         (e: unknown) => e instanceof FlambeauError && e.code === 'conflict',
       );
+      // An insert that returns its row is run as a query: the same answer.
+      const returning = 'INSERT INTO teams (id, created_at, updated_at) VALUES (?, ?, ?) RETURNING id';
+      for (const read of [() => sql.get(returning, ['dup-secretish', T0, T0]), () => sql.all(returning, ['dup-secretish', T0, T0])])
+        await assert.rejects(read, (e: unknown) => e instanceof FlambeauError && e.code === 'conflict' && !e.message.includes('dup-secretish'));
     });
 
     it('holds, settles and releases budgets, and refuses what does not fit', async () => {
