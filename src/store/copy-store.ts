@@ -78,8 +78,8 @@ async function copyTable(source: Database.Database, tx: SqlExecutor, table: stri
     copied += batch.length;
     batch = [];
   };
-  // budget_spend is WITHOUT ROWID: its primary key orders it.
-  const order = table === 'budget_spend' ? 'scope, day' : 'rowid';
+  // budget_spend and budget_reservations are WITHOUT ROWID: their primary key orders them.
+  const order = table === 'budget_spend' ? 'scope, day' : table === 'budget_reservations' ? 'id' : 'rowid';
   const statement = source.prepare(`SELECT ${list} FROM ${table} ORDER BY ${order}`).raw(true);
   for (const row of statement.iterate() as IterableIterator<unknown[]>) {
     batch.push(row);

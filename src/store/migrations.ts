@@ -489,4 +489,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX shadow_comparisons_created ON shadow_comparisons (created_at);
     `,
   },
+  {
+    id: 18,
+    name: 'budget-reservations-lean',
+    sql: `
+      -- Every request inserts one hold and deletes it: each B-tree of the table is a page written
+      -- twice per request. Keyed by its id (no separate rowid tree), and without the index on
+      -- expires_at alone: the sweep of expired holds scans a table that holds only the calls in
+      -- flight, and the key and team sums use their own indexes.
+      CREATE TABLE budget_reservations_lean (
+        id TEXT PRIMARY KEY,
+        key_id TEXT,
+        team TEXT,
+        amount_nusd INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO budget_reservations_lean SELECT id, key_id, team, amount_nusd, created_at, expires_at FROM budget_reservations;
+      DROP TABLE budget_reservations;
+      ALTER TABLE budget_reservations_lean RENAME TO budget_reservations;
+      CREATE INDEX budget_reservations_key ON budget_reservations (key_id, expires_at);
+      CREATE INDEX budget_reservations_team ON budget_reservations (team, expires_at);
+    `,
+  },
 ];

@@ -214,4 +214,13 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX shadow_comparisons_created ON shadow_comparisons (created_at);
     `,
   },
+  {
+    id: 2,
+    name: 'budget-reservations-lean',
+    sql: `
+      -- As SQLite's migration 18: every request inserts and deletes a hold, and this index was
+      -- one more to maintain each time; the sweep of expired holds scans only the calls in flight.
+      DROP INDEX IF EXISTS budget_reservations_expires;
+    `,
+  },
 ];
