@@ -57,6 +57,8 @@ const { values } = parseArgs({
     save: { type: 'string' },
     // Fit the dense model on top of the linear one (its window logit as a fixed offset); score = linear + dense.
     residual: { type: 'boolean', default: false },
+    // Only report the linear file (no dense fit).
+    'linear-only': { type: 'boolean', default: false },
   },
 });
 const seed = Number(values.seed);
@@ -146,6 +148,7 @@ if (values.linear !== undefined) {
 }
 
 // Dense model.
+if (values['linear-only']) process.exit(0);
 const settings: FeaturizerSettings = { ...DEFAULT_FEATURIZER, hashBits: Number(values['hash-bits']) };
 const options = {
   ...DEFAULT_DENSE_OPTIONS,
