@@ -53,6 +53,8 @@ const { values } = parseArgs({
     'table-rate': { type: 'string' },
     'dense-rate': { type: 'string' },
     l2: { type: 'string' },
+    // Average this many snapshots of the last epoch (Polyak-style) instead of keeping the last iterate.
+    average: { type: 'string', default: '0' },
     mix: { type: 'string' },
     save: { type: 'string' },
     // Fit the dense model on top of the linear one (its window logit as a fixed offset); score = linear + dense.
@@ -156,6 +158,7 @@ const options = {
   dim: Number(values.dim),
   hidden: Number(values.hidden),
   epochs: Number(values.epochs),
+  averageSnapshots: Number(values.average),
   ...(values['table-rate'] === undefined ? {} : { tableRate: Number(values['table-rate']) }),
   ...(values['dense-rate'] === undefined ? {} : { denseRate: Number(values['dense-rate']) }),
   ...(values.l2 === undefined ? {} : { l2: Number(values.l2) }),
@@ -238,7 +241,7 @@ const denseLogits = evalRows.map((r) => {
   );
 });
 const dense: Scored = {
-  name: `${residual ? 'residual ' : ''}dense bits=${settings.hashBits} dim=${options.dim} hidden=${options.hidden} epochs=${options.epochs}x${Number(values.rounds) + 1} rates=${options.tableRate}/${options.denseRate} l2=${options.l2}`,
+  name: `${residual ? 'residual ' : ''}dense bits=${settings.hashBits} dim=${options.dim} hidden=${options.hidden} epochs=${options.epochs}x${Number(values.rounds) + 1} rates=${options.tableRate}/${options.denseRate} l2=${options.l2} avg=${options.averageSnapshots}`,
   logits: denseLogits.map((l, i) => l + (boosts[i] as number)),
 };
 report(dense);

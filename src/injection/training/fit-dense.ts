@@ -45,6 +45,8 @@ export interface DenseOptions {
   /** L2 on the touched table rows and the dense weights, per step. */
   l2: number;
   seed: number;
+  /** Snapshots of the last epoch averaged into the final model (0: the last iterate). */
+  averageSnapshots?: number;
 }
 
 export const DEFAULT_DENSE_OPTIONS: DenseOptions = { dim: 16, hidden: 16, epochs: 6, tableRate: 0.05, denseRate: 2e-3, l2: 1e-6, seed: 20250315 };
@@ -137,6 +139,17 @@ export function fitDense(
   let step = 0;
   const beta1 = 0.9;
   const beta2 = 0.999;
+  const snapshots = options.averageSnapshots ?? 0;
+  const parts = [model.table, model.linear, model.w1, model.b1, model.w2];
+  const sums = snapshots > 0 ? parts.map((p) => new Float64Array(p.length)) : [];
+  let biasSum = 0;
+  const snapshot = () => {
+    parts.forEach((p, k) => {
+      const sum = sums[k] as Float64Array;
+      for (let i = 0; i < p.length; i++) sum[i] = (sum[i] as number) + (p[i] as number);
+    });
+    biasSum += model.bias;
+  };
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -145,7 +158,11 @@ export function fitDense(
       order[j] = t;
     }
     const decay = 1 - epoch / options.epochs / 2;
+    const last = epoch === options.epochs - 1;
+    let done = 0;
     for (const r of order) {
+      if (last && snapshots > 0 && done > 0 && done % Math.ceil(n / snapshots) === 0) snapshot();
+      done++;
       const x = data.instances[r] as DenseInstance;
       windowVector(model, x, v);
       const z = headLogit(model, v, pre) + (data.offsets === undefined ? 0 : (data.offsets[r] as number));
@@ -205,5 +222,14 @@ export function fitDense(
       for (let j = 0; j < hidden; j++) model.w2[j] = update(dim + hidden * dim + hidden + j, model.w2[j] as number);
       model.bias = update(headSize - 1, model.bias);
     }
+  }
+  if (snapshots > 0) {
+    snapshot();
+    const count = Math.ceil(n / Math.ceil(n / snapshots));
+    parts.forEach((p, k) => {
+      const sum = sums[k] as Float64Array;
+      for (let i = 0; i < p.length; i++) p[i] = (sum[i] as number) / count;
+    });
+    model.bias = biasSum / count;
   }
 }
