@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * Experiment (decision 0017): the linear window model against a fastText-style dense one, on the
+ * Experiment (decision 0006, round 5): the linear window model against a fastText-style dense one, on the
  * TUNING part only (training origins left out of the fit; the held-out origins are never read
  * here). Both are calibrated the way the trainer does it (per-source bias so that 1% of the benign
  * calibration rows are flagged) and compared by recall at the calibrated point and at 1/2/3% of
  * the tuning part's benign rows, with the tuning hard negatives' FPR at each point.
  *
- *   node --import tsx scripts/compare-injection-models.ts --linear FILE [--hash-bits 16] [--dim 16] [--hidden 16] ...
+ *   npm run train:injection -- --tune --out /tmp/linear-tune.json       # the linear model, same training part
+ *   node --import tsx scripts/compare-injection-models.ts --linear /tmp/linear-tune.json [--residual] [--hash-bits 17] [--dim 8]
+ *        [--hidden 16] [--epochs 2] [--rounds 1] [--average 8] [--mix 0.5] [--model-seed N] [--seed N (data, as the trainer's)]
+ *
+ * Figures and verdict: docs/decisions/0006-injection-detector.md, round 5.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,15 +25,7 @@ import { normalizeForModel } from '../src/injection/normalize-text.js';
 import { SIGNAL_LOGIT, type SignalKind } from '../src/injection/signals/injection-signal.js';
 import { planWindows } from '../src/injection/text-windows.js';
 import { calibrateSourceBias } from '../src/injection/training/calibrate-source-bias.js';
-import {
-  createDenseModel,
-  DEFAULT_DENSE_OPTIONS,
-  denseInstance,
-  denseLogit,
-  fitDense,
-  type DenseInstance,
-  type DenseWindowModel,
-} from '../src/injection/training/fit-dense.js';
+import { createDenseModel, DEFAULT_DENSE_OPTIONS, denseInstance, denseLogit, fitDense, type DenseInstance } from '../src/injection/training/fit-dense.js';
 import { generateBenignRows } from '../src/injection/training/generate-benign-rows.js';
 import { generateHardNegativeRows } from '../src/injection/training/generate-hard-negative-rows.js';
 import { generateOwnRows } from '../src/injection/training/generate-own-rows.js';
@@ -255,4 +251,3 @@ if (linearResult !== undefined) {
   }
 }
 console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
-void (null as unknown as DenseWindowModel);
