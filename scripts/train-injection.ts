@@ -62,6 +62,8 @@ const { values } = parseArgs({
     l2: { type: 'string' },
     window: { type: 'string' },
     'hash-bits': { type: 'string' },
+    // Word pairs one word apart as features besides bigrams.
+    'skip-grams': { type: 'boolean', default: false },
     'target-fpr': { type: 'string' },
     all: { type: 'boolean', default: false },
     // Fit without the tuning origins and report on them only: the held-out origins stay unread.
@@ -105,6 +107,7 @@ const featurizer = {
   ...DEFAULT_FEATURIZER,
   ...(values.window === undefined ? {} : { windowChars: Number(values.window), strideChars: Number(values.window) / 2 }),
   ...(values['hash-bits'] === undefined ? {} : { hashBits: Number(values['hash-bits']) }),
+  ...(values['skip-grams'] ? { wordSkipBigrams: true } : {}),
 };
 const trainOptions = {
   featurizer,

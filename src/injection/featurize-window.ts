@@ -11,6 +11,8 @@ export interface FeaturizerSettings {
   charNgrams: number[];
   /** Word bigrams besides word unigrams. */
   wordBigrams: boolean;
+  /** Word pairs one word apart ("ignore * instructions"), besides bigrams. Absent: false. */
+  wordSkipBigrams?: boolean;
   /** Window length and step in characters of normalised text (see text-windows.ts). */
   windowChars: number;
   strideChars: number;
@@ -21,6 +23,7 @@ export const DEFAULT_FEATURIZER: FeaturizerSettings = { hashBits: 18, charNgrams
 const SEED_WORD = 0x1f3d5b79;
 const SEED_BIGRAM = 0x2c1b3c6d;
 const SEED_CHAR = 0x3a8f05c5;
+const SEED_SKIP = 0x4b7e1d93;
 const FNV_PRIME = 0x01000193;
 /** Told apart per n-gram length (the running hash of a 5-gram passes through its 3-gram's). */
 const GRAM_SALT = [0x6a09e667, 0x3c6ef372, 0x510e527f, 0x1f83d9ab];
@@ -88,6 +91,7 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
   let prefix = grams.map(() => new Float64Array(1024));
   let wordPrefix = new Float64Array(256);
   let bigramPrefix = new Float64Array(256);
+  let skipPrefix = new Float64Array(256);
 
   const gramBucket = (codes: Uint16Array, i: number, n: number): number => {
     let h = SEED_CHAR;
@@ -96,6 +100,8 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
   };
   const wordBucket = (hash: number): number => fmix(hash ^ SEED_WORD) & mask;
   const bigramBucket = (previous: number, hash: number): number => fmix(Math.imul(previous ^ SEED_BIGRAM, 0x9e3779b1) ^ hash) & mask;
+  const skipBucket = (before: number, hash: number): number => fmix(Math.imul(before ^ SEED_SKIP, 0x85ebca77) ^ hash) & mask;
+  const skips = settings.wordSkipBigrams === true;
 
   const splitWords = (codes: Uint16Array, length: number): Words => {
     let count = 0;
@@ -138,6 +144,8 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
       const wordBuckets = Int32Array.from(w.hashes.subarray(0, w.count), wordBucket);
       const bigramBuckets = new Int32Array(w.count);
       for (let k = 1; k < w.count; k++) bigramBuckets[k] = bigramBucket(w.hashes[k - 1] as number, w.hashes[k] as number);
+      const skipBuckets = new Int32Array(w.count);
+      for (let k = 2; k < w.count; k++) skipBuckets[k] = skipBucket(w.hashes[k - 2] as number, w.hashes[k] as number);
       const gramBuckets = grams.map((n) => {
         const out = new Int32Array(Math.max(0, length - n + 1));
         for (let i = 0; i < out.length; i++) out[i] = gramBucket(codes, i, n);
@@ -151,6 +159,7 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
           for (let k = first; k < w.count && (wordEnds[k] as number) <= end; k++) {
             found.push(wordBuckets[k] as number);
             if (settings.wordBigrams && k > first) found.push(bigramBuckets[k] as number);
+            if (skips && k > first + 1) found.push(skipBuckets[k] as number);
           }
           grams.forEach((n, g) => {
             const buckets = gramBuckets[g] as Int32Array;
@@ -167,17 +176,22 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
       if (wordPrefix.length < w.count + 1) {
         wordPrefix = new Float64Array(2 * (w.count + 1));
         bigramPrefix = new Float64Array(2 * (w.count + 1));
+        skipPrefix = new Float64Array(2 * (w.count + 1));
       }
       let sum = 0;
       let sumBigrams = 0;
+      let sumSkips = 0;
       wordPrefix[0] = 0;
       bigramPrefix[0] = 0;
+      skipPrefix[0] = 0;
       for (let k = 0; k < w.count; k++) {
         const h = w.hashes[k] as number;
         sum += weights[wordBucket(h)] as number;
         wordPrefix[k + 1] = sum;
         if (k > 0 && settings.wordBigrams) sumBigrams += weights[bigramBucket(w.hashes[k - 1] as number, h)] as number;
         bigramPrefix[k + 1] = sumBigrams;
+        if (k > 1 && skips) sumSkips += weights[skipBucket(w.hashes[k - 2] as number, h)] as number;
+        skipPrefix[k + 1] = sumSkips;
       }
       if ((prefix[0]?.length ?? 0) < length + 1) prefix = grams.map(() => new Float64Array(2 * (length + 1)));
       // The scan's hot path: one running hash per position serves both n-gram lengths (at most
@@ -244,6 +258,10 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
           if (settings.wordBigrams && last - first > 1) {
             total += (bigramPrefix[last] as number) - (bigramPrefix[first + 1] as number);
             count += last - first - 1;
+          }
+          if (skips && last - first > 2) {
+            total += (skipPrefix[last] as number) - (skipPrefix[first + 2] as number);
+            count += last - first - 2;
           }
         }
         grams.forEach((n, g) => {

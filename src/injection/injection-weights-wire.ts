@@ -22,6 +22,7 @@ const fileSchema = z.object({
       hashBits: z.number().int().min(8).max(24),
       charNgrams: z.array(z.number().int().min(1).max(8)).max(4),
       wordBigrams: z.boolean(),
+      wordSkipBigrams: z.boolean().optional(),
       windowChars: z.number().int().min(16),
       strideChars: z.number().int().min(8),
     })
