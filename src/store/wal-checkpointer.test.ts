@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,42 @@ describe('WAL checkpoints on a worker thread', () => {
     await checkpointer.pass();
     assert.deepEqual({ ...checkpointer.stats, lastLog: checkpointer.stats.lastLog > 0 }, { passes: 1, restarts: 0, misses: 0, lastLog: true });
     await store.close();
+  });
+
+  it('runs a pass for writes made on the connection itself, around the client', async () => {
+    const store = storeWith({ checkpointThread: { intervalMs: 5, restartFrames: 100_000 } });
+    const checkpointer = store.checkpointer;
+    assert.ok(checkpointer !== null && (await checkpointer.ready()));
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+    // The first tick's pass; then, with nothing written, no more.
+    for (let i = 0; i < 200 && checkpointer.stats.passes === 0; i++) await tick();
+    for (let i = 0; i < 10; i++) await tick();
+    const idle = checkpointer.stats.passes;
+    for (let i = 0; i < 10; i++) await tick();
+    assert.equal(checkpointer.stats.passes, idle, 'no pass without writes');
+    // The knowledge index writes this way; the client's commit count does not move.
+    const insert = store.db.prepare('INSERT INTO notes (body) VALUES (?)');
+    for (let i = 0; i < 20; i++) insert.run(`direct ${i}`);
+    for (let i = 0; i < 200 && checkpointer.stats.passes === idle; i++) await tick();
+    assert.ok(checkpointer.stats.passes > idle, JSON.stringify(checkpointer.stats));
+    await store.close();
+  });
+
+  it('never keeps a process alive that left its store open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-wal-'));
+    dirs.push(dir);
+    const store = new URL('./store.ts', import.meta.url).href;
+    const script = `
+      const { openStore } = await import(${JSON.stringify(store)});
+      const s = openStore(${JSON.stringify(join(dir, 'f.db'))}, undefined, { checkpointThread: { intervalMs: 5 } });
+      if (!(await s.checkpointer.ready())) process.exit(3);
+      await s.sql.run('CREATE TABLE x (a)');
+      await s.checkpointer.pass();
+      console.log('done');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(child.signal, null, 'exited by itself, not killed at the timeout');
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), 'done');
   });
 
   it('loses no write and leaves a sound file while passes and restarts run beside a steady writer', async () => {

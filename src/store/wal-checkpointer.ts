@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { workerEntry } from './worker-entry.js';
@@ -65,6 +66,7 @@ export class WalCheckpointer {
   #state: 'starting' | 'ready' | 'closed' = 'starting';
   #next = 0;
   #seenWrites = -1;
+  #seenWal = -1;
   #passing: Promise<void> | null = null;
 
   constructor(db: Database.Database, client: CheckpointedClient, options: WalCheckpointerOptions = {}) {
@@ -74,9 +76,6 @@ export class WalCheckpointer {
     const workerData = { path: db.name, busyTimeoutMs: options.busyTimeoutMs ?? 200 };
     const { url, eval: code } = workerEntry(import.meta.url, 'wal-checkpoint-worker');
     this.#worker = code === undefined ? new Worker(url, { workerData }) : new Worker(code, { eval: true, workerData });
-    // Never keeps the process alive: a process that is done with its work may exit mid-pass (the
-    // checkpoint is not needed for durability, a committed frame is already in the WAL).
-    this.#worker.unref();
     let settle: (ok: boolean) => void = () => {};
     this.#ready = new Promise((resolve) => (settle = resolve));
     this.#worker.on('message', (reply: CheckpointReply) => {
@@ -86,6 +85,7 @@ export class WalCheckpointer {
           // Only now: until the thread answers, the connection keeps checkpointing itself.
           this.#db.pragma('wal_autocheckpoint = 0');
         }
+        if (this.#pending.size === 0) this.#worker.unref();
         settle(this.#state === 'ready');
         return;
       }
@@ -97,10 +97,18 @@ export class WalCheckpointer {
       this.#stop();
       settle(false);
     });
+    // Never keeps the process alive (unref'd after its listeners, which would ref it again): a
+    // process done with its work may exit mid-pass; a committed frame is in the WAL already.
+    this.#worker.unref();
     this.#timer = setInterval(() => {
+      if (this.#state !== 'ready') return;
+      // The client's commits, or the WAL file touched by a write that went around the client
+      // (the knowledge index writes on the connection itself): a pass only when something changed.
       const writes = this.#client.writes();
-      if (this.#state !== 'ready' || writes === this.#seenWrites) return;
+      const wal = statSync(`${db.name}-wal`, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+      if (writes === this.#seenWrites && wal === this.#seenWal) return;
       this.#seenWrites = writes;
+      this.#seenWal = wal;
       void this.pass();
     }, options.intervalMs ?? 200);
     this.#timer.unref();
@@ -108,6 +116,8 @@ export class WalCheckpointer {
 
   /** True once the thread has opened its connection (and the main connection's own checkpoints are off). */
   ready(): Promise<boolean> {
+    // Someone waits on the start: keep the process alive until it is known.
+    if (this.#state === 'starting') this.#worker.ref();
     return this.#ready;
   }
 
@@ -154,6 +164,8 @@ export class WalCheckpointer {
     const id = this.#next++;
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);
+      // Ref'd while a checkpoint is asked for, so that its caller hears the answer.
+      if (this.#pending.size === 1) this.#worker.ref();
       try {
         this.#worker.postMessage({ id, mode } satisfies CheckpointRequest);
       } catch {
@@ -166,6 +178,7 @@ export class WalCheckpointer {
     const resolve = this.#pending.get(id);
     if (resolve === undefined) return;
     this.#pending.delete(id);
+    if (this.#pending.size === 0) this.#worker.unref();
     resolve(reply);
   }
 
