@@ -17,6 +17,27 @@ function run(args: string[], env: Record<string, string> = {}): Promise<CliResul
   return runCli(args, { env: { FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '', ...env } });
 }
 
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The model changes in HOME's audit log, oldest first, as [action, details]; each by the master. */
+async function modelRecords(): Promise<[string | undefined, Record<string, unknown> | undefined][]> {
+  const exported = await run(['audit', 'export', '--home', home]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const records = exported.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: { type: string; action?: string; actor?: unknown; details?: Record<string, unknown> } })
+    .filter((r) => r.event.type === 'admin' && r.event.action?.startsWith('model.') === true);
+  for (const r of records) assert.deepEqual(r.event.actor, { kind: 'master', keyId: null, team: null });
+  return records.map((r) => [r.event.action, r.event.details]);
+}
+
+async function assertVerifies(count: number): Promise<void> {
+  const verified = await run(['audit', 'verify', '--home', home]);
+  assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  assert.match(verified.stdout, new RegExp(`^OK: ${count} records; head ${count}:[0-9a-f]{64}; keyed from record 1, head file matches`, 'm'));
+}
+
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flambeau-models-cli-'));
   home = join(dir, 'home');
@@ -60,29 +81,83 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /no version 7/);
 
-    // Each change wrote the dashboard's audit record in its transaction (the failed one none), by
-    // the master, as `flambeau keys create` does; the chain, its MACs and HOME/audit.head verify.
-    const exported = await run(['audit', 'export', '--home', home]);
-    assert.equal(exported.code, 0, exported.stderr);
-    const records = exported.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { event: { type: string; action?: string; actor?: unknown; details?: Record<string, unknown> } })
-      .filter((r) => r.event.type === 'admin');
-    assert.deepEqual(
-      records.map((r) => [r.event.action, r.event.details]),
+    // Each change of what can serve wrote its audit record in its transaction (the failed one
+    // none), by the master, as `flambeau keys create` does; pull and import name the file and its
+    // source; the chain, its MACs and HOME/audit.head verify.
+    const chat = readFileSync(files.chat);
+    const toolcall = readFileSync(files.toolcall);
+    const name = 'qwen2.5-0.5b-instruct';
+    assert.deepEqual(await modelRecords(), [
       [
-        ['model.promoted', { model: 'qwen2.5-0.5b-instruct', version: 2, canaryPercent: 10, via: 'cli' }],
-        ['model.promoted', { model: 'qwen2.5-0.5b-instruct', version: 2, canaryPercent: null, via: 'cli' }],
-        ['model.rolled_back', { model: 'qwen2.5-0.5b-instruct', version: null, canaryPercent: null, via: 'cli' }],
+        'model.added',
+        {
+          model: name,
+          version: 1,
+          sha256: sha256Of(chat),
+          size: chat.length,
+          source: { kind: 'hf', ref: 'hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf', known: name, verified: true },
+          via: 'cli',
+        },
       ],
-    );
-    for (const r of records) assert.deepEqual(r.event.actor, { kind: 'master', keyId: null, team: null });
-    const verified = await run(['audit', 'verify', '--home', home]);
-    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
-    assert.match(verified.stdout, /^OK: 3 records; head 3:[0-9a-f]{64}; keyed from record 1, head file matches/m);
-    const removed = await run(['models', 'rm', 'qwen2.5-0.5b-instruct']);
+      [
+        'model.added',
+        {
+          model: name,
+          version: 2,
+          sha256: sha256Of(toolcall),
+          size: toolcall.length,
+          source: { kind: 'import', ref: files.toolcall, known: null, verified: false },
+          via: 'cli',
+        },
+      ],
+      ['model.promoted', { model: name, version: 2, canaryPercent: 10, via: 'cli' }],
+      ['model.promoted', { model: name, version: 2, canaryPercent: null, via: 'cli' }],
+      ['model.rolled_back', { model: name, version: null, canaryPercent: null, via: 'cli' }],
+    ]);
+    await assertVerifies(5);
+
+    // Pulling a file the name serves already changes nothing, and records nothing.
+    assert.match((await run(['models', 'rollback', name])).stdout, /v2 is current/);
+    assert.match((await run(['models', 'import', files.toolcall, '--name', name])).stdout, /already serves this file/);
+    assert.equal((await modelRecords()).length, 6);
+
+    const removed = await run(['models', 'rm', name]);
     assert.match(removed.stdout, /removed; deleted [0-9a-f]{12}, [0-9a-f]{12}/);
+    assert.deepEqual((await modelRecords()).at(-1), [
+      'model.removed',
+      {
+        model: name,
+        versions: [
+          { version: 1, sha256: sha256Of(chat) },
+          { version: 2, sha256: sha256Of(toolcall) },
+        ],
+        via: 'cli',
+      },
+    ]);
+    await assertVerifies(7);
+  });
+
+  it('records a pull from a plain URL without its password or query string, which may be credentials', async () => {
+    const bytes = Buffer.concat([readFileSync(files.toolcall), Buffer.from('signed')]);
+    hub.addPlainFile('signed.gguf', bytes);
+    const url = new URL(`${hub.url}/files/signed.gguf?X-Amz-Signature=s3cr3tSignature&token=s3cr3tToken`);
+    const pulled = await run(['pull', url.toString(), '--sha256', sha256Of(bytes), '--name', 'signed']);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const exported = await run(['audit', 'export', '--home', home]);
+    assert.doesNotMatch(exported.stdout, /s3cr3t/);
+    assert.deepEqual((await modelRecords()).at(-1), [
+      'model.added',
+      {
+        model: 'signed',
+        version: 1,
+        sha256: sha256Of(bytes),
+        size: bytes.length,
+        source: { kind: 'url', ref: `${hub.url}/files/signed.gguf`, known: null, verified: true },
+        via: 'cli',
+      },
+    ]);
+    assert.match((await run(['models', 'rm', 'signed'])).stdout, /signed removed/);
+    await assertVerifies((await modelRecords()).length);
   });
 
   it('sends HF_TOKEN to the hub only, never to the CDN on another origin', async () => {
