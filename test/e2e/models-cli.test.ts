@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ensureAuditKey } from '../../src/audit/audit-key.js';
+import { homePaths } from '../../src/config/home-layout.js';
+import { freshPgDatabase } from '../helpers/pg-database.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
 import { makeTestModels, type TestModelPaths } from '../fixtures/test-models.js';
 import { startModelHub, type ModelHub } from '../helpers/model-hub.js';
@@ -215,5 +218,48 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     const known = await run(['models', 'known']);
     assert.match(known.stdout, /^llama-3\.2-1b-instruct\s+~810\.0 MB\s+Q4_K_M\s+llama3\.2\s+yes/m);
     assert.match(known.stdout, /^qwen2\.5-3b-instruct\s+.*qwen-research\s+no/m);
+  });
+});
+
+describe('flambeau pull / models import / models rm on a shared PostgreSQL store (CLI)', () => {
+  let pg: { url: string; drop(): Promise<void> };
+  before(async () => {
+    pg = await freshPgDatabase('flambeau_models_cli');
+  });
+  after(async () => {
+    await pg?.drop();
+  });
+
+  it("refuses before any download or write until the servers' audit key is there, then records each change under it", async () => {
+    const server = join(dir, 'pg-server');
+    ensureAuditKey(server); // as `flambeau serve` makes it on a server's host
+    const operator = join(dir, 'pg-operator');
+    const onPg = (args: string[]) => run(args, { FLAMBEAU_HOME: operator, FLAMBEAU_STORE_URL: pg.url });
+
+    const seen = hub.requests.length;
+    const pulled = await onPg(['pull', 'qwen2.5-0.5b-instruct', '--name', 'shared']);
+    assert.equal(pulled.code, 2, pulled.stderr);
+    assert.match(pulled.stderr, /no audit\.key/);
+    assert.equal(hub.requests.length, seen, 'nothing downloaded');
+    const imported = await onPg(['models', 'import', files.toolcall, '--name', 'shared']);
+    assert.equal(imported.code, 2, imported.stderr);
+    assert.doesNotMatch((await onPg(['models', 'list', '--local'])).stdout, /shared/, 'nothing registered');
+    assert.equal(existsSync(homePaths(operator).auditKey), false, 'no key made up on the operator host');
+
+    copyFileSync(homePaths(server).auditKey, homePaths(operator).auditKey);
+    assert.equal((await onPg(['models', 'import', files.toolcall, '--name', 'shared'])).code, 0);
+    assert.equal((await onPg(['models', 'rm', 'shared'])).code, 0);
+    const exported = await onPg(['audit', 'export', '--home', operator]);
+    assert.deepEqual(
+      exported.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { event: { action?: string } }).event.action),
+      ['model.added', 'model.removed'],
+    );
+    // MACed with the servers' key (the copy), and the operator's head file names the last record.
+    const verified = await onPg(['audit', 'verify', '--home', operator]);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /^OK: 2 records; head 2:[0-9a-f]{64}; keyed from record 1, head file matches/m);
   });
 });
