@@ -38,7 +38,18 @@ export interface InjectionFinding {
 }
 
 export type AdminAction =
-  'key.created' | 'key.revoked' | 'team.created' | 'team.updated' | 'audit.exported' | 'eval.stored' | 'model.promoted' | 'model.rolled_back';
+  | 'key.created'
+  | 'key.revoked'
+  | 'team.created'
+  | 'team.updated'
+  | 'audit.exported'
+  | 'eval.stored'
+  | 'model.promoted'
+  | 'model.rolled_back'
+  /** A version of a served name was added (`flambeau pull`, `models import`): with its sha256 and source. */
+  | 'model.added'
+  /** A served name and its versions were forgotten (`flambeau models rm`). */
+  | 'model.removed';
 
 export interface AdminAuditEvent {
   type: 'admin';

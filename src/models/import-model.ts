@@ -10,7 +10,7 @@ import type { VersionSettings } from './versions/version-registry.js';
 export async function importModel(
   path: string,
   options: { name?: string; link?: boolean; settings?: VersionSettings },
-  deps: Pick<PullDeps, 'store' | 'registry' | 'now'>,
+  deps: Pick<PullDeps, 'store' | 'registry' | 'now' | 'withVersionWrite'>,
 ): Promise<AddedModel> {
   const absolute = resolve(path);
   // Refuse a file that is not a GGUF before copying it into the store.

@@ -13,6 +13,7 @@ import { licenceIdOf } from './licence/licence-terms.js';
 import { formatModelRef, parseModelRef, type ModelRef } from './model-ref.js';
 import type { LocalModel } from './store/local-model.js';
 import type { ModelStore } from './store/model-store.js';
+import type { SqlExecutor } from '../store/sql.js';
 import type { ModelVersion, VersionRegistry, VersionSettings } from './versions/version-registry.js';
 
 export interface PullDeps {
@@ -28,7 +29,19 @@ export interface PullDeps {
   resolveHost?: ResolveHost;
   signal?: AbortSignal;
   now?: () => Date;
+  /**
+   * Runs `write`, the registry write that makes the file servable under `name`, given the
+   * transaction it joins: the CLI appends the change's audit record in that same transaction
+   * (cli/commands/model-change-audit.ts), so a version is never served unrecorded. Default: the
+   * write alone.
+   */
+  withVersionWrite?: VersionWriteWrapper;
 }
+
+export type VersionWriteWrapper = (
+  added: { name: string; model: LocalModel },
+  write: (tx: SqlExecutor | undefined) => Promise<ModelVersion | null>,
+) => Promise<ModelVersion | null>;
 
 export interface PullOptions {
   /** The served name (default: the known model's name, or the file stem). */
@@ -196,7 +209,11 @@ export interface RegisterInput {
 }
 
 /** Reads the GGUF header, writes the manifest, and adds a version of `name` (unless it is already current). */
-export async function register(input: RegisterInput, settings: VersionSettings, deps: Pick<PullDeps, 'store' | 'registry' | 'now'>): Promise<AddedModel> {
+export async function register(
+  input: RegisterInput,
+  settings: VersionSettings,
+  deps: Pick<PullDeps, 'store' | 'registry' | 'now' | 'withVersionWrite'>,
+): Promise<AddedModel> {
   const path = deps.store.blobPath(input.sha256);
   const gguf = await readGgufFacts(path);
   const fromGguf = licenceIdOf(gguf.license, gguf.licenseName);
@@ -221,6 +238,7 @@ export async function register(input: RegisterInput, settings: VersionSettings, 
   await deps.store.writeManifest(previous === null ? model : { ...model, addedAt: previous.addedAt });
   const name = input.name.toLowerCase().replace(/[^a-z0-9._:-]+/g, '-');
   // Checked and added under one lock: two pulls of one file at once add one version.
-  const version = await deps.registry.addUnlessCurrent(name, input.sha256, settings);
+  const write = (tx: SqlExecutor | undefined) => deps.registry.addUnlessCurrent(name, input.sha256, settings, tx);
+  const version = await (deps.withVersionWrite === undefined ? write(undefined) : deps.withVersionWrite({ name, model }, write));
   return { model, name, version, alreadyPresent: input.alreadyPresent };
 }

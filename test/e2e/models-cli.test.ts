@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ensureAuditKey } from '../../src/audit/audit-key.js';
+import { homePaths } from '../../src/config/home-layout.js';
+import { freshPgDatabase } from '../helpers/pg-database.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
 import { makeTestModels, type TestModelPaths } from '../fixtures/test-models.js';
 import { startModelHub, type ModelHub } from '../helpers/model-hub.js';
@@ -15,6 +18,27 @@ let hub: ModelHub;
 
 function run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runCli(args, { env: { FLAMBEAU_HOME: home, HF_ENDPOINT: hub.url, FLAMBEAU_OLLAMA_REGISTRY: hub.url, HF_TOKEN: '', ...env } });
+}
+
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The model changes in HOME's audit log, oldest first, as [action, details]; each by the master. */
+async function modelRecords(): Promise<[string | undefined, Record<string, unknown> | undefined][]> {
+  const exported = await run(['audit', 'export', '--home', home]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const records = exported.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: { type: string; action?: string; actor?: unknown; details?: Record<string, unknown> } })
+    .filter((r) => r.event.type === 'admin' && r.event.action?.startsWith('model.') === true);
+  for (const r of records) assert.deepEqual(r.event.actor, { kind: 'master', keyId: null, team: null });
+  return records.map((r) => [r.event.action, r.event.details]);
+}
+
+async function assertVerifies(count: number): Promise<void> {
+  const verified = await run(['audit', 'verify', '--home', home]);
+  assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  assert.match(verified.stdout, new RegExp(`^OK: ${count} records; head ${count}:[0-9a-f]{64}; keyed from record 1, head file matches`, 'm'));
 }
 
 before(async () => {
@@ -60,29 +84,83 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /no version 7/);
 
-    // Each change wrote the dashboard's audit record in its transaction (the failed one none), by
-    // the master, as `flambeau keys create` does; the chain, its MACs and HOME/audit.head verify.
-    const exported = await run(['audit', 'export', '--home', home]);
-    assert.equal(exported.code, 0, exported.stderr);
-    const records = exported.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { event: { type: string; action?: string; actor?: unknown; details?: Record<string, unknown> } })
-      .filter((r) => r.event.type === 'admin');
-    assert.deepEqual(
-      records.map((r) => [r.event.action, r.event.details]),
+    // Each change of what can serve wrote its audit record in its transaction (the failed one
+    // none), by the master, as `flambeau keys create` does; pull and import name the file and its
+    // source; the chain, its MACs and HOME/audit.head verify.
+    const chat = readFileSync(files.chat);
+    const toolcall = readFileSync(files.toolcall);
+    const name = 'qwen2.5-0.5b-instruct';
+    assert.deepEqual(await modelRecords(), [
       [
-        ['model.promoted', { model: 'qwen2.5-0.5b-instruct', version: 2, canaryPercent: 10, via: 'cli' }],
-        ['model.promoted', { model: 'qwen2.5-0.5b-instruct', version: 2, canaryPercent: null, via: 'cli' }],
-        ['model.rolled_back', { model: 'qwen2.5-0.5b-instruct', version: null, canaryPercent: null, via: 'cli' }],
+        'model.added',
+        {
+          model: name,
+          version: 1,
+          sha256: sha256Of(chat),
+          size: chat.length,
+          source: { kind: 'hf', ref: 'hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf', known: name, verified: true },
+          via: 'cli',
+        },
       ],
-    );
-    for (const r of records) assert.deepEqual(r.event.actor, { kind: 'master', keyId: null, team: null });
-    const verified = await run(['audit', 'verify', '--home', home]);
-    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
-    assert.match(verified.stdout, /^OK: 3 records; head 3:[0-9a-f]{64}; keyed from record 1, head file matches/m);
-    const removed = await run(['models', 'rm', 'qwen2.5-0.5b-instruct']);
+      [
+        'model.added',
+        {
+          model: name,
+          version: 2,
+          sha256: sha256Of(toolcall),
+          size: toolcall.length,
+          source: { kind: 'import', ref: files.toolcall, known: null, verified: false },
+          via: 'cli',
+        },
+      ],
+      ['model.promoted', { model: name, version: 2, canaryPercent: 10, via: 'cli' }],
+      ['model.promoted', { model: name, version: 2, canaryPercent: null, via: 'cli' }],
+      ['model.rolled_back', { model: name, version: null, canaryPercent: null, via: 'cli' }],
+    ]);
+    await assertVerifies(5);
+
+    // Pulling a file the name serves already changes nothing, and records nothing.
+    assert.match((await run(['models', 'rollback', name])).stdout, /v2 is current/);
+    assert.match((await run(['models', 'import', files.toolcall, '--name', name])).stdout, /already serves this file/);
+    assert.equal((await modelRecords()).length, 6);
+
+    const removed = await run(['models', 'rm', name]);
     assert.match(removed.stdout, /removed; deleted [0-9a-f]{12}, [0-9a-f]{12}/);
+    assert.deepEqual((await modelRecords()).at(-1), [
+      'model.removed',
+      {
+        model: name,
+        versions: [
+          { version: 1, sha256: sha256Of(chat) },
+          { version: 2, sha256: sha256Of(toolcall) },
+        ],
+        via: 'cli',
+      },
+    ]);
+    await assertVerifies(7);
+  });
+
+  it('records a pull from a plain URL without its password or query string, which may be credentials', async () => {
+    const bytes = Buffer.concat([readFileSync(files.toolcall), Buffer.from('signed')]);
+    hub.addPlainFile('signed.gguf', bytes);
+    const url = new URL(`${hub.url}/files/signed.gguf?X-Amz-Signature=s3cr3tSignature&token=s3cr3tToken`);
+    const pulled = await run(['pull', url.toString(), '--sha256', sha256Of(bytes), '--name', 'signed']);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const exported = await run(['audit', 'export', '--home', home]);
+    assert.doesNotMatch(exported.stdout, /s3cr3t/);
+    assert.deepEqual((await modelRecords()).at(-1), [
+      'model.added',
+      {
+        model: 'signed',
+        version: 1,
+        sha256: sha256Of(bytes),
+        size: bytes.length,
+        source: { kind: 'url', ref: `${hub.url}/files/signed.gguf`, known: null, verified: true },
+        via: 'cli',
+      },
+    ]);
+    assert.match((await run(['models', 'rm', 'signed'])).stdout, /signed removed/);
+    await assertVerifies((await modelRecords()).length);
   });
 
   it('sends HF_TOKEN to the hub only, never to the CDN on another origin', async () => {
@@ -140,5 +218,48 @@ describe('flambeau pull / models (CLI, imitation hub)', () => {
     const known = await run(['models', 'known']);
     assert.match(known.stdout, /^llama-3\.2-1b-instruct\s+~810\.0 MB\s+Q4_K_M\s+llama3\.2\s+yes/m);
     assert.match(known.stdout, /^qwen2\.5-3b-instruct\s+.*qwen-research\s+no/m);
+  });
+});
+
+describe('flambeau pull / models import / models rm on a shared PostgreSQL store (CLI)', () => {
+  let pg: { url: string; drop(): Promise<void> };
+  before(async () => {
+    pg = await freshPgDatabase('flambeau_models_cli');
+  });
+  after(async () => {
+    await pg?.drop();
+  });
+
+  it("refuses before any download or write until the servers' audit key is there, then records each change under it", async () => {
+    const server = join(dir, 'pg-server');
+    ensureAuditKey(server); // as `flambeau serve` makes it on a server's host
+    const operator = join(dir, 'pg-operator');
+    const onPg = (args: string[]) => run(args, { FLAMBEAU_HOME: operator, FLAMBEAU_STORE_URL: pg.url });
+
+    const seen = hub.requests.length;
+    const pulled = await onPg(['pull', 'qwen2.5-0.5b-instruct', '--name', 'shared']);
+    assert.equal(pulled.code, 2, pulled.stderr);
+    assert.match(pulled.stderr, /no audit\.key/);
+    assert.equal(hub.requests.length, seen, 'nothing downloaded');
+    const imported = await onPg(['models', 'import', files.toolcall, '--name', 'shared']);
+    assert.equal(imported.code, 2, imported.stderr);
+    assert.doesNotMatch((await onPg(['models', 'list', '--local'])).stdout, /shared/, 'nothing registered');
+    assert.equal(existsSync(homePaths(operator).auditKey), false, 'no key made up on the operator host');
+
+    copyFileSync(homePaths(server).auditKey, homePaths(operator).auditKey);
+    assert.equal((await onPg(['models', 'import', files.toolcall, '--name', 'shared'])).code, 0);
+    assert.equal((await onPg(['models', 'rm', 'shared'])).code, 0);
+    const exported = await onPg(['audit', 'export', '--home', operator]);
+    assert.deepEqual(
+      exported.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { event: { action?: string } }).event.action),
+      ['model.added', 'model.removed'],
+    );
+    // MACed with the servers' key (the copy), and the operator's head file names the last record.
+    const verified = await onPg(['audit', 'verify', '--home', operator]);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /^OK: 2 records; head 2:[0-9a-f]{64}; keyed from record 1, head file matches/m);
   });
 });

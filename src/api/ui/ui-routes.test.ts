@@ -130,6 +130,21 @@ describe('dashboard session cookie and sign-in behind a proxy', () => {
     assert.deepEqual(statuses, [401, 401, 401, 429]);
   });
 
+  it('an IPv6 client counts per /64: rotating addresses inside it (in any spelling, with a zone id) shares one budget', async () => {
+    const url = await start({ trustProxy: LOOPBACK_PROXY });
+    const attempt = async (forwardedFor: string) => (await signIn(url, { 'x-forwarded-for': forwardedFor }, 'wrong')).status;
+    const statuses = [];
+    for (const address of ['2001:db8::1', '2001:0db8:0:0::2', '[2001:db8::ffff:3]:443', '2001:DB8:0:0:1:2:3:4']) statuses.push(await attempt(address));
+    assert.deepEqual(statuses, [401, 401, 401, 429], 'four addresses of one /64 are one client');
+    assert.equal(await attempt('2001:db8:0:1::1'), 401, 'the next /64 is another client');
+    const linkLocal = [];
+    for (const address of ['fe80::1%eth0', 'fe80::2%eth1', 'fe80::3', 'fe80::4%25wlan0']) linkLocal.push(await attempt(address));
+    assert.deepEqual(linkLocal, [401, 401, 401, 429], 'a zone id does not make another client');
+    const mapped = [];
+    for (const address of ['192.0.2.9', '::ffff:192.0.2.9', '::ffff:c000:209', '192.0.2.9']) mapped.push(await attempt(address));
+    assert.deepEqual(mapped, [401, 401, 401, 429], 'IPv4 and IPv4-mapped IPv6 are the same client');
+  });
+
   it('an X-Forwarded-For entry that is not an address counts against the socket (the proxy), not a new key', async () => {
     const url = await start({ trustProxy: LOOPBACK_PROXY });
     const statuses = [];

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { addressBucket } from './address-bucket.js';
 
 /** The cookie that carries a dashboard session (its id, expiry and MAC; never the key). */
 export const SESSION_COOKIE = 'flambeau_session';
@@ -109,7 +110,9 @@ export function cookieValue(header: string | undefined, name: string): string | 
 /**
  * Counts sign-in attempts per client address in a fixed one-minute window: a guessed key costs
  * a minute per `perMinute` tries. The caller gives the address: the socket's, or behind a trusted
- * proxy the client it forwards for (trusted-proxies.ts), never a header it cannot trust.
+ * proxy the client it forwards for (trusted-proxies.ts), never a header it cannot trust. It is
+ * counted under its addressBucket: an IPv6 client per /64, which one holder gets whole (counting
+ * per address would give it 2^64 budgets), an IPv4-mapped one as its IPv4 address.
  *
  * At most `maxAddresses` windows are kept. The map is ordered by window start (a new window is
  * re-inserted at the end), so expired windows are dropped from its front, each once. When it is
@@ -125,15 +128,16 @@ export function createSignInLimiter(
   const windows = new Map<string, { start: number; count: number }>();
   return {
     allow(address, now) {
+      const key = addressBucket(address);
       for (const [a, w] of windows) {
         if (now - w.start < 60_000) break;
         windows.delete(a);
       }
-      const w = windows.get(address);
+      const w = windows.get(key);
       if (w === undefined || now - w.start >= 60_000) {
         if (w === undefined && windows.size >= maxAddresses) return false;
-        windows.delete(address);
-        windows.set(address, { start: now, count: 1 });
+        windows.delete(key);
+        windows.set(key, { start: now, count: 1 });
         return true;
       }
       w.count += 1;

@@ -9,7 +9,7 @@ import { homePaths } from '../../config/home-layout.js';
 import { openModelHome } from '../../models/model-home.js';
 import { freshPgDatabase } from '../../../test/helpers/pg-database.js';
 import { CliExit } from '../exit-codes.js';
-import { auditedModelChange } from './model-change-audit.js';
+import { auditedModelChange, withoutSecrets } from './model-change-audit.js';
 
 describe('auditedModelChange on a shared PostgreSQL store', () => {
   let pg: { url: string; drop(): Promise<void> };
@@ -49,5 +49,16 @@ describe('auditedModelChange on a shared PostgreSQL store', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('withoutSecrets', () => {
+  it('keeps scheme, host and path of a URL: no password, query or fragment; refs and paths as given', () => {
+    assert.equal(
+      withoutSecrets('https://user:pa55@models.example.org:8443/a/b.gguf?X-Amz-Signature=abc&token=t#frag'),
+      'https://models.example.org:8443/a/b.gguf',
+    );
+    assert.equal(withoutSecrets('HTTP://10.0.0.5/m.gguf?sig=1'), 'http://10.0.0.5/m.gguf');
+    for (const ref of ['hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/q.gguf@v1', 'ollama:qwen2.5:0.5b', '/srv/models/mine.gguf']) assert.equal(withoutSecrets(ref), ref);
   });
 });

@@ -1,24 +1,49 @@
 import { ensureAuditKey, readAuditKey } from '../../audit/audit-key.js';
 import { createAuditLog } from '../../audit/audit-log.js';
+import type { AdminAuditEvent } from '../../audit/audit-event.js';
 import { actorOf, MASTER_PRINCIPAL } from '../../auth/principal.js';
 import { homePaths } from '../../config/home-layout.js';
 import type { ModelHome } from '../../models/model-home.js';
+import type { VersionWriteWrapper } from '../../models/pull-model.js';
+import type { LocalModel } from '../../models/store/local-model.js';
+import type { ModelVersion } from '../../models/versions/version-registry.js';
 import type { SqlExecutor } from '../../store/sql.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 
-/** A pointer change of `flambeau models promote|rollback`, as the dashboard's same actions record it. */
-export type ModelChange = { kind: 'promote'; name: string; version: number; canaryPercent: number | null } | { kind: 'rollback'; name: string };
+/**
+ * A change of the models that can serve, made by `flambeau models promote|rollback|rm`,
+ * `models import` or `flambeau pull`. Promote and rollback are recorded as the dashboard's same
+ * actions record them.
+ */
+export type ModelChange =
+  | { kind: 'promote'; name: string; version: number; canaryPercent: number | null }
+  | { kind: 'rollback'; name: string }
+  | { kind: 'add'; name: string; version: ModelVersion; model: LocalModel }
+  | { kind: 'remove'; name: string; versions: readonly ModelVersion[] };
+
+/** The audit log of HOME's store, its key checked once opened: `record` each change through it. */
+export interface ModelChangeAudit {
+  /**
+   * Runs `work` (the registry write, given the transaction) and appends the record of the change
+   * `describe` makes of its result (none when it says null: nothing changed) in one transaction
+   * holding the audit chain: both or neither.
+   */
+  record<T>(work: (tx: SqlExecutor) => Promise<T>, describe: (result: T) => ModelChange | null): Promise<T>;
+  /** For pull and import: their version write, recorded as `model.added` (nothing when the name already serves the file). */
+  readonly versionWrite: VersionWriteWrapper;
+  close(): void;
+}
 
 /**
- * Runs `change` (the pointer write, given the transaction) and appends its audit record
- * (`model.promoted` / `model.rolled_back`, the same event the dashboard writes) in one transaction
- * holding the audit chain: both or neither, as in `dashboard-admin-routes.ts`. The actor is the
- * master, as for `flambeau keys create` sent with the master key: whoever runs this can read HOME,
- * and so master.key. `details.via` says the change came from the CLI (the dashboard's record has a
- * request id instead). The record is MACed with HOME/audit.key and moves HOME/audit.head, so
- * `flambeau audit verify` keeps passing while a server shares the store.
+ * Opens the audit log the CLI records model changes in, as the dashboard's admin actions are: the
+ * actor is the master, as for `flambeau keys create` sent with the master key (whoever runs this
+ * can read HOME, and so master.key); `details.via` says the change came from the CLI (the
+ * dashboard's record has a request id instead). Records are MACed with HOME/audit.key and move
+ * HOME/audit.head, so `flambeau audit verify` keeps passing while a server shares the store.
+ * Throws (a usage error) at once when the key cannot be had: open it before a long download, so
+ * that the refusal comes before the work.
  */
-export async function auditedModelChange<T>(h: ModelHome, change: ModelChange, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+export function openModelChangeAudit(h: ModelHome): ModelChangeAudit {
   const audit = createAuditLog({
     sql: h.db.sql,
     keyed: {
@@ -27,29 +52,74 @@ export async function auditedModelChange<T>(h: ModelHome, change: ModelChange, w
       onTamper: (reason) => process.stderr.write(`warning: audit chain: ${reason}\n`),
     },
   });
-  try {
-    return await audit.atomically(async (tx) => {
+  const record = <T>(work: (tx: SqlExecutor) => Promise<T>, describe: (result: T) => ModelChange | null): Promise<T> =>
+    audit.atomically(async (tx) => {
       const result = await work(tx);
-      await audit.append(
-        {
-          type: 'admin',
-          actor: actorOf(MASTER_PRINCIPAL),
-          action: change.kind === 'rollback' ? 'model.rolled_back' : 'model.promoted',
-          target: {},
-          details: {
-            model: change.name,
-            version: change.kind === 'rollback' ? null : change.version,
-            canaryPercent: change.kind === 'rollback' ? null : change.canaryPercent,
-            via: 'cli',
-          },
-        },
-        undefined,
-        tx,
-      );
+      const change = describe(result);
+      if (change !== null) await audit.append(adminEvent(change), undefined, tx);
       return result;
     });
+  return {
+    record,
+    versionWrite: (added, write) => record(write, (version) => (version === null ? null : { kind: 'add', name: added.name, version, model: added.model })),
+    close: () => audit.close(),
+  };
+}
+
+/** Runs `work` and records `change` with it (see openModelChangeAudit). */
+export async function auditedModelChange<T>(h: ModelHome, change: ModelChange, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  const audit = openModelChangeAudit(h);
+  try {
+    return await audit.record(work, () => change);
   } finally {
     audit.close();
+  }
+}
+
+function adminEvent(change: ModelChange): AdminAuditEvent {
+  const event = (action: AdminAuditEvent['action'], details: Record<string, unknown>): AdminAuditEvent => ({
+    type: 'admin',
+    actor: actorOf(MASTER_PRINCIPAL),
+    action,
+    target: {},
+    details: { ...details, via: 'cli' },
+  });
+  switch (change.kind) {
+    case 'promote':
+      return event('model.promoted', { model: change.name, version: change.version, canaryPercent: change.canaryPercent });
+    case 'rollback':
+      return event('model.rolled_back', { model: change.name, version: null, canaryPercent: null });
+    case 'add':
+      return event('model.added', {
+        model: change.name,
+        version: change.version.version,
+        sha256: change.version.sha256,
+        size: change.model.size,
+        source: {
+          kind: change.model.source.kind,
+          ref: withoutSecrets(change.model.source.ref),
+          known: change.model.source.known,
+          verified: change.model.source.verified,
+        },
+      });
+    case 'remove':
+      return event('model.removed', { model: change.name, versions: change.versions.map((v) => ({ version: v.version, sha256: v.sha256 })) });
+  }
+}
+
+/**
+ * A source as the audit log may keep it. A plain URL can carry a password (`https://user:pw@…`)
+ * or a signed query (`?X-Amz-Signature=…`, `?token=…`), and the log is exported and kept for
+ * years: keep scheme, host and path only. `hf:` and `ollama:` refs and imported paths have
+ * neither (model-ref.ts admits no query in them).
+ */
+export function withoutSecrets(ref: string): string {
+  if (!/^https?:\/\//i.test(ref)) return ref;
+  try {
+    const url = new URL(ref);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return '[unparseable url]';
   }
 }
 
@@ -65,7 +135,7 @@ function auditKeyOf(h: ModelHome): Buffer {
   if (key === null) {
     throw new CliExit(
       EXIT.usage,
-      `error: ${h.home} has no audit.key, and this change must be audited with the servers' key: copy audit.key from a server's home into ${h.home} (mode 600), or make the change on the dashboard.`,
+      `error: ${h.home} has no audit.key, and this change must be audited with the servers' key: copy audit.key from a server's home into ${h.home} (mode 600), or run the command on a server's host (promote and rollback: or on the dashboard).`,
     );
   }
   return key;

@@ -10,11 +10,12 @@ import { LICENCES } from '../../models/licence/licence-terms.js';
 import { openModelHome, type ModelHome } from '../../models/model-home.js';
 import { configuredStoreUrl } from '../store-url.js';
 import type { LocalModel } from '../../models/store/local-model.js';
+import type { ModelVersion } from '../../models/versions/version-registry.js';
 import { GatewayClient } from '../client.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { KEY_HELP, URL_HELP, type ServerFlags } from '../options.js';
 import { printTable } from '../table.js';
-import { auditedModelChange } from './model-change-audit.js';
+import { auditedModelChange, openModelChangeAudit } from './model-change-audit.js';
 import { printAdded } from './pull.js';
 import { jsonText, safe } from '../terminal-text.js';
 
@@ -30,8 +31,9 @@ const CONFIG_HELP = 'config file giving store.url and cluster.redis_url (default
 /**
  * `flambeau models`: with no subcommand (or `list`), the running server's models, as before.
  * `list --local`, `show`, `import`, `rm`, `promote`, `rollback`, `known` work on the home folder
- * directly (no server needed); a running server sees promote/rollback on its next request. Promote
- * and rollback write their audit record in the same transaction as the pointer (auditedModelChange).
+ * directly (no server needed); a running server sees promote/rollback on its next request. Import,
+ * promote, rollback and rm write their audit record in the same transaction as their registry
+ * write (model-change-audit.ts), as `flambeau pull` does: every change of what can serve is in the log.
  */
 export function registerModels(program: Command): void {
   const models = program
@@ -89,9 +91,15 @@ export function registerModels(program: Command): void {
     .option('--link', 'hard-link instead of copying (same file system only; falls back to a copy)')
     .option('--home <dir>', HOME_HELP)
     .action(async (path: string, opts: { name?: string; link?: boolean; home?: string }) =>
-      withHome(homeOf(opts), async (h) =>
-        printAdded(await importModel(path, { ...(opts.name === undefined ? {} : { name: opts.name }), link: opts.link === true }, h)),
-      ),
+      withHome(homeOf(opts), async (h) => {
+        const audit = openModelChangeAudit(h);
+        try {
+          const options = { ...(opts.name === undefined ? {} : { name: opts.name }), link: opts.link === true };
+          printAdded(await importModel(path, options, { ...h, withVersionWrite: audit.versionWrite }));
+        } finally {
+          audit.close();
+        }
+      }),
     );
 
   models
@@ -316,11 +324,23 @@ function licenceSummary(model: LocalModel): string {
   );
 }
 
-/** True when a served name was forgotten (not a bare file deleted). */
+/**
+ * True when a served name was forgotten (not a bare file deleted). Forgetting a name is recorded
+ * (`model.removed`, with its versions and their sha256) in the transaction that forgets it.
+ * Deleting a file no name uses is not: it could not serve, and files are each host's own.
+ */
 async function remove(h: ModelHome, name: string): Promise<boolean> {
-  const versions = await h.registry.versions(name);
-  if (versions.length > 0) {
-    await h.registry.removeName(name);
+  if ((await h.registry.versions(name)).length > 0) {
+    const audit = openModelChangeAudit(h);
+    let versions: ModelVersion[];
+    try {
+      versions = await audit.record(
+        (tx) => h.registry.removeName(name, tx),
+        (removed) => (removed.length === 0 ? null : { kind: 'remove', name, versions: removed }),
+      );
+    } finally {
+      audit.close();
+    }
     const deleted: string[] = [];
     for (const sha of new Set(versions.map((v) => v.sha256))) {
       if ((await h.registry.usersOf(sha)).length > 0) continue;

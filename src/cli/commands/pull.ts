@@ -6,6 +6,7 @@ import { openModelHome } from '../../models/model-home.js';
 import { configuredStoreUrl } from '../store-url.js';
 import { pullModel, type AddedModel } from '../../models/pull-model.js';
 import { CliExit, EXIT } from '../exit-codes.js';
+import { openModelChangeAudit, type ModelChangeAudit } from './model-change-audit.js';
 
 export function registerPull(program: Command): void {
   program
@@ -34,7 +35,10 @@ export function registerPull(program: Command): void {
       if (size !== undefined && (!/^\d+$/.test(opts.size ?? '') || !Number.isSafeInteger(size) || size <= 0))
         throw new CliExit(EXIT.usage, '--size takes a whole number of bytes.');
       const home = await openModelHome(opts.home ?? (process.env.FLAMBEAU_HOME || undefined), configuredStoreUrl(opts.home));
+      let audit: ModelChangeAudit | undefined;
       try {
+        // Opened first: a store it cannot sign for refuses before the download, not after.
+        audit = openModelChangeAudit(home);
         const added = await pullModel(
           ref,
           {
@@ -49,10 +53,12 @@ export function registerPull(program: Command): void {
             hfToken: process.env.HF_TOKEN || null,
             retries,
             progress: (label) => createProgressReporter({ out: process.stderr, label }),
+            withVersionWrite: audit.versionWrite,
           },
         );
         printAdded(added);
       } finally {
+        audit?.close();
         await home.close();
       }
     });

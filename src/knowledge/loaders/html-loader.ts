@@ -1,6 +1,6 @@
-import { Parser } from 'htmlparser2';
 import { DocumentBuilder, type DocumentLoader, type SourceDocument } from '../source-document.js';
 import { decodeText } from './decode-text.js';
+import { DepthBoundedParser } from './depth-bounded-parser.js';
 
 const BLOCKS = new Set([
   'p',
@@ -72,7 +72,8 @@ export function htmlDocument(html: string, fields: Omit<SourceDocument, 'text' |
     boundary = false;
     text = '';
   };
-  const parser = new Parser(
+  // Bounded: htmlparser2's own Parser takes time in the square of the nesting (depth-bounded-parser.ts).
+  const parser = new DepthBoundedParser(
     {
       onopentag(name) {
         if (name === 'title') inTitle = true;
@@ -103,8 +104,7 @@ export function htmlDocument(html: string, fields: Omit<SourceDocument, 'text' |
     },
     { decodeEntities: true, lowerCaseTags: true },
   );
-  parser.write(html);
-  parser.end();
+  parser.parse(html);
   flush();
   const cleanTitle = title.replace(/\s+/g, ' ').trim() || path[0];
   return builder.build({ ...(cleanTitle === undefined || cleanTitle === '' ? {} : { title: cleanTitle }), ...fields });

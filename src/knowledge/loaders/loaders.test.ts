@@ -57,6 +57,18 @@ describe('document loaders', () => {
     );
   });
 
+  it('html: 200,000 nested elements load with all their text (the parser holds at most 512 open; it used to cost the square of the depth)', async () => {
+    const n = 100_000;
+    const html = `<h1>Deep</h1>${'<div>d'.repeat(n)}<script>hidden()</script>${'<b>b'.repeat(n)}${'</b>'.repeat(n)}${'</div>'.repeat(n)}<h2>After</h2><p>End.</p>`;
+    const [doc] = await load('deep.html', html);
+    assert.doesNotMatch(doc!.text, /hidden/);
+    assert.equal(doc!.text.match(/d/g)?.length, n + 1); // and End.'s
+    assert.equal(doc!.text.match(/b/g)?.length, n);
+    const chunks = chunkDocument(doc!);
+    assert.equal(chunks[0]!.heading, 'Deep');
+    assert.deepEqual([chunks.at(-1)!.heading, chunks.at(-1)!.text], ['Deep > After', 'End.']);
+  });
+
   it('pdf: one section per page, the page number kept', async () => {
     const [doc] = await load('report.pdf', makePdf(['Quarterly report\nRevenue grew.', 'Second page about the budget.']));
     const chunks = chunkDocument(doc!);

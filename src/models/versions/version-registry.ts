@@ -35,8 +35,13 @@ export interface VersionRegistry {
    * concurrent adds of one name, from this process or another instance: numbers never collide.
    */
   add(name: string, sha256: string, settings?: VersionSettings): Promise<ModelVersion>;
-  /** As `add`, unless `name`'s current version is this file already (then null), decided under the same lock. */
-  addUnlessCurrent(name: string, sha256: string, settings?: VersionSettings): Promise<ModelVersion | null>;
+  /**
+   * As `add`, unless `name`'s current version is this file already (then null), decided under the
+   * same lock. `tx`: joins that transaction (the CLI's, which also appends the audit record); a
+   * version number taken meanwhile by an instance that does not lock then fails it with
+   * `conflict` instead of being retried, as the whole transaction must be.
+   */
+  addUnlessCurrent(name: string, sha256: string, settings?: VersionSettings, tx?: SqlExecutor): Promise<ModelVersion | null>;
   /**
    * Makes `version` current (the current one becomes `previous`), or, with a percent, a canary.
    * The pointer is read locked (PostgreSQL: FOR UPDATE), so concurrent changes of one name queue
@@ -50,8 +55,8 @@ export interface VersionRegistry {
   names(): Promise<string[]>;
   /** Served names whose versions use this blob (rm refuses while there are some). */
   usersOf(sha256: string): Promise<string[]>;
-  /** Forgets a served name and its versions (the blobs stay). */
-  removeName(name: string): Promise<void>;
+  /** Forgets a served name and its versions (the blobs stay); returns the versions it had. `tx`: joins that transaction. */
+  removeName(name: string, tx?: SqlExecutor): Promise<ModelVersion[]>;
   /**
    * The version that answers request number `turn` (0, 1, 2...) of `name`, or undefined when
    * `name` has no versions. A canary gets exactly `canaryPercent` of the turns, spread evenly (a
@@ -138,11 +143,17 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
    * instead of reading the same maximum; a unique violation left anyway (an instance that does not
    * take the lock yet, during a rolling upgrade) is retried with a fresh maximum.
    */
-  async function addVersion(name: string, sha256: string, settings: VersionSettings, unlessCurrent: boolean): Promise<ModelVersion | null> {
+  async function addVersion(
+    name: string,
+    sha256: string,
+    settings: VersionSettings,
+    unlessCurrent: boolean,
+    outer?: SqlExecutor,
+  ): Promise<ModelVersion | null> {
     const checked = JSON.stringify(versionSettingsSchema.parse(settings));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await sql.transaction(async (tx) => {
+        return await (outer ?? sql).transaction(async (tx) => {
           await lockName(tx, name);
           const pointer = await selectPointer(tx, name);
           if (unlessCurrent && pointer !== undefined && (await selectVersion(tx, name, pointer.current))?.sha256 === sha256) return null;
@@ -159,14 +170,15 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
           return { name, version, sha256, settings, createdAt };
         });
       } catch (error) {
-        if (!(error instanceof FlambeauError && error.code === 'conflict') || attempt >= 5) throw error;
+        // Inside a caller's transaction the violation has aborted it (PostgreSQL): only the caller can retry.
+        if (!(error instanceof FlambeauError && error.code === 'conflict') || attempt >= 5 || outer !== undefined) throw error;
       }
     }
   }
 
   return {
     add: async (name, sha256, settings = {}) => (await addVersion(name, sha256, settings, false)) as ModelVersion,
-    addUnlessCurrent: (name, sha256, settings = {}) => addVersion(name, sha256, settings, true),
+    addUnlessCurrent: (name, sha256, settings = {}, tx) => addVersion(name, sha256, settings, true, tx),
     promote: (name, version, options = {}) =>
       (options.tx ?? sql).transaction(async (tx) => {
         const pointer = await requirePointer(tx, name);
@@ -205,10 +217,13 @@ export function createVersionRegistry(sql: SqlClient, now: () => number = Date.n
     names: async () => (await sql.all<{ name: string }>('SELECT name FROM model_pointers ORDER BY name')).map((r) => r.name),
     usersOf: async (sha256) =>
       (await sql.all<{ name: string }>('SELECT DISTINCT name FROM model_versions WHERE sha256 = ? ORDER BY name', [sha256])).map((r) => r.name),
-    removeName: (name) =>
-      sql.transaction(async (tx) => {
+    removeName: (name, outer) =>
+      (outer ?? sql).transaction(async (tx) => {
+        await lockName(tx, name);
+        const removed = (await tx.all<VersionRow>('SELECT * FROM model_versions WHERE name = ? ORDER BY version', [name])).map(versionOfRow);
         await tx.run('DELETE FROM model_pointers WHERE name = ?', [name]);
         await tx.run('DELETE FROM model_versions WHERE name = ?', [name]);
+        return removed;
       }),
     async live() {
       const rows = await sql.all<
