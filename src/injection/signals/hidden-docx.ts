@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { DepthBoundedParser, MAX_HTML_DEPTH } from '../../markup/depth-bounded-parser.js';
 import type { HiddenHow, HiddenHtmlText } from './hidden-html.js';
 
 /** The namespaces mammoth reads as WordprocessingML (`w:`): transitional and strict. */
@@ -84,19 +84,23 @@ class WordNames {
 
 /** Where a handler is in the XML: the start of the tag just opened, the end of the text just read. */
 interface WordXmlHandlers {
-  open(element: WordElement, tagStart: number): void;
+  /** `deep`: the element is nested deeper than MAX_HTML_DEPTH, where its attributes are not read. */
+  open(element: WordElement, tagStart: number, deep: boolean): void;
   close(name: string): void;
   text?(text: string, textEnd: number): void;
 }
 
-/** Streams a WordprocessingML part through htmlparser2, handing on only its WordprocessingML elements. */
+/**
+ * Streams a WordprocessingML part through htmlparser2, handing on only its WordprocessingML
+ * elements. Bounded: htmlparser2's own Parser takes time in the square of the nesting.
+ */
 function parseWordXml(xml: string, on: WordXmlHandlers): void {
   const names = new WordNames();
-  const parser: Parser = new Parser(
+  const parser: DepthBoundedParser = new DepthBoundedParser(
     {
       onopentag(qualified, attributes) {
         const element = names.open(qualified, attributes);
-        if (element !== null) on.open(element, parser.startIndex);
+        if (element !== null) on.open(element, parser.startIndex, parser.depth > MAX_HTML_DEPTH);
       },
       // htmlparser2 closes every element it opened, once (an implied close included), so the stacks stay in step.
       onclosetag() {
@@ -109,8 +113,7 @@ function parseWordXml(xml: string, on: WordXmlHandlers): void {
     },
     { xmlMode: true, lowerCaseTags: false, lowerCaseAttributeNames: false, decodeEntities: true },
   );
-  parser.write(xml);
-  parser.end();
+  parser.parse(xml);
 }
 
 /** Run properties (`w:rPr`) that hide a run's text from a reader of the document. */
@@ -204,7 +207,7 @@ export function findHiddenDocx(documentXml: string, styles: ReadonlyMap<string, 
     return paragraphStyle === null ? null : (styles.get(paragraphStyle) ?? null);
   };
   parseWordXml(documentXml, {
-    open({ name, attributes }, tagStart) {
+    open({ name, attributes }, tagStart, deep) {
       switch (name) {
         case 'w:p':
           flush();
@@ -217,7 +220,8 @@ export function findHiddenDocx(documentXml: string, styles: ReadonlyMap<string, 
           if (inParagraphProperties) paragraphStyle = attributes['w:val'] ?? null;
           return;
         case 'w:r':
-          run = { how: null, style: null, direct: undefined, start: tagStart };
+          // A run nested deeper than any document a person wrote, whose properties go unread: scanned as hidden.
+          run = { how: null, style: null, direct: deep ? 'deep_nesting' : undefined, start: tagStart };
           return;
         case 'w:rpr':
           // A paragraph mark's own properties (w:pPr/w:rPr) do not apply to the runs.

@@ -1,8 +1,22 @@
-import { Parser } from 'htmlparser2';
+import { DepthBoundedParser, MAX_HTML_DEPTH } from '../../markup/depth-bounded-parser.js';
 
-/** Why a piece of HTML (or DOCX: `vanish`, see hidden-docx.ts) text does not show to a reader. */
+/**
+ * Why a piece of HTML (or DOCX: `vanish`, see hidden-docx.ts) text does not show to a reader.
+ * `deep_nesting`: inside more than MAX_HTML_DEPTH nested elements, whose styles the parser no
+ * longer reads (depth-bounded-parser.ts); no document a person wrote nests that deep, so the
+ * text there is scanned as hidden rather than trusted as shown.
+ */
 export type HiddenHow =
-  'comment' | 'display_none' | 'visibility_hidden' | 'zero_size' | 'invisible_color' | 'transparent' | 'hidden_attribute' | 'offscreen' | 'vanish';
+  | 'comment'
+  | 'display_none'
+  | 'visibility_hidden'
+  | 'zero_size'
+  | 'invisible_color'
+  | 'transparent'
+  | 'hidden_attribute'
+  | 'offscreen'
+  | 'vanish'
+  | 'deep_nesting';
 
 export interface HiddenHtmlText {
   how: HiddenHow;
@@ -37,25 +51,32 @@ export function hiddenByStyle(style: string): HiddenHow | null {
  */
 export function findHiddenHtml(html: string): HiddenHtmlText[] {
   const found: HiddenHtmlText[] = [];
+  // Per open element, how it or an element around it hides its text (null: shown): the innermost
+  // answer is the last entry, so every tag and text costs the same at any depth.
   const stack: (HiddenHow | null)[] = [];
   let current: { how: HiddenHow; text: string; start: number; end: number } | null = null;
-  const hiddenNow = (): HiddenHow | null => {
-    for (let i = stack.length - 1; i >= 0; i--) if (stack[i] !== null) return stack[i] as HiddenHow;
-    return null;
-  };
+  const hiddenNow = (): HiddenHow | null => stack.at(-1) ?? null;
   const flush = () => {
     if (current !== null && current.text.trim() !== '')
       found.push({ how: current.how, text: current.text.replace(/\s+/g, ' ').trim(), start: current.start, end: current.end });
     current = null;
   };
-  const parser = new Parser(
+  // Bounded: htmlparser2's own Parser takes time in the square of the nesting.
+  const parser = new DepthBoundedParser(
     {
       onopentag(name, attributes) {
         if (VOID.has(name)) return;
-        const how = 'hidden' in attributes ? 'hidden_attribute' : attributes.style === undefined ? null : hiddenByStyle(attributes.style);
+        const own =
+          parser.depth > MAX_HTML_DEPTH
+            ? 'deep_nesting'
+            : 'hidden' in attributes
+              ? 'hidden_attribute'
+              : attributes.style === undefined
+                ? null
+                : hiddenByStyle(attributes.style);
         const before = hiddenNow();
-        stack.push(how);
-        if (before === null && how !== null) flush();
+        stack.push(own ?? before);
+        if (before === null && own !== null) flush();
       },
       onclosetag(name) {
         if (VOID.has(name)) return;
@@ -76,8 +97,7 @@ export function findHiddenHtml(html: string): HiddenHtmlText[] {
     },
     { decodeEntities: true, lowerCaseTags: true },
   );
-  parser.write(html);
-  parser.end();
+  parser.parse(html);
   flush();
   return found;
 }

@@ -1,6 +1,6 @@
 import { DocumentBuilder, type DocumentLoader, type SourceDocument } from '../source-document.js';
 import { decodeText } from './decode-text.js';
-import { DepthBoundedParser } from './depth-bounded-parser.js';
+import { DepthBoundedParser } from '../../markup/depth-bounded-parser.js';
 
 const BLOCKS = new Set([
   'p',
