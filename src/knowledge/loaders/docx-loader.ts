@@ -1,4 +1,5 @@
 import mammoth from 'mammoth';
+import { FlambeauError } from '../../errors/index.js';
 import { DEFAULT_INGEST_LIMITS } from '../ingest-limits.js';
 import type { DocumentLoader } from '../source-document.js';
 import { htmlDocument } from './html-loader.js';
@@ -17,7 +18,18 @@ export const docxLoader: DocumentLoader = {
   isolated: true,
   async load(bytes, _path, limits = DEFAULT_INGEST_LIMITS) {
     await checkZipBounds(bytes, limits);
-    const { value } = await mammoth.convertToHtml({ buffer: bytes }, { convertImage: noImages });
-    return [htmlDocument(value)];
+    let html: string;
+    try {
+      html = (await mammoth.convertToHtml({ buffer: bytes }, { convertImage: noImages })).value;
+    } catch (error) {
+      // mammoth recurses once per nested element: a file nested some thousands deep (no Word
+      // document is) overflows its stack. The file is refused, as one that is not a DOCX would be.
+      if (error instanceof RangeError)
+        throw new FlambeauError('unsupported_media_type', 'this DOCX nests its content too deeply to convert (thousands of levels; no Word document does)', {
+          cause: error,
+        });
+      throw error;
+    }
+    return [htmlDocument(html)];
   },
 };

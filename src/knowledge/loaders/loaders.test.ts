@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeDocx, makeEml, makeMbox, makePdf } from '../__fixtures__/make-documents.js';
+import { makeDocx, makeDocxBody, makeEml, makeMbox, makePdf } from '../__fixtures__/make-documents.js';
+import { FlambeauError } from '../../errors/index.js';
 import { chunkDocument } from '../chunk-document.js';
 import { loaderFor } from './loaders.js';
 import { splitMbox } from './mbox-loader.js';
@@ -78,6 +79,16 @@ describe('document loaders', () => {
     );
     assert.match(chunks[0]!.text, /Quarterly report/);
     assert.match(chunks[1]!.text, /budget/);
+  });
+
+  it('docx: content nested thousands deep is refused with a typed error, hundreds deep is read', async () => {
+    const nested = (depth: number) =>
+      makeDocxBody(`<w:p>${'<w:sdt><w:sdtContent>'.repeat(depth)}<w:r><w:t>deep text</w:t></w:r>${'</w:sdtContent></w:sdt>'.repeat(depth)}</w:p>`);
+    assert.equal((await load('deep.docx', nested(400)))[0]?.text, 'deep text');
+    await assert.rejects(
+      () => load('hostile.docx', nested(6000)),
+      (e: unknown) => e instanceof FlambeauError && e.code === 'unsupported_media_type' && /too deeply/.test(e.message),
+    );
   });
 
   it('docx: Word headings and paragraphs', async () => {
