@@ -19,6 +19,38 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     req.resume();
     throw new FlambeauError('unsupported_media_type', `Content-Type must be application/json, got ${type.slice(0, 100)}.`);
   }
+  const buffered = req.complete && !req.readableDidRead && req.readableFlowing !== true && !req.destroyed;
+  const bytes = buffered ? readBuffered(req, limit) : await readStreamed(req, limit);
+  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+    throw new FlambeauError('invalid_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; flatten it.`, {
+      details: { maxDepth: MAX_JSON_DEPTH },
+    });
+  }
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') throw new FlambeauError('invalid_request', 'The request body is empty; a JSON object is required.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FlambeauError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The whole body has arrived (the usual case for a small request: it came with the headers), so
+ * it is all in the stream's buffer: one `read()` takes it, without an async iterator and its
+ * turns of the microtask queue.
+ */
+function readBuffered(req: IncomingMessage, limit: number): Buffer {
+  if (req.readableLength > limit) {
+    req.resume();
+    throw tooLarge(limit);
+  }
+  const bytes = req.read() as Buffer | null;
+  // A body still in the buffer after `read()` would be an object-mode or encoded stream: not a request.
+  return bytes ?? Buffer.alloc(0);
+}
+
+async function readStreamed(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -33,19 +65,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   } catch (error) {
     throw error instanceof FlambeauError ? error : bodyLost(req, error);
   }
-  const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
-    throw new FlambeauError('invalid_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; flatten it.`, {
-      details: { maxDepth: MAX_JSON_DEPTH },
-    });
-  }
-  const text = bytes.toString('utf8');
-  if (text.trim() === '') throw new FlambeauError('invalid_request', 'The request body is empty; a JSON object is required.');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new FlambeauError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
-  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 /**
