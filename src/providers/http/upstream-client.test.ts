@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { FlambeauError } from '../../errors/index.js';
-import { UpstreamClient } from './upstream-client.js';
+import { readLimited, UpstreamClient } from './upstream-client.js';
 
 // A stand-in that never answers `/silent`, and sends headers then stalls on `/stall`.
 describe('upstream client: aborts', () => {
@@ -49,5 +50,26 @@ describe('upstream client: aborts', () => {
     setTimeout(() => late.abort(reason), 50);
     assert.equal(await reading, reason);
     await client.close();
+  });
+});
+
+describe('readLimited', () => {
+  it('reads a body whole, or its first `limit` bytes and then stops reading', async () => {
+    assert.equal(await readLimited(Readable.from([Buffer.from('ab'), Buffer.from('cd')]), 100), 'abcd');
+    assert.equal(await readLimited(Readable.from([Buffer.from('')]), 100), '');
+    const long = Readable.from([Buffer.from('abc'), Buffer.from('def'), Buffer.from('ghi')]);
+    assert.equal(await readLimited(long, 4), 'abcd');
+    assert.equal(long.destroyed, true);
+  });
+
+  it('fails when the body breaks or closes before its end, as iterating it would', async () => {
+    const broken = new Readable({ read() {} });
+    broken.push(Buffer.from('ab'));
+    setImmediate(() => broken.destroy(new Error('socket hang up')));
+    await assert.rejects(readLimited(broken, 100), /socket hang up/);
+    const cut = new Readable({ read() {} });
+    cut.push(Buffer.from('ab'));
+    setImmediate(() => cut.destroy());
+    await assert.rejects(readLimited(cut, 100), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
   });
 });

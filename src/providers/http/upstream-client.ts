@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { finished, type Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { FlambeauError } from '../../errors/index.js';
 import { callHeaders } from './call-context.js';
@@ -145,19 +146,39 @@ class TotalTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** Reads at most `limit` bytes of a body as UTF-8, then discards the rest. */
-export async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () => void }, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= limit) {
-      body.destroy?.();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+/**
+ * Reads at most `limit` bytes of a body as UTF-8, then discards the rest. Fails as iterating the
+ * body would (`finished`: an error, or a close before the end), with listeners instead of an async
+ * iterator: a whole answer read this way costs fewer allocations and microtask turns.
+ */
+export function readLimited(body: Readable, limit: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const done = (): void => {
+      settled = true;
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      resolve((size > limit ? bytes.subarray(0, limit) : bytes).toString('utf8'));
+    };
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size < limit) return;
+      body.off('data', onData);
+      done();
+      body.destroy();
+    };
+    body.on('data', onData);
+    finished(body, { writable: false }, (error) => {
+      if (settled) return;
+      if (error === undefined || error === null) done();
+      else {
+        settled = true;
+        reject(error);
+      }
+    });
+  });
 }
 
 function withContextHeaders(headers: Record<string, string>): Record<string, string> {
