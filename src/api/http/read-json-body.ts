@@ -19,8 +19,10 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     req.resume();
     throw new FlambeauError('unsupported_media_type', `Content-Type must be application/json, got ${type.slice(0, 100)}.`);
   }
-  const buffered = req.complete && !req.readableDidRead && req.readableFlowing !== true && !req.destroyed;
-  const bytes = buffered ? readBuffered(req, limit) : await readStreamed(req, limit);
+  // A body of the declared length already in the stream's buffer (a small request comes in the
+  // headers' packet) is taken at once: waiting for the end of the message costs a turn of the event loop.
+  const whole = declared !== undefined && req.readableLength === Number(declared) && !req.readableDidRead && req.readableFlowing !== true && !req.destroyed;
+  const bytes = whole ? takeBuffered(req) : await readStreamed(req, limit);
   if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
     throw new FlambeauError('invalid_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; flatten it.`, {
       details: { maxDepth: MAX_JSON_DEPTH },
@@ -36,17 +38,12 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
 }
 
 /**
- * The whole body has arrived (the usual case for a small request: it came with the headers), so
- * it is all in the stream's buffer: one `read()` takes it, without an async iterator and its
- * turns of the microtask queue.
+ * The whole body, from the buffer: one `read()` returns all of it in paused mode. The stream is
+ * then resumed so that it ends (and closes) by itself when the parser reaches the end of the message.
  */
-function readBuffered(req: IncomingMessage, limit: number): Buffer {
-  if (req.readableLength > limit) {
-    req.resume();
-    throw tooLarge(limit);
-  }
+function takeBuffered(req: IncomingMessage): Buffer {
   const bytes = req.read() as Buffer | null;
-  // A body still in the buffer after `read()` would be an object-mode or encoded stream: not a request.
+  req.resume();
   return bytes ?? Buffer.alloc(0);
 }
 
