@@ -55,6 +55,8 @@ export function createKeyAuthenticator(options: {
   // A lookup compares the header only with one of equal string hash (V8's, seeded per process),
   // which a caller cannot aim at without knowing the secret.
   const verified = new Map<string, { entry: CacheEntry; id: string }>();
+  // The same for the master key, which lives as long as the process: headers that carried it.
+  const masterHeaders = new Set<string>();
 
   async function load(id: string, now: number): Promise<CacheEntry | null> {
     const cached = cache.get(id);
@@ -78,6 +80,7 @@ export function createKeyAuthenticator(options: {
 
   return {
     async authenticate(authorization) {
+      if (masterHeaders.has(authorization ?? '')) return MASTER_PRINCIPAL;
       const memo = verified.get(authorization ?? '');
       if (memo !== undefined) {
         const now = clock();
@@ -87,7 +90,11 @@ export function createKeyAuthenticator(options: {
       if (authorization === undefined || authorization === '') throw unauthenticated('missing', 'Missing API key: send it as "Authorization: Bearer KEY".');
       const token = BEARER.exec(authorization)?.[1];
       if (token === undefined) throw unauthenticated('malformed', 'Incorrect API key provided: expected "Authorization: Bearer KEY".');
-      if (masterDigest !== null && timingSafeEqual(createHash('sha256').update(token).digest(), masterDigest)) return MASTER_PRINCIPAL;
+      if (masterDigest !== null && timingSafeEqual(createHash('sha256').update(token).digest(), masterDigest)) {
+        if (masterHeaders.size >= MAX_MASTER_HEADERS) masterHeaders.clear();
+        masterHeaders.add(authorization);
+        return MASTER_PRINCIPAL;
+      }
       const id = keyIdOf(token);
       if (id === null) throw unauthenticated('invalid', 'Incorrect API key provided.');
       const now = clock();
@@ -119,6 +126,9 @@ export function createKeyAuthenticator(options: {
     return entry.principal;
   }
 }
+
+/** Spellings of the master key's header remembered at most (`Bearer`, `bearer`, spaces...). */
+const MAX_MASTER_HEADERS = 8;
 
 /** Verified headers remembered at most (one per key in use within the cache lifetime, normally). */
 const MAX_VERIFIED = 10_000;

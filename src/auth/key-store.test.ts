@@ -79,6 +79,15 @@ describe('key store', () => {
     assert.equal(await keys.authenticate(`Bearer ${MASTER}`), MASTER_PRINCIPAL);
   });
 
+  it('remembers a header that carried the master key, and only that exact header', async () => {
+    for (let i = 0; i < 3; i++) assert.equal(await keys.authenticate(`Bearer ${MASTER}`), MASTER_PRINCIPAL); // from the memo after the first
+    assert.equal(await keys.authenticate(`bearer  ${MASTER} `), MASTER_PRINCIPAL);
+    for (const header of [`Bearer ${MASTER.slice(0, -1)}X`, `Bearer ${MASTER}x`, `Bearer ${MASTER.slice(1)}`, `Basic ${MASTER}`]) {
+      const error = await errorOf(() => keys.authenticate(header));
+      assert.equal(error.code, 'unauthenticated', header);
+    }
+  });
+
   it('refuses missing, malformed, unknown and wrong keys with 401 and distinct reasons', async () => {
     const { token } = await keys.create({ name: 'a' });
     const cases: [string | undefined, string][] = [

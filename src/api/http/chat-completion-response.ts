@@ -30,18 +30,20 @@ export function wireUsage(usage: Usage): Record<string, unknown> {
   };
 }
 
-export function chatCompletionBody(id: string, created: number, model: string, result: ChatResult): Record<string, unknown> {
-  const message: Record<string, unknown> = { role: 'assistant', content: result.text, refusal: null };
+/**
+ * The `chat.completion` answer as JSON text, written directly (the keys in OpenAI's order, each
+ * value through `JSON.stringify`): the same bytes as stringifying the object, without building it.
+ * `extension` (our `flambeau` field) comes last when present.
+ */
+export function chatCompletionJson(id: string, created: number, model: string, result: ChatResult, extension?: Record<string, unknown>): string {
+  let message = `{"role":"assistant","content":${JSON.stringify(result.text ?? null)},"refusal":null`;
   if (result.toolCalls.length > 0) {
-    message.tool_calls = result.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+    message += `,"tool_calls":${JSON.stringify(result.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })))}`;
   }
-  return {
-    id,
-    object: 'chat.completion',
-    created,
-    model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: wireFinish(result.finish) }],
-    usage: wireUsage(result.usage),
-    system_fingerprint: null,
-  };
+  const tail = extension === undefined ? '' : `,"flambeau":${JSON.stringify(extension)}`;
+  return (
+    `{"id":${JSON.stringify(id)},"object":"chat.completion","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},` +
+    `"choices":[{"index":0,"message":${message}},"logprobs":null,"finish_reason":${JSON.stringify(wireFinish(result.finish))}}],` +
+    `"usage":${JSON.stringify(wireUsage(result.usage))},"system_fingerprint":null${tail}}`
+  );
 }

@@ -1,12 +1,12 @@
 import { asFlambeauError } from '../../errors/index.js';
 import { responseHeaders, startChat } from '../../gateway/index.js';
 import { abortOnClose } from './abort-on-close.js';
-import { chatCompletionBody } from './chat-completion-response.js';
+import { chatCompletionJson } from './chat-completion-response.js';
 import { parseChatBody } from './chat-completions-wire.js';
 import { ChatSseWriter } from './chat-sse-writer.js';
 import { knowledgeExtension } from './knowledge-wire.js';
 import { readJsonBody } from './read-json-body.js';
-import { errorBody, sendJsonWith } from './send.js';
+import { errorBody, sendJsonText } from './send.js';
 import type { RouteCall } from './route-call.js';
 import { drain, streamHeaders, warningHeader } from './stream-out.js';
 
@@ -26,11 +26,9 @@ export async function handleChatCompletions(call: RouteCall): Promise<void> {
   const extension = knowledgeExtension(answer.knowledge);
 
   if (!answer.stream) {
-    const body = chatCompletionBody(id, created, name, answer.result);
-    if (extension !== undefined) body.flambeau = extension;
     const headers: Record<string, string | number> = responseHeaders(request);
     if (answer.result.warnings.length > 0) Object.assign(headers, warningHeader(answer.result.warnings));
-    sendJsonWith(res, 200, body, headers);
+    sendJsonText(res, 200, chatCompletionJson(id, created, name, answer.result, extension), headers);
     return;
   }
 

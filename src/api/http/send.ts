@@ -11,7 +11,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
  * the caller made for this response), which saves a copy on the hot path.
  */
 export function sendJsonWith(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number>): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** The same for a body already written as JSON text. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | number>): void {
   headers['content-type'] = 'application/json';
   headers['content-length'] = Buffer.byteLength(text);
   res.writeHead(status, headers);

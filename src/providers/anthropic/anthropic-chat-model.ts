@@ -1,5 +1,4 @@
 import type { UpstreamClient } from '../http/upstream-client.js';
-import { readLimited } from '../http/upstream-client.js';
 import { unreadableUpstream } from '../http/unreadable-upstream.js';
 import type { ChatEvent, ChatModel, ChatRequest, ChatResult, Locality } from '../spec.js';
 import { toAnthropicRequest } from './anthropic-request.js';
@@ -24,13 +23,10 @@ export class AnthropicChatModel implements ChatModel {
 
   async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
     const plan = toAnthropicRequest({ ...request, model: this.model }, { stream: false, defaultMaxTokens: this.defaultMaxTokens });
-    const response = await this.client.request({ method: 'POST', path: MESSAGES_PATH, headers: this.headers(), body: JSON.stringify(plan.body), signal });
-    let text: string;
-    try {
-      text = await readLimited(response.body, MAX_MESSAGE_BYTES);
-    } catch (error) {
-      throw this.client.transportError(error, signal);
-    }
+    const text = await this.client.requestText(
+      { method: 'POST', path: MESSAGES_PATH, headers: this.headers(), body: JSON.stringify(plan.body), signal },
+      MAX_MESSAGE_BYTES,
+    );
     let message: AnthropicMessage;
     try {
       message = parseAnthropicMessage(text);

@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { Pool, type Dispatcher } from 'undici';
+import { finished, type Readable } from 'node:stream';
+import { Pool, util, type Dispatcher } from 'undici';
 import { FlambeauError } from '../../errors/index.js';
 import { callHeaders } from './call-context.js';
 import { upstreamErrorMessage } from './upstream-error-wire.js';
 import { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from './upstream-timeouts.js';
+import { ERROR_BODY_BYTES, WholeAnswerHandler, type WholeAnswer } from './whole-answer.js';
 
 export interface UpstreamResponse {
   status: number;
@@ -85,9 +87,39 @@ export class UpstreamClient {
     if (response.statusCode >= 200 && response.statusCode < 300) {
       return { status: response.statusCode, headers: response.headers, body: response.body };
     }
-    const text = await readLimited(response.body, 16_384).catch(() => '');
-    throw new FlambeauError('upstream_failed', `${this.#label} returned HTTP ${response.statusCode}: ${upstreamErrorMessage(text)}`, {
-      details: { provider: this.#label, upstreamStatus: response.statusCode, retryAfter: response.headers['retry-after'] ?? null },
+    const text = await readLimited(response.body, ERROR_BODY_BYTES).catch(() => '');
+    throw this.#failed(response.statusCode, text, response.headers['retry-after']);
+  }
+
+  /**
+   * Sends the call and reads its whole answer as text (at most `limit` bytes): what `request`
+   * then `readLimited` give, failing alike (a non-2xx status as `upstream_failed`, transport
+   * failures and aborts through `transportError`), at a lower cost per call (`WholeAnswerHandler`).
+   */
+  async requestText(call: UpstreamCall, limit: number): Promise<string> {
+    const handler = new WholeAnswerHandler(limit);
+    const onAbort = (): void => handler.abort(call.signal.reason);
+    if (call.signal.aborted) onAbort();
+    else call.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => handler.abort(new TotalTimeoutError()), this.#timeouts.totalTimeoutMs);
+    timer.unref();
+    let answer: WholeAnswer;
+    try {
+      this.#pool.dispatch({ method: call.method, path: this.#basePath + call.path, headers: withContextHeaders(call.headers), body: call.body }, handler);
+      answer = await handler.answer;
+    } catch (error) {
+      throw this.transportError(error, call.signal);
+    } finally {
+      clearTimeout(timer);
+      call.signal.removeEventListener('abort', onAbort);
+    }
+    if (answer.status >= 200 && answer.status < 300) return answer.text;
+    throw this.#failed(answer.status, answer.text, util.parseHeaders(answer.rawHeaders)['retry-after']);
+  }
+
+  #failed(status: number, text: string, retryAfter: string | string[] | undefined): FlambeauError {
+    return new FlambeauError('upstream_failed', `${this.#label} returned HTTP ${status}: ${upstreamErrorMessage(text)}`, {
+      details: { provider: this.#label, upstreamStatus: status, retryAfter: retryAfter ?? null },
     });
   }
 
@@ -145,19 +177,39 @@ class TotalTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** Reads at most `limit` bytes of a body as UTF-8, then discards the rest. */
-export async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () => void }, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= limit) {
-      body.destroy?.();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+/**
+ * Reads at most `limit` bytes of a body as UTF-8, then discards the rest. Fails as iterating the
+ * body would (`finished`: an error, or a close before the end), with listeners instead of an async
+ * iterator: a whole answer read this way costs fewer allocations and microtask turns.
+ */
+export function readLimited(body: Readable, limit: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const done = (): void => {
+      settled = true;
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      resolve((size > limit ? bytes.subarray(0, limit) : bytes).toString('utf8'));
+    };
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size < limit) return;
+      body.off('data', onData);
+      done();
+      body.destroy();
+    };
+    body.on('data', onData);
+    finished(body, { writable: false }, (error) => {
+      if (settled) return;
+      if (error === undefined || error === null) done();
+      else {
+        settled = true;
+        reject(error);
+      }
+    });
+  });
 }
 
 function withContextHeaders(headers: Record<string, string>): Record<string, string> {

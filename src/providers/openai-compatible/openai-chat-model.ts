@@ -1,5 +1,4 @@
 import type { UpstreamClient } from '../http/upstream-client.js';
-import { readLimited } from '../http/upstream-client.js';
 import { unreadableUpstream } from '../http/unreadable-upstream.js';
 import type { ChatEvent, ChatModel, ChatRequest, ChatResult, Locality } from '../spec.js';
 import { toOpenAiBody } from './openai-request.js';
@@ -18,19 +17,16 @@ export class OpenAiChatModel implements ChatModel {
   ) {}
 
   async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
-    const response = await this.client.request({
-      method: 'POST',
-      path: '/chat/completions',
-      headers: this.headers(),
-      body: JSON.stringify(toOpenAiBody({ ...request, model: this.model }, false)),
-      signal,
-    });
-    let text: string;
-    try {
-      text = await readLimited(response.body, MAX_COMPLETION_BYTES);
-    } catch (error) {
-      throw this.client.transportError(error, signal);
-    }
+    const text = await this.client.requestText(
+      {
+        method: 'POST',
+        path: '/chat/completions',
+        headers: this.headers(),
+        body: JSON.stringify(toOpenAiBody({ ...request, model: this.model }, false)),
+        signal,
+      },
+      MAX_COMPLETION_BYTES,
+    );
     let parsed: OpenAiCompletion;
     try {
       parsed = parseOpenAiCompletion(text);

@@ -1,5 +1,4 @@
 import type { UpstreamClient } from '../http/upstream-client.js';
-import { readLimited } from '../http/upstream-client.js';
 import { unreadableUpstream } from '../http/unreadable-upstream.js';
 import type { EmbeddingModel, EmbedRequest, EmbedResult, Locality } from '../spec.js';
 import { parseOpenAiEmbeddings } from './openai-wire.js';
@@ -17,13 +16,10 @@ export class OpenAiEmbeddingModel implements EmbeddingModel {
     const body: Record<string, unknown> = { model: this.model, input: request.input, encoding_format: 'float' };
     if (request.dimensions !== undefined) body.dimensions = request.dimensions;
     if (request.user !== undefined) body.user = request.user;
-    const response = await this.client.request({ method: 'POST', path: '/embeddings', headers: this.headers(), body: JSON.stringify(body), signal });
-    let text: string;
-    try {
-      text = await readLimited(response.body, 256 * 1024 * 1024);
-    } catch (error) {
-      throw this.client.transportError(error, signal);
-    }
+    const text = await this.client.requestText(
+      { method: 'POST', path: '/embeddings', headers: this.headers(), body: JSON.stringify(body), signal },
+      256 * 1024 * 1024,
+    );
     try {
       return parseOpenAiEmbeddings(text, request.input.length);
     } catch (error) {

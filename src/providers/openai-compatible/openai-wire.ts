@@ -109,7 +109,20 @@ export interface OpenAiCompletion {
 
 /** A `chat.completion` body. Throws SyntaxError (not JSON) or a zod error (wrong shape). */
 export function parseOpenAiCompletion(text: string): OpenAiCompletion {
-  const body = WireCompletion.parse(JSON.parse(text));
+  const raw: unknown = JSON.parse(text);
+  // The usual answer passes a precompiled check and is read as it is; zod parses anything else,
+  // so every refusal (and its message) stays zod's.
+  return completionOf(isPlainCompletion(raw) ? (raw as WireCompletionBody) : WireCompletion.parse(raw));
+}
+
+/** The same through zod alone: the reference the precompiled check is tested against. */
+export function parseOpenAiCompletionWithZod(text: string): OpenAiCompletion {
+  return completionOf(WireCompletion.parse(JSON.parse(text)));
+}
+
+type WireCompletionBody = z.infer<typeof WireCompletion>;
+
+function completionOf(body: WireCompletionBody): OpenAiCompletion {
   // min(1) above: the first choice exists.
   const choice = body.choices[0] as (typeof body.choices)[number];
   const content = choice.message?.content;
@@ -123,6 +136,53 @@ export function parseOpenAiCompletion(text: string): OpenAiCompletion {
     finish: fromOpenAiFinish(choice.finish_reason),
     usage: fromOpenAiUsage(body.usage),
   };
+}
+
+/**
+ * A precompiled check of what `WireCompletion` accepts as it is, for the usual answer: every choice
+ * an object whose message (if any) has a string or null content and plain tool calls, a string or
+ * null finish reason, usage numbers or null. Unknown fields pass (zod would strip them; nothing
+ * reads them). Anything else (a content array, a wrong type, an empty list) goes through zod.
+ */
+export function isPlainCompletion(body: unknown): boolean {
+  if (!isRecord(body)) return false;
+  const { choices, usage } = body;
+  if (!Array.isArray(choices) || choices.length === 0) return false;
+  for (const choice of choices) {
+    if (!isRecord(choice)) return false;
+    const finish = choice.finish_reason;
+    if (finish != null && typeof finish !== 'string') return false;
+    const message = choice.message;
+    if (message == null) continue;
+    if (!isRecord(message)) return false;
+    if (message.content != null && typeof message.content !== 'string') return false;
+    const calls = message.tool_calls;
+    if (calls != null) {
+      if (!Array.isArray(calls)) return false;
+      for (const call of calls) if (!isPlainToolCall(call)) return false;
+    }
+  }
+  return usage == null || isPlainUsage(usage);
+}
+
+function isPlainToolCall(call: unknown): boolean {
+  if (!isRecord(call)) return false;
+  const { index, id, function: fn } = call;
+  if (index != null && !Number.isSafeInteger(index)) return false;
+  if (id != null && typeof id !== 'string') return false;
+  if (fn == null) return true;
+  if (!isRecord(fn)) return false;
+  return (fn.name == null || typeof fn.name === 'string') && (fn.arguments == null || typeof fn.arguments === 'string');
+}
+
+function isPlainUsage(usage: unknown): boolean {
+  if (!isRecord(usage)) return false;
+  const { prompt_tokens: prompt, completion_tokens: completion, prompt_tokens_details: details } = usage;
+  return (prompt == null || Number.isFinite(prompt)) && (completion == null || Number.isFinite(completion)) && (details == null || isRecord(details));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** One `chat.completion.chunk` (the `data` of one SSE event). Throws SyntaxError or a zod error. */
