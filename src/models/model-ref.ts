@@ -30,7 +30,7 @@ export function parseModelRef(raw: string): ModelRef {
   return { kind: 'known', name: ref.toLowerCase() };
 }
 
-/** The canonical text of a ref (stored in manifests as the source). */
+/** The canonical text of a ref (stored in manifests as the source, through withoutSecrets). */
 export function formatModelRef(ref: ModelRef): string {
   switch (ref.kind) {
     case 'hf':

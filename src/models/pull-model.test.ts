@@ -185,6 +185,16 @@ describe('flambeau pull (against the imitation hub)', () => {
     assert.equal(added.model.source.kind, 'url');
   });
 
+  it('keeps no password or signed query of a plain URL in the manifest or in its errors', async () => {
+    hub.addPlainFile('signed.gguf', chatBytes);
+    const secret = `${hub.url.replace('http://', 'http://user:pa55word@')}/files/signed.gguf?X-Amz-Signature=s3cr3t`;
+    const wrong = await rejection(pullModel(secret, { sha256: 'b'.repeat(64) }, deps()));
+    assert.doesNotMatch(`${wrong.message} ${JSON.stringify(wrong.details)}`, /pa55word|s3cr3t/);
+    const added = await pullModel(secret, { sha256: sha(chatBytes), name: 'signed' }, deps());
+    assert.equal(added.model.source.ref, `${hub.url}/files/signed.gguf`);
+    assert.doesNotMatch(JSON.stringify(added.model), /pa55word|s3cr3t/);
+  });
+
   it("follows a loopback source's redirects to another loopback origin, and resolves redirect host names at connection time", async () => {
     hub.addPlainFile('m.gguf', chatBytes);
     hub.addRedirect('/files/moved.gguf', `${hub.cdnUrl}/files/m.gguf`);

@@ -10,6 +10,7 @@ import { resolveOllamaModel } from './hub/ollama-resolve.js';
 import type { RemoteFile } from './hub/remote-file.js';
 import { findKnownModel, type KnownModel } from './known-models.js';
 import { licenceIdOf } from './licence/licence-terms.js';
+import { withoutSecrets } from './download/without-secrets.js';
 import { formatModelRef, parseModelRef, type ModelRef } from './model-ref.js';
 import type { LocalModel } from './store/local-model.js';
 import type { ModelStore } from './store/model-store.js';
@@ -97,12 +98,18 @@ async function pullFrom(
 ): Promise<AddedModel> {
   const resolved = await resolve(ref, wanted, guard, deps);
   if (wanted !== undefined && resolved.sha256 !== null && resolved.sha256 !== wanted) {
-    throw new FlambeauError('invalid_request', `--sha256 ${wanted} differs from the hub's ${resolved.sha256} for ${formatModelRef(ref)}.`, { param: 'sha256' });
+    throw new FlambeauError('invalid_request', `--sha256 ${wanted} differs from the hub's ${resolved.sha256} for ${withoutSecrets(formatModelRef(ref))}.`, {
+      param: 'sha256',
+    });
   }
   if (options.size !== undefined && resolved.size !== null && resolved.size !== options.size) {
-    throw new FlambeauError('invalid_request', `--size ${options.size} differs from the hub's ${resolved.size} bytes for ${formatModelRef(ref)}.`, {
-      param: 'size',
-    });
+    throw new FlambeauError(
+      'invalid_request',
+      `--size ${options.size} differs from the hub's ${resolved.size} bytes for ${withoutSecrets(formatModelRef(ref))}.`,
+      {
+        param: 'size',
+      },
+    );
   }
   const remote: RemoteFile = { ...resolved, size: resolved.size ?? options.size ?? null };
   const expected = remote.sha256 ?? wanted ?? null;
@@ -127,9 +134,10 @@ async function pullFrom(
   }
   const source: LocalModel['source'] = {
     kind: ref.kind === 'known' ? 'url' : ref.kind,
-    ref: formatModelRef(ref),
+    // Kept and shown for years (manifest, `models show`, audit): no password or signed query.
+    ref: withoutSecrets(formatModelRef(ref)),
     known: known?.name ?? null,
-    url: remote.url,
+    url: withoutSecrets(remote.url),
     verified: expected !== null,
   };
   return register({ sha256, size, source, name, known, extras: remote.extras, alreadyPresent }, options.settings ?? {}, deps);

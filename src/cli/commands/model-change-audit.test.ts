@@ -9,7 +9,8 @@ import { homePaths } from '../../config/home-layout.js';
 import { openModelHome } from '../../models/model-home.js';
 import { freshPgDatabase } from '../../../test/helpers/pg-database.js';
 import { CliExit } from '../exit-codes.js';
-import { auditedModelChange, withoutSecrets } from './model-change-audit.js';
+import { withoutSecrets } from '../../models/download/without-secrets.js';
+import { auditedModelChange } from './model-change-audit.js';
 
 describe('auditedModelChange on a shared PostgreSQL store', () => {
   let pg: { url: string; drop(): Promise<void> };

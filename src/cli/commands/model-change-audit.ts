@@ -4,6 +4,7 @@ import type { AdminAuditEvent } from '../../audit/audit-event.js';
 import { actorOf, MASTER_PRINCIPAL } from '../../auth/principal.js';
 import { homePaths } from '../../config/home-layout.js';
 import type { ModelHome } from '../../models/model-home.js';
+import { withoutSecrets } from '../../models/download/without-secrets.js';
 import type { VersionWriteWrapper } from '../../models/pull-model.js';
 import type { LocalModel } from '../../models/store/local-model.js';
 import type { ModelVersion } from '../../models/versions/version-registry.js';
@@ -104,22 +105,6 @@ function adminEvent(change: ModelChange): AdminAuditEvent {
       });
     case 'remove':
       return event('model.removed', { model: change.name, versions: change.versions.map((v) => ({ version: v.version, sha256: v.sha256 })) });
-  }
-}
-
-/**
- * A source as the audit log may keep it. A plain URL can carry a password (`https://user:pw@…`)
- * or a signed query (`?X-Amz-Signature=…`, `?token=…`), and the log is exported and kept for
- * years: keep scheme, host and path only. `hf:` and `ollama:` refs and imported paths have
- * neither (model-ref.ts admits no query in them).
- */
-export function withoutSecrets(ref: string): string {
-  if (!/^https?:\/\//i.test(ref)) return ref;
-  try {
-    const url = new URL(ref);
-    return `${url.protocol}//${url.host}${url.pathname}`;
-  } catch {
-    return '[unparseable url]';
   }
 }
 

@@ -4,6 +4,7 @@ import { resolveClientSettings } from '../../config/client-settings.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { Secret } from '../../config/secret.js';
 import { formatBytes } from '../../models/download/progress-reporter.js';
+import { withoutSecrets } from '../../models/download/without-secrets.js';
 import { importModel } from '../../models/import-model.js';
 import { KNOWN_MODELS } from '../../models/known-models.js';
 import { LICENCES } from '../../models/licence/licence-terms.js';
@@ -291,7 +292,8 @@ async function show(h: ModelHome, name: string, json: boolean): Promise<void> {
   add('context', g.contextLength === null ? 'unknown' : `${g.contextLength} tokens (trained)`);
   add('chat template', g.hasChatTemplate ? 'yes (in the GGUF)' : 'no (set chat_template in the config)');
   add('licence', licenceSummary(model));
-  add('source', `${model.source.ref}${model.source.verified ? ' (sha256 verified)' : ''}`);
+  // A manifest written before sources were stripped may still hold a URL's password or signed query.
+  add('source', `${withoutSecrets(model.source.ref)}${model.source.verified ? ' (sha256 verified)' : ''}`);
   add('file', `${h.store.blobPath(model.sha256)} (${formatBytes(model.size)})`);
   add('sha256', model.sha256);
   if (pointer !== undefined) {

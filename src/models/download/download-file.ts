@@ -4,6 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { FlambeauError } from '../../errors/index.js';
+import { withoutSecrets } from './without-secrets.js';
 import type { HopGuard } from './hop-guard.js';
 import { requestFollowingRedirects } from './request-following-redirects.js';
 
@@ -96,15 +97,23 @@ async function finish(req: DownloadRequest, hash: Hash, resumedFrom: number): Pr
   const sha256 = hash.digest('hex');
   if (req.expectedSize !== null && size !== req.expectedSize) {
     await rm(req.partialPath, { force: true });
-    throw new FlambeauError('upstream_failed', `download of ${req.url} gave ${size} bytes, expected ${req.expectedSize}; the file was deleted.`, {
-      details: { size, expectedSize: req.expectedSize },
-    });
+    throw new FlambeauError(
+      'upstream_failed',
+      `download of ${withoutSecrets(req.url)} gave ${size} bytes, expected ${req.expectedSize}; the file was deleted.`,
+      {
+        details: { size, expectedSize: req.expectedSize },
+      },
+    );
   }
   if (req.expectedSha256 !== null && sha256 !== req.expectedSha256.toLowerCase()) {
     await rm(req.partialPath, { force: true });
-    throw new FlambeauError('upstream_failed', `sha256 mismatch for ${req.url}: got ${sha256}, expected ${req.expectedSha256}; the file was deleted.`, {
-      details: { sha256, expectedSha256: req.expectedSha256 },
-    });
+    throw new FlambeauError(
+      'upstream_failed',
+      `sha256 mismatch for ${withoutSecrets(req.url)}: got ${sha256}, expected ${req.expectedSha256}; the file was deleted.`,
+      {
+        details: { sha256, expectedSha256: req.expectedSha256 },
+      },
+    );
   }
   return { sha256, size, resumedFrom };
 }
@@ -126,9 +135,12 @@ async function openDownload(req: DownloadRequest, offset: number): Promise<Dispa
   const status = response.statusCode;
   await response.body.dump();
   if (status === 416 && offset > 0)
-    throw new FlambeauError('upstream_failed', `${req.url} refused the range ${offset}-; delete the partial file and pull again.`, { details: { status } });
-  if (status === 404) throw new FlambeauError('model_not_found', `${req.url} was not found (404).`, { details: { status, url: req.url } });
-  throw new FlambeauError('upstream_failed', `${req.url} answered HTTP ${status}.`, { details: { status, url: req.url } });
+    throw new FlambeauError('upstream_failed', `${withoutSecrets(req.url)} refused the range ${offset}-; delete the partial file and pull again.`, {
+      details: { status },
+    });
+  if (status === 404)
+    throw new FlambeauError('model_not_found', `${withoutSecrets(req.url)} was not found (404).`, { details: { status, url: withoutSecrets(req.url) } });
+  throw new FlambeauError('upstream_failed', `${withoutSecrets(req.url)} answered HTTP ${status}.`, { details: { status, url: withoutSecrets(req.url) } });
 }
 
 /** The offset the server's answer continues from: `offset` for a matching 206, 0 when it sent the whole file. */
@@ -183,7 +195,7 @@ async function writeBody(
 function tooLarge(req: DownloadRequest, announced: number | null, limit: number): FlambeauError {
   const bound = req.expectedSize !== null ? `the declared size (${limit} bytes)` : `the bound for a download of undeclared size (${limit} bytes; give --size)`;
   const what = announced === null ? `sent more than ${bound}` : `announces ${announced} bytes, more than ${bound}`;
-  return new FlambeauError('upstream_failed', `${req.url} ${what}; the download stopped and the partial file was deleted.`, {
+  return new FlambeauError('upstream_failed', `${withoutSecrets(req.url)} ${what}; the download stopped and the partial file was deleted.`, {
     details: { tooLarge: true, limit, announced },
   });
 }

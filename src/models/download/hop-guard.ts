@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { FlambeauError } from '../../errors/index.js';
+import { withoutSecrets } from './without-secrets.js';
 import { classifyAddress, refusalOf, type AddressPolicy } from './address-policy.js';
 
 /** Every address a host name resolves to (as `dns.lookup(name, { all: true })`); injectable for tests. */
@@ -126,9 +127,11 @@ function notFound(hostname: string): Error {
 }
 
 function refused(target: string, why: string): FlambeauError {
+  // A redirect's URL may carry a signed query: named without it.
+  const shown = withoutSecrets(target);
   return new FlambeauError(
     'upstream_failed',
-    `refused to download from ${target}: ${why}. A hub's redirects may not lead to link-local, metadata or unspecified addresses, nor to loopback unless the hub itself is on loopback.`,
-    { details: { refused: target } },
+    `refused to download from ${shown}: ${why}. A hub's redirects may not lead to link-local, metadata or unspecified addresses, nor to loopback unless the hub itself is on loopback.`,
+    { details: { refused: shown } },
   );
 }
