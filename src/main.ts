@@ -7,13 +7,14 @@ import { createRequestHandler } from './api/http/app.js';
 import type { DashboardDeps } from './api/http/dashboard-deps.js';
 import { loadUiAssets } from './api/ui/ui-assets.js';
 import type { UiDeps } from './api/ui/ui-routes.js';
-import { createSessionStore, createSignInLimiter } from './api/ui/ui-session.js';
+import { createSignInLimiter } from './api/ui/ui-session.js';
 import { trustedProxies } from './api/ui/trusted-proxies.js';
 import { fileURLToPath } from 'node:url';
 import { createModelOverview } from './models/model-overview.js';
 import { createSqliteDashboardQueries } from './usage/dashboard-queries.js';
 import { createPgDashboardQueries } from './usage/dashboard-queries-pg.js';
 import { shadowReport } from './shadow/shadow-report.js';
+import { createDashboardSessions } from './auth/dashboard-sessions.js';
 import { ensureMasterKey } from './auth/master-key.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { homePaths } from './config/home-layout.js';
@@ -308,7 +309,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const ui: UiDeps | null = config.ui.enabled
       ? {
           assets: loadUiAssets(fileURLToPath(new URL('../dist/web/', import.meta.url))),
-          sessions: createSessionStore({ ttlMs: config.ui.sessionTtlMinutes * 60_000 }),
+          sessions: createDashboardSessions({ sql: store.sql, ttlMs: config.ui.sessionTtlMinutes * 60_000 }),
           signIn: createSignInLimiter(10),
           sessionTtlMs: config.ui.sessionTtlMinutes * 60_000,
           secureCookie: config.ui.secureCookie,

@@ -512,4 +512,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX budget_reservations_team ON budget_reservations (team, expires_at);
     `,
   },
+  {
+    id: 19,
+    name: 'ui-sessions',
+    sql: `
+      -- Dashboard sessions (auth/dashboard-sessions.ts), shared by every instance on the store. The
+      -- cookie's token is never stored: the row is named by its SHA-256, and the key and CSRF token
+      -- it opens are sealed under a key derived from it.
+      CREATE TABLE ui_sessions (
+        id TEXT PRIMARY KEY,
+        key_id TEXT,                          -- NULL for the master key
+        name TEXT NOT NULL,
+        admin INTEGER NOT NULL,
+        sealed TEXT NOT NULL,                 -- AES-256-GCM: iv, tag, {credential, csrf}
+        created_at INTEGER NOT NULL,          -- unix ms
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX ui_sessions_expires ON ui_sessions (expires_at);
+      CREATE INDEX ui_sessions_key ON ui_sessions (key_id);
+    `,
+  },
 ];

@@ -223,4 +223,22 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS budget_reservations_expires;
     `,
   },
+  {
+    id: 3,
+    name: 'ui-sessions',
+    sql: `
+      -- As SQLite's migration 19.
+      CREATE TABLE ui_sessions (
+        id TEXT PRIMARY KEY,
+        key_id TEXT,
+        name TEXT NOT NULL,
+        admin INTEGER NOT NULL,
+        sealed TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX ui_sessions_expires ON ui_sessions (expires_at);
+      CREATE INDEX ui_sessions_key ON ui_sessions (key_id);
+    `,
+  },
 ];

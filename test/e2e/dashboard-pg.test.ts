@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -226,6 +227,40 @@ describe('dashboard on PostgreSQL (store.url)', () => {
         assert.equal((await file.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n, 0);
     } finally {
       await file.close();
+    }
+  });
+
+  it('a session opened on one instance works on another on the same store, and signing out there ends it on both', async () => {
+    const key = await admin<{ id: string; key: string }>('/admin/keys', { method: 'POST', body: { name: 'roaming' } });
+    // A second instance on the same PostgreSQL, with its own home and the audit key instances share.
+    const other = await startTestGateway(
+      {
+        providers: [{ id: 'cloud', type: 'openai-compatible', base_url: cloud.openaiBaseUrl, locality: 'cloud' }],
+        models: [{ name: 'cloud-big', provider: 'cloud', model: 'cloud-upstream' }],
+      },
+      { env: { FLAMBEAU_STORE_URL: database.url }, homeFiles: { 'audit.key': readFileSync(join(gw.home, 'audit.key')) } },
+    );
+    try {
+      const signIn = await fetch(`${gw.url}/ui/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: key.key }),
+      });
+      assert.equal(signIn.status, 200);
+      const cookie = sessionCookieOf(signIn);
+      assert.ok(cookie !== null);
+      const there = await fetch(`${other.url}/ui/session`, { headers: { cookie } });
+      assert.equal(there.status, 200);
+      const session = (await there.json()) as { name: string; key_id: string; csrf_token: string };
+      assert.deepEqual([session.name, session.key_id], ['roaming', key.id]);
+      // The other instance proxies the dashboard's API calls with the session's key too.
+      const models = await fetch(`${other.url}/ui/api/v1/models`, { headers: { cookie } });
+      assert.equal(models.status, 200);
+      const out = await fetch(`${other.url}/ui/session`, { method: 'DELETE', headers: { cookie, 'x-flambeau-csrf': session.csrf_token } });
+      assert.equal(out.status, 200);
+      assert.equal((await fetch(`${gw.url}/ui/session`, { headers: { cookie } })).status, 401);
+    } finally {
+      await other.close();
     }
   });
 });

@@ -26,9 +26,17 @@ export const TEST_MASTER_KEY = 'flm-test-master-key-0123456789';
  */
 export async function startTestGateway(
   config: Record<string, unknown> = {},
-  options: { env?: Record<string, string>; modelPaths?: string[]; privacyDetectors?: Detector[]; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    modelPaths?: string[];
+    privacyDetectors?: Detector[];
+    logger?: Logger;
+    /** Files written into the new home first, by name (e.g. another instance's `audit.key`: instances on one store share it). */
+    homeFiles?: Record<string, Buffer>;
+  } = {},
 ): Promise<TestGateway> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-test-'));
+  for (const [name, bytes] of Object.entries(options.homeFiles ?? {})) writeFileSync(join(home, name), bytes, { mode: 0o600 });
   const configPath = join(home, 'flambeau.yaml');
   writeFileSync(configPath, stringify(config));
   const loaded = loadConfig({

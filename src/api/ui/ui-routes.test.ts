@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { createDashboardSessions } from '../../auth/dashboard-sessions.js';
 import type { KeyPrincipal } from '../../auth/principal.js';
 import { FlambeauError } from '../../errors/index.js';
 import type { GatewayDeps } from '../../gateway/index.js';
 import { silentLogger } from '../../log/logger.js';
+import { openStore } from '../../store/store.js';
 import { createRequestHandler } from '../http/app.js';
 import type { UiAssets } from './ui-assets.js';
 import type { UiDeps } from './ui-routes.js';
 import { trustedProxies } from './trusted-proxies.js';
-import { createSessionStore, createSignInLimiter } from './ui-session.js';
+import { createSignInLimiter } from './ui-session.js';
 
 const GOOD_KEY = 'flm-ui-test-master-key-0123456789';
 /** `ui.trust_proxy: true`: the test's client connects from 127.0.0.1, so it is the trusted proxy. */
@@ -18,6 +23,13 @@ const LOOPBACK_PROXY = trustedProxies(['127.0.0.0/8', '::1']);
 /** A proxy list that does not include the test's client (127.0.0.1): its headers are a stranger's. */
 const OTHER_PROXY = trustedProxies(['10.0.0.0/8', 'fd00::/8']);
 const principal = { kind: 'master', keyId: null, name: 'master' } as unknown as KeyPrincipal;
+// Sessions live in the store: a real SQLite file for these servers.
+const storeDir = mkdtempSync(join(tmpdir(), 'flambeau-ui-routes-'));
+const store = openStore(join(storeDir, 'flambeau.db'));
+after(async () => {
+  await store.close();
+  rmSync(storeDir, { recursive: true, force: true });
+});
 
 /** The real request handler with only the dashboard's session routes wired (a wrong key is 401). */
 async function startUi(settings: Partial<Pick<UiDeps, 'secureCookie' | 'trustProxy'>>): Promise<{ url: string; server: Server }> {
@@ -29,7 +41,7 @@ async function startUi(settings: Partial<Pick<UiDeps, 'secureCookie' | 'trustPro
   };
   const ui: UiDeps = {
     assets: {} as UiAssets,
-    sessions: createSessionStore({ ttlMs: 60_000 }),
+    sessions: createDashboardSessions({ sql: store.sql, ttlMs: 60_000 }),
     signIn: createSignInLimiter(3),
     sessionTtlMs: 60_000,
     ...settings,

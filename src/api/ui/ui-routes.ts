@@ -58,10 +58,10 @@ export async function handleUi(
   if (path === '/ui/session') {
     allow(res, method, ['GET', 'POST', 'DELETE'], path);
     if (method === 'POST') return signIn(req, res, deps, ui, now);
-    const session = requireSession(req, ui, now);
+    const session = await requireSession(req, ui, now);
     if (method === 'DELETE') {
       requireCsrf(req, ui, session);
-      ui.sessions.close(session.id);
+      await ui.sessions.close(session.id);
       send(res, 200, { signed_in: false }, { 'set-cookie': clearCookie(req, ui) });
       return;
     }
@@ -71,7 +71,7 @@ export async function handleUi(
   if (path === '/ui/own/overview') {
     // A key without admin rights sees its own usage only: the overview narrowed to its key id.
     allow(res, method, ['GET'], path);
-    const session = requireSession(req, ui, now);
+    const session = await requireSession(req, ui, now);
     await stillValid(req, res, deps, ui, session);
     const dashboard = deps.admin.dashboard;
     if (dashboard === undefined) throw new FlambeauError('not_found', 'The dashboard endpoints are not wired in this server.');
@@ -80,7 +80,7 @@ export async function handleUi(
     return;
   }
   if (path.startsWith('/ui/api/')) {
-    const session = requireSession(req, ui, now);
+    const session = await requireSession(req, ui, now);
     if (method !== 'GET' && method !== 'HEAD') requireCsrf(req, ui, session);
     const target = path.slice('/ui/api'.length);
     if (!PROXIED.test(target)) throw new FlambeauError('not_found', `The dashboard proxies /v1/ and /admin/ only, not ${target.slice(0, 120)}.`);
@@ -109,7 +109,7 @@ async function signIn(req: IncomingMessage, res: ServerResponse, deps: AppDeps, 
   const credential = `Bearer ${key.trim()}`;
   const principal = await deps.gateway.keys.authenticate(credential);
   if (principal.kind === 'loopback') throw new FlambeauError('unauthenticated', 'Sign in with a key.');
-  const { session, cookie } = ui.sessions.open({ credential, keyId: principal.keyId, name: principal.name, admin: isAdmin(principal) }, now);
+  const { session, cookie } = await ui.sessions.open({ credential, keyId: principal.keyId, name: principal.name, admin: isAdmin(principal) }, now);
   send(res, 200, sessionJson(session), { 'set-cookie': sessionCookie(req, ui, cookie) });
 }
 
@@ -124,8 +124,8 @@ function sessionJson(session: UiSession): Record<string, unknown> {
   };
 }
 
-function requireSession(req: IncomingMessage, ui: UiDeps, now: number): UiSession {
-  const session = ui.sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), now);
+async function requireSession(req: IncomingMessage, ui: UiDeps, now: number): Promise<UiSession> {
+  const session = await ui.sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), now);
   if (session === null)
     throw new FlambeauError('unauthenticated', 'Sign in to the dashboard first (the session is missing or has expired).', {
       details: { reason: 'no_session' },
@@ -145,7 +145,7 @@ async function stillValid(req: IncomingMessage, res: ServerResponse, deps: AppDe
     await deps.gateway.keys.authenticate(session.credential);
   } catch (error) {
     if (error instanceof FlambeauError && error.code === 'unauthenticated') {
-      ui.sessions.closeCredential(session.credential);
+      await ui.sessions.closeKey(session.keyId);
       res.setHeader('set-cookie', clearCookie(req, ui));
     }
     throw error;

@@ -1,12 +1,11 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { addressBucket } from './address-bucket.js';
 
-/** The cookie that carries a dashboard session (its id, expiry and MAC; never the key). */
+/** The cookie that carries a dashboard session (a random token; never the key). */
 export const SESSION_COOKIE = 'flambeau_session';
 /** The header every state-changing dashboard call carries, equal to the session's CSRF token. */
 export const CSRF_HEADER = 'x-flambeau-csrf';
 
-/** One signed-in browser: the key it signed in with stays here, in the gateway's memory only. */
+/** One signed-in browser. */
 export interface UiSession {
   id: string;
   /** `Bearer …`: what /ui/api/ calls are made with, so every guard of the key applies. */
@@ -20,81 +19,21 @@ export interface UiSession {
   expiresAt: number;
 }
 
+/**
+ * Where sessions live: the store (auth/dashboard-sessions.ts, wired by main.ts), so that every
+ * instance on a shared store knows them and a restart keeps them. The cookie carries a random token
+ * only; the store never holds the key in clear.
+ */
 export interface SessionStore {
   /** Opens a session; returns it with the cookie value to set. */
-  open(signedIn: Omit<UiSession, 'id' | 'csrf' | 'expiresAt'>, now: number): { session: UiSession; cookie: string };
-  /** The live session a cookie value names, or null (unsigned, tampered, expired, closed). */
-  read(cookie: string | undefined, now: number): UiSession | null;
-  close(id: string): void;
-  /** Closes every session opened with this credential (the key was revoked or refused). */
-  closeCredential(credential: string): void;
+  open(signedIn: Omit<UiSession, 'id' | 'csrf' | 'expiresAt'>, now: number): Promise<{ session: UiSession; cookie: string }>;
+  /** The live session a cookie value names, or null (malformed, unknown, expired, closed). */
+  read(cookie: string | undefined, now: number): Promise<UiSession | null>;
+  close(id: string): Promise<void>;
+  /** Closes every session of a key (null: the master key's): it was revoked or refused. */
+  closeKey(keyId: string | null): Promise<void>;
   /** True when `given` is the session's CSRF token (constant time). */
   csrfMatches(session: UiSession, given: string | undefined): boolean;
-  readonly size: number;
-}
-
-const ID = /^[A-Za-z0-9_-]{22}$/;
-
-/**
- * Sessions in memory, named by a random id in an HMAC-signed cookie (`id.expiry.mac`): a cookie
- * cannot be forged or extended, and the key itself never reaches the browser. A restart ends every
- * session (the signing secret is per process). At most `maxSessions` live at once: the oldest goes.
- */
-export function createSessionStore(options: { ttlMs: number; maxSessions?: number; secret?: Buffer }): SessionStore {
-  const secret = options.secret ?? randomBytes(32);
-  const maxSessions = options.maxSessions ?? 1000;
-  const sessions = new Map<string, UiSession>();
-  const mac = (text: string) => createHmac('sha256', secret).update(text).digest('base64url');
-
-  function sweep(now: number): void {
-    for (const [id, s] of sessions) if (s.expiresAt <= now) sessions.delete(id);
-    while (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value as string);
-  }
-
-  return {
-    open(signedIn, now) {
-      sweep(now);
-      const session: UiSession = {
-        ...signedIn,
-        id: randomBytes(16).toString('base64url'),
-        csrf: randomBytes(24).toString('base64url'),
-        expiresAt: now + options.ttlMs,
-      };
-      sessions.set(session.id, session);
-      const body = `${session.id}.${session.expiresAt}`;
-      return { session, cookie: `${body}.${mac(body)}` };
-    },
-    read(cookie, now) {
-      if (cookie === undefined) return null;
-      const [id, expiry, given, ...rest] = cookie.split('.');
-      if (id === undefined || expiry === undefined || given === undefined || rest.length > 0 || !ID.test(id) || !/^\d{1,15}$/.test(expiry)) return null;
-      const expected = Buffer.from(mac(`${id}.${expiry}`));
-      const actual = Buffer.from(given);
-      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-      const session = sessions.get(id);
-      if (session === undefined || session.expiresAt !== Number(expiry)) return null;
-      if (session.expiresAt <= now) {
-        sessions.delete(id);
-        return null;
-      }
-      return session;
-    },
-    close(id) {
-      sessions.delete(id);
-    },
-    closeCredential(credential) {
-      for (const [id, s] of sessions) if (s.credential === credential) sessions.delete(id);
-    },
-    csrfMatches(session, given) {
-      if (given === undefined) return false;
-      const a = Buffer.from(session.csrf);
-      const b = Buffer.from(given);
-      return a.length === b.length && timingSafeEqual(a, b);
-    },
-    get size() {
-      return sessions.size;
-    },
-  };
 }
 
 /** The value of one cookie in a `Cookie` header, or undefined. */
