@@ -256,6 +256,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           });
     // One scanner per process: chat scans with it, and so does an ingest through this gateway.
     const injection = createShippedInjectionScanner(config.injection);
+    // Chat scans user messages or tool results: the model loads now, not in the first request.
+    if (config.injection.user !== 'allow' || config.injection.tools !== 'allow') injection.preload();
     const knowledge = createKnowledge({
       db: store.db,
       embedder: knowledgeEmbedder(catalog, config.knowledge.embeddingModel, logger),

@@ -23,6 +23,8 @@ export interface InjectionScan {
 export interface InjectionScanner {
   /** Scans `text` as coming from `source` (default `user`). `hidden`: an HTML document's hidden parts (see findHiddenHtml). */
   scan(text: string, source?: InjectionSource, options?: { hidden?: readonly HiddenHtmlText[] }): InjectionScan;
+  /** Loads the model now (~50 ms) rather than in the first scan: a server that scans requests does it at start. */
+  preload(): void;
   readonly threshold: number;
 }
 
@@ -62,6 +64,9 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
   };
   return {
     threshold: options.threshold,
+    preload() {
+      use();
+    },
     scan(text, source = 'user', scanOptions = {}) {
       const read = textLogit(text);
       const collected = collectSignals(text, {

@@ -36,7 +36,12 @@ const toolLoop = (result: string): ChatRequest =>
 /** The world's scanner, counting the texts it is given by source. */
 function counting(scanner: InjectionScanner): InjectionScanner & { calls: string[] } {
   const calls: string[] = [];
-  return { threshold: scanner.threshold, calls, scan: (text, source, options) => (calls.push(source ?? 'user'), scanner.scan(text, source, options)) };
+  return {
+    threshold: scanner.threshold,
+    calls,
+    preload: () => scanner.preload(),
+    scan: (text, source, options) => (calls.push(source ?? 'user'), scanner.scan(text, source, options)),
+  };
 }
 
 /** Two mails ingested for real (scores kept at ingest), then retrieved by the retrieve stage. */
