@@ -84,3 +84,38 @@ describe('hidden DOCX runs: hostile nesting', () => {
     );
   });
 });
+
+describe('hidden DOCX runs: defaults and near-white', () => {
+  const doc = (body: string) => `<w:document xmlns:w="${WML}"><w:body>${body}</w:body></w:document>`;
+
+  it('hides every run under document defaults that hide, unless a run or its style says otherwise', () => {
+    const styles = hiddenDocxStyles(
+      `<w:styles xmlns:w="${WML}"><w:docDefaults><w:rPrDefault><w:rPr><w:vanish/></w:rPr></w:rPrDefault>` +
+        `<w:pPrDefault><w:pPr><w:rPr><w:color w:val="FFFFFF"/></w:rPr></w:pPr></w:pPrDefault></w:docDefaults></w:styles>`,
+    );
+    const found = findHiddenDocx(
+      doc('<w:p><w:r><w:t>everything</w:t></w:r></w:p><w:p><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>shown</w:t></w:r></w:p>'),
+      styles,
+    );
+    assert.deepEqual(
+      found.map(({ how, text }) => ({ how, text })),
+      [{ how: 'vanish', text: 'everything' }],
+    );
+  });
+
+  it('hides the paragraphs of a default paragraph style that hides, not those of another style', () => {
+    const styles = hiddenDocxStyles(
+      `<w:styles xmlns:w="${WML}"><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:rPr><w:sz w:val="1"/></w:rPr></w:style>` +
+        `<w:style w:type="paragraph" w:styleId="Body"><w:rPr><w:sz w:val="24"/></w:rPr></w:style></w:styles>`,
+    );
+    const xml = doc('<w:p><w:r><w:t>tiny by default</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="Body"/></w:pPr><w:r><w:t>body text</w:t></w:r></w:p>');
+    assert.deepEqual(texts(xml, styles), ['tiny by default']);
+    // Without a default paragraph style that hides, nothing is.
+    assert.deepEqual(texts(xml, hiddenDocxStyles(`<w:styles xmlns:w="${WML}"/>`)), []);
+  });
+
+  it('takes near-white text (every channel F0 or more) for white, not a light grey', () => {
+    const run = (colour: string) => `<w:p><w:r><w:rPr><w:color w:val="${colour}"/></w:rPr><w:t>${colour}</w:t></w:r></w:p>`;
+    assert.deepEqual(texts(doc(['FFFFFE', 'f0f0f0', 'FEFFFD', 'EFEFEF', 'FFFF00', 'auto'].map(run).join(''))), ['FFFFFE', 'f0f0f0', 'FEFFFD']);
+  });
+});

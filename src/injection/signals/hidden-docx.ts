@@ -122,8 +122,8 @@ function hiddenByRunProperty(name: string, attributes: Record<string, string>): 
   const on = value === '' || !['0', 'false', 'off'].includes(value);
   // Hidden text (Word's Font > Hidden), shown neither on screen nor in print by default.
   if (name === 'w:vanish' || name === 'w:specvanish' || name === 'w:webhidden') return on ? 'vanish' : null;
-  // White text on the (assumed) white page.
-  if (name === 'w:color') return /^(?:fff{4}|fefefe|fdfdfd)$/.test(value) ? 'invisible_color' : null;
+  // White or near-white text on the (assumed) white page: every channel 0xF0 or more.
+  if (name === 'w:color') return /^(?:f[0-9a-f]){3}$/.test(value) ? 'invisible_color' : null;
   // Sizes are in half-points: 2 or less is 1 pt or less.
   if (name === 'w:sz') return /^[0-9]+$/.test(value) && Number(value) <= 2 ? 'zero_size' : null;
   return null;
@@ -137,19 +137,39 @@ interface RunStyle {
 }
 
 /**
+ * Keys of hiddenDocxStyles' map that are not style ids (a style id has no NUL): the document's
+ * default run properties (`w:docDefaults`), under every run; the default paragraph style
+ * (`w:default="1"`), for paragraphs that name none.
+ */
+export const DOC_DEFAULTS = '\u0000docDefaults';
+export const DEFAULT_PARAGRAPH_STYLE = '\u0000defaultParagraph';
+
+/**
  * Character and paragraph styles of a DOCX's styles part whose run properties hide text (hidden,
- * white, 1 pt or less), by style id. `w:basedOn` chains are followed. Names are resolved by
- * namespace, whatever the prefix (WordNames).
+ * white, 1 pt or less), by style id, plus the document's defaults and its default paragraph
+ * style when they hide (DOC_DEFAULTS, DEFAULT_PARAGRAPH_STYLE: Word applies them to every run or
+ * paragraph that says nothing else, so a `w:vanish` there hides the whole document from a reader).
+ * `w:basedOn` chains are followed. Names are resolved by namespace, whatever the prefix (WordNames).
  */
 export function hiddenDocxStyles(stylesXml: string): Map<string, HiddenHow> {
   const own = new Map<string, HiddenHow>();
   const basedOn = new Map<string, string>();
   let id: string | null = null;
+  let defaultParagraph: string | null = null;
   let inRunProperties = false;
+  let inDefaults = false;
   parseWordXml(stylesXml, {
     open({ name, attributes }) {
-      if (name === 'w:style') id = attributes['w:styleid'] ?? null;
-      else if (id !== null && name === 'w:basedon' && attributes['w:val'] !== undefined) basedOn.set(id, attributes['w:val']);
+      if (name === 'w:style') {
+        id = attributes['w:styleid'] ?? null;
+        const isDefault = ['1', 'true', 'on'].includes((attributes['w:default'] ?? '').toLowerCase());
+        if (id !== null && isDefault && attributes['w:type'] === 'paragraph') defaultParagraph = id;
+      } else if (name === 'w:docdefaults') {
+        inDefaults = true;
+        id = DOC_DEFAULTS;
+      } else if (id !== null && name === 'w:basedon' && attributes['w:val'] !== undefined) basedOn.set(id, attributes['w:val']);
+      // The defaults' paragraph properties (w:pPrDefault) may hold an rPr of the paragraph mark only.
+      else if (id !== null && name === 'w:ppr' && inDefaults) id = null;
       else if (id !== null && name === 'w:rpr') inRunProperties = true;
       else if (id !== null && inRunProperties && !own.has(id)) {
         const how = hiddenByRunProperty(name, attributes);
@@ -158,9 +178,14 @@ export function hiddenDocxStyles(stylesXml: string): Map<string, HiddenHow> {
     },
     close(name) {
       if (name === 'w:style') id = null;
+      else if (name === 'w:docdefaults') {
+        inDefaults = false;
+        id = null;
+      } else if (name === 'w:ppr' && inDefaults) id = DOC_DEFAULTS;
       else if (name === 'w:rpr') inRunProperties = false;
     },
   });
+  if (defaultParagraph !== null) basedOn.set(DEFAULT_PARAGRAPH_STYLE, defaultParagraph);
   const resolved = new Map<string, HiddenHow>();
   for (const start of new Set([...own.keys(), ...basedOn.keys()])) {
     // Bounded walk up the basedOn chain (a cycle in a hostile file ends it).
@@ -204,7 +229,9 @@ export function findHiddenDocx(documentXml: string, styles: ReadonlyMap<string, 
     if (run.direct !== undefined) return run.direct;
     const byStyle = run.style === null ? undefined : styles.get(run.style);
     if (byStyle !== undefined) return byStyle;
-    return paragraphStyle === null ? null : (styles.get(paragraphStyle) ?? null);
+    const byParagraph = styles.get(paragraphStyle ?? DEFAULT_PARAGRAPH_STYLE);
+    if (byParagraph !== undefined) return byParagraph;
+    return styles.get(DOC_DEFAULTS) ?? null;
   };
   parseWordXml(documentXml, {
     open({ name, attributes }, tagStart, deep) {

@@ -36,7 +36,12 @@ export function hiddenByStyle(style: string): HiddenHow | null {
   if (/(?:^|;)font-size:0(?:[a-z%]*)?(?:;|!|$)/.test(s) || /(?:^|;)font-size:0?\.0*[0-9](?:px|pt)/.test(s)) return 'zero_size';
   if (/(?:^|;)(?:max-)?(?:height|width):0(?:px)?(?:;|$)/.test(s) && /overflow:hidden/.test(s)) return 'zero_size';
   if (/(?:^|;)opacity:0(?:\.0+)?(?:;|!|$)/.test(s)) return 'transparent';
-  if (/(?:^|;)color:(?:#fff(?:fff)?|white|transparent|rgba?\(255,255,255(?:,1(?:\.0+)?)?\)|rgba\([0-9]+,[0-9]+,[0-9]+,0(?:\.0+)?\))(?:;|!|$)/.test(s))
+  // White or near-white (every channel 240 or more), or transparent, on the (assumed) white page.
+  if (
+    /(?:^|;)color:(?:#f[0-9a-f]f[0-9a-f]f[0-9a-f]|#f{3}|white|transparent|rgba?\((?:2(?:4[0-9]|5[0-5]),){2}2(?:4[0-9]|5[0-5])(?:,1(?:\.0+)?)?\)|rgba\([0-9]+,[0-9]+,[0-9]+,0(?:\.0+)?\))(?:;|!|$)/.test(
+      s,
+    )
+  )
     return 'invisible_color';
   if (/(?:^|;)(?:left|top|text-indent):-[0-9]{4,}/.test(s)) return 'offscreen';
   return null;

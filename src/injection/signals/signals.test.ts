@@ -146,6 +146,9 @@ describe('hidden HTML', () => {
     assert.equal(hiddenByStyle('opacity: 0'), 'transparent');
     assert.equal(hiddenByStyle('position:absolute; left:-9999px'), 'offscreen');
     assert.equal(hiddenByStyle('color: #333; font-size: 14px'), null);
+    for (const white of ['color:#FFFFFE', 'color: #f5f5f5', 'color:#fff', 'color: rgb(250, 250, 250)', 'color:rgba(255,255,240,1)'])
+      assert.equal(hiddenByStyle(white), 'invisible_color', white);
+    for (const seen of ['color:#efefef', 'color:#ffff00', 'color: rgb(239, 250, 250)', 'color:#fffff']) assert.equal(hiddenByStyle(seen), null, seen);
     assert.equal(hiddenByStyle('font-size: 0.5em'), null);
   });
 });
