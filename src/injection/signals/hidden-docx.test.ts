@@ -119,3 +119,22 @@ describe('hidden DOCX runs: defaults and near-white', () => {
     assert.deepEqual(texts(doc(['FFFFFE', 'f0f0f0', 'FEFFFD', 'EFEFEF', 'FFFF00', 'auto'].map(run).join(''))), ['FFFFFE', 'f0f0f0', 'FEFFFD']);
   });
 });
+
+describe('hidden DOCX runs: alternate content', () => {
+  it('scans the text of an mc:Fallback (what mammoth converts, not what Word shows) as hidden, by namespace', () => {
+    const MC = 'http://schemas.openxmlformats.org/markup-compatibility/2006';
+    const body = (prefix: string) =>
+      `<w:document xmlns:w="${WML}" xmlns:${prefix}="${MC}"><w:body><w:p><w:r><w:t>before</w:t></w:r>` +
+      `<${prefix}:AlternateContent><${prefix}:Choice Requires="wps"><w:r><w:t>shown by Word</w:t></w:r></${prefix}:Choice>` +
+      `<${prefix}:Fallback><w:r><w:t>read by the model</w:t></w:r></${prefix}:Fallback></${prefix}:AlternateContent>` +
+      `<w:r><w:t>after</w:t></w:r></w:p></w:body></w:document>`;
+    for (const prefix of ['mc', 'compat'])
+      assert.deepEqual(
+        findHiddenDocx(body(prefix)).map(({ how, text }) => ({ how, text })),
+        [{ how: 'alternate_content', text: 'read by the model' }],
+        prefix,
+      );
+    // A Fallback of another namespace is nothing special.
+    assert.deepEqual(texts(body('mc').replace(`xmlns:mc="${MC}"`, 'xmlns:mc="urn:other"')), []);
+  });
+});

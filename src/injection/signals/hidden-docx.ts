@@ -4,7 +4,13 @@ import type { HiddenHow, HiddenHtmlText } from './hidden-html.js';
 /** The namespaces mammoth reads as WordprocessingML (`w:`): transitional and strict. */
 const WORDPROCESSINGML = new Set(['http://schemas.openxmlformats.org/wordprocessingml/2006/main', 'http://purl.oclc.org/ooxml/wordprocessingml/main']);
 
-/** An element of a WordprocessingML part, named `w:` + its lower-cased local name whatever its prefix. */
+/**
+ * Markup Compatibility (`mc:AlternateContent`): Word shows the `mc:Choice` it supports, mammoth
+ * converts the `mc:Fallback` only. Text in a Fallback reaches the model, not the reader.
+ */
+const MARKUP_COMPATIBILITY = 'http://schemas.openxmlformats.org/markup-compatibility/2006';
+
+/** An element of a WordprocessingML part, named `w:` + its lower-cased local name whatever its prefix (or `mc:fallback`). */
 interface WordElement {
   name: string;
   /** Its attributes in the WordprocessingML namespace, by the same names (`w:val`); the last of a repeated one. */
@@ -46,7 +52,7 @@ class WordNames {
       declared.push(prefix);
       this.#resolved.clear();
     }
-    const name = this.#resolve(qualified, true);
+    const name = this.#resolve(qualified, true) ?? this.#fallback(qualified);
     this.#open.push({ name, declared });
     if (name === null) return null;
     const words: Record<string, string> = {};
@@ -64,6 +70,14 @@ class WordNames {
     for (const prefix of element.declared) this.#bound.get(prefix)?.pop();
     if (element.declared.length > 0) this.#resolved.clear();
     return element.name;
+  }
+
+  /** `mc:fallback` for Markup Compatibility's Fallback element (whatever its prefix), else null. */
+  #fallback(qualified: string): string | null {
+    const colon = qualified.indexOf(':');
+    if (qualified.slice(colon + 1) !== 'Fallback') return null;
+    const stack = this.#bound.get(colon < 0 ? '' : qualified.slice(0, colon));
+    return stack?.[stack.length - 1] === MARKUP_COMPATIBILITY ? 'mc:fallback' : null;
   }
 
   /** `w:` + the local name when the name is in WordprocessingML, else null. An unprefixed attribute is in no namespace. */
@@ -219,6 +233,8 @@ export function findHiddenDocx(documentXml: string, styles: ReadonlyMap<string, 
   let inRunProperties = false;
   let inParagraphProperties = false;
   let inText = false;
+  // mc:Fallback elements open around this point.
+  let fallbacks = 0;
   const flush = () => {
     if (current !== null && current.text.trim() !== '')
       found.push({ how: current.how, text: current.text.replace(/\s+/g, ' ').trim(), start: current.start, end: current.end });
@@ -236,6 +252,9 @@ export function findHiddenDocx(documentXml: string, styles: ReadonlyMap<string, 
   parseWordXml(documentXml, {
     open({ name, attributes }, tagStart, deep) {
       switch (name) {
+        case 'mc:fallback':
+          fallbacks += 1;
+          return;
         case 'w:p':
           flush();
           paragraphStyle = null;
@@ -247,8 +266,9 @@ export function findHiddenDocx(documentXml: string, styles: ReadonlyMap<string, 
           if (inParagraphProperties) paragraphStyle = attributes['w:val'] ?? null;
           return;
         case 'w:r':
-          // A run nested deeper than any document a person wrote, whose properties go unread: scanned as hidden.
-          run = { how: null, style: null, direct: deep ? 'deep_nesting' : undefined, start: tagStart };
+          // A run nested deeper than any document a person wrote, whose properties go unread, or
+          // in the Fallback of an alternate content Word does not show: scanned as hidden.
+          run = { how: null, style: null, direct: deep ? 'deep_nesting' : fallbacks > 0 ? 'alternate_content' : undefined, start: tagStart };
           return;
         case 'w:rpr':
           // A paragraph mark's own properties (w:pPr/w:rPr) do not apply to the runs.
@@ -276,6 +296,9 @@ export function findHiddenDocx(documentXml: string, styles: ReadonlyMap<string, 
     },
     close(name) {
       switch (name) {
+        case 'mc:fallback':
+          fallbacks -= 1;
+          return;
         case 'w:ppr':
           inParagraphProperties = false;
           return;

@@ -4,7 +4,8 @@ import { DepthBoundedParser, MAX_HTML_DEPTH } from '../../markup/depth-bounded-p
  * Why a piece of HTML (or DOCX: `vanish`, see hidden-docx.ts) text does not show to a reader.
  * `deep_nesting`: inside more than MAX_HTML_DEPTH nested elements, whose styles the parser no
  * longer reads (depth-bounded-parser.ts); no document a person wrote nests that deep, so the
- * text there is scanned as hidden rather than trusted as shown.
+ * text there is scanned as hidden rather than trusted as shown. `alternate_content`: a DOCX's
+ * `mc:Fallback`, which mammoth converts and Word does not show (hidden-docx.ts).
  */
 export type HiddenHow =
   | 'comment'
@@ -16,7 +17,8 @@ export type HiddenHow =
   | 'hidden_attribute'
   | 'offscreen'
   | 'vanish'
-  | 'deep_nesting';
+  | 'deep_nesting'
+  | 'alternate_content';
 
 export interface HiddenHtmlText {
   how: HiddenHow;
