@@ -39,6 +39,10 @@ import { generateRound4Rows } from '../src/injection/training/generate-round4-ro
 import { dedupeRows, loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
 import { splitByOrigin, TUNING_ORIGINS } from '../src/injection/training/split-by-origin.js';
 import { trainInjectionModel } from '../src/injection/training/train-injection-model.js';
+import { packageDocRows } from '../src/injection/training/package-docs.js';
+import { recallAtBenignRates } from '../src/injection/training/evaluate-injection.js';
+import { loadPackageDocCorpus } from './injection-package-docs.js';
+import { repoDocRows } from './injection-repo-docs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,6 +78,15 @@ const { values } = parseArgs({
     'hard-negative-weight': { type: 'string' },
     // Skip the fit: recalibrate and report the model of this weights file (signals and calibration experiments).
     from: { type: 'string' },
+    // Train without the pinned packages' docs (node_modules absent): other weights than the shipped ones.
+    'no-package-docs': { type: 'boolean', default: false },
+    // Which benign rows set the operating point: generated (rounds 2-5), docs (package docs' calibration part), both.
+    calibrate: { type: 'string', default: 'both' },
+    // Train on the package docs (else they only calibrate and measure).
+    'docs-train': { type: 'boolean', default: true },
+    'no-docs-train': { type: 'boolean', default: false },
+    // Share of training doc chunks also given with one planted attack.
+    'docs-planted': { type: 'string', default: '0' },
   },
 });
 const seed = Number(values.seed);
@@ -94,9 +107,24 @@ const rows = dedupeRows([...pool, ...own]);
 const split = splitByOrigin(rows);
 const { validation } = split;
 const tuning = values.tune ? splitByOrigin(split.train, TUNING_ORIGINS) : null;
-const train = tuning === null ? split.train : tuning.train;
+// The pinned packages' docs: training part (plus the tuning part in the shipped fit), a calibration
+// part never trained on, a tuning part; the held-out part is read by the bench only.
+const corpus = values['no-package-docs'] ? null : await loadPackageDocCorpus(root);
+const docsOptions = { plantedShare: Number(values['docs-planted']) };
+const docsTrain =
+  corpus === null || values['no-docs-train']
+    ? []
+    : packageDocRows(values.tune ? corpus.parts.train : [...corpus.parts.train, ...corpus.parts.tuning], seed + 5, docsOptions);
+const docsCalibration = corpus === null ? [] : dedupeRows(packageDocRows(corpus.parts.calibration, seed + 6));
+const docsTuning = corpus === null || !values.tune ? [] : dedupeRows(packageDocRows(corpus.parts.tuning, seed + 7));
+if (corpus !== null)
+  console.log(
+    `package docs: ${corpus.files} files of ${corpus.packages} packages (fingerprint ${corpus.fingerprint}), ${corpus.excluded.length} files left out; rows: training ${docsTrain.length}, calibration ${docsCalibration.length}, tuning ${docsTuning.length}`,
+  );
+const train = dedupeRows([...(tuning === null ? split.train : tuning.train), ...docsTrain]);
 // Benign rows made of the hand-written sentences held back from training, to set the operating point.
-const calibration = dedupeRows(generateBenignRows(seed + 2, 'calibration', 0.5));
+const generatedCalibration = dedupeRows(generateBenignRows(seed + 2, 'calibration', 0.5));
+const calibration = values.calibrate === 'docs' ? docsCalibration : values.calibrate === 'generated' ? generatedCalibration : generatedCalibration;
 const heldout = loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten');
 console.log(
   `pool ${pool.length} rows, generated ${own.length}, after dedupe ${rows.length}: training ${train.length}, validation ${validation.length}; calibration ${calibration.length}; hand-written held-out ${heldout.length}`,
@@ -128,12 +156,26 @@ console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 // Calibrate on the weights as written (quantised), exactly as the gateway will read them.
 const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
 const raw = createInjectionScanner({ loadModel: () => uncalibrated, threshold: 0.5 });
-const calibrated = calibrateSourceBias(calibration, (r) => logitOfScore(raw.scan(r.text, r.channel).score), TARGET_FPR);
+const rawLogit = (r: InjectionRow) => logitOfScore(raw.scan(r.text, r.channel).score);
+const calibrated = calibrateSourceBias(calibration, rawLogit, TARGET_FPR);
+if (values.calibrate === 'both' && docsCalibration.length > 0) {
+  // Both yardsticks: each source's cut is the stricter of the two (neither set flagged above its target).
+  const onDocs = calibrateSourceBias(docsCalibration, rawLogit, TARGET_FPR);
+  console.log(`source bias on generated rows ${JSON.stringify(calibrated.bias)}, on package docs ${JSON.stringify(onDocs.bias)}`);
+  for (const source of INJECTION_SOURCES) if (onDocs.rows[source] > 0) calibrated.bias[source] = Math.min(calibrated.bias[source], onDocs.bias[source]);
+  for (const source of INJECTION_SOURCES) calibrated.rows[source] += onDocs.rows[source];
+}
 console.log(
   `source bias ${JSON.stringify(calibrated.bias)} from ${JSON.stringify(calibrated.rows)} benign calibration rows, target FPR ${JSON.stringify(TARGET_FPR)}`,
 );
 fitted.sourceBias = calibrated.bias;
-fitted.provenance = { ...fitted.provenance, calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR } };
+fitted.provenance = {
+  ...fitted.provenance,
+  calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR, on: values.calibrate },
+  ...(corpus === null
+    ? {}
+    : { packageDocs: { files: corpus.files, packages: corpus.packages, fingerprint: corpus.fingerprint, planted: docsOptions.plantedShare } }),
+};
 const text = encodeInjectionModel(fitted, NOTICE);
 writeFileSync(values.out, text);
 console.log(`wrote ${values.out} (${(text.length / 1024).toFixed(0)} KiB)`);
@@ -154,6 +196,18 @@ const report = (title: string, set: InjectionRow[]) => {
 };
 if (tuning !== null) {
   report(`tuning part (${TUNING_ORIGINS.length} training origins left out of this fit)`, tuning.validation);
+  report('package docs, tuning part (benign; packages left out of this fit)', docsTuning);
+  const repoDocs = await repoDocRows(root);
+  report(`flambeau's own docs not about injection (benign; ${repoDocs.length} rows; a yardstick only)`, repoDocs);
+  // Recall at the global cut where a given share of all benign tuning rows (origins + docs) is flagged.
+  const all = [...tuning.validation, ...docsTuning];
+  console.log(
+    recallAtBenignRates(
+      all,
+      all.map((r) => scanner.scan(r.text, r.channel).score),
+      [0.01, 0.02, 0.03, 0.05],
+    ),
+  );
   // Recall and FPR by threshold: separation, whatever the calibration.
   const scores = tuning.validation.map((r) => scanner.scan(r.text, r.channel).score);
   for (const t of [0.3, 0.4, 0.5, 0.6]) {
@@ -168,4 +222,5 @@ if (tuning !== null) {
   report('hand-written held-out set', heldout);
 }
 report('calibration rows (benign only; the bias was set on them)', calibration);
+if (docsCalibration.length > 0) report('package docs, calibration part (benign only)', docsCalibration);
 // The blind sets are read by the bench only (npm run bench), not while tuning the training.
