@@ -154,9 +154,12 @@ export interface PackageDocRowOptions {
   plantedShare: number;
   /** Chunks kept per package, spread evenly over its files (undici's docs alone give 2,000). */
   maxChunksPerPackage: number;
+  /** Share of chunks also given as a document wrapped in a user's task (one of `wrappers`, then the chunk). */
+  wrappedShare: number;
+  wrappers: readonly string[];
 }
 
-export const DEFAULT_PACKAGE_DOC_ROWS: PackageDocRowOptions = { toolShare: 0.3, userShare: 0.3, plantedShare: 0, maxChunksPerPackage: 150 };
+export const DEFAULT_PACKAGE_DOC_ROWS: PackageDocRowOptions = { toolShare: 0.3, userShare: 0.3, plantedShare: 0, maxChunksPerPackage: 150, wrappedShare: 0, wrappers: [] };
 
 /** Chunked documents, as the ingest chunks them (the caller's `chunk`, so this folder needs no knowledge/ import). */
 export interface ChunkedDoc {
@@ -191,6 +194,8 @@ export function packageDocRows(chunked: readonly ChunkedDoc[], seed: number, opt
           add(prose.slice(from, from + 1 + Math.floor(random() * 3)).join(' '), 0, origin, 'package-doc-sentences', 'user');
         }
       }
+      if (o.wrappers.length > 0 && random() < o.wrappedShare)
+        add(`${o.wrappers[Math.floor(random() * o.wrappers.length)] as string}\n\n${chunk}`, 0, origin, 'package-doc-task', random() < 0.5 ? 'document' : 'user');
       if (random() < o.plantedShare) {
         const paragraphs = chunk.split('\n\n');
         paragraphs.splice(Math.floor(random() * (paragraphs.length + 1)), 0, attack(random() < 0.8 ? 'en' : 'fr'));
