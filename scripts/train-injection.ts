@@ -5,7 +5,7 @@
  *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
  *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
- *                              [--docs-planted X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
+ *                              [--docs-planted X] [--docs-wrapped X] [--docs-cap N] [--docs-user X] [--list-docs]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
@@ -101,6 +101,8 @@ const { values } = parseArgs({
     'docs-wrapped': { type: 'string', default: '0' },
     'docs-cap': { type: 'string', default: '150' },
     'docs-user': { type: 'string', default: '0.3' },
+    // Print every package doc file read (with its part) and every one left out, then stop.
+    'list-docs': { type: 'boolean', default: false },
   },
 });
 const seed = Number(values.seed);
@@ -124,6 +126,12 @@ const tuning = values.tune ? splitByOrigin(split.train, TUNING_ORIGINS) : null;
 // The pinned packages' docs: training part (plus the tuning part in the shipped fit), a calibration
 // part never trained on, a tuning part; the held-out part is read by the bench only.
 const corpus = values['no-package-docs'] ? null : await loadPackageDocCorpus(root);
+if (values['list-docs']) {
+  for (const [part, docs] of Object.entries(corpus?.parts ?? {}))
+    for (const d of docs) console.log(`${part}\t${d.doc.path}\t${d.doc.version}\t${d.chunks.length} chunks`);
+  for (const e of corpus?.excluded ?? []) console.log(`left out\t${e.path}\t${e.reason}`);
+  process.exit(0);
+}
 const docsOptions = {
   plantedShare: Number(values['docs-planted']),
   wrappedShare: Number(values['docs-wrapped']),
@@ -196,7 +204,17 @@ fitted.provenance = {
   calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR, on: values.calibrate },
   ...(corpus === null
     ? {}
-    : { packageDocs: { files: corpus.files, packages: corpus.packages, fingerprint: corpus.fingerprint, planted: docsOptions.plantedShare, wrapped: docsOptions.wrappedShare, cap: docsOptions.maxChunksPerPackage, user: docsOptions.userShare } }),
+    : {
+        packageDocs: {
+          files: corpus.files,
+          packages: corpus.packages,
+          fingerprint: corpus.fingerprint,
+          planted: docsOptions.plantedShare,
+          wrapped: docsOptions.wrappedShare,
+          cap: docsOptions.maxChunksPerPackage,
+          user: docsOptions.userShare,
+        },
+      }),
 };
 const text = encodeInjectionModel(fitted, NOTICE);
 writeFileSync(values.out, text);
@@ -260,7 +278,10 @@ if (tuning !== null) {
   // One line to compare runs: the calibrated point on every tuning yardstick.
   const rate = (set: InjectionRow[], keep: (r: InjectionRow) => boolean = () => true) => {
     const picked = set.filter(keep);
-    const f = figureTable(picked, picked.map((r) => scanner.scan(r.text, r.channel).flagged))[0]?.figures;
+    const f = figureTable(
+      picked,
+      picked.map((r) => scanner.scan(r.text, r.channel).flagged),
+    )[0]?.figures;
     return `${(100 * (f?.recall ?? f?.falsePositiveRate ?? 0)).toFixed(1)}`;
   };
   const benign = (source: InjectionSource) => (r: InjectionRow) => r.label === 0 && r.channel === source;

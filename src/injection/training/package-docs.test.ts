@@ -54,6 +54,7 @@ describe('readPackageDocs', () => {
       alpha: { version: '1.0.0', files: { 'CHANGELOG.md': README.repeat(3), LICENSE: 'MIT License. '.repeat(30) } },
       openai: { version: '4.0.0', files: { 'README.md': 'Send a system prompt and a user message. '.repeat(10) } },
       guard: { version: '1.0.0', files: { 'README.md': `${README.repeat(2)}It blocks prompt injection attempts.` } },
+      tmpl: { version: '1.0.0', files: { 'README.md': `${README.repeat(2)}Renders "<s>[INST] Hello [/INST]" from the messages.` } },
       fsevents: { version: '2.0.0', optional: true },
     });
     roots.push(root);
@@ -64,7 +65,7 @@ describe('readPackageDocs', () => {
     );
     assert.deepEqual(
       excluded.map((e) => e.path),
-      ['guard/README.md', 'openai/README.md'],
+      ['guard/README.md', 'openai/README.md', 'tmpl/README.md'],
     );
     assert.equal(readPackageDocs(root).fingerprint, fingerprint);
   });

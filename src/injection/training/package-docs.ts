@@ -35,13 +35,16 @@ export const EXCLUDED_PACKAGES: readonly RegExp[] = [
   /^@ai-sdk\//,
   /^openai$/,
   /^@anthropic-ai\//,
+  // Chat templates of language models (`[INST]`, roles): round 6's first weights had its README.
+  /^@huggingface\//,
   /llama/,
   /gpt|tiktoken|tokenizer/,
   /langchain|prompt|llm|openai|anthropic|mistral|ollama/,
 ];
 
 /** A file that talks about attacks on models is left out, whatever its package. */
-export const EXCLUDED_TEXT = /prompt[\s-]*injection|jailbreak|(?:ignore|disregard) (?:all )?(?:the )?(?:previous|prior|above) instructions/i;
+export const EXCLUDED_TEXT =
+  /prompt[\s-]*injection|jailbreak|(?:ignore|disregard) (?:all )?(?:the )?(?:previous|prior|above) instructions|chat[\s_-]?templat|\[INST\]|<\|im_start\|>|<<SYS>>|system prompt/i;
 
 /** Files read: top-level docs of a package, and Markdown under its `docs/` or `doc/` folder. */
 const TOP_LEVEL = /^(?:readme|changelog|history|changes|license|licence|notice|contributing|security|upgrading|migration)[\w.-]*$|\.(?:md|markdown|txt)$/i;
@@ -159,7 +162,14 @@ export interface PackageDocRowOptions {
   wrappers: readonly string[];
 }
 
-export const DEFAULT_PACKAGE_DOC_ROWS: PackageDocRowOptions = { toolShare: 0.3, userShare: 0.3, plantedShare: 0, maxChunksPerPackage: 150, wrappedShare: 0, wrappers: [] };
+export const DEFAULT_PACKAGE_DOC_ROWS: PackageDocRowOptions = {
+  toolShare: 0.3,
+  userShare: 0.3,
+  plantedShare: 0,
+  maxChunksPerPackage: 150,
+  wrappedShare: 0,
+  wrappers: [],
+};
 
 /** Chunked documents, as the ingest chunks them (the caller's `chunk`, so this folder needs no knowledge/ import). */
 export interface ChunkedDoc {
@@ -195,7 +205,13 @@ export function packageDocRows(chunked: readonly ChunkedDoc[], seed: number, opt
         }
       }
       if (o.wrappers.length > 0 && random() < o.wrappedShare)
-        add(`${o.wrappers[Math.floor(random() * o.wrappers.length)] as string}\n\n${chunk}`, 0, origin, 'package-doc-task', random() < 0.5 ? 'document' : 'user');
+        add(
+          `${o.wrappers[Math.floor(random() * o.wrappers.length)] as string}\n\n${chunk}`,
+          0,
+          origin,
+          'package-doc-task',
+          random() < 0.5 ? 'document' : 'user',
+        );
       if (random() < o.plantedShare) {
         const paragraphs = chunk.split('\n\n');
         paragraphs.splice(Math.floor(random() * (paragraphs.length + 1)), 0, attack(random() < 0.8 ? 'en' : 'fr'));
