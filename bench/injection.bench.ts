@@ -7,7 +7,8 @@
  *      ../shared/data/injection/train.jsonl.gz, skipped with a note when absent), and
  *    - flambeau's hand-written FR/EN held-out sets with hard negatives (in the repo; the blind
  *      ones were written before the training data they were measured against, and their rows
- *      were never inspected), and the held-out hard negatives (316 benign rows, round 3).
+ *      were never inspected), the held-out hard negatives (316 benign rows, round 3), and the
+ *      held-out part of the pinned npm packages' docs (benign; round 6; skipped without node_modules).
  *    Targets (issue 15), at the shipped threshold 0.5: recall >= 60%, FPR <= 3% on benign text and
  *    <= 5% on benign hard negatives (the "benign hard negatives alone" row).
  * 2. Cost: KB scanned per CPU millisecond (and µs of CPU per KB: target <= 50) on one core, from 1 KB to 1 MB of benign mail text (it
