@@ -101,6 +101,8 @@ const { values } = parseArgs({
     'docs-wrapped': { type: 'string', default: '0' },
     'docs-cap': { type: 'string', default: '150' },
     'docs-user': { type: 'string', default: '0.3' },
+    // More origins (a regular expression) to carve out of training into the tuning part (`--tune`).
+    'extra-tuning': { type: 'string' },
     // Print every package doc file read (with its part) and every one left out, then stop.
     'list-docs': { type: 'boolean', default: false },
   },
@@ -122,7 +124,8 @@ const own = [
 const rows = dedupeRows([...pool, ...own]);
 const split = splitByOrigin(rows);
 const { validation } = split;
-const tuning = values.tune ? splitByOrigin(split.train, TUNING_ORIGINS) : null;
+const tuningOrigins = values['extra-tuning'] === undefined ? TUNING_ORIGINS : [...TUNING_ORIGINS, new RegExp(values['extra-tuning'])];
+const tuning = values.tune ? splitByOrigin(split.train, tuningOrigins) : null;
 // The pinned packages' docs: training part (plus the tuning part in the shipped fit), a calibration
 // part never trained on, a tuning part; the held-out part is read by the bench only.
 const corpus = values['no-package-docs'] ? null : await loadPackageDocCorpus(root);
@@ -287,7 +290,7 @@ if (tuning !== null) {
   const benign = (source: InjectionSource) => (r: InjectionRow) => r.label === 0 && r.channel === source;
   console.log(
     [
-      `SUMMARY tuning recall ${rate(tuning.validation, (r) => r.label === 1)}`,
+      `SUMMARY tuning recall ${rate(tuning.validation, (r) => r.label === 1)} (English ${rate(tuning.validation, (r) => r.label === 1 && r.lang === 'en')})`,
       `FPR u/d/t ${INJECTION_SOURCES.map((s) => rate(tuning.validation, benign(s))).join('/')}`,
       `hard-neg ${rate(tuning.validation, (r) => r.label === 0 && r.hardNegative)}`,
       `docs-tuning u/d/t ${INJECTION_SOURCES.map((s) => rate(docsTuning, benign(s))).join('/')}`,
