@@ -97,6 +97,7 @@ const { values } = parseArgs({
     'no-docs-train': { type: 'boolean', default: false },
     // Share of training doc chunks also given with one planted attack.
     'docs-planted': { type: 'string', default: '0' },
+    'docs-planted-fr': { type: 'string', default: '0.2' },
     // Share of training doc chunks also given wrapped in a user's task ("Summarise the following…").
     'docs-wrapped': { type: 'string', default: '0' },
     'docs-cap': { type: 'string', default: '150' },
@@ -137,6 +138,7 @@ if (values['list-docs']) {
 }
 const docsOptions = {
   plantedShare: Number(values['docs-planted']),
+  plantedFrenchShare: Number(values['docs-planted-fr']),
   wrappedShare: Number(values['docs-wrapped']),
   // The training three quarters of the hand-written task wrappers (the fourth is for calibration rows).
   wrappers: TASK_WRAPPERS.en.filter((_, i) => i % 4 !== 3),

@@ -155,6 +155,8 @@ export interface PackageDocRowOptions {
   userShare: number;
   /** Share of chunks that also give a planted copy (one attack sentence inserted), label 1; training only. */
   plantedShare: number;
+  /** Share of the planted attacks written in French (the rest in English). */
+  plantedFrenchShare: number;
   /** Chunks kept per package, spread evenly over its files (undici's docs alone give 2,000). */
   maxChunksPerPackage: number;
   /** Share of chunks also given as a document wrapped in a user's task (one of `wrappers`, then the chunk). */
@@ -166,6 +168,7 @@ export const DEFAULT_PACKAGE_DOC_ROWS: PackageDocRowOptions = {
   toolShare: 0.3,
   userShare: 0.3,
   plantedShare: 0,
+  plantedFrenchShare: 0.2,
   maxChunksPerPackage: 150,
   wrappedShare: 0,
   wrappers: [],
@@ -214,7 +217,7 @@ export function packageDocRows(chunked: readonly ChunkedDoc[], seed: number, opt
         );
       if (random() < o.plantedShare) {
         const paragraphs = chunk.split('\n\n');
-        paragraphs.splice(Math.floor(random() * (paragraphs.length + 1)), 0, attack(random() < 0.8 ? 'en' : 'fr'));
+        paragraphs.splice(Math.floor(random() * (paragraphs.length + 1)), 0, attack(random() < o.plantedFrenchShare ? 'fr' : 'en'));
         add(paragraphs.join('\n\n'), 1, origin, 'package-doc-planted', random() < 0.75 ? 'document' : 'tool');
       }
     }
