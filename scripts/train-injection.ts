@@ -5,7 +5,8 @@
  *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
  *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
- *                              [--docs-planted X] [--docs-wrapped X] [--docs-cap N] [--docs-user X] [--list-docs]
+ *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
+ *                              [--extra-tuning REGEX] [--list-docs]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
