@@ -7,7 +7,8 @@
  *      ../shared/data/injection/train.jsonl.gz, skipped with a note when absent), and
  *    - flambeau's hand-written FR/EN held-out sets with hard negatives (in the repo; the blind
  *      ones were written before the training data they were measured against, and their rows
- *      were never inspected), and the held-out hard negatives (316 benign rows, round 3).
+ *      were never inspected), the held-out hard negatives (316 benign rows, round 3), and the
+ *      held-out part of the pinned npm packages' docs (benign; round 6; skipped without node_modules).
  *    Targets (issue 15), at the shipped threshold 0.5: recall >= 60%, FPR <= 3% on benign text and
  *    <= 5% on benign hard negatives (the "benign hard negatives alone" row).
  * 2. Cost: KB scanned per CPU millisecond (and µs of CPU per KB: target <= 50) on one core, from 1 KB to 1 MB of benign mail text (it
@@ -26,8 +27,10 @@ import { createInjectionScanner, type InjectionScanner } from '../src/injection/
 import { decodeInjectionModel } from '../src/injection/injection-weights-wire.js';
 import { figureTable, formatFigures } from '../src/injection/training/evaluate-injection.js';
 import { heldoutHardNegatives } from '../src/injection/training/heldout-hard-negatives.js';
-import { loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
+import { dedupeRows, loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
 import { splitByOrigin } from '../src/injection/training/split-by-origin.js';
+import { packageDocRows } from '../src/injection/training/package-docs.js';
+import { loadPackageDocCorpus } from '../scripts/injection-package-docs.js';
 
 const POOL = join(fileURLToPath(new URL('..', import.meta.url)), '..', 'shared', 'data', 'injection', 'train.jsonl.gz');
 const THRESHOLD = 0.5;
@@ -113,6 +116,14 @@ export async function run(options: { weights?: string; speed?: boolean } = {}): 
     scanner,
   );
   compare('held-out hard negatives (benign only; round 3, never trained or calibrated on)', heldoutHardNegatives(), scanner);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  if (existsSync(join(root, 'node_modules')))
+    compare(
+      "pinned packages' docs, held-out packages (benign only; round 6, never trained or calibrated on)",
+      dedupeRows(packageDocRows((await loadPackageDocCorpus(root)).parts.heldout, 20250315 + 8)),
+      scanner,
+    );
+  else console.log('\n(no node_modules: the held-out package docs are skipped)');
   if (options.speed === false) return;
 
   console.log('\ninjection: scan cost on benign FR/EN mail text, source document, one core (median of 5 rounds)');

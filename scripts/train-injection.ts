@@ -4,14 +4,23 @@
  *
  *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
  *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
+ *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
+ *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
+ *                              [--extra-tuning REGEX] [--list-docs]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
  *   generate-own-rows.ts, and generate-benign-rows.ts's training part).
+ * - Reads the README, CHANGELOG, licence and docs files of the packages pinned by package-lock.json
+ *   from node_modules (src/injection/training/package-docs.ts, chunked as ingest chunks documents):
+ *   real benign text, split by package into training, calibration, tuning and held-out parts. It
+ *   needs `npm ci` first and stops, saying so, without node_modules; `--no-package-docs` trains
+ *   without them (other weights than the shipped ones).
  * - Holds out whole origins for validation (src/injection/training/split-by-origin.ts).
- * - Fits on the rest; sets one logit per source so that the shipped threshold flags TARGET_FPR of
- *   the benign calibration rows (generate-benign-rows.ts's calibration part: sentences held back
- *   from training); writes src/injection/injection-weights.json, and prints the figures of the
+ * - Fits on the rest; sets one logit per source so that the shipped threshold flags at most
+ *   TARGET_FPR of each of the two benign calibration sets (`--calibrate both`): the generated one
+ *   (generate-benign-rows.ts's calibration part: sentences held back from training) and the
+ *   package docs' calibration part (packages never trained on); writes src/injection/injection-weights.json, and prints the figures of the
  *   full detector (model + signals) on the validation part, the hand-written held-out set
  *   (src/injection/data/heldout-handwritten.jsonl, never used for training) and the calibration
  *   rows. The blind sets are left to the bench, so that tuning never reads them.
@@ -34,11 +43,16 @@ import { figureTable, formatFigures } from '../src/injection/training/evaluate-i
 import { calibrateSourceBias, logitOfScore } from '../src/injection/training/calibrate-source-bias.js';
 import { generateBenignRows } from '../src/injection/training/generate-benign-rows.js';
 import { generateHardNegativeRows } from '../src/injection/training/generate-hard-negative-rows.js';
-import { generateOwnRows } from '../src/injection/training/generate-own-rows.js';
+import { generateOwnRows, seededRandom } from '../src/injection/training/generate-own-rows.js';
 import { generateRound4Rows } from '../src/injection/training/generate-round4-rows.js';
 import { dedupeRows, loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
 import { splitByOrigin, TUNING_ORIGINS } from '../src/injection/training/split-by-origin.js';
 import { trainInjectionModel } from '../src/injection/training/train-injection-model.js';
+import { packageDocRows } from '../src/injection/training/package-docs.js';
+import { TASK_WRAPPERS } from '../src/injection/data/benign-parts.js';
+import { recallAtBenignRates } from '../src/injection/training/evaluate-injection.js';
+import { loadPackageDocCorpus } from './injection-package-docs.js';
+import { repoDocRows } from './injection-repo-docs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,12 +61,13 @@ const NOTICE =
   'docs/decisions/0006-injection-detector.md) and on text written for flambeau.';
 
 /**
- * Share of benign calibration rows per source flagged at the shipped threshold (the issue asks for
- * at most 3% on benign text). Chosen on the tuning part (`--tune`, never on the held-out origins):
- * the highest target (of 0.5%, 1%, 1.5%) under which the tuning part's benign rows of each source
- * are flagged no more often than round 3's model flagged them (decision 0006, round 4).
+ * Share of benign calibration rows per source flagged at the shipped threshold, in each of the two
+ * calibration sets (the issue asks for at most 3% on benign text). Chosen on the tuning part
+ * (`--tune`, never on the held-out origins; decision 0006, round 6): 2% keeps every benign tuning
+ * yardstick of each source at or under 2% (the tuning origins, the tuning packages' docs) and the
+ * tuning hard negatives under 1%, with a third of the budget left for genres neither set holds.
  */
-const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.01, document: 0.01, tool: 0.01 };
+const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.02, document: 0.02, tool: 0.02 };
 
 const { values } = parseArgs({
   options: {
@@ -74,6 +89,24 @@ const { values } = parseArgs({
     'hard-negative-weight': { type: 'string' },
     // Skip the fit: recalibrate and report the model of this weights file (signals and calibration experiments).
     from: { type: 'string' },
+    // Train without the pinned packages' docs (node_modules absent): other weights than the shipped ones.
+    'no-package-docs': { type: 'boolean', default: false },
+    // Which benign rows set the operating point: generated (rounds 2-5), docs (package docs' calibration part), both.
+    calibrate: { type: 'string', default: 'both' },
+    // Train on the package docs (else they only calibrate and measure).
+    'docs-train': { type: 'boolean', default: true },
+    'no-docs-train': { type: 'boolean', default: false },
+    // Share of training doc chunks also given with one planted attack.
+    'docs-planted': { type: 'string', default: '0' },
+    'docs-planted-fr': { type: 'string', default: '0.2' },
+    // Share of training doc chunks also given wrapped in a user's task ("Summarise the following…").
+    'docs-wrapped': { type: 'string', default: '0' },
+    'docs-cap': { type: 'string', default: '150' },
+    'docs-user': { type: 'string', default: '0.3' },
+    // More origins (a regular expression) to carve out of training into the tuning part (`--tune`).
+    'extra-tuning': { type: 'string' },
+    // Print every package doc file read (with its part) and every one left out, then stop.
+    'list-docs': { type: 'boolean', default: false },
   },
 });
 const seed = Number(values.seed);
@@ -93,10 +126,41 @@ const own = [
 const rows = dedupeRows([...pool, ...own]);
 const split = splitByOrigin(rows);
 const { validation } = split;
-const tuning = values.tune ? splitByOrigin(split.train, TUNING_ORIGINS) : null;
-const train = tuning === null ? split.train : tuning.train;
+const tuningOrigins = values['extra-tuning'] === undefined ? TUNING_ORIGINS : [...TUNING_ORIGINS, new RegExp(values['extra-tuning'])];
+const tuning = values.tune ? splitByOrigin(split.train, tuningOrigins) : null;
+// The pinned packages' docs: training part (plus the tuning part in the shipped fit), a calibration
+// part never trained on, a tuning part; the held-out part is read by the bench only.
+const corpus = values['no-package-docs'] ? null : await loadPackageDocCorpus(root);
+if (values['list-docs']) {
+  for (const [part, docs] of Object.entries(corpus?.parts ?? {}))
+    for (const d of docs) console.log(`${part}\t${d.doc.path}\t${d.doc.version}\t${d.chunks.length} chunks`);
+  for (const e of corpus?.excluded ?? []) console.log(`left out\t${e.path}\t${e.reason}`);
+  process.exit(0);
+}
+const docsOptions = {
+  plantedShare: Number(values['docs-planted']),
+  plantedFrenchShare: Number(values['docs-planted-fr']),
+  wrappedShare: Number(values['docs-wrapped']),
+  // The training three quarters of the hand-written task wrappers (the fourth is for calibration rows).
+  wrappers: TASK_WRAPPERS.en.filter((_, i) => i % 4 !== 3),
+  maxChunksPerPackage: Number(values['docs-cap']),
+  userShare: Number(values['docs-user']),
+};
+const docsTrain =
+  corpus === null || values['no-docs-train']
+    ? []
+    : packageDocRows(values.tune ? corpus.parts.train : [...corpus.parts.train, ...corpus.parts.tuning], seed + 5, docsOptions);
+const docsCalibration = corpus === null ? [] : dedupeRows(packageDocRows(corpus.parts.calibration, seed + 6));
+const docsTuning = corpus === null || !values.tune ? [] : dedupeRows(packageDocRows(corpus.parts.tuning, seed + 7));
+if (corpus !== null)
+  console.log(
+    `package docs: ${corpus.files} files of ${corpus.packages} packages (fingerprint ${corpus.fingerprint}), ${corpus.excluded.length} files left out; rows: training ${docsTrain.length}, calibration ${docsCalibration.length}, tuning ${docsTuning.length}`,
+  );
+const train = dedupeRows([...(tuning === null ? split.train : tuning.train), ...docsTrain]);
 // Benign rows made of the hand-written sentences held back from training, to set the operating point.
-const calibration = dedupeRows(generateBenignRows(seed + 2, 'calibration', 0.5));
+const generatedCalibration = dedupeRows(generateBenignRows(seed + 2, 'calibration', 0.5));
+const calibration =
+  values.calibrate === 'docs' ? docsCalibration : values.calibrate === 'union' ? [...generatedCalibration, ...docsCalibration] : generatedCalibration;
 const heldout = loadOwnRows(HANDWRITTEN_HELDOUT_PATH, 'flambeau:handwritten');
 console.log(
   `pool ${pool.length} rows, generated ${own.length}, after dedupe ${rows.length}: training ${train.length}, validation ${validation.length}; calibration ${calibration.length}; hand-written held-out ${heldout.length}`,
@@ -128,12 +192,36 @@ console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 // Calibrate on the weights as written (quantised), exactly as the gateway will read them.
 const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
 const raw = createInjectionScanner({ loadModel: () => uncalibrated, threshold: 0.5 });
-const calibrated = calibrateSourceBias(calibration, (r) => logitOfScore(raw.scan(r.text, r.channel).score), TARGET_FPR);
+const rawLogit = (r: InjectionRow) => logitOfScore(raw.scan(r.text, r.channel).score);
+const calibrated = calibrateSourceBias(calibration, rawLogit, TARGET_FPR);
+if (values.calibrate === 'both' && docsCalibration.length > 0) {
+  // Both yardsticks: each source's cut is the stricter of the two (neither set flagged above its target).
+  const onDocs = calibrateSourceBias(docsCalibration, rawLogit, TARGET_FPR);
+  console.log(`source bias on generated rows ${JSON.stringify(calibrated.bias)}, on package docs ${JSON.stringify(onDocs.bias)}`);
+  for (const source of INJECTION_SOURCES) if (onDocs.rows[source] > 0) calibrated.bias[source] = Math.min(calibrated.bias[source], onDocs.bias[source]);
+  for (const source of INJECTION_SOURCES) calibrated.rows[source] += onDocs.rows[source];
+}
 console.log(
   `source bias ${JSON.stringify(calibrated.bias)} from ${JSON.stringify(calibrated.rows)} benign calibration rows, target FPR ${JSON.stringify(TARGET_FPR)}`,
 );
 fitted.sourceBias = calibrated.bias;
-fitted.provenance = { ...fitted.provenance, calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR } };
+fitted.provenance = {
+  ...fitted.provenance,
+  calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR, on: values.calibrate },
+  ...(corpus === null
+    ? {}
+    : {
+        packageDocs: {
+          files: corpus.files,
+          packages: corpus.packages,
+          fingerprint: corpus.fingerprint,
+          planted: docsOptions.plantedShare,
+          wrapped: docsOptions.wrappedShare,
+          cap: docsOptions.maxChunksPerPackage,
+          user: docsOptions.userShare,
+        },
+      }),
+};
 const text = encodeInjectionModel(fitted, NOTICE);
 writeFileSync(values.out, text);
 console.log(`wrote ${values.out} (${(text.length / 1024).toFixed(0)} KiB)`);
@@ -154,6 +242,18 @@ const report = (title: string, set: InjectionRow[]) => {
 };
 if (tuning !== null) {
   report(`tuning part (${TUNING_ORIGINS.length} training origins left out of this fit)`, tuning.validation);
+  report('package docs, tuning part (benign; packages left out of this fit)', docsTuning);
+  const repoDocs = await repoDocRows(root);
+  report(`flambeau's own docs not about injection (benign; ${repoDocs.length} rows; a yardstick only)`, repoDocs);
+  // Recall at the global cut where a given share of all benign tuning rows (origins + docs) is flagged.
+  const all = [...tuning.validation, ...docsTuning];
+  console.log(
+    recallAtBenignRates(
+      all,
+      all.map((r) => scanner.scan(r.text, r.channel).score),
+      [0.01, 0.02, 0.03, 0.05],
+    ),
+  );
   // Recall and FPR by threshold: separation, whatever the calibration.
   const scores = tuning.validation.map((r) => scanner.scan(r.text, r.channel).score);
   for (const t of [0.3, 0.4, 0.5, 0.6]) {
@@ -167,5 +267,40 @@ if (tuning !== null) {
   report('validation part (held-out origins)', validation);
   report('hand-written held-out set', heldout);
 }
-report('calibration rows (benign only; the bias was set on them)', calibration);
+report('generated calibration rows (benign only)', generatedCalibration);
+if (docsCalibration.length > 0) report('package docs, calibration part (benign only)', docsCalibration);
+if (tuning !== null) {
+  // Tuning attacks (short ones) planted between two paragraphs of the tuning packages' docs: does a
+  // model that learned Markdown is benign still see an instruction planted in it?
+  const random = seededRandom(seed + 9);
+  const short = tuning.validation.filter((r) => r.label === 1 && r.text.length <= 400);
+  const plantedDocs = docsTuning
+    .filter((r) => r.channel === 'document')
+    .map((r): InjectionRow => {
+      const paragraphs = r.text.split('\n\n');
+      paragraphs.splice(Math.floor(random() * (paragraphs.length + 1)), 0, (short[Math.floor(random() * short.length)] as InjectionRow).text);
+      return { ...r, text: paragraphs.join('\n\n'), label: 1, category: 'planted-tuning-attack' };
+    });
+  // One line to compare runs: the calibrated point on every tuning yardstick.
+  const rate = (set: InjectionRow[], keep: (r: InjectionRow) => boolean = () => true) => {
+    const picked = set.filter(keep);
+    const f = figureTable(
+      picked,
+      picked.map((r) => scanner.scan(r.text, r.channel).flagged),
+    )[0]?.figures;
+    return `${(100 * (f?.recall ?? f?.falsePositiveRate ?? 0)).toFixed(1)}`;
+  };
+  const benign = (source: InjectionSource) => (r: InjectionRow) => r.label === 0 && r.channel === source;
+  console.log(
+    [
+      `SUMMARY tuning recall ${rate(tuning.validation, (r) => r.label === 1)} (English ${rate(tuning.validation, (r) => r.label === 1 && r.lang === 'en')})`,
+      `FPR u/d/t ${INJECTION_SOURCES.map((s) => rate(tuning.validation, benign(s))).join('/')}`,
+      `hard-neg ${rate(tuning.validation, (r) => r.label === 0 && r.hardNegative)}`,
+      `docs-tuning u/d/t ${INJECTION_SOURCES.map((s) => rate(docsTuning, benign(s))).join('/')}`,
+      `generated-cal u/d/t ${INJECTION_SOURCES.map((s) => rate(generatedCalibration, benign(s))).join('/')}`,
+      `docs-cal u/d/t ${INJECTION_SOURCES.map((s) => rate(docsCalibration, benign(s))).join('/')}`,
+      `planted-in-docs recall ${rate(plantedDocs)} (${plantedDocs.length})`,
+    ].join('; '),
+  );
+}
 // The blind sets are read by the bench only (npm run bench), not while tuning the training.

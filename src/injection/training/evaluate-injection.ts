@@ -68,3 +68,23 @@ export function formatFigures(table: readonly { group: string; figures: Figures 
     );
   return lines.join('\n');
 }
+
+/**
+ * Recall at the global score cuts where `rates` of the benign rows are flagged (ties broken
+ * against the detector), with the benign hard negatives' FPR there: how two models' curves
+ * compare, whatever their calibration. One line per rate.
+ */
+export function recallAtBenignRates(rows: readonly InjectionRow[], scores: readonly number[], rates: readonly number[]): string {
+  const benign = rows.flatMap((r, i) => (r.label === 0 ? [scores[i] as number] : [])).sort((a, b) => b - a);
+  return rates
+    .map((rate) => {
+      const k = Math.floor(rate * benign.length);
+      const cut = k === 0 ? Infinity : (benign[k - 1] as number);
+      const flagged = scores.map((s) => s >= cut);
+      const f = figuresOf(rows, flagged);
+      const hard = rows.flatMap((r, i) => (r.label === 0 && r.hardNegative ? [flagged[i] === true] : []));
+      const hardRate = hard.length === 0 ? 0 : hard.filter(Boolean).length / hard.length;
+      return `at ${(100 * rate).toFixed(0)}% of ${benign.length} benign: recall ${pct(f.recall)} (FPR ${pct(f.falsePositiveRate)}; hard negatives ${pct(hardRate)} of ${hard.length}; cut ${cut.toFixed(3)})`;
+    })
+    .join('\n');
+}
