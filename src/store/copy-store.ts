@@ -21,6 +21,8 @@ export const COPIED_TABLES = [
   'eval_runs',
   'eval_results',
   'shadow_comparisons',
+  // Signed-in dashboard browsers keep their sessions across the move (auth/dashboard-sessions.ts).
+  'ui_sessions',
 ] as const;
 
 /** Tables whose serial id the copy keeps: their sequences continue after the highest copied id. */
@@ -78,8 +80,8 @@ async function copyTable(source: Database.Database, tx: SqlExecutor, table: stri
     copied += batch.length;
     batch = [];
   };
-  // budget_spend and budget_reservations are WITHOUT ROWID: their primary key orders them.
-  const order = table === 'budget_spend' ? 'scope, day' : table === 'budget_reservations' ? 'id' : 'rowid';
+  // budget_spend, budget_reservations and ui_sessions are WITHOUT ROWID: their primary key orders them.
+  const order = table === 'budget_spend' ? 'scope, day' : table === 'budget_reservations' || table === 'ui_sessions' ? 'id' : 'rowid';
   const statement = source.prepare(`SELECT ${list} FROM ${table} ORDER BY ${order}`).raw(true);
   for (const row of statement.iterate() as IterableIterator<unknown[]>) {
     batch.push(row);

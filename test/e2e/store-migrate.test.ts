@@ -68,6 +68,7 @@ describe('flambeau store migrate (SQLite home → PostgreSQL)', () => {
     const sqliteGateway = await start(home, cloud, null);
     let token: string;
     let responseId: string;
+    let cookie = '';
     try {
       const created = await call(sqliteGateway, 'POST', '/admin/keys', MASTER, { name: 'app', team: 'research', budget: { usd: 100, period: 'month' } });
       assert.equal(created.status, 201);
@@ -79,6 +80,13 @@ describe('flambeau store migrate (SQLite home → PostgreSQL)', () => {
       const stored = await call(sqliteGateway, 'POST', '/v1/responses', token, { model: 'cloud-small', input: 'remember me' });
       assert.equal(stored.status, 200);
       responseId = stored.json.id as string;
+      const signIn = await fetch(`${sqliteGateway.url}/ui/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: token }),
+      });
+      assert.equal(signIn.status, 200);
+      cookie = /flambeau_session=([^;]*)/.exec(signIn.headers.get('set-cookie') ?? '')?.[1] ?? '';
     } finally {
       await sqliteGateway.close();
     }
@@ -136,7 +144,10 @@ describe('flambeau store migrate (SQLite home → PostgreSQL)', () => {
       [report.copied.api_keys, report.copied.teams, report.copied.usage_log, report.copied.request_log, report.copied.stored_responses],
       [1, 1, 4, 4, 1],
     );
-    assert.deepEqual([report.copied.model_versions, report.copied.model_pointers, report.copied.eval_runs, report.copied.shadow_comparisons], [2, 1, 1, 1]);
+    assert.deepEqual(
+      [report.copied.model_versions, report.copied.model_pointers, report.copied.eval_runs, report.copied.shadow_comparisons, report.copied.ui_sessions],
+      [2, 1, 1, 1, 1],
+    );
     assert.equal(report.audit.ok, true);
     assert.equal(report.audit.count, report.copied.audit_log);
     assert.ok(report.audit.count >= 5, 'the key creation and the four requests');
@@ -153,6 +164,10 @@ describe('flambeau store migrate (SQLite home → PostgreSQL)', () => {
       const usage = await call(pgGateway, 'GET', '/admin/usage?by=key', MASTER);
       assert.equal((usage.json.total as { requests: number }).requests, 5);
       assert.equal((await call(pgGateway, 'GET', `/v1/responses/${responseId}`, token)).status, 200);
+      // The dashboard session opened on the SQLite home goes on after the move.
+      const session = await fetch(`${pgGateway.url}/ui/session`, { headers: { cookie: `flambeau_session=${cookie}` } });
+      assert.equal(session.status, 200);
+      assert.equal(((await session.json()) as { name: string }).name, 'app');
       const runs = await call(pgGateway, 'GET', '/admin/evals', MASTER);
       assert.deepEqual(
         (runs.json.data as { id: string }[]).map((r) => r.id),
