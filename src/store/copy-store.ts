@@ -25,6 +25,9 @@ export const COPIED_TABLES = [
   'ui_sessions',
 ] as const;
 
+/** The order of the WITHOUT ROWID tables (no rowid to copy them by): their primary key. */
+const KEY_ORDER: Partial<Record<(typeof COPIED_TABLES)[number], string>> = { budget_spend: 'scope, day', budget_reservations: 'id', ui_sessions: 'id' };
+
 /** Tables whose serial id the copy keeps: their sequences continue after the highest copied id. */
 const SERIAL_IDS = ['usage_log', 'shadow_comparisons'] as const;
 
@@ -57,7 +60,7 @@ export async function copyStore(source: Database.Database, target: SqlClient): P
   return report;
 }
 
-async function copyTable(source: Database.Database, tx: SqlExecutor, table: string): Promise<number> {
+async function copyTable(source: Database.Database, tx: SqlExecutor, table: (typeof COPIED_TABLES)[number]): Promise<number> {
   const targetColumns = new Set(
     (
       await tx.all<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?', [
@@ -80,8 +83,7 @@ async function copyTable(source: Database.Database, tx: SqlExecutor, table: stri
     copied += batch.length;
     batch = [];
   };
-  // budget_spend, budget_reservations and ui_sessions are WITHOUT ROWID: their primary key orders them.
-  const order = table === 'budget_spend' ? 'scope, day' : table === 'budget_reservations' || table === 'ui_sessions' ? 'id' : 'rowid';
+  const order = KEY_ORDER[table] ?? 'rowid';
   const statement = source.prepare(`SELECT ${list} FROM ${table} ORDER BY ${order}`).raw(true);
   for (const row of statement.iterate() as IterableIterator<unknown[]>) {
     batch.push(row);
