@@ -313,6 +313,8 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
         const now = clock();
         for (const [id, hold] of book) if (hold.expiresAt <= now) drop(id);
         noticeChange();
+        // Also without a change seen: a hand-over that failed (the store refused the write) is tried again.
+        void look();
       } else if (state === 'durable') void look();
     } catch (error) {
       options.onError?.(error);
@@ -330,6 +332,7 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
         return gate !== null ? waitGate(gate) : state === 'memory' ? 'memory' : 'durable';
       }
       if (state === 'durable') return 'durable';
+      if (state === 'joining') throw new FlambeauError('internal', 'A budget hold was asked for before the instance joined the registry.');
       throw new FlambeauError('store_unavailable', 'This gateway has left its store (shutting down); the hold was refused.', {
         details: { store: 'sqlite', state },
       });
