@@ -37,7 +37,9 @@ export interface BudgetLedger {
    * and touches no table. Throws `budget_exhausted` (402) naming the budget, or
    * `store_unavailable` (503). The holds asked for in one turn of the event loop share one
    * transaction (a group commit), each checked after those before it; each resolves once it
-   * is committed.
+   * is committed. With `local`, while this gateway is the only one on its SQLite file, the hold
+   * is kept in memory instead, checked against the spend in the file, and resolves at once
+   * (decision 0020).
    */
   reserve(principal: KeyPrincipal, request: { maxCostUsd: number }): Promise<Reservation>;
   /**
