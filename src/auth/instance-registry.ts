@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** Where a gateway keeps its budget holds: in its own memory (it is alone on the file) or in `budget_reservations`. */
@@ -27,7 +28,10 @@ export interface InstanceRegistry {
    * commits nor for checkpoints. About 1.4 µs.
    */
   dataVersion(): number;
-  /** The other rows, split by liveness: a row of this host is live while its pid exists; another host's row always counts as live. */
+  /**
+   * The other rows, split by liveness: a row of this host (same host name and pid namespace) is
+   * live while its pid exists; another host's row always counts as live.
+   */
   others(): { live: InstanceRow[]; dead: InstanceRow[] };
   /** Whether this instance's row is there. */
   registered(): boolean;
@@ -49,7 +53,7 @@ export function createInstanceRegistry(options: InstanceRegistryOptions): Instan
   const { db } = options;
   const clock = options.clock ?? Date.now;
   const pid = options.pid ?? process.pid;
-  const host = options.host ?? hostname();
+  const host = options.host ?? hostIdentity();
   const isAlive = options.isAlive ?? pidAlive;
   const id = `gw_${randomBytes(9).toString('base64url')}`;
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -74,6 +78,19 @@ export function createInstanceRegistry(options: InstanceRegistryOptions): Instan
       for (const gone of ids) drop.run(gone);
     },
   };
+}
+
+/**
+ * The host name, and on Linux the pid namespace (`/proc/self/ns/pid`): two containers on one host
+ * may share a host name (host networking) but not their pids; a pid means something only within
+ * the namespace that gave it.
+ */
+export function hostIdentity(): string {
+  try {
+    return `${hostname()}/${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return hostname();
+  }
 }
 
 /** `kill(pid, 0)` sends nothing: it fails with ESRCH when no such process exists (EPERM: it exists, another user's). */

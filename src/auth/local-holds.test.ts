@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import { FlambeauError } from '../errors/index.js';
 import { openStore, type Store } from '../store/store.js';
 import type { CheckpointedClient } from '../store/wal-checkpointer.js';
 import { createBudgetLedger, type BudgetLedger, type Reservation } from './budget-ledger.js';
+import { hostIdentity } from './instance-registry.js';
 import { createLocalHolds, type HoldState, type LocalHolds } from './local-holds.js';
 import { MASTER_PRINCIPAL, type Budget, type KeyPrincipal } from './principal.js';
 
@@ -81,16 +82,10 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
       db.close();
     }
   }
-  function insertRegistrant(pid: number, mode: 'memory' | 'durable'): void {
+  function insertRegistrant(pid: number, mode: 'memory' | 'durable', host = hostIdentity()): void {
     const db = new Database(path);
     try {
-      db.prepare('INSERT INTO gateway_instances (id, pid, host, started_at, mode) VALUES (?, ?, ?, ?, ?)').run(
-        `gw_test_${pid}`,
-        pid,
-        hostname(),
-        Date.now(),
-        mode,
-      );
+      db.prepare('INSERT INTO gateway_instances (id, pid, host, started_at, mode) VALUES (?, ?, ?, ?, ?)').run(`gw_test_${pid}`, pid, host, Date.now(), mode);
     } finally {
       db.close();
     }
@@ -231,6 +226,16 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
       registryRows().map((r) => r.pid),
       [process.pid],
     );
+  });
+
+  it("counts another host's (or pid namespace's) registrant as live, whatever its pid", async () => {
+    const gone = spawn(process.execPath, ['-e', '']);
+    await once(gone, 'exit');
+    insertRegistrant(gone.pid as number, 'memory', 'elsewhere/pid:[1]');
+    const b = await instance({ handoverTimeoutMs: 20 });
+    assert.equal(b.local.state(), 'joining');
+    assert.equal(await outcome(() => b.ledger.reserve(principal('k', { usd: 1, period: 'day' }), { maxCostUsd: 0.1 })), 'store_unavailable');
+    assert.equal(registryRows().length, 2, 'its row stays');
   });
 
   it('waits for a live registrant holding in memory, refuses with store_unavailable meanwhile, and goes on once it is killed', async () => {

@@ -205,7 +205,8 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
     try {
       const { live, dead } = registry.others();
       if (state === 'memory') {
-        if (live.length > 0) await closeGate(handOver);
+        // Our own row gone (deleted by hand): a newcomer may think it is alone; write down and re-register.
+        if (live.length > 0 || !registry.registered()) await closeGate(handOver);
         else if (dead.length > 0) await write(() => registry.remove(dead.map((row) => row.id)));
       } else if (state === 'durable') {
         if (dead.length > 0) await write(() => registry.remove(dead.map((row) => row.id)));
