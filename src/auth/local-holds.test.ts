@@ -142,7 +142,7 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
   });
 
   it('alone: reads the spend again when another connection committed (PRAGMA data_version)', async () => {
-    const { ledger } = await instance();
+    const { ledger, local } = await instance();
     const key = principal('k', { usd: 1, period: 'day' });
     await ledger.settle(await ledger.reserve(key, { maxCostUsd: 0.5 }), 0.25); // caches the spend: 0.25
     const other = new Database(path);
@@ -154,6 +154,9 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     other.close();
     assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'budget_exhausted', '0.95 spent: the outside charge counts');
     assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.05 })), 'ok');
+    // A command that writes the file without serving (it does not register) leaves it in memory.
+    await sleep(30);
+    assert.equal(local.state(), 'memory');
   });
 
   it('hands over: a newcomer waits until the first has written its holds in flight as rows, and the two never overspend', async () => {
