@@ -219,6 +219,23 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok', '0.1 spent + 0.4 held + 0.5');
   });
 
+  it('writes its holds down and registers again when its own row was deleted under it', async () => {
+    const a = await instance({ watchMs: 60_000 });
+    const key = principal('k', { usd: 1, period: 'day' });
+    await a.ledger.reserve(key, { maxCostUsd: 0.4 });
+    const db = new Database(path);
+    db.prepare('DELETE FROM gateway_instances').run();
+    db.close();
+    // Its next hold notices (data_version), writes the first down and registers again.
+    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'ok');
+    assert.deepEqual(rows(), { n: 2, total: 800_000_000 });
+    assert.deepEqual(
+      registryRows().map((r) => [r.pid, r.mode]),
+      [[process.pid, 'durable']],
+    );
+    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'budget_exhausted');
+  });
+
   it('ignores and removes a dead registrant', async () => {
     const gone = spawn(process.execPath, ['-e', '']);
     await once(gone, 'exit');

@@ -223,15 +223,20 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
   async function handOver(): Promise<void> {
     setState('leaving');
     try {
-      await write(() => {
+      const waitFor = await write(() => {
         writeRows(clock());
         if (registry.registered()) registry.setMode('durable');
         else registry.register('durable');
+        // Only when our row had vanished can another instance have gone to memory meanwhile.
+        return registry.others().live.some((row) => row.mode === 'memory');
       });
       // Every hold is a row now: settling one deletes it.
       book.clear();
       heldBy.clear();
-      setState('durable');
+      if (waitFor) {
+        setState('joining');
+        void awaitAcknowledgement();
+      } else setState('durable');
     } catch (error) {
       // Still memory in the registry: the newcomer keeps waiting; the next look tries again.
       setState('memory');
@@ -305,7 +310,8 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
         handoverTimeoutMs,
       );
     });
-    return Promise.race([current, late]).finally(() => clearTimeout(timeout));
+    // A hand-over that failed leaves the state as it was: the caller routes again.
+    return Promise.race([current.catch(() => undefined), late]).finally(() => clearTimeout(timeout));
   }
 
   function onTick(): void {
