@@ -4,7 +4,8 @@ import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import { createTurnBatcher } from '../store/turn-batch.js';
 import { fromNano, toNano } from './budget-columns.js';
 import { dayStart, periodBounds } from './budget-period.js';
-import { budgetChecks, type BudgetCheck, type LocalHolds } from './local-holds.js';
+import type { LocalHolds } from './local-holds.js';
+import { budgetChecks, type BudgetCheck } from './memory-hold-book.js';
 import type { Budget, KeyPrincipal } from './principal.js';
 import { guardStore, storeError } from './store-guard.js';
 

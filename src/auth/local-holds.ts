@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
 import { FlambeauError } from '../errors/index.js';
 import type { SqlClient } from '../store/sql.js';
-import { fromNano, toNano } from './budget-columns.js';
-import { periodBounds } from './budget-period.js';
 import { createInstanceRegistry, type InstanceRegistry, type InstanceRegistryOptions } from './instance-registry.js';
-import type { Budget, KeyPrincipal } from './principal.js';
+import { createHoldBook, type Refusal } from './memory-hold-book.js';
+import type { KeyPrincipal } from './principal.js';
 
 /**
  * Budget holds in memory while this gateway is the only one serving from its SQLite file
@@ -20,27 +19,6 @@ import type { Budget, KeyPrincipal } from './principal.js';
  * - `left`: unregistered (shutdown); the holds still in flight were written as rows.
  */
 export type HoldState = 'joining' | 'memory' | 'leaving' | 'durable' | 'entering' | 'left';
-
-/** One budget a hold is checked against. */
-export interface BudgetCheck {
-  scope: 'key' | 'team';
-  id: string;
-  budget: Budget;
-}
-
-/** The budgets a principal's holds are checked against: its key's, then its team's. */
-export function budgetChecks(principal: KeyPrincipal): BudgetCheck[] {
-  const checks: BudgetCheck[] = [];
-  if (principal.budget !== null && principal.keyId !== null) checks.push({ scope: 'key', id: principal.keyId, budget: principal.budget });
-  if (principal.team?.budget != null) checks.push({ scope: 'team', id: principal.team.id, budget: principal.team.budget });
-  return checks;
-}
-
-/** Why a memory hold was refused: the budget and what it had used (USD), as the durable check reports it. */
-export interface Refusal {
-  check: BudgetCheck;
-  use: { period: Budget['period']; periodStart: number; resetsAt: number | null; spentUsd: number; reservedUsd: number };
-}
 
 export interface LocalHolds {
   readonly registry: InstanceRegistry;
@@ -78,7 +56,6 @@ export interface LocalHoldsOptions {
   clock?: () => number;
   /** How long a hold counts if never settled (as the ledger's `reservationTtlMs`). */
   reservationTtlMs: number;
-  /** False: register, but always hold durably (an instance that must never keep holds to itself). Default true. */
   memory?: boolean;
   /** How often an instance looks at the registry when nothing else made it (default 250 ms). */
   watchMs?: number;
@@ -93,44 +70,15 @@ export interface LocalHoldsOptions {
   onError?: (error: unknown) => void;
 }
 
-interface MemoryHold {
-  keyId: string | null;
-  team: string | null;
-  amount: number;
-  createdAt: number;
-  expiresAt: number;
-}
-
-/** Spent and durably held (nano-USD) in one scope's current period, as last read. */
-interface Base {
-  spent: number;
-  held: number;
-  start: number;
-  end: number | null;
-  readAt: number;
-}
-
-const PERIODS: readonly Budget['period'][] = ['day', 'week', 'month', 'total'];
-
 export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
   const { db, sql } = options;
   const clock = options.clock ?? Date.now;
-  const memoryAllowed = options.memory ?? true;
   const watchMs = options.watchMs ?? 250;
   const pollMs = options.pollMs ?? 20;
   const handoverTimeoutMs = options.handoverTimeoutMs ?? 5_000;
   const spendCacheMs = options.spendCacheMs ?? 1_000;
   const registry = createInstanceRegistry({ db, clock, ...options.registry });
-  const readKey = db.prepare(
-    `SELECT (SELECT COALESCE(SUM(spent_nusd), 0) FROM budget_spend WHERE scope = ? AND day >= ?) AS spent,
-      (SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE key_id = ? AND expires_at > ?) AS held`,
-  );
-  const readTeam = db.prepare(
-    `SELECT (SELECT COALESCE(SUM(spent_nusd), 0) FROM budget_spend WHERE scope = ? AND day >= ?) AS spent,
-      (SELECT COALESCE(SUM(amount_nusd), 0) FROM budget_reservations WHERE team = ? AND expires_at > ?) AS held`,
-  );
-  const insertRow = db.prepare('INSERT INTO budget_reservations (id, key_id, team, amount_nusd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
-
+  const book = createHoldBook({ db, reservationTtlMs: options.reservationTtlMs, spendCacheMs });
   let state: HoldState = 'joining';
   let gate: Promise<void> | null = null;
   let version = -1;
@@ -138,10 +86,6 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
   let durableInFlight = 0;
   let timer: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
-  const book = new Map<string, MemoryHold>();
-  const heldBy = new Map<string, number>();
-  const bases = new Map<string, Base>();
-
   const setState = (next: HoldState) => {
     if (next === state) return;
     state = next;
@@ -157,44 +101,12 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
   }
   const write = <T>(work: () => T): Promise<T> => sql.transaction(async () => work());
 
-  function addHeld(scope: string, amount: number): void {
-    heldBy.set(scope, (heldBy.get(scope) ?? 0) + amount);
-  }
-  function drop(id: string): MemoryHold | undefined {
-    const hold = book.get(id);
-    if (hold === undefined) return undefined;
-    book.delete(id);
-    if (hold.keyId !== null) addHeld(`key:${hold.keyId}`, -hold.amount);
-    if (hold.team !== null) addHeld(`team:${hold.team}`, -hold.amount);
-    return hold;
-  }
-  function charged(scope: string, cost: number): void {
-    for (const period of PERIODS) {
-      const base = bases.get(`${scope}|${period}`);
-      if (base !== undefined) base.spent += cost;
-    }
-  }
-  function forget(scope: string): void {
-    for (const period of PERIODS) bases.delete(`${scope}|${period}`);
-  }
-  function baseOf(check: BudgetCheck, scope: string, now: number): Base {
-    const cacheKey = `${scope}|${check.budget.period}`;
-    let base = bases.get(cacheKey);
-    if (base === undefined || now < base.start || (base.end !== null && now >= base.end) || now - base.readAt >= spendCacheMs) {
-      const { start, end } = periodBounds(check.budget.period, now);
-      const row = (check.scope === 'key' ? readKey : readTeam).get(scope, start, check.id, now) as { spent: number; held: number };
-      base = { spent: row.spent, held: row.held, start, end, readAt: now };
-      bases.set(cacheKey, base);
-    }
-    return base;
-  }
-
   /** Another connection committed: the cached spend may be stale, and someone may have registered. */
   function noticeChange(): void {
     const seen = registry.dataVersion();
     if (seen === version) return;
     version = seen;
-    bases.clear();
+    book.forgetAll();
     void look();
   }
 
@@ -210,7 +122,7 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
         else if (dead.length > 0) await write(() => registry.remove(dead.map((row) => row.id)));
       } else if (state === 'durable') {
         if (dead.length > 0) await write(() => registry.remove(dead.map((row) => row.id)));
-        if (memoryAllowed && live.length === 0 && durableInFlight === 0) await closeGate(enterMemory);
+        if (live.length === 0 && durableInFlight === 0) await closeGate(enterMemory);
       }
     } catch (error) {
       options.onError?.(error);
@@ -224,7 +136,7 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
     setState('leaving');
     try {
       const waitFor = await write(() => {
-        writeRows(clock());
+        book.writeDown(clock());
         if (registry.registered()) registry.setMode('durable');
         else registry.register('durable');
         // Only when our row had vanished can another instance have gone to memory meanwhile.
@@ -232,7 +144,6 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
       });
       // Every hold is a row now: settling one deletes it.
       book.clear();
-      heldBy.clear();
       if (waitFor) {
         setState('joining');
         void awaitAcknowledgement();
@@ -241,12 +152,6 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
       // Still memory in the registry: the newcomer keeps waiting; the next look tries again.
       setState('memory');
       throw error;
-    }
-  }
-
-  function writeRows(now: number): void {
-    for (const [id, hold] of book) {
-      if (hold.expiresAt > now) insertRow.run(id, hold.keyId, hold.team, hold.amount, hold.createdAt, hold.expiresAt);
     }
   }
 
@@ -265,7 +170,7 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
         return true;
       });
     } finally {
-      if (alone) bases.clear();
+      if (alone) book.forgetAll();
       setState(alone ? 'memory' : 'durable');
     }
   }
@@ -317,8 +222,7 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
   function onTick(): void {
     try {
       if (state === 'memory') {
-        const now = clock();
-        for (const [id, hold] of book) if (hold.expiresAt <= now) drop(id);
+        book.sweep(clock());
         noticeChange();
         // Also without a change seen: a hand-over that failed (the store refused the write) is tried again.
         void look();
@@ -344,51 +248,28 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
         details: { store: 'sqlite', state },
       });
     },
-    tryHold(principal, amount, id, now) {
-      for (const check of budgetChecks(principal)) {
-        const scope = `${check.scope}:${check.id}`;
-        const base = baseOf(check, scope, now);
-        const held = base.held + (heldBy.get(scope) ?? 0);
-        if (base.spent + held + amount > toNano(check.budget.usd)) {
-          return {
-            check,
-            use: { period: check.budget.period, periodStart: base.start, resetsAt: base.end, spentUsd: fromNano(base.spent), reservedUsd: fromNano(held) },
-          };
-        }
-      }
-      const hold: MemoryHold = { keyId: principal.keyId, team: principal.team?.id ?? null, amount, createdAt: now, expiresAt: now + options.reservationTtlMs };
-      book.set(id, hold);
-      if (hold.keyId !== null) addHeld(`key:${hold.keyId}`, amount);
-      if (hold.team !== null) addHeld(`team:${hold.team}`, amount);
-      return null;
-    },
+    tryHold: (principal, amount, id, now) => book.tryHold(principal, amount, id, now),
     durableStarted: () => void durableInFlight++,
     durableEnded: () => void durableInFlight--,
     memoryOnly: (id) => state === 'memory' && book.has(id),
     settled(done) {
       for (const { id, keyId, team, cost, memoryOnly } of done) {
-        if (id !== null) drop(id);
-        if (memoryOnly || id === null) {
-          // Only spend was written: the cached sums move by the cost.
-          if (keyId !== null) charged(`key:${keyId}`, cost);
-          if (team !== null) charged(`team:${team}`, cost);
-        } else {
-          // A row was deleted too: read these scopes again.
-          if (keyId !== null) forget(`key:${keyId}`);
-          if (team !== null) forget(`team:${team}`);
-        }
+        if (id !== null) book.drop(id);
+        // Only spend was written: the cached sums move by the cost; a row was deleted too: read again.
+        if (memoryOnly || id === null) book.charged(keyId, team, cost);
+        else book.forget(keyId, team);
       }
     },
     release(id) {
       const inMemory = state === 'memory';
-      return drop(id) !== undefined && inMemory;
+      return book.drop(id) && inMemory;
     },
-    heldOf: (scope) => heldBy.get(scope) ?? 0,
+    heldOf: (scope) => book.heldOf(scope),
     async join() {
       const outcome = await write(() => {
         const { live, dead } = registry.others();
         registry.remove(dead.map((row) => row.id));
-        const mode = live.length === 0 && memoryAllowed ? 'memory' : 'durable';
+        const mode = live.length === 0 ? 'memory' : 'durable';
         registry.register(mode);
         version = registry.dataVersion();
         return { mode, waitFor: live.some((row) => row.mode === 'memory') };
@@ -408,11 +289,10 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
       setState('left');
       // The calls still in flight keep their holds, as rows: a successor counts them until they expire.
       await write(() => {
-        writeRows(clock());
+        book.writeDown(clock());
         registry.remove([registry.id]);
       });
       book.clear();
-      heldBy.clear();
     },
   };
 }
