@@ -56,7 +56,6 @@ export interface LocalHoldsOptions {
   clock?: () => number;
   /** How long a hold counts if never settled (as the ledger's `reservationTtlMs`). */
   reservationTtlMs: number;
-  memory?: boolean;
   /** How often an instance looks at the registry when nothing else made it (default 250 ms). */
   watchMs?: number;
   /** How often a joining instance looks for the others' acknowledgement (default 20 ms). */
