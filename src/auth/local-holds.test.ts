@@ -298,6 +298,23 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     assert.equal(await outcome(() => b.ledger.reserve(key, { maxCostUsd: 1 })), 'ok', 'nothing of the killed process is held');
   });
 
+  it('across processes: a newcomer killed after the hand-over leaves its holds as rows, and the first goes back to memory', async () => {
+    const a = await instance({ watchMs: 10 });
+    const key = principal('newcomer', { usd: 1, period: 'day' });
+    await a.ledger.reserve(key, { maxCostUsd: 0.5 });
+    const child = await startChild(key, 2, 0.25, 10); // waits for a's hand-over, then holds durably
+    assert.deepEqual(child.report, { state: 'durable', granted: 2 });
+    assert.equal(a.local.state(), 'durable');
+    child.process.kill('SIGKILL');
+    await once(child.process, 'exit');
+    await reach(a.local, 'memory');
+    assert.deepEqual(
+      registryRows().map((r) => r.pid),
+      [process.pid],
+    );
+    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted', "a's row and the killed process's two still count");
+  });
+
   async function startChild(key: KeyPrincipal, count: number, amount: number, watchMs: number) {
     const script = fileURLToPath(new URL('./__fixtures__/memory-holds-child.ts', import.meta.url));
     const proc = spawn(process.execPath, ['--import', 'tsx', script, path, JSON.stringify(key), String(count), String(amount), String(watchMs)], {
