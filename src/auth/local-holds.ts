@@ -83,6 +83,9 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
   let version = -1;
   let checking = false;
   let durableInFlight = 0;
+  // Alone, but durable holds were being written: look again once the last one is (steady load
+  // rarely leaves none in flight at a tick).
+  let aloneSeen = false;
   let timer: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
   const setState = (next: HoldState) => {
@@ -121,6 +124,7 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
         else if (dead.length > 0) await write(() => registry.remove(dead.map((row) => row.id)));
       } else if (state === 'durable') {
         if (dead.length > 0) await write(() => registry.remove(dead.map((row) => row.id)));
+        aloneSeen = live.length === 0 && durableInFlight > 0;
         if (live.length === 0 && durableInFlight === 0) await closeGate(enterMemory);
       }
     } catch (error) {
@@ -249,7 +253,13 @@ export function createLocalHolds(options: LocalHoldsOptions): LocalHolds {
     },
     tryHold: (principal, amount, id, now) => book.tryHold(principal, amount, id, now),
     durableStarted: () => void durableInFlight++,
-    durableEnded: () => void durableInFlight--,
+    durableEnded() {
+      durableInFlight--;
+      if (durableInFlight === 0 && aloneSeen && state === 'durable') {
+        aloneSeen = false;
+        void look();
+      }
+    },
     memoryOnly: (id) => state === 'memory' && book.has(id),
     settled(done) {
       for (const { id, keyId, team, cost, memoryOnly } of done) {
