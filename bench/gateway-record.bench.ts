@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { AUDIT_HEAD_FILE, ensureAuditKey } from '../src/audit/audit-key.js';
 import { createAuditLog } from '../src/audit/audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from '../src/audit/request-outcome.js';
-import { createBudgetLedger } from '../src/auth/budget-ledger.js';
+import { createBudgetLedger, DEFAULT_RESERVATION_TTL_MS } from '../src/auth/budget-ledger.js';
+import { createLocalHolds } from '../src/auth/local-holds.js';
 import { createKeyStore } from '../src/auth/key-store.js';
 import { createTeamStore } from '../src/auth/team-store.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
@@ -26,9 +27,11 @@ export async function run(): Promise<void> {
   // checkpoints run inside a commit, on this thread: the wall time shows what they stall.
   const own = await measure(false);
   const threaded = await measure(true);
+  // The server alone on its file holds budgets in memory (auth/local-holds.ts, decision 0020).
+  const memory = await measure(true, true);
   const alone = own.cpu.get(1) ?? Number.NaN;
   table(
-    ['requests per turn', 'CPU µs per request', 'wall µs', 'CPU vs alone', 'checkpoint thread: CPU µs', 'wall µs'],
+    ['requests per turn', 'CPU µs per request', 'wall µs', 'CPU vs alone', 'checkpoint thread: CPU µs', 'wall µs', '+ holds in memory: CPU µs', 'wall µs'],
     GROUPS.map((g) => [
       g,
       fmt(own.cpu.get(g) ?? Number.NaN, 0),
@@ -36,22 +39,26 @@ export async function run(): Promise<void> {
       fmt((own.cpu.get(g) ?? Number.NaN) / alone, 2),
       fmt(threaded.cpu.get(g) ?? Number.NaN, 0),
       fmt(threaded.wall.get(g) ?? Number.NaN, 0),
+      fmt(memory.cpu.get(g) ?? Number.NaN, 0),
+      fmt(memory.wall.get(g) ?? Number.NaN, 0),
     ]),
   );
 }
 
 /** CPU and wall µs per request for each group size, on a new home with SQLite's own checkpoints or the thread. */
-async function measure(checkpointThread: boolean): Promise<{ cpu: Map<number, number>; wall: Map<number, number> }> {
+async function measure(checkpointThread: boolean, memoryHolds = false): Promise<{ cpu: Map<number, number>; wall: Map<number, number> }> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-bench-record-'));
   const store = openStore(join(home, 'flambeau.db'), MIGRATIONS, { checkpointThread });
   if (store.checkpointer !== null) await store.checkpointer.ready();
+  const local = memoryHolds ? createLocalHolds({ db: store.db, sql: store.sql, reservationTtlMs: DEFAULT_RESERVATION_TTL_MS }) : undefined;
+  await local?.join();
   try {
     const teams = createTeamStore(store.sql);
     const keys = createKeyStore({ sql: store.sql, teams, masterKey: null });
     const { token } = await keys.create({ name: 'bench', team: 'bench-team', budget: { usd: 1e6, period: 'month' } });
     const principal = await keys.authenticate(`Bearer ${token}`);
     const key = ensureAuditKey(home).key;
-    const ledger = createBudgetLedger({ sql: store.sql });
+    const ledger = createBudgetLedger({ sql: store.sql, ...(local === undefined ? {} : { local }) });
     const audit = createAuditLog({ sql: store.sql, keyed: { key, headPath: join(home, AUDIT_HEAD_FILE) } });
     const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit, ledger, requestLog: createRequestLog(store.sql), labelKey: key });
     let n = 0;
@@ -105,6 +112,7 @@ async function measure(checkpointThread: boolean): Promise<{ cpu: Map<number, nu
     const mean = (m: Map<number, number>) => new Map([...m].map(([g, v]) => [g, v / rounds]));
     return { cpu: mean(cpu), wall: mean(wall) };
   } finally {
+    await local?.leave();
     await store.close();
     rmSync(home, { recursive: true, force: true });
   }

@@ -48,6 +48,9 @@ import { ensureAuditKey } from './audit/audit-key.js';
 import {
   createBudgetLedger,
   createKeyStore,
+  createLocalHolds,
+  DEFAULT_RESERVATION_TTL_MS,
+  type LocalHolds,
   createMemoryRateLimiter,
   keylessLoopbackPrincipal,
   createRedisRateLimiter,
@@ -187,6 +190,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let shadow: ShadowEvaluator | null = null;
   let server: Server | undefined;
   let bus: ClusterBus | undefined;
+  let holds: LocalHolds | null = null;
   try {
     // Instances sharing one store hear each other's key revocations and model changes (cluster/).
     bus = await openClusterBus(config.cluster, logger);
@@ -230,7 +234,19 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const ownKeys = createKeyStore({ sql: store.sql, teams, masterKey });
     const keys = announcingKeyStore(ownKeys, clusterBus);
     followCluster(clusterBus, { keys: ownKeys, versions: versionSource });
-    const ledger = createBudgetLedger({ sql: store.sql });
+    // Alone on its SQLite file, this gateway holds budgets in memory; it hands them over as rows
+    // when another instance joins (docs/decisions/0020). PostgreSQL: always rows.
+    if (store.sql.dialect === 'sqlite') {
+      holds = createLocalHolds({
+        db: store.db,
+        sql: store.sql,
+        reservationTtlMs: DEFAULT_RESERVATION_TTL_MS,
+        onState: (state) => logger.debug('budget holds', { state }),
+        onError: (error) => logger.warn('budget hold registry', { error: String(error) }),
+      });
+      await holds.join();
+    }
+    const ledger = createBudgetLedger({ sql: store.sql, ...(holds === null ? {} : { local: holds }) });
     const usage = createUsageLog(store.sql);
     // The chain's MAC key and head live beside the database, not in it (docs/decisions/0005).
     const auditKey = ensureAuditKey(config.home).key;
@@ -392,6 +408,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await engine?.shutdown().catch(() => undefined);
     server?.close();
     auditRef?.close();
+    await holds?.leave().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }
@@ -416,6 +433,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await tracing?.shutdown().catch(() => undefined);
     knowledgeRef?.close();
     auditRef?.close();
+    // Last: the settlements above are done; holds of calls still in flight are left as rows.
+    await holds?.leave().catch((error: unknown) => logger.warn('budget hold registry', { error: String(error) }));
     await store.close();
   }
 }

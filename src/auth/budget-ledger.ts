@@ -4,8 +4,10 @@ import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import { createTurnBatcher } from '../store/turn-batch.js';
 import { fromNano, toNano } from './budget-columns.js';
 import { dayStart, periodBounds } from './budget-period.js';
+import type { LocalHolds } from './local-holds.js';
+import { budgetChecks, type BudgetCheck } from './memory-hold-book.js';
 import type { Budget, KeyPrincipal } from './principal.js';
-import { guardStore } from './store-guard.js';
+import { guardStore, storeError } from './store-guard.js';
 
 /** A worst-case cost held against the key's and the team's budgets while a call runs. */
 export interface Reservation {
@@ -36,7 +38,9 @@ export interface BudgetLedger {
    * and touches no table. Throws `budget_exhausted` (402) naming the budget, or
    * `store_unavailable` (503). The holds asked for in one turn of the event loop share one
    * transaction (a group commit), each checked after those before it; each resolves once it
-   * is committed.
+   * is committed. With `local`, while this gateway is the only one on its SQLite file, the hold
+   * is kept in memory instead, checked against the spend in the file, and resolves at once
+   * (decision 0020).
    */
   reserve(principal: KeyPrincipal, request: { maxCostUsd: number }): Promise<Reservation>;
   /**
@@ -62,6 +66,12 @@ export interface BudgetLedgerOptions {
   reservationTtlMs?: number;
   /** Most holds written by one group commit (default 64). */
   maxGroup?: number;
+  /**
+   * SQLite only: this instance's place in the store's registry (local-holds.ts, decision 0020),
+   * joined by the caller. While it is the only gateway on the file, holds live in memory (no
+   * transaction); otherwise they are rows, as without it. Its `reservationTtlMs` must be this one.
+   */
+  local?: LocalHolds;
 }
 
 export const DEFAULT_RESERVATION_TTL_MS = 15 * 60_000;
@@ -93,10 +103,20 @@ const CHARGE =
 
 export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
   const { sql } = options;
+  const local = options.local ?? null;
   const clock = options.clock ?? Date.now;
   const ttl = options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
   const finished = new WeakSet<Reservation>();
   const maxGroup = options.maxGroup ?? 64;
+
+  /** A synchronous step on the store (the memory path reads SQLite directly), its failures translated as `guardStore` does. */
+  function guardSync<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (thrown) {
+      throw storeError(sql, 'reserving budget', thrown);
+    }
+  }
 
   // Group commit of holds: those asked for during one turn of the event loop are written by one
   // transaction when it ends (setImmediate); one group at a time, the next forms meanwhile.
@@ -169,10 +189,7 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
 
   /** Checks spent + held + this against the key's and the team's budgets, then inserts the hold. The rows are locked already. */
   async function checkAndHold(tx: SqlExecutor, principal: KeyPrincipal, amount: number, now: number): Promise<string> {
-    const checks: { scope: 'key' | 'team'; id: string; budget: Budget }[] = [];
-    if (principal.budget !== null && principal.keyId !== null) checks.push({ scope: 'key', id: principal.keyId, budget: principal.budget });
-    if (principal.team?.budget != null) checks.push({ scope: 'team', id: principal.team.id, budget: principal.team.budget });
-    for (const check of checks) {
+    for (const check of budgetChecks(principal)) {
       const { spent, held, use } = await measure(tx, check.scope === 'key' ? { keyId: check.id } : { team: check.id }, check.budget.period, now);
       if (spent + held + amount > toNano(check.budget.usd)) throw exhausted(check, use, amount);
     }
@@ -188,13 +205,19 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
     return id;
   }
 
-  /** Drops the holds and charges the costs (nano-USD), one charge per scope: a group's settlements in a few statements. */
+  /**
+   * Drops the holds and charges the costs (nano-USD), one charge per scope: a group's settlements
+   * in a few statements. A hold kept in memory has no row to delete; it is dropped from memory
+   * once the charges are written (in between it counts twice, never zero times).
+   */
   async function settleIn(tx: SqlExecutor, settlements: readonly { reservation: Reservation; cost: number }[], now: number): Promise<void> {
     const ids: string[] = [];
     const charges = new Map<string, number>();
     const charge = (scope: string, cost: number) => charges.set(scope, (charges.get(scope) ?? 0) + cost);
-    for (const { reservation, cost } of settlements) {
-      if (reservation.id !== null) ids.push(reservation.id);
+    // Decided inside the transaction: a hand-over (which writes memory holds as rows) cannot run meanwhile.
+    const memoryOnly = settlements.map(({ reservation }) => local !== null && reservation.id !== null && local.memoryOnly(reservation.id));
+    for (const [i, { reservation, cost }] of settlements.entries()) {
+      if (reservation.id !== null && memoryOnly[i] !== true) ids.push(reservation.id);
       if (cost <= 0) continue;
       if (reservation.keyId !== null) charge(`key:${reservation.keyId}`, cost);
       if (reservation.team !== null) charge(`team:${reservation.team}`, cost);
@@ -205,6 +228,15 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
     }
     const day = dayStart(now);
     for (const [scope, cost] of charges) await tx.run(CHARGE, [scope, day, cost]);
+    local?.settled(
+      settlements.map(({ reservation, cost }, i) => ({
+        id: reservation.id,
+        keyId: reservation.keyId,
+        team: reservation.team,
+        cost,
+        memoryOnly: memoryOnly[i] === true,
+      })),
+    );
   }
 
   return {
@@ -214,8 +246,25 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
       const base = { keyId: principal.keyId, team: principal.team?.id ?? null, amountUsd: fromNano(amount) };
       const budgeted = (principal.budget !== null && principal.keyId !== null) || principal.team?.budget != null;
       if (amount === 0 || !budgeted) return { id: null, ...base };
-      const id = await hold({ principal, amount });
-      return { id, ...base };
+      if (local === null) return { id: await hold({ principal, amount }), ...base };
+      let route = guardSync(() => local.route());
+      while (typeof route !== 'string') {
+        await route;
+        route = guardSync(() => local.route());
+      }
+      if (route === 'memory') {
+        // Alone on the store: checked against the cached spend and the holds in memory, no commit.
+        const id = `rsv_${randomId()}`;
+        const refusal = guardSync(() => local.tryHold(principal, amount, id, clock()));
+        if (refusal !== null) throw exhausted(refusal.check, refusal.use, amount);
+        return { id, ...base };
+      }
+      local.durableStarted();
+      try {
+        return { id: await hold({ principal, amount }), ...base };
+      } finally {
+        local.durableEnded();
+      }
     },
     settle(reservation, actualCostUsd, tx) {
       return this.settleMany([{ reservation, actualCostUsd }], tx);
@@ -233,16 +282,23 @@ export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
     },
     async release(reservation) {
       if (finished.has(reservation)) return;
+      // A hold only in memory: nothing to delete.
+      if (reservation.id !== null && local?.release(reservation.id) === true) {
+        finished.add(reservation);
+        return;
+      }
       if (reservation.id !== null) await guardStore(sql, 'releasing budget', () => sql.run(DROP_ONE, [reservation.id]));
       finished.add(reservation);
     },
     async use(scope, period) {
-      return guardStore(sql, 'reading budget use', async () => (await measure(sql, scope, period, clock())).use);
+      const { use } = await guardStore(sql, 'reading budget use', () => measure(sql, scope, period, clock()));
+      const inMemory = local?.heldOf('keyId' in scope ? `key:${scope.keyId}` : `team:${scope.team}`) ?? 0;
+      return inMemory === 0 ? use : { ...use, reservedUsd: fromNano(toNano(use.reservedUsd) + inMemory) };
     },
   };
 }
 
-function exhausted(check: { scope: 'key' | 'team'; id: string; budget: Budget }, use: BudgetUse, amount: number): FlambeauError {
+function exhausted(check: BudgetCheck, use: BudgetUse, amount: number): FlambeauError {
   const owner = check.scope === 'key' ? `API key ${check.id}` : `team ${check.id}`;
   const per = ADJECTIVE[check.budget.period];
   const left = Math.max(0, check.budget.usd - use.spentUsd - use.reservedUsd);

@@ -7,6 +7,7 @@ export {
   type Reservation,
 } from './budget-ledger.js';
 export { periodBounds } from './budget-period.js';
+export { createLocalHolds, type HoldState, type LocalHolds } from './local-holds.js';
 export { createKeyStore, DEFAULT_KEY_CACHE_TTL_MS, type KeyRecord, type KeyStore, type KeyStoreOptions, type NewKey } from './key-store.js';
 export { keyIdOf } from './key-token.js';
 export { isLoopbackAddress, keylessLoopbackPrincipal, LOOPBACK_ACTOR_ID } from './keyless-loopback.js';

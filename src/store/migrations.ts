@@ -532,4 +532,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ui_sessions_key ON ui_sessions (key_id);
     `,
   },
+  {
+    id: 20,
+    name: 'gateway-instances',
+    sql: `
+      -- The gateways serving from this file (auth/instance-registry.ts, decision 0020): one that is
+      -- alone keeps its budget holds in memory; a newcomer waits until every other has written its
+      -- holds here and switched to durable holds. Rows of dead processes (same host) are removed
+      -- by whoever finds them. Not copied by \`store migrate\`: it describes this file's users.
+      CREATE TABLE gateway_instances (
+        id TEXT PRIMARY KEY,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        started_at INTEGER NOT NULL,          -- unix ms
+        mode TEXT NOT NULL CHECK (mode IN ('memory', 'durable'))
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
