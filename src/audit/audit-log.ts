@@ -23,7 +23,7 @@ export interface AuditLog {
    * each item under its own savepoint. An item whose work throws is undone alone (its appends
    * too) and settles rejected; the others commit together, and each settles only once that
    * commit is done. `finish` then runs in the same transaction with the items whose work
-   * succeeded. A failure of the store, of `finish` or of the commit rejects the call (every item fails).
+   * succeeded (none, possibly). A failure of the store, of `finish` or of the commit rejects the call (every item fails).
    */
   atomicallyEach<I, T>(
     items: readonly I[],
@@ -203,7 +203,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
             settled.push({ status: 'rejected', reason: storeError(sql, 'writing an audited change', thrown) });
           }
         }
-        if (finish !== undefined && done.length > 0) await finish(tx, done);
+        if (finish !== undefined) await finish(tx, done);
         return settled;
       });
     },
