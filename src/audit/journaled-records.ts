@@ -5,7 +5,7 @@ import type { AuditLog } from './audit-log.js';
 import type { AuditRecord } from './audit-event.js';
 import { openJournal, orphanJournals, readJournal, takeOver, thisProcess, type JournalOwner, type JournalWriter } from './record-journal.js';
 import { journalLine, parseJournalLine } from './record-journal-wire.js';
-import type { Pending } from './request-outcome.js';
+import type { Pending } from './request-outcome-shape.js';
 
 /** How the journaled outcomes are applied (decision 0019; defaults chosen by measurement there). */
 export interface RecordJournalOptions {
@@ -289,7 +289,8 @@ export function createJournaledRecords(deps: {
       submitted += 1;
       schedule(false);
     },
-    flush,
+    /** Applies what this process journaled, and the journals of dead processes of this home: then a read sees every acknowledged request. */
+    flush: replayOrphans,
     /** Takes over and applies the journals of dead processes; returns how many records it applied. */
     replayOrphans,
     /** Applies everything (shutdown) and removes this process's journals; on a store failure they stay for the next start to replay. */

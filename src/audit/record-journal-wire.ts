@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Pending, RequestOutcome } from './request-outcome.js';
+import type { Pending, RequestOutcome } from './request-outcome-shape.js';
 
 /**
  * A journaled outcome as one JSON line (record-journal.ts frames it). The principal is not kept:

@@ -1,60 +1,18 @@
 import { toNano } from '../auth/budget-columns.js';
 import type { BudgetLedger, Reservation } from '../auth/budget-ledger.js';
-import { actorOf, type Actor, type KeyPrincipal } from '../auth/principal.js';
+import { actorOf } from '../auth/principal.js';
 import { FlambeauError } from '../errors/index.js';
-import type { Usage } from '../providers/spec.js';
 import type { SqlExecutor } from '../store/sql.js';
 import { createTurnBatcher } from '../store/turn-batch.js';
 import type { RequestLog, RequestRecord } from '../usage/request-log.js';
 import type { UsageLog } from '../usage/usage-log.js';
 import type { AuditLog } from './audit-log.js';
-import type { AuditRecord, InjectionFinding } from './audit-event.js';
+import type { AuditRecord } from './audit-event.js';
 import { labelOf } from './name-label.js';
-import { createJournaledRecords, type RecordJournalOptions } from './journaled-records.js';
+import type { Pending, RequestOutcome } from './request-outcome-shape.js';
 
-/**
- * The one record of a request: the gateway fills it as the request goes (gateway/request.ts), and
- * the audit record, the usage row and the request log row are all derived from it here. No text
- * unless `content` is opted in.
- */
-export interface RequestOutcome {
-  requestId: string;
-  /** Unix ms the request started. */
-  startedAt: number;
-  /** Null when the request did not authenticate: then only the audit record is written (nothing was used). */
-  principal: KeyPrincipal | null;
-  /** For an unauthenticated request: the key id its token claimed (`keyIdOf(token)`), if well-formed. */
-  claimedKeyId?: string | null;
-  endpoint: string;
-  /** False for a path the gateway does not route: stored as a label (`labelOf`), never raw. */
-  endpointKnown?: boolean;
-  /** The model name the client asked for. */
-  model: string | null;
-  /** True when `model` is a name the gateway serves (catalog or route); any other is stored as a label, never raw. */
-  modelKnown?: boolean;
-  /** The routing rule that picked the target, if any. */
-  route: string | null;
-  provider: string | null;
-  upstreamModel: string | null;
-  locality: string | null;
-  privacy: { action: string | null; findings: Record<string, number> } | null;
-  /** Prompt injections reported by the spine's injection stage (source, score, signal kinds; never text). */
-  injection?: InjectionFinding[];
-  status: number;
-  errorCode: string | null;
-  /** Completed usage (estimated counts when the upstream gave none); null when no model ran. */
-  usage: Usage | null;
-  costUsd: number;
-  /** What the budget held for the request before the call (null: nothing was reserved). A cost above it is audited as an anomaly. */
-  heldUsd?: number | null;
-  latencyMs: number;
-  /** Why a cascade escalated to its second model, when it did (a response header; not stored). */
-  escalation?: string | null;
-  /** For endpoints kept in the request log: the facts only it holds. Its row is written in the same transaction. */
-  log?: { ttftMs: number | null; streamed: boolean };
-  /** Request and answer text: dropped by the audit log unless `audit.include_content` is on. */
-  content?: { request?: unknown; answer?: unknown };
-}
+export type { Pending, RequestOutcome } from './request-outcome-shape.js';
+import { createJournaledRecords, type RecordJournalOptions } from './journaled-records.js';
 
 export interface RequestRecorder {
   /** The stored form of a client string the gateway does not serve (see `labelOf`). */
@@ -73,8 +31,9 @@ export interface RequestRecorder {
    */
   recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): Promise<AuditRecord | null>;
   /**
-   * Resolves once every outcome acknowledged so far is in the store's tables: call it before any
-   * read of usage, the audit chain, the request log or budget spend. Throws `store_unavailable`.
+   * Resolves once every outcome acknowledged so far is in the store's tables (this process's, and
+   * those left in the journals of dead processes of this home): call it before any read of usage,
+   * the audit chain, the request log or budget spend. Throws `store_unavailable`.
    */
   flush(): Promise<void>;
   /** Replays the journals of this home that no live process owns (start-up, then periodically). */
@@ -218,20 +177,10 @@ export function createRequestRecorder(deps: {
       }
       return Promise.resolve(null);
     },
-    flush: () => journaled?.flush() ?? Promise.resolve(),
+    flush: async () => void (await journaled?.flush()),
     replayOrphans: () => journaled?.replayOrphans() ?? Promise.resolve(0),
     close: () => journaled?.close() ?? Promise.resolve(),
   };
-}
-
-/** An outcome waiting for its group's commit, or in the journal waiting to be applied. */
-export interface Pending {
-  outcome: RequestOutcome;
-  settle: { reservation: Reservation } | undefined;
-  /** Who made the request (derived from the principal, which the journal does not keep). */
-  actor: Actor;
-  /** Unix ms of the audit record: when it was journaled (undefined: the audit log's clock, at the commit). */
-  at: number | undefined;
 }
 
 /** True when the request cost more than its hold: the hold was not the bound it should be. */
