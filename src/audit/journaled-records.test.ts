@@ -106,6 +106,27 @@ describe('the record journal (decision 0019)', () => {
     assert.deepEqual(readdirSync(join(home, 'journal')), [], 'a clean shutdown leaves no journal');
   });
 
+  it('drops an outcome whose rows fail, alone and counted, and applies the rest of its group', async () => {
+    const events: JournalEvent[] = [];
+    const journaled = recorder({ windowMs: 600_000, onEvent: (event) => events.push(event) });
+    await journaled.recordRequestOutcome(outcome('ok1'));
+    // A STRICT integer column refuses 200.5: this outcome's rows cannot be written.
+    await journaled.recordRequestOutcome({ ...outcome('bad'), status: 200.5 });
+    await journaled.recordRequestOutcome(outcome('ok2'));
+    await journaled.flush();
+    assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log ORDER BY id').pluck().all(), ['ok1', 'ok2']);
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'dropped'),
+      [{ kind: 'dropped', requestId: 'bad', code: 'internal' }],
+    );
+    await verified();
+    // Marked applied with the rest: a replay of this journal would not try it again.
+    assert.equal(
+      count('SELECT applied_to FROM record_journal_applied'),
+      readJournal(listJournals(join(home, 'journal'))[0]?.path as string).records.at(-1)?.end,
+    );
+  });
+
   it('a replay after a crash between the apply commit and the journal removal writes nothing twice', async () => {
     // The "dead" process applied its records (and their mark) but never removed its journal.
     const dead = recorder({ owner: { host: thisProcess().host, pid: DEAD_PID } });

@@ -11,7 +11,7 @@ import type { Pending } from './request-outcome-shape.js';
 export interface RecordJournalOptions {
   /** The folder of the journals: HOME/journal. */
   dir: string;
-  /** How long the first outcome of a group waits for others before the group is applied (ms, default 5). */
+  /** How long the first outcome of a group waits for others before the group is applied (ms, default 20). */
   windowMs?: number;
   /** Most outcomes applied by one transaction; a full group is applied at once (default 256). */
   maxGroup?: number;
@@ -57,7 +57,7 @@ export function createJournaledRecords(deps: {
   clock?: () => number;
 }) {
   const { options } = deps;
-  const windowMs = options.windowMs ?? 5;
+  const windowMs = options.windowMs ?? 20;
   const maxGroup = options.maxGroup ?? 256;
   const maxPending = options.maxPending ?? 20_000;
   const staleMs = options.staleMs ?? 60_000;
@@ -159,7 +159,7 @@ export function createJournaledRecords(deps: {
   async function applyGroup(group: readonly Entry[]): Promise<void> {
     let marks: Map<string, number> | undefined;
     const skipped = new Set<Entry>();
-    const settled = await deps.audit.atomicallyEach(
+    await deps.audit.atomicallyEach(
       group,
       async (tx, entry) => {
         marks ??= await readMarks(tx, group);
@@ -176,10 +176,9 @@ export function createJournaledRecords(deps: {
         );
         await writeMarks(tx, group);
       },
+      // A failing outcome fails its group, which is then retried one outcome at a time (`isolate`).
+      { savepoints: false },
     );
-    settled.forEach((result, i) => {
-      if (result.status === 'rejected') drop(group[i] as Entry, result.reason);
-    });
   }
 
   function markOnly(group: readonly Entry[]): Promise<void> {
