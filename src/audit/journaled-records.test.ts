@@ -127,6 +127,24 @@ describe('the record journal (decision 0019)', () => {
     );
   });
 
+  it('gives way to a new journal file once one is big and applied, and removes the old one with its mark', async () => {
+    const dir = join(home, 'journal');
+    const journaled = recorder({ windowMs: 600_000, rotateBytes: 1 });
+    await journaled.recordRequestOutcome(outcome('x1'));
+    const first = listJournals(dir).map((file) => file.id);
+    assert.equal(first.length, 1);
+    await journaled.flush();
+    assert.deepEqual(listJournals(dir), [], 'applied and past rotateBytes: removed');
+    assert.equal(count('SELECT COUNT(*) FROM record_journal_applied'), 0);
+    await journaled.recordRequestOutcome(outcome('x2'));
+    const second = listJournals(dir).map((file) => file.id);
+    assert.equal(second.length, 1);
+    assert.notEqual(second[0], first[0]);
+    await journaled.flush();
+    assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log ORDER BY id').pluck().all(), ['x1', 'x2']);
+    await verified();
+  });
+
   it('a replay after a crash between the apply commit and the journal removal writes nothing twice', async () => {
     // The "dead" process applied its records (and their mark) but never removed its journal.
     const dead = recorder({ owner: { host: thisProcess().host, pid: DEAD_PID } });
