@@ -74,6 +74,7 @@ export function createJournaledRecords(deps: {
   let queue: Entry[] = [];
   let submitted = 0;
   let applied = 0;
+  let dropped = 0;
   let applying: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let retryMs = 0;
@@ -122,13 +123,21 @@ export function createJournaledRecords(deps: {
       await applyGroup(group);
       retryMs = 0;
       if (isolate > 0) isolate -= 1;
-    } catch (error) {
-      const unavailable = error instanceof FlambeauError && error.code === 'store_unavailable';
+    } catch (thrown) {
+      let error = thrown;
+      let unavailable = isUnavailable(error);
       if (!unavailable && group.length === 1) {
         // One outcome whose group fails alone: dropped (marked applied) so that it cannot block the rest.
-        await markOnly(group).catch(() => undefined);
-        drop(group[0] as Entry, error);
-        return done(group);
+        try {
+          await markOnly(group);
+          drop(group[0] as Entry, error);
+          if (isolate > 0) isolate -= 1;
+          return done(group);
+        } catch (markFailed) {
+          // Not even the mark could be written: the store is at fault, not the outcome. Back off and retry.
+          error = markFailed;
+          unavailable = true;
+        }
       }
       queue = group.concat(queue);
       if (unavailable) {
@@ -199,11 +208,16 @@ export function createJournaledRecords(deps: {
     for (const [journal, end] of ends) await tx.run(WRITE_MARK, [journal, end, now]);
   }
 
+  function isUnavailable(error: unknown): boolean {
+    return error instanceof FlambeauError && error.code === 'store_unavailable';
+  }
+
   function failed(error: unknown, retryInMs: number): JournalEvent {
     return { kind: 'apply-failed', code: error instanceof FlambeauError ? error.code : 'internal', pending: queue.length, retryInMs };
   }
 
   function drop(entry: Entry, reason: unknown): void {
+    dropped += 1;
     tell({ kind: 'dropped', requestId: entry.pending.outcome.requestId, code: reason instanceof FlambeauError ? reason.code : 'internal' });
   }
 
@@ -309,6 +323,7 @@ export function createJournaledRecords(deps: {
         for (const old of retired.values()) old.close(false);
       }
     },
-    stats: () => ({ submitted, applied, pending: queue.length }),
+    /** Outcomes journaled, applied (dropped included), dropped, and waiting. */
+    stats: () => ({ submitted, applied, dropped, pending: queue.length }),
   };
 }
