@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createBudgetLedger } from '../auth/budget-ledger.js';
 import { MASTER_PRINCIPAL, type KeyPrincipal } from '../auth/principal.js';
+import Database from 'better-sqlite3';
+import { FlambeauError } from '../errors/index.js';
 import { openStore, type Store } from '../store/store.js';
 import { createRequestLog } from '../usage/request-log.js';
 import { createUsageLog } from '../usage/usage-log.js';
@@ -125,6 +127,26 @@ describe('the record journal (decision 0019)', () => {
       count('SELECT applied_to FROM record_journal_applied'),
       readJournal(listJournals(join(home, 'journal'))[0]?.path as string).records.at(-1)?.end,
     );
+  });
+
+  it('acknowledges while the database is locked; the apply backs off, keeps the journal, and applies once it is free', async () => {
+    const events: JournalEvent[] = [];
+    const journaled = recorder({ windowMs: 1, onEvent: (event) => events.push(event) });
+    const other = new Database(join(home, 'flambeau.db'));
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      assert.equal(await journaled.recordRequestOutcome(outcome('u1')), null, 'acknowledged: the journal holds it');
+      // Beyond the store's busy timeout (5 s): the apply fails, and so does a read that needs it.
+      await assert.rejects(journaled.flush(), (error: unknown) => error instanceof FlambeauError && error.code === 'store_unavailable');
+      assert.ok(events.some((e) => e.kind === 'apply-failed' && e.code === 'store_unavailable' && e.retryInMs > 0));
+      assert.equal(readJournal(listJournals(join(home, 'journal'))[0]?.path as string).records.length, 1, 'kept');
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+    }
+    await journaled.flush();
+    assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log').pluck().all(), ['u1']);
+    await verified();
   });
 
   it('gives way to a new journal file once one is big and applied, and removes the old one with its mark', async () => {
