@@ -149,6 +149,15 @@ describe('the record journal (decision 0019)', () => {
     await verified();
   });
 
+  it('two recorders of one process on one home: neither takes the journal the other has open', async () => {
+    const first = recorder({ windowMs: 600_000 });
+    await first.recordRequestOutcome(outcome('mine'));
+    assert.equal(await recorder().replayOrphans(), 0);
+    assert.equal(listJournals(join(home, 'journal')).length, 1);
+    await first.flush();
+    assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log').pluck().all(), ['mine']);
+  });
+
   it('gives way to a new journal file once one is big and applied, and removes the old one with its mark', async () => {
     const dir = join(home, 'journal');
     const journaled = recorder({ windowMs: 600_000, rotateBytes: 1 });

@@ -1,4 +1,3 @@
-import { unlinkSync } from 'node:fs';
 import { FlambeauError } from '../errors/index.js';
 import type { SqlExecutor } from '../store/sql.js';
 import type { AuditLog } from './audit-log.js';
@@ -250,9 +249,8 @@ export function createJournaledRecords(deps: {
   }
 
   async function replayAll(): Promise<number> {
-    const own = new Set([...retired.keys(), ...(writer === null ? [] : [writer.id])]);
     let count = 0;
-    for (const orphan of orphanJournals(options.dir, owner, own, staleMs)) {
+    for (const orphan of orphanJournals(options.dir, owner, staleMs)) {
       const mine = takeOver(orphan, owner);
       if (mine === null) continue; // another process took it first
       const { records, torn } = readJournal(mine.path);
@@ -266,8 +264,8 @@ export function createJournaledRecords(deps: {
       tell({ kind: 'replayed', journal: mine.id, records: entries.length, torn, unreadable });
       // Deleted once applied (its mark stays: an owner that still lives, stalled past staleMs, skips what was applied).
       const size = entries.at(-1)?.end ?? 0;
-      if (size === 0) unlinkSync(mine.path);
-      else retired.set(mine.id, { size, close: (remove) => remove && unlinkSync(mine.path) });
+      if (size === 0) mine.release(true);
+      else retired.set(mine.id, { size, close: (remove) => mine.release(remove) });
       queue.push(...entries);
       submitted += entries.length;
       count += entries.length;

@@ -19,6 +19,11 @@ export interface JournalOwner {
   pid: number;
 }
 
+// The journals this process has open, or is replaying: whichever part of the process asks (two
+// recorders on one home in one process, as tests and benches build them), none is an orphan. A
+// process-wide fact, hence module state.
+const openHere = new Set<string>();
+
 export function thisProcess(): JournalOwner {
   return { host: fileSafe(hostname()), pid: process.pid };
 }
@@ -54,6 +59,7 @@ export function openJournal(dir: string, owner: JournalOwner): JournalWriter {
   } catch (error) {
     throw unavailable(`cannot create the record journal ${path}`, error);
   }
+  openHere.add(id);
   let size = 0;
   let broken = false;
   let open = true;
@@ -91,6 +97,7 @@ export function openJournal(dir: string, owner: JournalOwner): JournalWriter {
     close(remove) {
       if (!open) return;
       open = false;
+      openHere.delete(id);
       closeSync(fd);
       if (remove) unlinkSync(path);
     },
@@ -161,14 +168,14 @@ export function listJournals(dir: string): JournalFile[] {
 
 /**
  * The journals no live process owns: on this host, those whose process is gone, or that carry
- * this process's id but are not its own (a process before this one had the same id, as in a
+ * this process's id but are not open here (a process before this one had the same id, as in a
  * container, where the server is often pid 1); on any host, those untouched for `staleMs` (a
  * live owner touches its file every quarter of that).
  */
-export function orphanJournals(dir: string, me: JournalOwner, own: ReadonlySet<string>, staleMs: number, now = Date.now()): JournalFile[] {
+export function orphanJournals(dir: string, me: JournalOwner, staleMs: number, now = Date.now()): JournalFile[] {
   return listJournals(dir).filter((file) => {
-    if (own.has(file.id)) return false;
-    if (file.owner.host === me.host && (file.owner.pid === me.pid || !alive(file.owner.pid))) return true;
+    if (file.owner.host === me.host && file.owner.pid === me.pid) return !openHere.has(file.id);
+    if (file.owner.host === me.host && !alive(file.owner.pid)) return true;
     try {
       return statSync(file.path).mtimeMs < now - staleMs;
     } catch {
@@ -179,9 +186,10 @@ export function orphanJournals(dir: string, me: JournalOwner, own: ReadonlySet<s
 
 /**
  * Takes an orphan journal over: renames it to this process's name, atomically, so that of two
- * processes trying at once one gets it and the other finds it gone (null).
+ * processes trying at once one gets it and the other finds it gone (null). `release` once it is
+ * applied: it deletes the file (`remove`) and lets the journal be found again otherwise.
  */
-export function takeOver(file: JournalFile, me: JournalOwner): JournalFile | null {
+export function takeOver(file: JournalFile, me: JournalOwner): (JournalFile & { release(remove: boolean): void }) | null {
   const path = join(file.path, '..', fileName(file.id, me));
   try {
     renameSync(file.path, path);
@@ -189,7 +197,16 @@ export function takeOver(file: JournalFile, me: JournalOwner): JournalFile | nul
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  return { id: file.id, owner: me, path };
+  openHere.add(file.id);
+  return {
+    id: file.id,
+    owner: me,
+    path,
+    release(remove) {
+      openHere.delete(file.id);
+      if (remove) unlinkSync(path);
+    },
+  };
 }
 
 function fileName(id: string, owner: JournalOwner): string {
