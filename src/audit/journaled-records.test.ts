@@ -158,6 +158,21 @@ describe('the record journal (decision 0019)', () => {
     assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log').pluck().all(), ['mine']);
   });
 
+  it('a group that fails after its settlements is retried with them: the spend is charged once, the hold dropped', async () => {
+    const journaled = recorder({ windowMs: 600_000 });
+    const reservation = await createBudgetLedger({ sql: store.sql }).reserve(key, { maxCostUsd: 0.01 });
+    await journaled.recordRequestOutcome(outcome('s1'), { reservation });
+    // The mark is the apply's last write, after the settlements: make it fail once.
+    store.db.exec("CREATE TRIGGER no_mark BEFORE INSERT ON record_journal_applied BEGIN SELECT RAISE(ABORT, 'no mark'); END");
+    await assert.rejects(journaled.flush());
+    assert.equal(count('SELECT COUNT(*) FROM budget_reservations'), 1, 'rolled back: still held');
+    store.db.exec('DROP TRIGGER no_mark');
+    await journaled.flush();
+    assert.equal(count('SELECT COUNT(*) FROM budget_reservations'), 0);
+    assert.equal(count("SELECT spent_nusd FROM budget_spend WHERE scope = 'key:aaaaaaaaaaaa'"), 300_000);
+    assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log').pluck().all(), ['s1']);
+  });
+
   it('gives way to a new journal file once one is big and applied, and removes the old one with its mark', async () => {
     const dir = join(home, 'journal');
     const journaled = recorder({ windowMs: 600_000, rotateBytes: 1 });

@@ -138,6 +138,12 @@ export function createJournaledRecords(deps: {
           unavailable = true;
         }
       }
+      // The ledger remembers the reservations it settled, by object, even in a transaction that
+      // then rolled back: a retry settles fresh copies, or its holds would never be charged.
+      for (const entry of group) {
+        const settle = entry.pending.settle;
+        if (settle !== undefined) entry.pending = { ...entry.pending, settle: { reservation: { ...settle.reservation } } };
+      }
       queue = group.concat(queue);
       if (unavailable) {
         retryMs = Math.min(Math.max(retryMs * 2, 50), 5_000);
