@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createRequestHandler } from './api/http/app.js';
 import type { DashboardDeps } from './api/http/dashboard-deps.js';
@@ -43,7 +43,9 @@ import { compileRoutes } from './router/compile-routes.js';
 import { startHealthMonitor } from './router/health-monitor.js';
 import { createRouter, type ComplexityScorer, type Router } from './router/router.js';
 import { openConfiguredStore, type Store } from './store/store.js';
-import { createAuditLog, createRequestRecorder, type AuditLog } from './audit/index.js';
+import { createAuditLog, createRequestRecorder, type AuditLog, type RequestRecorder } from './audit/index.js';
+import { afterFlush, auditAfterFlush } from './audit/flushed-reads.js';
+import type { JournalEvent, RecordJournalOptions } from './audit/journaled-records.js';
 import { ensureAuditKey } from './audit/audit-key.js';
 import {
   createBudgetLedger,
@@ -78,7 +80,10 @@ export interface GatewayHandle {
   config: GatewayConfig;
   catalog: ModelCatalog;
   store: Store;
+  /** Its `recent` first applies the request records still in the journal. */
   requestLog: RequestLog;
+  /** Applies the request records still in the journal (decision 0019): then the store's tables hold every acknowledged request. */
+  flushRecords(): Promise<void>;
   router: Router;
   knowledge: Knowledge;
   /** Shadow evaluation, when `shadow:` has rules. */
@@ -98,6 +103,8 @@ export interface StartOptions {
   scorer?: ComplexityScorer;
   /** Clock for circuit breakers (tests). */
   now?: () => number;
+  /** The record journal's apply window and staleness (tests hold the window open to kill the process before an apply). */
+  recordJournal?: Pick<RecordJournalOptions, 'windowMs' | 'staleMs'>;
 }
 
 /** How long an instance of a cluster trusts its cached model pointers when no event arrives (as keys: DEFAULT_KEY_CACHE_TTL_MS). */
@@ -187,6 +194,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let requestLogRef: RequestLog | undefined;
   let knowledgeRef: Knowledge | undefined;
   let auditRef: AuditLog | undefined;
+  let recorderRef: RequestRecorder | null = null;
   let shadow: ShadowEvaluator | null = null;
   let server: Server | undefined;
   let bus: ClusterBus | undefined;
@@ -256,7 +264,23 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       keyed: { key: auditKey, headPath: homePaths(config.home).auditHead, onTamper: (reason) => logger.error('audit chain', { reason }) },
     });
     auditRef = audit;
-    const recorder = config.audit.enabled ? createRequestRecorder({ usage, audit, ledger, requestLog, labelKey: auditKey }) : null;
+    // SQLite: each request's record is journaled before its last byte and applied in groups (decision 0019).
+    const journal = store.sql.dialect === 'sqlite' ? { dir: join(config.home, 'journal'), onEvent: logJournal(logger), ...options.recordJournal } : undefined;
+    const recorder = config.audit.enabled
+      ? createRequestRecorder({
+          usage,
+          audit,
+          ledger,
+          requestLog,
+          labelKey: auditKey,
+          includeContent: config.audit.includeContent,
+          ...(journal === undefined ? {} : { journal }),
+        })
+      : null;
+    recorderRef = recorder;
+    // Records acknowledged by a process of this home that died: in the tables before the first request.
+    await recorder?.replayOrphans();
+    const flushRecords = (): Promise<void> => recorder?.flush() ?? Promise.resolve();
     limiter =
       config.rateLimit.redisUrl === null
         ? createMemoryRateLimiter()
@@ -281,7 +305,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     });
     knowledgeRef = knowledge;
     const metrics = config.metrics.enabled
-      ? createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger, tracing }), {
+      ? createGatewayMetrics(gaugeSourcesOf({ catalog, breakers: router.breakers, keys, teams, ledger: afterFlush(ledger, flushRecords, ['use']), tracing }), {
           user: config.injection.user,
           document: config.injection.documents,
           tool: config.injection.tools,
@@ -300,7 +324,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       });
     const dashboard: DashboardDeps = {
       // The aggregates read where usage, the request log and the audit chain live (store.url: PostgreSQL).
-      queries: store.sql.dialect === 'postgres' ? createPgDashboardQueries(store.sql) : createSqliteDashboardQueries(store.db),
+      queries: afterFlush(store.sql.dialect === 'postgres' ? createPgDashboardQueries(store.sql) : createSqliteDashboardQueries(store.db), flushRecords, [
+        'overview',
+        'privacy',
+        'routing',
+        'recentAudit',
+      ]),
       models: announcingModelChanges(createModelOverview({ catalog, registry: versions, store: modelStore, deployment: config.deployment }), (name) => {
         // As the CLI does: this instance reads the pointers again at its next request, the others when the event arrives.
         versionSource.invalidate(name);
@@ -358,7 +387,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         ...(shadow === null ? {} : { shadow }),
         ...(tracing === null ? {} : { tracing }),
       },
-      admin: { keys, teams, ledger, usage, audit, evals: createEvalStore(store.sql), bodyLimitBytes: config.server.bodyLimitBytes, dashboard },
+      // Admin reads see every acknowledged request: the journal is applied first.
+      admin: {
+        keys,
+        teams,
+        ledger: afterFlush(ledger, flushRecords, ['use']),
+        usage: afterFlush(usage, flushRecords, ['summarize', 'forRequest']),
+        audit: auditAfterFlush(audit, flushRecords),
+        evals: createEvalStore(store.sql),
+        bodyLimitBytes: config.server.bodyLimitBytes,
+        dashboard,
+      },
       bodyLimitBytes: config.server.bodyLimitBytes,
       keylessLoopback: config.ollama.keylessLoopback === null ? null : keylessLoopbackPrincipal(config.ollama.keylessLoopback),
       metricsPublicOnLoopback: config.metrics.publicOnLoopback,
@@ -390,7 +429,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       config,
       catalog,
       store,
-      requestLog,
+      requestLog: afterFlush(requestLog, flushRecords, ['recent']),
+      flushRecords,
       router,
       knowledge,
       shadow,
@@ -407,6 +447,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
     server?.close();
+    await recorderRef?.close().catch(() => undefined);
     auditRef?.close();
     await holds?.leave().catch(() => undefined);
     await store.close().catch(() => undefined);
@@ -428,6 +469,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await bus?.close().catch(() => undefined);
     await Promise.allSettled([...providers.values()].map((p) => p.close()));
     await engine?.shutdown().catch(() => undefined);
+    // Every journaled record into the store; if it fails, the journal stays for the next start.
+    await recorderRef?.close().catch((error: unknown) => logger.error('request records left in the journal', { error: String(error) }));
     await requestLogRef?.flush().catch(() => undefined);
     // The last spans go out before the process ends (the batch exporter holds them up to an interval).
     await tracing?.shutdown().catch(() => undefined);
@@ -451,4 +494,15 @@ function packageVersion(): string {
 /** The dashboard's model actions, with `announce(name)`: called by the route once the action has committed. */
 function announcingModelChanges(models: ReturnType<typeof createModelOverview>, changed: (name: string) => void): DashboardDeps['models'] {
   return { ...models, announce: changed };
+}
+
+/** What the record journal tells the log: request ids and codes, never a request's text. */
+function logJournal(logger: Logger): (event: JournalEvent) => void {
+  return (event) => {
+    if (event.kind === 'dropped') logger.error('a request record was dropped: its rows failed to apply', { requestId: event.requestId, code: event.code });
+    else if (event.kind === 'apply-failed')
+      logger.warn('applying request records failed; they stay in the journal', { code: event.code, pending: event.pending, retryInMs: event.retryInMs });
+    else if (event.torn > 0 || event.unreadable > 0) logger.warn('replayed a record journal with unreadable records', { ...event });
+    else logger.info('replayed a record journal', { ...event });
+  };
 }

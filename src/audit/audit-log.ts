@@ -23,12 +23,15 @@ export interface AuditLog {
    * each item under its own savepoint. An item whose work throws is undone alone (its appends
    * too) and settles rejected; the others commit together, and each settles only once that
    * commit is done. `finish` then runs in the same transaction with the items whose work
-   * succeeded. A failure of the store, of `finish` or of the commit rejects the call (every item fails).
+   * succeeded (none, possibly). A failure of the store, of `finish` or of the commit rejects the call (every item fails).
+   * `savepoints: false` (the record journal's applies, which isolate a failing item by retrying one
+   * at a time): no savepoint per item, and an item that throws rejects the call.
    */
   atomicallyEach<I, T>(
     items: readonly I[],
     work: (tx: SqlExecutor, item: I) => Promise<T>,
     finish?: (tx: SqlExecutor, done: I[]) => Promise<void>,
+    options?: { savepoints?: boolean },
   ): Promise<PromiseSettledResult<T>[]>;
   /** Walks the whole chain (a page at a time), with the key's MACs, the head file and the usage links. */
   verify(options?: { anchor?: AuditAnchor }): Promise<VerifyResult>;
@@ -181,10 +184,16 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     atomically(work) {
       return inChain((tx) => work(tx));
     },
-    atomicallyEach(items, work, finish) {
+    atomicallyEach(items, work, finish, eachOptions) {
       return inChain(async (tx, chain) => {
         const settled: PromiseSettledResult<Awaited<ReturnType<typeof work>>>[] = [];
         const done: (typeof items)[number][] = [];
+        if (eachOptions?.savepoints === false) {
+          // Two statements fewer per item; the first failure undoes the whole transaction.
+          for (const item of items) settled.push({ status: 'fulfilled', value: await work(tx, item) });
+          if (finish !== undefined) await finish(tx, [...items]);
+          return settled;
+        }
         for (const item of items) {
           const mark = chain.heads.length;
           const last = chain.last;
@@ -203,7 +212,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
             settled.push({ status: 'rejected', reason: storeError(sql, 'writing an audited change', thrown) });
           }
         }
-        if (finish !== undefined && done.length > 0) await finish(tx, done);
+        if (finish !== undefined) await finish(tx, done);
         return settled;
       });
     },

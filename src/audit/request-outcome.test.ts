@@ -66,7 +66,7 @@ describe('recordRequestOutcome', () => {
     const recorder = createRequestRecorder({ usage, audit, ledger });
     const reservation = await ledger.reserve(key, { maxCostUsd: 0.5 });
     const record = await recorder.recordRequestOutcome(outcome('r1'), { reservation });
-    assert.equal(record.event.type, 'request');
+    assert.equal(record?.event.type, 'request');
     assert.deepEqual(
       (await usage.forRequest('r1')).map((u) => [u.keyId, u.team, u.inputTokens, u.outputTokens, u.costUsd]),
       [['aaaaaaaaaaaa', 'research', 100, 20, 0.0003]],
@@ -88,9 +88,9 @@ describe('recordRequestOutcome', () => {
     const record = await recorder.recordRequestOutcome(
       outcome('inj', { status: 403, errorCode: 'policy_denied', injection, log: { ttftMs: null, streamed: false } }),
     );
-    assert.deepEqual(record.event.type === 'request' ? record.event.injection : null, injection);
+    assert.deepEqual(record?.event.type === 'request' ? record?.event.injection : null, injection);
     const clean = await recorder.recordRequestOutcome(outcome('clean', { injection: [], log: { ttftMs: null, streamed: false } }));
-    assert.equal(clean.event.type === 'request' && 'injection' in clean.event, false);
+    assert.equal(clean?.event.type === 'request' && 'injection' in clean?.event, false);
     const rows = await requestLog.recent(2);
     assert.deepEqual(rows.find((r) => r.id === 'inj')?.injection, injection);
     assert.equal(rows.find((r) => r.id === 'clean')?.injection, null);
@@ -137,13 +137,13 @@ describe('recordRequestOutcome', () => {
     const record = await recorder.recordRequestOutcome(
       outcome('unknown', { model: 'DE89370400440532013000', status: 404, errorCode: 'model_not_found', log: { ttftMs: null, streamed: false } }),
     );
-    const label = record.event.type === 'request' ? record.event.model : null;
+    const label = record?.event.type === 'request' ? record?.event.model : null;
     assert.match(label ?? '', /^hmac:[0-9a-f]{12}$/);
     assert.equal(label, recorder.label('DE89370400440532013000'));
     assert.equal((await usage.forRequest('unknown'))[0]?.model, label);
     assert.equal(store.db.prepare('SELECT model FROM request_log WHERE id = ?').pluck().get('unknown'), label);
     const known = await recorder.recordRequestOutcome(outcome('known', { modelKnown: true }));
-    assert.equal(known.event.type === 'request' && known.event.model, 'gpt-small');
+    assert.equal(known?.event.type === 'request' && known?.event.model, 'gpt-small');
   });
 
   it('audits an unauthenticated request as anonymous, with no usage row', async () => {
@@ -163,7 +163,7 @@ describe('recordRequestOutcome', () => {
         locality: null,
       }),
     );
-    assert.deepEqual(record.event.type === 'request' && record.event.actor, { kind: 'anonymous', keyId: 'bbbbbbbbbbbb', team: null });
+    assert.deepEqual(record?.event.type === 'request' && record?.event.actor, { kind: 'anonymous', keyId: 'bbbbbbbbbbbb', team: null });
     assert.deepEqual(await usage.forRequest('anon'), []);
     assert.equal((await audit.verify()).ok, true);
   });
@@ -187,7 +187,7 @@ describe('recordRequestOutcome', () => {
     assert.equal(client.writes() - before, 1, 'one transaction for the three');
     assert.equal(commits, 3);
     assert.deepEqual(
-      records.map((r) => [r.seq, r.event.type === 'request' ? r.event.requestId : null]),
+      records.map((r) => [r?.seq, r?.event.type === 'request' ? r.event.requestId : null]),
       [
         [1, 'g0'],
         [2, 'g1'],

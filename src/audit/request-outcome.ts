@@ -1,73 +1,45 @@
 import { toNano } from '../auth/budget-columns.js';
 import type { BudgetLedger, Reservation } from '../auth/budget-ledger.js';
-import { actorOf, type KeyPrincipal } from '../auth/principal.js';
+import { actorOf } from '../auth/principal.js';
 import { FlambeauError } from '../errors/index.js';
-import type { Usage } from '../providers/spec.js';
 import type { SqlExecutor } from '../store/sql.js';
 import { createTurnBatcher } from '../store/turn-batch.js';
 import type { RequestLog, RequestRecord } from '../usage/request-log.js';
 import type { UsageLog } from '../usage/usage-log.js';
 import type { AuditLog } from './audit-log.js';
-import type { AuditRecord, InjectionFinding } from './audit-event.js';
+import type { AuditRecord } from './audit-event.js';
 import { labelOf } from './name-label.js';
+import type { Pending, RequestOutcome } from './request-outcome-shape.js';
 
-/**
- * The one record of a request: the gateway fills it as the request goes (gateway/request.ts), and
- * the audit record, the usage row and the request log row are all derived from it here. No text
- * unless `content` is opted in.
- */
-export interface RequestOutcome {
-  requestId: string;
-  /** Unix ms the request started. */
-  startedAt: number;
-  /** Null when the request did not authenticate: then only the audit record is written (nothing was used). */
-  principal: KeyPrincipal | null;
-  /** For an unauthenticated request: the key id its token claimed (`keyIdOf(token)`), if well-formed. */
-  claimedKeyId?: string | null;
-  endpoint: string;
-  /** False for a path the gateway does not route: stored as a label (`labelOf`), never raw. */
-  endpointKnown?: boolean;
-  /** The model name the client asked for. */
-  model: string | null;
-  /** True when `model` is a name the gateway serves (catalog or route); any other is stored as a label, never raw. */
-  modelKnown?: boolean;
-  /** The routing rule that picked the target, if any. */
-  route: string | null;
-  provider: string | null;
-  upstreamModel: string | null;
-  locality: string | null;
-  privacy: { action: string | null; findings: Record<string, number> } | null;
-  /** Prompt injections reported by the spine's injection stage (source, score, signal kinds; never text). */
-  injection?: InjectionFinding[];
-  status: number;
-  errorCode: string | null;
-  /** Completed usage (estimated counts when the upstream gave none); null when no model ran. */
-  usage: Usage | null;
-  costUsd: number;
-  /** What the budget held for the request before the call (null: nothing was reserved). A cost above it is audited as an anomaly. */
-  heldUsd?: number | null;
-  latencyMs: number;
-  /** Why a cascade escalated to its second model, when it did (a response header; not stored). */
-  escalation?: string | null;
-  /** For endpoints kept in the request log: the facts only it holds. Its row is written in the same transaction. */
-  log?: { ttftMs: number | null; streamed: boolean };
-  /** Request and answer text: dropped by the audit log unless `audit.include_content` is on. */
-  content?: { request?: unknown; answer?: unknown };
-}
+export type { Pending, RequestOutcome } from './request-outcome-shape.js';
+import { createJournaledRecords, type RecordJournalOptions } from './journaled-records.js';
 
 export interface RequestRecorder {
   /** The stored form of a client string the gateway does not serve (see `labelOf`). */
   label(value: string): string;
   /**
-   * Writes the request's usage row and its audit record in ONE transaction holding the audit
-   * chain (and settles its budget reservation in it, when given): once it resolves both are
-   * committed, and survive a kill -9 (SQLite WAL + synchronous=NORMAL; PostgreSQL commits). Call it before the response's last byte, so
-   * that no acknowledged request is unrecorded. Throws `store_unavailable` (503): then do not
-   * acknowledge the request. The transaction is a group commit: it also holds the outcomes
-   * recorded in the same turn of the event loop, each under its own savepoint (one failing
-   * leaves the others' rows in place), and it commits after that turn (`setImmediate`).
+   * Makes the request's record durable: its usage row, audit record, request log row and budget
+   * settlement. Call it before the response's last byte, so that no acknowledged request is
+   * unrecorded; it throws `store_unavailable` (503): then do not acknowledge the request.
+   *
+   * Without a journal, the rows are written in ONE transaction holding the audit chain, a group
+   * commit of the outcomes recorded in the same turn of the event loop (each under its own
+   * savepoint), and it resolves with the audit record once that has committed (SQLite WAL +
+   * synchronous=NORMAL, or PostgreSQL: survives a kill -9). With a journal (decision 0019), it
+   * resolves with null once the outcome is appended to this process's journal file (same
+   * durability); the rows are written later, in larger groups, and `flush` waits for them.
    */
-  recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): Promise<AuditRecord>;
+  recordRequestOutcome(outcome: RequestOutcome, settle?: { reservation: Reservation }): Promise<AuditRecord | null>;
+  /**
+   * Resolves once every outcome acknowledged so far is in the store's tables (this process's, and
+   * those left in the journals of dead processes of this home): call it before any read of usage,
+   * the audit chain, the request log or budget spend. Throws `store_unavailable`.
+   */
+  flush(): Promise<void>;
+  /** Replays the journals of this home that no live process owns (start-up, then periodically). */
+  replayOrphans(): Promise<number>;
+  /** Applies what is pending and removes this process's journal (shutdown); keeps it if the store fails. */
+  close(): Promise<void>;
 }
 
 export function createRequestRecorder(deps: {
@@ -79,13 +51,16 @@ export function createRequestRecorder(deps: {
   labelKey?: Buffer | null;
   /** Most requests written by one group commit (default 64). */
   maxGroup?: number;
+  /** Keep `content` in the journal (`audit.include_content`); otherwise it is dropped before it reaches the disk. */
+  includeContent?: boolean;
+  /** Journal the outcomes and apply them later, in groups (SQLite store only, decision 0019). */
+  journal?: RecordJournalOptions;
 }): RequestRecorder {
   const label = (value: string) => labelOf(value, deps.labelKey ?? null);
   const maxGroup = deps.maxGroup ?? 64;
 
   /** One request's rows, inside the transaction that holds the chain. */
-  async function write(tx: SqlExecutor, { outcome, settle }: Pending): Promise<AuditRecord> {
-    const actor = actorOf(outcome.principal, outcome.claimedKeyId ?? null);
+  async function write(tx: SqlExecutor, { outcome, settle, actor, at }: Pending): Promise<AuditRecord> {
     const tokens = outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
     const record = await deps.audit.append(
       {
@@ -106,10 +81,11 @@ export function createRequestRecorder(deps: {
         latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
         ...(outcome.content === undefined ? {} : { content: outcome.content }),
       },
-      deps.clock?.(),
+      at ?? deps.clock?.(),
       tx,
     );
-    if (outcome.principal !== null)
+    // An anonymous actor is a request that did not authenticate: nothing was used.
+    if (actor.kind !== 'anonymous')
       await deps.usage.append(
         {
           requestId: outcome.requestId,
@@ -137,7 +113,7 @@ export function createRequestRecorder(deps: {
     if (costOverHold(outcome)) {
       await deps.audit.append(
         { type: 'accounting', anomaly: 'cost_over_hold', requestId: outcome.requestId, actor, heldUsd: outcome.heldUsd ?? 0, costUsd: outcome.costUsd },
-        deps.clock?.(),
+        at ?? deps.clock?.(),
         tx,
       );
     }
@@ -168,24 +144,43 @@ export function createRequestRecorder(deps: {
     writeGroup: (group) => deps.audit.atomicallyEach(group, write, settleAll),
   });
 
+  const journaled =
+    deps.journal === undefined
+      ? null
+      : createJournaledRecords({
+          audit: deps.audit,
+          rows: { write, settleAll },
+          options: deps.journal,
+          ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+        });
+
   return {
     label,
     recordRequestOutcome(given, settle) {
-      const outcome = storedForm(given, label);
-      if (!Number.isFinite(outcome.costUsd) || !Number.isFinite(outcome.latencyMs)) {
+      const stored = storedForm(given, label);
+      if (!Number.isFinite(stored.costUsd) || !Number.isFinite(stored.latencyMs)) {
         return Promise.reject(
-          new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${outcome.costUsd}, ${outcome.latencyMs}).`),
+          new FlambeauError('internal', `recordRequestOutcome needs a finite costUsd and latencyMs (got ${stored.costUsd}, ${stored.latencyMs}).`),
         );
       }
-      return recordInGroup({ outcome, settle });
+      const actor = actorOf(stored.principal, stored.claimedKeyId ?? null);
+      if (journaled === null) return recordInGroup({ outcome: stored, settle, actor, at: undefined });
+      // Refused before it is journaled: applied later it could only be dropped.
+      if (settle !== undefined && deps.ledger === undefined)
+        return Promise.reject(new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.'));
+      // What reaches the disk: no prompt or answer text unless the audit keeps it.
+      const outcome = stored.content === undefined || deps.includeContent === true ? stored : { ...stored, content: undefined };
+      try {
+        journaled.submit({ outcome, settle, actor, at: deps.clock?.() ?? Date.now() });
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+      return Promise.resolve(null);
     },
+    flush: async () => void (await journaled?.flush()),
+    replayOrphans: () => journaled?.replayOrphans() ?? Promise.resolve(0),
+    close: () => journaled?.close() ?? Promise.resolve(),
   };
-}
-
-/** An outcome waiting for its group's commit. */
-interface Pending {
-  outcome: RequestOutcome;
-  settle: { reservation: Reservation } | undefined;
 }
 
 /** True when the request cost more than its hold: the hold was not the bound it should be. */

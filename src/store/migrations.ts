@@ -549,4 +549,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    id: 21,
+    name: 'record-journal-applied',
+    sql: `
+      -- How far each process's record journal (audit/record-journal.ts, decision 0019) has been
+      -- applied: the apply transaction moves it forward with the rows it writes, so a replay after
+      -- a crash between that commit and the journal's removal skips what is already in.
+      CREATE TABLE record_journal_applied (
+        journal TEXT PRIMARY KEY,             -- the journal's id (its file name without owner)
+        applied_to INTEGER NOT NULL,          -- byte offset: every record ending at or before it is applied
+        updated_at INTEGER NOT NULL           -- unix ms
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

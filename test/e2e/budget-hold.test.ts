@@ -142,6 +142,7 @@ describe('the budget hold bounds everything forwarded (issue 11, item 2)', () =>
     assert.equal(fields.keyId, id);
     assert.ok(typeof fields.heldUsd === 'number' && typeof fields.actualUsd === 'number' && fields.actualUsd > fields.heldUsd, JSON.stringify(fields));
     assert.doesNotMatch(JSON.stringify(anomalies), /secretword|"hi"/);
+    await gw.gateway.flushRecords();
     const rows = gw.gateway.store.db.prepare("SELECT body FROM audit_log WHERE type = 'accounting'").pluck().all() as string[];
     assert.equal(rows.length, 1);
     const event = (JSON.parse(rows[0] as string) as { event: Record<string, unknown> }).event;

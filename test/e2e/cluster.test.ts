@@ -254,6 +254,8 @@ for (const store of STORES)
       stop = true;
       await Promise.all(workers);
 
+      // A survivor's read applies the killed instance's journal first (SQLite store, decision 0019).
+      assert.equal((await admin(0, 'GET', '/admin/usage')).status, 200);
       const { usage, audit } = await requestIdsInStore(home, storeUrl);
       const missing = acked.filter((id) => !usage.has(id) || !audit.has(id));
       assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged requests missing from usage or audit`);

@@ -204,6 +204,7 @@ describe('prompt-injection defence in the spine, through the real server', () =>
     assert.equal(row?.injection?.[0]?.source, 'user');
     assert.equal(JSON.stringify(row).includes('reveal'), false);
     // The audit record: the refusal with its finding, never the text.
+    await strict.gateway.flushRecords();
     const body = strict.gateway.store.db.prepare("SELECT body FROM audit_log WHERE type = 'request' ORDER BY seq DESC LIMIT 1").pluck().get() as string;
     const event = (JSON.parse(body) as { event: { outcome: { status: number; code: string }; injection?: { source: string; score: number }[] } }).event;
     assert.deepEqual(event.outcome, { status: 403, code: 'policy_denied' });

@@ -13,6 +13,7 @@ import { inputTokenBound } from '../../src/gateway/usage-estimate.js';
 import { openStore } from '../../src/store/store.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
+import { replayRecordJournals } from '../helpers/replay-journals.js';
 
 const user = (content: string): OpenAI.ChatCompletionMessageParam[] => [{ role: 'user', content }];
 
@@ -248,6 +249,8 @@ describe('durability: kill -9 under load', () => {
       stop = true;
       await Promise.all(workers);
       await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+      // The acknowledged records not yet applied are in the killed server's journal: its next start applies them first.
+      await replayRecordJournals(home);
       const store = openStore(join(home, 'flambeau.db'));
       try {
         // Keyed, as `flambeau audit verify` checks it: MACs, the head file the killed process kept, usage links.

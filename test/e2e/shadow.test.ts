@@ -213,6 +213,7 @@ describe('shadow evaluation on live traffic', () => {
     assert.equal(cloud.requests.length, 1, 'no shadow call past the budget');
     assert.equal(shadow.stats('budget').overBudget, 3);
     // The caller's usage (and so its key budget) holds the local answers only, at no cost.
+    await gw.gateway.flushRecords();
     const usage = gw.gateway.store.db.prepare("SELECT COUNT(*) AS cloud, COALESCE(SUM(cost_nusd), 0) AS cost FROM usage_log WHERE provider = 'cloud'").get();
     assert.deepEqual({ ...(usage as object) }, { cloud: 0, cost: 0 });
   });

@@ -91,6 +91,8 @@ describe('client strings that are stored are bounded, unknown model names never 
     await model.body.dump();
     // A served name is kept as it is.
     await client.chat.completions.create({ model: 'cloud-small', messages: [{ role: 'user', content: 'hi' }] });
+    // Read from the file: the records still in the journal first (decision 0019).
+    await gw.gateway.flushRecords();
 
     const audited = db
       .prepare(

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger, type Logger } from '../../src/log/logger.js';
 import type { Detector } from '../../src/privacy/index.js';
-import { startGateway, type GatewayHandle } from '../../src/main.js';
+import { startGateway, type GatewayHandle, type StartOptions } from '../../src/main.js';
 
 export interface TestGateway {
   url: string;
@@ -33,6 +33,8 @@ export async function startTestGateway(
     logger?: Logger;
     /** Files written into the new home first, by name (e.g. another instance's `audit.key`: instances on one store share it). */
     homeFiles?: Record<string, Buffer>;
+    /** The record journal's apply window (a long one keeps acknowledged records in the journal until a read flushes them). */
+    recordJournal?: StartOptions['recordJournal'];
   } = {},
 ): Promise<TestGateway> {
   const home = mkdtempSync(join(tmpdir(), 'flambeau-test-'));
@@ -51,6 +53,7 @@ export async function startTestGateway(
     logger: options.logger ?? silentLogger,
     drainMs: 1_000,
     ...(options.privacyDetectors === undefined ? {} : { privacyDetectors: options.privacyDetectors }),
+    ...(options.recordJournal === undefined ? {} : { recordJournal: options.recordJournal }),
   });
   let closed = false;
   const close = async () => {
