@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { hostIdentity } from '../auth/instance-registry.js';
 import { FlambeauError } from '../errors/index.js';
 
 /**
@@ -25,7 +25,8 @@ export interface JournalOwner {
 const openHere = new Set<string>();
 
 export function thisProcess(): JournalOwner {
-  return { host: fileSafe(hostname()), pid: process.pid };
+  // The pid namespace is part of the host: two containers with one host name share no pids.
+  return { host: fileSafe(hostIdentity()), pid: process.pid };
 }
 
 export interface JournalWriter {
@@ -169,13 +170,15 @@ export function listJournals(dir: string): JournalFile[] {
 /**
  * The journals no live process owns: on this host, those whose process is gone, or that carry
  * this process's id but are not open here (a process before this one had the same id, as in a
- * container, where the server is often pid 1); on any host, those untouched for `staleMs` (a
+ * container, where the server is often pid 1); of another host, those untouched for `staleMs` (a
  * live owner touches its file every quarter of that).
  */
 export function orphanJournals(dir: string, me: JournalOwner, staleMs: number, now = Date.now()): JournalFile[] {
   return listJournals(dir).filter((file) => {
     if (file.owner.host === me.host && file.owner.pid === me.pid) return !openHere.has(file.id);
-    if (file.owner.host === me.host && !alive(file.owner.pid)) return true;
+    // On this host liveness is known: a live owner's journal is never taken, however long its
+    // event loop stalled (it would go on appending to a file another process has applied and deleted).
+    if (file.owner.host === me.host) return !alive(file.owner.pid);
     try {
       return statSync(file.path).mtimeMs < now - staleMs;
     } catch {
