@@ -265,7 +265,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     });
     auditRef = audit;
     // SQLite: each request's record is journaled before its last byte and applied in groups (decision 0019).
-    const journal = store.sql.dialect === 'sqlite' ? { dir: join(config.home, 'journal'), onEvent: logJournal(logger), ...options.recordJournal } : undefined;
+    const journal = store.sql.dialect === 'sqlite' ? { dir: homePaths(config.home).journal, onEvent: logJournal(logger), ...options.recordJournal } : undefined;
     const recorder = config.audit.enabled
       ? createRequestRecorder({
           usage,

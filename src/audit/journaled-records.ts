@@ -67,7 +67,8 @@ export function createJournaledRecords(deps: {
 
   let writer: JournalWriter | null = null;
   // Journals of this process no longer written that still hold outcomes not applied (rotated away, or taken over from a dead process): deleted once applied.
-  const retired = new Map<string, { size: number; close(remove: boolean): void }>();
+  // `replayed`: taken over from another process, whose mark must outlive the file (below).
+  const retired = new Map<string, { size: number; close(remove: boolean): void; replayed?: boolean }>();
   // How far each journal is applied, as far as this process knows.
   const appliedTo = new Map<string, number>();
   let queue: Entry[] = [];
@@ -242,6 +243,9 @@ export function createJournaledRecords(deps: {
       } catch {
         // Left behind, it is replayed by a later start, and skipped: its mark says it is applied.
       }
+      // A replayed journal keeps its mark: an owner on another host that stalled past staleMs and
+      // resumes still holds these records, and skips them only by the mark. One row per replay.
+      if (old.replayed === true) continue;
       // The mark outlives the file harmlessly if this fails; replays skip journals that are gone.
       await deps.audit.atomically((tx) => tx.run(DROP_MARK, [id])).catch(() => undefined);
     }
@@ -271,7 +275,7 @@ export function createJournaledRecords(deps: {
       // Deleted once applied (its mark stays: an owner that still lives, stalled past staleMs, skips what was applied).
       const size = entries.at(-1)?.end ?? 0;
       if (size === 0) mine.release(true);
-      else retired.set(mine.id, { size, close: (remove) => mine.release(remove) });
+      else retired.set(mine.id, { size, close: (remove) => mine.release(remove), replayed: true });
       queue.push(...entries);
       submitted += entries.length;
       count += entries.length;

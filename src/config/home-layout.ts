@@ -15,6 +15,8 @@ export const HOME_ENTRIES = {
   auditKey: 'audit.key',
   /** The audit chain's head, MACed, outside the database (decision 0005). */
   auditHead: 'audit.head',
+  /** Each serving process's journal of request records not yet applied to the database (decision 0019). */
+  journal: 'journal',
   /** Model files: `*.gguf` served by name, plus the content-addressed store (blobs/, manifests/, partial/). */
   models: 'models',
   /** Complexity weights written by `flambeau router train` when no --out is given. */
@@ -30,6 +32,7 @@ export function homePaths(home: string): HomePaths {
     masterKey: join(home, HOME_ENTRIES.masterKey),
     auditKey: join(home, HOME_ENTRIES.auditKey),
     auditHead: join(home, HOME_ENTRIES.auditHead),
+    journal: join(home, HOME_ENTRIES.journal),
     models: join(home, HOME_ENTRIES.models),
     complexityWeights: join(home, HOME_ENTRIES.complexityWeights),
   };

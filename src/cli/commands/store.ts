@@ -8,6 +8,7 @@ import { COPIED_TABLES, copyStore } from '../../store/copy-store.js';
 import { redactUrl } from '../../store/pg-client.js';
 import { migratePg, openPgClient, openStore } from '../../store/store.js';
 import { CliExit, EXIT } from '../exit-codes.js';
+import { applyLeftRecords } from '../left-records.js';
 import { printTable } from '../table.js';
 import { jsonText } from '../terminal-text.js';
 
@@ -38,6 +39,9 @@ export function registerStore(program: Command): void {
       const source = openStore(path); // migrated to the current schema first, as the gateway would
       const target = openPgClient(url);
       try {
+        // Requests a server that died had acknowledged are still in its journal: into the file first.
+        const applied = await applyLeftRecords(home, source.sql);
+        if (applied > 0 && opts.json !== true) process.stdout.write(`applied ${applied} request records left in ${homePaths(home).journal}\n`);
         await migratePg(target);
         const report = await copyStore(source.db, target);
         const verdict = await createAuditLog({ sql: target, keyed: { key: readAuditKey(home), headPath: homePaths(home).auditHead, readOnly: true } }).verify();
