@@ -6,7 +6,7 @@
  *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
  *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
- *                              [--extra-tuning REGEX] [--list-docs]
+ *                              [--extra-tuning REGEX] [--list-docs] [--user-from FILE]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
@@ -107,6 +107,10 @@ const { values } = parseArgs({
     'extra-tuning': { type: 'string' },
     // Print every package doc file read (with its part) and every one left out, then stop.
     'list-docs': { type: 'boolean', default: false },
+    // Experiment (round 7): read user messages with this file's model (e.g. one not trained on the
+    // docs) and documents and tool results with the fitted one; calibrated and reported together.
+    // The written file holds only the fitted model (with the pair's biases): not a shippable file.
+    'user-from': { type: 'string' },
   },
 });
 const seed = Number(values.seed);
@@ -192,7 +196,10 @@ console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 // Calibrate on the weights as written (quantised), exactly as the gateway will read them.
 const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
 const raw = createInjectionScanner({ loadModel: () => uncalibrated, threshold: 0.5 });
-const rawLogit = (r: InjectionRow) => logitOfScore(raw.scan(r.text, r.channel).score);
+const userModel =
+  values['user-from'] === undefined ? null : { ...decodeInjectionModel(readFileSync(values['user-from'], 'utf8')), sourceBias: { ...NO_SOURCE_BIAS } };
+const rawUser = userModel === null ? raw : createInjectionScanner({ loadModel: () => userModel, threshold: 0.5 });
+const rawLogit = (r: InjectionRow) => logitOfScore((r.channel === 'user' ? rawUser : raw).scan(r.text, r.channel).score);
 const calibrated = calibrateSourceBias(calibration, rawLogit, TARGET_FPR);
 if (values.calibrate === 'both' && docsCalibration.length > 0) {
   // Both yardsticks: each source's cut is the stricter of the two (neither set flagged above its target).
@@ -228,7 +235,10 @@ console.log(`wrote ${values.out} (${(text.length / 1024).toFixed(0)} KiB)`);
 
 // Score with the weights as written (quantised), exactly as the gateway will.
 const model = decodeInjectionModel(text);
-const scanner = createInjectionScanner({ loadModel: () => model, threshold: 0.5 });
+const fittedScanner = createInjectionScanner({ loadModel: () => model, threshold: 0.5 });
+const userScanner =
+  userModel === null ? fittedScanner : createInjectionScanner({ loadModel: () => ({ ...userModel, sourceBias: model.sourceBias }), threshold: 0.5 });
+const scanner = { scan: (t: string, source: InjectionSource) => (source === 'user' ? userScanner : fittedScanner).scan(t, source) };
 const report = (title: string, set: InjectionRow[]) => {
   console.log(`\n${title}`);
   console.log(
