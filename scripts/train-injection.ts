@@ -6,7 +6,7 @@
  *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
  *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
- *                              [--extra-tuning REGEX] [--list-docs] [--user-from FILE]
+ *                              [--extra-tuning REGEX] [--list-docs] [--user-table shared|no-docs] [--user-from FILE]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
@@ -34,7 +34,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEATURIZER } from '../src/injection/featurize-window.js';
-import { NO_SOURCE_BIAS } from '../src/injection/injection-model.js';
+import { NO_SOURCE_BIAS, type InjectionModel, type WeightTable } from '../src/injection/injection-model.js';
 import { INJECTION_SOURCES, type InjectionSource } from '../src/injection/injection-sources.js';
 import { decodeInjectionModel, encodeInjectionModel } from '../src/injection/injection-weights-wire.js';
 import { HANDWRITTEN_HELDOUT_PATH, SHIPPED_INJECTION_WEIGHTS } from '../src/injection/load-injection-model.js';
@@ -107,9 +107,11 @@ const { values } = parseArgs({
     'extra-tuning': { type: 'string' },
     // Print every package doc file read (with its part) and every one left out, then stop.
     'list-docs': { type: 'boolean', default: false },
-    // Experiment (round 7): read user messages with this file's model (e.g. one not trained on the
-    // docs) and documents and tool results with the fitted one; calibrated and reported together.
-    // The written file holds only the fitted model (with the pair's biases): not a shippable file.
+    // What reads user messages (round 7): `shared`, the one model; `no-docs`, a table of their own
+    // fitted on the same rows without the package docs (which teach that long English prose is
+    // benign, jailbreaks included; decision 0006, round 7).
+    'user-table': { type: 'string', default: 'shared' },
+    // The user table from this file's model instead (tuning runs: pair two fits without refitting).
     'user-from': { type: 'string' },
   },
 });
@@ -184,7 +186,7 @@ const trainOptions = {
   ...(values['nb-alpha'] === undefined ? {} : { nbAlpha: Number(values['nb-alpha']) }),
   ...(values['hard-negative-weight'] === undefined ? {} : { hardNegativeWeight: Number(values['hard-negative-weight']) }),
 };
-const fitted =
+const fitted: InjectionModel =
   values.from === undefined
     ? trainInjectionModel(values.all ? rows : train, trainOptions, {
         seed,
@@ -192,14 +194,13 @@ const fitted =
         rows: values.all ? rows.length : train.length,
       })
     : { ...decodeInjectionModel(readFileSync(values.from, 'utf8')), sourceBias: { ...NO_SOURCE_BIAS } };
+const userTable = userTableOf();
+if (userTable !== null) fitted.sourceTables = { user: userTable };
 console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 // Calibrate on the weights as written (quantised), exactly as the gateway will read them.
 const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
 const raw = createInjectionScanner({ loadModel: () => uncalibrated, threshold: 0.5 });
-const userModel =
-  values['user-from'] === undefined ? null : { ...decodeInjectionModel(readFileSync(values['user-from'], 'utf8')), sourceBias: { ...NO_SOURCE_BIAS } };
-const rawUser = userModel === null ? raw : createInjectionScanner({ loadModel: () => userModel, threshold: 0.5 });
-const rawLogit = (r: InjectionRow) => logitOfScore((r.channel === 'user' ? rawUser : raw).scan(r.text, r.channel).score);
+const rawLogit = (r: InjectionRow) => logitOfScore(raw.scan(r.text, r.channel).score);
 const calibrated = calibrateSourceBias(calibration, rawLogit, TARGET_FPR);
 if (values.calibrate === 'both' && docsCalibration.length > 0) {
   // Both yardsticks: each source's cut is the stricter of the two (neither set flagged above its target).
@@ -215,6 +216,7 @@ fitted.sourceBias = calibrated.bias;
 fitted.provenance = {
   ...fitted.provenance,
   calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR, on: values.calibrate },
+  ...(userTable === null ? {} : { userTable: values['user-from'] === undefined ? values['user-table'] : 'file' }),
   ...(corpus === null
     ? {}
     : {
@@ -235,10 +237,7 @@ console.log(`wrote ${values.out} (${(text.length / 1024).toFixed(0)} KiB)`);
 
 // Score with the weights as written (quantised), exactly as the gateway will.
 const model = decodeInjectionModel(text);
-const fittedScanner = createInjectionScanner({ loadModel: () => model, threshold: 0.5 });
-const userScanner =
-  userModel === null ? fittedScanner : createInjectionScanner({ loadModel: () => ({ ...userModel, sourceBias: model.sourceBias }), threshold: 0.5 });
-const scanner = { scan: (t: string, source: InjectionSource) => (source === 'user' ? userScanner : fittedScanner).scan(t, source) };
+const scanner = createInjectionScanner({ loadModel: () => model, threshold: 0.5 });
 const report = (title: string, set: InjectionRow[]) => {
   console.log(`\n${title}`);
   console.log(
@@ -312,5 +311,22 @@ if (tuning !== null) {
       `planted-in-docs recall ${rate(plantedDocs)} (${plantedDocs.length})`,
     ].join('; '),
   );
+}
+/**
+ * The user messages' own table, or null when they share the model's: `--user-from FILE` (that
+ * file's model), `--user-table no-docs` (fitted on the same rows without the package docs; with
+ * `--from`, the file's own user table is kept), `shared`.
+ */
+function userTableOf(): WeightTable | null {
+  if (values['user-from'] !== undefined) {
+    const other = decodeInjectionModel(readFileSync(values['user-from'], 'utf8'));
+    return other.sourceTables?.user ?? other;
+  }
+  if (values.from !== undefined) return fitted.sourceTables?.user ?? null;
+  if (values['user-table'] === 'shared') return null;
+  if (values['user-table'] !== 'no-docs') throw new Error(`--user-table: shared or no-docs, not ${values['user-table']}`);
+  const withoutDocs = dedupeRows(values.all ? rows : tuning === null ? split.train : tuning.train);
+  const fit = trainInjectionModel(withoutDocs, trainOptions);
+  return { bias: fit.bias, weights: fit.weights };
 }
 // The blind sets are read by the bench only (npm run bench), not while tuning the training.
