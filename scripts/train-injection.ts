@@ -6,7 +6,7 @@
  *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
  *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
- *                              [--extra-tuning REGEX] [--list-docs] [--user-table shared|no-docs] [--user-from FILE]
+ *                              [--extra-tuning REGEX] [--list-docs] [--user-table shared|no-docs|docs-planted] [--user-from FILE]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
@@ -33,6 +33,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { FlambeauError } from '../src/errors/index.js';
 import { DEFAULT_FEATURIZER } from '../src/injection/featurize-window.js';
 import { NO_SOURCE_BIAS, type InjectionModel, type WeightTable } from '../src/injection/injection-model.js';
 import { INJECTION_SOURCES, type InjectionSource } from '../src/injection/injection-sources.js';
@@ -107,9 +108,10 @@ const { values } = parseArgs({
     'extra-tuning': { type: 'string' },
     // Print every package doc file read (with its part) and every one left out, then stop.
     'list-docs': { type: 'boolean', default: false },
-    // What reads user messages (round 7): `shared`, the one model; `no-docs`, a table of their own
-    // fitted on the same rows without the package docs (which teach that long English prose is
-    // benign, jailbreaks included; decision 0006, round 7).
+    // What reads user messages (round 7): `shared`, the one model; a table of their own fitted on
+    // the same rows without the package docs (`no-docs`: the docs teach that long English prose is
+    // benign, jailbreaks included) or with an attack planted in every doc chunk (`docs-planted`;
+    // decision 0006, round 7).
     'user-table': { type: 'string', default: 'shared' },
     // The user table from this file's model instead (tuning runs: pair two fits without refitting).
     'user-from': { type: 'string' },
@@ -152,10 +154,8 @@ const docsOptions = {
   maxChunksPerPackage: Number(values['docs-cap']),
   userShare: Number(values['docs-user']),
 };
-const docsTrain =
-  corpus === null || values['no-docs-train']
-    ? []
-    : packageDocRows(values.tune ? corpus.parts.train : [...corpus.parts.train, ...corpus.parts.tuning], seed + 5, docsOptions);
+const docsParts = corpus === null ? [] : values.tune ? corpus.parts.train : [...corpus.parts.train, ...corpus.parts.tuning];
+const docsTrain = corpus === null || values['no-docs-train'] ? [] : packageDocRows(docsParts, seed + 5, docsOptions);
 const docsCalibration = corpus === null ? [] : dedupeRows(packageDocRows(corpus.parts.calibration, seed + 6));
 const docsTuning = corpus === null || !values.tune ? [] : dedupeRows(packageDocRows(corpus.parts.tuning, seed + 7));
 if (corpus !== null)
@@ -314,8 +314,9 @@ if (tuning !== null) {
 }
 /**
  * The user messages' own table, or null when they share the model's: `--user-from FILE` (that
- * file's model), `--user-table no-docs` (fitted on the same rows without the package docs; with
- * `--from`, the file's own user table is kept), `shared`.
+ * file's model), `--user-table no-docs` or `docs-planted` (fitted on the same rows without the
+ * package docs, or with an attack planted in every doc chunk; with `--from`, the file's own user
+ * table is kept), `shared`.
  */
 function userTableOf(): WeightTable | null {
   if (values['user-from'] !== undefined) {
@@ -324,9 +325,16 @@ function userTableOf(): WeightTable | null {
   }
   if (values.from !== undefined) return fitted.sourceTables?.user ?? null;
   if (values['user-table'] === 'shared') return null;
-  if (values['user-table'] !== 'no-docs') throw new Error(`--user-table: shared or no-docs, not ${values['user-table']}`);
-  const withoutDocs = dedupeRows(values.all ? rows : tuning === null ? split.train : tuning.train);
-  const fit = trainInjectionModel(withoutDocs, trainOptions);
+  const base = values.all ? rows : tuning === null ? split.train : tuning.train;
+  const userRows =
+    values['user-table'] === 'no-docs'
+      ? dedupeRows(base)
+      : values['user-table'] === 'docs-planted' && corpus !== null
+        ? dedupeRows([...base, ...packageDocRows(docsParts, seed + 5, { ...docsOptions, plantedShare: 1 })])
+        : null;
+  if (userRows === null)
+    throw new FlambeauError('invalid_request', `--user-table: shared, no-docs or docs-planted (with the package docs), not ${values['user-table']}`);
+  const fit = trainInjectionModel(userRows, trainOptions);
   return { bias: fit.bias, weights: fit.weights };
 }
 // The blind sets are read by the bench only (npm run bench), not while tuning the training.
