@@ -64,11 +64,12 @@ const NOTICE =
 /**
  * Share of benign calibration rows per source flagged at the shipped threshold, in each of the two
  * calibration sets (the issue asks for at most 3% on benign text). Chosen on the tuning part
- * (`--tune`, never on the held-out origins; decision 0006, round 6): 2% keeps every benign tuning
- * yardstick of each source at or under 2% (the tuning origins, the tuning packages' docs) and the
- * tuning hard negatives under 1%, with a third of the budget left for genres neither set holds.
+ * (`--tune`, never on the held-out origins): documents and tool results 2% (round 6: every benign
+ * tuning yardstick of each source at or under 2%, the tuning hard negatives under 1%); user
+ * messages, read by their own table since round 7, 3% (the candidate chosen by round 7's rule; the
+ * stricter of the two sets' cuts applies, so the user cut often stays where 2% puts it).
  */
-const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.02, document: 0.02, tool: 0.02 };
+const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.03, document: 0.02, tool: 0.02 };
 
 const { values } = parseArgs({
   options: {
@@ -112,7 +113,7 @@ const { values } = parseArgs({
     // the same rows without the package docs (`no-docs`: the docs teach that long English prose is
     // benign, jailbreaks included) or with an attack planted in every doc chunk (`docs-planted`;
     // decision 0006, round 7).
-    'user-table': { type: 'string', default: 'shared' },
+    'user-table': { type: 'string', default: 'docs-planted' },
     // The user table from this file's model instead (tuning runs: pair two fits without refitting).
     'user-from': { type: 'string' },
   },
