@@ -17,7 +17,10 @@
  *   needs `npm ci` first and stops, saying so, without node_modules; `--no-package-docs` trains
  *   without them (other weights than the shipped ones).
  * - Holds out whole origins for validation (src/injection/training/split-by-origin.ts).
- * - Fits on the rest; sets one logit per source so that the shipped threshold flags at most
+ * - Fits on the rest twice (round 7): the model that reads documents and tool results (package docs
+ *   as benign rows), and the user messages' own table (`--user-table docs-planted`: the same rows
+ *   with an attack planted in every doc chunk); about twice the time of one fit.
+ * - Sets one logit per source so that the shipped threshold flags at most
  *   TARGET_FPR of each of the two benign calibration sets (`--calibrate both`): the generated one
  *   (generate-benign-rows.ts's calibration part: sentences held back from training) and the
  *   package docs' calibration part (packages never trained on); writes src/injection/injection-weights.json, and prints the figures of the
