@@ -13,8 +13,9 @@ export interface InjectionModel {
   weights: Float32Array;
   /**
    * Sources read by a table of their own instead of `bias` and `weights` (same featuriser, so a
-   * scan still reads one table). Round 7: user messages are read by a model not trained on the
-   * package docs, which teach a linear model that long English prose is benign, jailbreaks too.
+   * scan still reads one table). Round 7: user messages are read by a model trained with attacks
+   * planted in the package docs; trained on the docs alone, a linear model learns that long English
+   * prose is benign, jailbreaks too (decision 0006).
    */
   sourceTables?: Partial<Record<InjectionSource, WeightTable>>;
   /**

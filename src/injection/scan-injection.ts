@@ -1,7 +1,7 @@
 import { collectSignals } from './collect-signals.js';
 import { createFeaturizer, quantizeWeights, type Featurizer, type QuantizedWeights } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
-import { sigmoid, type InjectionModel } from './injection-model.js';
+import { sigmoid, tableOf, type InjectionModel } from './injection-model.js';
 import { decodeCodes, foldForModel } from './normalize-text.js';
 import type { DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
@@ -52,8 +52,8 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       // Sources without a table of their own share the model's (quantised once).
       const shared: Table = { bias: model.bias, weights: quantizeWeights(model.weights) };
       const own = (source: InjectionSource): Table => {
-        const t = model.sourceTables?.[source];
-        return t === undefined ? shared : { bias: t.bias, weights: quantizeWeights(t.weights) };
+        const t = tableOf(model, source);
+        return t === model ? shared : { bias: t.bias, weights: quantizeWeights(t.weights) };
       };
       loaded = { model, featurizer: createFeaturizer(model.featurizer), tables: { user: own('user'), document: own('document'), tool: own('tool') } };
     }
