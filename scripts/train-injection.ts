@@ -328,16 +328,13 @@ function userTableOf(): WeightTable | null {
     return other.sourceTables?.user ?? other;
   }
   if (values.from !== undefined) return fitted.sourceTables?.user ?? null;
-  if (values['user-table'] === 'shared') return null;
+  const recipe = values['user-table'];
+  if (recipe !== 'shared' && recipe !== 'no-docs' && recipe !== 'docs-planted')
+    throw new FlambeauError('invalid_request', `--user-table: shared, no-docs or docs-planted, not ${recipe}`);
+  // Without the package docs (`--no-package-docs`) both tables would be the same fit: share one.
+  if (recipe === 'shared' || corpus === null) return null;
   const base = values.all ? rows : tuning === null ? split.train : tuning.train;
-  const userRows =
-    values['user-table'] === 'no-docs'
-      ? dedupeRows(base)
-      : values['user-table'] === 'docs-planted' && corpus !== null
-        ? dedupeRows([...base, ...packageDocRows(docsParts, seed + 5, { ...docsOptions, plantedShare: 1 })])
-        : null;
-  if (userRows === null)
-    throw new FlambeauError('invalid_request', `--user-table: shared, no-docs or docs-planted (with the package docs), not ${values['user-table']}`);
+  const userRows = recipe === 'no-docs' ? dedupeRows(base) : dedupeRows([...base, ...packageDocRows(docsParts, seed + 5, { ...docsOptions, plantedShare: 1 })]);
   const fit = trainInjectionModel(userRows, trainOptions);
   return { bias: fit.bias, weights: fit.weights };
 }
