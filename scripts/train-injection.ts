@@ -6,7 +6,7 @@
  *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
  *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
- *                              [--extra-tuning REGEX] [--list-docs]
+ *                              [--extra-tuning REGEX] [--list-docs] [--user-table shared|no-docs|docs-planted] [--user-from FILE]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
@@ -17,7 +17,10 @@
  *   needs `npm ci` first and stops, saying so, without node_modules; `--no-package-docs` trains
  *   without them (other weights than the shipped ones).
  * - Holds out whole origins for validation (src/injection/training/split-by-origin.ts).
- * - Fits on the rest; sets one logit per source so that the shipped threshold flags at most
+ * - Fits on the rest twice (round 7): the model that reads documents and tool results (package docs
+ *   as benign rows), and the user messages' own table (`--user-table docs-planted`: the same rows
+ *   with an attack planted in every doc chunk); about twice the time of one fit.
+ * - Sets one logit per source so that the shipped threshold flags at most
  *   TARGET_FPR of each of the two benign calibration sets (`--calibrate both`): the generated one
  *   (generate-benign-rows.ts's calibration part: sentences held back from training) and the
  *   package docs' calibration part (packages never trained on); writes src/injection/injection-weights.json, and prints the figures of the
@@ -33,8 +36,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { FlambeauError } from '../src/errors/index.js';
 import { DEFAULT_FEATURIZER } from '../src/injection/featurize-window.js';
-import { NO_SOURCE_BIAS } from '../src/injection/injection-model.js';
+import { NO_SOURCE_BIAS, type InjectionModel, type WeightTable } from '../src/injection/injection-model.js';
 import { INJECTION_SOURCES, type InjectionSource } from '../src/injection/injection-sources.js';
 import { decodeInjectionModel, encodeInjectionModel } from '../src/injection/injection-weights-wire.js';
 import { HANDWRITTEN_HELDOUT_PATH, SHIPPED_INJECTION_WEIGHTS } from '../src/injection/load-injection-model.js';
@@ -63,11 +67,12 @@ const NOTICE =
 /**
  * Share of benign calibration rows per source flagged at the shipped threshold, in each of the two
  * calibration sets (the issue asks for at most 3% on benign text). Chosen on the tuning part
- * (`--tune`, never on the held-out origins; decision 0006, round 6): 2% keeps every benign tuning
- * yardstick of each source at or under 2% (the tuning origins, the tuning packages' docs) and the
- * tuning hard negatives under 1%, with a third of the budget left for genres neither set holds.
+ * (`--tune`, never on the held-out origins): documents and tool results 2% (round 6: every benign
+ * tuning yardstick of each source at or under 2%, the tuning hard negatives under 1%); user
+ * messages, read by their own table since round 7, 3% (the candidate chosen by round 7's rule; the
+ * stricter of the two sets' cuts applies, so the user cut often stays where 2% puts it).
  */
-const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.02, document: 0.02, tool: 0.02 };
+const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.03, document: 0.02, tool: 0.02 };
 
 const { values } = parseArgs({
   options: {
@@ -107,6 +112,13 @@ const { values } = parseArgs({
     'extra-tuning': { type: 'string' },
     // Print every package doc file read (with its part) and every one left out, then stop.
     'list-docs': { type: 'boolean', default: false },
+    // What reads user messages (round 7): `shared`, the one model; a table of their own fitted on
+    // the same rows without the package docs (`no-docs`: the docs teach that long English prose is
+    // benign, jailbreaks included) or with an attack planted in every doc chunk (`docs-planted`;
+    // decision 0006, round 7).
+    'user-table': { type: 'string', default: 'docs-planted' },
+    // The user table from this file's model instead (tuning runs: pair two fits without refitting).
+    'user-from': { type: 'string' },
   },
 });
 const seed = Number(values.seed);
@@ -146,10 +158,8 @@ const docsOptions = {
   maxChunksPerPackage: Number(values['docs-cap']),
   userShare: Number(values['docs-user']),
 };
-const docsTrain =
-  corpus === null || values['no-docs-train']
-    ? []
-    : packageDocRows(values.tune ? corpus.parts.train : [...corpus.parts.train, ...corpus.parts.tuning], seed + 5, docsOptions);
+const docsParts = corpus === null ? [] : values.tune ? corpus.parts.train : [...corpus.parts.train, ...corpus.parts.tuning];
+const docsTrain = corpus === null || values['no-docs-train'] ? [] : packageDocRows(docsParts, seed + 5, docsOptions);
 const docsCalibration = corpus === null ? [] : dedupeRows(packageDocRows(corpus.parts.calibration, seed + 6));
 const docsTuning = corpus === null || !values.tune ? [] : dedupeRows(packageDocRows(corpus.parts.tuning, seed + 7));
 if (corpus !== null)
@@ -180,7 +190,7 @@ const trainOptions = {
   ...(values['nb-alpha'] === undefined ? {} : { nbAlpha: Number(values['nb-alpha']) }),
   ...(values['hard-negative-weight'] === undefined ? {} : { hardNegativeWeight: Number(values['hard-negative-weight']) }),
 };
-const fitted =
+const fitted: InjectionModel =
   values.from === undefined
     ? trainInjectionModel(values.all ? rows : train, trainOptions, {
         seed,
@@ -188,6 +198,8 @@ const fitted =
         rows: values.all ? rows.length : train.length,
       })
     : { ...decodeInjectionModel(readFileSync(values.from, 'utf8')), sourceBias: { ...NO_SOURCE_BIAS } };
+const userTable = userTableOf();
+if (userTable !== null) fitted.sourceTables = { user: userTable };
 console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 // Calibrate on the weights as written (quantised), exactly as the gateway will read them.
 const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
@@ -208,6 +220,7 @@ fitted.sourceBias = calibrated.bias;
 fitted.provenance = {
   ...fitted.provenance,
   calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR, on: values.calibrate },
+  ...(userTable === null ? {} : { userTable: values['user-from'] === undefined ? values['user-table'] : 'file' }),
   ...(corpus === null
     ? {}
     : {
@@ -302,5 +315,27 @@ if (tuning !== null) {
       `planted-in-docs recall ${rate(plantedDocs)} (${plantedDocs.length})`,
     ].join('; '),
   );
+}
+/**
+ * The user messages' own table, or null when they share the model's: `--user-from FILE` (that
+ * file's model), `--user-table no-docs` or `docs-planted` (fitted on the same rows without the
+ * package docs, or with an attack planted in every doc chunk; with `--from`, the file's own user
+ * table is kept), `shared`.
+ */
+function userTableOf(): WeightTable | null {
+  if (values['user-from'] !== undefined) {
+    const other = decodeInjectionModel(readFileSync(values['user-from'], 'utf8'));
+    return other.sourceTables?.user ?? other;
+  }
+  if (values.from !== undefined) return fitted.sourceTables?.user ?? null;
+  const recipe = values['user-table'];
+  if (recipe !== 'shared' && recipe !== 'no-docs' && recipe !== 'docs-planted')
+    throw new FlambeauError('invalid_request', `--user-table: shared, no-docs or docs-planted, not ${recipe}`);
+  // Without the package docs (`--no-package-docs`) both tables would be the same fit: share one.
+  if (recipe === 'shared' || corpus === null) return null;
+  const base = values.all ? rows : tuning === null ? split.train : tuning.train;
+  const userRows = recipe === 'no-docs' ? dedupeRows(base) : dedupeRows([...base, ...packageDocRows(docsParts, seed + 5, { ...docsOptions, plantedShare: 1 })]);
+  const fit = trainInjectionModel(userRows, trainOptions);
+  return { bias: fit.bias, weights: fit.weights };
 }
 // The blind sets are read by the bench only (npm run bench), not while tuning the training.

@@ -25,6 +25,22 @@ describe('injection weights file', () => {
     for (const i of [3, 700, 1023, 5]) assert.ok(Math.abs((back.weights[i] ?? 0) - (weights[i] ?? 0)) <= 1.5 / 2048, `bucket ${i}`);
   });
 
+  it('round-trips the tables of sources read apart, and writes none for a model without them', () => {
+    const size = 2 ** 10;
+    const weights = Float32Array.from({ length: size }, (_, i) => (i === 3 ? 1 : 0));
+    const user = Float32Array.from({ length: size }, (_, i) => (i === 7 ? -2 : 0));
+    const base = { featurizer: { ...DEFAULT_FEATURIZER, hashBits: 10 }, bias: 0.5, sourceBias: { user: 0, document: 0, tool: 0 }, weights, provenance: {} };
+    const back = decodeInjectionModel(encodeInjectionModel({ ...base, sourceTables: { user: { bias: -3, weights: user } } }, 'n'));
+    assert.equal(back.sourceTables?.user?.bias, -3);
+    assert.equal(back.sourceTables?.user?.weights[7], -2);
+    assert.equal(back.sourceTables?.user?.weights[3], 0);
+    assert.equal(back.sourceTables?.document, undefined);
+    assert.equal(back.weights[3], 1);
+    const plain = encodeInjectionModel(base, 'n');
+    assert.equal(plain.includes('sourceTables'), false);
+    assert.equal(decodeInjectionModel(plain).sourceTables, undefined);
+  });
+
   it('refuses a wrong format, a corrupt packing or trailing bytes with internal', () => {
     const good = JSON.parse(
       encodeInjectionModel(

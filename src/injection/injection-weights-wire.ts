@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { FlambeauError } from '../errors/index.js';
 import { FEATURIZER_VERSION } from './featurize-window.js';
-import { NO_SOURCE_BIAS, type InjectionModel } from './injection-model.js';
+import { NO_SOURCE_BIAS, type InjectionModel, type WeightTable } from './injection-model.js';
+import { INJECTION_SOURCES, type InjectionSource } from './injection-sources.js';
 
 /**
  * The weights file: JSON with the featuriser settings and the non-zero weights packed as base64
@@ -12,6 +13,8 @@ export const INJECTION_WEIGHTS_FORMAT = 'flambeau-injection-weights';
 
 /** Levels per unit of the largest weight: logits move by well under 1e-2. */
 const LEVELS = 2048;
+
+const packedSchema = z.object({ bias: z.number(), step: z.number().positive(), buckets: z.number().int().nonnegative(), packed: z.string() });
 
 const fileSchema = z.object({
   format: z.literal(INJECTION_WEIGHTS_FORMAT),
@@ -33,6 +36,8 @@ const fileSchema = z.object({
   step: z.number().positive(),
   buckets: z.number().int().nonnegative(),
   packed: z.string(),
+  /** Optional (round 7): sources read by a table of their own, packed like the main one. */
+  sourceTables: z.object({ user: packedSchema.optional(), document: packedSchema.optional(), tool: packedSchema.optional() }).optional(),
   provenance: z.record(z.string(), z.unknown()),
 });
 
@@ -45,15 +50,14 @@ function pushVarint(bytes: number[], value: number): void {
   bytes.push(v);
 }
 
-/** Serialises a model, quantising its weights, with the licence `notice` of its training data. */
-export function encodeInjectionModel(model: InjectionModel, notice: string): string {
+function packWeights(weights: Float32Array): { step: number; buckets: number; packed: string } {
   let largest = 0;
-  for (const w of model.weights) largest = Math.max(largest, Math.abs(w));
+  for (const w of weights) largest = Math.max(largest, Math.abs(w));
   const step = largest > 0 ? largest / LEVELS : 1;
   const bytes: number[] = [];
   let previous = 0;
   let buckets = 0;
-  model.weights.forEach((w, b) => {
+  weights.forEach((w, b) => {
     const q = Math.round(w / step);
     if (q === 0) return;
     pushVarint(bytes, b - previous);
@@ -61,6 +65,12 @@ export function encodeInjectionModel(model: InjectionModel, notice: string): str
     previous = b;
     buckets++;
   });
+  return { step, buckets, packed: Buffer.from(bytes).toString('base64') };
+}
+
+/** Serialises a model, quantising its weights, with the licence `notice` of its training data. */
+export function encodeInjectionModel(model: InjectionModel, notice: string): string {
+  const tables = Object.entries(model.sourceTables ?? {}).filter((e): e is [string, WeightTable] => e[1] !== undefined);
   const file: z.infer<typeof fileSchema> = {
     format: INJECTION_WEIGHTS_FORMAT,
     featurizerVersion: FEATURIZER_VERSION,
@@ -68,9 +78,8 @@ export function encodeInjectionModel(model: InjectionModel, notice: string): str
     featurizer: { ...model.featurizer, charNgrams: [...model.featurizer.charNgrams] },
     bias: model.bias,
     sourceBias: { ...model.sourceBias },
-    step,
-    buckets,
-    packed: Buffer.from(bytes).toString('base64'),
+    ...packWeights(model.weights),
+    ...(tables.length === 0 ? {} : { sourceTables: Object.fromEntries(tables.map(([source, t]) => [source, { bias: t.bias, ...packWeights(t.weights) }])) }),
     provenance: model.provenance,
   };
   return `${JSON.stringify(file, null, 1)}\n`;
@@ -95,7 +104,23 @@ export function decodeInjectionModel(text: string): InjectionModel {
   }
   const file = parsed.data;
   const size = 2 ** file.featurizer.hashBits;
-  const bytes = Buffer.from(file.packed, 'base64');
+  const sourceTables: Partial<Record<InjectionSource, WeightTable>> = {};
+  for (const source of INJECTION_SOURCES) {
+    const t = file.sourceTables?.[source];
+    if (t !== undefined) sourceTables[source] = { bias: t.bias, weights: unpackWeights(t, size) };
+  }
+  return {
+    featurizer: file.featurizer,
+    bias: file.bias,
+    sourceBias: file.sourceBias ?? { ...NO_SOURCE_BIAS },
+    weights: unpackWeights(file, size),
+    ...(Object.keys(sourceTables).length === 0 ? {} : { sourceTables }),
+    provenance: file.provenance,
+  };
+}
+
+function unpackWeights(table: { step: number; buckets: number; packed: string }, size: number): Float32Array {
+  const bytes = Buffer.from(table.packed, 'base64');
   const weights = new Float32Array(size);
   let offset = 0;
   const readVarint = (): number => {
@@ -109,12 +134,12 @@ export function decodeInjectionModel(text: string): InjectionModel {
     throw corrupt('varint too long');
   };
   let bucket = 0;
-  for (let n = 0; n < file.buckets; n++) {
+  for (let n = 0; n < table.buckets; n++) {
     bucket += readVarint();
     if (bucket >= size) throw corrupt('bucket out of range');
     const zigzag = readVarint();
-    weights[bucket] = (zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2) * file.step;
+    weights[bucket] = (zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2) * table.step;
   }
   if (offset !== bytes.length) throw corrupt('trailing bytes');
-  return { featurizer: file.featurizer, bias: file.bias, sourceBias: file.sourceBias ?? { ...NO_SOURCE_BIAS }, weights, provenance: file.provenance };
+  return weights;
 }

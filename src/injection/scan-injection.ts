@@ -1,7 +1,7 @@
 import { collectSignals } from './collect-signals.js';
 import { createFeaturizer, quantizeWeights, type Featurizer, type QuantizedWeights } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
-import { sigmoid, type InjectionModel } from './injection-model.js';
+import { sigmoid, tableOf, type InjectionModel } from './injection-model.js';
 import { decodeCodes, foldForModel } from './normalize-text.js';
 import type { DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
@@ -44,22 +44,30 @@ export interface ScannerOptions {
  * sigmoid. One scanner per process; not safe to share across worker threads.
  */
 export function createInjectionScanner(options: ScannerOptions): InjectionScanner {
-  let loaded: { model: InjectionModel; featurizer: Featurizer; weights: QuantizedWeights } | null = null;
+  type Table = { bias: number; weights: QuantizedWeights };
+  let loaded: { model: InjectionModel; featurizer: Featurizer; tables: Record<InjectionSource, Table> } | null = null;
   const use = () => {
     if (loaded === null) {
       const model = options.loadModel();
-      loaded = { model, featurizer: createFeaturizer(model.featurizer), weights: quantizeWeights(model.weights) };
+      // Sources without a table of their own share the model's (quantised once).
+      const shared: Table = { bias: model.bias, weights: quantizeWeights(model.weights) };
+      const own = (source: InjectionSource): Table => {
+        const t = tableOf(model, source);
+        return t === model ? shared : { bias: t.bias, weights: quantizeWeights(t.weights) };
+      };
+      loaded = { model, featurizer: createFeaturizer(model.featurizer), tables: { user: own('user'), document: own('document'), tool: own('tool') } };
     }
     return loaded;
   };
   const maxWindows = options.maxWindows ?? 4096;
-  const textLogit = (text: string): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
-    const { model, featurizer, weights } = use();
+  const textLogit = (text: string, source: InjectionSource): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
+    const { model, featurizer, tables } = use();
+    const { weights, bias } = tables[source];
     const folded = foldForModel(text);
     const plan = planWindows(folded.length, model.featurizer.windowChars, model.featurizer.strideChars, maxWindows);
     // The whole text is hashed in one pass either way (linear, a few tens of µs per KB); past the
     // window limit only the spread windows are scored, and `coverage` says so.
-    const logit = featurizer.maxWindowLogit(folded.codes, folded.length, plan.windows, weights, model.bias);
+    const logit = featurizer.maxWindowLogit(folded.codes, folded.length, plan.windows, weights, bias);
     return { logit, coverage: plan.coverage, folded: decodeCodes(folded.codes, folded.length), longBase64Run: folded.longBase64Run };
   };
   return {
@@ -68,11 +76,11 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       use();
     },
     scan(text, source = 'user', scanOptions = {}) {
-      const read = textLogit(text);
+      const read = textLogit(text, source);
       const collected = collectSignals(text, {
         folded: read.folded,
         mayHoldEncoded: read.longBase64Run,
-        modelLogit: (t) => textLogit(t).logit,
+        modelLogit: (t) => textLogit(t, source).logit,
         threshold: options.threshold,
         ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
         ...(options.decodeLimits === undefined ? {} : { decodeLimits: options.decodeLimits }),
