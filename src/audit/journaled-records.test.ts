@@ -16,6 +16,7 @@ import { AUDIT_HEAD_FILE, ensureAuditKey } from './audit-key.js';
 import { createAuditLog, type AuditLog } from './audit-log.js';
 import type { JournalEvent, RecordJournalOptions } from './journaled-records.js';
 import { listJournals, readJournal, thisProcess } from './record-journal.js';
+import { sampleOutcome } from './__fixtures__/sample-outcome.js';
 import { createRequestRecorder, type RequestOutcome } from './request-outcome.js';
 
 const key: KeyPrincipal = { ...MASTER_PRINCIPAL, kind: 'key', keyId: 'aaaaaaaaaaaa', name: 'k', budget: { usd: 1, period: 'month' } };
@@ -23,25 +24,7 @@ const key: KeyPrincipal = { ...MASTER_PRINCIPAL, kind: 'key', keyId: 'aaaaaaaaaa
 const DEAD_PID = 4_194_305;
 
 function outcome(requestId: string): RequestOutcome {
-  return {
-    requestId,
-    startedAt: Date.UTC(2026, 10, 15, 12),
-    principal: key,
-    endpoint: 'chat',
-    model: 'gpt-small',
-    modelKnown: true,
-    route: null,
-    provider: 'cloud',
-    upstreamModel: 'gpt-4.1-mini',
-    locality: 'cloud',
-    privacy: null,
-    status: 200,
-    errorCode: null,
-    usage: { inputTokens: 100, outputTokens: 20, estimated: false },
-    costUsd: 0.0003,
-    latencyMs: 12.25,
-    log: { ttftMs: null, streamed: false },
-  };
+  return sampleOutcome(requestId, key, { startedAt: Date.UTC(2026, 10, 15, 12) });
 }
 
 describe('the record journal (decision 0019)', () => {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { hostIdentity } from '../auth/instance-registry.js';
 import { FlambeauError } from '../errors/index.js';
+import { hostIdentity, pidAlive } from '../store/sharing-processes.js';
 
 /**
  * A process's record journal (docs/decisions/0019): one file per process in HOME/journal, named
@@ -178,7 +178,7 @@ export function orphanJournals(dir: string, me: JournalOwner, staleMs: number, n
     if (file.owner.host === me.host && file.owner.pid === me.pid) return !openHere.has(file.id);
     // On this host liveness is known: a live owner's journal is never taken, however long its
     // event loop stalled (it would go on appending to a file another process has applied and deleted).
-    if (file.owner.host === me.host) return !alive(file.owner.pid);
+    if (file.owner.host === me.host) return !pidAlive(file.owner.pid);
     try {
       return statSync(file.path).mtimeMs < now - staleMs;
     } catch {
@@ -218,16 +218,6 @@ function fileName(id: string, owner: JournalOwner): string {
 
 function fileSafe(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function crcOf(json: string | Uint8Array): string {

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { readlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostIdentity, pidAlive } from '../store/sharing-processes.js';
 
 /** Where a gateway keeps its budget holds: in its own memory (it is alone on the file) or in `budget_reservations`. */
 export type HoldMode = 'memory' | 'durable';
@@ -78,27 +77,4 @@ export function createInstanceRegistry(options: InstanceRegistryOptions): Instan
       for (const gone of ids) drop.run(gone);
     },
   };
-}
-
-/**
- * The host name, and on Linux the pid namespace (`/proc/self/ns/pid`): two containers on one host
- * may share a host name (host networking) but not their pids; a pid means something only within
- * the namespace that gave it.
- */
-export function hostIdentity(): string {
-  try {
-    return `${hostname()}/${readlinkSync('/proc/self/ns/pid')}`;
-  } catch {
-    return hostname();
-  }
-}
-
-/** `kill(pid, 0)` sends nothing: it fails with ESRCH when no such process exists (EPERM: it exists, another user's). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -12,7 +12,7 @@ import { FlambeauError } from '../errors/index.js';
 import { openStore, type Store } from '../store/store.js';
 import type { CheckpointedClient } from '../store/wal-checkpointer.js';
 import { createBudgetLedger, type BudgetLedger, type Reservation } from './budget-ledger.js';
-import { hostIdentity } from './instance-registry.js';
+import { hostIdentity } from '../store/sharing-processes.js';
 import { createLocalHolds, type HoldState, type LocalHolds } from './local-holds.js';
 import { MASTER_PRINCIPAL, type Budget, type KeyPrincipal } from './principal.js';
 

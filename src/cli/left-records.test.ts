@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { sampleOutcome } from '../audit/__fixtures__/sample-outcome.js';
 import { AUDIT_HEAD_FILE, ensureAuditKey } from '../audit/audit-key.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { thisProcess } from '../audit/record-journal.js';
@@ -19,25 +20,7 @@ import { applyLeftRecords } from './left-records.js';
 const DEAD_PID = 4_194_305;
 
 function outcome(requestId: string): RequestOutcome {
-  return {
-    requestId,
-    startedAt: Date.now(),
-    principal: { ...MASTER_PRINCIPAL, kind: 'key', keyId: 'aaaaaaaaaaaa', name: 'k' },
-    endpoint: 'chat',
-    model: 'gpt-small',
-    modelKnown: true,
-    route: null,
-    provider: 'cloud',
-    upstreamModel: 'gpt-4.1-mini',
-    locality: 'cloud',
-    privacy: null,
-    status: 200,
-    errorCode: null,
-    usage: { inputTokens: 10, outputTokens: 2, estimated: false },
-    costUsd: 0.0001,
-    latencyMs: 3,
-    log: { ttftMs: null, streamed: false },
-  };
+  return sampleOutcome(requestId, { ...MASTER_PRINCIPAL, kind: 'key', keyId: 'aaaaaaaaaaaa', name: 'k' });
 }
 
 describe('applyLeftRecords (what store migrate does first)', () => {

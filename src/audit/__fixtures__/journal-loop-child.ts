@@ -11,6 +11,7 @@ import { createUsageLog } from '../../usage/usage-log.js';
 import { AUDIT_HEAD_FILE, ensureAuditKey } from '../audit-key.js';
 import { createAuditLog } from '../audit-log.js';
 import { createRequestRecorder } from '../request-outcome.js';
+import { sampleOutcome } from './sample-outcome.js';
 
 const [home, worker, windowMs] = process.argv.slice(2) as [string, string, string];
 const store = openStore(join(home, 'flambeau.db'), undefined, { checkpointThread: true });
@@ -29,25 +30,7 @@ process.stdout.write('ready\n');
 const record = async (requestId: string) => {
   const reservation = await ledger.reserve(key, { maxCostUsd: 0.001 });
   await recorder.recordRequestOutcome(
-    {
-      requestId,
-      startedAt: Date.now(),
-      principal: key,
-      endpoint: 'chat',
-      model: 'gpt-small',
-      modelKnown: true,
-      route: null,
-      provider: 'cloud',
-      upstreamModel: 'gpt-4.1-mini',
-      locality: 'cloud',
-      privacy: null,
-      status: 200,
-      errorCode: null,
-      usage: { inputTokens: 10, outputTokens: 5, estimated: false },
-      costUsd: 0.000015,
-      latencyMs: 1.5,
-      log: { ttftMs: null, streamed: false },
-    },
+    sampleOutcome(requestId, key, { usage: { inputTokens: 10, outputTokens: 5, estimated: false }, costUsd: 0.000015, latencyMs: 1.5 }),
     { reservation },
   );
   process.stdout.write(`${requestId}\n`);
