@@ -14,8 +14,14 @@ if (process.argv.includes('serve')) {
     if (current !== null && current[name] === undefined) current[name] = performance.now();
   };
   globalThis.__mark = mark;
+  // `gap`: from the previous response's end to this request's headers (at c=1: the client's turn,
+  // plus any work the process still did after the previous response).
+  let lastFinish = null;
+  const gaps = [];
   dc.subscribe('http.server.request.start', () => {
-    current = { start: performance.now() };
+    const now = performance.now();
+    if (lastFinish !== null) gaps.push(now - lastFinish);
+    current = { start: now };
   });
   dc.subscribe('undici:request:create', () => mark('upstream created'));
   dc.subscribe('undici:client:sendHeaders', () => mark('upstream sent'));
@@ -23,6 +29,7 @@ if (process.argv.includes('serve')) {
   dc.subscribe('undici:request:trailers', () => mark('upstream read'));
   dc.subscribe('http.server.response.finish', () => {
     mark('finish');
+    lastFinish = performance.now();
     if (current !== null) rows.push(current);
     current = null;
   });
@@ -37,6 +44,7 @@ if (process.argv.includes('serve')) {
       lines.push(`${name.padEnd(18)} ${(1000 * t).toFixed(0).padStart(6)}  (+${(1000 * (t - previous)).toFixed(0)})`);
       previous = t;
     }
+    lines.push(`gap before request ${(1000 * median(gaps.slice(1000))).toFixed(0).padStart(6)}`);
     writeFileSync(`/tmp/stage-probe-${process.pid}.txt`, `${lines.join('\n')}\n`);
   };
   process.on('SIGTERM', () => {

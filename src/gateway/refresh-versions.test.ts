@@ -14,11 +14,28 @@ function countingCatalog(): { catalog: ModelCatalog; reads: () => number } {
 }
 
 describe('refreshVersionsOnce', () => {
-  it('reads once for the requests of one turn, and again for a request that asks after that read began', async () => {
+  it('reads at once for the first request of a turn, and once more, at its end, for all the others', async () => {
     const { catalog, reads } = countingCatalog();
-    await Promise.all([refreshVersionsOnce(catalog), refreshVersionsOnce(catalog), refreshVersionsOnce(catalog)]);
+    const first = refreshVersionsOnce(catalog);
+    // Begun before anything else runs: a request alone in its turn does not wait for the turn's end.
     assert.equal(reads(), 1);
-    await refreshVersionsOnce(catalog);
+    const others = [refreshVersionsOnce(catalog), refreshVersionsOnce(catalog)];
+    assert.equal(reads(), 1);
+    await Promise.all([first, ...others]);
+    assert.equal(reads(), 2);
+    // A later turn reads at once again.
+    await new Promise((resolve) => setImmediate(resolve));
+    void refreshVersionsOnce(catalog);
+    assert.equal(reads(), 3);
+  });
+
+  it('gives a request that asks after the first read began a read that begins after it asked', async () => {
+    const { catalog, reads } = countingCatalog();
+    const first = refreshVersionsOnce(catalog);
+    const second = refreshVersionsOnce(catalog);
+    await first;
+    assert.equal(reads(), 1, 'the second request is not served by the read that began before it asked');
+    await second;
     assert.equal(reads(), 2);
   });
 
