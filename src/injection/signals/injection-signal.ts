@@ -62,8 +62,8 @@ export function firstMatches(text: string, pattern: RegExp): RegExpExecArray[] {
 /**
  * Anchors: literal strings a pattern cannot match without (lower case, accents removed), looked
  * for in the folded text (normalize-text.ts) before the pattern runs. Plain text seldom holds
- * them, so most texts skip most patterns. One alternation finds all of a module's anchors in one
- * pass (a search per anchor costs several times more).
+ * them, so most texts skip most patterns. One pass finds all of a module's anchors (a search per
+ * anchor costs several times more).
  */
 export interface AnchorSearch {
   /** The anchors of `vocabulary` present in `folded`. */
