@@ -71,6 +71,8 @@ function isWordChar(c: number): boolean {
   return c !== 0xa0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000;
 }
 const WORD_ASCII = Uint8Array.from({ length: 128 }, (_, c) => ((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? 1 : 0));
+/** isWordChar of every code unit, as a table: one read per character on the scan path. */
+const WORD_CHAR = Uint8Array.from({ length: 65536 }, (_, c) => (isWordChar(c) ? 1 : 0));
 
 /** Words of a text: start, end (exclusive) and the FNV-1a hash of their code units. */
 interface Words {
@@ -104,32 +106,42 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
   const skips = settings.wordSkipBigrams === true;
 
   const splitWords = (codes: Uint16Array, length: number): Words => {
+    // Room for the most words a text can hold (one letter, one separator), made once per size
+    // rather than checked per word.
+    const room = (length + 1) >> 1;
+    if (words.starts.length < room) {
+      const size = Math.max(room, 2 * words.starts.length);
+      words.starts = new Int32Array(size);
+      words.ends = new Int32Array(size);
+      words.hashes = new Int32Array(size);
+    }
+    const starts = words.starts;
+    const ends = words.ends;
+    const hashes = words.hashes;
     let count = 0;
     let start = -1;
     let h = 0;
-    for (let i = 0; i <= length; i++) {
-      const c = i < length ? (codes[i] as number) : 32;
-      if (isWordChar(c)) {
+    for (let i = 0; i < length; i++) {
+      const c = codes[i] as number;
+      if (WORD_CHAR[c] === 1) {
         if (start === -1) {
           start = i;
           h = 0x811c9dc5;
         }
         h = Math.imul(h ^ c, FNV_PRIME);
       } else if (start !== -1) {
-        if (count === words.starts.length) {
-          const grow = (a: Int32Array) => {
-            const b = new Int32Array(a.length * 2);
-            b.set(a);
-            return b;
-          };
-          words = { count, starts: grow(words.starts), ends: grow(words.ends), hashes: grow(words.hashes) };
-        }
-        words.starts[count] = start;
-        words.ends[count] = i;
-        words.hashes[count] = h;
+        starts[count] = start;
+        ends[count] = i;
+        hashes[count] = h;
         count++;
         start = -1;
       }
+    }
+    if (start !== -1) {
+      starts[count] = start;
+      ends[count] = length;
+      hashes[count] = h;
+      count++;
     }
     words.count = count;
     return words;
@@ -184,14 +196,24 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
       wordPrefix[0] = 0;
       bigramPrefix[0] = 0;
       skipPrefix[0] = 0;
+      const hashes = w.hashes;
+      const wordBigrams = settings.wordBigrams;
+      // Locals rather than the featuriser's fields: the loop reads no object property.
+      const wp = wordPrefix;
+      const bp = bigramPrefix;
+      const sp = skipPrefix;
+      let before = 0;
+      let previous = 0;
       for (let k = 0; k < w.count; k++) {
-        const h = w.hashes[k] as number;
+        const h = hashes[k] as number;
         sum += weights[wordBucket(h)] as number;
-        wordPrefix[k + 1] = sum;
-        if (k > 0 && settings.wordBigrams) sumBigrams += weights[bigramBucket(w.hashes[k - 1] as number, h)] as number;
-        bigramPrefix[k + 1] = sumBigrams;
-        if (k > 1 && skips) sumSkips += weights[skipBucket(w.hashes[k - 2] as number, h)] as number;
-        skipPrefix[k + 1] = sumSkips;
+        wp[k + 1] = sum;
+        if (k > 0 && wordBigrams) sumBigrams += weights[bigramBucket(previous, h)] as number;
+        bp[k + 1] = sumBigrams;
+        if (k > 1 && skips) sumSkips += weights[skipBucket(before, h)] as number;
+        sp[k + 1] = sumSkips;
+        before = previous;
+        previous = h;
       }
       if ((prefix[0]?.length ?? 0) < length + 1) prefix = grams.map(() => new Float64Array(2 * (length + 1)));
       // The scan's hot path: one running hash per position serves both n-gram lengths (at most
@@ -206,34 +228,8 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
       p2[0] = 0;
       let s1 = 0;
       let s2 = 0;
-      if (n1 === 3 && n2 === 5) {
-        // The shipped setting, unrolled: the last five code units ride in locals.
-        let c0 = 0;
-        let c1 = length > 0 ? (codes[0] as number) : 0;
-        let c2 = length > 1 ? (codes[1] as number) : 0;
-        let c3 = length > 2 ? (codes[2] as number) : 0;
-        let c4 = length > 3 ? (codes[3] as number) : 0;
-        for (let i = 0; i < length; i++) {
-          c0 = c1;
-          c1 = c2;
-          c2 = c3;
-          c3 = c4;
-          c4 = i + 4 < length ? (codes[i + 4] as number) : 0;
-          if (i + 3 <= length) {
-            let h = Math.imul(SEED_CHAR ^ c0, FNV_PRIME);
-            h = Math.imul(h ^ c1, FNV_PRIME);
-            h = Math.imul(h ^ c2, FNV_PRIME);
-            s1 += weights[fmix(h ^ salt1) & mask] as number;
-            if (i + 5 <= length) {
-              h = Math.imul(h ^ c3, FNV_PRIME);
-              h = Math.imul(h ^ c4, FNV_PRIME);
-              s2 += weights[fmix(h ^ salt2) & mask] as number;
-            }
-          }
-          p1[i + 1] = s1;
-          p2[i + 1] = s2;
-        }
-      } else {
+      if (n1 === 3 && n2 === 5) sumGrams35(codes, length, weights, mask, p1, p2);
+      else {
         for (let i = 0; i < length; i++) {
           let h = SEED_CHAR;
           let k = 0;
@@ -246,16 +242,25 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
           p2[i + 1] = s2;
         }
       }
+      // Sums of 16-bit levels are whole numbers far below 2^53, so every sum and difference below
+      // is exact: the order of the additions cannot change a bit of the result.
+      const bigrams = settings.wordBigrams;
+      const starts = w.starts;
+      const ends = w.ends;
+      const wordCount = w.count;
       let best = Number.NEGATIVE_INFINITY;
-      for (const { start, end } of windows) {
+      for (let j = 0; j < windows.length; j++) {
+        const window = windows[j] as TextWindow;
+        const start = window.start;
+        const end = window.end;
         let total = 0;
         let count = 0;
-        const first = lowerBound(w.starts, w.count, start);
-        const last = lowerBound(w.ends, w.count, end + 1); // words ending at or before `end`
+        const first = lowerBound(starts, wordCount, start);
+        const last = lowerBound(ends, wordCount, end + 1); // words ending at or before `end`
         if (last > first) {
           total += (wordPrefix[last] as number) - (wordPrefix[first] as number);
           count += last - first;
-          if (settings.wordBigrams && last - first > 1) {
+          if (bigrams && last - first > 1) {
             total += (bigramPrefix[last] as number) - (bigramPrefix[first + 1] as number);
             count += last - first - 1;
           }
@@ -264,17 +269,70 @@ export function createFeaturizer(settings: FeaturizerSettings): Featurizer {
             count += last - first - 2;
           }
         }
-        grams.forEach((n, g) => {
-          if (end - n < start) return;
-          const p = prefix[g] as Float64Array;
-          total += (p[end - n + 1] as number) - (p[start] as number);
-          count += end - n + 1 - start;
-        });
-        best = Math.max(best, count === 0 ? bias : bias + (scale * total) / Math.sqrt(count));
+        if (n1 > 0 && end - n1 >= start) {
+          total += (p1[end - n1 + 1] as number) - (p1[start] as number);
+          count += end - n1 + 1 - start;
+        }
+        if (n2 > 0 && end - n2 >= start) {
+          total += (p2[end - n2 + 1] as number) - (p2[start] as number);
+          count += end - n2 + 1 - start;
+        }
+        const logit = count === 0 ? bias : bias + (scale * total) / Math.sqrt(count);
+        best = Math.max(best, logit);
       }
       return best;
     },
   };
+}
+
+/**
+ * Prefix sums of the weights of every 3-gram (`p3`) and 5-gram (`p5`) of `codes[0, length)`, the
+ * shipped setting and the scan's hot loop: one running FNV hash per position serves both lengths
+ * (the 5-gram's passes through its 3-gram's), the last five code units ride in locals, and the
+ * loop over positions where both n-grams fit has no bounds tests (the tail is done apart).
+ * `p3[i + 1]`, `p5[i + 1]`: sums over the n-grams starting at or before `i`.
+ */
+function sumGrams35(codes: Uint16Array, length: number, weights: Int16Array, mask: number, p3: Float64Array, p5: Float64Array): void {
+  const salt3 = GRAM_SALT[0] as number;
+  const salt5 = GRAM_SALT[1] as number;
+  let s3 = 0;
+  let s5 = 0;
+  p3[0] = 0;
+  p5[0] = 0;
+  const full = length - 4; // positions with a whole 5-gram
+  let i = 0;
+  if (full > 0) {
+    let c1 = codes[0] as number;
+    let c2 = codes[1] as number;
+    let c3 = codes[2] as number;
+    let c4 = codes[3] as number;
+    for (; i < full; i++) {
+      const c0 = c1;
+      c1 = c2;
+      c2 = c3;
+      c3 = c4;
+      c4 = codes[i + 4] as number;
+      let h = Math.imul(SEED_CHAR ^ c0, FNV_PRIME);
+      h = Math.imul(h ^ c1, FNV_PRIME);
+      h = Math.imul(h ^ c2, FNV_PRIME);
+      s3 += weights[fmix(h ^ salt3) & mask] as number;
+      h = Math.imul(h ^ c3, FNV_PRIME);
+      h = Math.imul(h ^ c4, FNV_PRIME);
+      s5 += weights[fmix(h ^ salt5) & mask] as number;
+      p3[i + 1] = s3;
+      p5[i + 1] = s5;
+    }
+  }
+  for (; i < length; i++) {
+    if (i + 3 <= length) {
+      let h = Math.imul(SEED_CHAR ^ (codes[i] as number), FNV_PRIME);
+      h = Math.imul(h ^ (codes[i + 1] as number), FNV_PRIME);
+      h = Math.imul(h ^ (codes[i + 2] as number), FNV_PRIME);
+      s3 += weights[fmix(h ^ salt3) & mask] as number;
+    }
+    p3[i + 1] = s3;
+    p5[i + 1] = s5;
+  }
 }
 
 /** A weight table as 16-bit levels: weight = level * scale. */

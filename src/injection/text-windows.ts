@@ -24,7 +24,13 @@ export function planWindows(length: number, size: number, stride: number, maxWin
   const last = length - size;
   for (let s = 0; s < last; s += stride) starts.push(s);
   starts.push(last);
-  if (starts.length <= maxWindows) return { windows: starts.map((s) => ({ start: s, end: s + size })), coverage: 1 };
+  if (starts.length <= maxWindows) {
+    // Pushed rather than mapped: `map` makes a holey array, whose other map made the featuriser's
+    // optimised code bail out again and again (V8's "wrong map"; decision 0006, speed, round 8).
+    const windows: TextWindow[] = [];
+    for (const s of starts) windows.push({ start: s, end: s + size });
+    return { windows, coverage: 1 };
+  }
   const picked: TextWindow[] = [];
   for (let i = 0; i < maxWindows; i++) {
     const s = Math.round((i * last) / (maxWindows - 1));
