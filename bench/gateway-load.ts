@@ -42,6 +42,22 @@ export async function sequential(targets: Target[], payload: string, count: numb
   return out;
 }
 
+/**
+ * Each target alone, `count` requests back to back (split over `rounds`, whose target order
+ * rotates): the latency of a process kept busy, where `sequential`'s interleaving leaves each
+ * process idle while the others answer, and an idle process wakes slower (decision 0015, fourth pass).
+ */
+export async function backToBack(targets: Target[], payload: string, count: number, rounds: number): Promise<Map<string, number[]>> {
+  const out = new Map(targets.map((t) => [t.name, [] as number[]]));
+  const per = Math.max(1, Math.floor(count / rounds));
+  for (let round = 0; round < rounds; round++)
+    for (let j = 0; j < targets.length; j++) {
+      const target = targets[(round + j) % targets.length] as Target;
+      for (let i = 0; i < per; i++) out.get(target.name)?.push((await once(target, payload)).total);
+    }
+  return out;
+}
+
 export async function throughput(target: Target, concurrency: number, count: number): Promise<number> {
   let next = 0;
   const t0 = performance.now();

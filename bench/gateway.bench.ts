@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startChild } from './child-server.js';
-import { BENCH_BODY, BENCH_KEY, gatewayChild, interleavedThroughput, sequential, type Target } from './gateway-load.js';
+import { backToBack, BENCH_BODY, BENCH_KEY, gatewayChild, interleavedThroughput, sequential, type Target } from './gateway-load.js';
 import { fmt, percentile, table } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -124,6 +124,13 @@ export async function run(): Promise<void> {
       }
     }
     table(['proxy path vs direct', 'direct', 'bare proxy', 'lean gw', 'full gw', 'bare added', 'lean added', 'full added', 'full − bare'], rows);
+    // The same latencies with each process kept busy (no other target between its requests).
+    const busy = await backToBack(withBase([direct, floor, through, guarded]), body, n, 4);
+    const [bd, bb, bg, bf] = ['direct', 'bare', 'gateway', 'full'].map((name) => percentile(busy.get(name) ?? [], 50)) as [number, number, number, number];
+    console.log(
+      `back to back, p50 (ms): direct ${fmt(bd)}, bare ${fmt(bb)}, lean ${fmt(bg)}, full ${fmt(bf)}; added: bare ${fmt(bb - bd)}, lean ${fmt(bg - bd)}, full ${fmt(bf - bd)}; full − bare ${fmt(bf - bb)}` +
+        (busy.has('baseline') ? `; baseline full ${fmt(percentile(busy.get('baseline') ?? [], 50))}` : ''),
+    );
     const base = plain.get('baseline');
     if (base && f)
       console.log(
