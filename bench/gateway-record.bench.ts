@@ -90,7 +90,7 @@ async function measureJournal(): Promise<{ mode: string; group: number; cpu: num
     const requests = async (recorder: (typeof recorders)[number], group: number, count: number) => {
       for (let i = 0; i < count; i += group) {
         const holds = await Promise.all(Array.from({ length: group }, () => ledger.reserve(principal, { maxCostUsd: 0.001 })));
-        await Promise.all(holds.map((reservation) => recorder.recordRequestOutcome(benchOutcome(principal, ++n), { reservation })));
+        await Promise.all(holds.map((reservation) => recorder.recordRequestOutcome(benchOutcome(principal, `bench-j-${++n}`), { reservation })));
       }
     };
     const per = Number(process.env.BENCH_RECORDS ?? 1200);
@@ -135,9 +135,9 @@ async function measureJournal(): Promise<{ mode: string; group: number; cpu: num
   }
 }
 
-function benchOutcome(principal: RequestOutcome['principal'], n: number): RequestOutcome {
+function benchOutcome(principal: RequestOutcome['principal'], requestId: string): RequestOutcome {
   return {
-    requestId: `bench-j-${n}`,
+    requestId,
     startedAt: Date.now(),
     principal,
     endpoint: 'chat',
@@ -176,27 +176,7 @@ async function measure(checkpointThread: boolean, memoryHolds = false): Promise<
     const audit = createAuditLog({ sql: store.sql, keyed: { key, headPath: join(home, AUDIT_HEAD_FILE) } });
     const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit, ledger, requestLog: createRequestLog(store.sql), labelKey: key });
     let n = 0;
-    const outcome = (): RequestOutcome => ({
-      requestId: `bench-${++n}`,
-      startedAt: Date.now(),
-      principal,
-      endpoint: 'chat',
-      endpointKnown: true,
-      model: 'bench',
-      modelKnown: true,
-      route: null,
-      provider: 'upstream',
-      upstreamModel: 'bench-upstream',
-      locality: 'cloud',
-      privacy: { action: null, findings: {} },
-      status: 200,
-      errorCode: null,
-      usage: { inputTokens: 12, outputTokens: 24, estimated: false },
-      costUsd: 0.00001,
-      heldUsd: 0.001,
-      latencyMs: 1.25,
-      log: { ttftMs: null, streamed: false },
-    });
+    const outcome = (): RequestOutcome => benchOutcome(principal, `bench-${++n}`);
     /** `count` requests, `group` at a time: their holds asked together, then their records. */
     const requests = async (group: number, count: number) => {
       for (let i = 0; i < count; i += group) {

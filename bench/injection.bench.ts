@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PARAGRAPHS } from '../src/injection/data/document-parts.js';
 import { collectSignals } from '../src/injection/collect-signals.js';
 import { BLIND_2_HELDOUT_PATH, BLIND_HELDOUT_PATH, HANDWRITTEN_HELDOUT_PATH, loadInjectionModel } from '../src/injection/load-injection-model.js';
 import { createInjectionScanner, type InjectionScanner } from '../src/injection/scan-injection.js';
@@ -31,6 +30,7 @@ import { dedupeRows, loadOwnRows, loadPoolRows, type InjectionRow } from '../src
 import { splitByOrigin } from '../src/injection/training/split-by-origin.js';
 import { packageDocRows } from '../src/injection/training/package-docs.js';
 import { loadPackageDocCorpus } from '../scripts/injection-package-docs.js';
+import { mailText } from './injection-speed.js';
 
 const POOL = join(fileURLToPath(new URL('..', import.meta.url)), '..', 'shared', 'data', 'injection', 'train.jsonl.gz');
 const THRESHOLD = 0.5;
@@ -66,18 +66,6 @@ const indent = (text: string) =>
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n');
-
-function mailText(bytes: number, seed: number): string {
-  const parts: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const lang = (i + seed) % 3 === 0 ? 'fr' : 'en';
-    const p = PARAGRAPHS[lang][(i * 7 + seed) % PARAGRAPHS[lang].length] as string;
-    parts.push(`${p} (${i})`);
-    size += p.length + 6;
-  }
-  return parts.join('\n\n').slice(0, bytes);
-}
 
 function throughput(scanner: InjectionScanner, bytes: number): { kbPerCpuMs: number; msPerScan: number } {
   const texts = [0, 1, 2].map((s) => mailText(bytes, s));

@@ -9,10 +9,10 @@ import type { UsageLog } from '../usage/usage-log.js';
 import type { AuditLog } from './audit-log.js';
 import type { AuditRecord } from './audit-event.js';
 import { labelOf } from './name-label.js';
+import { createJournaledRecords, type RecordJournalOptions } from './journaled-records.js';
 import type { Pending, RequestOutcome } from './request-outcome-shape.js';
 
 export type { Pending, RequestOutcome } from './request-outcome-shape.js';
-import { createJournaledRecords, type RecordJournalOptions } from './journaled-records.js';
 
 export interface RequestRecorder {
   /** The stored form of a client string the gateway does not serve (see `labelOf`). */
