@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -152,6 +152,8 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
       )
       .run('key:k', Math.floor(Date.now() / 86_400_000) * 86_400_000, 700_000_000);
     other.close();
+    // data_version is read once per turn of the event loop: the first hold of the next turn sees the commit.
+    await nextTurn();
     assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'budget_exhausted', '0.95 spent: the outside charge counts');
     assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.05 })), 'ok');
     // A command that writes the file without serving (it does not register) leaves it in memory.
@@ -166,8 +168,10 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     assert.equal(rows().n, 0);
     const b = await instance({ watchMs: 60_000 });
     assert.equal(b.local.state(), 'joining', 'another instance holds in memory');
-    // A hold of the newcomer waits; the first notices the newcomer at its next hold (data_version)
-    // and writes its two holds down first. Of these two holds of 0.3, only one fits (0.6 + 0.3).
+    // A hold of the newcomer waits; the first notices the newcomer at its first hold of a later
+    // turn (data_version) and writes its two holds down first. Of these two holds of 0.3, only one
+    // fits (0.6 + 0.3).
+    await nextTurn();
     const raced = await Promise.all([outcome(() => b.ledger.reserve(key, { maxCostUsd: 0.3 })), outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.3 }))]);
     assert.deepEqual(raced.sort(), ['budget_exhausted', 'ok']);
     assert.equal(a.local.state(), 'durable');
@@ -212,10 +216,12 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
       registryRows().map((r) => r.mode),
       ['memory'],
     );
+    await nextTurn();
     assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.5 })), 'budget_exhausted', "b's row still counts");
     assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'ok');
     // b's call ends: settled by a ledger on the file (its row is deleted, its cost charged).
     await b.ledger.settle(fromB, 0.1);
+    await nextTurn();
     assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok', '0.1 spent + 0.4 held + 0.5');
   });
 
@@ -226,7 +232,8 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     const db = new Database(path);
     db.prepare('DELETE FROM gateway_instances').run();
     db.close();
-    // Its next hold notices (data_version), writes the first down and registers again.
+    // Its first hold of the next turn notices (data_version), writes the first down and registers again.
+    await nextTurn();
     assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'ok');
     assert.deepEqual(rows(), { n: 2, total: 800_000_000 });
     assert.deepEqual(
