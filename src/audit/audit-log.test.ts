@@ -202,4 +202,33 @@ describe('canonical JSON', () => {
     assert.equal(canonicalJson({ é: 1, e: 2, Z: 3 }), '{"Z":3,"e":2,"é":1}');
     assert.throws(() => canonicalJson({ x: Number.NaN }));
   });
+
+  it('writes what a plain sort-every-object serialiser writes, whether the keys come sorted or not', () => {
+    // The reference: every object's keys sorted, each quoted by JSON.stringify (no shortcut, no cache).
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value);
+      if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : reference(item))).join(',')}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, item]) => item !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${reference(item)}`).join(',')}}`;
+    };
+    const keys = ['a', 'b', 'Z', 'é', 'a"b', 'line\u2028sep', '10', '9', 'costUsd', 'content', ''];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const make = (depth: number): unknown => {
+      const pick = next();
+      if (depth > 2 || pick < 0.3) return [1.5, -0, 'x\n"y"', true, null, undefined, 12345678901234][Math.floor(next() * 7)];
+      if (pick < 0.45) return Array.from({ length: Math.floor(next() * 4) }, () => make(depth + 1));
+      const object: Record<string, unknown> = {};
+      const own = keys.filter(() => next() < 0.4);
+      if (next() < 0.5) own.sort(); // sorted as built: the shortcut; else in the order picked
+      for (const key of own) object[key] = make(depth + 1);
+      return object;
+    };
+    for (let i = 0; i < 500; i++) {
+      const value = { v: make(0) };
+      assert.equal(canonicalJson(value), reference(value));
+    }
+  });
 });

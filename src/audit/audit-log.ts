@@ -100,7 +100,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     const seq = (previous?.seq ?? 0) + 1;
     const prevHash = previous?.hash ?? GENESIS_HASH;
     const iso = new Date(at).toISOString();
-    const body = canonicalJson({ seq, at: iso, event });
+    const body = canonicalJson({ at: iso, event, seq }); // keys in sorted order: nothing to sort
     const hash = chainHash(prevHash, body);
     await tx.run('INSERT INTO audit_log (seq, at, type, body, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       seq,

@@ -7,7 +7,7 @@ import { createTurnBatcher } from '../store/turn-batch.js';
 import type { RequestLog, RequestRecord } from '../usage/request-log.js';
 import type { UsageLog } from '../usage/usage-log.js';
 import type { AuditLog } from './audit-log.js';
-import type { AuditRecord } from './audit-event.js';
+import type { AuditRecord, RequestAuditEvent } from './audit-event.js';
 import { labelOf } from './name-label.js';
 import { createJournaledRecords, type RecordJournalOptions } from './journaled-records.js';
 import type { Pending, RequestOutcome } from './request-outcome-shape.js';
@@ -61,29 +61,28 @@ export function createRequestRecorder(deps: {
 
   /** One request's rows, inside the transaction that holds the chain. */
   async function write(tx: SqlExecutor, { outcome, settle, actor, at }: Pending): Promise<AuditRecord> {
-    const tokens = outcome.usage === null ? null : { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, estimated: outcome.usage.estimated };
-    const record = await deps.audit.append(
-      {
-        type: 'request',
-        requestId: outcome.requestId,
-        actor,
-        endpoint: outcome.endpoint,
-        model: outcome.model,
-        route: outcome.route,
-        provider: outcome.provider,
-        upstreamModel: outcome.upstreamModel,
-        locality: outcome.locality,
-        privacy: outcome.privacy,
-        ...(outcome.injection === undefined || outcome.injection.length === 0 ? {} : { injection: outcome.injection }),
-        outcome: { status: outcome.status, code: outcome.errorCode },
-        costUsd: outcome.costUsd,
-        tokens,
-        latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
-        ...(outcome.content === undefined ? {} : { content: outcome.content }),
-      },
-      at ?? deps.clock?.(),
-      tx,
-    );
+    // Keys in canonical (sorted) order: the audit body's serialiser then sorts nothing (it does
+    // when the rare `injection` or `content` is added after them).
+    const tokens = outcome.usage === null ? null : { estimated: outcome.usage.estimated, input: outcome.usage.inputTokens, output: outcome.usage.outputTokens };
+    const event: RequestAuditEvent = {
+      actor,
+      costUsd: outcome.costUsd,
+      endpoint: outcome.endpoint,
+      latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
+      locality: outcome.locality,
+      model: outcome.model,
+      outcome: { code: outcome.errorCode, status: outcome.status },
+      privacy: outcome.privacy,
+      provider: outcome.provider,
+      requestId: outcome.requestId,
+      route: outcome.route,
+      tokens,
+      type: 'request',
+      upstreamModel: outcome.upstreamModel,
+    };
+    if (outcome.injection !== undefined && outcome.injection.length > 0) event.injection = outcome.injection;
+    if (outcome.content !== undefined) event.content = outcome.content;
+    const record = await deps.audit.append(event, at ?? deps.clock?.(), tx);
     // An anonymous actor is a request that did not authenticate: nothing was used.
     if (actor.kind !== 'anonymous')
       await deps.usage.append(
