@@ -91,6 +91,34 @@ describe('the record journal (decision 0019)', () => {
     assert.deepEqual(readdirSync(join(home, 'journal')), [], 'a clean shutdown leaves no journal');
   });
 
+  it('journals the outcomes of one turn together, acknowledging none before its line is in the file', async () => {
+    const journaled = recorder({ windowMs: 600_000 });
+    const dir = join(home, 'journal');
+    await journaled.recordRequestOutcome(outcome('first')); // opens the file
+    const path = listJournals(dir)[0]?.path as string;
+    const acked: string[] = [];
+    const asked = ['t1', 't2', 't3', 't4', 't5'].map((id) => journaled.recordRequestOutcome(outcome(id)).then(() => acked.push(id)));
+    await Promise.resolve();
+    assert.deepEqual(acked, [], 'not acknowledged within the turn');
+    assert.equal(readJournal(path).records.length, 1, 'not written within the turn');
+    await Promise.all(asked);
+    assert.deepEqual(acked, ['t1', 't2', 't3', 't4', 't5']);
+    const { records, torn } = readJournal(path);
+    assert.equal(torn, 0);
+    assert.equal(records.length, 6);
+    await journaled.flush();
+    assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log ORDER BY id').pluck().all(), ['first', 't1', 't2', 't3', 't4', 't5']);
+    await verified();
+  });
+
+  it('a flush in the turn of a submission covers it', async () => {
+    const journaled = recorder({ windowMs: 600_000 });
+    const asked = journaled.recordRequestOutcome(outcome('same-turn'));
+    await journaled.flush();
+    assert.deepEqual(store.db.prepare('SELECT request_id FROM usage_log').pluck().all(), ['same-turn']);
+    assert.equal(await asked, null);
+  });
+
   it('drops an outcome whose rows fail, alone and counted, and applies the rest of its group', async () => {
     const events: JournalEvent[] = [];
     const journaled = recorder({ windowMs: 600_000, onEvent: (event) => events.push(event) });

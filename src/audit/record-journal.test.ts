@@ -4,7 +4,7 @@ import { mkdtempSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openJournal, orphanJournals, thisProcess } from './record-journal.js';
+import { openJournal, orphanJournals, readJournal, thisProcess } from './record-journal.js';
 
 describe('orphan journals', () => {
   it('a journal of a live process on this host is never an orphan, however old its mtime; a dead one is', async () => {
@@ -35,5 +35,28 @@ describe('orphan journals', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe('journal appends', () => {
+  it('appends several records with one call, each readable back with its own end offset (multi-byte text included)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-append-'));
+    const journal = openJournal(dir, thisProcess());
+    const first = journal.append('{"a":1}');
+    const ends = journal.appendMany(['{"b":"é"}', '{"c":3}', '{"d":"日本"}']);
+    assert.equal(ends.length, 3);
+    assert.equal(journal.size, ends[2]);
+    const { records, torn } = readJournal(journal.path);
+    assert.equal(torn, 0);
+    assert.deepEqual(
+      records.map((record) => [record.json, record.end]),
+      [
+        ['{"a":1}', first],
+        ['{"b":"é"}', ends[0]],
+        ['{"c":3}', ends[1]],
+        ['{"d":"日本"}', ends[2]],
+      ],
+    );
+    journal.close(true);
   });
 });

@@ -42,6 +42,11 @@ export interface JournalWriter {
    * SQLite WAL commit under synchronous=NORMAL. Throws `store_unavailable` when the write fails.
    */
   append(json: string): number;
+  /**
+   * Appends several records with one write call, in order, and returns each one's end offset: all
+   * of them or none (a failed or short write is cut back, and throws `store_unavailable`).
+   */
+  appendMany(jsons: readonly string[]): number[];
   /** Marks the file alive (its mtime) for other processes looking for orphans. */
   touch(): void;
   /** Closes the file; `remove` deletes it too (everything in it is applied). */
@@ -73,19 +78,8 @@ export function openJournal(dir: string, owner: JournalOwner): JournalWriter {
     get broken() {
       return broken;
     },
-    append(json) {
-      if (broken || !open) throw unavailable(`the record journal ${path} takes no more records`);
-      const line = Buffer.from(`${crcOf(json)} ${json}\n`);
-      let written = 0;
-      try {
-        written = writeSync(fd, line);
-      } catch (error) {
-        takeBack(error);
-      }
-      if (written !== line.length) takeBack(new Error(`short write: ${written} of ${line.length} bytes`));
-      size += line.length;
-      return size;
-    },
+    append: (json) => appendMany([json])[0] as number,
+    appendMany,
     touch() {
       if (!open) return;
       const now = new Date();
@@ -103,6 +97,30 @@ export function openJournal(dir: string, owner: JournalOwner): JournalWriter {
       if (remove) unlinkSync(path);
     },
   };
+
+  /** Every line in one buffer and one write call: a batch is appended whole or cut back whole. */
+  function appendMany(jsons: readonly string[]): number[] {
+    if (broken || !open) throw unavailable(`the record journal ${path} takes no more records`);
+    const ends: number[] = [];
+    let text = '';
+    let end = size;
+    for (const json of jsons) {
+      const line = `${crcOf(json)} ${json}\n`;
+      text += line;
+      end += Buffer.byteLength(line);
+      ends.push(end);
+    }
+    const bytes = Buffer.from(text);
+    let written = 0;
+    try {
+      written = writeSync(fd, bytes);
+    } catch (error) {
+      takeBack(error);
+    }
+    if (written !== bytes.length) takeBack(new Error(`short write: ${written} of ${bytes.length} bytes`));
+    size += bytes.length;
+    return ends;
+  }
 
   /** A failed or short write: cut the file back to its last whole record, or give it up. */
   function takeBack(error: unknown): never {

@@ -169,12 +169,7 @@ export function createRequestRecorder(deps: {
         return Promise.reject(new FlambeauError('internal', 'recordRequestOutcome was given a reservation but the recorder has no budget ledger.'));
       // What reaches the disk: no prompt or answer text unless the audit keeps it.
       const outcome = stored.content === undefined || deps.includeContent === true ? stored : { ...stored, content: undefined };
-      try {
-        journaled.submit({ outcome, settle, actor, at: deps.clock?.() ?? Date.now() });
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-      return Promise.resolve(null);
+      return journaled.submit({ outcome, settle, actor, at: deps.clock?.() ?? Date.now() }).then(() => null);
     },
     flush: async () => void (await journaled?.flush()),
     replayOrphans: () => journaled?.replayOrphans() ?? Promise.resolve(0),
