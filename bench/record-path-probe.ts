@@ -1,0 +1,104 @@
+// The durable record path alone, as the full gateway runs it at c=20 (docs/decisions/0019, section
+// of 2026-12-05): a memory budget hold, then the record journaled and applied in groups (20 ms
+// window), GROUP requests per turn of the event loop (default 6: the full gateway at c=20 made
+// 5.5 holds and 6.1 records per turn), on a SQLite home with the checkpoint thread. Prints CPU µs
+// per request of each round (this process, all threads: applies and checkpoints included).
+// `node --import tsx bench/record-path-probe.ts`; N (per round, 6000), ROUNDS (3), GROUP;
+// WINDOW=600000 MAX_GROUP=100000: nothing is applied before the round's flush, whose share is
+// printed apart (SPLIT=1: its user and system time); NO_RLOG=1: no request log row;
+// DROP_INDEXES=a,b: those indexes dropped from this throwaway file (what they cost per record).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUDIT_HEAD_FILE, ensureAuditKey } from '../src/audit/audit-key.js';
+import { createAuditLog } from '../src/audit/audit-log.js';
+import { createRequestRecorder, type RequestOutcome } from '../src/audit/request-outcome.js';
+import { createBudgetLedger, DEFAULT_RESERVATION_TTL_MS } from '../src/auth/budget-ledger.js';
+import { createKeyStore } from '../src/auth/key-store.js';
+import { createLocalHolds } from '../src/auth/local-holds.js';
+import { createTeamStore } from '../src/auth/team-store.js';
+import { MIGRATIONS } from '../src/store/migrations.js';
+import { openStore } from '../src/store/store.js';
+import { createRequestLog } from '../src/usage/request-log.js';
+import { createUsageLog } from '../src/usage/usage-log.js';
+
+const home = mkdtempSync(join(tmpdir(), 'flambeau-probe-'));
+const store = openStore(join(home, 'flambeau.db'), MIGRATIONS, { checkpointThread: true });
+if (store.checkpointer !== null) await store.checkpointer.ready();
+// DROP_INDEXES=a,b: measure what those indexes cost per record (they are dropped from this throwaway file only).
+for (const name of (process.env.DROP_INDEXES ?? '').split(',').filter(Boolean)) store.db.exec(`DROP INDEX ${name}`);
+const local = createLocalHolds({ db: store.db, sql: store.sql, reservationTtlMs: DEFAULT_RESERVATION_TTL_MS });
+await local.join();
+const teams = createTeamStore(store.sql);
+const keys = createKeyStore({ sql: store.sql, teams, masterKey: null });
+const { token } = await keys.create({ name: 'bench', team: 'bench-team', budget: { usd: 1e6, period: 'month' } });
+const principal = await keys.authenticate(`Bearer ${token}`);
+const key = ensureAuditKey(home).key;
+const ledger = createBudgetLedger({ sql: store.sql, local });
+const audit = createAuditLog({ sql: store.sql, keyed: { key, headPath: join(home, AUDIT_HEAD_FILE) } });
+const recorder = createRequestRecorder({
+  usage: createUsageLog(store.sql),
+  audit,
+  ledger,
+  ...(process.env.NO_RLOG === '1' ? {} : { requestLog: createRequestLog(store.sql) }),
+  labelKey: key,
+  journal: {
+    dir: join(home, 'journal'),
+    ...(process.env.WINDOW === undefined ? {} : { windowMs: Number(process.env.WINDOW), maxGroup: Number(process.env.MAX_GROUP ?? 256) }),
+  },
+});
+let n = 0;
+const outcome = (): RequestOutcome => ({
+  requestId: `req_probe${(++n).toString(36).padStart(6, '0')}`,
+  startedAt: Date.now(),
+  principal,
+  endpoint: 'chat',
+  endpointKnown: true,
+  model: 'bench',
+  modelKnown: true,
+  route: null,
+  provider: 'upstream',
+  upstreamModel: 'bench-upstream',
+  locality: 'cloud',
+  privacy: { action: null, findings: {} },
+  status: 200,
+  errorCode: null,
+  usage: { inputTokens: 12, outputTokens: 24, estimated: false },
+  costUsd: 0.00001,
+  heldUsd: 0.001,
+  latencyMs: 1.25,
+  log: { ttftMs: null, streamed: false },
+});
+const group = Number(process.env.GROUP ?? 6);
+const requests = async (count: number) => {
+  for (let i = 0; i < count; i += group) {
+    const holds = await Promise.all(Array.from({ length: group }, () => ledger.reserve(principal, { maxCostUsd: 0.001 })));
+    await Promise.all(holds.map((reservation) => recorder.recordRequestOutcome(outcome(), { reservation })));
+    // A turn of the event loop between groups, as requests arriving on sockets would have.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+const per = Number(process.env.N ?? 6000);
+await requests(2000);
+await recorder.flush();
+const results: number[] = [];
+const applies: number[] = [];
+for (let r = 0; r < Number(process.env.ROUNDS ?? 3); r++) {
+  const c0 = process.cpuUsage();
+  await requests(per);
+  const c1 = process.cpuUsage();
+  await recorder.flush();
+  const used = process.cpuUsage(c0);
+  const apply = process.cpuUsage(c1);
+  results.push((used.user + used.system) / per);
+  applies.push((apply.user + apply.system) / per);
+  if (process.env.SPLIT === '1') console.log(`apply user ${(apply.user / per).toFixed(1)} sys ${(apply.system / per).toFixed(1)}`);
+}
+// With WINDOW set longer than a round, the second figure is the apply's share (rows, chain, commit, checkpoint).
+console.log(`record path CPU µs/req: ${results.map((v) => v.toFixed(1)).join(', ')}; of which at the flush: ${applies.map((v) => v.toFixed(1)).join(', ')}`);
+await recorder.close();
+const verdict = await audit.verify();
+if (!verdict.ok) throw new Error(`chain does not verify: ${JSON.stringify(verdict)}`);
+await local.leave();
+await store.close();
+rmSync(home, { recursive: true, force: true });
