@@ -141,6 +141,17 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     assert.deepEqual(again.sort(), ['budget_exhausted', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
   });
 
+  it('alone: a principal object whose budget or team was replaced is checked against the new ones', async () => {
+    const { ledger } = await instance();
+    const key = principal('k', { usd: 1, period: 'day' });
+    assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok');
+    key.budget = { usd: 0.6, period: 'day' };
+    assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.2 })), 'budget_exhausted', '0.5 held + 0.2 > 0.6');
+    key.budget = { usd: 10, period: 'day' };
+    key.team = { id: 'small', budget: { usd: 0.1, period: 'day' }, limits: { rpm: null, tpm: null } };
+    assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.2 })), 'budget_exhausted', "the team's budget applies");
+  });
+
   it('alone: reads the spend again when another connection committed (PRAGMA data_version)', async () => {
     const { ledger, local } = await instance();
     const key = principal('k', { usd: 1, period: 'day' });

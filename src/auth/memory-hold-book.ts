@@ -54,9 +54,22 @@ export interface HoldBook {
 interface MemoryHold {
   keyId: string | null;
   team: string | null;
+  /** `key:ID` and `team:ID` (those that apply): where the hold counts in `heldBy`. */
+  scopes: readonly string[];
   amount: number;
   createdAt: number;
   expiresAt: number;
+}
+
+/** What a principal's holds need, derived once per principal object (the key cache hands the same one out while it is cached). */
+interface Derived {
+  /** What it was derived from: a principal object changed since is derived again. */
+  keyId: string | null;
+  budget: Budget | null;
+  team: KeyPrincipal['team'];
+  teamBudget: Budget | null | undefined;
+  checks: { check: BudgetCheck; scope: string; cacheKey: string }[];
+  scopes: string[];
 }
 
 /** Spent and durably held (nano-USD) in one scope's current period, as last read. */
@@ -84,13 +97,33 @@ export function createHoldBook(options: { db: Database.Database; reservationTtlM
   const heldBy = new Map<string, number>();
   const bases = new Map<string, Base>();
 
+  const derived = new WeakMap<KeyPrincipal, Derived>();
+  function derive(principal: KeyPrincipal): Derived {
+    const found = derived.get(principal);
+    if (
+      found !== undefined &&
+      found.keyId === principal.keyId &&
+      found.budget === principal.budget &&
+      found.team === principal.team &&
+      found.teamBudget === principal.team?.budget
+    )
+      return found;
+    const checks = budgetChecks(principal).map((check) => {
+      const scope = `${check.scope}:${check.id}`;
+      return { check, scope, cacheKey: `${scope}|${check.budget.period}` };
+    });
+    const scopes: string[] = [];
+    eachScope(principal.keyId, principal.team?.id ?? null, (scope) => scopes.push(scope));
+    const made = { keyId: principal.keyId, budget: principal.budget, team: principal.team, teamBudget: principal.team?.budget, checks, scopes };
+    derived.set(principal, made);
+    return made;
+  }
   const addHeld = (scope: string, amount: number) => heldBy.set(scope, (heldBy.get(scope) ?? 0) + amount);
   const eachScope = (keyId: string | null, team: string | null, fn: (scope: string) => void) => {
     if (keyId !== null) fn(`key:${keyId}`);
     if (team !== null) fn(`team:${team}`);
   };
-  function baseOf(check: BudgetCheck, scope: string, now: number): Base {
-    const cacheKey = `${scope}|${check.budget.period}`;
+  function baseOf(check: BudgetCheck, scope: string, cacheKey: string, now: number): Base {
     let base = bases.get(cacheKey);
     if (base === undefined || now < base.start || (base.end !== null && now >= base.end) || now - base.readAt >= spendCacheMs) {
       const { start, end } = periodBounds(check.budget.period, now);
@@ -104,15 +137,15 @@ export function createHoldBook(options: { db: Database.Database; reservationTtlM
     const hold = holds.get(id);
     if (hold === undefined) return false;
     holds.delete(id);
-    eachScope(hold.keyId, hold.team, (scope) => addHeld(scope, -hold.amount));
+    for (const scope of hold.scopes) addHeld(scope, -hold.amount);
     return true;
   }
 
   return {
     tryHold(principal, amount, id, now) {
-      for (const check of budgetChecks(principal)) {
-        const scope = `${check.scope}:${check.id}`;
-        const base = baseOf(check, scope, now);
+      const { checks, scopes } = derive(principal);
+      for (const { check, scope, cacheKey } of checks) {
+        const base = baseOf(check, scope, cacheKey, now);
         const held = base.held + (heldBy.get(scope) ?? 0);
         if (base.spent + held + amount > toNano(check.budget.usd)) {
           return {
@@ -121,9 +154,9 @@ export function createHoldBook(options: { db: Database.Database; reservationTtlM
           };
         }
       }
-      const hold: MemoryHold = { keyId: principal.keyId, team: principal.team?.id ?? null, amount, createdAt: now, expiresAt: now + reservationTtlMs };
+      const hold: MemoryHold = { keyId: principal.keyId, team: principal.team?.id ?? null, scopes, amount, createdAt: now, expiresAt: now + reservationTtlMs };
       holds.set(id, hold);
-      eachScope(hold.keyId, hold.team, (scope) => addHeld(scope, amount));
+      for (const scope of scopes) addHeld(scope, amount);
       return null;
     },
     has: (id) => holds.has(id),
