@@ -24,7 +24,7 @@ export interface InstanceRegistry {
   /**
    * SQLite's `PRAGMA data_version` of this connection: it changes when another connection (another
    * process, or another connection of this one) has committed, never for this connection's own
-   * commits nor for checkpoints. About 1.4 µs.
+   * commits nor for checkpoints. About 1.4 µs idle, ~5 µs with the gateway under load (it opens a read of the WAL index).
    */
   dataVersion(): number;
   /**

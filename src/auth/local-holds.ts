@@ -25,8 +25,8 @@ export interface LocalHolds {
   state(): HoldState;
   /**
    * Where the next hold goes: `memory`, `durable`, or a promise to await while a hand-over runs
-   * (rejects with `store_unavailable` after `handoverTimeoutMs`). Cheap in memory mode: one
-   * `PRAGMA data_version`; a change starts a look at the registry (the hold still goes to memory:
+   * (rejects with `store_unavailable` after `handoverTimeoutMs`). Cheap in memory mode: at most
+   * one `PRAGMA data_version` per turn of the event loop; a change starts a look at the registry (the hold still goes to memory:
    * a newcomer waits for this instance to write them down).
    */
   route(): 'memory' | 'durable' | Promise<void>;
