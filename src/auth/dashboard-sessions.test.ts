@@ -49,8 +49,11 @@ function contract(name: string, open: () => Promise<{ sql: SqlClient; second: Sq
     it('refuses garbage, an unknown token and no cookie', async () => {
       const sessions = createDashboardSessions({ sql, ttlMs: 60_000 });
       const { cookie } = await sessions.open(who, T0);
-      const other = `${cookie.slice(0, -1)}${cookie.endsWith('A') ? 'B' : 'A'}`;
-      for (const bad of ['', 'x', 'a.b.c', other, `${cookie}x`, `${cookie.slice(0, 22)}.${T0}.${cookie.slice(0, 43)}`, "' OR 1=1 --"])
+      const other = `${cookie[0] === 'A' ? 'B' : 'A'}${cookie.slice(1)}`;
+      // The last of 43 characters with one of its two padding bits set (A→B, E→F, …, 8→9): the same
+      // bytes decode, but it is not the token's spelling.
+      const respelled = `${cookie.slice(0, -1)}${String.fromCharCode(cookie.charCodeAt(42) + 1)}`;
+      for (const bad of ['', 'x', 'a.b.c', other, respelled, `${cookie}x`, `${cookie.slice(0, 22)}.${T0}.${cookie.slice(0, 43)}`, "' OR 1=1 --"])
         assert.equal(await sessions.read(bad, T0), null, bad);
       assert.equal(await sessions.read(undefined, T0), null);
     });

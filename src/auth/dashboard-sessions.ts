@@ -75,6 +75,8 @@ export function createDashboardSessions(options: { sql: SqlClient; ttlMs: number
     async read(cookie, now) {
       if (cookie === undefined || !TOKEN.test(cookie)) return null;
       const token = Buffer.from(cookie, 'base64url');
+      // The last of 43 characters carries two padding bits: only the spelling `open` gave is the token.
+      if (token.toString('base64url') !== cookie) return null;
       const id = idOf(token);
       const row = await guardStore(sql, 'reading a dashboard session', () =>
         sql.get<{ key_id: string | null; name: string; admin: number; sealed: string; expires_at: number | string }>(
