@@ -11,6 +11,14 @@ import { scrubbed } from './wire-error.js';
  */
 export const EMBED_SEQUENCES = 64;
 
+/**
+ * Tokens one decode takes when the inputs are many (a longer input still goes alone). The inputs of
+ * a decode share one attention over all their tokens, masked per sequence, so a decode costs more
+ * per token as it grows: measured on the CPU with the test GGUF and stories260K (docs/decisions/0016),
+ * 256-1024 tokens cost least per text and 4096 up to 2.5× more. llama.cpp's own default ubatch is 512.
+ */
+export const DECODE_TOKENS = 512;
+
 /** Where scripts/build-native.mjs puts the addon: from src/engine or dist/engine, two levels up. */
 const ADDON_DIR = fileURLToPath(new URL('../../native/build/', import.meta.url));
 
@@ -153,7 +161,8 @@ export class BatchEmbedContext {
 
   /**
    * The vectors of `inputs` (token lists, BOS/EOS included) in one decode. The caller keeps
-   * `inputs.length <= sequences` and their tokens together `<= contextSize`.
+   * `inputs.length <= sequences` and their tokens together `<= contextSize` (and, for speed, a
+   * single input or `<= DECODE_TOKENS`).
    */
   embed(inputs: readonly Token[][]): Promise<Float32Array[]> {
     const run = this.#chain.then(async () => {

@@ -60,7 +60,7 @@ function start(settings: WorkerSettings): LlamaRuntime {
   });
   // After getLlama(): the addon binds the libllama node-llama-cpp loaded, with its ggml backends.
   const embedPath: Promise<EmbedPath> = llama.then(() => {
-    const path = loadEmbedPath();
+    const path: EmbedPath = settings.batchEmbeddings === false ? { kind: 'per-text', reason: 'batchEmbeddings is off' } : loadEmbedPath();
     send({
       t: 'log',
       level: path.kind === 'batched' ? 'info' : 'warn',

@@ -1,6 +1,6 @@
 import type { LlamaEmbeddingContext, Token } from 'node-llama-cpp';
 import { FlambeauError } from '../errors/index.js';
-import { embeddingTokens, type BatchEmbedContext } from './batch-embedder.js';
+import { DECODE_TOKENS, embeddingTokens, type BatchEmbedContext } from './batch-embedder.js';
 import type { LoadedModel } from './loaded-model.js';
 
 type EmbedResult = { vectors: Float32Array[]; inputTokens: number };
@@ -10,8 +10,9 @@ type EmbedResult = { vectors: Float32Array[]; inputTokens: number };
  * declares). `inputTokens` sums the tokens evaluated, BOS/EOS included.
  *
  * Batched (the native addon is built, docs/decisions/0016): every input is checked first, in
- * order, with the errors of the per-text path; then as many inputs as fit (EMBED_SEQUENCES, and
- * the context's tokens) go through one llama_decode, one sequence each. Per text (no addon):
+ * order, with the errors of the per-text path; then consecutive inputs go through one llama_decode,
+ * one sequence each, up to EMBED_SEQUENCES inputs and DECODE_TOKENS tokens (an input longer than
+ * that goes alone). Per text (no addon):
  * node-llama-cpp's embedding context, one decode per input. Either way an abort is honoured
  * before each decode.
  */
@@ -38,6 +39,7 @@ async function embedBatched(
     checkLength(tokens.length, index, name, contextSize);
     return tokens;
   });
+  const budget = Math.min(DECODE_TOKENS, context.contextSize);
   const vectors: Float32Array[] = [];
   let next = 0;
   while (next < tokenLists.length) {
@@ -45,7 +47,7 @@ async function embedBatched(
     const batch: Token[][] = [];
     let tokens = 0;
     for (let tokenList = tokenLists[next]; tokenList !== undefined; tokenList = tokenLists[next]) {
-      if (batch.length === context.sequences || (batch.length > 0 && tokens + tokenList.length > context.contextSize)) break;
+      if (batch.length === context.sequences || (batch.length > 0 && tokens + tokenList.length > budget)) break;
       batch.push(tokenList);
       tokens += tokenList.length;
       next++;
