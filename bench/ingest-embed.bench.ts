@@ -153,29 +153,42 @@ export async function run(rounds = 5, chunks = 64): Promise<void> {
       );
     const binding = { name: 'test', provider: 'local', model: 'test', path: made.chat, context: 1024, threads: 1 } as ModelBinding;
     const ingestRates = ways.map(() => [] as number[]);
+    const ingestCpu = ways.map(() => [] as number[]);
     let counted = { documents: 0, chunks: 0 };
     const ingestOnce = async (i: number, round: number) => {
       const way = ways[i] as Way;
+      const pid = way.engine.status().pid;
+      const cpu0 = (pid === null ? 0 : await processCpuSeconds(pid)) * 1000;
+      const own0 = process.cpuUsage();
       const store = openStore(join(dir, `ingest-${i}-${round}.db`));
       const knowledge = createKnowledge({ db: store.db, embedder: embedderOf(embeddingModel(way.engine, binding), 'test', way.perCall) });
       const report = await knowledge.ingest({ collection: 'bench', paths: [docs] });
       store.close();
+      const own = process.cpuUsage(own0);
+      const cpu = (pid === null ? 0 : await processCpuSeconds(pid)) * 1000 - cpu0 + (own.user + own.system) / 1000;
       counted = { documents: report.documents, chunks: report.chunks };
-      return report.chunks / (report.elapsedMs / 1000);
+      return { rate: report.chunks / (report.elapsedMs / 1000), cpuMsPerChunk: cpu / report.chunks };
     };
     for (let i = 0; i < ways.length; i++) await ingestOnce(i, -1); // warm up
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < ways.length; k++) {
         const i = (r + k) % ways.length;
-        ingestRates[i]?.push(await ingestOnce(i, r));
+        const { rate, cpuMsPerChunk } = await ingestOnce(i, r);
+        ingestRates[i]?.push(rate);
+        ingestCpu[i]?.push(cpuMsPerChunk);
       }
     }
     console.log(`\nwhole ingest, test GGUF: ${counted.documents} files, ${counted.chunks} chunks per run, ${rounds} interleaved rounds:`);
     table(
-      ['embedding', 'chunks/s (median)', 'chunks/s (range)'],
+      ['embedding', 'chunks/s (median)', 'chunks/s (range)', 'CPU ms per chunk (engine + ingest process, median)'],
       ways.map((way, i) => {
         const rates = ingestRates[i] ?? [];
-        return [way.label, fmt(percentile(rates, 50), 0), `${fmt(Math.min(...rates), 0)}–${fmt(Math.max(...rates), 0)}`];
+        return [
+          way.label,
+          fmt(percentile(rates, 50), 0),
+          `${fmt(Math.min(...rates), 0)}–${fmt(Math.max(...rates), 0)}`,
+          fmt(percentile(ingestCpu[i] ?? [], 50), 2),
+        ];
       }),
     );
     const ingestPaired = (ingestRates[3] ?? []).map((rate, r) => rate / (ingestRates[0]?.[r] ?? Number.NaN));
