@@ -143,6 +143,22 @@ describe('loadEmbedPath', () => {
     assert.match(none.kind === 'per-text' ? none.reason : '', /found 0/);
   });
 
+  it('embeds a model one text per decode, with a warning, when the addon cannot load it', async () => {
+    const failing = {
+      kind: 'batched',
+      detail: 'a stand-in whose load fails',
+      addon: { load: () => Promise.reject(new Error('cannot load')) },
+    } as unknown as EmbedPath;
+    const warnings: string[] = [];
+    const runtime = new LlamaRuntime(Promise.resolve(llama), { ...noEvents, warn: (message) => warnings.push(message) }, Promise.resolve(failing));
+    runtimes.push(runtime);
+    const loaded = await runtime.model('key', spec);
+    assert.equal((await loaded.embedding()).kind, 'per-text');
+    assert.deepEqual(warnings, ["embeddings of 'test': one text per llama_decode (the batching addon failed: Error: cannot load)"]);
+    const got = await runEmbedJob(loaded, 'test', ['Bonjour', 'zanzibar'], signal());
+    assertClose(got.vectors, (await runEmbedJob(perText, 'test', ['Bonjour', 'zanzibar'], signal())).vectors);
+  });
+
   it('reads the libllama files mapped into a process', () => {
     const maps = [
       '7f1c0000-7f1c1000 r--p 00000000 08:01 42   /x/bins/linux-x64/libllama.v0.4.0.so',

@@ -84,6 +84,7 @@ function start(settings: WorkerSettings): LlamaRuntime {
     {
       loadChanged: (key, loaded) => send({ t: loaded ? 'loaded' : 'unloaded', key }),
       threads: (key, threads) => send({ t: 'threads', key, ...threads }),
+      warn: (message) => send({ t: 'log', level: 'warn', message }),
     },
     embedPath,
   );

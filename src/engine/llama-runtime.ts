@@ -16,6 +16,8 @@ const GRAMMAR_CACHE_SIZE = 64;
 export interface RuntimeEvents {
   loadChanged(key: string, loaded: boolean): void;
   threads(key: string, threads: ContextThreads): void;
+  /** A degraded path the operator should know about (never request text). */
+  warn?(message: string): void;
 }
 
 interface Slot {
@@ -130,7 +132,14 @@ export class LlamaRuntime {
           sequences: spec.parallel,
           threads: spec.threads,
         });
-        return new LoadedModel(model, context, spec, (threads) => this.#events.threads(key, threads), embedPath);
+        return new LoadedModel(
+          model,
+          context,
+          spec,
+          (threads) => this.#events.threads(key, threads),
+          embedPath,
+          (message) => this.#events.warn?.(message),
+        );
       } catch (thrown) {
         await model.dispose();
         throw thrown;

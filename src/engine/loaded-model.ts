@@ -41,6 +41,7 @@ export class LoadedModel {
   readonly #wrappers = new Map<string, ChatWrapper>();
   readonly #onThreads: (threads: ContextThreads) => void;
   readonly #embedPath: EmbedPath;
+  readonly #warn: (message: string) => void;
   #embedding: Promise<Embedding> | null = null;
 
   constructor(
@@ -49,12 +50,14 @@ export class LoadedModel {
     spec: ResolvedModelSpec,
     onThreads: (threads: ContextThreads) => void = () => {},
     embedPath: EmbedPath = { kind: 'per-text', reason: 'not asked for' },
+    warn: (message: string) => void = () => {},
   ) {
     this.model = model;
     this.context = context;
     this.#spec = spec;
     this.#onThreads = onThreads;
     this.#embedPath = embedPath;
+    this.#warn = warn;
     for (let i = 0; i < context.totalSequences; i++) this.#free.push(context.getSequence());
     onThreads({ chat: context.idealThreads, embedding: null });
   }
@@ -114,13 +117,18 @@ export class LoadedModel {
   async #makeEmbedding(): Promise<Embedding> {
     const contextSize = this.context.contextSize;
     if (this.#embedPath.kind === 'batched') {
-      const context = await BatchEmbedContext.create(this.#embedPath.addon, {
-        modelPath: this.#spec.path,
-        gpuLayers: this.model.gpuLayers,
-        contextSize,
-        threads: this.#spec.threads,
-      });
-      return { kind: 'batched', context };
+      try {
+        const context = await BatchEmbedContext.create(this.#embedPath.addon, {
+          modelPath: this.#spec.path,
+          gpuLayers: this.model.gpuLayers,
+          contextSize,
+          threads: this.#spec.threads,
+        });
+        return { kind: 'batched', context };
+      } catch (thrown) {
+        // node-llama-cpp loaded this model; if the addon cannot, embed it one text per decode.
+        this.#warn(`embeddings of '${this.#spec.name}': one text per llama_decode (the batching addon failed: ${scrubbed(thrown)})`);
+      }
     }
     const context = await this.model.createEmbeddingContext({
       contextSize,
