@@ -1,28 +1,32 @@
 // Ingest embedding throughput: texts embedded per second, and CPU per text (engine + caller),
 // through the embedder ingest and search use (knowledge/embedder.ts over the llamacpp provider and
-// flambeau's engine process), one text per engine call against batches per call, on the same
-// model, interleaved rounds, medians. Models: the repo's generated test GGUF and, when present,
-// ../shared/models/stories260K.gguf. One thread. Also a whole `ingest` run (files → chunks →
-// vectors → SQLite) both ways, in chunks/s.
+// flambeau's engine process). Four ways, paired in every round (order rotated), on the same model:
+// node-llama-cpp one text per decode (an engine with `batchEmbeddings: false`) and the batching
+// addon (many texts per llama_decode, docs/decisions/0016), each with one text per engine call and
+// with EMBED_BATCH_SIZE per call. Models: the repo's generated test GGUF and, when present,
+// ../shared/models (stories260K, tiny-script-llama). One thread. Also whole `ingest` runs
+// (files → chunks → vectors → SQLite) the four ways, in chunks/s.
 // Standalone: `node --import tsx bench/ingest-embed.bench.ts [rounds] [chunks]`.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Engine } from '../src/engine/engine.js';
 import { EMBED_BATCH_SIZE } from '../src/knowledge/embedder.js';
 import { createKnowledge, embedderOf, type Embedder } from '../src/knowledge/index.js';
+import { silentLogger, type Logger } from '../src/log/logger.js';
 import { createLlamaCppProvider } from '../src/providers/llamacpp/llamacpp-provider.js';
-import type { ModelBinding } from '../src/providers/spec.js';
+import type { EmbeddingModel, ModelBinding } from '../src/providers/spec.js';
 import { rng } from '../src/knowledge/__fixtures__/seeded-random.js';
 import { openStore } from '../src/store/store.js';
 import { makeTestModels, TEST_MODEL_VOCABULARY } from '../test/fixtures/test-models.js';
 import { loadCreateEngine } from './engine-under-test.js';
 import { fmt, percentile, processCpuSeconds, table } from './stats.js';
 
-const STORIES = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));
+const SHARED = fileURLToPath(new URL('../../shared/models/', import.meta.url));
 
-function chunkTexts(n: number, words: number): string[] {
-  const random = rng(7);
+function chunkTexts(n: number, words: number, seed = 7): string[] {
+  const random = rng(seed);
   const vocabulary = [...TEST_MODEL_VOCABULARY, 'once', 'upon', 'a', 'time', 'little', 'girl', 'dog', 'park', 'sun'];
   return Array.from(
     { length: n },
@@ -30,33 +34,62 @@ function chunkTexts(n: number, words: number): string[] {
   );
 }
 
-export async function run(rounds = 4, chunks = 32): Promise<void> {
-  console.log('\n## Ingest embeddings: one chunk per engine call vs batches of chunks per call');
+interface Way {
+  label: string;
+  engine: Engine;
+  perCall: number;
+}
+interface Sample {
+  perSecond: number;
+  cpuMsPerText: number;
+}
+
+export async function run(rounds = 5, chunks = 64): Promise<void> {
+  console.log('\n## Ingest embeddings: one text per llama_decode vs many (batching addon), one or many texts per engine call');
   const { createEngine, from } = await loadCreateEngine();
-  const engine = createEngine({ idleTimeoutMs: 600_000, gpu: false, logLevel: 'error' });
-  const provider = createLlamaCppProvider({ id: 'local', locality: 'device', engine });
+  const paths: string[] = [];
+  const logger: Logger = {
+    ...silentLogger,
+    info: (message, fields) => void (String(fields?.message ?? '').startsWith('embeddings:') && paths.push(String(fields?.message))),
+    warn: (message, fields) => void (String(fields?.message ?? '').startsWith('embeddings:') && paths.push(String(fields?.message))),
+  };
+  const perTextEngine = createEngine({ idleTimeoutMs: 600_000, gpu: false, logLevel: 'info', logger, batchEmbeddings: false });
+  const batchedEngine = createEngine({ idleTimeoutMs: 600_000, gpu: false, logLevel: 'info', logger });
+  const providers = new Map([perTextEngine, batchedEngine].map((engine) => [engine, createLlamaCppProvider({ id: 'local', locality: 'device', engine })]));
+  const ways: Way[] = [
+    { label: 'per text, 1 per call (before)', engine: perTextEngine, perCall: 1 },
+    { label: `per text, ${EMBED_BATCH_SIZE} per call (0016 first pass)`, engine: perTextEngine, perCall: EMBED_BATCH_SIZE },
+    { label: 'batched, 1 per call', engine: batchedEngine, perCall: 1 },
+    { label: `batched, ${EMBED_BATCH_SIZE} per call (now)`, engine: batchedEngine, perCall: EMBED_BATCH_SIZE },
+  ];
+  const embeddingModel = (engine: Engine, binding: ModelBinding): EmbeddingModel => {
+    const model = providers.get(engine)?.embeddingModel?.(binding);
+    if (model === undefined) throw new Error('no embedding model');
+    return model;
+  };
   const dir = mkdtempSync(join(tmpdir(), 'flambeau-bench-embed-'));
   try {
     const made = await makeTestModels(dir);
-    // stories260K costs ~0.4 ms of CPU per token to embed: query-sized texts only.
     const cases: { label: string; path: string; words: number }[] = [
-      { label: 'test GGUF, chunks of 60 words', path: made.chat, words: 60 },
-      { label: 'test GGUF, queries of 8 words', path: made.chat, words: 8 },
+      { label: 'test GGUF, 60-word chunks', path: made.chat, words: 60 },
+      { label: 'test GGUF, 8-word queries', path: made.chat, words: 8 },
     ];
-    if (existsSync(STORIES)) cases.push({ label: 'stories260K, queries of 8 words', path: STORIES, words: 8 });
+    for (const [file, name] of [
+      ['stories260K.gguf', 'stories260K'],
+      ['tiny-script-llama.gguf', 'tiny-script'],
+    ] as const) {
+      const path = join(SHARED, file);
+      if (!existsSync(path)) continue;
+      cases.push({ label: `${name}, 60-word chunks`, path, words: 60 }, { label: `${name}, 8-word queries`, path, words: 8 });
+    }
     const rows: string[][] = [];
     const summary: string[] = [];
     for (const m of cases) {
       const texts = chunkTexts(chunks, m.words);
-      const binding = { name: m.label, provider: 'local', model: m.label, path: m.path, context: 512, threads: 1 } as ModelBinding;
-      const model = provider.embeddingModel?.(binding);
-      if (model === undefined) throw new Error('no embedding model');
-      const modes: [string, Embedder][] = [
-        ['1 chunk per call', embedderOf(model, m.label, 1)],
-        [`${EMBED_BATCH_SIZE} per call (default)`, embedderOf(model, m.label)],
-      ];
-      const rate = async (embedder: Embedder) => {
-        const pid = engine.status().pid;
+      const binding = { name: m.label, provider: 'local', model: m.label, path: m.path, context: 1024, threads: 1 } as ModelBinding;
+      const embedders = ways.map((way) => embedderOf(embeddingModel(way.engine, binding), m.label, way.perCall));
+      const rate = async (way: Way, embedder: Embedder): Promise<Sample> => {
+        const pid = way.engine.status().pid;
         const cpu0 = (pid === null ? 0 : await processCpuSeconds(pid)) * 1000;
         const own0 = process.cpuUsage();
         const t0 = performance.now();
@@ -65,73 +98,107 @@ export async function run(rounds = 4, chunks = 32): Promise<void> {
         const own = process.cpuUsage(own0);
         const cpu = (pid === null ? 0 : await processCpuSeconds(pid)) * 1000 - cpu0 + (own.user + own.system) / 1000;
         if (vectors.length !== texts.length) throw new Error('vectors missing');
-        return { perSecond: (texts.length / ms) * 1000, cpuMsPerChunk: cpu / texts.length };
+        return { perSecond: (texts.length / ms) * 1000, cpuMsPerText: cpu / texts.length };
       };
-      for (const [, embedder] of modes) await rate(embedder); // load, warm up
-      const samples = modes.map(() => [] as { perSecond: number; cpuMsPerChunk: number }[]);
+      for (const [i, way] of ways.entries()) await rate(way, embedders[i] as Embedder); // load, warm up
+      const samples = ways.map(() => [] as Sample[]);
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? [0, 1] : [1, 0];
-        for (const i of order) samples[i]?.push(await rate((modes[i] as [string, Embedder])[1]));
+        for (let k = 0; k < ways.length; k++) {
+          const i = (r + k) % ways.length;
+          samples[i]?.push(await rate(ways[i] as Way, embedders[i] as Embedder));
+        }
       }
-      const med = (i: number, f: (s: { perSecond: number; cpuMsPerChunk: number }) => number) => percentile((samples[i] ?? []).map(f), 50);
-      modes.forEach(([label], i) =>
+      const column = (i: number, f: (s: Sample) => number) => (samples[i] ?? []).map(f);
+      ways.forEach((way, i) => {
+        const rates = column(i, (s) => s.perSecond);
         rows.push([
           m.label,
-          label,
+          way.label,
+          fmt(percentile(rates, 50), 0),
+          `${fmt(Math.min(...rates), 0)}–${fmt(Math.max(...rates), 0)}`,
           fmt(
-            med(i, (s) => s.perSecond),
-            0,
-          ),
-          fmt(
-            med(i, (s) => s.cpuMsPerChunk),
+            percentile(
+              column(i, (s) => s.cpuMsPerText),
+              50,
+            ),
             2,
           ),
-        ]),
-      );
-      const paired = (samples[1] ?? []).map((s, i) => s.perSecond / (samples[0]?.[i]?.perSecond ?? Number.NaN));
-      const cpuPaired = (samples[1] ?? []).map((s, i) => (samples[0]?.[i]?.cpuMsPerChunk ?? Number.NaN) / s.cpuMsPerChunk);
+        ]);
+      });
+      const paired = (a: number, b: number) => {
+        const ratios = (samples[a] ?? []).map((s, r) => s.perSecond / (samples[b]?.[r]?.perSecond ?? Number.NaN));
+        return `${fmt(percentile(ratios, 50), 2)}× (rounds ${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})`;
+      };
       summary.push(
-        `${m.label}: batched / one per call: chunks/s ${fmt(percentile(paired, 50), 2)}×, CPU per chunk ${fmt(percentile(cpuPaired, 50), 2)}× less (medians of paired rounds)`,
+        `${m.label}: batched ${EMBED_BATCH_SIZE}/call vs per text 1/call ${paired(3, 0)}; vs batched 1/call ${paired(3, 2)}; vs per text ${EMBED_BATCH_SIZE}/call ${paired(3, 1)}`,
       );
     }
-    console.log(`${chunks} texts per round, ${rounds} interleaved rounds, 1 thread; engine from ${from}`);
-    table(['model', 'calls', 'chunks/s (median)', 'CPU ms per chunk (engine + caller)'], rows);
-    for (const line of summary) console.log(line);
+    console.log(`${chunks} texts per round, ${rounds} interleaved rounds (order rotated), 1 thread, context 1024; engine from ${from}`);
+    for (const line of new Set(paths)) console.log(`engine said: ${line}`);
+    table(['model, texts', 'embedding', 'texts/s (median)', 'texts/s (range)', 'CPU ms per text (engine + caller)'], rows);
+    console.log('paired medians of texts/s ratios:');
+    for (const line of summary) console.log(`  ${line}`);
 
-    // A whole ingest: 20 Markdown files of 4 sections, with the test GGUF.
+    // Whole ingests: 20 Markdown files of 4 sections of 70 words, with the test GGUF, the four ways interleaved.
     const docs = join(dir, 'docs');
     mkdirSync(docs);
-    const words = chunkTexts(400, 70);
+    const sections = chunkTexts(80, 70, 11);
     for (let f = 0; f < 20; f++)
       writeFileSync(
         join(docs, `doc-${f}.md`),
-        `# Document ${f}\n\n${words
+        `# Document ${f}\n\n${sections
           .slice(f * 4, f * 4 + 4)
           .map((w, s) => `## Part ${s}\n\n${w}`)
           .join('\n\n')}\n`,
       );
-    const binding = { name: 'test', provider: 'local', model: 'test', path: made.chat, context: 512, threads: 1 } as ModelBinding;
-    const model = provider.embeddingModel?.(binding);
-    if (model === undefined) throw new Error('no embedding model');
-    const ingestRows: string[][] = [];
-    for (const [label, embedder] of [
-      ['1 chunk per call', embedderOf(model, 'test', 1)],
-      [`${EMBED_BATCH_SIZE} per call (default)`, embedderOf(model, 'test')],
-    ] as const) {
-      const store = openStore(join(dir, `${label.replace(/\W+/g, '-')}.db`));
-      const knowledge = createKnowledge({ db: store.db, embedder });
+    const binding = { name: 'test', provider: 'local', model: 'test', path: made.chat, context: 1024, threads: 1 } as ModelBinding;
+    const ingestRates = ways.map(() => [] as number[]);
+    const ingestCpu = ways.map(() => [] as number[]);
+    let counted = { documents: 0, chunks: 0 };
+    const ingestOnce = async (i: number, round: number) => {
+      const way = ways[i] as Way;
+      const pid = way.engine.status().pid;
+      const cpu0 = (pid === null ? 0 : await processCpuSeconds(pid)) * 1000;
+      const own0 = process.cpuUsage();
+      const store = openStore(join(dir, `ingest-${i}-${round}.db`));
+      const knowledge = createKnowledge({ db: store.db, embedder: embedderOf(embeddingModel(way.engine, binding), 'test', way.perCall) });
       const report = await knowledge.ingest({ collection: 'bench', paths: [docs] });
       store.close();
-      ingestRows.push([label, String(report.documents), String(report.chunks), fmt(report.chunks / (report.elapsedMs / 1000), 0)]);
+      const own = process.cpuUsage(own0);
+      const cpu = (pid === null ? 0 : await processCpuSeconds(pid)) * 1000 - cpu0 + (own.user + own.system) / 1000;
+      counted = { documents: report.documents, chunks: report.chunks };
+      return { rate: report.chunks / (report.elapsedMs / 1000), cpuMsPerChunk: cpu / report.chunks };
+    };
+    for (let i = 0; i < ways.length; i++) await ingestOnce(i, -1); // warm up
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < ways.length; k++) {
+        const i = (r + k) % ways.length;
+        const { rate, cpuMsPerChunk } = await ingestOnce(i, r);
+        ingestRates[i]?.push(rate);
+        ingestCpu[i]?.push(cpuMsPerChunk);
+      }
     }
-    console.log('\nwhole ingest, test GGUF, 20 files of 4 sections:');
-    table(['embedding calls', 'documents', 'chunks', 'chunks/s'], ingestRows);
+    console.log(`\nwhole ingest, test GGUF: ${counted.documents} files, ${counted.chunks} chunks per run, ${rounds} interleaved rounds:`);
+    table(
+      ['embedding', 'chunks/s (median)', 'chunks/s (range)', 'CPU ms per chunk (engine + ingest process, median)'],
+      ways.map((way, i) => {
+        const rates = ingestRates[i] ?? [];
+        return [
+          way.label,
+          fmt(percentile(rates, 50), 0),
+          `${fmt(Math.min(...rates), 0)}–${fmt(Math.max(...rates), 0)}`,
+          fmt(percentile(ingestCpu[i] ?? [], 50), 2),
+        ];
+      }),
+    );
+    const ingestPaired = (ingestRates[3] ?? []).map((rate, r) => rate / (ingestRates[0]?.[r] ?? Number.NaN));
+    console.log(`  batched ${EMBED_BATCH_SIZE}/call vs per text 1/call, paired median ${fmt(percentile(ingestPaired, 50), 2)}×`);
   } finally {
-    await engine.shutdown();
+    await Promise.all([perTextEngine.shutdown(), batchedEngine.shutdown()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await run(Number(process.argv[2] ?? 4), Number(process.argv[3] ?? 32));
+  await run(Number(process.argv[2] ?? 5), Number(process.argv[3] ?? 64));
 }

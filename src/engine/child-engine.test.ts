@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { makeTestModels, TEST_MODEL_ANSWER, deltasOfPieces } from '../../test/fixtures/test-models.js';
 import { FlambeauError } from '../errors/index.js';
@@ -151,6 +153,18 @@ describe('child engine', () => {
     assert.equal(engine.threads(wide), defaultThreads() + 2);
     await engine.embed(wide, ['Bonjour'], signal());
     assert.deepEqual(model(wide).engineThreads, { chat: defaultThreads() + 2, embedding: defaultThreads() + 2 });
+  });
+
+  it('says at start which path embeds, and embeds batched when the native addon is built (CI builds it)', async () => {
+    await engine.embed(auto, ['Bonjour', 'zanzibar'], signal());
+    const lines = logs.filter((line) => line.includes('embeddings: '));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    const built = existsSync(fileURLToPath(new URL('../../native/build/flambeau-embed.node', import.meta.url)));
+    if (process.env.CI === 'true') assert.ok(built, 'npm ci builds native/build/flambeau-embed.node');
+    assert.match(
+      lines[0] ?? '',
+      built ? /^info llama\.cpp .*embeddings: batched, many texts per llama_decode/ : /^warn llama\.cpp .*embeddings: one text per llama_decode/,
+    );
   });
 
   it('queues requests beyond `parallel` and runs them all', async () => {

@@ -304,7 +304,12 @@ class ChildEngine implements Engine {
     this.#starts++;
     this.#lastFatal = null;
     const worker = new WorkerProcess(
-      { gpu: this.#options.gpu, logLevel: this.#options.logLevel ?? 'warn', maxThreads: this.#options.threads ?? defaultThreads() },
+      {
+        gpu: this.#options.gpu,
+        logLevel: this.#options.logLevel ?? 'warn',
+        maxThreads: this.#options.threads ?? defaultThreads(),
+        batchEmbeddings: this.#options.batchEmbeddings ?? true,
+      },
       {
         message: (message) => this.#onMessage(worker, message),
         malformed: (reason) => this.#onMalformed(worker, reason),

@@ -38,6 +38,8 @@ export interface WorkerSettings {
   logLevel: LogLevel;
   /** llama.cpp's thread budget, shared by the models evaluating at once (`getLlama`'s `maxThreads`). */
   maxThreads: number;
+  /** false: embed one text per decode even when the batching addon is built (default true). */
+  batchEmbeddings?: boolean;
 }
 
 /** A model spec with defaults applied; `key` identifies one loaded instance. */

@@ -5,6 +5,7 @@
  */
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { FlambeauError } from '../errors/index.js';
+import { loadEmbedPath, type EmbedPath } from './batch-embedder.js';
 import type { LogLevel } from '../log/logger.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './engine-protocol.js';
 import { EventOutbox } from './event-outbox.js';
@@ -57,6 +58,19 @@ function start(settings: WorkerSettings): LlamaRuntime {
     logLevel: toLlamaLevel(settings.logLevel),
     logger: (level, message) => send({ t: 'log', level: fromLlamaLevel(level), message: message.trimEnd() }),
   });
+  // After getLlama(): the addon binds the libllama node-llama-cpp loaded, with its ggml backends.
+  const embedPath: Promise<EmbedPath> = llama.then(() => {
+    const path: EmbedPath = settings.batchEmbeddings === false ? { kind: 'per-text', reason: 'batchEmbeddings is off' } : loadEmbedPath();
+    send({
+      t: 'log',
+      level: path.kind === 'batched' ? 'info' : 'warn',
+      message:
+        path.kind === 'batched'
+          ? `embeddings: batched, many texts per llama_decode (native addon; ${path.detail})`
+          : `embeddings: one text per llama_decode (${path.reason})`,
+    });
+    return path;
+  });
   llama.then(
     () => send({ t: 'ready', pid: process.pid }),
     (thrown) => {
@@ -65,10 +79,15 @@ function start(settings: WorkerSettings): LlamaRuntime {
       setTimeout(() => process.exit(1), 50);
     },
   );
-  return new LlamaRuntime(llama, {
-    loadChanged: (key, loaded) => send({ t: loaded ? 'loaded' : 'unloaded', key }),
-    threads: (key, threads) => send({ t: 'threads', key, ...threads }),
-  });
+  return new LlamaRuntime(
+    llama,
+    {
+      loadChanged: (key, loaded) => send({ t: loaded ? 'loaded' : 'unloaded', key }),
+      threads: (key, threads) => send({ t: 'threads', key, ...threads }),
+      warn: (message) => send({ t: 'log', level: 'warn', message }),
+    },
+    embedPath,
+  );
 }
 
 async function runChat(message: Extract<ToWorker, { t: 'chat' }>): Promise<void> {

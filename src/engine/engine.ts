@@ -47,6 +47,11 @@ export interface EngineOptions {
   logLevel?: LogLevel;
   /** Receives engine log lines (never prompt or answer text). Default: JSON lines on stderr. */
   logger?: Logger;
+  /**
+   * Embed many texts per llama_decode through the native addon when it is built (docs/decisions/0016).
+   * Default true; false (benches comparing the paths) embeds one text per decode with node-llama-cpp.
+   */
+  batchEmbeddings?: boolean;
   /** Tests only: the engine process's entry file and node flags. Default: `engine-worker` beside this module. */
   workerEntry?: { path: string; execArgv: string[] };
 }

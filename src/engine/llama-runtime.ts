@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import type { Llama, LlamaGrammar } from 'node-llama-cpp';
 import { FlambeauError } from '../errors/index.js';
+import type { EmbedPath } from './batch-embedder.js';
 import type { EngineChatJob } from './engine.js';
 import type { ResolvedModelSpec } from './engine-protocol.js';
 import { LoadedModel, type ContextThreads } from './loaded-model.js';
@@ -15,6 +16,8 @@ const GRAMMAR_CACHE_SIZE = 64;
 export interface RuntimeEvents {
   loadChanged(key: string, loaded: boolean): void;
   threads(key: string, threads: ContextThreads): void;
+  /** A degraded path the operator should know about (never request text). */
+  warn?(message: string): void;
 }
 
 interface Slot {
@@ -30,13 +33,19 @@ interface Slot {
  */
 export class LlamaRuntime {
   readonly #llama: Promise<Llama>;
+  readonly #embedPath: Promise<EmbedPath>;
   readonly #events: RuntimeEvents;
   readonly #slots = new Map<string, Slot>();
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
 
-  constructor(llama: Promise<Llama>, events: RuntimeEvents) {
+  /** `embedPath`: how models embed, known once `llama` resolved (default: one text per decode). */
+  constructor(llama: Promise<Llama>, events: RuntimeEvents, embedPath?: Promise<EmbedPath>) {
     this.#llama = llama;
     this.#events = events;
+    this.#embedPath = (embedPath ?? Promise.resolve({ kind: 'per-text', reason: 'not asked for' } as const)).catch((thrown: unknown) => ({
+      kind: 'per-text' as const,
+      reason: scrubbed(thrown),
+    }));
   }
 
   model(key: string, spec: ResolvedModelSpec): Promise<LoadedModel> {
@@ -111,6 +120,7 @@ export class LlamaRuntime {
       });
     }
     const llama = await this.#started();
+    const embedPath = await this.#embedPath;
     // A model's own `threads` wins over the engine's budget, which would otherwise cap it
     // (node-llama-cpp clamps a context's threads to `maxThreads`); start-up warns when it exceeds the cores.
     if (llama.maxThreads !== 0 && spec.threads > llama.maxThreads) llama.maxThreads = spec.threads;
@@ -122,7 +132,14 @@ export class LlamaRuntime {
           sequences: spec.parallel,
           threads: spec.threads,
         });
-        return new LoadedModel(model, context, spec, (threads) => this.#events.threads(key, threads));
+        return new LoadedModel(
+          model,
+          context,
+          spec,
+          (threads) => this.#events.threads(key, threads),
+          embedPath,
+          (message) => this.#events.warn?.(message),
+        );
       } catch (thrown) {
         await model.dispose();
         throw thrown;

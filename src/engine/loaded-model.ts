@@ -11,6 +11,7 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { FlambeauError } from '../errors/index.js';
+import { BatchEmbedContext, type EmbedPath } from './batch-embedder.js';
 import type { ResolvedModelSpec } from './engine-protocol.js';
 import { scrubbed } from './wire-error.js';
 
@@ -21,9 +22,16 @@ export interface ContextThreads {
 }
 
 /**
+ * How a model embeds: many texts per llama_decode through the native addon (batch-embedder.ts),
+ * or node-llama-cpp's embedding context, one text per decode (when the addon is not there).
+ */
+export type Embedding = { kind: 'batched'; context: BatchEmbedContext } | { kind: 'per-text'; context: LlamaEmbeddingContext };
+
+/**
  * One loaded model in the engine process: its chat context with `parallel` sequences, an
- * embedding context made on first use, and the chat wrappers resolved so far. `onThreads`
- * hears the threads its contexts use, at once and again when the embedding context is made.
+ * embedding context made on first use (batched when `embedPath` has the addon), and the chat
+ * wrappers resolved so far. `onThreads` hears the threads its contexts use, at once and again
+ * when the embedding context is made.
  */
 export class LoadedModel {
   readonly model: LlamaModel;
@@ -32,13 +40,24 @@ export class LoadedModel {
   readonly #free: LlamaContextSequence[] = [];
   readonly #wrappers = new Map<string, ChatWrapper>();
   readonly #onThreads: (threads: ContextThreads) => void;
-  #embedding: Promise<LlamaEmbeddingContext> | null = null;
+  readonly #embedPath: EmbedPath;
+  readonly #warn: (message: string) => void;
+  #embedding: Promise<Embedding> | null = null;
 
-  constructor(model: LlamaModel, context: LlamaContext, spec: ResolvedModelSpec, onThreads: (threads: ContextThreads) => void = () => {}) {
+  constructor(
+    model: LlamaModel,
+    context: LlamaContext,
+    spec: ResolvedModelSpec,
+    onThreads: (threads: ContextThreads) => void = () => {},
+    embedPath: EmbedPath = { kind: 'per-text', reason: 'not asked for' },
+    warn: (message: string) => void = () => {},
+  ) {
     this.model = model;
     this.context = context;
     this.#spec = spec;
     this.#onThreads = onThreads;
+    this.#embedPath = embedPath;
+    this.#warn = warn;
     for (let i = 0; i < context.totalSequences; i++) this.#free.push(context.getSequence());
     onThreads({ chat: context.idealThreads, embedding: null });
   }
@@ -77,18 +96,16 @@ export class LoadedModel {
     return wrapper;
   }
 
-  embeddingContext(): Promise<LlamaEmbeddingContext> {
+  /** The embedding context, made on first use; a failed attempt is retried on the next call. */
+  embedding(): Promise<Embedding> {
     if (!this.#embedding) {
-      const contextSize = this.context.contextSize;
-      this.#embedding = this.model.createEmbeddingContext({
-        contextSize,
-        // A non-causal (pooled) embedding needs the whole input in one batch; llama.cpp aborts otherwise.
-        batchSize: contextSize,
-        // Explicit: node-llama-cpp's default for embedding contexts is 6 threads, whatever the machine.
-        threads: this.#spec.threads,
-      });
+      this.#embedding = this.#makeEmbedding();
       this.#embedding.then(
-        (embedding) => this.#onThreads({ chat: this.context.idealThreads, embedding: embeddingThreads(embedding) }),
+        (embedding) =>
+          this.#onThreads({
+            chat: this.context.idealThreads,
+            embedding: embedding.kind === 'batched' ? embedding.context.threads : embeddingThreads(embedding.context),
+          }),
         () => {
           this.#embedding = null;
         },
@@ -97,10 +114,36 @@ export class LoadedModel {
     return this.#embedding;
   }
 
+  async #makeEmbedding(): Promise<Embedding> {
+    const contextSize = this.context.contextSize;
+    if (this.#embedPath.kind === 'batched') {
+      try {
+        const context = await BatchEmbedContext.create(this.#embedPath.addon, {
+          modelPath: this.#spec.path,
+          gpuLayers: this.model.gpuLayers,
+          contextSize,
+          threads: this.#spec.threads,
+        });
+        return { kind: 'batched', context };
+      } catch (thrown) {
+        // node-llama-cpp loaded this model; if the addon cannot, embed it one text per decode.
+        this.#warn(`embeddings of '${this.#spec.name}': one text per llama_decode (the batching addon failed: ${scrubbed(thrown)})`);
+      }
+    }
+    const context = await this.model.createEmbeddingContext({
+      contextSize,
+      // A non-causal (pooled) embedding needs the whole input in one batch; llama.cpp aborts otherwise.
+      batchSize: contextSize,
+      // Explicit: node-llama-cpp's default for embedding contexts is 6 threads, whatever the machine.
+      threads: this.#spec.threads,
+    });
+    return { kind: 'per-text', context };
+  }
+
   async dispose(): Promise<void> {
     const embedding = this.#embedding;
     this.#embedding = null;
-    await (await embedding?.catch(() => null))?.dispose();
+    await (await embedding?.catch(() => null))?.context.dispose();
     await this.context.dispose();
     await this.model.dispose();
   }
