@@ -3,7 +3,7 @@
  * Regenerates the shipped weights of the prompt-injection detector, deterministically:
  *
  *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
- *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
+ *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4] [--no-round9]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
  *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
  *                              [--extra-tuning REGEX] [--list-docs] [--user-table shared|no-docs|docs-planted] [--user-from FILE]
@@ -68,12 +68,13 @@ const NOTICE =
 /**
  * Share of benign calibration rows per source flagged at the shipped threshold, in each of the two
  * calibration sets (the issue asks for at most 3% on benign text). Chosen on the tuning part
- * (`--tune`, never on the held-out origins): documents and tool results 2% (round 6: every benign
- * tuning yardstick of each source at or under 2%, the tuning hard negatives under 1%); user
- * messages, read by their own table since round 7, 3% (the candidate chosen by round 7's rule; the
- * stricter of the two sets' cuts applies, so the user cut often stays where 2% puts it).
+ * (`--tune`, never on the held-out origins): documents 2% (round 6: every benign tuning yardstick
+ * of each source at or under 2%, the tuning hard negatives under 1%); user messages, read by their
+ * own table since round 7, 3% (the candidate chosen by round 7's rule; the stricter of the two
+ * sets' cuts applies, so the user cut often stays where 2% puts it); tool results 1% since round 9
+ * (with round 9's rows, 2% flags 3% of the tuning origins' benign tool results).
  */
-const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.03, document: 0.02, tool: 0.02 };
+const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.03, document: 0.02, tool: 0.01 };
 
 const { values } = parseArgs({
   options: {
@@ -90,8 +91,8 @@ const { values } = parseArgs({
     // Fit without the tuning origins and report on them only: the held-out origins stay unread.
     tune: { type: 'boolean', default: false },
     'no-round4': { type: 'boolean', default: false },
-    // Round 9's hand-written rows (polite attacks planted in mails and tool results, four-language personas).
-    round9: { type: 'boolean', default: false },
+    // Without round 9's hand-written rows (polite attacks planted in mails and tool results, four-language personas).
+    'no-round9': { type: 'boolean', default: false },
     'nb-power': { type: 'string' },
     'nb-alpha': { type: 'string' },
     'hard-negative-weight': { type: 'string' },
@@ -124,6 +125,9 @@ const { values } = parseArgs({
     'user-from': { type: 'string' },
     // Round 9: a source's cut set on one calibration set only (`user=docs,document=docs`), else `--calibrate`'s.
     'calibrate-source': { type: 'string' },
+    // Round 9: also a user message from every prose chunk of the package docs' calibration part
+    // (about four times the user rows of other people's text; documents and tool rows unchanged).
+    'cal-docs-user-all': { type: 'boolean', default: false },
     // Round 9 (tuning only): user messages read by their own table (`own`), by the higher of it and
     // the documents' table (`max`), or the documents' table read only when the user table's logit is
     // within `--cascade-margin` logits of its own cut (`cascade`).
@@ -144,7 +148,7 @@ const own = [
   ...generateBenignRows(seed + 1, 'train'),
   ...generateHardNegativeRows(seed + 3),
   ...(values['no-round4'] ? [] : generateRound4Rows(seed + 4)),
-  ...(values.round9 ? generateRound9Rows(seed + 10) : []),
+  ...(values['no-round9'] ? [] : generateRound9Rows(seed + 10)),
 ];
 const rows = dedupeRows([...pool, ...own]);
 const split = splitByOrigin(rows);
@@ -171,7 +175,15 @@ const docsOptions = {
 };
 const docsParts = corpus === null ? [] : values.tune ? corpus.parts.train : [...corpus.parts.train, ...corpus.parts.tuning];
 const docsTrain = corpus === null || values['no-docs-train'] ? [] : packageDocRows(docsParts, seed + 5, docsOptions);
-const docsCalibration = corpus === null ? [] : dedupeRows(packageDocRows(corpus.parts.calibration, seed + 6));
+const docsCalibration =
+  corpus === null
+    ? []
+    : dedupeRows([
+        ...packageDocRows(corpus.parts.calibration, seed + 6),
+        ...(values['cal-docs-user-all']
+          ? packageDocRows(corpus.parts.calibration, seed + 8, { toolShare: 0, userShare: 1 }).filter((r) => r.channel === 'user')
+          : []),
+      ]);
 const docsTuning = corpus === null || !values.tune ? [] : dedupeRows(packageDocRows(corpus.parts.tuning, seed + 7));
 if (corpus !== null)
   console.log(
