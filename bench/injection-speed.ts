@@ -82,7 +82,9 @@ async function main(): Promise<void> {
       const scans = scanners.map((s) => s.scanner.scan(text, 'document'));
       if (!scans.every((s) => isDeepStrictEqual(s, scans[0]))) throw new Error('the scanners disagree on a bench text');
     }
-  console.log(`injection scan cost, source ${source}, µs of CPU per KB (${rounds} rounds of ${ms} ms per size and scanner; ${scanners.map((s) => s.name).join(' vs ')})`);
+  console.log(
+    `injection scan cost, source ${source}, µs of CPU per KB (${rounds} rounds of ${ms} ms per size and scanner; ${scanners.map((s) => s.name).join(' vs ')})`,
+  );
   const results = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     const line: string[] = [];

@@ -276,7 +276,12 @@ console.log(
 fitted.sourceBias = calibrated.bias;
 fitted.provenance = {
   ...fitted.provenance,
-  calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR, on: values.calibrate, ...(values['calibrate-source'] === undefined ? {} : { bySource: calibrateBy }) },
+  calibration: {
+    rows: calibrated.rows,
+    targetFpr: TARGET_FPR,
+    on: values.calibrate,
+    ...(values['calibrate-source'] === undefined ? {} : { bySource: calibrateBy }),
+  },
   ...(userTable === null ? {} : { userTable: values['user-from'] === undefined ? values['user-table'] : 'file' }),
   ...(corpus === null
     ? {}
