@@ -3,14 +3,14 @@
  * Regenerates the shipped weights of the prompt-injection detector, deterministically:
  *
  *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
- *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4] [--no-round9]
+ *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4] [--round9]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
  *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
  *                              [--extra-tuning REGEX] [--list-docs] [--user-table shared|no-docs|docs-planted] [--user-from FILE]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
- *   generate-own-rows.ts, and generate-benign-rows.ts's training part).
+ *   generate-own-rows.ts, generate-benign-rows.ts's training part, round 4's rows; round 9's with `--round9`).
  * - Reads the README, CHANGELOG, licence and docs files of the packages pinned by package-lock.json
  *   from node_modules (src/injection/training/package-docs.ts, chunked as ingest chunks documents):
  *   real benign text, split by package into training, calibration, tuning and held-out parts. It
@@ -68,13 +68,13 @@ const NOTICE =
 /**
  * Share of benign calibration rows per source flagged at the shipped threshold, in each of the two
  * calibration sets (the issue asks for at most 3% on benign text). Chosen on the tuning part
- * (`--tune`, never on the held-out origins): documents 2% (round 6: every benign tuning yardstick
- * of each source at or under 2%, the tuning hard negatives under 1%); user messages, read by their
- * own table since round 7, 3% (the candidate chosen by round 7's rule; the stricter of the two
- * sets' cuts applies, so the user cut often stays where 2% puts it); tool results 1% since round 9
- * (with round 9's rows, 2% flags 3% of the tuning origins' benign tool results).
+ * (`--tune`, never on the held-out origins): documents and tool results 2% (round 6: every benign
+ * tuning yardstick of each source at or under 2%, the tuning hard negatives under 1%); user
+ * messages, read by their own table since round 7, 3% (the candidate chosen by round 7's rule; the
+ * stricter of the two sets' cuts applies, so the user cut often stays where 2% puts it). Round 9's
+ * candidate (its rows, tool results at 1%) did not pass the held-out read and is not the default.
  */
-const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.03, document: 0.02, tool: 0.01 };
+const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.03, document: 0.02, tool: 0.02 };
 
 const { values } = parseArgs({
   options: {
@@ -91,8 +91,9 @@ const { values } = parseArgs({
     // Fit without the tuning origins and report on them only: the held-out origins stay unread.
     tune: { type: 'boolean', default: false },
     'no-round4': { type: 'boolean', default: false },
-    // Without round 9's hand-written rows (polite attacks planted in mails and tool results, four-language personas).
-    'no-round9': { type: 'boolean', default: false },
+    // Round 9's hand-written rows (polite attacks planted in mails and tool results, four-language
+    // personas): tried, not shipped (decision 0006, round 9); off in the shipped recipe.
+    round9: { type: 'boolean', default: false },
     'nb-power': { type: 'string' },
     'nb-alpha': { type: 'string' },
     'hard-negative-weight': { type: 'string' },
@@ -148,7 +149,7 @@ const own = [
   ...generateBenignRows(seed + 1, 'train'),
   ...generateHardNegativeRows(seed + 3),
   ...(values['no-round4'] ? [] : generateRound4Rows(seed + 4)),
-  ...(values['no-round9'] ? [] : generateRound9Rows(seed + 10)),
+  ...(values.round9 ? generateRound9Rows(seed + 10) : []),
 ];
 const rows = dedupeRows([...pool, ...own]);
 const split = splitByOrigin(rows);
