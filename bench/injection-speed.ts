@@ -2,18 +2,22 @@
  * Scan cost alone (no detection figures): µs of CPU per KB of benign FR/EN mail text, source
  * document, one core, as bench/injection.bench.ts's `throughput` measures it.
  *
- * `node --import tsx bench/injection-speed.ts [--against DIR] [--rounds N] [--ms MS] [--sizes 1,10,100,1024]`
+ * `node --import tsx bench/injection-speed.ts [--against DIR | --old-weights FILE] [--source user|document] [--rounds N] [--ms MS] [--sizes 1,10,100,1024]`
  *
  * `--against DIR`: DIR holds another copy of the source tree (e.g. `git archive main src | tar -x -C DIR`,
  * plus a node_modules link); its scanner is measured interleaved with this tree's, in one process,
  * the order alternating each round, after checking that both give the same scans. Prints each
- * round's new/old ratio, then medians. For a profile: `node --cpu-prof --import tsx bench/injection-speed.ts`.
+ * round's new/old ratio, then medians. `--old-weights FILE`: this tree's scanner with another weights
+ * file as "old" (a weights-only change; scores differ, so they are not compared). For a profile: `node --cpu-prof --import tsx bench/injection-speed.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { PARAGRAPHS } from '../src/injection/data/document-parts.js';
+import { INJECTION_SOURCES, type InjectionSource } from '../src/injection/injection-sources.js';
+import { decodeInjectionModel } from '../src/injection/injection-weights-wire.js';
 import { loadInjectionModel } from '../src/injection/load-injection-model.js';
 import { createInjectionScanner, type InjectionScanner, type ScannerOptions } from '../src/injection/scan-injection.js';
 
@@ -31,11 +35,11 @@ export function mailText(bytes: number, seed: number): string {
 }
 
 /** Median µs of CPU per KB over `rounds` rounds of at least `ms` ms each. */
-function cpuPerKb(scanner: InjectionScanner, texts: readonly string[], bytes: number, ms: number): number {
+function cpuPerKb(scanner: InjectionScanner, texts: readonly string[], bytes: number, ms: number, source: InjectionSource = 'document'): number {
   let runs = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  while (performance.now() - t0 < ms || runs < 2) scanner.scan(texts[runs++ % texts.length] as string, 'document');
+  while (performance.now() - t0 < ms || runs < 2) scanner.scan(texts[runs++ % texts.length] as string, source);
   const cpu = process.cpuUsage(cpu0);
   return (cpu.user + cpu.system) / runs / (bytes / 1024);
 }
@@ -46,6 +50,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       against: { type: 'string' },
+      'old-weights': { type: 'string' },
+      source: { type: 'string', default: 'document' },
       rounds: { type: 'string', default: '5' },
       ms: { type: 'string', default: '300' },
       sizes: { type: 'string', default: '1,10,100,1024' },
@@ -60,16 +66,25 @@ async function main(): Promise<void> {
     };
     scanners.push({ name: 'old', scanner: other.createInjectionScanner(options) });
   }
+  const oldWeights = values['old-weights'];
+  if (oldWeights !== undefined) {
+    const old = decodeInjectionModel(readFileSync(oldWeights, 'utf8'));
+    scanners.push({ name: 'old', scanner: createInjectionScanner({ loadModel: () => old, threshold: 0.5 }) });
+  }
+  const source = values.source as InjectionSource;
+  if (!INJECTION_SOURCES.includes(source)) throw new Error(`--source: one of ${INJECTION_SOURCES.join(', ')}`);
   const sizes = (values.sizes ?? '').split(',').map((s) => Number(s) * 1024);
   const rounds = Number(values.rounds);
   const ms = Number(values.ms);
   const texts = new Map(sizes.map((bytes) => [bytes, [0, 1, 2].map((s) => mailText(bytes, s))]));
-  for (const list of texts.values())
+  for (const list of oldWeights === undefined ? texts.values() : [])
     for (const text of list) {
       const scans = scanners.map((s) => s.scanner.scan(text, 'document'));
       if (!scans.every((s) => isDeepStrictEqual(s, scans[0]))) throw new Error('the scanners disagree on a bench text');
     }
-  console.log(`injection scan cost, µs of CPU per KB (${rounds} rounds of ${ms} ms per size and scanner; ${scanners.map((s) => s.name).join(' vs ')})`);
+  console.log(
+    `injection scan cost, source ${source}, µs of CPU per KB (${rounds} rounds of ${ms} ms per size and scanner; ${scanners.map((s) => s.name).join(' vs ')})`,
+  );
   const results = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     const line: string[] = [];
@@ -77,7 +92,7 @@ async function main(): Promise<void> {
       const order = round % 2 === 0 ? scanners : [...scanners].reverse();
       const got = new Map<string, number>();
       for (const { name, scanner } of order) {
-        const v = cpuPerKb(scanner, texts.get(bytes) as string[], bytes, ms);
+        const v = cpuPerKb(scanner, texts.get(bytes) as string[], bytes, ms, source);
         got.set(name, v);
         const key = `${name} ${bytes}`;
         results.set(key, [...(results.get(key) ?? []), v]);

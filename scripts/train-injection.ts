@@ -3,14 +3,14 @@
  * Regenerates the shipped weights of the prompt-injection detector, deterministically:
  *
  *   npm run train:injection -- [--data FILE] [--out FILE] [--seed N] [--l2 X] [--window CHARS] [--all]
- *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4]
+ *                              [--tune] [--target-fpr X] [--nb-power X] [--hard-negative-weight X] [--no-round4] [--round9]
  *                              [--calibrate both|generated|docs|union] [--no-docs-train] [--no-package-docs]
  *                              [--docs-planted X] [--docs-planted-fr X] [--docs-wrapped X] [--docs-cap N] [--docs-user X]
  *                              [--extra-tuning REGEX] [--list-docs] [--user-table shared|no-docs|docs-planted] [--user-from FILE]
  *
  * - Reads the public pool (default ../shared/data/injection/train.jsonl.gz; see its README for
  *   sources and licences) and adds flambeau's own rows generated from src/injection/data/ (seeded:
- *   generate-own-rows.ts, and generate-benign-rows.ts's training part).
+ *   generate-own-rows.ts, generate-benign-rows.ts's training part, round 4's rows; round 9's with `--round9`).
  * - Reads the README, CHANGELOG, licence and docs files of the packages pinned by package-lock.json
  *   from node_modules (src/injection/training/package-docs.ts, chunked as ingest chunks documents):
  *   real benign text, split by package into training, calibration, tuning and held-out parts. It
@@ -49,6 +49,7 @@ import { generateBenignRows } from '../src/injection/training/generate-benign-ro
 import { generateHardNegativeRows } from '../src/injection/training/generate-hard-negative-rows.js';
 import { generateOwnRows, seededRandom } from '../src/injection/training/generate-own-rows.js';
 import { generateRound4Rows } from '../src/injection/training/generate-round4-rows.js';
+import { generateRound9Rows } from '../src/injection/training/generate-round9-rows.js';
 import { dedupeRows, loadOwnRows, loadPoolRows, type InjectionRow } from '../src/injection/training/injection-rows.js';
 import { splitByOrigin, TUNING_ORIGINS } from '../src/injection/training/split-by-origin.js';
 import { trainInjectionModel } from '../src/injection/training/train-injection-model.js';
@@ -70,7 +71,8 @@ const NOTICE =
  * (`--tune`, never on the held-out origins): documents and tool results 2% (round 6: every benign
  * tuning yardstick of each source at or under 2%, the tuning hard negatives under 1%); user
  * messages, read by their own table since round 7, 3% (the candidate chosen by round 7's rule; the
- * stricter of the two sets' cuts applies, so the user cut often stays where 2% puts it).
+ * stricter of the two sets' cuts applies, so the user cut often stays where 2% puts it). Round 9's
+ * candidate (its rows, tool results at 1%) did not pass the held-out read and is not the default.
  */
 const DEFAULT_TARGET_FPR: Record<InjectionSource, number> = { user: 0.03, document: 0.02, tool: 0.02 };
 
@@ -89,6 +91,9 @@ const { values } = parseArgs({
     // Fit without the tuning origins and report on them only: the held-out origins stay unread.
     tune: { type: 'boolean', default: false },
     'no-round4': { type: 'boolean', default: false },
+    // Round 9's hand-written rows (polite attacks planted in mails and tool results, four-language
+    // personas): tried, not shipped (decision 0006, round 9); off in the shipped recipe.
+    round9: { type: 'boolean', default: false },
     'nb-power': { type: 'string' },
     'nb-alpha': { type: 'string' },
     'hard-negative-weight': { type: 'string' },
@@ -119,6 +124,16 @@ const { values } = parseArgs({
     'user-table': { type: 'string', default: 'docs-planted' },
     // The user table from this file's model instead (tuning runs: pair two fits without refitting).
     'user-from': { type: 'string' },
+    // Round 9: a source's cut set on one calibration set only (`user=docs,document=docs`), else `--calibrate`'s.
+    'calibrate-source': { type: 'string' },
+    // Round 9: also a user message from every prose chunk of the package docs' calibration part
+    // (about four times the user rows of other people's text; documents and tool rows unchanged).
+    'cal-docs-user-all': { type: 'boolean', default: false },
+    // Round 9 (tuning only): user messages read by their own table (`own`), by the higher of it and
+    // the documents' table (`max`), or the documents' table read only when the user table's logit is
+    // within `--cascade-margin` logits of its own cut (`cascade`).
+    'user-read': { type: 'string', default: 'own' },
+    'cascade-margin': { type: 'string', default: '2' },
   },
 });
 const seed = Number(values.seed);
@@ -134,6 +149,7 @@ const own = [
   ...generateBenignRows(seed + 1, 'train'),
   ...generateHardNegativeRows(seed + 3),
   ...(values['no-round4'] ? [] : generateRound4Rows(seed + 4)),
+  ...(values.round9 ? generateRound9Rows(seed + 10) : []),
 ];
 const rows = dedupeRows([...pool, ...own]);
 const split = splitByOrigin(rows);
@@ -160,7 +176,15 @@ const docsOptions = {
 };
 const docsParts = corpus === null ? [] : values.tune ? corpus.parts.train : [...corpus.parts.train, ...corpus.parts.tuning];
 const docsTrain = corpus === null || values['no-docs-train'] ? [] : packageDocRows(docsParts, seed + 5, docsOptions);
-const docsCalibration = corpus === null ? [] : dedupeRows(packageDocRows(corpus.parts.calibration, seed + 6));
+const docsCalibration =
+  corpus === null
+    ? []
+    : dedupeRows([
+        ...packageDocRows(corpus.parts.calibration, seed + 6),
+        ...(values['cal-docs-user-all']
+          ? packageDocRows(corpus.parts.calibration, seed + 8, { toolShare: 0, userShare: 1 }).filter((r) => r.channel === 'user')
+          : []),
+      ]);
 const docsTuning = corpus === null || !values.tune ? [] : dedupeRows(packageDocRows(corpus.parts.tuning, seed + 7));
 if (corpus !== null)
   console.log(
@@ -204,22 +228,61 @@ console.log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 // Calibrate on the weights as written (quantised), exactly as the gateway will read them.
 const uncalibrated = decodeInjectionModel(encodeInjectionModel(fitted, NOTICE));
 const raw = createInjectionScanner({ loadModel: () => uncalibrated, threshold: 0.5 });
-const rawLogit = (r: InjectionRow) => logitOfScore(raw.scan(r.text, r.channel).score);
-const calibrated = calibrateSourceBias(calibration, rawLogit, TARGET_FPR);
-if (values.calibrate === 'both' && docsCalibration.length > 0) {
-  // Both yardsticks: each source's cut is the stricter of the two (neither set flagged above its target).
-  const onDocs = calibrateSourceBias(docsCalibration, rawLogit, TARGET_FPR);
-  console.log(`source bias on generated rows ${JSON.stringify(calibrated.bias)}, on package docs ${JSON.stringify(onDocs.bias)}`);
-  for (const source of INJECTION_SOURCES) if (onDocs.rows[source] > 0) calibrated.bias[source] = Math.min(calibrated.bias[source], onDocs.bias[source]);
-  for (const source of INJECTION_SOURCES) calibrated.rows[source] += onDocs.rows[source];
+const plainLogit = (text: string, source: InjectionSource) => logitOfScore(raw.scan(text, source).score);
+// Per-source calibration set (round 9): `--calibrate-source user=docs` overrides `--calibrate` for that source.
+const calibrateBy: Record<InjectionSource, string> = { user: values.calibrate, document: values.calibrate, tool: values.calibrate };
+for (const part of (values['calibrate-source'] ?? '').split(',').filter((p) => p !== '')) {
+  const [key, value] = part.split('=');
+  if (!INJECTION_SOURCES.includes(key as InjectionSource) || !['both', 'docs', 'generated'].includes(value ?? ''))
+    throw new FlambeauError('invalid_request', `--calibrate-source: source=both|docs|generated, not ${part}`);
+  calibrateBy[key as InjectionSource] = value as string;
 }
+const calibrateWith = (logitOf: (r: InjectionRow) => number) => {
+  const onGenerated = calibrateSourceBias(calibration, logitOf, TARGET_FPR);
+  if (docsCalibration.length === 0) return onGenerated;
+  // Both yardsticks: each source's cut is the stricter of the two (neither set flagged above its target).
+  const onDocs = calibrateSourceBias(docsCalibration, logitOf, TARGET_FPR);
+  console.log(`source bias on generated rows ${JSON.stringify(onGenerated.bias)}, on package docs ${JSON.stringify(onDocs.bias)}`);
+  const out = { bias: { ...onGenerated.bias }, rows: { ...onGenerated.rows } };
+  for (const source of INJECTION_SOURCES) {
+    const by = calibrateBy[source];
+    if (by === 'docs' && onDocs.rows[source] > 0) out.bias[source] = onDocs.bias[source];
+    if (by === 'both' && onDocs.rows[source] > 0) out.bias[source] = Math.min(onGenerated.bias[source], onDocs.bias[source]);
+    if (by === 'docs') out.rows[source] = onDocs.rows[source];
+    if (by === 'both') out.rows[source] += onDocs.rows[source];
+  }
+  return out;
+};
+// Round 9 (tuning only): user messages also read by the documents' table (the model's own).
+const userRead = values['user-read'];
+if (!['own', 'max', 'cascade'].includes(userRead)) throw new FlambeauError('invalid_request', `--user-read: own, max or cascade, not ${userRead}`);
+const second =
+  userRead === 'own' || uncalibrated.sourceTables?.user === undefined
+    ? null
+    : createInjectionScanner({ loadModel: () => ({ ...uncalibrated, sourceTables: {} }), threshold: 0.5 });
+// The cascade's gate: the user table's logit within `--cascade-margin` of the cut it has alone.
+const gate = second === null || userRead !== 'cascade' ? 0 : -calibrateWith((r) => plainLogit(r.text, r.channel)).bias.user - Number(values['cascade-margin']);
+let secondReads = 0;
+const combinedLogit = (text: string, source: InjectionSource) => {
+  const own = plainLogit(text, source);
+  if (second === null || source !== 'user' || (userRead === 'cascade' && own < gate)) return own;
+  secondReads += 1;
+  return Math.max(own, logitOfScore(second.scan(text, source).score));
+};
+const rawLogit = (r: InjectionRow) => combinedLogit(r.text, r.channel);
+const calibrated = calibrateWith(rawLogit);
 console.log(
   `source bias ${JSON.stringify(calibrated.bias)} from ${JSON.stringify(calibrated.rows)} benign calibration rows, target FPR ${JSON.stringify(TARGET_FPR)}`,
 );
 fitted.sourceBias = calibrated.bias;
 fitted.provenance = {
   ...fitted.provenance,
-  calibration: { rows: calibrated.rows, targetFpr: TARGET_FPR, on: values.calibrate },
+  calibration: {
+    rows: calibrated.rows,
+    targetFpr: TARGET_FPR,
+    on: values.calibrate,
+    ...(values['calibrate-source'] === undefined ? {} : { bySource: calibrateBy }),
+  },
   ...(userTable === null ? {} : { userTable: values['user-from'] === undefined ? values['user-table'] : 'file' }),
   ...(corpus === null
     ? {}
@@ -241,7 +304,15 @@ console.log(`wrote ${values.out} (${(text.length / 1024).toFixed(0)} KiB)`);
 
 // Score with the weights as written (quantised), exactly as the gateway will.
 const model = decodeInjectionModel(text);
-const scanner = createInjectionScanner({ loadModel: () => model, threshold: 0.5 });
+const shippedScanner = createInjectionScanner({ loadModel: () => model, threshold: 0.5 });
+// The detector as tuned: the scanner itself, or (`--user-read max|cascade`) the combined logit plus the calibrated bias.
+const scanner = {
+  scan(text: string, source: InjectionSource): { score: number; flagged: boolean } {
+    if (second === null || source !== 'user') return shippedScanner.scan(text, source);
+    const score = 1 / (1 + Math.exp(-(combinedLogit(text, source) + calibrated.bias[source])));
+    return { score, flagged: score >= 0.5 };
+  },
+};
 const report = (title: string, set: InjectionRow[]) => {
   console.log(`\n${title}`);
   console.log(
@@ -313,6 +384,7 @@ if (tuning !== null) {
       `generated-cal u/d/t ${INJECTION_SOURCES.map((s) => rate(generatedCalibration, benign(s))).join('/')}`,
       `docs-cal u/d/t ${INJECTION_SOURCES.map((s) => rate(docsCalibration, benign(s))).join('/')}`,
       `planted-in-docs recall ${rate(plantedDocs)} (${plantedDocs.length})`,
+      `user-read ${userRead}${second === null ? '' : ` (documents' table read ${secondReads} times)`}`,
     ].join('; '),
   );
 }

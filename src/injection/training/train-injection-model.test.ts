@@ -9,6 +9,7 @@ import { figuresOf } from './evaluate-injection.js';
 import { generateBenignRows } from './generate-benign-rows.js';
 import { generateOwnRows } from './generate-own-rows.js';
 import { generateRound4Rows } from './generate-round4-rows.js';
+import { generateRound9Rows } from './generate-round9-rows.js';
 import { dedupeRows, loadOwnRows, type InjectionRow } from './injection-rows.js';
 import { splitByOrigin, TUNING_ORIGINS } from './split-by-origin.js';
 import { trainInjectionModel } from './train-injection-model.js';
@@ -95,6 +96,7 @@ describe('training data', () => {
         ...generateBenignRows(20250316, 'train'),
         ...generateBenignRows(20250317, 'calibration', 0.5),
         ...generateRound4Rows(20250319),
+        ...generateRound9Rows(20250325),
       ].map((r) => r.text),
     );
     assert.deepEqual(
@@ -147,5 +149,31 @@ describe('training data', () => {
           `${lang} ${label}`,
         );
     assert.ok(rows.filter((r) => r.category === 'registry-record').every((r) => /Domain Name|domain:/i.test(r.text)));
+  });
+
+  it('generates round-9 rows reproducibly: polite attacks and their twins in documents and tool results, no polite attack as a user message', () => {
+    assert.deepEqual(generateRound9Rows(9, 0.1), generateRound9Rows(9, 0.1));
+    const rows = generateRound9Rows(9);
+    for (const channel of ['document', 'tool'] as const)
+      for (const lang of ['en', 'fr'])
+        for (const label of [0, 1] as const)
+          assert.ok(
+            rows.some((r) => r.channel === channel && r.lang === lang && r.label === label && r.category.startsWith('polite')),
+            `${channel} ${lang} ${label}`,
+          );
+    assert.deepEqual(
+      rows.filter((r) => r.category.startsWith('polite') && r.channel === 'user'),
+      [],
+    );
+    for (const lang of ['sq', 'zu', 'gd', 'ga'])
+      for (const label of [0, 1] as const)
+        assert.ok(
+          rows.some((r) => r.lang === lang && r.label === label && r.channel === 'user'),
+          `${lang} ${label}`,
+        );
+    assert.ok(
+      rows.every((r) => !/\{(email|url|amount|iban|brand)\}/.test(r.text)),
+      'every slot filled',
+    );
   });
 });
