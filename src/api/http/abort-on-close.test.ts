@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { onAbort } from '../../providers/http/abort-relay.js';
 import { abortOnClose } from './abort-on-close.js';
 
 // A server whose handler takes the request's signal and, for `/hold`, keeps the response open
@@ -11,17 +12,20 @@ let server: ReturnType<typeof createServer>;
 let port: number;
 const seen: { path: string; signal: AbortSignal }[] = [];
 const open = new Map<string, ServerResponse>();
+const relayed: string[] = [];
 
 before(async () => {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const signal = abortOnClose(res);
     seen.push({ path: req.url ?? '', signal });
     req.resume();
+    if (req.url === '/leak') signal.addEventListener('abort', () => undefined);
+    if (req.url === '/leak-relay') onAbort(signal, () => undefined);
     if (req.url?.startsWith('/hold')) {
+      onAbort(signal, () => relayed.push(req.url ?? ''));
       open.set(req.url, res);
       return;
     }
-    if (req.url === '/leak') signal.addEventListener('abort', () => undefined);
     res.end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,6 +74,7 @@ describe('abortOnClose', () => {
     await settle();
     assert.equal(seen[0]?.signal.aborted, true);
     assert.equal((seen[0]?.signal.reason as { code?: string } | undefined)?.code, 'client_closed');
+    assert.deepEqual(relayed, ['/hold1'], 'work watching the signal (an upstream call) is told');
     open.delete('/hold1');
   });
 
@@ -78,9 +83,11 @@ describe('abortOnClose', () => {
     const first = await connected();
     await sequential(first, ['/leak', '/after']);
     const second = await connected();
-    await sequential(second, ['/other']);
+    await sequential(second, ['/other', '/leak-relay', '/after-relay']);
     assert.notEqual(seen[0]?.signal, seen[1]?.signal, 'a listener was left on the first: the next request does not inherit it');
     assert.notEqual(seen[1]?.signal, seen[2]?.signal, 'connections do not share');
+    assert.equal(seen[2]?.signal, seen[3]?.signal);
+    assert.notEqual(seen[3]?.signal, seen[4]?.signal, 'a relay listener left behind counts too');
     // The second request's own signal fires only if its response closes unfinished: it finished.
     first.destroy();
     second.destroy();

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { getEventListeners } from 'node:events';
 import { FlambeauError } from '../../errors/index.js';
+import { relayAbort } from '../../gateway/index.js';
 
 /**
  * The abort shared by the requests of one connection, one at a time. HTTP/1.1 has no way to
@@ -12,6 +13,8 @@ import { FlambeauError } from '../../errors/index.js';
  */
 interface SharedAbort {
   controller: AbortController;
+  /** Where the upstream calls on this signal wait for its abort (no event listener on the signal). */
+  relay: ReturnType<typeof relayAbort>;
   /** Requests of this connection holding the shared signal whose response has not closed yet. */
   inFlight: number;
 }
@@ -22,24 +25,33 @@ type SocketWithAbort = Socket & { [SHARED]?: SharedAbort | null };
 /**
  * A signal that fires when the client goes away before the response is complete: upstream work
  * stops. The signal of a connection's only request in flight is the connection's shared one,
- * aborted when the socket closes; a request that finds it in use (a pipelined request), or with
- * an `abort` listener left behind by an earlier request, gets one of its own, aborted when its
- * response closes unfinished, as before. A signal that fired is never handed out again.
+ * aborted when the socket closes (its relay, `providers/http/abort-relay.ts`, fired right after);
+ * a request that finds it in use (a pipelined request), or with a listener left behind by an
+ * earlier request, gets one of its own, aborted when its response closes unfinished, as before.
+ * A signal that fired is never handed out again.
  */
 export function abortOnClose(res: ServerResponse): AbortSignal {
   const socket = res.socket as SocketWithAbort | null;
   let shared = socket?.[SHARED];
   if (socket != null && shared === undefined && !socket.destroyed) {
-    const made: SharedAbort = { controller: new AbortController(), inFlight: 0 };
+    const controller = new AbortController();
+    const made: SharedAbort = { controller, relay: relayAbort(controller.signal), inFlight: 0 };
     shared = made;
     socket[SHARED] = made;
     socket.once('close', () => {
       // Later requests on this socket (none can come) would get a signal of their own.
       socket[SHARED] = null;
       made.controller.abort(closed());
+      made.relay.fire();
     });
   }
-  if (shared != null && shared.inFlight === 0 && !shared.controller.signal.aborted && getEventListeners(shared.controller.signal, 'abort').length === 0) {
+  if (
+    shared != null &&
+    shared.inFlight === 0 &&
+    !shared.relay.aborted &&
+    shared.relay.size === 0 &&
+    getEventListeners(shared.controller.signal, 'abort').length === 0
+  ) {
     const entry = shared;
     entry.inFlight++;
     res.once('close', () => {
