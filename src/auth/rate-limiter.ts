@@ -90,24 +90,41 @@ export function evaluate(buckets: readonly Bucket[], stored: readonly (number | 
   return { allowed, tats: allowed ? after : next.map((n, i) => stored[i] ?? n.base), headers, retryMs: allowed ? 0 : retryMs };
 }
 
+// The header names of each kind, made once (not a template string per header per request).
+const HEADER_NAMES = {
+  requests: { limit: 'x-ratelimit-limit-requests', remaining: 'x-ratelimit-remaining-requests', reset: 'x-ratelimit-reset-requests' },
+  tokens: { limit: 'x-ratelimit-limit-tokens', remaining: 'x-ratelimit-remaining-tokens', reset: 'x-ratelimit-reset-tokens' },
+} as const;
+
 function headersFor(buckets: readonly Bucket[], tats: readonly number[], now: number): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const kind of ['requests', 'tokens'] as const) {
-    let tightest: { limit: number; remaining: number; resetMs: number } | null = null;
-    for (const [i, bucket] of buckets.entries()) {
+  for (const kind of KINDS) {
+    let found = false;
+    let limit = 0;
+    let remaining = 0;
+    let resetMs = 0;
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i] as Bucket;
       if (bucket.kind !== kind) continue;
       const busy = Math.max(0, (tats[i] ?? now) - now);
-      const remaining = Math.max(0, Math.floor((WINDOW_MS - busy) / intervalMs(bucket) + EPSILON));
-      if (tightest === null || remaining < tightest.remaining) tightest = { limit: bucket.limit, remaining, resetMs: busy };
+      const left = Math.max(0, Math.floor((WINDOW_MS - busy) / intervalMs(bucket) + EPSILON));
+      if (!found || left < remaining) {
+        found = true;
+        limit = bucket.limit;
+        remaining = left;
+        resetMs = busy;
+      }
     }
-    if (tightest === null) continue;
-    const t = tightest;
-    headers[`x-ratelimit-limit-${kind}`] = String(t.limit);
-    headers[`x-ratelimit-remaining-${kind}`] = String(t.remaining);
-    headers[`x-ratelimit-reset-${kind}`] = formatReset(t.resetMs);
+    if (!found) continue;
+    const names = HEADER_NAMES[kind];
+    headers[names.limit] = String(limit);
+    headers[names.remaining] = String(remaining);
+    headers[names.reset] = formatReset(resetMs);
   }
   return headers;
 }
+
+const KINDS = ['requests', 'tokens'] as const;
 
 /** A duration as OpenAI (and Go's time.Duration) write it: `20ms`, `1.5s`, `6m0s`, `1h0m0s`. */
 export function formatReset(ms: number): string {

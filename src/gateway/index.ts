@@ -5,6 +5,7 @@ export { isLoopbackAddress } from '../auth/keyless-loopback.js';
 export { INJECTION_SOURCES, type InjectionSource } from '../injection/index.js';
 export { isCollectionName, messageIndex, type Citation, type SearchDegradation, type SearchHit, type SearchMode } from '../knowledge/index.js';
 export type { ScanReport } from '../privacy/scan-report.js';
+export { relayAbort } from '../providers/http/abort-relay.js';
 export { authenticate } from './authenticate.js';
 export { chunkScreen } from './chunk-screen.js';
 export { scrapeMetrics } from './scrape-metrics.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatResult } from '../../providers/spec.js';
-import { chatCompletionJson, wireFinish, wireUsage } from './chat-completion-response.js';
+import { chatCompletionJson, wireFinish, wireUsage, wireUsageJson } from './chat-completion-response.js';
 
 describe('chatCompletionJson', () => {
   // The answer as the object it describes, stringified: the bytes clients saw before it was written directly.
@@ -44,5 +44,17 @@ describe('chatCompletionJson', () => {
         asObject('chatcmpl-x"y', 1733300000, 'cloud/m\u0000', r, extension),
       );
     }
+  });
+
+  it('writes usage as stringifying wireUsage does, odd numbers included', () => {
+    const usages = [
+      { inputTokens: 9, outputTokens: 3, estimated: false },
+      { inputTokens: null, outputTokens: null, estimated: true },
+      { inputTokens: 2006, outputTokens: 300, estimated: false, cachedInputTokens: 1920 },
+      { inputTokens: 0, outputTokens: 1e21, estimated: true, cachedInputTokens: 0 },
+      { inputTokens: Number.NaN, outputTokens: -0, estimated: false },
+      { inputTokens: 1.5, outputTokens: Number.POSITIVE_INFINITY, estimated: false },
+    ];
+    for (const usage of usages) assert.equal(wireUsageJson(usage), JSON.stringify(wireUsage(usage)));
   });
 });

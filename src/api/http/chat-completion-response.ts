@@ -30,6 +30,21 @@ export function wireUsage(usage: Usage): Record<string, unknown> {
   };
 }
 
+/** `wireUsage` as JSON text, written directly: the same bytes as `JSON.stringify(wireUsage(usage))`. */
+export function wireUsageJson(usage: Usage): string {
+  const prompt = usage.inputTokens ?? 0;
+  const completion = usage.outputTokens ?? 0;
+  let text = `{"prompt_tokens":${jsonNumber(prompt)},"completion_tokens":${jsonNumber(completion)},"total_tokens":${jsonNumber(prompt + completion)}`;
+  if (usage.cachedInputTokens !== undefined) text += `,"prompt_tokens_details":{"cached_tokens":${jsonNumber(usage.cachedInputTokens)}}`;
+  if (usage.estimated) text += ',"estimated":true';
+  return `${text}}`;
+}
+
+/** A number as `JSON.stringify` writes it (`null` when not finite). */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
 /**
  * The `chat.completion` answer as JSON text, written directly (the keys in OpenAI's order, each
  * value through `JSON.stringify`): the same bytes as stringifying the object, without building it.
@@ -42,8 +57,8 @@ export function chatCompletionJson(id: string, created: number, model: string, r
   }
   const tail = extension === undefined ? '' : `,"flambeau":${JSON.stringify(extension)}`;
   return (
-    `{"id":${JSON.stringify(id)},"object":"chat.completion","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},` +
+    `{"id":${JSON.stringify(id)},"object":"chat.completion","created":${jsonNumber(created)},"model":${JSON.stringify(model)},` +
     `"choices":[{"index":0,"message":${message}},"logprobs":null,"finish_reason":${JSON.stringify(wireFinish(result.finish))}}],` +
-    `"usage":${JSON.stringify(wireUsage(result.usage))},"system_fingerprint":null${tail}}`
+    `"usage":${wireUsageJson(result.usage)},"system_fingerprint":null${tail}}`
   );
 }

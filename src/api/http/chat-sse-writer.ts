@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ChatEvent, Usage } from '../../providers/spec.js';
-import { wireFinish, wireUsage } from './chat-completion-response.js';
+import { wireFinish, wireUsageJson } from './chat-completion-response.js';
 import { writeCorked } from './stream-out.js';
 
 /**
@@ -56,7 +56,7 @@ export class ChatSseWriter {
   /** Usage chunk (when asked for, with the extension) and `[DONE]`. */
   end(): void {
     let tail = '';
-    if (this.#includeUsage && this.#usage !== undefined) tail += `${this.#head}[],"usage":${JSON.stringify(wireUsage(this.#usage))}${this.#extension}}\n\n`;
+    if (this.#includeUsage && this.#usage !== undefined) tail += `${this.#head}[],"usage":${wireUsageJson(this.#usage)}${this.#extension}}\n\n`;
     this.#res.end(`${tail}data: [DONE]\n\n`);
   }
 

@@ -22,7 +22,10 @@ export async function attemptComplete(request: GatewayRequest, routed: RoutedCha
 async function generate(plan: PreparedTarget, signal: AbortSignal, deps: AttemptDeps): Promise<ChatResult> {
   const result = await plan.entry.chat.generate(plan.request, signal);
   const restored = plan.vault.size === 0 ? result : deps.privacy.restoreResult(result, plan.vault);
-  return { ...restored, warnings: [...plan.warnings, ...restored.warnings], usage: completeUsage(result.usage, plan.request, () => resultChars(result)) };
+  const usage = completeUsage(result.usage, plan.request, () => resultChars(result));
+  // The usual answer (no privacy warning, counts from the upstream) is returned as it came.
+  if (plan.warnings.length === 0 && usage === restored.usage) return restored;
+  return { ...restored, warnings: [...plan.warnings, ...restored.warnings], usage };
 }
 
 /**

@@ -73,9 +73,13 @@ export function screenInjection(request: GatewayRequest, chat: ChatRequest, retr
   const wrap: ChunkWrap | undefined =
     chunks.spotlight && chunks.kept.length > 0 ? (body, n) => spotlight(body, { ...spot(), label: `document [${n}]` }) : undefined;
   if (wrap !== undefined) spotlit = true;
-  const screened: ChatRequest = spotlit ? withSystemText({ ...chat, messages }, spotlightInstruction(spot())) : { ...chat, messages };
+  // Messages change only when something is spotlit: otherwise the request goes on as it came.
+  const screened: ChatRequest = spotlit ? withSystemText({ ...chat, messages }, spotlightInstruction(spot())) : chat;
   const quoted = quoteRetrieved(screened, retrieved, { kept: chunks.kept, dropped: chunks.dropped, ...(wrap === undefined ? {} : { wrap }) }, deps);
-  return { ...quoted, findings };
+  // `quoted` is made for this call: the findings join it (a spread of it cost ~1% of a lean request).
+  const out = quoted as Screened;
+  out.findings = findings;
+  return out;
 }
 
 /** Each retrieved chunk judged as a document: kept, or dropped with its score; `spotlight` when the action is. */

@@ -22,7 +22,7 @@ export class OpenAiChatModel implements ChatModel {
         method: 'POST',
         path: '/chat/completions',
         headers: this.headers(),
-        body: JSON.stringify(toOpenAiBody({ ...request, model: this.model }, false)),
+        body: JSON.stringify(toOpenAiBody(request, false, this.model)),
         signal,
       },
       MAX_COMPLETION_BYTES,
@@ -33,7 +33,7 @@ export class OpenAiChatModel implements ChatModel {
     } catch (error) {
       throw unreadableUpstream(this.provider, 'a completion', error);
     }
-    return { ...parsed, warnings: [] };
+    return { text: parsed.text, toolCalls: parsed.toolCalls, finish: parsed.finish, usage: parsed.usage, warnings: [] };
   }
 
   async *stream(request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatEvent> {
@@ -41,7 +41,7 @@ export class OpenAiChatModel implements ChatModel {
       method: 'POST',
       path: '/chat/completions',
       headers: { ...this.headers(), accept: 'text/event-stream' },
-      body: JSON.stringify(toOpenAiBody({ ...request, model: this.model }, true)),
+      body: JSON.stringify(toOpenAiBody(request, true, this.model)),
       signal,
     });
     try {

@@ -1,8 +1,11 @@
 import type { ChatMessage, ChatRequest, ContentPart } from '../spec.js';
 
-/** Our request → the OpenAI Chat Completions body. `passthrough` fields go out unchanged. */
-export function toOpenAiBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...request.passthrough, model: request.model, messages: request.messages.map(toOpenAiMessage) };
+/**
+ * Our request → the OpenAI Chat Completions body. `passthrough` fields go out unchanged. `model`:
+ * the upstream's name for the model, when it is not `request.model` (saves copying the request).
+ */
+export function toOpenAiBody(request: ChatRequest, stream: boolean, model: string = request.model): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...request.passthrough, model, messages: request.messages.map(toOpenAiMessage) };
   if (stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
