@@ -19,6 +19,7 @@ import { openStore } from '../src/store/store.js';
 import type { CheckpointedClient } from '../src/store/wal-checkpointer.js';
 import { createRequestLog } from '../src/usage/request-log.js';
 import { createUsageLog } from '../src/usage/usage-log.js';
+import { benchOutcome } from './bench-outcome.js';
 import { fmt, table } from './stats.js';
 
 const GROUPS = [1, 2, 6, 20];
@@ -133,30 +134,6 @@ async function measureJournal(): Promise<{ mode: string; group: number; cpu: num
     await store.close();
     rmSync(home, { recursive: true, force: true });
   }
-}
-
-function benchOutcome(principal: RequestOutcome['principal'], requestId: string): RequestOutcome {
-  return {
-    requestId,
-    startedAt: Date.now(),
-    principal,
-    endpoint: 'chat',
-    endpointKnown: true,
-    model: 'bench',
-    modelKnown: true,
-    route: null,
-    provider: 'upstream',
-    upstreamModel: 'bench-upstream',
-    locality: 'cloud',
-    privacy: { action: null, findings: {} },
-    status: 200,
-    errorCode: null,
-    usage: { inputTokens: 12, outputTokens: 24, estimated: false },
-    costUsd: 0.00001,
-    heldUsd: 0.001,
-    latencyMs: 1.25,
-    log: { ttftMs: null, streamed: false },
-  };
 }
 
 /** CPU and wall µs per request for each group size, on a new home with SQLite's own checkpoints or the thread. */

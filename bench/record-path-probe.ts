@@ -21,6 +21,7 @@ import { MIGRATIONS } from '../src/store/migrations.js';
 import { openStore } from '../src/store/store.js';
 import { createRequestLog } from '../src/usage/request-log.js';
 import { createUsageLog } from '../src/usage/usage-log.js';
+import { benchOutcome } from './bench-outcome.js';
 
 const home = mkdtempSync(join(tmpdir(), 'flambeau-probe-'));
 const store = openStore(join(home, 'flambeau.db'), MIGRATIONS, { checkpointThread: true });
@@ -48,27 +49,7 @@ const recorder = createRequestRecorder({
   },
 });
 let n = 0;
-const outcome = (): RequestOutcome => ({
-  requestId: `req_probe${(++n).toString(36).padStart(6, '0')}`,
-  startedAt: Date.now(),
-  principal,
-  endpoint: 'chat',
-  endpointKnown: true,
-  model: 'bench',
-  modelKnown: true,
-  route: null,
-  provider: 'upstream',
-  upstreamModel: 'bench-upstream',
-  locality: 'cloud',
-  privacy: { action: null, findings: {} },
-  status: 200,
-  errorCode: null,
-  usage: { inputTokens: 12, outputTokens: 24, estimated: false },
-  costUsd: 0.00001,
-  heldUsd: 0.001,
-  latencyMs: 1.25,
-  log: { ttftMs: null, streamed: false },
-});
+const outcome = (): RequestOutcome => benchOutcome(principal, `req_probe${(++n).toString(36).padStart(6, '0')}`);
 const group = Number(process.env.GROUP ?? 6);
 const requests = async (count: number) => {
   for (let i = 0; i < count; i += group) {
