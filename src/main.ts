@@ -215,9 +215,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         logger.warn('licence policy: serving anyway (deployment.on_licence_violation: warn)', { detail: line });
     }
     // In a cluster, pointers are cached (10 s) and dropped by the bus's model-changed events; alone,
-    // they are read once per request, so a `models promote` applies at the next request.
+    // they are read once per request, so a `models promote` applies at the next request (on SQLite,
+    // only when a write has committed since the last read: the store's change stamp).
     const versionSource = createVersionSource(versions, modelStore, {
-      ...(bus.kind === 'redis' ? { sharedTurns: bus, cacheMs: CLUSTER_CACHE_MS } : {}),
+      ...(bus.kind === 'redis'
+        ? { sharedTurns: bus, cacheMs: CLUSTER_CACHE_MS }
+        : store.sql.changeStamp === undefined
+          ? {}
+          : { changeStamp: store.sql.changeStamp }),
       onError: (what, error) => logger.warn(`${what} failed`, { error: error.message }),
     });
     await versionSource.prime(await versions.names());

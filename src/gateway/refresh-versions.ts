@@ -8,7 +8,8 @@ import type { ModelCatalog } from '../models/model-catalog.js';
  * makes at most two reads, and a request alone in its turn (the usual case at low load) does not
  * wait for the end of the turn (decision 0015, fourth pass). Each request still waits for a read
  * that began after it asked, so a promote, rollback or canary change committed before a request
- * started applies to it, as with a read of its own.
+ * started applies to it, as with a read of its own. On SQLite the read itself is skipped when no
+ * write has committed since the last one (the store's change stamp, models/served-models.ts).
  */
 export function refreshVersionsOnce(catalog: ModelCatalog): Promise<void> {
   if (!readThisTurn.has(catalog)) {

@@ -26,6 +26,12 @@ export interface VersionSourceOptions {
   /** How long a name's pointer and versions are kept in memory; 0 (default): read on every look-up. */
   cacheMs?: number;
   clock?: () => number;
+  /**
+   * The store's change stamp (SqlClient.changeStamp, SQLite): `refresh` takes it before reading and
+   * skips the read when it equals the one taken before the last read that succeeded (no write has
+   * committed since, so the pointers are what that read saw). Without it: read on every refresh.
+   */
+  changeStamp?: () => string;
   /** Told when the shared counter fails (this process's own count is used meanwhile). */
   onError?: (what: string, error: Error) => void;
 }
@@ -46,7 +52,9 @@ export interface RegistryVersionSource extends VersionSource {
  * rollback or canary made by the CLI or another instance applies to the next request); `resolve`
  * answers from what it read. A failed read keeps the last view (the request goes on). With
  * `cacheMs` (a cluster whose bus drops the cache on change), the view is re-read only when it is
- * older than that or was invalidated.
+ * older than that or was invalidated. With `changeStamp` (SQLite), a refresh reads only when a write
+ * has committed since the last read (by this process or another): a change committed before a
+ * request starts still applies to it, and an idle registry costs a `PRAGMA data_version`, not a query.
  *
  * With `sharedTurns`, each instance holds one turn taken from the shared counter for its next
  * request of a name, and takes the next one when that request starts: every turn goes to one
@@ -67,6 +75,8 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
   const shared = options.sharedTurns;
   let live: Awaited<ReturnType<VersionRegistry['live']>> = new Map();
   let freshUntil = -Infinity;
+  // The change stamp taken before the last read that succeeded (undefined: read next time).
+  let readAt: string | undefined;
 
   function take(name: string): Promise<void> {
     if (shared === undefined) return Promise.resolve();
@@ -87,10 +97,14 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
     async refresh() {
       if (taking.size > 0) await Promise.all(taking.values());
       if (cacheMs > 0 && clock() < freshUntil) return;
+      const stamp = options.changeStamp?.();
+      if (stamp !== undefined && stamp === readAt) return;
       try {
         live = await registry.live();
         freshUntil = clock() + cacheMs;
+        readAt = stamp;
       } catch (error) {
+        readAt = undefined;
         options.onError?.('model versions read', error as Error);
       }
     },
@@ -112,6 +126,7 @@ export function createVersionSource(registry: VersionRegistry, store: ModelStore
     invalidate() {
       // One read brings every pointer back, so dropping one name drops the whole view.
       freshUntil = -Infinity;
+      readAt = undefined;
     },
     async prime(names) {
       await Promise.all(names.map((name) => take(name)));

@@ -99,3 +99,97 @@ describe('version source in a cluster', () => {
     }
   });
 });
+
+describe('version source with the store change stamp (SQLite)', () => {
+  /** The registry, counting its reads. */
+  function counting(): { registry: VersionRegistry; reads: () => number } {
+    let reads = 0;
+    return {
+      registry: { ...registry, live: () => (reads++, registry.live()) },
+      reads: () => reads,
+    };
+  }
+
+  it('reads again only when a write has committed since its last read', async () => {
+    const { registry: counted, reads } = counting();
+    const stamp = db.sql.changeStamp;
+    assert.ok(stamp !== undefined, 'the SQLite client has a change stamp');
+    const source = createVersionSource(counted, store, { changeStamp: stamp });
+    await db.sql.run('CREATE TABLE IF NOT EXISTS scratch (x INTEGER)');
+    await source.refresh();
+    assert.equal(reads(), 1);
+    assert.equal(source.resolve('vm')?.version, 1);
+    await source.refresh();
+    await source.refresh();
+    assert.equal(reads(), 1, 'nothing committed: no read');
+
+    // A promote through this process's registry (a transaction on this connection).
+    await registry.promote('vm', 2);
+    try {
+      await source.refresh();
+      assert.equal(reads(), 2);
+      assert.equal(source.resolve('vm')?.version, 2, 'the promote applies to the next request');
+      await source.refresh();
+      assert.equal(reads(), 2);
+    } finally {
+      await registry.rollback('vm');
+    }
+    await source.refresh();
+    assert.equal(source.resolve('vm')?.version, 1, 'the rollback too');
+    const afterRollback = reads();
+
+    // Other writes on this connection count too (the stamp does not know what they changed).
+    await db.sql.run('INSERT INTO scratch (x) VALUES (1)');
+    await source.refresh();
+    assert.equal(reads(), afterRollback + 1, 'autocommit write');
+    await db.sql.get('INSERT INTO scratch (x) VALUES (2) RETURNING x');
+    await source.refresh();
+    assert.equal(reads(), afterRollback + 2, 'write with RETURNING, as a query');
+    await db.sql.transaction((tx) => tx.run('INSERT INTO scratch (x) VALUES (3)'));
+    await source.refresh();
+    assert.equal(reads(), afterRollback + 3, 'transaction');
+    await db.sql.all('SELECT * FROM scratch');
+    await source.refresh();
+    assert.equal(reads(), afterRollback + 3, 'a read is not a write');
+  });
+
+  it('reads again when another connection to the file committed a change', async () => {
+    const { registry: counted, reads } = counting();
+    const source = createVersionSource(counted, store, { changeStamp: db.sql.changeStamp! });
+    await source.refresh();
+    await source.refresh();
+    assert.equal(reads(), 1);
+    const other = openStore(join(dir, 'flambeau.db'));
+    try {
+      const otherRegistry = createVersionRegistry(other.sql);
+      await otherRegistry.promote('vm', 2, { canaryPercent: 50 });
+      await source.refresh();
+      assert.equal(reads(), 2, 'the other connection committed');
+      assert.equal((await counted.pointer('vm'))?.canary, 2);
+      await source.refresh();
+      assert.equal(reads(), 2);
+      await otherRegistry.rollback('vm');
+      await source.refresh();
+      assert.equal(reads(), 3);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('reads again after a failed read and after invalidate', async () => {
+    let fail = false;
+    let reads = 0;
+    const flaky: VersionRegistry = { ...registry, live: () => (reads++, fail ? Promise.reject(new Error('locked')) : registry.live()) };
+    const source = createVersionSource(flaky, store, { changeStamp: db.sql.changeStamp!, onError: () => undefined });
+    fail = true;
+    await source.refresh();
+    fail = false;
+    await source.refresh();
+    assert.equal(reads, 2, 'a failed read does not count as seen');
+    source.invalidate();
+    await source.refresh();
+    assert.equal(reads, 3);
+    await source.refresh();
+    assert.equal(reads, 3);
+  });
+});

@@ -31,6 +31,13 @@ export interface SqlClient extends SqlExecutor {
   readonly label: string;
   /** True when `error` means the store cannot answer now (locked, down, full), not a bug in our SQL. */
   isUnavailable(error: unknown): boolean;
+  /**
+   * SQLite only: a value that changes whenever a write commits on the store, by this client (counted
+   * once its commit has returned) or by another connection (`PRAGMA data_version`), so that a reader
+   * can skip a read when nothing changed since it took the stamp. Writes made on the connection
+   * without this client do not change it. Absent on PostgreSQL (read every time).
+   */
+  readonly changeStamp?: () => string;
   close(): Promise<void>;
 }
 

@@ -20,6 +20,10 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
   const rollback = db.prepare('ROLLBACK');
   // Commits and writes outside a transaction so far (what the WAL checkpointer watches).
   let writes = 0;
+  // The same, plus writes with RETURNING that came as a query outside a transaction: counted after
+  // each commit returns, for `changeStamp` (a read that took the stamp before a commit sees a new one after it).
+  let committed = 0;
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   // One transaction at a time holds the connection; `waiters` queue behind it (handed over in order).
   let locked = false;
   const waiters: (() => void)[] = [];
@@ -103,6 +107,7 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
         const result = await work(inside);
         commit.run();
         writes += 1;
+        committed += 1;
         return result;
       } catch (error) {
         if (db.inTransaction) rollback.run();
@@ -118,16 +123,30 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
     get inTransaction() {
       return false;
     },
-    all: <T = SqlRow>(sql: string, params?: readonly unknown[]) => later(() => direct.all<T>(sql, params)),
-    get: <T = SqlRow>(sql: string, params?: readonly unknown[]) => later(() => direct.get<T>(sql, params)),
+    all: <T = SqlRow>(sql: string, params?: readonly unknown[]) =>
+      later(() => {
+        const rows = direct.all<T>(sql, params);
+        if (!prepare(sql).readonly) committed += 1;
+        return rows;
+      }),
+    get: <T = SqlRow>(sql: string, params?: readonly unknown[]) =>
+      later(() => {
+        const row = direct.get<T>(sql, params);
+        if (!prepare(sql).readonly) committed += 1;
+        return row;
+      }),
     run: (sql, params) =>
       later(() => {
         const changed = direct.run(sql, params);
         writes += 1;
+        committed += 1;
         return changed;
       }),
     transaction,
     writes: () => writes,
+    // Another connection's commits move data_version, this connection's move `committed`. Writes
+    // made on `db` directly, not through this client (the budget holds, knowledge), move neither.
+    changeStamp: () => `${dataVersion.get() as number}:${committed}`,
     exclusive: async <T>(work: () => Promise<T>): Promise<T> => {
       await acquire();
       try {
