@@ -1,6 +1,7 @@
 import { OPENERS, PAYLOADS } from './data/attack-parts.js';
 import { PARAGRAPHS } from './data/document-parts.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
+import { seededRandom as random } from './training/generate-own-rows.js';
 
 /**
  * Texts the scanner's speed work is held to (scan-reference.test.ts): every scan of them must give
@@ -15,18 +16,6 @@ export interface ReferenceCase {
   name: string;
   text: string;
   hidden?: HiddenHtmlText[];
-}
-
-/** A small deterministic generator (mulberry32), so the corpus never depends on Math.random. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function prose(chars: number, seed: number, extra: readonly string[] = []): string {
