@@ -12,29 +12,18 @@ import { createUsageLog } from '../usage/usage-log.js';
 import { AUDIT_HEAD_FILE, ensureAuditKey } from './audit-key.js';
 import { openAuditFile } from './audit-file.js';
 import { createAuditLog, type AuditLog } from './audit-log.js';
+import { sampleOutcome } from './__fixtures__/sample-outcome.js';
 import { createRequestRecorder, type RequestOutcome, type RequestRecorder } from './request-outcome.js';
 
 const key: KeyPrincipal = { ...MASTER_PRINCIPAL, kind: 'key', keyId: 'aaaaaaaaaaaa', name: 'k', budget: null, team: null };
 
 function outcome(i: number): RequestOutcome {
-  return {
-    requestId: `req-${i}`,
+  return sampleOutcome(`req-${i}`, key, {
     startedAt: Date.UTC(2026, 10, 15, 12) + i,
-    principal: key,
-    endpoint: 'chat',
-    model: 'gpt-small',
-    modelKnown: true,
-    route: null,
-    provider: 'cloud',
-    upstreamModel: 'gpt-4.1-mini',
-    locality: 'cloud',
-    privacy: null,
-    status: 200,
-    errorCode: null,
     usage: { inputTokens: 100 + i, outputTokens: 20, estimated: false },
     costUsd: 0.0001 * i,
     latencyMs: 5,
-  };
+  });
 }
 
 describe('keyed audit chain (issue 11, item 13)', () => {
