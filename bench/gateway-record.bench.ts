@@ -4,22 +4,12 @@
 // commits) and when 2, 6 or 20 come in the same turn of the event loop (one transaction each for
 // their holds and for their records). Rounds interleaved; CPU is this process's (user + system).
 // Then the record journal (decision 0019): acknowledged once journaled, applied after 1, 5 or 20 ms.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUDIT_HEAD_FILE, ensureAuditKey } from '../src/audit/audit-key.js';
-import { createAuditLog } from '../src/audit/audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from '../src/audit/request-outcome.js';
-import { createBudgetLedger, DEFAULT_RESERVATION_TTL_MS } from '../src/auth/budget-ledger.js';
-import { createLocalHolds } from '../src/auth/local-holds.js';
-import { createKeyStore } from '../src/auth/key-store.js';
-import { createTeamStore } from '../src/auth/team-store.js';
-import { MIGRATIONS } from '../src/store/migrations.js';
-import { openStore } from '../src/store/store.js';
 import type { CheckpointedClient } from '../src/store/wal-checkpointer.js';
 import { createRequestLog } from '../src/usage/request-log.js';
 import { createUsageLog } from '../src/usage/usage-log.js';
-import { benchOutcome } from './bench-outcome.js';
+import { benchOutcome, openRecordBench } from './record-bench.js';
 import { fmt, table } from './stats.js';
 
 const GROUPS = [1, 2, 6, 20];
@@ -66,17 +56,9 @@ const JOURNAL_MODES: { mode: string; windowMs: number | null }[] = [
 
 /** Each journal mode at 1 and 6 requests per turn, rounds interleaved, on one home with the checkpoint thread. */
 async function measureJournal(): Promise<{ mode: string; group: number; cpu: number; wall: number; perApply: number }[]> {
-  const home = mkdtempSync(join(tmpdir(), 'flambeau-bench-journal-'));
-  const store = openStore(join(home, 'flambeau.db'), MIGRATIONS, { checkpointThread: true });
-  if (store.checkpointer !== null) await store.checkpointer.ready();
+  const bench = await openRecordBench({ prefix: 'flambeau-bench-journal-', checkpointThread: true });
+  const { home, store, principal, key, ledger, audit } = bench;
   try {
-    const teams = createTeamStore(store.sql);
-    const keys = createKeyStore({ sql: store.sql, teams, masterKey: null });
-    const { token } = await keys.create({ name: 'bench', team: 'bench-team', budget: { usd: 1e6, period: 'month' } });
-    const principal = await keys.authenticate(`Bearer ${token}`);
-    const key = ensureAuditKey(home).key;
-    const ledger = createBudgetLedger({ sql: store.sql });
-    const audit = createAuditLog({ sql: store.sql, keyed: { key, headPath: join(home, AUDIT_HEAD_FILE) } });
     const recorders = JOURNAL_MODES.map(({ windowMs }) =>
       createRequestRecorder({
         usage: createUsageLog(store.sql),
@@ -131,26 +113,15 @@ async function measureJournal(): Promise<{ mode: string; group: number; cpu: num
       perApply: slot.count / Math.max(1, slot.commits),
     }));
   } finally {
-    await store.close();
-    rmSync(home, { recursive: true, force: true });
+    await bench.close();
   }
 }
 
 /** CPU and wall µs per request for each group size, on a new home with SQLite's own checkpoints or the thread. */
 async function measure(checkpointThread: boolean, memoryHolds = false): Promise<{ cpu: Map<number, number>; wall: Map<number, number> }> {
-  const home = mkdtempSync(join(tmpdir(), 'flambeau-bench-record-'));
-  const store = openStore(join(home, 'flambeau.db'), MIGRATIONS, { checkpointThread });
-  if (store.checkpointer !== null) await store.checkpointer.ready();
-  const local = memoryHolds ? createLocalHolds({ db: store.db, sql: store.sql, reservationTtlMs: DEFAULT_RESERVATION_TTL_MS }) : undefined;
-  await local?.join();
+  const bench = await openRecordBench({ prefix: 'flambeau-bench-record-', checkpointThread, memoryHolds });
+  const { store, principal, key, ledger, audit } = bench;
   try {
-    const teams = createTeamStore(store.sql);
-    const keys = createKeyStore({ sql: store.sql, teams, masterKey: null });
-    const { token } = await keys.create({ name: 'bench', team: 'bench-team', budget: { usd: 1e6, period: 'month' } });
-    const principal = await keys.authenticate(`Bearer ${token}`);
-    const key = ensureAuditKey(home).key;
-    const ledger = createBudgetLedger({ sql: store.sql, ...(local === undefined ? {} : { local }) });
-    const audit = createAuditLog({ sql: store.sql, keyed: { key, headPath: join(home, AUDIT_HEAD_FILE) } });
     const recorder = createRequestRecorder({ usage: createUsageLog(store.sql), audit, ledger, requestLog: createRequestLog(store.sql), labelKey: key });
     let n = 0;
     const outcome = (): RequestOutcome => benchOutcome(principal, `bench-${++n}`);
@@ -183,9 +154,7 @@ async function measure(checkpointThread: boolean, memoryHolds = false): Promise<
     const mean = (m: Map<number, number>) => new Map([...m].map(([g, v]) => [g, v / rounds]));
     return { cpu: mean(cpu), wall: mean(wall) };
   } finally {
-    await local?.leave();
-    await store.close();
-    rmSync(home, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -7,36 +7,22 @@
 // WINDOW=600000 MAX_GROUP=100000: nothing is applied before the round's flush, whose share is
 // printed apart (SPLIT=1: its user and system time); NO_RLOG=1: no request log row;
 // DROP_INDEXES=a,b: those indexes dropped from this throwaway file (what they cost per record).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUDIT_HEAD_FILE, ensureAuditKey } from '../src/audit/audit-key.js';
-import { createAuditLog } from '../src/audit/audit-log.js';
 import { createRequestRecorder, type RequestOutcome } from '../src/audit/request-outcome.js';
-import { createBudgetLedger, DEFAULT_RESERVATION_TTL_MS } from '../src/auth/budget-ledger.js';
-import { createKeyStore } from '../src/auth/key-store.js';
-import { createLocalHolds } from '../src/auth/local-holds.js';
-import { createTeamStore } from '../src/auth/team-store.js';
-import { MIGRATIONS } from '../src/store/migrations.js';
-import { openStore } from '../src/store/store.js';
 import { createRequestLog } from '../src/usage/request-log.js';
 import { createUsageLog } from '../src/usage/usage-log.js';
-import { benchOutcome } from './bench-outcome.js';
+import { benchOutcome, openRecordBench } from './record-bench.js';
 
-const home = mkdtempSync(join(tmpdir(), 'flambeau-probe-'));
-const store = openStore(join(home, 'flambeau.db'), MIGRATIONS, { checkpointThread: true });
-if (store.checkpointer !== null) await store.checkpointer.ready();
-// DROP_INDEXES=a,b: measure what those indexes cost per record (they are dropped from this throwaway file only).
-for (const name of (process.env.DROP_INDEXES ?? '').split(',').filter(Boolean)) store.db.exec(`DROP INDEX ${name}`);
-const local = createLocalHolds({ db: store.db, sql: store.sql, reservationTtlMs: DEFAULT_RESERVATION_TTL_MS });
-await local.join();
-const teams = createTeamStore(store.sql);
-const keys = createKeyStore({ sql: store.sql, teams, masterKey: null });
-const { token } = await keys.create({ name: 'bench', team: 'bench-team', budget: { usd: 1e6, period: 'month' } });
-const principal = await keys.authenticate(`Bearer ${token}`);
-const key = ensureAuditKey(home).key;
-const ledger = createBudgetLedger({ sql: store.sql, local });
-const audit = createAuditLog({ sql: store.sql, keyed: { key, headPath: join(home, AUDIT_HEAD_FILE) } });
+const bench = await openRecordBench({
+  prefix: 'flambeau-probe-',
+  checkpointThread: true,
+  memoryHolds: true,
+  // DROP_INDEXES=a,b: measure what those indexes cost per record (they are dropped from this throwaway file only).
+  prepare: (store) => {
+    for (const name of (process.env.DROP_INDEXES ?? '').split(',').filter(Boolean)) store.db.exec(`DROP INDEX ${name}`);
+  },
+});
+const { home, store, principal, key, ledger, audit } = bench;
 const recorder = createRequestRecorder({
   usage: createUsageLog(store.sql),
   audit,
@@ -80,6 +66,4 @@ console.log(`record path CPU µs/req: ${results.map((v) => v.toFixed(1)).join(',
 await recorder.close();
 const verdict = await audit.verify();
 if (!verdict.ok) throw new Error(`chain does not verify: ${JSON.stringify(verdict)}`);
-await local.leave();
-await store.close();
-rmSync(home, { recursive: true, force: true });
+await bench.close();
