@@ -23,6 +23,7 @@ import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.
 import { CLI_ENTRY, runCli, TSX_LOADER } from '../helpers/run-cli.js';
 import { startTestGateway } from '../helpers/start-gateway.js';
 import { reachable } from '../helpers/reachable.js';
+import { listeningUrl } from '../helpers/listening-url.js';
 
 const MASTER = 'flm-cluster-test-master-key-0001';
 const redisUrl = process.env.FLAMBEAU_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -322,15 +323,7 @@ async function serve(config: string, home: string, env: Record<string, string>):
   });
   const stderr: string[] = [];
   child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited (${String(code)}): ${stderr.join('')}`)));
-  });
+  const url = await listeningUrl(child, () => stderr.join(''));
   return { url, child, stderr };
 }
 

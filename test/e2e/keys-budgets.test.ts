@@ -14,6 +14,7 @@ import { openStore } from '../../src/store/store.js';
 import { startStandInCloud, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 import { replayRecordJournals } from '../helpers/replay-journals.js';
+import { listeningUrl } from '../helpers/listening-url.js';
 
 const user = (content: string): OpenAI.ChatCompletionMessageParam[] => [{ role: 'user', content }];
 
@@ -222,15 +223,7 @@ describe('durability: kill -9 under load', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout?.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /listening on (\S+)/.exec(out);
-          if (m) resolve(m[1] as string);
-        });
-        child.once('exit', () => reject(new Error('serve exited')));
-      });
+      const url = await listeningUrl(child);
       const c = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'flm-kill-test-master-key-000', maxRetries: 0 });
       const acked: string[] = [];
       let stop = false;

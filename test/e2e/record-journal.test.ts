@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { startGateway } from '../../src/main.js';
 import { startStandInCloud } from '../helpers/stand-in-cloud.js';
 import { startTestGateway } from '../helpers/start-gateway.js';
+import { listeningUrl } from '../helpers/listening-url.js';
 
 const MASTER = 'flm-journal-test-master-key-0000';
 const user = (content: string) => [{ role: 'user' as const, content }];
@@ -78,15 +79,7 @@ describe('the record journal, end to end (decision 0019)', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout?.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /listening on (\S+)/.exec(out);
-          if (m) resolve(m[1] as string);
-        });
-        child.once('exit', () => reject(new Error('serve exited')));
-      });
+      const url = await listeningUrl(child);
       const made = await json(`${url}/admin/keys`, { method: 'POST', body: JSON.stringify({ name: 'k', budget: { usd: 5, period: 'month' } }) });
       const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: made.body.key as string, maxRetries: 0 });
       const acked: string[] = [];
