@@ -14,19 +14,10 @@ import { createBudgetLedger, type BudgetLedger, type Reservation } from './budge
 import { periodBounds } from './budget-period.js';
 import { costUsd, worstCaseCostUsd } from './price.js';
 import { MASTER_PRINCIPAL, type Budget, type KeyPrincipal } from './principal.js';
+import { codeOf } from './__fixtures__/code-of.js';
 
 function principal(keyId: string, budget: Budget | null, team?: { id: string; budget: Budget | null }): KeyPrincipal {
   return { ...MASTER_PRINCIPAL, kind: 'key', keyId, name: keyId, budget, team: team === undefined ? null : { ...team, limits: { rpm: null, tpm: null } } };
-}
-
-async function codeOf(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-    return 'ok';
-  } catch (error) {
-    assert.ok(error instanceof FlambeauError, String(error));
-    return error.code;
-  }
 }
 
 describe('prices', () => {

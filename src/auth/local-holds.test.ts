@@ -15,21 +15,12 @@ import { createBudgetLedger, type BudgetLedger, type Reservation } from './budge
 import { hostIdentity } from '../store/sharing-processes.js';
 import { createLocalHolds, type HoldState, type LocalHolds } from './local-holds.js';
 import { MASTER_PRINCIPAL, type Budget, type KeyPrincipal } from './principal.js';
+import { codeOf } from './__fixtures__/code-of.js';
 
 const TTL = 15 * 60_000;
 
 function principal(keyId: string, budget: Budget | null, team?: { id: string; budget: Budget | null }): KeyPrincipal {
   return { ...MASTER_PRINCIPAL, kind: 'key', keyId, name: keyId, budget, team: team === undefined ? null : { ...team, limits: { rpm: null, tpm: null } } };
-}
-
-async function outcome(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-    return 'ok';
-  } catch (error) {
-    assert.ok(error instanceof FlambeauError, String(error));
-    return error.code;
-  }
 }
 
 /** Resolves once `state()` is `want`, polling (the registry's own timers move it). */
@@ -137,19 +128,19 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     const use = await ledger.use({ keyId: 'key-a' }, 'month');
     assert.deepEqual([use.spentUsd, use.reservedUsd], [0.35, 0]);
     // The cached spend moved with the settlements: 0.65 is left, so 6 holds of 0.1 and no 7th.
-    const again = await Promise.all(Array.from({ length: 7 }, () => outcome(() => ledger.reserve(key, { maxCostUsd: 0.1 }))));
+    const again = await Promise.all(Array.from({ length: 7 }, () => codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 }))));
     assert.deepEqual(again.sort(), ['budget_exhausted', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
   });
 
   it('alone: a principal object whose budget or team was replaced is checked against the new ones', async () => {
     const { ledger } = await instance();
     const key = principal('k', { usd: 1, period: 'day' });
-    assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok');
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok');
     key.budget = { usd: 0.6, period: 'day' };
-    assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.2 })), 'budget_exhausted', '0.5 held + 0.2 > 0.6');
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.2 })), 'budget_exhausted', '0.5 held + 0.2 > 0.6');
     key.budget = { usd: 10, period: 'day' };
     key.team = { id: 'small', budget: { usd: 0.1, period: 'day' }, limits: { rpm: null, tpm: null } };
-    assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.2 })), 'budget_exhausted', "the team's budget applies");
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.2 })), 'budget_exhausted', "the team's budget applies");
   });
 
   it('alone: reads the spend again when another connection committed (PRAGMA data_version)', async () => {
@@ -165,8 +156,8 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     other.close();
     // data_version is read once per turn of the event loop: the first hold of the next turn sees the commit.
     await nextTurn();
-    assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'budget_exhausted', '0.95 spent: the outside charge counts');
-    assert.equal(await outcome(() => ledger.reserve(key, { maxCostUsd: 0.05 })), 'ok');
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.1 })), 'budget_exhausted', '0.95 spent: the outside charge counts');
+    assert.equal(await codeOf(() => ledger.reserve(key, { maxCostUsd: 0.05 })), 'ok');
     // A command that writes the file without serving (it does not register) leaves it in memory.
     await sleep(30);
     assert.equal(local.state(), 'memory');
@@ -183,13 +174,13 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     // turn (data_version) and writes its two holds down first. Of these two holds of 0.3, only one
     // fits (0.6 + 0.3).
     await nextTurn();
-    const raced = await Promise.all([outcome(() => b.ledger.reserve(key, { maxCostUsd: 0.3 })), outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.3 }))]);
+    const raced = await Promise.all([codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.3 })), codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.3 }))]);
     assert.deepEqual(raced.sort(), ['budget_exhausted', 'ok']);
     assert.equal(a.local.state(), 'durable');
     assert.equal(b.local.state(), 'durable');
     assert.deepEqual(rows(), { n: 3, total: 900_000_000 });
-    assert.equal(await outcome(() => b.ledger.reserve(key, { maxCostUsd: 0.1 })), 'ok');
-    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted');
+    assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.1 })), 'ok');
+    assert.equal(await codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted');
     // The holds written down are settled as rows (deleted), charged once.
     await a.ledger.settleMany(aHeld.map((reservation) => ({ reservation, actualCostUsd: 0.1 })));
     assert.deepEqual(rows(), { n: 2, total: 400_000_000 });
@@ -203,9 +194,9 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     let joined: Instance | undefined;
     const asks: Promise<string>[] = [];
     for (let i = 0; i < 40; i++) {
-      asks.push(outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.05 })));
+      asks.push(codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.05 })));
       if (i === 10) joined = await instance({ watchMs: 10 });
-      if (joined !== undefined) asks.push(outcome(() => (joined as Instance).ledger.reserve(key, { maxCostUsd: 0.05 })));
+      if (joined !== undefined) asks.push(codeOf(() => (joined as Instance).ledger.reserve(key, { maxCostUsd: 0.05 })));
       await sleep(1);
     }
     const results = await Promise.all(asks);
@@ -228,12 +219,12 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
       ['memory'],
     );
     await nextTurn();
-    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.5 })), 'budget_exhausted', "b's row still counts");
-    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'ok');
+    assert.equal(await codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.5 })), 'budget_exhausted', "b's row still counts");
+    assert.equal(await codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'ok');
     // b's call ends: settled by a ledger on the file (its row is deleted, its cost charged).
     await b.ledger.settle(fromB, 0.1);
     await nextTurn();
-    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok', '0.1 spent + 0.4 held + 0.5');
+    assert.equal(await codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.5 })), 'ok', '0.1 spent + 0.4 held + 0.5');
   });
 
   it('writes its holds down and registers again when its own row was deleted under it', async () => {
@@ -245,13 +236,13 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     db.close();
     // Its first hold of the next turn notices (data_version), writes the first down and registers again.
     await nextTurn();
-    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'ok');
+    assert.equal(await codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'ok');
     assert.deepEqual(rows(), { n: 2, total: 800_000_000 });
     assert.deepEqual(
       registryRows().map((r) => [r.pid, r.mode]),
       [[process.pid, 'durable']],
     );
-    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'budget_exhausted');
+    assert.equal(await codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.4 })), 'budget_exhausted');
   });
 
   it('ignores and removes a dead registrant', async () => {
@@ -272,7 +263,7 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     insertRegistrant(gone.pid as number, 'memory', 'elsewhere/pid:[1]');
     const b = await instance({ handoverTimeoutMs: 20 });
     assert.equal(b.local.state(), 'joining');
-    assert.equal(await outcome(() => b.ledger.reserve(principal('k', { usd: 1, period: 'day' }), { maxCostUsd: 0.1 })), 'store_unavailable');
+    assert.equal(await codeOf(() => b.ledger.reserve(principal('k', { usd: 1, period: 'day' }), { maxCostUsd: 0.1 })), 'store_unavailable');
     assert.equal(registryRows().length, 2, 'its row stays');
   });
 
@@ -283,11 +274,11 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     const b = await instance({ handoverTimeoutMs: 50 });
     assert.equal(b.local.state(), 'joining');
     const key = principal('k', { usd: 1, period: 'day' });
-    assert.equal(await outcome(() => b.ledger.reserve(key, { maxCostUsd: 0.1 })), 'store_unavailable');
+    assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.1 })), 'store_unavailable');
     sleeper.kill('SIGKILL');
     await once(sleeper, 'exit');
     await reach(b.local, 'durable');
-    assert.equal(await outcome(() => b.ledger.reserve(key, { maxCostUsd: 0.1 })), 'ok');
+    assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.1 })), 'ok');
   });
 
   it('across processes: a gateway process holding in memory writes its holds down for a newcomer; they survive its kill -9', async () => {
@@ -296,13 +287,13 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     assert.deepEqual(child.report, { state: 'memory', granted: 3 });
     assert.equal(rows().n, 0);
     const b = await instance();
-    assert.equal(await outcome(() => b.ledger.reserve(key, { maxCostUsd: 0.3 })), 'budget_exhausted', '0.75 held by the other process');
-    assert.equal(await outcome(() => b.ledger.reserve(key, { maxCostUsd: 0.25 })), 'ok');
+    assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.3 })), 'budget_exhausted', '0.75 held by the other process');
+    assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.25 })), 'ok');
     assert.deepEqual(rows(), { n: 4, total: 1_000_000_000 });
     child.process.kill('SIGKILL');
     await once(child.process, 'exit');
     // Its holds are rows now: they count until they expire, as any durable hold of a crashed process.
-    assert.equal(await outcome(() => b.ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted');
+    assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted');
   });
 
   it('across processes: holds kept in memory by a process killed before its hand-over vanish with it', async () => {
@@ -313,7 +304,7 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     child.process.kill('SIGKILL');
     await once(child.process, 'exit');
     await reach(b.local, 'memory'); // the dead registrant removed, b alone
-    assert.equal(await outcome(() => b.ledger.reserve(key, { maxCostUsd: 1 })), 'ok', 'nothing of the killed process is held');
+    assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 1 })), 'ok', 'nothing of the killed process is held');
   });
 
   it('across processes: a newcomer killed after the hand-over leaves its holds as rows, and the first goes back to memory', async () => {
@@ -330,7 +321,7 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
       registryRows().map((r) => r.pid),
       [process.pid],
     );
-    assert.equal(await outcome(() => a.ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted', "a's row and the killed process's two still count");
+    assert.equal(await codeOf(() => a.ledger.reserve(key, { maxCostUsd: 0.01 })), 'budget_exhausted', "a's row and the killed process's two still count");
   });
 
   async function startChild(key: KeyPrincipal, count: number, amount: number, watchMs: number) {
