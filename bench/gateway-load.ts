@@ -11,6 +11,20 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const BENCH_KEY = 'flm-bench-key-0123456789';
 export const BENCH_BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 32 });
 
+let asked = 0;
+/**
+ * A request body whose question is new at every call, as a user's is: the gateway remembers the
+ * scans of texts it has seen (a conversation re-sends its history), so a bench that sent one body
+ * again and again would measure the remembered path, cheaper than real traffic.
+ */
+export function freshBody(): string {
+  asked += 1;
+  return JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: `Say something short about thing ${asked}.` }], max_tokens: 32 });
+}
+
+/** A body, or where each request gets its own (`freshBody`). */
+export type Payload = string | (() => string);
+
 export interface Target {
   name: string;
   pool: Pool;
@@ -18,16 +32,17 @@ export interface Target {
   headers: Record<string, string>;
 }
 
-export async function once(target: Target, payload: string): Promise<{ total: number; ttfb: number }> {
+export async function once(target: Target, payload: Payload): Promise<{ total: number; ttfb: number }> {
+  const body = typeof payload === 'string' ? payload : payload();
   const t0 = performance.now();
-  const res = await target.pool.request({ method: 'POST', path: target.path, headers: target.headers, body: payload });
+  const res = await target.pool.request({ method: 'POST', path: target.path, headers: target.headers, body });
   let ttfb = Number.NaN;
   for await (const _chunk of res.body) if (Number.isNaN(ttfb)) ttfb = performance.now() - t0;
   if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode}`);
   return { total: performance.now() - t0, ttfb };
 }
 
-export async function sequential(targets: Target[], payload: string, count: number): Promise<Map<string, { total: number[]; ttfb: number[] }>> {
+export async function sequential(targets: Target[], payload: Payload, count: number): Promise<Map<string, { total: number[]; ttfb: number[] }>> {
   const out = new Map(targets.map((t) => [t.name, { total: [] as number[], ttfb: [] as number[] }]));
   for (let i = 0; i < count; i++) {
     // Interleave the targets and rotate which one goes first, so that machine noise and the slot
@@ -47,7 +62,7 @@ export async function sequential(targets: Target[], payload: string, count: numb
  * rotates): the latency of a process kept busy, where `sequential`'s interleaving leaves each
  * process idle while the others answer, and an idle process wakes slower (decision 0015, fourth pass).
  */
-export async function backToBack(targets: Target[], payload: string, count: number, rounds: number): Promise<Map<string, number[]>> {
+export async function backToBack(targets: Target[], payload: Payload, count: number, rounds: number): Promise<Map<string, number[]>> {
   const out = new Map(targets.map((t) => [t.name, [] as number[]]));
   const per = Math.max(1, Math.floor(count / rounds));
   for (let round = 0; round < rounds; round++)
@@ -65,7 +80,7 @@ export async function throughput(target: Target, concurrency: number, count: num
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         next += 1;
-        await once(target, BENCH_BODY);
+        await once(target, freshBody);
       }
     }),
   );

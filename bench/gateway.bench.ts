@@ -6,21 +6,30 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startChild } from './child-server.js';
-import { backToBack, BENCH_BODY, BENCH_KEY, gatewayChild, interleavedThroughput, sequential, type Target } from './gateway-load.js';
+import { backToBack, BENCH_KEY, freshBody, gatewayChild, interleavedThroughput, sequential, type Target } from './gateway-load.js';
 import { fmt, percentile, table } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const KEY = BENCH_KEY;
-const body = BENCH_BODY;
-const streamBody = JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 32 });
+// Every request asks something new (freshBody), as users do: the gateway's remembered scans must
+// not make the bench cheaper than real traffic.
+const body = freshBody;
+let streamAsked = 0;
+const streamBody = (): string =>
+  JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: `Say something short about thing ${++streamAsked}.` }], max_tokens: 32 });
 
-const PII_BODY = JSON.stringify({
-  model: 'bench',
-  messages: [
-    { role: 'user', content: 'Écris à Mme Claire Martin (claire.martin@example.fr, 06 12 34 56 78) au sujet du virement FR76 3000 6000 0112 3456 7890 189.' },
-  ],
-  max_tokens: 32,
-});
+let written = 0;
+const piiBody = (): string =>
+  JSON.stringify({
+    model: 'bench',
+    messages: [
+      {
+        role: 'user',
+        content: `Écris à Mme Claire Martin (claire.martin@example.fr, 06 12 34 56 78) au sujet du virement n° ${++written} depuis FR76 3000 6000 0112 3456 7890 189.`,
+      },
+    ],
+    max_tokens: 32,
+  });
 
 function rowsFor(label: string, base: { total: number[] }, other: { total: number[] }): (string | number)[][] {
   return [50, 99].map((p) => [
@@ -139,7 +148,7 @@ export async function run(): Promise<void> {
 
     console.log('');
     const onOff = await sequential([through, guarded], body, Math.floor(n / 2));
-    const pii = await sequential([through, guarded], PII_BODY, Math.floor(n / 2));
+    const pii = await sequential([through, guarded], piiBody, Math.floor(n / 2));
     const lo = onOff.get('gateway');
     const fo = onOff.get('full');
     const lp = pii.get('gateway');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startChild } from './child-server.js';
-import { BENCH_BODY, BENCH_KEY, gatewayChild, once, throughput } from './gateway-load.js';
+import { BENCH_KEY, freshBody, gatewayChild, once, throughput } from './gateway-load.js';
 import { processCpuSeconds } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -45,7 +45,7 @@ if (gap !== null) {
   const times: number[] = [];
   for (let i = 0; i < 1000 + n; i++) {
     await new Promise((resolve) => setTimeout(resolve, gap));
-    const r = await once(t, BENCH_BODY);
+    const r = await once(t, freshBody);
     if (i >= 1000) times.push(r.total);
   }
   times.sort((a, b) => a - b);
