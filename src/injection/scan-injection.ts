@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { collectSignals } from './collect-signals.js';
 import { createFeaturizer, quantizeWeights, type Featurizer, type QuantizedWeights } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
@@ -36,12 +37,24 @@ export interface ScannerOptions {
   /** Windows read per text before they are spread out (default 4096: about 800 KB of text). */
   maxWindows?: number;
   decodeLimits?: DecodeLimits;
+  /** Scans remembered by text and source (default 4096; 0: none). See `createInjectionScanner`. */
+  memoEntries?: number;
 }
+
+/** Texts longer than this are not remembered (the memo is for prompts resent each turn, not documents). */
+const MEMO_MAX_CHARS = 64 * 1024;
+// ES2024's String.prototype.isWellFormed (Node 20 has it; the project's lib is ES2022).
+const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * The detector: the learned model's highest window logit (and that of any hidden or encoded text),
  * plus a fixed logit per kind of signal present, weighed by source (`SIGNAL_LOGIT`), through a
  * sigmoid. One scanner per process; not safe to share across worker threads.
+ *
+ * A scan is a pure function of the text and its source, so the scans of texts seen again (a chat
+ * client resends its system prompt and the whole conversation every turn) are remembered, most
+ * recently used kept: keyed by source and the text's SHA-256 (the text itself is not kept), the
+ * result frozen (callers only read it). Not for texts with `hidden` parts, nor over 64 KB.
  */
 export function createInjectionScanner(options: ScannerOptions): InjectionScanner {
   type Table = { bias: number; weights: QuantizedWeights };
@@ -60,6 +73,16 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     return loaded;
   };
   const maxWindows = options.maxWindows ?? 4096;
+  const memoEntries = options.memoEntries ?? 4096;
+  const memo = new Map<string, InjectionScan>();
+  const keyOf = (text: string, source: InjectionSource): string | null =>
+    memoEntries > 0 && text.length <= MEMO_MAX_CHARS && wellFormed(text) ? `${source}:${hash('sha256', text, 'base64')}` : null;
+  const remember = (key: string, scan: InjectionScan): InjectionScan => {
+    const kept = Object.freeze({ ...scan, signals: Object.freeze(scan.signals.map((s) => Object.freeze({ ...s }))) as InjectionSignal[] });
+    memo.set(key, kept);
+    if (memo.size > memoEntries) memo.delete(memo.keys().next().value as string);
+    return kept;
+  };
   const textLogit = (text: string, source: InjectionSource): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
     const { model, featurizer, tables } = use();
     const { weights, bias } = tables[source];
@@ -76,22 +99,37 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       use();
     },
     scan(text, source = 'user', scanOptions = {}) {
-      const read = textLogit(text, source);
-      const collected = collectSignals(text, {
-        folded: read.folded,
-        mayHoldEncoded: read.longBase64Run,
-        modelLogit: (t) => textLogit(t, source).logit,
-        threshold: options.threshold,
-        ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
-        ...(options.decodeLimits === undefined ? {} : { decodeLimits: options.decodeLimits }),
-      });
-      const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
-      let boost = 0;
-      for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
-      const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost + use().model.sourceBias[source]);
-      return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
+      const key = scanOptions.hidden === undefined ? keyOf(text, source) : null;
+      if (key !== null) {
+        const known = memo.get(key);
+        if (known !== undefined) {
+          // Most recently used last: eviction takes from the front.
+          memo.delete(key);
+          memo.set(key, known);
+          return known;
+        }
+      }
+      const scanned = scanText(text, source, scanOptions);
+      return key === null ? scanned : remember(key, scanned);
     },
   };
+
+  function scanText(text: string, source: InjectionSource, scanOptions: { hidden?: readonly HiddenHtmlText[] }): InjectionScan {
+    const read = textLogit(text, source);
+    const collected = collectSignals(text, {
+      folded: read.folded,
+      mayHoldEncoded: read.longBase64Run,
+      modelLogit: (t) => textLogit(t, source).logit,
+      threshold: options.threshold,
+      ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
+      ...(options.decodeLimits === undefined ? {} : { decodeLimits: options.decodeLimits }),
+    });
+    const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
+    let boost = 0;
+    for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
+    const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost + use().model.sourceBias[source]);
+    return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
+  }
 }
 
 /** The scanner the gateway and the CLI use: the shipped weights (loaded on first use) and the configured threshold. */
