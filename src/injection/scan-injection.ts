@@ -74,14 +74,37 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
   };
   const maxWindows = options.maxWindows ?? 4096;
   const memoEntries = options.memoEntries ?? 4096;
-  const memo = new Map<string, InjectionScan>();
-  const keyOf = (text: string, source: InjectionSource): string | null =>
-    memoEntries > 0 && text.length <= MEMO_MAX_CHARS && wellFormed(text) ? `${source}:${hash('sha256', text, 'base64')}` : null;
-  const remember = (key: string, scan: InjectionScan): InjectionScan => {
+  // One map per source (no key concatenation); entries marked when used, given a second chance
+  // when the oldest is dropped (moving an entry to the back on every hit cost ~1 µs).
+  type Kept = { scan: InjectionScan; used: boolean };
+  const memo: Record<InjectionSource, Map<string, Kept>> = { user: new Map(), document: new Map(), tool: new Map() };
+  let remembered = 0;
+  const keyOf = (text: string): string | null => (memoEntries > 0 && text.length <= MEMO_MAX_CHARS && wellFormed(text) ? hash('sha256', text, 'base64') : null);
+  const remember = (source: InjectionSource, key: string, scan: InjectionScan): InjectionScan => {
     const kept = Object.freeze({ ...scan, signals: Object.freeze(scan.signals.map((s) => Object.freeze({ ...s }))) as InjectionSignal[] });
-    memo.set(key, kept);
-    if (memo.size > memoEntries) memo.delete(memo.keys().next().value as string);
+    const map = memo[source];
+    if (!map.has(key)) remembered++;
+    map.set(key, { scan: kept, used: false });
+    while (remembered > memoEntries) drop();
     return kept;
+  };
+  // Drops one entry: the oldest of a map, the maps in turn, one used since it was last looked at
+  // moved to the back unmarked instead (a second chance).
+  const drop = (): void => {
+    for (;;) {
+      for (const map of [memo.user, memo.tool, memo.document]) {
+        for (const [key, entry] of map) {
+          map.delete(key);
+          if (!entry.used) {
+            remembered--;
+            return;
+          }
+          entry.used = false;
+          map.set(key, entry);
+          break;
+        }
+      }
+    }
   };
   const textLogit = (text: string, source: InjectionSource): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
     const { model, featurizer, tables } = use();
@@ -99,18 +122,14 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       use();
     },
     scan(text, source = 'user', scanOptions = {}) {
-      const key = scanOptions.hidden === undefined ? keyOf(text, source) : null;
-      if (key !== null) {
-        const known = memo.get(key);
-        if (known !== undefined) {
-          // Most recently used last: eviction takes from the front.
-          memo.delete(key);
-          memo.set(key, known);
-          return known;
-        }
+      const key = scanOptions.hidden === undefined ? keyOf(text) : null;
+      if (key === null) return scanText(text, source, scanOptions);
+      const known = memo[source].get(key);
+      if (known !== undefined) {
+        known.used = true;
+        return known.scan;
       }
-      const scanned = scanText(text, source, scanOptions);
-      return key === null ? scanned : remember(key, scanned);
+      return remember(source, key, scanText(text, source, scanOptions));
     },
   };
 

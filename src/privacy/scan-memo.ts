@@ -5,7 +5,7 @@ import type { DetectorFailure, ScanResult, Span } from './pii-types.js';
 const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 const NO_FAILURES = Object.freeze([]) as unknown as DetectorFailure[];
 
-/** Scans remembered (most recently used kept). */
+/** Scans remembered (the least recently used dropped first, approximately). */
 export const MEMO_ENTRIES = 4096;
 /** Spans held over all remembered scans: a text dense with values costs memory in proportion. */
 export const MEMO_SPANS = 65_536;
@@ -21,7 +21,7 @@ export const MEMO_SPANS = 65_536;
  * build new arrays, never change them.
  */
 export class ScanMemo {
-  readonly #entries = new Map<string, ScanResult>();
+  readonly #entries = new Map<string, { result: ScanResult; used: boolean }>();
   #spans = 0;
 
   constructor(
@@ -36,12 +36,11 @@ export class ScanMemo {
 
   get(key: string): ScanResult | undefined {
     const found = this.#entries.get(key);
-    if (found !== undefined) {
-      // Most recently used last: eviction takes from the front.
-      this.#entries.delete(key);
-      this.#entries.set(key, found);
-    }
-    return found;
+    if (found === undefined) return undefined;
+    // Marked, not moved: moving an entry to the back on every hit cost ~1 µs; eviction gives a
+    // marked entry a second chance instead (the "clock" approximation of least recently used).
+    found.used = true;
+    return found.result;
   }
 
   set(key: string, result: ScanResult): ScanResult {
@@ -50,14 +49,19 @@ export class ScanMemo {
     const old = this.#entries.get(key);
     if (old !== undefined) {
       this.#entries.delete(key);
-      this.#spans -= old.spans.length;
+      this.#spans -= old.result.spans.length;
     }
-    this.#entries.set(key, kept);
+    this.#entries.set(key, { result: kept, used: false });
     this.#spans += kept.spans.length;
-    for (const [oldest, value] of this.#entries) {
+    // Oldest first; one used since it was last looked at goes to the back, unmarked. Ends: each
+    // entry is moved at most once before it comes round unmarked.
+    for (const [oldest, entry] of this.#entries) {
       if (this.#entries.size <= this.maxEntries && this.#spans <= this.maxSpans) break;
       this.#entries.delete(oldest);
-      this.#spans -= value.spans.length;
+      if (entry.used && oldest !== key) {
+        entry.used = false;
+        this.#entries.set(oldest, entry);
+      } else this.#spans -= entry.result.spans.length;
     }
     return kept;
   }
