@@ -37,7 +37,7 @@ export interface ScannerOptions {
   /** Windows read per text before they are spread out (default 4096: about 800 KB of text). */
   maxWindows?: number;
   decodeLimits?: DecodeLimits;
-  /** Scans remembered by text and source (default 4096; 0: none). See `createInjectionScanner`. */
+  /** Scans remembered by text and source, at most (default 4096, a third per source, at least two per source; 0: none). See `createInjectionScanner`. */
   memoEntries?: number;
 }
 
@@ -53,7 +53,7 @@ const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed
  *
  * A scan is a pure function of the text and its source, so the scans of texts seen again (a chat
  * client resends its system prompt and the whole conversation every turn) are remembered, most
- * recently used kept: keyed by source and the text's SHA-256 (the text itself is not kept), the
+ * those used lately kept: keyed by source and the text's SHA-256 (the text itself is not kept), the
  * result frozen (callers only read it). Not for texts with `hidden` parts, nor over 64 KB.
  */
 export function createInjectionScanner(options: ScannerOptions): InjectionScanner {
@@ -74,37 +74,35 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
   };
   const maxWindows = options.maxWindows ?? 4096;
   const memoEntries = options.memoEntries ?? 4096;
-  // One map per source (no key concatenation); entries marked when used, given a second chance
-  // when the oldest is dropped (moving an entry to the back on every hit cost ~1 µs).
-  type Kept = { scan: InjectionScan; used: boolean };
-  const memo: Record<InjectionSource, Map<string, Kept>> = { user: new Map(), document: new Map(), tool: new Map() };
-  let remembered = 0;
-  const keyOf = (text: string): string | null => (memoEntries > 0 && text.length <= MEMO_MAX_CHARS && wellFormed(text) ? hash('sha256', text, 'base64') : null);
-  const remember = (source: InjectionSource, key: string, scan: InjectionScan): InjectionScan => {
-    const kept = Object.freeze({ ...scan, signals: Object.freeze(scan.signals.map((s) => Object.freeze({ ...s }))) as InjectionSignal[] });
-    const map = memo[source];
-    if (!map.has(key)) remembered++;
-    map.set(key, { scan: kept, used: false });
-    while (remembered > memoEntries) drop();
-    return kept;
+  // Two generations per source (no key concatenation): hits and new scans go to `recent`; when it
+  // holds half of the room it becomes `older`, the former `older` dropped whole; a hit in `older`
+  // moves to `recent`. Dropping costs nothing per entry (taking the oldest entry of one Map made
+  // its iterator skip every deleted slot: ~15 µs a miss once full).
+  type Generations = { recent: Map<string, InjectionScan>; older: Map<string, InjectionScan> };
+  const memo: Record<InjectionSource, Generations> = {
+    user: { recent: new Map(), older: new Map() },
+    document: { recent: new Map(), older: new Map() },
+    tool: { recent: new Map(), older: new Map() },
   };
-  // Drops one entry: the oldest of a map, the maps in turn, one used since it was last looked at
-  // moved to the back unmarked instead (a second chance).
-  const drop = (): void => {
-    for (;;) {
-      for (const map of [memo.user, memo.tool, memo.document]) {
-        for (const [key, entry] of map) {
-          map.delete(key);
-          if (!entry.used) {
-            remembered--;
-            return;
-          }
-          entry.used = false;
-          map.set(key, entry);
-          break;
-        }
-      }
+  const keyOf = (text: string): string | null => (memoEntries > 0 && text.length <= MEMO_MAX_CHARS && wellFormed(text) ? hash('sha256', text, 'base64') : null);
+  // Each source gets a third of the room, in two generations (at least one scan each).
+  const generation = Math.max(1, Math.floor(memoEntries / 6));
+  const keep = (g: Generations, key: string, scan: InjectionScan): void => {
+    if (g.recent.size >= generation) {
+      g.older = g.recent;
+      g.recent = new Map();
     }
+    g.recent.set(key, scan);
+  };
+  const recall = (g: Generations, key: string): InjectionScan | undefined => {
+    const found = g.recent.get(key);
+    if (found !== undefined) return found;
+    const old = g.older.get(key);
+    if (old !== undefined) {
+      g.older.delete(key);
+      keep(g, key, old);
+    }
+    return old;
   };
   const textLogit = (text: string, source: InjectionSource): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
     const { model, featurizer, tables } = use();
@@ -124,12 +122,15 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     scan(text, source = 'user', scanOptions = {}) {
       const key = scanOptions.hidden === undefined ? keyOf(text) : null;
       if (key === null) return scanText(text, source, scanOptions);
-      const known = memo[source].get(key);
-      if (known !== undefined) {
-        known.used = true;
-        return known.scan;
-      }
-      return remember(source, key, scanText(text, source, scanOptions));
+      const known = recall(memo[source], key);
+      if (known !== undefined) return known;
+      const scanned = scanText(text, source, scanOptions);
+      // Frozen where they are (this scan's own objects), not copied.
+      for (const signal of scanned.signals) Object.freeze(signal);
+      Object.freeze(scanned.signals);
+      const kept = Object.freeze(scanned);
+      keep(memo[source], key, kept);
+      return kept;
     },
   };
 

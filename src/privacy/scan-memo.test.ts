@@ -92,21 +92,28 @@ describe('ScanMemo', () => {
     assert.equal(detector.calls.length, 2);
   });
 
-  it('holds at most its entries and its spans, dropping the least recently used first', () => {
-    const memo = new ScanMemo(2, 3);
-    const span: Span = { type: 'PERSON', start: 0, end: 1, detector: 'x' };
-    memo.set('a', { spans: [span], failures: [] });
-    memo.set('b', { spans: [span], failures: [] });
-    assert.notEqual(memo.get('a'), undefined); // a is now the most recent
-    memo.set('c', { spans: [span], failures: [] });
-    assert.equal(memo.size, 2);
+  it('holds at most its entries and its spans, keeping what was used lately', () => {
+    const memo = new ScanMemo(4, 8); // generations of 2 scans and 4 spans
+    const spans = (n: number) => ({
+      spans: Array.from({ length: n }, (_, k): Span => ({ type: 'PERSON', start: k, end: k + 1, detector: 'x' })),
+      failures: [],
+    });
+    memo.set('a', spans(1));
+    memo.set('b', spans(1));
+    memo.set('c', spans(1)); // a and b become the older generation
+    assert.notEqual(memo.get('a'), undefined); // used: back in the recent one
+    memo.set('d', spans(1)); // the older generation (b) is dropped
     assert.equal(memo.get('b'), undefined);
-    memo.set('d', { spans: [span, span, span], failures: [] }); // 3 spans: only d fits
-    assert.equal(memo.size, 1);
-    assert.notEqual(memo.get('d'), undefined);
-    memo.set('e', { spans: [span, span, span, span], failures: [] }); // more than all the room: not kept
-    assert.equal(memo.get('e'), undefined);
-    assert.notEqual(memo.get('d'), undefined);
+    assert.notEqual(memo.get('a'), undefined);
+    for (const key of ['e', 'f', 'g', 'h', 'i']) {
+      memo.set(key, spans(1));
+      assert.ok(memo.size <= 4);
+    }
+    memo.set('j', spans(3));
+    memo.set('k', spans(3)); // 6 spans in one generation: k starts a new one
+    assert.notEqual(memo.get('j'), undefined);
+    memo.set('big', spans(5)); // more than a generation's room: not kept
+    assert.equal(memo.get('big'), undefined);
   });
 
   it('gives a privacy guard the same inspection and the same rewrite on a repeat', async () => {
