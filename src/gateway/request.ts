@@ -33,7 +33,7 @@ export interface GatewayRequest {
   grant: RateLimitGrant | null;
   reservation: Reservation | null;
   /** The x-ratelimit-* headers of the admission, granted or refused. */
-  rateLimitHeaders: Record<string, string>;
+  rateLimitHeaders: Readonly<Record<string, string>>;
   /** Outcomes are written once: before the last byte of a success, or when the response closes. */
   recorded: boolean;
   /** Prompt tokens the target read from its prompt cache, when it said so before the answer's headers. */

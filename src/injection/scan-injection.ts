@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { collectSignals } from './collect-signals.js';
 import { createFeaturizer, quantizeWeights, type Featurizer, type QuantizedWeights } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
@@ -36,12 +37,24 @@ export interface ScannerOptions {
   /** Windows read per text before they are spread out (default 4096: about 800 KB of text). */
   maxWindows?: number;
   decodeLimits?: DecodeLimits;
+  /** Scans remembered by text and source, at most (default 4096, a third per source, at least two per source; 0: none). See `createInjectionScanner`. */
+  memoEntries?: number;
 }
+
+/** Texts longer than this are not remembered (the memo is for prompts resent each turn, not documents). */
+const MEMO_MAX_CHARS = 64 * 1024;
+// ES2024's String.prototype.isWellFormed (Node 20 has it; the project's lib is ES2022).
+const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * The detector: the learned model's highest window logit (and that of any hidden or encoded text),
  * plus a fixed logit per kind of signal present, weighed by source (`SIGNAL_LOGIT`), through a
  * sigmoid. One scanner per process; not safe to share across worker threads.
+ *
+ * A scan is a pure function of the text and its source, so the scans of texts seen again (a chat
+ * client resends its system prompt and the whole conversation every turn) are remembered, most
+ * those used lately kept: keyed by source and the text's SHA-256 (the text itself is not kept), the
+ * result frozen (callers only read it). Not for texts with `hidden` parts, nor over 64 KB.
  */
 export function createInjectionScanner(options: ScannerOptions): InjectionScanner {
   type Table = { bias: number; weights: QuantizedWeights };
@@ -60,6 +73,37 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     return loaded;
   };
   const maxWindows = options.maxWindows ?? 4096;
+  const memoEntries = options.memoEntries ?? 4096;
+  // Two generations per source (no key concatenation): hits and new scans go to `recent`; when it
+  // holds half of the room it becomes `older`, the former `older` dropped whole; a hit in `older`
+  // moves to `recent`. Dropping costs nothing per entry (taking the oldest entry of one Map made
+  // its iterator skip every deleted slot: ~15 µs a miss once full).
+  type Generations = { recent: Map<string, InjectionScan>; older: Map<string, InjectionScan> };
+  const memo: Record<InjectionSource, Generations> = {
+    user: { recent: new Map(), older: new Map() },
+    document: { recent: new Map(), older: new Map() },
+    tool: { recent: new Map(), older: new Map() },
+  };
+  const keyOf = (text: string): string | null => (memoEntries > 0 && text.length <= MEMO_MAX_CHARS && wellFormed(text) ? hash('sha256', text, 'base64') : null);
+  // Each source gets a third of the room, in two generations (at least one scan each).
+  const generation = Math.max(1, Math.floor(memoEntries / 6));
+  const keep = (g: Generations, key: string, scan: InjectionScan): void => {
+    if (g.recent.size >= generation) {
+      g.older = g.recent;
+      g.recent = new Map();
+    }
+    g.recent.set(key, scan);
+  };
+  const recall = (g: Generations, key: string): InjectionScan | undefined => {
+    const found = g.recent.get(key);
+    if (found !== undefined) return found;
+    const old = g.older.get(key);
+    if (old !== undefined) {
+      g.older.delete(key);
+      keep(g, key, old);
+    }
+    return old;
+  };
   const textLogit = (text: string, source: InjectionSource): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
     const { model, featurizer, tables } = use();
     const { weights, bias } = tables[source];
@@ -76,22 +120,36 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       use();
     },
     scan(text, source = 'user', scanOptions = {}) {
-      const read = textLogit(text, source);
-      const collected = collectSignals(text, {
-        folded: read.folded,
-        mayHoldEncoded: read.longBase64Run,
-        modelLogit: (t) => textLogit(t, source).logit,
-        threshold: options.threshold,
-        ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
-        ...(options.decodeLimits === undefined ? {} : { decodeLimits: options.decodeLimits }),
-      });
-      const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
-      let boost = 0;
-      for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
-      const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost + use().model.sourceBias[source]);
-      return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
+      const key = scanOptions.hidden === undefined ? keyOf(text) : null;
+      if (key === null) return scanText(text, source, scanOptions);
+      const known = recall(memo[source], key);
+      if (known !== undefined) return known;
+      const scanned = scanText(text, source, scanOptions);
+      // Frozen where they are (this scan's own objects), not copied.
+      for (const signal of scanned.signals) Object.freeze(signal);
+      Object.freeze(scanned.signals);
+      const kept = Object.freeze(scanned);
+      keep(memo[source], key, kept);
+      return kept;
     },
   };
+
+  function scanText(text: string, source: InjectionSource, scanOptions: { hidden?: readonly HiddenHtmlText[] }): InjectionScan {
+    const read = textLogit(text, source);
+    const collected = collectSignals(text, {
+      folded: read.folded,
+      mayHoldEncoded: read.longBase64Run,
+      modelLogit: (t) => textLogit(t, source).logit,
+      threshold: options.threshold,
+      ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
+      ...(options.decodeLimits === undefined ? {} : { decodeLimits: options.decodeLimits }),
+    });
+    const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
+    let boost = 0;
+    for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
+    const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost + use().model.sourceBias[source]);
+    return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
+  }
 }
 
 /** The scanner the gateway and the CLI use: the shipped weights (loaded on first use) and the configured threshold. */

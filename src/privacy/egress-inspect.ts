@@ -2,6 +2,7 @@ import type { ChatRequest } from '../providers/spec.js';
 import { mapEgressStrings, type Visit } from './egress-strings.js';
 import { Pacer, scanPaced, type Paced } from './paced-scan.js';
 import { countFindings, type DetectorFailure, type Findings, type Span } from './pii-types.js';
+import type { ScanMemo } from './scan-memo.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -35,8 +36,8 @@ export interface EgressInspection {
  */
 export const SEAM_CHARS = 256;
 
-/** Scans every string a provider would receive (see egress-strings.ts), pausing as it goes. */
-export function* inspectEgress(request: ChatRequest, scanner: Scanner): Paced<EgressInspection> {
+/** Scans every string a provider would receive (see egress-strings.ts), pausing as it goes; `memo`: see scan-memo.ts. */
+export function* inspectEgress(request: ChatRequest, scanner: Scanner, memo?: ScanMemo): Paced<EgressInspection> {
   const strings: InspectedString[] = [];
   mapEgressStrings(request, (text, visit) => {
     strings.push({ kind: visit.kind, path: visit.path, seam: visit.seam, passthrough: visit.passthrough, text, spans: [] });
@@ -61,7 +62,7 @@ export function* inspectEgress(request: ChatRequest, scanner: Scanner): Paced<Eg
       // (same length, so the offsets stay those of the original).
       text = text.replaceAll('_', ' ');
     }
-    const result = yield* scanPaced(scanner, text, pacer);
+    const result = yield* scanPaced(scanner, text, pacer, memo);
     item.spans = result.spans;
     note(result.failures);
   }
@@ -70,6 +71,7 @@ export function* inspectEgress(request: ChatRequest, scanner: Scanner): Paced<Eg
       strings.filter((s) => s.seam),
       scanner,
       pacer,
+      memo,
     ),
   );
   return { strings, failures };
@@ -112,7 +114,7 @@ export function readableUrl(url: string): string | undefined {
  * character is scanned at most once more). Spans that cross an edge are split into pieces, one
  * per string.
  */
-function* scanSeams(texts: InspectedString[], scanner: Scanner, pacer: Pacer): Paced<DetectorFailure[]> {
+function* scanSeams(texts: InspectedString[], scanner: Scanner, pacer: Pacer, memo: ScanMemo | undefined): Paced<DetectorFailure[]> {
   if (texts.length < 2) return [];
   const starts: number[] = [];
   let total = 0;
@@ -133,7 +135,7 @@ function* scanSeams(texts: InspectedString[], scanner: Scanner, pacer: Pacer): P
     }
     const first = lastStartingAtOrBefore(starts, from);
     const window = windowText(texts, starts, first, from, to);
-    const result = yield* scanPaced(scanner, window, pacer);
+    const result = yield* scanPaced(scanner, window, pacer, memo);
     failures.push(...result.failures);
     for (const span of result.spans) {
       const start = span.start + from;

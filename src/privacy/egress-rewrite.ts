@@ -68,6 +68,9 @@ export function rewriteEgress(
   vault: PlaceholderVault,
   action: RewriteAction,
 ): ChatRequest {
+  // Nothing found and nothing dropped: every string would come back as it is, and with no
+  // placeholder made the literals reserved below could not matter (they only steer numbering).
+  if (plan.dropped.length === 0 && inspection.strings.every((s) => s.spans.length === 0)) return request;
   if (action === 'pseudonymize')
     reserveLiterals(
       inspection.strings.filter((s) => s.kind === 'text').map((s) => s.text),

@@ -145,3 +145,20 @@ describe('prepareChat on hostile JSON', () => {
     );
   });
 });
+
+describe('prepareChat with nothing found', () => {
+  it('sends the request as it came for pseudonymize and redact, and still rewrites when something is found', async () => {
+    const guard = createPrivacyGuard(privacyConfigSchema.parse({ cloud: 'pseudonymize', lan: 'redact' }));
+    const clean: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'Quelle heure est-il à Lyon ? Citez <PERSON_1> tel quel.' }] };
+    for (const target of ['cloud', 'lan'] as const) {
+      const prepared = guard.prepareChat(clean, target, await guard.inspectChat(clean));
+      assert.ok(prepared.allowed);
+      assert.equal(prepared.request, clean);
+      assert.equal(prepared.vault.size, 0);
+    }
+    const prepared = guard.prepareChat(request, 'cloud', await guard.inspectChat(request));
+    assert.ok(prepared.allowed);
+    assert.notEqual(prepared.request, request);
+    assert.ok(prepared.vault.size > 0);
+  });
+});

@@ -8,6 +8,7 @@ import type { PrivacyConfig } from './privacy-config.js';
 import { inspectTexts, rewriteText, rewriteTexts } from './pseudonymize.js';
 import { restoreChatResult, restoreChatStream } from './restore-stream.js';
 import { createScanner, type ScannerOptions } from './scanner.js';
+import { ScanMemo } from './scan-memo.js';
 import { PlaceholderVault } from './vault.js';
 
 declare const checked: unique symbol;
@@ -76,6 +77,8 @@ const LOCALITIES = new Set<string>(['device', 'lan', 'cloud']);
 /** The privacy guard for one config: build once at start-up, use per request (it keeps no request state). */
 export function createPrivacyGuard(config: PrivacyConfig, options: ScannerOptions = {}): PrivacyGuard {
   const scanner = createScanner(config, options);
+  // Texts a client sends again (its system prompt, the conversation so far) are scanned once.
+  const memo = new ScanMemo();
   const resolve = (target: PrivacyTarget): PrivacyAction => (LOCALITIES.has(target) ? actionFor(config, target as Locality) : (target as PrivacyAction));
 
   const inspection = (request: ChatRequest, egress: EgressInspection): ChatInspection => ({
@@ -89,10 +92,10 @@ export function createPrivacyGuard(config: PrivacyConfig, options: ScannerOption
     config,
     scanText: (text) => scanner.scan(text),
     actionFor: (locality) => actionFor(config, locality),
-    inspectChat: async (request) => inspection(request, await runPaced(inspectEgress(request, scanner))),
+    inspectChat: async (request) => inspection(request, await runPaced(inspectEgress(request, scanner, memo))),
     prepareChat(request, target, given) {
       const action = resolve(target);
-      const seen = given !== undefined && given.request === request ? given : inspection(request, runSync(inspectEgress(request, scanner)));
+      const seen = given !== undefined && given.request === request ? given : inspection(request, runSync(inspectEgress(request, scanner, memo)));
       const { failures } = seen;
       const plan = planEgress(seen.egress, request, action, config);
       const findings = seen.findings;

@@ -76,8 +76,18 @@ export function rewriteTexts(
 // One matcher per set of types, built once: the types come from the configured detectors, so the
 // set is small and bounded. Safe to share here: the loop above is synchronous and resets `lastIndex`.
 const matchers = new Map<string, PlaceholderMatcher>();
+// The same by the array itself (a scanner's `types`, made once): no join per request.
+const matchersByList = new WeakMap<readonly string[], PlaceholderMatcher>();
 
 function matcherFor(types: readonly string[]): PlaceholderMatcher {
+  const known = matchersByList.get(types);
+  if (known !== undefined) return known;
+  const matcher = matcherForKey(types);
+  if (Object.isFrozen(types)) matchersByList.set(types, matcher);
+  return matcher;
+}
+
+function matcherForKey(types: readonly string[]): PlaceholderMatcher {
   const key = types.join('\u0000');
   let matcher = matchers.get(key);
   if (matcher === undefined) {

@@ -41,7 +41,8 @@ export function detectorsFor(config: ScannerConfig): Detector[] {
 export function createScanner(config: ScannerConfig, options: ScannerOptions = {}): Scanner {
   const detectors = options.detectors ?? detectorsFor(config);
   return {
-    types: [...new Set(detectors.map((d) => d.type))],
+    // Frozen: a list that cannot change may be looked up by identity (pseudonymize.ts's matchers).
+    types: Object.freeze([...new Set(detectors.map((d) => d.type))]),
     scan(text) {
       const failures: DetectorFailure[] = [];
       const all: Span[] = [];

@@ -29,10 +29,11 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     });
   }
   const text = bytes.toString('utf8');
-  if (text.trim() === '') throw new FlambeauError('invalid_request', 'The request body is empty; a JSON object is required.');
   try {
     return JSON.parse(text);
   } catch (error) {
+    // An empty (or blank) body is told apart only once it failed to parse: no trim per request.
+    if (text.trim() === '') throw new FlambeauError('invalid_request', 'The request body is empty; a JSON object is required.');
     throw new FlambeauError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
   }
 }

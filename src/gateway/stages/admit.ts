@@ -16,5 +16,6 @@ export async function admit(request: GatewayRequest, estimatedTokens: number, de
     if (error instanceof FlambeauError) request.rateLimitHeaders = rateLimitHeadersOf(error);
     throw error;
   }
-  request.rateLimitHeaders = { ...request.grant.headers };
+  // The grant's own headers (made for this request, or the frozen empty set): only read from here on.
+  request.rateLimitHeaders = request.grant.headers;
 }
