@@ -6,7 +6,9 @@
 // `node --import tsx bench/record-path-probe.ts`; N (per round, 6000), ROUNDS (3), GROUP;
 // WINDOW=600000 MAX_GROUP=100000: nothing is applied before the round's flush, whose share is
 // printed apart (SPLIT=1: its user and system time); NO_RLOG=1: no request log row;
-// DROP_INDEXES=a,b: those indexes dropped from this throwaway file (what they cost per record).
+// DROP_INDEXES=a,b: those indexes dropped from this throwaway file (what they cost per record);
+// WINDOW and MAX_GROUP alone: the apply's window and group size; PACE_MS: a timer of that many ms
+// between groups instead of one turn (GROUP=1 PACE_MS=1: about the pace of the gateway at c=1).
 import { join } from 'node:path';
 import { createRequestRecorder, type RequestOutcome } from '../src/audit/request-outcome.js';
 import { createRequestLog } from '../src/usage/request-log.js';
@@ -37,12 +39,14 @@ const recorder = createRequestRecorder({
 let n = 0;
 const outcome = (): RequestOutcome => benchOutcome(principal, `req_probe${(++n).toString(36).padStart(6, '0')}`);
 const group = Number(process.env.GROUP ?? 6);
+const pace = Number(process.env.PACE_MS ?? 0);
 const requests = async (count: number) => {
   for (let i = 0; i < count; i += group) {
     const holds = await Promise.all(Array.from({ length: group }, () => ledger.reserve(principal, { maxCostUsd: 0.001 })));
     await Promise.all(holds.map((reservation) => recorder.recordRequestOutcome(outcome(), { reservation })));
-    // A turn of the event loop between groups, as requests arriving on sockets would have.
-    await new Promise((resolve) => setImmediate(resolve));
+    // A turn of the event loop between groups, as requests arriving on sockets would have; with
+    // PACE_MS, that long (a timer) instead: the pace of a gateway at c=1 (~1 ms per request here).
+    await new Promise((resolve) => (pace > 0 ? setTimeout(resolve, pace) : setImmediate(resolve)));
   }
 };
 const per = Number(process.env.N ?? 6000);

@@ -38,6 +38,13 @@ export interface SqlClient extends SqlExecutor {
    * without this client do not change it. Absent on PostgreSQL (read every time).
    */
   readonly changeStamp?: () => string;
+  /**
+   * SQLite only: this connection's `PRAGMA data_version` (it moves when another connection commits)
+   * as read earlier in this turn of the event loop (by `changeStamp` or a previous call), else read
+   * now. For readers that may notice another process's commit one turn late (the memory budget
+   * holds, decision 0020); `changeStamp` itself always reads.
+   */
+  readonly dataVersionThisTurn?: () => number;
   close(): Promise<void>;
 }
 

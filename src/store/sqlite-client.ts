@@ -24,6 +24,20 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
   // each commit returns, for `changeStamp` (a read that took the stamp before a commit sees a new one after it).
   let committed = 0;
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  // `PRAGMA data_version` as read last in this turn of the event loop (null: not yet). Each read opens
+  // and closes a read of the WAL index (two `fcntl` locks on the -shm file, ~5 µs under load); the
+  // versions refresh reads it per request and the memory budget holds once per turn: the holds take
+  // the refresh's read of the same turn instead of making their own (decision 0019, h-post amendment).
+  let versionThisTurn: number | null = null;
+  const endTurn = (): void => {
+    versionThisTurn = null;
+  };
+  const readVersion = (): number => {
+    const seen = dataVersion.get() as number;
+    if (versionThisTurn === null) setImmediate(endTurn);
+    versionThisTurn = seen;
+    return seen;
+  };
   // One transaction at a time holds the connection; `waiters` queue behind it (handed over in order).
   let locked = false;
   const waiters: (() => void)[] = [];
@@ -146,7 +160,8 @@ export function createSqliteClient(db: Database.Database, path: string): SqlClie
     writes: () => writes,
     // Another connection's commits move data_version, this connection's move `committed`. Writes
     // made on `db` directly, not through this client (the budget holds, knowledge), move neither.
-    changeStamp: () => `${dataVersion.get() as number}:${committed}`,
+    changeStamp: () => `${readVersion()}:${committed}`,
+    dataVersionThisTurn: () => versionThisTurn ?? readVersion(),
     exclusive: async <T>(work: () => Promise<T>): Promise<T> => {
       await acquire();
       try {
