@@ -12,7 +12,7 @@
 //   init(libllamaPath: string): void
 //   load(modelPath, gpuLayers, contextSize, sequences, threads): Promise<handle>
 //   embed(handle, tokens: Int32Array, lengths: Int32Array): Promise<Float32Array>   one llama_decode
-//   info(handle): { embeddingSize, pooling, contextSize, sequences, threads, decodes }
+//   info(handle): { embeddingSize, pooling, contextSize, sequences, threads, decodes, poolsHere }
 //   free(handle): void
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -213,7 +213,8 @@ static void load_execute(napi_env env, void *data) {
   e->pooling = L.llama_pooling_type(ctx);
   e->embedding_size = e->pooling == LLAMA_POOLING_TYPE_RANK ? (int32_t)L.llama_model_n_cls_out(model) : L.llama_model_n_embd_out(model);
   check_pool_here(e);
-  if (getenv("FLAMBEAU_EMBED_NO_CUT") != NULL) e->pool_here = 0; // for the bench's comparison
+  // Only to measure what the cut saves (docs/decisions/0016, h-emb3): the whole graph, as before.
+  if (getenv("FLAMBEAU_EMBED_NO_CUT") != NULL) e->pool_here = 0;
   job->result = e;
 }
 
