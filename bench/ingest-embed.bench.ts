@@ -6,7 +6,10 @@
 // with EMBED_BATCH_SIZE per call. Models: the repo's generated test GGUF and, when present,
 // ../shared/models (stories260K, tiny-script-llama). One thread. Also whole `ingest` runs
 // (files → chunks → vectors → SQLite) the four ways, in chunks/s.
-// Standalone: `node --import tsx bench/ingest-embed.bench.ts [rounds] [chunks]`.
+// Standalone: `node --import tsx bench/ingest-embed.bench.ts [rounds] [chunks]`. With
+// FLAMBEAU_EMBED_NO_CUT=1 the engines inherit it and the addon computes the whole graph (every
+// token's logits) as before h-emb3: run both ways back to back to see what stopping at the final norm
+// saves. In-process and under callgrind: bench/embed-probe.mjs.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

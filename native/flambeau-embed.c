@@ -12,7 +12,7 @@
 //   init(libllamaPath: string): void
 //   load(modelPath, gpuLayers, contextSize, sequences, threads): Promise<handle>
 //   embed(handle, tokens: Int32Array, lengths: Int32Array): Promise<Float32Array>   one llama_decode
-//   info(handle): { embeddingSize, pooling, contextSize, sequences, threads, decodes }
+//   info(handle): { embeddingSize, pooling, contextSize, sequences, threads, decodes, poolsHere }
 //   free(handle): void
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -23,6 +23,7 @@
 
 #include <node_api.h>
 
+#include "ggml-backend.h"
 #include "llama.h"
 
 #define LLAMA_FUNCTIONS(X)           \
@@ -46,7 +47,10 @@
   X(llama_batch_free)                \
   X(llama_decode)                    \
   X(llama_get_embeddings_seq)        \
-  X(llama_get_embeddings_ith)
+  X(llama_get_embeddings_ith)        \
+  X(llama_model_get_vocab)           \
+  X(llama_vocab_n_tokens)            \
+  X(ggml_backend_tensor_get)
 
 static struct {
 #define DECLARE(name) __typeof__(name) *name;
@@ -62,6 +66,13 @@ typedef struct {
   enum llama_pooling_type pooling;
   int busy;
   double decodes;
+  // Pooling from the final norm (see on_node): 1 when the load check found it equal to llama.cpp's.
+  int pool_here;
+  // State of the decode under way, read by on_node (one decode at a time per context: `busy`).
+  int cut_armed;     // stop the graph at "result_norm" and copy its rows
+  int cut_done;      // the rows were copied
+  float *rows;       // n_tokens x embedding_size
+  int32_t rows_count;
 } Embedder;
 
 #define CHECK(call)                                                        \
@@ -138,6 +149,9 @@ static Embedder *unwrap(napi_env env, napi_value value) {
 
 // ---- load ------------------------------------------------------------------------------------
 
+static bool on_node(struct ggml_tensor *t, bool ask, void *user_data);
+static void check_pool_here(Embedder *e);
+
 typedef struct {
   napi_async_work work;
   napi_deferred deferred;
@@ -177,24 +191,30 @@ static void load_execute(napi_env env, void *data) {
   cp.embeddings = 1;
   cp.no_perf = 1;
   cp.swa_full = 0;
+  // Set before the context exists, so it is allocated first: on_node only reads it while a decode runs.
+  Embedder *e = calloc(1, sizeof *e);
+  if (e == NULL) {
+    L.llama_model_free(model);
+    job->error = "out of memory";
+    return;
+  }
+  cp.cb_eval = on_node;
+  cp.cb_eval_user_data = e;
   // pooling_type stays UNSPECIFIED (the GGUF's) and flash attention "auto", as node-llama-cpp's defaults.
   struct llama_context *ctx = L.llama_init_from_model(model, cp);
   if (ctx == NULL) {
+    free(e);
     L.llama_model_free(model);
     job->error = "llama.cpp could not create the embedding context";
-    return;
-  }
-  Embedder *e = calloc(1, sizeof *e);
-  if (e == NULL) {
-    L.llama_free(ctx);
-    L.llama_model_free(model);
-    job->error = "out of memory";
     return;
   }
   e->model = model;
   e->ctx = ctx;
   e->pooling = L.llama_pooling_type(ctx);
   e->embedding_size = e->pooling == LLAMA_POOLING_TYPE_RANK ? (int32_t)L.llama_model_n_cls_out(model) : L.llama_model_n_embd_out(model);
+  check_pool_here(e);
+  // Only to measure what the cut saves (docs/decisions/0016, h-emb3): the whole graph, as before.
+  if (getenv("FLAMBEAU_EMBED_NO_CUT") != NULL) e->pool_here = 0;
   job->result = e;
 }
 
@@ -264,52 +284,166 @@ typedef struct {
   char error[160];
 } EmbedJob;
 
-static void embed_execute(napi_env env, void *data) {
-  (void)env;
-  EmbedJob *job = data;
-  Embedder *e = job->e;
+// ---- decode ----------------------------------------------------------------------------------
+//
+// Why the graph is stopped at "result_norm". A decoder-only model (llama and most GGUF LLMs) ends
+// its graph with the output projection, hidden state x vocabulary, and an embedding context marks
+// every token as an output, so llama.cpp computes (and copies to the host) the logits of every
+// token although pooled embeddings never read them. For the test GGUF (256 wide, 2,577 tokens of
+// vocabulary, one layer) that matrix product is most of the work per token (docs/decisions/0016,
+// h-emb3). ggml's scheduler calls `cb_eval` for the nodes it computes; returning false once the
+// final norm is computed cancels the rest of the graph (ggml-backend.h documents it). The addon then
+// pools the final norm's rows itself, as build_pooling would (mean, first or last row of each
+// sequence), and never reads llama.cpp's pooled output or logits from that decode.
+
+static const char CUT_NODE[] = "result_norm";
+
+static bool on_node(struct ggml_tensor *t, bool ask, void *user_data) {
+  Embedder *e = user_data;
+  if (!e->cut_armed) return !ask; // observe nothing, never cancel
+  int is_cut = strcmp(t->name, CUT_NODE) == 0;
+  if (ask) return is_cut;
+  if (!is_cut) return true;
+  // The rows of every token of the batch, F32 and contiguous, one per token in batch order (a
+  // unified KV cache splits the batch in order, and every token is an output).
+  if (t->type != GGML_TYPE_F32 || t->ne[0] != e->embedding_size || t->ne[1] != e->rows_count || t->ne[2] != 1 ||
+      t->ne[3] != 1 || t->nb[1] != sizeof(float) * (size_t)t->ne[0]) {
+    return true; // not the tensor expected: let llama.cpp finish and pool
+  }
+  L.ggml_backend_tensor_get(t, e->rows, 0, sizeof(float) * (size_t)e->rows_count * (size_t)e->embedding_size);
+  e->cut_done = 1;
+  return false;
+}
+
+// Pools rows [from, to) of e->rows as build_pooling does for the context's pooling type.
+static void pool_rows(const Embedder *e, int32_t from, int32_t to, float *out) {
+  const size_t width = (size_t)e->embedding_size;
+  switch (e->pooling) {
+    case LLAMA_POOLING_TYPE_MEAN: {
+      for (size_t d = 0; d < width; d++) {
+        double sum = 0;
+        for (int32_t r = from; r < to; r++) sum += e->rows[(size_t)r * width + d];
+        out[d] = (float)(sum / (double)(to - from));
+      }
+      break;
+    }
+    case LLAMA_POOLING_TYPE_CLS:
+      memcpy(out, e->rows + (size_t)from * width, sizeof(float) * width);
+      break;
+    default: // LAST, and NONE (the last token's row, as node-llama-cpp's getEmbedding reads)
+      memcpy(out, e->rows + (size_t)(to - 1) * width, sizeof(float) * width);
+      break;
+  }
+}
+
+// One llama_decode of `count` sequences (tokens laid end to end), their vectors into `out`
+// (count x embedding_size). `pool_here`: stop at the final norm and pool in the addon.
+static int decode_into(Embedder *e, const int32_t *tokens, const int32_t *lengths, int32_t count, int32_t total, int pool_here,
+                       float *out, char *error, size_t error_size) {
+  int ok = 0;
   llama_memory_t memory = NULL;
-  struct llama_batch batch = L.llama_batch_init(job->total, 0, 1);
-  int32_t *last = malloc(sizeof(int32_t) * (size_t)job->count);
-  job->out = malloc(sizeof(float) * (size_t)job->count * (size_t)e->embedding_size);
-  if (last == NULL || job->out == NULL) {
-    snprintf(job->error, sizeof job->error, "out of memory");
+  struct llama_batch batch = L.llama_batch_init(total, 0, 1);
+  int32_t *first = malloc(sizeof(int32_t) * (size_t)count);
+  float *rows = pool_here ? malloc(sizeof(float) * (size_t)total * (size_t)e->embedding_size) : NULL;
+  if (first == NULL || (pool_here && rows == NULL)) {
+    snprintf(error, error_size, "out of memory");
     goto done;
   }
   int32_t k = 0;
-  for (int32_t s = 0; s < job->count; s++) {
-    for (int32_t t = 0; t < job->lengths[s]; t++, k++) {
-      batch.token[k] = job->tokens[k];
+  for (int32_t s = 0; s < count; s++) {
+    first[s] = k;
+    for (int32_t t = 0; t < lengths[s]; t++, k++) {
+      batch.token[k] = tokens[k];
       batch.pos[k] = t;
       batch.n_seq_id[k] = 1;
       batch.seq_id[k][0] = s;
       // Embedding contexts output every token; the flag marks the row a NONE-pooled model is read from.
-      batch.logits[k] = t == job->lengths[s] - 1;
+      batch.logits[k] = t == lengths[s] - 1;
     }
-    last[s] = k - 1;
   }
-  batch.n_tokens = job->total;
+  batch.n_tokens = total;
   memory = L.llama_get_memory(e->ctx);
   if (memory != NULL) L.llama_memory_clear(memory, 1);
+  e->rows = rows;
+  e->rows_count = total;
+  e->cut_done = 0;
+  e->cut_armed = pool_here;
   int32_t rc = L.llama_decode(e->ctx, batch);
+  e->cut_armed = 0;
   e->decodes += 1;
   if (rc != 0) {
-    snprintf(job->error, sizeof job->error, "llama_decode failed (%d)", rc);
+    snprintf(error, error_size, "llama_decode failed (%d)", rc);
     goto done;
   }
-  for (int32_t s = 0; s < job->count; s++) {
+  for (int32_t s = 0; s < count; s++) {
+    float *target = out + (size_t)s * (size_t)e->embedding_size;
+    if (e->cut_done) {
+      pool_rows(e, first[s], first[s] + lengths[s], target);
+      continue;
+    }
     const float *vector = e->pooling == LLAMA_POOLING_TYPE_NONE ? NULL : L.llama_get_embeddings_seq(e->ctx, s);
-    if (vector == NULL) vector = L.llama_get_embeddings_ith(e->ctx, last[s]);
+    if (vector == NULL) vector = L.llama_get_embeddings_ith(e->ctx, first[s] + lengths[s] - 1);
     if (vector == NULL) {
-      snprintf(job->error, sizeof job->error, "no embedding for input %d", s);
+      snprintf(error, error_size, "no embedding for input %d", s);
       goto done;
     }
-    memcpy(job->out + (size_t)s * (size_t)e->embedding_size, vector, sizeof(float) * (size_t)e->embedding_size);
+    memcpy(target, vector, sizeof(float) * (size_t)e->embedding_size);
   }
+  ok = 1;
 done:
+  e->rows = NULL;
   if (memory != NULL) L.llama_memory_clear(memory, 1);
   L.llama_batch_free(batch);
-  free(last);
+  free(first);
+  free(rows);
+  return ok;
+}
+
+// Decides at load whether this model may be pooled in the addon: two inputs decoded both ways,
+// the vectors equal within 1e-5 of their size (the tolerance the tests hold the paths to). Any
+// doubt (another architecture names its nodes otherwise, RANK pooling's classifier head, a GPU
+// split the cut does not see) keeps llama.cpp's own pooling, which is only slower.
+static void check_pool_here(Embedder *e) {
+  e->pool_here = 0;
+  if (e->pooling != LLAMA_POOLING_TYPE_MEAN && e->pooling != LLAMA_POOLING_TYPE_CLS && e->pooling != LLAMA_POOLING_TYPE_LAST &&
+      e->pooling != LLAMA_POOLING_TYPE_NONE)
+    return;
+  int32_t n_vocab = L.llama_vocab_n_tokens(L.llama_model_get_vocab(e->model));
+  if (n_vocab <= 1 || L.llama_n_ctx(e->ctx) < 16 || L.llama_n_seq_max(e->ctx) < 2) return;
+  int32_t lengths[2] = {9, 5}, tokens[14];
+  for (int32_t i = 0; i < 14; i++) tokens[i] = (int32_t)((1 + 7 * (int64_t)i) % n_vocab);
+  size_t floats = 2 * (size_t)e->embedding_size;
+  float *reference = malloc(sizeof(float) * floats), *pooled = malloc(sizeof(float) * floats);
+  char error[160];
+  if (reference != NULL && pooled != NULL && decode_into(e, tokens, lengths, 2, 14, 0, reference, error, sizeof error) &&
+      decode_into(e, tokens, lengths, 2, 14, 1, pooled, error, sizeof error)) {
+    int same = 1;
+    for (int s = 0; s < 2 && same; s++) {
+      double norm = 0, diff = 0;
+      for (int32_t d = 0; d < e->embedding_size; d++) {
+        double r = reference[s * e->embedding_size + d], p = pooled[s * e->embedding_size + d];
+        norm += r * r;
+        diff = diff > (r - p) * (r - p) ? diff : (r - p) * (r - p);
+      }
+      if (!(diff <= 1e-10 * (norm > 1 ? norm : 1))) same = 0;
+    }
+    e->pool_here = same;
+  }
+  e->decodes = 0;
+  free(reference);
+  free(pooled);
+}
+
+static void embed_execute(napi_env env, void *data) {
+  (void)env;
+  EmbedJob *job = data;
+  Embedder *e = job->e;
+  job->out = malloc(sizeof(float) * (size_t)job->count * (size_t)e->embedding_size);
+  if (job->out == NULL) {
+    snprintf(job->error, sizeof job->error, "out of memory");
+    return;
+  }
+  decode_into(e, job->tokens, job->lengths, job->count, job->total, e->pool_here, job->out, job->error, sizeof job->error);
 }
 
 static void embed_complete(napi_env env, napi_status status, void *data) {
@@ -410,6 +544,7 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   set_number(env, result, "sequences", L.llama_n_seq_max(e->ctx));
   set_number(env, result, "threads", L.llama_n_threads(e->ctx));
   set_number(env, result, "decodes", e->decodes);
+  set_number(env, result, "poolsHere", e->pool_here);
   return result;
 }
 

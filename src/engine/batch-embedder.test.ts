@@ -69,6 +69,8 @@ describe('the batched embedding path', () => {
     const input = ['zanzibar', words(8, 1), words(60, 2), words(3, 3), words(150, 4), 'Bonjour'];
     const embedding = await batched.embedding();
     assert.equal(embedding.kind, 'batched');
+    // The test GGUF (llama, mean pooling) is pooled by the addon, without the logits of every token.
+    assert.equal(embedding.context.poolsHere, true);
     const decodes = embedding.context.decodes;
     const got = await runEmbedJob(batched, 'test', input, signal());
     assert.equal(embedding.context.decodes - decodes, 1, 'six texts, one llama_decode');

@@ -27,7 +27,15 @@ interface NativeEmbed {
   init(libllamaPath: string): void;
   load(modelPath: string, gpuLayers: number, contextSize: number, sequences: number, threads: number): Promise<NativeHandle>;
   embed(handle: NativeHandle, tokens: Int32Array, lengths: Int32Array): Promise<Float32Array>;
-  info(handle: NativeHandle): { embeddingSize: number; pooling: number; contextSize: number; sequences: number; threads: number; decodes: number };
+  info(handle: NativeHandle): {
+    embeddingSize: number;
+    pooling: number;
+    contextSize: number;
+    sequences: number;
+    threads: number;
+    decodes: number;
+    poolsHere: number;
+  };
   free(handle: NativeHandle): void;
 }
 declare const nativeHandle: unique symbol;
@@ -136,6 +144,12 @@ export class BatchEmbedContext {
   readonly contextSize: number;
   readonly sequences: number;
   readonly threads: number;
+  /**
+   * Whether the addon stops each decode at the final norm and pools it itself, skipping the output
+   * projection llama.cpp computes for every token (native/flambeau-embed.c, docs/decisions/0016):
+   * decided at load by decoding two inputs both ways, true only when they agree.
+   */
+  readonly poolsHere: boolean;
 
   private constructor(addon: NativeEmbed, handle: NativeHandle) {
     this.#addon = addon;
@@ -144,6 +158,7 @@ export class BatchEmbedContext {
     this.contextSize = info.contextSize;
     this.sequences = info.sequences;
     this.threads = info.threads;
+    this.poolsHere = info.poolsHere === 1;
   }
 
   static async create(
