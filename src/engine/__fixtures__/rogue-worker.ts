@@ -12,7 +12,7 @@ process.on('message', (raw) => {
   if (message.t !== 'chat') return;
   const last = message.job.history.at(-1);
   if (last?.type === 'user' && last.text === 'rogue') {
-    send({ t: 'events', id: message.id, events: [{ type: 'text', text: 42 }] });
+    send({ t: 'events', id: message.id, events: [{ type: 'text', text: 918273645 }] });
     return;
   }
   send({
