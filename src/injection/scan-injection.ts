@@ -144,9 +144,9 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
       ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
       ...(options.decodeLimits === undefined ? {} : { decodeLimits: options.decodeLimits }),
     });
-    const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
     let boost = 0;
-    for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
+    // Most texts have no signal: no set of kinds to build.
+    if (collected.signals.length > 0) for (const kind of new Set<SignalKind>(collected.signals.map((s) => s.kind))) boost += SIGNAL_LOGIT[kind][source];
     const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost + use().model.sourceBias[source]);
     return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
   }

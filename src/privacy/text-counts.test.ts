@@ -45,7 +45,39 @@ function* fuzzTexts(count: number): Generator<string> {
     s ^= s << 5;
     return (s >>> 0) % n;
   };
-  const pieces = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '00', '06', '+33 ', 'O', ' ', '.', '-', ':', '::', '(', ')', '\u00a0', 'A', 'a', 'fe', 'SSN ', 'NIR ', 'tél ', '2A', '192.168.', '4111'];
+  const pieces = [
+    '0',
+    '1',
+    '2',
+    '3',
+    '4',
+    '5',
+    '6',
+    '7',
+    '8',
+    '9',
+    '00',
+    '06',
+    '+33 ',
+    'O',
+    ' ',
+    '.',
+    '-',
+    ':',
+    '::',
+    '(',
+    ')',
+    '\u00a0',
+    'A',
+    'a',
+    'fe',
+    'SSN ',
+    'NIR ',
+    'tél ',
+    '2A',
+    '192.168.',
+    '4111',
+  ];
   for (let i = 0; i < count; i++) {
     let text = '';
     const length = 4 + next(28);
@@ -86,14 +118,17 @@ describe('detector prefilters (mayMatch)', () => {
       }
     }
     // The check saw matches of every prefiltered detector (it is not vacuous).
-    for (const detector of detectors) assert.ok((found.get(detector.name) ?? 0) > 10, `${detector.name}: ${found.get(detector.name) ?? 0} texts with a finding`);
+    for (const detector of detectors)
+      assert.ok((found.get(detector.name) ?? 0) > 10, `${detector.name}: ${found.get(detector.name) ?? 0} texts with a finding`);
   });
 
   it('leave every scan unchanged: same spans, scores and failures with and without them', () => {
     for (const recall of ['high', 'balanced'] as const) {
       const config = privacyConfigSchema.parse({ recall });
       const withPrefilters = createScanner(config);
-      const without = createScanner(config, { detectors: detectorsFor(config).map((d) => ({ name: d.name, type: d.type, detect: (t: string) => d.detect(t) })) });
+      const without = createScanner(config, {
+        detectors: detectorsFor(config).map((d) => ({ name: d.name, type: d.type, detect: (t: string) => d.detect(t) })),
+      });
       for (const text of [...corpus(), ...MINIMAL, ...fuzzTexts(5_000), 'Say something short about thing 123.']) {
         assert.deepEqual(withPrefilters.scan(text), without.scan(text), JSON.stringify(text));
       }
