@@ -9,6 +9,11 @@ import { findRoleMarkers, ROLE_ANCHORS } from './signals/role-markers.js';
 
 const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS]);
 
+/** The anchors of both rule families in a folded text still as code units (see `collectSignals`'s `present`). */
+export function anchorsInFolded(codes: Uint16Array, length: number): Set<string> {
+  return ANCHORS.presentInCodes(codes, length);
+}
+
 /** Logit of a text read by the learned model; absent for the rules-only baseline. */
 export type ModelLogit = (text: string) => number;
 
@@ -42,13 +47,15 @@ export function collectSignals(
     hidden?: readonly HiddenHtmlText[];
     decodeLimits?: DecodeLimits;
     folded?: string;
+    /** `anchorsInFolded` of the folded text, when the caller has it still as code units (the scanner does): `folded` is then not needed. */
+    present?: ReadonlySet<string> | undefined;
     /** False when the caller knows the text has no run of 24+ base64 characters (normalize-text.ts): the payload search is skipped. */
     mayHoldEncoded?: boolean;
   },
 ): CollectedSignals {
   const hiddenText = findHiddenText(text);
   // One search for the anchors of both rule families: most texts then skip most patterns.
-  const present = ANCHORS.present(options.folded ?? normalizeForModel(text));
+  const present = options.present ?? ANCHORS.present(options.folded ?? normalizeForModel(text));
   const signals: InjectionSignal[] = [
     ...hiddenText.signals,
     ...findRoleMarkers(text, present),
