@@ -1,5 +1,5 @@
 import { normalizeForModel } from './normalize-text.js';
-import { findAddressedToModel } from './signals/addressed-to-model.js';
+import { findAddressedToModel, NAME_ANCHORS } from './signals/addressed-to-model.js';
 import { DEFAULT_DECODE_LIMITS, findEncodedPayloads, type DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { findHiddenText } from './signals/hidden-text.js';
@@ -7,7 +7,7 @@ import { anchorSearch, type InjectionSignal } from './signals/injection-signal.j
 import { findOverridePhrases, OVERRIDE_ANCHORS } from './signals/override-phrases.js';
 import { findRoleMarkers, ROLE_ANCHORS } from './signals/role-markers.js';
 
-const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS]);
+const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS, ...NAME_ANCHORS]);
 
 /** The anchors of both rule families in a folded text still as code units (see `collectSignals`'s `present`). */
 export function anchorsInFolded(codes: Uint16Array, length: number): Set<string> {
@@ -60,7 +60,7 @@ export function collectSignals(
     ...hiddenText.signals,
     ...findRoleMarkers(text, present),
     ...findOverridePhrases(text, present),
-    ...findAddressedToModel(text),
+    ...findAddressedToModel(text, present),
   ];
   let hiddenLogit = Number.NEGATIVE_INFINITY;
   if (hiddenText.tagText !== '' && options.modelLogit !== undefined) hiddenLogit = options.modelLogit(hiddenText.tagText);
