@@ -1,5 +1,5 @@
 import { normalizeForModel } from './normalize-text.js';
-import { findAddressedToModel } from './signals/addressed-to-model.js';
+import { findAddressedToModel, NAME_ANCHORS } from './signals/addressed-to-model.js';
 import { DEFAULT_DECODE_LIMITS, findEncodedPayloads, type DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { findHiddenText } from './signals/hidden-text.js';
@@ -7,7 +7,12 @@ import { anchorSearch, type InjectionSignal } from './signals/injection-signal.j
 import { findOverridePhrases, OVERRIDE_ANCHORS } from './signals/override-phrases.js';
 import { findRoleMarkers, ROLE_ANCHORS } from './signals/role-markers.js';
 
-const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS]);
+const ANCHORS = anchorSearch([...OVERRIDE_ANCHORS, ...ROLE_ANCHORS, ...NAME_ANCHORS]);
+
+/** The anchors of both rule families in a folded text still as code units (see `collectSignals`'s `present`). */
+export function anchorsInFolded(codes: Uint16Array, length: number): Set<string> {
+  return ANCHORS.presentInCodes(codes, length);
+}
 
 /** Logit of a text read by the learned model; absent for the rules-only baseline. */
 export type ModelLogit = (text: string) => number;
@@ -42,18 +47,20 @@ export function collectSignals(
     hidden?: readonly HiddenHtmlText[];
     decodeLimits?: DecodeLimits;
     folded?: string;
+    /** `anchorsInFolded` of the folded text, when the caller has it still as code units (the scanner does): `folded` is then not needed. */
+    present?: ReadonlySet<string> | undefined;
     /** False when the caller knows the text has no run of 24+ base64 characters (normalize-text.ts): the payload search is skipped. */
     mayHoldEncoded?: boolean;
   },
 ): CollectedSignals {
   const hiddenText = findHiddenText(text);
   // One search for the anchors of both rule families: most texts then skip most patterns.
-  const present = ANCHORS.present(options.folded ?? normalizeForModel(text));
+  const present = options.present ?? ANCHORS.present(options.folded ?? normalizeForModel(text));
   const signals: InjectionSignal[] = [
     ...hiddenText.signals,
     ...findRoleMarkers(text, present),
     ...findOverridePhrases(text, present),
-    ...findAddressedToModel(text),
+    ...findAddressedToModel(text, present),
   ];
   let hiddenLogit = Number.NEGATIVE_INFINITY;
   if (hiddenText.tagText !== '' && options.modelLogit !== undefined) hiddenLogit = options.modelLogit(hiddenText.tagText);

@@ -1,9 +1,9 @@
 import { hash } from 'node:crypto';
-import { collectSignals } from './collect-signals.js';
+import { anchorsInFolded, collectSignals } from './collect-signals.js';
 import { createFeaturizer, quantizeWeights, type Featurizer, type QuantizedWeights } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
 import { sigmoid, tableOf, type InjectionModel } from './injection-model.js';
-import { decodeCodes, foldForModel } from './normalize-text.js';
+import { foldForModel } from './normalize-text.js';
 import type { DecodeLimits } from './signals/encoded-payloads.js';
 import type { HiddenHtmlText } from './signals/hidden-html.js';
 import { SIGNAL_LOGIT, type InjectionSignal, type SignalKind } from './signals/injection-signal.js';
@@ -104,7 +104,13 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     }
     return old;
   };
-  const textLogit = (text: string, source: InjectionSource): { logit: number; coverage: number; folded: string; longBase64Run: boolean } => {
+  // `anchors`: read from the folded code units before the next fold overwrites them (they are a
+  // scratch buffer); the folded string itself is never built.
+  const textLogit = (
+    text: string,
+    source: InjectionSource,
+    anchors = false,
+  ): { logit: number; coverage: number; present: ReadonlySet<string> | undefined; longBase64Run: boolean } => {
     const { model, featurizer, tables } = use();
     const { weights, bias } = tables[source];
     const folded = foldForModel(text);
@@ -112,7 +118,7 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     // The whole text is hashed in one pass either way (linear, a few tens of µs per KB); past the
     // window limit only the spread windows are scored, and `coverage` says so.
     const logit = featurizer.maxWindowLogit(folded.codes, folded.length, plan.windows, weights, bias);
-    return { logit, coverage: plan.coverage, folded: decodeCodes(folded.codes, folded.length), longBase64Run: folded.longBase64Run };
+    return { logit, coverage: plan.coverage, present: anchors ? anchorsInFolded(folded.codes, folded.length) : undefined, longBase64Run: folded.longBase64Run };
   };
   return {
     threshold: options.threshold,
@@ -135,18 +141,18 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
   };
 
   function scanText(text: string, source: InjectionSource, scanOptions: { hidden?: readonly HiddenHtmlText[] }): InjectionScan {
-    const read = textLogit(text, source);
+    const read = textLogit(text, source, true);
     const collected = collectSignals(text, {
-      folded: read.folded,
+      present: read.present,
       mayHoldEncoded: read.longBase64Run,
       modelLogit: (t) => textLogit(t, source).logit,
       threshold: options.threshold,
       ...(scanOptions.hidden === undefined ? {} : { hidden: scanOptions.hidden }),
       ...(options.decodeLimits === undefined ? {} : { decodeLimits: options.decodeLimits }),
     });
-    const kinds = new Set<SignalKind>(collected.signals.map((s) => s.kind));
     let boost = 0;
-    for (const kind of kinds) boost += SIGNAL_LOGIT[kind][source];
+    // Most texts have no signal: no set of kinds to build.
+    if (collected.signals.length > 0) for (const kind of new Set<SignalKind>(collected.signals.map((s) => s.kind))) boost += SIGNAL_LOGIT[kind][source];
     const score = sigmoid(Math.max(read.logit, collected.hiddenLogit) + boost + use().model.sourceBias[source]);
     return { source, flagged: score >= options.threshold, score, signals: collected.signals, coverage: read.coverage };
   }

@@ -5,6 +5,7 @@
  */
 
 import type { BuiltinPiiType } from '../config/sections/privacy-section.js';
+import type { TextCounts } from './text-counts.js';
 
 /** The built-in detectable types: declared with the `privacy:` section it validates. */
 export { BUILTIN_PII_TYPES, type BuiltinPiiType } from '../config/sections/privacy-section.js';
@@ -37,6 +38,12 @@ export interface Detector {
   readonly name: string;
   readonly type: PiiType;
   detect(text: string): Span[];
+  /**
+   * A necessary condition on the text's counts (see text-counts.ts): false only when `detect`
+   * cannot find anything in a text with these counts, and the scanner then skips it. Declared
+   * next to the patterns it is derived from; text-counts.test.ts checks it never drops a span.
+   */
+  mayMatch?(counts: TextCounts): boolean;
 }
 
 /** Count of occurrences per type. Safe to log: no values. */

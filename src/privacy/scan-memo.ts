@@ -4,6 +4,8 @@ import type { DetectorFailure, ScanResult, Span } from './pii-types.js';
 // ES2024's String.prototype.isWellFormed (Node 20 has it; the project's lib is ES2022).
 const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 const NO_FAILURES = Object.freeze([]) as unknown as DetectorFailure[];
+/** The scan of most texts: nothing found. One frozen object for all of them, not one kept per text. */
+const NOTHING_FOUND: ScanResult = Object.freeze({ spans: Object.freeze([]) as unknown as Span[], failures: NO_FAILURES });
 
 /** Scans remembered at most. */
 export const MEMO_ENTRIES = 4096;
@@ -56,7 +58,7 @@ export class ScanMemo {
     if (result.failures.length > 0 || result.spans.length > this.maxSpans / 2) return result;
     // Frozen where they are (a scan's spans are its own: nothing else holds them), not copied.
     for (const span of result.spans) Object.freeze(span);
-    const kept: ScanResult = Object.freeze({ spans: Object.freeze(result.spans) as Span[], failures: NO_FAILURES });
+    const kept: ScanResult = result.spans.length === 0 ? NOTHING_FOUND : Object.freeze({ spans: Object.freeze(result.spans) as Span[], failures: NO_FAILURES });
     if (this.#recent.has(key) || this.#older.has(key)) return kept;
     this.#add(key, kept);
     return kept;

@@ -18,6 +18,12 @@ describe('scanViewOf', () => {
     const view = scanViewOf(text);
     assert.equal(view.text, text);
     assert.equal(view.segments, undefined);
+    // ASCII alone skips the NFKC comparison: the same view either way.
+    const ascii = 'Say something short about thing 123.';
+    assert.equal(ascii.normalize('NFKC'), ascii);
+    assert.deepEqual(scanViewOf(ascii), { text: ascii, segments: undefined });
+    // Past ASCII, NFKC still decides: a full-width digit is folded.
+    assert.equal(scanViewOf('thing \uff11').text, 'thing 1');
   });
 
   it('maps every view character back to the original range it came from', () => {

@@ -36,6 +36,8 @@ const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200
 /** Anything the view would change, beside NFKC (checked separately, natively). */
 const QUICK =
   /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]|%[0-9A-Fa-f]{2}|&#?[A-Za-z0-9]{2,32};|[0-9A-Za-z][ \t]*[\r\n][ \t\r\n]*\d|\d[ \t]*[\r\n][ \t\r\n]*[0-9A-Za-z]/;
+/** NFKC leaves ASCII as it is: a text without any other character needs no normalisation (which builds a copy to compare). */
+const NON_ASCII = /[^\x00-\x7f]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 const ENTITY = /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/y;
 const COMBINING = /\p{M}/u;
@@ -92,7 +94,7 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
 
 /** The view of `text`; the text itself (no copy, no offset table) when nothing needs undoing. */
 export function scanViewOf(text: string): ScanView {
-  if (!QUICK.test(text) && text.normalize('NFKC') === text) return { text, segments: undefined };
+  if (!QUICK.test(text) && (!NON_ASCII.test(text) || text.normalize('NFKC') === text)) return { text, segments: undefined };
   return new ViewBuilder(text).build();
 }
 

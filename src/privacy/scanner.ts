@@ -3,6 +3,7 @@ import { createCustomRegexDetector } from './detectors/custom-regex-detector.js'
 import { createWordListDetector } from './detectors/word-list-detector.js';
 import type { Detector, DetectorFailure, ScanResult, Span } from './pii-types.js';
 import { recallLevel } from './detectors/recall-level.js';
+import { countText } from './text-counts.js';
 import type { PrivacyConfig } from './privacy-config.js';
 
 export interface Scanner {
@@ -40,6 +41,8 @@ export function detectorsFor(config: ScannerConfig): Detector[] {
  */
 export function createScanner(config: ScannerConfig, options: ScannerOptions = {}): Scanner {
   const detectors = options.detectors ?? detectorsFor(config);
+  // The counts pass is paid only when a detector can be skipped on them.
+  const prefiltered = detectors.some((d) => d.mayMatch !== undefined);
   return {
     // Frozen: a list that cannot change may be looked up by identity (pseudonymize.ts's matchers).
     types: Object.freeze([...new Set(detectors.map((d) => d.type))]),
@@ -47,7 +50,9 @@ export function createScanner(config: ScannerConfig, options: ScannerOptions = {
       const failures: DetectorFailure[] = [];
       const all: Span[] = [];
       if (text.length === 0) return { spans: [], failures };
+      const counts = prefiltered ? countText(text) : undefined;
       for (const detector of detectors) {
+        if (counts !== undefined && detector.mayMatch !== undefined && !detector.mayMatch(counts)) continue;
         try {
           for (const span of detector.detect(text)) if (span.end > span.start) all.push(span);
         } catch (error) {

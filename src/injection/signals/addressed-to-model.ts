@@ -63,10 +63,36 @@ const NAMES_CAPITALS = /AI|IA|A\.I\.|I\.A\.|LLM|GPT/g;
 const NAMES_ANY_CASE =
   /assistante?|chatbot|bot|agent|model|mod[eè]le|intelligence artificielle|copilot|claude|gemini|lecteur automatique|syst[eè]me automatique|outil de (?:synth[eè]se|r[ée]sum[ée]|tri)/gi;
 const WINDOW = 100;
+/**
+ * What the folded text (lower case, accents removed: normalize-text.ts) holds wherever one of the
+ * two name patterns matches the text: their literal parts, lower-cased, `[eè]` as `e`. Only ASCII
+ * letters match the patterns' ASCII letters (case-insensitive matching without the `u` flag never
+ * maps a non-ASCII character to ASCII), and the fold keeps those letters and single spaces.
+ * None of them in the folded text: no name, so no phrase (see findAddressedToModel's `present`).
+ */
+export const NAME_ANCHORS: readonly string[] = [
+  'ai',
+  'ia',
+  'a.i.',
+  'i.a.',
+  'llm',
+  'gpt',
+  'assistant',
+  'bot',
+  'agent',
+  'model',
+  'intelligence artificielle',
+  'copilot',
+  'claude',
+  'gemini',
+  'lecteur automatique',
+  'systeme automatique',
+  'outil de ',
+];
 const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 0xc0 && c <= 0x24f);
 
-/** Spans of `text` around the machine's names, merged, at most MAX_MATCHES names. */
-function spansAroundNames(text: string): { start: number; end: number }[] {
+/** Spans of `text` around the machine's names, merged, at most MAX_MATCHES names (exported for the tests of NAME_ANCHORS). */
+export function spansAroundNames(text: string): { start: number; end: number }[] {
   const hits: number[] = [];
   for (const pattern of [NAMES_CAPITALS, NAMES_ANY_CASE]) {
     pattern.lastIndex = 0;
@@ -90,8 +116,13 @@ function spansAroundNames(text: string): { start: number; end: number }[] {
   return spans;
 }
 
-/** Phrases of `text` addressed to the model that reads it (see PHRASES). */
-export function findAddressedToModel(text: string): InjectionSignal[] {
+/**
+ * Phrases of `text` addressed to the model that reads it (see PHRASES). `present`: the anchors
+ * found in the folded text, when the caller searched already (collect-signals.ts); without any of
+ * NAME_ANCHORS there the text names no machine and the name patterns are not run.
+ */
+export function findAddressedToModel(text: string, present?: ReadonlySet<string>): InjectionSignal[] {
+  if (present !== undefined && !NAME_ANCHORS.some((a) => present.has(a))) return [];
   const spans = spansAroundNames(text);
   if (spans.length === 0) return [];
   const signals: InjectionSignal[] = [];

@@ -1,4 +1,5 @@
 import type { InjectionSource } from '../injection-sources.js';
+import { decodeCodes } from '../normalize-text.js';
 
 /** Evidence the learned model misses, each with a stable kind a client can branch on. */
 export const SIGNAL_KINDS = [
@@ -68,6 +69,11 @@ export function firstMatches(text: string, pattern: RegExp): RegExpExecArray[] {
 export interface AnchorSearch {
   /** The anchors of `vocabulary` present in `folded`. */
   present(folded: string): Set<string>;
+  /**
+   * The same for the folded text still as code units (normalize-text.ts's `foldForModel`): the
+   * scanner then never builds the folded string. Equal to `present(decodeCodes(codes, length))`.
+   */
+  presentInCodes(codes: Uint16Array, length: number): Set<string>;
 }
 
 export function anchorSearch(vocabulary: readonly string[]): AnchorSearch {
@@ -136,6 +142,22 @@ export function anchorSearch(vocabulary: readonly string[]): AnchorSearch {
       }
       return found;
     },
+    // The same loop over code units. Decoding them (TextDecoder) would turn a lone surrogate into
+    // U+FFFD and drop a leading U+FEFF: all three are past ASCII and lead back to the root either
+    // way, so the anchors found are the same.
+    presentInCodes(codes, length) {
+      const found = new Set<string>();
+      let state = 0;
+      for (let i = 0; i < length; i++) {
+        const c = codes[i] as number;
+        state = c < 128 ? (next[(state << 7) | c] as number) : 0;
+        if (state < 0) {
+          state = ~state;
+          for (const a of outputs[state] as string[]) found.add(a);
+        }
+      }
+      return found;
+    },
   };
 }
 
@@ -150,7 +172,8 @@ export function anchorSearchByPattern(vocabulary: readonly string[]): AnchorSear
   // starts with are added with it.
   const pattern = new RegExp(sorted.map((a) => a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   const withPrefixes = new Map(sorted.map((a) => [a, sorted.filter((b) => a.startsWith(b))]));
-  return {
+  const search: AnchorSearch = {
+    presentInCodes: (codes, length) => search.present(decodeCodes(codes, length)),
     present(folded) {
       const found = new Set<string>();
       pattern.lastIndex = 0;
@@ -161,6 +184,7 @@ export function anchorSearchByPattern(vocabulary: readonly string[]): AnchorSear
       return found;
     },
   };
+  return search;
 }
 
 /** Whether `present` holds at least one anchor of each list. */

@@ -33,9 +33,12 @@ const ANCHORS = anchorSearch(ROLE_ANCHORS);
  */
 export function findRoleMarkers(text: string, present: ReadonlySet<string> = ANCHORS.present(normalizeForModel(text))): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
-  const has = new Set(present);
-  if (text.includes('<')) has.add('<');
-  if (text.includes(':')) has.add(':');
+  // '<' and ':' are not in the automaton's vocabulary: added to a copy only when the text has them.
+  const lt = text.includes('<');
+  const colon = text.includes(':');
+  const has = lt || colon ? new Set(present) : present;
+  if (lt) (has as Set<string>).add('<');
+  if (colon) (has as Set<string>).add(':');
   const tokens = hasAnchors(has, TEMPLATE_ANCHORS) ? firstMatches(text, TEMPLATE_TOKEN) : [];
   if (tokens.length > 0) {
     const distinct = [...new Set(tokens.map((m) => m[0].toLowerCase()))].slice(0, 4).join(' ');

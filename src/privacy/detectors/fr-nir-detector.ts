@@ -19,6 +19,8 @@ const CUE = /(?:\bNIR\b|\bn°\s*(?:de\s+)?S\.?S\b|s[ée]curit[ée]\s+sociale|\bs
 export const frNirDetector: Detector = {
   name: 'fr-nir',
   type: 'FR_NIR',
+  // CANDIDATE holds 14 digits at least: 1 + 2 + 2 + (2, or 1 in 2A/2B) + 3 + 3 + 2.
+  mayMatch: (counts) => counts.digits >= 14,
   detect(text) {
     const spans: Span[] = [];
     CANDIDATE.lastIndex = 0;

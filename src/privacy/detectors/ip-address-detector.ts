@@ -18,6 +18,8 @@ const PHONE_HEAD = /(?:^|[^\d.])\d{2}[ \u00a0-]$/;
 export const ipAddressDetector: Detector = {
   name: 'ip-address',
   type: 'IP_ADDRESS',
+  // IPV4 holds four octets of a digit or more and three dots; ipv6Spans starts from a colon.
+  mayMatch: (counts) => (counts.digits >= 4 && counts.dots >= 3) || counts.colons > 0,
   detect(text) {
     const spans: Span[] = [];
     IPV4.lastIndex = 0;

@@ -24,6 +24,8 @@ export function createPhoneDetector(level: RecallLevel = 'high'): Detector {
   return {
     name: 'phone',
     type: 'PHONE',
+    // Every candidate starts where shortRunEnd counts six digits or O's: a text with fewer has none.
+    mayMatch: (counts) => counts.digits + counts.capitalO >= 6,
     detect(text) {
       const spans: Span[] = [];
       const verdicts: PhoneVerdicts = new Map(); // per call only: values are not kept across requests

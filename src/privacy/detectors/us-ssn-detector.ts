@@ -10,6 +10,8 @@ const CUED = /\b(?:SSN|SS#|social security(?: number| no\.?)?|n° de sécurité 
 export const usSsnDetector: Detector = {
   name: 'us-ssn',
   type: 'US_SSN',
+  // DASHED and CUED both hold 9 digits.
+  mayMatch: (counts) => counts.digits >= 9,
   detect(text) {
     const spans: Span[] = [];
     DASHED.lastIndex = 0;
