@@ -35,7 +35,8 @@ interface Instance {
   ledger: BudgetLedger;
 }
 
-describe('budget holds in memory while alone on the SQLite file (decision 0020)', () => {
+// A hand-over that never completes would otherwise hang the suite (every wait here polls): fail it instead.
+describe('budget holds in memory while alone on the SQLite file (decision 0020)', { timeout: 180_000 }, () => {
   let dir: string;
   let path: string;
   const open: Instance[] = [];
@@ -268,7 +269,9 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
   });
 
   it('waits for a live registrant holding in memory, refuses with store_unavailable meanwhile, and goes on once it is killed', async () => {
-    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    // Lives until killed (afterEach kills it on a failure): a sleeper that ended on its own under a
+    // loaded machine would make the kill below a no-op and its 'exit' already past.
+    const sleeper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60000)']);
     children.push(sleeper);
     insertRegistrant(sleeper.pid as number, 'memory');
     const b = await instance({ handoverTimeoutMs: 50 });
@@ -276,7 +279,7 @@ describe('budget holds in memory while alone on the SQLite file (decision 0020)'
     const key = principal('k', { usd: 1, period: 'day' });
     assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.1 })), 'store_unavailable');
     sleeper.kill('SIGKILL');
-    await once(sleeper, 'exit');
+    if (sleeper.exitCode === null && sleeper.signalCode === null) await once(sleeper, 'exit');
     await reach(b.local, 'durable');
     assert.equal(await codeOf(() => b.ledger.reserve(key, { maxCostUsd: 0.1 })), 'ok');
   });
