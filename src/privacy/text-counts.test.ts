@@ -7,6 +7,7 @@ import { BUILTIN_PII_TYPES, type Detector } from './pii-types.js';
 import { privacyConfigSchema } from './privacy-config.js';
 import { createScanner, detectorsFor } from './scanner.js';
 import { countText } from './text-counts.js';
+import { rng } from '../knowledge/__fixtures__/seeded-random.js';
 
 const corpus = (): string[] => {
   const recall = loadRecallSet();
@@ -36,15 +37,10 @@ const MINIMAL = [
   '2001:db8::ff00:42:8329',
 ];
 
-/** A deterministic generator (xorshift) of texts dense in what the prefilters count. */
+/** A deterministic generator (mulberry32, the shared seeded generator) of texts dense in what the prefilters count. */
 function* fuzzTexts(count: number): Generator<string> {
-  let s = 0x2f6b1d;
-  const next = (n: number): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) % n;
-  };
+  const random = rng(0x2f6b1d);
+  const next = (n: number): number => Math.floor(random() * n);
   const pieces = [
     '0',
     '1',

@@ -4,18 +4,14 @@ import { normalizeForModel } from '../normalize-text.js';
 import { referenceCorpus } from '../scan-reference-corpus.js';
 import { findAddressedToModel, NAME_ANCHORS, spansAroundNames } from './addressed-to-model.js';
 import { anchorSearch } from './injection-signal.js';
+import { rng } from '../../knowledge/__fixtures__/seeded-random.js';
 
 const search = anchorSearch(NAME_ANCHORS);
 
 /** Names as the patterns spell them, in every case, with and without accents, glued to other pieces. */
 function* namedTexts(count: number): Generator<string> {
-  let s = 0x51ed;
-  const next = (n: number): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) % n;
-  };
+  const random = rng(0x51ed);
+  const next = (n: number): number => Math.floor(random() * n);
   const pieces = [
     'AI',
     'A.I.',
