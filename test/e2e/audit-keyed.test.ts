@@ -29,6 +29,8 @@ describe('flambeau audit verify on a keyed chain, against a real gateway home (i
     });
     const client = new OpenAI({ baseURL: gw.baseURL, apiKey: gw.key, maxRetries: 0 });
     for (let i = 0; i < 5; i++) await client.chat.completions.create({ model: 'cloud-small', messages: [{ role: 'user', content: `question ${i}` }] });
+    // The records reach the tables (and audit.head) in groups; the CLI reads the tables, so apply them now.
+    await gw.gateway.flushRecords();
   });
   after(async () => {
     await gw.close();
