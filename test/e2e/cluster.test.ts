@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +211,8 @@ for (const store of STORES)
       cloud.setDefault({ kind: 'hang' });
       const reached = () => cloud.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
       const abort = new AbortController();
+      // One signal for all 50 calls: the client adds a listener per call, 50 at once by design.
+      setMaxListeners(50, abort.signal);
       const refused: InstanceType<typeof OpenAI.APIError>[] = [];
       const calls = Array.from({ length: 50 }, (_, n) =>
         client(n % 3, made.body.key as string)

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,8 @@ describe('keys, scopes, budgets, rate limits, usage and audit through the real s
     cloud.setDefault({ kind: 'hang' });
     const reached = () => cloud.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
     const abort = new AbortController();
+    // One signal for all 50 calls: the client adds a listener per call, 50 at once by design.
+    setMaxListeners(50, abort.signal);
     const refused: InstanceType<typeof OpenAI.APIError>[] = [];
     const calls = Array.from({ length: 50 }, () =>
       c.chat.completions
