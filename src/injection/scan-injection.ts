@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { RecentMemo, textKey } from '../memo/recent-memo.js';
 import { anchorsInFolded, collectSignals } from './collect-signals.js';
 import { createFeaturizer, quantizeWeights, type Featurizer, type QuantizedWeights } from './featurize-window.js';
 import type { InjectionSource } from './injection-sources.js';
@@ -43,8 +43,6 @@ export interface ScannerOptions {
 
 /** Texts longer than this are not remembered (the memo is for prompts resent each turn, not documents). */
 const MEMO_MAX_CHARS = 64 * 1024;
-// ES2024's String.prototype.isWellFormed (Node 20 has it; the project's lib is ES2022).
-const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * The detector: the learned model's highest window logit (and that of any hidden or encoded text),
@@ -74,36 +72,14 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
   };
   const maxWindows = options.maxWindows ?? 4096;
   const memoEntries = options.memoEntries ?? 4096;
-  // Two generations per source (no key concatenation): hits and new scans go to `recent`; when it
-  // holds half of the room it becomes `older`, the former `older` dropped whole; a hit in `older`
-  // moves to `recent`. Dropping costs nothing per entry (taking the oldest entry of one Map made
-  // its iterator skip every deleted slot: ~15 µs a miss once full).
-  type Generations = { recent: Map<string, InjectionScan>; older: Map<string, InjectionScan> };
-  const memo: Record<InjectionSource, Generations> = {
-    user: { recent: new Map(), older: new Map() },
-    document: { recent: new Map(), older: new Map() },
-    tool: { recent: new Map(), older: new Map() },
+  // One memo per source (no key concatenation), each a third of the room (at least two scans).
+  const perSource = 2 * Math.max(1, Math.floor(memoEntries / 6));
+  const memo: Record<InjectionSource, RecentMemo<InjectionScan>> = {
+    user: new RecentMemo({ maxEntries: perSource }),
+    document: new RecentMemo({ maxEntries: perSource }),
+    tool: new RecentMemo({ maxEntries: perSource }),
   };
-  const keyOf = (text: string): string | null => (memoEntries > 0 && text.length <= MEMO_MAX_CHARS && wellFormed(text) ? hash('sha256', text, 'base64') : null);
-  // Each source gets a third of the room, in two generations (at least one scan each).
-  const generation = Math.max(1, Math.floor(memoEntries / 6));
-  const keep = (g: Generations, key: string, scan: InjectionScan): void => {
-    if (g.recent.size >= generation) {
-      g.older = g.recent;
-      g.recent = new Map();
-    }
-    g.recent.set(key, scan);
-  };
-  const recall = (g: Generations, key: string): InjectionScan | undefined => {
-    const found = g.recent.get(key);
-    if (found !== undefined) return found;
-    const old = g.older.get(key);
-    if (old !== undefined) {
-      g.older.delete(key);
-      keep(g, key, old);
-    }
-    return old;
-  };
+  const keyOf = (text: string): string | null => (memoEntries > 0 && text.length <= MEMO_MAX_CHARS ? textKey(text) : null);
   // `anchors`: read from the folded code units before the next fold overwrites them (they are a
   // scratch buffer); the folded string itself is never built.
   const textLogit = (
@@ -128,14 +104,14 @@ export function createInjectionScanner(options: ScannerOptions): InjectionScanne
     scan(text, source = 'user', scanOptions = {}) {
       const key = scanOptions.hidden === undefined ? keyOf(text) : null;
       if (key === null) return scanText(text, source, scanOptions);
-      const known = recall(memo[source], key);
+      const known = memo[source].get(key);
       if (known !== undefined) return known;
       const scanned = scanText(text, source, scanOptions);
       // Frozen where they are (this scan's own objects), not copied.
       for (const signal of scanned.signals) Object.freeze(signal);
       Object.freeze(scanned.signals);
       const kept = Object.freeze(scanned);
-      keep(memo[source], key, kept);
+      memo[source].set(key, kept);
       return kept;
     },
   };
