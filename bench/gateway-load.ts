@@ -22,6 +22,12 @@ export function freshBody(): string {
   return JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: `Say something short about thing ${asked}.` }], max_tokens: 32 });
 }
 
+/** The same, asking for a streamed answer. */
+export function freshStreamBody(): string {
+  asked += 1;
+  return JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: `Say something short about thing ${asked}.` }], max_tokens: 32 });
+}
+
 /** A body, or where each request gets its own (`freshBody`). */
 export type Payload = string | (() => string);
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startChild } from './child-server.js';
-import { backToBack, BENCH_KEY, freshBody, gatewayChild, interleavedThroughput, sequential, type Target } from './gateway-load.js';
+import { backToBack, BENCH_KEY, freshBody, freshStreamBody, gatewayChild, interleavedThroughput, sequential, type Target } from './gateway-load.js';
 import { fmt, percentile, table } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,9 +14,7 @@ const KEY = BENCH_KEY;
 // Every request asks something new (freshBody), as users do: the gateway's remembered scans must
 // not make the bench cheaper than real traffic.
 const body = freshBody;
-let streamAsked = 0;
-const streamBody = (): string =>
-  JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: `Say something short about thing ${++streamAsked}.` }], max_tokens: 32 });
+const streamBody = freshStreamBody;
 
 let written = 0;
 const piiBody = (): string =>
